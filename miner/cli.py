@@ -1,0 +1,168 @@
+"""The `miner` command line: each command wires config, warehouse, collectors and report."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from miner import __version__
+from miner.config import Config, load
+from miner.errors import EXIT_FAILED, MinerError
+from miner.warehouse import Warehouse
+
+
+@dataclass
+class Context:
+    config: Config
+    db: Path
+
+    def open(self, *, read_only: bool = False) -> Warehouse:
+        return Warehouse.open(self.db, read_only=read_only)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def _err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="miner")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config file (TOML). Default: ./miner.toml if present.",
+)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Warehouse file. Default: [warehouse] path, else miner.duckdb.",
+)
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, db: Path | None) -> None:
+    """Make the handoffs in an engineering org visible: review waits, approvals, ownership."""
+    config = load(config_path)
+    ctx.obj = Context(config, db or Path(config.warehouse.path))
+
+
+@cli.command()
+@click.option("--org", help="GitHub organization. Default: [github] org.")
+@pass_context
+def sync(ctx: Context, org: str | None) -> None:
+    """Fetch the org's teams, repos and pull requests from GitHub, then rebuild the views."""
+    from miner.sync import sync as run_sync
+
+    console = Console(stderr=True)
+    with ctx.open() as wh:
+        result = run_sync(wh, ctx.config, org=org, progress=_progress(console))
+    _err(f"synced {result.summary()}")
+
+
+@cli.command("import")
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@pass_context
+def import_(ctx: Context, folder: Path) -> None:
+    """Load an API mirror folder (see FIXTURES.md) with no network, then rebuild the views."""
+    from miner.sync import import_mirror
+
+    with ctx.open() as wh:
+        org, stored = import_mirror(wh, ctx.config, folder)
+    _err(f"imported {org}: {stored} objects from {folder}")
+
+
+@cli.command()
+@pass_context
+def rebuild(ctx: Context) -> None:
+    """Recompute core tables and metric views from the raw layer, with no network."""
+    from miner.transform import rebuild as run_rebuild
+
+    with ctx.open() as wh:
+        run_rebuild(wh, ctx.config)
+    _err(f"rebuilt core tables and views in {ctx.db}")
+
+
+@cli.command()
+@click.option("--org", help="Organization to report on. Default: the only one synced.")
+@click.option("--since", default="30d", show_default=True, help="Look back from as_of: 30d, 12h, 6w.")
+@pass_context
+def report(ctx: Context, org: str | None, since: str) -> None:
+    """Print review waits for a window, by team, and the PRs waiting longest now."""
+    from miner import report as reports
+
+    lookback = reports.parse_since(since)
+    with ctx.open(read_only=True) as wh:
+        reports.render(wh, org or ctx.config.github.org or reports.default_org(wh), lookback,
+                       Console(width=None))
+
+
+@cli.command("serve-fixtures")
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free).")
+@click.option("--rate-limit", default=5000, show_default=True, help="Requests per hour it allows.")
+@click.option("--request-log", type=click.Path(path_type=Path, dir_okay=False),
+              help="Append one JSON line per request here.")
+def serve_fixtures(folder: Path, port: int, rate_limit: int, request_log: Path | None) -> None:
+    """Serve an API mirror folder as a GitHub-compatible REST API on 127.0.0.1."""
+    from miner.fixtures_server import FixtureServer
+
+    server = FixtureServer(folder, port=port, rate_limit=rate_limit, request_log=request_log)
+    server.start()
+    _err(f"serving {folder} at {server.url} (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    finally:
+        server.stop()
+
+
+@cli.command("sample-org")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--seed", default=7, show_default=True)
+@click.option("--prs", default=2000, show_default=True, help="How many pull requests in all.")
+@click.option("--repos", default=12, show_default=True)
+def sample_org(folder: Path, seed: int, prs: int, repos: int) -> None:
+    """Write the sample org `acme` as an API mirror folder, with its ground truth."""
+    from miner.sample_org import generate
+
+    summary = generate(folder, seed=seed, prs=prs, repos=repos)
+    _err(f"wrote {summary.org}: {summary.repos} repos, {summary.teams} teams, "
+         f"{summary.people} people, {summary.prs} PRs to {folder}")
+
+
+@cli.command()
+@click.option("--dir", "folder", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("demo"), show_default=True, help="Where the sample org and warehouse go.")
+def demo(folder: Path) -> None:
+    """Build the sample org, sync it from a local GitHub-compatible server, print the report."""
+    from miner.demo import run_demo
+
+    run_demo(folder, Console())
+
+
+def _progress(console: Console) -> Callable[[str], None]:
+    """Per-repo progress lines on a terminal; nothing when run from cron."""
+    if not console.is_terminal:
+        return lambda message: None
+    return lambda message: console.print(message, style="dim", highlight=False)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        _err("Aborted.")
+        sys.exit(EXIT_FAILED)
+    except MinerError as exc:
+        _err(f"Error: {exc}")
+        sys.exit(exc.exit_code)

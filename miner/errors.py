@@ -1,0 +1,32 @@
+"""The errors miner shows its users: one line saying what happened, where, and what to do."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_PARTIAL = 3
+
+
+class MinerError(Exception):
+    """An error meant for the user; the CLI prints its message alone, with no traceback."""
+
+    exit_code = EXIT_FAILED
+
+
+class ConfigError(MinerError):
+    """The config file (or a command-line value standing for it) is wrong."""
+
+    exit_code = EXIT_USAGE
+
+
+class GitHubError(MinerError):
+    """GitHub (or the server standing in for it) refused or failed a request."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class MirrorError(MinerError):
+    """An API mirror folder holds something that is not what GitHub would answer."""

@@ -1,0 +1,820 @@
+"""Serve an API mirror folder on localhost as if it were api.github.com, so syncs run offline."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import itertools
+import json
+import math
+import os
+import re
+import socket
+import threading
+import time
+import urllib.parse
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import Message
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["FixtureServer", "LoggedRequest"]
+
+# The REST API version the mirror files were recorded with; GitHub echoes the version it
+# used in X-GitHub-Api-Version-Selected.
+# https://docs.github.com/en/rest/about-the-rest-api/api-versions
+API_VERSION = "2022-11-28"
+
+# Page sizes of list endpoints: 30 by default, at most 100 (larger values are capped).
+# https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api
+DEFAULT_PER_PAGE = 30
+MAX_PER_PAGE = 100
+
+# The primary rate limit is a budget per hour; `X-RateLimit-Reset` is when it refills.
+# https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
+RATE_LIMIT_WINDOW_SECONDS = 3600
+# GraphQL points per hour and search requests per minute for an authenticated user, only
+# reported by GET /rate_limit (same page as above).
+GRAPHQL_RATE_LIMIT = 5000
+SEARCH_RATE_LIMIT = 30
+SEARCH_WINDOW_SECONDS = 60
+
+# Objects whose one array GitHub pages through like a plain list, keeping `total_count`.
+# https://docs.github.com/en/rest/actions/workflow-runs#list-workflow-runs-for-a-repository
+# https://docs.github.com/en/rest/checks/runs#list-check-runs-for-a-git-reference
+PAGINATED_OBJECT_KEYS = frozenset(
+    {"workflow_runs", "workflows", "jobs", "artifacts", "check_runs", "check_suites"}
+)
+
+# The contents API answers base64 wrapped every 60 characters, with a final newline.
+# https://docs.github.com/en/rest/repos/contents#get-repository-content
+CONTENT_BASE64_LINE = 60
+# Media types that ask the contents API for the file's bytes instead of the JSON object.
+# https://docs.github.com/en/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types
+RAW_MEDIA_TYPES = ("application/vnd.github.raw", "application/vnd.github.v3.raw")
+
+_REST_DOCS = "https://docs.github.com/rest"
+# Body of the primary rate limit answer as GitHub sends it today (403, remaining 0).
+# https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+_RATE_LIMIT_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+_RATE_LIMIT_MESSAGE = (
+    "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, "
+    "please include the request ID {request_id}."
+)
+
+_JSON_TYPE = "application/json; charset=utf-8"
+_RAW_TYPE = "text/plain; charset=utf-8"
+# Parsed mirror files kept in memory, so paging through a big file parses it once.
+_PARSED_CACHE_BYTES = 512 * 1024 * 1024
+_SELECTION_CACHE_ENTRIES = 64
+
+_PULLS = re.compile(r"^/repos/[^/]+/[^/]+/pulls$")
+_COMMENTS_SINCE = re.compile(
+    r"^/repos/[^/]+/[^/]+/(?:issues/[^/]+/comments|issues/comments|pulls/comments"
+    r"|pulls/[^/]+/comments)$"
+)
+_RUNS = re.compile(r"^/repos/[^/]+/[^/]+/actions/(?:runs|workflows/[^/]+/runs)$")
+_DEPLOYMENTS = re.compile(r"^/repos/[^/]+/[^/]+/deployments$")
+_CONTENTS = re.compile(r"^/repos/([^/]+)/([^/]+)/contents(?:/(.*))?$")
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request the server answered, as benchmarks and tests count them."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    status: int
+    conditional: bool
+
+
+class _BadRequest(Exception):
+    """A query parameter GitHub would reject with 422."""
+
+
+class _ClockError(ValueError):
+    """as_of.txt holds something that is not an ISO-8601 time."""
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    body: bytes
+    content_type: str = _JSON_TYPE
+    link: str | None = None
+
+
+def _error(status: int, message: str) -> _Answer:
+    payload = {"message": message, "documentation_url": _REST_DOCS, "status": str(status)}
+    return _Answer(status, _dump(payload))
+
+
+def _not_found() -> _Answer:
+    return _error(404, "Not Found")
+
+
+def _dump(data: Any) -> bytes:
+    # GitHub answers compact JSON in UTF-8.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+
+
+def _etag_matches(if_none_match: str, etag: str) -> bool:
+    for candidate in if_none_match.split(","):
+        tag = candidate.strip()
+        if tag == "*":
+            return True
+        tag = tag.removeprefix("W/")
+        if tag == etag:
+            return True
+    return False
+
+
+def _git_blob_sha(data: bytes) -> str:
+    """The sha git gives these bytes as a blob, as the contents API reports it."""
+    # https://git-scm.com/book/en/v2/Git-Internals-Git-Objects
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _wrapped_base64(data: bytes) -> str:
+    encoded = base64.b64encode(data).decode("ascii")
+    lines = [
+        encoded[i : i + CONTENT_BASE64_LINE] for i in range(0, len(encoded), CONTENT_BASE64_LINE)
+    ]
+    return "".join(line + "\n" for line in lines)
+
+
+def _parse_time(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise _BadRequest(f"{value!r} is not an ISO-8601 timestamp") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _item_time(item: Any, field: str) -> datetime | None:
+    value = item.get(field) if isinstance(item, dict) else None
+    if not isinstance(value, str):
+        return None
+    try:
+        return _parse_time(value)
+    except _BadRequest:
+        return None
+
+
+def _positive_int(value: str | None, default: int) -> int:
+    if value is None or not value.strip().isdigit():
+        return default
+    number = int(value)
+    return number if number >= 1 else default
+
+
+def _dig(item: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(item, dict):
+            return None
+        item = item.get(key)
+    return item
+
+
+# Filters, one per endpoint family: each keeps what GitHub would return before paging.
+
+
+def _select_pulls(items: list[Any], query: dict[str, str]) -> list[Any]:
+    # https://docs.github.com/en/rest/pulls/pulls#list-pull-requests
+    state = query.get("state", "open")
+    if state not in ("open", "closed", "all"):
+        raise _BadRequest(f"state must be open, closed or all, not {state!r}")
+    sort = query.get("sort", "created")
+    if sort not in ("created", "updated", "popularity", "long-running"):
+        raise _BadRequest(f"sort must be created, updated, popularity or long-running: {sort!r}")
+    # "Default: desc when sort is created or sort is not specified, otherwise asc."
+    direction = query.get("direction", "desc" if sort == "created" else "asc")
+    if direction not in ("asc", "desc"):
+        raise _BadRequest(f"direction must be asc or desc, not {direction!r}")
+    kept = [
+        item
+        for item in items
+        if (state == "all" or _dig(item, "state") == state)
+        and ("base" not in query or _dig(item, "base", "ref") == query["base"])
+        and ("head" not in query or _dig(item, "head", "label") == query["head"])
+    ]
+    # popularity (comments) and long-running are not in list payloads: order them by creation.
+    field = "updated_at" if sort == "updated" else "created_at"
+
+    def key(item: Any) -> tuple[str, int]:
+        number = _dig(item, "number")
+        stamp = _item_time(item, field)
+        return (stamp.isoformat() if stamp else "", number if isinstance(number, int) else 0)
+
+    return sorted(kept, key=key, reverse=direction == "desc")
+
+
+def _select_since(items: list[Any], query: dict[str, str]) -> list[Any]:
+    # https://docs.github.com/en/rest/issues/comments#list-issue-comments
+    if "since" not in query:
+        return items
+    since = _parse_time(query["since"])
+    kept = []
+    for item in items:
+        updated = _item_time(item, "updated_at")
+        if updated is not None and updated >= since:
+            kept.append(item)
+    return kept
+
+
+def _select_runs(items: list[Any], query: dict[str, str]) -> list[Any]:
+    # https://docs.github.com/en/rest/actions/workflow-runs#list-workflow-runs-for-a-repository
+    def keep(item: Any) -> bool:
+        if "branch" in query and _dig(item, "head_branch") != query["branch"]:
+            return False
+        if "event" in query and _dig(item, "event") != query["event"]:
+            return False
+        if "head_sha" in query and _dig(item, "head_sha") != query["head_sha"]:
+            return False
+        if "actor" in query and _dig(item, "actor", "login") != query["actor"]:
+            return False
+        # `status` takes a status or a conclusion, as the docs list both.
+        return "status" not in query or query["status"] in (
+            _dig(item, "status"),
+            _dig(item, "conclusion"),
+        )
+
+    return [item for item in items if keep(item)]
+
+
+def _select_deployments(items: list[Any], query: dict[str, str]) -> list[Any]:
+    # https://docs.github.com/en/rest/deployments/deployments#list-deployments
+    fields = [name for name in ("environment", "sha", "ref", "task") if name in query]
+    return [item for item in items if all(_dig(item, f) == query[f] for f in fields)]
+
+
+_Selector = Callable[[list[Any], dict[str, str]], list[Any]]
+_SELECTOR_PARAMS: dict[str, tuple[str, ...]] = {
+    "pulls": ("state", "sort", "direction", "base", "head"),
+    "since": ("since",),
+    "runs": ("branch", "event", "head_sha", "actor", "status"),
+    "deployments": ("environment", "sha", "ref", "task"),
+}
+
+
+def _selector_for(path: str) -> tuple[str, _Selector] | None:
+    if _PULLS.match(path):
+        return "pulls", _select_pulls
+    if _COMMENTS_SINCE.match(path):
+        return "since", _select_since
+    if _RUNS.match(path):
+        return "runs", _select_runs
+    if _DEPLOYMENTS.match(path):
+        return "deployments", _select_deployments
+    return None
+
+
+class _RateBudget:
+    """The core rate limit: `limit` requests per window, refilled when the window ends."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._window_start = time.time()
+        self._used = 0
+
+    def _roll(self, now: float) -> None:
+        if now >= self._window_start + RATE_LIMIT_WINDOW_SECONDS:
+            self._window_start = now
+            self._used = 0
+
+    def spend(self) -> bool:
+        """Use one request; False (nothing used) when the budget is exhausted."""
+        with self._lock:
+            self._roll(time.time())
+            if self._used >= self.limit:
+                return False
+            self._used += 1
+            return True
+
+    def snapshot(self) -> tuple[int, int, int]:
+        """(used, remaining, reset epoch seconds)."""
+        with self._lock:
+            self._roll(time.time())
+            reset = int(self._window_start) + RATE_LIMIT_WINDOW_SECONDS
+            return self._used, self.limit - self._used, reset
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], app: FixtureServer) -> None:
+        self.app = app
+        self.open_sockets: set[socket.socket] = set()
+        self.sockets_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client hanging up mid-answer is normal for keep-alive clients; stay quiet.
+        return None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, so PyGithub's session reuses connections
+    server_version = "miner-fixtures"
+    server: _HTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.sockets_lock:
+            self.server.open_sockets.add(self.connection)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            with self.server.sockets_lock:
+                self.server.open_sockets.discard(self.connection)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # Quiet: the request log is the record, stderr stays clean for the CLI.
+        return None
+
+    def _serve(self) -> None:
+        length = self.headers.get("Content-Length")
+        if length is not None:
+            if length.isdigit():
+                self.rfile.read(int(length))
+            else:
+                self.close_connection = True
+        host = self.headers.get("Host")
+        status, headers, body = self.server.app._respond(
+            self.command, self.path, self.headers, host
+        )
+        self.send_response_only(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD" and body:
+            self.wfile.write(body)
+
+    do_GET = _serve
+    do_HEAD = _serve
+    do_POST = _serve
+    do_PUT = _serve
+    do_PATCH = _serve
+    do_DELETE = _serve
+    do_OPTIONS = _serve
+
+
+class FixtureServer:
+    """A GitHub REST look-alike on localhost that answers from an API mirror folder."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        rate_limit: int = 5000,
+        token: str | None = None,
+        request_log: Path | None = None,
+    ) -> None:
+        self.root = Path(root)
+        self.host = host
+        self.port = port
+        self.token = token
+        self.request_log = request_log
+        self._budget = _RateBudget(rate_limit)
+        self._log_lock = threading.Lock()
+        self._requests: list[LoggedRequest] = []
+        self._log_file: IO[str] | None = None
+        self._cache_lock = threading.Lock()
+        self._parsed: OrderedDict[Path, tuple[int, int, Any]] = OrderedDict()
+        self._parsed_bytes = 0
+        self._selections: OrderedDict[tuple[Any, ...], list[Any]] = OrderedDict()
+        self._request_ids = itertools.count(1)
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # Lifecycle -----------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        if self._httpd is None:
+            raise RuntimeError("FixtureServer.url: the server is not started; call start() first")
+        port = self._httpd.server_address[1]
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
+        return f"http://{host}:{port}"
+
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        with self._log_lock:
+            return list(self._requests)
+
+    def clear_log(self) -> None:
+        with self._log_lock:
+            self._requests.clear()
+
+    def _bind(self) -> _HTTPServer:
+        if self._httpd is None:
+            if not self.root.is_dir():
+                raise FileNotFoundError(f"{self.root}: API mirror folder not found")
+            self._clock()  # a malformed as_of.txt should fail now, not on every request
+            if self.request_log is not None:
+                self._log_file = self.request_log.open("a", encoding="utf-8")
+            self._httpd = _HTTPServer((self.host, self.port), self)
+        return self._httpd
+
+    def start(self) -> FixtureServer:
+        httpd = self._bind()
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=httpd.serve_forever, name="miner-fixtures", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        try:
+            if self._thread is not None:
+                # Already serving in the background (e.g. to print url first): wait for Ctrl-C.
+                while self._thread.is_alive():
+                    self._thread.join(0.5)
+            else:
+                self._bind().serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        httpd, self._httpd = self._httpd, None
+        if httpd is None:
+            return
+        if self._thread is not None:
+            httpd.shutdown()
+            self._thread.join()
+            self._thread = None
+        # Keep-alive connections would otherwise go on being served after stop().
+        with httpd.sockets_lock:
+            for sock in list(httpd.open_sockets):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+        httpd.server_close()
+        with self._log_lock:
+            if self._log_file is not None:
+                self._log_file.close()
+                self._log_file = None
+
+    def __enter__(self) -> FixtureServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # Answering -----------------------------------------------------------------------
+
+    def _respond(
+        self, method: str, target: str, headers: Message, host: str | None
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        split = urllib.parse.urlsplit(target)
+        path = urllib.parse.unquote(split.path)
+        pairs = urllib.parse.parse_qsl(split.query, keep_blank_values=True)
+        query = dict(pairs)
+        if_none_match = headers.get("If-None-Match")
+        request_id = self._next_request_id()
+        base = self._base_url(host)
+
+        answer, free = self._answer(method, path, query, pairs, headers, base, request_id)
+        etag = _etag(answer.body) if answer.status == 200 else None
+        status = answer.status
+        if etag is not None and if_none_match is not None and _etag_matches(if_none_match, etag):
+            status = 304  # "does not count against your primary rate limit"
+        elif not free and not self._budget.spend():
+            message = _RATE_LIMIT_MESSAGE.format(request_id=request_id)
+            answer = _Answer(
+                403, _dump({"message": message, "documentation_url": _RATE_LIMIT_DOCS})
+            )
+            status, etag = 403, None
+
+        out = self._common_headers(request_id)
+        if etag is not None:
+            out.append(("ETag", etag))
+        if status != 304:
+            if answer.link is not None:
+                out.append(("Link", answer.link))
+            out.append(("Content-Type", answer.content_type))
+            out.append(("Content-Length", str(len(answer.body))))
+        if status == 405:
+            out.append(("Allow", "GET, HEAD"))
+        self._record(LoggedRequest(method, path, query, status, if_none_match is not None))
+        return status, out, answer.body if status != 304 else b""
+
+    def _answer(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        pairs: list[tuple[str, str]],
+        headers: Message,
+        base: str,
+        request_id: str,
+    ) -> tuple[_Answer, bool]:
+        """The answer before rate limiting, and whether it is free of the rate limit."""
+        if self.token is not None and not self._authorized(headers.get("Authorization")):
+            return _error(401, "Bad credentials"), True
+        if method not in ("GET", "HEAD"):
+            return _error(405, "Method Not Allowed"), False
+        if path.rstrip("/") == "/rate_limit":
+            # GET /rate_limit "does not count against your primary rate limit".
+            return _Answer(200, _dump(self._rate_limit_payload())), True
+        try:
+            contents = _CONTENTS.match(path)
+            if contents is not None:
+                owner, repo, file_path = contents.groups()
+                accept = headers.get("Accept") or ""
+                return self._contents(owner, repo, file_path or "", query, accept, base), False
+            return self._json(path, query, pairs, base), False
+        except _BadRequest as exc:
+            # GitHub's 422 shape: a fixed message, the details under `errors`.
+            body = {
+                "message": "Validation Failed",
+                "errors": [{"code": "invalid", "message": str(exc)}],
+                "documentation_url": _REST_DOCS,
+                "status": "422",
+            }
+            return _Answer(422, _dump(body)), False
+        except _ClockError as exc:
+            return _error(500, str(exc)), False
+
+    def _authorized(self, header: str | None) -> bool:
+        if header is None:
+            return False
+        scheme, _, credential = header.strip().partition(" ")
+        return scheme.lower() in ("token", "bearer") and credential.strip() == self.token
+
+    def _common_headers(self, request_id: str) -> list[tuple[str, str]]:
+        used, remaining, reset = self._budget.snapshot()
+        try:
+            date = format_datetime(self._clock(), usegmt=True)
+        except _ClockError:
+            date = format_datetime(datetime.now(UTC), usegmt=True)
+        return [
+            ("Server", "miner-fixtures"),
+            ("Date", date),
+            ("X-GitHub-Api-Version-Selected", API_VERSION),
+            ("X-GitHub-Media-Type", "github.v3; format=json"),
+            ("X-RateLimit-Limit", str(self._budget.limit)),
+            ("X-RateLimit-Remaining", str(remaining)),
+            ("X-RateLimit-Reset", str(reset)),
+            ("X-RateLimit-Used", str(used)),
+            ("X-RateLimit-Resource", "core"),
+            ("X-GitHub-Request-Id", request_id),
+        ]
+
+    def _next_request_id(self) -> str:
+        # Shaped like GitHub's (colon-separated hex), unique within this server's life.
+        number = next(self._request_ids)
+        return f"{os.getpid() & 0xFFFF:04X}:{id(self) & 0xFFFF:04X}:{number:X}:{int(time.time()):X}"
+
+    def _base_url(self, host: str | None) -> str:
+        # Links point where the client reached us, so they work behind 0.0.0.0 or localhost too.
+        if host and re.fullmatch(r"[A-Za-z0-9.\-:\[\]]+", host):
+            return f"http://{host}"
+        return self.url
+
+    def _clock(self) -> datetime:
+        """The mirror's frozen "now" from as_of.txt, else the real time."""
+        as_of = self.root / "as_of.txt"
+        try:
+            text = as_of.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return datetime.now(UTC)
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise _ClockError(
+                f'{as_of}: "{text}" is not an ISO-8601 time; write e.g. 2026-06-30T18:00:00Z'
+            ) from exc
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+
+    def _rate_limit_payload(self) -> dict[str, Any]:
+        used, remaining, reset = self._budget.snapshot()
+        core = {"limit": self._budget.limit, "used": used, "remaining": remaining, "reset": reset}
+        now = int(time.time())
+        return {
+            "resources": {
+                "core": core,
+                "graphql": {
+                    "limit": GRAPHQL_RATE_LIMIT,
+                    "used": 0,
+                    "remaining": GRAPHQL_RATE_LIMIT,
+                    "reset": now + RATE_LIMIT_WINDOW_SECONDS,
+                },
+                "search": {
+                    "limit": SEARCH_RATE_LIMIT,
+                    "used": 0,
+                    "remaining": SEARCH_RATE_LIMIT,
+                    "reset": now + SEARCH_WINDOW_SECONDS,
+                },
+            },
+            "rate": dict(core),
+        }
+
+    def _record(self, entry: LoggedRequest) -> None:
+        with self._log_lock:
+            self._requests.append(entry)
+            if self._log_file is not None:
+                line = {
+                    "method": entry.method,
+                    "path": entry.path,
+                    "query": entry.query,
+                    "status": entry.status,
+                    "conditional": entry.conditional,
+                }
+                self._log_file.write(json.dumps(line) + "\n")
+                self._log_file.flush()
+
+    # Files ---------------------------------------------------------------------------
+
+    def _resolve(self, segments: Iterable[str], suffix: str = "") -> Path | None:
+        parts = list(segments)
+        if not parts:
+            return None
+        candidate = self.root.joinpath(*parts[:-1], parts[-1] + suffix)
+        try:
+            resolved = candidate.resolve()
+        except OSError:
+            return None
+        if not resolved.is_relative_to(self.root.resolve()) or not resolved.is_file():
+            return None
+        return resolved
+
+    def _load(self, file: Path) -> Any:
+        stat = file.stat()
+        with self._cache_lock:
+            hit = self._parsed.get(file)
+            if hit is not None and hit[:2] == (stat.st_mtime_ns, stat.st_size):
+                self._parsed.move_to_end(file)
+                return hit[2]
+        data = json.loads(file.read_bytes())
+        with self._cache_lock:
+            old = self._parsed.pop(file, None)
+            if old is not None:
+                self._parsed_bytes -= old[1]
+            if stat.st_size <= _PARSED_CACHE_BYTES:
+                self._parsed[file] = (stat.st_mtime_ns, stat.st_size, data)
+                self._parsed_bytes += stat.st_size
+            while self._parsed_bytes > _PARSED_CACHE_BYTES and self._parsed:
+                _, (_, size, _) = self._parsed.popitem(last=False)
+                self._parsed_bytes -= size
+        return data
+
+    def _json(
+        self, path: str, query: dict[str, str], pairs: list[tuple[str, str]], base: str
+    ) -> _Answer:
+        segments = _segments(path)
+        if segments is None or any(s.startswith("_") for s in segments):
+            return _not_found()
+        file = self._resolve(segments, ".json")
+        if file is None:
+            return _not_found()
+        data = self._load(file)
+        route = path.rstrip("/")
+        if isinstance(data, list):
+            items = self._selected(file, route, data, query)
+            page_items, link = _page(items, query, pairs, base + route)
+            return _Answer(200, _dump(page_items), link=link)
+        if isinstance(data, dict):
+            keys = [k for k in PAGINATED_OBJECT_KEYS if isinstance(data.get(k), list)]
+            if len(keys) == 1:
+                key = keys[0]
+                items = self._selected(file, route, data[key], query)
+                page_items, link = _page(items, query, pairs, base + route)
+                wrapped = {k: (page_items if k == key else v) for k, v in data.items()}
+                if "total_count" in wrapped and len(items) != len(data[key]):
+                    wrapped["total_count"] = len(items)  # counts what the filters matched
+                return _Answer(200, _dump(wrapped), link=link)
+        return _Answer(200, _dump(data))
+
+    def _selected(
+        self, file: Path, route: str, items: list[Any], query: dict[str, str]
+    ) -> list[Any]:
+        found = _selector_for(route)
+        if found is None:
+            return items
+        family, select = found
+        stat = file.stat()
+        params = tuple((name, query.get(name)) for name in _SELECTOR_PARAMS[family])
+        key = (str(file), stat.st_mtime_ns, stat.st_size, params)
+        # Sorting 50,000 pulls once per page would dominate a paged sync; remember the result.
+        with self._cache_lock:
+            hit = self._selections.get(key)
+            if hit is not None:
+                self._selections.move_to_end(key)
+                return hit
+        selected = select(items, query)
+        with self._cache_lock:
+            self._selections[key] = selected
+            while len(self._selections) > _SELECTION_CACHE_ENTRIES:
+                self._selections.popitem(last=False)
+        return selected
+
+    def _contents(
+        self, owner: str, repo: str, file_path: str, query: dict[str, str], accept: str, base: str
+    ) -> _Answer:
+        head = [owner, repo]
+        inner = _segments("/" + file_path)
+        if _segments("/" + "/".join(head)) is None or any(s.startswith("_") for s in head):
+            return _not_found()
+        if inner is None:
+            return _not_found()
+        file = self._resolve(["repos", owner, repo, "contents", *inner])
+        if file is None:
+            return _not_found()
+        data = file.read_bytes()
+        if any(media in accept for media in RAW_MEDIA_TYPES):
+            return _Answer(200, data, content_type=_RAW_TYPE)
+        ref = query.get("ref") or self._default_branch(owner, repo)
+        name = "/".join(inner)
+        sha = _git_blob_sha(data)
+        quoted = urllib.parse.quote(name)
+        api_url = f"{base}/repos/{owner}/{repo}/contents/{quoted}?ref={urllib.parse.quote(ref)}"
+        git_url = f"{base}/repos/{owner}/{repo}/git/blobs/{sha}"
+        html_url = f"https://github.com/{owner}/{repo}/blob/{ref}/{quoted}"
+        payload = {
+            "type": "file",
+            "encoding": "base64",
+            "size": len(data),
+            "name": inner[-1],
+            "path": name,
+            "content": _wrapped_base64(data),
+            "sha": sha,
+            "url": api_url,
+            "git_url": git_url,
+            "html_url": html_url,
+            "download_url": f"https://raw.githubusercontent.com/{owner}/{repo}/{ref}/{quoted}",
+            "_links": {"self": api_url, "git": git_url, "html": html_url},
+        }
+        return _Answer(200, _dump(payload))
+
+    def _default_branch(self, owner: str, repo: str) -> str:
+        file = self._resolve(["repos", owner, repo], ".json")
+        if file is not None:
+            data = self._load(file)
+            if isinstance(data, dict) and isinstance(data.get("default_branch"), str):
+                return str(data["default_branch"])
+        return "main"
+
+
+def _segments(path: str) -> list[str] | None:
+    """The path's segments, or None when it tries to leave the mirror."""
+    parts = path.strip("/").split("/")
+    if parts == [""]:
+        return None
+    for part in parts:
+        if part in ("", ".", "..") or "\\" in part or "\0" in part:
+            return None
+    return parts
+
+
+def _page(
+    items: list[Any], query: dict[str, str], pairs: list[tuple[str, str]], url: str
+) -> tuple[list[Any], str | None]:
+    """Slice one page out of `items` and build GitHub's RFC 8288 Link header for it."""
+    per_page = min(_positive_int(query.get("per_page"), DEFAULT_PER_PAGE), MAX_PER_PAGE)
+    page = _positive_int(query.get("page"), 1)
+    start = (page - 1) * per_page
+    chunk = items[start : start + per_page]
+    last = max(1, math.ceil(len(items) / per_page))
+    # GitHub keeps the other parameters in order, then page, then per_page if it was given.
+    kept = [(k, v) for k, v in pairs if k not in ("page", "per_page")]
+    with_per_page = "per_page" in query
+
+    def link(number: int, rel: str) -> str:
+        params = [*kept, ("page", str(number))]
+        if with_per_page:
+            params.append(("per_page", str(per_page)))
+        return f'<{url}?{urllib.parse.urlencode(params)}>; rel="{rel}"'
+
+    rels = []
+    if page > 1:
+        rels.append(link(page - 1, "prev"))
+    if page < last:
+        rels.append(link(page + 1, "next"))
+    if page != last:
+        rels.append(link(last, "last"))
+    if page > 1:
+        rels.append(link(1, "first"))
+    return chunk, ", ".join(rels) if rels else None

@@ -1,0 +1,143 @@
+"""A thin client over PyGithub's requester that pages raw JSON, sends conditional requests and
+reads the server's clock; it never builds PyGithub objects (their lazy completion refetches)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from github import Auth, Github, GithubException
+from github.GithubRetry import GithubRetry
+
+from miner import __version__
+from miner.errors import GitHubError
+
+# GitHub's largest page for list endpoints (docs: "Using pagination in the REST API").
+MAX_PER_PAGE = 100
+# GitHub's REST API version the mirror format and our parsers follow.
+API_VERSION = "2022-11-28"
+
+_LINK_NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+
+
+@dataclass(frozen=True)
+class Response:
+    """One answer: 200 with its JSON, or 304 (not modified) with `data` None."""
+
+    status: int
+    data: Any
+    etag: str | None
+    next_url: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class GitHubClient:
+    """Requests against one GitHub (api.github.com, Enterprise Server, or the local server)."""
+
+    def __init__(self, api_url: str, token: str | None, *, timeout: int = 30) -> None:
+        self.api_url = api_url.rstrip("/")
+        self._github = Github(
+            auth=Auth.Token(token) if token else None,
+            base_url=self.api_url,
+            per_page=MAX_PER_PAGE,
+            timeout=timeout,
+            user_agent=f"miner/{__version__}",
+            retry=GithubRetry(),
+        )
+        self._requester = self._github.requester
+        self.requests = 0
+        self.server_time: datetime | None = None
+
+    def close(self) -> None:
+        self._github.close()
+
+    def get(
+        self, url: str, params: dict[str, Any] | None = None, *, etag: str | None = None
+    ) -> Response:
+        """GET `url` (a path under the API, or an absolute next-page URL); raise on errors."""
+        headers = {"X-GitHub-Api-Version": API_VERSION}
+        if etag:
+            headers["If-None-Match"] = etag
+        try:
+            status, response_headers, body = self._requester.requestJson(
+                "GET", url, parameters=params, headers=headers
+            )
+        except GithubException as exc:
+            raise GitHubError(f"GET {_path(url)}: {exc.status} {_message(exc.data)}") from exc
+        except Exception as exc:  # network failures after PyGithub's own retries
+            raise GitHubError(f"GET {_path(url)}: {type(exc).__name__}: {exc}") from exc
+        self.requests += 1
+        self._read_clock(response_headers)
+        if status == 304:
+            return Response(304, None, etag, None)
+        data = _parse(body, url, status)
+        if status >= 400:
+            raise GitHubError(f"GET {_path(url)}: {status} {_message(data)}", status=status)
+        match = _LINK_NEXT.search(response_headers.get("link", ""))
+        return Response(status, data, response_headers.get("etag"), match.group(1) if match else None)
+
+    def pages(self, url: str, params: dict[str, Any] | None = None) -> Iterator[Response]:
+        """Every page of a list, following the Link header's rel="next"."""
+        params = {"per_page": MAX_PER_PAGE, **(params or {})}
+        response = self.get(url, params)
+        yield response
+        while response.next_url:
+            response = self.get(response.next_url)
+            yield response
+
+    def get_all(self, url: str, params: dict[str, Any] | None = None) -> list[Any]:
+        """Every item of a list, all pages joined."""
+        items: list[Any] = []
+        for page in self.pages(url, params):
+            items.extend(list_items(page.data))
+        return items
+
+    def _read_clock(self, headers: dict[str, Any]) -> None:
+        date = headers.get("date")
+        if not date:
+            return
+        try:
+            when = parsedate_to_datetime(date)
+        except (TypeError, ValueError):
+            return
+        if self.server_time is None or when > self.server_time:
+            self.server_time = when
+
+
+def list_items(data: Any) -> list[Any]:
+    """The items of a list answer (a bare array, or an object wrapping one, as workflow runs)."""
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        for value in data.values():
+            if isinstance(value, list):
+                return value
+    return []
+
+
+def _parse(body: str, url: str, status: int) -> Any:
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        raise GitHubError(f"GET {_path(url)}: {status} with a body that is not JSON") from exc
+
+
+def _message(data: Any) -> str:
+    if isinstance(data, dict) and data.get("message"):
+        return str(data["message"])
+    return "(no message)"
+
+
+def _path(url: str) -> str:
+    """The URL without scheme, host or query: what an error message shows."""
+    return re.sub(r"^[a-z]+://[^/]+", "", url).split("?")[0]

@@ -1,0 +1,113 @@
+"""Read an API mirror folder (FIXTURES.md) as the same raw batches a sync from GitHub stores."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from miner.errors import MirrorError
+from miner.github_client import list_items
+from miner.raw import CODEOWNERS_PATHS, PR_DETAILS, RawBatch, batch_of
+
+# Where each PR detail lives in the mirror: the API path under repos/ORG/REPO/.
+_DETAIL_PATHS = {
+    "reviews": "pulls/{n}/reviews.json",
+    "timeline": "issues/{n}/timeline.json",
+    "files": "pulls/{n}/files.json",
+    "commits": "pulls/{n}/commits.json",
+    "comments": "issues/{n}/comments.json",
+}
+
+
+class Mirror:
+    """An API mirror folder for one org."""
+
+    def __init__(self, root: Path) -> None:
+        if not root.is_dir():
+            raise MirrorError(f"{root}: not a folder")
+        self.root = root
+
+    def org(self) -> str:
+        orgs = sorted(p.stem for p in (self.root / "orgs").glob("*.json"))
+        if len(orgs) != 1:
+            found = ", ".join(orgs) or "none"
+            raise MirrorError(
+                f"{self.root / 'orgs'}: expected one ORG.json (found {found})"
+            )
+        return orgs[0]
+
+    def as_of(self) -> datetime:
+        """When the mirror was taken: as_of.txt, else the newest file's modification time."""
+        path = self.root / "as_of.txt"
+        if path.exists():
+            text = path.read_text(encoding="utf-8").strip()
+            try:
+                return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+            except ValueError as exc:
+                raise MirrorError(f"{path}: {text!r} is not an ISO-8601 time") from exc
+        newest = max((p.stat().st_mtime for p in self.root.rglob("*.json")), default=0.0)
+        return datetime.fromtimestamp(newest, UTC)
+
+    def batches(self) -> Iterator[RawBatch]:
+        org = self.org()
+        orgs = self.root / "orgs"
+        yield batch_of("orgs", org, None, None, [self._json(orgs / f"{org}.json")], replace=True)
+        for resource in ("repos", "members", "teams"):
+            yield batch_of(resource, org, None, None, self._list(orgs / org / f"{resource}.json"),
+                           replace=True)
+        for members in sorted((orgs / org / "teams").glob("*/members.json")):
+            yield batch_of("team_members", org, None, members.parent.name, self._list(members),
+                           replace=True)
+        for repo_dir in sorted(p for p in (self.root / "repos" / org).glob("*") if p.is_dir()):
+            yield from self._repo_batches(org, f"{org}/{repo_dir.name}", repo_dir)
+
+    def _repo_batches(self, org: str, repo: str, repo_dir: Path) -> Iterator[RawBatch]:
+        pulls = self._list(repo_dir / "pulls.json")
+        yield batch_of("pulls", org, repo, None, pulls, replace=True)
+        for pull in pulls:
+            n = pull["number"]
+            for resource in PR_DETAILS:
+                path = repo_dir / _DETAIL_PATHS[resource].format(n=n)
+                items = self._list(path) if path.exists() else []
+                yield batch_of(resource, org, repo, str(n), items, replace=True)
+        for path in CODEOWNERS_PATHS:
+            file = repo_dir / "contents" / path
+            if file.is_file():
+                yield batch_of("contents", org, repo, path, [contents_object(path, file.read_bytes())],
+                               replace=True)
+                break
+
+    def _json(self, path: Path) -> Any:
+        try:
+            return json.loads(path.read_bytes())
+        except FileNotFoundError as exc:
+            raise MirrorError(f"{path}: missing") from exc
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise MirrorError(f"{path}: not valid JSON: {exc}") from exc
+
+    def _list(self, path: Path) -> list[Any]:
+        if not path.exists():
+            return []
+        data = self._json(path)
+        if not isinstance(data, list | dict):
+            raise MirrorError(f"{path}: expected a JSON array, found {type(data).__name__}")
+        return list_items(data)
+
+
+def contents_object(path: str, data: bytes) -> dict[str, Any]:
+    """What GitHub's contents API answers for a file (the fields our core tables read)."""
+    encoded = base64.b64encode(data).decode("ascii")
+    return {
+        "type": "file",
+        "encoding": "base64",
+        "name": path.rsplit("/", 1)[-1],
+        "path": path,
+        "size": len(data),
+        "sha": hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest(),
+        "content": "\n".join(encoded[i : i + 60] for i in range(0, len(encoded), 60)) + "\n",
+    }

@@ -1,0 +1,140 @@
+"""The raw layer's unit of work: a batch of GitHub payloads with their natural keys, as fetched."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# One raw table per resource, named raw_<resource>. The order is the order a sync walks them.
+RESOURCES = (
+    "orgs",
+    "repos",
+    "members",
+    "teams",
+    "team_members",
+    "pulls",
+    "reviews",
+    "timeline",
+    "files",
+    "commits",
+    "comments",
+    "contents",
+)
+
+# The resources fetched for each pull request once it is new or has changed.
+PR_DETAILS = ("reviews", "timeline", "files", "commits", "comments")
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """One API object: its natural key, the parent it was listed under, and its JSON text."""
+
+    key: str
+    payload: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything of one resource under one parent: a batch with a scope replaces it whole."""
+
+    repo: str | None
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class CursorUpdate:
+    """Where a sync got to for one repo and resource, saved in the same transaction as the data."""
+
+    org: str
+    repo: str
+    resource: str
+    value: str | None
+    etag: str | None = None
+
+
+@dataclass(frozen=True)
+class RawBatch:
+    """A page (or a whole small list) of one resource, stored in one transaction.
+
+    Without `replace`, items are upserted by key. With `replace`, every stored row of that
+    scope is deleted first, so objects GitHub no longer lists disappear too.
+    """
+
+    resource: str
+    org: str
+    repo: str | None
+    items: Sequence[RawItem]
+    replace: Scope | None = None
+    cursors: Sequence[CursorUpdate] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.resource not in RESOURCES:
+            raise ValueError(f"unknown raw resource {self.resource!r}")
+
+
+def dumps(payload: Any) -> str:
+    """Serialise a payload compactly, as it is stored."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+def item_key(resource: str, repo: str | None, parent: str | None, payload: Any, index: int) -> str:
+    """The natural key of a payload: stable across syncs and imports of the same data."""
+    match resource:
+        case "orgs":
+            return str(payload["login"])
+        case "repos":
+            return str(payload["full_name"])
+        case "members":
+            return str(payload["login"])
+        case "teams":
+            return str(payload["slug"])
+        case "team_members":
+            return f"{parent}/{payload['login']}"
+        case "pulls":
+            return f"{repo}#{payload['number']}"
+        case "reviews" | "comments":
+            return f"{repo}#{parent}/{payload['id']}"
+        case "files":
+            return f"{repo}#{parent}/{payload['filename']}"
+        case "commits":
+            return f"{repo}#{parent}/{payload['sha']}"
+        case "timeline":
+            # Timeline items have no common id (committed events have a sha, cross-references
+            # nothing); the scope is always replaced whole, so the position is a stable key.
+            return f"{repo}#{parent}/{index:06d}"
+        case "contents":
+            return f"{repo}:{parent}"
+    raise ValueError(resource)
+
+
+def batch_of(
+    resource: str,
+    org: str,
+    repo: str | None,
+    parent: str | None,
+    payloads: Sequence[Any],
+    *,
+    replace: bool,
+    cursors: Sequence[CursorUpdate] = (),
+) -> RawBatch:
+    """Build a batch from API objects listed under (`repo`, `parent`)."""
+    items = [
+        RawItem(item_key(resource, repo, parent, p, i), dumps(p), parent)
+        for i, p in enumerate(payloads)
+    ]
+    return RawBatch(
+        resource,
+        org,
+        repo,
+        items,
+        replace=Scope(repo, parent) if replace else None,
+        cursors=tuple(cursors),
+    )
+
+
+# Where GitHub looks for CODEOWNERS, in order; the first that exists is used
+# (docs: "About code owners", CODEOWNERS file location).
+CODEOWNERS_PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")

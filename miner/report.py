@@ -1,0 +1,127 @@
+"""Render the terminal report: review waits in a window, by team, and the PRs waiting now."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from miner.errors import ConfigError, MinerError
+from miner.sql_files import layer
+from miner.warehouse import Warehouse
+
+_DURATION = re.compile(r"^(\d+)([hdw])$")
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+@dataclass(frozen=True)
+class Window:
+    since: datetime
+    until: datetime
+    as_of: datetime
+
+
+def parse_since(text: str) -> timedelta:
+    """A look-back like 30d, 12h or 6w."""
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise ConfigError(f"--since {text!r}: expected a number and a unit, like 30d, 12h or 6w")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def window(wh: Warehouse, org: str, since: timedelta) -> Window:
+    row = wh.query("select as_of from snapshots where org = ?", [org])
+    if not row or row[0][0] is None:
+        known = ", ".join(r[0] for r in wh.query("select org from snapshots order by 1")) or "none"
+        raise MinerError(f"no data for org {org!r} in {wh.path} (orgs there: {known})")
+    as_of: datetime = row[0][0]
+    return Window(as_of - since, as_of, as_of)
+
+
+def default_org(wh: Warehouse) -> str:
+    orgs = [r[0] for r in wh.query("select org from snapshots order by 1")]
+    if len(orgs) != 1:
+        raise ConfigError(f"--org: which org? the warehouse holds {', '.join(orgs) or 'none'}")
+    return str(orgs[0])
+
+
+def run_report_query(wh: Warehouse, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run queries/reports/NAME.sql with named parameters; rows as dicts."""
+    files = {f.name: f for f in layer("reports")}
+    cursor = wh.con.execute(files[name].body, params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def render(wh: Warehouse, org: str, since: timedelta, console: Console) -> None:
+    w = window(wh, org, since)
+    params = {"org": org, "since": w.since, "until": w.until}
+    summary = run_report_query(wh, "review_wait_summary", params)[0]
+    teams = run_report_query(wh, "review_wait_by_team", params)
+    waiting = run_report_query(wh, "waiting_longest", {"org": org, "limit": 10})
+
+    console.print(
+        f"[bold]miner report[/bold] · {org} · {w.since:%Y-%m-%d} → {w.until:%Y-%m-%d %H:%M} UTC "
+        f"(as of the last sync)"
+    )
+    console.print(
+        f"PRs ready for review in the window: [bold]{summary['prs_ready']}[/bold]; "
+        f"review requests answered: {summary['reviewed']}, unanswered at close: "
+        f"{summary['unanswered']}, still waiting: {summary['waiting']}"
+    )
+    headline = Table(title="Review wait (hours, calendar)", title_justify="left")
+    for column in ("episodes", "median", "p75", "p90"):
+        headline.add_column(column, justify="right")
+    headline.add_row(
+        str(summary["reviewed"]),
+        _hours(summary["median_hours"]),
+        _hours(summary["p75_hours"]),
+        _hours(summary["p90_hours"]),
+    )
+    console.print(headline)
+
+    by_team = Table(title="Review wait by team waited on (hours)", title_justify="left")
+    by_team.add_column("team")
+    for column in ("reviewed", "median", "p75", "p90", "cross-team", "waiting now"):
+        by_team.add_column(column, justify="right")
+    for row in teams:
+        by_team.add_row(
+            escape(str(row["team"])),
+            str(row["reviewed"]),
+            _hours(row["median_hours"]),
+            _hours(row["p75_hours"]),
+            _hours(row["p90_hours"]),
+            str(row["cross_team_reviewed"]),
+            str(row["waiting"]),
+        )
+    console.print(by_team)
+
+    longest = Table(title="Waiting longest now", title_justify="left")
+    for column in ("PR", "waiting on", "author", "hours", "title"):
+        longest.add_column(column, justify="right" if column == "hours" else "left")
+    for row in waiting:
+        link = f"[link={row['html_url']}]{escape(row['repo'])}#{row['pr_number']}[/link]"
+        longest.add_row(
+            link,
+            escape(str(row["waiting_on"])),
+            escape(str(row["author"])),
+            _hours(row["wait_hours"]),
+            escape(_clip(str(row["title"] or ""), 40)),
+        )
+    if not waiting:
+        console.print("Waiting longest now: no review request is waiting.")
+    else:
+        console.print(longest)
+
+
+def _hours(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,265 @@
+"""The DuckDB warehouse: one file, a versioned schema, the raw layer, cursors and sync runs."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from miner import __version__
+from miner.errors import MinerError
+from miner.raw import RESOURCES, CursorUpdate, RawBatch
+
+# The oldest on-disk format in use among the DuckDB clients our users open the warehouse with
+# (the pip `duckdb-cli` 1.5.x reads storage versions up to v1.4.0's); newer formats lock them out.
+STORAGE_VERSION = "v1.4.0"
+_ALIAS = "wh"
+
+
+def _raw_table_sql(resource: str) -> str:
+    return f"""
+        create table raw_{resource} (
+            key varchar not null,
+            org varchar not null,
+            repo varchar,
+            parent varchar,
+            payload json not null,
+            fetched_at timestamptz not null,
+            sync_run integer not null
+        )"""
+
+
+# Each migration takes the schema from version N-1 to N; a new one is appended, never edited.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """create table sync_runs (
+            id integer primary key,
+            kind varchar not null,          -- sync | import
+            org varchar,
+            source varchar,                 -- the API URL or mirror folder
+            started_at timestamptz not null,
+            finished_at timestamptz,
+            status varchar not null,        -- running | ok | failed
+            requests integer not null default 0,
+            as_of timestamptz,              -- the server's clock (or as_of.txt) when data was taken
+            error varchar,
+            miner_version varchar
+        )""",
+        """create table cursors (
+            org varchar not null,
+            repo varchar not null,          -- '' for org-wide resources
+            resource varchar not null,
+            value varchar,
+            etag varchar,
+            updated_at timestamptz not null,
+            primary key (org, repo, resource)
+        )""",
+        *(_raw_table_sql(r) for r in RESOURCES),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    value: str | None
+    etag: str | None
+
+
+class Warehouse:
+    """An open warehouse file. Use `Warehouse.open(path)`; close it (or use `with`)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self.con = con
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | str, *, read_only: bool = False) -> Warehouse:
+        """Open (creating if needed) and migrate the warehouse at `path`."""
+        path = Path(path)
+        if read_only and not path.exists():
+            raise MinerError(f"{path}: no warehouse here yet: run `miner sync` or `miner import`")
+        con = duckdb.connect()
+        options = ["read_only"] if read_only else [f"storage_version '{STORAGE_VERSION}'"]
+        try:
+            con.execute(f"attach '{_quote(str(path))}' as {_ALIAS} ({', '.join(options)})")
+        except duckdb.IOException as exc:
+            con.close()
+            raise MinerError(f"{path}: cannot open the warehouse: {_first_line(exc)}") from exc
+        con.execute(f"use {_ALIAS}")
+        con.execute("set timezone = 'UTC'")
+        wh = cls(con, path)
+        if not read_only:
+            wh._migrate()
+        return wh
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "select count(*) from duckdb_tables() "
+            "where database_name = ? and table_name = 'schema_version'",
+            [_ALIAS],
+        ).fetchone()
+        if not exists or not exists[0]:
+            return 0
+        row = self.con.execute("select max(version) from schema_version").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def _migrate(self) -> None:
+        current = self.schema_version()
+        if current > len(MIGRATIONS):
+            raise MinerError(
+                f"{self.path}: this warehouse has schema version {current}, written by a newer "
+                f"miner; this miner ({__version__}) knows up to {len(MIGRATIONS)}: upgrade miner"
+            )
+        if current == len(MIGRATIONS):
+            return
+        with self.transaction():
+            if current == 0:
+                self.con.execute(
+                    "create table if not exists schema_version "
+                    "(version integer not null, applied_at timestamptz not null, "
+                    "miner_version varchar)"
+                )
+                self.con.execute("create sequence if not exists sync_run_ids start 1")
+            for version in range(current + 1, len(MIGRATIONS) + 1):
+                for statement in MIGRATIONS[version - 1]:
+                    self.con.execute(statement)
+                self.con.execute(
+                    "insert into schema_version values (?, ?, ?)", [version, _now(), __version__]
+                )
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.execute("begin transaction")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+        self.con.execute("commit")
+
+    # -- sync runs ---------------------------------------------------------------------------
+
+    def start_run(self, kind: str, org: str | None, source: str) -> int:
+        row = self.con.execute("select nextval('sync_run_ids')").fetchone()
+        assert row is not None
+        run_id = int(row[0])
+        self.con.execute(
+            "insert into sync_runs (id, kind, org, source, started_at, status, miner_version) "
+            "values (?, ?, ?, ?, ?, 'running', ?)",
+            [run_id, kind, org, source, _now(), __version__],
+        )
+        return run_id
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        status: str,
+        requests: int = 0,
+        as_of: datetime | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.con.execute(
+            "update sync_runs set finished_at = ?, status = ?, requests = ?, as_of = ?, error = ? "
+            "where id = ?",
+            [_now(), status, requests, as_of, error, run_id],
+        )
+
+    # -- cursors -----------------------------------------------------------------------------
+
+    def cursor(self, org: str, repo: str, resource: str) -> Cursor:
+        row = self.con.execute(
+            "select value, etag from cursors where org = ? and repo = ? and resource = ?",
+            [org, repo, resource],
+        ).fetchone()
+        return Cursor(row[0], row[1]) if row else Cursor(None, None)
+
+    def _save_cursors(self, updates: Sequence[CursorUpdate]) -> None:
+        for u in updates:
+            self.con.execute(
+                "insert or replace into cursors values (?, ?, ?, ?, ?, ?)",
+                [u.org, u.repo, u.resource, u.value, u.etag, _now()],
+            )
+
+    # -- the raw layer -----------------------------------------------------------------------
+
+    def store(self, batch: RawBatch, run_id: int) -> None:
+        """Store one batch and its cursors in a single transaction."""
+        with self.transaction():
+            self._store(batch, run_id)
+            self._save_cursors(batch.cursors)
+
+    def store_all(self, batches: Sequence[RawBatch], run_id: int) -> None:
+        """Store several batches (a PR and its details, say) in one transaction."""
+        with self.transaction():
+            for batch in batches:
+                self._store(batch, run_id)
+                self._save_cursors(batch.cursors)
+
+    def _store(self, batch: RawBatch, run_id: int) -> None:
+        table = f"raw_{batch.resource}"
+        fetched_at = _now()
+        if batch.replace is not None:
+            self.con.execute(
+                f"delete from {table} where org = ? and repo is not distinct from ? "
+                "and parent is not distinct from ?",
+                [batch.org, batch.replace.repo, batch.replace.parent],
+            )
+        if not batch.items:
+            return
+        rows = pa.table(
+            {
+                "key": [i.key for i in batch.items],
+                "parent": [i.parent for i in batch.items],
+                "payload": [i.payload for i in batch.items],
+            }
+        )
+        self.con.register("_batch", rows)
+        try:
+            if batch.replace is None:
+                self.con.execute(f"delete from {table} where key in (select key from _batch)")
+            self.con.execute(
+                f"insert into {table} select key, ?, ?, parent, payload::json, ?, ? from _batch",
+                [batch.org, batch.repo, fetched_at, run_id],
+            )
+        finally:
+            self.con.unregister("_batch")
+
+    def delete_scope(self, resource: str, org: str, repo: str | None, parent: str | None) -> None:
+        self.con.execute(
+            f"delete from raw_{resource} where org = ? and repo is not distinct from ? "
+            "and parent is not distinct from ?",
+            [org, repo, parent],
+        )
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, list(params)).fetchall()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,65 @@
+-- people: one row per (org, login) seen anywhere in the org's data, with is_bot and teams.
+-- Teams: the config's [teams] mapping wins for anyone it names; otherwise the org's GitHub teams
+-- the person is a member of, each with all its ancestor teams (a child team's members count for
+-- the parent); anyone in no team has the single team 'unassigned' (METRICS.md, People).
+with recursive seen as (
+    select org, payload ->> 'login' as login, payload ->> 'type' as type from raw_members
+    union all
+    select org, payload ->> 'login', payload ->> 'type' from raw_team_members
+    union all
+    select org, payload -> 'user' ->> 'login', payload -> 'user' ->> 'type' from raw_pulls
+    union all
+    select org, payload -> 'user' ->> 'login', payload -> 'user' ->> 'type' from raw_reviews
+    union all
+    select org, payload -> 'user' ->> 'login', payload -> 'user' ->> 'type' from raw_comments
+    union all
+    select org, payload -> 'requested_reviewer' ->> 'login', payload -> 'requested_reviewer' ->> 'type'
+    from raw_timeline
+    where payload ->> 'event' in ('review_requested', 'review_request_removed')
+),
+logins as (
+    select org, login, max(type) as type
+    from seen
+    where login is not null
+    group by org, login
+),
+team_tree as (
+    select org, team, team as ancestor from teams
+    union all
+    select t.org, t.team, p.parent_team
+    from team_tree as t
+    join teams as p on p.org = t.org and p.team = t.ancestor
+    where p.parent_team is not null
+),
+github_teams as (
+    select distinct m.org, m.payload ->> 'login' as login, tt.ancestor as team
+    from raw_team_members as m
+    join team_tree as tt on tt.org = m.org and tt.team = m.parent
+),
+explicit_teams as (
+    select distinct o.org, s.login, s.team
+    from settings_teams as s cross join (select distinct org from logins) as o
+),
+membership as (
+    select org, login, team from explicit_teams
+    union all
+    select g.org, g.login, g.team
+    from github_teams as g
+    where not exists (select 1 from explicit_teams as e where e.org = g.org and e.login = g.login)
+)
+select
+    l.org,
+    l.login,
+    l.type,
+    (
+        l.type = 'Bot'
+        or l.login like '%[bot]'
+        or l.login in (select login from settings_bots)
+    ) as is_bot,
+    coalesce(t.teams, ['unassigned']) as teams
+from logins as l
+left join (
+    select org, login, list(distinct team order by team) as teams
+    from membership
+    group by org, login
+) as t on t.org = l.org and t.login = l.login

@@ -1,0 +1,6 @@
+-- snapshots: one row per org: as_of, the time its data was taken (the GitHub server's clock at
+-- the last sync, or an imported mirror's as_of.txt). Open work is measured up to this instant.
+select org, max(as_of) as as_of, max(finished_at) as finished_at
+from sync_runs
+where org is not null and as_of is not null
+group by org

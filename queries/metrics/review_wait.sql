@@ -1,0 +1,227 @@
+-- review_wait: one row per review request episode (METRICS.md#review_wait).
+--
+-- Readings where METRICS.md leaves a case open, each the one closest to how GitHub behaves:
+-- * An episode is keyed by the requested user (`reviewer`) or team (`reviewer_team`). Each
+--   review_requested event ends at the first of: a review by that user (for a team, by any member
+--   of it, child teams included) at or after the request; a review_request_removed for the same
+--   user or team at or after it; a close or merge at or after it. On a tie a review wins over a
+--   removal, and a removal over a close. Requests that end at the same moment in the same way
+--   are one episode, opened by the first of them: a repeated request to a reviewer whose episode
+--   is still open changes nothing, and a request after the episode ended opens the next one.
+-- * PRs that never became ready (drafts) have no episodes: GitHub asks no code owner to review a
+--   draft, and the wait has not started.
+-- * The implicit episode (no reviewer) exists when no review_requested event falls at or before
+--   ready_at + 60 seconds: GitHub's automatic code-owner requests land a few seconds after a PR
+--   opens or becomes ready. `requested_at` is NULL for it (nobody asked).
+-- * wait_hours is never negative: a requested reviewer who reviews the draft before it is ready
+--   waited 0 hours. ended_at is NULL while an episode is waiting; its wait runs to as_of.
+-- * wait_business_hours is NULL until working calendars arrive (METRICS.md, Calendars).
+with prs as (
+    select org, repo, number as pr_number, author, author_teams, ready_at
+    from pull_requests
+    where ready_at is not null
+),
+as_of as (
+    select org, as_of from snapshots
+),
+eligible_reviews as (
+    select r.org, r.repo, r.pr_number, r.reviewer, r.submitted_at
+    from reviews as r
+    join prs as p on p.org = r.org and p.repo = r.repo and p.pr_number = r.pr_number
+    where r.state in ('APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'DISMISSED')
+      and not r.reviewer_is_bot
+      and r.reviewer <> p.author
+),
+closes as (
+    select org, repo, pr_number, occurred_at as closed_at
+    from pr_events
+    where event in ('closed', 'merged')
+    union
+    select org, repo, number, closed_at
+    from pull_requests
+    where closed_at is not null
+),
+requests as (
+    select
+        e.org,
+        e.repo,
+        e.pr_number,
+        e.seq,
+        e.occurred_at as requested_at,
+        e.requested_reviewer as reviewer,
+        e.requested_team as reviewer_team
+    from pr_events as e
+    join prs as p on p.org = e.org and p.repo = e.repo and p.pr_number = e.pr_number
+    where e.event = 'review_requested'
+      and (e.requested_reviewer is not null or e.requested_team is not null)
+),
+removals as (
+    select org, repo, pr_number, occurred_at as removed_at, requested_reviewer as reviewer,
+        requested_team as reviewer_team
+    from pr_events
+    where event = 'review_request_removed'
+),
+request_reviews as (
+    select q.org, q.repo, q.pr_number, q.seq,
+        min(v.submitted_at) as reviewed_at,
+        arg_min(v.reviewer, v.submitted_at) as responder
+    from requests as q
+    join eligible_reviews as v
+        on v.org = q.org and v.repo = q.repo and v.pr_number = q.pr_number
+        and v.submitted_at >= q.requested_at
+    left join person_teams as pt
+        on pt.org = v.org and pt.login = v.reviewer and pt.team = q.reviewer_team
+    where v.reviewer = q.reviewer or pt.team is not null
+    group by q.org, q.repo, q.pr_number, q.seq
+),
+request_removals as (
+    select q.org, q.repo, q.pr_number, q.seq, min(x.removed_at) as removed_at
+    from requests as q
+    join removals as x
+        on x.org = q.org and x.repo = q.repo and x.pr_number = q.pr_number
+        and x.removed_at >= q.requested_at
+        and (x.reviewer = q.reviewer or x.reviewer_team = q.reviewer_team)
+    group by q.org, q.repo, q.pr_number, q.seq
+),
+request_closes as (
+    select q.org, q.repo, q.pr_number, q.seq, min(c.closed_at) as closed_at
+    from requests as q
+    join closes as c
+        on c.org = q.org and c.repo = q.repo and c.pr_number = q.pr_number
+        and c.closed_at >= q.requested_at
+    group by q.org, q.repo, q.pr_number, q.seq
+),
+request_ends as (
+    select
+        q.*,
+        rv.responder,
+        case
+            when rv.reviewed_at is not null
+                and rv.reviewed_at <= coalesce(rm.removed_at, 'infinity'::timestamptz)
+                and rv.reviewed_at <= coalesce(rc.closed_at, 'infinity'::timestamptz)
+                then 'reviewed'
+            when rm.removed_at is not null
+                and rm.removed_at <= coalesce(rc.closed_at, 'infinity'::timestamptz)
+                then 'withdrawn'
+            when rc.closed_at is not null then 'unanswered'
+            else 'waiting'
+        end as outcome,
+        least(rv.reviewed_at, rm.removed_at, rc.closed_at) as ended_at
+    from requests as q
+    left join request_reviews as rv using (org, repo, pr_number, seq)
+    left join request_removals as rm using (org, repo, pr_number, seq)
+    left join request_closes as rc using (org, repo, pr_number, seq)
+),
+requested_episodes as (
+    select
+        org,
+        repo,
+        pr_number,
+        reviewer,
+        reviewer_team,
+        min(requested_at) as requested_at,
+        ended_at,
+        outcome,
+        case when outcome = 'reviewed' then any_value(responder) end as responder
+    from request_ends
+    group by org, repo, pr_number, reviewer, reviewer_team, ended_at, outcome
+),
+implicit_prs as (
+    select p.*
+    from prs as p
+    where not exists (
+        select 1 from requests as q
+        where q.org = p.org and q.repo = p.repo and q.pr_number = p.pr_number
+          and q.requested_at <= p.ready_at + interval 60 second
+    )
+),
+implicit_reviews as (
+    select p.org, p.repo, p.pr_number,
+        min(v.submitted_at) as reviewed_at,
+        arg_min(v.reviewer, v.submitted_at) as responder
+    from implicit_prs as p
+    join eligible_reviews as v
+        on v.org = p.org and v.repo = p.repo and v.pr_number = p.pr_number
+        and v.submitted_at >= p.ready_at
+    group by p.org, p.repo, p.pr_number
+),
+implicit_closes as (
+    select p.org, p.repo, p.pr_number, min(c.closed_at) as closed_at
+    from implicit_prs as p
+    join closes as c
+        on c.org = p.org and c.repo = p.repo and c.pr_number = p.pr_number
+        and c.closed_at >= p.ready_at
+    group by p.org, p.repo, p.pr_number
+),
+implicit_episodes as (
+    select
+        p.org,
+        p.repo,
+        p.pr_number,
+        null::varchar as reviewer,
+        null::varchar as reviewer_team,
+        null::timestamptz as requested_at,
+        least(rv.reviewed_at, rc.closed_at) as ended_at,
+        case
+            when rv.reviewed_at is not null
+                and rv.reviewed_at <= coalesce(rc.closed_at, 'infinity'::timestamptz)
+                then 'reviewed'
+            when rc.closed_at is not null then 'unanswered'
+            else 'waiting'
+        end as outcome,
+        case
+            when rv.reviewed_at <= coalesce(rc.closed_at, 'infinity'::timestamptz)
+                then rv.responder
+        end as responder
+    from implicit_prs as p
+    left join implicit_reviews as rv using (org, repo, pr_number)
+    left join implicit_closes as rc using (org, repo, pr_number)
+),
+episodes as (
+    select * from requested_episodes
+    union all
+    select * from implicit_episodes
+),
+measured as (
+    select
+        e.*,
+        p.author,
+        p.author_teams,
+        greatest(e.requested_at, p.ready_at) as start_at,
+        row_number() over (
+            partition by e.org, e.repo, e.pr_number, e.reviewer, e.reviewer_team
+            order by e.requested_at
+        ) as episode,
+        a.as_of
+    from episodes as e
+    join prs as p on p.org = e.org and p.repo = e.repo and p.pr_number = e.pr_number
+    left join as_of as a on a.org = e.org
+)
+select
+    m.org,
+    m.repo,
+    m.pr_number,
+    m.author,
+    m.author_teams,
+    m.reviewer,
+    m.reviewer_team,
+    case
+        when m.reviewer_team is not null then not list_contains(m.author_teams, m.reviewer_team)
+        when m.reviewer is not null then not list_has_any(m.author_teams, rp.teams)
+        when m.responder is not null then not list_has_any(m.author_teams, rs.teams)
+    end as is_cross_team,
+    m.episode,
+    m.requested_at,
+    m.start_at,
+    case when m.outcome <> 'waiting' then m.ended_at end as ended_at,
+    m.outcome,
+    m.responder,
+    greatest(
+        0,
+        epoch(coalesce(case when m.outcome <> 'waiting' then m.ended_at end, m.as_of) - m.start_at)
+        / 3600.0
+    ) as wait_hours,
+    null::double as wait_business_hours
+from measured as m
+left join people as rp on rp.org = m.org and rp.login = m.reviewer
+left join people as rs on rs.org = m.org and rs.login = m.responder

@@ -1,0 +1,36 @@
+-- review_wait_by_team: one row per team waited on: the reviewed episodes that began in the
+-- window, with median, p75 and p90 wait. A team request counts for that team; a request to a
+-- person counts for each of their teams; an implicit episode (nobody asked) for '(anyone)'.
+-- Params: $org, $since, $until.
+with episodes as (
+    select w.*, p.teams as reviewer_teams
+    from review_wait as w
+    left join people as p on p.org = w.org and p.login = w.reviewer
+    where w.org = $org and w.start_at >= $since and w.start_at < $until
+      and w.outcome in ('reviewed', 'waiting', 'unanswered')
+),
+by_team as (
+    select
+        unnest(
+            case
+                when reviewer_team is not null then [reviewer_team]
+                when reviewer is not null then reviewer_teams
+                else ['(anyone)']
+            end
+        ) as team,
+        outcome,
+        wait_hours,
+        is_cross_team
+    from episodes
+)
+select
+    team,
+    count(*) filter (where outcome = 'reviewed') as reviewed,
+    quantile_cont(wait_hours, 0.5) filter (where outcome = 'reviewed') as median_hours,
+    quantile_cont(wait_hours, 0.75) filter (where outcome = 'reviewed') as p75_hours,
+    quantile_cont(wait_hours, 0.9) filter (where outcome = 'reviewed') as p90_hours,
+    count(*) filter (where outcome = 'reviewed' and is_cross_team) as cross_team_reviewed,
+    count(*) filter (where outcome = 'waiting') as waiting
+from by_team
+group by team
+order by median_hours desc nulls last, team

@@ -1,0 +1,18 @@
+-- review_wait_summary: one row: PRs that became ready in the window, and the review wait of
+-- their answered episodes (median, p75, p90 with the count they rest on). Withdrawn episodes
+-- are left out; waiting ones are counted apart. Params: $org, $since, $until.
+with episodes as (
+    select w.*
+    from review_wait as w
+    where w.org = $org and w.start_at >= $since and w.start_at < $until
+)
+select
+    (select count(*) from pull_requests
+     where org = $org and ready_at >= $since and ready_at < $until) as prs_ready,
+    count(*) filter (where outcome = 'reviewed') as reviewed,
+    quantile_cont(wait_hours, 0.5) filter (where outcome = 'reviewed') as median_hours,
+    quantile_cont(wait_hours, 0.75) filter (where outcome = 'reviewed') as p75_hours,
+    quantile_cont(wait_hours, 0.9) filter (where outcome = 'reviewed') as p90_hours,
+    count(*) filter (where outcome = 'unanswered') as unanswered,
+    count(*) filter (where outcome = 'waiting') as waiting
+from episodes
