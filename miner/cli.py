@@ -90,7 +90,9 @@ def rebuild(ctx: Context) -> None:
 
 @cli.command()
 @click.option("--org", help="Organization to report on. Default: the only one synced.")
-@click.option("--since", default="30d", show_default=True, help="Look back from as_of: 30d, 12h, 6w.")
+@click.option(
+    "--since", default="30d", show_default=True, help="Look back from as_of: 30d, 12h, 6w."
+)
 @pass_context
 def report(ctx: Context, org: str | None, since: str) -> None:
     """Print review waits for a window, by team, and the PRs waiting longest now."""
@@ -98,16 +100,23 @@ def report(ctx: Context, org: str | None, since: str) -> None:
 
     lookback = reports.parse_since(since)
     with ctx.open(read_only=True) as wh:
-        reports.render(wh, org or ctx.config.github.org or reports.default_org(wh), lookback,
-                       Console(width=None))
+        reports.render(
+            wh,
+            org or ctx.config.github.org or reports.default_org(wh),
+            lookback,
+            Console(width=None),
+        )
 
 
 @cli.command("serve-fixtures")
 @click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free).")
 @click.option("--rate-limit", default=5000, show_default=True, help="Requests per hour it allows.")
-@click.option("--request-log", type=click.Path(path_type=Path, dir_okay=False),
-              help="Append one JSON line per request here.")
+@click.option(
+    "--request-log",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Append one JSON line per request here.",
+)
 def serve_fixtures(folder: Path, port: int, rate_limit: int, request_log: Path | None) -> None:
     """Serve an API mirror folder as a GitHub-compatible REST API on 127.0.0.1."""
     from miner.fixtures_server import FixtureServer
@@ -131,13 +140,21 @@ def sample_org(folder: Path, seed: int, prs: int, repos: int) -> None:
     from miner.sample_org import generate
 
     summary = generate(folder, seed=seed, prs=prs, repos=repos)
-    _err(f"wrote {summary.org}: {summary.repos} repos, {summary.teams} teams, "
-         f"{summary.people} people, {summary.prs} PRs to {folder}")
+    _err(
+        f"wrote {summary.org}: {summary.repos} repos, {summary.teams} teams, "
+        f"{summary.people} people, {summary.prs} PRs to {folder}"
+    )
 
 
 @cli.command()
-@click.option("--dir", "folder", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("demo"), show_default=True, help="Where the sample org and warehouse go.")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("demo"),
+    show_default=True,
+    help="Where the sample org and warehouse go.",
+)
 def demo(folder: Path) -> None:
     """Build the sample org, sync it from a local GitHub-compatible server, print the report."""
     from miner.demo import run_demo

@@ -95,7 +95,9 @@ class GitHubCollector:
             pages += 1
             items.extend(list_items(response.data))
         update = CursorUpdate(self.org, repo, name, str(pages), first_etag)
-        return batch_of(resource, self.org, repo or None, parent, items, replace=True, cursors=[update])
+        return batch_of(
+            resource, self.org, repo or None, parent, items, replace=True, cursors=[update]
+        )
 
     # -- pull requests -----------------------------------------------------------------------
 
@@ -120,7 +122,9 @@ class GitHubCollector:
             if fresh and (new_high_water is None or fresh[0]["updated_at"] > new_high_water):
                 new_high_water = max(p["updated_at"] for p in fresh)
             done = response.next_url is None or len(fresh) < len(page)
-            cursors = [CursorUpdate(self.org, repo, "pulls", new_high_water, first_etag)] if done else []
+            cursors = (
+                [CursorUpdate(self.org, repo, "pulls", new_high_water, first_etag)] if done else []
+            )
             yield batch_of("pulls", self.org, repo, None, fresh, replace=False, cursors=cursors)
             if done:
                 return
@@ -153,8 +157,15 @@ class GitHubCollector:
         for path in CODEOWNERS_PATHS:
             name = f"contents/{path}"
             if found:
-                yield batch_of("contents", self.org, repo, path, [], replace=True,
-                               cursors=[CursorUpdate(self.org, repo, name, None, None)])
+                yield batch_of(
+                    "contents",
+                    self.org,
+                    repo,
+                    path,
+                    [],
+                    replace=True,
+                    cursors=[CursorUpdate(self.org, repo, name, None, None)],
+                )
                 continue
             _, etag = cursor(repo, name)
             try:
@@ -163,18 +174,31 @@ class GitHubCollector:
                 if exc.status != 404:
                     raise
                 if etag:
-                    yield batch_of("contents", self.org, repo, path, [], replace=True,
-                                   cursors=[CursorUpdate(self.org, repo, name, None, None)])
+                    yield batch_of(
+                        "contents",
+                        self.org,
+                        repo,
+                        path,
+                        [],
+                        replace=True,
+                        cursors=[CursorUpdate(self.org, repo, name, None, None)],
+                    )
                 continue
             found = True
             if response.not_modified:
                 continue
             yield batch_of(
-                "contents", self.org, repo, path, [response.data], replace=True,
+                "contents",
+                self.org,
+                repo,
+                path,
+                [response.data],
+                replace=True,
                 cursors=[CursorUpdate(self.org, repo, name, "found", response.etag)],
             )
 
 
 def _with_cursor(batch: RawBatch, update: CursorUpdate) -> RawBatch:
-    return RawBatch(batch.resource, batch.org, batch.repo, batch.items, batch.replace,
-                    (*batch.cursors, update))
+    return RawBatch(
+        batch.resource, batch.org, batch.repo, batch.items, batch.replace, (*batch.cursors, update)
+    )

@@ -35,8 +35,12 @@ def run_demo(folder: Path, console: Console) -> None:
         )
         client = GitHubClient(server.url, token=None)
         with Warehouse.open(db) as wh:
-            result = sync(wh, config, client=client,
-                          progress=lambda m: console.print(m, style="dim", highlight=False))
+            result = sync(
+                wh,
+                config,
+                client=client,
+                progress=lambda m: console.print(m, style="dim", highlight=False),
+            )
             console.print(f"synced {result.summary()} from {server.url}")
     with Warehouse.open(db, read_only=True) as wh:
         render(wh, DEMO_ORG, parse_since("30d"), console)

@@ -82,7 +82,9 @@ class GitHubClient:
         if status >= 400:
             raise GitHubError(f"GET {_path(url)}: {status} {_message(data)}", status=status)
         match = _LINK_NEXT.search(response_headers.get("link", ""))
-        return Response(status, data, response_headers.get("etag"), match.group(1) if match else None)
+        return Response(
+            status, data, response_headers.get("etag"), match.group(1) if match else None
+        )
 
     def pages(self, url: str, params: dict[str, Any] | None = None) -> Iterator[Response]:
         """Every page of a list, following the Link header's rel="next"."""

@@ -36,9 +36,7 @@ class Mirror:
         orgs = sorted(p.stem for p in (self.root / "orgs").glob("*.json"))
         if len(orgs) != 1:
             found = ", ".join(orgs) or "none"
-            raise MirrorError(
-                f"{self.root / 'orgs'}: expected one ORG.json (found {found})"
-            )
+            raise MirrorError(f"{self.root / 'orgs'}: expected one ORG.json (found {found})")
         return orgs[0]
 
     def as_of(self) -> datetime:
@@ -58,11 +56,13 @@ class Mirror:
         orgs = self.root / "orgs"
         yield batch_of("orgs", org, None, None, [self._json(orgs / f"{org}.json")], replace=True)
         for resource in ("repos", "members", "teams"):
-            yield batch_of(resource, org, None, None, self._list(orgs / org / f"{resource}.json"),
-                           replace=True)
+            yield batch_of(
+                resource, org, None, None, self._list(orgs / org / f"{resource}.json"), replace=True
+            )
         for members in sorted((orgs / org / "teams").glob("*/members.json")):
-            yield batch_of("team_members", org, None, members.parent.name, self._list(members),
-                           replace=True)
+            yield batch_of(
+                "team_members", org, None, members.parent.name, self._list(members), replace=True
+            )
         for repo_dir in sorted(p for p in (self.root / "repos" / org).glob("*") if p.is_dir()):
             yield from self._repo_batches(org, f"{org}/{repo_dir.name}", repo_dir)
 
@@ -72,14 +72,20 @@ class Mirror:
         for pull in pulls:
             n = pull["number"]
             for resource in PR_DETAILS:
-                path = repo_dir / _DETAIL_PATHS[resource].format(n=n)
-                items = self._list(path) if path.exists() else []
+                detail = repo_dir / _DETAIL_PATHS[resource].format(n=n)
+                items = self._list(detail)
                 yield batch_of(resource, org, repo, str(n), items, replace=True)
-        for path in CODEOWNERS_PATHS:
-            file = repo_dir / "contents" / path
+        for location in CODEOWNERS_PATHS:
+            file = repo_dir / "contents" / location
             if file.is_file():
-                yield batch_of("contents", org, repo, path, [contents_object(path, file.read_bytes())],
-                               replace=True)
+                yield batch_of(
+                    "contents",
+                    org,
+                    repo,
+                    location,
+                    [contents_object(location, file.read_bytes())],
+                    replace=True,
+                )
                 break
 
     def _json(self, path: Path) -> Any:

@@ -44,7 +44,10 @@ class SqlFile:
 
 def layer(name: str, root: Path = QUERIES_DIR) -> list[SqlFile]:
     """The files of one folder (core, metrics, reports), dependencies first."""
-    files = {p.stem: SqlFile(p.stem, p, p.read_text(encoding="utf-8")) for p in sorted((root / name).glob("*.sql"))}
+    files = {
+        p.stem: SqlFile(p.stem, p, p.read_text(encoding="utf-8"))
+        for p in sorted((root / name).glob("*.sql"))
+    }
     graph: dict[str, set[str]] = {}
     for stem, f in files.items():
         words = set(_WORD.findall(_COMMENT.sub("", f.sql)))

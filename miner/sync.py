@@ -77,12 +77,21 @@ def sync(
 
     try:
         _store(wh, collector.org_batches(cursor), run)
-        teams = [r[0] for r in wh.query(
-            "select payload ->> 'slug' from raw_teams where org = ? order by 1", [org])]
+        teams = [
+            r[0]
+            for r in wh.query(
+                "select payload ->> 'slug' from raw_teams where org = ? order by 1", [org]
+            )
+        ]
         _store(wh, collector.team_member_batches(teams, cursor), run)
-        repos = [r[0] for r in wh.query(
-            "select repo_name from (select payload ->> 'full_name' as repo_name from raw_repos "
-            "where org = ?) order by 1", [org])]
+        repos = [
+            r[0]
+            for r in wh.query(
+                "select repo_name from (select payload ->> 'full_name' as repo_name from raw_repos "
+                "where org = ?) order by 1",
+                [org],
+            )
+        ]
         for i, repo in enumerate(repos, 1):
             progress(f"[{i}/{len(repos)}] {repo}")
             for batch in collector.pull_batches(repo, cursor):
@@ -93,13 +102,25 @@ def sync(
                 details += 1
             _store(wh, collector.codeowners_batches(repo, cursor), run)
     except BaseException as exc:
-        wh.finish_run(run, status="failed", requests=client.requests, as_of=client.server_time,
-                      error=str(exc) or type(exc).__name__)
+        wh.finish_run(
+            run,
+            status="failed",
+            requests=client.requests,
+            as_of=client.server_time,
+            error=str(exc) or type(exc).__name__,
+        )
         raise
     wh.finish_run(run, status="ok", requests=client.requests, as_of=client.server_time)
     rebuild(wh, config)
-    return SyncResult(org, len(repos), pulls_stored, details, client.requests,
-                      time.monotonic() - started, client.server_time)
+    return SyncResult(
+        org,
+        len(repos),
+        pulls_stored,
+        details,
+        client.requests,
+        time.monotonic() - started,
+        client.server_time,
+    )
 
 
 def pending_pulls(wh: Warehouse, org: str, repo: str) -> list[PendingPull]:
@@ -141,4 +162,3 @@ def import_mirror(wh: Warehouse, config: Config, folder: Path) -> tuple[str, int
 def _store(wh: Warehouse, batches: Iterable[RawBatch], run: int) -> None:
     for batch in batches:
         wh.store(batch, run)
-

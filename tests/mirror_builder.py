@@ -67,8 +67,15 @@ class Pull:
     reviews: list[dict[str, Any]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 
-    def request(self, hours: float, *, reviewer: str | None = None, team_slug: str | None = None,
-                org: str = "acme", removed: bool = False) -> Pull:
+    def request(
+        self,
+        hours: float,
+        *,
+        reviewer: str | None = None,
+        team_slug: str | None = None,
+        org: str = "acme",
+        removed: bool = False,
+    ) -> Pull:
         event: dict[str, Any] = {
             "id": 1000 + len(self.timeline),
             "node_id": "RRE_1",
@@ -89,32 +96,36 @@ class Pull:
         return self
 
     def event(self, kind: str, hours: float) -> Pull:
-        self.timeline.append({
-            "id": 1000 + len(self.timeline),
-            "node_id": "E_1",
-            "url": f"{API}/repos/x/issues/events/1",
-            "actor": user(self.author),
-            "event": kind,
-            "commit_id": None,
-            "commit_url": None,
-            "created_at": at(hours),
-            "performed_via_github_app": None,
-        })
+        self.timeline.append(
+            {
+                "id": 1000 + len(self.timeline),
+                "node_id": "E_1",
+                "url": f"{API}/repos/x/issues/events/1",
+                "actor": user(self.author),
+                "event": kind,
+                "commit_id": None,
+                "commit_url": None,
+                "created_at": at(hours),
+                "performed_via_github_app": None,
+            }
+        )
         return self
 
     def review(self, login: str, hours: float, state: str = "APPROVED") -> Pull:
-        self.reviews.append({
-            "id": 5000 + len(self.reviews) + 100 * self.number,
-            "node_id": "PRR_1",
-            "user": user(login),
-            "body": "",
-            "state": state,
-            "html_url": "https://github.com/x/pull/1#pullrequestreview-1",
-            "pull_request_url": f"{API}/repos/x/pulls/1",
-            "author_association": "MEMBER",
-            "submitted_at": at(hours),
-            "commit_id": "a" * 40,
-        })
+        self.reviews.append(
+            {
+                "id": 5000 + len(self.reviews) + 100 * self.number,
+                "node_id": "PRR_1",
+                "user": user(login),
+                "body": "",
+                "state": state,
+                "html_url": "https://github.com/x/pull/1#pullrequestreview-1",
+                "pull_request_url": f"{API}/repos/x/pulls/1",
+                "author_association": "MEMBER",
+                "submitted_at": at(hours),
+                "commit_id": "a" * 40,
+            }
+        )
         return self
 
     def payload(self, org: str, repo: str) -> dict[str, Any]:
@@ -180,8 +191,10 @@ class MirrorBuilder:
     def write(self, root: Path) -> Path:
         org = self.org
         _dump(root / "orgs" / f"{org}.json", {"login": org, "id": 1, "type": "Organization"})
-        _dump(root / "orgs" / org / "teams.json",
-              [team(org, slug, self.parents.get(slug)) for slug in self.teams])
+        _dump(
+            root / "orgs" / org / "teams.json",
+            [team(org, slug, self.parents.get(slug)) for slug in self.teams],
+        )
         members = sorted({m for ms in self.teams.values() for m in ms})
         _dump(root / "orgs" / org / "members.json", [user(m) for m in members])
         for slug, logins in self.teams.items():
@@ -190,22 +203,46 @@ class MirrorBuilder:
             for child, parent in self.parents.items():
                 if parent == slug:
                     everyone |= set(self.teams.get(child, []))
-            _dump(root / "orgs" / org / "teams" / slug / "members.json",
-                  [user(m) for m in sorted(everyone)])
+            _dump(
+                root / "orgs" / org / "teams" / slug / "members.json",
+                [user(m) for m in sorted(everyone)],
+            )
         repos = []
         for i, (name, prs) in enumerate(sorted(self.pulls.items())):
-            repos.append({"id": i + 1, "name": name, "full_name": f"{org}/{name}",
-                          "private": True, "fork": False, "archived": False,
-                          "default_branch": "main", "html_url": f"https://github.com/{org}/{name}"})
+            repos.append(
+                {
+                    "id": i + 1,
+                    "name": name,
+                    "full_name": f"{org}/{name}",
+                    "private": True,
+                    "fork": False,
+                    "archived": False,
+                    "default_branch": "main",
+                    "html_url": f"https://github.com/{org}/{name}",
+                }
+            )
             base = root / "repos" / org / name
             _dump(base / "pulls.json", [p.payload(org, name) for p in prs])
             for p in prs:
-                _dump(base / "issues" / str(p.number) / "timeline.json",
-                      sorted(p.timeline, key=lambda e: e["created_at"]))
+                _dump(
+                    base / "issues" / str(p.number) / "timeline.json",
+                    sorted(p.timeline, key=lambda e: e["created_at"]),
+                )
                 _dump(base / "pulls" / str(p.number) / "reviews.json", p.reviews)
-                _dump(base / "pulls" / str(p.number) / "files.json",
-                      [{"sha": "e" * 40, "filename": f, "status": "modified", "additions": 1,
-                        "deletions": 0, "changes": 1} for f in p.files])
+                _dump(
+                    base / "pulls" / str(p.number) / "files.json",
+                    [
+                        {
+                            "sha": "e" * 40,
+                            "filename": f,
+                            "status": "modified",
+                            "additions": 1,
+                            "deletions": 0,
+                            "changes": 1,
+                        }
+                        for f in p.files
+                    ],
+                )
         for (repo, path), text in self.files.items():
             target = root / "repos" / org / repo / "contents" / path
             target.parent.mkdir(parents=True, exist_ok=True)

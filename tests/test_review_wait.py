@@ -11,7 +11,7 @@ import pytest
 from miner.config import Config
 from miner.sync import import_mirror
 from miner.warehouse import Warehouse
-from tests.mirror_builder import MirrorBuilder, T0, at
+from tests.mirror_builder import T0, MirrorBuilder, at
 
 AS_OF = 24 * 14  # hours after T0
 
@@ -51,15 +51,17 @@ def _org() -> MirrorBuilder:
     # 6 team request answered by a member of a child team
     b.pull("a", "alice", 0).request(0, team_slug="platform").review("sue", 4, "COMMENTED")
     # 7 a bot and the author reviewing their own PR end nothing
-    b.pull("a", "bob", 0).request(0, team_slug="web").review("renovate[bot]", 1, "COMMENTED").review(
-        "bob", 2, "COMMENTED"
-    ).review("carol", 7)
+    b.pull("a", "bob", 0).request(0, team_slug="web").review(
+        "renovate[bot]", 1, "COMMENTED"
+    ).review("bob", 2, "COMMENTED").review("carol", 7)
     # 8 a person in two teams: carol (web, data) asked by erin (data) is not cross-team
     b.pull("a", "erin", 0).request(0, reviewer="carol").review("carol", 1)
     # 9 waiting at as_of
     b.pull("a", "alice", AS_OF - 36).request(AS_OF - 36, reviewer="sam")
     # 10 unanswered at close
-    b.pull("a", "alice", 0, state="closed", closed=20).request(0, reviewer="bob").event("closed", 20)
+    b.pull("a", "alice", 0, state="closed", closed=20).request(0, reviewer="bob").event(
+        "closed", 20
+    )
     # 11 nobody asked: the implicit episode, ended by the first eligible review
     b.pull("a", "alice", 0).review("dave", 9)
     # 12 a draft that never became ready has no episode

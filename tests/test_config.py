@@ -1,0 +1,76 @@
+"""The config file: defaults, every documented key, and one-line errors naming file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from miner.config import DEFAULT_API_URL, Config, load
+from miner.errors import ConfigError
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "miner.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_example_config_loads_with_every_key() -> None:
+    config = load(REPO / "config.example.toml")
+    assert config.github.org == "acme"
+    assert config.github.api_url == DEFAULT_API_URL
+    assert config.github.token_env == "GITHUB_TOKEN"
+    assert config.warehouse.path == "miner.duckdb"
+    assert config.bots == ("renovate-bot",)
+    assert config.teams == {"web": ("alice", "bob")}
+
+
+def test_no_config_file_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load(None) == Config()
+
+
+def test_token_falls_back_from_github_token_to_gh_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.setenv("GH_TOKEN", "from-gh")
+    assert Config().github.token() == "from-gh"
+    monkeypatch.setenv("GITHUB_TOKEN", "from-github")
+    assert Config().github.token() == "from-github"
+
+
+def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "not-this")
+    monkeypatch.setenv("ACME_TOKEN", "this")
+    config = load(write(tmp_path, '[github]\ntoken_env = "ACME_TOKEN"\n'))
+    assert config.github.token() == "this"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[github]\norg = 3\n", "[github] org = 3: expected a string"),
+        ("[github]\norgg = 'x'\n", "[github] orgg: unknown key"),
+        ("colour = 'red'\n", "colour: unknown key"),
+        ("bots = 'renovate'\n", "bots = 'renovate': expected an array of strings"),
+        ("bots = [1]\n", "bots = [1]: expected an array of strings"),
+        ("[teams]\nweb = 'alice'\n", "[teams] web = 'alice': expected an array of strings"),
+        ("[github]\napi_url = 'github.com'\n", 'api_url = "github.com": expected an http(s) URL'),
+        ("[warehouse\n", "not valid TOML"),
+        ("github = 1\n", "github must be a table"),
+    ],
+)
+def test_bad_config_names_file_key_and_expectation(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load(path)
+    assert str(err.value).startswith(f"{path}: ")
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_missing_config_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"nope\.toml: no such config file"):
+        load(tmp_path / "nope.toml")

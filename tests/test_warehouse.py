@@ -1,0 +1,146 @@
+"""The warehouse file: migrations, the raw layer's upsert and replace, and plain DuckDB clients."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from miner.config import Config
+from miner.errors import MinerError
+from miner.raw import CursorUpdate, RawBatch, RawItem, Scope, batch_of
+from miner.sync import import_mirror
+from miner.warehouse import MIGRATIONS, Warehouse
+from tests.mirror_builder import MirrorBuilder
+
+
+def test_new_file_is_migrated_to_the_latest_schema(tmp_path: Path) -> None:
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        assert wh.schema_version() == len(MIGRATIONS)
+        tables = {r[0] for r in wh.query("select table_name from duckdb_tables()")}
+    assert {"sync_runs", "cursors", "raw_pulls", "raw_timeline", "schema_version"} <= tables
+
+
+def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
+    Warehouse.open(tmp_path / "w.duckdb").close()
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        assert wh.query("select count(*) from schema_version") == [(len(MIGRATIONS),)]
+
+
+def test_warehouse_from_a_newer_miner_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    with Warehouse.open(path) as wh:
+        wh.con.execute("insert into schema_version values (999, now(), '99.0')")
+    with pytest.raises(MinerError, match="schema version 999, written by a newer miner"):
+        Warehouse.open(path)
+
+
+def test_upsert_replaces_by_key_and_scope_replaces_whole(tmp_path: Path) -> None:
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        run = wh.start_run("sync", "acme", "test")
+        wh.store(
+            batch_of(
+                "pulls",
+                "acme",
+                "acme/a",
+                None,
+                [{"number": 1, "v": 1}, {"number": 2, "v": 1}],
+                replace=False,
+            ),
+            run,
+        )
+        wh.store(
+            batch_of("pulls", "acme", "acme/a", None, [{"number": 2, "v": 2}], replace=False), run
+        )
+        assert wh.query("select key, payload ->> 'v' from raw_pulls order by key") == [
+            ("acme/a#1", "1"),
+            ("acme/a#2", "2"),
+        ]
+        wh.store(
+            batch_of("reviews", "acme", "acme/a", "1", [{"id": 7}, {"id": 8}], replace=True), run
+        )
+        wh.store(batch_of("reviews", "acme", "acme/a", "1", [{"id": 8}], replace=True), run)
+        assert wh.query("select key from raw_reviews") == [("acme/a#1/8",)]
+
+
+def test_batch_and_cursor_commit_together_or_not_at_all(tmp_path: Path) -> None:
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        run = wh.start_run("sync", "acme", "test")
+        bad = RawBatch(
+            "pulls",
+            "acme",
+            "acme/a",
+            [RawItem("k", "{not json")],
+            cursors=[CursorUpdate("acme", "acme/a", "pulls", "2026-01-01", None)],
+        )
+        with pytest.raises(duckdb.Error):
+            wh.store(bad, run)
+        assert wh.query("select count(*) from raw_pulls") == [(0,)]
+        assert wh.cursor("acme", "acme/a", "pulls").value is None
+        good = RawBatch(
+            "pulls",
+            "acme",
+            "acme/a",
+            [RawItem("k", "{}")],
+            Scope("acme/a", None),
+            [CursorUpdate("acme", "acme/a", "pulls", "2026-01-01", '"e"')],
+        )
+        wh.store(good, run)
+        assert wh.cursor("acme", "acme/a", "pulls").value == "2026-01-01"
+
+
+def _demo_warehouse(tmp_path: Path) -> Path:
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]})
+    b.pull("a", "alice", 0, title="O'Brien; drop table x; --").request(0, reviewer="bob").review(
+        "bob", 5
+    )
+    root = b.write(tmp_path / "mirror")
+    db = tmp_path / "w.duckdb"
+    with Warehouse.open(db) as wh:
+        import_mirror(wh, Config(), root)
+    return db
+
+
+def test_plain_duckdb_python_client_sees_the_views(tmp_path: Path) -> None:
+    db = _demo_warehouse(tmp_path)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select wait_hours from review_wait").fetchall() == [(5.0,)]
+        comment = con.execute(
+            "select comment from duckdb_views() where view_name = 'review_wait'"
+        ).fetchone()
+        assert comment is not None and "one row per review request episode" in comment[0]
+    finally:
+        con.close()
+
+
+def test_duckdb_cli_opens_the_warehouse_and_queries_views(tmp_path: Path) -> None:
+    cli = Path(sys.executable).parent / "duckdb"
+    if not cli.exists():
+        found = shutil.which("duckdb")
+        assert found, "the duckdb CLI (pip package duckdb-cli, in the dev extra) is missing"
+        cli = Path(found)
+    db = _demo_warehouse(tmp_path)
+    out = subprocess.run(
+        [
+            str(cli),
+            "-readonly",
+            "-csv",
+            str(db),
+            "-c",
+            "select pr_number, reviewer, outcome, wait_hours from review_wait;",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines() == [
+        "pr_number,reviewer,outcome,wait_hours",
+        "1,bob,reviewed,5.0",
+    ]
