@@ -1,0 +1,22 @@
+"""Run every benchmark: `python -m bench [NAME ...]`. Each prints `bench NAME: FIGURE = ...` lines."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    here = Path(__file__).parent
+    names = argv or sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name not in ("common", "__main__"))
+    missed = 0
+    for name in names:
+        module = importlib.import_module(f"bench.{name}")
+        missed += 0 if module.run() else 1
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

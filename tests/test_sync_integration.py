@@ -1,0 +1,144 @@
+"""Sync the sample org from the local GitHub-compatible server on 127.0.0.1 through PyGithub,
+and check the warehouse against the generator's ground truth and against `miner import`."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from miner.config import Config, GitHubConfig
+from miner.fixtures_server import FixtureServer
+from miner.github_client import GitHubClient
+from miner.sample_org import TRUTH_DIR
+from miner.sql_files import layer
+from miner.sync import import_mirror, sync
+from miner.warehouse import Warehouse
+
+TOKEN = "test-token-do-not-leak"
+
+
+@dataclass
+class Synced:
+    server: FixtureServer
+    wh: Warehouse
+    mirror: Path
+
+
+def _sync(server: FixtureServer, wh: Warehouse) -> None:
+    config = Config(github=GitHubConfig(org="acme", api_url=server.url))
+    sync(wh, config, client=GitHubClient(server.url, TOKEN))
+
+
+@pytest.fixture(scope="module")
+def synced(sample_org: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synced]:
+    # A private copy: some tests change the mirror to see what the next sync fetches.
+    mirror = tmp_path_factory.mktemp("served") / "acme"
+    shutil.copytree(sample_org, mirror)
+    with (
+        FixtureServer(mirror, token=TOKEN) as server,
+        Warehouse.open(tmp_path_factory.mktemp("wh") / "sync.duckdb") as wh,
+    ):
+        _sync(server, wh)
+        yield Synced(server, wh, mirror)
+
+
+def test_review_wait_matches_the_generators_ground_truth(synced: Synced) -> None:
+    truth = synced.mirror / TRUTH_DIR / "review_wait.csv"
+    wh = synced.wh
+    wh.con.execute(
+        f"create or replace temp table truth as select * from read_csv('{truth}', all_varchar=true)"
+    )
+    key = (
+        "repo, pr_number::integer as pr_number, coalesce(reviewer, '') as reviewer, "
+        "coalesce(reviewer_team, '') as reviewer_team, episode::integer as episode"
+    )
+    cols = (
+        "outcome, coalesce(responder, '') as responder, "
+        "strftime(requested_at::timestamptz, '%Y-%m-%dT%H:%M:%SZ') as requested_at, "
+        "strftime(start_at::timestamptz, '%Y-%m-%dT%H:%M:%SZ') as start_at, "
+        "strftime(ended_at::timestamptz, '%Y-%m-%dT%H:%M:%SZ') as ended_at, "
+        "round(wait_hours::double, 4) as wait_hours"
+    )
+    expected = wh.query(f"select {key}, {cols} from truth order by all")
+    actual = wh.query(f"select {key}, {cols} from review_wait order by all")
+    assert len(expected) > 2000
+    missing = sorted(set(expected) - set(actual))[:5]
+    extra = sorted(set(actual) - set(expected))[:5]
+    assert not missing and not extra, f"truth rows not in the view: {missing}; extra: {extra}"
+    outcomes = Counter(r[5] for r in expected)
+    assert {"reviewed", "withdrawn", "unanswered", "waiting"} <= set(outcomes)
+
+
+def test_import_of_the_mirror_gives_the_same_warehouse(synced: Synced, tmp_path: Path) -> None:
+    with Warehouse.open(tmp_path / "import.duckdb") as imported:
+        import_mirror(imported, Config(), synced.mirror)
+        for f in layer("core"):
+            if f.name == "snapshots":
+                continue
+            a = synced.wh.query(f"select * from {f.name} order by all")
+            b = imported.query(f"select * from {f.name} order by all")
+            assert a == b, f"core table {f.name} differs between sync and import"
+        assert imported.query("select as_of from snapshots") == synced.wh.query(
+            "select as_of from snapshots"
+        )
+
+
+def test_sync_fetches_each_object_once_and_never_one_by_one(synced: Synced) -> None:
+    log = [r for r in synced.server.requests if r.status == 200]
+    first_pages = Counter((r.path, r.query.get("page", "1")) for r in log)
+    assert max(first_pages.values()) == 1
+    # PyGithub's lazy completion would GET each listed PR (or review) again by itself.
+    singles = [r.path for r in log if re.fullmatch(r"/repos/[^/]+/[^/]+/pulls/\d+", r.path)]
+    assert singles == []
+    pulls = [r for r in log if re.fullmatch(r"/repos/[^/]+/[^/]+/pulls", r.path)]
+    assert all(r.query.get("per_page") == "100" for r in pulls)
+
+
+def test_second_sync_of_unchanged_org_fetches_no_pr_details(synced: Synced) -> None:
+    synced.server.clear_log()
+    _sync(synced.server, synced.wh)
+    log = synced.server.requests
+    details = [r.path for r in log if re.search(r"/(pulls|issues)/\d+/", r.path)]
+    assert details == []
+    repos = synced.wh.query("select count(*) from repos")[0][0]
+    pull_lists = [r for r in log if r.path.endswith("/pulls")]
+    assert len(pull_lists) == repos
+    assert all(r.status == 304 for r in pull_lists)
+
+
+def test_sync_after_one_pr_changed_fetches_only_its_details(synced: Synced) -> None:
+    repo_dir = next(p for p in sorted((synced.mirror / "repos" / "acme").iterdir()) if p.is_dir())
+    pulls_file = repo_dir / "pulls.json"
+    pulls = json.loads(pulls_file.read_text())
+    changed = pulls[0]
+    changed["updated_at"] = "2026-06-30T17:59:00Z"
+    changed["title"] = "Retitled <b>after</b> the first sync"
+    pulls_file.write_text(json.dumps(pulls))
+    synced.server.clear_log()
+    _sync(synced.server, synced.wh)
+    details = {r.path for r in synced.server.requests if re.search(r"/(pulls|issues)/\d+/", r.path)}
+    n = changed["number"]
+    repo = f"acme/{repo_dir.name}"
+    assert details == {
+        f"/repos/{repo}/pulls/{n}/reviews",
+        f"/repos/{repo}/issues/{n}/timeline",
+        f"/repos/{repo}/pulls/{n}/files",
+        f"/repos/{repo}/pulls/{n}/commits",
+        f"/repos/{repo}/issues/{n}/comments",
+    }
+    title = synced.wh.query(
+        "select title from pull_requests where repo = ? and number = ?", [repo, n]
+    )
+    assert title == [("Retitled <b>after</b> the first sync",)]
+
+
+def test_token_never_reaches_the_warehouse(synced: Synced) -> None:
+    synced.wh.con.execute("checkpoint")
+    assert TOKEN.encode() not in synced.wh.path.read_bytes()
