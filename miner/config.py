@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from miner.errors import ConfigError
 
@@ -40,6 +43,29 @@ class WarehouseConfig:
     path: str = DEFAULT_WAREHOUSE
 
 
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Working time: a time zone, working weekdays (Monday = 0), hours and holidays."""
+
+    timezone: str = "UTC"
+    workdays: tuple[int, ...] = (0, 1, 2, 3, 4)
+    start_minute: int = 9 * 60  # minutes after local midnight
+    end_minute: int = 17 * 60
+    holidays: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class ServiceLevels:
+    """How long, in business hours of the party waited on, a wait may last before it breaches."""
+
+    first_review_business_hours: float = 8.0
+    cross_team_approval_business_hours: float = 16.0
+
+
 @dataclass(frozen=True)
 class Config:
     source: Path | None = None
@@ -47,19 +73,10 @@ class Config:
     warehouse: WarehouseConfig = field(default_factory=WarehouseConfig)
     bots: tuple[str, ...] = ()
     teams: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-# The schema: for each table, its keys and the type each must have. Sub-tables that may hold
-# arbitrary names (like [teams]) are described by a callable check instead.
-_STR = (str, "a string")
-_STR_LIST = (list, "an array of strings")
-
-_SCHEMA: dict[str, dict[str, tuple[type, str]]] = {
-    "github": {"org": _STR, "api_url": _STR, "token_env": _STR},
-    "warehouse": {"path": _STR},
-}
-_TOP_LEVEL: dict[str, tuple[type, str]] = {"bots": _STR_LIST}
-_FREE_TABLES = ("teams",)
+    calendar: Calendar = field(default_factory=Calendar)
+    team_calendars: dict[str, Calendar] = field(default_factory=dict)
+    sla: ServiceLevels = field(default_factory=ServiceLevels)
+    team_sla: dict[str, ServiceLevels] = field(default_factory=dict)
 
 
 def load(path: Path | None) -> Config:
@@ -81,48 +98,161 @@ def load(path: Path | None) -> Config:
 
 
 def parse(data: dict[str, Any], path: Path) -> Config:
-    """Check `data` against the schema and build a Config; `path` names the file in errors."""
-    for key, value in data.items():
-        if key in _SCHEMA:
-            if not isinstance(value, dict):
-                raise ConfigError(f"{path}: {key} must be a table [{key}]")
-            for sub, sub_value in value.items():
-                if sub not in _SCHEMA[key]:
-                    known = ", ".join(_SCHEMA[key])
-                    raise ConfigError(f"{path}: [{key}] {sub}: unknown key (known: {known})")
-                _check_type(path, f"[{key}] {sub}", sub_value, _SCHEMA[key][sub])
-        elif key in _TOP_LEVEL:
-            _check_type(path, key, value, _TOP_LEVEL[key])
-        elif key in _FREE_TABLES:
-            if not isinstance(value, dict):
-                raise ConfigError(f"{path}: {key} must be a table [{key}]")
-        else:
-            known = ", ".join([*_SCHEMA, *_TOP_LEVEL, *_FREE_TABLES])
-            raise ConfigError(f"{path}: {key}: unknown key (known: {known})")
-
-    gh = data.get("github", {})
-    api_url = gh.get("api_url", DEFAULT_API_URL)
+    """Check `data` key by key and build a Config; `path` names the file in errors."""
+    r = _Reader(path)
+    r.keys("", data, ("bots", "github", "warehouse", "teams", "calendar", "sla"))
+    gh = r.table("github", data.get("github", {}))
+    r.keys("[github] ", gh, ("org", "api_url", "token_env"))
+    api_url = r.string("[github] api_url", gh.get("api_url", DEFAULT_API_URL))
     if not api_url.startswith(("http://", "https://")):
         raise ConfigError(f'{path}: [github] api_url = "{api_url}": expected an http(s) URL')
-    teams: dict[str, tuple[str, ...]] = {}
-    for team, members in data.get("teams", {}).items():
-        _check_type(path, f"[teams] {team}", members, _STR_LIST)
-        teams[team] = tuple(members)
+    org = gh.get("org")
+    token_env = gh.get("token_env")
+    wh = r.table("warehouse", data.get("warehouse", {}))
+    r.keys("[warehouse] ", wh, ("path",))
+
+    teams = {
+        team: tuple(r.strings(f"[teams] {team}", members))
+        for team, members in r.table("teams", data.get("teams", {})).items()
+    }
+
+    cal = r.table("calendar", data.get("calendar", {}))
+    r.keys("[calendar] ", cal, ("timezone", "workdays", "hours", "holidays", "teams"))
+    default_calendar = r.calendar("[calendar]", cal, Calendar())
+    team_calendars = {
+        team: r.calendar(
+            f"[calendar.teams.{team}]", r.table(f"calendar.teams.{team}", over), default_calendar
+        )
+        for team, over in r.table("calendar.teams", cal.get("teams", {})).items()
+    }
+
+    sla = r.table("sla", data.get("sla", {}))
+    r.keys(
+        "[sla] ",
+        sla,
+        ("first_review_business_hours", "cross_team_approval_business_hours", "teams"),
+    )
+    default_sla = r.levels("[sla]", sla, ServiceLevels())
+    team_sla = {
+        team: r.levels(f"[sla.teams.{team}]", r.table(f"sla.teams.{team}", over), default_sla)
+        for team, over in r.table("sla.teams", sla.get("teams", {})).items()
+    }
     return Config(
         source=path,
         github=GitHubConfig(
-            org=gh.get("org"), api_url=api_url.rstrip("/"), token_env=gh.get("token_env")
+            org=r.string("[github] org", org) if org is not None else None,
+            api_url=api_url.rstrip("/"),
+            token_env=r.string("[github] token_env", token_env) if token_env is not None else None,
         ),
-        warehouse=WarehouseConfig(path=data.get("warehouse", {}).get("path", DEFAULT_WAREHOUSE)),
-        bots=tuple(data.get("bots", ())),
+        warehouse=WarehouseConfig(
+            path=r.string("[warehouse] path", wh.get("path", DEFAULT_WAREHOUSE))
+        ),
+        bots=tuple(r.strings("bots", data.get("bots", []))),
         teams=teams,
+        calendar=default_calendar,
+        team_calendars=team_calendars,
+        sla=default_sla,
+        team_sla=team_sla,
     )
 
 
-def _check_type(path: Path, where: str, value: object, expected: tuple[type, str]) -> None:
-    kind, described = expected
-    ok = isinstance(value, kind)
-    if ok and kind is list:
-        ok = all(isinstance(item, str) for item in value)  # type: ignore[attr-defined]
-    if not ok:
-        raise ConfigError(f"{path}: {where} = {value!r}: expected {described}")
+class _Reader:
+    """Type checks that name the file and key of whatever is wrong."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, where: str, value: object, expected: str) -> ConfigError:
+        return ConfigError(f"{self.path}: {where} = {value!r}: expected {expected}")
+
+    def keys(self, prefix: str, table: dict[str, Any], known: tuple[str, ...]) -> None:
+        for key in table:
+            if key not in known:
+                raise ConfigError(
+                    f"{self.path}: {prefix}{key}: unknown key (known: {', '.join(known)})"
+                )
+
+    def table(self, name: str, value: object) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{self.path}: {name} must be a table [{name}]")
+        return value
+
+    def string(self, where: str, value: object) -> str:
+        if not isinstance(value, str):
+            raise self.fail(where, value, "a string")
+        return value
+
+    def strings(self, where: str, value: object) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(where, value, "an array of strings")
+        return value
+
+    def number(self, where: str, value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise self.fail(where, value, "a positive number of hours")
+        return float(value)
+
+    def calendar(self, name: str, table: dict[str, Any], base: Calendar) -> Calendar:
+        self.keys(f"{name} ", table, ("timezone", "workdays", "hours", "holidays", "teams"))
+        if name != "[calendar]" and "teams" in table:
+            raise ConfigError(f"{self.path}: {name} teams: unknown key")
+        result = base
+        if "timezone" in table:
+            tz = self.string(f"{name} timezone", table["timezone"])
+            try:
+                ZoneInfo(tz)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise self.fail(
+                    f"{name} timezone", tz, "an IANA time zone like Europe/Berlin"
+                ) from exc
+            result = replace(result, timezone=tz)
+        if "workdays" in table:
+            days = self.strings(f"{name} workdays", table["workdays"])
+            if not days or any(d.lower() not in _WEEKDAYS for d in days):
+                raise self.fail(f"{name} workdays", days, f"days among {', '.join(_WEEKDAYS)}")
+            result = replace(
+                result, workdays=tuple(sorted({_WEEKDAYS.index(d.lower()) for d in days}))
+            )
+        if "hours" in table:
+            hours = self.string(f"{name} hours", table["hours"])
+            match = _HOURS.match(hours)
+            if not match:
+                raise self.fail(f"{name} hours", hours, '"HH:MM-HH:MM"')
+            h1, m1, h2, m2 = (int(g) for g in match.groups())
+            start, end = h1 * 60 + m1, h2 * 60 + m2
+            if end <= start or end > 24 * 60:
+                raise self.fail(f"{name} hours", hours, "an end after the start, within one day")
+            result = replace(result, start_minute=start, end_minute=end)
+        if "holidays" in table:
+            result = replace(
+                result, holidays=tuple(self._dates(f"{name} holidays", table["holidays"]))
+            )
+        return result
+
+    def _dates(self, where: str, value: object) -> list[date]:
+        if not isinstance(value, list):
+            raise self.fail(where, value, 'an array of dates like "2026-12-25"')
+        days: list[date] = []
+        for item in value:
+            if isinstance(item, date) and not isinstance(item, datetime):
+                days.append(item)
+                continue
+            try:
+                days.append(date.fromisoformat(item if isinstance(item, str) else ""))
+            except ValueError as exc:
+                raise self.fail(where, item, 'a date like "2026-12-25"') from exc
+        return days
+
+    def levels(self, name: str, table: dict[str, Any], base: ServiceLevels) -> ServiceLevels:
+        self.keys(
+            f"{name} ",
+            table,
+            ("first_review_business_hours", "cross_team_approval_business_hours", "teams"),
+        )
+        if name != "[sla]" and "teams" in table:
+            raise ConfigError(f"{self.path}: {name} teams: unknown key")
+        result = base
+        for key in ("first_review_business_hours", "cross_team_approval_business_hours"):
+            if key in table:
+                result = replace(result, **{key: self.number(f"{name} {key}", table[key])})
+        return result

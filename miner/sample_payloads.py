@@ -1,8 +1,10 @@
-"""Build GitHub REST (v2022-11-28) JSON objects, shaped as the API answers them, for the sample org."""
+"""GitHub REST (v2022-11-28) objects for the sample org, shaped as the API answers them."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -284,7 +286,11 @@ def pull(
 ) -> Json:
     """A PR as GET /repos/{o}/{r}/pulls lists it; `times` = (created, updated, closed, merged)."""
     created, updated, closed, merged = times
-    api, html, issue = f"{ref.api}/pulls/{number}", f"{ref.html}/pull/{number}", f"{ref.api}/issues/{number}"
+    api, html, issue = (
+        f"{ref.api}/pulls/{number}",
+        f"{ref.html}/pull/{number}",
+        f"{ref.api}/issues/{number}",
+    )
     statuses = f"{ref.api}/statuses/{head['sha']}"
     return {
         "url": api,
@@ -461,7 +467,9 @@ def commented_event(item: Json) -> Json:
     return {**item, "event": "commented", "actor": item["user"]}
 
 
-def changed_file(ref: RepoRef, sha: str, blob: str, filename: str, additions: int, deletions: int) -> Json:
+def changed_file(
+    ref: RepoRef, sha: str, blob: str, filename: str, additions: int, deletions: int
+) -> Json:
     """One item of GET .../pulls/{n}/files."""
     status = "added" if deletions == 0 else "modified"
     hunk = f"@@ -1,{deletions} +1,{additions} @@"
@@ -491,3 +499,173 @@ def _unsigned() -> Json:
         "payload": None,
         "verified_at": None,
     }
+
+
+# -- one PR's history as the payloads GitHub serves for it ----------------------------------
+
+# Our kinds of history item -> the timeline's `event` name (REST "Timeline events").
+_EVENT_NAMES = {
+    "requested": "review_requested",
+    "removed": "review_request_removed",
+    "ready": "ready_for_review",
+    "draft": "convert_to_draft",
+    "merged": "merged",
+    "closed": "closed",
+    "reopened": "reopened",
+    "force_pushed": "head_ref_force_pushed",
+    "dismissed": "review_dismissed",
+}
+
+
+@dataclass(frozen=True)
+class Happening:
+    """One thing that happened to a PR: a commit, review, comment, or a timeline event."""
+
+    at: datetime
+    kind: str  # commit, review, comment, or a key of _EVENT_NAMES
+    actor: str  # login
+    reviewer: str | None = None  # whom a request or removal names: a user's login...
+    team: str | None = None  # ...or a team's slug
+    state: str = ""  # a review's state
+    sha: str = ""  # a commit's or a merge's sha
+    text: str = ""  # a body or a commit message
+    ident: int = 0  # a review's id (for a dismissal: the dismissed review's)
+
+
+@dataclass(frozen=True)
+class PullFacts:
+    """What a PR is apart from its history: who opened it when, on which files, what is pending."""
+
+    number: int
+    pid: int
+    title: str
+    author: str
+    created_at: datetime
+    opened_as_draft: bool
+    files: tuple[str, ...]
+    base_sha: str
+    pending_users: tuple[str, ...]  # requested_reviewers now
+    pending_teams: tuple[str, ...]  # requested_teams now
+
+
+@dataclass(frozen=True)
+class PullPayloads:
+    """Every file GitHub serves for one PR: its list entry and its detail lists."""
+
+    pull: Json
+    reviews: list[Json]
+    files: list[Json]
+    commits: list[Json]
+    timeline: list[Json]
+    comments: list[Json]
+
+
+class PullRenderer:
+    """Renders one repo's PR histories as GitHub's payloads, objects embedded as GitHub embeds them."""
+
+    def __init__(
+        self,
+        ref: RepoRef,
+        repo_json: Json,
+        owner: Json,
+        users: dict[str, Json],
+        teams: dict[str, Json],
+        ids: Iterator[int],
+    ) -> None:
+        self.ref, self.repo, self.owner, self.users, self.teams = (
+            ref,
+            repo_json,
+            owner,
+            users,
+            teams,
+        )
+        self.ids = ids  # event and comment ids, in the order things are rendered
+
+    def render(self, facts: PullFacts, history: list[Happening]) -> PullPayloads:
+        """The payloads of a PR whose history (in time order, up to as_of) is `history`."""
+        ref, users, author = self.ref, self.users, self.users[facts.author]
+        head, merge_sha, state, draft = (
+            facts.base_sha,
+            facts.base_sha[::-1],
+            "open",
+            facts.opened_as_draft,
+        )
+        closed_at: datetime | None = None
+        merged_at: datetime | None = None
+        commits: list[Json] = []
+        reviews: dict[int, Json] = {}
+        timeline: list[Json] = []
+        comments: list[Json] = []
+        for h in history:
+            who = users[h.actor]
+            assoc = "NONE" if who["type"] == "Bot" else "MEMBER"
+            if h.kind == "commit":
+                commits.append(
+                    commit(ref, h.sha, head, h.sha[::-1], who, h.actor.title(), h.at, h.text)
+                )
+                timeline.append(committed_event(ref, commits[-1]))
+                head = h.sha
+            elif h.kind == "review":
+                reviews[h.ident] = review(
+                    ref, facts.number, h.ident, who, state=h.state, body=h.text,
+                    submitted_at=h.at, commit_id=head, association=assoc,
+                )  # fmt: skip
+                timeline.append(
+                    reviews[h.ident]
+                )  # a `reviewed` item below, once its state is final
+            elif h.kind == "comment":
+                comments.append(
+                    comment(ref, facts.number, next(self.ids), who, h.at, h.text, assoc)
+                )
+                timeline.append(commented_event(comments[-1]))
+            else:
+                extra: dict[str, Any] = {}
+                if h.reviewer or h.team:
+                    extra["review_requester"] = author
+                    if h.team:
+                        extra["requested_team"] = self.teams[h.team]
+                    else:
+                        extra["requested_reviewer"] = users[str(h.reviewer)]
+                elif h.kind == "dismissed":
+                    reviews[h.ident]["state"] = "DISMISSED"
+                    extra["dismissed_review"] = {
+                        "state": "approved", "review_id": h.ident,
+                        "dismissal_message": "Stale after a force push", "dismissal_commit_id": head,
+                    }  # fmt: skip
+                elif h.kind == "merged":
+                    extra["commit_id"], merge_sha, merged_at = h.sha, h.sha, h.at
+                elif h.kind == "closed":
+                    extra["state_reason"] = None
+                    state, closed_at = "closed", h.at
+                elif h.kind == "reopened":
+                    state, closed_at = "open", None
+                draft = {"ready": False, "draft": True}.get(h.kind, draft)
+                timeline.append(
+                    issue_event(ref, next(self.ids), _EVENT_NAMES[h.kind], who, h.at, **extra)
+                )
+        timeline = [reviewed_event(e) if "submitted_at" in e else e for e in timeline]
+        bump = author["type"] == "Bot"
+        labels = [
+            label(ref, self.repo["id"] * 10 + 1, "dependencies", "0366d6", "Dependency bumps")
+        ]
+        branch_name = (
+            f"dependabot/{facts.number}" if bump else f"{facts.author}/change-{facts.number}"
+        )
+        updated = max([facts.created_at, *(h.at for h in history)])
+        listed = pull(
+            ref, facts.pid, facts.number, state=state, title=facts.title, author=author,
+            body=f"{facts.title}.\n\nTouches {len(facts.files)} file(s).",
+            times=(facts.created_at, updated, closed_at, merged_at), merge_commit_sha=merge_sha,
+            reviewers=[users[login] for login in facts.pending_users],
+            teams=[self.teams[slug] for slug in facts.pending_teams],
+            labels=labels if bump else [], draft=draft,
+            head=branch(ref, branch_name, head, self.owner, self.repo),
+            base=branch(ref, "main", facts.base_sha, self.owner, self.repo),
+            association="CONTRIBUTOR" if bump else "MEMBER",
+        )  # fmt: skip
+        files = [
+            changed_file(ref, head, hashlib.sha1(f"{facts.number}/{f}".encode()).hexdigest(), f,
+                         3 + len(f) % 17, len(f) % 5)
+            for f in facts.files
+        ]  # fmt: skip
+        return PullPayloads(listed, list(reviews.values()), files, commits, timeline, comments)

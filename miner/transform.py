@@ -8,6 +8,9 @@ from miner.config import Config
 from miner.sql_files import layer
 from miner.warehouse import Warehouse
 
+# The calendar of everyone and every team the config gives no calendar of its own.
+DEFAULT_CALENDAR = "default"
+
 
 def rebuild(wh: Warehouse, config: Config) -> None:
     """Recompute settings, core tables and metric views in one transaction."""
@@ -16,6 +19,8 @@ def rebuild(wh: Warehouse, config: Config) -> None:
         for f in layer("core"):
             wh.con.execute(f"create or replace table {f.name} as\n{f.body}")
             wh.con.execute(f"comment on table {f.name} is '{_sql_str(f.description)}'")
+        for f in layer("macros"):
+            wh.con.execute(f.body)
         for f in layer("metrics"):
             wh.con.execute(f"create or replace view {f.name} as\n{f.body}")
             wh.con.execute(f"comment on view {f.name} is '{_sql_str(f.description)}'")
@@ -23,14 +28,47 @@ def rebuild(wh: Warehouse, config: Config) -> None:
 
 def _write_settings(wh: Warehouse, config: Config) -> None:
     """Tables holding what the config says, so the stored views stay plain SQL."""
-    bots = pa.table({"login": pa.array(config.bots, pa.string())})
-    teams = pa.table(
-        {
-            "team": pa.array([t for t, ms in config.teams.items() for _ in ms], pa.string()),
-            "login": pa.array([m for ms in config.teams.values() for m in ms], pa.string()),
-        }
-    )
-    for name, table in (("settings_bots", bots), ("settings_teams", teams)):
+    calendars = {DEFAULT_CALENDAR: config.calendar, **config.team_calendars}
+    levels = {None: config.sla, **config.team_sla}
+    tables = {
+        "settings_bots": pa.table({"login": pa.array(config.bots, pa.string())}),
+        "settings_teams": pa.table(
+            {
+                "team": pa.array([t for t, ms in config.teams.items() for _ in ms], pa.string()),
+                "login": pa.array([m for ms in config.teams.values() for m in ms], pa.string()),
+            }
+        ),
+        # One row per calendar: 'default' and one per team the config gives its own.
+        "settings_calendars": pa.table(
+            {
+                "calendar": pa.array(list(calendars), pa.string()),
+                "timezone": pa.array([c.timezone for c in calendars.values()], pa.string()),
+                # ISO weekdays, Monday = 1, as DuckDB's isodow() counts them.
+                "workdays": pa.array(
+                    [[d + 1 for d in c.workdays] for c in calendars.values()],
+                    pa.list_(pa.int32()),
+                ),
+                "start_minute": pa.array([c.start_minute for c in calendars.values()], pa.int32()),
+                "end_minute": pa.array([c.end_minute for c in calendars.values()], pa.int32()),
+                "holidays": pa.array(
+                    [list(c.holidays) for c in calendars.values()], pa.list_(pa.date32())
+                ),
+            }
+        ),
+        # Service levels: team NULL is the default, other rows override it for that team.
+        "settings_sla": pa.table(
+            {
+                "team": pa.array(list(levels), pa.string()),
+                "first_review_business_hours": pa.array(
+                    [v.first_review_business_hours for v in levels.values()], pa.float64()
+                ),
+                "cross_team_approval_business_hours": pa.array(
+                    [v.cross_team_approval_business_hours for v in levels.values()], pa.float64()
+                ),
+            }
+        ),
+    }
+    for name, table in tables.items():
         wh.con.register("_settings", table)
         try:
             wh.con.execute(f"create or replace table {name} as select * from _settings")

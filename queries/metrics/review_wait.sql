@@ -15,7 +15,9 @@
 --   opens or becomes ready. `requested_at` is NULL for it (nobody asked).
 -- * wait_hours is never negative: a requested reviewer who reviews the draft before it is ready
 --   waited 0 hours. ended_at is NULL while an episode is waiting; its wait runs to as_of.
--- * wait_business_hours is NULL until working calendars arrive (METRICS.md, Calendars).
+-- * wait_business_hours counts only the working time of the party waited on: the requested
+--   team's calendar, the requested person's (their first team with a calendar of its own), for
+--   the implicit episode the responder's; else the default calendar. `calendar` names it.
 with prs as (
     select org, repo, number as pr_number, author, author_teams, ready_at
     from pull_requests
@@ -196,32 +198,71 @@ measured as (
     from episodes as e
     join prs as p on p.org = e.org and p.repo = e.repo and p.pr_number = e.pr_number
     left join as_of as a on a.org = e.org
+),
+episode_rows as (
+    select
+        m.org,
+        m.repo,
+        m.pr_number,
+        m.author,
+        m.author_teams,
+        m.reviewer,
+        m.reviewer_team,
+        case
+            when m.reviewer_team is not null then not list_contains(m.author_teams, m.reviewer_team)
+            when m.reviewer is not null then not list_has_any(m.author_teams, rp.teams)
+            when m.responder is not null then not list_has_any(m.author_teams, rs.teams)
+        end as is_cross_team,
+        m.episode,
+        m.requested_at,
+        m.start_at,
+        case when m.outcome <> 'waiting' then m.ended_at end as ended_at,
+        m.outcome,
+        m.responder,
+        -- the clock stops at the end, or runs to as_of while waiting
+        greatest(case when m.outcome <> 'waiting' then m.ended_at else m.as_of end, m.start_at)
+            as clock_end,
+        coalesce(
+            tc.calendar,
+            case when m.reviewer is not null then pc.calendar else rc.calendar end,
+            'default'
+        ) as calendar
+    from measured as m
+    left join people as rp on rp.org = m.org and rp.login = m.reviewer
+    left join people as rs on rs.org = m.org and rs.login = m.responder
+    left join party_calendars as tc
+        on tc.org = m.org and tc.kind = 'team' and tc.name = m.reviewer_team
+    left join party_calendars as pc
+        on pc.org = m.org and pc.kind = 'person' and pc.name = m.reviewer
+    left join party_calendars as rc
+        on rc.org = m.org and rc.kind = 'person' and rc.name = m.responder
+),
+clocked_start as (
+    select r.*, working_seconds(r.start_at, w.start_at, w.end_at, w.seconds_before) as w_start
+    from episode_rows as r
+    asof left join working_time as w on w.calendar = r.calendar and r.start_at >= w.start_at
+),
+clocked as (
+    select s.*, working_seconds(s.clock_end, w.start_at, w.end_at, w.seconds_before) as w_end
+    from clocked_start as s
+    asof left join working_time as w on w.calendar = s.calendar and s.clock_end >= w.start_at
 )
 select
-    m.org,
-    m.repo,
-    m.pr_number,
-    m.author,
-    m.author_teams,
-    m.reviewer,
-    m.reviewer_team,
-    case
-        when m.reviewer_team is not null then not list_contains(m.author_teams, m.reviewer_team)
-        when m.reviewer is not null then not list_has_any(m.author_teams, rp.teams)
-        when m.responder is not null then not list_has_any(m.author_teams, rs.teams)
-    end as is_cross_team,
-    m.episode,
-    m.requested_at,
-    m.start_at,
-    case when m.outcome <> 'waiting' then m.ended_at end as ended_at,
-    m.outcome,
-    m.responder,
-    greatest(
-        0,
-        epoch(coalesce(case when m.outcome <> 'waiting' then m.ended_at end, m.as_of) - m.start_at)
-        / 3600.0
-    ) as wait_hours,
-    null::double as wait_business_hours
-from measured as m
-left join people as rp on rp.org = m.org and rp.login = m.reviewer
-left join people as rs on rs.org = m.org and rs.login = m.responder
+    org,
+    repo,
+    pr_number,
+    author,
+    author_teams,
+    reviewer,
+    reviewer_team,
+    is_cross_team,
+    episode,
+    requested_at,
+    start_at,
+    ended_at,
+    outcome,
+    responder,
+    epoch(clock_end - start_at) / 3600.0 as wait_hours,
+    (w_end - w_start) / 3600.0 as wait_business_hours,
+    calendar
+from clocked

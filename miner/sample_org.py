@@ -1,0 +1,942 @@
+"""Generate a seeded fictional org as an API mirror folder (FIXTURES.md) with its review-wait truth."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import random
+import re
+import shutil
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol
+from zoneinfo import ZoneInfo
+
+from miner import sample_payloads as gh
+from miner.sample_payloads import Json, RepoRef, iso
+
+TRUTH_DIR = "truth"  # out/truth/review_wait.csv and out/truth/summary.json; never served
+TRUTH_COLUMNS = (
+    "org", "repo", "pr_number", "author", "reviewer", "reviewer_team", "episode",
+    "requested_at", "start_at", "ended_at", "outcome", "responder", "wait_hours",
+)  # fmt: skip
+
+# GitHub facts.
+# States of a submitted review (REST "List reviews for a pull request"); PENDING is not submitted.
+REVIEW_STATES = frozenset({"APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED"})
+# GitHub reads the first CODEOWNERS of these (docs "About code owners": CODEOWNERS file location).
+CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+# Code-owner requests land seconds after a PR is ready; one this close counts as made "at ready".
+AUTO_REQUEST_WINDOW = timedelta(seconds=60)
+# Timeline events that flip a PR's draft state (REST "Timeline events").
+DRAFT_EVENTS = ("ready_for_review", "convert_to_draft")
+
+_HISTORY = timedelta(days=182)
+_RECENT = timedelta(days=21)  # PRs this young may still be open, their queue not drained yet
+_DRAW_HOURS = (9, (17, 55))  # people act Mon–Fri 09:00–18:00 local; draws stop at 17:55
+_STALE, _STALE_RECENT = 0.06, 0.2  # the chance a requested reviewer never answers
+_TZ = {"LA": "America/Los_Angeles", "NY": "America/New_York", "LON": "Europe/London",
+       "BER": "Europe/Berlin", "KOL": "Asia/Kolkata"}  # fmt: skip
+# login, time zone, the teams a person is directly in (none: the person is `unassigned`).
+_PEOPLE = """
+rhea BER platform;tomasz BER platform;carl BER platform;ines BER infra;otto BER infra;kavya KOL infra
+arjun KOL infra;zane KOL infra;mira BER security;sam NY security;devi KOL security;yusuf BER security
+bea NY security;paula NY product;noor LON product;alice LA web;bruno LA web;chen LA web,design
+dana NY web;eli NY web;farah LA web;wren LA web;gus NY mobile;hana BER mobile;ivan BER mobile
+jade NY mobile,design;kofi NY mobile;xavi BER mobile;lakshmi KOL data;mohan KOL data;yara BER data
+nina BER data,infra;omar KOL data;priya KOL data;quinn LA design;rosa LA design;sol NY design
+tariq LON;uma KOL;victor LA
+"""
+_TEAMS = (  # slug, name, parent slug; a parent comes before its children
+    ("platform", "Platform", None), ("infra", "Infrastructure", "platform"),
+    ("security", "Security", "platform"), ("product", "Product", None), ("web", "Web", "product"),
+    ("mobile", "Mobile", "product"), ("data", "Data", None), ("design", "Design", None),
+)  # fmt: skip
+# The bots, with their real GitHub user ids; the first two open dependency bumps.
+_BOTS = (("dependabot[bot]", 49699333), ("renovate[bot]", 29139614),
+         ("github-actions[bot]", 41898282))  # fmt: skip
+# name, main team, language, CODEOWNERS location, whether `*` has an owner, docs owner, PR weight.
+_REPOS = (
+    ("web-app", "web", "TypeScript", 0, True, "alice", 14),
+    ("mobile-app", "mobile", "Kotlin", 0, True, "gus", 10),
+    ("api-gateway", "platform", "Go", 0, True, "rhea", 10),
+    ("auth-service", "security", "Go", 0, True, "mira", 6),
+    ("billing", "product", "Python", 1, True, "paula", 8),
+    ("data-pipeline", "data", "Python", 0, True, "lakshmi", 9),
+    ("infra-live", "infra", "HCL", 0, True, "ines", 8),
+    ("design-system", "design", "TypeScript", 2, True, "quinn", 6),
+    ("ml-models", "data", "Python", 2, False, "nina", 6),
+    ("notifications", "mobile", "Kotlin", 0, True, "kofi", 7),
+    ("docs-portal", None, "Markdown", 0, False, "noor", 4),
+    ("shared-libs", "platform", "Python", 1, False, "carl", 6),
+)
+_LANGUAGES = {  # language: (source file extension, the manifest a dependency bump touches)
+    "TypeScript": ("ts", "package.json"), "Markdown": ("md", "package.json"),
+    "Kotlin": ("kt", "build.gradle.kts"), "Go": ("go", "go.mod"),
+    "Python": ("py", "requirements.txt"), "HCL": ("tf", "versions.tf"),
+}  # fmt: skip
+_AREAS = {  # area: (weight, paths a PR there touches); {ext} is the repo language's
+    "app": (
+        55,
+        ("src/app/main.{ext}", "src/app/handlers.{ext}", "src/lib/util.{ext}", "README.md"),
+    ),
+    "auth": (6, ("src/auth/session.{ext}", "src/auth/tokens.{ext}")),
+    "config": (6, ("apps/api/config/settings.yaml", "apps/worker/config/queue.yaml")),
+    "docs": (12, ("docs/index.md", "docs/guide/setup.md", "docs/generated/api.md")),
+    "web": (9, ("web/static/app.js", "web/static/style.css")),
+    "ci": (3, (".github/workflows/ci.yml",)),
+    "sql": (5, ("migrations/0001_init.sql", "migrations/0002_indexes.sql")),
+}
+_VERBS = ("Add", "Fix", "Refactor", "Speed up", "Clean up", "Document", "Harden", "Simplify")
+_NOUNS = ("login flow", "retry logic", "cache keys", "settings page", "rate limiter", "CSV export",
+          "session expiry", "push tokens", "nightly job", "error pages", "search index")  # fmt: skip
+_PACKAGES = ("lodash", "requests", "grpc", "okhttp", "terraform-aws", "pydantic", "react", "zod")
+_REVIEW_BODY = {"APPROVED": "LGTM", "CHANGES_REQUESTED": "A few things first.", "COMMENTED": ""}
+# Order of things at the same second: a request before a review, a review before a removal
+# before a close (the tie rule of the truth).
+_RANK = {"commit": 0, "ready": 1, "draft": 1, "requested": 2, "review": 3, "comment": 4,
+         "removed": 5, "force_pushed": 6, "dismissed": 6, "merged": 7, "closed": 8, "reopened": 9}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SampleOrgSummary:
+    """What `generate` wrote: the org, its repos, teams, people (org members), PRs, and as_of."""
+
+    org: str
+    repos: int
+    teams: int
+    people: int
+    prs: int
+    as_of: datetime
+
+
+class _Key(NamedTuple):
+    """Whom a review request names: kind "user" (a login) or "team" (a slug)."""
+
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _Person:
+    login: str
+    uid: int
+    tz: ZoneInfo | None  # None: a bot, which acts at any hour
+    teams: tuple[str, ...] = ()
+
+    @property
+    def is_bot(self) -> bool:
+        return self.tz is None
+
+
+@dataclass(frozen=True)
+class _Team:
+    slug: str
+    name: str
+    tid: int
+    parent: str | None
+    members: frozenset[str]  # logins, the child teams' members included (as GitHub lists them)
+
+
+class _Rule(NamedTuple):
+    pattern: str
+    owners: tuple[str, ...]
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class _Repo:
+    name: str
+    rid: int
+    team: str | None
+    language: str
+    codeowners_path: str
+    rules: tuple[_Rule, ...]
+    weight: int
+
+    def owners(self, path: str) -> tuple[str, ...]:
+        """A path's owners: the last matching line wins; an owner-less line leaves it unowned."""
+        return next((r.owners for r in reversed(self.rules) if r.regex.match(path)), ())
+
+
+@dataclass(frozen=True)
+class _Org:
+    login: str
+    oid: int
+    humans: tuple[_Person, ...]
+    people: Mapping[str, _Person]  # humans and bots by login
+    teams: Mapping[str, _Team]
+
+    def qualifies(self, login: str, key: _Key) -> bool:
+        """Whether a review by `login` answers a request to `key`."""
+        return login == key.name if key.kind == "user" else login in self.teams[key.name].members
+
+    def teammates(self, who: _Person, team: str | None) -> list[_Person]:
+        """People sharing a team with `who` (else the repo team's), never `who`."""
+        mine = {m for t in who.teams for m in self.teams[t].members}
+        pool = mine or (self.teams[team].members if team else frozenset())
+        found = [p for p in self.humans if p.login in pool and p != who]
+        return found or [p for p in self.humans if p != who]
+
+
+@dataclass
+class _Action:
+    """One thing that happened to a PR: the planner draws it, the writer renders it as JSON."""
+
+    at: datetime
+    kind: str  # a key of _RANK
+    actor: _Person
+    key: _Key | None = None  # whom a request or removal names
+    state: str = ""  # a review's state
+    sha: str = ""  # a commit's or a merge's sha
+    text: str = ""  # a body or a commit message
+    ident: int = 0  # a review's id (the dismissed one, for a dismissal)
+    tag: str = ""  # what the planner meant: auto, late, draft, drive_by, self, repeat, ...
+
+    def happening(self) -> gh.Happening:
+        key = self.key or _Key("", "")
+        user, team = (key.name, None) if key.kind == "user" else (None, key.name or None)
+        return gh.Happening(
+            self.at,
+            self.kind,
+            self.actor.login,
+            user,
+            team,
+            self.state,
+            self.sha,
+            self.text,
+            self.ident,
+        )
+
+
+@dataclass
+class _Pull:
+    number: int
+    author: _Person
+    created_at: datetime
+    files: tuple[str, ...]
+    title: str
+    base_sha: str
+    opened_as_draft: bool = False
+    actions: list[_Action] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Episode:
+    """One row of review_wait; key None is the implicit episode."""
+
+    key: _Key | None
+    requested_at: datetime | None
+    start_at: datetime
+    ended_at: datetime | None
+    outcome: str
+    responder: str | None
+    episode: int = 1
+
+
+class _Rows(Protocol):
+    def writerow(self, row: Iterable[str], /) -> Any: ...
+
+
+def generate(
+    out: Path,
+    *,
+    seed: int = 7,
+    prs: int = 2000,
+    repos: int = 12,
+    org: str = "acme",
+    as_of: datetime = datetime(2026, 6, 30, 18, 0, tzinfo=UTC),
+) -> SampleOrgSummary:
+    """Write the sample org's API mirror to `out` (replacing it), its review waits under truth/."""
+    rng = random.Random(seed)
+    as_of = as_of.astimezone(UTC).replace(microsecond=0)
+    people = _build_org(org)
+    specs = [_build_repo(org, i) for i in range(repos)]
+    if out.exists():
+        shutil.rmtree(out)
+    (out / TRUTH_DIR).mkdir(parents=True)
+    (out / "orgs" / org).mkdir(parents=True)
+    (out / "as_of.txt").write_text(iso(as_of))
+    writer = _MirrorWriter(out, people, as_of)
+    tally: Counter[str] = Counter()
+    with (out / TRUTH_DIR / "review_wait.csv").open("w", newline="") as truth_file:
+        truth = csv.writer(truth_file, lineterminator="\n")
+        truth.writerow(TRUTH_COLUMNS)
+        for spec, count in zip(specs, _split(prs, [s.weight for s in specs]), strict=True):
+            writer.write_repo(spec, _plan_repo(rng, people, spec, count, as_of), truth, tally)
+    writer.write_org(specs)
+    outcomes = {k.removeprefix("outcome_"): v for k, v in tally.items() if k.startswith("outcome_")}
+    features = {k: v for k, v in tally.items() if not k.startswith("outcome_")}
+    summary = {"org": org, "as_of": iso(as_of), "seed": seed,
+               "outcomes": dict(sorted(outcomes.items())), "features": dict(sorted(features.items()))}  # fmt: skip
+    _dump(out / TRUTH_DIR / "summary.json", summary)
+    return SampleOrgSummary(org, repos, len(people.teams), len(people.humans), prs, as_of)
+
+
+def time_zones() -> dict[str, str]:
+    """Each sample person's IANA time zone: they act only Mon–Fri 09:00–18:00 there."""
+    return {row[0]: _TZ[row[1]] for row in _people_rows()}
+
+
+# -- the org ---------------------------------------------------------------------------------
+
+
+def _people_rows() -> list[list[str]]:
+    return [line.split() for line in _PEOPLE.replace(";", "\n").splitlines() if line.strip()]
+
+
+def _build_org(login: str) -> _Org:
+    rows = _people_rows()
+    teams_of = [tuple(row[2].split(",")) if len(row) > 2 else () for row in rows]
+    humans = tuple(
+        _Person(row[0], 5_100_000 + 7919 * i, ZoneInfo(_TZ[row[1]]), teams_of[i])
+        for i, row in enumerate(rows)
+    )
+    members = {slug: {p.login for p in humans if slug in p.teams} for slug, _, _ in _TEAMS}
+    for slug, _, parent in reversed(_TEAMS):  # children first: their members join the parent
+        if parent:
+            members[parent] |= members[slug]
+    teams = {
+        slug: _Team(slug, name, 7_300_000 + i, parent, frozenset(members[slug]))
+        for i, (slug, name, parent) in enumerate(_TEAMS)
+    }
+    people = {p.login: p for p in humans} | {n: _Person(n, uid, None) for n, uid in _BOTS}
+    return _Org(login, 90_417_000, humans, people, teams)
+
+
+def _build_repo(org: str, index: int) -> _Repo:
+    name, team, language, where, default_owned, docs_owner, weight = _REPOS[index % len(_REPOS)]
+    if index >= len(_REPOS):
+        name = f"{name}-{index // len(_REPOS) + 1}"
+    main = (f"@{org}/{team}",) if team else ()
+    lines: list[tuple[str, tuple[str, ...]]] = [("*", main)] if default_owned else []
+    lines += [
+        ("*.css", (f"@{org}/design",)),
+        ("*.js", main + ((f"@{org}/web",) if team != "web" else ())),
+        ("/docs/", (*main, f"@{docs_owner}")),
+        ("/docs/generated/", ()),  # owner-less after the broader rule: generated docs are nobody's
+        ("/src/auth/", (f"@{org}/security",)),
+        ("apps/**/config", (f"@{org}/infra",)),
+        ("*.sql", (f"@{org}/data",)),
+        ("/.github/", (f"@{org}/platform",)),
+    ]
+    rules = tuple(_Rule(p, o, _codeowners_regex(p)) for p, o in lines)
+    where_file = CODEOWNERS_LOCATIONS[where]
+    return _Repo(name, 640_000_000 + 1_000 * index, team, language, where_file, rules, weight)
+
+
+def _codeowners_regex(pattern: str) -> re.Pattern[str]:
+    """The paths a CODEOWNERS pattern (of the kinds used here) matches, gitignore-style."""
+    anchored = pattern.startswith("/") or "/" in pattern.rstrip("/")
+    wild = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+    parts = re.split(r"(\*\*/|\*\*|\*|\?)", pattern.strip("/"))
+    body = "".join(wild.get(part, re.escape(part)) for part in parts)
+    tail = "/.*" if pattern.endswith("/") else "(?:/.*)?"
+    return re.compile(("" if anchored else "(?:.*/)?") + body + tail + "$")
+
+
+def _codeowners_text(org: str, repo: _Repo) -> str:
+    lines = [f"# Code owners of {org}/{repo.name}: the last matching pattern wins.", ""]
+    lines += [f"{r.pattern:<20}{' '.join(r.owners)}".rstrip() for r in repo.rules]
+    return "\n".join(lines) + "\n"
+
+
+def _split(total: int, weights: list[int]) -> list[int]:
+    """`total` split by weights, largest remainder first, ties to the earlier repo."""
+    shares = [total * w / sum(weights) for w in weights]
+    counts = [math.floor(s) for s in shares]
+    for i in sorted(range(len(weights)), key=lambda i: (counts[i] - shares[i], i))[
+        : total - sum(counts)
+    ]:
+        counts[i] += 1
+    return counts
+
+
+def _work(who: _Person, t: datetime, hours: float) -> datetime:
+    """The instant `hours` of `who`'s working time after t (Mon–Fri in their zone; a bot: any time)."""
+    left = round(hours * 3600)
+    if who.tz is None:
+        return t + timedelta(seconds=left)
+    local = t.astimezone(who.tz)
+    (start_h, (end_h, end_m)) = _DRAW_HOURS
+    while True:
+        start = local.replace(hour=start_h, minute=0, second=0, microsecond=0)
+        end = local.replace(hour=end_h, minute=end_m, second=0, microsecond=0)
+        if local.weekday() < 5 and local < end:
+            local = max(local, start)
+            room = int((end - local).total_seconds())  # one zone, one day: wall clock is safe
+            if left <= room:
+                return (local + timedelta(seconds=left)).astimezone(UTC)
+            left -= room
+        day = local.date() + timedelta(days=1)
+        local = datetime(day.year, day.month, day.day, start_h, tzinfo=who.tz)
+
+
+# -- drawing PR lives ------------------------------------------------------------------------
+
+
+def _plan_repo(
+    rng: random.Random, org: _Org, repo: _Repo, count: int, as_of: datetime
+) -> Iterator[_Pull]:
+    """The repo's PRs in number (= created) order, each planned as it is asked for."""
+    planner = _Planner(rng, org, repo, as_of)
+    openings = sorted((planner.draw_opening() for _ in range(count)), key=lambda o: o[0])
+    for number, (created, author, commits) in enumerate(openings, 1):
+        yield planner.plan(number, created, author, commits)
+
+
+class _Planner:
+    """Draws a PR's life: who is asked, when each answers in their own working hours, its end."""
+
+    def __init__(self, rng: random.Random, org: _Org, repo: _Repo, as_of: datetime) -> None:
+        self.rng, self.org, self.repo, self.as_of = rng, org, repo, as_of
+        team = org.teams[repo.team].members if repo.team else frozenset()
+        self.locals = [p for p in org.humans if p.login in team] or list(org.humans)
+        self.review_ids = iter(range(2_600_000_000 + repo.rid % 10**6 * 10**4, 2**62))
+
+    def draw_opening(self) -> tuple[datetime, _Person, list[datetime]]:
+        """An author, their commit times and when they opened the PR (in their working hours)."""
+        rng, people = self.rng, self.org.people
+        while True:
+            if rng.random() < 0.07:
+                author = people["dependabot[bot]" if rng.random() < 0.6 else "renovate[bot]"]
+            else:
+                author = rng.choice(self.locals if rng.random() < 0.75 else self.org.humans)
+            start = self.as_of - _HISTORY + timedelta(seconds=rng.randrange(182 * 86400))
+            commits = [_work(author, start, 0)]
+            for _ in range(0 if author.is_bot else rng.randrange(3)):
+                commits.append(_work(author, commits[-1], rng.uniform(0.2, 3)))
+            created = _work(author, commits[-1], rng.uniform(0.02, 0.05 if author.is_bot else 2))
+            if created < self.as_of - timedelta(minutes=5):
+                return created, author, commits
+
+    def _sha(self) -> str:
+        return f"{self.rng.getrandbits(160):040x}"
+
+    def _pickup(self) -> float:
+        """Working hours a reviewer takes to pick a request up: median 2.5, a long tail."""
+        return min(self.rng.lognormvariate(math.log(2.5), 1.1), 70.0)
+
+    def _add(self, p: _Pull, at: datetime, kind: str, actor: _Person, **kw: Any) -> _Action:
+        p.actions.append(act := _Action(at, kind, actor, **kw))
+        return act
+
+    def _review(
+        self, p: _Pull, who: _Person, at: datetime, state: str = "", tag: str = ""
+    ) -> _Action:
+        if not state:
+            roll = self.rng.random()
+            state = (
+                "APPROVED" if roll < 0.62 else "CHANGES_REQUESTED" if roll < 0.82 else "COMMENTED"
+            )
+        ident = next(self.review_ids)
+        return self._add(
+            p, at, "review", who, state=state, text=_REVIEW_BODY[state], ident=ident, tag=tag
+        )
+
+    def _request(self, p: _Pull, at: datetime, who: _Person | _Key, tag: str = "") -> _Key:
+        key = who if isinstance(who, _Key) else _Key("user", who.login)
+        self._add(p, at, "requested", p.author, key=key, tag=tag)
+        return key
+
+    def _pick_files(self, author: _Person) -> tuple[str, ...]:
+        ext, manifest = _LANGUAGES[self.repo.language]
+        if author.is_bot:
+            return (manifest,)
+        area = self.rng.choices(list(_AREAS), weights=[w for w, _ in _AREAS.values()])[0]
+        paths = {self.rng.choice(_AREAS[area][1]) for _ in range(self.rng.randint(1, 4))}
+        if area != "app" and self.rng.random() < 0.3:
+            paths.add(self.rng.choice(_AREAS["app"][1]))
+        return tuple(sorted(path.format(ext=ext) for path in paths))
+
+    def _owner_keys(self, p: _Pull) -> list[_Key]:
+        """Whom GitHub asks when the PR is ready: its files' owning teams and users, not the author."""
+        keys: dict[_Key, None] = {}
+        for owner in (o.removeprefix("@") for path in p.files for o in self.repo.owners(path)):
+            key = _Key("team", owner.split("/")[1]) if "/" in owner else _Key("user", owner)
+            if key != _Key("user", p.author.login):
+                keys[key] = None
+        return list(keys)
+
+    def _answer(
+        self, p: _Pull, key: _Key, asked: datetime, ready: datetime, answers: dict[str, _Action]
+    ) -> _Action | None:
+        """Who answers `key` and when, in their own working hours; None if nobody ever does."""
+        recent = p.created_at > self.as_of - _RECENT
+        if self.rng.random() < (_STALE_RECENT if recent else _STALE):
+            return None
+        if key.kind == "user":
+            who = self.org.people[key.name]
+        else:  # one member answers for the team, often one already answering this round
+            members = sorted(self.org.teams[key.name].members - {p.author.login})
+            busy = [m for m in members if m in answers]
+            pick = busy[0] if busy and self.rng.random() < 0.5 else self.rng.choice(members)
+            who = self.org.people[pick]
+        if who.login not in answers:
+            answers[who.login] = self._review(p, who, _work(who, max(asked, ready), self._pickup()))
+        return answers[who.login]
+
+    def plan(
+        self, number: int, created: datetime, author: _Person, commits: list[datetime]
+    ) -> _Pull:
+        rng = self.rng
+        if author.is_bot:
+            version = f"1.{rng.randrange(9)}.0 to 1.{rng.randrange(9, 20)}.0"
+            title = f"Bump {rng.choice(_PACKAGES)} from {version}"
+        else:
+            title = f"{rng.choice(_VERBS)} {rng.choice(_NOUNS)}"
+        p = _Pull(number, author, created, self._pick_files(author), title, self._sha())
+        for i, at in enumerate(commits):
+            self._add(p, at, "commit", author, sha=self._sha(), text=title if i == 0 else "Tidy up")
+        asked: dict[_Key, datetime] = {}
+        answers: dict[str, _Action] = {}
+        ready = created
+        if not author.is_bot and rng.random() < 0.22:
+            p.opened_as_draft = True
+            ready = _work(author, created, rng.uniform(1, 40))
+            if rng.random() < 0.35:  # someone is asked while it is still a draft
+                who = rng.choice(self.org.teammates(author, self.repo.team))
+                at = _work(author, created, rng.uniform(0.05, 1))
+                asked[self._request(p, at, who, tag="draft")] = at
+                if rng.random() < 0.3:  # ... and may look before it is ready: then waits 0
+                    seen = _work(who, at, rng.uniform(0.1, 1))
+                    tag = "draft_review" if seen < ready else ""
+                    answers[who.login] = self._review(p, who, seen, "COMMENTED", tag)
+            if rng.random() < 0.12:
+                return p  # a draft never made ready
+            self._add(p, ready, "ready", author)
+        for key in self._owner_keys(p):
+            if key not in asked:
+                asked[key] = ready + timedelta(seconds=rng.randint(1, 5))
+                self._request(p, asked[key], key, tag="auto")
+        if rng.random() < 0.3:  # CI comments on some PRs; a bot never ends a wait
+            ci = self.org.people["github-actions[bot]"]
+            self._review(p, ci, ready + timedelta(seconds=rng.randint(90, 900)), "COMMENTED")
+        if not author.is_bot and rng.random() < 0.04:
+            self._review(p, author, _work(author, ready, rng.uniform(0.05, 1)), "COMMENTED", "self")
+        if not author.is_bot and rng.random() < 0.45:
+            self._manual_request(p, ready, asked, answers)
+        if not asked:
+            self._nobody_asked(p, ready, asked)
+        if rng.random() < 0.25:  # conversation comments never end a wait either
+            who = rng.choice(
+                self.locals if author.is_bot else self.org.teammates(author, self.repo.team)
+            )
+            self._add(
+                p, _work(who, ready, rng.uniform(0.5, 10)), "comment", who, text="Retries too?"
+            )
+        self._rounds(p, ready, asked, answers)
+        self._finish(p, ready)
+        return p
+
+    def _manual_request(
+        self, p: _Pull, ready: datetime, asked: dict[_Key, datetime], answers: dict[str, _Action]
+    ) -> None:
+        """The author asks a teammate (or anyone) minutes after ready; now and then withdraws it."""
+        rng, author = self.rng, p.author
+        pool = self.org.teammates(author, self.repo.team) if rng.random() < 0.8 else self.org.humans
+        choices = [w for w in pool if w != author and _Key("user", w.login) not in asked]
+        if not choices:
+            return
+        who = rng.choice(choices)
+        at = _work(author, ready + timedelta(seconds=90), rng.uniform(0.02, 0.3))
+        key = self._request(p, at, who)
+        if rng.random() > 0.1 or who.login in answers:
+            asked[key] = at
+            return
+        gone = _work(author, at, rng.uniform(0.3, 6))  # asked the wrong person: withdrawn
+        self._add(p, gone, "removed", author, key=key)
+        others = [w for w in choices if w != who]
+        if others and rng.random() < 0.6:
+            instead = gone + timedelta(seconds=40)
+            asked[self._request(p, instead, rng.choice(others))] = instead
+
+    def _nobody_asked(self, p: _Pull, ready: datetime, asked: dict[_Key, datetime]) -> None:
+        """No code owner and no request at ready: someone is asked hours later, or looks anyway."""
+        rng, author = self.rng, p.author
+        roll = rng.random()
+        if roll < 0.45 and not author.is_bot:
+            at = _work(author, ready, rng.uniform(2, 30))
+            asked[
+                self._request(p, at, rng.choice(self.org.teammates(author, self.repo.team)), "late")
+            ] = at
+        elif roll < 0.85:
+            who = rng.choice([w for w in self.locals if w != author] or self.org.humans)
+            self._review(p, who, _work(who, ready, self._pickup()), "APPROVED", "drive_by")
+
+    def _rounds(
+        self, p: _Pull, ready: datetime, asked: dict[_Key, datetime], answers: dict[str, _Action]
+    ) -> None:
+        """Review rounds: changes requested (or comments only) bring a fix and a re-request."""
+        rng, author = self.rng, p.author
+        for round_ in range(3):
+            drawn = (self._answer(p, key, at, ready, answers) for key, at in asked.items())
+            got = sorted({a.ident: a for a in drawn if a}.values(), key=lambda a: a.at)
+            self._maybe_ping(p, asked, answers)
+            approved = any(a.state == "APPROVED" for a in got)
+            again = [
+                a
+                for a in got
+                if a.state == "CHANGES_REQUESTED" or (a.state == "COMMENTED" and not approved)
+            ]
+            if not again or round_ == 2 or author.is_bot:
+                return
+            fix = _work(author, again[-1].at, rng.uniform(0.5, 12))
+            if rng.random() < 0.12:  # back to draft while reworking, ready again after the fix
+                self._add(p, _work(author, again[0].at, rng.uniform(0.02, 0.3)), "draft", author)
+                fix = _work(author, fix, rng.uniform(0.2, 3))
+                self._add(p, fix, "ready", author)
+            self._add(p, fix, "commit", author, sha=self._sha(), text="Address review")
+            if rng.random() < 0.25:  # a force push dismisses the approvals given before it
+                self._add(p, fix + timedelta(seconds=10), "force_pushed", author)
+                for a in got:
+                    if a.state == "APPROVED" and a.at < fix:
+                        self._add(
+                            p, fix + timedelta(seconds=20), "dismissed", author, ident=a.ident
+                        )
+            asked, answers = {}, {}
+            for i, a in enumerate(again):
+                at = fix + timedelta(seconds=60 + 7 * i)
+                asked[self._request(p, at, a.actor, tag="re_request")] = at
+
+    def _maybe_ping(
+        self, p: _Pull, asked: dict[_Key, datetime], answers: dict[str, _Action]
+    ) -> None:
+        """Now and then the author asks again someone whose request is still open: no new episode."""
+        for key, at in asked.items():
+            review = answers.get(key.name) if key.kind == "user" else None
+            if review and review.kind == "review" and self.rng.random() < 0.05:
+                ping = _work(p.author, at, self.rng.uniform(1, 6))
+                if ping < review.at - timedelta(minutes=1):
+                    self._request(p, ping, key, tag="repeat")
+                return
+
+    def _finish(self, p: _Pull, ready: datetime) -> None:
+        """Merged after a review, closed when abandoned, or left open; now and then reopened."""
+        rng, author = self.rng, p.author
+        reviews = sorted((a for a in p.actions if a.kind == "review" and not a.actor.is_bot
+                          and a.actor != author), key=lambda a: a.at)  # fmt: skip
+        approvals = [a for a in reviews if a.state == "APPROVED"]
+        if (approvals and rng.random() < 0.95) or (reviews and rng.random() < 0.4):
+            base = approvals[0].at if approvals and rng.random() < 0.4 else reviews[-1].at
+            merger = reviews[0].actor if author.is_bot else author
+            self._merge(p, merger, _work(merger, base, rng.uniform(0.05, 6)))
+        elif not reviews and not author.is_bot and rng.random() < 0.3:  # merged, nobody looked
+            self._merge(p, author, _work(author, ready, rng.uniform(0.5, 12)))
+        elif p.created_at < self.as_of - _RECENT or rng.random() < 0.15:  # abandoned
+            end = _work(author, max(a.at for a in p.actions), rng.uniform(8, 120))
+            self._cut(p, end)
+            self._add(p, end, "closed", author)
+            if not author.is_bot and rng.random() < 0.06:  # reopened, asked again, merged
+                again = _work(author, end, rng.uniform(1, 20))
+                self._add(p, again, "reopened", author)
+                who = rng.choice(self.org.teammates(author, self.repo.team))
+                asked = again + timedelta(seconds=50)
+                self._request(p, asked, who, tag="after_reopen")
+                review = self._review(p, who, _work(who, asked, self._pickup()), "APPROVED")
+                self._merge(p, author, _work(author, review.at, rng.uniform(0.05, 3)))
+
+    def _merge(self, p: _Pull, merger: _Person, at: datetime) -> None:
+        self._cut(p, at)
+        self._add(p, at, "merged", merger, sha=self._sha())
+        self._add(p, at, "closed", merger)
+
+    @staticmethod
+    def _cut(p: _Pull, end: datetime) -> None:
+        """What was drawn after the close does not happen."""
+        p.actions = [a for a in p.actions if a.at <= end]
+
+
+# -- the truth: what the planner drew, and what the files say --------------------------------
+
+
+def _ready_at(p: _Pull, acts: list[_Action]) -> datetime | None:
+    flips = [a for a in acts if a.kind in ("ready", "draft")]
+    if flips:
+        return flips[0].at if flips[0].kind == "ready" else p.created_at
+    return None if p.opened_as_draft else p.created_at
+
+
+def _replay(
+    org: _Org, p: _Pull, acts: list[_Action], ready: datetime | None
+) -> tuple[list[_Episode], list[_Key], int]:
+    """Walk the PR's life forward: the episodes drawn, the requests pending at the end, repeats."""
+    episodes: list[_Episode] = []
+    live: dict[_Key | None, datetime | None] = {}
+    pending: dict[_Key, None] = {}
+    repeats = 0
+    if ready and not any(
+        a.kind == "requested" and a.at <= ready + AUTO_REQUEST_WINDOW for a in acts
+    ):
+        live[None] = None  # the implicit episode, open from ready_at
+
+    def close(key: _Key | None, at: datetime, outcome: str, who: str | None) -> None:
+        asked = live.pop(key)
+        if ready is not None:  # a PR never ready has no episodes
+            episodes.append(_Episode(key, asked, max(asked or ready, ready), at, outcome, who))
+
+    for a in acts:
+        if a.kind == "requested" and a.key:
+            pending[a.key] = None
+            repeats += a.key in live
+            live.setdefault(a.key, a.at)
+        elif a.kind == "review" and not a.actor.is_bot and a.actor != p.author:
+            login = a.actor.login
+            for key in [k for k in live if k and org.qualifies(login, k)]:
+                close(key, a.at, "reviewed", login)
+            if None in live and ready and a.at >= ready:
+                close(None, a.at, "reviewed", login)
+            for key in [k for k in pending if org.qualifies(login, k)]:
+                del pending[key]
+        elif a.kind == "removed" and a.key:
+            pending.pop(a.key, None)
+            if a.key in live:
+                close(a.key, a.at, "withdrawn", None)
+        elif a.kind in ("merged", "closed"):
+            for key in list(live):
+                close(key, a.at, "unanswered", None)
+    if ready is None:
+        return [], list(pending), repeats
+    for key, asked in live.items():
+        episodes.append(_Episode(key, asked, max(asked or ready, ready), None, "waiting", None))
+    return episodes, list(pending), repeats
+
+
+def _review_wait_truth(
+    pull: Json, timeline: list[Json], reviews: list[Json], members: Mapping[str, frozenset[str]]
+) -> list[_Episode]:
+    """One PR's review_wait episodes read from its payloads, by the team's reading of METRICS.md."""
+    author, created = pull["user"]["login"], _ts(pull["created_at"])
+    flips = sorted(
+        (_ts(e["created_at"]), e["event"]) for e in timeline if e.get("event") in DRAFT_EVENTS
+    )
+    ready: datetime | None = None if pull["draft"] else created
+    if flips:
+        ready = flips[0][0] if flips[0][1] == "ready_for_review" else created
+    if ready is None:
+        return []
+    done = sorted(
+        (_ts(r["submitted_at"]), r["user"]["login"])
+        for r in reviews
+        if r["state"] in REVIEW_STATES and r["user"]["login"] != author and not _is_bot(r["user"])
+    )
+    closes = sorted(
+        _ts(e["created_at"]) for e in timeline if e.get("event") in ("closed", "merged")
+    )
+
+    def asks(event: str) -> list[tuple[_Key, datetime]]:
+        return [(_event_key(e), _ts(e["created_at"])) for e in timeline if e.get("event") == event]
+
+    requests, removals = asks("review_requested"), asks("review_request_removed")
+
+    def end_of(key: _Key | None, t: datetime) -> tuple[datetime, int, str, str | None] | None:
+        who = None if key is None else members[key.name] if key.kind == "team" else {key.name}
+        ends = [(at, 0, "reviewed", x) for at, x in done if at >= t and (who is None or x in who)][
+            :1
+        ]
+        ends += [(at, 1, "withdrawn", None) for k, at in removals if k == key and at >= t][:1]
+        ends += [(at, 2, "unanswered", None) for at in closes if at >= t][:1]
+        return min(ends) if ends else None
+
+    first_asked: dict[tuple[_Key, Any], datetime] = {}  # requests that share an end: one episode
+    for key, at in requests:
+        end = end_of(key, at)
+        group = (key, end[:3] if end else None)
+        first_asked[group] = min(at, first_asked.get(group, at))
+    out: list[_Episode] = []
+    if not any(at <= ready + AUTO_REQUEST_WINDOW for _, at in requests):
+        out.append(_episode(None, None, ready, end_of(None, ready), 1))
+    numbers: Counter[_Key] = Counter()
+    for (key, _), asked in sorted(first_asked.items(), key=lambda g: (g[1], g[0][0])):
+        numbers[key] += 1
+        out.append(_episode(key, asked, max(asked, ready), end_of(key, asked), numbers[key]))
+    return out
+
+
+def _episode(
+    key: _Key | None,
+    asked: datetime | None,
+    start: datetime,
+    end: tuple[datetime, int, str, str | None] | None,
+    number: int,
+) -> _Episode:
+    if end is None:
+        return _Episode(key, asked, start, None, "waiting", None, number)
+    return _Episode(key, asked, start, end[0], end[2], end[3], number)
+
+
+def _event_key(event: Json) -> _Key:
+    if event.get("requested_reviewer"):
+        return _Key("user", event["requested_reviewer"]["login"])
+    return _Key("team", event["requested_team"]["slug"])
+
+
+def _is_bot(user: Json) -> bool:
+    return bool(user.get("type") == "Bot" or str(user["login"]).endswith("[bot]"))
+
+
+def _ts(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _check(where: str, drawn: list[_Episode], derived: list[_Episode]) -> None:
+    """The truth read back from the payloads must be the episodes the planner drew."""
+
+    def shape(eps: list[_Episode]) -> list[tuple[Any, ...]]:
+        return sorted((str(e.key), e.requested_at or e.start_at, e.ended_at, e.outcome, e.responder)
+                      for e in eps)  # fmt: skip
+
+    if shape(drawn) != shape(derived):
+        raise AssertionError(f"{where}: drew {shape(drawn)}, but the files say {shape(derived)}")
+
+
+def _truth_row(repo: str, number: int, author: str, ep: _Episode, as_of: datetime) -> list[str]:
+    """A review_wait.csv row; `repo` is owner/name."""
+    wait = max(0.0, ((ep.ended_at or as_of) - ep.start_at).total_seconds() / 3600)
+    key = ep.key or _Key("", "")
+    return [
+        repo.split("/")[0], repo, str(number), author, key.name if key.kind == "user" else "",
+        key.name if key.kind == "team" else "", str(ep.episode),
+        iso(ep.requested_at) if ep.requested_at else "", iso(ep.start_at),
+        iso(ep.ended_at) if ep.ended_at else "", ep.outcome, ep.responder or "", f"{wait:.6f}",
+    ]  # fmt: skip
+
+
+def _features(
+    p: _Pull, acts: list[_Action], eps: list[_Episode], pull: Json, as_of: datetime
+) -> Counter[str]:
+    """What one PR holds of the situations the sample must cover (summary.json)."""
+    kinds = Counter(a.kind for a in acts)
+    tags = Counter(a.tag for a in acts if a.tag)
+    requests = [a.key for a in acts if a.key and a.kind == "requested"]
+    reviews = [a for a in acts if a.kind == "review"]
+    ready = [a for a in acts if a.kind == "ready"]
+    state = (
+        "merged"
+        if pull["merged_at"]
+        else "closed_unmerged"
+        if pull["state"] == "closed"
+        else "open"
+    )
+    return Counter({
+        "prs": 1, state: 1, "episodes": len(eps),
+        "bot_authored_prs": p.author.is_bot, "opened_as_draft": p.opened_as_draft,
+        "drafts_made_ready": p.opened_as_draft and bool(ready),
+        "drafts_never_ready": p.opened_as_draft and not ready,
+        "requested_while_draft": tags["draft"], "reviewed_while_draft": tags["draft_review"],
+        "converted_to_draft": kinds["draft"], "user_requests": sum(k.kind == "user" for k in requests),
+        "team_requests": sum(k.kind == "team" for k in requests), "code_owner_requests": tags["auto"],
+        "re_request_episodes": sum(e.episode > 1 for e in eps), "withdrawn_requests": kinds["removed"],
+        "team_requests_answered": sum(bool(e.key and e.key.kind == "team" and e.responder) for e in eps),
+        "implicit_episodes": sum(e.key is None for e in eps), "late_requests": tags["late"],
+        "drive_by_reviews": tags["drive_by"], "bot_reviews": sum(a.actor.is_bot for a in reviews),
+        "self_reviews": tags["self"], "dismissed_reviews": kinds["dismissed"],
+        "force_pushes": kinds["force_pushed"], "comments": kinds["comment"], "reopened": kinds["reopened"],
+        "waiting_over_3_days": sum(e.outcome == "waiting" and e.start_at < as_of - timedelta(days=3) for e in eps),
+    }) + Counter(f"outcome_{e.outcome}" for e in eps)  # fmt: skip
+
+
+# -- writing the mirror ----------------------------------------------------------------------
+
+
+class _MirrorWriter:
+    """Renders drawn PRs as GitHub's payloads, checks their truth, and writes the folder."""
+
+    def __init__(self, out: Path, org: _Org, as_of: datetime) -> None:
+        self.out, self.org, self.as_of = out, org, as_of
+        self.owner = gh.user(org.login, org.oid, "Organization")
+        self.users = {p.login: gh.user(p.login, p.uid, "Bot" if p.is_bot else "User")
+                      for p in org.people.values()}  # fmt: skip
+        self.teams: dict[str, Json] = {}
+        for slug, name, parent in _TEAMS:
+            parent_json = self.teams[parent] if parent else None
+            self.teams[slug] = gh.team(org.login, slug, name, org.teams[slug].tid, parent_json)
+        self.members = {slug: t.members for slug, t in org.teams.items()}
+        self.repos: list[Json] = []
+        self.ids = iter(range(17_000_000_000, 2**62))  # timeline event and comment ids
+
+    def write_repo(
+        self, repo: _Repo, pulls: Iterable[_Pull], truth: _Rows, tally: Counter[str]
+    ) -> None:
+        ref = RepoRef(self.org.login, repo.name)
+        created = self.as_of - timedelta(days=400 + repo.rid % 997)
+        repo_json = gh.repository(
+            ref, repo.rid, self.owner, description=f"The {repo.name} service",
+            language=repo.language, created_at=created, pushed_at=created, open_issues=0,
+        )  # fmt: skip
+        self.repos.append(repo_json)
+        root = self.out / "repos" / ref.org / ref.name
+        owners_file = root / "contents" / repo.codeowners_path
+        owners_file.parent.mkdir(parents=True)
+        owners_file.write_text(_codeowners_text(ref.org, repo))
+        renderer = gh.PullRenderer(ref, repo_json, self.owner, self.users, self.teams, self.ids)
+        listed: list[Json] = []
+        for p in pulls:  # one repo's PRs at a time; only their list entries stay in memory
+            listed.append(self._write_pull(renderer, root, p, truth, tally))
+        last = max([iso(created)] + [item["updated_at"] for item in listed])
+        still_open = sum(item["state"] == "open" for item in listed)
+        repo_json.update(
+            updated_at=last, pushed_at=last, open_issues_count=still_open, open_issues=still_open
+        )
+        _dump(root / "pulls.json", listed[::-1])  # GitHub lists the newest first
+
+    def _write_pull(
+        self, renderer: gh.PullRenderer, root: Path, p: _Pull, truth: _Rows, tally: Counter[str]
+    ) -> Json:
+        acts = sorted(
+            (a for a in p.actions if a.at <= self.as_of), key=lambda a: (a.at, _RANK[a.kind])
+        )
+        drawn, pending, repeats = _replay(self.org, p, acts, _ready_at(p, acts))
+        facts = gh.PullFacts(
+            p.number, 1_700_000_000 + renderer.repo["id"] % 10**6 * 10**3 + p.number, p.title,
+            p.author.login, p.created_at, p.opened_as_draft, p.files, p.base_sha,
+            tuple(k.name for k in pending if k.kind == "user"),
+            tuple(k.name for k in pending if k.kind == "team"),
+        )  # fmt: skip
+        out = renderer.render(facts, [a.happening() for a in acts])
+        derived = _review_wait_truth(out.pull, out.timeline, out.reviews, self.members)
+        where = f"{renderer.ref.org}/{renderer.ref.name}"
+        _check(f"{where}#{p.number}", drawn, derived)
+        for ep in derived:
+            truth.writerow(_truth_row(where, p.number, p.author.login, ep, self.as_of))
+        tally.update(_features(p, acts, derived, out.pull, self.as_of))
+        tally["repeated_requests"] += repeats
+        for folder, name, payload in (
+            ("pulls", "reviews", out.reviews), ("pulls", "files", out.files),
+            ("pulls", "commits", out.commits), ("issues", "timeline", out.timeline),
+            ("issues", "comments", out.comments),
+        ):  # fmt: skip
+            (root / folder / str(p.number)).mkdir(parents=True, exist_ok=True)
+            _dump(root / folder / str(p.number) / f"{name}.json", payload)
+        return out.pull
+
+    def write_org(self, repos: list[_Repo]) -> None:
+        org, base = self.org, self.out / "orgs" / self.org.login
+        founded = self.as_of - timedelta(days=2000)
+        _dump(
+            base.with_suffix(".json"),
+            gh.organization(org.login, org.oid, org.login.title(), founded, len(repos)),
+        )
+        _dump(
+            base / "repos.json",
+            sorted(self.repos, key=lambda r: (r["created_at"], r["id"]), reverse=True),
+        )
+        _dump(
+            base / "members.json",
+            [self.users[p.login] for p in sorted(org.humans, key=lambda p: p.uid)],
+        )
+        _dump(base / "teams.json", sorted(self.teams.values(), key=lambda t: str(t["name"])))
+        for slug, team in org.teams.items():
+            (base / "teams" / slug).mkdir(parents=True)
+            _dump(
+                base / "teams" / slug / "members.json",
+                [self.users[m] for m in sorted(team.members)],
+            )
+
+
+def _dump(path: Path, payload: Any) -> None:
+    path.write_text(json.dumps(payload, separators=(",", ":")))
