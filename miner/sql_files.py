@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphlib
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +33,7 @@ class SqlFile:
             if not text:
                 break
             header.append(text)
-        first = " ".join(header)
-        first = first.removeprefix(f"{self.name}:").strip()
+        first = " ".join(header).removeprefix(f"{self.name}:").strip()
         return first.split(". ")[0].rstrip(".")
 
     @property
@@ -41,15 +41,31 @@ class SqlFile:
         """The SQL with a trailing semicolon removed, ready to wrap in create ... as."""
         return self.sql.strip().rstrip(";")
 
+    def references(self, names: Collection[str]) -> set[str]:
+        """Which of `names` this file's SQL (comments aside) mentions."""
+        words = set(_WORD.findall(_COMMENT.sub("", self.sql)))
+        return {n for n in names if n != self.name and n in words}
+
+
+def read_layer(name: str, root: Path = QUERIES_DIR) -> dict[str, SqlFile]:
+    """The files of one folder (core, macros, metrics, reports) by name."""
+    paths = sorted((root / name).glob("*.sql"))
+    return {p.stem: SqlFile(p.stem, p, p.read_text(encoding="utf-8")) for p in paths}
+
+
+def dependency_order(
+    files: Mapping[str, SqlFile], others: Mapping[str, Collection[str]] | None = None
+) -> list[str]:
+    """Names in an order where each comes after what it reads. `others` adds non-SQL steps
+    (a table written from Python, say) with the names they depend on."""
+    extra = dict(others or {})
+    names = set(files) | set(extra)
+    graph: dict[str, set[str]] = {n: f.references(names) for n, f in files.items()}
+    graph.update({n: set(deps) for n, deps in extra.items()})
+    return list(graphlib.TopologicalSorter(graph).static_order())
+
 
 def layer(name: str, root: Path = QUERIES_DIR) -> list[SqlFile]:
-    """The files of one folder (core, metrics, reports), dependencies first."""
-    files = {
-        p.stem: SqlFile(p.stem, p, p.read_text(encoding="utf-8"))
-        for p in sorted((root / name).glob("*.sql"))
-    }
-    graph: dict[str, set[str]] = {}
-    for stem, f in files.items():
-        words = set(_WORD.findall(_COMMENT.sub("", f.sql)))
-        graph[stem] = {other for other in files if other != stem and other in words}
-    return [files[stem] for stem in graphlib.TopologicalSorter(graph).static_order()]
+    """The files of one folder, dependencies first."""
+    files = read_layer(name, root)
+    return [files[n] for n in dependency_order(files)]

@@ -2,23 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pyarrow as pa
 
 from miner.config import Config
-from miner.sql_files import layer
+from miner import ownership
+from miner.sql_files import dependency_order, layer, read_layer
 from miner.warehouse import Warehouse
 
 # The calendar of everyone and every team the config gives no calendar of its own.
 DEFAULT_CALENDAR = "default"
 
 
+@dataclass(frozen=True)
+class PythonStep:
+    """A core step SQL cannot do well (parsing CODEOWNERS, say): the tables it writes from the
+    tables it reads. It takes its place among the core SQL files by those names."""
+
+    writes: tuple[str, ...]
+    reads: tuple[str, ...]
+    run: Callable[[Warehouse], None]
+
+
+PYTHON_STEPS = (PythonStep(ownership.WRITES, ownership.READS, ownership.write_codeowners_tables),)
+
+
 def rebuild(wh: Warehouse, config: Config) -> None:
     """Recompute settings, core tables and metric views in one transaction."""
     with wh.transaction():
         _write_settings(wh, config)
-        for f in layer("core"):
-            wh.con.execute(f"create or replace table {f.name} as\n{f.body}")
-            wh.con.execute(f"comment on table {f.name} is '{_sql_str(f.description)}'")
+        core = read_layer("core")
+        steps: dict[str, PythonStep] = {}
+        deps: dict[str, tuple[str, ...]] = {}
+        for step in PYTHON_STEPS:
+            first, *rest = step.writes
+            steps[first] = step
+            deps[first] = step.reads
+            deps.update({name: (first,) for name in rest})
+        for name in dependency_order(core, deps):
+            if name in steps:
+                steps[name].run(wh)
+            elif name in core:
+                f = core[name]
+                wh.con.execute(f"create or replace table {f.name} as\n{f.body}")
+                wh.con.execute(f"comment on table {f.name} is '{_sql_str(f.description)}'")
         for f in layer("macros"):
             wh.con.execute(f.body)
         for f in layer("metrics"):

@@ -1,0 +1,139 @@
+-- approval_latency: one row per pull request and team whose approval it needs
+-- (METRICS.md#approval_latency-and-cross_team_approval_latency).
+--
+-- The teams: every team requested as a team reviewer, every team of an individually requested
+-- reviewer, and every team owning a changed file by CODEOWNERS (`sources` says which). A request
+-- withdrawn before that reviewer reviewed does not count (its review_wait episode is
+-- 'withdrawn'). Readings where METRICS.md leaves a case open:
+-- * PRs that never became ready have no rows (nothing was asked of anyone yet).
+-- * The first close or merge at or after start_at ends the wait: an approval after it does not
+--   count (outcome 'unapproved', measured to the close).
+-- * A reviewer in no team stands for the team 'unassigned', as everywhere else.
+-- * latency_business_hours counts the approving team's calendar; `calendar` names it.
+with prs as (
+    select org, repo, number as pr_number, author, author_teams, ready_at
+    from pull_requests
+    where ready_at is not null
+),
+counted_requests as (
+    select org, repo, pr_number, reviewer, reviewer_team, requested_at
+    from review_wait
+    where requested_at is not null and outcome <> 'withdrawn'
+),
+needed as (
+    select org, repo, pr_number, reviewer_team as team, requested_at, 'requested team' as source
+    from counted_requests
+    where reviewer_team is not null
+    union all
+    select c.org, c.repo, c.pr_number, pt.team, c.requested_at, 'requested member'
+    from counted_requests as c
+    join person_teams as pt on pt.org = c.org and pt.login = c.reviewer
+    union all
+    select org, repo, pr_number, unnest(owner_teams), null, 'code owner'
+    from ownership_handoffs
+),
+teams_needed as (
+    select
+        n.org,
+        n.repo,
+        n.pr_number,
+        n.team,
+        min(n.requested_at) as first_request_at,
+        list(distinct n.source order by n.source) as sources
+    from needed as n
+    join prs as p on p.org = n.org and p.repo = n.repo and p.pr_number = n.pr_number
+    group by n.org, n.repo, n.pr_number, n.team
+),
+started as (
+    select t.*, p.author, p.author_teams, greatest(p.ready_at, t.first_request_at) as start_at
+    from teams_needed as t
+    join prs as p on p.org = t.org and p.repo = t.repo and p.pr_number = t.pr_number
+),
+approvals as (
+    select r.org, r.repo, r.pr_number, r.reviewer, r.submitted_at, pt.team
+    from reviews as r
+    join pull_requests as p on p.org = r.org and p.repo = r.repo and p.number = r.pr_number
+    join person_teams as pt on pt.org = r.org and pt.login = r.reviewer
+    where r.state = 'APPROVED' and not r.reviewer_is_bot and r.reviewer <> p.author
+),
+first_approvals as (
+    select s.org, s.repo, s.pr_number, s.team,
+        min(a.submitted_at) as approved_at,
+        arg_min(a.reviewer, a.submitted_at) as approver
+    from started as s
+    join approvals as a
+        on a.org = s.org and a.repo = s.repo and a.pr_number = s.pr_number and a.team = s.team
+        and a.submitted_at >= s.start_at
+    group by s.org, s.repo, s.pr_number, s.team
+),
+closes as (
+    select org, repo, pr_number, occurred_at as closed_at
+    from pr_events
+    where event in ('closed', 'merged')
+    union
+    select org, repo, number, closed_at from pull_requests where closed_at is not null
+),
+first_closes as (
+    select s.org, s.repo, s.pr_number, s.team, min(c.closed_at) as closed_at
+    from started as s
+    join closes as c
+        on c.org = s.org and c.repo = s.repo and c.pr_number = s.pr_number
+        and c.closed_at >= s.start_at
+    group by s.org, s.repo, s.pr_number, s.team
+),
+outcomes as (
+    select
+        s.*,
+        case
+            when fa.approved_at <= coalesce(fc.closed_at, 'infinity'::timestamptz) then 'approved'
+            when fc.closed_at is not null then 'unapproved'
+            else 'waiting'
+        end as outcome,
+        fa.approved_at,
+        fa.approver,
+        fc.closed_at,
+        a.as_of
+    from started as s
+    left join first_approvals as fa using (org, repo, pr_number, team)
+    left join first_closes as fc using (org, repo, pr_number, team)
+    left join snapshots as a on a.org = s.org
+),
+measured as (
+    select
+        o.*,
+        case
+            when o.outcome = 'approved' then o.approved_at
+            when o.outcome = 'unapproved' then o.closed_at
+            else greatest(o.as_of, o.start_at)
+        end as clock_end,
+        coalesce(c.calendar, 'default') as calendar
+    from outcomes as o
+    left join party_calendars as c on c.org = o.org and c.kind = 'team' and c.name = o.team
+),
+clocked_start as (
+    select m.*, working_seconds(m.start_at, w.start_at, w.end_at, w.seconds_before) as w_start
+    from measured as m
+    asof left join working_time as w on w.calendar = m.calendar and m.start_at >= w.start_at
+),
+clocked as (
+    select s.*, working_seconds(s.clock_end, w.start_at, w.end_at, w.seconds_before) as w_end
+    from clocked_start as s
+    asof left join working_time as w on w.calendar = s.calendar and s.clock_end >= w.start_at
+)
+select
+    org,
+    repo,
+    pr_number,
+    author,
+    author_teams,
+    team as approver_team,
+    not list_contains(author_teams, team) as is_cross_team,
+    start_at,
+    case when outcome = 'approved' then approved_at end as approved_at,
+    case when outcome = 'approved' then approver end as approver,
+    outcome,
+    epoch(clock_end - start_at) / 3600.0 as latency_hours,
+    (w_end - w_start) / 3600.0 as latency_business_hours,
+    sources,
+    calendar
+from clocked
