@@ -66,6 +66,27 @@ class Pull:
     timeline: list[dict[str, Any]] = field(default_factory=list)
     reviews: list[dict[str, Any]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    commits: list[dict[str, Any]] = field(default_factory=list)
+
+    def commit(self, hours: float) -> Pull:
+        """A commit authored `hours` after T0 (its git author date) by the PR's author."""
+        sha = f"{self.number:04d}{len(self.commits):036d}"
+        stamp = at(hours)
+        person = {"name": self.author.title(), "email": f"{self.author}@example.com",
+                  "date": stamp}
+        self.commits.append({
+            "sha": sha,
+            "node_id": "C_1",
+            "commit": {"author": person, "committer": person, "message": "Work",
+                       "tree": {"sha": "f" * 40, "url": ""}, "url": "", "comment_count": 0,
+                       "verification": {"verified": False, "reason": "unsigned",
+                                        "signature": None, "payload": None}},
+            "url": "", "html_url": "", "comments_url": "",
+            "author": user(self.author),
+            "committer": user(self.author),
+            "parents": [],
+        })
+        return self
 
     def request(
         self,
@@ -229,6 +250,7 @@ class MirrorBuilder:
                     sorted(p.timeline, key=lambda e: e["created_at"]),
                 )
                 _dump(base / "pulls" / str(p.number) / "reviews.json", p.reviews)
+                _dump(base / "pulls" / str(p.number) / "commits.json", p.commits)
                 _dump(
                     base / "pulls" / str(p.number) / "files.json",
                     [

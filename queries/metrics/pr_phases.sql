@@ -94,7 +94,8 @@ durations as (
         repo,
         pr_number,
         phase,
-        greatest(0, epoch(to_at - from_at)) / 3600.0 as hours,
+        case when to_at is not null and from_at is not null
+            then greatest(0, epoch(to_at - from_at)) / 3600.0 end as hours,
         case when to_at is not null and from_at is not null
             then greatest(0, w_to - w_from) / 3600.0 end as business_hours
     from clocked
