@@ -28,7 +28,8 @@ def run_demo(folder: Path, console: Console) -> None:
             f"built the sample org {summary.org}: {summary.repos} repos, {summary.teams} teams, "
             f"{summary.prs} PRs ({time.monotonic() - started:.0f}s) in {mirror}"
         )
-    with FixtureServer(mirror) as server:
+    # GitHub allows 5,000 requests an hour; the first sync of the sample org makes ~12,000.
+    with FixtureServer(mirror, rate_limit=1_000_000) as server:
         config = Config(
             github=GitHubConfig(org=DEMO_ORG, api_url=server.url),
             warehouse=WarehouseConfig(path=str(db)),

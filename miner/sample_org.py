@@ -1,4 +1,4 @@
-"""Generate a seeded fictional org as an API mirror folder (FIXTURES.md) with its review-wait truth."""
+"""Generate a seeded fictional org as an API mirror folder, with the truth of its review waits."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from miner import sample_payloads as gh
 from miner.sample_payloads import Json, RepoRef, iso
 
-TRUTH_DIR = "truth"  # out/truth/review_wait.csv and out/truth/summary.json; never served
+TRUTH_DIR = "truth"  # out/truth/review_wait.csv and summary.json; the server never serves them
 TRUTH_COLUMNS = (
     "org", "repo", "pr_number", "author", "reviewer", "reviewer_team", "episode",
     "requested_at", "start_at", "ended_at", "outcome", "responder", "wait_hours",
@@ -36,20 +36,20 @@ AUTO_REQUEST_WINDOW = timedelta(seconds=60)
 DRAFT_EVENTS = ("ready_for_review", "convert_to_draft")
 
 _HISTORY = timedelta(days=182)
-_RECENT = timedelta(days=21)  # PRs this young may still be open, their queue not drained yet
+_RECENT = timedelta(days=21)  # PRs this young may still be open: their queue has not drained
 _DRAW_HOURS = (9, (17, 55))  # people act Mon–Fri 09:00–18:00 local; draws stop at 17:55
-_STALE, _STALE_RECENT = 0.06, 0.2  # the chance a requested reviewer never answers
+_STALE, _STALE_RECENT = 0.06, 0.2  # the chance that a requested reviewer never answers
 _TZ = {"LA": "America/Los_Angeles", "NY": "America/New_York", "LON": "Europe/London",
        "BER": "Europe/Berlin", "KOL": "Asia/Kolkata"}  # fmt: skip
 # login, time zone, the teams a person is directly in (none: the person is `unassigned`).
 _PEOPLE = """
-rhea BER platform;tomasz BER platform;carl BER platform;ines BER infra;otto BER infra;kavya KOL infra
-arjun KOL infra;zane KOL infra;mira BER security;sam NY security;devi KOL security;yusuf BER security
-bea NY security;paula NY product;noor LON product;alice LA web;bruno LA web;chen LA web,design
-dana NY web;eli NY web;farah LA web;wren LA web;gus NY mobile;hana BER mobile;ivan BER mobile
-jade NY mobile,design;kofi NY mobile;xavi BER mobile;lakshmi KOL data;mohan KOL data;yara BER data
-nina BER data,infra;omar KOL data;priya KOL data;quinn LA design;rosa LA design;sol NY design
-tariq LON;uma KOL;victor LA
+rhea BER platform;tomasz BER platform;carl BER platform;ines BER infra;otto BER infra
+kavya KOL infra;arjun KOL infra;zane KOL infra;mira BER security;sam NY security;devi KOL security
+yusuf BER security;bea NY security;paula NY product;noor LON product;alice LA web;bruno LA web
+chen LA web,design;dana NY web;eli NY web;farah LA web;wren LA web;gus NY mobile;hana BER mobile
+ivan BER mobile;jade NY mobile,design;kofi NY mobile;xavi BER mobile;lakshmi KOL data;mohan KOL data
+yara BER data;nina BER data,infra;omar KOL data;priya KOL data;quinn LA design;rosa LA design
+sol NY design;tariq LON;uma KOL;victor LA
 """
 _TEAMS = (  # slug, name, parent slug; a parent comes before its children
     ("platform", "Platform", None), ("infra", "Infrastructure", "platform"),
@@ -93,13 +93,21 @@ _AREAS = {  # area: (weight, paths a PR there touches); {ext} is the repo langua
 }
 _VERBS = ("Add", "Fix", "Refactor", "Speed up", "Clean up", "Document", "Harden", "Simplify")
 _NOUNS = ("login flow", "retry logic", "cache keys", "settings page", "rate limiter", "CSV export",
-          "session expiry", "push tokens", "nightly job", "error pages", "search index")  # fmt: skip
+          "session expiry", "push tokens", "nightly job", "search index")  # fmt: skip
 _PACKAGES = ("lodash", "requests", "grpc", "okhttp", "terraform-aws", "pydantic", "react", "zod")
 _REVIEW_BODY = {"APPROVED": "LGTM", "CHANGES_REQUESTED": "A few things first.", "COMMENTED": ""}
-# Order of things at the same second: a request before a review, a review before a removal
-# before a close (the tie rule of the truth).
+# Order of things at one second: a request before a review, a review before a removal before a
+# close (the tie rule of the truth).
 _RANK = {"commit": 0, "ready": 1, "draft": 1, "requested": 2, "review": 3, "comment": 4,
-         "removed": 5, "force_pushed": 6, "dismissed": 6, "merged": 7, "closed": 8, "reopened": 9}  # fmt: skip
+         "removed": 5, "force_pushed": 6, "dismissed": 6, "merged": 7, "closed": 8,
+         "reopened": 9}  # fmt: skip
+# summary.json's names for what the planner tagged and for kinds of history item.
+_TAG_FEATURES = {"draft": "requested_while_draft", "draft_review": "reviewed_while_draft",
+                 "auto": "code_owner_requests", "late": "late_requests", "self": "self_reviews",
+                 "drive_by": "drive_by_reviews", "repeat": "repeated_requests"}  # fmt: skip
+_KIND_FEATURES = {"draft": "converted_to_draft", "removed": "withdrawn_requests",
+                  "comment": "comments", "dismissed": "dismissed_reviews",
+                  "force_pushed": "force_pushes", "reopened": "reopened"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -185,32 +193,23 @@ class _Org:
 
 @dataclass
 class _Action:
-    """One thing that happened to a PR: the planner draws it, the writer renders it as JSON."""
+    """One thing that happened to a PR: the planner draws it, the renderer makes it JSON."""
 
     at: datetime
     kind: str  # a key of _RANK
     actor: _Person
-    key: _Key | None = None  # whom a request or removal names
+    key: _Key | None = None  # whom a request or a removal names
     state: str = ""  # a review's state
     sha: str = ""  # a commit's or a merge's sha
     text: str = ""  # a body or a commit message
-    ident: int = 0  # a review's id (the dismissed one, for a dismissal)
+    ident: int = 0  # a review's id (the dismissed review's, for a dismissal)
     tag: str = ""  # what the planner meant: auto, late, draft, drive_by, self, repeat, ...
 
     def happening(self) -> gh.Happening:
-        key = self.key or _Key("", "")
-        user, team = (key.name, None) if key.kind == "user" else (None, key.name or None)
-        return gh.Happening(
-            self.at,
-            self.kind,
-            self.actor.login,
-            user,
-            team,
-            self.state,
-            self.sha,
-            self.text,
-            self.ident,
-        )
+        user = self.key.name if self.key and self.key.kind == "user" else None
+        team = self.key.name if self.key and self.key.kind == "team" else None
+        return gh.Happening(self.at, self.kind, self.actor.login, user, team, self.state,
+                            self.sha, self.text, self.ident)  # fmt: skip
 
 
 @dataclass
@@ -269,10 +268,10 @@ def generate(
         for spec, count in zip(specs, _split(prs, [s.weight for s in specs]), strict=True):
             writer.write_repo(spec, _plan_repo(rng, people, spec, count, as_of), truth, tally)
     writer.write_org(specs)
-    outcomes = {k.removeprefix("outcome_"): v for k, v in tally.items() if k.startswith("outcome_")}
-    features = {k: v for k, v in tally.items() if not k.startswith("outcome_")}
-    summary = {"org": org, "as_of": iso(as_of), "seed": seed,
-               "outcomes": dict(sorted(outcomes.items())), "features": dict(sorted(features.items()))}  # fmt: skip
+    outcomes = {k[8:]: n for k, n in sorted(tally.items()) if k.startswith("outcome_")}
+    features = {k: n for k, n in sorted(tally.items()) if not k.startswith("outcome_")}
+    summary = {"org": org, "as_of": iso(as_of), "seed": seed, "outcomes": outcomes,
+               "features": features}  # fmt: skip
     _dump(out / TRUTH_DIR / "summary.json", summary)
     return SampleOrgSummary(org, repos, len(people.teams), len(people.humans), prs, as_of)
 
@@ -290,12 +289,11 @@ def _people_rows() -> list[list[str]]:
 
 
 def _build_org(login: str) -> _Org:
-    rows = _people_rows()
-    teams_of = [tuple(row[2].split(",")) if len(row) > 2 else () for row in rows]
     humans = tuple(
-        _Person(row[0], 5_100_000 + 7919 * i, ZoneInfo(_TZ[row[1]]), teams_of[i])
-        for i, row in enumerate(rows)
-    )
+        _Person(row[0], 5_100_000 + 7919 * i, ZoneInfo(_TZ[row[1]]), tuple(row[2].split(",")))
+        if len(row) > 2 else _Person(row[0], 5_100_000 + 7919 * i, ZoneInfo(_TZ[row[1]]))
+        for i, row in enumerate(_people_rows())
+    )  # fmt: skip
     members = {slug: {p.login for p in humans if slug in p.teams} for slug, _, _ in _TEAMS}
     for slug, _, parent in reversed(_TEAMS):  # children first: their members join the parent
         if parent:
@@ -325,8 +323,8 @@ def _build_repo(org: str, index: int) -> _Repo:
         ("/.github/", (f"@{org}/platform",)),
     ]
     rules = tuple(_Rule(p, o, _codeowners_regex(p)) for p, o in lines)
-    where_file = CODEOWNERS_LOCATIONS[where]
-    return _Repo(name, 640_000_000 + 1_000 * index, team, language, where_file, rules, weight)
+    path = CODEOWNERS_LOCATIONS[where]
+    return _Repo(name, 640_000_000 + 1_000 * index, team, language, path, rules, weight)
 
 
 def _codeowners_regex(pattern: str) -> re.Pattern[str]:
@@ -349,23 +347,22 @@ def _split(total: int, weights: list[int]) -> list[int]:
     """`total` split by weights, largest remainder first, ties to the earlier repo."""
     shares = [total * w / sum(weights) for w in weights]
     counts = [math.floor(s) for s in shares]
-    for i in sorted(range(len(weights)), key=lambda i: (counts[i] - shares[i], i))[
-        : total - sum(counts)
-    ]:
+    by_remainder = sorted(range(len(weights)), key=lambda i: (counts[i] - shares[i], i))
+    for i in by_remainder[: total - sum(counts)]:
         counts[i] += 1
     return counts
 
 
 def _work(who: _Person, t: datetime, hours: float) -> datetime:
-    """The instant `hours` of `who`'s working time after t (Mon–Fri in their zone; a bot: any time)."""
+    """The instant `hours` of `who`'s working time after t (Mon–Fri, their zone; bots: any)."""
     left = round(hours * 3600)
     if who.tz is None:
         return t + timedelta(seconds=left)
     local = t.astimezone(who.tz)
-    (start_h, (end_h, end_m)) = _DRAW_HOURS
+    start_hour, (end_hour, end_minute) = _DRAW_HOURS
     while True:
-        start = local.replace(hour=start_h, minute=0, second=0, microsecond=0)
-        end = local.replace(hour=end_h, minute=end_m, second=0, microsecond=0)
+        start = local.replace(hour=start_hour, minute=0, second=0, microsecond=0)
+        end = local.replace(hour=end_hour, minute=end_minute, second=0, microsecond=0)
         if local.weekday() < 5 and local < end:
             local = max(local, start)
             room = int((end - local).total_seconds())  # one zone, one day: wall clock is safe
@@ -373,7 +370,7 @@ def _work(who: _Person, t: datetime, hours: float) -> datetime:
                 return (local + timedelta(seconds=left)).astimezone(UTC)
             left -= room
         day = local.date() + timedelta(days=1)
-        local = datetime(day.year, day.month, day.day, start_h, tzinfo=who.tz)
+        local = datetime(day.year, day.month, day.day, start_hour, tzinfo=who.tz)
 
 
 # -- drawing PR lives ------------------------------------------------------------------------
@@ -382,7 +379,7 @@ def _work(who: _Person, t: datetime, hours: float) -> datetime:
 def _plan_repo(
     rng: random.Random, org: _Org, repo: _Repo, count: int, as_of: datetime
 ) -> Iterator[_Pull]:
-    """The repo's PRs in number (= created) order, each planned as it is asked for."""
+    """The repo's PRs in number (= created) order, each planned when it is asked for."""
     planner = _Planner(rng, org, repo, as_of)
     openings = sorted((planner.draw_opening() for _ in range(count)), key=lambda o: o[0])
     for number, (created, author, commits) in enumerate(openings, 1):
@@ -407,7 +404,7 @@ class _Planner:
             else:
                 author = rng.choice(self.locals if rng.random() < 0.75 else self.org.humans)
             start = self.as_of - _HISTORY + timedelta(seconds=rng.randrange(182 * 86400))
-            commits = [_work(author, start, 0)]
+            commits = [_work(author, start, rng.uniform(0, 0.5))]
             for _ in range(0 if author.is_bot else rng.randrange(3)):
                 commits.append(_work(author, commits[-1], rng.uniform(0.2, 3)))
             created = _work(author, commits[-1], rng.uniform(0.02, 0.05 if author.is_bot else 2))
@@ -431,12 +428,10 @@ class _Planner:
         if not state:
             roll = self.rng.random()
             state = (
-                "APPROVED" if roll < 0.62 else "CHANGES_REQUESTED" if roll < 0.82 else "COMMENTED"
+                "APPROVED" if roll < 0.62 else "COMMENTED" if roll < 0.8 else "CHANGES_REQUESTED"
             )
-        ident = next(self.review_ids)
-        return self._add(
-            p, at, "review", who, state=state, text=_REVIEW_BODY[state], ident=ident, tag=tag
-        )
+        body, ident = _REVIEW_BODY[state], next(self.review_ids)
+        return self._add(p, at, "review", who, state=state, text=body, ident=ident, tag=tag)
 
     def _request(self, p: _Pull, at: datetime, who: _Person | _Key, tag: str = "") -> _Key:
         key = who if isinstance(who, _Key) else _Key("user", who.login)
@@ -454,7 +449,7 @@ class _Planner:
         return tuple(sorted(path.format(ext=ext) for path in paths))
 
     def _owner_keys(self, p: _Pull) -> list[_Key]:
-        """Whom GitHub asks when the PR is ready: its files' owning teams and users, not the author."""
+        """Whom GitHub asks at ready: its files' owning teams and users, not the author."""
         keys: dict[_Key, None] = {}
         for owner in (o.removeprefix("@") for path in p.files for o in self.repo.owners(path)):
             key = _Key("team", owner.split("/")[1]) if "/" in owner else _Key("user", owner)
@@ -473,20 +468,20 @@ class _Planner:
             who = self.org.people[key.name]
         else:  # one member answers for the team, often one already answering this round
             members = sorted(self.org.teams[key.name].members - {p.author.login})
-            busy = [m for m in members if m in answers]
+            busy = [m for m in members if m in answers and answers[m].at >= asked]
             pick = busy[0] if busy and self.rng.random() < 0.5 else self.rng.choice(members)
             who = self.org.people[pick]
-        if who.login not in answers:
+        if who.login not in answers or answers[who.login].at < asked:
             answers[who.login] = self._review(p, who, _work(who, max(asked, ready), self._pickup()))
         return answers[who.login]
 
     def plan(
         self, number: int, created: datetime, author: _Person, commits: list[datetime]
     ) -> _Pull:
-        rng = self.rng
+        rng, team = self.rng, self.repo.team
         if author.is_bot:
-            version = f"1.{rng.randrange(9)}.0 to 1.{rng.randrange(9, 20)}.0"
-            title = f"Bump {rng.choice(_PACKAGES)} from {version}"
+            versions = f"1.{rng.randrange(9)}.0 to 1.{rng.randrange(9, 20)}.0"
+            title = f"Bump {rng.choice(_PACKAGES)} from {versions}"
         else:
             title = f"{rng.choice(_VERBS)} {rng.choice(_NOUNS)}"
         p = _Pull(number, author, created, self._pick_files(author), title, self._sha())
@@ -499,7 +494,7 @@ class _Planner:
             p.opened_as_draft = True
             ready = _work(author, created, rng.uniform(1, 40))
             if rng.random() < 0.35:  # someone is asked while it is still a draft
-                who = rng.choice(self.org.teammates(author, self.repo.team))
+                who = rng.choice(self.org.teammates(author, team))
                 at = _work(author, created, rng.uniform(0.05, 1))
                 asked[self._request(p, at, who, tag="draft")] = at
                 if rng.random() < 0.3:  # ... and may look before it is ready: then waits 0
@@ -523,12 +518,8 @@ class _Planner:
         if not asked:
             self._nobody_asked(p, ready, asked)
         if rng.random() < 0.25:  # conversation comments never end a wait either
-            who = rng.choice(
-                self.locals if author.is_bot else self.org.teammates(author, self.repo.team)
-            )
-            self._add(
-                p, _work(who, ready, rng.uniform(0.5, 10)), "comment", who, text="Retries too?"
-            )
+            who = rng.choice(self.locals if author.is_bot else self.org.teammates(author, team))
+            self._add(p, _work(who, ready, rng.uniform(0.5, 10)), "comment", who, text="Retries?")
         self._rounds(p, ready, asked, answers)
         self._finish(p, ready)
         return p
@@ -536,7 +527,7 @@ class _Planner:
     def _manual_request(
         self, p: _Pull, ready: datetime, asked: dict[_Key, datetime], answers: dict[str, _Action]
     ) -> None:
-        """The author asks a teammate (or anyone) minutes after ready; now and then withdraws it."""
+        """The author asks a teammate (or anyone) minutes after ready; now and then withdraws."""
         rng, author = self.rng, p.author
         pool = self.org.teammates(author, self.repo.team) if rng.random() < 0.8 else self.org.humans
         choices = [w for w in pool if w != author and _Key("user", w.login) not in asked]
@@ -561,9 +552,8 @@ class _Planner:
         roll = rng.random()
         if roll < 0.45 and not author.is_bot:
             at = _work(author, ready, rng.uniform(2, 30))
-            asked[
-                self._request(p, at, rng.choice(self.org.teammates(author, self.repo.team)), "late")
-            ] = at
+            who = rng.choice(self.org.teammates(author, self.repo.team))
+            asked[self._request(p, at, who, tag="late")] = at
         elif roll < 0.85:
             who = rng.choice([w for w in self.locals if w != author] or self.org.humans)
             self._review(p, who, _work(who, ready, self._pickup()), "APPROVED", "drive_by")
@@ -571,7 +561,7 @@ class _Planner:
     def _rounds(
         self, p: _Pull, ready: datetime, asked: dict[_Key, datetime], answers: dict[str, _Action]
     ) -> None:
-        """Review rounds: changes requested (or comments only) bring a fix and a re-request."""
+        """Review rounds: changes requested (or only comments) bring a fix and a re-request."""
         rng, author = self.rng, p.author
         for round_ in range(3):
             drawn = (self._answer(p, key, at, ready, answers) for key, at in asked.items())
@@ -579,16 +569,15 @@ class _Planner:
             self._maybe_ping(p, asked, answers)
             approved = any(a.state == "APPROVED" for a in got)
             again = [
-                a
-                for a in got
-                if a.state == "CHANGES_REQUESTED" or (a.state == "COMMENTED" and not approved)
+                a for a in got if a.state != "APPROVED" and (not approved or a.state != "COMMENTED")
             ]
             if not again or round_ == 2 or author.is_bot:
                 return
-            fix = _work(author, again[-1].at, rng.uniform(0.5, 12))
+            fix = _work(author, max(again[-1].at, ready), rng.uniform(0.5, 12))
             if rng.random() < 0.12:  # back to draft while reworking, ready again after the fix
-                self._add(p, _work(author, again[0].at, rng.uniform(0.02, 0.3)), "draft", author)
-                fix = _work(author, fix, rng.uniform(0.2, 3))
+                redraft = _work(author, max(again[0].at, ready), rng.uniform(0.02, 0.3))
+                self._add(p, redraft, "draft", author)
+                fix = _work(author, max(fix, redraft), rng.uniform(0.2, 3))
                 self._add(p, fix, "ready", author)
             self._add(p, fix, "commit", author, sha=self._sha(), text="Address review")
             if rng.random() < 0.25:  # a force push dismisses the approvals given before it
@@ -606,10 +595,10 @@ class _Planner:
     def _maybe_ping(
         self, p: _Pull, asked: dict[_Key, datetime], answers: dict[str, _Action]
     ) -> None:
-        """Now and then the author asks again someone whose request is still open: no new episode."""
+        """Now and then the author asks again someone whose request is still open: one episode."""
         for key, at in asked.items():
             review = answers.get(key.name) if key.kind == "user" else None
-            if review and review.kind == "review" and self.rng.random() < 0.05:
+            if review and self.rng.random() < 0.05:
                 ping = _work(p.author, at, self.rng.uniform(1, 6))
                 if ping < review.at - timedelta(minutes=1):
                     self._request(p, ping, key, tag="repeat")
@@ -623,6 +612,7 @@ class _Planner:
         approvals = [a for a in reviews if a.state == "APPROVED"]
         if (approvals and rng.random() < 0.95) or (reviews and rng.random() < 0.4):
             base = approvals[0].at if approvals and rng.random() < 0.4 else reviews[-1].at
+            base = max([base] + [a.at for a in p.actions if a.actor == author])  # after own work
             merger = reviews[0].actor if author.is_bot else author
             self._merge(p, merger, _work(merger, base, rng.uniform(0.05, 6)))
         elif not reviews and not author.is_bot and rng.random() < 0.3:  # merged, nobody looked
@@ -635,10 +625,10 @@ class _Planner:
                 again = _work(author, end, rng.uniform(1, 20))
                 self._add(p, again, "reopened", author)
                 who = rng.choice(self.org.teammates(author, self.repo.team))
-                asked = again + timedelta(seconds=50)
-                self._request(p, asked, who, tag="after_reopen")
-                review = self._review(p, who, _work(who, asked, self._pickup()), "APPROVED")
-                self._merge(p, author, _work(author, review.at, rng.uniform(0.05, 3)))
+                at = again + timedelta(seconds=50)
+                self._request(p, at, who, tag="after_reopen")
+                seen = self._review(p, who, _work(who, at, self._pickup()), "APPROVED")
+                self._merge(p, author, _work(author, seen.at, rng.uniform(0.05, 3)))
 
     def _merge(self, p: _Pull, merger: _Person, at: datetime) -> None:
         self._cut(p, at)
@@ -663,16 +653,15 @@ def _ready_at(p: _Pull, acts: list[_Action]) -> datetime | None:
 
 def _replay(
     org: _Org, p: _Pull, acts: list[_Action], ready: datetime | None
-) -> tuple[list[_Episode], list[_Key], int]:
-    """Walk the PR's life forward: the episodes drawn, the requests pending at the end, repeats."""
+) -> tuple[list[_Episode], list[_Key]]:
+    """Walk the PR's life forward: the episodes drawn, and the requests pending at the end."""
     episodes: list[_Episode] = []
-    live: dict[_Key | None, datetime | None] = {}
+    live: dict[_Key | None, datetime | None] = {}  # open episodes; None: the implicit one
     pending: dict[_Key, None] = {}
-    repeats = 0
     if ready and not any(
         a.kind == "requested" and a.at <= ready + AUTO_REQUEST_WINDOW for a in acts
     ):
-        live[None] = None  # the implicit episode, open from ready_at
+        live[None] = None
 
     def close(key: _Key | None, at: datetime, outcome: str, who: str | None) -> None:
         asked = live.pop(key)
@@ -682,28 +671,27 @@ def _replay(
     for a in acts:
         if a.kind == "requested" and a.key:
             pending[a.key] = None
-            repeats += a.key in live
             live.setdefault(a.key, a.at)
         elif a.kind == "review" and not a.actor.is_bot and a.actor != p.author:
             login = a.actor.login
-            for key in [k for k in live if k and org.qualifies(login, k)]:
-                close(key, a.at, "reviewed", login)
+            for answered in [k for k in live if k and org.qualifies(login, k)]:
+                close(answered, a.at, "reviewed", login)
             if None in live and ready and a.at >= ready:
                 close(None, a.at, "reviewed", login)
-            for key in [k for k in pending if org.qualifies(login, k)]:
-                del pending[key]
+            for done in [k for k in pending if org.qualifies(login, k)]:
+                del pending[done]
         elif a.kind == "removed" and a.key:
             pending.pop(a.key, None)
             if a.key in live:
                 close(a.key, a.at, "withdrawn", None)
         elif a.kind in ("merged", "closed"):
-            for key in list(live):
-                close(key, a.at, "unanswered", None)
+            for left in list(live):
+                close(left, a.at, "unanswered", None)
     if ready is None:
-        return [], list(pending), repeats
-    for key, asked in live.items():
-        episodes.append(_Episode(key, asked, max(asked or ready, ready), None, "waiting", None))
-    return episodes, list(pending), repeats
+        return [], list(pending)
+    for left, asked in live.items():
+        episodes.append(_Episode(left, asked, max(asked or ready, ready), None, "waiting", None))
+    return episodes, list(pending)
 
 
 def _review_wait_truth(
@@ -810,34 +798,29 @@ def _features(
     p: _Pull, acts: list[_Action], eps: list[_Episode], pull: Json, as_of: datetime
 ) -> Counter[str]:
     """What one PR holds of the situations the sample must cover (summary.json)."""
-    kinds = Counter(a.kind for a in acts)
-    tags = Counter(a.tag for a in acts if a.tag)
-    requests = [a.key for a in acts if a.key and a.kind == "requested"]
-    reviews = [a for a in acts if a.kind == "review"]
-    ready = [a for a in acts if a.kind == "ready"]
+    kinds, tags = Counter(a.kind for a in acts), Counter(a.tag for a in acts)
+    asked = Counter(a.key.kind for a in acts if a.key and a.kind == "requested")
     state = (
-        "merged"
-        if pull["merged_at"]
-        else "closed_unmerged"
-        if pull["state"] == "closed"
-        else "open"
+        "merged" if pull["merged_at"] else "open" if pull["state"] == "open" else "closed_unmerged"
     )
-    return Counter({
-        "prs": 1, state: 1, "episodes": len(eps),
-        "bot_authored_prs": p.author.is_bot, "opened_as_draft": p.opened_as_draft,
-        "drafts_made_ready": p.opened_as_draft and bool(ready),
-        "drafts_never_ready": p.opened_as_draft and not ready,
-        "requested_while_draft": tags["draft"], "reviewed_while_draft": tags["draft_review"],
-        "converted_to_draft": kinds["draft"], "user_requests": sum(k.kind == "user" for k in requests),
-        "team_requests": sum(k.kind == "team" for k in requests), "code_owner_requests": tags["auto"],
-        "re_request_episodes": sum(e.episode > 1 for e in eps), "withdrawn_requests": kinds["removed"],
-        "team_requests_answered": sum(bool(e.key and e.key.kind == "team" and e.responder) for e in eps),
-        "implicit_episodes": sum(e.key is None for e in eps), "late_requests": tags["late"],
-        "drive_by_reviews": tags["drive_by"], "bot_reviews": sum(a.actor.is_bot for a in reviews),
-        "self_reviews": tags["self"], "dismissed_reviews": kinds["dismissed"],
-        "force_pushes": kinds["force_pushed"], "comments": kinds["comment"], "reopened": kinds["reopened"],
-        "waiting_over_3_days": sum(e.outcome == "waiting" and e.start_at < as_of - timedelta(days=3) for e in eps),
-    }) + Counter(f"outcome_{e.outcome}" for e in eps)  # fmt: skip
+    old = as_of - timedelta(days=3)
+    found = Counter({
+        "prs": 1, state: 1, "episodes": len(eps), "bot_authored_prs": int(p.author.is_bot),
+        "opened_as_draft": int(p.opened_as_draft), "user_requests": asked["user"],
+        "drafts_made_ready": int(p.opened_as_draft and kinds["ready"] > 0),
+        "drafts_never_ready": int(p.opened_as_draft and not kinds["ready"]),
+        "team_requests": asked["team"],
+        "bot_reviews": sum(a.kind == "review" and a.actor.is_bot for a in acts),
+        "re_request_episodes": sum(e.episode > 1 for e in eps),
+        "team_requests_answered": sum(bool(e.key and e.key.kind == "team" and e.responder)
+                                      for e in eps),
+        "implicit_episodes": sum(e.key is None for e in eps),
+        "waiting_over_3_days": sum(e.outcome == "waiting" and e.start_at < old for e in eps),
+    })  # fmt: skip
+    found.update({name: tags[tag] for tag, name in _TAG_FEATURES.items()})
+    found.update({name: kinds[kind] for kind, name in _KIND_FEATURES.items()})
+    found.update(f"outcome_{e.outcome}" for e in eps)
+    return +found  # only what occurs
 
 
 # -- writing the mirror ----------------------------------------------------------------------
@@ -879,9 +862,8 @@ class _MirrorWriter:
             listed.append(self._write_pull(renderer, root, p, truth, tally))
         last = max([iso(created)] + [item["updated_at"] for item in listed])
         still_open = sum(item["state"] == "open" for item in listed)
-        repo_json.update(
-            updated_at=last, pushed_at=last, open_issues_count=still_open, open_issues=still_open
-        )
+        repo_json.update(updated_at=last, pushed_at=last, open_issues=still_open)
+        repo_json["open_issues_count"] = still_open
         _dump(root / "pulls.json", listed[::-1])  # GitHub lists the newest first
 
     def _write_pull(
@@ -890,45 +872,39 @@ class _MirrorWriter:
         acts = sorted(
             (a for a in p.actions if a.at <= self.as_of), key=lambda a: (a.at, _RANK[a.kind])
         )
-        drawn, pending, repeats = _replay(self.org, p, acts, _ready_at(p, acts))
+        drawn, pending = _replay(self.org, p, acts, _ready_at(p, acts))
+        pid = 1_700_000_000 + renderer.repo["id"] % 10**6 * 10**3 + p.number
         facts = gh.PullFacts(
-            p.number, 1_700_000_000 + renderer.repo["id"] % 10**6 * 10**3 + p.number, p.title,
-            p.author.login, p.created_at, p.opened_as_draft, p.files, p.base_sha,
-            tuple(k.name for k in pending if k.kind == "user"),
+            p.number, pid, p.title, p.author.login, p.created_at, p.opened_as_draft, p.files,
+            p.base_sha, tuple(k.name for k in pending if k.kind == "user"),
             tuple(k.name for k in pending if k.kind == "team"),
         )  # fmt: skip
         out = renderer.render(facts, [a.happening() for a in acts])
         derived = _review_wait_truth(out.pull, out.timeline, out.reviews, self.members)
-        where = f"{renderer.ref.org}/{renderer.ref.name}"
-        _check(f"{where}#{p.number}", drawn, derived)
+        repo = f"{renderer.ref.org}/{renderer.ref.name}"
+        _check(f"{repo}#{p.number}", drawn, derived)
         for ep in derived:
-            truth.writerow(_truth_row(where, p.number, p.author.login, ep, self.as_of))
+            truth.writerow(_truth_row(repo, p.number, p.author.login, ep, self.as_of))
         tally.update(_features(p, acts, derived, out.pull, self.as_of))
-        tally["repeated_requests"] += repeats
-        for folder, name, payload in (
-            ("pulls", "reviews", out.reviews), ("pulls", "files", out.files),
-            ("pulls", "commits", out.commits), ("issues", "timeline", out.timeline),
-            ("issues", "comments", out.comments),
+        (root / "pulls" / str(p.number)).mkdir(parents=True)
+        (root / "issues" / str(p.number)).mkdir(parents=True)
+        for path, payload in (
+            ("pulls/{n}/reviews.json", out.reviews), ("pulls/{n}/files.json", out.files),
+            ("pulls/{n}/commits.json", out.commits), ("issues/{n}/timeline.json", out.timeline),
+            ("issues/{n}/comments.json", out.comments),
         ):  # fmt: skip
-            (root / folder / str(p.number)).mkdir(parents=True, exist_ok=True)
-            _dump(root / folder / str(p.number) / f"{name}.json", payload)
+            _dump(root / path.format(n=p.number), payload)
         return out.pull
 
     def write_org(self, repos: list[_Repo]) -> None:
         org, base = self.org, self.out / "orgs" / self.org.login
         founded = self.as_of - timedelta(days=2000)
+        org_json = gh.organization(org.login, org.oid, org.login.title(), founded, len(repos))
+        _dump(base.with_suffix(".json"), org_json)
         _dump(
-            base.with_suffix(".json"),
-            gh.organization(org.login, org.oid, org.login.title(), founded, len(repos)),
+            base / "repos.json", sorted(self.repos, key=lambda r: (r["created_at"], r["id"]))[::-1]
         )
-        _dump(
-            base / "repos.json",
-            sorted(self.repos, key=lambda r: (r["created_at"], r["id"]), reverse=True),
-        )
-        _dump(
-            base / "members.json",
-            [self.users[p.login] for p in sorted(org.humans, key=lambda p: p.uid)],
-        )
+        _dump(base / "members.json", [self.users[p.login] for p in org.humans])
         _dump(base / "teams.json", sorted(self.teams.values(), key=lambda t: str(t["name"])))
         for slug, team in org.teams.items():
             (base / "teams" / slug).mkdir(parents=True)

@@ -561,7 +561,7 @@ class PullPayloads:
 
 
 class PullRenderer:
-    """Renders one repo's PR histories as GitHub's payloads, objects embedded as GitHub embeds them."""
+    """Renders one repo's PR histories as GitHub's payloads, embedding objects as GitHub does."""
 
     def __init__(
         self,
@@ -629,8 +629,8 @@ class PullRenderer:
                 elif h.kind == "dismissed":
                     reviews[h.ident]["state"] = "DISMISSED"
                     extra["dismissed_review"] = {
-                        "state": "approved", "review_id": h.ident,
-                        "dismissal_message": "Stale after a force push", "dismissal_commit_id": head,
+                        "state": "approved", "review_id": h.ident, "dismissal_commit_id": head,
+                        "dismissal_message": "Stale after a force push",
                     }  # fmt: skip
                 elif h.kind == "merged":
                     extra["commit_id"], merge_sha, merged_at = h.sha, h.sha, h.at
@@ -638,6 +638,7 @@ class PullRenderer:
                     extra["state_reason"] = None
                     state, closed_at = "closed", h.at
                 elif h.kind == "reopened":
+                    extra["state_reason"] = None
                     state, closed_at = "open", None
                 draft = {"ready": False, "draft": True}.get(h.kind, draft)
                 timeline.append(

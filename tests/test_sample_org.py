@@ -1,0 +1,663 @@
+"""The sample org: deterministic, GitHub-shaped, with every review-wait situation and its truth."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from miner.sample_org import TRUTH_DIR, generate, time_zones
+from tests import realdata
+
+Json = dict[str, Any]
+AS_OF = datetime(2026, 6, 30, 18, 0, tzinfo=UTC)
+HEADER = (
+    "org,repo,pr_number,author,reviewer,reviewer_team,episode,requested_at,start_at,ended_at,"
+    "outcome,responder,wait_hours"
+)
+ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+OUTCOMES = {"reviewed", "withdrawn", "unanswered", "waiting"}
+NO_REALDATA = "../shared/realdata not present: the key checks compare with GitHub's real payloads"
+
+
+def _ts(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _is_bot(user: Json) -> bool:
+    return bool(user["type"] == "Bot" or user["login"].endswith("[bot]"))
+
+
+def _hours(start: datetime, end: datetime) -> str:
+    """wait_hours as the truth writes it."""
+    return f"{max(0.0, (end - start).total_seconds() / 3600):.6f}"
+
+
+def _read(path: Path) -> Any:
+    return json.loads(path.read_text())
+
+
+class Review(NamedTuple):
+    at: datetime
+    login: str
+    state: str
+
+
+@dataclass
+class Pull:
+    """One PR of the mirror, with its detail files, and the facts the hand derivations need."""
+
+    repo: str
+    item: Json
+    timeline: list[Json]
+    reviews: list[Json]
+    commits: list[Json]
+    comments: list[Json]
+    files: list[Json]
+
+    @property
+    def number(self) -> int:
+        return int(self.item["number"])
+
+    @property
+    def author(self) -> str:
+        return str(self.item["user"]["login"])
+
+    def events(self, name: str) -> list[Json]:
+        return [e for e in self.timeline if e["event"] == name]
+
+    @cached_property
+    def flips(self) -> list[Json]:
+        return [e for e in self.timeline if e["event"] in ("ready_for_review", "convert_to_draft")]
+
+    @cached_property
+    def ready_at(self) -> datetime | None:
+        """METRICS.md: created_at, or the first ready_for_review of a PR opened as a draft."""
+        if self.flips and self.flips[0]["event"] == "ready_for_review":
+            return _ts(self.flips[0]["created_at"])
+        return None if self.item["draft"] and not self.flips else _ts(self.item["created_at"])
+
+    def asked(self, login: str | None = None, team: str | None = None) -> list[datetime]:
+        """When the user `login` (or the team `team`, or anyone) was asked to review."""
+        return [
+            _ts(e["created_at"])
+            for e in self.events("review_requested")
+            if (login is None or e.get("requested_reviewer", {}).get("login") == login)
+            and (team is None or e.get("requested_team", {}).get("slug") == team)
+        ]
+
+    def answers(self, logins: set[str] | None = None) -> list[Review]:
+        """The reviews that count (not the author's, not a bot's), by `logins` or anyone."""
+        return sorted(
+            Review(_ts(r["submitted_at"]), r["user"]["login"], r["state"])
+            for r in self.reviews
+            if (logins is None or r["user"]["login"] in logins)
+            and r["user"]["login"] != self.author
+            and not _is_bot(r["user"])
+        )
+
+    def closed_between(self, start: datetime, end: datetime) -> bool:
+        return any(start <= _ts(e["created_at"]) <= end for e in self.events("closed"))
+
+
+@dataclass
+class Mirror:
+    root: Path
+    repos: list[Json]
+    teams: list[Json]
+    members: dict[str, set[str]]  # team slug -> logins, the child teams' included
+    org_members: list[Json]
+    pulls: list[Pull]
+    truth: list[dict[str, str]]
+    summary: Json
+
+    def rows(self, p: Pull) -> list[dict[str, str]]:
+        repo, number = f"acme/{p.repo}", str(p.number)
+        return [r for r in self.truth if r["repo"] == repo and r["pr_number"] == number]
+
+    def row(self, p: Pull, **match: str) -> dict[str, str]:
+        found = [r for r in self.rows(p) if all(r[k] == v for k, v in match.items())]
+        assert len(found) == 1, f"{p.repo}#{p.number} {match}: {found}"
+        return found[0]
+
+    def find(self, what: str, case: Callable[[Pull], Any]) -> tuple[Pull, Any]:
+        """The first PR that is such a case, with what `case` found in it."""
+        for p in self.pulls:
+            if found := case(p):
+                return p, found
+        raise AssertionError(f"the sample org has no {what}")
+
+
+def _load(root: Path) -> Mirror:
+    org = root / "orgs" / "acme"
+    teams = _read(org / "teams.json")
+    members = {t["slug"]: {u["login"] for u in _read(org / f"teams/{t['slug']}/members.json")}
+               for t in teams}  # fmt: skip
+    pulls: list[Pull] = []
+    for repo in _read(org / "repos.json"):
+        base = root / "repos" / "acme" / repo["name"]
+        for item in reversed(_read(base / "pulls.json")):
+            pr, issue = base / "pulls" / str(item["number"]), base / "issues" / str(item["number"])
+            reviews, commits, files = (
+                _read(pr / f"{n}.json") for n in ("reviews", "commits", "files")
+            )
+            timeline, comments = (_read(issue / f"{n}.json") for n in ("timeline", "comments"))
+            pulls.append(Pull(repo["name"], item, timeline, reviews, commits, comments, files))
+    with (root / TRUTH_DIR / "review_wait.csv").open(newline="") as f:
+        truth = list(csv.DictReader(f))
+    summary = _read(root / TRUTH_DIR / "summary.json")
+    return Mirror(root, _read(org / "repos.json"), teams, members, _read(org / "members.json"),
+                  pulls, truth, summary)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def mirror(sample_org: Path) -> Mirror:
+    """The 2,000-PR sample org (seed 7; conftest generates it once per session), read in."""
+    return _load(sample_org)
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+# -- determinism, speed, the folder ---------------------------------------------------------
+
+
+def test_same_seed_writes_the_same_bytes(sample_org: Path, tmp_path: Path) -> None:
+    generate(tmp_path / "again")
+    first, again = _files(sample_org), _files(tmp_path / "again")
+    assert sorted(first) == sorted(again)
+    assert [name for name in first if first[name] != again[name]] == []
+
+
+def test_another_seed_draws_another_org(tmp_path: Path) -> None:
+    generate(tmp_path / "a", seed=7, prs=50)
+    generate(tmp_path / "b", seed=8, prs=50)
+    a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
+    assert a[f"{TRUTH_DIR}/review_wait.csv"] != b[f"{TRUTH_DIR}/review_wait.csv"]
+    assert a["orgs/acme/teams.json"] == b["orgs/acme/teams.json"]  # the same people and teams
+
+
+def test_a_small_org_is_quick_and_replaces_the_folder(tmp_path: Path) -> None:
+    out = tmp_path / "small"
+    (out / "repos").mkdir(parents=True)
+    (out / "repos" / "left-over.json").write_text("[]")
+    started = time.monotonic()
+    summary = generate(out, prs=50)
+    assert time.monotonic() - started < 5
+    assert not (out / "repos" / "left-over.json").exists()
+    assert (summary.org, summary.repos, summary.prs, summary.as_of) == ("acme", 12, 50, AS_OF)
+    assert (out / "as_of.txt").read_text() == "2026-06-30T18:00:00Z"
+    assert sum(len(_read(p)) for p in out.glob("repos/acme/*/pulls.json")) == 50
+    assert (out / TRUTH_DIR / "review_wait.csv").read_text().splitlines()[0] == HEADER
+    assert _read(out / TRUTH_DIR / "summary.json")["features"]["prs"] == 50
+
+
+# -- the org ----------------------------------------------------------------------------------
+
+
+def test_the_org_has_its_repos_teams_and_people(mirror: Mirror) -> None:
+    assert len(mirror.repos) == 12
+    assert {r["owner"]["type"] for r in mirror.repos} == {"Organization"}
+    assert len(mirror.teams) >= 6
+    children = [t for t in mirror.teams if t["parent"]]
+    assert len(children) >= 2
+    for child in children:  # GitHub lists a parent team's members with its child teams' members
+        assert mirror.members[child["slug"]] <= mirror.members[child["parent"]["slug"]]
+    parents = {c["parent"]["slug"] for c in children}
+    teams_of = {u["login"]: [s for s in mirror.members if s not in parents and u["login"] in
+                             mirror.members[s]] for u in mirror.org_members}  # fmt: skip
+    assert any(len(teams) >= 2 for teams in teams_of.values()), "someone is in two teams"
+    assert any(not teams for teams in teams_of.values()), "someone is in no team"
+    assert 35 <= len(mirror.org_members) <= 45
+    assert {u["type"] for u in mirror.org_members} == {"User"}
+    assert len(mirror.pulls) == 2000
+
+
+def test_prs_are_numbered_in_created_order_and_updated_at_their_last_event(mirror: Mirror) -> None:
+    by_repo: dict[str, list[Pull]] = {}
+    for p in mirror.pulls:
+        by_repo.setdefault(p.repo, []).append(p)
+    for repo, pulls in by_repo.items():
+        assert [p.number for p in pulls] == list(range(1, len(pulls) + 1))
+        created = [p.item["created_at"] for p in pulls]
+        assert created == sorted(created)
+        for p in pulls:
+            assert p.item["html_url"] == f"https://github.com/acme/{repo}/pull/{p.number}"
+            times = [e.get("created_at") or e.get("submitted_at") or e["committer"]["date"]
+                     for e in p.timeline]  # fmt: skip
+            assert times == sorted(times), f"{repo}#{p.number}: timeline out of order"
+            assert p.item["updated_at"] == max([p.item["created_at"], *times])
+            assert max(times) <= "2026-06-30T18:00:00Z"
+
+
+def test_people_act_only_in_their_working_hours(mirror: Mirror) -> None:
+    zones = {login: ZoneInfo(tz) for login, tz in time_zones().items()}
+    acted: set[str] = set()
+    outside: list[str] = []
+
+    def check(login: str, text: str, what: str) -> None:
+        if login.endswith("[bot]"):
+            return
+        acted.add(login)
+        local = _ts(text).astimezone(zones[login])
+        if local.weekday() >= 5 or not 9 <= local.hour < 18:
+            outside.append(f"{what}: {login} at {local.isoformat()}")
+
+    for p in mirror.pulls:
+        where = f"{p.repo}#{p.number}"
+        check(p.author, p.item["created_at"], f"{where} opened")
+        for c in p.commits:
+            check(c["author"]["login"], c["commit"]["author"]["date"], f"{where} commit")
+        for r in p.reviews:
+            check(r["user"]["login"], r["submitted_at"], f"{where} review")
+        for c in p.comments:
+            check(c["user"]["login"], c["created_at"], f"{where} comment")
+        for e in p.timeline:
+            if "actor" in e and "created_at" in e:
+                check(e["actor"]["login"], e["created_at"], f"{where} {e['event']}")
+    assert outside == []
+    assert len({time_zones()[login] for login in acted}) >= 3
+
+
+# -- every situation occurs, seen in the files ------------------------------------------------
+
+
+def _opened_as_draft(p: Pull) -> bool:
+    return bool(p.flips) and p.flips[0]["event"] == "ready_for_review"
+
+
+def _asked_while_draft(p: Pull) -> bool:
+    return _opened_as_draft(p) and any(t < (p.ready_at or t) for t in p.asked())
+
+
+def _redrafted(p: Pull) -> bool:
+    kinds = [e["event"] for e in p.flips]
+    return (
+        "convert_to_draft" in kinds
+        and "ready_for_review" in kinds[kinds.index("convert_to_draft") :]
+    )
+
+
+def _code_owner_request(p: Pull) -> bool:
+    ready = p.ready_at
+    return ready is not None and any(
+        "requested_team" in e and e["actor"]["login"] == p.author
+        and timedelta(seconds=1) <= _ts(e["created_at"]) - ready <= timedelta(seconds=5)
+        for e in p.events("review_requested")
+    )  # fmt: skip
+
+
+def _re_request_after_changes(p: Pull) -> str | None:
+    for changes in (r for r in p.answers() if r.state == "CHANGES_REQUESTED"):
+        asks = p.asked(changes.login)
+        if any(t < changes.at for t in asks) and any(t > changes.at for t in asks):
+            return changes.login
+    return None
+
+
+def _withdrawn(p: Pull) -> tuple[str, datetime] | None:
+    for e in p.events("review_request_removed"):
+        login, gone = e["requested_reviewer"]["login"], _ts(e["created_at"])
+        asks = [t for t in p.asked(login) if t <= gone]
+        if asks and not any(asks[-1] <= r.at <= gone for r in p.answers({login})):
+            return login, gone
+    return None
+
+
+def _repeated(p: Pull) -> str | None:
+    for login in {e["requested_reviewer"]["login"] for e in p.events("review_requested")
+                  if "requested_reviewer" in e}:  # fmt: skip
+        for first, second in pairwise(p.asked(login)):
+            if not any(first <= r.at <= second for r in p.answers({login})):
+                return str(login)
+    return None
+
+
+def _team_answered_by_member(p: Pull, members: dict[str, set[str]]) -> tuple[str, Review] | None:
+    for e in p.events("review_requested"):
+        slug = e.get("requested_team", {}).get("slug")
+        asks = p.asked(team=slug) if slug else []
+        first = (
+            next((r for r in p.answers(members[slug]) if r.at >= asks[0]), None) if asks else None
+        )
+        if first and len(asks) == 1 and not p.asked(first.login):  # asked as a team only
+            return None if p.closed_between(asks[0], first.at) else (slug, first)
+    return None
+
+
+def _nobody_asked_at_ready(p: Pull) -> bool:
+    ready = p.ready_at
+    return ready is not None and all(t > ready + timedelta(seconds=60) for t in p.asked())
+
+
+def _waiting_for_days(p: Pull) -> bool:
+    pending = p.item["requested_reviewers"] or p.item["requested_teams"]
+    return (
+        p.item["state"] == "open" and bool(pending) and min(p.asked()) < AS_OF - timedelta(days=3)
+    )
+
+
+def test_every_situation_occurs_in_the_files(mirror: Mirror) -> None:
+    situations: dict[str, Callable[[Pull], Any]] = {
+        "draft made ready later": _opened_as_draft,
+        "request while still a draft": _asked_while_draft,
+        "converted back to draft and ready again": _redrafted,
+        "draft never made ready, still open": lambda p: p.item["draft"] and not p.flips
+        and p.item["state"] == "open",
+        "user request": lambda p: any("requested_reviewer" in e
+                                      for e in p.events("review_requested")),
+        "team request": lambda p: any("requested_team" in e for e in p.events("review_requested")),
+        "code-owner request seconds after ready": _code_owner_request,
+        "re-request after changes requested": _re_request_after_changes,
+        "withdrawn request": _withdrawn,
+        "repeated request while still open": _repeated,
+        "team request answered by one member": lambda p: _team_answered_by_member(
+            p, mirror.members),
+        "no request at all, reviewed anyway": lambda p: _nobody_asked_at_ready(p)
+        and not p.asked() and p.answers(),
+        "no request at ready, asked hours later": lambda p: _nobody_asked_at_ready(p)
+        and any(t > (p.ready_at or t) + timedelta(hours=1) for t in p.asked()),
+        "bot-authored PR": lambda p: p.item["user"]["type"] == "Bot",
+        "bot review": lambda p: any(r["user"]["type"] == "Bot" for r in p.reviews),
+        "self review": lambda p: any(r["user"]["login"] == p.author for r in p.reviews),
+        "dismissed review": lambda p: p.events("review_dismissed")
+        and any(r["state"] == "DISMISSED" for r in p.reviews),
+        "merged": lambda p: p.item["merged_at"] and p.events("merged"),
+        "closed unmerged": lambda p: p.item["state"] == "closed" and not p.item["merged_at"],
+        "open with a request waiting over 3 days": _waiting_for_days,
+        "reopened": lambda p: p.events("reopened"),
+    }  # fmt: skip
+    assert [name for name, case in situations.items() if not any(map(case, mirror.pulls))] == []
+    features = mirror.summary["features"]
+    for name in ("opened_as_draft", "requested_while_draft", "converted_to_draft",
+                 "drafts_never_ready", "code_owner_requests", "re_request_episodes",
+                 "withdrawn_requests", "repeated_requests", "implicit_episodes", "late_requests",
+                 "drive_by_reviews", "bot_authored_prs", "bot_reviews", "self_reviews", "reopened",
+                 "waiting_over_3_days"):  # fmt: skip
+        assert features.get(name, 0) > 0, name
+    assert set(mirror.summary["outcomes"]) == OUTCOMES
+
+
+def test_bot_and_self_reviews_only_comment(mirror: Mirror) -> None:
+    others = {r["state"] for p in mirror.pulls for r in p.reviews
+              if _is_bot(r["user"]) or r["user"]["login"] == p.author}  # fmt: skip
+    assert others == {"COMMENTED"}
+
+
+def test_requested_reviewers_are_the_requests_still_pending_in_the_timeline(mirror: Mirror) -> None:
+    for p in mirror.pulls:
+        users: dict[str, None] = {}
+        teams: dict[str, None] = {}
+        for e in p.timeline:
+            if e["event"] in ("review_requested", "review_request_removed"):
+                if "requested_team" in e:
+                    pending, name = teams, e["requested_team"]["slug"]
+                else:
+                    pending, name = users, e["requested_reviewer"]["login"]
+                if e["event"] == "review_requested":
+                    pending[name] = None
+                else:
+                    pending.pop(name, None)
+            elif (
+                e["event"] == "reviewed"
+                and e["user"]["login"] != p.author
+                and not _is_bot(e["user"])
+            ):
+                users.pop(e["user"]["login"], None)  # a review answers the user and their teams
+                for slug in [s for s in teams if e["user"]["login"] in mirror.members[s]]:
+                    del teams[slug]
+        where = f"{p.repo}#{p.number}"
+        assert [u["login"] for u in p.item["requested_reviewers"]] == list(users), where
+        assert [t["slug"] for t in p.item["requested_teams"]] == list(teams), where
+
+
+# -- payloads carry every key GitHub's real ones do ------------------------------------------
+
+
+def _keys(objects: list[Any]) -> set[str]:
+    return {key for o in objects for key in o}
+
+
+def _replay_bodies(name: str, path_part: str) -> list[Any]:
+    bodies: list[Any] = []
+    for ex in realdata.replay_exchanges(realdata.PYGITHUB_REPLAY / name):
+        if ex.status == 200 and path_part in ex.path:
+            body = ex.json()
+            bodies += body if isinstance(body, list) else [body]
+    return bodies
+
+
+def _devlake(table: str) -> list[Any]:
+    return [row.data for row in realdata.devlake_rows(f"_raw_github_api_{table}.csv")]
+
+
+def _timeline_keys() -> dict[str, set[str]]:
+    """Keys per timeline event kind: from timelines, and from issue events without `issue`."""
+    events = _replay_bodies("PullRequest.testGetIssueTimeline.txt", "/timeline")
+    events += _replay_bodies("Issue.testGetTimeline.txt", "/timeline")
+    events += _replay_bodies("IssueEvent.setUp.txt", "/issues/events/")
+    events += _devlake("events")
+    keys: dict[str, set[str]] = {}
+    for e in events:  # only /issues/events embeds the issue; a timeline never does
+        keys.setdefault(e["event"], set()).update(set(e) - {"issue"})
+    keys["convert_to_draft"] = keys["ready_for_review"]  # not recorded; its twin event is
+    return keys
+
+
+@pytest.fixture(scope="module")
+def real() -> dict[str, set[str]]:
+    """The keys GitHub's recorded payloads have, per kind of object."""
+    if not realdata.REALDATA.is_dir():
+        pytest.skip(NO_REALDATA)
+    pulls = _devlake("pull_requests")
+    teams = realdata.REALDATA / "octokit-webhooks/payload-examples/api.github.com/team"
+    actors = [e[k] for e in _replay_bodies("PullRequest.testGetIssueTimeline.txt", "/timeline")
+              for k in ("actor", "user") if isinstance(e.get(k), dict)]  # fmt: skip
+    keys = {
+        "pull": _keys(pulls),
+        "pull.head": _keys([p["head"] for p in pulls]),
+        "pull._links": _keys([p["_links"] for p in pulls]),
+        "repo": _keys([p[side]["repo"] for p in pulls for side in ("base", "head")
+                       if p[side]["repo"]]),
+        "review": _keys(_devlake("pull_request_reviews")
+                        + _replay_bodies("PullRequestReview.setUp.txt", "/reviews")),
+        "commit": _keys(_devlake("pull_request_commits")),
+        "commit.commit": _keys([c["commit"] for c in _devlake("pull_request_commits")]),
+        "comment": _keys(_devlake("comments")),
+        "file": _keys(_replay_bodies("PullRequest.testGetFiles.txt", "/files")),
+        "team": _keys([_read(f)["team"] for f in sorted(teams.glob("*.json"))]),
+        "user": _keys(actors),
+    }  # fmt: skip
+    keys.update({f"event.{kind}": k for kind, k in _timeline_keys().items()})
+    return keys
+
+
+def _lacking(real: set[str], ours: list[Json]) -> list[set[str]]:
+    return [real - set(o) for o in ours if real - set(o)]
+
+
+def test_prs_and_repos_carry_githubs_keys(mirror: Mirror, real: dict[str, set[str]]) -> None:
+    items = [p.item for p in mirror.pulls]
+    assert _lacking(real["pull"], items) == []
+    assert _lacking(real["pull.head"], [i[side] for i in items for side in ("head", "base")]) == []
+    assert _lacking(real["pull._links"], [i["_links"] for i in items]) == []
+    assert _lacking(real["repo"], mirror.repos + [i["base"]["repo"] for i in items]) == []
+
+
+def test_details_carry_githubs_keys(mirror: Mirror, real: dict[str, set[str]]) -> None:
+    commits = [c for p in mirror.pulls for c in p.commits]
+    assert _lacking(real["review"], [r for p in mirror.pulls for r in p.reviews]) == []
+    assert _lacking(real["commit"], commits) == []
+    assert _lacking(real["commit.commit"], [c["commit"] for c in commits]) == []
+    assert _lacking(real["comment"], [c for p in mirror.pulls for c in p.comments]) == []
+    assert _lacking(real["file"], [f for p in mirror.pulls for f in p.files]) == []
+
+
+def test_timeline_events_carry_githubs_keys_per_kind(
+    mirror: Mirror, real: dict[str, set[str]]
+) -> None:
+    issue_event = {"id", "node_id", "url", "actor", "event", "commit_id", "commit_url",
+                   "created_at", "performed_via_github_app"}  # fmt: skip
+    seen: set[str] = set()
+    for e in (e for p in mirror.pulls for e in p.timeline):
+        kind = e["event"]
+        seen.add(kind)
+        expected = real[f"event.{kind}"]
+        if "requested_team" in e:  # a team request names a team instead of a user
+            expected = expected - {"requested_reviewer"} | {"requested_team", "review_requester"}
+        assert not expected - set(e), f"{kind} lacks {expected - set(e)}"
+        if kind not in ("committed", "reviewed", "commented"):  # these three have own shapes
+            assert issue_event <= set(e), kind
+        if kind == "reviewed":
+            assert "created_at" not in e and e["state"] == e["state"].lower()
+    assert seen >= {"review_requested", "review_request_removed", "ready_for_review",
+                    "convert_to_draft", "reviewed", "committed", "commented", "merged", "closed",
+                    "reopened", "head_ref_force_pushed", "review_dismissed"}  # fmt: skip
+
+
+def test_teams_and_users_carry_githubs_keys(mirror: Mirror, real: dict[str, set[str]]) -> None:
+    assert _lacking(real["team"], mirror.teams) == []
+    users = [p.item["user"] for p in mirror.pulls] + [
+        r["user"] for p in mirror.pulls for r in p.reviews
+    ]
+    assert _lacking(real["user"], mirror.org_members + users) == []
+    bots = {u["login"]: u["type"] for u in users if u["login"].endswith("[bot]")}
+    assert set(bots) >= {"dependabot[bot]", "github-actions[bot]"}
+    assert set(bots.values()) == {"Bot"}
+
+
+# -- the truth, re-derived by hand for a few PRs ---------------------------------------------
+
+
+def test_truth_file_is_well_formed(mirror: Mirror) -> None:
+    assert (mirror.root / TRUTH_DIR / "review_wait.csv").read_text().splitlines()[0] == HEADER
+    for r in mirror.truth:
+        assert r["org"] == "acme" and r["repo"].startswith("acme/")
+        assert all(ISO.fullmatch(r[k]) for k in ("requested_at", "start_at", "ended_at") if r[k])
+        assert re.fullmatch(r"\d+\.\d{6}", r["wait_hours"])
+        assert bool(r["ended_at"]) == (r["outcome"] != "waiting")
+        assert bool(r["responder"]) == (r["outcome"] == "reviewed")
+        assert not (r["reviewer"] and r["reviewer_team"])
+        assert bool(r["requested_at"]) == bool(r["reviewer"] or r["reviewer_team"])
+    assert {r["outcome"] for r in mirror.truth} == OUTCOMES
+
+
+def test_withdrawn_request_ends_at_its_removal(mirror: Mirror) -> None:
+    def case(p: Pull) -> tuple[str, datetime, datetime] | None:
+        found = _withdrawn(p)
+        if found is None or p.ready_at is None or len(p.asked(found[0])) != 1:
+            return None
+        (login, gone), asked = found, p.asked(found[0])[0]
+        return None if p.closed_between(asked, gone) else (login, asked, gone)
+
+    p, (login, asked, gone) = mirror.find("withdrawn request", case)
+    row = mirror.row(p, reviewer=login)
+    assert (row["outcome"], row["responder"], row["episode"]) == ("withdrawn", "", "1")
+    assert (_ts(row["requested_at"]), _ts(row["ended_at"])) == (asked, gone)
+    assert row["wait_hours"] == _hours(max(asked, p.ready_at or asked), gone)
+
+
+def test_re_request_after_changes_requested_opens_a_second_episode(mirror: Mirror) -> None:
+    def case(p: Pull) -> tuple[str, list[datetime], list[Review]] | None:
+        login = _re_request_after_changes(p)
+        if login is None or p.events("review_request_removed") or len(p.asked(login)) != 2:
+            return None
+        asks, reviews = p.asked(login), p.answers({login})
+        firsts = [r for r in (next((r for r in reviews if r.at >= a), None) for a in asks) if r]
+        if len(firsts) < 2 or firsts[0] == firsts[1] or p.closed_between(asks[0], firsts[1].at):
+            return None
+        return login, asks, firsts
+
+    p, (login, asks, firsts) = mirror.find("clean re-request", case)
+    assert firsts[0].state == "CHANGES_REQUESTED" and firsts[0].at < asks[1]
+    for number, (asked, answer) in enumerate(zip(asks, firsts, strict=True), 1):
+        row = mirror.row(p, reviewer=login, episode=str(number))
+        assert (row["outcome"], row["responder"]) == ("reviewed", login)
+        assert (_ts(row["requested_at"]), _ts(row["ended_at"])) == (asked, answer.at)
+        assert row["wait_hours"] == _hours(max(asked, p.ready_at or asked), answer.at)
+
+
+def test_team_request_is_answered_by_its_first_reviewing_member(mirror: Mirror) -> None:
+    p, (slug, first) = mirror.find(
+        "team request answered by a member", lambda p: _team_answered_by_member(p, mirror.members)
+    )
+    asked = p.asked(team=slug)[0]
+    row = mirror.row(p, reviewer_team=slug)
+    assert first.login in mirror.members[slug] and not p.asked(first.login)
+    assert (row["reviewer"], row["outcome"], row["responder"]) == ("", "reviewed", first.login)
+    assert (_ts(row["requested_at"]), _ts(row["ended_at"])) == (asked, first.at)
+    assert row["wait_hours"] == _hours(max(asked, p.ready_at or asked), first.at)
+
+
+def test_request_made_on_a_draft_waits_for_ready(mirror: Mirror) -> None:
+    def case(p: Pull, looked_at_the_draft: bool) -> tuple[str, datetime, datetime] | None:
+        ready = p.ready_at
+        if not _asked_while_draft(p) or ready is None:
+            return None
+        e = next(e for e in p.events("review_requested") if _ts(e["created_at"]) < ready)
+        login, asked = e["requested_reviewer"]["login"], _ts(e["created_at"])
+        answered = [r.at for r in p.answers({login}) if r.at >= asked]
+        if len(p.asked(login)) != 1 or not answered or (answered[0] < ready) != looked_at_the_draft:
+            return None
+        return login, asked, answered[0]
+
+    p, (login, asked, answered) = mirror.find("draft request", lambda p: case(p, False))
+    row = mirror.row(p, reviewer=login)
+    assert p.ready_at and asked < p.ready_at < answered
+    assert (_ts(row["requested_at"]), _ts(row["start_at"])) == (asked, p.ready_at)
+    assert (_ts(row["ended_at"]), row["wait_hours"]) == (answered, _hours(p.ready_at, answered))
+    # a reviewer who looks at the draft before it is ready waits 0
+    p, (login, asked, answered) = mirror.find("draft reviewed as a draft", lambda p: case(p, True))
+    row = mirror.row(p, reviewer=login)
+    assert (row["outcome"], _ts(row["ended_at"]), row["wait_hours"]) == (
+        "reviewed",
+        answered,
+        "0.000000",
+    )
+
+
+def test_pr_nobody_is_asked_to_review_at_ready_gets_an_implicit_episode(mirror: Mirror) -> None:
+    def case(p: Pull) -> Review | None:
+        ready, asks = p.ready_at, p.asked()
+        if ready is None or not asks or min(asks) < ready + timedelta(hours=1):
+            return None
+        first = next((r for r in p.answers() if r.at >= ready), None)
+        return None if first is None or p.closed_between(ready, first.at) else first
+
+    p, first = mirror.find("request made hours after ready, then a review", case)
+    ready = p.ready_at or first.at
+    row = mirror.row(p, reviewer="", reviewer_team="")
+    assert (row["requested_at"], _ts(row["start_at"]), row["episode"]) == ("", ready, "1")
+    assert (row["outcome"], row["responder"]) == ("reviewed", first.login)
+    assert (_ts(row["ended_at"]), row["wait_hours"]) == (first.at, _hours(ready, first.at))
+    later = [r for r in mirror.rows(p) if r["reviewer"]]  # the late request: an episode of its own
+    assert later and all(_ts(r["requested_at"]) >= ready + timedelta(hours=1) for r in later)
+
+
+def test_request_still_open_at_as_of_is_waiting_measured_to_as_of(mirror: Mirror) -> None:
+    def case(p: Pull) -> tuple[str, datetime] | None:
+        if p.item["state"] != "open" or p.ready_at is None or not p.item["requested_reviewers"]:
+            return None
+        login = p.item["requested_reviewers"][0]["login"]
+        asks = p.asked(login)
+        if len(asks) != 1 or p.answers({login}) or asks[0] > AS_OF - timedelta(days=3):
+            return None
+        return login, asks[0]
+
+    p, (login, asked) = mirror.find("request waiting for days", case)
+    row = mirror.row(p, reviewer=login)
+    assert (row["outcome"], row["ended_at"], row["responder"]) == ("waiting", "", "")
+    assert row["wait_hours"] == _hours(max(asked, p.ready_at or asked), AS_OF)
+    assert float(row["wait_hours"]) > 72
