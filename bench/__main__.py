@@ -1,4 +1,4 @@
-"""Run every benchmark: `python -m bench [NAME ...]`. Each prints `bench NAME: FIGURE = ...` lines."""
+"""Run every benchmark: `python -m bench [NAME ...]`; each prints `bench NAME: FIGURE = ...`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from pathlib import Path
 
 def main(argv: list[str]) -> int:
     here = Path(__file__).parent
-    names = argv or sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name not in ("common", "__main__"))
+    names = argv or sorted(
+        m.name for m in pkgutil.iter_modules([str(here)]) if m.name not in ("common", "__main__")
+    )
     missed = 0
     for name in names:
         module = importlib.import_module(f"bench.{name}")

@@ -15,8 +15,13 @@ PER_PAGE = 100  # GitHub's largest page
 
 def _payloads(page: int) -> list[dict[str, object]]:
     return [
-        {"number": page * PER_PAGE + i, "title": f"Change {i}", "user": {"login": f"dev{i % 40}"},
-         "body": "x" * 400, "updated_at": "2026-06-01T10:00:00Z"}
+        {
+            "number": page * PER_PAGE + i,
+            "title": f"Change {i}",
+            "user": {"login": f"dev{i % 40}"},
+            "body": "x" * 400,
+            "updated_at": "2026-06-01T10:00:00Z",
+        }
         for i in range(PER_PAGE)
     ]
 
@@ -34,7 +39,8 @@ def run() -> bool:
             with wh.transaction():
                 for page in pages:
                     wh.con.executemany(
-                        "insert into raw_commits values (?, 'acme', 'acme/a', null, ?::json, now(), 0)",
+                        "insert into raw_commits "
+                        "values (?, 'acme', 'acme/a', null, ?::json, now(), 0)",
                         [(f"k{p['number']}", dumps(p)) for p in page],
                     )
                 wh.con.execute("delete from raw_commits")

@@ -110,14 +110,20 @@ def report(ctx: Context, org: str | None, since: str) -> None:
 
 @cli.command()
 @click.option("--repo", help="Use the CODEOWNERS synced for ORG/REPO from the warehouse.")
-@click.option("--codeowners", "codeowners_file", type=click.Path(path_type=Path, dir_okay=False,
-              exists=True), help="Use this CODEOWNERS file.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--codeowners",
+    "codeowners_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Use this CODEOWNERS file.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @click.argument("paths", nargs=-1, required=True)
 @pass_context
-def owners(ctx: Context, repo: str | None, codeowners_file: Path | None, fmt: str,
-           paths: tuple[str, ...]) -> None:
+def owners(
+    ctx: Context, repo: str | None, codeowners_file: Path | None, fmt: str, paths: tuple[str, ...]
+) -> None:
     """Say who owns each PATH by CODEOWNERS, and which line decided it.
 
     Without --repo or --codeowners, the CODEOWNERS of the git checkout in the current folder
@@ -131,8 +137,11 @@ def owners(ctx: Context, repo: str | None, codeowners_file: Path | None, fmt: st
         with ctx.open(read_only=True) as wh:
             rules = owners_lookup.from_warehouse(wh, repo)
     else:
-        rules = owners_lookup.from_file(codeowners_file) if codeowners_file else (
-            owners_lookup.from_checkout(Path.cwd()))
+        rules = (
+            owners_lookup.from_file(codeowners_file)
+            if codeowners_file
+            else (owners_lookup.from_checkout(Path.cwd()))
+        )
     for error in rules.errors:
         _err(f"{rules.source}:{error.line}: skipped, as GitHub skips it: {error.reason}")
     click.echo(owners_lookup.render([rules.match(p.lstrip("/")) for p in paths], fmt))

@@ -3,6 +3,7 @@ who owns each path and which line decided it."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,7 +35,8 @@ def from_checkout(root: Path) -> Codeowners:
 
 def from_warehouse(wh: Warehouse, repo: str) -> Codeowners:
     found = wh.query(
-        "select path, text from repo_files where repo = ? and path in (?, ?, ?) and text is not null",
+        "select path, text from repo_files "
+        "where repo = ? and path in (?, ?, ?) and text is not null",
         [repo, *CODEOWNERS_PATHS],
     )
     texts = dict(found)
@@ -68,17 +70,9 @@ def render(matches: Sequence[Match], fmt: str) -> str:
             owners = owners or "(unowned: the line has no owners)"
             line, pattern = str(m.rule.line), m.rule.pattern
         table.add_row(escape(m.path), escape(owners), line, escape(pattern))
-    console = Console(width=120, record=True, file=_Null())
-    console.print(table)
-    return console.export_text().rstrip()
-
-
-class _Null:
-    def write(self, _: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        pass
+    out = io.StringIO()
+    Console(width=120, file=out).print(table)
+    return out.getvalue().rstrip()
 
 
 def _read(path: Path) -> str:

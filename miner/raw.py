@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,10 +38,11 @@ class RawItem:
 
 @dataclass(frozen=True)
 class Scope:
-    """Everything of one resource under one parent: a batch with a scope replaces it whole."""
+    """Everything of one resource under some parents of one repo (None: the org-wide or
+    repo-wide list itself): a batch with a scope replaces all of it."""
 
     repo: str | None
-    parent: str | None
+    parents: tuple[str | None, ...]
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,59 @@ class RawBatch:
     def __post_init__(self) -> None:
         if self.resource not in RESOURCES:
             raise ValueError(f"unknown raw resource {self.resource!r}")
+
+
+def merged(batches: Sequence[RawBatch]) -> RawBatch:
+    """One batch holding several batches of the same resource, repo and kind (upsert, or scope
+    replace): one delete and one insert instead of one each."""
+    first = batches[0]
+    if any(
+        (b.resource, b.org, b.repo, b.replace is None)
+        != (first.resource, first.org, first.repo, first.replace is None)
+        for b in batches
+    ):
+        raise ValueError("only batches of one resource, repo and kind merge")
+    if first.replace is None:
+        by_key = {item.key: item for b in batches for item in b.items}  # the last copy wins
+        items: list[RawItem] = list(by_key.values())
+        scope = None
+    else:
+        items = [item for b in batches for item in b.items]
+        parents = tuple(p for b in batches for p in b.replace.parents)  # type: ignore[union-attr]
+        scope = Scope(first.repo, parents)
+    return RawBatch(
+        first.resource,
+        first.org,
+        first.repo,
+        items,
+        scope,
+        tuple(c for b in batches for c in b.cursors),
+    )
+
+
+def transactions(batches: Iterable[RawBatch], size: int = 5000) -> Iterator[list[RawBatch]]:
+    """Group consecutive batches into transactions of about `size` items, batches of the same
+    resource, repo and kind merged. Each batch keeps its cursors, so a crash between two
+    transactions loses only what the next run fetches again."""
+    group: list[RawBatch] = []
+    count = 0
+    for batch in batches:
+        group.append(batch)
+        count += len(batch.items) + 1
+        if count >= size:
+            yield _merge_group(group)
+            group, count = [], 0
+    if group:
+        yield _merge_group(group)
+
+
+def _merge_group(group: list[RawBatch]) -> list[RawBatch]:
+    kinds: dict[tuple[str, str, str | None, bool], list[RawBatch]] = {}
+    for batch in group:
+        kinds.setdefault((batch.resource, batch.org, batch.repo, batch.replace is None), []).append(
+            batch
+        )
+    return [merged(same) for same in kinds.values()]
 
 
 def dumps(payload: Any) -> str:
@@ -130,7 +184,7 @@ def batch_of(
         org,
         repo,
         items,
-        replace=Scope(repo, parent) if replace else None,
+        replace=Scope(repo, (parent,)) if replace else None,
         cursors=tuple(cursors),
     )
 

@@ -14,7 +14,7 @@ from miner.config import Config
 from miner.errors import ConfigError
 from miner.github_client import GitHubClient
 from miner.mirror import Mirror
-from miner.raw import RawBatch
+from miner.raw import RawBatch, transactions
 from miner.transform import rebuild
 from miner.warehouse import Warehouse
 
@@ -97,9 +97,11 @@ def sync(
             for batch in collector.pull_batches(repo, cursor):
                 wh.store(batch, run)
                 pulls_stored += len(batch.items)
-            for pull in pending_pulls(wh, org, repo):
-                wh.store_all(collector.pull_detail_batches(pull), run)
-                details += 1
+            pending = pending_pulls(wh, org, repo)
+            fetched = (b for pull in pending for b in collector.pull_detail_batches(pull))
+            for group in transactions(fetched):
+                wh.store_all(group, run)
+            details += len(pending)
             _store(wh, collector.codeowners_batches(repo, cursor), run)
     except BaseException as exc:
         wh.finish_run(
@@ -148,9 +150,9 @@ def import_mirror(wh: Warehouse, config: Config, folder: Path) -> tuple[str, int
     run = wh.start_run("import", org, str(folder))
     stored = 0
     try:
-        for batch in mirror.batches():
-            wh.store(batch, run)
-            stored += len(batch.items)
+        for group in transactions(mirror.batches()):
+            wh.store_all(group, run)
+            stored += sum(len(b.items) for b in group)
     except BaseException as exc:
         wh.finish_run(run, status="failed", error=str(exc) or type(exc).__name__)
         raise

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from miner.config import Config
 from miner import ownership
+from miner.config import Config, ServiceLevels
 from miner.sql_files import dependency_order, layer, read_layer
 from miner.warehouse import Warehouse
 
@@ -58,7 +58,8 @@ def rebuild(wh: Warehouse, config: Config) -> None:
 def _write_settings(wh: Warehouse, config: Config) -> None:
     """Tables holding what the config says, so the stored views stay plain SQL."""
     calendars = {DEFAULT_CALENDAR: config.calendar, **config.team_calendars}
-    levels = {None: config.sla, **config.team_sla}
+    levels: dict[str | None, ServiceLevels] = {None: config.sla}
+    levels.update(config.team_sla)
     tables = {
         "settings_bots": pa.table({"login": pa.array(config.bots, pa.string())}),
         "settings_teams": pa.table(

@@ -192,11 +192,26 @@ class Warehouse:
         return Cursor(row[0], row[1]) if row else Cursor(None, None)
 
     def _save_cursors(self, updates: Sequence[CursorUpdate]) -> None:
-        for u in updates:
+        if not updates:
+            return
+        rows = pa.table(
+            {
+                "org": [u.org for u in updates],
+                "repo": [u.repo for u in updates],
+                "resource": [u.resource for u in updates],
+                "value": pa.array([u.value for u in updates], pa.string()),
+                "etag": pa.array([u.etag for u in updates], pa.string()),
+            }
+        )
+        self.con.register("_cursors", rows)
+        try:
             self.con.execute(
-                "insert or replace into cursors values (?, ?, ?, ?, ?, ?)",
-                [u.org, u.repo, u.resource, u.value, u.etag, _now()],
+                "insert or replace into cursors select org, repo, resource, value, etag, ? "
+                "from _cursors",
+                [_now()],
             )
+        finally:
+            self.con.unregister("_cursors")
 
     # -- the raw layer -----------------------------------------------------------------------
 
@@ -217,11 +232,7 @@ class Warehouse:
         table = f"raw_{batch.resource}"
         fetched_at = _now()
         if batch.replace is not None:
-            self.con.execute(
-                f"delete from {table} where org = ? and repo is not distinct from ? "
-                "and parent is not distinct from ?",
-                [batch.org, batch.replace.repo, batch.replace.parent],
-            )
+            self._delete_scope(table, batch.org, batch.replace.repo, batch.replace.parents)
         if not batch.items:
             return
         rows = pa.table(
@@ -242,12 +253,22 @@ class Warehouse:
         finally:
             self.con.unregister("_batch")
 
-    def delete_scope(self, resource: str, org: str, repo: str | None, parent: str | None) -> None:
-        self.con.execute(
-            f"delete from raw_{resource} where org = ? and repo is not distinct from ? "
-            "and parent is not distinct from ?",
-            [org, repo, parent],
-        )
+    def _delete_scope(
+        self, table: str, org: str, repo: str | None, parents: Sequence[str | None]
+    ) -> None:
+        named = [p for p in parents if p is not None]
+        if named:
+            self.con.execute(
+                f"delete from {table} where org = ? and repo is not distinct from ? "
+                "and list_contains(?, parent)",
+                [org, repo, named],
+            )
+        if len(named) < len(parents):
+            self.con.execute(
+                f"delete from {table} where org = ? and repo is not distinct from ? "
+                "and parent is null",
+                [org, repo],
+            )
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, list(params)).fetchall()

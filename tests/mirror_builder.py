@@ -72,20 +72,33 @@ class Pull:
         """A commit authored `hours` after T0 (its git author date) by the PR's author."""
         sha = f"{self.number:04d}{len(self.commits):036d}"
         stamp = at(hours)
-        person = {"name": self.author.title(), "email": f"{self.author}@example.com",
-                  "date": stamp}
-        self.commits.append({
-            "sha": sha,
-            "node_id": "C_1",
-            "commit": {"author": person, "committer": person, "message": "Work",
-                       "tree": {"sha": "f" * 40, "url": ""}, "url": "", "comment_count": 0,
-                       "verification": {"verified": False, "reason": "unsigned",
-                                        "signature": None, "payload": None}},
-            "url": "", "html_url": "", "comments_url": "",
-            "author": user(self.author),
-            "committer": user(self.author),
-            "parents": [],
-        })
+        person = {"name": self.author.title(), "email": f"{self.author}@example.com", "date": stamp}
+        self.commits.append(
+            {
+                "sha": sha,
+                "node_id": "C_1",
+                "commit": {
+                    "author": person,
+                    "committer": person,
+                    "message": "Work",
+                    "tree": {"sha": "f" * 40, "url": ""},
+                    "url": "",
+                    "comment_count": 0,
+                    "verification": {
+                        "verified": False,
+                        "reason": "unsigned",
+                        "signature": None,
+                        "payload": None,
+                    },
+                },
+                "url": "",
+                "html_url": "",
+                "comments_url": "",
+                "author": user(self.author),
+                "committer": user(self.author),
+                "parents": [],
+            }
+        )
         return self
 
     def request(

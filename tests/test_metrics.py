@@ -134,7 +134,9 @@ def test_code_owner_nobody_asked_waits_from_ready(wh: Warehouse) -> None:
 
 
 def test_cross_team_view_is_approval_latency_filtered(wh: Warehouse) -> None:
-    cross = rows(wh, "select pr_number, approver_team from cross_team_approval_latency order by all")
+    cross = rows(
+        wh, "select pr_number, approver_team from cross_team_approval_latency order by all"
+    )
     assert (1, "security") in [(r["pr_number"], r["approver_team"]) for r in cross]
     assert all(r["approver_team"] != "web" or r["pr_number"] in (4,) for r in cross)
 
@@ -211,7 +213,9 @@ def test_draft_time_is_the_authors_court(wh: Warehouse) -> None:
 def test_config_bot_does_not_end_a_wait_and_config_team_wins(wh: Warehouse) -> None:
     (w,) = rows(wh, "select * from review_wait where pr_number = 7")
     assert (w["responder"], w["wait_hours"], w["is_cross_team"]) == ("erin", 4.0, False)
-    teams = rows(wh, "select login, teams, is_bot from people where login in ('erin', 'deploy-helper')")
+    teams = rows(
+        wh, "select login, teams, is_bot from people where login in ('erin', 'deploy-helper')"
+    )
     assert {r["login"]: (r["teams"], r["is_bot"]) for r in teams} == {
         "erin": (["web"], False),
         "deploy-helper": (["unassigned"], True),
@@ -223,8 +227,9 @@ def test_business_hours_follow_dst_in_the_teams_time_zone(tmp_path: Path) -> Non
     # Friday 2026-03-06 20:00 UTC (15:00 in New York, UTC-5) to Monday 2026-03-09 15:00 UTC
     # (11:00 in New York, UTC-4 since DST began on the 8th): Friday 15-17 and Monday 9-11 local.
     b.pull("app", "alice", 107).request(107, team_slug="security").review("sam", 174)
-    config = parse({"calendar": {"teams": {"security": {"timezone": "America/New_York"}}}},
-                   Path("t.toml"))
+    config = parse(
+        {"calendar": {"teams": {"security": {"timezone": "America/New_York"}}}}, Path("t.toml")
+    )
     with build(tmp_path, b, config) as wh:
         (w,) = rows(wh, "select * from review_wait where reviewer_team = 'security'")
     assert (w["wait_hours"], w["wait_business_hours"], w["calendar"]) == (67.0, 4.0, "security")
@@ -237,7 +242,7 @@ def test_holiday_inside_a_wait_is_not_working_time(tmp_path: Path) -> None:
     config = parse({"calendar": {"holidays": ["2026-03-03"]}}, Path("t.toml"))
     with build(tmp_path, b, config) as wh:
         (w,) = rows(wh, "select * from review_wait")
-        assert wh.query("select business_hours('default', ?, ?)", [w["start_at"], w["ended_at"]]) == [
-            (2.0,)
-        ]
+        assert wh.query(
+            "select business_hours('default', ?, ?)", [w["start_at"], w["ended_at"]]
+        ) == [(2.0,)]
     assert (w["wait_hours"], w["wait_business_hours"]) == (42.0, 2.0)

@@ -19,8 +19,17 @@ docs/          docs@example.com
 
 def test_json_gives_owners_and_deciding_line(tmp_path: Path) -> None:
     (tmp_path / "CODEOWNERS").write_text(CODEOWNERS)
-    out = miner("owners", "--codeowners", "CODEOWNERS", "--format", "json",
-                "auth/login.py", "auth/vendor/x.js", "docs/a.md", cwd=tmp_path)
+    out = miner(
+        "owners",
+        "--codeowners",
+        "CODEOWNERS",
+        "--format",
+        "json",
+        "auth/login.py",
+        "auth/vendor/x.js",
+        "docs/a.md",
+        cwd=tmp_path,
+    )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [
         {"path": "auth/login.py", "owners": ["@acme/security", "@pat"], "line": 2},
@@ -32,8 +41,9 @@ def test_json_gives_owners_and_deciding_line(tmp_path: Path) -> None:
 
 def test_no_rule_matching_gives_empty_owners_and_null_line(tmp_path: Path) -> None:
     (tmp_path / "CODEOWNERS").write_text("docs/ @acme/docs\n")
-    out = miner("owners", "--codeowners", "CODEOWNERS", "--format", "json", "src/a.py",
-                cwd=tmp_path)
+    out = miner(
+        "owners", "--codeowners", "CODEOWNERS", "--format", "json", "src/a.py", cwd=tmp_path
+    )
     assert json.loads(out.stdout) == [{"path": "src/a.py", "owners": [], "line": None}]
 
 
@@ -52,8 +62,17 @@ def test_repo_reads_the_synced_codeowners(tmp_path: Path) -> None:
     b.pull("app", "alice", 0)
     root = b.write(tmp_path / "mirror")
     assert miner("--db", "w.duckdb", "import", str(root), cwd=tmp_path).returncode == 0
-    out = miner("--db", "w.duckdb", "owners", "--repo", "acme/app", "--format", "json",
-                "/auth/a.py", cwd=tmp_path)
+    out = miner(
+        "--db",
+        "w.duckdb",
+        "owners",
+        "--repo",
+        "acme/app",
+        "--format",
+        "json",
+        "/auth/a.py",
+        cwd=tmp_path,
+    )
     assert json.loads(out.stdout) == [
         {"path": "auth/a.py", "owners": ["@acme/security", "@pat"], "line": 2}
     ]

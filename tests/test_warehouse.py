@@ -86,7 +86,7 @@ def test_batch_and_cursor_commit_together_or_not_at_all(tmp_path: Path) -> None:
             "acme",
             "acme/a",
             [RawItem("k", "{}")],
-            Scope("acme/a", None),
+            Scope("acme/a", (None,)),
             [CursorUpdate("acme", "acme/a", "pulls", "2026-01-01", '"e"')],
         )
         wh.store(good, run)

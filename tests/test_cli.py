@@ -1,0 +1,96 @@
+"""The command line as a user runs it: a real `miner` process, its output and exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.mirror_builder import MirrorBuilder
+
+MINER = [sys.executable, "-c", "from miner.cli import main; main()"]
+
+
+def miner(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "COLUMNS": "120", **(env or {})}
+    return subprocess.run(
+        [*MINER, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=full_env,
+        check=False,
+    )
+
+
+def _mirror(root: Path) -> Path:
+    b = MirrorBuilder(teams={"web": ["alice", "bob"], "data": ["dana"]}, as_of=24 * 10)
+    # Reviewed waits: 2, 4, 6 and 8 hours → median 5, p75 6.5, p90 7.4 (linear interpolation).
+    for hours, reviewer in ((2, "bob"), (4, "bob"), (6, "dana"), (8, "dana")):
+        b.pull("web", "alice", 0).request(0, reviewer=reviewer).review(reviewer, hours)
+    b.pull("web", "alice", 24 * 10 - 50, title="Stuck [bold]forever[/bold]").request(
+        24 * 10 - 50, reviewer="dana"
+    )
+    return b.write(root / "mirror")
+
+
+def test_import_then_report_prints_waits_by_team_and_the_waiting(tmp_path: Path) -> None:
+    mirror = _mirror(tmp_path)
+    assert miner("--db", "w.duckdb", "import", str(mirror), cwd=tmp_path).returncode == 0
+    out = miner("--db", "w.duckdb", "report", "--org", "acme", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "PRs ready for review in the window: 5" in text
+    headline = next(line for line in text.splitlines() if "│" in line and "5.0" in line)
+    assert [c.strip() for c in headline.strip("│ ").split("│")] == ["4", "5.0", "6.5", "7.4"]
+    data = next(line for line in text.splitlines() if line.startswith("│ data"))
+    assert [c.strip() for c in data.strip("│ ").split("│")] == [
+        "data", "2", "7.0", "7.5", "7.8", "2", "1"]  # fmt: skip
+    assert "acme/web#5" in text and "50.0" in text
+    assert "Stuck [bold]forever[/bold]" in text  # user text is shown, not read as markup
+
+
+def test_rebuild_needs_no_network_and_keeps_the_views(tmp_path: Path) -> None:
+    mirror = _mirror(tmp_path)
+    miner("--db", "w.duckdb", "import", str(mirror), cwd=tmp_path)
+    out = miner(
+        "--db", "w.duckdb", "rebuild", cwd=tmp_path, env={"HTTPS_PROXY": "http://0.0.0.0:9"}
+    )
+    assert out.returncode == 0, out.stderr
+    assert "rebuilt" in out.stderr
+
+
+def test_bad_config_is_one_line_with_exit_code_2(tmp_path: Path) -> None:
+    (tmp_path / "miner.toml").write_text("[github]\norg = 1\n")
+    out = miner("report", cwd=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        "Error: miner.toml: [github] org = 1: expected a string"
+    ]
+
+
+def test_sync_without_token_says_which_variable(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_TOKEN", "GH_TOKEN")}
+    out = subprocess.run(
+        [*MINER, "--db", "w.duckdb", "sync", "--org", "acme"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert out.returncode == 2
+    assert "no GitHub token: set GITHUB_TOKEN or GH_TOKEN" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_report_on_an_org_not_synced_names_the_orgs_there(tmp_path: Path) -> None:
+    miner("--db", "w.duckdb", "import", str(_mirror(tmp_path)), cwd=tmp_path)
+    out = miner("--db", "w.duckdb", "report", "--org", "globex", cwd=tmp_path)
+    assert out.returncode == 1
+    assert "no data for org 'globex'" in out.stderr and "acme" in out.stderr
