@@ -104,7 +104,7 @@ def report(ctx: Context, org: str | None, since: str) -> None:
             wh,
             org or ctx.config.github.org or reports.default_org(wh),
             lookback,
-            Console(width=None),
+            reports.report_console(),
         )
 
 
@@ -198,7 +198,9 @@ def demo(folder: Path) -> None:
     """Build the sample org, sync it from a local GitHub-compatible server, print the report."""
     from miner.demo import run_demo
 
-    run_demo(folder, Console())
+    from miner.report import report_console
+
+    run_demo(folder, report_console())
 
 
 def _progress(console: Console) -> Callable[[str], None]:

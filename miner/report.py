@@ -15,6 +15,8 @@ from miner.errors import ConfigError, MinerError
 from miner.sql_files import layer
 from miner.warehouse import Warehouse
 
+# The width the report is laid out for when it is not shown on a terminal (a file, CI logs).
+REPORT_WIDTH = 100
 _DURATION = re.compile(r"^(\d+)([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
@@ -74,54 +76,72 @@ def render(wh: Warehouse, org: str, since: timedelta, console: Console) -> None:
         f"review requests answered: {summary['reviewed']}, unanswered at close: "
         f"{summary['unanswered']}, still waiting: {summary['waiting']}"
     )
-    headline = Table(title="Review wait (hours, calendar)", title_justify="left")
-    for column in ("episodes", "median", "p75", "p90"):
+    headline = Table(title="Review wait, answered requests (hours)", title_justify="left")
+    for column in ("episodes", "median", "p75", "p90", "median business", "p90 business"):
         headline.add_column(column, justify="right")
     headline.add_row(
         str(summary["reviewed"]),
         _hours(summary["median_hours"]),
         _hours(summary["p75_hours"]),
         _hours(summary["p90_hours"]),
+        _hours(summary["median_business_hours"]),
+        _hours(summary["p90_business_hours"]),
     )
     console.print(headline)
 
     by_team = Table(title="Review wait by team waited on (hours)", title_justify="left")
     by_team.add_column("team")
-    for column in ("reviewed", "median", "p75", "p90", "cross-team", "waiting now"):
+    for column in (
+        "reviewed",
+        "median",
+        "p75",
+        "p90",
+        "median business",
+        "cross-team",
+        "waiting now",
+    ):
         by_team.add_column(column, justify="right")
     for row in teams:
+        if not row["reviewed"] and not row["waiting"]:
+            continue
         by_team.add_row(
             escape(str(row["team"])),
             str(row["reviewed"]),
             _hours(row["median_hours"]),
             _hours(row["p75_hours"]),
             _hours(row["p90_hours"]),
+            _hours(row["median_business_hours"]),
             str(row["cross_team_reviewed"]),
             str(row["waiting"]),
         )
     console.print(by_team)
 
-    longest = Table(title="Waiting longest now", title_justify="left")
-    for column in ("PR", "waiting on", "author", "hours", "title"):
-        longest.add_column(column, justify="right" if column == "hours" else "left")
+    longest = Table(title="Open PRs waiting longest for review", title_justify="left")
+    longest.add_column("PR", no_wrap=True)
+    longest.add_column("hours", justify="right")
+    longest.add_column("business", justify="right")
+    longest.add_column("waiting on", overflow="fold")
+    longest.add_column("title", overflow="ellipsis", no_wrap=True, max_width=36)
     for row in waiting:
-        link = f"[link={row['html_url']}]{escape(row['repo'])}#{row['pr_number']}[/link]"
+        label = f"{row['repo'].split('/', 1)[-1]}#{row['pr_number']}"
         longest.add_row(
-            link,
-            escape(str(row["waiting_on"])),
-            escape(str(row["author"])),
+            f"[link={row['html_url']}]{escape(label)}[/link]",
             _hours(row["wait_hours"]),
-            escape(_clip(str(row["title"] or ""), 40)),
+            _hours(row["wait_business_hours"]),
+            escape(str(row["waiting_on"])),
+            escape(str(row["title"] or "")),
         )
     if not waiting:
-        console.print("Waiting longest now: no review request is waiting.")
+        console.print("Open PRs waiting for review: none.")
     else:
         console.print(longest)
 
 
+def report_console() -> Console:
+    """The terminal as it is; 100 columns when the report goes to a file or a pipe."""
+    console = Console()
+    return console if console.is_terminal else Console(width=REPORT_WIDTH)
+
+
 def _hours(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}"
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

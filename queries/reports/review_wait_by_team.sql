@@ -20,6 +20,7 @@ by_team as (
         ) as team,
         outcome,
         wait_hours,
+        wait_business_hours,
         is_cross_team
     from episodes
 )
@@ -29,6 +30,8 @@ select
     quantile_cont(wait_hours, 0.5) filter (where outcome = 'reviewed') as median_hours,
     quantile_cont(wait_hours, 0.75) filter (where outcome = 'reviewed') as p75_hours,
     quantile_cont(wait_hours, 0.9) filter (where outcome = 'reviewed') as p90_hours,
+    quantile_cont(wait_business_hours, 0.5) filter (where outcome = 'reviewed')
+        as median_business_hours,
     count(*) filter (where outcome = 'reviewed' and is_cross_team) as cross_team_reviewed,
     count(*) filter (where outcome = 'waiting') as waiting
 from by_team

@@ -13,6 +13,10 @@ select
     quantile_cont(wait_hours, 0.5) filter (where outcome = 'reviewed') as median_hours,
     quantile_cont(wait_hours, 0.75) filter (where outcome = 'reviewed') as p75_hours,
     quantile_cont(wait_hours, 0.9) filter (where outcome = 'reviewed') as p90_hours,
+    quantile_cont(wait_business_hours, 0.5) filter (where outcome = 'reviewed')
+        as median_business_hours,
+    quantile_cont(wait_business_hours, 0.9) filter (where outcome = 'reviewed')
+        as p90_business_hours,
     count(*) filter (where outcome = 'unanswered') as unanswered,
     count(*) filter (where outcome = 'waiting') as waiting
 from episodes

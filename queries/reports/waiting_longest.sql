@@ -1,16 +1,28 @@
--- waiting_longest: one row per review episode still waiting at as_of, longest first, with a
--- link to its PR. Params: $org, $limit.
+-- waiting_longest: one row per open pull request with a review request still waiting at as_of,
+-- longest wait first: who it waits on and a link. Params: $org, $limit.
+with waiting as (
+    select
+        w.org,
+        w.repo,
+        w.pr_number,
+        w.author,
+        coalesce(w.reviewer, '@' || w.reviewer_team, '(nobody asked)') as waiting_on,
+        w.wait_hours,
+        w.wait_business_hours
+    from review_wait as w
+    where w.org = $org and w.outcome = 'waiting'
+)
 select
     w.repo,
     w.pr_number,
-    p.title,
-    w.author,
-    coalesce(w.reviewer, '@' || w.reviewer_team, '(nobody asked)') as waiting_on,
-    w.start_at,
-    w.wait_hours,
-    p.html_url
-from review_wait as w
+    any_value(p.title) as title,
+    any_value(w.author) as author,
+    string_agg(distinct w.waiting_on, ', ' order by w.waiting_on) as waiting_on,
+    max(w.wait_hours) as wait_hours,
+    max(w.wait_business_hours) as wait_business_hours,
+    any_value(p.html_url) as html_url
+from waiting as w
 join pull_requests as p on p.org = w.org and p.repo = w.repo and p.number = w.pr_number
-where w.org = $org and w.outcome = 'waiting'
-order by w.wait_hours desc, w.repo, w.pr_number
+group by w.repo, w.pr_number
+order by wait_hours desc, w.repo, w.pr_number
 limit $limit
