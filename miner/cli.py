@@ -197,7 +197,6 @@ def sample_org(folder: Path, seed: int, prs: int, repos: int) -> None:
 def demo(folder: Path) -> None:
     """Build the sample org, sync it from a local GitHub-compatible server, print the report."""
     from miner.demo import run_demo
-
     from miner.report import report_console
 
     run_demo(folder, report_console())
