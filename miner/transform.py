@@ -50,9 +50,23 @@ def rebuild(wh: Warehouse, config: Config) -> None:
                 wh.con.execute(f"comment on table {f.name} is '{_sql_str(f.description)}'")
         for f in layer("macros"):
             wh.con.execute(f.body)
-        for f in layer("metrics"):
-            wh.con.execute(f"create or replace view {f.name} as\n{f.body}")
-            wh.con.execute(f"comment on view {f.name} is '{_sql_str(f.description)}'")
+        _build_metrics(wh)
+
+
+# The schema holding each metric view's rows, computed once per rebuild: a report or an ad hoc
+# query reads them at the cost of a scan, and a view built on another (approval_latency on
+# review_wait) does not compute it again.
+METRIC_ROWS = "metric_rows"
+
+
+def _build_metrics(wh: Warehouse) -> None:
+    """Each queries/metrics file becomes its rows in metric_rows.NAME and the view NAME."""
+    wh.con.execute(f"create schema if not exists {METRIC_ROWS}")
+    for f in layer("metrics"):
+        wh.con.execute(f"create or replace table {METRIC_ROWS}.{f.name} as\n{f.body}")
+        wh.con.execute(f"create or replace view {f.name} as select * from {METRIC_ROWS}.{f.name}")
+        comment = _sql_str(f"{f.description} (definition: queries/metrics/{f.name}.sql)")
+        wh.con.execute(f"comment on view {f.name} is '{comment}'")
 
 
 def _write_settings(wh: Warehouse, config: Config) -> None:

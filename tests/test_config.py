@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from miner.config import DEFAULT_API_URL, Config, load
+from miner.config import DEFAULT_API_URL, Calendar, Config, ServiceLevels, load
 from miner.errors import ConfigError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,6 +27,12 @@ def test_example_config_loads_with_every_key() -> None:
     assert config.warehouse.path == "miner.duckdb"
     assert config.bots == ("renovate-bot",)
     assert config.teams == {"web": ("alice", "bob")}
+    assert config.calendar == Calendar(holidays=(date(2026, 12, 25),))
+    assert config.team_calendars == {
+        "security": Calendar(timezone="America/New_York", holidays=(date(2026, 12, 25),))
+    }
+    assert config.sla == ServiceLevels(8.0, 16.0)
+    assert config.team_sla == {"security": ServiceLevels(4.0, 16.0)}
 
 
 def test_no_config_file_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -60,6 +67,16 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
         ("[github]\napi_url = 'github.com'\n", 'api_url = "github.com": expected an http(s) URL'),
         ("[warehouse\n", "not valid TOML"),
         ("github = 1\n", "github must be a table"),
+        ("[calendar]\nhours = '9-17'\n", "[calendar] hours = '9-17': expected \"HH:MM-HH:MM\""),
+        ("[calendar]\nhours = '17:00-09:00'\n", "expected an end after the start"),
+        ("[calendar]\ntimezone = 'Mars/Base'\n", "expected an IANA time zone"),
+        ("[calendar]\nworkdays = ['monday']\n", "[calendar] workdays = ['monday']: expected days"),
+        ("[calendar]\nholidays = ['25/12/2026']\n", "[calendar] holidays = '25/12/2026'"),
+        ("[calendar.teams.web]\nhours = 'x'\n", "[calendar.teams.web] hours = 'x'"),
+        ("[calendar]\nweekends = 1\n", "[calendar] weekends: unknown key"),
+        ("[sla]\nfirst_review_business_hours = 'eight'\n", "expected a positive number of hours"),
+        ("[sla]\nfirst_review_business_hours = -1\n", "expected a positive number of hours"),
+        ("[sla.teams.web]\nsecond_review = 3\n", "[sla.teams.web] second_review: unknown key"),
     ],
 )
 def test_bad_config_names_file_key_and_expectation(tmp_path: Path, text: str, message: str) -> None:
