@@ -1,22 +1,36 @@
 -- pr_events: one row per issue-timeline event of a pull request, in GitHub's order (seq).
--- `occurred_at` is when it happened: created_at, or submitted_at for `reviewed`, or the author date for
--- `committed` (those two kinds carry no created_at).
+-- `occurred_at` is when it happened: created_at, or submitted_at for `reviewed`, or the author
+-- date for `committed` (those two kinds carry no created_at).
+with events as (
+    -- from_json parses each payload once, into the fields read here
+    select
+        org,
+        repo,
+        parent,
+        key,
+        from_json(payload, '{
+            "event": "VARCHAR", "id": "BIGINT", "created_at": "VARCHAR",
+            "submitted_at": "VARCHAR", "author": {"date": "VARCHAR"},
+            "actor": {"login": "VARCHAR"}, "user": {"login": "VARCHAR"},
+            "requested_reviewer": {"login": "VARCHAR"}, "requested_team": {"slug": "VARCHAR"},
+            "state": "VARCHAR", "commit_id": "VARCHAR", "sha": "VARCHAR"
+        }') as e
+    from raw_timeline
+    qualify row_number() over (partition by key order by fetched_at desc) = 1
+)
 select
     org,
     repo,
     parent::integer as pr_number,
     split_part(key, '/', -1)::integer as seq,
-    payload ->> 'event' as event,
+    e.event as event,
     coalesce(
-        (payload ->> 'created_at')::timestamptz,
-        (payload ->> 'submitted_at')::timestamptz,
-        (payload -> 'author' ->> 'date')::timestamptz
+        e.created_at::timestamptz, e.submitted_at::timestamptz, e.author.date::timestamptz
     ) as occurred_at,
-    coalesce(payload -> 'actor' ->> 'login', payload -> 'user' ->> 'login') as actor,
-    payload -> 'requested_reviewer' ->> 'login' as requested_reviewer,
-    payload -> 'requested_team' ->> 'slug' as requested_team,
-    payload ->> 'state' as review_state,
-    coalesce(payload ->> 'commit_id', payload ->> 'sha') as commit_sha,
-    (payload ->> 'id')::bigint as event_id
-from raw_timeline
-qualify row_number() over (partition by key order by fetched_at desc) = 1
+    coalesce(e.actor.login, e.user.login) as actor,
+    e.requested_reviewer.login as requested_reviewer,
+    e.requested_team.slug as requested_team,
+    e.state as review_state,
+    coalesce(e.commit_id, e.sha) as commit_sha,
+    e.id as event_id
+from events
