@@ -71,15 +71,24 @@ def _build_metrics(wh: Warehouse) -> None:
 
 def _write_settings(wh: Warehouse, config: Config) -> None:
     """Tables holding what the config says, so the stored views stay plain SQL."""
-    calendars = {DEFAULT_CALENDAR: config.calendar, **config.team_calendars}
+    # GitHub team slugs are lower case and logins compare without case, so the config's names
+    # are stored lower-cased: [teams] Web and @acme/web are one team.
+    calendars = {DEFAULT_CALENDAR: config.calendar}
+    calendars.update({team.lower(): c for team, c in config.team_calendars.items()})
     levels: dict[str | None, ServiceLevels] = {None: config.sla}
-    levels.update(config.team_sla)
+    levels.update({team.lower(): v for team, v in config.team_sla.items()})
     tables = {
-        "settings_bots": pa.table({"login": pa.array(config.bots, pa.string())}),
+        "settings_bots": pa.table(
+            {"login": pa.array([b.lower() for b in config.bots], pa.string())}
+        ),
         "settings_teams": pa.table(
             {
-                "team": pa.array([t for t, ms in config.teams.items() for _ in ms], pa.string()),
-                "login": pa.array([m for ms in config.teams.values() for m in ms], pa.string()),
+                "team": pa.array(
+                    [t.lower() for t, ms in config.teams.items() for _ in ms], pa.string()
+                ),
+                "login": pa.array(
+                    [m.lower() for ms in config.teams.values() for m in ms], pa.string()
+                ),
             }
         ),
         # One row per calendar: 'default' and one per team the config gives its own.

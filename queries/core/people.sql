@@ -1,7 +1,8 @@
 -- people: one row per (org, login) seen anywhere in the org's data, with is_bot and teams.
 -- Teams: the config's [teams] mapping wins for anyone it names; otherwise the org's GitHub teams
 -- the person is a member of, each with all its ancestor teams (a child team's members count for
--- the parent); anyone in no team has the single team 'unassigned' (METRICS.md, People).
+-- the parent); anyone in no team has the single team 'unassigned' (METRICS.md, People). Logins
+-- and team names compare without letter case, as on GitHub (membership is keyed lower-case).
 with recursive seen as (
     select org, payload ->> 'login' as login, payload ->> 'type' as type from raw_members
     union all
@@ -17,11 +18,22 @@ with recursive seen as (
     from raw_timeline
     where payload ->> 'event' in ('review_requested', 'review_request_removed')
 ),
+configured as (
+    -- people the config names, who may never appear in GitHub data (a CODEOWNERS owner, say)
+    select o.org, s.login, null as type
+    from settings_teams as s
+    cross join (select distinct org from seen) as o
+),
 logins as (
-    select org, login, max(type) as type
-    from seen
+    -- one row per login whatever its letter case (GitHub logins compare without case),
+    -- spelled as GitHub spells it where GitHub data has it
+    select
+        org,
+        coalesce(max(login) filter (where type is not null), max(login)) as login,
+        max(type) as type
+    from (select * from seen union all select * from configured)
     where login is not null
-    group by org, login
+    group by org, lower(login)
 ),
 team_tree as (
     select org, team, team as ancestor from teams
@@ -32,7 +44,7 @@ team_tree as (
     where p.parent_team is not null
 ),
 github_teams as (
-    select distinct m.org, m.payload ->> 'login' as login, tt.ancestor as team
+    select distinct m.org, lower(m.payload ->> 'login') as login, tt.ancestor as team
     from raw_team_members as m
     join team_tree as tt on tt.org = m.org and tt.team = m.parent
 ),
@@ -54,7 +66,7 @@ select
     (
         l.type = 'Bot'
         or l.login like '%[bot]'
-        or l.login in (select login from settings_bots)
+        or lower(l.login) in (select login from settings_bots)
     ) as is_bot,
     coalesce(t.teams, ['unassigned']) as teams
 from logins as l
@@ -62,4 +74,4 @@ left join (
     select org, login, list(distinct team order by team) as teams
     from membership
     group by org, login
-) as t on t.org = l.org and t.login = l.login
+) as t on t.org = l.org and t.login = lower(l.login)

@@ -3,10 +3,11 @@
 -- between two instants are the difference of that running total at each (METRICS.md,
 -- Calendars). Local hours are turned into UTC per day with the calendar's time zone, so
 -- daylight-saving changes and holidays fall where they do locally. The range covers the data:
--- a week before the first PR to a week after as_of.
+-- a week before the first PR or commit to a week after as_of.
 with bounds as (
     select
-        (min(p.created_at) - interval 7 day)::date as first_day,
+        (least(min(p.created_at), (select min(authored_at) from pr_commits)) - interval 7 day)::date
+            as first_day,
         (greatest(max(p.updated_at), (select max(as_of) from snapshots)) + interval 7 day)::date
             as last_day
     from pull_requests as p

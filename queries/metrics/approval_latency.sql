@@ -6,8 +6,9 @@
 -- withdrawn before that reviewer reviewed does not count (its review_wait episode is
 -- 'withdrawn'). Readings where METRICS.md leaves a case open:
 -- * PRs that never became ready have no rows (nothing was asked of anyone yet).
--- * The first close or merge at or after start_at ends the wait: an approval after it does not
---   count (outcome 'unapproved', measured to the close).
+-- * The PR's final close or merge ends the wait (a close undone by a reopen ends nothing): an
+--   approval after it does not count (outcome 'unapproved', measured to the close, 0 hours when
+--   the team was only asked after it).
 -- * A reviewer in no team stands for the team 'unassigned', as everywhere else.
 -- * latency_business_hours counts the approving team's calendar; `calendar` names it.
 with prs as (
@@ -50,7 +51,7 @@ started as (
     join prs as p on p.org = t.org and p.repo = t.repo and p.pr_number = t.pr_number
 ),
 approvals as (
-    select r.org, r.repo, r.pr_number, r.reviewer, r.submitted_at, pt.team
+    select r.org, r.repo, r.pr_number, r.reviewer, r.submitted_at, r.review_id, pt.team
     from reviews as r
     join pull_requests as p on p.org = r.org and p.repo = r.repo and p.number = r.pr_number
     join person_teams as pt on pt.org = r.org and pt.login = r.reviewer
@@ -59,27 +60,19 @@ approvals as (
 first_approvals as (
     select s.org, s.repo, s.pr_number, s.team,
         min(a.submitted_at) as approved_at,
-        arg_min(a.reviewer, a.submitted_at) as approver
+        arg_min(a.reviewer, (a.submitted_at, a.review_id)) as approver
     from started as s
     join approvals as a
         on a.org = s.org and a.repo = s.repo and a.pr_number = s.pr_number and a.team = s.team
         and a.submitted_at >= s.start_at
     group by s.org, s.repo, s.pr_number, s.team
 ),
-closes as (
-    select org, repo, pr_number, occurred_at as closed_at
-    from pr_events
-    where event in ('closed', 'merged')
-    union
-    select org, repo, number, closed_at from pull_requests where closed_at is not null
-),
 first_closes as (
-    select s.org, s.repo, s.pr_number, s.team, min(c.closed_at) as closed_at
+    -- the PR's final close or merge: a close undone by a reopen ends nothing
+    select s.org, s.repo, s.pr_number, s.team, p.closed_at
     from started as s
-    join closes as c
-        on c.org = s.org and c.repo = s.repo and c.pr_number = s.pr_number
-        and c.closed_at >= s.start_at
-    group by s.org, s.repo, s.pr_number, s.team
+    join pull_requests as p on p.org = s.org and p.repo = s.repo and p.number = s.pr_number
+    where p.closed_at is not null
 ),
 outcomes as (
     select
@@ -103,7 +96,7 @@ measured as (
         o.*,
         case
             when o.outcome = 'approved' then o.approved_at
-            when o.outcome = 'unapproved' then o.closed_at
+            when o.outcome = 'unapproved' then greatest(o.closed_at, o.start_at)
             else greatest(o.as_of, o.start_at)
         end as clock_end,
         coalesce(c.calendar, 'default') as calendar

@@ -21,7 +21,7 @@ with prs as (
         p.author_teams,
         p.created_at,
         p.ready_at,
-        coalesce(p.merged_at, p.closed_at, s.as_of) as life_end,
+        greatest(coalesce(p.merged_at, p.closed_at, s.as_of), p.created_at) as life_end,
         coalesce(pc.calendar, 'default') as author_calendar
     from pull_requests as p
     left join snapshots as s on s.org = p.org

@@ -8,11 +8,17 @@
 --   removal, and a removal over a close. Requests that end at the same moment in the same way
 --   are one episode, opened by the first of them: a repeated request to a reviewer whose episode
 --   is still open changes nothing, and a request after the episode ended opens the next one.
+-- * Only the PR's final close or merge (closed_at) ends a wait: a close undone by a reopen ends
+--   nothing. A request made after the PR was closed is 'unanswered' at once (0 hours).
+-- * A request to a bot opens no episode (bots never answer for anyone). A removal in the same
+--   second as a request ends it only if the timeline lists it after the request. When two
+--   reviews land in the same second, the one with the lower review id is the responder.
 -- * PRs that never became ready (drafts) have no episodes: GitHub asks no code owner to review a
 --   draft, and the wait has not started.
--- * The implicit episode (no reviewer) exists when no review_requested event falls at or before
---   ready_at + 60 seconds: GitHub's automatic code-owner requests land a few seconds after a PR
---   opens or becomes ready. `requested_at` is NULL for it (nobody asked).
+-- * The implicit episode (no reviewer) exists when nobody stood asked as the PR became ready: no
+--   review_requested event at or before ready_at + 60 seconds (GitHub's automatic code-owner
+--   requests land a few seconds after a PR opens or becomes ready) that was not withdrawn by
+--   then. `requested_at` is NULL for it (nobody asked).
 -- * wait_hours is never negative: a requested reviewer who reviews the draft before it is ready
 --   waited 0 hours. ended_at is NULL while an episode is waiting; its wait runs to as_of.
 -- * wait_business_hours counts only the working time of the party waited on: the requested
@@ -27,7 +33,7 @@ as_of as (
     select org, as_of from snapshots
 ),
 eligible_reviews as (
-    select r.org, r.repo, r.pr_number, r.reviewer, r.submitted_at
+    select r.org, r.repo, r.pr_number, r.reviewer, r.submitted_at, r.review_id
     from reviews as r
     join prs as p on p.org = r.org and p.repo = r.repo and p.pr_number = r.pr_number
     where r.state in ('APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'DISMISSED')
@@ -35,11 +41,8 @@ eligible_reviews as (
       and r.reviewer <> p.author
 ),
 closes as (
-    select org, repo, pr_number, occurred_at as closed_at
-    from pr_events
-    where event in ('closed', 'merged')
-    union
-    select org, repo, number, closed_at
+    -- the PR's final close or merge: a close undone by a reopen ends nothing
+    select org, repo, number as pr_number, closed_at
     from pull_requests
     where closed_at is not null
 ),
@@ -54,19 +57,21 @@ requests as (
         e.requested_team as reviewer_team
     from pr_events as e
     join prs as p on p.org = e.org and p.repo = e.repo and p.pr_number = e.pr_number
+    left join people as b on b.org = e.org and b.login = e.requested_reviewer
     where e.event = 'review_requested'
       and (e.requested_reviewer is not null or e.requested_team is not null)
+      and not coalesce(b.is_bot, false)
 ),
 removals as (
-    select org, repo, pr_number, occurred_at as removed_at, requested_reviewer as reviewer,
-        requested_team as reviewer_team
+    select org, repo, pr_number, seq, occurred_at as removed_at,
+        requested_reviewer as reviewer, requested_team as reviewer_team
     from pr_events
     where event = 'review_request_removed'
 ),
 request_reviews as (
     select q.org, q.repo, q.pr_number, q.seq,
         min(v.submitted_at) as reviewed_at,
-        arg_min(v.reviewer, v.submitted_at) as responder
+        arg_min(v.reviewer, (v.submitted_at, v.review_id)) as responder
     from requests as q
     join eligible_reviews as v
         on v.org = q.org and v.repo = q.repo and v.pr_number = q.pr_number
@@ -81,7 +86,8 @@ request_removals as (
     from requests as q
     join removals as x
         on x.org = q.org and x.repo = q.repo and x.pr_number = q.pr_number
-        and x.removed_at >= q.requested_at
+        -- a removal in the same second counts only if the timeline lists it after the request
+        and (x.removed_at > q.requested_at or (x.removed_at = q.requested_at and x.seq > q.seq))
         and (x.reviewer = q.reviewer or x.reviewer_team = q.reviewer_team)
     group by q.org, q.repo, q.pr_number, q.seq
 ),
@@ -90,7 +96,6 @@ request_closes as (
     from requests as q
     join closes as c
         on c.org = q.org and c.repo = q.repo and c.pr_number = q.pr_number
-        and c.closed_at >= q.requested_at
     group by q.org, q.repo, q.pr_number, q.seq
 ),
 request_ends as (
@@ -129,18 +134,21 @@ requested_episodes as (
     group by org, repo, pr_number, reviewer, reviewer_team, ended_at, outcome
 ),
 implicit_prs as (
+    -- nobody stood asked when the PR became ready: no request by then (plus GitHub's seconds
+    -- for code-owner requests) that was not already withdrawn
     select p.*
     from prs as p
     where not exists (
-        select 1 from requests as q
+        select 1 from request_ends as q
         where q.org = p.org and q.repo = p.repo and q.pr_number = p.pr_number
           and q.requested_at <= p.ready_at + interval 60 second
+          and not (q.outcome = 'withdrawn' and q.ended_at <= p.ready_at + interval 60 second)
     )
 ),
 implicit_reviews as (
     select p.org, p.repo, p.pr_number,
         min(v.submitted_at) as reviewed_at,
-        arg_min(v.reviewer, v.submitted_at) as responder
+        arg_min(v.reviewer, (v.submitted_at, v.review_id)) as responder
     from implicit_prs as p
     join eligible_reviews as v
         on v.org = p.org and v.repo = p.repo and v.pr_number = p.pr_number
@@ -152,7 +160,6 @@ implicit_closes as (
     from implicit_prs as p
     join closes as c
         on c.org = p.org and c.repo = p.repo and c.pr_number = p.pr_number
-        and c.closed_at >= p.ready_at
     group by p.org, p.repo, p.pr_number
 ),
 implicit_episodes as (

@@ -1,0 +1,247 @@
+"""Review findings: each test asserts the value METRICS.md calls for, worked out by hand in its
+comments, on a case the metric SQL gets wrong. T0 is Monday 2026-03-02 09:00 UTC; as_of is
+T0 + 336 h (Monday 2026-03-16 09:00 UTC); the default calendar is 09:00-17:00 UTC, Mon-Fri."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from miner.config import Config, parse
+from miner.sync import import_mirror
+from miner.warehouse import Warehouse
+from tests.mirror_builder import MirrorBuilder
+
+AS_OF = 24 * 14
+
+
+def build(tmp: Path, b: MirrorBuilder, config: Config | None = None) -> Warehouse:
+    root = b.write(tmp / "mirror")
+    wh = Warehouse.open(tmp / "w.duckdb")
+    import_mirror(wh, config or Config(), root)
+    return wh
+
+
+def rows(wh: Warehouse, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    cur = wh.con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def waits(wh: Warehouse, pr: int = 1) -> list[tuple[Any, ...]]:
+    return [
+        (r["reviewer"] or r["reviewer_team"], r["episode"], r["outcome"], r["responder"],
+         r["wait_hours"])
+        for r in rows(
+            wh,
+            "select * from review_wait where pr_number = ? "
+            "order by coalesce(requested_at, start_at), episode",
+            [pr],
+        )
+    ]  # fmt: skip
+
+
+# 1 ----------------------------------------------------------------------------------------------
+def test_bot_requested_as_reviewer_opens_no_episode(tmp_path: Path) -> None:
+    """review_wait.sql requests/implicit_prs: bots never count as reviewers, so a request to a
+    bot (Copilot-style auto review) is no episode and does not suppress the implicit one."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]}, as_of=AS_OF)
+    b.pull("app", "alice", 0).request(0, reviewer="copilot[bot]").review(
+        "copilot[bot]", 0.1, "COMMENTED"
+    ).review("bob", 5)
+    with build(tmp_path, b) as wh:
+        # implicit episode from ready_at 0, ended by bob's review at 5 h: 5 hours
+        assert waits(wh) == [(None, 1, "reviewed", "bob", 5.0)]
+        # nothing waits, so nothing breaches; no team needs to approve (no code owners)
+        assert rows(wh, "select * from sla_breaches") == []
+        assert rows(wh, "select * from approval_latency") == []
+
+
+# 2 ----------------------------------------------------------------------------------------------
+CASE_CONFIG = parse(
+    {
+        "teams": {"Web": ["alice", "bob"]},
+        "sla": {"teams": {"Security": {"first_review_business_hours": 100}}},
+        "calendar": {"teams": {"Security": {"timezone": "America/New_York"}}},
+    },
+    Path("t.toml"),
+)
+
+
+def _case_org() -> MirrorBuilder:
+    b = MirrorBuilder(teams={"web": ["alice", "bob"], "security": ["sam"]}, as_of=AS_OF)
+    b.files[("app", ".github/CODEOWNERS")] = "* @acme/web\n"
+    # 1 alice (config team "Web") asks GitHub team "web"; bob (Web) approves at 5 h
+    b.pull("app", "alice", 0, files=["src/a.py"]).request(0, team_slug="web").review("bob", 5)
+    # 2 bob asks team "security" (config keys "Security"), unanswered since Thursday 03:00 UTC
+    b.pull("app", "bob", AS_OF - 102, files=["src/b.py"]).request(AS_OF - 102, team_slug="security")
+    return b
+
+
+def test_team_request_matches_member_whatever_the_letter_case(tmp_path: Path) -> None:
+    """review_wait.sql l.75 (pt.team = q.reviewer_team) and l.212 (list_contains) compare team
+    names case-sensitively; ownership_handoffs compares them case-insensitively, as GitHub does."""
+    with build(tmp_path, _case_org(), CASE_CONFIG) as wh:
+        (w,) = rows(wh, "select * from review_wait where pr_number = 1")
+        # bob is a member of Web = web: reviewed at 5 h; alice is in web: not cross-team
+        assert (w["outcome"], w["responder"], w["wait_hours"], w["is_cross_team"]) == (
+            "reviewed",
+            "bob",
+            5.0,
+            False,
+        )
+
+
+def test_code_owner_team_approved_by_member_whatever_the_letter_case(tmp_path: Path) -> None:
+    """approval_latency.sql l.65 (a.team = s.team), l.45 (group by team), l.130 (list_contains)."""
+    with build(tmp_path, _case_org(), CASE_CONFIG) as wh:
+        found = rows(wh, "select * from approval_latency where pr_number = 1")
+        # one team, web (requested and code owner), approved by bob at 5 h, alice's own team
+        assert [
+            (r["approver_team"].lower(), r["outcome"], r["approver"], r["is_cross_team"])
+            for r in found
+        ] == [("web", "approved", "bob", False)]
+        # and so no cross-team approval breach for PR 1
+        assert (
+            rows(wh, "select * from sla_breaches where pr_number = 1 and kind = 'approval'") == []
+        )
+
+
+def test_team_sla_and_calendar_apply_whatever_the_letter_case(tmp_path: Path) -> None:
+    """sla_breaches.sql l.40 (l.team = r.team_waited_on) and party_calendars.sql l.12
+    (s.calendar = t.team): config keys "Security" vs GitHub slug "security"."""
+    with build(tmp_path, _case_org(), CASE_CONFIG) as wh:
+        (w,) = rows(wh, "select * from review_wait where pr_number = 2")
+        breaches = rows(wh, "select * from sla_breaches where pr_number = 2")
+        # security's own calendar applies: Thursday and Friday 13:00-21:00 UTC (09-17 New
+        # York, EDT) = 16 business hours, under security's level of 100: no breach
+        assert (w["calendar"].lower(), w["wait_business_hours"], breaches) == ("security", 16.0, [])
+
+
+def test_config_logins_match_github_logins_whatever_the_letter_case(tmp_path: Path) -> None:
+    """people.sql l.48, l.57, l.65: config logins compared case-sensitively to GitHub's
+    (GitHub logins are case-insensitive; path_owner_teams already lowers them)."""
+    b = MirrorBuilder(teams={"web": ["alice"], "data": ["erin"]}, as_of=AS_OF)
+    b.pull("app", "alice", 0).request(0, reviewer="erin").review("deploy-helper", 1, "COMMENTED")
+    config = parse({"teams": {"web": ["Erin"]}, "bots": ["Deploy-Helper"]}, Path("t.toml"))
+    with build(tmp_path, b, config) as wh:
+        found = rows(
+            wh, "select login, teams, is_bot from people where login in ('erin', 'deploy-helper')"
+        )
+        # the config's mapping wins for erin; deploy-helper is a listed bot
+        assert {r["login"]: (r["teams"], r["is_bot"]) for r in found} == {
+            "erin": (["web"], False),
+            "deploy-helper": (["unassigned"], True),
+        }
+
+
+# 3 ----------------------------------------------------------------------------------------------
+def test_config_mapped_code_owner_never_seen_keeps_config_team(tmp_path: Path) -> None:
+    """people.sql l.20-25/l.60: people only holds logins seen in raw data, so a CODEOWNERS @user
+    the config maps (an outside collaborator who never reviewed) falls to 'unassigned'."""
+    b = MirrorBuilder(teams={"web": ["alice"]}, as_of=AS_OF)
+    b.files[("app", ".github/CODEOWNERS")] = "* @carl\n"
+    b.pull("app", "alice", 0, files=["src/a.py"])
+    config = parse({"teams": {"web": ["alice", "carl"]}}, Path("t.toml"))
+    with build(tmp_path, b, config) as wh:
+        (h,) = rows(wh, "select * from ownership_handoffs")
+        # carl stands for web, alice's own team: no handoff, no file owned by others
+        assert (h["owner_teams"], h["handoff_count"], h["files_owned_by_others"]) == (
+            ["web"],
+            0,
+            0,
+        )
+
+
+# 4 ----------------------------------------------------------------------------------------------
+def test_coding_business_hours_count_before_the_first_pr(tmp_path: Path) -> None:
+    """working_time.sql l.9: the calendar starts 7 days before the first created_at, so a first
+    commit older than that counts working time only from the calendar's start."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]}, as_of=AS_OF)
+    b.pull("app", "alice", 0, state="closed", closed=10, merged=True).commit(-24 * 14).request(
+        0, reviewer="bob"
+    ).review("bob", 2).event("merged", 10).event("closed", 10)
+    with build(tmp_path, b) as wh:
+        (p,) = rows(wh, "select * from pr_phases")
+        # Monday 2026-02-16 09:00 to Monday 2026-03-02 09:00: 10 workdays x 8 h = 80
+        assert (p["coding_hours"], p["coding_business_hours"]) == (336.0, 80.0)
+
+
+# 5 ----------------------------------------------------------------------------------------------
+def test_removal_and_new_request_at_the_same_instant(tmp_path: Path) -> None:
+    """review_wait.sql l.84 (x.removed_at >= q.requested_at) ignores timeline order (seq): a
+    removal listed before a re-request in the same second also ends the re-request."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]}, as_of=AS_OF)
+    b.pull("app", "alice", 0).request(0, reviewer="bob").request(
+        5, reviewer="bob", removed=True
+    ).request(5, reviewer="bob").review("bob", 8)
+    with build(tmp_path, b) as wh:
+        # episode 1: 0 -> removal at 5 (withdrawn, 5 h); episode 2: asked again at 5, bob
+        # reviews at 8: 3 h
+        assert waits(wh) == [
+            ("bob", 1, "withdrawn", None, 5.0),
+            ("bob", 2, "reviewed", "bob", 3.0),
+        ]
+
+
+# 6 ----------------------------------------------------------------------------------------------
+def test_draft_request_withdrawn_before_ready_leaves_the_implicit_episode(tmp_path: Path) -> None:
+    """review_wait.sql l.131-139: a request made and withdrawn while the PR was a draft still
+    suppresses the implicit episode, although the PR reached ready_at with no request."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob", "carol"]}, as_of=AS_OF)
+    b.pull("app", "alice", 0).request(1, reviewer="bob").request(
+        2, reviewer="bob", removed=True
+    ).event("ready_for_review", 10).review("carol", 12)
+    with build(tmp_path, b) as wh:
+        found = rows(wh, "select * from review_wait where outcome <> 'withdrawn'")
+        # ready at 10 with nobody asked: implicit episode, carol reviews at 12: 2 hours
+        assert [(r["reviewer"], r["outcome"], r["responder"], r["wait_hours"]) for r in found] == [
+            (None, "reviewed", "carol", 2.0)
+        ]
+
+
+# 7 ----------------------------------------------------------------------------------------------
+def test_close_then_reopen_does_not_end_the_wait(tmp_path: Path) -> None:
+    """review_wait.sql l.37-45 and approval_latency.sql l.69-75 take every `closed` event as the
+    end, even one followed by `reopened` (GitHub keeps the request; closed_at is cleared)."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"], "security": ["sam"]}, as_of=AS_OF)
+    # closed 2 h, reopened 3 h, sam approves at 5 h, merged at 6 h
+    b.pull("app", "alice", 0, state="closed", closed=6, merged=True).request(
+        0, reviewer="sam"
+    ).event("closed", 2).event("reopened", 3).review("sam", 5).event("merged", 6).event("closed", 6)
+    with build(tmp_path, b) as wh:
+        # the PR was merged (its only final close) after sam's review at 5 h
+        assert waits(wh) == [("sam", 1, "reviewed", "sam", 5.0)]
+        (a,) = rows(wh, "select * from approval_latency")
+        assert (a["approver_team"], a["outcome"], a["approver"], a["latency_hours"]) == (
+            "security",
+            "approved",
+            "sam",
+            5.0,
+        )
+
+
+# 8 ----------------------------------------------------------------------------------------------
+def test_request_after_the_merge_is_not_waiting(tmp_path: Path) -> None:
+    """review_wait.sql l.93 / approval_latency.sql l.81 (closed_at >= requested_at): a request
+    made after the merge finds no close and is 'waiting' on a merged PR, and breaches SLAs."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"], "security": ["sam"]}, as_of=AS_OF)
+    b.pull("app", "alice", 0, state="closed", closed=10, merged=True).request(
+        0, reviewer="bob"
+    ).review("bob", 2).event("merged", 10).event("closed", 10).request(12, team_slug="security")
+    with build(tmp_path, b) as wh:
+        # 'waiting' means still open at as_of; this PR is merged: nothing waits, nothing breaches
+        assert rows(wh, "select * from review_wait where outcome = 'waiting'") == []
+        assert rows(wh, "select * from approval_latency where outcome = 'waiting'") == []
+        assert rows(wh, "select * from sla_breaches") == []
+
+
+# 9 ----------------------------------------------------------------------------------------------
+def test_pr_opened_after_as_of_has_no_negative_duration(tmp_path: Path) -> None:
+    """pr_time_in_court.sql l.174-175: life_end = as_of before created_at gives negative hours."""
+    b = MirrorBuilder(teams={"web": ["alice"]}, as_of=AS_OF)
+    b.pull("app", "alice", AS_OF + 1)
+    with build(tmp_path, b) as wh:
+        (c,) = rows(wh, "select * from pr_time_in_court")
+        # nothing of its life lies before as_of: 0 hours, never -1
+        assert (c["total_hours"], c["waiting_hours"]) == (0.0, 0.0)
