@@ -152,50 +152,36 @@ class GitHubCollector:
     # -- files at the default branch ---------------------------------------------------------
 
     def codeowners_batches(self, repo: str, cursor: CursorLookup) -> Iterator[RawBatch]:
-        """The CODEOWNERS GitHub uses (the first of its three locations); the others removed."""
+        """The CODEOWNERS GitHub uses (the first of its three locations); a file stored before
+        at a location GitHub no longer reads (deleted, or shadowed by an earlier one) goes."""
         found = False
         for path in CODEOWNERS_PATHS:
-            name = f"contents/{path}"
+            stored, etag = cursor(repo, f"contents/{path}")
             if found:
-                yield batch_of(
-                    "contents",
-                    self.org,
-                    repo,
-                    path,
-                    [],
-                    replace=True,
-                    cursors=[CursorUpdate(self.org, repo, name, None, None)],
-                )
+                if stored:
+                    yield self._contents_batch(repo, path, None, None)
                 continue
-            _, etag = cursor(repo, name)
             try:
                 response = self.client.get(f"/repos/{repo}/contents/{path}", etag=etag)
             except GitHubError as exc:
                 if exc.status != 404:
                     raise
-                if etag:
-                    yield batch_of(
-                        "contents",
-                        self.org,
-                        repo,
-                        path,
-                        [],
-                        replace=True,
-                        cursors=[CursorUpdate(self.org, repo, name, None, None)],
-                    )
+                if stored:
+                    yield self._contents_batch(repo, path, None, None)
                 continue
             found = True
-            if response.not_modified:
-                continue
-            yield batch_of(
-                "contents",
-                self.org,
-                repo,
-                path,
-                [response.data],
-                replace=True,
-                cursors=[CursorUpdate(self.org, repo, name, "found", response.etag)],
-            )
+            if not response.not_modified:
+                yield self._contents_batch(repo, path, response.data, response.etag)
+
+    def _contents_batch(
+        self, repo: str, path: str, payload: Any | None, etag: str | None
+    ) -> RawBatch:
+        """The file at `path` (None: no file there now) and its cursor."""
+        update = CursorUpdate(
+            self.org, repo, f"contents/{path}", "found" if payload is not None else None, etag
+        )
+        items = [payload] if payload is not None else []
+        return batch_of("contents", self.org, repo, path, items, replace=True, cursors=[update])
 
 
 def _with_cursor(batch: RawBatch, update: CursorUpdate) -> RawBatch:

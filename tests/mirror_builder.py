@@ -264,6 +264,7 @@ class MirrorBuilder:
                 )
                 _dump(base / "pulls" / str(p.number) / "reviews.json", p.reviews)
                 _dump(base / "pulls" / str(p.number) / "commits.json", p.commits)
+                _dump(base / "issues" / str(p.number) / "comments.json", [])
                 _dump(
                     base / "pulls" / str(p.number) / "files.json",
                     [
