@@ -4,19 +4,25 @@
 -- the parent); anyone in no team has the single team 'unassigned' (METRICS.md, People). Logins
 -- and team names compare without letter case, as on GitHub (membership is keyed lower-case).
 with recursive seen as (
-    select org, payload ->> 'login' as login, payload ->> 'type' as type from raw_members
-    union all
-    select org, payload ->> 'login', payload ->> 'type' from raw_team_members
-    union all
-    select org, payload -> 'user' ->> 'login', payload -> 'user' ->> 'type' from raw_pulls
-    union all
-    select org, payload -> 'user' ->> 'login', payload -> 'user' ->> 'type' from raw_reviews
-    union all
-    select org, payload -> 'user' ->> 'login', payload -> 'user' ->> 'type' from raw_comments
-    union all
-    select org, payload -> 'requested_reviewer' ->> 'login', payload -> 'requested_reviewer' ->> 'type'
-    from raw_timeline
-    where payload ->> 'event' in ('review_requested', 'review_request_removed')
+    -- json_extract_string with a list of paths parses each payload once for both fields
+    select org, f[1] as login, f[2] as type
+    from (
+        select org, json_extract_string(payload, ['$.login', '$.type']) as f from raw_members
+        union all
+        select org, json_extract_string(payload, ['$.login', '$.type']) from raw_team_members
+        union all
+        select org, json_extract_string(payload, ['$.user.login', '$.user.type']) from raw_pulls
+        union all
+        select org, json_extract_string(payload, ['$.user.login', '$.user.type']) from raw_reviews
+        union all
+        select org, json_extract_string(payload, ['$.user.login', '$.user.type']) from raw_comments
+        union all
+        select org, json_extract_string(
+            payload, ['$.requested_reviewer.login', '$.requested_reviewer.type']
+        )
+        from raw_timeline
+        where payload ->> 'event' in ('review_requested', 'review_request_removed')
+    )
 ),
 configured as (
     -- people the config names, who may never appear in GitHub data (a CODEOWNERS owner, say)

@@ -1,12 +1,26 @@
 -- pr_files: one row per file a pull request changes (GitHub lists at most 3,000 per PR).
+with parsed as (
+    -- from_json parses each payload once, into the fields read here
+    select
+        org,
+        repo,
+        parent,
+        key,
+        fetched_at,
+        from_json(payload, '{
+            "filename": "VARCHAR", "status": "VARCHAR", "additions": "INTEGER",
+            "deletions": "INTEGER", "previous_filename": "VARCHAR"
+        }') as f
+    from raw_files
+)
 select
     org,
     repo,
     parent::integer as pr_number,
-    payload ->> 'filename' as path,
-    payload ->> 'status' as status,
-    (payload ->> 'additions')::integer as additions,
-    (payload ->> 'deletions')::integer as deletions,
-    payload ->> 'previous_filename' as previous_path
-from raw_files
+    f.filename as path,
+    f.status as status,
+    f.additions as additions,
+    f.deletions as deletions,
+    f.previous_filename as previous_path
+from parsed
 qualify row_number() over (partition by key order by fetched_at desc) = 1

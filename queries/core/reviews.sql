@@ -1,17 +1,31 @@
 -- reviews: one row per submitted pull request review (pending reviews have no submitted_at and
 -- are left out: they do not exist for anyone but their author yet).
+with parsed as (
+    -- from_json parses each payload once, into the fields read here
+    select
+        org,
+        repo,
+        parent,
+        key,
+        fetched_at,
+        from_json(payload, '{
+            "id": "BIGINT", "user": {"login": "VARCHAR"}, "state": "VARCHAR",
+            "submitted_at": "VARCHAR", "commit_id": "VARCHAR", "author_association": "VARCHAR"
+        }') as r
+    from raw_reviews
+)
 select
-    r.org,
-    r.repo,
-    r.parent::integer as pr_number,
-    (r.payload ->> 'id')::bigint as review_id,
-    r.payload -> 'user' ->> 'login' as reviewer,
+    v.org,
+    v.repo,
+    v.parent::integer as pr_number,
+    v.r.id as review_id,
+    v.r.user.login as reviewer,
     coalesce(p.is_bot, false) as reviewer_is_bot,
-    r.payload ->> 'state' as state,
-    (r.payload ->> 'submitted_at')::timestamptz as submitted_at,
-    r.payload ->> 'commit_id' as commit_sha,
-    r.payload ->> 'author_association' as author_association
-from raw_reviews as r
-left join people as p on p.org = r.org and p.login = r.payload -> 'user' ->> 'login'
-where r.payload ->> 'submitted_at' is not null and r.payload ->> 'state' <> 'PENDING'
-qualify row_number() over (partition by r.key order by r.fetched_at desc) = 1
+    v.r.state as state,
+    v.r.submitted_at::timestamptz as submitted_at,
+    v.r.commit_id as commit_sha,
+    v.r.author_association as author_association
+from parsed as v
+left join people as p on p.org = v.org and p.login = v.r.user.login
+where v.r.submitted_at is not null and v.r.state <> 'PENDING'
+qualify row_number() over (partition by v.key order by v.fetched_at desc) = 1
