@@ -96,3 +96,28 @@ def test_report_on_an_org_not_synced_names_the_orgs_there(tmp_path: Path) -> Non
     out = miner("--db", "w.duckdb", "report", "--org", "globex", cwd=tmp_path)
     assert out.returncode == 1
     assert "no data for org 'globex'" in out.stderr and "acme" in out.stderr
+
+
+def test_serve_fixtures_serves_a_mirror_on_loopback(tmp_path: Path) -> None:
+    import json
+    import re
+    import urllib.request
+
+    mirror = _mirror(tmp_path)
+    proc = subprocess.Popen(
+        [*MINER, "serve-fixtures", str(mirror), "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        match = re.search(r"(http://127\.0\.0\.1:\d+)", line)
+        assert match, line
+        with urllib.request.urlopen(f"{match.group(1)}/repos/acme/web/pulls?state=all") as r:
+            pulls = json.load(r)
+            assert r.headers["X-RateLimit-Limit"] == "5000"
+        assert sorted(p["number"] for p in pulls) == [1, 2, 3, 4, 5]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
