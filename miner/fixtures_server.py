@@ -22,7 +22,10 @@ from email.message import Message
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from miner.fixtures_graphql import GraphQLBudget
 
 __all__ = ["FixtureServer", "LoggedRequest"]
 
@@ -352,15 +355,16 @@ class _Handler(BaseHTTPRequestHandler):
         return None
 
     def _serve(self) -> None:
+        request_body = b""
         length = self.headers.get("Content-Length")
         if length is not None:
             if length.isdigit():
-                self.rfile.read(int(length))
+                request_body = self.rfile.read(int(length))
             else:
                 self.close_connection = True
         host = self.headers.get("Host")
         status, headers, body = self.server.app._respond(
-            self.command, self.path, self.headers, host
+            self.command, self.path, self.headers, host, request_body
         )
         self.send_response_only(status)
         for name, value in headers:
@@ -388,6 +392,7 @@ class FixtureServer:
         host: str = "127.0.0.1",
         port: int = 0,
         rate_limit: int = 5000,
+        graphql_rate_limit: int = GRAPHQL_RATE_LIMIT,
         token: str | None = None,
         request_log: Path | None = None,
     ) -> None:
@@ -397,6 +402,8 @@ class FixtureServer:
         self.token = token
         self.request_log = request_log
         self._budget = _RateBudget(rate_limit)
+        self.graphql_rate_limit = graphql_rate_limit
+        self._graphql_budget: GraphQLBudget | None = None  # made on the first POST /graphql
         self._log_lock = threading.Lock()
         self._requests: list[LoggedRequest] = []
         self._log_file: IO[str] | None = None
@@ -487,7 +494,7 @@ class FixtureServer:
     # Answering -----------------------------------------------------------------------
 
     def _respond(
-        self, method: str, target: str, headers: Message, host: str | None
+        self, method: str, target: str, headers: Message, host: str | None, body: bytes = b""
     ) -> tuple[int, list[tuple[str, str]], bytes]:
         split = urllib.parse.urlsplit(target)
         path = urllib.parse.unquote(split.path)
@@ -495,6 +502,8 @@ class FixtureServer:
         query = dict(pairs)
         if_none_match = headers.get("If-None-Match")
         request_id = self._next_request_id()
+        if method == "POST" and path.rstrip("/") == "/graphql":
+            return self._graphql(headers, body, request_id)
         base = self._base_url(host)
 
         answer, free = self._answer(method, path, query, pairs, headers, base, request_id)
@@ -559,6 +568,37 @@ class FixtureServer:
         except _ClockError as exc:
             return _error(500, str(exc)), False
 
+    def _graphql(
+        self, headers: Message, body: bytes, request_id: str
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """POST /graphql: GitHub's GraphQL API over the mirror (miner/fixtures_graphql.py)."""
+        # Imported here so REST-only uses never load graphql-core.
+        from miner import fixtures_graphql
+
+        budget = self._graphql_points()
+        if self.token is not None and not self._authorized(headers.get("Authorization")):
+            status, payload = fixtures_graphql.unauthorized()
+        else:
+            status, payload = fixtures_graphql.respond(self.root, body, budget)
+        data = _dump(payload)
+        out = [
+            (name, value)
+            for name, value in self._common_headers(request_id)
+            if not name.startswith(("X-RateLimit-", "X-GitHub-Media-Type", "X-GitHub-Api-"))
+        ]
+        out += [("X-GitHub-Media-Type", "github.v4; format=json"), *budget.snapshot().headers()]
+        out += [("Content-Type", _JSON_TYPE), ("Content-Length", str(len(data)))]
+        self._record(LoggedRequest("POST", "/graphql", {}, status, False))
+        return status, out, data
+
+    def _graphql_points(self) -> GraphQLBudget:
+        from miner.fixtures_graphql import GraphQLBudget
+
+        with self._cache_lock:
+            if self._graphql_budget is None:
+                self._graphql_budget = GraphQLBudget(self.graphql_rate_limit)
+            return self._graphql_budget
+
     def _authorized(self, header: str | None) -> bool:
         if header is None:
             return False
@@ -619,12 +659,7 @@ class FixtureServer:
         return {
             "resources": {
                 "core": core,
-                "graphql": {
-                    "limit": GRAPHQL_RATE_LIMIT,
-                    "used": 0,
-                    "remaining": GRAPHQL_RATE_LIMIT,
-                    "reset": now + RATE_LIMIT_WINDOW_SECONDS,
-                },
+                "graphql": self._graphql_limits(now),
                 "search": {
                     "limit": SEARCH_RATE_LIMIT,
                     "used": 0,
@@ -633,6 +668,24 @@ class FixtureServer:
                 },
             },
             "rate": dict(core),
+        }
+
+    def _graphql_limits(self, now: int) -> dict[str, int]:
+        budget = self._graphql_budget
+        if budget is None:
+            limit = self.graphql_rate_limit
+            return {
+                "limit": limit,
+                "used": 0,
+                "remaining": limit,
+                "reset": now + RATE_LIMIT_WINDOW_SECONDS,
+            }
+        state = budget.snapshot()
+        return {
+            "limit": state.limit,
+            "used": state.used,
+            "remaining": state.remaining,
+            "reset": state.reset,
         }
 
     def _record(self, entry: LoggedRequest) -> None:

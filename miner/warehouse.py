@@ -194,6 +194,7 @@ class Warehouse:
     def _save_cursors(self, updates: Sequence[CursorUpdate]) -> None:
         if not updates:
             return
+        updates = list({(u.org, u.repo, u.resource): u for u in updates}.values())
         rows = pa.table(
             {
                 "org": [u.org for u in updates],
@@ -216,7 +217,11 @@ class Warehouse:
     # -- the raw layer -----------------------------------------------------------------------
 
     def store(self, batch: RawBatch, run_id: int) -> None:
-        """Store one batch and its cursors in a single transaction."""
+        """Store one batch and its cursors in a single transaction.
+
+        Every raw table holds one row per (org, key): an upsert deletes the keys it brings, a
+        scope replace the whole scope, before inserting. Core SQL relies on it and does not
+        deduplicate again."""
         with self.transaction():
             self._store(batch, run_id)
             self._save_cursors(batch.cursors)
@@ -235,11 +240,13 @@ class Warehouse:
             self._delete_scope(table, batch.org, batch.replace.repo, batch.replace.parents)
         if not batch.items:
             return
+        # GitHub can list an object twice when it changes while pages are read: the last wins.
+        items = list({i.key: i for i in batch.items}.values())
         rows = pa.table(
             {
-                "key": [i.key for i in batch.items],
-                "parent": [i.parent for i in batch.items],
-                "payload": [i.payload for i in batch.items],
+                "key": [i.key for i in items],
+                "parent": [i.parent for i in items],
+                "payload": [i.payload for i in items],
             }
         )
         self.con.register("_batch", rows)

@@ -142,6 +142,15 @@ def test_sync_after_one_pr_changed_fetches_only_its_details(synced: Synced) -> N
     assert title == [("Retitled <b>after</b> the first sync",)]
 
 
+def test_raw_tables_hold_one_row_per_key_after_repeated_syncs(synced: Synced) -> None:
+    from miner.raw import RESOURCES
+
+    _sync(synced.server, synced.wh)
+    for resource in RESOURCES:
+        (row,) = synced.wh.query(f"select count(*), count(distinct (org, key)) from raw_{resource}")
+        assert row[0] == row[1], f"raw_{resource} holds a key twice"
+
+
 def test_token_never_reaches_the_warehouse(synced: Synced) -> None:
     synced.wh.con.execute("checkpoint")
     assert TOKEN.encode() not in synced.wh.path.read_bytes()

@@ -9,4 +9,3 @@ select
     (c.payload ->> 'created_at')::timestamptz as created_at
 from raw_comments as c
 left join people as p on p.org = c.org and p.login = c.payload -> 'user' ->> 'login'
-qualify row_number() over (partition by c.key order by c.fetched_at desc) = 1

@@ -24,4 +24,3 @@ select
     c.commit.author.date::timestamptz as authored_at,
     c.commit.committer.date::timestamptz as committed_at
 from parsed
-qualify row_number() over (partition by key order by fetched_at desc) = 1

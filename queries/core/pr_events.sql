@@ -16,7 +16,6 @@ with events as (
             "state": "VARCHAR", "commit_id": "VARCHAR", "sha": "VARCHAR"
         }') as e
     from raw_timeline
-    qualify row_number() over (partition by key order by fetched_at desc) = 1
 )
 select
     org,

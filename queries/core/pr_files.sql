@@ -23,4 +23,3 @@ select
     f.deletions as deletions,
     f.previous_filename as previous_path
 from parsed
-qualify row_number() over (partition by key order by fetched_at desc) = 1

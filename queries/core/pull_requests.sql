@@ -16,7 +16,6 @@ with pulls as (
             "base": {"ref": "VARCHAR"}, "head": {"ref": "VARCHAR", "sha": "VARCHAR"}
         }') as pr
     from raw_pulls
-    qualify row_number() over (partition by key order by fetched_at desc) = 1
 ),
 draft_events as (
     select org, repo, pr_number, event, occurred_at, seq

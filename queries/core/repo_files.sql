@@ -9,4 +9,3 @@ select
     payload ->> 'sha' as blob_sha,
     try(decode(from_base64(replace(payload ->> 'content', chr(10), '')))) as text
 from raw_contents
-qualify row_number() over (partition by key order by fetched_at desc) = 1

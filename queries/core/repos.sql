@@ -12,4 +12,3 @@ select
     (payload ->> 'created_at')::timestamptz as created_at,
     (payload ->> 'pushed_at')::timestamptz as pushed_at
 from raw_repos
-qualify row_number() over (partition by key order by fetched_at desc) = 1

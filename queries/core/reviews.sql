@@ -28,4 +28,3 @@ select
 from parsed as v
 left join people as p on p.org = v.org and p.login = v.r.user.login
 where v.r.submitted_at is not null and v.r.state <> 'PENDING'
-qualify row_number() over (partition by v.key order by v.fetched_at desc) = 1

@@ -7,4 +7,3 @@ select
     payload -> 'parent' ->> 'slug' as parent_team,
     payload ->> 'privacy' as privacy
 from raw_teams
-qualify row_number() over (partition by org, key order by fetched_at desc) = 1

@@ -1,0 +1,1311 @@
+"""Answer GitHub GraphQL queries for PR history from an API mirror folder, as GitHub would."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+import json
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final, cast
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    InlineFragmentNode,
+    Node,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    build_schema,
+    execute_sync,
+    get_named_type,
+    get_operation_ast,
+    parse,
+    validate,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+
+from miner.graphql_queries import MAX_PAGE_SIZE, NODE_LIMIT, rate_limit_cost
+
+__all__ = [
+    "SCHEMA",
+    "SCHEMA_SDL",
+    "GraphQLBudget",
+    "RateLimitState",
+    "execute",
+    "respond",
+    "unauthorized",
+]
+
+# The GraphQL budget: 5,000 points an hour for a user's token, refilled an hour after the window
+# opened, reported in x-ratelimit-* headers with resource `graphql`.
+# https://docs.github.com/en/graphql/overview/rate-limits-and-node-limits-for-the-graphql-api
+POINTS_PER_HOUR: Final = 5000
+RATE_LIMIT_WINDOW_SECONDS: Final = 3600
+# Past the budget GitHub still answers 200, with an error of this type and code in `errors`
+# (github/docs#22607; shape as recorded in yanyongyu/githubkit#271, 2026).
+_RATE_LIMITED = {
+    "type": "RATE_LIMIT",
+    "code": "graphql_rate_limit",
+    "message": "API rate limit already exceeded for user ID 1.",
+}
+_GRAPHQL_DOCS = "https://docs.github.com/graphql"
+
+# REST `status` of a changed file -> GraphQL PatchStatus. GraphQL has no UNCHANGED; such a file
+# still appears in the diff, so it reads as modified.
+# https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files
+_CHANGE_TYPES: Final = {
+    "added": "ADDED",
+    "removed": "DELETED",
+    "modified": "MODIFIED",
+    "renamed": "RENAMED",
+    "copied": "COPIED",
+    "changed": "CHANGED",
+    "unchanged": "MODIFIED",
+}
+
+# REST timeline `event` -> (GraphQL type, PullRequestTimelineItemsItemType) for the items served.
+# https://docs.github.com/en/rest/using-the-rest-api/issue-event-types
+_TIMELINE_EVENTS: Final = {
+    "review_requested": ("ReviewRequestedEvent", "REVIEW_REQUESTED_EVENT"),
+    "review_request_removed": ("ReviewRequestRemovedEvent", "REVIEW_REQUEST_REMOVED_EVENT"),
+    "ready_for_review": ("ReadyForReviewEvent", "READY_FOR_REVIEW_EVENT"),
+    "convert_to_draft": ("ConvertToDraftEvent", "CONVERT_TO_DRAFT_EVENT"),
+    "merged": ("MergedEvent", "MERGED_EVENT"),
+    "closed": ("ClosedEvent", "CLOSED_EVENT"),
+    "reopened": ("ReopenedEvent", "REOPENED_EVENT"),
+    "cross-referenced": ("CrossReferencedEvent", "CROSS_REFERENCED_EVENT"),
+    "head_ref_force_pushed": ("HeadRefForcePushedEvent", "HEAD_REF_FORCE_PUSHED_EVENT"),
+    "commented": ("IssueComment", "ISSUE_COMMENT"),
+    "committed": ("PullRequestCommit", "PULL_REQUEST_COMMIT"),
+}
+
+# The subset of GitHub's public schema the collector's queries use: every type, field, argument
+# and enum value here exists in GitHub's schema under the same name and type (a test checks it).
+SCHEMA_SDL: Final = """
+scalar DateTime
+scalar GitObjectID
+scalar GitTimestamp
+scalar URI
+
+type Query {
+  rateLimit: RateLimit
+  repository(name: String!, owner: String!): Repository
+}
+
+type RateLimit {
+  cost: Int!
+  limit: Int!
+  nodeCount: Int!
+  remaining: Int!
+  resetAt: DateTime!
+  used: Int!
+}
+
+type PageInfo {
+  endCursor: String
+  hasNextPage: Boolean!
+  hasPreviousPage: Boolean!
+  startCursor: String
+}
+
+type Repository {
+  name: String!
+  nameWithOwner: String!
+  pullRequest(number: Int!): PullRequest
+  pullRequests(
+    after: String
+    first: Int
+    orderBy: IssueOrder
+    states: [PullRequestState!]
+  ): PullRequestConnection!
+}
+
+input IssueOrder {
+  direction: OrderDirection!
+  field: IssueOrderField!
+}
+
+enum IssueOrderField { COMMENTS CREATED_AT UPDATED_AT }
+enum OrderDirection { ASC DESC }
+enum PullRequestState { CLOSED MERGED OPEN }
+enum PullRequestReviewState { APPROVED CHANGES_REQUESTED COMMENTED DISMISSED PENDING }
+enum PatchStatus { ADDED CHANGED COPIED DELETED MODIFIED RENAMED }
+enum CommentAuthorAssociation {
+  COLLABORATOR CONTRIBUTOR FIRST_TIMER FIRST_TIME_CONTRIBUTOR MANNEQUIN MEMBER NONE OWNER
+}
+
+interface Actor {
+  login: String!
+}
+
+type User implements Actor {
+  databaseId: Int
+  login: String!
+}
+
+type Bot implements Actor {
+  databaseId: Int
+  login: String!
+}
+
+type Mannequin implements Actor {
+  databaseId: Int
+  login: String!
+}
+
+type Organization implements Actor {
+  databaseId: Int
+  login: String!
+}
+
+type Team {
+  databaseId: Int
+  name: String!
+  slug: String!
+}
+
+union RequestedReviewer = Bot | Mannequin | Team | User
+
+type PullRequestConnection {
+  nodes: [PullRequest]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type PullRequest {
+  author: Actor
+  baseRefName: String!
+  closedAt: DateTime
+  commits(after: String, first: Int): PullRequestCommitConnection!
+  createdAt: DateTime!
+  databaseId: Int
+  files(after: String, first: Int): PullRequestChangedFileConnection
+  headRefName: String!
+  headRefOid: GitObjectID!
+  id: ID!
+  isDraft: Boolean!
+  mergeCommit: Commit
+  mergedAt: DateTime
+  number: Int!
+  repository: Repository!
+  reviews(after: String, first: Int): PullRequestReviewConnection
+  state: PullRequestState!
+  timelineItems(
+    after: String
+    first: Int
+    itemTypes: [PullRequestTimelineItemsItemType!]
+  ): PullRequestTimelineItemsConnection!
+  title: String!
+  updatedAt: DateTime!
+  url: URI!
+}
+
+type Issue {
+  number: Int!
+  repository: Repository!
+  url: URI!
+}
+
+union ReferencedSubject = Issue | PullRequest
+
+type Commit {
+  author: GitActor
+  authoredDate: DateTime!
+  committedDate: DateTime!
+  committer: GitActor
+  oid: GitObjectID!
+}
+
+type GitActor {
+  date: GitTimestamp
+  email: String
+  name: String
+  user: User
+}
+
+type PullRequestReviewConnection {
+  nodes: [PullRequestReview]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type PullRequestReview {
+  author: Actor
+  authorAssociation: CommentAuthorAssociation!
+  commit: Commit
+  databaseId: Int
+  id: ID!
+  state: PullRequestReviewState!
+  submittedAt: DateTime
+  url: URI!
+}
+
+type PullRequestChangedFileConnection {
+  nodes: [PullRequestChangedFile]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type PullRequestChangedFile {
+  additions: Int!
+  changeType: PatchStatus!
+  deletions: Int!
+  path: String!
+}
+
+type PullRequestCommitConnection {
+  nodes: [PullRequestCommit]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type PullRequestCommit {
+  commit: Commit!
+  id: ID!
+  url: URI!
+}
+
+enum PullRequestTimelineItemsItemType {
+  CLOSED_EVENT
+  CONVERT_TO_DRAFT_EVENT
+  CROSS_REFERENCED_EVENT
+  HEAD_REF_FORCE_PUSHED_EVENT
+  ISSUE_COMMENT
+  MERGED_EVENT
+  PULL_REQUEST_COMMIT
+  READY_FOR_REVIEW_EVENT
+  REOPENED_EVENT
+  REVIEW_REQUESTED_EVENT
+  REVIEW_REQUEST_REMOVED_EVENT
+}
+
+union PullRequestTimelineItems =
+  | ClosedEvent
+  | ConvertToDraftEvent
+  | CrossReferencedEvent
+  | HeadRefForcePushedEvent
+  | IssueComment
+  | MergedEvent
+  | PullRequestCommit
+  | ReadyForReviewEvent
+  | ReopenedEvent
+  | ReviewRequestRemovedEvent
+  | ReviewRequestedEvent
+
+type PullRequestTimelineItemsConnection {
+  nodes: [PullRequestTimelineItems]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ReviewRequestedEvent {
+  actor: Actor
+  createdAt: DateTime!
+  id: ID!
+  requestedReviewer: RequestedReviewer
+}
+
+type ReviewRequestRemovedEvent {
+  actor: Actor
+  createdAt: DateTime!
+  id: ID!
+  requestedReviewer: RequestedReviewer
+}
+
+type ReadyForReviewEvent {
+  actor: Actor
+  createdAt: DateTime!
+  id: ID!
+}
+
+type ConvertToDraftEvent {
+  actor: Actor
+  createdAt: DateTime!
+  id: ID!
+}
+
+type MergedEvent {
+  actor: Actor
+  commit: Commit
+  createdAt: DateTime!
+  id: ID!
+}
+
+type ClosedEvent {
+  actor: Actor
+  createdAt: DateTime!
+  id: ID!
+}
+
+type ReopenedEvent {
+  actor: Actor
+  createdAt: DateTime!
+  id: ID!
+}
+
+type CrossReferencedEvent {
+  actor: Actor
+  createdAt: DateTime!
+  id: ID!
+  isCrossRepository: Boolean!
+  referencedAt: DateTime!
+  source: ReferencedSubject!
+  willCloseTarget: Boolean!
+}
+
+type HeadRefForcePushedEvent {
+  actor: Actor
+  afterCommit: Commit
+  beforeCommit: Commit
+  createdAt: DateTime!
+  id: ID!
+}
+
+type IssueComment {
+  author: Actor
+  authorAssociation: CommentAuthorAssociation!
+  body: String!
+  createdAt: DateTime!
+  databaseId: Int
+  id: ID!
+  updatedAt: DateTime!
+  url: URI!
+}
+"""
+
+
+# Rate limit ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateLimitState:
+    """The GraphQL budget at one moment: points per window, used, left, and when it refills."""
+
+    limit: int
+    used: int
+    remaining: int
+    reset: int  # epoch seconds
+
+    @property
+    def reset_at(self) -> str:
+        """`reset` as GitHub writes a DateTime."""
+        return datetime.fromtimestamp(self.reset, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def headers(self) -> list[tuple[str, str]]:
+        """The x-ratelimit-* headers GitHub sends with every GraphQL answer."""
+        return [
+            ("X-RateLimit-Limit", str(self.limit)),
+            ("X-RateLimit-Remaining", str(self.remaining)),
+            ("X-RateLimit-Reset", str(self.reset)),
+            ("X-RateLimit-Used", str(self.used)),
+            ("X-RateLimit-Resource", "graphql"),
+        ]
+
+
+class GraphQLBudget:
+    """GraphQL points per hour for one token, spent by each query's cost and refilled hourly."""
+
+    def __init__(
+        self,
+        limit: int = POINTS_PER_HOUR,
+        *,
+        window_seconds: int = RATE_LIMIT_WINDOW_SECONDS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.limit = limit
+        self._window_seconds = window_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._window_start = clock()
+        self._used = 0
+
+    def _roll(self) -> None:
+        now = self._clock()
+        if now >= self._window_start + self._window_seconds:
+            self._window_start = now
+            self._used = 0
+
+    def _state(self) -> RateLimitState:
+        reset = int(self._window_start) + self._window_seconds
+        return RateLimitState(self.limit, self._used, self.limit - self._used, reset)
+
+    def spend(self, cost: int) -> RateLimitState | None:
+        """Spend `cost` points and return the budget after; None (nothing spent) if too few left."""
+        with self._lock:
+            self._roll()
+            if cost > self.limit - self._used:
+                return None
+            self._used += cost
+            return self._state()
+
+    def snapshot(self) -> RateLimitState:
+        """The budget now, spending nothing."""
+        with self._lock:
+            self._roll()
+            return self._state()
+
+
+# Mirror files -------------------------------------------------------------------------------
+
+_PARSED_CACHE_BYTES = 256 * 1024 * 1024
+_DERIVED_CACHE_ENTRIES = 64
+_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+class _MirrorCache:
+    """Parsed mirror files and what is derived from them, kept while the file is unchanged."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._parsed: OrderedDict[Path, tuple[tuple[int, int], Any]] = OrderedDict()
+        self._parsed_bytes = 0
+        self._derived: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+
+    def load(self, file: Path) -> tuple[tuple[int, int], Any]:
+        """(stamp, data) of a JSON file; data is None when the file is missing."""
+        try:
+            stat = file.stat()
+        except FileNotFoundError:
+            return (0, 0), None
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            hit = self._parsed.get(file)
+            if hit is not None and hit[0] == stamp:
+                self._parsed.move_to_end(file)
+                return hit
+        data = json.loads(file.read_bytes())
+        with self._lock:
+            old = self._parsed.pop(file, None)
+            if old is not None:
+                self._parsed_bytes -= old[0][1]
+            if stat.st_size <= _PARSED_CACHE_BYTES:
+                self._parsed[file] = (stamp, data)
+                self._parsed_bytes += stat.st_size
+            while self._parsed_bytes > _PARSED_CACHE_BYTES and self._parsed:
+                _, (old_stamp, _) = self._parsed.popitem(last=False)
+                self._parsed_bytes -= old_stamp[1]
+        return stamp, data
+
+    def derived(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """`build()` once per key (which must include the source file's stamp)."""
+        with self._lock:
+            if key in self._derived:
+                self._derived.move_to_end(key)
+                return self._derived[key]
+        value = build()
+        with self._lock:
+            self._derived[key] = value
+            while len(self._derived) > _DERIVED_CACHE_ENTRIES:
+                self._derived.popitem(last=False)
+        return value
+
+
+_CACHE = _MirrorCache()
+
+
+def _list_file(file: Path) -> tuple[tuple[int, int], list[Any]]:
+    stamp, data = _CACHE.load(file)
+    return stamp, data if isinstance(data, list) else []
+
+
+# REST payload -> GraphQL object -------------------------------------------------------------
+
+
+def _dig(item: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(item, dict):
+            return None
+        item = item.get(key)
+    return item
+
+
+def _synthetic_id(*parts: object) -> str:
+    # Node ids are opaque to clients; REST omits node_id on some timeline events.
+    return base64.b64encode(":".join(str(p) for p in parts).encode()).decode("ascii")
+
+
+def _actor(user: Any) -> dict[str, Any] | None:
+    """A REST user object as the GraphQL Actor it is."""
+    if not isinstance(user, dict) or not isinstance(user.get("login"), str):
+        return None
+    login: str = user["login"]
+    kind = user.get("type")
+    if kind == "Bot":
+        # GraphQL names a Bot without REST's "[bot]" suffix: `dependabot`, not `dependabot[bot]`
+        # (observed on GitHub, marcusquinn/aidevops#29778).
+        return {
+            "__typename": "Bot",
+            "login": login.removesuffix("[bot]"),
+            "databaseId": user.get("id"),
+        }
+    typename = kind if kind in ("Organization", "Mannequin") else "User"
+    return {"__typename": typename, "login": login, "databaseId": user.get("id")}
+
+
+def _git_user(user: Any) -> dict[str, Any] | None:
+    """GitActor.user is a User: a commit by a bot or an unknown email has none."""
+    actor = _actor(user)
+    return actor if actor is not None and actor["__typename"] == "User" else None
+
+
+def _repository(owner: str, name: str) -> dict[str, Any]:
+    return {"name": name, "nameWithOwner": f"{owner}/{name}", "_owner": owner, "_name": name}
+
+
+def _commit(oid: Any) -> dict[str, Any] | None:
+    return {"oid": oid} if isinstance(oid, str) and oid else None
+
+
+def _git_commit(sha: Any, author: Any, committer: Any, user: Any) -> dict[str, Any]:
+    def person(who: Any, account: Any) -> dict[str, Any] | None:
+        if not isinstance(who, dict):
+            return None
+        return {
+            "name": who.get("name"),
+            "email": who.get("email"),
+            "date": who.get("date"),
+            "user": _git_user(account),
+        }
+
+    return {
+        "oid": sha,
+        "authoredDate": _dig(author, "date"),
+        "committedDate": _dig(committer, "date"),
+        "author": person(author, user),
+        "committer": person(committer, None),
+    }
+
+
+def _pull_request(rest: dict[str, Any], owner: str, name: str) -> dict[str, Any]:
+    merged_at = rest.get("merged_at")
+    number = rest.get("number")
+    return {
+        "__typename": "PullRequest",
+        "id": rest.get("node_id") or _synthetic_id("PullRequest", owner, name, number),
+        "number": number,
+        "databaseId": rest.get("id"),
+        "title": rest.get("title"),
+        "author": _actor(rest.get("user")),
+        "state": _pull_request_state(rest),
+        "isDraft": bool(rest.get("draft")),
+        "createdAt": rest.get("created_at"),
+        "updatedAt": rest.get("updated_at"),
+        "closedAt": rest.get("closed_at"),
+        "mergedAt": merged_at,
+        # REST's merge_commit_sha of an unmerged PR is GitHub's test merge; GraphQL has none.
+        "mergeCommit": _commit(rest.get("merge_commit_sha")) if merged_at else None,
+        "baseRefName": _dig(rest, "base", "ref"),
+        "headRefName": _dig(rest, "head", "ref"),
+        "headRefOid": _dig(rest, "head", "sha"),
+        "url": rest.get("html_url"),
+        "repository": _repository(owner, name),
+        "_owner": owner,
+        "_name": name,
+    }
+
+
+def _review(rest: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": rest.get("node_id") or _synthetic_id("PullRequestReview", rest.get("id")),
+        "databaseId": rest.get("id"),
+        "author": _actor(rest.get("user")),
+        "state": rest.get("state"),
+        "submittedAt": rest.get("submitted_at"),
+        "commit": _commit(rest.get("commit_id")),
+        "authorAssociation": rest.get("author_association") or "NONE",
+        "url": rest.get("html_url"),
+    }
+
+
+def _changed_file(rest: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "path": rest.get("filename"),
+        "additions": rest.get("additions", 0),
+        "deletions": rest.get("deletions", 0),
+        "changeType": _CHANGE_TYPES.get(str(rest.get("status")), "MODIFIED"),
+    }
+
+
+def _pull_request_commit(rest: dict[str, Any]) -> dict[str, Any]:
+    inner = rest.get("commit")
+    return {
+        "__typename": "PullRequestCommit",
+        "id": rest.get("node_id") or _synthetic_id("PullRequestCommit", rest.get("sha")),
+        "url": rest.get("html_url"),
+        "commit": _git_commit(
+            rest.get("sha"), _dig(inner, "author"), _dig(inner, "committer"), rest.get("author")
+        ),
+    }
+
+
+def _requested_reviewer(rest: dict[str, Any]) -> dict[str, Any] | None:
+    team = rest.get("requested_team")
+    if isinstance(team, dict):
+        return {
+            "__typename": "Team",
+            "slug": team.get("slug"),
+            "name": team.get("name") or team.get("slug"),
+            "databaseId": team.get("id"),
+        }
+    actor = _actor(rest.get("requested_reviewer"))
+    if actor is not None and actor["__typename"] == "Organization":
+        actor["__typename"] = "User"  # not a RequestedReviewer; cannot happen on GitHub
+    return actor
+
+
+def _cross_reference_source(rest: dict[str, Any]) -> dict[str, Any]:
+    issue = _dig(rest, "source", "issue")
+    full_name = _dig(issue, "repository", "full_name")
+    if not isinstance(full_name, str):
+        url = _dig(issue, "repository_url")
+        full_name = "/".join(str(url).split("/")[-2:]) if isinstance(url, str) else "/"
+    owner, _, name = full_name.partition("/")
+    return {
+        "__typename": "PullRequest" if _dig(issue, "pull_request") else "Issue",
+        "number": _dig(issue, "number"),
+        "url": _dig(issue, "html_url"),
+        "repository": _repository(owner, name),
+    }
+
+
+def _timeline_item(
+    rest: dict[str, Any], typename: str, owner: str, name: str, number: int, index: int
+) -> dict[str, Any]:
+    if typename == "PullRequestCommit":
+        # The REST "committed" event is the commit itself, with no GitHub account attached.
+        return {
+            "__typename": typename,
+            "id": rest.get("node_id") or _synthetic_id(typename, rest.get("sha")),
+            "url": rest.get("html_url"),
+            "commit": _git_commit(rest.get("sha"), rest.get("author"), rest.get("committer"), None),
+        }
+    item: dict[str, Any] = {
+        "__typename": typename,
+        "id": rest.get("node_id") or _synthetic_id(typename, owner, name, number, index),
+        "createdAt": rest.get("created_at"),
+        "actor": _actor(rest.get("actor")),
+    }
+    if typename in ("ReviewRequestedEvent", "ReviewRequestRemovedEvent"):
+        item["requestedReviewer"] = _requested_reviewer(rest)
+    elif typename == "MergedEvent":
+        item["commit"] = _commit(rest.get("commit_id"))
+    elif typename == "HeadRefForcePushedEvent":
+        item["beforeCommit"] = None  # REST records only the new head
+        item["afterCommit"] = _commit(rest.get("commit_id"))
+    elif typename == "CrossReferencedEvent":
+        source = _cross_reference_source(rest)
+        item["referencedAt"] = rest.get("created_at")
+        item["source"] = source
+        item["isCrossRepository"] = source["repository"]["nameWithOwner"] != f"{owner}/{name}"
+        item["willCloseTarget"] = False  # REST does not say
+    elif typename == "IssueComment":
+        item.update(
+            databaseId=rest.get("id"),
+            author=_actor(rest.get("user") or rest.get("actor")),
+            authorAssociation=rest.get("author_association") or "NONE",
+            updatedAt=rest.get("updated_at") or rest.get("created_at"),
+            url=rest.get("html_url"),
+            body=rest.get("body") or "",
+        )
+    return item
+
+
+# Cursors and pages --------------------------------------------------------------------------
+
+_CURSOR_PREFIX = "cursor:v2:"
+
+
+def _encode_cursor(value: Any) -> str:
+    text = _CURSOR_PREFIX + json.dumps(value, separators=(",", ":"))
+    return base64.b64encode(text.encode()).decode("ascii")
+
+
+def _decode_cursor(cursor: str) -> Any:
+    try:
+        text = base64.b64decode(cursor.encode("ascii"), validate=True).decode()
+        if text.startswith(_CURSOR_PREFIX):
+            return json.loads(text[len(_CURSOR_PREFIX) :])
+    except (binascii.Error, UnicodeError, ValueError):
+        pass
+    raise _bad_cursor(cursor)
+
+
+def _bad_cursor(cursor: str) -> GraphQLError:
+    # GitHub's wording and type for a cursor it did not hand out.
+    return GraphQLError(
+        f"`{cursor}` does not appear to be a valid cursor.",
+        extensions={"type": "INVALID_CURSOR_ARGUMENTS"},
+    )
+
+
+def _connection(
+    nodes: list[dict[str, Any]], total: int, start_cursor: Any, end_cursor: Any, more: bool
+) -> dict[str, Any]:
+    return {
+        "totalCount": total,
+        "nodes": nodes,
+        "pageInfo": {
+            "hasNextPage": more,
+            "hasPreviousPage": False,  # forward pagination only, as the relay spec allows
+            "startCursor": _encode_cursor(start_cursor) if nodes else None,
+            "endCursor": _encode_cursor(end_cursor) if nodes else None,
+        },
+    }
+
+
+def _offset_page(
+    items: list[Any], first: int | None, after: str | None, convert: Callable[[Any], Any]
+) -> dict[str, Any]:
+    """A page of a list whose order never changes, with cursors holding positions."""
+    start = 0
+    if after is not None:
+        position = _decode_cursor(after)
+        if not isinstance(position, int) or position < 0:
+            raise _bad_cursor(after)
+        start = position
+    size = MAX_PAGE_SIZE if first is None else first
+    chunk = items[start : start + size]
+    return _connection(
+        [convert(item) for item in chunk],
+        len(items),
+        start + 1,
+        start + len(chunk),
+        start + len(chunk) < len(items),
+    )
+
+
+# Resolvers ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    root: Path
+    rate_limit: dict[str, Any] = field(default_factory=dict)
+
+
+def _not_found(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"type": "NOT_FOUND"})
+
+
+def _repo_dir(root: Path, owner: str, name: str) -> Path | None:
+    for part in (owner, name):
+        if not _NAME.fullmatch(part) or part in (".", "..") or part.startswith("_"):
+            return None
+    folder = root / "repos" / owner / name
+    return folder if folder.is_dir() else None
+
+
+def _resolve_repository(_: Any, info: GraphQLResolveInfo[_Context], owner: str, name: str) -> Any:
+    context = info.context
+    if _repo_dir(context.root, owner, name) is None:
+        raise _not_found(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
+    return _repository(owner, name)
+
+
+def _resolve_rate_limit(_: Any, info: GraphQLResolveInfo[_Context]) -> Any:
+    return info.context.rate_limit
+
+
+def _pulls_file(info: GraphQLResolveInfo[_Context], repo: dict[str, Any]) -> Path:
+    owner: str = repo["_owner"]
+    name: str = repo["_name"]
+    return info.context.root / "repos" / owner / name / "pulls.json"
+
+
+_ORDER_FIELDS = {"CREATED_AT": "created_at", "UPDATED_AT": "updated_at", "COMMENTS": "comments"}
+
+
+def _sort_key(rest: Any, column: str) -> list[Any]:
+    value = _dig(rest, column)
+    if column == "comments":
+        value = f"{value:012d}" if isinstance(value, int) else "000000000000"
+    number = _dig(rest, "number")
+    return [value if isinstance(value, str) else "", number if isinstance(number, int) else 0]
+
+
+def _resolve_pull_requests(
+    repo: dict[str, Any],
+    info: GraphQLResolveInfo[_Context],
+    first: int | None = None,
+    after: str | None = None,
+    orderBy: dict[str, str] | None = None,  # GitHub's argument name
+    states: list[str] | None = None,
+) -> Any:
+    file = _pulls_file(info, repo)
+    stamp, items = _list_file(file)
+    # GitHub lists PRs oldest first unless told otherwise.
+    column = _ORDER_FIELDS[(orderBy or {}).get("field", "CREATED_AT")]
+    descending = (orderBy or {}).get("direction", "ASC") == "DESC"
+    wanted = frozenset(states or ("OPEN", "CLOSED", "MERGED"))
+
+    def build() -> tuple[list[Any], list[list[Any]]]:
+        kept = [p for p in items if isinstance(p, dict) and _pull_request_state(p) in wanted]
+        keyed = sorted(((_sort_key(p, column), p) for p in kept), key=lambda pair: pair[0])
+        return [p for _, p in keyed], [k for k, _ in keyed]
+
+    ordered, keys = _CACHE.derived((str(file), stamp, column, wanted), build)
+    size = MAX_PAGE_SIZE if first is None else first
+    # Cursors hold the sort key of the last PR seen (keyset pagination, as GitHub's do), so a PR
+    # updated while a client pages moves ahead of the cursor instead of shifting every page.
+    key = None
+    if after is not None:
+        key = _decode_cursor(after)
+        if not (isinstance(key, list) and len(key) == 2):
+            raise _bad_cursor(after)
+    if descending:
+        end = len(ordered) if key is None else bisect.bisect_left(keys, key)
+        begin = max(0, end - size)
+        chunk = list(reversed(ordered[begin:end]))
+        chunk_keys = list(reversed(keys[begin:end]))
+        more = begin > 0
+    else:
+        begin = 0 if key is None else bisect.bisect_right(keys, key)
+        chunk = ordered[begin : begin + size]
+        chunk_keys = keys[begin : begin + size]
+        more = begin + size < len(ordered)
+    owner, name = repo["_owner"], repo["_name"]
+    nodes = [_pull_request(p, owner, name) for p in chunk]
+    first_key = chunk_keys[0] if chunk_keys else None
+    last_key = chunk_keys[-1] if chunk_keys else None
+    return _connection(nodes, len(ordered), first_key, last_key, more)
+
+
+def _pull_request_state(rest: dict[str, Any]) -> str:
+    if rest.get("merged_at"):
+        return "MERGED"
+    return "CLOSED" if rest.get("state") == "closed" else "OPEN"
+
+
+def _resolve_pull_request(
+    repo: dict[str, Any], info: GraphQLResolveInfo[_Context], number: int
+) -> Any:
+    file = _pulls_file(info, repo)
+    stamp, items = _list_file(file)
+
+    def build() -> dict[int, Any]:
+        return {p["number"]: p for p in items if isinstance(p, dict) and "number" in p}
+
+    found = _CACHE.derived((str(file), stamp, "by-number"), build).get(number)
+    if found is None:
+        raise _not_found(f"Could not resolve to a PullRequest with the number of {number}.")
+    return _pull_request(found, repo["_owner"], repo["_name"])
+
+
+def _pull_file(info: GraphQLResolveInfo[_Context], pr: dict[str, Any], *parts: str) -> list[Any]:
+    root = info.context.root
+    folder = root / "repos" / pr["_owner"] / pr["_name"]
+    return _list_file(folder.joinpath(*parts[:-1], str(pr["number"]), parts[-1]))[1]
+
+
+def _resolve_reviews(
+    pr: dict[str, Any],
+    info: GraphQLResolveInfo[_Context],
+    first: int | None = None,
+    after: str | None = None,
+) -> Any:
+    items = [r for r in _pull_file(info, pr, "pulls", "reviews.json") if isinstance(r, dict)]
+    return _offset_page(items, first, after, _review)
+
+
+def _resolve_files(
+    pr: dict[str, Any],
+    info: GraphQLResolveInfo[_Context],
+    first: int | None = None,
+    after: str | None = None,
+) -> Any:
+    items = [f for f in _pull_file(info, pr, "pulls", "files.json") if isinstance(f, dict)]
+    return _offset_page(items, first, after, _changed_file)
+
+
+def _resolve_commits(
+    pr: dict[str, Any],
+    info: GraphQLResolveInfo[_Context],
+    first: int | None = None,
+    after: str | None = None,
+) -> Any:
+    items = [c for c in _pull_file(info, pr, "pulls", "commits.json") if isinstance(c, dict)]
+    return _offset_page(items, first, after, _pull_request_commit)
+
+
+def _resolve_timeline(
+    pr: dict[str, Any],
+    info: GraphQLResolveInfo[_Context],
+    first: int | None = None,
+    after: str | None = None,
+    itemTypes: list[str] | None = None,  # GitHub's argument name
+) -> Any:
+    wanted = set(itemTypes) if itemTypes else None
+    kept: list[tuple[int, str, dict[str, Any]]] = []
+    for index, event in enumerate(_pull_file(info, pr, "issues", "timeline.json")):
+        kind = _TIMELINE_EVENTS.get(str(_dig(event, "event")))
+        # Events outside the served subset are left out, as if filtered by itemTypes.
+        if kind is not None and (wanted is None or kind[1] in wanted):
+            kept.append((index, kind[0], event))
+    owner, name, number = pr["_owner"], pr["_name"], pr["number"]
+    return _offset_page(
+        kept,
+        first,
+        after,
+        lambda entry: _timeline_item(entry[2], entry[1], owner, name, number, entry[0]),
+    )
+
+
+def _build_schema() -> GraphQLSchema:
+    schema = build_schema(SCHEMA_SDL)
+    resolvers: dict[tuple[str, str], Callable[..., Any]] = {
+        ("Query", "repository"): _resolve_repository,
+        ("Query", "rateLimit"): _resolve_rate_limit,
+        ("Repository", "pullRequests"): _resolve_pull_requests,
+        ("Repository", "pullRequest"): _resolve_pull_request,
+        ("PullRequest", "reviews"): _resolve_reviews,
+        ("PullRequest", "timelineItems"): _resolve_timeline,
+        ("PullRequest", "files"): _resolve_files,
+        ("PullRequest", "commits"): _resolve_commits,
+    }
+    for (type_name, field_name), resolve in resolvers.items():
+        cast(GraphQLObjectType, schema.type_map[type_name]).fields[field_name].resolve = resolve
+    return schema
+
+
+SCHEMA: Final = _build_schema()
+"""Our subset of GitHub's schema, with resolvers over an API mirror folder."""
+
+
+# Cost and node limit ------------------------------------------------------------------------
+
+
+@dataclass
+class _Cost:
+    requests: int = 0
+    nodes: int = 0
+    errors: list[GraphQLError] = field(default_factory=list)
+
+
+def _is_connection(definition: GraphQLField) -> bool:
+    named = get_named_type(definition.type)
+    return "first" in definition.args and named.name.endswith("Connection")
+
+
+def _measure(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: VariableValues,
+) -> _Cost:
+    """Requests and nodes of the call by GitHub's rule, and its pagination errors."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    cost = _Cost()
+    counted: set[tuple[str, ...]] = set()
+
+    def walk(
+        selections: SelectionSetNode, parent: GraphQLNamedType, parents: int, path: tuple[str, ...]
+    ) -> None:
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                definition = getattr(parent, "fields", {}).get(selection.name.value)
+                if definition is None:
+                    continue  # __typename and friends
+                key = selection.alias.value if selection.alias else selection.name.value
+                here = (*path, key)
+                multiplier = parents
+                if _is_connection(definition):
+                    size = _page_size(definition, selection, variables, here, cost)
+                    if size is None:
+                        continue
+                    # One request per parent node; each connection once however often it is spelled.
+                    if (parent.name, *here) not in counted:
+                        counted.add((parent.name, *here))
+                        cost.requests += parents
+                        cost.nodes += parents * size
+                        if cost.nodes > NODE_LIMIT and not cost.errors:
+                            cost.errors.append(
+                                GraphQLError(
+                                    f"By the time this query traverses to the {key} connection, "
+                                    f"it is requesting up to {cost.nodes:,} possible nodes which "
+                                    f"exceeds the maximum limit of {NODE_LIMIT:,}.",
+                                    selection,
+                                    path=list(here),
+                                    extensions={"type": "MAX_NODE_LIMIT_EXCEEDED"},
+                                )
+                            )
+                    multiplier = parents * size
+                if selection.selection_set is not None:
+                    walk(selection.selection_set, get_named_type(definition.type), multiplier, here)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = schema.get_type(condition.name.value) if condition else parent
+                walk(selection.selection_set, target or parent, parents, path)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = fragments[selection.name.value]
+                target = schema.get_type(fragment.type_condition.name.value)
+                walk(fragment.selection_set, target or parent, parents, path)
+
+    root = schema.query_type
+    if root is not None:
+        walk(operation.selection_set, root, 1, ())
+    return cost
+
+
+def _page_size(
+    definition: GraphQLField,
+    selection: FieldNode,
+    variables: VariableValues,
+    path: tuple[str, ...],
+    cost: _Cost,
+) -> int | None:
+    """The connection's `first`, or None after recording why GitHub would refuse it."""
+    args = get_argument_values(definition, selection, variables)
+    size = args.get("first")
+    name = selection.name.value
+    # Wording and types of GitHub's answers to a connection without or beyond its page limit.
+    if size is None:
+        cost.errors.append(
+            GraphQLError(
+                f"You must provide a `first` or `last` value to properly paginate the "
+                f"`{name}` connection.",
+                selection,
+                path=list(path),
+                extensions={"type": "MISSING_PAGINATION_BOUNDARIES"},
+            )
+        )
+        return None
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        cost.errors.append(
+            GraphQLError(
+                f"Requesting {size} records on the `{name}` connection exceeds the `first` "
+                f"limit of {MAX_PAGE_SIZE} records."
+                if size > MAX_PAGE_SIZE
+                else f"`first` on the `{name}` connection must be between 1 and {MAX_PAGE_SIZE}.",
+                selection,
+                path=list(path),
+                extensions={"type": "EXCESSIVE_PAGINATION"},
+            )
+        )
+        return None
+    return int(size)
+
+
+# Errors as GitHub shapes them ---------------------------------------------------------------
+
+# graphql-core's validation messages -> graphql-ruby's (GitHub's) message and extensions.
+_Rewrite = Callable[[re.Match[str]], tuple[str, dict[str, Any]]]
+_RUBY_MESSAGES: list[tuple[re.Pattern[str], _Rewrite]] = [
+    (
+        re.compile(r"Cannot query field '(\w+)' on type '(\w+)'"),
+        lambda m: (
+            f"Field '{m[1]}' doesn't exist on type '{m[2]}'",
+            {"code": "undefinedField", "typeName": m[2], "fieldName": m[1]},
+        ),
+    ),
+    (
+        re.compile(r"Unknown argument '(\w+)' on field '\w+\.(\w+)'"),
+        lambda m: (
+            f"Field '{m[2]}' doesn't accept argument '{m[1]}'",
+            {
+                "code": "argumentNotAccepted",
+                "name": m[2],
+                "typeName": "Field",
+                "argumentName": m[1],
+            },
+        ),
+    ),
+    (
+        re.compile(r"Argument '\w+\.(\w+)\((\w+):\)' of type '[^']+' is required"),
+        lambda m: (
+            f"Field '{m[1]}' is missing required arguments: {m[2]}",
+            {
+                "code": "missingRequiredArguments",
+                "className": "Field",
+                "name": m[1],
+                "arguments": m[2],
+            },
+        ),
+    ),
+    (
+        re.compile(r"Variable '\$(\w+)' is never used(?: in operation '(\w+)')?"),
+        lambda m: (
+            f"Variable ${m[1]} is declared by {m[2] or 'anonymous query'} but not used",
+            {"code": "variableNotUsed", "variableName": m[1]},
+        ),
+    ),
+    (
+        re.compile(r"Variable '\$(\w+)' is not defined(?: by operation '(\w+)')?"),
+        lambda m: (
+            f"Variable ${m[1]} is used by {m[2] or 'anonymous query'} but not declared",
+            {"code": "variableNotDefined", "variableName": m[1]},
+        ),
+    ),
+]
+
+
+def _static_paths(document: DocumentNode) -> dict[int, list[str]]:
+    """graphql-ruby's path to each field and argument node, for validation errors."""
+    paths: dict[int, list[str]] = {}
+
+    def walk(selections: SelectionSetNode | None, path: list[str]) -> None:
+        if selections is None:
+            return
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                here = [*path, selection.name.value]
+                paths[id(selection)] = here
+                for argument in selection.arguments or ():
+                    paths[id(argument)] = [*here, argument.name.value]
+                walk(selection.selection_set, here)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                label = f"... on {condition.name.value}" if condition else "..."
+                walk(selection.selection_set, [*path, label])
+
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            name = definition.name.value if definition.name else ""
+            head = [f"{definition.operation.value} {name}".strip()]
+        elif isinstance(definition, FragmentDefinitionNode):
+            head = [f"fragment {definition.name.value}"]
+        else:
+            continue
+        paths[id(definition)] = head
+        walk(definition.selection_set, head)
+    return paths
+
+
+def _github_error(
+    error: GraphQLError, paths: Mapping[int, list[str]] | None = None
+) -> dict[str, Any]:
+    """One error as GitHub writes it: `type` on top for execution errors, graphql-ruby wording."""
+    formatted: dict[str, Any] = dict(cast(Mapping[str, Any], error.formatted))
+    extensions = dict(formatted.pop("extensions", None) or {})
+    out: dict[str, Any] = {}
+    if "type" in extensions:
+        out["type"] = extensions.pop("type")
+    message = error.message
+    if paths is not None:
+        for pattern, rewrite in _RUBY_MESSAGES:
+            match = pattern.search(message)
+            if match:
+                message, extensions = rewrite(match)
+                break
+        node: Node | None = error.nodes[0] if error.nodes else None
+        if node is not None and id(node) in paths:
+            out["path"] = paths[id(node)]
+    if "path" in formatted:
+        out["path"] = formatted["path"]
+    if "locations" in formatted:
+        out["locations"] = formatted["locations"]
+    out["message"] = message
+    if extensions:
+        out["extensions"] = extensions
+    return out
+
+
+def _errors(*errors: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    # GraphQL errors come back with 200 and an `errors` list, as from GitHub.
+    return 200, {"errors": list(errors)}
+
+
+# Entry points -------------------------------------------------------------------------------
+
+
+def execute(root: Path, body: dict[str, Any], budget: GraphQLBudget) -> tuple[int, dict[str, Any]]:
+    """Answer one POST /graphql body over the mirror at `root`: (HTTP status, JSON answer)."""
+    query = body.get("query") if isinstance(body, dict) else None
+    if not isinstance(query, str):
+        return _errors({"message": "A query attribute must be specified and must be a string."})
+    variables = body.get("variables")
+    if isinstance(variables, str) and variables.strip():
+        try:
+            variables = json.loads(variables)
+        except ValueError:
+            variables = "invalid"
+    if variables is None or variables == "":
+        variables = {}
+    if not isinstance(variables, dict):
+        return _errors({"message": "Variables are invalid JSON."})
+    operation_name = body.get("operationName") or None
+    if operation_name is not None and not isinstance(operation_name, str):
+        return _errors({"message": "operationName must be a string."})
+
+    try:
+        document = parse(query)
+    except GraphQLError as exc:
+        return _errors(_github_error(exc))
+    problems = validate(SCHEMA, document)
+    if problems:
+        paths = _static_paths(document)
+        return _errors(*(_github_error(p, paths) for p in problems))
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        message = (
+            f'No operation named "{operation_name}"'
+            if operation_name
+            else "An operation name is required"
+        )
+        return _errors({"message": message})
+    coerced = get_variable_values(SCHEMA, operation.variable_definitions or (), variables)
+    if isinstance(coerced, list):
+        return _errors(*(_github_error(e) for e in coerced))
+    cost = _measure(SCHEMA, document, operation, coerced)
+    if cost.errors:
+        return _errors(*(_github_error(e) for e in cost.errors))
+
+    points = rate_limit_cost(cost.requests)
+    state = budget.spend(points)
+    if state is None:
+        return _errors(dict(_RATE_LIMITED))
+    context = _Context(
+        root,
+        {
+            "cost": points,
+            "limit": state.limit,
+            "nodeCount": cost.nodes,
+            "remaining": state.remaining,
+            "resetAt": state.reset_at,
+            "used": state.used,
+        },
+    )
+    result = execute_sync(
+        SCHEMA,
+        document,
+        context_value=context,
+        variable_values=variables,
+        operation_name=operation_name,
+    )
+    answer: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        answer["errors"] = [_github_error(e) for e in result.errors]
+    return 200, answer
+
+
+def respond(root: Path, raw: bytes, budget: GraphQLBudget) -> tuple[int, dict[str, Any]]:
+    """Answer a raw POST /graphql body; a body that is not a JSON object is a 400, as on GitHub."""
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        body = None
+    if not isinstance(body, dict):
+        return 400, {"message": "Problems parsing JSON", "documentation_url": _GRAPHQL_DOCS}
+    return execute(root, body, budget)
+
+
+def unauthorized() -> tuple[int, dict[str, Any]]:
+    """GitHub's answer to a GraphQL call with a missing or wrong token."""
+    return 401, {"message": "Bad credentials", "documentation_url": _GRAPHQL_DOCS, "status": "401"}

@@ -1,0 +1,374 @@
+"""The GraphQL queries the collector sends GitHub for bulk PR history, and their variables."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+__all__ = [
+    "NESTED_PAGE_SIZE",
+    "NODE_LIMIT",
+    "PAGE_QUERIES",
+    "PR_COMMITS_PAGE",
+    "PR_FILES_PAGE",
+    "PR_REVIEWS_PAGE",
+    "PR_TIMELINE_PAGE",
+    "PULL_REQUESTS",
+    "PULL_REQUESTS_COST",
+    "PULL_REQUEST_PAGE_SIZE",
+    "QUERIES",
+    "TIMELINE_ITEM_TYPES",
+    "pull_request_page_variables",
+    "pull_requests_variables",
+    "rate_limit_cost",
+]
+
+# GitHub's limits and cost rule for one GraphQL call, from "Rate limits and node limits for the
+# GraphQL API" (https://docs.github.com/en/graphql/overview/rate-limits-and-node-limits-for-the-graphql-api):
+# every connection needs `first` or `last` between 1 and 100; one call may ask for at most
+# 500,000 nodes; its cost is the number of requests needed to fulfil each connection (one per
+# parent node, assuming every `first` is reached), summed, divided by 100 and rounded to the
+# nearest whole number, and never less than 1 point.
+MAX_PAGE_SIZE: Final = 100
+NODE_LIMIT: Final = 500_000
+REQUESTS_PER_POINT: Final = 100
+MIN_COST: Final = 1
+
+# The PR page size that keeps a page at 1 point: the page itself is 1 request and each of its four
+# nested connections is one request per PR, so the aggregate is 1 + 4 * 37 = 149, and 149 / 100
+# rounds to 1; at 38 PRs it is 153, which rounds to 2. 37 PRs a point is the cheapest rate the rule
+# allows (50 PRs a page would cost 2 points, 100 PRs 4: 25 PRs a point).
+PULL_REQUEST_PAGE_SIZE: Final = 37
+# Nested pages cost nothing extra (only their parents' sizes count), so they take GitHub's maximum:
+# fewer PRs overflow into follow-up queries. Nodes: 37 + 37 * 4 * 100 = 14,837, far below the limit.
+NESTED_PAGE_SIZE: Final = MAX_PAGE_SIZE
+
+# The timeline items the raw layer keeps, as GitHub's PullRequestTimelineItemsItemType names them.
+# Reviews have their own connection, so PULL_REQUEST_REVIEW is not asked twice.
+TIMELINE_ITEM_TYPES: Final = (
+    "REVIEW_REQUESTED_EVENT",
+    "REVIEW_REQUEST_REMOVED_EVENT",
+    "READY_FOR_REVIEW_EVENT",
+    "CONVERT_TO_DRAFT_EVENT",
+    "MERGED_EVENT",
+    "CLOSED_EVENT",
+    "REOPENED_EVENT",
+    "CROSS_REFERENCED_EVENT",
+    "HEAD_REF_FORCE_PUSHED_EVENT",
+    "ISSUE_COMMENT",
+    "PULL_REQUEST_COMMIT",
+)
+_ITEM_TYPES = "[" + ", ".join(TIMELINE_ITEM_TYPES) + "]"
+
+# Fragments shared by the bulk query and its follow-ups, so a follow-up page has the same shape
+# as the first page it continues.
+_ACTOR = """
+fragment ActorFields on Actor {
+  __typename
+  login
+  ... on User { databaseId }
+  ... on Bot { databaseId }
+}
+"""
+
+_PULL_REQUEST = """
+fragment PullRequestFields on PullRequest {
+  id
+  number
+  databaseId
+  title
+  author { ...ActorFields }
+  state
+  isDraft
+  createdAt
+  updatedAt
+  closedAt
+  mergedAt
+  mergeCommit { oid }
+  baseRefName
+  headRefName
+  headRefOid
+  url
+}
+"""
+
+_REVIEWS = """
+fragment ReviewPage on PullRequestReviewConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    id
+    databaseId
+    author { ...ActorFields }
+    state
+    submittedAt
+    commit { oid }
+    authorAssociation
+  }
+}
+"""
+
+_TIMELINE = """
+fragment TimelinePage on PullRequestTimelineItemsConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    __typename
+    ... on ReviewRequestedEvent {
+      id
+      createdAt
+      actor { ...ActorFields }
+      requestedReviewer { ...RequestedReviewerFields }
+    }
+    ... on ReviewRequestRemovedEvent {
+      id
+      createdAt
+      actor { ...ActorFields }
+      requestedReviewer { ...RequestedReviewerFields }
+    }
+    ... on ReadyForReviewEvent { id createdAt actor { ...ActorFields } }
+    ... on ConvertToDraftEvent { id createdAt actor { ...ActorFields } }
+    # aliased: PullRequestCommit.commit is Commit! and GraphQL refuses to merge the two here
+    ... on MergedEvent { id createdAt actor { ...ActorFields } mergeCommit: commit { oid } }
+    ... on ClosedEvent { id createdAt actor { ...ActorFields } }
+    ... on ReopenedEvent { id createdAt actor { ...ActorFields } }
+    ... on CrossReferencedEvent {
+      id
+      createdAt
+      referencedAt
+      actor { ...ActorFields }
+      isCrossRepository
+      willCloseTarget
+      source {
+        __typename
+        ... on Issue { number url repository { nameWithOwner } }
+        ... on PullRequest { number url repository { nameWithOwner } }
+      }
+    }
+    ... on HeadRefForcePushedEvent {
+      id
+      createdAt
+      actor { ...ActorFields }
+      beforeCommit { oid }
+      afterCommit { oid }
+    }
+    ... on IssueComment {
+      id
+      databaseId
+      createdAt
+      updatedAt
+      author { ...ActorFields }
+      authorAssociation
+      url
+    }
+    ... on PullRequestCommit {
+      id
+      url
+      commit { oid authoredDate committedDate }
+    }
+  }
+}
+
+fragment RequestedReviewerFields on RequestedReviewer {
+  __typename
+  ... on User { login databaseId }
+  ... on Team { slug databaseId }
+  ... on Bot { login databaseId }
+  ... on Mannequin { login databaseId }
+}
+"""
+
+_FILES = """
+fragment FilePage on PullRequestChangedFileConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes { path additions deletions changeType }
+}
+"""
+
+_COMMITS = """
+fragment CommitPage on PullRequestCommitConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    id
+    url
+    commit {
+      oid
+      authoredDate
+      committedDate
+      author { name email user { login databaseId } }
+    }
+  }
+}
+"""
+
+PULL_REQUESTS: Final = (
+    """
+query PullRequests(
+  $owner: String!
+  $name: String!
+  $cursor: String
+  $pageSize: Int!
+  $nestedPageSize: Int!
+) {
+  repository(owner: $owner, name: $name) {
+    pullRequests(
+      first: $pageSize
+      after: $cursor
+      orderBy: {field: UPDATED_AT, direction: DESC}
+      states: [OPEN, CLOSED, MERGED]
+    ) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        ...PullRequestFields
+        reviews(first: $nestedPageSize) { ...ReviewPage }
+        timelineItems(first: $nestedPageSize, itemTypes: """
+    + _ITEM_TYPES
+    + """) {
+          ...TimelinePage
+        }
+        files(first: $nestedPageSize) { ...FilePage }
+        commits(first: $nestedPageSize) { ...CommitPage }
+      }
+    }
+  }
+  rateLimit { cost remaining resetAt }
+}
+"""
+    + _PULL_REQUEST
+    + _ACTOR
+    + _REVIEWS
+    + _TIMELINE
+    + _FILES
+    + _COMMITS
+)
+"""One page of a repository's PRs, most recently updated first, each with the first page of its
+reviews, timeline items, files and commits; a nested connection whose `pageInfo.hasNextPage` is
+true continues with the PR_*_PAGE query for that PR. Cost: 1 + 4 * pageSize requests, so 1 point
+at the default 37 PRs."""
+
+
+def _page_query(name: str, connection: str, fragment_name: str, fragments: str) -> str:
+    return (
+        f"""
+query {name}(
+  $owner: String!
+  $name: String!
+  $number: Int!
+  $cursor: String
+  $pageSize: Int!
+) {{
+  repository(owner: $owner, name: $name) {{
+    pullRequest(number: $number) {{
+      {connection} {{ ...{fragment_name} }}
+    }}
+  }}
+  rateLimit {{ cost remaining resetAt }}
+}}
+"""
+        + fragments
+    )
+
+
+PR_REVIEWS_PAGE: Final = _page_query(
+    "PullRequestReviewsPage",
+    "reviews(first: $pageSize, after: $cursor)",
+    "ReviewPage",
+    _REVIEWS + _ACTOR,
+)
+"""The next page of one PR's reviews after `cursor`. Cost: 1 request, so GitHub's minimum, 1."""
+
+PR_TIMELINE_PAGE: Final = _page_query(
+    "PullRequestTimelinePage",
+    f"timelineItems(first: $pageSize, after: $cursor, itemTypes: {_ITEM_TYPES})",
+    "TimelinePage",
+    _TIMELINE + _ACTOR,
+)
+"""The next page of one PR's timeline items (the same item types) after `cursor`. Cost: 1 point."""
+
+PR_FILES_PAGE: Final = _page_query(
+    "PullRequestFilesPage",
+    "files(first: $pageSize, after: $cursor)",
+    "FilePage",
+    _FILES,
+)
+"""The next page of one PR's changed files after `cursor`. Cost: 1 point."""
+
+PR_COMMITS_PAGE: Final = _page_query(
+    "PullRequestCommitsPage",
+    "commits(first: $pageSize, after: $cursor)",
+    "CommitPage",
+    _COMMITS,
+)
+"""The next page of one PR's commits after `cursor`. Cost: 1 point."""
+
+PAGE_QUERIES: Final[Mapping[str, str]] = {
+    "reviews": PR_REVIEWS_PAGE,
+    "timelineItems": PR_TIMELINE_PAGE,
+    "files": PR_FILES_PAGE,
+    "commits": PR_COMMITS_PAGE,
+}
+"""The follow-up query for each nested connection of a PR, by the connection's field name."""
+
+QUERIES: Final[Mapping[str, str]] = {
+    "PULL_REQUESTS": PULL_REQUESTS,
+    "PR_REVIEWS_PAGE": PR_REVIEWS_PAGE,
+    "PR_TIMELINE_PAGE": PR_TIMELINE_PAGE,
+    "PR_FILES_PAGE": PR_FILES_PAGE,
+    "PR_COMMITS_PAGE": PR_COMMITS_PAGE,
+}
+"""Every query the collector can send, by constant name (tests validate each against GitHub)."""
+
+
+def rate_limit_cost(requests: int) -> int:
+    """GitHub's points for a call needing `requests` connection requests: /100, rounded, >= 1."""
+    # Half rounds up: the docs say "nearest whole number" and give no tie rule.
+    return max(MIN_COST, (requests + REQUESTS_PER_POINT // 2) // REQUESTS_PER_POINT)
+
+
+PULL_REQUESTS_COST: Final = rate_limit_cost(1 + 4 * PULL_REQUEST_PAGE_SIZE)
+"""The points one PULL_REQUESTS page costs at the default page size (1)."""
+
+
+def _page_size(value: int) -> int:
+    if not 1 <= value <= MAX_PAGE_SIZE:
+        raise ValueError(f"page size {value}: GitHub takes 1 to {MAX_PAGE_SIZE} per connection")
+    return value
+
+
+def pull_requests_variables(
+    owner: str,
+    name: str,
+    cursor: str | None = None,
+    *,
+    page_size: int = PULL_REQUEST_PAGE_SIZE,
+    nested_page_size: int = NESTED_PAGE_SIZE,
+) -> dict[str, Any]:
+    """Variables for PULL_REQUESTS: the page after `cursor` (None for the first page)."""
+    return {
+        "owner": owner,
+        "name": name,
+        "cursor": cursor,
+        "pageSize": _page_size(page_size),
+        "nestedPageSize": _page_size(nested_page_size),
+    }
+
+
+def pull_request_page_variables(
+    owner: str,
+    name: str,
+    number: int,
+    cursor: str | None,
+    *,
+    page_size: int = NESTED_PAGE_SIZE,
+) -> dict[str, Any]:
+    """Variables for a PR_*_PAGE query: PR `number`'s connection after `cursor` (its endCursor)."""
+    return {
+        "owner": owner,
+        "name": name,
+        "number": number,
+        "cursor": cursor,
+        "pageSize": _page_size(page_size),
+    }
