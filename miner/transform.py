@@ -57,14 +57,21 @@ def rebuild(wh: Warehouse, config: Config) -> None:
 # query reads them at the cost of a scan, and a view built on another (approval_latency on
 # review_wait) does not compute it again.
 METRIC_ROWS = "metric_rows"
+# A metrics file saying this in its header (a filter of another view, say) stays a plain view.
+ON_READ = "-- computed on read"
 
 
 def _build_metrics(wh: Warehouse) -> None:
     """Each queries/metrics file becomes its rows in metric_rows.NAME and the view NAME."""
     wh.con.execute(f"create schema if not exists {METRIC_ROWS}")
     for f in layer("metrics"):
-        wh.con.execute(f"create or replace table {METRIC_ROWS}.{f.name} as\n{f.body}")
-        wh.con.execute(f"create or replace view {f.name} as select * from {METRIC_ROWS}.{f.name}")
+        if ON_READ in f.sql:
+            wh.con.execute(f"create or replace view {f.name} as\n{f.body}")
+        else:
+            wh.con.execute(f"create or replace table {METRIC_ROWS}.{f.name} as\n{f.body}")
+            wh.con.execute(
+                f"create or replace view {f.name} as select * from {METRIC_ROWS}.{f.name}"
+            )
         comment = _sql_str(f"{f.description} (definition: queries/metrics/{f.name}.sql)")
         wh.con.execute(f"comment on view {f.name} is '{comment}'")
 
