@@ -658,10 +658,13 @@ def _replay(
     episodes: list[_Episode] = []
     live: dict[_Key | None, datetime | None] = {}  # open episodes; None: the implicit one
     pending: dict[_Key, None] = {}
-    if ready and not any(
-        a.kind == "requested" and a.at <= ready + AUTO_REQUEST_WINDOW for a in acts
+    window = ready + AUTO_REQUEST_WINDOW if ready else None
+    if window and not any(
+        a.kind == "requested" and a.key and a.at <= window and not _withdrawn_by(acts, a, window)
+        for a in acts
     ):
         live[None] = None
+    reopened = [a.at for a in acts if a.kind == "reopened"]
 
     def close(key: _Key | None, at: datetime, outcome: str, who: str | None) -> None:
         asked = live.pop(key)
@@ -684,7 +687,8 @@ def _replay(
             pending.pop(a.key, None)
             if a.key in live:
                 close(a.key, a.at, "withdrawn", None)
-        elif a.kind in ("merged", "closed"):
+        elif a.kind in ("merged", "closed") and not any(at >= a.at for at in reopened):
+            # only the final close ends a wait: one undone by a reopen ends nothing
             for left in list(live):
                 close(left, a.at, "unanswered", None)
     if ready is None:
@@ -692,6 +696,16 @@ def _replay(
     for left, asked in live.items():
         episodes.append(_Episode(left, asked, max(asked or ready, ready), None, "waiting", None))
     return episodes, list(pending)
+
+
+def _withdrawn_by(acts: list[_Action], asked: _Action, until: datetime) -> bool:
+    """Whether a request was removed, before anything else ended it, by `until`."""
+    for a in acts:
+        if a.at < asked.at or a.at > until:
+            continue
+        if a.kind == "removed" and a.key == asked.key:
+            return True
+    return False
 
 
 def _review_wait_truth(
@@ -712,9 +726,8 @@ def _review_wait_truth(
         for r in reviews
         if r["state"] in REVIEW_STATES and r["user"]["login"] != author and not _is_bot(r["user"])
     )
-    closes = sorted(
-        _ts(e["created_at"]) for e in timeline if e.get("event") in ("closed", "merged")
-    )
+    # only the final close ends a wait (a close undone by a reopen ends nothing)
+    closes = [_ts(pull["closed_at"])] if pull.get("closed_at") else []
 
     def asks(event: str) -> list[tuple[_Key, datetime]]:
         return [(_event_key(e), _ts(e["created_at"])) for e in timeline if e.get("event") == event]
@@ -727,7 +740,7 @@ def _review_wait_truth(
             :1
         ]
         ends += [(at, 1, "withdrawn", None) for k, at in removals if k == key and at >= t][:1]
-        ends += [(at, 2, "unanswered", None) for at in closes if at >= t][:1]
+        ends += [(at, 2, "unanswered", None) for at in closes]
         return min(ends) if ends else None
 
     first_asked: dict[tuple[_Key, Any], datetime] = {}  # requests that share an end: one episode
@@ -736,7 +749,13 @@ def _review_wait_truth(
         group = (key, end[:3] if end else None)
         first_asked[group] = min(at, first_asked.get(group, at))
     out: list[_Episode] = []
-    if not any(at <= ready + AUTO_REQUEST_WINDOW for _, at in requests):
+    window = ready + AUTO_REQUEST_WINDOW
+
+    def withdrawn_by_window(key: _Key, at: datetime) -> bool:
+        end = end_of(key, at)
+        return end is not None and end[2] == "withdrawn" and end[0] <= window
+
+    if not any(at <= window and not withdrawn_by_window(k, at) for k, at in requests):
         out.append(_episode(None, None, ready, end_of(None, ready), 1))
     numbers: Counter[_Key] = Counter()
     for (key, _), asked in sorted(first_asked.items(), key=lambda g: (g[1], g[0][0])):
