@@ -1230,13 +1230,13 @@ def execute(root: Path, body: dict[str, Any], budget: GraphQLBudget) -> tuple[in
     query = body.get("query") if isinstance(body, dict) else None
     if not isinstance(query, str):
         return _errors({"message": "A query attribute must be specified and must be a string."})
-    variables = body.get("variables")
-    if isinstance(variables, str) and variables.strip():
+    variables: Any = body.get("variables")
+    if isinstance(variables, str):  # some clients send the variables as a JSON string
         try:
-            variables = json.loads(variables)
+            variables = json.loads(variables) if variables.strip() else None
         except ValueError:
-            variables = "invalid"
-    if variables is None or variables == "":
+            return _errors({"message": "Variables are invalid JSON."})
+    if variables is None:
         variables = {}
     if not isinstance(variables, dict):
         return _errors({"message": "Variables are invalid JSON."})
