@@ -5,8 +5,6 @@ with parsed as (
         org,
         repo,
         parent,
-        key,
-        fetched_at,
         from_json(payload, '{
             "sha": "VARCHAR", "author": {"login": "VARCHAR"},
             "commit": {"author": {"email": "VARCHAR", "date": "VARCHAR"},

@@ -5,8 +5,6 @@ with parsed as (
         org,
         repo,
         parent,
-        key,
-        fetched_at,
         from_json(payload, '{
             "filename": "VARCHAR", "status": "VARCHAR", "additions": "INTEGER",
             "deletions": "INTEGER", "previous_filename": "VARCHAR"

@@ -6,8 +6,6 @@ with parsed as (
         org,
         repo,
         parent,
-        key,
-        fetched_at,
         from_json(payload, '{
             "id": "BIGINT", "user": {"login": "VARCHAR"}, "state": "VARCHAR",
             "submitted_at": "VARCHAR", "commit_id": "VARCHAR", "author_association": "VARCHAR"
