@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import json
 import time
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
 
-from miner.config import Config, GitHubConfig, WarehouseConfig
+from miner.config import Calendar, Config, GitHubConfig, WarehouseConfig
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
 from miner.report import parse_since, render
-from miner.sample_org import generate
+from miner.sample_org import generate, time_zones
 from miner.sync import sync
 from miner.warehouse import Warehouse
 
 DEMO_ORG = "acme"
+# The sample org's people work Mon-Fri 09:00-18:00 in their own time zones.
+WORKING_DAY = Calendar(start_minute=9 * 60, end_minute=18 * 60)
+
+
+def team_calendars(mirror: Path) -> dict[str, Calendar]:
+    """Each sample team works in the time zone most of its members live in: what its config
+    would say, so the demo's business hours are the teams' own."""
+    zones = time_zones()
+    calendars: dict[str, Calendar] = {}
+    for members in sorted((mirror / "orgs" / DEMO_ORG / "teams").glob("*/members.json")):
+        logins = [m["login"] for m in json.loads(members.read_text(encoding="utf-8"))]
+        common = Counter(zones[login] for login in logins if login in zones).most_common(1)
+        if common:
+            calendars[members.parent.name] = replace(WORKING_DAY, timezone=common[0][0])
+    return calendars
 
 
 def run_demo(folder: Path, console: Console) -> None:
@@ -33,6 +51,8 @@ def run_demo(folder: Path, console: Console) -> None:
         config = Config(
             github=GitHubConfig(org=DEMO_ORG, api_url=server.url),
             warehouse=WarehouseConfig(path=str(db)),
+            calendar=WORKING_DAY,
+            team_calendars=team_calendars(mirror),
         )
         client = GitHubClient(server.url, token=None)
         with Warehouse.open(db) as wh:
