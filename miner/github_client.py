@@ -96,6 +96,34 @@ class GitHubClient:
             status, data, response_headers.get("etag"), match.group(1) if match else None
         )
 
+    def post_graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """POST a GraphQL query; its `data`, or GitHubError with the messages GitHub answered
+        inside a 200 (GraphQL reports errors in an `errors` list, not in the status)."""
+        try:
+            headers, body = self._requester.requestJsonAndCheck(
+                "POST", "/graphql", input={"query": query, "variables": variables}
+            )
+        except GithubException as exc:
+            raise GitHubError(
+                f"POST /graphql: {exc.status} {_message(exc.data)}", status=exc.status
+            ) from exc
+        except Exception as exc:  # network failures after PyGithub's own retries
+            raise GitHubError(f"POST /graphql: {type(exc).__name__}: {exc}") from exc
+        self.requests += 1
+        self._read_clock(headers)
+        if not isinstance(body, dict):
+            raise GitHubError("POST /graphql: an answer that is not a JSON object")
+        errors = body.get("errors")
+        if errors:
+            messages = "; ".join(
+                str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors
+            )
+            raise GitHubError(f"POST /graphql: {messages}")
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise GitHubError("POST /graphql: an answer without data")
+        return data
+
     def pages(self, url: str, params: dict[str, Any] | None = None) -> Iterator[Response]:
         """Every page of a list, following the Link header's rel="next"."""
         params = {"per_page": MAX_PER_PAGE, **(params or {})}

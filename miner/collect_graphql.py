@@ -1,0 +1,305 @@
+"""Fetch PRs with their reviews, timeline, files, commits and comments through GitHub's GraphQL
+API, a page of PRs per call, as raw batches in the REST payload shapes the core SQL reads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from miner.collect_github import CursorLookup, details_resource
+from miner.github_client import GitHubClient
+from miner.graphql_queries import (
+    PAGE_QUERIES,
+    PULL_REQUESTS,
+    pull_request_page_variables,
+    pull_requests_variables,
+)
+from miner.raw import CursorUpdate, RawBatch, batch_of
+
+Json = dict[str, Any]
+
+# GraphQL PatchStatus -> REST `status` of a changed file
+# (https://docs.github.com/en/rest/pulls/pulls#list-pull-requests-files).
+_FILE_STATUS = {
+    "ADDED": "added",
+    "DELETED": "removed",
+    "MODIFIED": "modified",
+    "RENAMED": "renamed",
+    "COPIED": "copied",
+    "CHANGED": "changed",
+}
+
+# GraphQL timeline item type -> REST timeline `event`
+# (https://docs.github.com/en/rest/using-the-rest-api/issue-event-types).
+_TIMELINE_EVENTS = {
+    "ReviewRequestedEvent": "review_requested",
+    "ReviewRequestRemovedEvent": "review_request_removed",
+    "ReadyForReviewEvent": "ready_for_review",
+    "ConvertToDraftEvent": "convert_to_draft",
+    "MergedEvent": "merged",
+    "ClosedEvent": "closed",
+    "ReopenedEvent": "reopened",
+    "CrossReferencedEvent": "cross-referenced",
+    "HeadRefForcePushedEvent": "head_ref_force_pushed",
+    "IssueComment": "commented",
+    "PullRequestCommit": "committed",
+}
+
+# A commit's GitHub account when GraphQL's GitActor.user is empty (bots are never a User): the
+# noreply address GitHub gives every account, "<id>+<login>@users.noreply.github.com".
+_NOREPLY = re.compile(r"^\d+\+(?P<login>[^@]+)@users\.noreply\.github\.com$")
+
+# The connections of a PR the collector reads, each with the raw resource it fills.
+_CONNECTIONS = ("reviews", "timelineItems", "files", "commits")
+
+
+class GraphQLPullCollector:
+    """The GraphQL collector of one org's pull request history."""
+
+    def __init__(self, client: GitHubClient, org: str) -> None:
+        self.client = client
+        self.org = org
+
+    def pull_batches(self, repo: str, cursor: CursorLookup) -> Iterator[RawBatch]:
+        """PRs updated since the last sync, newest first, each page's PRs with all their details.
+
+        Paging stops at the first PR older than the high-water mark, as the REST collector's
+        does, and the same "pulls" cursor records it; each PR's details cursor is stored with
+        its details, so the REST path finds nothing pending afterwards.
+        """
+        owner, name = repo.split("/", 1)
+        high_water, _ = cursor(repo, "pulls")
+        new_high_water = high_water
+        after: str | None = None
+        while True:
+            data = self.client.post_graphql(
+                PULL_REQUESTS, pull_requests_variables(owner, name, after)
+            )
+            connection = _repository(data, repo)["pullRequests"]
+            page: list[Json] = [n for n in connection["nodes"] if n is not None]
+            fresh = [p for p in page if high_water is None or p["updatedAt"] >= high_water]
+            for node in fresh:
+                yield from self._detail_batches(repo, owner, name, node)
+            if fresh and (new_high_water is None or fresh[0]["updatedAt"] > new_high_water):
+                new_high_water = max(p["updatedAt"] for p in fresh)
+            more = bool(connection["pageInfo"]["hasNextPage"])
+            done = not more or len(fresh) < len(page)
+            # The high-water mark moves only once every page up to it is stored with its details.
+            cursors = [CursorUpdate(self.org, repo, "pulls", new_high_water)] if done else []
+            pulls = [_pull(p) for p in fresh]
+            yield batch_of("pulls", self.org, repo, None, pulls, replace=False, cursors=cursors)
+            if done:
+                return
+            after = connection["pageInfo"]["endCursor"]
+
+    def _detail_batches(self, repo: str, owner: str, name: str, pr: Json) -> Iterator[RawBatch]:
+        number: int = pr["number"]
+        nodes = {c: self._all_nodes(owner, name, number, c, pr[c]) for c in _CONNECTIONS}
+        reviews = [_review(r) for r in nodes["reviews"]]
+        timeline = _timeline(nodes["timelineItems"], reviews)
+        comments = [
+            _comment(i) for i in nodes["timelineItems"] if i["__typename"] == "IssueComment"
+        ]
+        parent = str(number)
+        done = CursorUpdate(self.org, repo, details_resource(number), pr["updatedAt"])
+        for resource, payloads in (
+            ("reviews", reviews),
+            ("timeline", timeline),
+            ("files", [_file(f) for f in nodes["files"]]),
+            ("commits", [_commit(c) for c in nodes["commits"]]),
+        ):
+            yield batch_of(resource, self.org, repo, parent, payloads, replace=True)
+        yield batch_of("comments", self.org, repo, parent, comments, replace=True, cursors=[done])
+
+    def _all_nodes(
+        self, owner: str, name: str, number: int, field: str, connection: Json
+    ) -> list[Json]:
+        """Every node of a PR's connection: the first page, then follow-up pages until the end."""
+        nodes: list[Json] = [n for n in connection["nodes"] if n is not None]
+        while connection["pageInfo"]["hasNextPage"]:
+            variables = pull_request_page_variables(
+                owner, name, number, connection["pageInfo"]["endCursor"]
+            )
+            data = self.client.post_graphql(PAGE_QUERIES[field], variables)
+            pull = _repository(data, f"{owner}/{name}")["pullRequest"]
+            connection = pull[field]
+            nodes.extend(n for n in connection["nodes"] if n is not None)
+        return nodes
+
+
+def _repository(data: Json, repo: str) -> Json:
+    found = data.get("repository")
+    if not isinstance(found, dict):
+        raise LookupError(f"GraphQL: repository {repo} not found")
+    return found
+
+
+def _user(actor: Json | None) -> Json | None:
+    """A GraphQL Actor as REST's user object: login (with "[bot]" for bots, as REST spells
+    them) and type."""
+    if actor is None:
+        return None
+    kind = actor.get("__typename", "User")
+    login = actor["login"]
+    if kind == "Bot" and not login.endswith("[bot]"):
+        login += "[bot]"
+    user: Json = {"login": login, "type": kind}
+    if actor.get("databaseId") is not None:
+        user["id"] = actor["databaseId"]
+    return user
+
+
+def _oid(commit: Json | None) -> str | None:
+    return None if commit is None else commit.get("oid")
+
+
+def _pull(pr: Json) -> Json:
+    merge = pr.get("mergeCommit")
+    return {
+        "number": pr["number"],
+        "id": pr["databaseId"],
+        "node_id": pr["id"],
+        "title": pr["title"],
+        "user": _user(pr["author"]),
+        # REST has two states: a merged PR is closed.
+        "state": "open" if pr["state"] == "OPEN" else "closed",
+        "draft": pr["isDraft"],
+        "created_at": pr["createdAt"],
+        "updated_at": pr["updatedAt"],
+        "closed_at": pr["closedAt"],
+        "merged_at": pr["mergedAt"],
+        "merge_commit_sha": _oid(merge),
+        "html_url": pr["url"],
+        "base": {"ref": pr["baseRefName"]},
+        "head": {"ref": pr["headRefName"], "sha": pr["headRefOid"]},
+    }
+
+
+def _review(review: Json) -> Json:
+    return {
+        "id": review["databaseId"],
+        "node_id": review["id"],
+        "user": _user(review["author"]),
+        "state": review["state"],
+        "submitted_at": review["submittedAt"],
+        "commit_id": _oid(review.get("commit")),
+        "author_association": review["authorAssociation"],
+    }
+
+
+def _reviewed_event(review: Json) -> Json:
+    """A submitted review as the REST timeline lists it: event "reviewed", state lower-case."""
+    return {**review, "event": "reviewed", "state": str(review["state"]).lower()}
+
+
+def _comment(item: Json) -> Json:
+    return {
+        "id": item["databaseId"],
+        "node_id": item["id"],
+        "user": _user(item["author"]),
+        "created_at": item["createdAt"],
+        "updated_at": item["updatedAt"],
+        "author_association": item["authorAssociation"],
+        "html_url": item["url"],
+    }
+
+
+def _file(changed: Json) -> Json:
+    # GraphQL's PullRequestChangedFile has no previous path: previous_filename stays unknown.
+    return {
+        "filename": changed["path"],
+        "status": _FILE_STATUS.get(changed["changeType"], str(changed["changeType"]).lower()),
+        "additions": changed["additions"],
+        "deletions": changed["deletions"],
+    }
+
+
+def _commit_login(git_author: Json | None) -> Json | None:
+    if git_author is None:
+        return None
+    user = git_author.get("user")
+    if user is not None:
+        return {"login": user["login"], "type": "User", "id": user.get("databaseId")}
+    match = _NOREPLY.match(git_author.get("email") or "")
+    if match is None:
+        return None
+    login = match.group("login")
+    return {"login": login, "type": "Bot" if login.endswith("[bot]") else "User"}
+
+
+def _commit(node: Json) -> Json:
+    commit = node["commit"]
+    author = commit.get("author") or {}
+    return {
+        "sha": commit["oid"],
+        "node_id": node["id"],
+        "html_url": node["url"],
+        "author": _commit_login(commit.get("author")),
+        "commit": {
+            "author": {
+                "name": author.get("name"),
+                "email": author.get("email"),
+                "date": commit["authoredDate"],
+            },
+            "committer": {"date": commit["committedDate"]},
+        },
+    }
+
+
+def _timeline_item(item: Json) -> Json:
+    kind = item["__typename"]
+    event: Json = {"event": _TIMELINE_EVENTS[kind], "node_id": item["id"]}
+    if kind == "PullRequestCommit":
+        commit = item["commit"]
+        event.update(
+            sha=commit["oid"],
+            html_url=item["url"],
+            author={"date": commit["authoredDate"]},
+            committer={"date": commit["committedDate"]},
+        )
+        return event
+    if kind == "IssueComment":
+        comment = _comment(item)
+        return {**comment, "event": "commented", "actor": comment["user"]}
+    event.update(created_at=item["createdAt"], actor=_user(item.get("actor")))
+    if kind in ("ReviewRequestedEvent", "ReviewRequestRemovedEvent"):
+        reviewer = item.get("requestedReviewer")
+        if reviewer is not None and reviewer["__typename"] == "Team":
+            event["requested_team"] = {"slug": reviewer["slug"], "id": reviewer.get("databaseId")}
+        else:
+            event["requested_reviewer"] = _user(reviewer)
+    elif kind == "MergedEvent":
+        event["commit_id"] = _oid(item.get("mergeCommit"))
+    elif kind == "HeadRefForcePushedEvent":
+        event["commit_id"] = _oid(item.get("afterCommit"))
+    elif kind == "CrossReferencedEvent":
+        source = item.get("source") or {}
+        event["source"] = {
+            "type": "issue",
+            "issue": {
+                "number": source.get("number"),
+                "html_url": source.get("url"),
+                "repository": {"full_name": (source.get("repository") or {}).get("nameWithOwner")},
+            },
+        }
+    return event
+
+
+def _when(event: Json) -> str:
+    return str(event.get("created_at") or event.get("submitted_at") or event["author"]["date"])
+
+
+def _timeline(items: list[Json], reviews: list[Json]) -> list[Json]:
+    """The REST timeline: GitHub's order of the timeline items, with each submitted review (its
+    own connection in GraphQL) as a "reviewed" event placed after what happened before it."""
+    submitted = [_reviewed_event(r) for r in reviews if r["submitted_at"] is not None]
+    submitted.sort(key=_when)  # stable: reviews in the same second keep GitHub's order
+    events: list[Json] = []
+    for item in items:
+        event = _timeline_item(item)
+        while submitted and _when(submitted[0]) < _when(event):
+            events.append(submitted.pop(0))
+        events.append(event)
+    events.extend(submitted)
+    return events
