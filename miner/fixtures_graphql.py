@@ -40,6 +40,7 @@ from graphql import (
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
+from miner.fixtures_server import dig as _dig
 from miner.graphql_queries import MAX_PAGE_SIZE, NODE_LIMIT, rate_limit_cost
 
 __all__ = [
@@ -525,14 +526,6 @@ def _list_file(file: Path) -> tuple[tuple[int, int], list[Any]]:
 
 
 # REST payload -> GraphQL object -------------------------------------------------------------
-
-
-def _dig(item: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(item, dict):
-            return None
-        item = item.get(key)
-    return item
 
 
 def _synthetic_id(*parts: object) -> str:

@@ -184,7 +184,8 @@ def _positive_int(value: str | None, default: int) -> int:
     return number if number >= 1 else default
 
 
-def _dig(item: Any, *keys: str) -> Any:
+def dig(item: Any, *keys: str) -> Any:
+    """`item[k1][k2]...`, or None where a level is missing or not an object."""
     for key in keys:
         if not isinstance(item, dict):
             return None
@@ -210,15 +211,15 @@ def _select_pulls(items: list[Any], query: dict[str, str]) -> list[Any]:
     kept = [
         item
         for item in items
-        if (state == "all" or _dig(item, "state") == state)
-        and ("base" not in query or _dig(item, "base", "ref") == query["base"])
-        and ("head" not in query or _dig(item, "head", "label") == query["head"])
+        if (state == "all" or dig(item, "state") == state)
+        and ("base" not in query or dig(item, "base", "ref") == query["base"])
+        and ("head" not in query or dig(item, "head", "label") == query["head"])
     ]
     # popularity (comments) and long-running are not in list payloads: order them by creation.
     field = "updated_at" if sort == "updated" else "created_at"
 
     def key(item: Any) -> tuple[str, int]:
-        number = _dig(item, "number")
+        number = dig(item, "number")
         stamp = _item_time(item, field)
         return (stamp.isoformat() if stamp else "", number if isinstance(number, int) else 0)
 
@@ -241,18 +242,18 @@ def _select_since(items: list[Any], query: dict[str, str]) -> list[Any]:
 def _select_runs(items: list[Any], query: dict[str, str]) -> list[Any]:
     # https://docs.github.com/en/rest/actions/workflow-runs#list-workflow-runs-for-a-repository
     def keep(item: Any) -> bool:
-        if "branch" in query and _dig(item, "head_branch") != query["branch"]:
+        if "branch" in query and dig(item, "head_branch") != query["branch"]:
             return False
-        if "event" in query and _dig(item, "event") != query["event"]:
+        if "event" in query and dig(item, "event") != query["event"]:
             return False
-        if "head_sha" in query and _dig(item, "head_sha") != query["head_sha"]:
+        if "head_sha" in query and dig(item, "head_sha") != query["head_sha"]:
             return False
-        if "actor" in query and _dig(item, "actor", "login") != query["actor"]:
+        if "actor" in query and dig(item, "actor", "login") != query["actor"]:
             return False
         # `status` takes a status or a conclusion, as the docs list both.
         return "status" not in query or query["status"] in (
-            _dig(item, "status"),
-            _dig(item, "conclusion"),
+            dig(item, "status"),
+            dig(item, "conclusion"),
         )
 
     return [item for item in items if keep(item)]
@@ -261,7 +262,7 @@ def _select_runs(items: list[Any], query: dict[str, str]) -> list[Any]:
 def _select_deployments(items: list[Any], query: dict[str, str]) -> list[Any]:
     # https://docs.github.com/en/rest/deployments/deployments#list-deployments
     fields = [name for name in ("environment", "sha", "ref", "task") if name in query]
-    return [item for item in items if all(_dig(item, f) == query[f] for f in fields)]
+    return [item for item in items if all(dig(item, f) == query[f] for f in fields)]
 
 
 _Selector = Callable[[list[Any], dict[str, str]], list[Any]]
