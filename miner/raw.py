@@ -86,14 +86,12 @@ def merged(batches: Sequence[RawBatch]) -> RawBatch:
         for b in batches
     ):
         raise ValueError("only batches of one resource, repo and kind merge")
-    if first.replace is None:
-        by_key = {item.key: item for b in batches for item in b.items}  # the last copy wins
-        items: list[RawItem] = list(by_key.values())
-        scope = None
-    else:
-        items = [item for b in batches for item in b.items]
+    scope = None
+    if first.replace is not None:
         parents = tuple(p for b in batches for p in b.replace.parents)  # type: ignore[union-attr]
         scope = Scope(first.repo, parents)
+    # A key listed twice is stored once, the last copy winning: Warehouse.store sees to that.
+    items = [item for b in batches for item in b.items]
     return RawBatch(
         first.resource,
         first.org,
