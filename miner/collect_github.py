@@ -26,9 +26,12 @@ class PendingPull:
     updated_at: str
 
 
+DETAILS_PREFIX = "pull_details/"
+
+
 def details_resource(number: int) -> str:
     """The cursor name recording the updated_at whose details were stored for PR `number`."""
-    return f"pull_details/{number}"
+    return f"{DETAILS_PREFIX}{number}"
 
 
 class GitHubCollector:

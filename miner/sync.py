@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from miner.collect_github import GitHubCollector, PendingPull
+from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
 from miner.config import Config
 from miner.errors import ConfigError
 from miner.github_client import GitHubClient
@@ -133,12 +133,12 @@ def pending_pulls(wh: Warehouse, org: str, repo: str) -> list[PendingPull]:
         from raw_pulls as p
         left join cursors as c
             on c.org = p.org and c.repo = p.repo
-            and c.resource = 'pull_details/' || (p.payload ->> 'number')  -- details_resource()
+            and c.resource = ? || (p.payload ->> 'number')  -- details_resource(number)
         where p.org = ? and p.repo = ?
           and c.value is distinct from p.payload ->> 'updated_at'
         order by (p.payload ->> 'number')::integer
         """,
-        [org, repo],
+        [DETAILS_PREFIX, org, repo],
     )
     return [PendingPull(repo, int(n), updated) for n, updated in rows]
 
