@@ -17,11 +17,12 @@ with recursive seen as (
         union all
         select org, json_extract_string(payload, ['$.user.login', '$.user.type']) from raw_comments
         union all
+        -- only review_requested and review_request_removed events name a requested_reviewer;
+        -- other events give NULL, dropped below (cheaper than parsing `event` to filter first)
         select org, json_extract_string(
             payload, ['$.requested_reviewer.login', '$.requested_reviewer.type']
         )
         from raw_timeline
-        where payload ->> 'event' in ('review_requested', 'review_request_removed')
     )
 ),
 configured as (

@@ -1,15 +1,16 @@
 -- reviews: one row per submitted pull request review (pending reviews have no submitted_at and
 -- are left out: they do not exist for anyone but their author yet).
 with parsed as (
-    -- from_json parses each payload once, into the fields read here
+    -- from_json parses each payload once, into the fields read here (wrapped in a one-element
+    -- list and unnested so the filter below cannot copy the parse into itself and run it twice)
     select
         org,
         repo,
         parent,
-        from_json(payload, '{
+        unnest([from_json(payload, '{
             "id": "BIGINT", "user": {"login": "VARCHAR"}, "state": "VARCHAR",
             "submitted_at": "VARCHAR", "commit_id": "VARCHAR", "author_association": "VARCHAR"
-        }') as r
+        }')]) as r
     from raw_reviews
 )
 select

@@ -12,9 +12,11 @@
 -- * A reviewer in no team stands for the team 'unassigned', as everywhere else.
 -- * latency_business_hours counts the approving team's calendar; `calendar` names it.
 with prs as (
-    select org, repo, number as pr_number, author, author_teams, ready_at
-    from pull_requests
-    where ready_at is not null
+    select p.org, p.repo, p.number as pr_number, p.author, p.author_teams, p.ready_at,
+        p.closed_at, s.as_of
+    from pull_requests as p
+    left join snapshots as s on s.org = p.org
+    where p.ready_at is not null
 ),
 counted_requests as (
     select org, repo, pr_number, reviewer, reviewer_team, requested_at
@@ -22,38 +24,34 @@ counted_requests as (
     where requested_at is not null and outcome <> 'withdrawn'
 ),
 needed as (
-    select org, repo, pr_number, reviewer_team as team, requested_at, 'requested team' as source
+    -- `source` is a bit per reason a team is needed, in the alphabetical order of their names
+    select org, repo, pr_number, reviewer_team as team, requested_at, 4 as source
     from counted_requests
     where reviewer_team is not null
     union all
-    select c.org, c.repo, c.pr_number, pt.team, c.requested_at, 'requested member'
+    select c.org, c.repo, c.pr_number, pt.team, c.requested_at, 2
     from counted_requests as c
     join person_teams as pt on pt.org = c.org and pt.login = c.reviewer
     union all
-    select org, repo, pr_number, unnest(owner_teams), null, 'code owner'
+    select org, repo, pr_number, unnest(owner_teams), null, 1
     from ownership_handoffs
 ),
 teams_needed as (
-    select
-        n.org,
-        n.repo,
-        n.pr_number,
-        n.team,
-        min(n.requested_at) as first_request_at,
-        list(distinct n.source order by n.source) as sources
-    from needed as n
-    join prs as p on p.org = n.org and p.repo = n.repo and p.pr_number = n.pr_number
-    group by n.org, n.repo, n.pr_number, n.team
+    select org, repo, pr_number, team, min(requested_at) as first_request_at,
+        bit_or(source) as sources
+    from needed
+    group by org, repo, pr_number, team
 ),
 started as (
-    select t.*, p.author, p.author_teams, greatest(p.ready_at, t.first_request_at) as start_at
+    select t.*, p.author, p.author_teams, p.closed_at, p.as_of,
+        greatest(p.ready_at, t.first_request_at) as start_at
     from teams_needed as t
     join prs as p on p.org = t.org and p.repo = t.repo and p.pr_number = t.pr_number
 ),
 approvals as (
     select r.org, r.repo, r.pr_number, r.reviewer, r.submitted_at, r.review_id, pt.team
     from reviews as r
-    join pull_requests as p on p.org = r.org and p.repo = r.repo and p.number = r.pr_number
+    join prs as p on p.org = r.org and p.repo = r.repo and p.pr_number = r.pr_number
     join person_teams as pt on pt.org = r.org and pt.login = r.reviewer
     where r.state = 'APPROVED' and not r.reviewer_is_bot and r.reviewer <> p.author
 ),
@@ -67,29 +65,18 @@ first_approvals as (
         and a.submitted_at >= s.start_at
     group by s.org, s.repo, s.pr_number, s.team
 ),
-first_closes as (
-    -- the PR's final close or merge: a close undone by a reopen ends nothing
-    select s.org, s.repo, s.pr_number, s.team, p.closed_at
-    from started as s
-    join pull_requests as p on p.org = s.org and p.repo = s.repo and p.number = s.pr_number
-    where p.closed_at is not null
-),
 outcomes as (
     select
         s.*,
         case
-            when fa.approved_at <= coalesce(fc.closed_at, 'infinity'::timestamptz) then 'approved'
-            when fc.closed_at is not null then 'unapproved'
+            when fa.approved_at <= coalesce(s.closed_at, 'infinity'::timestamptz) then 'approved'
+            when s.closed_at is not null then 'unapproved'
             else 'waiting'
         end as outcome,
         fa.approved_at,
-        fa.approver,
-        fc.closed_at,
-        a.as_of
+        fa.approver
     from started as s
     left join first_approvals as fa using (org, repo, pr_number, team)
-    left join first_closes as fc using (org, repo, pr_number, team)
-    left join snapshots as a on a.org = s.org
 ),
 measured as (
     select
@@ -104,14 +91,14 @@ measured as (
     left join party_calendars as c on c.org = o.org and c.kind = 'team' and c.name = o.team
 ),
 clocked_start as (
-    select m.*, working_seconds(m.start_at, w.start_at, w.end_at, w.seconds_before) as w_start
+    select m.*, working_seconds(m.start_at, w) as w_start
     from measured as m
-    asof left join working_time as w on w.calendar = m.calendar and m.start_at >= w.start_at
+    left join working_days as w on w.calendar = m.calendar and w.day = utc_day(m.start_at)
 ),
 clocked as (
-    select s.*, working_seconds(s.clock_end, w.start_at, w.end_at, w.seconds_before) as w_end
+    select s.*, working_seconds(s.clock_end, w) as w_end
     from clocked_start as s
-    asof left join working_time as w on w.calendar = s.calendar and s.clock_end >= w.start_at
+    left join working_days as w on w.calendar = s.calendar and w.day = utc_day(s.clock_end)
 )
 select
     org,
@@ -127,6 +114,16 @@ select
     outcome,
     epoch(clock_end - start_at) / 3600.0 as latency_hours,
     (w_end - w_start) / 3600.0 as latency_business_hours,
-    sources,
+    -- the source bits as their names, in alphabetical order (a constant list per case is
+    -- cheaper than building one per row)
+    case sources
+        when 1 then ['code owner']
+        when 2 then ['requested member']
+        when 3 then ['code owner', 'requested member']
+        when 4 then ['requested team']
+        when 5 then ['code owner', 'requested team']
+        when 6 then ['requested member', 'requested team']
+        else ['code owner', 'requested member', 'requested team']
+    end as sources,
     calendar
 from clocked

@@ -61,87 +61,53 @@ bounds as (
     left join party_calendars as pc
         on pc.org = m.org and pc.kind = 'person' and pc.name = m.author
 ),
-phases as (
-    select org, repo, pr_number, calendar, 'coding' as phase, t_coding as from_at, t_ready as to_at
-    from bounds
-    union all
-    select org, repo, pr_number, calendar, 'pickup', t_ready, coalesce(first_review_at, merged_at)
-    from bounds
-    union all
-    select org, repo, pr_number, calendar, 'review', coalesce(first_review_at, merged_at),
-        coalesce(t_merge_wait, merged_at)
-    from bounds
-    union all
-    select org, repo, pr_number, calendar, 'merge', coalesce(t_merge_wait, merged_at), merged_at
-    from bounds
-    union all
-    select org, repo, pr_number, calendar, 'deploy', merged_at, deployed_at
-    from bounds
-),
-clocked_from as (
-    select p.*, working_seconds(p.from_at, w.start_at, w.end_at, w.seconds_before) as w_from
-    from phases as p
-    asof left join working_time as w on w.calendar = p.calendar and p.from_at >= w.start_at
-),
-clocked as (
-    select f.*, working_seconds(f.to_at, w.start_at, w.end_at, w.seconds_before) as w_to
-    from clocked_from as f
-    asof left join working_time as w on w.calendar = f.calendar and f.to_at >= w.start_at
-),
-durations as (
+instants as (
+    -- the phases' boundaries, each clocked once on the author's calendar
     select
-        org,
-        repo,
-        pr_number,
-        phase,
-        case when to_at is not null and from_at is not null
-            then greatest(0, epoch(to_at - from_at)) / 3600.0 end as hours,
-        case when to_at is not null and from_at is not null
-            then greatest(0, w_to - w_from) / 3600.0 end as business_hours
-    from clocked
-),
-wide as (
-    select
-        org,
-        repo,
-        pr_number,
-        max(hours) filter (where phase = 'coding') as coding_hours,
-        max(hours) filter (where phase = 'pickup') as pickup_hours,
-        max(hours) filter (where phase = 'review') as review_hours,
-        max(hours) filter (where phase = 'merge') as merge_hours,
-        max(hours) filter (where phase = 'deploy') as deploy_hours,
-        max(business_hours) filter (where phase = 'coding') as coding_business_hours,
-        max(business_hours) filter (where phase = 'pickup') as pickup_business_hours,
-        max(business_hours) filter (where phase = 'review') as review_business_hours,
-        max(business_hours) filter (where phase = 'merge') as merge_business_hours,
-        max(business_hours) filter (where phase = 'deploy') as deploy_business_hours
-    from durations
-    group by org, repo, pr_number
+        b.*,
+        coalesce(b.first_review_at, b.merged_at) as t_review,
+        coalesce(b.t_merge_wait, b.merged_at) as t_merge,
+        working_seconds(b.t_coding, w1) as w_coding,
+        working_seconds(b.t_ready, w2) as w_ready,
+        working_seconds(coalesce(b.first_review_at, b.merged_at), w3) as w_review,
+        working_seconds(coalesce(b.t_merge_wait, b.merged_at), w4) as w_merge,
+        working_seconds(b.merged_at, w5) as w_merged,
+        working_seconds(b.deployed_at, w6) as w_deployed
+    from bounds as b
+    left join working_days as w1 on w1.calendar = b.calendar and w1.day = utc_day(b.t_coding)
+    left join working_days as w2 on w2.calendar = b.calendar and w2.day = utc_day(b.t_ready)
+    left join working_days as w3
+        on w3.calendar = b.calendar and w3.day = utc_day(coalesce(b.first_review_at, b.merged_at))
+    left join working_days as w4
+        on w4.calendar = b.calendar and w4.day = utc_day(coalesce(b.t_merge_wait, b.merged_at))
+    left join working_days as w5 on w5.calendar = b.calendar and w5.day = utc_day(b.merged_at)
+    left join working_days as w6 on w6.calendar = b.calendar and w6.day = utc_day(b.deployed_at)
 )
 select
-    b.org,
-    b.repo,
-    b.pr_number,
-    b.author,
-    b.author_teams,
-    b.author_is_bot,
-    b.t_coding as first_commit_at,
-    b.t_ready as ready_at,
-    b.first_review_at,
-    b.last_approval_at,
-    b.merged_at,
-    b.deployed_at,
-    w.coding_hours,
-    w.pickup_hours,
-    w.review_hours,
-    w.merge_hours,
-    w.deploy_hours,
-    w.coding_business_hours,
-    w.pickup_business_hours,
-    w.review_business_hours,
-    w.merge_business_hours,
-    w.deploy_business_hours,
-    epoch(b.merged_at - coalesce(b.t_coding, b.created_at)) / 3600.0 as cycle_hours,
-    b.calendar
-from bounds as b
-join wide as w on w.org = b.org and w.repo = b.repo and w.pr_number = b.pr_number
+    org,
+    repo,
+    pr_number,
+    author,
+    author_teams,
+    author_is_bot,
+    t_coding as first_commit_at,
+    t_ready as ready_at,
+    first_review_at,
+    last_approval_at,
+    merged_at,
+    deployed_at,
+    -- a phase whose either end is unknown (no commits, not deployed) is NULL; none is negative
+    -- (if() keeps the NULL that greatest() would drop)
+    if(t_ready < t_coding, 0, epoch(t_ready - t_coding)) / 3600.0 as coding_hours,
+    if(t_review < t_ready, 0, epoch(t_review - t_ready)) / 3600.0 as pickup_hours,
+    if(t_merge < t_review, 0, epoch(t_merge - t_review)) / 3600.0 as review_hours,
+    if(merged_at < t_merge, 0, epoch(merged_at - t_merge)) / 3600.0 as merge_hours,
+    if(deployed_at < merged_at, 0, epoch(deployed_at - merged_at)) / 3600.0 as deploy_hours,
+    if(w_ready < w_coding, 0, w_ready - w_coding) / 3600.0 as coding_business_hours,
+    if(w_review < w_ready, 0, w_review - w_ready) / 3600.0 as pickup_business_hours,
+    if(w_merge < w_review, 0, w_merge - w_review) / 3600.0 as review_business_hours,
+    if(w_merged < w_merge, 0, w_merged - w_merge) / 3600.0 as merge_business_hours,
+    if(w_deployed < w_merged, 0, w_deployed - w_merged) / 3600.0 as deploy_business_hours,
+    epoch(merged_at - coalesce(t_coding, created_at)) / 3600.0 as cycle_hours,
+    calendar
+from instants

@@ -40,74 +40,100 @@ episodes as (
     join prs as p on p.org = w.org and p.repo = w.repo and p.pr_number = w.pr_number
 ),
 draft_events as (
-    select org, repo, pr_number, occurred_at, event = 'convert_to_draft' as is_draft
+    select org, repo, pr_number, occurred_at, seq, event = 'convert_to_draft' as is_draft
     from pr_events
     where event in ('ready_for_review', 'convert_to_draft')
 ),
 decisive_reviews as (
-    select r.org, r.repo, r.pr_number, r.submitted_at, r.state = 'APPROVED' as is_approval
+    select r.org, r.repo, r.pr_number, r.submitted_at, r.review_id,
+        r.state = 'APPROVED' as is_approval
     from reviews as r
     join prs as p on p.org = r.org and p.repo = r.repo and p.pr_number = r.pr_number
     where r.state in ('APPROVED', 'CHANGES_REQUESTED')
       and not r.reviewer_is_bot and r.reviewer <> p.author
 ),
-points as (
-    select org, repo, pr_number, created_at as at_time from prs
-    union
-    select org, repo, pr_number, ready_at from prs where ready_at is not null
-    union
-    select org, repo, pr_number, occurred_at from draft_events
-    union
-    select org, repo, pr_number, start_at from episodes
-    union
-    select org, repo, pr_number, end_at from episodes
-    union
-    select org, repo, pr_number, submitted_at from decisive_reviews
+marks as (
+    -- every instant the ball may change court, with what changes then: the draft state (the
+    -- last draft event of the instant in timeline order), the latest decisive review (the last
+    -- of the instant by review id) and how many review_wait episodes open (+) or end (-)
+    select org, repo, pr_number, created_at as at_time,
+        null::boolean as draft_says, null::boolean as approval_says, 0 as opened
+    from prs
+    union all
+    select org, repo, pr_number, ready_at, null, null, 0 from prs where ready_at is not null
+    union all
+    select org, repo, pr_number, occurred_at,
+        arg_max(is_draft, seq), null, 0
+    from draft_events
+    group by org, repo, pr_number, occurred_at
+    union all
+    select org, repo, pr_number, submitted_at,
+        null, arg_max(is_approval, review_id), 0
+    from decisive_reviews
+    group by org, repo, pr_number, submitted_at
+    union all
+    -- an episode counts as open from its start to its end (none when it ends before it starts)
+    select org, repo, pr_number, start_at, null, null, 1 from episodes where end_at > start_at
+    union all
+    select org, repo, pr_number, end_at, null, null, -1 from episodes where end_at > start_at
+),
+instants as (
+    select
+        org,
+        repo,
+        pr_number,
+        at_time,
+        any_value(draft_says) as draft_says,
+        any_value(approval_says) as approval_says,
+        sum(opened) as opened
+    from marks
+    group by org, repo, pr_number, at_time
+),
+states as (
+    -- one window pass: each instant starts a segment that runs to the next instant, in the
+    -- draft state, review state and number of open episodes in force at its start
+    select
+        org,
+        repo,
+        pr_number,
+        at_time as seg_start,
+        lead(at_time) over w as next_at,
+        last_value(draft_says ignore nulls) over w as draft_event_says,
+        last_value(approval_says ignore nulls) over w as is_approval,
+        sum(opened) over w as open_episodes
+    from instants
+    -- the PR number first: a sort compares it before the strings, which rarely decide
+    window w as (partition by pr_number, repo, org order by at_time
+        rows between unbounded preceding and current row)
 ),
 segments as (
-    select
-        pt.org,
-        pt.repo,
-        pt.pr_number,
-        pt.at_time as seg_start,
-        coalesce(
-            lead(pt.at_time) over (partition by pt.org, pt.repo, pt.pr_number order by pt.at_time),
-            p.life_end
-        ) as seg_end
-    from points as pt
-    join prs as p on p.org = pt.org and p.repo = pt.repo and p.pr_number = pt.pr_number
-    where pt.at_time >= p.created_at and pt.at_time < p.life_end
-),
-with_draft as (
-    select s.*, d.is_draft as draft_event_says
-    from segments as s
-    asof left join draft_events as d
-        on d.org = s.org and d.repo = s.repo and d.pr_number = s.pr_number
-        and s.seg_start >= d.occurred_at
-),
-with_review as (
-    select s.*, r.is_approval
-    from with_draft as s
-    asof left join decisive_reviews as r
-        on r.org = s.org and r.repo = s.repo and r.pr_number = s.pr_number
-        and s.seg_start >= r.submitted_at
-),
-with_episode as (
     select
         s.org,
         s.repo,
         s.pr_number,
         s.seg_start,
-        s.seg_end,
+        least(coalesce(s.next_at, p.life_end), p.life_end) as seg_end,
         s.draft_event_says,
         s.is_approval,
-        arg_min(e.calendar, e.start_at) as episode_calendar,
-        count(e.start_at) > 0 as has_open_episode
-    from with_review as s
-    left join episodes as e
+        s.open_episodes > 0 as has_open_episode
+    from states as s
+    join prs as p on p.org = s.org and p.repo = s.repo and p.pr_number = s.pr_number
+    where s.seg_start >= p.created_at and s.seg_start < p.life_end
+),
+episode_calendars as (
+    -- the reviewers' court counts the calendar of the earliest-started open episode's party
+    select s.org, s.repo, s.pr_number, s.seg_start, arg_min(e.calendar, e.start_at) as calendar
+    from segments as s
+    join episodes as e
         on e.org = s.org and e.repo = s.repo and e.pr_number = s.pr_number
         and e.start_at <= s.seg_start and s.seg_start < e.end_at
-    group by all
+    where s.has_open_episode
+    group by s.org, s.repo, s.pr_number, s.seg_start
+),
+with_episode as (
+    select s.*, c.calendar as episode_calendar
+    from segments as s
+    left join episode_calendars as c using (org, repo, pr_number, seg_start)
 ),
 courts as (
     select
@@ -130,14 +156,14 @@ calendared as (
     from courts
 ),
 clocked_start as (
-    select c.*, working_seconds(c.seg_start, w.start_at, w.end_at, w.seconds_before) as w_start
+    select c.*, working_seconds(c.seg_start, w) as w_start
     from calendared as c
-    asof left join working_time as w on w.calendar = c.calendar and c.seg_start >= w.start_at
+    left join working_days as w on w.calendar = c.calendar and w.day = utc_day(c.seg_start)
 ),
 clocked as (
-    select c.*, working_seconds(c.seg_end, w.start_at, w.end_at, w.seconds_before) as w_end
+    select c.*, working_seconds(c.seg_end, w) as w_end
     from clocked_start as c
-    asof left join working_time as w on w.calendar = c.calendar and c.seg_end >= w.start_at
+    left join working_days as w on w.calendar = c.calendar and w.day = utc_day(c.seg_end)
 ),
 totals as (
     select

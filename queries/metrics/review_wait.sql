@@ -198,7 +198,7 @@ measured as (
         p.author_teams,
         greatest(e.requested_at, p.ready_at) as start_at,
         row_number() over (
-            partition by e.org, e.repo, e.pr_number, e.reviewer, e.reviewer_team
+            partition by e.pr_number, e.repo, e.org, e.reviewer, e.reviewer_team
             order by e.requested_at
         ) as episode,
         a.as_of
@@ -245,14 +245,14 @@ episode_rows as (
         on rc.org = m.org and rc.kind = 'person' and rc.name = m.responder
 ),
 clocked_start as (
-    select r.*, working_seconds(r.start_at, w.start_at, w.end_at, w.seconds_before) as w_start
+    select r.*, working_seconds(r.start_at, w) as w_start
     from episode_rows as r
-    asof left join working_time as w on w.calendar = r.calendar and r.start_at >= w.start_at
+    left join working_days as w on w.calendar = r.calendar and w.day = utc_day(r.start_at)
 ),
 clocked as (
-    select s.*, working_seconds(s.clock_end, w.start_at, w.end_at, w.seconds_before) as w_end
+    select s.*, working_seconds(s.clock_end, w) as w_end
     from clocked_start as s
-    asof left join working_time as w on w.calendar = s.calendar and s.clock_end >= w.start_at
+    left join working_days as w on w.calendar = s.calendar and w.day = utc_day(s.clock_end)
 )
 select
     org,
