@@ -246,3 +246,21 @@ def test_holiday_inside_a_wait_is_not_working_time(tmp_path: Path) -> None:
             "select business_hours('default', ?, ?)", [w["start_at"], w["ended_at"]]
         ) == [(2.0,)]
     assert (w["wait_hours"], w["wait_business_hours"]) == (42.0, 2.0)
+
+
+def test_reviewers_court_on_a_tie_counts_the_first_calendar_by_name(tmp_path: Path) -> None:
+    """Two teams asked at the same instant, one on New York's calendar ('security') and one on
+    the default: the reviewers' court counts the calendar first by name, 'default', every time
+    (before, the pick among equally early episodes was arbitrary)."""
+    b = MirrorBuilder(teams={"web": ["alice"], "security": ["sam"], "data": ["dana"]}, as_of=AS_OF)
+    # Monday 09:00 UTC asked, both teams approve at 16:00 UTC: 7 hours in the reviewers' court,
+    # all inside 09-17 UTC, but only 14:00-16:00 of it inside 09-17 in New York (UTC-5)
+    b.pull("app", "alice", 0).request(0, team_slug="security").request(0, team_slug="data").review(
+        "sam", 7
+    ).review("dana", 7)
+    config = parse(
+        {"calendar": {"teams": {"security": {"timezone": "America/New_York"}}}}, Path("t.toml")
+    )
+    with build(tmp_path, b, config) as wh:
+        (c,) = rows(wh, "select * from pr_time_in_court")
+    assert (c["reviewers_hours"], c["reviewers_business_hours"]) == (7.0, 7.0)

@@ -2,7 +2,8 @@
 -- teams it stands for. `@org/team` is that team (team slugs compare case-insensitively, as on
 -- GitHub); `@user` and an e-mail address stand for the user (`owner_login`) and each of the
 -- user's teams (a user in no team: 'unassigned'). An e-mail maps to a login through the commit
--- authors GitHub matched to it; an owner nobody can be matched to stands for no team.
+-- authors GitHub matched to it (the first login by name, if commits tie it to several); an
+-- owner nobody can be matched to stands for no team.
 with owners as (
     select org, repo, path, unnest(owners) as owner from path_owners
 ),
@@ -25,7 +26,7 @@ resolved as (
         case
             when o.owner like '@%/%' then null
             when o.owner like '@%' then substr(o.owner, 2)
-            else any_value(e.login)
+            else min(e.login)
         end as owner_login
     from owners as o
     left join emails as e on e.org = o.org and e.email = lower(o.owner)

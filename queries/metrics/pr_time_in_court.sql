@@ -11,7 +11,8 @@
 -- production deploys are collected. Waiting is everything but the author's court.
 --
 -- Business hours: the author's court and the merge court count the author's calendar; the
--- reviewers' court the calendar of the earliest-started open episode's party; ci the default.
+-- reviewers' court the calendar of the earliest-started open episode's party (of episodes
+-- started together, the calendar first by name); ci the default.
 with prs as (
     select
         p.org,
@@ -53,45 +54,29 @@ decisive_reviews as (
       and not r.reviewer_is_bot and r.reviewer <> p.author
 ),
 marks as (
-    -- every instant the ball may change court, with what changes then: the draft state (the
-    -- last draft event of the instant in timeline order), the latest decisive review (the last
-    -- of the instant by review id) and how many review_wait episodes open (+) or end (-)
-    select org, repo, pr_number, created_at as at_time,
+    -- every instant the ball may change court, with what changes then: the draft state, the
+    -- latest decisive review, or how many review_wait episodes are open (+1 as one starts, -1 as
+    -- it ends; none for an episode that ends before it starts). `tiebreak` orders the marks of
+    -- one instant: draft events in timeline order, reviews by id, so the last one decides.
+    select org, repo, pr_number, created_at as at_time, 0 as tiebreak,
         null::boolean as draft_says, null::boolean as approval_says, 0 as opened
     from prs
     union all
-    select org, repo, pr_number, ready_at, null, null, 0 from prs where ready_at is not null
+    select org, repo, pr_number, ready_at, 0, null, null, 0 from prs where ready_at is not null
     union all
-    select org, repo, pr_number, occurred_at,
-        arg_max(is_draft, seq), null, 0
-    from draft_events
-    group by org, repo, pr_number, occurred_at
+    select org, repo, pr_number, occurred_at, seq, is_draft, null, 0 from draft_events
     union all
-    select org, repo, pr_number, submitted_at,
-        null, arg_max(is_approval, review_id), 0
+    select org, repo, pr_number, submitted_at, review_id, null, is_approval, 0
     from decisive_reviews
-    group by org, repo, pr_number, submitted_at
     union all
-    -- an episode counts as open from its start to its end (none when it ends before it starts)
-    select org, repo, pr_number, start_at, null, null, 1 from episodes where end_at > start_at
+    select org, repo, pr_number, start_at, 0, null, null, 1 from episodes where end_at > start_at
     union all
-    select org, repo, pr_number, end_at, null, null, -1 from episodes where end_at > start_at
-),
-instants as (
-    select
-        org,
-        repo,
-        pr_number,
-        at_time,
-        any_value(draft_says) as draft_says,
-        any_value(approval_says) as approval_says,
-        sum(opened) as opened
-    from marks
-    group by org, repo, pr_number, at_time
+    select org, repo, pr_number, end_at, 0, null, null, -1 from episodes where end_at > start_at
 ),
 states as (
-    -- one window pass: each instant starts a segment that runs to the next instant, in the
-    -- draft state, review state and number of open episodes in force at its start
+    -- one window pass: each mark starts a segment that runs to the next mark, in the draft
+    -- state, review state and number of open episodes in force once all marks up to it are
+    -- applied; between marks of one instant a segment lasts nothing and is dropped below
     select
         org,
         repo,
@@ -101,9 +86,9 @@ states as (
         last_value(draft_says ignore nulls) over w as draft_event_says,
         last_value(approval_says ignore nulls) over w as is_approval,
         sum(opened) over w as open_episodes
-    from instants
+    from marks
     -- the PR number first: a sort compares it before the strings, which rarely decide
-    window w as (partition by pr_number, repo, org order by at_time
+    window w as (partition by pr_number, repo, org order by at_time, tiebreak
         rows between unbounded preceding and current row)
 ),
 segments as (
@@ -119,10 +104,12 @@ segments as (
     from states as s
     join prs as p on p.org = s.org and p.repo = s.repo and p.pr_number = s.pr_number
     where s.seg_start >= p.created_at and s.seg_start < p.life_end
+      and s.seg_start < coalesce(s.next_at, p.life_end)
 ),
 episode_calendars as (
     -- the reviewers' court counts the calendar of the earliest-started open episode's party
-    select s.org, s.repo, s.pr_number, s.seg_start, arg_min(e.calendar, e.start_at) as calendar
+    select s.org, s.repo, s.pr_number, s.seg_start,
+        arg_min(e.calendar, (e.start_at, e.calendar)) as calendar
     from segments as s
     join episodes as e
         on e.org = s.org and e.repo = s.repo and e.pr_number = s.pr_number
