@@ -54,14 +54,23 @@ def cli(ctx: click.Context, config_path: Path | None, db: Path | None) -> None:
 
 @cli.command()
 @click.option("--org", help="GitHub organization. Default: [github] org.")
+@click.option(
+    "--api",
+    type=click.Choice(["graphql", "rest"]),
+    default="graphql",
+    show_default=True,
+    help="How PR history is fetched: GraphQL, a page of 37 PRs with all their reviews, timeline, "
+    "files and commits per request; or REST, five detail requests per PR. Both store the same "
+    "data.",
+)
 @pass_context
-def sync(ctx: Context, org: str | None) -> None:
+def sync(ctx: Context, org: str | None, api: str) -> None:
     """Fetch the org's teams, repos and pull requests from GitHub, then rebuild the views."""
     from miner.sync import sync as run_sync
 
     console = Console(stderr=True)
     with ctx.open() as wh:
-        result = run_sync(wh, ctx.config, org=org, progress=_progress(console))
+        result = run_sync(wh, ctx.config, org=org, progress=_progress(console), api=api)
     _err(f"synced {result.summary()}")
 
 

@@ -42,6 +42,7 @@ _TIMELINE_EVENTS = {
     "ReopenedEvent": "reopened",
     "CrossReferencedEvent": "cross-referenced",
     "HeadRefForcePushedEvent": "head_ref_force_pushed",
+    "ReviewDismissedEvent": "review_dismissed",
     "IssueComment": "commented",
     "PullRequestCommit": "committed",
 }
@@ -150,6 +151,11 @@ def _user(actor: Json | None) -> Json | None:
     return user
 
 
+def _big_int(value: object) -> int | None:
+    """A GraphQL BigInt (GitHub sends it as a string) as the integer REST gives."""
+    return None if value is None else int(str(value))
+
+
 def _oid(commit: Json | None) -> str | None:
     return None if commit is None else commit.get("oid")
 
@@ -158,7 +164,7 @@ def _pull(pr: Json) -> Json:
     merge = pr.get("mergeCommit")
     return {
         "number": pr["number"],
-        "id": pr["databaseId"],
+        "id": _big_int(pr["fullDatabaseId"]),
         "node_id": pr["id"],
         "title": pr["title"],
         "user": _user(pr["author"]),
@@ -178,7 +184,7 @@ def _pull(pr: Json) -> Json:
 
 def _review(review: Json) -> Json:
     return {
-        "id": review["databaseId"],
+        "id": _big_int(review["fullDatabaseId"]),
         "node_id": review["id"],
         "user": _user(review["author"]),
         "state": review["state"],
@@ -195,7 +201,7 @@ def _reviewed_event(review: Json) -> Json:
 
 def _comment(item: Json) -> Json:
     return {
-        "id": item["databaseId"],
+        "id": _big_int(item["fullDatabaseId"]),
         "node_id": item["id"],
         "user": _user(item["author"]),
         "created_at": item["createdAt"],
@@ -273,6 +279,14 @@ def _timeline_item(item: Json) -> Json:
         event["commit_id"] = _oid(item.get("mergeCommit"))
     elif kind == "HeadRefForcePushedEvent":
         event["commit_id"] = _oid(item.get("afterCommit"))
+    elif kind == "ReviewDismissedEvent":
+        # REST's dismissed_review: the review's id and the state it had, lower-case
+        event["dismissed_review"] = {
+            "state": str(item["previousReviewState"]).lower(),
+            "review_id": _big_int((item.get("review") or {}).get("fullDatabaseId")),
+            "dismissal_message": item.get("dismissalMessage"),
+            "dismissal_commit_id": _oid((item.get("pullRequestCommit") or {}).get("commit")),
+        }
     elif kind == "CrossReferencedEvent":
         source = item.get("source") or {}
         event["source"] = {

@@ -26,6 +26,7 @@ from graphql import (
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLResolveInfo,
+    GraphQLScalarType,
     GraphQLSchema,
     InlineFragmentNode,
     Node,
@@ -94,11 +95,13 @@ _TIMELINE_EVENTS: Final = {
     "head_ref_force_pushed": ("HeadRefForcePushedEvent", "HEAD_REF_FORCE_PUSHED_EVENT"),
     "commented": ("IssueComment", "ISSUE_COMMENT"),
     "committed": ("PullRequestCommit", "PULL_REQUEST_COMMIT"),
+    "review_dismissed": ("ReviewDismissedEvent", "REVIEW_DISMISSED_EVENT"),
 }
 
 # The subset of GitHub's public schema the collector's queries use: every type, field, argument
 # and enum value here exists in GitHub's schema under the same name and type (a test checks it).
 SCHEMA_SDL: Final = """
+scalar BigInt
 scalar DateTime
 scalar GitObjectID
 scalar GitTimestamp
@@ -197,6 +200,7 @@ type PullRequest {
   createdAt: DateTime!
   databaseId: Int
   files(after: String, first: Int): PullRequestChangedFileConnection
+  fullDatabaseId: BigInt
   headRefName: String!
   headRefOid: GitObjectID!
   id: ID!
@@ -251,6 +255,7 @@ type PullRequestReview {
   authorAssociation: CommentAuthorAssociation!
   commit: Commit
   databaseId: Int
+  fullDatabaseId: BigInt
   id: ID!
   state: PullRequestReviewState!
   submittedAt: DateTime
@@ -293,6 +298,7 @@ enum PullRequestTimelineItemsItemType {
   READY_FOR_REVIEW_EVENT
   REOPENED_EVENT
   REVIEW_REQUESTED_EVENT
+  REVIEW_DISMISSED_EVENT
   REVIEW_REQUEST_REMOVED_EVENT
 }
 
@@ -306,6 +312,7 @@ union PullRequestTimelineItems =
   | PullRequestCommit
   | ReadyForReviewEvent
   | ReopenedEvent
+  | ReviewDismissedEvent
   | ReviewRequestRemovedEvent
   | ReviewRequestedEvent
 
@@ -327,6 +334,16 @@ type ReviewRequestRemovedEvent {
   createdAt: DateTime!
   id: ID!
   requestedReviewer: RequestedReviewer
+}
+
+type ReviewDismissedEvent {
+  actor: Actor
+  createdAt: DateTime!
+  dismissalMessage: String
+  id: ID!
+  previousReviewState: PullRequestReviewState!
+  pullRequestCommit: PullRequestCommit
+  review: PullRequestReview
 }
 
 type ReadyForReviewEvent {
@@ -384,6 +401,7 @@ type IssueComment {
   body: String!
   createdAt: DateTime!
   databaseId: Int
+  fullDatabaseId: BigInt
   id: ID!
   updatedAt: DateTime!
   url: URI!
@@ -593,6 +611,7 @@ def _pull_request(rest: dict[str, Any], owner: str, name: str) -> dict[str, Any]
         "id": rest.get("node_id") or _synthetic_id("PullRequest", owner, name, number),
         "number": number,
         "databaseId": rest.get("id"),
+        "fullDatabaseId": rest.get("id"),
         "title": rest.get("title"),
         "author": _actor(rest.get("user")),
         "state": _pull_request_state(rest),
@@ -617,6 +636,7 @@ def _review(rest: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": rest.get("node_id") or _synthetic_id("PullRequestReview", rest.get("id")),
         "databaseId": rest.get("id"),
+        "fullDatabaseId": rest.get("id"),
         "author": _actor(rest.get("user")),
         "state": rest.get("state"),
         "submittedAt": rest.get("submitted_at"),
@@ -701,6 +721,23 @@ def _timeline_item(
     elif typename == "HeadRefForcePushedEvent":
         item["beforeCommit"] = None  # REST records only the new head
         item["afterCommit"] = _commit(rest.get("commit_id"))
+    elif typename == "ReviewDismissedEvent":
+        dismissed = rest.get("dismissed_review")
+        dismissed = dismissed if isinstance(dismissed, dict) else {}
+        commit = _commit(dismissed.get("dismissal_commit_id"))
+        item["dismissalMessage"] = dismissed.get("dismissal_message")
+        item["previousReviewState"] = str(dismissed.get("state") or "commented").upper()
+        review_id = dismissed.get("review_id")
+        item["review"] = None if review_id is None else {"fullDatabaseId": review_id}
+        item["pullRequestCommit"] = (
+            None
+            if commit is None
+            else {
+                "id": _synthetic_id("PullRequestCommit", commit["oid"]),
+                "url": rest.get("html_url") or "",
+                "commit": {**commit, "authoredDate": None, "committedDate": None},
+            }
+        )
     elif typename == "CrossReferencedEvent":
         source = _cross_reference_source(rest)
         item["referencedAt"] = rest.get("created_at")
@@ -710,6 +747,7 @@ def _timeline_item(
     elif typename == "IssueComment":
         item.update(
             databaseId=rest.get("id"),
+            fullDatabaseId=rest.get("id"),
             author=_actor(rest.get("user") or rest.get("actor")),
             authorAssociation=rest.get("author_association") or "NONE",
             updatedAt=rest.get("updated_at") or rest.get("created_at"),
@@ -959,8 +997,15 @@ def _resolve_timeline(
     )
 
 
+def _big_int(value: Any) -> str:
+    return str(int(value))
+
+
 def _build_schema() -> GraphQLSchema:
     schema = build_schema(SCHEMA_SDL)
+    # GitHub sends a BigInt as a string (its schema: "it's encoded as a string").
+    big_int = cast(GraphQLScalarType, schema.type_map["BigInt"])
+    big_int.serialize = _big_int  # type: ignore[method-assign]
     resolvers: dict[tuple[str, str], Callable[..., Any]] = {
         ("Query", "repository"): _resolve_repository,
         ("Query", "rateLimit"): _resolve_rate_limit,

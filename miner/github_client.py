@@ -100,8 +100,10 @@ class GitHubClient:
         """POST a GraphQL query; its `data`, or GitHubError with the messages GitHub answered
         inside a 200 (GraphQL reports errors in an `errors` list, not in the status)."""
         try:
+            # PyGithub's graphql_url: {api}/graphql on github.com and the local server,
+            # https://HOST/api/graphql for an Enterprise Server API at https://HOST/api/v3
             headers, body = self._requester.requestJsonAndCheck(
-                "POST", "/graphql", input={"query": query, "variables": variables}
+                "POST", self._requester.graphql_url, input={"query": query, "variables": variables}
             )
         except GithubException as exc:
             raise GitHubError(

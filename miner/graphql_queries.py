@@ -55,6 +55,7 @@ TIMELINE_ITEM_TYPES: Final = (
     "REOPENED_EVENT",
     "CROSS_REFERENCED_EVENT",
     "HEAD_REF_FORCE_PUSHED_EVENT",
+    "REVIEW_DISMISSED_EVENT",
     "ISSUE_COMMENT",
     "PULL_REQUEST_COMMIT",
 )
@@ -62,6 +63,9 @@ _ITEM_TYPES = "[" + ", ".join(TIMELINE_ITEM_TYPES) + "]"
 
 # Fragments shared by the bulk query and its follow-ups, so a follow-up page has the same shape
 # as the first page it continues.
+# Accounts and teams keep `databaseId` (Int): GitHub's schema gives them no fullDatabaseId, and
+# their ids still fit 32 bits. PRs, reviews and comments, whose ids outgrew Int, are asked their
+# fullDatabaseId (BigInt, sent as a string).
 _ACTOR = """
 fragment ActorFields on Actor {
   __typename
@@ -75,7 +79,7 @@ _PULL_REQUEST = """
 fragment PullRequestFields on PullRequest {
   id
   number
-  databaseId
+  fullDatabaseId
   title
   author { ...ActorFields }
   state
@@ -98,7 +102,7 @@ fragment ReviewPage on PullRequestReviewConnection {
   pageInfo { hasNextPage endCursor }
   nodes {
     id
-    databaseId
+    fullDatabaseId
     author { ...ActorFields }
     state
     submittedAt
@@ -152,9 +156,18 @@ fragment TimelinePage on PullRequestTimelineItemsConnection {
       beforeCommit { oid }
       afterCommit { oid }
     }
+    ... on ReviewDismissedEvent {
+      id
+      createdAt
+      actor { ...ActorFields }
+      dismissalMessage
+      previousReviewState
+      review { fullDatabaseId }
+      pullRequestCommit { commit { oid } }
+    }
     ... on IssueComment {
       id
-      databaseId
+      fullDatabaseId
       createdAt
       updatedAt
       author { ...ActorFields }

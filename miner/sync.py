@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
+from miner.collect_graphql import GraphQLPullCollector
 from miner.config import Config
 from miner.errors import ConfigError
 from miner.github_client import GitHubClient
@@ -19,6 +20,11 @@ from miner.transform import rebuild
 from miner.warehouse import Warehouse
 
 Progress = Callable[[str], None]
+
+# How PR history is fetched: "graphql", a page of PRs with all their details per request (the
+# default: about 1 request per 37 PRs), or "rest", a listing plus five detail lists per PR.
+# Everything else (org, teams, repos, members, CODEOWNERS) always comes from REST, conditionally.
+APIS = ("graphql", "rest")
 
 
 @dataclass(frozen=True)
@@ -30,11 +36,13 @@ class SyncResult:
     requests: int
     seconds: float
     as_of: datetime | None
+    api: str = "graphql"
 
     def summary(self) -> str:
         return (
             f"{self.org}: {self.repos} repos, {self.pulls_stored} PRs new or updated, "
-            f"{self.details_fetched} PR details fetched, {self.requests} requests, "
+            f"{self.details_fetched} PR details fetched, {self.requests} requests "
+            f"({'GraphQL' if self.api == 'graphql' else 'REST'} for PRs), "
             f"{self.seconds:.1f}s, as of {self.as_of:%Y-%m-%d %H:%M}Z"
             if self.as_of
             else f"{self.org}: {self.repos} repos, {self.requests} requests"
@@ -52,8 +60,12 @@ def sync(
     org: str | None = None,
     client: GitHubClient | None = None,
     progress: Progress = _quiet,
+    api: str = "graphql",
 ) -> SyncResult:
-    """Bring the warehouse up to date with the org on GitHub, then rebuild tables and views."""
+    """Bring the warehouse up to date with the org on GitHub, then rebuild tables and views.
+    `api` is how PR history is fetched (APIS); both store the same raw payloads."""
+    if api not in APIS:
+        raise ConfigError(f"--api {api}: one of {', '.join(APIS)}")
     org = org or config.github.org
     if not org:
         where = config.source or "the config"
@@ -69,6 +81,7 @@ def sync(
     started = time.monotonic()
     run = wh.start_run("sync", org, config.github.api_url)
     collector = GitHubCollector(client, org)
+    graphql = GraphQLPullCollector(client, org)
     pulls_stored = details = 0
 
     def cursor(repo: str, resource: str) -> tuple[str | None, str | None]:
@@ -94,9 +107,18 @@ def sync(
         ]
         for i, repo in enumerate(repos, 1):
             progress(f"[{i}/{len(repos)}] {repo}")
-            for batch in collector.pull_batches(repo, cursor):
-                wh.store(batch, run)
-                pulls_stored += len(batch.items)
+            if api == "graphql":
+                # each page's PRs come with all their details, stored with the page
+                for group in transactions(graphql.pull_batches(repo, cursor)):
+                    wh.store_all(group, run)
+                    stored = sum(len(b.items) for b in group if b.resource == "pulls")
+                    pulls_stored += stored
+                    details += stored
+            else:
+                for batch in collector.pull_batches(repo, cursor):
+                    wh.store(batch, run)
+                    pulls_stored += len(batch.items)
+            # what a listing stored without its details (REST, or an interrupted earlier sync)
             pending = pending_pulls(wh, org, repo)
             fetched = (b for pull in pending for b in collector.pull_detail_batches(pull))
             for group in transactions(fetched):
@@ -122,6 +144,7 @@ def sync(
         client.requests,
         time.monotonic() - started,
         client.server_time,
+        api,
     )
 
 

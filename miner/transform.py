@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,8 +30,19 @@ class PythonStep:
 PYTHON_STEPS = (PythonStep(ownership.WRITES, ownership.READS, ownership.write_codeowners_tables),)
 
 
-def rebuild(wh: Warehouse, config: Config) -> None:
+@dataclass(frozen=True)
+class RebuildTimes:
+    """Where a rebuild's time went, in seconds: core tables (with settings and macros), metric
+    rows, and the commit that writes them."""
+
+    core: float
+    metrics: float
+    commit: float
+
+
+def rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
     """Recompute settings, core tables and metric views in one transaction."""
+    started = time.perf_counter()
     with wh.transaction():
         _write_settings(wh, config)
         core = read_layer("core")
@@ -50,7 +62,12 @@ def rebuild(wh: Warehouse, config: Config) -> None:
                 wh.con.execute(f"comment on table {f.name} is '{_sql_str(f.description)}'")
         for f in layer("macros"):
             wh.con.execute(f.body)
+        core_done = time.perf_counter()
         _build_metrics(wh)
+        metrics_done = time.perf_counter()
+    return RebuildTimes(
+        core_done - started, metrics_done - core_done, time.perf_counter() - metrics_done
+    )
 
 
 # The schema holding each metric view's rows, computed once per rebuild: a report or an ad hoc
