@@ -79,13 +79,16 @@ class GraphQLPullCollector:
             )
             connection = _repository(data, repo)["pullRequests"]
             page: list[Json] = [n for n in connection["nodes"] if n is not None]
-            fresh = [p for p in page if high_water is None or p["updatedAt"] >= high_water]
+            fresh = [p for p in page if self._changed(repo, p, high_water, cursor)]
             for node in fresh:
                 yield from self._detail_batches(repo, owner, name, node)
             if fresh and (new_high_water is None or fresh[0]["updatedAt"] > new_high_water):
                 new_high_water = max(p["updatedAt"] for p in fresh)
             more = bool(connection["pageInfo"]["hasNextPage"])
-            done = not more or len(fresh) < len(page)
+            # newest first: past a PR older than the mark, every later one is older too
+            done = not more or any(
+                high_water is not None and p["updatedAt"] < high_water for p in page
+            )
             # The high-water mark moves only once every page up to it is stored with its details.
             cursors = [CursorUpdate(self.org, repo, "pulls", new_high_water)] if done else []
             pulls = [_pull(p) for p in fresh]
@@ -93,6 +96,15 @@ class GraphQLPullCollector:
             if done:
                 return
             after = connection["pageInfo"]["endCursor"]
+
+    @staticmethod
+    def _changed(repo: str, pr: Json, high_water: str | None, cursor: CursorLookup) -> bool:
+        """Whether `pr` is new since the last sync. At the high-water mark itself, only if its
+        details were not stored for that updated_at (another PR may share the second)."""
+        updated: str = pr["updatedAt"]
+        if high_water is None or updated > high_water:
+            return True
+        return updated == high_water and cursor(repo, details_resource(pr["number"]))[0] != updated
 
     def _detail_batches(self, repo: str, owner: str, name: str, pr: Json) -> Iterator[RawBatch]:
         number: int = pr["number"]
