@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -63,14 +65,30 @@ def cli(ctx: click.Context, config_path: Path | None, db: Path | None) -> None:
     "files and commits per request; or REST, five detail requests per PR. Both store the same "
     "data.",
 )
+@click.option(
+    "--max-wait",
+    default="1h",
+    show_default=True,
+    metavar="DURATION",
+    help="Longest wait for a spent rate limit to reset (e.g. 90s, 15m, 1h; 0: never wait). "
+    "Past it the sync stops cleanly (exit 3) with all it fetched stored; the next run goes on.",
+)
 @pass_context
-def sync(ctx: Context, org: str | None, api: str) -> None:
+def sync(ctx: Context, org: str | None, api: str, max_wait: str) -> None:
     """Fetch the org's teams, repos and pull requests from GitHub, then rebuild the views."""
     from miner.sync import sync as run_sync
 
     console = Console(stderr=True)
     with ctx.open() as wh:
-        result = run_sync(wh, ctx.config, org=org, progress=_progress(console), api=api)
+        result = run_sync(
+            wh,
+            ctx.config,
+            org=org,
+            progress=_progress(console),
+            api=api,
+            max_wait=_seconds("--max-wait", max_wait),
+            countdown=_countdown(console),
+        )
     _err(f"synced {result.summary()}")
 
 
@@ -209,6 +227,37 @@ def demo(folder: Path) -> None:
     from miner.report import report_console
 
     run_demo(folder, report_console())
+
+
+_DURATION = re.compile(r"(?P<n>\d+(?:\.\d+)?)(?P<unit>[smh]?)")
+
+
+def _seconds(option: str, text: str) -> float:
+    """A duration as seconds: 90, 90s, 15m or 1h."""
+    match = _DURATION.fullmatch(text.strip())
+    if match is None:
+        raise click.BadParameter(f"{text!r}: a duration such as 90s, 15m or 1h", param_hint=option)
+    return float(match["n"]) * {"": 1, "s": 1, "m": 60, "h": 3600}[match["unit"]]
+
+
+def _countdown(console: Console) -> Callable[[float, str, float], None]:
+    """A rate-limit wait: a line counting down each second on a terminal; from cron, one line
+    when the wait starts and one a minute after."""
+    said: set[int] = set()
+
+    def show(left: float, resource: str, reset: float) -> None:
+        at = datetime.fromtimestamp(reset, UTC).strftime("%H:%M:%SZ")
+        minutes, seconds = divmod(int(left + 0.5), 60)
+        line = (
+            f"GitHub's {resource} rate limit is spent: {minutes}:{seconds:02d} to its reset ({at})"
+        )
+        if console.is_terminal:
+            console.print(line, style="yellow", highlight=False, end="\r")
+        elif minutes not in said:
+            said.add(minutes)
+            console.print(line, highlight=False)
+
+    return show
 
 
 def _progress(console: Console) -> Callable[[str], None]:

@@ -289,14 +289,15 @@ def _selector_for(path: str) -> tuple[str, _Selector] | None:
 class _RateBudget:
     """The core rate limit: `limit` requests per window, refilled when the window ends."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, window_seconds: int = RATE_LIMIT_WINDOW_SECONDS) -> None:
         self.limit = limit
+        self.window_seconds = window_seconds
         self._lock = threading.Lock()
         self._window_start = time.time()
         self._used = 0
 
     def _roll(self, now: float) -> None:
-        if now >= self._window_start + RATE_LIMIT_WINDOW_SECONDS:
+        if now >= self._window_start + self.window_seconds:
             self._window_start = now
             self._used = 0
 
@@ -313,7 +314,7 @@ class _RateBudget:
         """(used, remaining, reset epoch seconds)."""
         with self._lock:
             self._roll(time.time())
-            reset = int(self._window_start) + RATE_LIMIT_WINDOW_SECONDS
+            reset = int(self._window_start) + self.window_seconds
             return self._used, self.limit - self._used, reset
 
 
@@ -394,6 +395,7 @@ class FixtureServer:
         port: int = 0,
         rate_limit: int = 5000,
         graphql_rate_limit: int = GRAPHQL_RATE_LIMIT,
+        rate_limit_window: int = RATE_LIMIT_WINDOW_SECONDS,
         token: str | None = None,
         request_log: Path | None = None,
     ) -> None:
@@ -402,7 +404,8 @@ class FixtureServer:
         self.port = port
         self.token = token
         self.request_log = request_log
-        self._budget = _RateBudget(rate_limit)
+        # GitHub's budgets refill an hour after the window opens; tests shorten the window
+        self._budget = _RateBudget(rate_limit, rate_limit_window)
         self.graphql_rate_limit = graphql_rate_limit
         self._graphql_budget: GraphQLBudget | None = None  # made on the first POST /graphql
         self._log_lock = threading.Lock()
@@ -597,7 +600,9 @@ class FixtureServer:
 
         with self._cache_lock:
             if self._graphql_budget is None:
-                self._graphql_budget = GraphQLBudget(self.graphql_rate_limit)
+                self._graphql_budget = GraphQLBudget(
+                    self.graphql_rate_limit, window_seconds=self._budget.window_seconds
+                )
             return self._graphql_budget
 
     def _authorized(self, header: str | None) -> bool:
@@ -679,7 +684,7 @@ class FixtureServer:
                 "limit": limit,
                 "used": 0,
                 "remaining": limit,
-                "reset": now + RATE_LIMIT_WINDOW_SECONDS,
+                "reset": now + self._budget.window_seconds,
             }
         state = budget.snapshot()
         return {

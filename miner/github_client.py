@@ -11,11 +11,12 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from github import Auth, Github, GithubException
+from github import Auth, Github, GithubException, RateLimitExceededException
 from github.GithubRetry import GithubRetry
 
 from miner import __version__
 from miner.errors import GitHubError
+from miner.rate_limits import RateLimiter
 
 # GitHub's largest page for list endpoints (docs: "Using pagination in the REST API").
 MAX_PER_PAGE = 100
@@ -25,8 +26,6 @@ API_VERSION = "2022-11-28"
 # GitHub's secondary rate limit allows 900 points a minute on REST, a GET costing one (docs:
 # "Rate limits for the REST API"); pacing serial requests at this interval stays under it.
 _SECONDS_BETWEEN_REQUESTS = 60 / 900
-# How long PyGithub may sleep for a rate limit to reset before the sync stops instead.
-MAX_RATE_LIMIT_WAIT = 3700
 _LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 
 _LINK_NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
@@ -49,15 +48,25 @@ class Response:
 class GitHubClient:
     """Requests against one GitHub (api.github.com, Enterprise Server, or the local server)."""
 
-    def __init__(self, api_url: str, token: str | None, *, timeout: int = 30) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        token: str | None,
+        *,
+        timeout: int = 30,
+        limiter: RateLimiter | None = None,
+    ) -> None:
         self.api_url = api_url.rstrip("/")
+        # Primary limits: the limiter waits before a request the budget cannot pay for (or stops
+        # the sync); secondary limits: PyGithub's retry honours Retry-After, else backs off.
+        self.limiter = limiter or RateLimiter()
         self._github = Github(
             auth=Auth.Token(token) if token else None,
             base_url=self.api_url,
             per_page=MAX_PER_PAGE,
             timeout=timeout,
             user_agent=f"miner/{__version__}",
-            retry=GithubRetry(max_rate_limit_wait=MAX_RATE_LIMIT_WAIT),
+            retry=GithubRetry(max_rate_limit_wait=self.limiter.max_wait),
             # The local server needs no pacing; PyGithub's default of 0.25 s would slow a
             # 12,000-request sync of the sample org by 50 minutes.
             seconds_between_requests=0 if _is_loopback(self.api_url) else _SECONDS_BETWEEN_REQUESTS,
@@ -76,16 +85,25 @@ class GitHubClient:
         headers = {"X-GitHub-Api-Version": API_VERSION}
         if etag:
             headers["If-None-Match"] = etag
-        try:
-            status, response_headers, body = self._requester.requestJson(
-                "GET", url, parameters=params, headers=headers
-            )
-        except GithubException as exc:
-            raise GitHubError(f"GET {_path(url)}: {exc.status} {_message(exc.data)}") from exc
-        except Exception as exc:  # network failures after PyGithub's own retries
-            raise GitHubError(f"GET {_path(url)}: {type(exc).__name__}: {exc}") from exc
-        self.requests += 1
-        self._read_clock(response_headers)
+        for _ in _rate_limit_tries(f"GET {_path(url)}"):
+            self.limiter.before(CORE)
+            try:
+                status, response_headers, body = self._requester.requestJson(
+                    "GET", url, parameters=params, headers=headers
+                )
+            except GithubException as exc:
+                if self._rate_limited(exc, CORE):
+                    continue
+                raise GitHubError(f"GET {_path(url)}: {exc.status} {_message(exc.data)}") from exc
+            except Exception as exc:  # network failures after PyGithub's own retries
+                raise GitHubError(f"GET {_path(url)}: {type(exc).__name__}: {exc}") from exc
+            self.requests += 1
+            self._read_clock(response_headers)
+            self.limiter.observe(response_headers, CORE)
+            if status in (403, 429) and _is_rate_limit(response_headers):
+                self.limiter.spent(CORE, _reset(response_headers))
+                continue
+            break
         if status == 304:
             return Response(304, None, etag, None)
         data = _parse(body, url, status)
@@ -99,22 +117,34 @@ class GitHubClient:
     def post_graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """POST a GraphQL query; its `data`, or GitHubError with the messages GitHub answered
         inside a 200 (GraphQL reports errors in an `errors` list, not in the status)."""
-        try:
-            # PyGithub's graphql_url: {api}/graphql on github.com and the local server,
-            # https://HOST/api/graphql for an Enterprise Server API at https://HOST/api/v3
-            headers, body = self._requester.requestJsonAndCheck(
-                "POST", self._requester.graphql_url, input={"query": query, "variables": variables}
-            )
-        except GithubException as exc:
-            raise GitHubError(
-                f"POST /graphql: {exc.status} {_message(exc.data)}", status=exc.status
-            ) from exc
-        except Exception as exc:  # network failures after PyGithub's own retries
-            raise GitHubError(f"POST /graphql: {type(exc).__name__}: {exc}") from exc
-        self.requests += 1
-        self._read_clock(headers)
-        if not isinstance(body, dict):
-            raise GitHubError("POST /graphql: an answer that is not a JSON object")
+        for _ in _rate_limit_tries("POST /graphql"):
+            self.limiter.before(GRAPHQL)
+            try:
+                # PyGithub's graphql_url: {api}/graphql on github.com and the local server,
+                # https://HOST/api/graphql for an Enterprise Server API at https://HOST/api/v3
+                headers, body = self._requester.requestJsonAndCheck(
+                    "POST",
+                    self._requester.graphql_url,
+                    input={"query": query, "variables": variables},
+                )
+            except GithubException as exc:
+                if self._rate_limited(exc, GRAPHQL):
+                    continue
+                raise GitHubError(
+                    f"POST /graphql: {exc.status} {_message(exc.data)}", status=exc.status
+                ) from exc
+            except Exception as exc:  # network failures after PyGithub's own retries
+                raise GitHubError(f"POST /graphql: {type(exc).__name__}: {exc}") from exc
+            self.requests += 1
+            self._read_clock(headers)
+            self.limiter.observe(headers, GRAPHQL)
+            if not isinstance(body, dict):
+                raise GitHubError("POST /graphql: an answer that is not a JSON object")
+            # past the budget GitHub answers 200 with a RATE_LIMIT error: wait, then ask again
+            if _graphql_rate_limited(body):
+                self.limiter.spent(GRAPHQL, _reset(headers))
+                continue
+            break
         errors = body.get("errors")
         if errors:
             messages = "; ".join(
@@ -142,6 +172,17 @@ class GitHubClient:
             items.extend(list_items(page.data))
         return items
 
+    def _rate_limited(self, exc: GithubException, resource: str) -> bool:
+        """A primary rate limit answer PyGithub raised (its retry gave up, or the budget was
+        spent elsewhere): note it, so the next try waits for the reset or stops the sync."""
+        headers = exc.headers or {}
+        if not isinstance(exc, RateLimitExceededException) and not (
+            exc.status in (403, 429) and _is_rate_limit(headers)
+        ):
+            return False
+        self.limiter.spent(resource, _reset(headers))
+        return True
+
     def _read_clock(self, headers: dict[str, Any]) -> None:
         date = headers.get("date")
         if not date:
@@ -152,6 +193,38 @@ class GitHubClient:
             return
         if self.server_time is None or when > self.server_time:
             self.server_time = when
+
+
+CORE = "core"
+GRAPHQL = "graphql"
+# Rate-limited answers in a row for one request before giving up: each waits for a reset first,
+# so more than a few means the server's clock or headers cannot be trusted.
+_RATE_LIMIT_TRIES = 4
+
+
+def _rate_limit_tries(what: str) -> Iterator[int]:
+    yield from range(_RATE_LIMIT_TRIES)
+    raise GitHubError(f"{what}: still rate limited after {_RATE_LIMIT_TRIES} waits for a reset")
+
+
+def _is_rate_limit(headers: dict[str, Any]) -> bool:
+    lower = {str(k).lower(): v for k, v in headers.items()}
+    return str(lower.get("x-ratelimit-remaining")) == "0"
+
+
+def _reset(headers: dict[str, Any]) -> float | None:
+    lower = {str(k).lower(): v for k, v in headers.items()}
+    try:
+        return float(lower["x-ratelimit-reset"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _graphql_rate_limited(body: dict[str, Any]) -> bool:
+    errors = body.get("errors")
+    return isinstance(errors, list) and any(
+        isinstance(e, dict) and e.get("type") in ("RATE_LIMIT", "RATE_LIMITED") for e in errors
+    )
 
 
 def _is_loopback(url: str) -> bool:

@@ -15,6 +15,7 @@ from miner.config import Config
 from miner.errors import ConfigError
 from miner.github_client import GitHubClient
 from miner.mirror import Mirror
+from miner.rate_limits import DEFAULT_MAX_WAIT_SECONDS, Countdown, RateLimiter, RateLimitStop
 from miner.raw import RawBatch, transactions
 from miner.transform import rebuild
 from miner.warehouse import Warehouse
@@ -61,9 +62,13 @@ def sync(
     client: GitHubClient | None = None,
     progress: Progress = _quiet,
     api: str = "graphql",
+    max_wait: float = DEFAULT_MAX_WAIT_SECONDS,
+    countdown: Countdown | None = None,
 ) -> SyncResult:
     """Bring the warehouse up to date with the org on GitHub, then rebuild tables and views.
-    `api` is how PR history is fetched (APIS); both store the same raw payloads."""
+    `api` is how PR history is fetched (APIS); both store the same raw payloads. A spent rate
+    limit is waited for (`countdown` is told each second) up to `max_wait` seconds; past that
+    the sync stops with RateLimitStop, everything fetched stored, and does not rebuild."""
     if api not in APIS:
         raise ConfigError(f"--api {api}: one of {', '.join(APIS)}")
     org = org or config.github.org
@@ -77,7 +82,10 @@ def sync(
                 f"no GitHub token: set {config.github.token_source()} "
                 "(a token with read access to the org's repos, members and teams)"
             )
-        client = GitHubClient(config.github.api_url, token)
+        limiter = RateLimiter(max_wait=max_wait)
+        if countdown is not None:
+            limiter.countdown = countdown
+        client = GitHubClient(config.github.api_url, token, limiter=limiter)
     started = time.monotonic()
     run = wh.start_run("sync", org, config.github.api_url)
     collector = GitHubCollector(client, org)
@@ -125,6 +133,15 @@ def sync(
                 wh.store_all(group, run)
             details += len(pending)
             _store(wh, collector.codeowners_batches(repo, cursor), run)
+    except RateLimitStop as exc:
+        wh.finish_run(
+            run,
+            status="stopped",
+            requests=client.requests,
+            as_of=client.server_time,
+            error=str(exc),
+        )
+        raise
     except BaseException as exc:
         wh.finish_run(
             run,

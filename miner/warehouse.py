@@ -45,7 +45,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             source varchar,                 -- the API URL or mirror folder
             started_at timestamptz not null,
             finished_at timestamptz,
-            status varchar not null,        -- running | ok | failed
+            status varchar not null,        -- running | ok | failed | stopped
             requests integer not null default 0,
             as_of timestamptz,              -- the server's clock (or as_of.txt) when data was taken
             error varchar,

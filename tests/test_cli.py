@@ -121,3 +121,29 @@ def test_serve_fixtures_serves_a_mirror_on_loopback(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_sync_past_max_wait_stops_with_exit_3_and_says_when_to_run_again(tmp_path: Path) -> None:
+    from miner.fixtures_server import FixtureServer
+
+    root = _mirror(tmp_path)
+    # a GraphQL budget of no points at all: the first query is refused, the reset is an hour off
+    with FixtureServer(root, graphql_rate_limit=0) as server:
+        (tmp_path / "miner.toml").write_text(
+            f'[github]\norg = "acme"\napi_url = "{server.url}"\n', encoding="utf-8"
+        )
+        out = miner(
+            "--config", "miner.toml", "--db", "w.duckdb", "sync", "--max-wait", "2m",
+            cwd=tmp_path, env={"GITHUB_TOKEN": "t"},
+        )  # fmt: skip
+    assert out.returncode == 3, out.stderr
+    assert "graphql rate limit is spent until" in out.stderr
+    assert "--max-wait 120s" in out.stderr
+    assert "run miner sync again after the reset" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_sync_max_wait_must_be_a_duration(tmp_path: Path) -> None:
+    out = miner("--db", "w.duckdb", "sync", "--org", "acme", "--max-wait", "soon", cwd=tmp_path)
+    assert out.returncode == 2
+    assert "--max-wait" in out.stderr and "15m" in out.stderr

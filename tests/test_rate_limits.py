@@ -1,0 +1,167 @@
+"""Primary rate limits: a sync waits for the reset with a countdown, or stops cleanly when the
+wait would pass --max-wait, and the next sync completes the warehouse as if nothing happened."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from miner.config import Config, GitHubConfig
+from miner.fixtures_server import FixtureServer
+from miner.github_client import GitHubClient
+from miner.rate_limits import RateLimiter, RateLimitStop
+from miner.sample_org import generate
+from miner.sql_files import layer
+from miner.sync import sync
+from miner.warehouse import Warehouse
+
+ORG = "acme"
+
+
+class FakeClock:
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+        self.slept: list[float] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def _limiter(clock: FakeClock, max_wait: float, told: list[float]) -> RateLimiter:
+    return RateLimiter(
+        max_wait=max_wait,
+        countdown=lambda left, resource, reset: told.append(round(left, 1)),
+        clock=clock.time,
+        sleep=clock.sleep,
+    )
+
+
+def test_a_spent_budget_is_waited_for_with_a_countdown() -> None:
+    clock, told = FakeClock(), list[float]()
+    limiter = _limiter(clock, 60, told)
+    limiter.observe(
+        {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(clock.now) + 4)}, "core"
+    )
+    limiter.before("core")
+    # 4 seconds to the reset, and 1 more for the clocks' difference: one line a second
+    assert told == [5.0, 4.0, 3.0, 2.0, 1.0]
+    assert sum(clock.slept) == pytest.approx(5.0)
+    assert limiter.waited == pytest.approx(5.0)
+    limiter.before("core")  # refilled: no second wait
+    assert sum(clock.slept) == pytest.approx(5.0)
+
+
+def test_a_budget_that_can_pay_or_another_resource_is_not_waited_for() -> None:
+    clock, told = FakeClock(), list[float]()
+    limiter = _limiter(clock, 60, told)
+    headers = {
+        "x-ratelimit-remaining": "1",
+        "x-ratelimit-reset": str(int(clock.now) + 30),
+        "x-ratelimit-resource": "graphql",
+    }
+    limiter.observe(headers, "core")
+    limiter.before("graphql")
+    limiter.before("core")
+    assert (told, clock.slept) == ([], [])
+    limiter.before("graphql", cost=2)  # a query costing 2 points cannot be paid with 1
+    assert sum(clock.slept) == pytest.approx(31.0)
+
+
+def test_a_reset_past_max_wait_stops_cleanly_and_says_when() -> None:
+    clock, told = FakeClock(), list[float]()
+    limiter = _limiter(clock, 60, told)
+    limiter.spent("graphql", clock.now + 600)
+    with pytest.raises(RateLimitStop) as stop:
+        limiter.before("graphql")
+    assert clock.slept == []
+    assert "graphql rate limit is spent until" in str(stop.value)
+    assert "--max-wait 60s" in str(stop.value)
+    assert stop.value.exit_code == 3
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("org") / ORG
+    generate(root, prs=120, repos=2)
+    return root
+
+
+@pytest.fixture(scope="module")
+def reference(
+    sample: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Warehouse]]:
+    """The warehouse a sync with budget to spare gives, through each API."""
+    folder = tmp_path_factory.mktemp("ref")
+    with (
+        FixtureServer(sample, rate_limit=10**6) as server,
+        Warehouse.open(folder / "graphql.duckdb") as graphql,
+        Warehouse.open(folder / "rest.duckdb") as rest,
+    ):
+        _sync(server, graphql, max_wait=0, api="graphql")
+        _sync(server, rest, max_wait=0, api="rest")
+        yield {"graphql": graphql, "rest": rest}
+
+
+def _sync(server: FixtureServer, wh: Warehouse, *, max_wait: float, api: str = "graphql") -> float:
+    """A sync through the real client; the seconds it waited for resets."""
+    limiter = RateLimiter(max_wait=max_wait)
+    client = GitHubClient(server.url, None, limiter=limiter)
+    try:
+        sync(wh, Config(github=GitHubConfig(org=ORG, api_url=server.url)), client=client, api=api)
+    finally:
+        client.close()
+    return limiter.waited
+
+
+def _assert_same_core(wh: Warehouse, reference: Warehouse) -> None:
+    for f in layer("core"):
+        if f.name != "snapshots":
+            query = f"select * from {f.name} order by all"
+            assert wh.query(query) == reference.query(query), f.name
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_sync_waits_out_short_resets_and_stores_what_an_unhurried_sync_does(
+    api: str, sample: Path, reference: dict[str, Warehouse], tmp_path: Path
+) -> None:
+    # budgets of 150 REST requests and 2 GraphQL points, refilled every 2 seconds
+    with (
+        FixtureServer(sample, rate_limit=150, graphql_rate_limit=2, rate_limit_window=2) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        waited = _sync(server, wh, max_wait=30, api=api)
+        refused = [r for r in server.requests if r.status == 403]
+        _assert_same_core(wh, reference[api])
+    assert waited > 0
+    # the limiter saw each spent budget coming from the headers: GitHub refused nothing
+    assert refused == []
+
+
+def test_sync_stops_cleanly_past_max_wait_and_the_next_sync_completes(
+    sample: Path, reference: dict[str, Warehouse], tmp_path: Path
+) -> None:
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        # an hour's budget of 3 GraphQL points: the sync stops after its third page
+        with (
+            FixtureServer(sample, rate_limit=10**6, graphql_rate_limit=3) as server,
+            pytest.raises(RateLimitStop),
+        ):
+            _sync(server, wh, max_wait=60)
+        runs = wh.query("select status, error like '%graphql rate limit%' from sync_runs")
+        assert runs == [("stopped", True)]
+        stored = wh.query("select count(*) from raw_pulls")[0][0]
+        assert 0 < stored < 120
+        # what was stored came with all its details: nothing half-written
+        assert wh.query("select count(*) from cursors where resource like 'pull_details/%'") == [
+            (stored,)
+        ]
+        # after the reset (a new hour's budget), the next sync completes the warehouse
+        with FixtureServer(sample, rate_limit=10**6) as server:
+            assert _sync(server, wh, max_wait=0) == 0
+        _assert_same_core(wh, reference["graphql"])
