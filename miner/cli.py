@@ -261,9 +261,11 @@ def _countdown(console: Console) -> Callable[[float, str, float], None]:
 
 
 def _progress(console: Console) -> Callable[[str], None]:
-    """Per-repo progress lines on a terminal; nothing when run from cron."""
+    """Per-repo progress lines: dim on a terminal; from cron, plain and time-stamped for the log."""
     if not console.is_terminal:
-        return lambda message: None
+        return lambda message: console.print(
+            f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} {message}", highlight=False, soft_wrap=True
+        )
     return lambda message: console.print(message, style="dim", highlight=False)
 
 

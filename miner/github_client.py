@@ -73,6 +73,7 @@ class GitHubClient:
         )
         self._requester = self._github.requester
         self.requests = 0
+        self.graphql_points = 0  # what GitHub charged, from each query's rateLimit { cost }
         self.server_time: datetime | None = None
 
     def close(self) -> None:
@@ -154,6 +155,9 @@ class GitHubClient:
         data = body.get("data")
         if not isinstance(data, dict):
             raise GitHubError("POST /graphql: an answer without data")
+        cost = (data.get("rateLimit") or {}).get("cost")
+        if isinstance(cost, int):
+            self.graphql_points += cost
         return data
 
     def pages(self, url: str, params: dict[str, Any] | None = None) -> Iterator[Response]:

@@ -38,11 +38,13 @@ class SyncResult:
     seconds: float
     as_of: datetime | None
     api: str = "graphql"
+    graphql_points: int = 0
 
     def summary(self) -> str:
+        points = f", {self.graphql_points} GraphQL points" if self.api == "graphql" else ""
         return (
             f"{self.org}: {self.repos} repos, {self.pulls_stored} PRs new or updated, "
-            f"{self.details_fetched} PR details fetched, {self.requests} requests "
+            f"{self.details_fetched} PR details fetched, {self.requests} requests{points} "
             f"({'GraphQL' if self.api == 'graphql' else 'REST'} for PRs), "
             f"{self.seconds:.1f}s, as of {self.as_of:%Y-%m-%d %H:%M}Z"
             if self.as_of
@@ -114,7 +116,7 @@ def sync(
             )
         ]
         for i, repo in enumerate(repos, 1):
-            progress(f"[{i}/{len(repos)}] {repo}")
+            progress(f"[{i}/{len(repos)}] {repo} ({client.requests} requests so far)")
             if api == "graphql":
                 # each page's PRs come with all their details, stored with the page
                 for group in transactions(graphql.pull_batches(repo, cursor)):
@@ -162,6 +164,7 @@ def sync(
         time.monotonic() - started,
         client.server_time,
         api,
+        client.graphql_points,
     )
 
 

@@ -29,6 +29,10 @@ def _sync(wh: Warehouse, server: FixtureServer, *, api: str) -> int:
     result = sync(wh, config, client=client, api=api)
     client.close()
     assert result.api == api
+    queries = [r for r in server.requests[before:] if r.path == "/graphql"]
+    # every query the collector sends costs GitHub's minimum, 1 point (37 PRs a page)
+    assert result.graphql_points == len(queries)
+    assert f"{len(queries)} GraphQL points" in result.summary() or api == "rest"
     return len(server.requests) - before
 
 
