@@ -97,27 +97,27 @@ def _org(folder: Path, prs: int) -> Path:
     return mirror
 
 
+def _syncs(folder: Path, prs: int, runs: list[tuple[str, str]]) -> list[Run]:
+    """Serve a sample org of `prs` PRs and make each (api, warehouse) sync of it in turn."""
+    mirror = _org(folder, prs)
+    server = Server(mirror, folder / f"{prs}.log")
+    try:
+        return [_sync(server, folder, api, warehouse) for api, warehouse in runs]
+    finally:
+        server.stop()
+
+
 def run() -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        big = _org(folder, PRS)
-        server = Server(big, folder / "big.log")
-        try:
-            graphql = _sync(server, folder, "graphql", "big")
-            again = _sync(server, folder, "graphql", "big")
-        finally:
-            server.stop()
+        graphql, again = _syncs(folder, PRS, [("graphql", "big"), ("graphql", "big")])
         print(
             f"bench sync: GraphQL sync of {PRS:,} PRs: {graphql.requests:,} requests, "
             f"{graphql.seconds:.0f}s; again with nothing changed: {again.requests} requests"
         )
-        small = _org(folder, REST_PRS)
-        server = Server(small, folder / "small.log")
-        try:
-            rest = _sync(server, folder, "rest", "small-rest")
-            small_graphql = _sync(server, folder, "graphql", "small-graphql")
-        finally:
-            server.stop()
+        rest, small_graphql = _syncs(
+            folder, REST_PRS, [("rest", "small-rest"), ("graphql", "small-graphql")]
+        )
         print(
             f"bench sync: {REST_PRS:,} PRs: REST {rest.requests:,} requests in "
             f"{rest.seconds:.0f}s, GraphQL {small_graphql.requests:,} in "

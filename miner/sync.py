@@ -135,19 +135,11 @@ def sync(
                 wh.store_all(group, run)
             details += len(pending)
             _store(wh, collector.codeowners_batches(repo, cursor), run)
-    except RateLimitStop as exc:
-        wh.finish_run(
-            run,
-            status="stopped",
-            requests=client.requests,
-            as_of=client.server_time,
-            error=str(exc),
-        )
-        raise
     except BaseException as exc:
+        # a rate limit past --max-wait is a clean stop, anything else a failure
         wh.finish_run(
             run,
-            status="failed",
+            status="stopped" if isinstance(exc, RateLimitStop) else "failed",
             requests=client.requests,
             as_of=client.server_time,
             error=str(exc) or type(exc).__name__,
