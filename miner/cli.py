@@ -243,7 +243,7 @@ def _seconds(option: str, text: str) -> float:
 def _countdown(console: Console) -> Callable[[float, str, float], None]:
     """A rate-limit wait: a line counting down each second on a terminal; from cron, one line
     when the wait starts and one a minute after."""
-    said: set[int] = set()
+    said: set[tuple[str, float, int]] = set()  # (resource, reset, minutes left) printed
 
     def show(left: float, resource: str, reset: float) -> None:
         at = datetime.fromtimestamp(reset, UTC).strftime("%H:%M:%SZ")
@@ -253,8 +253,8 @@ def _countdown(console: Console) -> Callable[[float, str, float], None]:
         )
         if console.is_terminal:
             console.print(line, style="yellow", highlight=False, end="\r")
-        elif minutes not in said:
-            said.add(minutes)
+        elif (resource, reset, minutes) not in said:
+            said.add((resource, reset, minutes))
             console.print(line, highlight=False)
 
     return show

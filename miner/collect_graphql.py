@@ -79,7 +79,9 @@ class GraphQLPullCollector:
             )
             connection = _repository(data, repo)["pullRequests"]
             page: list[Json] = [n for n in connection["nodes"] if n is not None]
-            fresh = [p for p in page if self._changed(repo, p, high_water, cursor)]
+            # at the high-water second itself a PR may have changed again after the last sync
+            # read it: those come again (their details are in the page anyway)
+            fresh = [p for p in page if high_water is None or p["updatedAt"] >= high_water]
             for node in fresh:
                 yield from self._detail_batches(repo, owner, name, node)
             if fresh and (new_high_water is None or fresh[0]["updatedAt"] > new_high_water):
@@ -96,15 +98,6 @@ class GraphQLPullCollector:
             if done:
                 return
             after = connection["pageInfo"]["endCursor"]
-
-    @staticmethod
-    def _changed(repo: str, pr: Json, high_water: str | None, cursor: CursorLookup) -> bool:
-        """Whether `pr` is new since the last sync. At the high-water mark itself, only if its
-        details were not stored for that updated_at (another PR may share the second)."""
-        updated: str = pr["updatedAt"]
-        if high_water is None or updated > high_water:
-            return True
-        return updated == high_water and cursor(repo, details_resource(pr["number"]))[0] != updated
 
     def _detail_batches(self, repo: str, owner: str, name: str, pr: Json) -> Iterator[RawBatch]:
         number: int = pr["number"]

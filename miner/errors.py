@@ -14,6 +14,11 @@ class MinerError(Exception):
     exit_code = EXIT_FAILED
 
 
+class CleanStop(MinerError):
+    """A stop the sync chose (a rate limit it may not wait for): what was fetched before it is
+    complete and worth storing, unlike what a failure leaves."""
+
+
 class ConfigError(MinerError):
     """The config file (or a command-line value standing for it) is wrong."""
 

@@ -592,7 +592,11 @@ class FixtureServer:
         ]
         out += [("X-GitHub-Media-Type", "github.v4; format=json"), *budget.snapshot().headers()]
         out += [("Content-Type", _JSON_TYPE), ("Content-Length", str(len(data)))]
-        self._record(LoggedRequest("POST", "/graphql", {}, status, False))
+        # GraphQL says errors inside a 200: the log names their types, so a refusal is countable
+        errors = payload.get("errors") if isinstance(payload, dict) else None
+        types = sorted({str(e.get("type")) for e in errors or [] if isinstance(e, dict)})
+        logged = {"errors": ",".join(types)} if types else {}
+        self._record(LoggedRequest("POST", "/graphql", logged, status, False))
         return status, out, data
 
     def _graphql_points(self) -> GraphQLBudget:

@@ -66,7 +66,9 @@ class GitHubClient:
             per_page=MAX_PER_PAGE,
             timeout=timeout,
             user_agent=f"miner/{__version__}",
-            retry=GithubRetry(max_rate_limit_wait=self.limiter.max_wait),
+            # PyGithub waits out secondary limits (Retry-After, else a minute) itself; a primary
+            # limit further off raises to the limiter, which counts down or stops the sync
+            retry=GithubRetry(max_rate_limit_wait=_PYGITHUB_MAX_WAIT),
             # The local server needs no pacing; PyGithub's default of 0.25 s would slow a
             # 12,000-request sync of the sample org by 50 minutes.
             seconds_between_requests=0 if _is_loopback(self.api_url) else _SECONDS_BETWEEN_REQUESTS,
@@ -201,9 +203,12 @@ class GitHubClient:
 
 CORE = "core"
 GRAPHQL = "graphql"
+# The longest rate-limit wait PyGithub's retry may sleep through unseen: its wait for a secondary
+# limit (GithubRetry's default, 60 s). Longer waits are the limiter's, with a countdown.
+_PYGITHUB_MAX_WAIT = 60
 # Rate-limited answers in a row for one request before giving up: each waits for a reset first,
 # so more than a few means the server's clock or headers cannot be trusted.
-_RATE_LIMIT_TRIES = 4
+_RATE_LIMIT_TRIES = 6
 
 
 def _rate_limit_tries(what: str) -> Iterator[int]:

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from miner.errors import EXIT_PARTIAL, MinerError
+from miner.errors import EXIT_PARTIAL, CleanStop
 
-# A moment past the reset before asking again: GitHub's clock and ours differ by a little.
+# A moment past the reset before asking again (the Date header counts whole seconds), and the
+# least pause before asking again after GitHub said the budget is spent.
 RESET_MARGIN_SECONDS = 1.0
 # The default longest wait for a reset: GitHub's windows are an hour, so a nightly sync waits.
 DEFAULT_MAX_WAIT_SECONDS = 3600.0
@@ -28,7 +29,7 @@ DEFAULT_MAX_WAIT_SECONDS = 3600.0
 Countdown = Callable[[float, str, float], None]
 
 
-class RateLimitStop(MinerError):
+class RateLimitStop(CleanStop):
     """The budget is spent and its reset is further off than the sync may wait: a clean stop.
     Everything fetched so far is stored with its cursors; the next sync continues from there."""
 
@@ -77,6 +78,8 @@ class RateLimiter:
         self.waited = 0.0
         self._clock = clock
         self._sleep = sleep
+        # waits in a row for a reset our clock says is past (GitHub's clock is behind ours)
+        self._early: dict[str, int] = {}
 
     def observe(self, headers: Mapping[str, Any], default_resource: str) -> None:
         """Note the budget an answer's headers report (names in any letter case)."""
@@ -88,6 +91,8 @@ class RateLimiter:
             return
         resource = str(lower.get("x-ratelimit-resource") or default_resource)
         self.budgets[resource] = Budget(remaining, reset)
+        if remaining > 0:
+            self._early.pop(resource, None)
 
     def spent(self, resource: str, reset: float | None = None) -> None:
         """The server said the budget is gone (a RATE_LIMIT answer), whatever the headers said."""
@@ -101,11 +106,16 @@ class RateLimiter:
         budget = self.budgets.get(resource)
         if budget is None or budget.remaining >= cost:
             return
-        wait = budget.reset + RESET_MARGIN_SECONDS - self._clock()
-        if wait <= 0:
-            return  # the window has rolled over since: the next answer will tell
-        if wait > self.max_wait:
+        due = budget.reset + RESET_MARGIN_SECONDS - self._clock()
+        if due > self.max_wait:
             raise RateLimitStop(resource, budget.reset, self.max_wait)
+        if due <= RESET_MARGIN_SECONDS:
+            # the reset is past by our clock, yet the budget was spent: GitHub's clock is behind
+            # ours. Pause 1, 2, 4... seconds, never asking again in a burst.
+            early = self._early.get(resource, 0)
+            self._early[resource] = early + 1
+            due = RESET_MARGIN_SECONDS * 2**early
+        wait = due
         end = self._clock() + wait
         while (left := end - self._clock()) > 0:
             self.countdown(left, resource, budget.reset)

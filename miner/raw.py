@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from miner.errors import CleanStop
+
 # One raw table per resource, named raw_<resource>. The order is the order a sync walks them.
 RESOURCES = (
     "orgs",
@@ -108,12 +110,18 @@ def transactions(batches: Iterable[RawBatch], size: int = 5000) -> Iterator[list
     transactions loses only what the next run fetches again."""
     group: list[RawBatch] = []
     count = 0
-    for batch in batches:
-        group.append(batch)
-        count += len(batch.items) + 1
-        if count >= size:
+    try:
+        for batch in batches:
+            group.append(batch)
+            count += len(batch.items) + 1
+            if count >= size:
+                yield _merge_group(group)
+                group, count = [], 0
+    except CleanStop:
+        # the batches read before a chosen stop are whole: store them, then stop
+        if group:
             yield _merge_group(group)
-            group, count = [], 0
+        raise
     if group:
         yield _merge_group(group)
 

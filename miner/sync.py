@@ -43,7 +43,7 @@ class SyncResult:
     def summary(self) -> str:
         points = f", {self.graphql_points} GraphQL points" if self.api == "graphql" else ""
         return (
-            f"{self.org}: {self.repos} repos, {self.pulls_stored} PRs new or updated, "
+            f"{self.org}: {self.repos} repos, {self.pulls_stored} PRs stored, "
             f"{self.details_fetched} PR details fetched, {self.requests} requests{points} "
             f"({'GraphQL' if self.api == 'graphql' else 'REST'} for PRs), "
             f"{self.seconds:.1f}s, as of {self.as_of:%Y-%m-%d %H:%M}Z"

@@ -3,6 +3,7 @@ wait would pass --max-wait, and the next sync completes the warehouse as if noth
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,6 +86,21 @@ def test_a_reset_past_max_wait_stops_cleanly_and_says_when() -> None:
     assert stop.value.exit_code == 3
 
 
+def test_a_reset_our_clock_says_is_past_is_retried_after_growing_pauses() -> None:
+    # GitHub's clock behind ours: it still says "spent" after the reset we were told
+    clock, told = FakeClock(), list[float]()
+    limiter = _limiter(clock, 60, told)
+    for _ in range(3):
+        limiter.spent("core", clock.now - 5)
+        limiter.before("core")
+    assert clock.slept == [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]  # 1 s, then 2, then 4
+    # an answer with budget left ends the run of early resets
+    limiter.observe({"x-ratelimit-remaining": "10", "x-ratelimit-reset": "0"}, "core")
+    limiter.spent("core", clock.now - 5)
+    limiter.before("core")
+    assert len(clock.slept) == 8
+
+
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("org") / ORG
@@ -126,20 +142,42 @@ def _assert_same_core(wh: Warehouse, reference: Warehouse) -> None:
             assert wh.query(query) == reference.query(query), f.name
 
 
-@pytest.mark.parametrize("api", ["graphql", "rest"])
-def test_sync_waits_out_short_resets_and_stores_what_an_unhurried_sync_does(
-    api: str, sample: Path, reference: dict[str, Warehouse], tmp_path: Path
+def _refused(server: FixtureServer) -> list[object]:
+    """Requests GitHub would have refused for the rate limit: REST 403s, GraphQL RATE_LIMITs."""
+    return [
+        r for r in server.requests if r.status == 403 or "RATE_LIMIT" in r.query.get("errors", "")
+    ]
+
+
+def test_graphql_sync_waits_for_each_reset_and_stores_what_an_unhurried_sync_does(
+    sample: Path, reference: dict[str, Warehouse], tmp_path: Path
 ) -> None:
-    # budgets of 150 REST requests and 2 GraphQL points, refilled every 2 seconds
+    # one GraphQL point every 4 seconds: each PR page after a repo's first waits for a reset
     with (
-        FixtureServer(sample, rate_limit=150, graphql_rate_limit=2, rate_limit_window=2) as server,
+        FixtureServer(
+            sample, rate_limit=10**6, graphql_rate_limit=1, rate_limit_window=4
+        ) as server,
         Warehouse.open(tmp_path / "w.duckdb") as wh,
     ):
-        waited = _sync(server, wh, max_wait=30, api=api)
-        refused = [r for r in server.requests if r.status == 403]
-        _assert_same_core(wh, reference[api])
+        waited = _sync(server, wh, max_wait=30, api="graphql")
+        refused = _refused(server)
+        _assert_same_core(wh, reference["graphql"])
     assert waited > 0
-    # the limiter saw each spent budget coming from the headers: GitHub refused nothing
+    # the limiter saw each spent budget coming in the headers: GitHub refused nothing
+    assert refused == []
+
+
+def test_rest_sync_within_a_small_budget_is_never_refused(
+    sample: Path, reference: dict[str, Warehouse], tmp_path: Path
+) -> None:
+    # 150 REST requests every 2 seconds, for a sync that needs about 600
+    with (
+        FixtureServer(sample, rate_limit=150, rate_limit_window=2) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        _sync(server, wh, max_wait=30, api="rest")
+        refused = _refused(server)
+        _assert_same_core(wh, reference["rest"])
     assert refused == []
 
 
@@ -153,10 +191,18 @@ def test_sync_stops_cleanly_past_max_wait_and_the_next_sync_completes(
             pytest.raises(RateLimitStop),
         ):
             _sync(server, wh, max_wait=60)
+        refused = _refused(server)
         runs = wh.query("select status, error like '%graphql rate limit%' from sync_runs")
         assert runs == [("stopped", True)]
+        # it stopped before asking what the budget could not pay for
+        assert refused == []
+        # the three pages paid for are stored: 37 PRs a page, repo by repo in name order
+        sizes = [
+            len(json.loads(f.read_text())) for f in sorted(sample.glob("repos/acme/*/pulls.json"))
+        ]
+        pages = [min(37, n - start) for n in sizes for start in range(0, n, 37)]
         stored = wh.query("select count(*) from raw_pulls")[0][0]
-        assert 0 < stored < 120
+        assert stored == sum(pages[:3]) < 120
         # what was stored came with all its details: nothing half-written
         assert wh.query("select count(*) from cursors where resource like 'pull_details/%'") == [
             (stored,)
