@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from github import Auth, Github, GithubException, RateLimitExceededException
 from github.GithubRetry import GithubRetry
 
 from miner import __version__
 from miner.errors import GitHubError
-from miner.rate_limits import RateLimiter
+from miner.rate_limits import RateLimiter, budget
 
 # GitHub's largest page for list endpoints (docs: "Using pagination in the REST API").
 MAX_PER_PAGE = 100
@@ -88,25 +88,17 @@ class GitHubClient:
         headers = {"X-GitHub-Api-Version": API_VERSION}
         if etag:
             headers["If-None-Match"] = etag
-        for _ in _rate_limit_tries(f"GET {_path(url)}"):
-            self.limiter.before(CORE)
-            try:
-                status, response_headers, body = self._requester.requestJson(
-                    "GET", url, parameters=params, headers=headers
-                )
-            except GithubException as exc:
-                if self._rate_limited(exc, CORE):
-                    continue
-                raise GitHubError(f"GET {_path(url)}: {exc.status} {_message(exc.data)}") from exc
-            except Exception as exc:  # network failures after PyGithub's own retries
-                raise GitHubError(f"GET {_path(url)}: {type(exc).__name__}: {exc}") from exc
-            self.requests += 1
-            self._read_clock(response_headers)
-            self.limiter.observe(response_headers, CORE)
-            if status in (403, 429) and _is_rate_limit(response_headers):
-                self.limiter.spent(CORE, _reset(response_headers))
-                continue
-            break
+
+        def send() -> tuple[dict[str, Any], tuple[int, str]]:
+            status, response_headers, body = self._requester.requestJson(
+                "GET", url, parameters=params, headers=headers
+            )
+            return response_headers, (status, body)
+
+        def refused(response_headers: dict[str, Any], answer: tuple[int, str]) -> bool:
+            return answer[0] in (403, 429) and budget(response_headers)[0] == 0
+
+        response_headers, (status, body) = self._send(CORE, f"GET {_path(url)}", send, refused)
         if status == 304:
             return Response(304, None, etag, None)
         data = _parse(body, url, status)
@@ -120,34 +112,20 @@ class GitHubClient:
     def post_graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """POST a GraphQL query; its `data`, or GitHubError with the messages GitHub answered
         inside a 200 (GraphQL reports errors in an `errors` list, not in the status)."""
-        for _ in _rate_limit_tries("POST /graphql"):
-            self.limiter.before(GRAPHQL)
-            try:
-                # PyGithub's graphql_url: {api}/graphql on github.com and the local server,
-                # https://HOST/api/graphql for an Enterprise Server API at https://HOST/api/v3
-                headers, body = self._requester.requestJsonAndCheck(
-                    "POST",
-                    self._requester.graphql_url,
-                    input={"query": query, "variables": variables},
-                )
-            except GithubException as exc:
-                if self._rate_limited(exc, GRAPHQL):
-                    continue
-                raise GitHubError(
-                    f"POST /graphql: {exc.status} {_message(exc.data)}", status=exc.status
-                ) from exc
-            except Exception as exc:  # network failures after PyGithub's own retries
-                raise GitHubError(f"POST /graphql: {type(exc).__name__}: {exc}") from exc
-            self.requests += 1
-            self._read_clock(headers)
-            self.limiter.observe(headers, GRAPHQL)
-            if not isinstance(body, dict):
-                raise GitHubError("POST /graphql: an answer that is not a JSON object")
-            # past the budget GitHub answers 200 with a RATE_LIMIT error: wait, then ask again
-            if _graphql_rate_limited(body):
-                self.limiter.spent(GRAPHQL, _reset(headers))
-                continue
-            break
+
+        def send() -> tuple[dict[str, Any], Any]:
+            # PyGithub's graphql_url: {api}/graphql on github.com and the local server,
+            # https://HOST/api/graphql for an Enterprise Server API at https://HOST/api/v3
+            return self._requester.requestJsonAndCheck(
+                "POST", self._requester.graphql_url, input={"query": query, "variables": variables}
+            )
+
+        # past the budget GitHub answers 200 with a RATE_LIMIT error: wait, then ask again
+        _, body = self._send(
+            GRAPHQL, "POST /graphql", send, lambda _, answer: _graphql_rate_limited(answer)
+        )
+        if not isinstance(body, dict):
+            raise GitHubError("POST /graphql: an answer that is not a JSON object")
         errors = body.get("errors")
         if errors:
             messages = "; ".join(
@@ -178,15 +156,44 @@ class GitHubClient:
             items.extend(list_items(page.data))
         return items
 
+    def _send(
+        self,
+        resource: str,
+        what: str,
+        send: Callable[[], tuple[dict[str, Any], _Answer]],
+        refused: Callable[[dict[str, Any], _Answer], bool],
+    ) -> tuple[dict[str, Any], _Answer]:
+        """One request through the rate limiter: `send` it once the budget can pay, and again
+        after the reset while the answer says the budget was spent (`refused`)."""
+        for _ in range(_RATE_LIMIT_TRIES):
+            self.limiter.before(resource)
+            try:
+                headers, answer = send()
+            except GithubException as exc:
+                if self._rate_limited(exc, resource):
+                    continue
+                raise GitHubError(
+                    f"{what}: {exc.status} {_message(exc.data)}", status=exc.status
+                ) from exc
+            except Exception as exc:  # network failures after PyGithub's own retries
+                raise GitHubError(f"{what}: {type(exc).__name__}: {exc}") from exc
+            self.requests += 1
+            self._read_clock(headers)
+            self.limiter.observe(headers, resource)
+            if not refused(headers, answer):
+                return headers, answer
+            self.limiter.spent(resource, budget(headers)[1])
+        raise GitHubError(f"{what}: still rate limited after {_RATE_LIMIT_TRIES} waits for a reset")
+
     def _rate_limited(self, exc: GithubException, resource: str) -> bool:
         """A primary rate limit answer PyGithub raised (its retry gave up, or the budget was
         spent elsewhere): note it, so the next try waits for the reset or stops the sync."""
-        headers = exc.headers or {}
+        remaining, reset, _ = budget(exc.headers or {})
         if not isinstance(exc, RateLimitExceededException) and not (
-            exc.status in (403, 429) and _is_rate_limit(headers)
+            exc.status in (403, 429) and remaining == 0
         ):
             return False
-        self.limiter.spent(resource, _reset(headers))
+        self.limiter.spent(resource, reset)
         return True
 
     def _read_clock(self, headers: dict[str, Any]) -> None:
@@ -210,27 +217,12 @@ _PYGITHUB_MAX_WAIT = 60
 # so more than a few means the server's clock or headers cannot be trusted.
 _RATE_LIMIT_TRIES = 6
 
-
-def _rate_limit_tries(what: str) -> Iterator[int]:
-    yield from range(_RATE_LIMIT_TRIES)
-    raise GitHubError(f"{what}: still rate limited after {_RATE_LIMIT_TRIES} waits for a reset")
+# What a request's answer is: (status, body) for REST, the decoded JSON for GraphQL.
+_Answer = TypeVar("_Answer")
 
 
-def _is_rate_limit(headers: dict[str, Any]) -> bool:
-    lower = {str(k).lower(): v for k, v in headers.items()}
-    return str(lower.get("x-ratelimit-remaining")) == "0"
-
-
-def _reset(headers: dict[str, Any]) -> float | None:
-    lower = {str(k).lower(): v for k, v in headers.items()}
-    try:
-        return float(lower["x-ratelimit-reset"])
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _graphql_rate_limited(body: dict[str, Any]) -> bool:
-    errors = body.get("errors")
+def _graphql_rate_limited(body: Any) -> bool:
+    errors = body.get("errors") if isinstance(body, dict) else None
     return isinstance(errors, list) and any(
         isinstance(e, dict) and e.get("type") in ("RATE_LIMIT", "RATE_LIMITED") for e in errors
     )

@@ -55,6 +55,20 @@ class Budget:
     reset: float  # epoch seconds
 
 
+def budget(headers: Mapping[str, Any]) -> tuple[int | None, float | None, str | None]:
+    """An answer's x-ratelimit-remaining, -reset (epoch seconds) and -resource, each None where
+    absent or unreadable (header names in any letter case)."""
+    lower = {str(k).lower(): v for k, v in headers.items()}
+
+    def read(name: str, kind: Callable[[Any], Any]) -> Any:
+        try:
+            return kind(lower[f"x-ratelimit-{name}"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    return read("remaining", int), read("reset", float), read("resource", str) or None
+
+
 def _quiet(seconds: float, resource: str, reset: float) -> None:
     pass
 
@@ -82,14 +96,11 @@ class RateLimiter:
         self._early: dict[str, int] = {}
 
     def observe(self, headers: Mapping[str, Any], default_resource: str) -> None:
-        """Note the budget an answer's headers report (names in any letter case)."""
-        lower = {str(k).lower(): v for k, v in headers.items()}
-        try:
-            remaining = int(lower["x-ratelimit-remaining"])
-            reset = float(lower["x-ratelimit-reset"])
-        except (KeyError, TypeError, ValueError):
+        """Note the budget an answer's headers report."""
+        remaining, reset, resource = budget(headers)
+        if remaining is None or reset is None:
             return
-        resource = str(lower.get("x-ratelimit-resource") or default_resource)
+        resource = resource or default_resource
         self.budgets[resource] = Budget(remaining, reset)
         if remaining > 0:
             self._early.pop(resource, None)
