@@ -10,25 +10,28 @@ with prs as (
     select org, repo, number as pr_number, author, author_teams, created_at, merged_at
     from pull_requests
 ),
-path_teams as (
-    -- per changed path, once for all the PRs that change it: the teams its owners stand for,
-    -- and (lower case, for comparing) those teams and its owners' logins
+paths as (
+    -- per changed path, once for all the PRs that change it: whether a rule gives it owners,
+    -- the teams its owners stand for, and (lower case, for comparing) those teams and its
+    -- owners' logins
     select
-        org,
-        repo,
-        path,
-        list(distinct team) as teams,
-        list(distinct lower(team)) as teams_lower,
-        list(distinct lower(owner_login)) filter (where owner_login is not null) as logins
-    from path_owner_teams
-    group by org, repo, path
+        po.org,
+        po.repo,
+        po.path,
+        len(po.owners) > 0 as is_owned,
+        list(distinct t.team) filter (where t.team is not null) as teams,
+        list(distinct lower(t.team)) filter (where t.team is not null) as teams_lower,
+        list(distinct lower(t.owner_login)) filter (where t.owner_login is not null) as logins
+    from path_owners as po
+    left join path_owner_teams as t on t.org = po.org and t.repo = po.repo and t.path = po.path
+    group by po.org, po.repo, po.path, po.owners
 ),
 files as (
     select
         f.org,
         f.repo,
         f.pr_number,
-        len(coalesce(po.owners, []::varchar[])) > 0 as is_owned,
+        coalesce(t.is_owned, false) as is_owned,
         t.teams,
         -- the author's file: an owner is the author, or stands for one of the author's teams
         coalesce(
@@ -38,8 +41,7 @@ files as (
         ) as is_authors
     from pr_files as f
     join prs as p on p.org = f.org and p.repo = f.repo and p.pr_number = f.pr_number
-    left join path_owners as po on po.org = f.org and po.repo = f.repo and po.path = f.path
-    left join path_teams as t on t.org = f.org and t.repo = f.repo and t.path = f.path
+    left join paths as t on t.org = f.org and t.repo = f.repo and t.path = f.path
 ),
 pr_files_counted as (
     select
