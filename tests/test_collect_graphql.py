@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 
 from miner.collect_graphql import GraphQLPullCollector
-from miner.config import Config, GitHubConfig
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
 from miner.graphql_queries import NESTED_PAGE_SIZE, PULL_REQUEST_PAGE_SIZE
 from miner.sample_org import generate
-from miner.sync import sync
 from miner.warehouse import Warehouse
+from tests.local_sync import sync_from
 
 ORG = "acme"
 
@@ -24,10 +23,7 @@ ORG = "acme"
 def _sync(wh: Warehouse, server: FixtureServer, *, api: str) -> int:
     """`miner sync --api API` against the local server; the requests it made."""
     before = len(server.requests)
-    config = Config(github=GitHubConfig(org=ORG, api_url=server.url))
-    client = GitHubClient(server.url, None)
-    result = sync(wh, config, client=client, api=api)
-    client.close()
+    result = sync_from(server, wh, api=api)
     assert result.api == api
     queries = [r for r in server.requests[before:] if r.path == "/graphql"]
     # every query the collector sends costs GitHub's minimum, 1 point (37 PRs a page)

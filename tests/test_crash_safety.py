@@ -14,13 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from miner.config import Config, GitHubConfig
 from miner.fixtures_server import FixtureServer
-from miner.github_client import GitHubClient
 from miner.sample_org import generate
 from miner.sql_files import layer
-from miner.sync import sync
 from miner.warehouse import Warehouse
+from tests.local_sync import sync_from
 
 ORG = "acme"
 MINER = [sys.executable, "-c", "from miner.cli import main; main()"]
@@ -31,14 +29,6 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("org") / ORG
     generate(root, prs=150, repos=3)
     return root
-
-
-def _sync(server: FixtureServer, wh: Warehouse, api: str) -> None:
-    client = GitHubClient(server.url, None)
-    try:
-        sync(wh, Config(github=GitHubConfig(org=ORG, api_url=server.url)), client=client, api=api)
-    finally:
-        client.close()
 
 
 def _state(wh: Warehouse, server: FixtureServer) -> dict[str, list[tuple[object, ...]]]:
@@ -64,7 +54,7 @@ def reference(
     with FixtureServer(sample, rate_limit=10**6) as server:
         for api in ("graphql", "rest"):
             with Warehouse.open(folder / f"{api}.duckdb") as wh:
-                _sync(server, wh, api)
+                sync_from(server, wh, api=api)
                 states[api] = _state(wh, server)
     yield states
 
@@ -122,7 +112,7 @@ def test_sigkill_at_any_moment_then_sync_gives_the_uninterrupted_warehouse(
         code = _kill_after(server, tmp_path, api, kill_at, delay)
         with Warehouse.open(tmp_path / "w.duckdb") as wh:
             unfinished = wh.query("select status from sync_runs")
-            _sync(server, wh, api)
+            sync_from(server, wh, api=api)
             state = _state(wh, server)
     # the process was killed mid-sync: it did not finish on its own, nor record an end (but
     # in the rebuild, which comes after the run is recorded)

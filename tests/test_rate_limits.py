@@ -9,14 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from miner.config import Config, GitHubConfig
 from miner.fixtures_server import FixtureServer
-from miner.github_client import GitHubClient
 from miner.rate_limits import RateLimiter, RateLimitStop
 from miner.sample_org import generate
 from miner.sql_files import layer
-from miner.sync import sync
 from miner.warehouse import Warehouse
+from tests.local_sync import sync_from
 
 ORG = "acme"
 
@@ -127,11 +125,7 @@ def reference(
 def _sync(server: FixtureServer, wh: Warehouse, *, max_wait: float, api: str = "graphql") -> float:
     """A sync through the real client; the seconds it waited for resets."""
     limiter = RateLimiter(max_wait=max_wait)
-    client = GitHubClient(server.url, None, limiter=limiter)
-    try:
-        sync(wh, Config(github=GitHubConfig(org=ORG, api_url=server.url)), client=client, api=api)
-    finally:
-        client.close()
+    sync_from(server, wh, api=api, limiter=limiter)
     return limiter.waited
 
 

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from miner.config import Config, GitHubConfig
+from miner.config import Config
 from miner.fixtures_server import FixtureServer
-from miner.github_client import GitHubClient
 from miner.sample_org import TRUTH_DIR
 from miner.sql_files import layer
-from miner.sync import import_mirror, sync
+from miner.sync import import_mirror
 from miner.warehouse import Warehouse
+from tests.local_sync import sync_from
 
 TOKEN = "test-token-do-not-leak"
 # A first sync of the sample org makes about 12,000 requests: more than one hour of GitHub's
@@ -41,8 +41,7 @@ def _sync(synced: Synced) -> None:
 
 
 def _sync_with(server: FixtureServer, wh: Warehouse, api: str) -> None:
-    config = Config(github=GitHubConfig(org="acme", api_url=server.url))
-    sync(wh, config, client=GitHubClient(server.url, TOKEN), api=api)
+    sync_from(server, wh, api=api, token=TOKEN)
 
 
 @pytest.fixture(scope="module", params=["graphql", "rest"])

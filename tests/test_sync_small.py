@@ -14,6 +14,7 @@ from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
 from miner.sync import sync
 from miner.warehouse import Warehouse
+from tests.local_sync import sync_from
 from tests.mirror_builder import MirrorBuilder
 
 
@@ -25,8 +26,7 @@ def _org() -> MirrorBuilder:
 
 
 def _sync(server: FixtureServer, wh: Warehouse, token: str | None = "t") -> None:
-    config = Config(github=GitHubConfig(org="acme", api_url=server.url))
-    sync(wh, config, client=GitHubClient(server.url, token))
+    sync_from(server, wh, token=token)
 
 
 def test_moved_codeowners_replaces_the_old_location(tmp_path: Path) -> None:
