@@ -6,6 +6,13 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 __all__ = [
+    "DEPLOYMENTS",
+    "DEPLOYMENT_STATUSES_PAGE",
+    "ORG_MEMBERS_PAGE",
+    "ORG_SNAPSHOT",
+    "ORG_TEAMS_PAGE",
+    "REPOSITORY_FILES",
+    "TEAM_MEMBERS_PAGE",
     "NESTED_PAGE_SIZE",
     "NODE_LIMIT",
     "PAGE_QUERIES",
@@ -317,6 +324,247 @@ PR_COMMITS_PAGE: Final = _page_query(
 )
 """The next page of one PR's commits after `cursor`. Cost: 1 point."""
 
+# -- the org snapshot: what changed, for every repo, in one call ------------------------------
+
+_REPOSITORY_PROBE = """
+fragment RepositoryProbe on Repository {
+  nameWithOwner
+  name
+  databaseId
+  description
+  isPrivate
+  isArchived
+  isFork
+  url
+  createdAt
+  pushedAt
+  updatedAt
+  defaultBranchRef { name }
+  pullRequests(
+    first: 1
+    orderBy: {field: UPDATED_AT, direction: DESC}
+    states: [OPEN, CLOSED, MERGED]
+  ) {
+    nodes { updatedAt }
+  }
+  deployments(first: 1, orderBy: {field: CREATED_AT, direction: DESC}) {
+    nodes { databaseId createdAt latestStatus { createdAt } }
+  }
+  rootTree: object(expression: "HEAD:") { ... on Tree { entries { name type oid } } }
+  githubCodeowners: object(expression: "HEAD:.github/CODEOWNERS") { oid }
+  docsCodeowners: object(expression: "HEAD:docs/CODEOWNERS") { oid }
+}
+"""
+
+_MEMBERS = """
+fragment MemberPage on OrganizationMemberConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes { login databaseId }
+}
+"""
+
+_TEAM_MEMBERS = """
+fragment TeamMemberPage on TeamMemberConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes { login databaseId }
+}
+"""
+
+_TEAMS = (
+    """
+fragment TeamPage on TeamConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    slug
+    name
+    databaseId
+    description
+    privacy
+    parentTeam { slug }
+    members(first: 100, membership: ALL) { ...TeamMemberPage }
+  }
+}
+"""
+    + _TEAM_MEMBERS
+)
+
+ORG_SNAPSHOT: Final = (
+    """
+query OrgSnapshot($org: String!, $cursor: String, $withPeople: Boolean!) {
+  organization(login: $org) {
+    login
+    databaseId
+    name
+    url
+    repositories(first: 100, after: $cursor, orderBy: {field: NAME, direction: ASC}) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { ...RepositoryProbe }
+    }
+    membersWithRole(first: 100) @include(if: $withPeople) { ...MemberPage }
+    teams(first: 100) @include(if: $withPeople) { ...TeamPage }
+  }
+  rateLimit { cost remaining resetAt }
+}
+"""
+    + _REPOSITORY_PROBE
+    + _MEMBERS
+    + _TEAMS
+)
+"""A page of 100 of the org's repositories, each with what tells whether it changed since the last
+sync: its newest PR's updatedAt, its newest deployment and that one's latest status, pushedAt, and
+the blob ids of its root files and CODEOWNERS. With `withPeople` (the first page) also the org's
+members and teams, each team with its members (membership ALL: child teams' members too, as REST
+lists them); a list that overflows its page continues with ORG_MEMBERS_PAGE, ORG_TEAMS_PAGE or
+TEAM_MEMBERS_PAGE. Cost: 1 + 100 + 100 repos' connections, 1 + 1 + 100 teams' members: 4 points
+on the first page, 3 on later ones. One call stands for a whole unchanged org of up to 100 repos."""
+
+ORG_MEMBERS_PAGE: Final = (
+    """
+query OrgMembersPage($org: String!, $cursor: String) {
+  organization(login: $org) {
+    membersWithRole(first: 100, after: $cursor) { ...MemberPage }
+  }
+  rateLimit { cost remaining resetAt }
+}
+"""
+    + _MEMBERS
+)
+"""The org's members after `cursor`. Cost: 1 point."""
+
+ORG_TEAMS_PAGE: Final = (
+    """
+query OrgTeamsPage($org: String!, $cursor: String) {
+  organization(login: $org) {
+    teams(first: 100, after: $cursor) { ...TeamPage }
+  }
+  rateLimit { cost remaining resetAt }
+}
+"""
+    + _TEAMS
+)
+"""The org's teams after `cursor`, each with its first 100 members. Cost: 1 + 100: 1 point."""
+
+TEAM_MEMBERS_PAGE: Final = (
+    """
+query TeamMembersPage($org: String!, $slug: String!, $cursor: String) {
+  organization(login: $org) {
+    team(slug: $slug) {
+      members(first: 100, after: $cursor, membership: ALL) { ...TeamMemberPage }
+    }
+  }
+  rateLimit { cost remaining resetAt }
+}
+"""
+    + _TEAM_MEMBERS
+)
+"""A team's members after `cursor`. Cost: 1 point."""
+
+# -- files at the default branch ------------------------------------------------------------
+
+REPOSITORY_FILES: Final = """
+query RepositoryFiles($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) {
+    rootTree: object(expression: "HEAD:") {
+      ... on Tree {
+        entries {
+          name
+          type
+          oid
+          object { ... on Blob { byteSize isBinary isTruncated text } }
+        }
+      }
+    }
+    githubCodeowners: object(expression: "HEAD:.github/CODEOWNERS") {
+      oid
+      ... on Blob { byteSize isBinary isTruncated text }
+    }
+    docsCodeowners: object(expression: "HEAD:docs/CODEOWNERS") {
+      oid
+      ... on Blob { byteSize isBinary isTruncated text }
+    }
+  }
+  rateLimit { cost remaining resetAt }
+}
+"""
+"""The text of a repository's root files (dependency manifests, a root CODEOWNERS) and of its
+CODEOWNERS in .github/ and docs/, at the default branch; sent only for a repo whose snapshot
+shows one of them changed. No connections: 1 point."""
+
+# -- deployments ----------------------------------------------------------------------------
+
+_DEPLOYMENT_STATUSES = """
+fragment DeploymentStatusPage on DeploymentStatusConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    id
+    state
+    description
+    environment
+    environmentUrl
+    logUrl
+    createdAt
+    updatedAt
+    creator { ...ActorFields }
+  }
+}
+"""
+
+DEPLOYMENTS: Final = (
+    """
+query Deployments($owner: String!, $name: String!, $cursor: String, $pageSize: Int!) {
+  repository(owner: $owner, name: $name) {
+    deployments(
+      first: $pageSize
+      after: $cursor
+      orderBy: {field: CREATED_AT, direction: DESC}
+    ) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id
+        databaseId
+        commitOid
+        ref { name }
+        task
+        environment
+        originalEnvironment
+        description
+        payload
+        createdAt
+        updatedAt
+        creator { ...ActorFields }
+        statuses(first: 100) { ...DeploymentStatusPage }
+      }
+    }
+  }
+  rateLimit { cost remaining resetAt }
+}
+"""
+    + _DEPLOYMENT_STATUSES
+    + _ACTOR
+)
+"""A page of a repository's deployments, newest first, each with its first 100 statuses (more
+continue with DEPLOYMENT_STATUSES_PAGE). Cost: 1 + pageSize requests: 1 point at 100."""
+
+DEPLOYMENT_STATUSES_PAGE: Final = (
+    """
+query DeploymentStatusesPage($id: ID!, $cursor: String) {
+  node(id: $id) {
+    ... on Deployment { statuses(first: 100, after: $cursor) { ...DeploymentStatusPage } }
+  }
+  rateLimit { cost remaining resetAt }
+}
+"""
+    + _DEPLOYMENT_STATUSES
+    + _ACTOR
+)
+"""One deployment's statuses after `cursor`. Cost: 1 point."""
+
 PAGE_QUERIES: Final[Mapping[str, str]] = {
     "reviews": PR_REVIEWS_PAGE,
     "timelineItems": PR_TIMELINE_PAGE,
@@ -331,6 +579,13 @@ QUERIES: Final[Mapping[str, str]] = {
     "PR_TIMELINE_PAGE": PR_TIMELINE_PAGE,
     "PR_FILES_PAGE": PR_FILES_PAGE,
     "PR_COMMITS_PAGE": PR_COMMITS_PAGE,
+    "ORG_SNAPSHOT": ORG_SNAPSHOT,
+    "ORG_MEMBERS_PAGE": ORG_MEMBERS_PAGE,
+    "ORG_TEAMS_PAGE": ORG_TEAMS_PAGE,
+    "TEAM_MEMBERS_PAGE": TEAM_MEMBERS_PAGE,
+    "REPOSITORY_FILES": REPOSITORY_FILES,
+    "DEPLOYMENTS": DEPLOYMENTS,
+    "DEPLOYMENT_STATUSES_PAGE": DEPLOYMENT_STATUSES_PAGE,
 }
 """Every query the collector can send, by constant name (tests validate each against GitHub)."""
 
