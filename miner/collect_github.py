@@ -3,16 +3,26 @@ batches; cursors come in as arguments and go out inside the batches, the databas
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from miner.errors import GitHubError
-from miner.github_client import GitHubClient, list_items
-from miner.raw import CODEOWNERS_PATHS, CursorUpdate, RawBatch, batch_of
+from miner.github_client import GitHubClient, Response, list_items
+from miner.raw import (
+    CODEOWNERS_PATHS,
+    CursorUpdate,
+    RawBatch,
+    batch_of,
+    contents_batch,
+    file_changes,
+    refresh_floor,
+)
 
 # Cursor rows for org-wide resources use this in place of a repo name.
 ORG_WIDE = ""
+
+Json = dict[str, Any]
 
 CursorLookup = Callable[[str, str], "tuple[str | None, str | None]"]
 
@@ -154,37 +164,126 @@ class GitHubCollector:
 
     # -- files at the default branch ---------------------------------------------------------
 
-    def codeowners_batches(self, repo: str, cursor: CursorLookup) -> Iterator[RawBatch]:
-        """The CODEOWNERS GitHub uses (the first of its three locations); a file stored before
-        at a location GitHub no longer reads (deleted, or shadowed by an earlier one) goes."""
-        found = False
-        for path in CODEOWNERS_PATHS:
-            stored, etag = cursor(repo, f"contents/{path}")
-            if found:
-                if stored:
-                    yield self._contents_batch(repo, path, None, None)
-                continue
-            try:
-                response = self.client.get(f"/repos/{repo}/contents/{path}", etag=etag)
-            except GitHubError as exc:
-                if exc.status != 404:
-                    raise
-                if stored:
-                    yield self._contents_batch(repo, path, None, None)
-                continue
-            found = True
-            if not response.not_modified:
-                yield self._contents_batch(repo, path, response.data, response.etag)
+    def file_batches(self, repo: str, stored: Mapping[str, str | None]) -> Iterator[RawBatch]:
+        """The CODEOWNERS GitHub uses (the first of its three locations) and the dependency
+        manifests at the root, each fetched only when its blob sha differs from the one stored
+        (`stored`: path -> sha); a stored file GitHub no longer has there, or no longer reads
+        (shadowed by an earlier CODEOWNERS), goes."""
+        present: dict[str, str] = {}
+        for entry in self._listing(repo, ""):
+            if entry.get("type") == "file":
+                present[str(entry["name"])] = str(entry["sha"])
+        for folder in (".github", "docs"):
+            if any(
+                p in present
+                for p in CODEOWNERS_PATHS[: CODEOWNERS_PATHS.index(f"{folder}/CODEOWNERS")]
+            ):
+                continue  # an earlier location wins: this one is never read
+            for entry in self._listing(repo, folder):
+                if entry.get("name") == "CODEOWNERS" and entry.get("type") == "file":
+                    present[f"{folder}/CODEOWNERS"] = str(entry["sha"])
+        fetch, drop = file_changes(present, stored)
+        for path in fetch:
+            response = self.client.get(f"/repos/{repo}/contents/{path}")
+            yield contents_batch(self.org, repo, path, response.data, response.etag)
+        for path in drop:
+            yield contents_batch(self.org, repo, path, None)
 
-    def _contents_batch(
-        self, repo: str, path: str, payload: Any | None, etag: str | None
-    ) -> RawBatch:
-        """The file at `path` (None: no file there now) and its cursor."""
-        update = CursorUpdate(
-            self.org, repo, f"contents/{path}", "found" if payload is not None else None, etag
+    def _listing(self, repo: str, folder: str) -> list[Json]:
+        """A folder of the default branch as the contents API lists it ([] if it is missing)."""
+        try:
+            response = self.client.get(f"/repos/{repo}/contents/{folder}")
+        except GitHubError as exc:
+            if exc.status == 404:
+                return []
+            raise
+        return (
+            [e for e in response.data if isinstance(e, dict)]
+            if isinstance(response.data, list)
+            else []
         )
-        items = [payload] if payload is not None else []
-        return batch_of("contents", self.org, repo, path, items, replace=True, cursors=[update])
+
+    # -- deployments and workflow runs -------------------------------------------------------
+
+    def deployment_batches(self, repo: str, cursor: CursorLookup) -> Iterator[RawBatch]:
+        """Deployments created since REFRESH_WINDOW before the newest stored, newest first, each
+        with all its statuses (oldest first, as GraphQL lists them); nothing when the first
+        page is unchanged (a new status changes the deployment's updated_at, so the page)."""
+        mark, etag = cursor(repo, "deployments")
+        response = self._first_page(f"/repos/{repo}/deployments", etag if mark else None)
+        if response is None or response.not_modified:
+            return
+        floor, first_etag, newest = refresh_floor(mark), response.etag, mark
+        while True:
+            page = list_items(response.data)
+            fresh = [d for d in page if floor is None or d["created_at"] >= floor]
+            for deployment in fresh:
+                statuses = self.client.get_all(
+                    f"/repos/{repo}/deployments/{deployment['id']}/statuses"
+                )
+                yield batch_of(
+                    "deployment_statuses", self.org, repo, str(deployment["id"]),
+                    statuses[::-1], replace=True,
+                )  # fmt: skip
+            if fresh and (newest is None or fresh[0]["created_at"] > newest):
+                newest = max(d["created_at"] for d in fresh)
+            done = response.next_url is None or len(fresh) < len(page)
+            cursors = (
+                [CursorUpdate(self.org, repo, "deployments", newest, first_etag)] if done else []
+            )
+            yield batch_of(
+                "deployments", self.org, repo, None, fresh, replace=False, cursors=cursors
+            )
+            if done:
+                return
+            assert response.next_url is not None
+            response = self.client.get(response.next_url)
+
+    def _first_page(self, url: str, etag: str | None) -> Response | None:
+        """A list's first page; None when GitHub answers 404 (the repo went away since it was
+        listed, or the list is not there: the local server's mirror may lack the file)."""
+        try:
+            return self.client.get(url, {"per_page": 100}, etag=etag)
+        except GitHubError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def run_batches(self, repo: str, cursor: CursorLookup) -> Iterator[RawBatch]:
+        """Workflow runs created since REFRESH_WINDOW before the mark, newest first (GitHub
+        lists the latest attempt of each run). The mark is the creation time of the oldest run
+        still unfinished, else of the newest run. The first page is asked conditionally (ETag)
+        unless an unfinished run sat on a later page: its change would not change page 1."""
+        mark, etag = cursor(repo, "workflow_runs")
+        response = self._first_page(f"/repos/{repo}/actions/runs", etag if mark else None)
+        if response is None or response.not_modified:
+            return
+        floor, first_etag = refresh_floor(mark), response.etag
+        newest: str | None = None
+        unfinished: list[str] = []
+        first_page = True
+        while True:
+            page = list_items(response.data)
+            fresh = [r for r in page if floor is None or r["created_at"] >= floor]
+            waiting = [r["created_at"] for r in fresh if r.get("status") != "completed"]
+            if waiting and not first_page:
+                first_etag = None  # an unfinished run past page 1: ask unconditionally next time
+            unfinished += waiting
+            if fresh and newest is None:
+                newest = max(r["created_at"] for r in fresh)
+            done = response.next_url is None or len(fresh) < len(page)
+            cursors = []
+            if done:
+                new_mark = min(unfinished) if unfinished else (newest or mark)
+                cursors = [CursorUpdate(self.org, repo, "workflow_runs", new_mark, first_etag)]
+            yield batch_of(
+                "workflow_runs", self.org, repo, None, fresh, replace=False, cursors=cursors
+            )
+            first_page = False
+            if done:
+                return
+            assert response.next_url is not None
+            response = self.client.get(response.next_url)
 
 
 def _with_cursor(batch: RawBatch, update: CursorUpdate) -> RawBatch:

@@ -1,8 +1,11 @@
 """Fetch PRs with their reviews, timeline, files, commits and comments through GitHub's GraphQL
-API, a page of PRs per call, as raw batches in the REST payload shapes the core SQL reads."""
+API, a page of PRs per call, and a repo's deployments and default-branch files, as raw batches in
+the REST payload shapes the core SQL reads."""
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -10,12 +13,22 @@ from typing import Any
 from miner.collect_github import CursorLookup, details_resource
 from miner.github_client import GitHubClient
 from miner.graphql_queries import (
+    DEPLOYMENT_STATUSES_PAGE,
+    DEPLOYMENTS,
     PAGE_QUERIES,
     PULL_REQUESTS,
+    REPOSITORY_FILES,
     pull_request_page_variables,
     pull_requests_variables,
 )
-from miner.raw import CursorUpdate, RawBatch, batch_of
+from miner.raw import (
+    CODEOWNERS_PATHS,
+    CursorUpdate,
+    RawBatch,
+    batch_of,
+    contents_batch,
+    refresh_floor,
+)
 
 Json = dict[str, Any]
 
@@ -134,6 +147,142 @@ class GraphQLPullCollector:
         return nodes
 
 
+class GraphQLRepoCollector:
+    """The GraphQL collector of a repo's deployments and default-branch files."""
+
+    def __init__(self, client: GitHubClient, org: str) -> None:
+        self.client = client
+        self.org = org
+
+    def file_batches(self, repo: str, fetch: list[str], drop: list[str]) -> Iterator[RawBatch]:
+        """The files at `fetch` (paths the snapshot found changed) in one call, then an empty
+        batch for each path in `drop`."""
+        if fetch:
+            owner, name = repo.split("/", 1)
+            data = self.client.post_graphql(REPOSITORY_FILES, {"owner": owner, "name": name})
+            found = _repository(data, repo)
+            blobs: dict[str, Json] = {}
+            for entry in ((found.get("rootTree") or {}).get("entries")) or []:
+                if entry.get("type") == "blob" and entry.get("object"):
+                    blobs[entry["name"]] = {**entry["object"], "oid": entry["oid"]}
+            for alias, path in (
+                ("githubCodeowners", CODEOWNERS_PATHS[0]),
+                ("docsCodeowners", CODEOWNERS_PATHS[2]),
+            ):
+                if found.get(alias):
+                    blobs[path] = found[alias]
+            for path in fetch:
+                blob = blobs.get(path)
+                # gone since the snapshot, or binary: nothing the core tables could read
+                yield contents_batch(self.org, repo, path, _contents(path, blob) if blob else None)
+        for path in drop:
+            yield contents_batch(self.org, repo, path, None)
+
+    def deployment_batches(self, repo: str, cursor: CursorLookup, mark: str) -> Iterator[RawBatch]:
+        """Deployments created since REFRESH_WINDOW before the newest stored, newest first, each
+        with all its statuses; `mark` (the snapshot's) is saved with them, so an unchanged
+        newest deployment is not asked again."""
+        owner, name = repo.split("/", 1)
+        newest, _ = cursor(repo, "deployments")
+        floor = refresh_floor(newest)
+        after: str | None = None
+        while True:
+            data = self.client.post_graphql(
+                DEPLOYMENTS, {"owner": owner, "name": name, "cursor": after, "pageSize": 100}
+            )
+            connection = _repository(data, repo)["deployments"]
+            page = [n for n in connection["nodes"] if n is not None]
+            fresh = [d for d in page if floor is None or d["createdAt"] >= floor]
+            for node in fresh:
+                statuses = self._statuses(node)
+                yield batch_of(
+                    "deployment_statuses",
+                    self.org,
+                    repo,
+                    str(node["databaseId"]),
+                    [_deployment_status(s) for s in statuses],
+                    replace=True,
+                )
+            if fresh and (newest is None or fresh[0]["createdAt"] > newest):
+                newest = max(d["createdAt"] for d in fresh)
+            done = not connection["pageInfo"]["hasNextPage"] or len(fresh) < len(page)
+            cursors = [CursorUpdate(self.org, repo, "deployments", newest, mark)] if done else []
+            deployments = [_deployment(d) for d in fresh]
+            yield batch_of(
+                "deployments", self.org, repo, None, deployments, replace=False, cursors=cursors
+            )
+            if done:
+                return
+            after = connection["pageInfo"]["endCursor"]
+
+    def _statuses(self, deployment: Json) -> list[Json]:
+        connection = deployment["statuses"] or {"nodes": [], "pageInfo": {"hasNextPage": False}}
+        nodes = [n for n in connection["nodes"] if n is not None]
+        while connection["pageInfo"]["hasNextPage"]:
+            data = self.client.post_graphql(
+                DEPLOYMENT_STATUSES_PAGE,
+                {"id": deployment["id"], "cursor": connection["pageInfo"]["endCursor"]},
+            )
+            connection = (data.get("node") or {}).get("statuses") or {}
+            if not connection:
+                raise LookupError(f"GraphQL: deployment {deployment['id']} vanished")
+            nodes.extend(n for n in connection["nodes"] if n is not None)
+        return nodes
+
+
+def _contents(path: str, blob: Json) -> Json | None:
+    """A GraphQL Blob as the contents API's file object; None for a binary or cut-off blob."""
+    text = blob.get("text")
+    if text is None or blob.get("isBinary") or blob.get("isTruncated"):
+        return None
+    data = text.encode("utf-8")
+    encoded = base64.b64encode(data).decode("ascii")
+    return {
+        "type": "file",
+        "encoding": "base64",
+        "name": path.rsplit("/", 1)[-1],
+        "path": path,
+        "size": blob.get("byteSize", len(data)),
+        "sha": blob["oid"],
+        "content": "\n".join(encoded[i : i + 60] for i in range(0, len(encoded), 60)) + "\n",
+    }
+
+
+def _deployment(node: Json) -> Json:
+    ref = node.get("ref")
+    payload = node.get("payload")
+    return {
+        "id": node["databaseId"],
+        "node_id": node["id"],
+        "sha": node["commitOid"],
+        # REST's ref is what was asked to deploy; GraphQL has no Ref for a bare sha
+        "ref": ref["name"] if ref else node["commitOid"],
+        "task": node.get("task"),
+        "payload": json.loads(payload) if payload else {},
+        "environment": node.get("environment"),
+        "original_environment": node.get("originalEnvironment"),
+        "description": node.get("description"),
+        "creator": user_payload(node.get("creator")),
+        "created_at": node["createdAt"],
+        "updated_at": node["updatedAt"],
+    }
+
+
+def _deployment_status(node: Json) -> Json:
+    return {
+        "node_id": node["id"],
+        # GraphQL's DeploymentStatusState, as REST writes states: lower case
+        "state": str(node["state"]).lower(),
+        "description": node.get("description"),
+        "environment": node.get("environment"),
+        "environment_url": node.get("environmentUrl"),
+        "log_url": node.get("logUrl"),
+        "creator": user_payload(node.get("creator")),
+        "created_at": node["createdAt"],
+        "updated_at": node["updatedAt"],
+    }
+
+
 def _repository(data: Json, repo: str) -> Json:
     found = data.get("repository")
     if not isinstance(found, dict):
@@ -141,7 +290,7 @@ def _repository(data: Json, repo: str) -> Json:
     return found
 
 
-def _user(actor: Json | None) -> Json | None:
+def user_payload(actor: Json | None) -> Json | None:
     """A GraphQL Actor as REST's user object: login (with "[bot]" for bots, as REST spells
     them) and type."""
     if actor is None:
@@ -172,7 +321,7 @@ def _pull(pr: Json) -> Json:
         "id": _big_int(pr["fullDatabaseId"]),
         "node_id": pr["id"],
         "title": pr["title"],
-        "user": _user(pr["author"]),
+        "user": user_payload(pr["author"]),
         # REST has two states: a merged PR is closed.
         "state": "open" if pr["state"] == "OPEN" else "closed",
         "draft": pr["isDraft"],
@@ -191,7 +340,7 @@ def _review(review: Json) -> Json:
     return {
         "id": _big_int(review["fullDatabaseId"]),
         "node_id": review["id"],
-        "user": _user(review["author"]),
+        "user": user_payload(review["author"]),
         "state": review["state"],
         "submitted_at": review["submittedAt"],
         "commit_id": _oid(review.get("commit")),
@@ -208,7 +357,7 @@ def _comment(item: Json) -> Json:
     return {
         "id": _big_int(item["fullDatabaseId"]),
         "node_id": item["id"],
-        "user": _user(item["author"]),
+        "user": user_payload(item["author"]),
         "created_at": item["createdAt"],
         "updated_at": item["updatedAt"],
         "author_association": item["authorAssociation"],
@@ -273,13 +422,13 @@ def _timeline_item(item: Json) -> Json:
     if kind == "IssueComment":
         comment = _comment(item)
         return {**comment, "event": "commented", "actor": comment["user"]}
-    event.update(created_at=item["createdAt"], actor=_user(item.get("actor")))
+    event.update(created_at=item["createdAt"], actor=user_payload(item.get("actor")))
     if kind in ("ReviewRequestedEvent", "ReviewRequestRemovedEvent"):
         reviewer = item.get("requestedReviewer")
         if reviewer is not None and reviewer["__typename"] == "Team":
             event["requested_team"] = {"slug": reviewer["slug"], "id": reviewer.get("databaseId")}
         else:
-            event["requested_reviewer"] = _user(reviewer)
+            event["requested_reviewer"] = user_payload(reviewer)
     elif kind == "MergedEvent":
         event["commit_id"] = _oid(item.get("mergeCommit"))
     elif kind == "HeadRefForcePushedEvent":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import tomllib
@@ -24,6 +25,24 @@ class GitHubConfig:
     org: str | None = None
     api_url: str = DEFAULT_API_URL
     token_env: str | None = None
+    # Which of the org's repos a sync collects: names matching an `include` glob (all when
+    # empty) and no `exclude` glob; archived repos and forks only when asked. A glob with a
+    # "/" matches "org/name", one without matches the name.
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    archived: bool = False
+    forks: bool = False
+
+    def selects(self, full_name: str, *, archived: bool, fork: bool) -> bool:
+        """Whether a sync collects the repo `full_name` ("org/name")."""
+        if (archived and not self.archived) or (fork and not self.forks):
+            return False
+
+        def matches(globs: tuple[str, ...]) -> bool:
+            name = full_name.split("/", 1)[-1]
+            return any(fnmatch.fnmatchcase(full_name if "/" in g else name, g) for g in globs)
+
+        return (not self.include or matches(self.include)) and not matches(self.exclude)
 
     def token(self) -> str | None:
         """The token from the configured environment variable, else GITHUB_TOKEN, then GH_TOKEN."""
@@ -102,7 +121,11 @@ def parse(data: dict[str, Any], path: Path) -> Config:
     r = _Reader(path)
     r.keys("", data, ("bots", "github", "warehouse", "teams", "calendar", "sla"))
     gh = r.table("github", data.get("github", {}))
-    r.keys("[github] ", gh, ("org", "api_url", "token_env"))
+    r.keys(
+        "[github] ",
+        gh,
+        ("org", "api_url", "token_env", "include", "exclude", "archived", "forks"),
+    )
     api_url = r.string("[github] api_url", gh.get("api_url", DEFAULT_API_URL))
     if not api_url.startswith(("http://", "https://")):
         raise ConfigError(f'{path}: [github] api_url = "{api_url}": expected an http(s) URL')
@@ -143,6 +166,10 @@ def parse(data: dict[str, Any], path: Path) -> Config:
             org=r.string("[github] org", org) if org is not None else None,
             api_url=api_url.rstrip("/"),
             token_env=r.string("[github] token_env", token_env) if token_env is not None else None,
+            include=tuple(r.strings("[github] include", gh.get("include", []))),
+            exclude=tuple(r.strings("[github] exclude", gh.get("exclude", []))),
+            archived=r.boolean("[github] archived", gh.get("archived", False)),
+            forks=r.boolean("[github] forks", gh.get("forks", False)),
         ),
         warehouse=WarehouseConfig(
             path=r.string("[warehouse] path", wh.get("path", DEFAULT_WAREHOUSE))
@@ -185,6 +212,11 @@ class _Reader:
     def strings(self, where: str, value: object) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.fail(where, value, "an array of strings")
+        return value
+
+    def boolean(self, where: str, value: object) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(where, value, "true or false")
         return value
 
     def number(self, where: str, value: object) -> float:

@@ -12,7 +12,7 @@ from typing import Any
 
 from miner.errors import MirrorError
 from miner.github_client import list_items
-from miner.raw import CODEOWNERS_PATHS, PR_DETAILS, RawBatch, batch_of
+from miner.raw import CODEOWNERS_PATHS, PR_DETAILS, RawBatch, batch_of, file_changes
 
 # Where each PR detail lives in the mirror: the API path under repos/ORG/REPO/.
 _DETAIL_PATHS = {
@@ -75,18 +75,26 @@ class Mirror:
                 detail = repo_dir / _DETAIL_PATHS[resource].format(n=n)
                 items = self._list(detail)
                 yield batch_of(resource, org, repo, str(n), items, replace=True)
-        for location in CODEOWNERS_PATHS:
-            file = repo_dir / "contents" / location
-            if file.is_file():
-                yield batch_of(
-                    "contents",
-                    org,
-                    repo,
-                    location,
-                    [contents_object(location, file.read_bytes())],
-                    replace=True,
-                )
-                break
+        contents = repo_dir / "contents"
+        present = {
+            path: "present"
+            for path in (
+                *(f.name for f in contents.glob("*") if f.is_file()),
+                *(p for p in CODEOWNERS_PATHS if (contents / p).is_file()),
+            )
+        }
+        for path in file_changes(present, {})[0]:
+            item = contents_object(path, (contents / path).read_bytes())
+            yield batch_of("contents", org, repo, path, [item], replace=True)
+        deployments = self._list(repo_dir / "deployments.json")
+        yield batch_of("deployments", org, repo, None, deployments, replace=True)
+        for deployment in deployments:
+            n = deployment["id"]
+            statuses = self._list(repo_dir / "deployments" / str(n) / "statuses.json")
+            # stored oldest first, as a sync stores them (GitHub lists the newest first)
+            yield batch_of("deployment_statuses", org, repo, str(n), statuses[::-1], replace=True)
+        runs = self._list(repo_dir / "actions" / "runs.json")
+        yield batch_of("workflow_runs", org, repo, None, runs, replace=True)
 
     def _json(self, path: Path) -> Any:
         try:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from miner.errors import CleanStop
@@ -23,6 +24,9 @@ RESOURCES = (
     "commits",
     "comments",
     "contents",
+    "deployments",
+    "deployment_statuses",
+    "workflow_runs",
 )
 
 # The resources fetched for each pull request once it is new or has changed.
@@ -167,6 +171,12 @@ def item_key(resource: str, repo: str | None, parent: str | None, payload: Any, 
             return f"{repo}#{parent}/{index:06d}"
         case "contents":
             return f"{repo}:{parent}"
+        case "deployments" | "workflow_runs":
+            return f"{repo}/{payload['id']}"
+        case "deployment_statuses":
+            # GraphQL gives a status no numeric id; a deployment's statuses are always replaced
+            # whole, oldest first, so the position is a stable key.
+            return f"{repo}/{parent}/{index:04d}"
     raise ValueError(resource)
 
 
@@ -198,3 +208,79 @@ def batch_of(
 # Where GitHub looks for CODEOWNERS, in order; the first that exists is used
 # (docs: "About code owners", CODEOWNERS file location).
 CODEOWNERS_PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+
+
+# The dependency manifests read at a repository's root (issue 7 parses them): exact names, and
+# requirements files by their prefix and suffix (requirements.txt, requirements-dev.txt, ...).
+MANIFEST_NAMES = frozenset(
+    {
+        "pyproject.toml",
+        "setup.cfg",
+        "package.json",
+        "go.mod",
+        "Cargo.toml",
+        "pom.xml",
+        "build.gradle",
+        "build.gradle.kts",
+        "Gemfile",
+    }
+)
+
+
+def is_manifest(name: str) -> bool:
+    """Whether a root file of this name is a dependency manifest miner keeps."""
+    return name in MANIFEST_NAMES or (name.startswith("requirements") and name.endswith(".txt"))
+
+
+def wanted_files(root_files: Iterable[str], codeowners_found: Iterable[str]) -> list[str]:
+    """The default-branch files a repo's raw_contents should hold: the CODEOWNERS GitHub reads
+    (the first of its locations that exists) and every root manifest, sorted."""
+    found = set(codeowners_found)
+    first = next((path for path in CODEOWNERS_PATHS if path in found), None)
+    manifests = sorted(name for name in root_files if is_manifest(name))
+    return ([first] if first else []) + manifests
+
+
+def file_changes(
+    present: Mapping[str, str], stored: Mapping[str, str | None]
+) -> tuple[list[str], list[str]]:
+    """What to fetch and what to drop, given the blob shas of the candidate files on the default
+    branch (`present`: CODEOWNERS locations found, root files) and the shas stored before."""
+    wanted = wanted_files(
+        (path for path in present if "/" not in path and path != "CODEOWNERS"),
+        (path for path in present if path in CODEOWNERS_PATHS),
+    )
+    fetch = [path for path in wanted if stored.get(path) != present[path]]
+    drop = sorted(path for path, sha in stored.items() if sha is not None and path not in wanted)
+    return fetch, drop
+
+
+def contents_batch(
+    org: str, repo: str, path: str, payload: Any | None, etag: str | None = None
+) -> RawBatch:
+    """The file at `path` on the default branch (None: no file kept there now) with its cursor,
+    whose value is the file's blob sha."""
+    sha = None if payload is None else str(payload.get("sha"))
+    update = CursorUpdate(org, repo, f"{CONTENTS_PREFIX}{path}", sha, etag)
+    items = [payload] if payload is not None else []
+    return batch_of("contents", org, repo, path, items, replace=True, cursors=[update])
+
+
+CONTENTS_PREFIX = "contents/"
+
+# Deployments gain statuses, and workflow runs finish or are re-run, after they were first stored:
+# each sync looks again at those created this long before the newest it had stored (or before the
+# oldest it stored unfinished). Older changes (a re-run a week later) are not seen.
+REFRESH_WINDOW = timedelta(days=3)
+
+
+def parse_time(text: str) -> datetime:
+    """A GitHub timestamp ("2026-01-02T03:04:05Z")."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def refresh_floor(mark: str | None) -> str | None:
+    """The oldest creation time a sync looks at again, as GitHub writes times; None: all."""
+    if mark is None:
+        return None
+    return (parse_time(mark) - REFRESH_WINDOW).strftime("%Y-%m-%dT%H:%M:%SZ")

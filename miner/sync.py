@@ -10,21 +10,24 @@ from datetime import datetime
 from pathlib import Path
 
 from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
-from miner.collect_graphql import GraphQLPullCollector
+from miner.collect_graphql import GraphQLPullCollector, GraphQLRepoCollector
 from miner.config import Config
 from miner.errors import ConfigError
 from miner.github_client import GitHubClient
 from miner.mirror import Mirror
+from miner.org_snapshot import OrgSnapshot, RepoMarks
 from miner.rate_limits import DEFAULT_MAX_WAIT_SECONDS, Countdown, RateLimiter, RateLimitStop
-from miner.raw import RawBatch, transactions
+from miner.raw import CONTENTS_PREFIX, CursorUpdate, RawBatch, file_changes, transactions
 from miner.transform import rebuild
 from miner.warehouse import Warehouse
 
 Progress = Callable[[str], None]
 
-# How PR history is fetched: "graphql", a page of PRs with all their details per request (the
-# default: about 1 request per 37 PRs), or "rest", a listing plus five detail lists per PR.
-# Everything else (org, teams, repos, members, CODEOWNERS) always comes from REST, conditionally.
+# How the org is read. "graphql" (the default): one snapshot call per 100 repos says what changed
+# in each (an unchanged repo then costs nothing), PRs come a page with all their details per call
+# (about 37 PRs a request), deployments and files through GraphQL too; workflow runs, which GraphQL
+# does not expose (no run_attempt, no run_started_at), through REST. "rest": everything through
+# REST, conditionally (ETags) where GitHub allows it: a listing plus five detail lists per PR.
 APIS = ("graphql", "rest")
 
 
@@ -90,51 +93,30 @@ def sync(
         client = GitHubClient(config.github.api_url, token, limiter=limiter)
     started = time.monotonic()
     run = wh.start_run("sync", org, config.github.api_url)
-    collector = GitHubCollector(client, org)
-    graphql = GraphQLPullCollector(client, org)
-    pulls_stored = details = 0
-
-    def cursor(repo: str, resource: str) -> tuple[str | None, str | None]:
-        c = wh.cursor(org, repo, resource)
-        return c.value, c.etag
-
+    repo_sync = _RepoSync(wh, config, org, client, run)
     try:
-        _store(wh, collector.org_batches(cursor), run)
-        teams = [
-            r[0]
-            for r in wh.query(
-                "select payload ->> 'slug' from raw_teams where org = ? order by 1", [org]
-            )
-        ]
-        _store(wh, collector.team_member_batches(teams, cursor), run)
-        repos = [
-            r[0]
-            for r in wh.query(
-                "select repo_name from (select payload ->> 'full_name' as repo_name from raw_repos "
-                "where org = ?) order by 1",
-                [org],
-            )
-        ]
+        if api == "graphql":
+            # one call per 100 repos: repos, people, teams, and what changed in each repo
+            snapshot = OrgSnapshot(client, org).take()
+            wh.store_all(snapshot.batches, run)
+            marks: dict[str, RepoMarks] | None = snapshot.repos
+        else:
+            _store(wh, repo_sync.rest.org_batches(repo_sync.cursor), run)
+            teams = [
+                r[0]
+                for r in wh.query(
+                    "select payload ->> 'slug' from raw_teams where org = ? order by 1", [org]
+                )
+            ]
+            _store(wh, repo_sync.rest.team_member_batches(teams, repo_sync.cursor), run)
+            marks = None
+        repos = selected_repos(wh, config, org)
         for i, repo in enumerate(repos, 1):
             progress(f"[{i}/{len(repos)}] {repo} ({client.requests} requests so far)")
-            if api == "graphql":
-                # each page's PRs come with all their details, stored with the page
-                for group in transactions(graphql.pull_batches(repo, cursor)):
-                    wh.store_all(group, run)
-                    stored = sum(len(b.items) for b in group if b.resource == "pulls")
-                    pulls_stored += stored
-                    details += stored
+            if marks is None:
+                repo_sync.rest_repo(repo)
             else:
-                for batch in collector.pull_batches(repo, cursor):
-                    wh.store(batch, run)
-                    pulls_stored += len(batch.items)
-            # what a listing stored without its details (REST, or an interrupted earlier sync)
-            pending = pending_pulls(wh, org, repo)
-            fetched = (b for pull in pending for b in collector.pull_detail_batches(pull))
-            for group in transactions(fetched):
-                wh.store_all(group, run)
-            details += len(pending)
-            _store(wh, collector.codeowners_batches(repo, cursor), run)
+                repo_sync.graphql_repo(marks[repo])
     except BaseException as exc:
         # a rate limit past --max-wait is a clean stop, anything else a failure
         wh.finish_run(
@@ -150,14 +132,142 @@ def sync(
     return SyncResult(
         org,
         len(repos),
-        pulls_stored,
-        details,
+        repo_sync.pulls_stored,
+        repo_sync.details,
         client.requests,
         time.monotonic() - started,
         client.server_time,
         api,
         client.graphql_points,
     )
+
+
+def selected_repos(wh: Warehouse, config: Config, org: str) -> list[str]:
+    """The org's repos a sync collects ([github] include, exclude, archived, forks), by name."""
+    rows = wh.query(
+        """
+        select payload ->> 'full_name',
+            coalesce((payload ->> 'archived')::boolean, false),
+            coalesce((payload ->> 'fork')::boolean, false)
+        from raw_repos where org = ? order by 1
+        """,
+        [org],
+    )
+    return [
+        name for name, archived, fork in rows
+        if config.github.selects(name, archived=archived, fork=fork)
+    ]  # fmt: skip
+
+
+class _RepoSync:
+    """Brings one repo at a time up to date, every batch stored with its cursors."""
+
+    def __init__(
+        self, wh: Warehouse, config: Config, org: str, client: GitHubClient, run: int
+    ) -> None:
+        self.wh, self.org, self.client, self.run = wh, org, client, run
+        self.rest = GitHubCollector(client, org)
+        self.pulls = GraphQLPullCollector(client, org)
+        self.contents = GraphQLRepoCollector(client, org)
+        self.pulls_stored = 0
+        self.details = 0
+
+    def cursor(self, repo: str, resource: str) -> tuple[str | None, str | None]:
+        c = self.wh.cursor(self.org, repo, resource)
+        return c.value, c.etag
+
+    def rest_repo(self, repo: str) -> None:
+        for batch in self.rest.pull_batches(repo, self.cursor):
+            self.wh.store(batch, self.run)
+            self.pulls_stored += len(batch.items)
+        self._pending_details(repo)
+        _store(self.wh, self.rest.file_batches(repo, self._stored_files(repo)), self.run)
+        self._store_groups(self.rest.deployment_batches(repo, self.cursor))
+        self._store_groups(self.rest.run_batches(repo, self.cursor))
+
+    def graphql_repo(self, marks: RepoMarks) -> None:
+        """Only what the snapshot shows changed: an unchanged repo costs no request."""
+        repo = marks.repo
+        pulls_changed = self._pulls_changed(marks)
+        if pulls_changed:
+            checked = self.client.server_time
+            for group in transactions(self.pulls.pull_batches(repo, self.cursor)):
+                self.wh.store_all(group, self.run)
+                stored = sum(len(b.items) for b in group if b.resource == "pulls")
+                self.pulls_stored += stored
+                self.details += stored
+            if checked is not None:
+                self._save(repo, PULLS_CHECKED, f"{checked:%Y-%m-%dT%H:%M:%SZ}")
+        self._pending_details(repo)
+        fetch, drop = file_changes(marks.files, self._stored_files(repo))
+        if fetch or drop:
+            _store(self.wh, self.contents.file_batches(repo, fetch, drop), self.run)
+        if (
+            marks.deployments is not None
+            and marks.deployments != self.cursor(repo, "deployments")[1]
+        ):
+            self._store_groups(
+                self.contents.deployment_batches(repo, self.cursor, marks.deployments)
+            )
+        if (
+            pulls_changed
+            or marks.pushed_at != self.cursor(repo, PUSHED_AT)[0]
+            or self.cursor(repo, "workflow_runs")[0] is None
+            or self._unfinished_runs(repo)
+        ):
+            self._store_groups(self.rest.run_batches(repo, self.cursor))
+            self._save(repo, PUSHED_AT, marks.pushed_at)
+
+    def _pulls_changed(self, marks: RepoMarks) -> bool:
+        """Whether the repo's PRs may have changed since they were last read: its newest PR is
+        newer than the high-water mark, or as new and read no later than that same second
+        (a PR edited again within it after the read would look the same)."""
+        newest = marks.newest_pull
+        high_water = self.cursor(marks.repo, "pulls")[0]
+        if newest is None or (high_water is not None and newest < high_water):
+            return False
+        if high_water is None or newest > high_water:
+            return True
+        checked = self.cursor(marks.repo, PULLS_CHECKED)[0]
+        return checked is None or checked <= high_water
+
+    def _pending_details(self, repo: str) -> None:
+        # what a listing stored without its details (REST, or an interrupted earlier sync)
+        pending = pending_pulls(self.wh, self.org, repo)
+        fetched = (b for pull in pending for b in self.rest.pull_detail_batches(pull))
+        self._store_groups(fetched)
+        self.details += len(pending)
+
+    def _stored_files(self, repo: str) -> dict[str, str | None]:
+        rows = self.wh.query(
+            "select substr(resource, ?), value from cursors "
+            "where org = ? and repo = ? and starts_with(resource, ?)",
+            [len(CONTENTS_PREFIX) + 1, self.org, repo, CONTENTS_PREFIX],
+        )
+        return {path: value for path, value in rows}
+
+    def _unfinished_runs(self, repo: str) -> bool:
+        rows = self.wh.query(
+            "select count(*) from raw_workflow_runs where org = ? and repo = ? "
+            "and payload ->> 'status' <> 'completed'",
+            [self.org, repo],
+        )
+        return bool(rows[0][0])
+
+    def _store_groups(self, batches: Iterable[RawBatch]) -> None:
+        for group in transactions(batches):
+            self.wh.store_all(group, self.run)
+
+    def _save(self, repo: str, resource: str, value: str | None) -> None:
+        """A cursor on its own (an empty upsert batch carries it)."""
+        update = CursorUpdate(self.org, repo, resource, value)
+        self.wh.store(RawBatch("workflow_runs", self.org, repo, [], cursors=[update]), self.run)
+
+
+# Cursors of the GraphQL path's marks: when a repo's PRs were last read (the server's clock),
+# and the repo's pushedAt when its workflow runs were last read.
+PULLS_CHECKED = "pulls/checked"
+PUSHED_AT = "pushed_at"
 
 
 def pending_pulls(wh: Warehouse, org: str, repo: str) -> list[PendingPull]:

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from miner import __version__
 from miner.errors import MinerError
-from miner.raw import RESOURCES, CursorUpdate, RawBatch
+from miner.raw import CursorUpdate, RawBatch
 
 # The oldest on-disk format in use among the DuckDB clients our users open the warehouse with
 # (the pip `duckdb-cli` 1.5.x reads storage versions up to v1.4.0's); newer formats lock them out.
@@ -60,8 +60,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             updated_at timestamptz not null,
             primary key (org, repo, resource)
         )""",
-        *(_raw_table_sql(r) for r in RESOURCES),
+        *(
+            _raw_table_sql(r)
+            for r in (
+                "orgs",
+                "repos",
+                "members",
+                "teams",
+                "team_members",
+                "pulls",
+                "reviews",
+                "timeline",
+                "files",
+                "commits",
+                "comments",
+                "contents",
+            )
+        ),
     ),
+    tuple(_raw_table_sql(r) for r in ("deployments", "deployment_statuses", "workflow_runs")),
 )
 
 

@@ -1,0 +1,205 @@
+"""The org in one GraphQL call per 100 repos: its repos, members and teams as raw batches in the
+REST payload shapes, and for each repo the marks that tell a sync what changed since the last."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from miner.collect_graphql import user_payload
+from miner.errors import GitHubError
+from miner.github_client import GitHubClient
+from miner.graphql_queries import (
+    ORG_MEMBERS_PAGE,
+    ORG_SNAPSHOT,
+    ORG_TEAMS_PAGE,
+    TEAM_MEMBERS_PAGE,
+)
+from miner.raw import CODEOWNERS_PATHS, RawBatch, batch_of
+
+Json = dict[str, Any]
+
+# GraphQL TeamPrivacy -> REST `privacy` (REST calls a visible team "closed").
+_PRIVACY = {"SECRET": "secret", "VISIBLE": "closed"}
+
+
+@dataclass(frozen=True)
+class RepoMarks:
+    """What the snapshot says about one repo's state now."""
+
+    repo: str
+    archived: bool
+    fork: bool
+    pushed_at: str | None
+    # updatedAt of the repo's most recently updated PR (None: no PRs)
+    newest_pull: str | None
+    # the newest deployment and the time of its latest status, as one comparable string
+    deployments: str | None
+    # blob sha of each candidate default-branch file present: root files, CODEOWNERS locations
+    files: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Snapshot:
+    """The org-wide raw batches (orgs, repos, members, teams, team members), and repo marks."""
+
+    batches: list[RawBatch]
+    repos: dict[str, RepoMarks]
+
+
+class OrgSnapshot:
+    """Takes the snapshot of one org through GraphQL."""
+
+    def __init__(self, client: GitHubClient, org: str) -> None:
+        self.client = client
+        self.org = org
+
+    def take(self) -> Snapshot:
+        repos: list[Json] = []
+        marks: dict[str, RepoMarks] = {}
+        people: Json | None = None
+        org_node: Json = {}
+        after: str | None = None
+        while True:
+            try:
+                data = self.client.post_graphql(
+                    ORG_SNAPSHOT, {"org": self.org, "cursor": after, "withPeople": people is None}
+                )
+            except GitHubError as exc:
+                if "Could not resolve to an Organization" not in str(exc):
+                    raise
+                data = {}
+            org_node = data.get("organization") or {}
+            if not org_node:
+                raise GitHubError(
+                    f"organization {self.org!r} not found at {self.client.api_url} "
+                    "(or the token cannot see it)",
+                    status=404,
+                )
+            if people is None:
+                people = org_node
+            connection = org_node["repositories"]
+            for node in connection["nodes"]:
+                if node is not None:
+                    repos.append(_repository(node))
+                    marks[node["nameWithOwner"]] = _marks(node)
+            if not connection["pageInfo"]["hasNextPage"]:
+                break
+            after = connection["pageInfo"]["endCursor"]
+        assert people is not None
+        org_payload = {
+            "login": org_node["login"],
+            "id": org_node.get("databaseId"),
+            "name": org_node.get("name"),
+            "html_url": org_node.get("url"),
+            "type": "Organization",
+        }
+        batches = [
+            batch_of("orgs", self.org, None, None, [org_payload], replace=True),
+            batch_of("repos", self.org, None, None, repos, replace=True),
+            batch_of("members", self.org, None, None, self._members(people), replace=True),
+        ]
+        teams = list(self._all(people["teams"], ORG_TEAMS_PAGE, ("teams",), {}))
+        batches.append(
+            batch_of("teams", self.org, None, None, [_team(t) for t in teams], replace=True)
+        )
+        for team in teams:
+            members = self._all(
+                team["members"], TEAM_MEMBERS_PAGE, ("team", "members"), {"slug": team["slug"]}
+            )
+            batches.append(
+                batch_of(
+                    "team_members",
+                    self.org,
+                    None,
+                    team["slug"],
+                    [p for p in map(user_payload, members) if p is not None],
+                    replace=True,
+                )
+            )
+        return Snapshot(batches, marks)
+
+    def _members(self, people: Json) -> list[Json]:
+        nodes = self._all(people["membersWithRole"], ORG_MEMBERS_PAGE, ("membersWithRole",), {})
+        return [p for p in map(user_payload, nodes) if p is not None]
+
+    def _all(
+        self, connection: Json, query: str, path: tuple[str, ...], variables: Json
+    ) -> Iterator[Json]:
+        """Every node of an org connection: its first page, then follow-up pages."""
+        while True:
+            yield from (n for n in connection["nodes"] if n is not None)
+            if not connection["pageInfo"]["hasNextPage"]:
+                return
+            data = self.client.post_graphql(
+                query,
+                {"org": self.org, "cursor": connection["pageInfo"]["endCursor"], **variables},
+            )
+            node: Any = data.get("organization") or {}
+            for key in path:
+                node = (node or {}).get(key)
+            if node is None:
+                raise LookupError(f"GraphQL: {'.'.join(path)} of {self.org} vanished mid-listing")
+            connection = node
+
+
+def _repository(node: Json) -> Json:
+    """A GraphQL Repository as REST's repository object (the fields the core tables read)."""
+    branch = node.get("defaultBranchRef")
+    return {
+        "id": node.get("databaseId"),
+        "name": node["name"],
+        "full_name": node["nameWithOwner"],
+        "description": node.get("description"),
+        "private": node.get("isPrivate"),
+        "archived": node.get("isArchived"),
+        "fork": node.get("isFork"),
+        "html_url": node.get("url"),
+        "created_at": node.get("createdAt"),
+        "pushed_at": node.get("pushedAt"),
+        "updated_at": node.get("updatedAt"),
+        "default_branch": branch["name"] if branch else None,
+    }
+
+
+def _team(node: Json) -> Json:
+    parent = node.get("parentTeam")
+    return {
+        "slug": node["slug"],
+        "name": node["name"],
+        "id": node.get("databaseId"),
+        "description": node.get("description"),
+        "privacy": _PRIVACY.get(str(node.get("privacy")), str(node.get("privacy")).lower()),
+        "parent": {"slug": parent["slug"]} if parent else None,
+    }
+
+
+def _marks(node: Json) -> RepoMarks:
+    pulls = [n for n in node["pullRequests"]["nodes"] if n is not None]
+    deployments = [n for n in node["deployments"]["nodes"] if n is not None]
+    deployment = None
+    if deployments:
+        newest = deployments[0]
+        status = (newest.get("latestStatus") or {}).get("createdAt")
+        deployment = f"{newest['databaseId']}@{newest['createdAt']}@{status}"
+    files: dict[str, str] = {}
+    for entry in ((node.get("rootTree") or {}).get("entries")) or []:
+        if entry.get("type") == "blob":
+            files[entry["name"]] = entry["oid"]
+    for alias, path in (
+        ("githubCodeowners", CODEOWNERS_PATHS[0]),
+        ("docsCodeowners", CODEOWNERS_PATHS[2]),
+    ):
+        found = node.get(alias)
+        if found is not None and found.get("oid"):
+            files[path] = found["oid"]
+    return RepoMarks(
+        repo=node["nameWithOwner"],
+        archived=bool(node.get("isArchived")),
+        fork=bool(node.get("isFork")),
+        pushed_at=node.get("pushedAt"),
+        newest_pull=pulls[0]["updatedAt"] if pulls else None,
+        deployments=deployment,
+        files=files,
+    )
