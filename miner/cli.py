@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -15,6 +13,7 @@ from rich.console import Console
 from miner import __version__
 from miner.config import Config, load
 from miner.errors import EXIT_FAILED, MinerError
+from miner.sync_display import SyncDisplay
 from miner.warehouse import Warehouse
 
 
@@ -24,7 +23,9 @@ class Context:
     db: Path
 
     def open(self, *, read_only: bool = False) -> Warehouse:
-        return Warehouse.open(self.db, read_only=read_only)
+        return Warehouse.open(
+            self.db, read_only=read_only, memory_limit=self.config.warehouse.memory_limit
+        )
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -79,15 +80,15 @@ def sync(ctx: Context, org: str | None, api: str, max_wait: str) -> None:
     from miner.sync import sync as run_sync
 
     console = Console(stderr=True)
-    with ctx.open() as wh:
+    with ctx.open() as wh, SyncDisplay(console) as display:
         result = run_sync(
             wh,
             ctx.config,
             org=org,
-            progress=_progress(console),
+            progress=display.progress,
             api=api,
             max_wait=_seconds("--max-wait", max_wait),
-            countdown=_countdown(console),
+            countdown=display.countdown,
         )
     _err(f"synced {result.summary()}")
 
@@ -238,35 +239,6 @@ def _seconds(option: str, text: str) -> float:
     if match is None:
         raise click.BadParameter(f"{text!r}: a duration such as 90s, 15m or 1h", param_hint=option)
     return float(match["n"]) * {"": 1, "s": 1, "m": 60, "h": 3600}[match["unit"]]
-
-
-def _countdown(console: Console) -> Callable[[float, str, float], None]:
-    """A rate-limit wait: a line counting down each second on a terminal; from cron, one line
-    when the wait starts and one a minute after."""
-    said: set[tuple[str, float, int]] = set()  # (resource, reset, minutes left) printed
-
-    def show(left: float, resource: str, reset: float) -> None:
-        at = datetime.fromtimestamp(reset, UTC).strftime("%H:%M:%SZ")
-        minutes, seconds = divmod(int(left + 0.5), 60)
-        line = (
-            f"GitHub's {resource} rate limit is spent: {minutes}:{seconds:02d} to its reset ({at})"
-        )
-        if console.is_terminal:
-            console.print(line, style="yellow", highlight=False, end="\r")
-        elif (resource, reset, minutes) not in said:
-            said.add((resource, reset, minutes))
-            console.print(line, highlight=False)
-
-    return show
-
-
-def _progress(console: Console) -> Callable[[str], None]:
-    """Per-repo progress lines: dim on a terminal; from cron, plain and time-stamped for the log."""
-    if not console.is_terminal:
-        return lambda message: console.print(
-            f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} {message}", highlight=False, soft_wrap=True
-        )
-    return lambda message: console.print(message, style="dim", highlight=False)
 
 
 def main() -> None:

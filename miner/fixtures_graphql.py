@@ -1,4 +1,4 @@
-"""Answer GitHub GraphQL queries for PR history from an API mirror folder, as GitHub would."""
+"""Answer the collector's GitHub GraphQL queries from an API mirror folder, as GitHub would."""
 
 from __future__ import annotations
 
@@ -23,14 +23,17 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
+    GraphQLIncludeDirective,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLSkipDirective,
     InlineFragmentNode,
     Node,
     OperationDefinitionNode,
+    SelectionNode,
     SelectionSetNode,
     build_schema,
     execute_sync,
@@ -39,8 +42,14 @@ from graphql import (
     parse,
     validate,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from graphql.execution.values import (
+    VariableValues,
+    get_argument_values,
+    get_directive_values,
+    get_variable_values,
+)
 
+from miner.fixtures_server import GitEntry, git_blob_sha, git_tree
 from miner.fixtures_server import dig as _dig
 from miner.graphql_queries import MAX_PAGE_SIZE, NODE_LIMIT, rate_limit_cost
 
@@ -67,6 +76,12 @@ _RATE_LIMITED = {
     "message": "API rate limit already exceeded for user ID 1.",
 }
 _GRAPHQL_DOCS = "https://docs.github.com/graphql"
+# Who GitHub names as the author of what a deleted account did: the `ghost` user
+# (https://github.com/ghost, user id 10137).
+_GHOST: Final = {"__typename": "User", "login": "ghost", "databaseId": 10137}
+# What a non-null DateTime reads when the mirror has no timestamp for it.
+_NO_TIME: Final = "1970-01-01T00:00:00Z"
+_SHA = re.compile(r"[0-9a-f]{40}")
 
 # REST `status` of a changed file -> GraphQL PatchStatus. GraphQL has no UNCHANGED; such a file
 # still appears in the diff, so it reads as modified.
@@ -108,8 +123,14 @@ scalar GitTimestamp
 scalar URI
 
 type Query {
+  node(id: ID!): Node
+  organization(login: String!): Organization
   rateLimit: RateLimit
   repository(name: String!, owner: String!): Repository
+}
+
+interface Node {
+  id: ID!
 }
 
 type RateLimit {
@@ -129,8 +150,21 @@ type PageInfo {
 }
 
 type Repository {
+  createdAt: DateTime!
+  databaseId: Int
+  defaultBranchRef: Ref
+  deployments(
+    after: String
+    first: Int
+    orderBy: DeploymentOrder = {field: CREATED_AT, direction: ASC}
+  ): DeploymentConnection!
+  description: String
+  isArchived: Boolean!
+  isFork: Boolean!
+  isPrivate: Boolean!
   name: String!
   nameWithOwner: String!
+  object(expression: String): GitObject
   pullRequest(number: Int!): PullRequest
   pullRequests(
     after: String
@@ -138,6 +172,105 @@ type Repository {
     orderBy: IssueOrder
     states: [PullRequestState!]
   ): PullRequestConnection!
+  pushedAt: DateTime
+  updatedAt: DateTime!
+  url: URI!
+}
+
+type RepositoryConnection {
+  nodes: [Repository]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input RepositoryOrder {
+  direction: OrderDirection!
+  field: RepositoryOrderField!
+}
+
+enum RepositoryOrderField { CREATED_AT NAME PUSHED_AT UPDATED_AT }
+
+type Ref {
+  name: String!
+}
+
+interface GitObject {
+  id: ID!
+  oid: GitObjectID!
+}
+
+type Tree implements GitObject & Node {
+  entries: [TreeEntry!]
+  id: ID!
+  oid: GitObjectID!
+}
+
+type TreeEntry {
+  name: String!
+  object: GitObject
+  oid: GitObjectID!
+  type: String!
+}
+
+type Blob implements GitObject & Node {
+  byteSize: Int!
+  id: ID!
+  isBinary: Boolean
+  isTruncated: Boolean!
+  oid: GitObjectID!
+  text: String
+}
+
+type DeploymentConnection {
+  nodes: [Deployment]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+input DeploymentOrder {
+  direction: OrderDirection!
+  field: DeploymentOrderField!
+}
+
+enum DeploymentOrderField { CREATED_AT }
+
+type Deployment implements Node {
+  commitOid: String!
+  createdAt: DateTime!
+  creator: Actor!
+  databaseId: Int
+  description: String
+  environment: String
+  id: ID!
+  latestStatus: DeploymentStatus
+  originalEnvironment: String
+  payload: String
+  ref: Ref
+  statuses(after: String, first: Int): DeploymentStatusConnection
+  task: String
+  updatedAt: DateTime!
+}
+
+type DeploymentStatusConnection {
+  nodes: [DeploymentStatus]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type DeploymentStatus implements Node {
+  createdAt: DateTime!
+  creator: Actor!
+  description: String
+  environment: String
+  environmentUrl: URI
+  id: ID!
+  logUrl: URI
+  state: DeploymentStatusState!
+  updatedAt: DateTime!
+}
+
+enum DeploymentStatusState {
+  ERROR FAILURE INACTIVE IN_PROGRESS PENDING QUEUED SUCCESS WAITING
 }
 
 input IssueOrder {
@@ -176,12 +309,47 @@ type Mannequin implements Actor {
 type Organization implements Actor {
   databaseId: Int
   login: String!
+  membersWithRole(after: String, first: Int): OrganizationMemberConnection!
+  name: String
+  repositories(after: String, first: Int, orderBy: RepositoryOrder): RepositoryConnection!
+  team(slug: String!): Team
+  teams(after: String, first: Int): TeamConnection!
+  url: URI!
+}
+
+type OrganizationMemberConnection {
+  nodes: [User]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type TeamConnection {
+  nodes: [Team]
+  pageInfo: PageInfo!
+  totalCount: Int!
 }
 
 type Team {
   databaseId: Int
+  description: String
+  members(
+    after: String
+    first: Int
+    membership: TeamMembershipType = ALL
+  ): TeamMemberConnection!
   name: String!
+  parentTeam: Team
+  privacy: TeamPrivacy!
   slug: String!
+}
+
+enum TeamMembershipType { ALL CHILD_TEAM IMMEDIATE }
+enum TeamPrivacy { SECRET VISIBLE }
+
+type TeamMemberConnection {
+  nodes: [User]
+  pageInfo: PageInfo!
+  totalCount: Int!
 }
 
 union RequestedReviewer = Bot | Mannequin | Team | User
@@ -483,7 +651,9 @@ class GraphQLBudget:
 # Mirror files -------------------------------------------------------------------------------
 
 _PARSED_CACHE_BYTES = 256 * 1024 * 1024
-_DERIVED_CACHE_ENTRIES = 64
+# Derived values (orders, indexes) are bounded by the items they hold, not by their number: an org
+# snapshot derives a PR order, a deployment order and a status list for each of 100 repos a page.
+_DERIVED_CACHE_ITEMS = 2_000_000
 _NAME = re.compile(r"[A-Za-z0-9_.-]+")
 
 
@@ -494,7 +664,8 @@ class _MirrorCache:
         self._lock = threading.Lock()
         self._parsed: OrderedDict[Path, tuple[tuple[int, int], Any]] = OrderedDict()
         self._parsed_bytes = 0
-        self._derived: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._derived: OrderedDict[tuple[Any, ...], tuple[int, Any]] = OrderedDict()
+        self._derived_items = 0
 
     def load(self, file: Path) -> tuple[tuple[int, int], Any]:
         """(stamp, data) of a JSON file; data is None when the file is missing."""
@@ -526,13 +697,28 @@ class _MirrorCache:
         with self._lock:
             if key in self._derived:
                 self._derived.move_to_end(key)
-                return self._derived[key]
+                return self._derived[key][1]
         value = build()
+        items = _items(value)
         with self._lock:
-            self._derived[key] = value
-            while len(self._derived) > _DERIVED_CACHE_ENTRIES:
-                self._derived.popitem(last=False)
+            old = self._derived.pop(key, None)
+            if old is not None:
+                self._derived_items -= old[0]
+            self._derived[key] = (items, value)
+            self._derived_items += items
+            while self._derived_items > _DERIVED_CACHE_ITEMS and len(self._derived) > 1:
+                _, (evicted, _) = self._derived.popitem(last=False)
+                self._derived_items -= evicted
         return value
+
+
+def _items(value: Any) -> int:
+    """About how many references a derived value holds: its own length, or its parts'."""
+    if isinstance(value, tuple):
+        return 1 + sum(_items(part) for part in value)
+    if isinstance(value, list | dict):
+        return 1 + len(value)
+    return 1
 
 
 _CACHE = _MirrorCache()
@@ -577,6 +763,125 @@ def _git_user(user: Any) -> dict[str, Any] | None:
 
 def _repository(owner: str, name: str) -> dict[str, Any]:
     return {"name": name, "nameWithOwner": f"{owner}/{name}", "_owner": owner, "_name": name}
+
+
+def _repository_node(rest: Any, owner: str, name: str) -> dict[str, Any]:
+    """A REST repository (None if the mirror has none) as GraphQL's Repository at owner/name."""
+    rest = rest if isinstance(rest, dict) else {}
+    branch = rest.get("default_branch")
+    branch = branch if isinstance(branch, str) and branch else None
+    created = rest.get("created_at") or rest.get("pushed_at") or rest.get("updated_at")
+    node = _repository(owner, name)
+    node.update(
+        databaseId=rest.get("id"),
+        description=rest.get("description"),
+        isPrivate=bool(rest.get("private")),
+        isArchived=bool(rest.get("archived")),
+        isFork=bool(rest.get("fork")),
+        url=rest.get("html_url") or f"https://github.com/{owner}/{name}",
+        # Non-null on GitHub; a hand-made mirror without timestamps gets the epoch, not an error.
+        createdAt=created or _NO_TIME,
+        pushedAt=rest.get("pushed_at"),
+        updatedAt=rest.get("updated_at") or created or _NO_TIME,
+        defaultBranchRef=None if branch is None else {"name": branch},
+        _default_branch=branch,
+    )
+    return node
+
+
+def _organization(rest: dict[str, Any], login: str) -> dict[str, Any]:
+    return {
+        "__typename": "Organization",
+        "login": rest.get("login") or login,
+        "databaseId": rest.get("id"),
+        "name": rest.get("name"),
+        "url": rest.get("html_url") or f"https://github.com/{login}",
+        "_login": login,
+    }
+
+
+def _member(user: Any) -> dict[str, Any] | None:
+    """A REST user in a member list as the GraphQL User."""
+    if not isinstance(user, dict):
+        return None
+    return {"__typename": "User", "login": user.get("login"), "databaseId": user.get("id")}
+
+
+def _team(rest: dict[str, Any], org: str) -> dict[str, Any]:
+    parent = rest.get("parent")
+    return {
+        "__typename": "Team",
+        "slug": rest.get("slug"),
+        "name": rest.get("name") or rest.get("slug"),
+        "databaseId": rest.get("id"),
+        "description": rest.get("description"),
+        # REST privacy "closed" is what GraphQL calls VISIBLE.
+        # https://docs.github.com/en/rest/teams/teams#create-a-team
+        "privacy": "SECRET" if rest.get("privacy") == "secret" else "VISIBLE",
+        "_org": org,
+        "_parent": parent if isinstance(parent, dict) else None,
+    }
+
+
+def _deployment(rest: dict[str, Any], owner: str, name: str) -> dict[str, Any]:
+    ref = rest.get("ref")
+    created = rest.get("created_at")
+    return {
+        "__typename": "Deployment",
+        "id": rest.get("node_id") or _synthetic_id("Deployment", owner, name, rest.get("id")),
+        "databaseId": rest.get("id"),
+        "commitOid": rest.get("sha") or "",
+        # A deployment of a bare commit has no ref in GraphQL; REST repeats the sha as its ref.
+        "ref": {"name": ref} if isinstance(ref, str) and ref and not _SHA.fullmatch(ref) else None,
+        "task": rest.get("task"),
+        "environment": rest.get("environment"),
+        "originalEnvironment": rest.get("original_environment") or rest.get("environment"),
+        "description": rest.get("description"),
+        "payload": _payload_text(rest.get("payload")),
+        "createdAt": created or _NO_TIME,
+        "updatedAt": rest.get("updated_at") or created or _NO_TIME,
+        "creator": _actor(rest.get("creator")) or dict(_GHOST),
+        "_owner": owner,
+        "_name": name,
+        "_database_id": rest.get("id"),
+    }
+
+
+def _payload_text(payload: Any) -> str | None:
+    # GraphQL's payload is a String holding the JSON REST shows as an object; `{}` stays "{}",
+    # since GitHub keeps whatever was sent. A payload that is already a string is passed as is.
+    if payload is None:
+        return None
+    if isinstance(payload, str):
+        return payload
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def _deployment_status(rest: dict[str, Any], deployment: dict[str, Any]) -> dict[str, Any]:
+    def uri(value: Any) -> str | None:
+        return value if isinstance(value, str) and value else None  # REST writes "" for none
+
+    created = rest.get("created_at")
+    return {
+        "__typename": "DeploymentStatus",
+        "id": rest.get("node_id")
+        or _synthetic_id(
+            "DeploymentStatus",
+            deployment["_owner"],
+            deployment["_name"],
+            deployment["_database_id"],
+            rest.get("id"),
+        ),
+        "state": str(rest.get("state") or "pending").upper(),
+        "description": rest.get("description"),
+        "environment": rest.get("environment"),
+        "environmentUrl": uri(rest.get("environment_url")),
+        # target_url is the old name of log_url; REST sends both with the same value.
+        "logUrl": uri(rest.get("log_url")) or uri(rest.get("target_url")),
+        "createdAt": created or _NO_TIME,
+        "updatedAt": rest.get("updated_at") or created or _NO_TIME,
+        "creator": _actor(rest.get("creator")) or dict(_GHOST),
+    }
 
 
 def _commit(oid: Any) -> dict[str, Any] | None:
@@ -667,15 +972,10 @@ def _pull_request_commit(rest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _requested_reviewer(rest: dict[str, Any]) -> dict[str, Any] | None:
+def _requested_reviewer(rest: dict[str, Any], org: str) -> dict[str, Any] | None:
     team = rest.get("requested_team")
     if isinstance(team, dict):
-        return {
-            "__typename": "Team",
-            "slug": team.get("slug"),
-            "name": team.get("name") or team.get("slug"),
-            "databaseId": team.get("id"),
-        }
+        return _team(team, org)
     actor = _actor(rest.get("requested_reviewer"))
     if actor is not None and actor["__typename"] == "Organization":
         actor["__typename"] = "User"  # not a RequestedReviewer; cannot happen on GitHub
@@ -715,7 +1015,7 @@ def _timeline_item(
         "actor": _actor(rest.get("actor")),
     }
     if typename in ("ReviewRequestedEvent", "ReviewRequestRemovedEvent"):
-        item["requestedReviewer"] = _requested_reviewer(rest)
+        item["requestedReviewer"] = _requested_reviewer(rest, owner)
     elif typename == "MergedEvent":
         item["commit"] = _commit(rest.get("commit_id"))
     elif typename == "HeadRefForcePushedEvent":
@@ -821,6 +1121,47 @@ def _offset_page(
     )
 
 
+def _keyset_page(
+    ordered: list[Any],
+    keys: list[list[Any]],
+    first: int | None,
+    after: str | None,
+    descending: bool,
+    shape: tuple[type, ...],
+    convert: Callable[[Any], Any],
+) -> dict[str, Any]:
+    """A page of `ordered` (ascending by `keys`, each of types `shape`), either way round.
+
+    Cursors hold the sort key of the last item seen (keyset pagination, as GitHub's do), so an
+    item that moves or arrives while a client pages lands ahead of the cursor or behind it
+    instead of shifting every later page.
+    """
+    size = MAX_PAGE_SIZE if first is None else first
+    key = None
+    if after is not None:
+        key = _decode_cursor(after)
+        if not (
+            isinstance(key, list)
+            and len(key) == len(shape)
+            and all(isinstance(part, kind) for part, kind in zip(key, shape, strict=True))
+        ):
+            raise _bad_cursor(after)
+    if descending:
+        end = len(ordered) if key is None else bisect.bisect_left(keys, key)
+        begin = max(0, end - size)
+        chunk = list(reversed(ordered[begin:end]))
+        chunk_keys = list(reversed(keys[begin:end]))
+        more = begin > 0
+    else:
+        begin = 0 if key is None else bisect.bisect_right(keys, key)
+        chunk = ordered[begin : begin + size]
+        chunk_keys = keys[begin : begin + size]
+        more = begin + size < len(ordered)
+    first_key = chunk_keys[0] if chunk_keys else None
+    last_key = chunk_keys[-1] if chunk_keys else None
+    return _connection([convert(item) for item in chunk], len(ordered), first_key, last_key, more)
+
+
 # Resolvers ----------------------------------------------------------------------------------
 
 
@@ -834,19 +1175,419 @@ def _not_found(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"type": "NOT_FOUND"})
 
 
+def _safe(part: Any) -> bool:
+    """Whether a name can be one folder of the mirror (GitHub's names always can)."""
+    return (
+        isinstance(part, str)
+        and bool(_NAME.fullmatch(part))
+        and part not in (".", "..")
+        and not part.startswith("_")
+    )
+
+
 def _repo_dir(root: Path, owner: str, name: str) -> Path | None:
-    for part in (owner, name):
-        if not _NAME.fullmatch(part) or part in (".", "..") or part.startswith("_"):
-            return None
+    if not (_safe(owner) and _safe(name)):
+        return None
     folder = root / "repos" / owner / name
     return folder if folder.is_dir() else None
 
 
 def _resolve_repository(_: Any, info: GraphQLResolveInfo[_Context], owner: str, name: str) -> Any:
-    context = info.context
-    if _repo_dir(context.root, owner, name) is None:
+    root = info.context.root
+    if _repo_dir(root, owner, name) is None:
         raise _not_found(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
-    return _repository(owner, name)
+    return _repository_node(_repository_rest(root, owner, name), owner, name)
+
+
+def _repository_rest(root: Path, owner: str, name: str) -> dict[str, Any] | None:
+    """The REST repository: GET /repos/{owner}/{name} if mirrored, else its org's list entry."""
+    _, data = _CACHE.load(root / "repos" / owner / f"{name}.json")
+    if isinstance(data, dict):
+        return data
+    file = root / "orgs" / owner / "repos.json"
+    stamp, items = _list_file(file)
+
+    def build() -> dict[str, Any]:
+        return {
+            r["name"]: r for r in items if isinstance(r, dict) and isinstance(r.get("name"), str)
+        }
+
+    found: dict[str, Any] | None = _CACHE.derived((str(file), stamp, "by-name"), build).get(name)
+    return found
+
+
+def _org_login(root: Path, login: str) -> bool:
+    return _safe(login) and (root / "orgs" / f"{login}.json").is_file()
+
+
+def _resolve_organization(_: Any, info: GraphQLResolveInfo[_Context], login: str) -> Any:
+    root = info.context.root
+    data = _CACHE.load(root / "orgs" / f"{login}.json")[1] if _org_login(root, login) else None
+    if not isinstance(data, dict):
+        raise _not_found(f"Could not resolve to an Organization with the login of '{login}'.")
+    return _organization(data, login)
+
+
+# RepositoryOrderField -> the REST field it sorts by; ties go by name.
+_REPOSITORY_ORDER: Final = {
+    "NAME": "name",
+    "CREATED_AT": "created_at",
+    "UPDATED_AT": "updated_at",
+    "PUSHED_AT": "pushed_at",
+}
+
+
+def _resolve_repositories(
+    org: dict[str, Any],
+    info: GraphQLResolveInfo[_Context],
+    first: int | None = None,
+    after: str | None = None,
+    orderBy: dict[str, str] | None = None,  # GitHub's argument name
+) -> Any:
+    login: str = org["_login"]
+    file = info.context.root / "orgs" / login / "repos.json"
+    stamp, items = _list_file(file)
+    column = _REPOSITORY_ORDER[(orderBy or {}).get("field", "NAME")]
+    descending = (orderBy or {}).get("direction", "ASC") == "DESC"
+
+    def key(rest: dict[str, Any]) -> list[Any]:
+        name: str = rest["name"]
+        if column == "name":
+            return [name.lower(), name]
+        value = rest.get(column)
+        return [value if isinstance(value, str) else "", name]
+
+    def build() -> tuple[list[Any], list[list[Any]]]:
+        kept = [r for r in items if isinstance(r, dict) and _safe(r.get("name"))]
+        kept = [r for r in kept if all(_safe(p) for p in _full_name(r, login))]
+        keyed = sorted(((key(r), r) for r in kept), key=lambda pair: pair[0])
+        return [r for _, r in keyed], [k for k, _ in keyed]
+
+    ordered, keys = _CACHE.derived((str(file), stamp, "repositories", column), build)
+    return _keyset_page(
+        ordered, keys, first, after, descending, (str, str), lambda r: _org_repository(r, login)
+    )
+
+
+def _full_name(rest: dict[str, Any], login: str) -> tuple[str, str]:
+    # The mirror keeps a repo's files under its full name, which the org's list gives.
+    full_name = rest.get("full_name")
+    if isinstance(full_name, str) and "/" in full_name:
+        owner, _, name = full_name.partition("/")
+        return owner, name
+    return login, str(rest.get("name"))
+
+
+def _org_repository(rest: dict[str, Any], login: str) -> dict[str, Any]:
+    return _repository_node(rest, *_full_name(rest, login))
+
+
+def _resolve_members_with_role(
+    org: dict[str, Any],
+    info: GraphQLResolveInfo[_Context],
+    first: int | None = None,
+    after: str | None = None,
+) -> Any:
+    file = info.context.root / "orgs" / org["_login"] / "members.json"
+    members = [m for m in _list_file(file)[1] if isinstance(m, dict)]
+    return _offset_page(members, first, after, _member)
+
+
+@dataclass(frozen=True)
+class _Teams:
+    by_slug: dict[str, dict[str, Any]]
+    children: dict[str, list[str]]
+
+
+def _org_teams(root: Path, login: str) -> tuple[list[dict[str, Any]], _Teams]:
+    file = root / "orgs" / login / "teams.json"
+    stamp, items = _list_file(file)
+    teams = [t for t in items if isinstance(t, dict) and isinstance(t.get("slug"), str)]
+
+    def build() -> _Teams:
+        children: dict[str, list[str]] = {}
+        for team in teams:
+            parent = _dig(team, "parent", "slug")
+            if isinstance(parent, str):
+                children.setdefault(parent, []).append(team["slug"])
+        return _Teams({t["slug"]: t for t in teams}, children)
+
+    index: _Teams = _CACHE.derived((str(file), stamp, "teams"), build)
+    return teams, index
+
+
+def _resolve_teams(
+    org: dict[str, Any],
+    info: GraphQLResolveInfo[_Context],
+    first: int | None = None,
+    after: str | None = None,
+) -> Any:
+    login: str = org["_login"]
+    teams, _ = _org_teams(info.context.root, login)
+    return _offset_page(teams, first, after, lambda rest: _team(rest, login))
+
+
+def _resolve_team(org: dict[str, Any], info: GraphQLResolveInfo[_Context], slug: str) -> Any:
+    # GitHub answers null, without an error, for a slug the org has no team for.
+    login: str = org["_login"]
+    found = _org_teams(info.context.root, login)[1].by_slug.get(slug)
+    return None if found is None else _team(found, login)
+
+
+def _resolve_parent_team(team: dict[str, Any], info: GraphQLResolveInfo[_Context]) -> Any:
+    parent = team.get("_parent")
+    if parent is None:
+        return None
+    org: str = team["_org"]
+    # REST nests the parent without its own parent: take the full team from the org's list.
+    found = _org_teams(info.context.root, org)[1].by_slug.get(str(parent.get("slug")))
+    return _team(found if found is not None else parent, org)
+
+
+def _team_member_list(root: Path, org: str, slug: str) -> list[dict[str, Any]]:
+    if not (_safe(org) and _safe(slug)):
+        return []
+    file = root / "orgs" / org / "teams" / slug / "members.json"
+    return [m for m in _list_file(file)[1] if isinstance(m, dict)]
+
+
+def _resolve_team_members(
+    team: dict[str, Any],
+    info: GraphQLResolveInfo[_Context],
+    first: int | None = None,
+    after: str | None = None,
+    membership: str = "ALL",
+) -> Any:
+    root = info.context.root
+    org, slug = team.get("_org"), team.get("slug")
+    if not isinstance(org, str) or not isinstance(slug, str):
+        return _offset_page([], first, after, _member)
+    # REST lists a team's members with its child teams' members: GraphQL's ALL. A member of a
+    # child team counts as the child's, not as an immediate member too (REST cannot tell).
+    members = _team_member_list(root, org, slug)
+    if membership != "ALL":
+        children = _org_teams(root, org)[1].children.get(slug, [])
+        below = {m.get("login") for child in children for m in _team_member_list(root, org, child)}
+        wanted = membership == "CHILD_TEAM"
+        members = [m for m in members if (m.get("login") in below) == wanted]
+    return _offset_page(members, first, after, _member)
+
+
+def _deployment_list(root: Path, owner: str, name: str) -> tuple[list[Any], list[list[Any]]]:
+    """A repository's REST deployments, oldest first, with their (created_at, id) sort keys."""
+    file = root / "repos" / owner / name / "deployments.json"
+    stamp, items = _list_file(file)
+
+    def key(rest: dict[str, Any]) -> list[Any]:
+        created, number = rest.get("created_at"), rest.get("id")
+        return [
+            created if isinstance(created, str) else "",
+            number if isinstance(number, int) else 0,
+        ]
+
+    def build() -> tuple[list[Any], list[list[Any]]]:
+        keyed = sorted(
+            ((key(d), d) for d in items if isinstance(d, dict)), key=lambda pair: pair[0]
+        )
+        return [d for _, d in keyed], [k for k, _ in keyed]
+
+    result: tuple[list[Any], list[list[Any]]] = _CACHE.derived(
+        (str(file), stamp, "by-created"), build
+    )
+    return result
+
+
+def _resolve_deployments(
+    repo: dict[str, Any],
+    info: GraphQLResolveInfo[_Context],
+    first: int | None = None,
+    after: str | None = None,
+    orderBy: dict[str, str] | None = None,  # GitHub's argument name
+) -> Any:
+    owner, name = repo["_owner"], repo["_name"]
+    ordered, keys = _deployment_list(info.context.root, owner, name)
+    # The schema's default order is CREATED_AT ASC: oldest first, unlike REST's list.
+    descending = (orderBy or {}).get("direction", "ASC") == "DESC"
+    return _keyset_page(
+        ordered,
+        keys,
+        first,
+        after,
+        descending,
+        (str, int),
+        lambda rest: _deployment(rest, owner, name),
+    )
+
+
+def _status_list(root: Path, deployment: dict[str, Any]) -> list[dict[str, Any]]:
+    """A deployment's REST statuses oldest first, as GraphQL lists them (REST: newest first)."""
+    number = deployment.get("_database_id")
+    if not isinstance(number, int):
+        return []
+    file = root / "repos" / deployment["_owner"] / deployment["_name"] / "deployments"
+    file = file / str(number) / "statuses.json"
+    stamp, items = _list_file(file)
+
+    def build() -> list[dict[str, Any]]:
+        def key(rest: dict[str, Any]) -> tuple[str, int]:
+            created, ident = rest.get("created_at"), rest.get("id")
+            return (
+                created if isinstance(created, str) else "",
+                ident if isinstance(ident, int) else 0,
+            )
+
+        return sorted((s for s in items if isinstance(s, dict)), key=key)
+
+    result: list[dict[str, Any]] = _CACHE.derived((str(file), stamp, "by-created"), build)
+    return result
+
+
+def _resolve_statuses(
+    deployment: dict[str, Any],
+    info: GraphQLResolveInfo[_Context],
+    first: int | None = None,
+    after: str | None = None,
+) -> Any:
+    statuses = _status_list(info.context.root, deployment)
+    return _offset_page(statuses, first, after, lambda s: _deployment_status(s, deployment))
+
+
+def _resolve_latest_status(deployment: dict[str, Any], info: GraphQLResolveInfo[_Context]) -> Any:
+    statuses = _status_list(info.context.root, deployment)
+    return _deployment_status(statuses[-1], deployment) if statuses else None
+
+
+def _resolve_node(
+    _: Any,
+    info: GraphQLResolveInfo[_Context],
+    id: str,  # GitHub's argument name
+) -> Any:
+    found = _find_deployment(info.context.root, id)
+    if found is None:
+        # GitHub's wording, without a final period.
+        raise _not_found(f"Could not resolve to a node with the global id of '{id}'")
+    owner, name, rest = found
+    return _deployment(rest, owner, name)
+
+
+def _find_deployment(root: Path, node_id: str) -> tuple[str, str, dict[str, Any]] | None:
+    """The deployment with this GraphQL id: a REST node_id, or our synthetic id."""
+    try:
+        text = base64.b64decode(node_id.encode("ascii"), validate=True).decode()
+    except (binascii.Error, UnicodeError, ValueError):
+        text = ""
+    kind, owner, name, number = [*text.split(":"), "", "", ""][:4] if text else ("", "", "", "")
+    if kind == "Deployment" and number.isdigit() and _repo_dir(root, owner, name) is not None:
+        for rest in _deployment_list(root, owner, name)[0]:
+            if rest.get("id") == int(number) and not rest.get("node_id"):
+                return owner, name, rest
+    files = sorted(root.glob("repos/*/*/deployments.json"))
+    stamps = []
+    for file in files:
+        stat = file.stat()
+        stamps.append((str(file), stat.st_mtime_ns, stat.st_size))
+
+    def build() -> dict[str, tuple[str, str, dict[str, Any]]]:
+        index: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        for file in files:
+            for rest in _list_file(file)[1]:
+                ident = _dig(rest, "node_id")
+                if isinstance(ident, str):
+                    # First wins: a hand-made mirror may repeat one node_id.
+                    index.setdefault(ident, (file.parent.parent.name, file.parent.name, rest))
+        return index
+
+    index = _CACHE.derived(("deployment-node-ids", tuple(stamps)), build)
+    found: tuple[str, str, dict[str, Any]] | None = index.get(node_id)
+    return found
+
+
+def _resolve_object(
+    repo: dict[str, Any], info: GraphQLResolveInfo[_Context], expression: str | None = None
+) -> Any:
+    """A git object by `<rev>:<path>` at the default branch; null for anything else or absent."""
+    if expression is None:
+        return None
+    revision, colon, path = expression.partition(":")
+    if not colon or revision not in ("HEAD", repo.get("_default_branch") or "HEAD"):
+        return None
+    owner, name = repo["_owner"], repo["_name"]
+    folder = _repo_dir(info.context.root, owner, name)
+    parts = path.rstrip("/").split("/") if path.rstrip("/") else []
+    if folder is None or any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
+        return None
+    target = folder / "contents"
+    for part in parts:
+        target = target / part
+        if target.is_symlink():
+            return None  # outside the tree, as git_tree reads it
+    if target.is_file():
+        data = target.read_bytes()
+        return _blob(target, git_blob_sha(data), len(data), owner, name)
+    if target.is_dir():
+        sha, entries = git_tree(target)
+        return _tree(sha, entries, owner, name) if entries else None
+    return None
+
+
+def _blob(file: Path, sha: str, size: int, owner: str, name: str) -> dict[str, Any]:
+    return {
+        "__typename": "Blob",
+        "id": _synthetic_id("Blob", owner, name, sha),
+        "oid": sha,
+        "byteSize": size,
+        "isTruncated": False,
+        "_file": file,
+    }
+
+
+def _tree(sha: str, entries: list[GitEntry], owner: str, name: str) -> dict[str, Any]:
+    return {
+        "__typename": "Tree",
+        "id": _synthetic_id("Tree", owner, name, sha),
+        "oid": sha,
+        "_entries": entries,
+        "_owner": owner,
+        "_name": name,
+    }
+
+
+def _resolve_entries(tree: dict[str, Any], _: GraphQLResolveInfo[_Context]) -> Any:
+    return [
+        {"name": e.name, "type": e.type, "oid": e.sha, "_entry": e, "_tree": tree}
+        for e in tree["_entries"]
+    ]
+
+
+def _resolve_entry_object(entry: dict[str, Any], _: GraphQLResolveInfo[_Context]) -> Any:
+    found: GitEntry = entry["_entry"]
+    owner, name = entry["_tree"]["_owner"], entry["_tree"]["_name"]
+    if found.type == "blob":
+        return _blob(found.path, found.sha, found.size, owner, name)
+    return _tree(found.sha, git_tree(found.path)[1], owner, name)
+
+
+def _blob_text(blob: dict[str, Any]) -> str | None:
+    """The blob's UTF-8 text, or None for bytes that are binary (a NUL, or not UTF-8)."""
+    if "_text" not in blob:
+        try:
+            data = blob["_file"].read_bytes()
+        except OSError:
+            data = b""
+        try:
+            blob["_text"] = None if b"\0" in data else data.decode("utf-8")
+        except UnicodeDecodeError:
+            blob["_text"] = None
+    text: str | None = blob["_text"]
+    return text
+
+
+def _resolve_blob_text(blob: dict[str, Any], _: GraphQLResolveInfo[_Context]) -> Any:
+    return _blob_text(blob)
+
+
+def _resolve_blob_is_binary(blob: dict[str, Any], _: GraphQLResolveInfo[_Context]) -> Any:
+    return _blob_text(blob) is None
 
 
 def _resolve_rate_limit(_: Any, info: GraphQLResolveInfo[_Context]) -> Any:
@@ -891,30 +1632,16 @@ def _resolve_pull_requests(
         return [p for _, p in keyed], [k for k, _ in keyed]
 
     ordered, keys = _CACHE.derived((str(file), stamp, column, wanted), build)
-    size = MAX_PAGE_SIZE if first is None else first
-    # Cursors hold the sort key of the last PR seen (keyset pagination, as GitHub's do), so a PR
-    # updated while a client pages moves ahead of the cursor instead of shifting every page.
-    key = None
-    if after is not None:
-        key = _decode_cursor(after)
-        if not (isinstance(key, list) and len(key) == 2):
-            raise _bad_cursor(after)
-    if descending:
-        end = len(ordered) if key is None else bisect.bisect_left(keys, key)
-        begin = max(0, end - size)
-        chunk = list(reversed(ordered[begin:end]))
-        chunk_keys = list(reversed(keys[begin:end]))
-        more = begin > 0
-    else:
-        begin = 0 if key is None else bisect.bisect_right(keys, key)
-        chunk = ordered[begin : begin + size]
-        chunk_keys = keys[begin : begin + size]
-        more = begin + size < len(ordered)
     owner, name = repo["_owner"], repo["_name"]
-    nodes = [_pull_request(p, owner, name) for p in chunk]
-    first_key = chunk_keys[0] if chunk_keys else None
-    last_key = chunk_keys[-1] if chunk_keys else None
-    return _connection(nodes, len(ordered), first_key, last_key, more)
+    return _keyset_page(
+        ordered,
+        keys,
+        first,
+        after,
+        descending,
+        (str, int),
+        lambda p: _pull_request(p, owner, name),
+    )
 
 
 def _pull_request_state(rest: dict[str, Any]) -> str:
@@ -1008,7 +1735,23 @@ def _build_schema() -> GraphQLSchema:
     big_int.serialize = _big_int  # type: ignore[method-assign]
     resolvers: dict[tuple[str, str], Callable[..., Any]] = {
         ("Query", "repository"): _resolve_repository,
+        ("Query", "organization"): _resolve_organization,
+        ("Query", "node"): _resolve_node,
         ("Query", "rateLimit"): _resolve_rate_limit,
+        ("Organization", "repositories"): _resolve_repositories,
+        ("Organization", "membersWithRole"): _resolve_members_with_role,
+        ("Organization", "teams"): _resolve_teams,
+        ("Organization", "team"): _resolve_team,
+        ("Team", "parentTeam"): _resolve_parent_team,
+        ("Team", "members"): _resolve_team_members,
+        ("Repository", "deployments"): _resolve_deployments,
+        ("Repository", "object"): _resolve_object,
+        ("Deployment", "statuses"): _resolve_statuses,
+        ("Deployment", "latestStatus"): _resolve_latest_status,
+        ("Tree", "entries"): _resolve_entries,
+        ("TreeEntry", "object"): _resolve_entry_object,
+        ("Blob", "text"): _resolve_blob_text,
+        ("Blob", "isBinary"): _resolve_blob_is_binary,
         ("Repository", "pullRequests"): _resolve_pull_requests,
         ("Repository", "pullRequest"): _resolve_pull_request,
         ("PullRequest", "reviews"): _resolve_reviews,
@@ -1057,6 +1800,8 @@ def _measure(
         selections: SelectionSetNode, parent: GraphQLNamedType, parents: int, path: tuple[str, ...]
     ) -> None:
         for selection in selections.selections:
+            if not _included(selection, variables):
+                continue  # a field @skip or @include leaves out is not fetched and costs nothing
             if isinstance(selection, FieldNode):
                 definition = getattr(parent, "fields", {}).get(selection.name.value)
                 if definition is None:
@@ -1100,6 +1845,15 @@ def _measure(
     if root is not None:
         walk(operation.selection_set, root, 1, ())
     return cost
+
+
+def _included(selection: SelectionNode, variables: VariableValues) -> bool:
+    """Whether the selection's @skip and @include let it into the answer."""
+    skip = get_directive_values(GraphQLSkipDirective, selection, variables)
+    if skip is not None and skip.get("if") is True:
+        return False
+    include = get_directive_values(GraphQLIncludeDirective, selection, variables)
+    return include is None or include.get("if") is not False
 
 
 def _page_size(

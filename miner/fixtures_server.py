@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from miner.fixtures_graphql import GraphQLBudget
 
-__all__ = ["FixtureServer", "LoggedRequest"]
+__all__ = ["FixtureServer", "GitEntry", "LoggedRequest", "git_blob_sha", "git_tree"]
 
 # The REST API version the mirror files were recorded with; GitHub echoes the version it
 # used in X-GitHub-Api-Version-Selected.
@@ -71,6 +71,13 @@ _RATE_LIMIT_MESSAGE = (
     "please include the request ID {request_id}."
 )
 
+# A mirror's contents/ folder stands for the default branch's git tree: every file a regular blob
+# (mode 100644), every folder a tree (mode 40000), as `git write-tree` would record them.
+# https://git-scm.com/book/en/v2/Git-Internals-Git-Objects
+_GIT_BLOB_MODE = b"100644"
+_GIT_TREE_MODE = b"40000"
+_BLOB_SHA_CACHE_ENTRIES = 65536
+
 _JSON_TYPE = "application/json; charset=utf-8"
 _RAW_TYPE = "text/plain; charset=utf-8"
 # Parsed mirror files kept in memory, so paging through a big file parses it once.
@@ -84,7 +91,9 @@ _COMMENTS_SINCE = re.compile(
 )
 _RUNS = re.compile(r"^/repos/[^/]+/[^/]+/actions/(?:runs|workflows/[^/]+/runs)$")
 _DEPLOYMENTS = re.compile(r"^/repos/[^/]+/[^/]+/deployments$")
+_OPERATION = re.compile(r"\b(?:query|mutation)\s+([A-Za-z_]\w*)")
 _CONTENTS = re.compile(r"^/repos/([^/]+)/([^/]+)/contents(?:/(.*))?$")
+_STATUSES = re.compile(r"^/repos/[^/]+/[^/]+/deployments/(\d+)/statuses$")
 
 
 @dataclass(frozen=True)
@@ -143,10 +152,80 @@ def _etag_matches(if_none_match: str, etag: str) -> bool:
     return False
 
 
-def _git_blob_sha(data: bytes) -> str:
+def git_blob_sha(data: bytes) -> str:
     """The sha git gives these bytes as a blob, as the contents API reports it."""
     # https://git-scm.com/book/en/v2/Git-Internals-Git-Objects
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+@dataclass(frozen=True)
+class GitEntry:
+    """One entry of a mirror folder read as a git tree: a file (blob) or a folder (tree)."""
+
+    name: str
+    path: Path
+    type: str  # "blob" or "tree", as git and GitHub's TreeEntry.type name them
+    sha: str
+    size: int  # the blob's bytes; 0 for a tree, as the contents API reports a dir
+
+
+_blob_shas: OrderedDict[tuple[str, int, int, int], str] = OrderedDict()
+_blob_shas_lock = threading.Lock()
+
+
+def _cached_blob_sha(file: Path, stat: os.stat_result) -> str:
+    # A root tree's sha hashes every file below it; re-read only the files that changed.
+    key = (str(file), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    with _blob_shas_lock:
+        hit = _blob_shas.get(key)
+        if hit is not None:
+            _blob_shas.move_to_end(key)
+            return hit
+    sha = git_blob_sha(file.read_bytes())
+    with _blob_shas_lock:
+        _blob_shas[key] = sha
+        while len(_blob_shas) > _BLOB_SHA_CACHE_ENTRIES:
+            _blob_shas.popitem(last=False)
+    return sha
+
+
+def git_tree(folder: Path) -> tuple[str, list[GitEntry]]:
+    """The git tree a mirror folder stands for: its sha and its entries in git's order.
+
+    The sha is the one git computes for the tree when every file is a regular (100644) blob, so
+    it changes whenever any file below changes. Folders without files are left out (git has no
+    empty trees), and so are symbolic links and other non-regular files (a mirror holds plain
+    files). A folder that is missing or empty gives no entries.
+    """
+    found: list[tuple[bytes, GitEntry]] = []
+    try:
+        children = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        children = []
+    for child in children:
+        if child.is_symlink():
+            continue
+        path = Path(child.path)
+        raw = os.fsencode(child.name)
+        if child.is_dir():
+            sha, entries = git_tree(path)
+            if entries:
+                # git orders a tree as if its name ended with "/".
+                found.append((raw + b"/", GitEntry(child.name, path, "tree", sha, 0)))
+        elif child.is_file():
+            stat = child.stat()
+            sha = _cached_blob_sha(path, stat)
+            found.append((raw, GitEntry(child.name, path, "blob", sha, stat.st_size)))
+    found.sort(key=lambda pair: pair[0])
+    body = b"".join(
+        (_GIT_TREE_MODE if entry.type == "tree" else _GIT_BLOB_MODE)
+        + b" "
+        + os.fsencode(entry.name)
+        + b"\0"
+        + bytes.fromhex(entry.sha)
+        for _, entry in found
+    )
+    return hashlib.sha1(b"tree %d\0" % len(body) + body).hexdigest(), [e for _, e in found]
 
 
 def _wrapped_base64(data: bytes) -> str:
@@ -596,6 +675,14 @@ class FixtureServer:
         errors = payload.get("errors") if isinstance(payload, dict) else None
         types = sorted({str(e.get("type")) for e in errors or [] if isinstance(e, dict)})
         logged = {"errors": ",".join(types)} if types else {}
+        # and the operation's name, so tests and benchmarks can tell the queries apart
+        try:
+            text = json.loads(body).get("query")
+        except (ValueError, AttributeError):
+            text = None
+        operation = _OPERATION.search(text) if isinstance(text, str) else None
+        if operation is not None:
+            logged["operation"] = operation.group(1)
         self._record(LoggedRequest("POST", "/graphql", logged, status, False))
         return status, out, data
 
@@ -754,10 +841,13 @@ class FixtureServer:
         if segments is None or any(s.startswith("_") for s in segments):
             return _not_found()
         file = self._resolve(segments, ".json")
+        route = path.rstrip("/")
         if file is None:
+            if self._deployment_listed(route):
+                # A mirror may leave out an empty statuses file; GitHub answers an empty list.
+                return _Answer(200, _dump([]))
             return _not_found()
         data = self._load(file)
-        route = path.rstrip("/")
         if isinstance(data, list):
             items = self._selected(file, route, data, query)
             page_items, link = _page(items, query, pairs, base + route)
@@ -773,6 +863,17 @@ class FixtureServer:
                     wrapped["total_count"] = len(items)  # counts what the filters matched
                 return _Answer(200, _dump(wrapped), link=link)
         return _Answer(200, _dump(data))
+
+    def _deployment_listed(self, route: str) -> bool:
+        """Whether `route` is the statuses of a deployment the mirror's list holds."""
+        statuses = _STATUSES.match(route)
+        segments = _segments(route)
+        if statuses is None or segments is None:
+            return False
+        listed = self._resolve(segments[:4], ".json")  # repos/{o}/{r}/deployments.json
+        data = self._load(listed) if listed is not None else None
+        number = int(statuses.group(1))
+        return isinstance(data, list) and any(dig(d, "id") == number for d in data)
 
     def _selected(
         self, file: Path, route: str, items: list[Any], query: dict[str, str]
@@ -801,20 +902,24 @@ class FixtureServer:
         self, owner: str, repo: str, file_path: str, query: dict[str, str], accept: str, base: str
     ) -> _Answer:
         head = [owner, repo]
-        inner = _segments("/" + file_path)
         if _segments("/" + "/".join(head)) is None or any(s.startswith("_") for s in head):
             return _not_found()
+        # The root (`contents` or `contents/`) is the default branch's root directory.
+        inner = _segments("/" + file_path) if file_path.strip("/") else []
         if inner is None:
             return _not_found()
-        file = self._resolve(["repos", owner, repo, "contents", *inner])
+        ref = query.get("ref") or self._default_branch(owner, repo)
+        folder = self._resolve_dir(["repos", owner, repo, "contents", *inner])
+        if folder is not None:
+            return self._directory(owner, repo, inner, folder, ref, base)
+        file = self._resolve(["repos", owner, repo, "contents", *inner]) if inner else None
         if file is None:
             return _not_found()
         data = file.read_bytes()
         if any(media in accept for media in RAW_MEDIA_TYPES):
             return _Answer(200, data, content_type=_RAW_TYPE)
-        ref = query.get("ref") or self._default_branch(owner, repo)
         name = "/".join(inner)
-        sha = _git_blob_sha(data)
+        sha = git_blob_sha(data)
         quoted = urllib.parse.quote(name)
         api_url = f"{base}/repos/{owner}/{repo}/contents/{quoted}?ref={urllib.parse.quote(ref)}"
         git_url = f"{base}/repos/{owner}/{repo}/git/blobs/{sha}"
@@ -834,6 +939,53 @@ class FixtureServer:
             "_links": {"self": api_url, "git": git_url, "html": html_url},
         }
         return _Answer(200, _dump(payload))
+
+    def _resolve_dir(self, segments: list[str]) -> Path | None:
+        try:
+            resolved = self.root.joinpath(*segments).resolve()
+        except OSError:
+            return None
+        if not resolved.is_relative_to(self.root.resolve()) or not resolved.is_dir():
+            return None
+        return resolved
+
+    def _directory(
+        self, owner: str, repo: str, inner: list[str], folder: Path, ref: str, base: str
+    ) -> _Answer:
+        """A directory as the contents API lists it: its entries in git's order, no content."""
+        # https://docs.github.com/en/rest/repos/contents#get-repository-content
+        _, entries = git_tree(folder)
+        if not entries:
+            return _not_found()  # git has no empty directories
+        listing = []
+        for entry in entries:
+            quoted = urllib.parse.quote("/".join([*inner, entry.name]))
+            api_url = f"{base}/repos/{owner}/{repo}/contents/{quoted}?ref={urllib.parse.quote(ref)}"
+            if entry.type == "blob":
+                git_url = f"{base}/repos/{owner}/{repo}/git/blobs/{entry.sha}"
+                html_url = f"https://github.com/{owner}/{repo}/blob/{ref}/{quoted}"
+                download: str | None = (
+                    f"https://raw.githubusercontent.com/{owner}/{repo}/{ref}/{quoted}"
+                )
+            else:
+                git_url = f"{base}/repos/{owner}/{repo}/git/trees/{entry.sha}"
+                html_url = f"https://github.com/{owner}/{repo}/tree/{ref}/{quoted}"
+                download = None
+            listing.append(
+                {
+                    "name": entry.name,
+                    "path": "/".join([*inner, entry.name]),
+                    "sha": entry.sha,
+                    "size": entry.size,
+                    "url": api_url,
+                    "html_url": html_url,
+                    "git_url": git_url,
+                    "download_url": download,
+                    "type": "file" if entry.type == "blob" else "dir",
+                    "_links": {"self": api_url, "git": git_url, "html": html_url},
+                }
+            )
+        return _Answer(200, _dump(listing))
 
     def _default_branch(self, owner: str, repo: str) -> str:
         file = self._resolve(["repos", owner, repo], ".json")

@@ -109,9 +109,12 @@ class GitHubClient:
             status, data, response_headers.get("etag"), match.group(1) if match else None
         )
 
-    def post_graphql(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        """POST a GraphQL query; its `data`, or GitHubError with the messages GitHub answered
-        inside a 200 (GraphQL reports errors in an `errors` list, not in the status)."""
+    def post_graphql(
+        self, query: str, variables: dict[str, Any], *, cost: int = 1
+    ) -> dict[str, Any]:
+        """POST a GraphQL query that costs `cost` points; its `data`, or GitHubError with the
+        messages GitHub answered inside a 200 (GraphQL reports errors in an `errors` list, not
+        in the status)."""
 
         def send() -> tuple[dict[str, Any], Any]:
             # PyGithub's graphql_url: {api}/graphql on github.com and the local server,
@@ -122,7 +125,7 @@ class GitHubClient:
 
         # past the budget GitHub answers 200 with a RATE_LIMIT error: wait, then ask again
         _, body = self._send(
-            GRAPHQL, "POST /graphql", send, lambda _, answer: _graphql_rate_limited(answer)
+            GRAPHQL, "POST /graphql", send, lambda _, answer: _graphql_rate_limited(answer), cost
         )
         if not isinstance(body, dict):
             raise GitHubError("POST /graphql: an answer that is not a JSON object")
@@ -135,9 +138,9 @@ class GitHubClient:
         data = body.get("data")
         if not isinstance(data, dict):
             raise GitHubError("POST /graphql: an answer without data")
-        cost = (data.get("rateLimit") or {}).get("cost")
-        if isinstance(cost, int):
-            self.graphql_points += cost
+        charged = (data.get("rateLimit") or {}).get("cost")
+        if isinstance(charged, int):
+            self.graphql_points += charged
         return data
 
     def pages(self, url: str, params: dict[str, Any] | None = None) -> Iterator[Response]:
@@ -162,11 +165,12 @@ class GitHubClient:
         what: str,
         send: Callable[[], tuple[dict[str, Any], _Answer]],
         refused: Callable[[dict[str, Any], _Answer], bool],
+        cost: int = 1,
     ) -> tuple[dict[str, Any], _Answer]:
         """One request through the rate limiter: `send` it once the budget can pay, and again
         after the reset while the answer says the budget was spent (`refused`)."""
         for _ in range(_RATE_LIMIT_TRIES):
-            self.limiter.before(resource)
+            self.limiter.before(resource, cost)
             try:
                 headers, answer = send()
             except GithubException as exc:

@@ -8,13 +8,13 @@ from typing import Any, Final
 __all__ = [
     "DEPLOYMENTS",
     "DEPLOYMENT_STATUSES_PAGE",
-    "ORG_MEMBERS_PAGE",
-    "ORG_SNAPSHOT",
-    "ORG_TEAMS_PAGE",
-    "REPOSITORY_FILES",
-    "TEAM_MEMBERS_PAGE",
     "NESTED_PAGE_SIZE",
     "NODE_LIMIT",
+    "ORG_MEMBERS_PAGE",
+    "ORG_SNAPSHOT",
+    "ORG_SNAPSHOT_COST",
+    "ORG_SNAPSHOT_LATER_COST",
+    "ORG_TEAMS_PAGE",
     "PAGE_QUERIES",
     "PR_COMMITS_PAGE",
     "PR_FILES_PAGE",
@@ -24,6 +24,8 @@ __all__ = [
     "PULL_REQUESTS_COST",
     "PULL_REQUEST_PAGE_SIZE",
     "QUERIES",
+    "REPOSITORY_FILES",
+    "TEAM_MEMBERS_PAGE",
     "TIMELINE_ITEM_TYPES",
     "pull_request_page_variables",
     "pull_requests_variables",
@@ -419,8 +421,9 @@ sync: its newest PR's updatedAt, its newest deployment and that one's latest sta
 the blob ids of its root files and CODEOWNERS. With `withPeople` (the first page) also the org's
 members and teams, each team with its members (membership ALL: child teams' members too, as REST
 lists them); a list that overflows its page continues with ORG_MEMBERS_PAGE, ORG_TEAMS_PAGE or
-TEAM_MEMBERS_PAGE. Cost: 1 + 100 + 100 repos' connections, 1 + 1 + 100 teams' members: 4 points
-on the first page, 3 on later ones. One call stands for a whole unchanged org of up to 100 repos."""
+TEAM_MEMBERS_PAGE. Cost: 1 + 100 + 100 requests for the repos' connections, 1 + 1 + 100 for the
+people and each team's members: 303 requests, 3 points, on the first page; 201, 2 points, on later
+ones. One call stands for a whole unchanged org of up to 100 repos."""
 
 ORG_MEMBERS_PAGE: Final = (
     """
@@ -640,3 +643,8 @@ def pull_request_page_variables(
         "cursor": cursor,
         "pageSize": _page_size(page_size),
     }
+
+
+ORG_SNAPSHOT_COST: Final = rate_limit_cost(1 + 100 + 100 + 1 + 1 + 100)
+"""The points ORG_SNAPSHOT's first page costs (3); later pages, without people, cost 2."""
+ORG_SNAPSHOT_LATER_COST: Final = rate_limit_cost(1 + 100 + 100)

@@ -13,6 +13,8 @@ from miner.github_client import GitHubClient
 from miner.graphql_queries import (
     ORG_MEMBERS_PAGE,
     ORG_SNAPSHOT,
+    ORG_SNAPSHOT_COST,
+    ORG_SNAPSHOT_LATER_COST,
     ORG_TEAMS_PAGE,
     TEAM_MEMBERS_PAGE,
 )
@@ -64,7 +66,9 @@ class OrgSnapshot:
         while True:
             try:
                 data = self.client.post_graphql(
-                    ORG_SNAPSHOT, {"org": self.org, "cursor": after, "withPeople": people is None}
+                    ORG_SNAPSHOT,
+                    {"org": self.org, "cursor": after, "withPeople": people is None},
+                    cost=ORG_SNAPSHOT_COST if people is None else ORG_SNAPSHOT_LATER_COST,
                 )
             except GitHubError as exc:
                 if "Could not resolve to an Organization" not in str(exc):

@@ -670,3 +670,198 @@ class PullRenderer:
             for f in facts.files
         ]  # fmt: skip
         return PullPayloads(listed, list(reviews.values()), files, commits, timeline, comments)
+
+
+# -- delivery: workflow runs and deployments -------------------------------------------------
+
+# The keys of a minimal repository (what a workflow run embeds): no dates, counts or settings.
+_MINIMAL_REPO_KEYS = (
+    "id",
+    "node_id",
+    "name",
+    "full_name",
+    "private",
+    "owner",
+    "html_url",
+    "description",
+    "fork",
+    "url",
+    *(key for key, _ in _REPO_LINKS),
+)
+
+
+def minimal_repository(repo: Json) -> Json:
+    """A repository as a workflow run embeds it (`repository`, `head_repository`)."""
+    return {key: repo[key] for key in _MINIMAL_REPO_KEYS}
+
+
+def run_pull_request(
+    ref: RepoRef, repo: Json, pid: int, number: int, head: Json, base: Json
+) -> Json:
+    """A workflow run's `pull_requests` item: the PR and its two ends, with a three-key repo."""
+    small = {"id": repo["id"], "url": repo["url"], "name": repo["name"]}
+    return {
+        "url": f"{ref.api}/pulls/{number}",
+        "id": pid,
+        "number": number,
+        "head": {"ref": head["ref"], "sha": head["sha"], "repo": small},
+        "base": {"ref": base["ref"], "sha": base["sha"], "repo": small},
+    }
+
+
+def head_commit(
+    sha: str, tree: str, message: str, at: datetime, author: Json, committer: Json
+) -> Json:
+    """A workflow run's `head_commit`; `author`, `committer`: {"name", "email"}."""
+    return {
+        "id": sha,
+        "tree_id": tree,
+        "message": message,
+        "timestamp": iso(at),
+        "author": author,
+        "committer": committer,
+    }
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """One workflow run as its latest attempt stands; `status` queued, in_progress or completed."""
+
+    rid: int
+    run_number: int
+    workflow_id: int
+    check_suite_id: int
+    name: str
+    path: str
+    event: str
+    head_branch: str
+    head_sha: str
+    display_title: str
+    status: str
+    conclusion: str | None
+    created_at: datetime
+    updated_at: datetime
+    run_started_at: datetime
+    run_attempt: int
+
+
+def workflow_run(
+    ref: RepoRef,
+    run: RunFacts,
+    *,
+    actor: Json,
+    triggering_actor: Json,
+    pull_requests: list[Json],
+    commit_json: Json,
+    repo: Json,
+) -> Json:
+    """One item of GET .../actions/runs `workflow_runs`; `repo` is the minimal repository."""
+    api, suite = f"{ref.api}/actions/runs/{run.rid}", f"{ref.api}/check-suites/{run.check_suite_id}"
+    previous = f"{api}/attempts/{run.run_attempt - 1}" if run.run_attempt > 1 else None
+    return {
+        "id": run.rid,
+        "name": run.name,
+        "node_id": node_id("WorkflowRun", run.rid),
+        "head_branch": run.head_branch,
+        "head_sha": run.head_sha,
+        "path": run.path,
+        "display_title": run.display_title,
+        "run_number": run.run_number,
+        "event": run.event,
+        "status": run.status,
+        "conclusion": run.conclusion,
+        "workflow_id": run.workflow_id,
+        "check_suite_id": run.check_suite_id,
+        "check_suite_node_id": node_id("CheckSuite", run.check_suite_id),
+        "url": api,
+        "html_url": f"{ref.html}/actions/runs/{run.rid}",
+        "pull_requests": pull_requests,
+        "created_at": iso(run.created_at),
+        "updated_at": iso(run.updated_at),
+        "actor": actor,
+        "run_attempt": run.run_attempt,
+        "referenced_workflows": [],
+        "run_started_at": iso(run.run_started_at),
+        "triggering_actor": triggering_actor,
+        "jobs_url": f"{api}/jobs",
+        "logs_url": f"{api}/logs",
+        "check_suite_url": suite,
+        "artifacts_url": f"{api}/artifacts",
+        "cancel_url": f"{api}/cancel",
+        "rerun_url": f"{api}/rerun",
+        "previous_attempt_url": previous,
+        "workflow_url": f"{ref.api}/actions/workflows/{run.workflow_id}",
+        "head_commit": commit_json,
+        "repository": repo,
+        "head_repository": repo,
+    }
+
+
+def deployment(
+    ref: RepoRef,
+    did: int,
+    *,
+    sha: str,
+    git_ref: str,
+    environment: str,
+    description: str | None,
+    creator: Json,
+    created_at: datetime,
+    updated_at: datetime,
+) -> Json:
+    """One item of GET .../deployments (task `deploy`, non-transient environments)."""
+    api = f"{ref.api}/deployments/{did}"
+    return {
+        "url": api,
+        "id": did,
+        "node_id": node_id("Deployment", did),
+        "sha": sha,
+        "ref": git_ref,
+        "task": "deploy",
+        "payload": {},
+        "original_environment": environment,
+        "environment": environment,
+        "description": description,
+        "creator": creator,
+        "created_at": iso(created_at),
+        "updated_at": iso(updated_at),
+        "statuses_url": f"{api}/statuses",
+        "repository_url": ref.api,
+        "transient_environment": False,
+        "production_environment": environment == "production",
+        "performed_via_github_app": None,
+    }
+
+
+def deployment_status(
+    ref: RepoRef,
+    did: int,
+    sid: int,
+    *,
+    state: str,
+    creator: Json,
+    description: str,
+    environment: str,
+    log_url: str,
+    environment_url: str,
+    at: datetime,
+) -> Json:
+    """One item of GET .../deployments/{id}/statuses; GitHub copies `log_url` to `target_url`."""
+    api = f"{ref.api}/deployments/{did}"
+    return {
+        "url": f"{api}/statuses/{sid}",
+        "id": sid,
+        "node_id": node_id("DeploymentStatus", sid),
+        "state": state,
+        "creator": creator,
+        "description": description,
+        "environment": environment,
+        "target_url": log_url,
+        "created_at": iso(at),
+        "updated_at": iso(at),
+        "deployment_url": api,
+        "repository_url": ref.api,
+        "environment_url": environment_url,
+        "log_url": log_url,
+        "performed_via_github_app": None,
+    }

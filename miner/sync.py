@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -21,7 +21,22 @@ from miner.raw import CONTENTS_PREFIX, CursorUpdate, RawBatch, file_changes, tra
 from miner.transform import rebuild
 from miner.warehouse import Warehouse
 
-Progress = Callable[[str], None]
+
+@dataclass
+class SyncProgress:
+    """Where a sync is, handed to the progress callback at each step (the same object, updated)."""
+
+    org: str
+    repos: int = 0  # repos this sync collects
+    done: int = 0  # of them, finished
+    repo: str | None = None  # the one being collected
+    pulls: int = 0  # PRs stored so far
+    requests: int = 0
+    # what GitHub's last answer said is left of each budget ("core", "graphql"): requests/points
+    remaining: dict[str, int] = field(default_factory=dict)
+
+
+Progress = Callable[[SyncProgress], None]
 
 # How the org is read. "graphql" (the default): one snapshot call per 100 repos says what changed
 # in each (an unchanged repo then costs nothing), PRs come a page with all their details per call
@@ -42,20 +57,21 @@ class SyncResult:
     as_of: datetime | None
     api: str = "graphql"
     graphql_points: int = 0
+    pulls_new: int = 0
 
     def summary(self) -> str:
+        """One line for the log: repos, PRs new and updated, requests, points, duration."""
+        updated = self.pulls_stored - self.pulls_new
         points = f", {self.graphql_points} GraphQL points" if self.api == "graphql" else ""
+        as_of = f", as of {self.as_of:%Y-%m-%d %H:%M}Z" if self.as_of else ""
         return (
-            f"{self.org}: {self.repos} repos, {self.pulls_stored} PRs stored, "
-            f"{self.details_fetched} PR details fetched, {self.requests} requests{points} "
-            f"({'GraphQL' if self.api == 'graphql' else 'REST'} for PRs), "
-            f"{self.seconds:.1f}s, as of {self.as_of:%Y-%m-%d %H:%M}Z"
-            if self.as_of
-            else f"{self.org}: {self.repos} repos, {self.requests} requests"
+            f"{self.org}: {self.repos} repos, {self.pulls_new} PRs new, {updated} updated, "
+            f"{self.requests} requests{points} ({'GraphQL' if self.api == 'graphql' else 'REST'}), "
+            f"{self.seconds:.1f}s{as_of}"
         )
 
 
-def _quiet(_: str) -> None:
+def _quiet(_: SyncProgress) -> None:
     pass
 
 
@@ -93,7 +109,16 @@ def sync(
         client = GitHubClient(config.github.api_url, token, limiter=limiter)
     started = time.monotonic()
     run = wh.start_run("sync", org, config.github.api_url)
-    repo_sync = _RepoSync(wh, config, org, client, run)
+    pulls_before = _count_pulls(wh, org)
+    status = SyncProgress(org)
+
+    def tell() -> None:
+        status.pulls = repo_sync.pulls_stored
+        status.requests = client.requests
+        status.remaining = {r: b.remaining for r, b in client.limiter.budgets.items()}
+        progress(status)
+
+    repo_sync = _RepoSync(wh, config, org, client, run, tell)
     try:
         if api == "graphql":
             # one call per 100 repos: repos, people, teams, and what changed in each repo
@@ -111,12 +136,17 @@ def sync(
             _store(wh, repo_sync.rest.team_member_batches(teams, repo_sync.cursor), run)
             marks = None
         repos = selected_repos(wh, config, org)
-        for i, repo in enumerate(repos, 1):
-            progress(f"[{i}/{len(repos)}] {repo} ({client.requests} requests so far)")
+        status.repos = len(repos)
+        for repo in repos:
+            status.repo = repo
+            tell()
             if marks is None:
                 repo_sync.rest_repo(repo)
             else:
                 repo_sync.graphql_repo(marks[repo])
+            status.done += 1
+        status.repo = None
+        tell()
     except BaseException as exc:
         # a rate limit past --max-wait is a clean stop, anything else a failure
         wh.finish_run(
@@ -139,7 +169,12 @@ def sync(
         client.server_time,
         api,
         client.graphql_points,
+        _count_pulls(wh, org) - pulls_before,
     )
+
+
+def _count_pulls(wh: Warehouse, org: str) -> int:
+    return int(wh.query("select count(*) from raw_pulls where org = ?", [org])[0][0])
 
 
 def selected_repos(wh: Warehouse, config: Config, org: str) -> list[str]:
@@ -163,9 +198,15 @@ class _RepoSync:
     """Brings one repo at a time up to date, every batch stored with its cursors."""
 
     def __init__(
-        self, wh: Warehouse, config: Config, org: str, client: GitHubClient, run: int
+        self,
+        wh: Warehouse,
+        config: Config,
+        org: str,
+        client: GitHubClient,
+        run: int,
+        tell: Callable[[], None],
     ) -> None:
-        self.wh, self.org, self.client, self.run = wh, org, client, run
+        self.wh, self.org, self.client, self.run, self.tell = wh, org, client, run, tell
         self.rest = GitHubCollector(client, org)
         self.pulls = GraphQLPullCollector(client, org)
         self.contents = GraphQLRepoCollector(client, org)
@@ -180,6 +221,7 @@ class _RepoSync:
         for batch in self.rest.pull_batches(repo, self.cursor):
             self.wh.store(batch, self.run)
             self.pulls_stored += len(batch.items)
+            self.tell()
         self._pending_details(repo)
         _store(self.wh, self.rest.file_batches(repo, self._stored_files(repo)), self.run)
         self._store_groups(self.rest.deployment_batches(repo, self.cursor))
@@ -196,6 +238,7 @@ class _RepoSync:
                 stored = sum(len(b.items) for b in group if b.resource == "pulls")
                 self.pulls_stored += stored
                 self.details += stored
+                self.tell()
             if checked is not None:
                 self._save(repo, PULLS_CHECKED, f"{checked:%Y-%m-%dT%H:%M:%SZ}")
         self._pending_details(repo)
@@ -212,7 +255,6 @@ class _RepoSync:
         if (
             pulls_changed
             or marks.pushed_at != self.cursor(repo, PUSHED_AT)[0]
-            or self.cursor(repo, "workflow_runs")[0] is None
             or self._unfinished_runs(repo)
         ):
             self._store_groups(self.rest.run_batches(repo, self.cursor))

@@ -13,6 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from miner import __version__
+from miner.config import DEFAULT_MEMORY_LIMIT
 from miner.errors import MinerError
 from miner.raw import CursorUpdate, RawBatch
 
@@ -96,12 +97,28 @@ class Warehouse:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path | str, *, read_only: bool = False) -> Warehouse:
-        """Open (creating if needed) and migrate the warehouse at `path`."""
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        read_only: bool = False,
+        memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
+    ) -> Warehouse:
+        """Open (creating if needed) and migrate the warehouse at `path`. DuckDB works within
+        `memory_limit` (a size such as "300MB"; None: DuckDB's default, 80% of RAM), spilling
+        past it to the folder `<path>.tmp`."""
         path = Path(path)
         if read_only and not path.exists():
             raise MinerError(f"{path}: no warehouse here yet: run `miner sync` or `miner import`")
-        con = duckdb.connect()
+        settings: dict[str, str | bool | int | float | list[str]] = {}
+        if memory_limit is not None:
+            settings = {"memory_limit": memory_limit, "temp_directory": f"{path}.tmp"}
+        try:
+            con = duckdb.connect(config=settings)
+        except duckdb.Error as exc:
+            raise MinerError(
+                f"[warehouse] memory_limit = {memory_limit!r}: {_first_line(exc)}"
+            ) from exc
         options = ["read_only"] if read_only else [f"storage_version '{STORAGE_VERSION}'"]
         try:
             con.execute(f"attach '{_quote(str(path))}' as {_ALIAS} ({', '.join(options)})")

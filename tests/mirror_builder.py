@@ -214,6 +214,8 @@ class MirrorBuilder:
     parents: dict[str, str] = field(default_factory=dict)
     pulls: dict[str, list[Pull]] = field(default_factory=dict)
     files: dict[tuple[str, str], str] = field(default_factory=dict)
+    # more fields of a repo's JSON (archived, fork, pushed_at...), by repo name
+    repo_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
     as_of: float = 24 * 14
 
     def pull(self, repo: str, author: str, created: float, **kw: Any) -> Pull:
@@ -253,6 +255,7 @@ class MirrorBuilder:
                     "archived": False,
                     "default_branch": "main",
                     "html_url": f"https://github.com/{org}/{name}",
+                    **self.repo_fields.get(name, {}),
                 }
             )
             base = root / "repos" / org / name

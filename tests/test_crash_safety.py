@@ -80,19 +80,21 @@ def _kill_after(server: FixtureServer, cwd: Path, api: str, requests: int, delay
     return process.wait(timeout=60)
 
 
-# Where the kill falls, by the requests a full sync of the sample makes (GraphQL 21, REST 768)
-# and a pause after: in the org lists, in the first repo's PR pages or details, in a later
-# repo's, and a little after the last answer, as the views are rebuilt (about half a second), by
-# when the run may be recorded as ok already.
+# Where the kill falls, by the requests a full sync of the sample makes (GraphQL 16: the org
+# snapshot, then per repo PR pages, files, deployments and workflow runs; REST 901) and a pause
+# after: in the org lists or snapshot, in the first repo's PR pages or details, its deployments,
+# a later repo's workflow runs, and a little after the last answer, as the views are rebuilt
+# (about half a second), by when the run may be recorded as ok already.
 KILL_POINTS = [
+    ("graphql", 1, 0.0),
+    ("graphql", 3, 0.0),
     ("graphql", 5, 0.0),
-    ("graphql", 13, 0.0),
-    ("graphql", 17, 0.0),
-    ("graphql", 21, 0.15),
+    ("graphql", 10, 0.0),
+    ("graphql", 16, 0.15),
     ("rest", 5, 0.0),
     ("rest", 100, 0.0),
     ("rest", 500, 0.0),
-    ("rest", 768, 0.15),
+    ("rest", 901, 0.15),
 ]
 
 

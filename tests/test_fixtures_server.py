@@ -30,6 +30,16 @@ CODEOWNERS = (
 )
 
 
+# The web repo's files at its default branch, "trunk".
+CONTENTS = {
+    ".github/CODEOWNERS": CODEOWNERS,
+    "pyproject.toml": b'[project]\nname = "web"\n',
+    "Makefile": b"all:\n\ttrue\n",
+    "docs/guide/index.md": b"# Guide\n",
+    "logo.png": b"\x89PNG\r\n\x1a\n\x00\x00",
+}
+
+
 def _stamp(hours: float) -> str:
     return (BASE + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -72,10 +82,18 @@ def mirror(tmp_path: Path) -> Path:
         "repos/acme/web/deployments.json",
         [{"id": 1, "environment": "production"}, {"id": 2, "environment": "staging"}],
     )
+    # GitHub lists a deployment's statuses newest first.
+    _write(
+        root,
+        "repos/acme/web/deployments/1/statuses.json",
+        [{"id": 100 + i, "state": "success" if i == 3 else "in_progress"} for i in (3, 2, 1)],
+    )
     _write(root, "_private/secret.json", {"hidden": True})
-    contents = root / "repos/acme/web/contents/.github/CODEOWNERS"
-    contents.parent.mkdir(parents=True)
-    contents.write_bytes(CODEOWNERS)
+    contents = root / "repos/acme/web/contents"
+    for relative, data in CONTENTS.items():
+        (contents / relative).parent.mkdir(parents=True, exist_ok=True)
+        (contents / relative).write_bytes(data)
+    (contents / "empty").mkdir()  # git keeps no empty folder: not listed
     return root
 
 
@@ -207,6 +225,19 @@ def test_deployments_filter_by_environment(server: FixtureServer) -> None:
     assert [d["id"] for d in reply.json()] == [1]
 
 
+def test_deployment_statuses_are_served_newest_first_in_pages(server: FixtureServer) -> None:
+    first = _get(server, "/repos/acme/web/deployments/1/statuses?per_page=2")
+    assert [s["id"] for s in first.json()] == [103, 102]
+    assert first.links()["next"] == {"page": ["2"], "per_page": ["2"]}
+    second = _get(server, "/repos/acme/web/deployments/1/statuses?per_page=2&page=2")
+    assert [s["id"] for s in second.json()] == [101]
+    # a listed deployment without a statuses file has none yet, as GitHub answers; an unknown
+    # deployment is a 404
+    empty = _get(server, "/repos/acme/web/deployments/2/statuses")
+    assert (empty.status, empty.json()) == (200, [])
+    assert _get(server, "/repos/acme/web/deployments/3/statuses").status == 404
+
+
 def test_etag_answers_304_without_spending_the_rate_limit(mirror: Path) -> None:
     with FixtureServer(mirror, rate_limit=3) as server:
         first = _get(server, "/orgs/acme/repos")
@@ -283,9 +314,88 @@ def test_contents_raw_media_type_answers_the_bytes(server: FixtureServer) -> Non
         assert (reply.status, reply.body) == (200, CODEOWNERS)
 
 
-def test_contents_of_a_directory_or_missing_file_is_404(server: FixtureServer) -> None:
-    assert _get(server, "/repos/acme/web/contents/.github").status == 404
+def test_contents_of_a_missing_file_or_empty_folder_is_404(server: FixtureServer) -> None:
     assert _get(server, "/repos/acme/web/contents/package.json").status == 404
+    assert _get(server, "/repos/acme/web/contents/empty").status == 404
+    assert _get(server, "/repos/acme/nothing/contents/").status == 404
+
+
+def _git(folder: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=folder, capture_output=True, check=True, text=True)
+    return done.stdout.strip()
+
+
+def _git_checkout(tmp_path: Path) -> Path:
+    """The web repo's files in a real git index, to compare object ids with."""
+    work = tmp_path / "checkout"
+    for relative, data in CONTENTS.items():
+        (work / relative).parent.mkdir(parents=True, exist_ok=True)
+        (work / relative).write_bytes(data)
+    _git(work, "init", "-q")
+    _git(work, "add", "-A")
+    return work
+
+
+def test_contents_of_a_directory_list_its_entries_in_git_order_with_git_shas(
+    server: FixtureServer, tmp_path: Path
+) -> None:
+    git = _git_checkout(tmp_path)
+    root = _get(server, "/repos/acme/web/contents/")
+    assert root.status == 200 and root.headers["Content-Type"].startswith("application/json")
+    listing = root.json()
+    # git's order: bytewise, a folder compared as if its name ended with "/"
+    assert [(e["name"], e["type"]) for e in listing] == [
+        (".github", "dir"),
+        ("Makefile", "file"),
+        ("docs", "dir"),
+        ("logo.png", "file"),
+        ("pyproject.toml", "file"),
+    ]
+    assert _get(server, "/repos/acme/web/contents").json() == listing
+
+    docs, pyproject = listing[2], listing[4]
+    api = server.url + "/repos/acme/web"
+    assert docs == {
+        "name": "docs",
+        "path": "docs",
+        "sha": _git(git, "write-tree", "--prefix=docs/"),
+        "size": 0,
+        "url": api + "/contents/docs?ref=trunk",
+        "html_url": "https://github.com/acme/web/tree/trunk/docs",
+        "git_url": api + "/git/trees/" + docs["sha"],
+        "download_url": None,
+        "type": "dir",
+        "_links": {
+            "self": api + "/contents/docs?ref=trunk",
+            "git": api + "/git/trees/" + docs["sha"],
+            "html": "https://github.com/acme/web/tree/trunk/docs",
+        },
+    }
+    assert pyproject["sha"] == _git(git, "hash-object", "pyproject.toml")
+    assert pyproject["size"] == len(CONTENTS["pyproject.toml"])
+    assert pyproject["download_url"] == (
+        "https://raw.githubusercontent.com/acme/web/trunk/pyproject.toml"
+    )
+    assert pyproject["git_url"] == api + "/git/blobs/" + pyproject["sha"]
+
+    nested = _get(server, "/repos/acme/web/contents/docs/guide").json()
+    assert [(e["path"], e["type"]) for e in nested] == [("docs/guide/index.md", "file")]
+    assert nested[0]["html_url"] == "https://github.com/acme/web/blob/trunk/docs/guide/index.md"
+    # a file still answers the file object, not a one-entry list
+    assert _get(server, "/repos/acme/web/contents/docs/guide/index.md").json()["type"] == "file"
+
+
+def test_a_directory_listing_has_an_etag_and_answers_304_when_unchanged(
+    mirror: Path, server: FixtureServer
+) -> None:
+    first = _get(server, "/repos/acme/web/contents/.github")
+    etag = first.headers["ETag"]
+    again = _get(server, "/repos/acme/web/contents/.github", {"If-None-Match": etag})
+    assert (again.status, again.body) == (304, b"")
+    # a changed file below changes the listing's sha, so the old ETag no longer matches
+    (mirror / "repos/acme/web/contents/.github/CODEOWNERS").write_bytes(b"* @acme/web\n")
+    changed = _get(server, "/repos/acme/web/contents/.github", {"If-None-Match": etag})
+    assert changed.status == 200 and changed.headers["ETag"] != etag
 
 
 def test_date_header_is_the_mirror_as_of_time(mirror: Path) -> None:

@@ -4,6 +4,7 @@ GitHub would: order, pages, follow-ups, cost and errors (expected values worked 
 from __future__ import annotations
 
 import json
+import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from graphql import (
 from miner import graphql_queries as q
 from miner.fixtures_graphql import SCHEMA, GraphQLBudget, execute
 from miner.fixtures_server import FixtureServer
-from tests.mirror_builder import MirrorBuilder, at, user
+from tests.mirror_builder import MirrorBuilder, at, team, user
 
 GITHUB_SCHEMA = (
     Path(__file__).resolve().parents[2]
@@ -405,3 +406,560 @@ def test_pygithubs_requester_sends_the_query_and_reads_the_answer(server: Fixtur
     _, answer = g.requester.graphql_query(q.PULL_REQUESTS, q.pull_requests_variables("acme", "app"))
     numbers = [pr["number"] for pr in answer["data"]["repository"]["pullRequests"]["nodes"]]
     assert numbers == [2, 3, 1]
+
+
+# The org snapshot, people, files and deployments over a hand-built org -----------------------
+
+# The web repo's files at its default branch.
+FILES = {
+    "pyproject.toml": b'[project]\nname = "web"\ndependencies = ["httpx"]\n',
+    "logo.png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    ".github/CODEOWNERS": b"* @acme/web\n/api/ @acme/platform\n",
+}
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+class _AnyInt:
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, int)
+
+
+ANY_ID: Any = _AnyInt()  # an account's databaseId, whatever the mirror made it
+
+
+def _write(root: Path, relative: str, data: Any) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _repo(rid: int, name: str, created: float, pushed: float, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "node_id": f"R_{rid}",
+        "name": name,
+        "full_name": f"acme/{name}",
+        "private": True,
+        "fork": False,
+        "archived": False,
+        "html_url": f"https://github.com/acme/{name}",
+        "description": f"The {name} service",
+        "created_at": at(created),
+        "updated_at": at(pushed),
+        "pushed_at": at(pushed),
+        "default_branch": "main",
+        **extra,
+    }
+
+
+def _status(sid: int, state: str, hours: float, **extra: Any) -> dict[str, Any]:
+    # As GET /repos/{o}/{r}/deployments/{id}/statuses lists one (PyGithub's recordings).
+    return {
+        "url": f"https://api.github.com/repos/acme/web/deployments/12/statuses/{sid}",
+        "id": sid,
+        "node_id": f"DES_{sid}",
+        "state": state,
+        "creator": user("deployer"),
+        "description": f"Deployment {state}",
+        "environment": "production",
+        "target_url": f"https://ci.example.com/{sid}",
+        "created_at": at(hours),
+        "updated_at": at(hours),
+        "environment_url": "",
+        "log_url": f"https://ci.example.com/{sid}",
+        **extra,
+    }
+
+
+def _org_mirror(root: Path) -> Path:
+    _write(
+        root,
+        "orgs/acme.json",
+        {
+            "login": "acme",
+            "id": 42,
+            "name": "Acme Corp",
+            "html_url": "https://github.com/acme",
+            "type": "Organization",
+        },
+    )
+    # created: api first, then web, then legacy; pushed: legacy long ago, web most recently
+    repos = [
+        _repo(3, "web", created=24, pushed=300),
+        _repo(1, "api", created=0, pushed=200),
+        _repo(2, "legacy", created=48, pushed=10, archived=True, fork=True, private=False),
+    ]
+    repos[2]["default_branch"] = None  # an empty repository has none
+    _write(root, "orgs/acme/repos.json", repos)
+    _write(root, "orgs/acme/members.json", [user(f"user{i:03d}") for i in range(150)])
+    platform, web = team("acme", "platform"), team("acme", "web", parent="platform")
+    platform["privacy"] = "secret"
+    web["description"] = "The web team"
+    _write(root, "orgs/acme/teams.json", [platform, web])
+    # REST lists a team's members with its child teams' members: carol is in web, under platform
+    _write(
+        root, "orgs/acme/teams/platform/members.json", [user(u) for u in ("alice", "bob", "carol")]
+    )
+    _write(root, "orgs/acme/teams/web/members.json", [user("carol")])
+    for name in ("api", "legacy", "web"):
+        (root / "repos" / "acme" / name).mkdir(parents=True, exist_ok=True)
+    _write(
+        root,
+        "repos/acme/web/pulls.json",
+        [
+            {"number": 1, "state": "open", "created_at": at(1), "updated_at": at(5)},
+            {"number": 2, "state": "open", "created_at": at(2), "updated_at": at(3)},
+        ],
+    )
+    # GitHub lists deployments newest first: 12 (of a bare commit, by Actions), then 11.
+    _write(
+        root,
+        "repos/acme/web/deployments.json",
+        [
+            {
+                "url": "https://api.github.com/repos/acme/web/deployments/12",
+                "id": 12,
+                "sha": SHA,
+                "ref": SHA,
+                "task": "deploy",
+                "payload": {},
+                "environment": "production",
+                "description": None,
+                "creator": user("github-actions[bot]"),
+                "created_at": at(30),
+                "updated_at": at(31),
+                "statuses_url": "https://api.github.com/repos/acme/web/deployments/12/statuses",
+                "transient_environment": False,
+                "production_environment": True,
+            },
+            {
+                "url": "https://api.github.com/repos/acme/web/deployments/11",
+                "id": 11,
+                "node_id": "DE_11",
+                "sha": "a" * 40,
+                "ref": "main",
+                "task": "deploy:migrations",
+                "payload": {"region": "eu", "ünïcode": True},
+                "original_environment": "staging",
+                "environment": "production",
+                "description": "Promote",
+                "creator": user("alice"),
+                "created_at": at(20),
+                "updated_at": at(20),
+            },
+        ],
+    )
+    _write(
+        root,
+        "repos/acme/web/deployments/12/statuses.json",
+        [
+            _status(102, "success", 30.5, environment_url="https://web.example.com"),
+            _status(101, "in_progress", 30.1),
+        ],
+    )
+    for relative, data in FILES.items():
+        path = root / "repos/acme/web/contents" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return root
+
+
+@pytest.fixture(scope="module")
+def org_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureServer]:
+    with FixtureServer(_org_mirror(tmp_path_factory.mktemp("org") / "mirror")) as running:
+        yield running
+
+
+def answer(server: FixtureServer, query: str, **variables: Any) -> Any:
+    """The data of a query the server answers without errors."""
+    status, _, body = post(server, {"query": query, "variables": variables})
+    assert status == 200 and "errors" not in body, body
+    return body["data"]
+
+
+def _git_hashes(tmp_path: Path) -> dict[str, str]:
+    """git's own ids for FILES: each blob, and the root and .github trees."""
+    work = tmp_path / "checkout"
+    for relative, data in FILES.items():
+        (work / relative).parent.mkdir(parents=True, exist_ok=True)
+        (work / relative).write_bytes(data)
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=work, capture_output=True, check=True, text=True)
+        return done.stdout.strip()
+
+    git("init", "-q")
+    git("add", "-A")
+    hashes = {relative: git("hash-object", relative) for relative in FILES}
+    hashes[""] = git("write-tree")
+    hashes[".github"] = git("write-tree", "--prefix=.github/")
+    return hashes
+
+
+def test_the_org_snapshot_answers_the_org_its_repos_people_and_teams(
+    org_server: FixtureServer, tmp_path: Path
+) -> None:
+    data = answer(org_server, q.ORG_SNAPSHOT, org="acme", cursor=None, withPeople=True)
+    org = data["organization"]
+    assert {k: org[k] for k in ("login", "databaseId", "name", "url")} == {
+        "login": "acme",
+        "databaseId": 42,
+        "name": "Acme Corp",
+        "url": "https://github.com/acme",
+    }
+    repos = org["repositories"]
+    assert repos["totalCount"] == 3 and repos["pageInfo"]["hasNextPage"] is False
+    api, legacy, web = repos["nodes"]  # by name
+    assert [r["name"] for r in (api, legacy, web)] == ["api", "legacy", "web"]
+    assert {k: legacy[k] for k in ("isPrivate", "isArchived", "isFork", "defaultBranchRef")} == {
+        "isPrivate": False,
+        "isArchived": True,
+        "isFork": True,
+        "defaultBranchRef": None,
+    }
+    assert {k: web[k] for k in ("nameWithOwner", "databaseId", "description", "url")} == {
+        "nameWithOwner": "acme/web",
+        "databaseId": 3,
+        "description": "The web service",
+        "url": "https://github.com/acme/web",
+    }
+    assert (web["createdAt"], web["pushedAt"], web["updatedAt"]) == (at(24), at(300), at(300))
+    assert web["defaultBranchRef"] == {"name": "main"}
+    assert web["pullRequests"]["nodes"] == [{"updatedAt": at(5)}]
+    # the newest deployment and its newest status
+    assert web["deployments"]["nodes"] == [
+        {"databaseId": 12, "createdAt": at(30), "latestStatus": {"createdAt": at(30.5)}}
+    ]
+    git = _git_hashes(tmp_path)
+    assert web["rootTree"] == {
+        "entries": [
+            {"name": ".github", "type": "tree", "oid": git[".github"]},
+            {"name": "logo.png", "type": "blob", "oid": git["logo.png"]},
+            {"name": "pyproject.toml", "type": "blob", "oid": git["pyproject.toml"]},
+        ]
+    }
+    assert web["githubCodeowners"] == {"oid": git[".github/CODEOWNERS"]}
+    assert web["docsCodeowners"] is None  # no such file: null, as on GitHub, and no error
+    # a repository without files, deployments or PRs answers empty, not an error
+    assert api["rootTree"] is None and api["deployments"]["nodes"] == []
+    assert api["pullRequests"]["nodes"] == []
+
+    members = org["membersWithRole"]
+    assert members["totalCount"] == 150 and members["pageInfo"]["hasNextPage"] is True
+    assert members["nodes"][0] == {"login": "user000", "databaseId": user("user000")["id"]}
+    assert len(members["nodes"]) == 100
+
+    platform, web_team = org["teams"]["nodes"]
+    assert (platform["slug"], platform["privacy"], platform["parentTeam"]) == (
+        "platform",
+        "SECRET",
+        None,
+    )
+    assert [m["login"] for m in platform["members"]["nodes"]] == ["alice", "bob", "carol"]
+    assert {k: web_team[k] for k in ("name", "description", "privacy", "parentTeam")} == {
+        "name": "Web",
+        "description": "The web team",
+        "privacy": "VISIBLE",
+        "parentTeam": {"slug": "platform"},
+    }
+    assert web_team["databaseId"] == team("acme", "web")["id"]
+    # 1 (repositories) + 100 + 100 (each repo's pullRequests and deployments) + 1 (members)
+    # + 1 (teams) + 100 (each team's members) = 303 requests; 303 / 100 rounds to 3 points
+    assert data["rateLimit"]["cost"] == 3 == q.rate_limit_cost(303)
+
+
+def test_the_snapshot_without_people_leaves_members_and_teams_out_and_costs_less(
+    org_server: FixtureServer,
+) -> None:
+    data = answer(org_server, q.ORG_SNAPSHOT, org="acme", cursor=None, withPeople=False)
+    assert set(data["organization"]) == {"login", "databaseId", "name", "url", "repositories"}
+    # 1 + 100 + 100 = 201 requests: 2 points; a field @include leaves out costs nothing
+    assert data["rateLimit"]["cost"] == 2 == q.rate_limit_cost(201)
+
+
+def test_members_teams_and_team_members_continue_with_their_page_queries(
+    org_server: FixtureServer,
+) -> None:
+    first = answer(org_server, q.ORG_SNAPSHOT, org="acme", cursor=None, withPeople=True)
+    members = first["organization"]["membersWithRole"]
+    more = answer(
+        org_server, q.ORG_MEMBERS_PAGE, org="acme", cursor=members["pageInfo"]["endCursor"]
+    )
+    rest = more["organization"]["membersWithRole"]
+    assert rest["pageInfo"]["hasNextPage"] is False and rest["totalCount"] == 150
+    logins = [m["login"] for m in members["nodes"] + rest["nodes"]]
+    assert logins == [f"user{i:03d}" for i in range(150)]
+    assert more["rateLimit"]["cost"] == 1
+
+    teams = answer(org_server, q.ORG_TEAMS_PAGE, org="acme", cursor=None)
+    assert [t["slug"] for t in teams["organization"]["teams"]["nodes"]] == ["platform", "web"]
+    assert teams["rateLimit"]["cost"] == 1  # 1 + 100 = 101 requests
+
+    page = answer(org_server, q.TEAM_MEMBERS_PAGE, org="acme", slug="web", cursor=None)
+    assert page["organization"]["team"]["members"]["nodes"] == [
+        {"login": "carol", "databaseId": user("carol")["id"]}
+    ]
+    # a slug the org has no team for is null without an error, as on GitHub
+    missing = answer(org_server, q.TEAM_MEMBERS_PAGE, org="acme", slug="nope", cursor=None)
+    assert missing["organization"] == {"team": None}
+
+
+@pytest.mark.parametrize(
+    ("membership", "logins"),
+    [
+        ("ALL", ["alice", "bob", "carol"]),
+        ("IMMEDIATE", ["alice", "bob"]),  # carol is platform's through its child team web
+        ("CHILD_TEAM", ["carol"]),
+    ],
+)
+def test_team_membership_splits_the_rest_list_by_child_teams(
+    org_server: FixtureServer, membership: str, logins: list[str]
+) -> None:
+    query = (
+        'query { organization(login: "acme") { team(slug: "platform") { '
+        f"members(first: 10, membership: {membership}) {{ totalCount nodes {{ login }} }} }} }} }}"
+    )
+    members = answer(org_server, query)["organization"]["team"]["members"]
+    assert [m["login"] for m in members["nodes"]] == logins
+    assert members["totalCount"] == len(logins)
+
+
+@pytest.mark.parametrize(
+    ("order", "names"),
+    [
+        ("{field: NAME, direction: ASC}", ["api", "legacy", "web"]),
+        ("{field: NAME, direction: DESC}", ["web", "legacy", "api"]),
+        ("{field: CREATED_AT, direction: ASC}", ["api", "web", "legacy"]),
+        ("{field: CREATED_AT, direction: DESC}", ["legacy", "web", "api"]),
+        ("{field: PUSHED_AT, direction: DESC}", ["web", "api", "legacy"]),
+        ("{field: UPDATED_AT, direction: ASC}", ["legacy", "api", "web"]),
+    ],
+)
+def test_repositories_come_in_the_asked_order_a_page_at_a_time(
+    org_server: FixtureServer, order: str, names: list[str]
+) -> None:
+    query = (
+        'query($cursor: String) { organization(login: "acme") { '
+        f"repositories(first: 2, after: $cursor, orderBy: {order}) "
+        "{ totalCount pageInfo { hasNextPage endCursor } nodes { name } } } }"
+    )
+    first = answer(org_server, query, cursor=None)["organization"]["repositories"]
+    assert first["pageInfo"]["hasNextPage"] is True and first["totalCount"] == 3
+    cursor = first["pageInfo"]["endCursor"]
+    second = answer(org_server, query, cursor=cursor)["organization"]["repositories"]
+    assert second["pageInfo"]["hasNextPage"] is False
+    assert [r["name"] for r in first["nodes"] + second["nodes"]] == names
+
+
+def test_a_missing_organization_is_not_found(org_server: FixtureServer) -> None:
+    status, _, body = post(
+        org_server, {"query": q.ORG_MEMBERS_PAGE, "variables": {"org": "nope", "cursor": None}}
+    )
+    assert status == 200 and body["data"] == {
+        "organization": None,
+        "rateLimit": body["data"]["rateLimit"],
+    }
+    assert body["errors"][0]["type"] == "NOT_FOUND"
+    assert body["errors"][0]["path"] == ["organization"]
+    assert (
+        body["errors"][0]["message"]
+        == "Could not resolve to an Organization with the login of 'nope'."
+    )
+
+
+def test_repository_files_answer_text_blobs_and_null_for_binary_or_missing(
+    org_server: FixtureServer, tmp_path: Path
+) -> None:
+    data = answer(org_server, q.REPOSITORY_FILES, owner="acme", name="web")
+    repo = data["repository"]
+    git = _git_hashes(tmp_path)
+    dot_github, logo, pyproject = repo["rootTree"]["entries"]
+    # a tree entry's object is a Tree, which the query asks nothing of
+    assert dot_github == {"name": ".github", "type": "tree", "oid": git[".github"], "object": {}}
+    assert logo["object"] == {
+        "byteSize": len(FILES["logo.png"]),
+        "isBinary": True,
+        "isTruncated": False,
+        "text": None,
+    }
+    assert pyproject["object"] == {
+        "byteSize": len(FILES["pyproject.toml"]),
+        "isBinary": False,
+        "isTruncated": False,
+        "text": FILES["pyproject.toml"].decode(),
+    }
+    assert repo["githubCodeowners"] == {
+        "oid": git[".github/CODEOWNERS"],
+        "byteSize": len(FILES[".github/CODEOWNERS"]),
+        "isBinary": False,
+        "isTruncated": False,
+        "text": FILES[".github/CODEOWNERS"].decode(),
+    }
+    assert repo["docsCodeowners"] is None
+    assert data["rateLimit"]["cost"] == 1  # no connections: GitHub's minimum
+
+
+@pytest.mark.parametrize(
+    ("expression", "found"),
+    [
+        ("HEAD:", "Tree"),
+        ("main:", "Tree"),  # the default branch by name
+        ("HEAD:.github", "Tree"),
+        ("HEAD:.github/", "Tree"),
+        ("main:pyproject.toml", "Blob"),
+        ("HEAD:missing.txt", None),
+        ("HEAD:.github/missing", None),
+        ("develop:pyproject.toml", None),  # another branch: not in the mirror
+        ("HEAD", None),  # a commit, not a tree or blob
+        ("HEAD:../api", None),
+        ("HEAD:pyproject.toml/x", None),
+    ],
+)
+def test_object_resolves_head_and_default_branch_paths_and_null_otherwise(
+    org_server: FixtureServer, expression: str, found: str | None
+) -> None:
+    query = (
+        'query($e: String) { repository(owner: "acme", name: "web") '
+        "{ object(expression: $e) { __typename oid } } }"
+    )
+    status, _, body = post(org_server, {"query": query, "variables": {"e": expression}})
+    assert status == 200 and "errors" not in body
+    obj = body["data"]["repository"]["object"]
+    assert (obj and obj["__typename"]) == found
+
+
+def test_a_tree_reached_through_an_entry_lists_its_own_entries(org_server: FixtureServer) -> None:
+    query = (
+        'query { repository(owner: "acme", name: "web") { object(expression: "HEAD:") '
+        "{ ... on Tree { entries { name object { oid ... on Tree { entries { name oid "
+        "object { ... on Blob { text } } } } } } } } } }"
+    )
+    entries = answer(org_server, query)["repository"]["object"]["entries"]
+    assert entries[0]["name"] == ".github"
+    assert entries[0]["object"]["entries"] == [
+        {
+            "name": "CODEOWNERS",
+            "oid": entries[0]["object"]["entries"][0]["oid"],
+            "object": {"text": FILES[".github/CODEOWNERS"].decode()},
+        }
+    ]
+
+
+def test_deployments_come_newest_first_with_their_statuses_oldest_first(
+    org_server: FixtureServer,
+) -> None:
+    data = answer(org_server, q.DEPLOYMENTS, owner="acme", name="web", cursor=None, pageSize=100)
+    deployments = data["repository"]["deployments"]
+    assert deployments["totalCount"] == 2 and deployments["pageInfo"]["hasNextPage"] is False
+    newest, older = deployments["nodes"]
+    statuses = newest.pop("statuses")
+    assert newest == {
+        "id": newest["id"],  # REST gave no node_id: a synthetic one, checked below with node()
+        "databaseId": 12,
+        "commitOid": SHA,
+        "ref": None,  # deployed a bare commit
+        "task": "deploy",
+        "environment": "production",
+        "originalEnvironment": "production",
+        "description": None,
+        "payload": "{}",
+        "createdAt": at(30),
+        "updatedAt": at(31),
+        "creator": {"__typename": "Bot", "login": "github-actions", "databaseId": ANY_ID},
+    }
+    assert [s["id"] for s in statuses["nodes"]] == ["DES_101", "DES_102"]
+    assert statuses["nodes"][0] == {
+        "id": "DES_101",
+        "state": "IN_PROGRESS",
+        "description": "Deployment in_progress",
+        "environment": "production",
+        "environmentUrl": None,  # REST's "" for none
+        "logUrl": "https://ci.example.com/101",
+        "createdAt": at(30.1),
+        "updatedAt": at(30.1),
+        "creator": {
+            "__typename": "User",
+            "login": "deployer",
+            "databaseId": user("deployer")["id"],
+        },
+    }
+    assert statuses["nodes"][1]["state"] == "SUCCESS"
+    assert statuses["nodes"][1]["environmentUrl"] == "https://web.example.com"
+
+    assert older["id"] == "DE_11" and older["ref"] == {"name": "main"}
+    assert older["originalEnvironment"] == "staging" and older["environment"] == "production"
+    assert json.loads(older["payload"]) == {"region": "eu", "ünïcode": True}
+    assert older["statuses"] == {
+        "totalCount": 0,
+        "pageInfo": {"hasNextPage": False, "endCursor": None},
+        "nodes": [],
+    }
+    assert data["rateLimit"]["cost"] == 1  # 1 + 100 requests
+
+
+def test_deployments_default_to_oldest_first_and_page_by_cursor(
+    org_server: FixtureServer,
+) -> None:
+    query = (
+        'query($cursor: String) { repository(owner: "acme", name: "web") { '
+        "deployments(first: 1, after: $cursor) { pageInfo { hasNextPage endCursor } "
+        "nodes { databaseId } } } }"
+    )
+    first = answer(org_server, query, cursor=None)["repository"]["deployments"]
+    assert first["nodes"] == [{"databaseId": 11}] and first["pageInfo"]["hasNextPage"] is True
+    second = answer(org_server, query, cursor=first["pageInfo"]["endCursor"])
+    page = second["repository"]["deployments"]
+    assert page["nodes"] == [{"databaseId": 12}] and page["pageInfo"]["hasNextPage"] is False
+
+    newest_first = answer(
+        org_server, q.DEPLOYMENTS, owner="acme", name="web", cursor=None, pageSize=1
+    )["repository"]["deployments"]
+    rest = answer(
+        org_server,
+        q.DEPLOYMENTS,
+        owner="acme",
+        name="web",
+        cursor=newest_first["pageInfo"]["endCursor"],
+        pageSize=1,
+    )["repository"]["deployments"]
+    assert [d["databaseId"] for d in newest_first["nodes"] + rest["nodes"]] == [12, 11]
+
+
+def test_node_finds_a_deployment_by_its_id_for_the_next_page_of_statuses(
+    org_server: FixtureServer,
+) -> None:
+    data = answer(org_server, q.DEPLOYMENTS, owner="acme", name="web", cursor=None, pageSize=100)
+    newest, older = data["repository"]["deployments"]["nodes"]
+    first_status = newest["statuses"]["nodes"][0]
+    # the page after the first status: the second
+    cursor_query = (
+        "query($id: ID!) { node(id: $id) { ... on Deployment { "
+        "statuses(first: 1) { pageInfo { endCursor } } } } }"
+    )
+    cursor = answer(org_server, cursor_query, id=newest["id"])["node"]["statuses"]["pageInfo"]
+    page = answer(
+        org_server, q.DEPLOYMENT_STATUSES_PAGE, id=newest["id"], cursor=cursor["endCursor"]
+    )
+    statuses = page["node"]["statuses"]
+    assert [s["id"] for s in statuses["nodes"]] == ["DES_102"] and first_status["id"] == "DES_101"
+    assert statuses["pageInfo"]["hasNextPage"] is False and statuses["totalCount"] == 2
+    assert page["rateLimit"]["cost"] == 1
+    # a REST node_id works as well
+    again = answer(org_server, q.DEPLOYMENT_STATUSES_PAGE, id=older["id"], cursor=None)
+    assert again["node"]["statuses"]["nodes"] == []
+
+
+def test_node_with_an_unknown_id_is_null_with_githubs_not_found_error(
+    org_server: FixtureServer,
+) -> None:
+    status, _, body = post(
+        org_server,
+        {"query": q.DEPLOYMENT_STATUSES_PAGE, "variables": {"id": "DE_nope", "cursor": None}},
+    )
+    assert status == 200 and body["data"]["node"] is None
+    assert body["errors"][0] == {
+        "type": "NOT_FOUND",
+        "path": ["node"],
+        "locations": body["errors"][0]["locations"],
+        "message": "Could not resolve to a node with the global id of 'DE_nope'",
+    }

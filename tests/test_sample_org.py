@@ -6,6 +6,7 @@ import csv
 import json
 import re
 import time
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from miner.sample_org import TRUTH_DIR, generate, time_zones
+from miner import sample_org
+from miner.raw import is_manifest
+from miner.sample_org import (
+    ACTIVITY_TRUTH,
+    DEPENDENCIES_TRUTH,
+    DEPLOYMENTS_TRUTH,
+    RUNS_TRUTH,
+    TRUTH_DIR,
+    generate,
+    time_zones,
+)
 from tests import realdata
 
 Json = dict[str, Any]
@@ -481,7 +492,26 @@ def real() -> dict[str, set[str]]:
         "user": _keys(actors),
     }  # fmt: skip
     keys.update({f"event.{kind}": k for kind, k in _timeline_keys().items()})
+    keys.update(_delivery_keys())
     return keys
+
+
+def _delivery_keys() -> dict[str, set[str]]:
+    """Keys of GitHub's deployments, their statuses and workflow runs (REST lists; a webhook's
+    run for the `pull_requests` item, which no recorded REST list has)."""
+    deployments = _replay_bodies("Deployment.setUp.txt", "/deployments/")
+    statuses = _replay_bodies("DeploymentStatus.testGetStatuses.txt", "/statuses")
+    runs = [run for name in ("Repository.testGetWorkflowRunsCreated.txt",
+                             "Workflow.testGetRunsWithHeadSha.txt")
+            for body in _replay_bodies(name, "/runs") for run in body["workflow_runs"]]  # fmt: skip
+    hook = realdata.REALDATA / "octokit-webhooks/payload-examples/api.github.com/workflow_run"
+    hooked = _read(hook / "completed.with-pull-requests.payload.json")["workflow_run"]
+    return {
+        "deployment": _keys(deployments), "deployment_status": _keys(statuses),
+        "run": _keys(runs), "run.head_commit": _keys([r["head_commit"] for r in runs]),
+        "run.repository": _keys([r["repository"] for r in runs]),
+        "run.pull_request": _keys(hooked["pull_requests"]),
+    }  # fmt: skip
 
 
 def _lacking(real: set[str], ours: list[Json]) -> list[set[str]]:
@@ -661,3 +691,279 @@ def test_request_still_open_at_as_of_is_waiting_measured_to_as_of(mirror: Mirror
     assert (row["outcome"], row["ended_at"], row["responder"]) == ("waiting", "", "")
     assert row["wait_hours"] == _hours(max(asked, p.ready_at or asked), AS_OF)
     assert float(row["wait_hours"]) > 72
+
+
+# -- delivery: workflow runs, deployments, root files -----------------------------------------
+
+
+@dataclass
+class Delivery:
+    """One repo's workflow runs, deployments with their statuses, and root files."""
+
+    runs: Json
+    deployments: list[Json]
+    statuses: dict[int, list[Json]]
+    files: dict[str, str]  # root file name -> text
+
+    @property
+    def workflow_runs(self) -> list[Json]:
+        return list(self.runs["workflow_runs"])
+
+
+@pytest.fixture(scope="module")
+def delivery(mirror: Mirror) -> dict[str, Delivery]:
+    """Each repo's delivery files, by repo name."""
+    found: dict[str, Delivery] = {}
+    for repo in mirror.repos:
+        base = mirror.root / "repos" / "acme" / repo["name"]
+        deployments = _read(base / "deployments.json")
+        statuses = {d["id"]: _read(base / f"deployments/{d['id']}/statuses.json")
+                    for d in deployments}  # fmt: skip
+        files = {f.name: f.read_text() for f in (base / "contents").iterdir() if f.is_file()}
+        found[repo["name"]] = Delivery(_read(base / "actions/runs.json"), deployments, statuses,
+                                       files)  # fmt: skip
+    return found
+
+
+def _truth_rows(root: Path, name: str) -> list[dict[str, str]]:
+    with (root / TRUTH_DIR / name).open(newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_deployments_ship_merge_commits_of_merged_prs_after_the_merge(
+    mirror: Mirror, delivery: dict[str, Delivery]
+) -> None:
+    merged = {(p.repo, p.item["merge_commit_sha"]): _ts(p.item["merged_at"])
+              for p in mirror.pulls if p.item["merged_at"]}  # fmt: skip
+    seen: list[Json] = []
+    for repo, found in delivery.items():
+        for d in found.deployments:
+            assert (repo, d["sha"]) in merged, f"{repo}: deployment {d['id']} ships no merge"
+            assert merged[(repo, d["sha"])] < _ts(d["created_at"]) <= AS_OF
+            assert d["ref"] in ("main", d["sha"]) and d["task"] == "deploy"
+            assert d["production_environment"] == (d["environment"] == "production")
+            assert d["statuses_url"] == f"{d['url']}/statuses"
+            seen.append(d)
+    assert {d["environment"] for d in seen} == {"staging", "production"}
+    assert any(d["ref"] == d["sha"] for d in seen), "a deployment of a bare sha"
+    assert {d["creator"]["type"] for d in seen} == {"User", "Bot"}
+    # the libraries publish packages, the mobile app ships through the app stores
+    idle = sorted(r for r, found in delivery.items() if not found.deployments)
+    assert idle == ["design-system", "mobile-app", "shared-libs"]
+
+
+def test_deployment_statuses_end_as_github_leaves_them(delivery: dict[str, Delivery]) -> None:
+    latest: list[str] = []
+    for repo, found in delivery.items():
+        live: dict[str, list[int]] = {}  # environment -> deployments whose last state is success
+        successes: dict[str, list[datetime]] = {}
+        for d in found.deployments:
+            statuses = found.statuses[d["id"]]
+            times = [s["created_at"] for s in statuses]
+            assert times == sorted(times, reverse=True), f"{repo}/{d['id']}: not newest first"
+            assert all(d["created_at"] <= t <= "2026-06-30T18:00:00Z" for t in times)
+            assert d["updated_at"] == (times[0] if times else d["created_at"])
+            states = [s["state"] for s in reversed(statuses)]
+            latest.append(states[-1] if states else "")
+            if "inactive" in states:  # only a success is made inactive, by a later one
+                assert states[-2:] == ["success", "inactive"], states
+            if states and states[-1] == "success":
+                live.setdefault(d["environment"], []).append(d["id"])
+            successes.setdefault(d["environment"], []).extend(
+                _ts(s["created_at"]) for s in statuses if s["state"] == "success"
+            )
+            assert all(s["environment"] == d["environment"] for s in statuses)
+            assert all(s["deployment_url"] == d["url"] for s in statuses)
+        for env, ids in live.items():
+            assert len(ids) == 1, f"{repo} {env}: {ids} all still live"
+        for d in found.deployments:  # an inactive status comes with another deployment's success
+            for s in found.statuses[d["id"]]:
+                if s["state"] == "inactive":
+                    assert _ts(s["created_at"]) in successes[d["environment"]]
+    assert set(latest) >= {"", "success", "failure", "error", "inactive"}
+
+
+def test_deployments_and_runs_are_listed_newest_first_with_unique_ids(
+    delivery: dict[str, Delivery],
+) -> None:
+    deployments, statuses, runs, suites = [], [], [], []
+    for found in delivery.values():
+        listed = [(d["created_at"], d["id"]) for d in found.deployments]
+        assert listed == sorted(listed, reverse=True)
+        deployments += [d["id"] for d in found.deployments]
+        statuses += [s["id"] for group in found.statuses.values() for s in group]
+        assert found.runs["total_count"] == len(found.workflow_runs)
+        ran = [(r["created_at"], r["id"], r["run_number"]) for r in found.workflow_runs]
+        assert ran == sorted(ran, reverse=True)
+        assert [n for _, _, n in ran] == list(range(len(ran), 0, -1))
+        runs += [r["id"] for r in found.workflow_runs]
+        suites += [r["check_suite_id"] for r in found.workflow_runs]
+    for ids in (deployments, statuses, runs, suites):
+        assert ids and len(set(ids)) == len(ids) and min(ids) > 0
+
+
+def test_every_pr_head_has_a_ci_run_and_every_merge_a_push_run(
+    mirror: Mirror, delivery: dict[str, Delivery]
+) -> None:
+    for p in mirror.pulls:
+        runs = [
+            r
+            for r in delivery[p.repo].workflow_runs
+            if r["event"] == "pull_request" and r["pull_requests"][0]["number"] == p.number
+        ]
+        committed = {c["sha"]: _ts(c["commit"]["committer"]["date"]) for c in p.commits}
+        where = f"{p.repo}#{p.number}"
+        assert p.item["head"]["sha"] in {r["head_sha"] for r in runs}, where
+        for r in runs:
+            assert r["head_sha"] in committed, where
+            assert _ts(r["created_at"]) >= max(committed[r["head_sha"]], _ts(p.item["created_at"]))
+            assert r["head_branch"] == p.item["head"]["ref"], where
+            (pr,) = r["pull_requests"]
+            assert (pr["id"], pr["head"]["sha"], pr["base"]["sha"]) == (
+                p.item["id"], r["head_sha"], p.item["base"]["sha"]
+            )  # fmt: skip
+        if p.item["merged_at"]:
+            pushed = [
+                r
+                for r in delivery[p.repo].workflow_runs
+                if r["event"] == "push" and r["head_sha"] == p.item["merge_commit_sha"]
+            ]
+            assert len(pushed) == 1, where
+            assert (pushed[0]["head_branch"], pushed[0]["pull_requests"]) == ("main", [])
+            assert pushed[0]["created_at"] >= p.item["merged_at"]
+    events = {r["event"] for found in delivery.values() for r in found.workflow_runs}
+    assert events == {"pull_request", "push"}
+
+
+def test_runs_stand_at_as_of_with_their_latest_attempt(delivery: dict[str, Delivery]) -> None:
+    runs = [r for found in delivery.values() for r in found.workflow_runs]
+    for r in runs:
+        assert r["created_at"] <= r["run_started_at"] <= r["updated_at"] <= "2026-06-30T18:00:00Z"
+        assert r["path"] == ".github/workflows/ci.yml" and r["head_commit"]["id"] == r["head_sha"]
+        if r["status"] == "completed":
+            assert r["conclusion"] in ("success", "failure")
+        else:
+            assert r["status"] in ("queued", "in_progress") and r["conclusion"] is None
+        previous = f"{r['url']}/attempts/1" if r["run_attempt"] == 2 else None
+        assert r["run_attempt"] in (1, 2) and r["previous_attempt_url"] == previous
+    assert {r["status"] for r in runs} >= {"completed", "queued"} | {"in_progress"}
+    assert {(r["run_attempt"], r["conclusion"]) for r in runs} >= {
+        (1, "failure"), (2, "success"), (1, "success")
+    }  # fmt: skip
+    reruns = [r for r in runs if r["run_attempt"] == 2]
+    assert all(r["run_started_at"] > r["created_at"] for r in reruns)
+
+
+# How each kind of manifest names the package its repo publishes ("": none).
+_PUBLISHED_BY: dict[str, Callable[[str], str]] = {
+    "pyproject.toml": lambda text: tomllib.loads(text)["project"]["name"],
+    "package.json": lambda text: json.loads(text)["name"],
+    "go.mod": lambda text: text.splitlines()[0].removeprefix("module "),
+    "build.gradle.kts": lambda text: "com.acme:" + re.findall(r'artifactId = "(.+)"', text)[0]
+    if "artifactId" in text else "",
+}  # fmt: skip
+
+
+def test_manifests_parse_and_repos_depend_on_each_other(
+    mirror: Mirror, delivery: dict[str, Delivery]
+) -> None:
+    published: dict[str, str] = {}  # package -> the repo publishing it
+    for repo, found in delivery.items():
+        kept = [name for name in found.files if is_manifest(name)]
+        assert kept or repo == "infra-live", f"{repo}: no manifest at the root"
+        for name, text in found.files.items():
+            if name == "pyproject.toml":
+                project = tomllib.loads(text)["project"]
+                assert project["dependencies"] and all(
+                    isinstance(d, str) for d in project["dependencies"]
+                )
+            elif name == "package.json":
+                doc = json.loads(text)
+                assert doc["dependencies"] and doc["name"]
+            elif name == "requirements.txt":
+                lines = [x for x in text.splitlines() if not x.startswith("#")]
+                assert all(re.fullmatch(r"[a-z0-9._-]+==[0-9.]+", x) for x in lines), lines
+            elif name == "go.mod":
+                assert text.startswith(f"module github.com/acme/{repo}\n")
+                assert all(re.fullmatch(r"\t\S+ v\d+\.\d+\.\d+", x) for x in
+                           text.split("require (\n")[1].split("\n)")[0].splitlines())  # fmt: skip
+            if name in _PUBLISHED_BY and (package := _PUBLISHED_BY[name](text)):
+                published[package] = repo
+    assert sum("README.md" in found.files for found in delivery.values()) >= 2
+    edges = _truth_rows(mirror.root, DEPENDENCIES_TRUTH)
+    internal = [(e["repo"], e["package"], e["internal_repo"]) for e in edges if e["internal_repo"]]
+    for repo, package, publisher in internal:
+        assert published.get(package) == publisher != repo.removeprefix("acme/")
+        assert package in delivery[repo.removeprefix("acme/")].files[
+            next(e["manifest"] for e in edges if (e["repo"], e["package"]) == (repo, package))
+        ]  # fmt: skip
+    assert len({(r, p) for r, p, _ in internal}) >= 5 and len({p for _, _, p in internal}) >= 4
+
+
+def test_delivery_truth_matches_the_files(mirror: Mirror, delivery: dict[str, Delivery]) -> None:
+    deployed = {(f"acme/{repo}", str(d["id"]), d["environment"], d["sha"], d["ref"],
+                 d["created_at"], found.statuses[d["id"]][0]["state"]
+                 if found.statuses[d["id"]] else "")
+                for repo, found in delivery.items() for d in found.deployments}  # fmt: skip
+    rows = _truth_rows(mirror.root, DEPLOYMENTS_TRUTH)
+    assert {(r["repo"], r["deployment_id"], r["environment"], r["sha"], r["ref"],
+             r["created_at"], r["state"]) for r in rows} == deployed  # fmt: skip
+    ran = {(f"acme/{repo}", str(r["id"]), r["event"], r["status"], r["conclusion"] or "",
+            str(r["run_attempt"]), r["updated_at"])
+           for repo, found in delivery.items() for r in found.workflow_runs}  # fmt: skip
+    rows = _truth_rows(mirror.root, RUNS_TRUTH)
+    assert {(r["repo"], r["run_id"], r["event"], r["status"], r["conclusion"], r["run_attempt"],
+             r["updated_at"]) for r in rows} == ran  # fmt: skip
+    activity = _read(mirror.root / TRUTH_DIR / ACTIVITY_TRUTH)["repos"]
+    assert set(activity) == set(delivery)
+    for repo, found in delivery.items():
+        assert activity[repo] == {
+            "workflow_runs": found.runs["total_count"], "deployments": len(found.deployments),
+            "deployment_statuses": sum(map(len, found.statuses.values())),
+            "manifests": sorted(n for n in found.files if n in _PUBLISHED_BY
+                                or n in ("requirements.txt", "versions.tf")),
+            "readme": "README.md" in found.files,
+        }  # fmt: skip
+
+
+def test_runs_and_deployments_carry_githubs_keys(
+    delivery: dict[str, Delivery], real: dict[str, set[str]]
+) -> None:
+    runs = [r for found in delivery.values() for r in found.workflow_runs]
+    deployments = [d for found in delivery.values() for d in found.deployments]
+    statuses = [s for found in delivery.values() for group in found.statuses.values()
+                for s in group]  # fmt: skip
+    assert _lacking(real["deployment"], deployments) == []
+    assert _lacking(real["deployment_status"], statuses) == []
+    assert _lacking(real["run"], runs) == []
+    assert _lacking(real["run.head_commit"], [r["head_commit"] for r in runs]) == []
+    assert _lacking(real["run.repository"], [r["repository"] for r in runs]) == []
+    assert set(runs[0]["repository"]) == real["run.repository"]  # minimal: no dates or settings
+    pulls = [pr for r in runs for pr in r["pull_requests"]]
+    assert _lacking(real["run.pull_request"], pulls) == []
+
+
+def test_a_run_spliced_with_its_repository_is_the_run_dumped_whole(
+    delivery: dict[str, Delivery],
+) -> None:
+    for run in delivery["billing"].workflow_runs[:50]:
+        repo = json.dumps(run["repository"], separators=(",", ":"))
+        assert sample_org._run_text(run, repo) == json.dumps(run, separators=(",", ":"))
+
+
+def test_delivery_draws_leave_the_prs_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(tmp_path / "full", prs=60)
+
+    def nothing(*_: object) -> None:
+        return None
+
+    monkeypatch.setattr(sample_org._DeliveryWriter, "write_repo", nothing)
+    generate(tmp_path / "bare", prs=60)
+    full, bare = _files(tmp_path / "full"), _files(tmp_path / "bare")
+    kept = {name for name in bare if not name.startswith(f"{TRUTH_DIR}/")}
+    kept |= {f"{TRUTH_DIR}/review_wait.csv", f"{TRUTH_DIR}/summary.json"}
+    assert [name for name in sorted(kept) if full[name] != bare[name]] == []
+    added = {name.split("/")[3] for name in set(full) - set(bare) if name.startswith("repos/")}
+    assert added == {"actions", "deployments", "deployments.json", "contents"}

@@ -45,16 +45,52 @@ def test_moved_codeowners_replaces_the_old_location(tmp_path: Path) -> None:
         assert wh.query("select owner_teams from ownership_handoffs") == [(["security"],)]
 
 
-def test_unchanged_codeowners_is_asked_for_conditionally(tmp_path: Path) -> None:
-    root = _org().write(tmp_path / "mirror")
+def _asked(server: FixtureServer) -> list[tuple[str, str]]:
+    """The requests the server answered, a GraphQL one by its operation's name."""
+    return [
+        (r.method, r.query.get("operation", r.path) if r.path == "/graphql" else r.path)
+        for r in server.requests
+    ]
+
+
+def test_a_graphql_sync_of_an_unchanged_org_is_one_request(tmp_path: Path) -> None:
+    b = _org()
+    b.files[("app", "pyproject.toml")] = '[project]\nname = "app"\ndependencies = ["acme-lib"]\n'
+    b.pull("lib", "sam", 1, files=["lib.py"])
+    root = b.write(tmp_path / "mirror")
     with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
         _sync(server, wh)
         server.clear_log()
         _sync(server, wh)
-        asked = [r for r in server.requests if "/contents/" in r.path]
-        assert [(r.path, r.status, r.conditional) for r in asked] == [
-            ("/repos/acme/app/contents/.github/CODEOWNERS", 304, True)
+        assert _asked(server) == [("POST", "OrgSnapshot")]
+        # one file changes: the snapshot shows its new blob id, one call fetches the text
+        contents = root / "repos" / "acme" / "app" / "contents"
+        (contents / ".github" / "CODEOWNERS").write_text("* @acme/security\n")
+        server.clear_log()
+        _sync(server, wh)
+        assert _asked(server) == [("POST", "OrgSnapshot"), ("POST", "RepositoryFiles")]
+        assert wh.query("select path, kind, text from repo_files order by path") == [
+            (".github/CODEOWNERS", "codeowners", "* @acme/security\n"),
+            (
+                "pyproject.toml",
+                "manifest",
+                '[project]\nname = "app"\ndependencies = ["acme-lib"]\n',
+            ),
         ]
+
+
+def test_a_rest_sync_of_unchanged_files_lists_folders_and_fetches_no_file(
+    tmp_path: Path,
+) -> None:
+    root = _org().write(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t", api="rest")
+        server.clear_log()
+        sync_from(server, wh, token="t", api="rest")
+        asked = [path for _, path in _asked(server) if "/contents" in path]
+        # the root and .github listings give each file's blob sha; nothing changed, nothing more
+        assert asked == ["/repos/acme/app/contents/", "/repos/acme/app/contents/.github"]
+        assert wh.query("select path from repo_files") == [(".github/CODEOWNERS",)]
 
 
 def test_unknown_org_is_named(tmp_path: Path) -> None:

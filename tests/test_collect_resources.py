@@ -1,0 +1,232 @@
+"""Deployments, workflow runs, manifests and which repos a sync takes, through both APIs, from
+the local GitHub-compatible server: what GitHub changes between syncs reaches the warehouse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from miner.config import Config, GitHubConfig
+from miner.fixtures_server import FixtureServer
+from miner.github_client import GitHubClient
+from miner.raw import file_changes
+from miner.sync import sync
+from miner.warehouse import Warehouse
+from tests.mirror_builder import MirrorBuilder, at
+
+APIS = ("graphql", "rest")
+
+
+def _user(login: str) -> dict[str, Any]:
+    return {"login": login, "id": abs(hash(login)) % 10**6, "type": "User"}
+
+
+def _deployment(n: int, hours: float, env: str = "production") -> dict[str, Any]:
+    return {
+        "id": 1000 + n,
+        "node_id": f"DE_{n}",
+        "sha": f"{n:040x}",
+        "ref": "main",
+        "task": "deploy",
+        "payload": {},
+        "original_environment": env,
+        "environment": env,
+        "description": None,
+        "creator": _user("deployer"),
+        "created_at": at(hours),
+        "updated_at": at(hours),
+    }
+
+
+def _status(n: int, state: str, hours: float, env: str = "production") -> dict[str, Any]:
+    return {
+        "id": 5000 + n,
+        "node_id": f"DES_{n}",
+        "state": state,
+        "creator": _user("deployer"),
+        "description": "",
+        "environment": env,
+        "target_url": "",
+        "log_url": f"https://ci.example/{n}",
+        "environment_url": "",
+        "created_at": at(hours),
+        "updated_at": at(hours),
+    }
+
+
+def _run(n: int, hours: float, status: str = "completed", conclusion: str | None = "success",
+         prs: tuple[int, ...] = ()) -> dict[str, Any]:  # fmt: skip
+    return {
+        "id": 9000 + n,
+        "name": "CI",
+        "path": ".github/workflows/ci.yml",
+        "workflow_id": 77,
+        "head_sha": f"{n:040x}",
+        "head_branch": "topic",
+        "event": "pull_request" if prs else "push",
+        "status": status,
+        "conclusion": conclusion,
+        "run_number": n,
+        "run_attempt": 1,
+        "created_at": at(hours),
+        "run_started_at": at(hours + 0.1),
+        "updated_at": at(hours + 0.5),
+        "pull_requests": [{"number": p, "id": p} for p in prs],
+    }
+
+
+def _write(root: Path, repo: str, path: str, data: Any) -> None:
+    target = root / "repos" / "acme" / repo / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _org(tmp_path: Path) -> Path:
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]})
+    b.files[("app", ".github/CODEOWNERS")] = "* @acme/web\n"
+    b.files[("app", "package.json")] = '{"name": "app", "dependencies": {"acme-lib": "^1"}}\n'
+    b.files[("app", "requirements-dev.txt")] = "pytest\n"
+    b.files[("app", "README.md")] = "# app\n"
+    b.pull("app", "alice", 0, files=["a.py"]).request(0, reviewer="bob").review("bob", 3)
+    b.repo_fields["app"] = {"pushed_at": at(10)}
+    root = b.write(tmp_path / "mirror")
+    _write(root, "app", "deployments.json", [_deployment(2, 30), _deployment(1, 20, "staging")])
+    _write(root, "app", "deployments/1002/statuses.json",
+           [_status(3, "success", 30.2), _status(2, "in_progress", 30.1)])  # fmt: skip
+    _write(root, "app", "deployments/1001/statuses.json", [_status(1, "failure", 20.5, "staging")])
+    runs = [_run(2, 12, "in_progress", None, prs=(1,)), _run(1, 5, prs=(1,))]
+    _write(root, "app", "actions/runs.json", {"total_count": 2, "workflow_runs": runs})
+    return root
+
+
+def _sync(server: FixtureServer, wh: Warehouse, api: str, **github: Any) -> None:
+    client = GitHubClient(server.url, "t")
+    try:
+        config = Config(github=GitHubConfig(org="acme", api_url=server.url, **github))
+        sync(wh, config, client=client, api=api)
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_deployments_statuses_runs_and_manifests_arrive_and_their_changes_follow(
+    tmp_path: Path, api: str
+) -> None:
+    root = _org(tmp_path)
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        _sync(server, wh, api)
+        assert wh.query(
+            "select deployment_id, environment, sha, ref, creator from deployments order by 1"
+        ) == [
+            (1001, "staging", f"{1:040x}", "main", "deployer"),
+            (1002, "production", f"{2:040x}", "main", "deployer"),
+        ]
+        # statuses oldest first, whatever order the API listed them in
+        assert wh.query(
+            "select deployment_id, seq, state, log_url from deployment_statuses order by 1, 2"
+        ) == [
+            (1001, 1, "failure", "https://ci.example/1"),
+            (1002, 1, "in_progress", "https://ci.example/2"),
+            (1002, 2, "success", "https://ci.example/3"),
+        ]
+        assert wh.query(
+            "select run_id, status, conclusion, pr_numbers from workflow_runs order by 1"
+        ) == [(9001, "completed", "success", [1]), (9002, "in_progress", None, [1])]
+        assert wh.query("select path, kind from repo_files order by path") == [
+            (".github/CODEOWNERS", "codeowners"),
+            ("package.json", "manifest"),
+            ("requirements-dev.txt", "manifest"),
+        ]
+
+        # GitHub moves on: the running CI run finishes, a new deployment gets its first status,
+        # a manifest is deleted and another changes
+        runs = [_run(2, 12, "completed", "failure", prs=(1,)), _run(1, 5, prs=(1,))]
+        _write(root, "app", "actions/runs.json", {"total_count": 2, "workflow_runs": runs})
+        deployments = [_deployment(3, 40), _deployment(2, 30), _deployment(1, 20, "staging")]
+        _write(root, "app", "deployments.json", deployments)
+        _write(root, "app", "deployments/1003/statuses.json", [_status(4, "queued", 40.1)])
+        contents = root / "repos" / "acme" / "app" / "contents"
+        (contents / "requirements-dev.txt").unlink()
+        (contents / "package.json").write_text('{"name": "app"}\n', encoding="utf-8")
+        _sync(server, wh, api)
+        assert wh.query("select run_id, conclusion from workflow_runs order by 1") == [
+            (9001, "success"),
+            (9002, "failure"),
+        ]
+        assert wh.query(
+            "select deployment_id, state from deployment_statuses where deployment_id = 1003"
+        ) == [(1003, "queued")]
+        assert wh.query("select count(*) from deployments") == [(3,)]
+        assert wh.query("select path, text from repo_files where kind = 'manifest'") == [
+            ("package.json", '{"name": "app"}\n')
+        ]
+
+
+def test_a_graphql_sync_with_nothing_changed_asks_nothing_but_the_snapshot(
+    tmp_path: Path,
+) -> None:
+    root = _org(tmp_path)
+    # every run finished: nothing left to look at again
+    _write(root, "app", "actions/runs.json", {"total_count": 1, "workflow_runs": [_run(1, 5)]})
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        _sync(server, wh, "graphql")
+        server.clear_log()
+        _sync(server, wh, "graphql")
+        assert [(r.path, r.query.get("operation")) for r in server.requests] == [
+            ("/graphql", "OrgSnapshot")
+        ]
+        # a push (pushed_at moves) makes the next sync look at the workflow runs again
+        repos_file = root / "orgs" / "acme" / "repos.json"
+        repos = json.loads(repos_file.read_text())
+        repos[0]["pushed_at"] = at(50)
+        repos_file.write_text(json.dumps(repos))
+        server.clear_log()
+        _sync(server, wh, "graphql")
+        assert [r.path for r in server.requests] == ["/graphql", "/repos/acme/app/actions/runs"]
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_repos_are_chosen_by_globs_and_archived_and_forks_only_when_asked(
+    tmp_path: Path, api: str
+) -> None:
+    b = MirrorBuilder(teams={"web": ["alice"]})
+    for name in ("app", "app-sandbox", "old", "fork", "lib"):
+        b.pull(name, "alice", 0, files=["a.py"])
+    b.repo_fields["old"] = {"archived": True}
+    b.repo_fields["fork"] = {"fork": True}
+    root = b.write(tmp_path / "mirror")
+    with FixtureServer(root) as server:
+        cases: list[tuple[dict[str, Any], list[str]]] = [
+            ({}, ["acme/app", "acme/app-sandbox", "acme/lib"]),
+            ({"exclude": ("*-sandbox",)}, ["acme/app", "acme/lib"]),
+            ({"include": ("acme/app*",), "archived": True}, ["acme/app", "acme/app-sandbox"]),
+            ({"archived": True, "forks": True, "exclude": ("lib",)},
+             ["acme/app", "acme/app-sandbox", "acme/fork", "acme/old"]),
+        ]  # fmt: skip
+        for i, (github, expected) in enumerate(cases):
+            with Warehouse.open(tmp_path / f"{i}-{api}.duckdb") as wh:
+                _sync(server, wh, api, **github)
+                synced = wh.query("select distinct repo from raw_pulls order by 1")
+                assert [r[0] for r in synced] == expected, github
+                # every repo of the org is listed, synced or not
+                assert wh.query("select count(*) from repos") == [(5,)]
+
+
+def test_file_changes_follow_githubs_codeowners_order_and_keep_root_manifests() -> None:
+    present = {
+        "CODEOWNERS": "r",
+        "docs/CODEOWNERS": "d",
+        "go.mod": "g",
+        "requirements.txt": "q",
+        "README.md": "m",
+        "setup.py": "s",
+    }
+    # the root CODEOWNERS shadows docs/; README and setup.py are no manifests miner reads
+    assert file_changes(present, {}) == (["CODEOWNERS", "go.mod", "requirements.txt"], [])
+    stored = {"CODEOWNERS": "r", "go.mod": "old", "docs/CODEOWNERS": "d", "Gemfile": None}
+    assert file_changes(present, stored) == (["go.mod", "requirements.txt"], ["docs/CODEOWNERS"])
+    with_github = {**present, ".github/CODEOWNERS": "h"}
+    assert file_changes(with_github, {"CODEOWNERS": "r"})[1] == ["CODEOWNERS"]

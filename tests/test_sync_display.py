@@ -1,0 +1,60 @@
+"""What `miner sync` shows: a live bar on a terminal, plain time-stamped lines from cron."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from rich.console import Console
+
+from miner.sync import SyncProgress
+from miner.sync_display import SyncDisplay
+
+
+def _console(*, terminal: bool) -> tuple[Console, io.StringIO]:
+    out = io.StringIO()
+    return Console(file=out, force_terminal=terminal, width=160, color_system=None), out
+
+
+def _walk(display: SyncDisplay) -> None:
+    status = SyncProgress("acme", repos=2)
+    status.repo = "acme/api"
+    display.progress(status)
+    status.pulls, status.requests, status.remaining = 40, 3, {"graphql": 4990, "core": 4999}
+    display.progress(status)  # same repo: no second line from cron
+    status.done, status.repo = 1, "acme/web"
+    display.progress(status)
+    display.countdown(125.2, "graphql", 1_800_000_000)
+    display.countdown(124.9, "graphql", 1_800_000_000)  # same minute: said once
+    display.countdown(59.0, "graphql", 1_800_000_000)
+
+
+def test_from_cron_each_repo_and_each_minute_of_a_wait_is_one_stamped_line() -> None:
+    console, out = _console(terminal=False)
+    with SyncDisplay(console) as display:
+        _walk(display)
+    lines = out.getvalue().splitlines()
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ "
+    assert len(lines) == 4
+    assert all(re.match(stamp, line) for line in lines)
+    assert lines[0].endswith("[1/2] acme/api (0 PRs stored, 0 requests so far)")
+    assert lines[1].endswith(
+        "[2/2] acme/web (40 PRs stored, 3 requests so far; core 4999 left graphql 4990 left)"
+    )
+    assert lines[2].endswith("GitHub's graphql rate limit is spent: 2:05 to its reset (08:00:00Z)")
+    assert lines[3].endswith("rate limit is spent: 0:59 to its reset (08:00:00Z)")
+
+
+def test_on_a_terminal_a_bar_shows_the_repo_counts_budget_and_countdown() -> None:
+    console, out = _console(terminal=True)
+    with SyncDisplay(console) as display:
+        _walk(display)
+        assert display._bar is not None
+        display._bar.refresh()
+    shown = out.getvalue()
+    assert "acme/web" in shown
+    assert "1/2" in shown
+    assert "40 PRs · 3 requests" in shown
+    assert "0:59 to its reset" in shown
+    # no time-stamped log lines on a terminal
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \[", shown)
