@@ -3,6 +3,7 @@ batches; cursors come in as arguments and go out inside the batches, the databas
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from miner.raw import (
     batch_of,
     contents_batch,
     file_changes,
+    oldest_first,
     refresh_floor,
 )
 
@@ -124,7 +126,7 @@ class GitHubCollector:
         high_water, etag = cursor(repo, "pulls")
         url = f"/repos/{repo}/pulls"
         params = {"state": "all", "sort": "updated", "direction": "desc", "per_page": 100}
-        response = self.client.get(url, params, etag=etag if high_water else None)
+        response = self.client.get(url, params, etag=etag)
         if response.not_modified:
             return
         new_high_water = high_water
@@ -164,53 +166,73 @@ class GitHubCollector:
 
     # -- files at the default branch ---------------------------------------------------------
 
-    def file_batches(self, repo: str, stored: Mapping[str, str | None]) -> Iterator[RawBatch]:
+    def file_batches(
+        self, repo: str, stored: Mapping[str, str | None], cursor: CursorLookup
+    ) -> Iterator[RawBatch]:
         """The CODEOWNERS GitHub uses (the first of its three locations) and the dependency
         manifests at the root, each fetched only when its blob sha differs from the one stored
         (`stored`: path -> sha); a stored file GitHub no longer has there, or no longer reads
-        (shadowed by an earlier CODEOWNERS), goes."""
+        (shadowed by an earlier CODEOWNERS), goes. The folder listings that give the shas are
+        asked conditionally: an unchanged folder answers 304, which the rate limit ignores."""
+        listings: list[CursorUpdate] = []
         present: dict[str, str] = {}
-        for entry in self._listing(repo, ""):
-            if entry.get("type") == "file":
-                present[str(entry["name"])] = str(entry["sha"])
-        for folder in (".github", "docs"):
-            if any(
+        for folder in ("", ".github", "docs"):
+            if folder and any(
                 p in present
                 for p in CODEOWNERS_PATHS[: CODEOWNERS_PATHS.index(f"{folder}/CODEOWNERS")]
             ):
-                continue  # an earlier location wins: this one is never read
-            for entry in self._listing(repo, folder):
-                if entry.get("name") == "CODEOWNERS" and entry.get("type") == "file":
-                    present[f"{folder}/CODEOWNERS"] = str(entry["sha"])
+                continue  # an earlier CODEOWNERS wins: this folder's is never read
+            files, update = self._listing(repo, folder, cursor)
+            listings.append(update)
+            prefix = f"{folder}/" if folder else ""
+            present.update(
+                (f"{prefix}{name}", sha)
+                for name, sha in files.items()
+                if not folder or name == "CODEOWNERS"
+            )
         fetch, drop = file_changes(present, stored)
         for path in fetch:
             response = self.client.get(f"/repos/{repo}/contents/{path}")
             yield contents_batch(self.org, repo, path, response.data, response.etag)
         for path in drop:
             yield contents_batch(self.org, repo, path, None)
+        # the listings' cursors last: a crash before them asks the folders again, nothing lost
+        yield RawBatch("contents", self.org, repo, [], cursors=listings)
 
-    def _listing(self, repo: str, folder: str) -> list[Json]:
-        """A folder of the default branch as the contents API lists it ([] if it is missing)."""
+    def _listing(
+        self, repo: str, folder: str, cursor: CursorLookup
+    ) -> tuple[dict[str, str], CursorUpdate]:
+        """The files of a default-branch folder (name -> blob sha; none if it is missing), from
+        the contents API or, when it answers 304, from the cursor that kept the last answer."""
+        resource = f"listing/{folder}"
+        kept, etag = cursor(repo, resource)
         try:
-            response = self.client.get(f"/repos/{repo}/contents/{folder}")
+            response = self.client.get(f"/repos/{repo}/contents/{folder}", etag=etag)
         except GitHubError as exc:
-            if exc.status == 404:
-                return []
-            raise
-        return (
-            [e for e in response.data if isinstance(e, dict)]
-            if isinstance(response.data, list)
-            else []
+            if exc.status != 404:
+                raise
+            return {}, CursorUpdate(self.org, repo, resource, "{}")
+        if response.not_modified and kept is not None:
+            files: dict[str, str] = json.loads(kept)
+        else:
+            entries = response.data if isinstance(response.data, list) else []
+            files = {
+                str(e["name"]): str(e["sha"])
+                for e in entries
+                if isinstance(e, dict) and e.get("type") == "file"
+            }
+        return files, CursorUpdate(
+            self.org, repo, resource, json.dumps(files, sort_keys=True), response.etag
         )
 
     # -- deployments and workflow runs -------------------------------------------------------
 
     def deployment_batches(self, repo: str, cursor: CursorLookup) -> Iterator[RawBatch]:
         """Deployments created since REFRESH_WINDOW before the newest stored, newest first, each
-        with all its statuses (oldest first, as GraphQL lists them); nothing when the first
+        with all its statuses (stored oldest first); nothing when the first
         page is unchanged (a new status changes the deployment's updated_at, so the page)."""
         mark, etag = cursor(repo, "deployments")
-        response = self._first_page(f"/repos/{repo}/deployments", etag if mark else None)
+        response = self._first_page(f"/repos/{repo}/deployments", etag)
         if response is None or response.not_modified:
             return
         floor, first_etag, newest = refresh_floor(mark), response.etag, mark
@@ -223,7 +245,7 @@ class GitHubCollector:
                 )
                 yield batch_of(
                     "deployment_statuses", self.org, repo, str(deployment["id"]),
-                    statuses[::-1], replace=True,
+                    oldest_first(statuses), replace=True,
                 )  # fmt: skip
             if fresh and (newest is None or fresh[0]["created_at"] > newest):
                 newest = max(d["created_at"] for d in fresh)
@@ -255,7 +277,7 @@ class GitHubCollector:
         still unfinished, else of the newest run. The first page is asked conditionally (ETag)
         unless an unfinished run sat on a later page: its change would not change page 1."""
         mark, etag = cursor(repo, "workflow_runs")
-        response = self._first_page(f"/repos/{repo}/actions/runs", etag if mark else None)
+        response = self._first_page(f"/repos/{repo}/actions/runs", etag)
         if response is None or response.not_modified:
             return
         floor, first_etag = refresh_floor(mark), response.etag

@@ -23,10 +23,12 @@ from miner.graphql_queries import (
 )
 from miner.raw import (
     CODEOWNERS_PATHS,
+    DEPLOYMENTS_MARK,
     CursorUpdate,
     RawBatch,
     batch_of,
     contents_batch,
+    oldest_first,
     refresh_floor,
 )
 
@@ -180,8 +182,8 @@ class GraphQLRepoCollector:
 
     def deployment_batches(self, repo: str, cursor: CursorLookup, mark: str) -> Iterator[RawBatch]:
         """Deployments created since REFRESH_WINDOW before the newest stored, newest first, each
-        with all its statuses; `mark` (the snapshot's) is saved with them, so an unchanged
-        newest deployment is not asked again."""
+        with all its statuses; `mark` (the snapshot's) is saved with them, so the next sync
+        asks again only if the 20 newest deployments or their statuses change."""
         owner, name = repo.split("/", 1)
         newest, _ = cursor(repo, "deployments")
         floor = refresh_floor(newest)
@@ -200,13 +202,20 @@ class GraphQLRepoCollector:
                     self.org,
                     repo,
                     str(node["databaseId"]),
-                    [_deployment_status(s) for s in statuses],
+                    oldest_first([_deployment_status(s) for s in statuses]),
                     replace=True,
                 )
             if fresh and (newest is None or fresh[0]["createdAt"] > newest):
                 newest = max(d["createdAt"] for d in fresh)
             done = not connection["pageInfo"]["hasNextPage"] or len(fresh) < len(page)
-            cursors = [CursorUpdate(self.org, repo, "deployments", newest, mark)] if done else []
+            cursors = (
+                [
+                    CursorUpdate(self.org, repo, "deployments", newest),
+                    CursorUpdate(self.org, repo, DEPLOYMENTS_MARK, mark),
+                ]
+                if done
+                else []
+            )
             deployments = [_deployment(d) for d in fresh]
             yield batch_of(
                 "deployments", self.org, repo, None, deployments, replace=False, cursors=cursors
@@ -230,12 +239,12 @@ class GraphQLRepoCollector:
         return nodes
 
 
-def _contents(path: str, blob: Json) -> Json | None:
-    """A GraphQL Blob as the contents API's file object; None for a binary or cut-off blob."""
+def _contents(path: str, blob: Json) -> Json:
+    """A GraphQL Blob as the contents API's file object; a binary or cut-off blob has no
+    content (its text is NULL in repo_files, as a file REST gives that is not UTF-8 text)."""
     text = blob.get("text")
-    if text is None or blob.get("isBinary") or blob.get("isTruncated"):
-        return None
-    data = text.encode("utf-8")
+    readable = text is not None and not blob.get("isBinary") and not blob.get("isTruncated")
+    data = str(text).encode("utf-8") if readable else b""
     encoded = base64.b64encode(data).decode("ascii")
     return {
         "type": "file",
@@ -244,13 +253,16 @@ def _contents(path: str, blob: Json) -> Json | None:
         "path": path,
         "size": blob.get("byteSize", len(data)),
         "sha": blob["oid"],
-        "content": "\n".join(encoded[i : i + 60] for i in range(0, len(encoded), 60)) + "\n",
+        "content": (
+            "\n".join(encoded[i : i + 60] for i in range(0, len(encoded), 60)) + "\n"
+            if readable
+            else None
+        ),
     }
 
 
 def _deployment(node: Json) -> Json:
     ref = node.get("ref")
-    payload = node.get("payload")
     return {
         "id": node["databaseId"],
         "node_id": node["id"],
@@ -258,7 +270,7 @@ def _deployment(node: Json) -> Json:
         # REST's ref is what was asked to deploy; GraphQL has no Ref for a bare sha
         "ref": ref["name"] if ref else node["commitOid"],
         "task": node.get("task"),
-        "payload": json.loads(payload) if payload else {},
+        "payload": _payload(node.get("payload")),
         "environment": node.get("environment"),
         "original_environment": node.get("originalEnvironment"),
         "description": node.get("description"),
@@ -266,6 +278,16 @@ def _deployment(node: Json) -> Json:
         "created_at": node["createdAt"],
         "updated_at": node["updatedAt"],
     }
+
+
+def _payload(text: str | None) -> Any:
+    """GraphQL's payload (a string) as REST gives it: the JSON it holds, else the string."""
+    if not text:
+        return {}
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def _deployment_status(node: Json) -> Json:

@@ -42,8 +42,10 @@ class GitHubConfig:
             return False
 
         def matches(globs: tuple[str, ...]) -> bool:
-            name = full_name.split("/", 1)[-1]
-            return any(fnmatch.fnmatchcase(full_name if "/" in g else name, g) for g in globs)
+            # GitHub's owner and repo names ignore letter case, so do the globs
+            full = full_name.lower()
+            name = full.split("/", 1)[-1]
+            return any(fnmatch.fnmatchcase(full if "/" in g else name, g.lower()) for g in globs)
 
         return (not self.include or matches(self.include)) and not matches(self.exclude)
 

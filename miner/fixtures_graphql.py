@@ -1420,7 +1420,8 @@ def _resolve_deployments(
 
 
 def _status_list(root: Path, deployment: dict[str, Any]) -> list[dict[str, Any]]:
-    """A deployment's REST statuses oldest first, as GraphQL lists them (REST: newest first)."""
+    """A deployment's REST statuses newest first, as GitHub's GraphQL lists them, like REST
+    (recorded: realdata/devlake/.../_raw_github_graphql_deployment.csv)."""
     number = deployment.get("_database_id")
     if not isinstance(number, int):
         return []
@@ -1436,9 +1437,9 @@ def _status_list(root: Path, deployment: dict[str, Any]) -> list[dict[str, Any]]
                 ident if isinstance(ident, int) else 0,
             )
 
-        return sorted((s for s in items if isinstance(s, dict)), key=key)
+        return sorted((s for s in items if isinstance(s, dict)), key=key, reverse=True)
 
-    result: list[dict[str, Any]] = _CACHE.derived((str(file), stamp, "by-created"), build)
+    result: list[dict[str, Any]] = _CACHE.derived((str(file), stamp, "newest-first"), build)
     return result
 
 
@@ -1454,7 +1455,7 @@ def _resolve_statuses(
 
 def _resolve_latest_status(deployment: dict[str, Any], info: GraphQLResolveInfo[_Context]) -> Any:
     statuses = _status_list(info.context.root, deployment)
-    return _deployment_status(statuses[-1], deployment) if statuses else None
+    return _deployment_status(statuses[0], deployment) if statuses else None
 
 
 def _resolve_node(

@@ -349,8 +349,8 @@ fragment RepositoryProbe on Repository {
   ) {
     nodes { updatedAt }
   }
-  deployments(first: 1, orderBy: {field: CREATED_AT, direction: DESC}) {
-    nodes { databaseId createdAt latestStatus { createdAt } }
+  deployments(first: 20, orderBy: {field: CREATED_AT, direction: DESC}) {
+    nodes { databaseId createdAt updatedAt latestStatus { createdAt } }
   }
   rootTree: object(expression: "HEAD:") { ... on Tree { entries { name type oid } } }
   githubCodeowners: object(expression: "HEAD:.github/CODEOWNERS") { oid }
@@ -417,7 +417,7 @@ query OrgSnapshot($org: String!, $cursor: String, $withPeople: Boolean!) {
     + _TEAMS
 )
 """A page of 100 of the org's repositories, each with what tells whether it changed since the last
-sync: its newest PR's updatedAt, its newest deployment and that one's latest status, pushedAt, and
+sync: its newest PR's updatedAt, its 20 newest deployments with their latest statuses, pushedAt, and
 the blob ids of its root files and CODEOWNERS. With `withPeople` (the first page) also the org's
 members and teams, each team with its members (membership ALL: child teams' members too, as REST
 lists them); a list that overflows its page continues with ORG_MEMBERS_PAGE, ORG_TEAMS_PAGE or

@@ -12,7 +12,15 @@ from typing import Any
 
 from miner.errors import MirrorError
 from miner.github_client import list_items
-from miner.raw import CODEOWNERS_PATHS, PR_DETAILS, RawBatch, batch_of, file_changes
+from miner.raw import (
+    CODEOWNERS_PATHS,
+    PR_DETAILS,
+    RawBatch,
+    batch_of,
+    contents_batch,
+    file_changes,
+    oldest_first,
+)
 
 # Where each PR detail lives in the mirror: the API path under repos/ORG/REPO/.
 _DETAIL_PATHS = {
@@ -84,15 +92,17 @@ class Mirror:
             )
         }
         for path in file_changes(present, {})[0]:
+            # with its cursor (the blob sha), so a later sync knows what it has
             item = contents_object(path, (contents / path).read_bytes())
-            yield batch_of("contents", org, repo, path, [item], replace=True)
+            yield contents_batch(org, repo, path, item)
         deployments = self._list(repo_dir / "deployments.json")
         yield batch_of("deployments", org, repo, None, deployments, replace=True)
         for deployment in deployments:
             n = deployment["id"]
             statuses = self._list(repo_dir / "deployments" / str(n) / "statuses.json")
-            # stored oldest first, as a sync stores them (GitHub lists the newest first)
-            yield batch_of("deployment_statuses", org, repo, str(n), statuses[::-1], replace=True)
+            yield batch_of(
+                "deployment_statuses", org, repo, str(n), oldest_first(statuses), replace=True
+            )
         runs = self._list(repo_dir / "actions" / "runs.json")
         yield batch_of("workflow_runs", org, repo, None, runs, replace=True)
 

@@ -31,12 +31,10 @@ class RepoMarks:
     """What the snapshot says about one repo's state now."""
 
     repo: str
-    archived: bool
-    fork: bool
     pushed_at: str | None
     # updatedAt of the repo's most recently updated PR (None: no PRs)
     newest_pull: str | None
-    # the newest deployment and the time of its latest status, as one comparable string
+    # the 20 newest deployments, each with its updatedAt and latest status, as one string
     deployments: str | None
     # blob sha of each candidate default-branch file present: root files, CODEOWNERS locations
     files: dict[str, str] = field(default_factory=dict)
@@ -174,7 +172,7 @@ def _team(node: Json) -> Json:
         "name": node["name"],
         "id": node.get("databaseId"),
         "description": node.get("description"),
-        "privacy": _PRIVACY.get(str(node.get("privacy")), str(node.get("privacy")).lower()),
+        "privacy": _PRIVACY.get(node.get("privacy") or "", node.get("privacy")),
         "parent": {"slug": parent["slug"]} if parent else None,
     }
 
@@ -182,11 +180,14 @@ def _team(node: Json) -> Json:
 def _marks(node: Json) -> RepoMarks:
     pulls = [n for n in node["pullRequests"]["nodes"] if n is not None]
     deployments = [n for n in node["deployments"]["nodes"] if n is not None]
-    deployment = None
-    if deployments:
-        newest = deployments[0]
-        status = (newest.get("latestStatus") or {}).get("createdAt")
-        deployment = f"{newest['databaseId']}@{newest['createdAt']}@{status}"
+    # a new deployment, or a new status of one of the 20 newest (it bumps updatedAt too)
+    deployment = (
+        "|".join(
+            f"{d['databaseId']}@{d.get('updatedAt')}@{_created(d.get('latestStatus'))}"
+            for d in deployments
+        )
+        or None
+    )
     files: dict[str, str] = {}
     for entry in ((node.get("rootTree") or {}).get("entries")) or []:
         if entry.get("type") == "blob":
@@ -200,10 +201,12 @@ def _marks(node: Json) -> RepoMarks:
             files[path] = found["oid"]
     return RepoMarks(
         repo=node["nameWithOwner"],
-        archived=bool(node.get("isArchived")),
-        fork=bool(node.get("isFork")),
         pushed_at=node.get("pushedAt"),
         newest_pull=pulls[0]["updatedAt"] if pulls else None,
         deployments=deployment,
         files=files,
     )
+
+
+def _created(node: Json | None) -> str | None:
+    return None if node is None else node.get("createdAt")

@@ -267,6 +267,8 @@ def contents_batch(
 
 
 CONTENTS_PREFIX = "contents/"
+# The GraphQL snapshot's mark of a repo's newest deployments, saved when they were read.
+DEPLOYMENTS_MARK = "deployments/mark"
 
 # Deployments gain statuses, and workflow runs finish or are re-run, after they were first stored:
 # each sync looks again at those created this long before the newest it had stored (or before the
@@ -284,3 +286,9 @@ def refresh_floor(mark: str | None) -> str | None:
     if mark is None:
         return None
     return (parse_time(mark) - REFRESH_WINDOW).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def oldest_first(statuses: Sequence[Any]) -> list[Any]:
+    """A deployment's statuses as stored: oldest first by created_at. GitHub lists them newest
+    first (REST and GraphQL alike); statuses of the same second keep GitHub's order, reversed."""
+    return sorted(reversed(statuses), key=lambda status: str(status.get("created_at") or ""))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
@@ -17,7 +17,15 @@ from miner.github_client import GitHubClient
 from miner.mirror import Mirror
 from miner.org_snapshot import OrgSnapshot, RepoMarks
 from miner.rate_limits import DEFAULT_MAX_WAIT_SECONDS, Countdown, RateLimiter, RateLimitStop
-from miner.raw import CONTENTS_PREFIX, CursorUpdate, RawBatch, file_changes, transactions
+from miner.raw import (
+    CONTENTS_PREFIX,
+    DEPLOYMENTS_MARK,
+    CursorUpdate,
+    RawBatch,
+    file_changes,
+    parse_time,
+    transactions,
+)
 from miner.transform import rebuild
 from miner.warehouse import Warehouse
 
@@ -118,7 +126,7 @@ def sync(
         status.remaining = {r: b.remaining for r, b in client.limiter.budgets.items()}
         progress(status)
 
-    repo_sync = _RepoSync(wh, config, org, client, run, tell)
+    repo_sync = _RepoSync(wh, org, client, run, tell)
     try:
         if api == "graphql":
             # one call per 100 repos: repos, people, teams, and what changed in each repo
@@ -200,7 +208,6 @@ class _RepoSync:
     def __init__(
         self,
         wh: Warehouse,
-        config: Config,
         org: str,
         client: GitHubClient,
         run: int,
@@ -223,7 +230,9 @@ class _RepoSync:
             self.pulls_stored += len(batch.items)
             self.tell()
         self._pending_details(repo)
-        _store(self.wh, self.rest.file_batches(repo, self._stored_files(repo)), self.run)
+        _store(
+            self.wh, self.rest.file_batches(repo, self._stored_files(repo), self.cursor), self.run
+        )
         self._store_groups(self.rest.deployment_batches(repo, self.cursor))
         self._store_groups(self.rest.run_batches(repo, self.cursor))
 
@@ -245,20 +254,26 @@ class _RepoSync:
         fetch, drop = file_changes(marks.files, self._stored_files(repo))
         if fetch or drop:
             _store(self.wh, self.contents.file_batches(repo, fetch, drop), self.run)
-        if (
-            marks.deployments is not None
-            and marks.deployments != self.cursor(repo, "deployments")[1]
+        if marks.deployments is not None and marks.deployments != self._value(
+            repo, DEPLOYMENTS_MARK
         ):
             self._store_groups(
                 self.contents.deployment_batches(repo, self.cursor, marks.deployments)
             )
-        if (
-            pulls_changed
-            or marks.pushed_at != self.cursor(repo, PUSHED_AT)[0]
-            or self._unfinished_runs(repo)
-        ):
+        if pulls_changed or self._runs_due(repo, marks):
             self._store_groups(self.rest.run_batches(repo, self.cursor))
             self._save(repo, PUSHED_AT, marks.pushed_at)
+            now = self.client.server_time
+            self._save(repo, RUNS_CHECKED, f"{now:%Y-%m-%dT%H:%M:%SZ}" if now else None)
+
+    def _runs_due(self, repo: str, marks: RepoMarks) -> bool:
+        """Whether a repo's workflow runs are looked at again though no PR changed: a push
+        since (new runs), a run stored unfinished, or a week since the last look (a scheduled
+        or manual run, or a re-run, changes no mark the snapshot shows)."""
+        if marks.pushed_at != self._value(repo, PUSHED_AT) or self._unfinished_runs(repo):
+            return True
+        checked, now = self._value(repo, RUNS_CHECKED), self.client.server_time
+        return checked is None or now is None or parse_time(checked) + RUNS_RECHECK < now
 
     def _pulls_changed(self, marks: RepoMarks) -> bool:
         """Whether the repo's PRs may have changed since they were last read: its newest PR is
@@ -300,16 +315,20 @@ class _RepoSync:
         for group in transactions(batches):
             self.wh.store_all(group, self.run)
 
+    def _value(self, repo: str, resource: str) -> str | None:
+        return self.cursor(repo, resource)[0]
+
     def _save(self, repo: str, resource: str, value: str | None) -> None:
-        """A cursor on its own (an empty upsert batch carries it)."""
-        update = CursorUpdate(self.org, repo, resource, value)
-        self.wh.store(RawBatch("workflow_runs", self.org, repo, [], cursors=[update]), self.run)
+        self.wh.save_cursor(CursorUpdate(self.org, repo, resource, value))
 
 
 # Cursors of the GraphQL path's marks: when a repo's PRs were last read (the server's clock),
-# and the repo's pushedAt when its workflow runs were last read.
+# the repo's pushedAt when its workflow runs were last read, and when that was.
 PULLS_CHECKED = "pulls/checked"
 PUSHED_AT = "pushed_at"
+RUNS_CHECKED = "workflow_runs/checked"
+# The longest a repo's workflow runs go unread on the GraphQL path when nothing else moved.
+RUNS_RECHECK = timedelta(days=7)
 
 
 def pending_pulls(wh: Warehouse, org: str, repo: str) -> list[PendingPull]:

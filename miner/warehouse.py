@@ -250,6 +250,11 @@ class Warehouse:
 
     # -- the raw layer -----------------------------------------------------------------------
 
+    def save_cursor(self, update: CursorUpdate) -> None:
+        """One cursor on its own, in its own transaction."""
+        with self.transaction():
+            self._save_cursors([update])
+
     def store(self, batch: RawBatch, run_id: int) -> None:
         """Store one batch and its cursors in a single transaction.
 

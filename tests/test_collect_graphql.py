@@ -133,15 +133,19 @@ def test_graphql_sync_resumes_at_the_high_water_mark(server: FixtureServer, tmp_
 
 def test_a_change_in_the_high_water_second_itself_is_not_lost(sample: Path, tmp_path: Path) -> None:
     """A PR edited again within the second the last sync saw it keeps its updated_at: the next
-    sync must still take it (GitHub's timestamps count whole seconds)."""
+    sync must still take it (GitHub's timestamps count whole seconds), though the org snapshot
+    shows the same newest update time as before."""
     root = tmp_path / "mirror"
     _copy(sample, root)
+    pulls_file = root / "repos" / ORG / "web-app" / "pulls.json"
+    newest = max(json.loads(pulls_file.read_text()), key=lambda p: p["updated_at"])
+    # the first sync reads the repo within the second its newest PR was updated
+    (root / "as_of.txt").write_text(newest["updated_at"] + "\n", encoding="utf-8")
     with (
         FixtureServer(root, rate_limit=10**6) as running,
         Warehouse.open(tmp_path / "w.duckdb") as wh,
     ):
         _sync(wh, running, api="graphql")
-        pulls_file = root / "repos" / ORG / "web-app" / "pulls.json"
         pulls = json.loads(pulls_file.read_text())
         newest = max(pulls, key=lambda p: p["updated_at"])
         newest["title"] = "Edited in the same second"

@@ -146,8 +146,12 @@ def test_deployments_statuses_runs_and_manifests_arrive_and_their_changes_follow
         runs = [_run(2, 12, "completed", "failure", prs=(1,)), _run(1, 5, prs=(1,))]
         _write(root, "app", "actions/runs.json", {"total_count": 2, "workflow_runs": runs})
         deployments = [_deployment(3, 40), _deployment(2, 30), _deployment(1, 20, "staging")]
+        # an older deployment gets a status too (GitHub bumps its updated_at)
+        deployments[2]["updated_at"] = at(41)
         _write(root, "app", "deployments.json", deployments)
         _write(root, "app", "deployments/1003/statuses.json", [_status(4, "queued", 40.1)])
+        staging = [_status(5, "inactive", 41, "staging"), _status(1, "failure", 20.5, "staging")]
+        _write(root, "app", "deployments/1001/statuses.json", staging)
         contents = root / "repos" / "acme" / "app" / "contents"
         (contents / "requirements-dev.txt").unlink()
         (contents / "package.json").write_text('{"name": "app"}\n', encoding="utf-8")
@@ -160,6 +164,9 @@ def test_deployments_statuses_runs_and_manifests_arrive_and_their_changes_follow
             "select deployment_id, state from deployment_statuses where deployment_id = 1003"
         ) == [(1003, "queued")]
         assert wh.query("select count(*) from deployments") == [(3,)]
+        assert wh.query(
+            "select seq, state from deployment_statuses where deployment_id = 1001 order by seq"
+        ) == [(1, "failure"), (2, "inactive")]
         assert wh.query("select path, text from repo_files where kind = 'manifest'") == [
             ("package.json", '{"name": "app"}\n')
         ]

@@ -626,9 +626,15 @@ def test_the_org_snapshot_answers_the_org_its_repos_people_and_teams(
     assert (web["createdAt"], web["pushedAt"], web["updatedAt"]) == (at(24), at(300), at(300))
     assert web["defaultBranchRef"] == {"name": "main"}
     assert web["pullRequests"]["nodes"] == [{"updatedAt": at(5)}]
-    # the newest deployment and its newest status
+    # the newest deployments (up to 20), newest first, each with its newest status
     assert web["deployments"]["nodes"] == [
-        {"databaseId": 12, "createdAt": at(30), "latestStatus": {"createdAt": at(30.5)}}
+        {
+            "databaseId": 12,
+            "createdAt": at(30),
+            "updatedAt": at(31),
+            "latestStatus": {"createdAt": at(30.5)},
+        },
+        {"databaseId": 11, "createdAt": at(20), "updatedAt": at(20), "latestStatus": None},
     ]
     git = _git_hashes(tmp_path)
     assert web["rootTree"] == {
@@ -845,7 +851,7 @@ def test_a_tree_reached_through_an_entry_lists_its_own_entries(org_server: Fixtu
     ]
 
 
-def test_deployments_come_newest_first_with_their_statuses_oldest_first(
+def test_deployments_come_newest_first_with_their_statuses_newest_first(
     org_server: FixtureServer,
 ) -> None:
     data = answer(org_server, q.DEPLOYMENTS, owner="acme", name="web", cursor=None, pageSize=100)
@@ -867,8 +873,9 @@ def test_deployments_come_newest_first_with_their_statuses_oldest_first(
         "updatedAt": at(31),
         "creator": {"__typename": "Bot", "login": "github-actions", "databaseId": ANY_ID},
     }
-    assert [s["id"] for s in statuses["nodes"]] == ["DES_101", "DES_102"]
-    assert statuses["nodes"][0] == {
+    # newest first, as github.com answers (realdata/devlake/.../_raw_github_graphql_deployment.csv)
+    assert [s["id"] for s in statuses["nodes"]] == ["DES_102", "DES_101"]
+    assert statuses["nodes"][1] == {
         "id": "DES_101",
         "state": "IN_PROGRESS",
         "description": "Deployment in_progress",
@@ -883,8 +890,8 @@ def test_deployments_come_newest_first_with_their_statuses_oldest_first(
             "databaseId": user("deployer")["id"],
         },
     }
-    assert statuses["nodes"][1]["state"] == "SUCCESS"
-    assert statuses["nodes"][1]["environmentUrl"] == "https://web.example.com"
+    assert statuses["nodes"][0]["state"] == "SUCCESS"
+    assert statuses["nodes"][0]["environmentUrl"] == "https://web.example.com"
 
     assert older["id"] == "DE_11" and older["ref"] == {"name": "main"}
     assert older["originalEnvironment"] == "staging" and older["environment"] == "production"
@@ -941,7 +948,7 @@ def test_node_finds_a_deployment_by_its_id_for_the_next_page_of_statuses(
         org_server, q.DEPLOYMENT_STATUSES_PAGE, id=newest["id"], cursor=cursor["endCursor"]
     )
     statuses = page["node"]["statuses"]
-    assert [s["id"] for s in statuses["nodes"]] == ["DES_102"] and first_status["id"] == "DES_101"
+    assert [s["id"] for s in statuses["nodes"]] == ["DES_101"] and first_status["id"] == "DES_102"
     assert statuses["pageInfo"]["hasNextPage"] is False and statuses["totalCount"] == 2
     assert page["rateLimit"]["cost"] == 1
     # a REST node_id works as well

@@ -87,9 +87,13 @@ def test_a_rest_sync_of_unchanged_files_lists_folders_and_fetches_no_file(
         sync_from(server, wh, token="t", api="rest")
         server.clear_log()
         sync_from(server, wh, token="t", api="rest")
-        asked = [path for _, path in _asked(server) if "/contents" in path]
-        # the root and .github listings give each file's blob sha; nothing changed, nothing more
-        assert asked == ["/repos/acme/app/contents/", "/repos/acme/app/contents/.github"]
+        asked = [(r.path, r.status) for r in server.requests if "/contents" in r.path]
+        # the root and .github listings give each file's blob sha, asked conditionally: nothing
+        # changed, so GitHub answers 304 (free of rate limit) and no file is fetched
+        assert asked == [
+            ("/repos/acme/app/contents/", 304),
+            ("/repos/acme/app/contents/.github", 304),
+        ]
         assert wh.query("select path from repo_files") == [(".github/CODEOWNERS",)]
 
 

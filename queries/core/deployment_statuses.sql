@@ -1,6 +1,8 @@
 -- deployment_statuses: one row per status a deployment reached (queued, in_progress, success,
--- failure, error, inactive, ...), with when and in which environment. A deployment's latest
--- status is its row with the greatest created_at (ties: the later one GitHub listed).
+-- failure, error, inactive, ...), with when and in which environment, numbered oldest first
+-- (seq): a deployment's latest status is its row with the greatest seq (GitHub lists statuses
+-- newest first; two of the same second keep GitHub's order). REST
+-- writes an absent URL as "" and GraphQL as null: both are NULL here.
 with parsed as (
     select
         org,
@@ -24,7 +26,7 @@ select
     s.environment as environment,
     s.description as description,
     s.creator.login as creator,
-    s.log_url as log_url,
-    s.environment_url as environment_url,
+    nullif(s.log_url, '') as log_url,
+    nullif(s.environment_url, '') as environment_url,
     s.created_at::timestamptz as created_at
 from parsed
