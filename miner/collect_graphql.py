@@ -4,7 +4,6 @@ the REST payload shapes the core SQL reads."""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from miner.raw import (
     RawBatch,
     batch_of,
     contents_batch,
+    contents_object,
     oldest_first,
     refresh_floor,
 )
@@ -244,21 +244,8 @@ def _contents(path: str, blob: Json) -> Json:
     content (its text is NULL in repo_files, as a file REST gives that is not UTF-8 text)."""
     text = blob.get("text")
     readable = text is not None and not blob.get("isBinary") and not blob.get("isTruncated")
-    data = str(text).encode("utf-8") if readable else b""
-    encoded = base64.b64encode(data).decode("ascii")
-    return {
-        "type": "file",
-        "encoding": "base64",
-        "name": path.rsplit("/", 1)[-1],
-        "path": path,
-        "size": blob.get("byteSize", len(data)),
-        "sha": blob["oid"],
-        "content": (
-            "\n".join(encoded[i : i + 60] for i in range(0, len(encoded), 60)) + "\n"
-            if readable
-            else None
-        ),
-    }
+    payload = contents_object(path, str(text).encode("utf-8") if readable else None, blob["oid"])
+    return {**payload, "size": blob.get("byteSize", payload["size"])}
 
 
 def _deployment(node: Json) -> Json:

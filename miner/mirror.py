@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,6 +16,7 @@ from miner.raw import (
     RawBatch,
     batch_of,
     contents_batch,
+    contents_object,
     file_changes,
     oldest_first,
 )
@@ -121,17 +120,3 @@ class Mirror:
         if not isinstance(data, list | dict):
             raise MirrorError(f"{path}: expected a JSON array, found {type(data).__name__}")
         return list_items(data)
-
-
-def contents_object(path: str, data: bytes) -> dict[str, Any]:
-    """What GitHub's contents API answers for a file (the fields our core tables read)."""
-    encoded = base64.b64encode(data).decode("ascii")
-    return {
-        "type": "file",
-        "encoding": "base64",
-        "name": path.rsplit("/", 1)[-1],
-        "path": path,
-        "size": len(data),
-        "sha": hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest(),
-        "content": "\n".join(encoded[i : i + 60] for i in range(0, len(encoded), 60)) + "\n",
-    }

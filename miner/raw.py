@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -292,3 +294,23 @@ def oldest_first(statuses: Sequence[Any]) -> list[Any]:
     """A deployment's statuses as stored: oldest first by created_at. GitHub lists them newest
     first (REST and GraphQL alike); statuses of the same second keep GitHub's order, reversed."""
     return sorted(reversed(statuses), key=lambda status: str(status.get("created_at") or ""))
+
+
+def contents_object(path: str, data: bytes | None, sha: str | None = None) -> dict[str, Any]:
+    """What GitHub's contents API answers for a file (the fields our core tables read): its
+    bytes base64-encoded in lines of 60, and its git blob sha (computed when not given). No
+    bytes (a binary blob GraphQL gives no text of): no content."""
+    if sha is None:
+        sha = hashlib.sha1(b"blob %d\0" % len(data or b"") + (data or b"")).hexdigest()
+    encoded = base64.b64encode(data).decode("ascii") if data is not None else None
+    return {
+        "type": "file",
+        "encoding": "base64",
+        "name": path.rsplit("/", 1)[-1],
+        "path": path,
+        "size": len(data) if data is not None else None,
+        "sha": sha,
+        "content": None
+        if encoded is None
+        else "\n".join(encoded[i : i + 60] for i in range(0, len(encoded), 60)) + "\n",
+    }
