@@ -19,6 +19,7 @@ from miner.raw import (
     file_changes,
     oldest_first,
     refresh_floor,
+    trimmed_run,
 )
 
 # Cursor rows for org-wide resources use this in place of a repo name.
@@ -298,8 +299,9 @@ class GitHubCollector:
             if done:
                 new_mark = min(unfinished) if unfinished else (newest or mark)
                 cursors = [CursorUpdate(self.org, repo, "workflow_runs", new_mark, first_etag)]
+            runs = [trimmed_run(r) for r in fresh]
             yield batch_of(
-                "workflow_runs", self.org, repo, None, fresh, replace=False, cursors=cursors
+                "workflow_runs", self.org, repo, None, runs, replace=False, cursors=cursors
             )
             first_page = False
             if done:

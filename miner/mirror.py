@@ -19,6 +19,7 @@ from miner.raw import (
     contents_object,
     file_changes,
     oldest_first,
+    trimmed_run,
 )
 
 # Where each PR detail lives in the mirror: the API path under repos/ORG/REPO/.
@@ -102,7 +103,7 @@ class Mirror:
             yield batch_of(
                 "deployment_statuses", org, repo, str(n), oldest_first(statuses), replace=True
             )
-        runs = self._list(repo_dir / "actions" / "runs.json")
+        runs = [trimmed_run(r) for r in self._list(repo_dir / "actions" / "runs.json")]
         yield batch_of("workflow_runs", org, repo, None, runs, replace=True)
 
     def _json(self, path: Path) -> Any:

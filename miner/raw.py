@@ -314,3 +314,17 @@ def contents_object(path: str, data: bytes | None, sha: str | None = None) -> di
         if encoded is None
         else "\n".join(encoded[i : i + 60] for i in range(0, len(encoded), 60)) + "\n",
     }
+
+
+def trimmed_run(run: dict[str, Any]) -> dict[str, Any]:
+    """A workflow run as stored: GitHub's object but the repository and accounts it repeats in
+    full (two repository objects and two users, two thirds of its size) cut to their names and
+    ids, which is all the core tables read of them."""
+    out = dict(run)
+    for key in ("repository", "head_repository"):
+        if isinstance(run.get(key), dict):
+            out[key] = {k: run[key].get(k) for k in ("id", "full_name")}
+    for key in ("actor", "triggering_actor"):
+        if isinstance(run.get(key), dict):
+            out[key] = {k: run[key].get(k) for k in ("login", "id", "type")}
+    return out

@@ -12,7 +12,7 @@ import pytest
 from miner.config import Config, GitHubConfig
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
-from miner.raw import file_changes
+from miner.raw import file_changes, trimmed_run
 from miner.sync import sync
 from miner.warehouse import Warehouse
 from tests.mirror_builder import MirrorBuilder, at
@@ -237,3 +237,19 @@ def test_file_changes_follow_githubs_codeowners_order_and_keep_root_manifests() 
     assert file_changes(present, stored) == (["go.mod", "requirements.txt"], ["docs/CODEOWNERS"])
     with_github = {**present, ".github/CODEOWNERS": "h"}
     assert file_changes(with_github, {"CODEOWNERS": "r"})[1] == ["CODEOWNERS"]
+
+
+def test_a_stored_run_keeps_the_names_of_the_repository_and_accounts_it_repeats() -> None:
+    repo = {"id": 7, "full_name": "acme/app", "name": "app", "hooks_url": "https://x/hooks"}
+    user = {"login": "alice", "id": 3, "type": "User", "avatar_url": "https://x/a.png"}
+    run = {**_run(1, 5), "repository": repo, "head_repository": repo, "actor": user,
+           "triggering_actor": user}  # fmt: skip
+    stored = trimmed_run(run)
+    assert stored["repository"] == stored["head_repository"] == {"id": 7, "full_name": "acme/app"}
+    assert (
+        stored["actor"] == stored["triggering_actor"] == {"login": "alice", "id": 3, "type": "User"}
+    )
+    # everything else as GitHub gave it, and the run itself untouched
+    assert {k: v for k, v in stored.items() if k not in ("repository", "head_repository",
+            "actor", "triggering_actor")} == _run(1, 5)  # fmt: skip
+    assert run["repository"] is repo
