@@ -20,7 +20,7 @@ DEFAULT_WAREHOUSE = "miner.duckdb"
 DEFAULT_CONFIG = "miner.toml"
 # DuckDB's working memory unless [warehouse] memory_limit says otherwise: a nightly sync of a
 # 50,000-PR org stays under 500 MB of RSS; past the limit DuckDB spills to disk rather than fail.
-DEFAULT_MEMORY_LIMIT = "300MB"
+DEFAULT_MEMORY_LIMIT = "256MB"
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class GitHubConfig:
 @dataclass(frozen=True)
 class WarehouseConfig:
     path: str = DEFAULT_WAREHOUSE
-    # DuckDB's working memory ("300MB", "2GB"); past it DuckDB spills to <path>.tmp
+    # DuckDB's working memory ("256MB", "2GB"); past it DuckDB spills to <path>.tmp
     memory_limit: str = DEFAULT_MEMORY_LIMIT
 
 
@@ -144,7 +144,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         "[warehouse] memory_limit", wh.get("memory_limit", DEFAULT_MEMORY_LIMIT)
     )
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", memory_limit.strip()):
-        raise r.fail("[warehouse] memory_limit", memory_limit, 'a size such as "300MB" or "2GB"')
+        raise r.fail("[warehouse] memory_limit", memory_limit, 'a size such as "256MB" or "2GB"')
 
     teams = {
         team: tuple(r.strings(f"[teams] {team}", members))

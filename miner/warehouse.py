@@ -105,7 +105,7 @@ class Warehouse:
         memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
     ) -> Warehouse:
         """Open (creating if needed) and migrate the warehouse at `path`. DuckDB works within
-        `memory_limit` (a size such as "300MB"; None: DuckDB's default, 80% of RAM), spilling
+        `memory_limit` (a size such as "256MB"; None: DuckDB's default, 80% of RAM), spilling
         past it to the folder `<path>.tmp`."""
         path = Path(path)
         if read_only and not path.exists():
