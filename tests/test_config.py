@@ -77,6 +77,15 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
         ("[sla]\nfirst_review_business_hours = 'eight'\n", "expected a positive number of hours"),
         ("[sla]\nfirst_review_business_hours = -1\n", "expected a positive number of hours"),
         ("[sla.teams.web]\nsecond_review = 3\n", "[sla.teams.web] second_review: unknown key"),
+        (
+            "[warehouse]\nmemory_limit = 'lots'\n",
+            "[warehouse] memory_limit = 'lots': expected a size",
+        ),
+        (
+            "[github]\ninclude = 'web-*'\n",
+            "[github] include = 'web-*': expected an array of strings",
+        ),
+        ("[github]\narchived = 'yes'\n", "[github] archived = 'yes': expected true or false"),
     ],
 )
 def test_bad_config_names_file_key_and_expectation(tmp_path: Path, text: str, message: str) -> None:
