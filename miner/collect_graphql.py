@@ -163,16 +163,7 @@ class GraphQLRepoCollector:
             owner, name = repo.split("/", 1)
             data = self.client.post_graphql(REPOSITORY_FILES, {"owner": owner, "name": name})
             found = _repository(data, repo)
-            blobs: dict[str, Json] = {}
-            for entry in ((found.get("rootTree") or {}).get("entries")) or []:
-                if entry.get("type") == "blob" and entry.get("object"):
-                    blobs[entry["name"]] = {**entry["object"], "oid": entry["oid"]}
-            for alias, path in (
-                ("githubCodeowners", CODEOWNERS_PATHS[0]),
-                ("docsCodeowners", CODEOWNERS_PATHS[2]),
-            ):
-                if found.get(alias):
-                    blobs[path] = found[alias]
+            blobs = default_branch_blobs(found)
             for path in fetch:
                 blob = blobs.get(path)
                 # gone since the snapshot, or binary: nothing the core tables could read
@@ -237,6 +228,24 @@ class GraphQLRepoCollector:
                 raise LookupError(f"GraphQL: deployment {deployment['id']} vanished")
             nodes.extend(n for n in connection["nodes"] if n is not None)
         return nodes
+
+
+def default_branch_blobs(repository: Json) -> dict[str, Json]:
+    """The blobs a Repository node of ORG_SNAPSHOT or REPOSITORY_FILES shows, by path: its root
+    tree's files (`rootTree`) and the CODEOWNERS in .github/ and docs/ (`githubCodeowners`,
+    `docsCodeowners`), each with its `oid` and whatever else the query asked of it."""
+    blobs: dict[str, Json] = {}
+    for entry in ((repository.get("rootTree") or {}).get("entries")) or []:
+        if entry.get("type") == "blob":
+            blobs[entry["name"]] = {**(entry.get("object") or {}), "oid": entry["oid"]}
+    for alias, path in (
+        ("githubCodeowners", CODEOWNERS_PATHS[0]),
+        ("docsCodeowners", CODEOWNERS_PATHS[2]),
+    ):
+        found = repository.get(alias)
+        if found is not None and found.get("oid"):
+            blobs[path] = found
+    return blobs
 
 
 def _contents(path: str, blob: Json) -> Json:

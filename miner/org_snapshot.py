@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from miner.collect_graphql import user_payload
+from miner.collect_graphql import default_branch_blobs, user_payload
 from miner.errors import GitHubError
 from miner.github_client import GitHubClient
 from miner.graphql_queries import (
@@ -18,7 +18,7 @@ from miner.graphql_queries import (
     ORG_TEAMS_PAGE,
     TEAM_MEMBERS_PAGE,
 )
-from miner.raw import CODEOWNERS_PATHS, RawBatch, batch_of
+from miner.raw import RawBatch, batch_of
 
 Json = dict[str, Any]
 
@@ -188,17 +188,7 @@ def _marks(node: Json) -> RepoMarks:
         )
         or None
     )
-    files: dict[str, str] = {}
-    for entry in ((node.get("rootTree") or {}).get("entries")) or []:
-        if entry.get("type") == "blob":
-            files[entry["name"]] = entry["oid"]
-    for alias, path in (
-        ("githubCodeowners", CODEOWNERS_PATHS[0]),
-        ("docsCodeowners", CODEOWNERS_PATHS[2]),
-    ):
-        found = node.get(alias)
-        if found is not None and found.get("oid"):
-            files[path] = found["oid"]
+    files = {path: blob["oid"] for path, blob in default_branch_blobs(node).items()}
     return RepoMarks(
         repo=node["nameWithOwner"],
         pushed_at=node.get("pushedAt"),
