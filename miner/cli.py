@@ -12,7 +12,7 @@ from rich.console import Console
 
 from miner import __version__
 from miner.config import Config, load
-from miner.errors import EXIT_FAILED, MinerError
+from miner.errors import EXIT_FAILED, MinerError, PartialSync
 from miner.sync_display import SyncDisplay
 from miner.warehouse import Warehouse
 
@@ -91,6 +91,10 @@ def sync(ctx: Context, org: str | None, api: str, max_wait: str) -> None:
             countdown=display.countdown,
         )
     _err(f"synced {result.summary()}")
+    if result.git_failures:
+        for failure in result.git_failures:
+            _err(f"Error: {failure}")
+        raise PartialSync(f"{len(result.git_failures)} repos without git history this run")
 
 
 @cli.command("import")

@@ -69,6 +69,22 @@ class WarehouseConfig:
     memory_limit: str = DEFAULT_MEMORY_LIMIT
 
 
+@dataclass(frozen=True)
+class GitConfig:
+    """Local mirrors of the org's repos: their history, CODEOWNERS over time and identities."""
+
+    mirrors: bool = False
+    # where the bare mirrors live (ORG/REPO.git); None: the folder <warehouse path>.mirrors
+    cache: str | None = None
+    # how far back de facto ownership (who changes each path) looks, from the latest commit
+    ownership_days: int = 90
+    # commit e-mail (lower case) -> GitHub login, over every other way of telling
+    identities: dict[str, str] = field(default_factory=dict)
+
+    def cache_folder(self, warehouse: Path) -> Path:
+        return Path(self.cache) if self.cache else warehouse.with_name(warehouse.name + ".mirrors")
+
+
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
@@ -97,6 +113,7 @@ class Config:
     source: Path | None = None
     github: GitHubConfig = field(default_factory=GitHubConfig)
     warehouse: WarehouseConfig = field(default_factory=WarehouseConfig)
+    git: GitConfig = field(default_factory=GitConfig)
     bots: tuple[str, ...] = ()
     teams: dict[str, tuple[str, ...]] = field(default_factory=dict)
     calendar: Calendar = field(default_factory=Calendar)
@@ -126,7 +143,7 @@ def load(path: Path | None) -> Config:
 def parse(data: dict[str, Any], path: Path) -> Config:
     """Check `data` key by key and build a Config; `path` names the file in errors."""
     r = _Reader(path)
-    r.keys("", data, ("bots", "github", "warehouse", "teams", "calendar", "sla"))
+    r.keys("", data, ("bots", "github", "warehouse", "git", "teams", "calendar", "sla"))
     gh = r.table("github", data.get("github", {}))
     r.keys(
         "[github] ",
@@ -145,6 +162,8 @@ def parse(data: dict[str, Any], path: Path) -> Config:
     )
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", memory_limit.strip()):
         raise r.fail("[warehouse] memory_limit", memory_limit, 'a size such as "256MB" or "2GB"')
+
+    git = r.git(r.table("git", data.get("git", {})))
 
     teams = {
         team: tuple(r.strings(f"[teams] {team}", members))
@@ -187,6 +206,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
             path=r.string("[warehouse] path", wh.get("path", DEFAULT_WAREHOUSE)),
             memory_limit=memory_limit.strip(),
         ),
+        git=git,
         bots=tuple(r.strings("bots", data.get("bots", []))),
         teams=teams,
         calendar=default_calendar,
@@ -231,6 +251,24 @@ class _Reader:
         if not isinstance(value, bool):
             raise self.fail(where, value, "true or false")
         return value
+
+    def git(self, table: dict[str, Any]) -> GitConfig:
+        self.keys("[git] ", table, ("mirrors", "cache", "ownership_days", "identities"))
+        days = table.get("ownership_days", GitConfig.ownership_days)
+        if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
+            raise self.fail("[git] ownership_days", days, "a positive whole number of days")
+        identities = self.table("git.identities", table.get("identities", {}))
+        for email, login in identities.items():
+            if "@" not in email:
+                raise self.fail(f"[git.identities] {email!r}", login, "an e-mail address as key")
+            self.string(f"[git.identities] {email!r}", login)
+        cache = table.get("cache")
+        return GitConfig(
+            mirrors=self.boolean("[git] mirrors", table.get("mirrors", False)),
+            cache=self.string("[git] cache", cache) if cache is not None else None,
+            ownership_days=days,
+            identities={e.lower(): str(v).removeprefix("@") for e, v in identities.items()},
+        )
 
     def number(self, where: str, value: object) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:

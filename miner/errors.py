@@ -35,3 +35,9 @@ class GitHubError(MinerError):
 
 class MirrorError(MinerError):
     """An API mirror folder holds something that is not what GitHub would answer."""
+
+
+class PartialSync(MinerError):
+    """The sync stored what it could and rebuilt, but some repos failed: exit 3."""
+
+    exit_code = EXIT_PARTIAL

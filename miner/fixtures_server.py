@@ -93,6 +93,9 @@ _RUNS = re.compile(r"^/repos/[^/]+/[^/]+/actions/(?:runs|workflows/[^/]+/runs)$"
 _DEPLOYMENTS = re.compile(r"^/repos/[^/]+/[^/]+/deployments$")
 _OPERATION = re.compile(r"\b(?:query|mutation)\s+([A-Za-z_]\w*)")
 _CONTENTS = re.compile(r"^/repos/([^/]+)/([^/]+)/contents(?:/(.*))?$")
+# git's "dumb" HTTP protocol: the files of the bare repository DIR/git/ORG/REPO.git, as GitHub
+# serves git beside its API (github.com/ORG/REPO.git).
+_GIT = re.compile(r"^/([^/]+)/([^/]+\.git)/(.+)$")
 _STATUSES = re.compile(r"^/repos/[^/]+/[^/]+/deployments/(\d+)/statuses$")
 
 
@@ -587,6 +590,10 @@ class FixtureServer:
         request_id = self._next_request_id()
         if method == "POST" and path.rstrip("/") == "/graphql":
             return self._graphql(headers, body, request_id)
+        git_file = _GIT.match(path)
+        if git_file is not None and method in ("GET", "HEAD"):
+            owner, repo, file = git_file.groups()
+            return self._git(owner, repo, file, headers)
         base = self._base_url(host)
 
         answer, free = self._answer(method, path, query, pairs, headers, base, request_id)
@@ -685,6 +692,35 @@ class FixtureServer:
             logged["operation"] = operation.group(1)
         self._record(LoggedRequest("POST", "/graphql", logged, status, False))
         return status, out, data
+
+    def _git(
+        self, owner: str, repo: str, file: str, headers: Message
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """A file of a bare repository under DIR/git, for `git clone` and `git fetch` (free of
+        the API's rate limit, as on GitHub). With a token, git must answer the Basic challenge
+        with it as the password, as GitHub asks."""
+        if self.token is not None and not self._git_authorized(headers.get("Authorization")):
+            body = b"Authentication required"
+            return 401, [("WWW-Authenticate", 'Basic realm="GitHub"'),
+                         ("Content-Length", str(len(body)))], body  # fmt: skip
+        top = (self.root / "git").resolve()
+        target = (top / owner / repo / file).resolve()
+        if not target.is_relative_to(top) or not target.is_file():
+            return 404, [("Content-Length", "9")], b"Not Found"
+        data = target.read_bytes()
+        text = file.startswith("info/") or file == "HEAD"
+        kind = "text/plain" if text else "application/octet-stream"
+        return 200, [("Content-Type", kind), ("Content-Length", str(len(data)))], data
+
+    def _git_authorized(self, header: str | None) -> bool:
+        scheme, _, credential = (header or "").strip().partition(" ")
+        if scheme.lower() != "basic":
+            return False
+        try:
+            decoded = base64.b64decode(credential.strip(), validate=True).decode("utf-8")
+        except ValueError:
+            return False
+        return decoded.partition(":")[2] == self.token
 
     def _graphql_points(self) -> GraphQLBudget:
         from miner.fixtures_graphql import GraphQLBudget

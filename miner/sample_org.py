@@ -741,8 +741,9 @@ def _review_wait_truth(
         ready = flips[0][0] if flips[0][1] == "ready_for_review" else created
     if ready is None:
         return []
+    # in the same second, the review with the lower id answers first (as review_wait reads it)
     done = sorted(
-        (_ts(r["submitted_at"]), r["user"]["login"])
+        (_ts(r["submitted_at"]), r["id"], r["user"]["login"])
         for r in reviews
         if r["state"] in REVIEW_STATES and r["user"]["login"] != author and not _is_bot(r["user"])
     )
@@ -756,9 +757,9 @@ def _review_wait_truth(
 
     def end_of(key: _Key | None, t: datetime) -> tuple[datetime, int, str, str | None] | None:
         who = None if key is None else members[key.name] if key.kind == "team" else {key.name}
-        ends = [(at, 0, "reviewed", x) for at, x in done if at >= t and (who is None or x in who)][
-            :1
-        ]
+        ends = [
+            (at, 0, "reviewed", x) for at, _, x in done if at >= t and (who is None or x in who)
+        ][:1]
         ends += [(at, 1, "withdrawn", None) for k, at in removals if k == key and at >= t][:1]
         ends += [(at, 2, "unanswered", None) for at in closes]
         return min(ends) if ends else None

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from miner.collect_git import HISTORY_CURSOR, GitCollector
 from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
 from miner.collect_graphql import GraphQLPullCollector, GraphQLRepoCollector
 from miner.config import Config
 from miner.errors import ConfigError
+from miner.git_mirror import GitMirrorError
 from miner.github_client import GitHubClient
 from miner.mirror import Mirror
 from miner.org_snapshot import OrgSnapshot, RepoMarks
@@ -66,6 +68,8 @@ class SyncResult:
     api: str = "graphql"
     graphql_points: int = 0
     pulls_new: int = 0
+    # one line per repo git could not mirror ([git] mirrors): the sync is partial
+    git_failures: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One line for the log: repos, PRs new and updated, requests, points, duration."""
@@ -104,8 +108,8 @@ def sync(
     if not org:
         where = config.source or "the config"
         raise ConfigError(f"{where}: [github] org: missing (or pass --org)")
+    token = config.github.token()
     if client is None:
-        token = config.github.token()
         if token is None:
             raise ConfigError(
                 f"no GitHub token: set {config.github.token_source()} "
@@ -155,6 +159,7 @@ def sync(
             status.done += 1
         status.repo = None
         tell()
+        git_failures = _sync_git(wh, config, org, repos, token, run) if config.git.mirrors else []
     except BaseException as exc:
         # a rate limit past --max-wait is a clean stop, anything else a failure
         wh.finish_run(
@@ -165,7 +170,13 @@ def sync(
             error=str(exc) or type(exc).__name__,
         )
         raise
-    wh.finish_run(run, status="ok", requests=client.requests, as_of=client.server_time)
+    wh.finish_run(
+        run,
+        status="partial" if git_failures else "ok",
+        requests=client.requests,
+        as_of=client.server_time,
+        error="; ".join(git_failures) or None,
+    )
     rebuild(wh, config)
     return SyncResult(
         org,
@@ -178,7 +189,34 @@ def sync(
         api,
         client.graphql_points,
         _count_pulls(wh, org) - pulls_before,
+        tuple(git_failures),
     )
+
+
+def _sync_git(
+    wh: Warehouse, config: Config, org: str, repos: list[str], token: str | None, run: int
+) -> list[str]:
+    """Bring each repo's mirror up to date and store the default branch's new commits with the
+    tip they reach. A repo git cannot mirror is reported and the others go on."""
+    collector = GitCollector(config.git.cache_folder(wh.path), config.github.api_url, token)
+    failures: list[str] = []
+    for repo in repos:
+        mined = wh.cursor(org, repo, HISTORY_CURSOR).value
+        try:
+            new = collector.new_history(repo, mined)
+            if new.tip == mined and not new.replace:
+                continue
+            wh.store_git_history(
+                org,
+                repo,
+                new.chunks,
+                replace=new.replace,
+                cursor=CursorUpdate(org, repo, HISTORY_CURSOR, new.tip),
+                run_id=run,
+            )
+        except GitMirrorError as exc:
+            failures.append(str(exc))
+    return failures
 
 
 def _count_pulls(wh: Warehouse, org: str) -> int:

@@ -144,6 +144,16 @@ def _write_settings(wh: Warehouse, config: Config) -> None:
                 ),
             }
         ),
+        # [git.identities]: commit e-mail (lower case) -> GitHub login, over every other source
+        "settings_identities": pa.table(
+            {
+                "email": pa.array(list(config.git.identities), pa.string()),
+                "login": pa.array(list(config.git.identities.values()), pa.string()),
+            }
+        ),
+        "settings_git": pa.table(
+            {"ownership_days": pa.array([config.git.ownership_days], pa.int32())}
+        ),
     }
     for name, table in tables.items():
         wh.con.register("_settings", table)

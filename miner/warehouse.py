@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +15,7 @@ import pyarrow as pa
 from miner import __version__
 from miner.config import DEFAULT_MEMORY_LIMIT
 from miner.errors import MinerError
+from miner.git_history import HistoryChunk
 from miner.raw import CursorUpdate, RawBatch
 
 # The oldest on-disk format in use among the DuckDB clients our users open the warehouse with
@@ -80,6 +81,31 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         ),
     ),
     tuple(_raw_table_sql(r) for r in ("deployments", "deployment_statuses", "workflow_runs")),
+    # What git itself says, typed as git wrote it (miner/git_history.py): one row per commit
+    # reachable from the default branch of a repo's mirror, and one per file a commit changed.
+    (
+        """create table raw_git_commits (
+            org varchar not null,
+            repo varchar not null,
+            sha varchar not null,
+            parents varchar[] not null,
+            author_name varchar,
+            author_email varchar,           -- after the repository's .mailmap
+            authored_at timestamptz,
+            committer_name varchar,
+            committer_email varchar,
+            committed_at timestamptz,
+            sync_run integer not null
+        )""",
+        """create table raw_git_files (
+            org varchar not null,
+            repo varchar not null,
+            sha varchar not null,
+            path varchar not null,
+            added integer,                  -- NULL for a binary file
+            deleted integer
+        )""",
+    ),
 )
 
 
@@ -315,6 +341,47 @@ class Warehouse:
                 "and parent is null",
                 [org, repo],
             )
+
+    def store_git_history(
+        self,
+        org: str,
+        repo: str,
+        chunks: Iterable[HistoryChunk],
+        *,
+        replace: bool,
+        cursor: CursorUpdate,
+        run_id: int,
+    ) -> int:
+        """Store a repo's newly mined commits with the tip they reach, in one transaction (a
+        crash leaves the last tip stored, and the next sync mines from it again). `replace`
+        drops what was stored of the repo first (its default branch was rewritten). Returns the
+        number of commits stored."""
+        stored = 0
+        with self.transaction():
+            if replace:
+                for table in ("raw_git_commits", "raw_git_files"):
+                    self.con.execute(f"delete from {table} where org = ? and repo = ?", [org, repo])
+            for chunk in chunks:
+                self.con.register("_commits", chunk.commits)
+                self.con.register("_files", chunk.files)
+                try:
+                    self.con.execute(
+                        "insert into raw_git_commits select ?, ?, sha, parents, author_name, "
+                        "author_email, authored_at::timestamptz, committer_name, "
+                        "committer_email, committed_at::timestamptz, ? from _commits",
+                        [org, repo, run_id],
+                    )
+                    self.con.execute(
+                        "insert into raw_git_files select ?, ?, sha, path, added, deleted "
+                        "from _files",
+                        [org, repo],
+                    )
+                finally:
+                    self.con.unregister("_commits")
+                    self.con.unregister("_files")
+                stored += chunk.commits.num_rows
+            self._save_cursors([cursor])
+        return stored
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, list(params)).fetchall()

@@ -1,16 +1,14 @@
 -- path_owner_teams: one row per (repo, path, owner, team): each owner of a changed path as the
 -- teams it stands for. `@org/team` is that team (team slugs compare case-insensitively, as on
 -- GitHub); `@user` and an e-mail address stand for the user (`owner_login`) and each of the
--- user's teams (a user in no team: 'unassigned'). An e-mail maps to a login through the commit
--- authors GitHub matched to it (the first login by name, if commits tie it to several); an
--- owner nobody can be matched to stands for no team.
+-- user's teams (a user in no team: 'unassigned'). An e-mail maps to a login as identities ties
+-- it (config, noreply address, the PR commits GitHub matched to it); an owner nobody can be
+-- matched to stands for no team.
 with owners as (
     select org, repo, path, unnest(owners) as owner from path_owners
 ),
 emails as (
-    select distinct org, lower(author_email) as email, author as login
-    from pr_commits
-    where author is not null and author_email is not null
+    select org, email, login from identities
 ),
 resolved as (
     select

@@ -1,0 +1,68 @@
+"""The git collector: brings a repo's mirror up to date and yields the commits not mined yet.
+
+It never opens the warehouse: the sync hands it the tip mined last time (a cursor) and stores
+what it yields (STYLE.md: fetch and save are separate)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import git
+
+from miner.git_history import HistoryChunk, stream_history
+from miner.git_mirror import clone_url, mirror_path, update_mirror
+
+# The cursor resource holding the default-branch commit a repo's history was mined up to.
+HISTORY_CURSOR = "git/history"
+
+
+@dataclass(frozen=True)
+class NewHistory:
+    """What a repo's default branch gained since `tip` was last mined. `replace`: the branch
+    was rewritten (or emptied), so what was stored of it goes and `chunks` is all of it."""
+
+    tip: str | None
+    replace: bool
+    chunks: Iterator[HistoryChunk] = field(default_factory=lambda: iter(()))
+
+
+class GitCollector:
+    """Mirrors under `cache` (one bare repository per ORG/REPO.git), fetched from the GitHub
+    at `api_url` with `token`."""
+
+    def __init__(self, cache: Path, api_url: str, token: str | None) -> None:
+        self.cache, self.api_url, self.token = cache, api_url, token
+
+    def mirror(self, full_name: str) -> git.Repo:
+        url = clone_url(self.api_url, full_name)
+        return update_mirror(url, mirror_path(self.cache, full_name), self.token, full_name)
+
+    def new_history(self, full_name: str, mined: str | None) -> NewHistory:
+        """Fetch the mirror, then the default branch's commits not reachable from `mined`."""
+        repo = self.mirror(full_name)
+        tip = default_tip(repo)
+        if tip is None:  # an empty repository: nothing to mine, and nothing of it stays
+            return NewHistory(None, replace=mined is not None)
+        if tip == mined:
+            return NewHistory(tip, replace=False)
+        if mined is not None and _is_ancestor(repo, mined, tip):
+            return NewHistory(tip, False, stream_history(repo, tip, exclude=[mined]))
+        return NewHistory(tip, True, stream_history(repo, tip))
+
+
+def default_tip(repo: git.Repo) -> str | None:
+    """The commit the mirror's HEAD (the default branch) points at; None when it has none."""
+    try:
+        return str(repo.git.rev_parse("--verify", "--quiet", "HEAD^{commit}")) or None
+    except git.GitCommandError:
+        return None
+
+
+def _is_ancestor(repo: git.Repo, older: str, newer: str) -> bool:
+    try:
+        repo.git.merge_base("--is-ancestor", older, newer)
+    except git.GitCommandError:
+        return False  # not an ancestor (exit 1), or `older` is gone from the mirror
+    return True

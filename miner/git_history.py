@@ -1,0 +1,143 @@
+"""A repository's commits and per-file line changes, streamed from one `git log` process.
+
+git writes one record per commit (the fields below, separated by \\x1f, then NUL) followed by
+its `--numstat -z` lines (`added TAB deleted TAB path NUL`; `-` for binary files). The records
+are parsed as the bytes arrive and handed out as Arrow tables of a few thousand commits, so a
+repository of any size streams through in bounded memory. Never one Commit object per commit:
+that is what makes PyDriller slow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+import git
+import pyarrow as pa
+
+# What each commit record holds, in order: %H %P %aN %aE %aI %cN %cE %cI. The N/E forms apply
+# the repository's .mailmap, so a person's old addresses come out as the one they chose.
+_FIELDS = ("sha", "parents", "author_name", "author_email", "authored_at",
+           "committer_name", "committer_email", "committed_at")  # fmt: skip
+_FORMAT = "%x1e" + "%x1f".join(("%H", "%P", "%aN", "%aE", "%aI", "%cN", "%cE", "%cI"))
+_RECORD, _FIELD = b"\x1e", b"\x1f"
+_READ_SIZE = 1 << 20
+
+COMMIT_SCHEMA = pa.schema(
+    [
+        ("sha", pa.string()),
+        ("parents", pa.list_(pa.string())),
+        ("author_name", pa.string()),
+        ("author_email", pa.string()),
+        ("authored_at", pa.string()),  # ISO 8601 with the author's offset, as git wrote it
+        ("committer_name", pa.string()),
+        ("committer_email", pa.string()),
+        ("committed_at", pa.string()),
+    ]
+)
+FILE_SCHEMA = pa.schema(
+    [
+        ("sha", pa.string()),
+        ("path", pa.string()),
+        ("added", pa.int64()),  # NULL for a binary file
+        ("deleted", pa.int64()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class HistoryChunk:
+    """Some commits of a repository and the files they changed (merges list none)."""
+
+    commits: pa.Table
+    files: pa.Table
+
+
+def log_args(tip: str, exclude: Sequence[str] = ()) -> list[str]:
+    """`git log` arguments for the commits reachable from `tip` and from none of `exclude`."""
+    return [
+        "--numstat",
+        "-z",
+        "--no-renames",  # a rename is a delete and an add: each path keeps its own history
+        "--no-color",
+        f"--format={_FORMAT}",
+        tip,
+        *(f"^{sha}" for sha in exclude),
+        "--",
+    ]
+
+
+def stream_history(
+    repo: git.Repo, tip: str, exclude: Sequence[str] = (), chunk_commits: int = 5000
+) -> Iterator[HistoryChunk]:
+    """The commits reachable from `tip` but not from `exclude`, newest first, in chunks."""
+    process = repo.git.log(*log_args(tip, exclude), as_process=True)
+    stdout: IO[bytes] = process.proc.stdout
+    try:
+        yield from parse_stream(iter(lambda: stdout.read(_READ_SIZE), b""), chunk_commits)
+    finally:
+        process.proc.stdout.close()
+        stderr = process.proc.stderr.read() if process.proc.stderr else b""
+        if process.proc.wait() != 0:
+            message = stderr.decode("utf-8", "replace").strip()
+            raise git.GitCommandError(["git", "log", tip], process.proc.returncode, message)
+
+
+def parse_stream(blocks: Iterator[bytes], chunk_commits: int = 5000) -> Iterator[HistoryChunk]:
+    """Parse `git log` output given as blocks of bytes cut anywhere."""
+    columns = _Columns()
+    rest = b""
+    for block in blocks:
+        records = (rest + block).split(_RECORD)
+        rest = records.pop()
+        for record in records:
+            if record:
+                columns.add(record)
+                if columns.count >= chunk_commits:
+                    yield columns.flush()
+    if rest:
+        columns.add(rest)
+    if columns.count:
+        yield columns.flush()
+
+
+class _Columns:
+    """Column lists filled record by record and turned into Arrow tables."""
+
+    def __init__(self) -> None:
+        self.commit_cols: list[list[object]] = [[] for _ in _FIELDS]
+        self.file_cols: tuple[list[str], list[str], list[int | None], list[int | None]] = (
+            [], [], [], [],
+        )  # fmt: skip
+        self.count = 0
+
+    def add(self, record: bytes) -> None:
+        head, _, body = record.partition(b"\0")
+        fields = head.decode("utf-8", "replace").split("\x1f")
+        if len(fields) != len(_FIELDS):
+            raise ValueError(f"git log: a commit record has {len(fields)} fields: {head[:80]!r}")
+        sha = fields[0]
+        fields[1] = fields[1].split() if fields[1] else []  # type: ignore[call-overload]
+        for column, value in zip(self.commit_cols, fields, strict=True):
+            column.append(value)
+        self.count += 1
+        shas, paths, added, deleted = self.file_cols
+        for line in body.lstrip(b"\n").split(b"\0"):
+            if not line:
+                continue
+            plus, minus, path = line.split(b"\t", 2)
+            shas.append(sha)
+            paths.append(path.decode("utf-8", "replace"))
+            added.append(None if plus == b"-" else int(plus))
+            deleted.append(None if minus == b"-" else int(minus))
+
+    def flush(self) -> HistoryChunk:
+        commits = _table(self.commit_cols, COMMIT_SCHEMA)
+        files = _table(self.file_cols, FILE_SCHEMA)
+        self.__init__()  # type: ignore[misc]
+        return HistoryChunk(commits, files)
+
+
+def _table(columns: Sequence[list[object]] | Sequence[list[Any]], schema: pa.Schema) -> pa.Table:
+    arrays = [pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=schema)

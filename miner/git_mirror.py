@@ -1,0 +1,88 @@
+"""Bare mirror clones of the org's repositories, fetched incrementally, with GitPython.
+
+The token reaches git only through the environment of the git process: a credential helper
+given by GIT_CONFIG_* variables reads it from MINER_GIT_TOKEN when the server asks. It is never
+in the remote URL, the mirror's config file, an argument list or a log line."""
+
+from __future__ import annotations
+
+import shutil
+import urllib.parse
+from pathlib import Path
+
+import git
+
+from miner.errors import MinerError
+
+# Printed by git's credential protocol on `get`; GitHub takes any user name with a token.
+_HELPER = (
+    '!f() { test "$1" = get || exit 0; echo username=x-access-token; '
+    'echo "password=$MINER_GIT_TOKEN"; }; f'
+)
+
+
+class GitMirrorError(MinerError):
+    """A clone or fetch failed: the repo, and git's own words (which never hold the token)."""
+
+
+def web_root(api_url: str) -> str:
+    """Where a GitHub serves git, from its API root: api.github.com → github.com, a GitHub
+    Enterprise Server's https://HOST/api/v3 → https://HOST, anything else (miner's local server)
+    itself."""
+    parts = urllib.parse.urlsplit(api_url.rstrip("/"))
+    host, path = parts.netloc, parts.path
+    if host.startswith("api."):
+        host = host[len("api.") :]
+    if path.endswith("/api/v3"):
+        path = path[: -len("/api/v3")]
+    return urllib.parse.urlunsplit((parts.scheme, host, path, "", ""))
+
+
+def clone_url(api_url: str, full_name: str) -> str:
+    return f"{web_root(api_url)}/{full_name}.git"
+
+
+def credential_env(token: str | None) -> dict[str, str]:
+    """The environment a git process needs to answer the server's credential challenge."""
+    env = {"GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": ""}
+    if token is None:
+        return env
+    return {
+        **env,
+        "MINER_GIT_TOKEN": token,
+        # an empty helper first clears the user's own helpers (a stored password must not win)
+        "GIT_CONFIG_COUNT": "2",
+        "GIT_CONFIG_KEY_0": "credential.helper",
+        "GIT_CONFIG_VALUE_0": "",
+        "GIT_CONFIG_KEY_1": "credential.helper",
+        "GIT_CONFIG_VALUE_1": _HELPER,
+    }
+
+
+def mirror_path(cache: Path, full_name: str) -> Path:
+    return cache / f"{full_name}.git"
+
+
+def update_mirror(url: str, path: Path, token: str | None, full_name: str) -> git.Repo:
+    """Clone `url` as a bare mirror at `path`, or fetch into the mirror already there. A clone
+    cut short leaves nothing at `path`: it is made beside it and moved in when complete."""
+    env = credential_env(token)
+    try:
+        if (path / "HEAD").is_file():
+            repo = git.Repo(path)
+            repo.git.fetch("--prune", "--quiet", "origin", env=env)
+            return repo
+        partial = path.with_name(path.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        git.Repo.clone_from(url, partial, mirror=True, env=env, multi_options=["--quiet"])
+        partial.rename(path)
+        return git.Repo(path)
+    except git.GitCommandError as exc:
+        words = _scrub(str(exc.stderr or exc), token).strip().removeprefix("stderr: ")
+        words = words.strip("'").strip()
+        raise GitMirrorError(f"{full_name}: git could not mirror {url}: {words}") from None
+
+
+def _scrub(text: str, token: str | None) -> str:
+    return text.replace(token, "***") if token else text

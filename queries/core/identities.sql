@@ -1,0 +1,51 @@
+-- identities: one row per (org, e-mail address) seen in git commits or PR commits that can be
+-- tied to a GitHub login, with `source` saying how, the first of: 'config' ([git.identities]),
+-- 'noreply' (a GitHub noreply address, ID+login@users.noreply.HOST or login@users.noreply.HOST,
+-- names its login), 'pr_commits' (GitHub matched PR commits with that author e-mail to the
+-- login: the login it matched most often, then the first by name). E-mails compare lower-case;
+-- git already applied each repository's .mailmap to the addresses it wrote.
+with emails as (
+    select distinct org, lower(author_email) as email from raw_git_commits
+    where author_email is not null
+    union
+    select distinct org, lower(committer_email) from raw_git_commits
+    where committer_email is not null
+    union
+    select distinct org, lower(author_email) from pr_commits where author_email is not null
+),
+orgs as (
+    select distinct org from emails
+),
+configured as (
+    select o.org, s.email, s.login, 'config' as source, 1 as rank
+    from settings_identities as s
+    cross join orgs as o
+),
+noreply as (
+    select org, email,
+        regexp_extract(email, '^(?:[0-9]+\+)?([^@]+)@users\.noreply\.', 1) as login,
+        'noreply' as source, 2 as rank
+    from emails
+    where regexp_matches(email, '^(?:[0-9]+\+)?[^@]+@users\.noreply\.')
+),
+matched as (
+    select org, email, arg_min(author, (-matches, author)) as login
+    from (
+        select org, lower(author_email) as email, author, count(*) as matches
+        from pr_commits
+        where author is not null and author_email is not null
+        group by all
+    )
+    group by org, email
+),
+candidates as (
+    select * from configured
+    union all
+    select * from noreply
+    union all
+    select org, email, login, 'pr_commits', 3 from matched
+)
+select org, email, arg_min(login, rank) as login, arg_min(source, rank) as source
+from candidates
+where login is not null and login <> ''
+group by org, email

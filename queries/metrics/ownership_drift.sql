@@ -1,0 +1,55 @@
+-- ownership_drift: one row per (repo, path) owned by CODEOWNERS whose owning teams do not
+-- include the team that changes it most (de_facto_owners rank 1 among known teams) in the
+-- ownership window: the paths where the review routing and the people doing the work disagree.
+--
+-- Readings: the CODEOWNERS is the repo's latest one (path_owners); a path no line owns is not
+-- drift (it has no owner to disagree with); 'unassigned' (authors in no team, or not tied to a
+-- login) is never the de facto owner, as no one could be routed to it. Team names compare
+-- case-insensitively, as GitHub's slugs do.
+with owners as (
+    select org, repo, path, list(distinct team order by team) as codeowner_teams
+    from path_owner_teams
+    group by org, repo, path
+),
+top as (
+    select org, repo, path,
+        arg_min(team, (commits_rank)) as top_team,
+        arg_min(commits, (commits_rank)) as top_team_commits,
+        arg_min(lines, (commits_rank)) as top_team_lines
+    from (
+        select *, row_number() over (
+            partition by org, repo, path order by commits desc, lines desc, team
+        ) as commits_rank
+        from de_facto_owners
+        where team <> 'unassigned'
+    )
+    group by org, repo, path
+),
+totals as (
+    select org, repo, path, count(distinct sha) as commits
+    from commit_files
+    where in_ownership_window and not author_is_bot
+    group by org, repo, path
+),
+owner_commits as (
+    select d.org, d.repo, d.path, max(d.commits) as codeowner_commits
+    from de_facto_owners as d
+    join path_owner_teams as o
+        on o.org = d.org and o.repo = d.repo and o.path = d.path and lower(o.team) = lower(d.team)
+    group by d.org, d.repo, d.path
+)
+select
+    o.org,
+    o.repo,
+    o.path,
+    o.codeowner_teams,
+    t.top_team,
+    t.top_team_commits,
+    t.top_team_lines,
+    coalesce(c.codeowner_commits, 0) as codeowner_commits,
+    n.commits
+from owners as o
+join top as t on t.org = o.org and t.repo = o.repo and t.path = o.path
+join totals as n on n.org = o.org and n.repo = o.repo and n.path = o.path
+left join owner_commits as c on c.org = o.org and c.repo = o.repo and c.path = o.path
+where not list_contains(list_transform(o.codeowner_teams, lambda x: lower(x)), lower(t.top_team))

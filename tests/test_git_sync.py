@@ -1,0 +1,278 @@
+"""Git mirrors cloned and fetched from the local server over HTTP, the token only ever in the
+git process's environment; history stored incrementally; identities, de facto ownership and
+ownership drift worked out by hand."""
+
+from __future__ import annotations
+
+import base64
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from miner.collect_git import HISTORY_CURSOR, GitCollector
+from miner.config import Config, GitConfig, GitHubConfig
+from miner.fixtures_server import FixtureServer
+from miner.git_mirror import GitMirrorError, clone_url, web_root
+from miner.sync import sync
+from miner.warehouse import Warehouse
+from tests.git_builder import GitBuilder
+from tests.mirror_builder import MirrorBuilder
+
+TOKEN = "ghp_test-token-never-stored"
+
+
+def _files_containing(folder: Path, needle: bytes) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and needle in p.read_bytes()]
+
+
+def test_web_root_from_api_url() -> None:
+    assert web_root("https://api.github.com") == "https://github.com"
+    assert web_root("https://ghe.example.com/api/v3") == "https://ghe.example.com"
+    assert web_root("http://127.0.0.1:8765") == "http://127.0.0.1:8765"
+    assert clone_url("https://api.github.com/", "acme/web") == "https://github.com/acme/web.git"
+
+
+def test_server_asks_git_for_the_token_and_serves_only_the_repositories(tmp_path: Path) -> None:
+    root = tmp_path / "mirror"
+    b = GitBuilder(tmp_path / "work")
+    b.commit({"a": "1\n"})
+    b.publish(root / "git" / "acme" / "web.git")
+    with FixtureServer(root, token=TOKEN, port=0) as server:
+        url = f"{server.url}/acme/web.git/info/refs"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url)
+        assert refused.value.code == 401
+        assert refused.value.headers["WWW-Authenticate"] == 'Basic realm="GitHub"'
+        basic = base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()
+        request = urllib.request.Request(url, headers={"Authorization": f"Basic {basic}"})
+        with urllib.request.urlopen(request) as answer:
+            assert b.shas[-1].encode() in answer.read()
+        escape = urllib.request.Request(
+            f"{server.url}/acme/web.git/../../../orgs/acme.json",
+            headers={"Authorization": f"Basic {basic}"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as outside:
+            urllib.request.urlopen(escape)
+        assert outside.value.code in (401, 404)  # never the file
+
+
+def test_mirror_clone_fetch_and_rewrite(tmp_path: Path) -> None:
+    root = tmp_path / "mirror"
+    bare = root / "git" / "acme" / "web.git"
+    b = GitBuilder(tmp_path / "work")
+    first = b.commit({"a": "1\n"})
+    b.publish(bare)
+    cache = tmp_path / "cache"
+    with FixtureServer(root, token=TOKEN, port=0) as server:
+        collector = GitCollector(cache, server.url, TOKEN)
+        new = collector.new_history("acme/web", None)
+        assert (new.tip, new.replace) == (first, True)
+        assert [c.commits.num_rows for c in new.chunks] == [1]
+        # the token is nowhere in the mirror: not in its config, its remote URL, anywhere
+        assert _files_containing(cache, TOKEN.encode()) == []
+        assert (cache / "acme" / "web.git" / "HEAD").is_file()
+
+        # unchanged: nothing to mine
+        same = collector.new_history("acme/web", first)
+        assert (same.tip, same.replace, list(same.chunks)) == (first, False, [])
+
+        # two commits later: only they are mined
+        added = [b.commit({"a": "2\n"}), b.commit({"b": "1\n"})]
+        b.publish(bare)
+        more = collector.new_history("acme/web", first)
+        assert (more.tip, more.replace) == (added[-1], False)
+        assert [r["sha"] for c in more.chunks for r in c.commits.to_pylist()] == added[::-1]
+
+        # the default branch rewritten (a force push): everything again, replacing what was
+        b.git("reset", "-q", "--hard", first)
+        rewritten = b.commit({"c": "1\n"}, message="rewritten")
+        b.publish(bare)
+        redo = collector.new_history("acme/web", added[-1])
+        assert (redo.tip, redo.replace) == (rewritten, True)
+        assert sorted(r["sha"] for c in redo.chunks for r in c.commits.to_pylist()) == sorted(
+            [first, rewritten]
+        )
+        assert _files_containing(cache, TOKEN.encode()) == []
+
+
+def test_a_wrong_token_is_a_clear_error_without_the_token(tmp_path: Path) -> None:
+    root = tmp_path / "mirror"
+    work = GitBuilder(tmp_path / "work")
+    work.commit({"a": "1\n"})
+    work.publish(root / "git" / "acme" / "web.git")
+    with FixtureServer(root, token=TOKEN, port=0) as server:
+        wrong = "ghp_wrong-token-value"
+        url = server.url
+        with pytest.raises(GitMirrorError) as failed:
+            GitCollector(tmp_path / "cache", url, wrong).mirror("acme/web")
+    message = str(failed.value)
+    assert message.startswith(f"acme/web: git could not mirror {url}/acme/web.git: ")
+    assert "Authentication failed" in message
+    assert wrong not in message and TOKEN not in message
+    # nothing half-cloned is left where the mirror goes
+    assert not (tmp_path / "cache" / "acme" / "web.git").exists()
+
+
+# -- a whole sync: identities, de facto ownership, drift -----------------------------------
+
+CODEOWNERS = "*  @acme/web\n/auth/  @acme/security\n/docs/  @alice\n"
+
+
+def _org() -> MirrorBuilder:
+    b = MirrorBuilder(teams={"web": ["alice", "bob"], "security": ["sam"]})
+    pr = b.pull("web", "bob", 1).commit(1)
+    # GitHub matched this PR's commit e-mail to bob
+    pr.commits[0]["commit"]["author"]["email"] = "bob@corp.example"
+    b.pull("api", "sam", 2)  # a repo git has no repository for
+    b.files[("web", ".github/CODEOWNERS")] = CODEOWNERS
+    return b
+
+
+def _history(work: Path) -> GitBuilder:
+    g = GitBuilder(work)
+    # outside the 30-day window (the latest commit is 2026-03-31): never counted
+    for day in (1, 2, 3):
+        g.commit(
+            {"app.py": f"v{day}\n"},
+            name="Sam",
+            email="sam@users.noreply.github.com",
+            at=f"2026-02-0{day}T10:00:00+00:00",
+        )
+    # in the window. auth/login.py: web 2 commits (alice 2 lines, bob 2), security 1 (1 line).
+    g.commit(
+        {"auth/login.py": "a\nb\n"},
+        name="Alice",
+        email="12345+alice@users.noreply.github.com",
+        at="2026-03-10T10:00:00+00:00",
+    )
+    g.commit(
+        {"auth/login.py": "a\nB\n"},
+        name="Bob",
+        email="bob@corp.example",
+        at="2026-03-11T10:00:00+00:00",
+    )
+    g.commit(
+        {"auth/login.py": "a\nB\nc\n"},
+        name="Sam",
+        email="sam@users.noreply.github.com",
+        at="2026-03-12T10:00:00+00:00",
+    )
+    # a bot's bumps count for nobody
+    for day in (20, 21, 22):
+        g.commit(
+            {"auth/login.py": f"a\nB\nc\n{day}\n"},
+            name="renovate[bot]",
+            email="29139614+renovate[bot]@users.noreply.github.com",
+            at=f"2026-03-{day}T10:00:00+00:00",
+        )
+    # app.py: web's (by CODEOWNERS and in fact); docs/guide.md: owned by @alice (web),
+    # changed only by someone the config names (dana, security)
+    g.commit(
+        {"app.py": "v4\n"},
+        name="Alice",
+        email="12345+alice@users.noreply.github.com",
+        at="2026-03-25T10:00:00+00:00",
+    )
+    g.commit(
+        {"docs/guide.md": "x\n"},
+        name="Dana",
+        email="dana@home.example",
+        at="2026-03-31T10:00:00+00:00",
+    )
+    return g
+
+
+def _config(server: FixtureServer, tmp: Path) -> Config:
+    return Config(
+        github=GitHubConfig(org="acme", api_url=server.url, token_env="MINER_TEST_TOKEN"),
+        git=GitConfig(
+            mirrors=True,
+            cache=str(tmp / "cache"),
+            ownership_days=30,
+            identities={"dana@home.example": "dana"},
+        ),
+        teams={"security": ("sam", "dana"), "web": ("alice", "bob")},
+    )
+
+
+def _rows(wh: Warehouse, sql: str) -> list[dict[str, Any]]:
+    cur = wh.con.execute(sql)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def test_sync_mines_history_ties_identities_and_finds_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _org().write(tmp_path / "mirror")
+    g = _history(tmp_path / "work")
+    g.publish(root / "git" / "acme" / "web.git")
+    monkeypatch.setenv("MINER_TEST_TOKEN", TOKEN)
+    with (
+        FixtureServer(root, token=TOKEN, port=0) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        config = _config(server, tmp_path)
+        result = sync(wh, config)
+        # acme/api has no git repository: reported, the rest stored, the run partial
+        assert len(result.git_failures) == 1
+        assert result.git_failures[0].startswith("acme/api: git could not mirror")
+        assert wh.query("select status from sync_runs") == [("partial",)]
+        assert wh.cursor("acme", "acme/web", HISTORY_CURSOR).value == g.shas[-1]
+
+        authors = dict(wh.query("select author_email, author from commits"))
+        assert authors == {
+            "sam@users.noreply.github.com": "sam",  # noreply address
+            "12345+alice@users.noreply.github.com": "alice",
+            "bob@corp.example": "bob",  # GitHub matched it on a PR commit
+            "29139614+renovate[bot]@users.noreply.github.com": "renovate[bot]",
+            "dana@home.example": "dana",  # [git.identities]
+        }
+        sources = dict(wh.query("select email, source from identities"))
+        assert sources["bob@corp.example"] == "pr_commits"
+        assert sources["dana@home.example"] == "config"
+
+        owners = _rows(
+            wh,
+            "select path, team, commits, lines, rank from de_facto_owners order by path, rank",
+        )
+        assert owners == [
+            {"path": "app.py", "team": "web", "commits": 1, "lines": 2, "rank": 1},
+            # alice: 2 added; bob: 1 added 1 deleted; sam: 1 added
+            {"path": "auth/login.py", "team": "web", "commits": 2, "lines": 4, "rank": 1},
+            {"path": "auth/login.py", "team": "security", "commits": 1, "lines": 1, "rank": 2},
+            {"path": "docs/guide.md", "team": "security", "commits": 1, "lines": 1, "rank": 1},
+        ]
+        drift = _rows(
+            wh,
+            "select path, codeowner_teams, top_team, top_team_commits, codeowner_commits, "
+            "commits from ownership_drift order by path",
+        )
+        assert drift == [
+            {
+                "path": "auth/login.py",
+                "codeowner_teams": ["security"],
+                "top_team": "web",
+                "top_team_commits": 2,
+                "codeowner_commits": 1,
+                "commits": 3,
+            },
+            {
+                "path": "docs/guide.md",
+                "codeowner_teams": ["web"],
+                "top_team": "security",
+                "top_team_commits": 1,
+                "codeowner_commits": 0,
+                "commits": 1,
+            },
+        ]
+
+        # a second sync with nothing new mines nothing and changes nothing
+        before = wh.query("select count(*) from raw_git_commits")
+        sync(wh, config)
+        assert wh.query("select count(*) from raw_git_commits") == before == [(len(g.shas),)]
+    for place in (tmp_path / "cache", tmp_path):
+        assert _files_containing(place, TOKEN.encode()) == []
