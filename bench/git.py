@@ -92,7 +92,7 @@ def _pydriller_rate(path: Path) -> float | None:
     """PyDriller's commits per second over the newest PYDRILLER_SAMPLE commits, reading the
     same facts (each modified file's added and deleted lines); None when it is not installed."""
     try:
-        from pydriller import Repository  # type: ignore[import-not-found, unused-ignore]
+        from pydriller import Repository
     except ImportError:
         return None
     started = time.perf_counter()
