@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from miner.config import DEFAULT_API_URL, Calendar, Config, ServiceLevels, load
+from miner.config import DEFAULT_API_URL, Calendar, Config, GitConfig, ServiceLevels, load
 from miner.errors import ConfigError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,6 +33,24 @@ def test_example_config_loads_with_every_key() -> None:
     }
     assert config.sla == ServiceLevels(8.0, 16.0)
     assert config.team_sla == {"security": ServiceLevels(4.0, 16.0)}
+    assert config.git == GitConfig(
+        mirrors=False,
+        cache="miner.duckdb.mirrors",
+        ownership_days=90,
+        identities={"alice@home.example": "alice"},
+    )
+
+
+def test_git_mirrors_live_beside_the_warehouse_unless_told() -> None:
+    assert GitConfig().cache_folder(Path("/srv/m.duckdb")) == Path("/srv/m.duckdb.mirrors")
+    assert GitConfig(cache="/var/cache/git").cache_folder(Path("m.duckdb")) == Path(
+        "/var/cache/git"
+    )
+
+
+def test_identity_keys_compare_without_case_and_logins_lose_their_at(tmp_path: Path) -> None:
+    text = '[git.identities]\n"Alice@Home.Example" = "@alice"\n'
+    assert load(write(tmp_path, text)).git.identities == {"alice@home.example": "alice"}
 
 
 def test_no_config_file_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,6 +104,13 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
             "[github] include = 'web-*': expected an array of strings",
         ),
         ("[github]\narchived = 'yes'\n", "[github] archived = 'yes': expected true or false"),
+        ("[git]\nmirrors = 'yes'\n", "[git] mirrors = 'yes': expected true or false"),
+        ("[git]\nownership_days = 0\n", "[git] ownership_days = 0: expected a positive whole"),
+        ("[git]\nownership_days = 1.5\n", "[git] ownership_days = 1.5: expected a positive"),
+        ("[git]\nmirror = true\n", "[git] mirror: unknown key"),
+        ("[git]\ncache = 1\n", "[git] cache = 1: expected a string"),
+        ("[git.identities]\nalice = 'alice'\n", "[git.identities] 'alice' = 'alice': expected an"),
+        ("[git.identities]\n'a@b.example' = 1\n", "[git.identities] 'a@b.example' = 1: expected a"),
     ],
 )
 def test_bad_config_names_file_key_and_expectation(tmp_path: Path, text: str, message: str) -> None:
