@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import git
+import pyarrow as pa
 
 from miner.git_history import HistoryChunk, stream_history
 from miner.git_mirror import clone_url, mirror_path, update_mirror
@@ -41,7 +42,11 @@ class GitCollector:
 
     def new_history(self, full_name: str, mined: str | None) -> NewHistory:
         """Fetch the mirror, then the default branch's commits not reachable from `mined`."""
-        repo = self.mirror(full_name)
+        return self.history_since(self.mirror(full_name), mined)
+
+    @staticmethod
+    def history_since(repo: git.Repo, mined: str | None) -> NewHistory:
+        """The default branch's commits not reachable from `mined`, in a mirror as it is."""
         tip = default_tip(repo)
         if tip is None:  # an empty repository: nothing to mine, and nothing of it stays
             return NewHistory(None, replace=mined is not None)
@@ -50,6 +55,35 @@ class GitCollector:
         if mined is not None and _is_ancestor(repo, mined, tip):
             return NewHistory(tip, False, stream_history(repo, tip, exclude=[mined]))
         return NewHistory(tip, True, stream_history(repo, tip))
+
+
+TAG_SCHEMA = pa.schema([("tag", pa.string()), ("sha", pa.string()), ("tagged_at", pa.string())])
+# name, the commit an annotated tag points at (empty for a lightweight one), the object the ref
+# names, the tagger's date (annotated) and the commit's date (lightweight)
+_TAG_FORMAT = "%00".join(
+    (
+        "%(refname:strip=2)",
+        "%(*objectname)",
+        "%(objectname)",
+        "%(taggerdate:iso-strict)",
+        "%(committerdate:iso-strict)",
+    )
+)
+
+
+def tags(repo: git.Repo) -> pa.Table:
+    """The repository's tags that point at commits: name, commit and when it was tagged."""
+    rows: dict[str, list[str]] = {"tag": [], "sha": [], "tagged_at": []}
+    out = repo.git.for_each_ref("refs/tags", f"--format={_TAG_FORMAT}")
+    for line in out.splitlines():
+        name, peeled, target, tagger_date, commit_date = line.split("\0")
+        sha = peeled or target
+        if not sha or not (tagger_date or commit_date):
+            continue  # a tag of a tree or blob, not of a commit
+        rows["tag"].append(name)
+        rows["sha"].append(sha)
+        rows["tagged_at"].append(tagger_date or commit_date)
+    return pa.table(rows, schema=TAG_SCHEMA)
 
 
 def default_tip(repo: git.Repo) -> str | None:

@@ -85,6 +85,17 @@ class GitConfig:
         return Path(self.cache) if self.cache else warehouse.with_name(warehouse.name + ".mirrors")
 
 
+@dataclass(frozen=True)
+class DeployConfig:
+    """What counts as a production deploy (METRICS.md, Deploys and lead time): globs, compared
+    without letter case, on a GitHub deployment's environment (it must reach `success`), on a
+    workflow run's name or workflow file (it must conclude `success`), or on a tag's name."""
+
+    production: tuple[str, ...] = ("production", "prod")
+    workflows: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
@@ -114,6 +125,7 @@ class Config:
     github: GitHubConfig = field(default_factory=GitHubConfig)
     warehouse: WarehouseConfig = field(default_factory=WarehouseConfig)
     git: GitConfig = field(default_factory=GitConfig)
+    deploys: DeployConfig = field(default_factory=DeployConfig)
     bots: tuple[str, ...] = ()
     teams: dict[str, tuple[str, ...]] = field(default_factory=dict)
     calendar: Calendar = field(default_factory=Calendar)
@@ -143,7 +155,7 @@ def load(path: Path | None) -> Config:
 def parse(data: dict[str, Any], path: Path) -> Config:
     """Check `data` key by key and build a Config; `path` names the file in errors."""
     r = _Reader(path)
-    r.keys("", data, ("bots", "github", "warehouse", "git", "teams", "calendar", "sla"))
+    r.keys("", data, ("bots", "github", "warehouse", "git", "deploys", "teams", "calendar", "sla"))
     gh = r.table("github", data.get("github", {}))
     r.keys(
         "[github] ",
@@ -164,6 +176,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         raise r.fail("[warehouse] memory_limit", memory_limit, 'a size such as "256MB" or "2GB"')
 
     git = r.git(r.table("git", data.get("git", {})))
+    deploys = r.deploys(r.table("deploys", data.get("deploys", {})))
 
     teams = {
         team: tuple(r.strings(f"[teams] {team}", members))
@@ -207,6 +220,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
             memory_limit=memory_limit.strip(),
         ),
         git=git,
+        deploys=deploys,
         bots=tuple(r.strings("bots", data.get("bots", []))),
         teams=teams,
         calendar=default_calendar,
@@ -268,6 +282,21 @@ class _Reader:
             cache=self.string("[git] cache", cache) if cache is not None else None,
             ownership_days=days,
             identities={e.lower(): str(v).removeprefix("@") for e, v in identities.items()},
+        )
+
+    def deploys(self, table: dict[str, Any]) -> DeployConfig:
+        self.keys("[deploys] ", table, ("production", "workflows", "tags"))
+
+        def globs(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+            value = table.get(key, list(default))
+            if isinstance(value, str):  # one pattern may be given alone
+                value = [value]
+            return tuple(self.strings(f"[deploys] {key}", value))
+
+        return DeployConfig(
+            production=globs("production", DeployConfig.production),
+            workflows=globs("workflows", ()),
+            tags=globs("tags", ()),
         )
 
     def number(self, where: str, value: object) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from miner.codeowners import locate, parse
+from miner.config import Config
 from miner.raw import CODEOWNERS_PATHS
 from miner.warehouse import Warehouse
 
@@ -13,7 +14,7 @@ WRITES = ("codeowners_rules", "codeowners_errors")
 READS = ("repo_files",)
 
 
-def write_codeowners_tables(wh: Warehouse) -> None:
+def write_codeowners_tables(wh: Warehouse, config: Config) -> None:
     """codeowners_rules: one row per valid CODEOWNERS line of each repo (the file GitHub uses);
     codeowners_errors: one row per line GitHub would skip, with the reason."""
     files: dict[tuple[str, str], dict[str, str | None]] = {}

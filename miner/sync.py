@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from miner.collect_git import HISTORY_CURSOR, GitCollector
+from miner.collect_git import HISTORY_CURSOR, GitCollector, tags
 from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
 from miner.collect_graphql import GraphQLPullCollector, GraphQLRepoCollector
 from miner.config import Config
@@ -203,7 +203,9 @@ def _sync_git(
     for repo in repos:
         mined = wh.cursor(org, repo, HISTORY_CURSOR).value
         try:
-            new = collector.new_history(repo, mined)
+            mirror = collector.mirror(repo)
+            wh.store_git_tags(org, repo, tags(mirror))
+            new = collector.history_since(mirror, mined)
             if new.tip == mined and not new.replace:
                 continue
             wh.store_git_history(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from miner import ownership
+from miner import deploy_ancestry, ownership
 from miner.config import Config, ServiceLevels
 from miner.sql_files import dependency_order, layer, read_layer
 from miner.warehouse import Warehouse
@@ -24,10 +24,13 @@ class PythonStep:
 
     writes: tuple[str, ...]
     reads: tuple[str, ...]
-    run: Callable[[Warehouse], None]
+    run: Callable[[Warehouse, Config], None]
 
 
-PYTHON_STEPS = (PythonStep(ownership.WRITES, ownership.READS, ownership.write_codeowners_tables),)
+PYTHON_STEPS = (
+    PythonStep(ownership.WRITES, ownership.READS, ownership.write_codeowners_tables),
+    PythonStep(deploy_ancestry.WRITES, deploy_ancestry.READS, deploy_ancestry.write_deploy_commits),
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
             deps.update({name: (first,) for name in rest})
         for name in dependency_order(core, deps):
             if name in steps:
-                steps[name].run(wh)
+                steps[name].run(wh, config)
             elif name in core:
                 f = core[name]
                 wh.con.execute(f"create or replace table {f.name} as\n{f.body}")
@@ -149,6 +152,28 @@ def _write_settings(wh: Warehouse, config: Config) -> None:
             {
                 "email": pa.array(list(config.git.identities), pa.string()),
                 "login": pa.array(list(config.git.identities.values()), pa.string()),
+            }
+        ),
+        # [deploys]: one row per glob; kind is environment, workflow or tag
+        "settings_deploys": pa.table(
+            {
+                "kind": pa.array(
+                    ["environment"] * len(config.deploys.production)
+                    + ["workflow"] * len(config.deploys.workflows)
+                    + ["tag"] * len(config.deploys.tags),
+                    pa.string(),
+                ),
+                "pattern": pa.array(
+                    [
+                        g.lower()
+                        for g in (
+                            *config.deploys.production,
+                            *config.deploys.workflows,
+                            *config.deploys.tags,
+                        )
+                    ],
+                    pa.string(),
+                ),
             }
         ),
         "settings_git": pa.table(

@@ -106,6 +106,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             deleted integer
         )""",
     ),
+    (
+        # a repo's tags as its mirror has them: the commit each points at, and when it was made
+        # (an annotated tag's tagger date, else the commit's committer date)
+        """create table raw_git_tags (
+            org varchar not null,
+            repo varchar not null,
+            tag varchar not null,
+            sha varchar not null,
+            tagged_at timestamptz
+        )""",
+    ),
 )
 
 
@@ -382,6 +393,20 @@ class Warehouse:
                 stored += chunk.commits.num_rows
             self._save_cursors([cursor])
         return stored
+
+    def store_git_tags(self, org: str, repo: str, tags: pa.Table) -> None:
+        """Replace a repo's tags with `tags` (columns tag, sha, tagged_at as ISO text)."""
+        with self.transaction():
+            self.con.execute("delete from raw_git_tags where org = ? and repo = ?", [org, repo])
+            self.con.register("_tags", tags)
+            try:
+                self.con.execute(
+                    "insert into raw_git_tags select ?, ?, tag, sha, tagged_at::timestamptz "
+                    "from _tags",
+                    [org, repo],
+                )
+            finally:
+                self.con.unregister("_tags")
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, list(params)).fetchall()

@@ -64,14 +64,14 @@ class GitBuilder:
         return sha
 
     def publish(self, bare: Path) -> Path:
-        """Push main to the bare repository `bare` (made if missing) as a server would hold
-        it, with the files git's dumb HTTP protocol reads."""
+        """Push main and the tags to the bare repository `bare` (made if missing), as a server
+        holds it, with the files git's dumb HTTP protocol reads."""
         if not bare.exists():
             subprocess.run(
                 ["git", "init", "-q", "--bare", "-b", "main", str(bare)],
                 check=True,
                 capture_output=True,
             )
-        self.git("push", "-q", "--force", str(bare), "main:main")
+        self.git("push", "-q", "--force", str(bare), "main:main", "refs/tags/*:refs/tags/*")
         subprocess.run(["git", "update-server-info"], cwd=bare, check=True, capture_output=True)
         return bare

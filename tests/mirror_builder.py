@@ -67,6 +67,7 @@ class Pull:
     reviews: list[dict[str, Any]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     commits: list[dict[str, Any]] = field(default_factory=list)
+    merge_commit_sha: str = "b" * 40
 
     def commit(self, hours: float) -> Pull:
         """A commit authored `hours` after T0 (its git author date) by the PR's author."""
@@ -184,7 +185,7 @@ class Pull:
             "updated_at": at(updated),
             "closed_at": closed_at,
             "merged_at": closed_at if self.merged else None,
-            "merge_commit_sha": "b" * 40,
+            "merge_commit_sha": self.merge_commit_sha,
             "assignee": None,
             "assignees": [],
             "requested_reviewers": [],

@@ -10,7 +10,9 @@
 -- * A first commit dated after ready_at (a rebase rewrites dates) makes coding 0, never negative;
 --   a PR with no commits fetched has coding NULL. cycle_hours runs from the first commit (else
 --   created_at) to the merge.
--- * deploy stays NULL until production deploys are collected.
+-- * deploy runs from the merge to the first production deploy that shipped the merge commit
+--   (deploy_lead_time); NULL while the PR is not deployed, or where the repo has no production
+--   deploys or no git mirror to tell.
 -- * Business hours count the author's working calendar (the author holds or awaits the PR
 --   through all phases); `calendar` names it.
 with merged as (
@@ -53,13 +55,15 @@ bounds as (
         r.first_review_at,
         r.last_approval_at,
         coalesce(r.last_approval_at, r.last_review_at) as t_merge_wait,
-        null::timestamptz as deployed_at,
+        dl.deployed_at,
         coalesce(pc.calendar, 'default') as calendar
     from merged as m
     left join commits as c on c.org = m.org and c.repo = m.repo and c.pr_number = m.pr_number
     left join review_times as r on r.org = m.org and r.repo = m.repo and r.pr_number = m.pr_number
     left join party_calendars as pc
         on pc.org = m.org and pc.kind = 'person' and pc.name = m.author
+    left join deploy_lead_time as dl
+        on dl.org = m.org and dl.repo = m.repo and dl.pr_number = m.pr_number
 ),
 instants as (
     -- the phases' boundaries, each clocked once on the author's calendar

@@ -1,18 +1,23 @@
 -- pr_time_in_court: one row per pull request: the hours its ball spent in each court, from
--- created_at to its merge or close (or as_of while open), and its flow efficiency, the author's
--- share (METRICS.md#pr_phases-and-pr_time_in_court).
+-- created_at to its merge or close (or as_of while open), then, for a merged PR of a repo that
+-- deploys to production, to its deploy (or as_of while not deployed), and its flow efficiency,
+-- the author's share (METRICS.md#pr_phases-and-pr_time_in_court).
 --
--- At every moment the PR is in exactly one court, checked in this order: `author` while it is a
--- draft; `reviewers` while a review_wait episode is open (withdrawn ones until their removal);
--- `ci` while the head commit's required runs are queued or running (0 until CI runs are
--- collected); `merge` while its latest decisive review (APPROVED or CHANGES_REQUESTED, by someone
--- not the author and not a bot) is an approval; else `author` (changes requested, or a comment
--- to answer, and no new request yet). `deploy` (merged, not yet in production) stays NULL until
--- production deploys are collected. Waiting is everything but the author's court.
+-- Until the merge, at every moment the PR is in exactly one court, checked in this order:
+-- `author` while it is a draft; `reviewers` while a review_wait episode is open (withdrawn ones
+-- until their removal); `ci` while a workflow run of the PR is queued or in progress (a run
+-- listing the PR, or of one of its commits: GitHub does not say which runs branch protection
+-- requires, so every run counts; a run still unfinished at as_of runs on); `merge` while its
+-- latest decisive review (APPROVED or CHANGES_REQUESTED, by someone not the author and not a
+-- bot) is an approval; else `author` (changes requested, or a comment to answer, and no new
+-- request yet). After the merge: `deploy` until the first production deploy that shipped it
+-- (deploy_lead_time); NULL for a PR not merged or in a repo with no production deploys.
+-- Waiting is everything but the author's court.
 --
 -- Business hours: the author's court and the merge court count the author's calendar; the
 -- reviewers' court the calendar of the earliest-started open episode's party (of episodes
--- started together, the calendar first by name); ci the default.
+-- started together, the calendar first by name); ci and deploy the default calendar (the party
+-- waited on is a machine, or a release train).
 with prs as (
     select
         p.org,
@@ -23,11 +28,17 @@ with prs as (
         p.created_at,
         p.ready_at,
         greatest(coalesce(p.merged_at, p.closed_at, s.as_of), p.created_at) as life_end,
+        case when d.deploys_to_production then
+            greatest(coalesce(d.deployed_at, s.as_of), p.merged_at)
+        end as deploy_end,
+        p.merged_at,
         coalesce(pc.calendar, 'default') as author_calendar
     from pull_requests as p
     left join snapshots as s on s.org = p.org
     left join party_calendars as pc
         on pc.org = p.org and pc.kind = 'person' and pc.name = p.author
+    left join deploy_lead_time as d
+        on d.org = p.org and d.repo = p.repo and d.pr_number = p.number
 ),
 episodes as (
     select
@@ -45,6 +56,24 @@ draft_events as (
     from pr_events
     where event in ('ready_for_review', 'convert_to_draft')
 ),
+ci_runs as (
+    -- the PR's workflow runs: those listing it, and those of its commits (runs of forks' PRs
+    -- list no PR)
+    select org, repo, unnest(pr_numbers) as pr_number, run_id, created_at, status, updated_at
+    from workflow_runs
+    union
+    select r.org, r.repo, c.pr_number, r.run_id, r.created_at, r.status, r.updated_at
+    from workflow_runs as r
+    join pr_commits as c on c.org = r.org and c.repo = r.repo and c.sha = r.head_sha
+),
+ci as (
+    -- a run still unfinished at as_of runs to the end of the PR's life
+    select q.org, q.repo, q.pr_number, q.created_at as start_at,
+        least(coalesce(case when q.status = 'completed' then q.updated_at end, p.life_end),
+            p.life_end) as end_at
+    from ci_runs as q
+    join prs as p on p.org = q.org and p.repo = q.repo and p.pr_number = q.pr_number
+),
 decisive_reviews as (
     select r.org, r.repo, r.pr_number, r.submitted_at, r.review_id,
         r.state = 'APPROVED' as is_approval
@@ -55,23 +84,28 @@ decisive_reviews as (
 ),
 marks as (
     -- every instant the ball may change court, with what changes then: the draft state, the
-    -- latest decisive review, or how many review_wait episodes are open (+1 as one starts, -1 as
-    -- it ends; none for an episode that ends before it starts). `tiebreak` orders the marks of
-    -- one instant: draft events in timeline order, reviews by id, so the last one decides.
+    -- latest decisive review, or how many review_wait episodes (`opened`) or workflow runs
+    -- (`ci_opened`) are open (+1 as one starts, -1 as it ends; none for one that ends before it
+    -- starts). `tiebreak` orders the marks of one instant: draft events in timeline order,
+    -- reviews by id, so the last one decides.
     select org, repo, pr_number, created_at as at_time, 0 as tiebreak,
-        null::boolean as draft_says, null::boolean as approval_says, 0 as opened
+        null::boolean as draft_says, null::boolean as approval_says, 0 as opened, 0 as ci_opened
     from prs
     union all
-    select org, repo, pr_number, ready_at, 0, null, null, 0 from prs where ready_at is not null
+    select org, repo, pr_number, ready_at, 0, null, null, 0, 0 from prs where ready_at is not null
     union all
-    select org, repo, pr_number, occurred_at, seq, is_draft, null, 0 from draft_events
+    select org, repo, pr_number, occurred_at, seq, is_draft, null, 0, 0 from draft_events
     union all
-    select org, repo, pr_number, submitted_at, review_id, null, is_approval, 0
+    select org, repo, pr_number, submitted_at, review_id, null, is_approval, 0, 0
     from decisive_reviews
     union all
-    select org, repo, pr_number, start_at, 0, null, null, 1 from episodes where end_at > start_at
+    select org, repo, pr_number, start_at, 0, null, null, 1, 0 from episodes where end_at > start_at
     union all
-    select org, repo, pr_number, end_at, 0, null, null, -1 from episodes where end_at > start_at
+    select org, repo, pr_number, end_at, 0, null, null, -1, 0 from episodes where end_at > start_at
+    union all
+    select org, repo, pr_number, start_at, 0, null, null, 0, 1 from ci where end_at > start_at
+    union all
+    select org, repo, pr_number, end_at, 0, null, null, 0, -1 from ci where end_at > start_at
 ),
 states as (
     -- one window pass: each mark starts a segment that runs to the next mark, in the draft
@@ -85,7 +119,8 @@ states as (
         lead(at_time) over w as next_at,
         last_value(draft_says ignore nulls) over w as draft_event_says,
         last_value(approval_says ignore nulls) over w as is_approval,
-        sum(opened) over w as open_episodes
+        sum(opened) over w as open_episodes,
+        sum(ci_opened) over w as open_runs
     from marks
     -- the PR number first: a sort compares it before the strings, which rarely decide
     window w as (partition by pr_number, repo, org order by at_time, tiebreak
@@ -100,7 +135,8 @@ segments as (
         least(coalesce(s.next_at, p.life_end), p.life_end) as seg_end,
         s.draft_event_says,
         s.is_approval,
-        s.open_episodes > 0 as has_open_episode
+        s.open_episodes > 0 as has_open_episode,
+        s.open_runs > 0 as has_open_run
     from states as s
     join prs as p on p.org = s.org and p.repo = s.repo and p.pr_number = s.pr_number
     where s.seg_start >= p.created_at and s.seg_start < p.life_end
@@ -129,6 +165,7 @@ courts as (
             when p.ready_at is null or s.seg_start < p.ready_at or coalesce(s.draft_event_says, false)
                 then 'author'
             when s.has_open_episode then 'reviewers'
+            when s.has_open_run then 'ci'
             when coalesce(s.is_approval, false) then 'merge'
             else 'author'
         end as court,
@@ -139,7 +176,11 @@ courts as (
 calendared as (
     select
         *,
-        case court when 'reviewers' then episode_calendar else author_calendar end as calendar
+        case court
+            when 'reviewers' then episode_calendar
+            when 'ci' then 'default'
+            else author_calendar
+        end as calendar
     from courts
 ),
 clocked_start as (
@@ -160,13 +201,32 @@ totals as (
         sum(epoch(seg_end - seg_start)) filter (where court = 'author') / 3600.0 as author_hours,
         sum(epoch(seg_end - seg_start)) filter (where court = 'reviewers') / 3600.0
             as reviewers_hours,
+        sum(epoch(seg_end - seg_start)) filter (where court = 'ci') / 3600.0 as ci_hours,
         sum(epoch(seg_end - seg_start)) filter (where court = 'merge') / 3600.0 as merge_hours,
         sum(w_end - w_start) filter (where court = 'author') / 3600.0 as author_business_hours,
         sum(w_end - w_start) filter (where court = 'reviewers') / 3600.0
             as reviewers_business_hours,
+        sum(w_end - w_start) filter (where court = 'ci') / 3600.0 as ci_business_hours,
         sum(w_end - w_start) filter (where court = 'merge') / 3600.0 as merge_business_hours
     from clocked
     group by org, repo, pr_number
+),
+deploy_clock as (
+    -- merged, not yet in production: from the merge to the deploy, on the default calendar
+    select
+        p.org,
+        p.repo,
+        p.pr_number,
+        epoch(p.deploy_end - p.merged_at) / 3600.0 as deploy_hours,
+        (working_seconds(p.deploy_end, w2) - working_seconds(p.merged_at, w1)) / 3600.0
+            as deploy_business_hours
+    from prs as p
+    left join working_days as w1 on w1.calendar = 'default' and w1.day = utc_day(p.merged_at)
+    left join working_days as w2 on w2.calendar = 'default' and w2.day = utc_day(p.deploy_end)
+    where p.deploy_end is not null
+),
+ends as (
+    select p.*, coalesce(p.deploy_end, p.life_end) as clock_end from prs as p
 )
 select
     p.org,
@@ -176,19 +236,20 @@ select
     p.author_teams,
     coalesce(t.author_hours, 0) as author_hours,
     coalesce(t.reviewers_hours, 0) as reviewers_hours,
-    0.0::double as ci_hours,
+    coalesce(t.ci_hours, 0) as ci_hours,
     coalesce(t.merge_hours, 0) as merge_hours,
-    null::double as deploy_hours,
+    d.deploy_hours,
     coalesce(t.author_business_hours, 0) as author_business_hours,
     coalesce(t.reviewers_business_hours, 0) as reviewers_business_hours,
-    0.0::double as ci_business_hours,
+    coalesce(t.ci_business_hours, 0) as ci_business_hours,
     coalesce(t.merge_business_hours, 0) as merge_business_hours,
-    null::double as deploy_business_hours,
-    epoch(p.life_end - p.created_at) / 3600.0 as total_hours,
-    epoch(p.life_end - p.created_at) / 3600.0 - coalesce(t.author_hours, 0) as waiting_hours,
+    d.deploy_business_hours,
+    epoch(p.clock_end - p.created_at) / 3600.0 as total_hours,
+    epoch(p.clock_end - p.created_at) / 3600.0 - coalesce(t.author_hours, 0) as waiting_hours,
     case
-        when p.life_end > p.created_at
-            then coalesce(t.author_hours, 0) / (epoch(p.life_end - p.created_at) / 3600.0)
+        when p.clock_end > p.created_at
+            then coalesce(t.author_hours, 0) / (epoch(p.clock_end - p.created_at) / 3600.0)
     end as flow_efficiency
-from prs as p
+from ends as p
 left join totals as t on t.org = p.org and t.repo = p.repo and t.pr_number = p.pr_number
+left join deploy_clock as d on d.org = p.org and d.repo = p.repo and d.pr_number = p.pr_number

@@ -1,0 +1,278 @@
+"""Production deploys from GitHub deployments, workflow runs and tags; the PRs each one shipped,
+by git ancestry; deploy_lead_time, the deploy phase and the ci and deploy courts, on a
+hand-built org whose merge commits are real commits of a real repository.
+
+T0 is Monday 2026-03-02 09:00 UTC; every time below is hours after it, and every expected
+number is worked out in the comments."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from miner.config import Config, DeployConfig, GitConfig, GitHubConfig
+from miner.fixtures_server import FixtureServer
+from miner.sample_payloads import (
+    RepoRef,
+    RunFacts,
+    deployment,
+    deployment_status,
+    workflow_run,
+)
+from miner.sync import sync
+from miner.transform import rebuild
+from miner.warehouse import Warehouse
+from tests.git_builder import GitBuilder
+from tests.mirror_builder import T0, MirrorBuilder, at, user
+from tests.test_git_sync import TOKEN
+
+REF = RepoRef("acme", "web")
+
+
+def _t(hours: float) -> datetime:
+    return T0 + timedelta(hours=hours)
+
+
+def _deployments(root: Path, rows: list[tuple[int, str, str, list[tuple[str, float]]]]) -> None:
+    """(id, environment, sha, [(state, hours)]) as GitHub's deployments and statuses lists."""
+    base = root / "repos" / "acme" / "web"
+    listing = []
+    for did, env, sha, statuses in rows:
+        listing.append(
+            deployment(
+                REF, did, sha=sha, git_ref="main", environment=env, description=None,
+                creator=user("alice"), created_at=_t(statuses[0][1]),
+                updated_at=_t(statuses[-1][1]),
+            )
+        )  # fmt: skip
+        items = [
+            deployment_status(
+                REF, did, did * 10 + i, state=state, creator=user("alice"), description="",
+                environment=env, log_url="", environment_url="", at=_t(hours),
+            )
+            for i, (state, hours) in enumerate(statuses)
+        ]  # fmt: skip
+        target = base / "deployments" / str(did) / "statuses.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(items[::-1]), encoding="utf-8")  # newest first
+    # GitHub lists deployments newest first
+    (base / "deployments.json").write_text(json.dumps(listing[::-1]), encoding="utf-8")
+
+
+def _runs(root: Path, runs: list[RunFacts], prs: dict[int, list[int]]) -> None:
+    items = [
+        workflow_run(
+            REF, r, actor=user("alice"), triggering_actor=user("alice"),
+            pull_requests=[{"url": "", "id": n, "number": n, "head": {}, "base": {}}
+                           for n in prs.get(r.rid, [])],
+            commit_json={}, repo={"id": 1, "name": "web", "full_name": "acme/web"},
+        )
+        for r in runs
+    ]  # fmt: skip
+    target = root / "repos" / "acme" / "web" / "actions" / "runs.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        json.dumps({"total_count": len(items), "workflow_runs": items[::-1]}), encoding="utf-8"
+    )
+
+
+def _run(rid: int, name: str, path: str, sha: str, start: float, end: float | None,
+         event: str = "push") -> RunFacts:  # fmt: skip
+    return RunFacts(
+        rid=rid, run_number=rid, workflow_id=1 if "deploy" in path else 2, check_suite_id=rid,
+        name=name, path=path, event=event, head_branch="main", head_sha=sha,
+        display_title=name, status="completed" if end is not None else "in_progress",
+        conclusion="success" if end is not None else None, created_at=_t(start),
+        updated_at=_t(end if end is not None else start), run_started_at=_t(start),
+        run_attempt=1,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def org(tmp_path: Path) -> tuple[Path, GitBuilder, MirrorBuilder]:
+    # main: a base commit a day before T0, then the merge commits M1 to M4
+    g = GitBuilder(tmp_path / "work")
+    g.commit({"README": "x\n"}, at=at(-24))
+    m1 = g.commit({"a.py": "1\n"}, at=at(2), message="Merge #1")
+    m2 = g.commit({"b.py": "1\n"}, at=at(5), message="Merge #2")
+    m3 = g.commit({"c.py": "1\n"}, at=at(30), message="Merge #3")
+    m4 = g.commit({"d.py": "1\n"}, at=at(50), message="Merge #4")
+    g.git("tag", "v1.0", m2)  # a lightweight tag: made at M2's commit date, +5h
+
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]})
+    b.as_of = 100
+    for _, author, created, merged, sha in (
+        (1, "alice", 0, 2, m1),
+        (2, "bob", 1, 5, m2),
+        (3, "alice", 20, 30, m3),
+    ):
+        pr = b.pull("web", author, created, state="closed", closed=merged, merged=True)
+        pr.merge_commit_sha = sha
+        pr.review("bob" if author == "alice" else "alice", created + 0.5)
+    # PR 4 (bob): opened +40h (nobody asked: the implicit episode), approved by alice at +41h,
+    # a CI run of its commit from +41h to +42h, merged at +43h: reviewers 1h, ci 1h, merge 1h.
+    p4 = b.pull("web", "bob", 40, state="closed", closed=43, merged=True).commit(39)
+    p4.merge_commit_sha = m4
+    p4.review("alice", 41)
+    root = b.write(tmp_path / "mirror")
+
+    _deployments(
+        root,
+        [
+            # D1: production, M1, succeeds at +3h: ships M1 (and the base commit)
+            (101, "production", m1, [("in_progress", 2.5), ("success", 3)]),
+            # D2: staging is not production
+            (102, "staging", m2, [("success", 6)]),
+            # D3: production, M2, at +8h: ships M2
+            (103, "Production", m2, [("queued", 7), ("success", 8)]),
+            # D4: a rollback to M1 at +9h ships nothing
+            (104, "production", m1, [("success", 9)]),
+            # D5: M3 failed: deployed nothing
+            (105, "production", m3, [("failure", 31)]),
+        ],
+    )
+    _runs(
+        root,
+        [
+            # the deploy workflow ships M3 when it completes at +40h (with the workflows rule)
+            _run(1, "Deploy", ".github/workflows/deploy.yml", m3, 39, 40),
+            # CI of PR 4's commit, listed for it: +41h to +42h
+            _run(
+                2,
+                "CI",
+                ".github/workflows/ci.yml",
+                p4.commits[0]["sha"],
+                41,
+                42,
+                event="pull_request",
+            ),
+        ],
+        {2: [4]},
+    )
+    g.publish(root / "git" / "acme" / "web.git")
+    return root, g, b
+
+
+def _rows(wh: Warehouse, sql: str) -> list[dict[str, Any]]:
+    cur = wh.con.execute(sql)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def test_deploys_ship_the_prs_their_commits_contain(
+    org: tuple[Path, GitBuilder, MirrorBuilder], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, g, _ = org
+    monkeypatch.setenv("MINER_TEST_TOKEN", TOKEN)
+    with (
+        FixtureServer(root, token=TOKEN, port=0) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        config = Config(
+            github=GitHubConfig(org="acme", api_url=server.url, token_env="MINER_TEST_TOKEN"),
+            git=GitConfig(mirrors=True, cache=str(tmp_path / "cache")),
+            teams={"web": ("alice", "bob")},
+        )
+        result = sync(wh, config)
+        assert result.git_failures == ()
+
+        deploys = _rows(
+            wh, "select deploy_id, source, sha from production_deploys order by deployed_at"
+        )
+        # staging (D2) and the failed D5 are not production deploys; no workflow or tag rule yet
+        assert [d["deploy_id"] for d in deploys] == [
+            "deployment:101", "deployment:103", "deployment:104"
+        ]  # fmt: skip
+        shipped = dict(
+            wh.query("select deploy_id, list(sha order by sha) from deploy_commits group by 1")
+        )
+        assert shipped == {
+            "deployment:101": sorted([g.shas[0], g.shas[1]]),  # the base commit and M1
+            "deployment:103": [g.shas[2]],  # M2 only: M1 shipped already
+        }  # the rollback D4 ships nothing
+
+        lead = _rows(
+            wh,
+            "select pr_number, deploy_id, lead_hours, deploys_to_production "
+            "from deploy_lead_time order by pr_number",
+        )
+        assert lead == [
+            # merged +2h, D1 at +3h
+            {"pr_number": 1, "deploy_id": "deployment:101", "lead_hours": 1.0,
+             "deploys_to_production": True},
+            # merged +5h, D3 at +8h
+            {"pr_number": 2, "deploy_id": "deployment:103", "lead_hours": 3.0,
+             "deploys_to_production": True},
+            # M3 only failed to deploy: not deployed
+            {"pr_number": 3, "deploy_id": None, "lead_hours": None,
+             "deploys_to_production": True},
+            {"pr_number": 4, "deploy_id": None, "lead_hours": None,
+             "deploys_to_production": True},
+        ]  # fmt: skip
+        phases = dict(wh.query("select pr_number, deploy_hours from pr_phases"))
+        assert phases == {1: 1.0, 2: 3.0, 3: None, 4: None}
+
+        # PR 4's courts: reviewers 1h (+40 to +41), ci 1h (+41 to +42), merge 1h (+42 to +43),
+        # then deploy: not deployed by as_of (+100h): 57h
+        courts = _rows(
+            wh,
+            "select author_hours, reviewers_hours, ci_hours, merge_hours, deploy_hours, "
+            "total_hours, waiting_hours from pr_time_in_court where pr_number = 4",
+        )
+        assert courts == [
+            {"author_hours": 0.0, "reviewers_hours": 1.0, "ci_hours": 1.0, "merge_hours": 1.0,
+             "deploy_hours": 57.0, "total_hours": 60.0, "waiting_hours": 60.0}
+        ]  # fmt: skip
+        # ci runs: PR 4's run queued 0h and ran 1h
+        ci = _rows(
+            wh,
+            "select pr_number, workflow, is_head_commit, queue_hours, run_hours from pr_ci_runs",
+        )
+        assert ci == [
+            {"pr_number": 4, "workflow": "CI", "is_head_commit": False, "queue_hours": 0.0,
+             "run_hours": 1.0}
+        ]  # fmt: skip
+
+        # with the deploy workflow and v* tags as production deploys too (a rebuild, no fetch)
+        rebuild(
+            wh,
+            replace(config, deploys=DeployConfig(workflows=("deploy.yml",), tags=("v*",))),
+        )
+        lead2 = dict(wh.query("select pr_number, deploy_id from deploy_lead_time"))
+        assert lead2 == {
+            1: "deployment:101",
+            # v1.0 tags M2, made at its commit date +5h: before D3 at +8h
+            2: "tag:v1.0",
+            # the deploy workflow ran M3 to success at +40h: PR 3 (merged +30h) shipped then
+            3: "workflow:1",
+            4: None,
+        }
+        assert dict(wh.query("select pr_number, lead_hours from deploy_lead_time")) == {
+            1: 1.0, 2: 0.0, 3: 10.0, 4: None
+        }  # fmt: skip
+
+
+def test_without_a_mirror_nothing_is_deployed_and_the_deploy_court_stays_empty(
+    org: tuple[Path, GitBuilder, MirrorBuilder], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ancestry needs git: without mirrors no PR is tied to a deploy (never by time alone)."""
+    root, _, _ = org
+    monkeypatch.setenv("MINER_TEST_TOKEN", TOKEN)
+    with (
+        FixtureServer(root, token=TOKEN, port=0) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        config = Config(
+            github=GitHubConfig(org="acme", api_url=server.url, token_env="MINER_TEST_TOKEN"),
+            git=GitConfig(mirrors=False, cache=str(tmp_path / "cache")),
+        )
+        sync(wh, config)
+        assert wh.query("select count(*) from deploy_commits") == [(0,)]
+        assert wh.query("select count(*) from deploy_lead_time where deployed_at is not null") == [
+            (0,)
+        ]
