@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from miner.git_history import HistoryChunk, stream_history
 from miner.git_mirror import clone_url, mirror_path, update_mirror
+from miner.raw import CODEOWNERS_PATHS
 
 # The cursor resource holding the default-branch commit a repo's history was mined up to.
 HISTORY_CURSOR = "git/history"
@@ -84,6 +85,55 @@ def tags(repo: git.Repo) -> pa.Table:
         rows["sha"].append(sha)
         rows["tagged_at"].append(tagger_date or commit_date)
     return pa.table(rows, schema=TAG_SCHEMA)
+
+
+CODEOWNERS_SCHEMA = pa.schema(
+    [
+        ("sha", pa.string()),
+        ("committed_at", pa.string()),
+        ("path", pa.string()),
+        ("text", pa.string()),  # NULL: the commit deleted the file
+    ]
+)
+
+
+def codeowners_history(repo: git.Repo, tip: str) -> pa.Table:
+    """Every change to a CODEOWNERS file (any of GitHub's three locations) along the default
+    branch's first-parent line up to `tip`: the commit, its date and the file's new text. The
+    first-parent line is the branch as it stood: each of its commits was its tip for a while."""
+    out = repo.git.log(
+        "--first-parent",  # with git >= 2.31 this also diffs a merge against its first parent
+        "--format=%x1e%H%x1f%cI",
+        "--raw",
+        "--no-abbrev",
+        "--no-renames",
+        tip,
+        "--",
+        *CODEOWNERS_PATHS,
+    )
+    rows: dict[str, list[str | None]] = {name: [] for name in CODEOWNERS_SCHEMA.names}
+    texts: dict[str, str] = {}
+    for record in out.split("\x1e"):
+        head, _, body = record.partition("\n")
+        if not head:
+            continue
+        sha, committed_at = head.split("\x1f")
+        for line in body.splitlines():
+            if not line.startswith(":"):
+                continue
+            meta, _, path = line.partition("\t")
+            blob, status = meta.split()[3], meta.split()[4]
+            text = None
+            if not status.startswith("D"):
+                if blob not in texts:
+                    data = repo.odb.stream(bytes.fromhex(blob)).read()
+                    texts[blob] = data.decode("utf-8", "replace")
+                text = texts[blob]
+            for name, value in zip(
+                CODEOWNERS_SCHEMA.names, (sha, committed_at, path, text), strict=True
+            ):
+                rows[name].append(value)
+    return pa.table(rows, schema=CODEOWNERS_SCHEMA)
 
 
 def default_tip(repo: git.Repo) -> str | None:

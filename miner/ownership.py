@@ -1,90 +1,167 @@
-"""Turn each repo's CODEOWNERS into rule rows (with regexes) that SQL matches paths against."""
+"""Turn each repo's CODEOWNERS, as it stood over time, into versions and rule rows (with
+regexes) that SQL matches paths against.
+
+A repo with a git mirror has one version per change of the CODEOWNERS GitHub would use along
+its default branch (GitHub's three locations, the first present wins), each in force from the
+commit that made it until the next; a repo without one has a single version, the file fetched
+from GitHub's API, in force at all times (METRICS.md: "from git history where a mirror exists,
+else the latest fetched version")."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import pyarrow as pa
 
-from miner.codeowners import locate, parse
+from miner.codeowners import Codeowners, locate, parse
 from miner.config import Config
 from miner.raw import CODEOWNERS_PATHS
 from miner.warehouse import Warehouse
 
 # Tables this step writes, and the core tables it reads.
-WRITES = ("codeowners_rules", "codeowners_errors")
+WRITES = ("codeowners_versions", "codeowners_rules", "codeowners_errors")
 READS = ("repo_files",)
+
+VERSION_SCHEMA = pa.schema(
+    [
+        ("org", pa.string()),
+        ("repo", pa.string()),
+        ("version", pa.int32()),
+        ("file", pa.string()),  # NULL: no CODEOWNERS in force then
+        ("valid_from", pa.timestamp("us", tz="UTC")),  # NULL: since always
+        ("valid_to", pa.timestamp("us", tz="UTC")),  # NULL: still in force
+        ("sha", pa.string()),  # the commit that made it (NULL: fetched from the API)
+        ("source", pa.string()),  # git | api
+        ("is_latest", pa.bool_()),
+    ]
+)
+RULE_SCHEMA = pa.schema(
+    [
+        ("org", pa.string()),
+        ("repo", pa.string()),
+        ("version", pa.int32()),
+        ("file", pa.string()),
+        ("line", pa.int32()),
+        ("pattern", pa.string()),
+        ("regex", pa.string()),
+        ("owners", pa.list_(pa.string())),
+    ]
+)
+ERROR_SCHEMA = pa.schema(
+    [
+        ("org", pa.string()),
+        ("repo", pa.string()),
+        ("file", pa.string()),
+        ("line", pa.int32()),
+        ("text", pa.string()),
+        ("reason", pa.string()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class _Version:
+    file: str | None
+    text: str | None
+    valid_from: datetime | None
+    sha: str | None
+    source: str
 
 
 def write_codeowners_tables(wh: Warehouse, config: Config) -> None:
-    """codeowners_rules: one row per valid CODEOWNERS line of each repo (the file GitHub uses);
-    codeowners_errors: one row per line GitHub would skip, with the reason."""
-    files: dict[tuple[str, str], dict[str, str | None]] = {}
-    for org, repo, path, text in wh.query(
-        "select org, repo, path, text from repo_files where path in (?, ?, ?) order by all",
-        list(CODEOWNERS_PATHS),
-    ):
-        files.setdefault((org, repo), {})[path] = text
-    rules: dict[str, list[object]] = {
-        k: [] for k in ("org", "repo", "file", "line", "pattern", "regex", "owners")
+    """codeowners_versions: one row per CODEOWNERS version of each repo and when it was in
+    force; codeowners_rules: one row per valid line of each version; codeowners_errors: one row
+    per line of each repo's latest version that GitHub would skip, with the reason."""
+    versions = {**_api_versions(wh), **_git_versions(wh)}  # git history wins where mined
+    cols: dict[str, dict[str, list[object]]] = {
+        name: {k: [] for k in schema.names}
+        for name, schema in (("v", VERSION_SCHEMA), ("r", RULE_SCHEMA), ("e", ERROR_SCHEMA))
     }
-    errors: dict[str, list[object]] = {
-        k: [] for k in ("org", "repo", "file", "line", "text", "reason")
-    }
-    for (org, repo), texts in files.items():
-        chosen = locate([p for p, t in texts.items() if t is not None])
-        if chosen is None:
-            continue
-        parsed = parse(texts[chosen] or "", f"{repo}:{chosen}")
-        for rule in parsed.rules:
-            for key, value in (
-                ("org", org),
-                ("repo", repo),
-                ("file", chosen),
-                ("line", rule.line),
-                ("pattern", rule.pattern),
-                ("regex", rule.regex),
-                ("owners", [owner_label(o.kind, o.name) for o in rule.owners]),
-            ):
-                rules[key].append(value)
-        for error in parsed.errors:
-            for key, value in (
-                ("org", org),
-                ("repo", repo),
-                ("file", chosen),
-                ("line", error.line),
-                ("text", error.text),
-                ("reason", error.reason),
-            ):
-                errors[key].append(value)
-    rule_schema = pa.schema(
-        [
-            ("org", pa.string()),
-            ("repo", pa.string()),
-            ("file", pa.string()),
-            ("line", pa.int32()),
-            ("pattern", pa.string()),
-            ("regex", pa.string()),
-            ("owners", pa.list_(pa.string())),
-        ]
-    )
-    error_schema = pa.schema(
-        [
-            ("org", pa.string()),
-            ("repo", pa.string()),
-            ("file", pa.string()),
-            ("line", pa.int32()),
-            ("text", pa.string()),
-            ("reason", pa.string()),
-        ]
-    )
+    parsed: dict[tuple[str, str, str], Codeowners] = {}
+    for (org, repo), history in sorted(versions.items()):
+        for number, v in enumerate(history, start=1):
+            latest = number == len(history)
+            valid_to = history[number].valid_from if not latest else None
+            _append(cols["v"], org, repo, number, v.file, v.valid_from, valid_to, v.sha,
+                    v.source, latest)  # fmt: skip
+            if v.file is None or v.text is None:
+                continue
+            key = (repo, v.file, v.text)
+            if key not in parsed:
+                parsed[key] = parse(v.text, f"{repo}:{v.file}")
+            for rule in parsed[key].rules:
+                owners = [owner_label(o.kind, o.name) for o in rule.owners]
+                _append(cols["r"], org, repo, number, v.file, rule.line, rule.pattern,
+                        rule.regex, owners)  # fmt: skip
+            if latest:
+                for error in parsed[key].errors:
+                    _append(cols["e"], org, repo, v.file, error.line, error.text, error.reason)
     for name, data, schema in (
-        ("codeowners_rules", rules, rule_schema),
-        ("codeowners_errors", errors, error_schema),
+        ("codeowners_versions", cols["v"], VERSION_SCHEMA),
+        ("codeowners_rules", cols["r"], RULE_SCHEMA),
+        ("codeowners_errors", cols["e"], ERROR_SCHEMA),
     ):
         wh.con.register("_rows", pa.table(data, schema=schema))
         try:
             wh.con.execute(f"create or replace table {name} as select * from _rows")
         finally:
             wh.con.unregister("_rows")
+
+
+def _append(columns: dict[str, list[object]], *values: object) -> None:
+    for column, value in zip(columns.values(), values, strict=True):
+        column.append(value)
+
+
+def _api_versions(wh: Warehouse) -> dict[tuple[str, str], list[_Version]]:
+    """Each repo's CODEOWNERS as last fetched from GitHub: one version, in force at all times."""
+    files: dict[tuple[str, str], dict[str, str | None]] = {}
+    for org, repo, path, text in wh.query(
+        "select org, repo, path, text from repo_files where path in (?, ?, ?) order by all",
+        list(CODEOWNERS_PATHS),
+    ):
+        files.setdefault((org, repo), {})[path] = text
+    out: dict[tuple[str, str], list[_Version]] = {}
+    for key, texts in files.items():
+        chosen = locate([p for p, t in texts.items() if t is not None])
+        if chosen is not None:
+            out[key] = [_Version(chosen, texts[chosen], None, None, "api")]
+    return out
+
+
+def _git_versions(wh: Warehouse) -> dict[tuple[str, str], list[_Version]]:
+    """Each mined repo's CODEOWNERS after every commit of its default branch that changed one,
+    oldest first; consecutive commits leaving the file GitHub uses unchanged are one version.
+    A mined repo that never had a CODEOWNERS has a single empty version."""
+    mined = wh.query("select distinct org, repo from raw_git_commits")
+    changes: dict[tuple[str, str], list[tuple[str, datetime, str, str | None]]] = {}
+    for org, repo, sha, at, path, text in wh.query(
+        "select org, repo, sha, committed_at, path, text from raw_git_codeowners "
+        "order by org, repo, committed_at, sha, path"
+    ):
+        changes.setdefault((org, repo), []).append((sha, at, path, text))
+    out: dict[tuple[str, str], list[_Version]] = {}
+    for org, repo in mined:
+        state: dict[str, str | None] = {}
+        history: list[_Version] = []
+        rows = changes.get((org, repo), [])
+        for i, (sha, at, path, text) in enumerate(rows):
+            state[path] = text
+            if i + 1 < len(rows) and rows[i + 1][0] == sha:
+                continue  # the commit changes more files: take them all first
+            chosen = locate([p for p, t in state.items() if t is not None])
+            text_used = state.get(chosen) if chosen else None
+            if history and (history[-1].file, history[-1].text) == (chosen, text_used):
+                continue
+            history.append(_Version(chosen, text_used, at, sha, "git"))
+        if not history:
+            history.append(_Version(None, None, None, None, "git"))
+        elif history[0].file is not None:
+            # before the first commit that made one, there was no CODEOWNERS
+            history.insert(0, _Version(None, None, None, None, "git"))
+        out[(org, repo)] = history
+    return out
 
 
 def owner_label(kind: str, name: str) -> str:

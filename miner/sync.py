@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from miner.collect_git import HISTORY_CURSOR, GitCollector, tags
+from miner.collect_git import (
+    CODEOWNERS_SCHEMA,
+    HISTORY_CURSOR,
+    GitCollector,
+    codeowners_history,
+    tags,
+)
 from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
 from miner.collect_graphql import GraphQLPullCollector, GraphQLRepoCollector
 from miner.config import Config
@@ -208,6 +214,11 @@ def _sync_git(
             new = collector.history_since(mirror, mined)
             if new.tip == mined and not new.replace:
                 continue
+            if new.tip is None:  # an empty repository: no CODEOWNERS either
+                changes = CODEOWNERS_SCHEMA.empty_table()
+            else:
+                changes = codeowners_history(mirror, new.tip)
+            wh.store_git_codeowners(org, repo, changes)
             wh.store_git_history(
                 org,
                 repo,

@@ -117,6 +117,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             tagged_at timestamptz
         )""",
     ),
+    (
+        # each change to a CODEOWNERS file along a repo's default branch (first parents): the
+        # commit, when it was committed, and the file's text after it (NULL: deleted)
+        """create table raw_git_codeowners (
+            org varchar not null,
+            repo varchar not null,
+            sha varchar not null,
+            committed_at timestamptz,
+            path varchar not null,
+            text varchar
+        )""",
+    ),
 )
 
 
@@ -396,17 +408,26 @@ class Warehouse:
 
     def store_git_tags(self, org: str, repo: str, tags: pa.Table) -> None:
         """Replace a repo's tags with `tags` (columns tag, sha, tagged_at as ISO text)."""
+        self._replace_repo_rows("raw_git_tags", org, repo, tags, "tag, sha, tagged_at::timestamptz")
+
+    def store_git_codeowners(self, org: str, repo: str, changes: pa.Table) -> None:
+        """Replace a repo's CODEOWNERS history with `changes` (sha, committed_at, path, text)."""
+        self._replace_repo_rows(
+            "raw_git_codeowners", org, repo, changes, "sha, committed_at::timestamptz, path, text"
+        )
+
+    def _replace_repo_rows(
+        self, table: str, org: str, repo: str, rows: pa.Table, columns: str
+    ) -> None:
         with self.transaction():
-            self.con.execute("delete from raw_git_tags where org = ? and repo = ?", [org, repo])
-            self.con.register("_tags", tags)
+            self.con.execute(f"delete from {table} where org = ? and repo = ?", [org, repo])
+            self.con.register("_rows", rows)
             try:
                 self.con.execute(
-                    "insert into raw_git_tags select ?, ?, tag, sha, tagged_at::timestamptz "
-                    "from _tags",
-                    [org, repo],
+                    f"insert into {table} select ?, ?, {columns} from _rows", [org, repo]
                 )
             finally:
-                self.con.unregister("_tags")
+                self.con.unregister("_rows")
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, list(params)).fetchall()

@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import urllib.error
 import urllib.request
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from miner.git_mirror import GitMirrorError, clone_url, web_root
 from miner.sync import sync
 from miner.warehouse import Warehouse
 from tests.git_builder import GitBuilder
-from tests.mirror_builder import MirrorBuilder
+from tests.mirror_builder import T0, MirrorBuilder
 
 TOKEN = "ghp_test-token-never-stored"
 
@@ -134,6 +136,12 @@ def _org() -> MirrorBuilder:
 def _history(work: Path) -> GitBuilder:
     g = GitBuilder(work)
     # outside the 30-day window (the latest commit is 2026-03-31): never counted
+    # the CODEOWNERS GitHub also serves, committed long before the window
+    g.commit(
+        {".github/CODEOWNERS": CODEOWNERS},
+        email="12345+alice@users.noreply.github.com",
+        at="2026-01-05T10:00:00+00:00",
+    )
     for day in (1, 2, 3):
         g.commit(
             {"app.py": f"v{day}\n"},
@@ -276,3 +284,63 @@ def test_sync_mines_history_ties_identities_and_finds_drift(
         assert wh.query("select count(*) from raw_git_commits") == before == [(len(g.shas),)]
     for place in (tmp_path / "cache", tmp_path):
         assert _files_containing(place, TOKEN.encode()) == []
+
+
+def test_each_pr_is_judged_by_the_codeowners_in_force_when_it_became_ready(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def hours(month: int, day: int) -> float:
+        return (datetime(2026, month, day, 12, tzinfo=UTC) - T0).total_seconds() / 3600
+
+    g = GitBuilder(tmp_path / "work")
+    alice = {"name": "Alice", "email": "12345+alice@users.noreply.github.com"}
+    g.commit({"app.py": "x\n"}, at="2025-12-01T10:00:00+00:00", **alice)
+    g.commit({".github/CODEOWNERS": "* @acme/web\n"}, at="2026-01-05T10:00:00+00:00", **alice)
+    g.commit(
+        {".github/CODEOWNERS": "* @acme/web\n/auth/ @acme/security\n"},
+        at="2026-02-01T10:00:00+00:00",
+        **alice,
+    )
+    # a root CODEOWNERS changes nothing while .github/CODEOWNERS exists (GitHub reads that one)
+    g.commit({"CODEOWNERS": "* @acme/ops\n"}, at="2026-02-10T10:00:00+00:00", **alice)
+    # ... and takes over when it goes
+    g.commit({".github/CODEOWNERS": None}, at="2026-03-01T10:00:00+00:00", **alice)
+
+    b = MirrorBuilder(teams={"web": ["alice"], "security": ["sam"], "ops": ["olga"]})
+    b.as_of = 24 * 10
+    b.pull("web", "alice", hours(1, 20)).files = ["auth/x.py"]  # 1: web's then
+    draft = b.pull("web", "alice", hours(1, 25), draft=True)  # 2: a draft, ready on Feb 5
+    draft.event("ready_for_review", hours(2, 5))
+    draft.files = ["auth/x.py"]
+    b.pull("web", "alice", hours(3, 3)).files = ["auth/x.py"]  # 3: ops's by the root file
+    b.pull("web", "alice", hours(1, 1)).files = ["auth/x.py"]  # 4: before any CODEOWNERS
+    b.files[("web", "CODEOWNERS")] = "* @acme/ops\n"  # what GitHub's API serves now
+    root = b.write(tmp_path / "mirror")
+    g.publish(root / "git" / "acme" / "web.git")
+    monkeypatch.setenv("MINER_TEST_TOKEN", TOKEN)
+    with (
+        FixtureServer(root, token=TOKEN, port=0) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        config = replace(_config(server, tmp_path), teams={})
+        assert sync(wh, config).git_failures == ()
+        versions = wh.query(
+            "select version, file, valid_from::date, valid_to::date, is_latest, sha "
+            "from codeowners_versions order by version"
+        )
+        d = date
+        assert versions == [
+            (1, None, None, d(2026, 1, 5), False, None),
+            (2, ".github/CODEOWNERS", d(2026, 1, 5), d(2026, 2, 1), False, g.shas[1]),
+            (3, ".github/CODEOWNERS", d(2026, 2, 1), d(2026, 3, 1), False, g.shas[2]),
+            (4, "CODEOWNERS", d(2026, 3, 1), None, True, g.shas[4]),
+        ]
+        handoffs = wh.query(
+            "select pr_number, owner_teams, files_unowned from ownership_handoffs order by 1"
+        )
+        assert handoffs == [
+            (1, ["web"], 0),
+            (2, ["security"], 0),  # judged when it became ready (Feb 5), not when opened
+            (3, ["ops"], 0),
+            (4, [], 1),
+        ]

@@ -1,11 +1,11 @@
--- path_owner_teams: one row per (repo, path, owner, team): each owner of a changed path as the
--- teams it stands for. `@org/team` is that team (team slugs compare case-insensitively, as on
+-- path_owner_teams: one row per (repo, CODEOWNERS version, path, owner, team) of path_owners:
+-- each owner of a path as the teams it stands for. `@org/team` is that team (team slugs compare case-insensitively, as on
 -- GitHub); `@user` and an e-mail address stand for the user (`owner_login`) and each of the
 -- user's teams (a user in no team: 'unassigned'). An e-mail maps to a login as identities ties
 -- it (config, noreply address, the PR commits GitHub matched to it); an owner nobody can be
 -- matched to stands for no team.
 with owners as (
-    select org, repo, path, unnest(owners) as owner from path_owners
+    select org, repo, version, path, unnest(owners) as owner from path_owners
 ),
 emails as (
     select org, email, login from identities
@@ -14,6 +14,7 @@ resolved as (
     select
         o.org,
         o.repo,
+        o.version,
         o.path,
         o.owner,
         case
@@ -28,13 +29,15 @@ resolved as (
         end as owner_login
     from owners as o
     left join emails as e on e.org = o.org and e.email = lower(o.owner)
-    group by o.org, o.repo, o.path, o.owner
+    group by o.org, o.repo, o.version, o.path, o.owner
 )
-select r.org, r.repo, r.path, r.owner, null::varchar as owner_login, r.owner_team as team
+select r.org, r.repo, r.version, r.path, r.owner, null::varchar as owner_login,
+    r.owner_team as team
 from resolved as r
 where r.owner_team is not null
 union all
-select r.org, r.repo, r.path, r.owner, r.owner_login, coalesce(p.team, 'unassigned') as team
+select r.org, r.repo, r.version, r.path, r.owner, r.owner_login,
+    coalesce(p.team, 'unassigned') as team
 from resolved as r
 left join person_teams as p on p.org = r.org and lower(p.login) = lower(r.owner_login)
 where r.owner_login is not null

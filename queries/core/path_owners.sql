@@ -1,28 +1,38 @@
--- path_owners: one row per (repo, path) that a pull request changed, or a commit on the default
--- branch changed within the ownership window (commit_files), with the CODEOWNERS line
--- that decides its owners: the last matching line (GitHub's rule), its owners (an empty list
--- for an owner-less line: the path is unowned), or line NULL and no owners when nothing matched.
--- The CODEOWNERS is the repo's latest fetched one at the first of GitHub's three locations.
+-- path_owners: one row per (repo, CODEOWNERS version, path) that matters: each path a pull
+-- request changed, under the version it is judged by (pr_codeowners), and each path a commit on
+-- the default branch changed within the ownership window (commit_files), under the latest
+-- version. With it the CODEOWNERS line that decides the path's owners: the last matching line
+-- (GitHub's rule), its owners (an empty list for an owner-less line: the path is unowned), or
+-- line NULL and no owners when nothing matched (or no CODEOWNERS was in force).
 with paths as (
-    select distinct org, repo, path from pr_files
+    select distinct f.org, f.repo, c.version, f.path
+    from pr_files as f
+    join pr_codeowners as c on c.org = f.org and c.repo = f.repo and c.pr_number = f.pr_number
     union
-    select distinct org, repo, path from commit_files where in_ownership_window
+    select distinct f.org, f.repo, v.version, f.path
+    from commit_files as f
+    join codeowners_versions as v on v.org = f.org and v.repo = f.repo and v.is_latest
+    where f.in_ownership_window
 ),
 deciding as (
-    select p.org, p.repo, p.path, max(r.line) as line
+    select p.org, p.repo, p.version, p.path, max(r.line) as line
     from paths as p
     join codeowners_rules as r
-        on r.org = p.org and r.repo = p.repo and regexp_full_match(p.path, r.regex)
-    group by p.org, p.repo, p.path
+        on r.org = p.org and r.repo = p.repo and r.version = p.version
+        and regexp_full_match(p.path, r.regex)
+    group by p.org, p.repo, p.version, p.path
 )
 select
     p.org,
     p.repo,
+    p.version,
     p.path,
     r.file as codeowners_file,
     d.line,
     r.pattern,
     coalesce(r.owners, []::varchar[]) as owners
 from paths as p
-left join deciding as d on d.org = p.org and d.repo = p.repo and d.path = p.path
-left join codeowners_rules as r on r.org = d.org and r.repo = d.repo and r.line = d.line
+left join deciding as d
+    on d.org = p.org and d.repo = p.repo and d.version = p.version and d.path = p.path
+left join codeowners_rules as r
+    on r.org = d.org and r.repo = d.repo and r.version = d.version and r.line = d.line

@@ -2,13 +2,19 @@
 -- include the team that changes it most (de_facto_owners rank 1 among known teams) in the
 -- ownership window: the paths where the review routing and the people doing the work disagree.
 --
--- Readings: the CODEOWNERS is the repo's latest one (path_owners); a path no line owns is not
+-- Readings: the CODEOWNERS is the repo's latest version (path_owners); a path no line owns is not
 -- drift (it has no owner to disagree with); 'unassigned' (authors in no team, or not tied to a
 -- login) is never the de facto owner, as no one could be routed to it. Team names compare
 -- case-insensitively, as GitHub's slugs do.
-with owners as (
+with latest as (
+    select t.*
+    from path_owner_teams as t
+    join codeowners_versions as v
+        on v.org = t.org and v.repo = t.repo and v.version = t.version and v.is_latest
+),
+owners as (
     select org, repo, path, list(distinct team order by team) as codeowner_teams
-    from path_owner_teams
+    from latest
     group by org, repo, path
 ),
 top as (
@@ -34,7 +40,7 @@ totals as (
 owner_commits as (
     select d.org, d.repo, d.path, max(d.commits) as codeowner_commits
     from de_facto_owners as d
-    join path_owner_teams as o
+    join latest as o
         on o.org = d.org and o.repo = d.repo and o.path = d.path and lower(o.team) = lower(d.team)
     group by d.org, d.repo, d.path
 )

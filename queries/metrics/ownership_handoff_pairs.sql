@@ -24,7 +24,9 @@ pairs as (
 owned_files as (
     select f.org, f.repo, f.pr_number, t.team, count(distinct f.path) as files
     from pr_files as f
-    join path_owner_teams as t on t.org = f.org and t.repo = f.repo and t.path = f.path
+    join pr_codeowners as c on c.org = f.org and c.repo = f.repo and c.pr_number = f.pr_number
+    join path_owner_teams as t
+        on t.org = f.org and t.repo = f.repo and t.version = c.version and t.path = f.path
     group by f.org, f.repo, f.pr_number, t.team
 )
 select

@@ -4,27 +4,30 @@
 --
 -- Readings: team names compare case-insensitively, as GitHub's team slugs do. A user owner stands
 -- for the user and each of their teams; an owner matched to nobody (an unknown e-mail, a team of
--- another org) counts as an owner of the file but for no team. The CODEOWNERS used is the latest
--- fetched one on the default branch until git history brings the one in force at ready_at.
+-- another org) counts as an owner of the file but for no team. The CODEOWNERS used is the one on
+-- the default branch as of ready_at (created_at for a draft) from the repo's git mirror, else the
+-- latest fetched from GitHub (pr_codeowners).
 with prs as (
     select org, repo, number as pr_number, author, author_teams, created_at, merged_at
     from pull_requests
 ),
 paths as (
-    -- per changed path, once for all the PRs that change it: whether a rule gives it owners,
+    -- per changed path and CODEOWNERS version, once for all the PRs that change it: whether a rule gives it owners,
     -- the teams its owners stand for, and (lower case, for comparing) those teams and its
     -- owners' logins
     select
         po.org,
         po.repo,
+        po.version,
         po.path,
         len(po.owners) > 0 as is_owned,
         list(distinct t.team) filter (where t.team is not null) as teams,
         list(distinct lower(t.team)) filter (where t.team is not null) as teams_lower,
         list(distinct lower(t.owner_login)) filter (where t.owner_login is not null) as logins
     from path_owners as po
-    left join path_owner_teams as t on t.org = po.org and t.repo = po.repo and t.path = po.path
-    group by po.org, po.repo, po.path, po.owners
+    left join path_owner_teams as t
+        on t.org = po.org and t.repo = po.repo and t.version = po.version and t.path = po.path
+    group by po.org, po.repo, po.version, po.path, po.owners
 ),
 files as (
     select
@@ -41,7 +44,10 @@ files as (
         ) as is_authors
     from pr_files as f
     join prs as p on p.org = f.org and p.repo = f.repo and p.pr_number = f.pr_number
-    left join paths as t on t.org = f.org and t.repo = f.repo and t.path = f.path
+    left join pr_codeowners as c
+        on c.org = f.org and c.repo = f.repo and c.pr_number = f.pr_number
+    left join paths as t
+        on t.org = f.org and t.repo = f.repo and t.version = c.version and t.path = f.path
 ),
 pr_files_counted as (
     select
