@@ -3,6 +3,7 @@ and of its CI runs, deployments and dependency manifests."""
 
 from __future__ import annotations
 
+import bisect
 import csv
 import json
 import math
@@ -20,6 +21,7 @@ from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from miner import sample_payloads as gh
+from miner.sample_git import LineCommit, write_bare_repository
 from miner.sample_payloads import Json, RepoRef, iso
 
 TRUTH_DIR = "truth"  # out/truth/review_wait.csv, summary.json, ...: the server never serves them
@@ -269,7 +271,8 @@ def generate(
     writer = _MirrorWriter(out, people, as_of)
     tally: Counter[str] = Counter()
     tables = {"review_wait.csv": TRUTH_COLUMNS, DEPLOYMENTS_TRUTH: DEPLOYMENT_COLUMNS,
-              RUNS_TRUTH: RUN_COLUMNS, DEPENDENCIES_TRUTH: DEPENDENCY_COLUMNS}  # fmt: skip
+              RUNS_TRUTH: RUN_COLUMNS, DEPENDENCIES_TRUTH: DEPENDENCY_COLUMNS,
+              LEAD_TIME_TRUTH: LEAD_TIME_COLUMNS}  # fmt: skip
     with ExitStack() as files:
         rows: dict[str, _Rows] = {}
         for name, columns in tables.items():
@@ -901,6 +904,8 @@ class _MirrorWriter:
         owners_file = root / "contents" / repo.codeowners_path
         owners_file.parent.mkdir(parents=True)
         owners_file.write_text(_codeowners_text(ref.org, repo))
+        pulls = list(pulls)
+        self._write_git(ref, repo, created, pulls, delivery.root_files(repo))
         renderer = gh.PullRenderer(ref, repo_json, self.owner, self.users, self.teams, self.ids)
         listed: list[Json] = []
         shipped: list[_Shipped] = []
@@ -914,6 +919,45 @@ class _MirrorWriter:
         repo_json["open_issues_count"] = still_open
         _dump(root / "pulls.json", listed[::-1])  # GitHub lists the newest first
         delivery.write_repo(repo, repo_json, shipped)
+
+    def _write_git(
+        self,
+        ref: RepoRef,
+        repo: _Repo,
+        created: datetime,
+        pulls: list[_Pull],
+        root_files: Mapping[str, str],
+    ) -> None:
+        """The repo's git repository under git/ORG/REPO.git: a first commit with its CODEOWNERS
+        and root files, then one squash commit per PR merged by as_of, in merge order, on a
+        straight main. Each merged PR's merge action and every PR's base sha (main's tip when it
+        was opened) then name real commits."""
+        codeowners = _codeowners_text(ref.org, repo)
+        kept = {repo.codeowners_path, *root_files}  # what PRs touch there keeps GitHub's text
+        team = self.org.teams[repo.team].members if repo.team else frozenset()
+        founder = min((p for p in self.org.humans if p.login in team), default=self.org.humans[0],
+                      key=lambda p: p.login)  # fmt: skip
+        commits = [
+            LineCommit({repo.codeowners_path: codeowners, **root_files}, _identity(founder),
+                       _identity(founder), created, "Initial commit")
+        ]  # fmt: skip
+        merges = sorted(
+            (a.at, p.number, p, a)
+            for p in pulls for a in p.actions if a.kind == "merged" and a.at <= self.as_of
+        )  # fmt: skip
+        for at, number, p, _ in merges:
+            files = {f: f"# {f}\n# last changed by #{number}: {p.title}\n"
+                     for f in p.files if f not in kept}  # fmt: skip
+            commits.append(LineCommit(files, _identity(p.author),
+                                      (_GITHUB_COMMITTER["name"], _GITHUB_COMMITTER["email"]), at,
+                                      f"{p.title} (#{number})"))  # fmt: skip
+        folder = self.out / "git" / ref.org / f"{ref.name}.git"
+        shas = write_bare_repository(folder, commits)
+        for (_, _, _, action), sha in zip(merges, shas[1:], strict=True):
+            action.sha = sha
+        tips = [c.at for c in commits]
+        for p in pulls:  # main's tip when the PR was opened (the first commit, if before it)
+            p.base_sha = shas[max(bisect.bisect_right(tips, p.created_at) - 1, 0)]
 
     def _write_pull(
         self, renderer: gh.PullRenderer, root: Path, p: _Pull, truth: _Rows, tally: Counter[str]
@@ -963,6 +1007,11 @@ class _MirrorWriter:
             )
 
 
+def _identity(person: _Person) -> tuple[str, str]:
+    """A person's git name and e-mail, as GitHub's noreply address writes them."""
+    return person.login, f"{person.uid}+{person.login}@users.noreply.github.com"
+
+
 def _dump(path: Path, payload: Any) -> None:
     path.write_text(json.dumps(payload, separators=(",", ":")))
 
@@ -986,6 +1035,12 @@ RUN_COLUMNS = (
 )  # fmt: skip
 DEPENDENCY_COLUMNS = (
     "org", "repo", "manifest", "package", "requirement", "internal_repo",
+)  # fmt: skip
+# Each merged PR and the production deployment that first shipped it (empty while none has): on
+# the sample's straight main, the first to succeed whose commit is its merge or a later one.
+LEAD_TIME_TRUTH = "deploy_lead_time.csv"
+LEAD_TIME_COLUMNS = (
+    "org", "repo", "pr_number", "merge_sha", "merged_at", "deployment_id", "deployed_at",
 )  # fmt: skip
 
 CI_WORKFLOW = ("CI", ".github/workflows/ci.yml")  # name, path: one workflow, PRs and pushes
@@ -1450,7 +1505,8 @@ class _DeliveryWriter:
         planner = _DeliveryPlanner(rng, self.org, repo, self.as_of)
         runs = self._write_runs(ref, repo, root, repo_json, planner.runs(shipped))
         plans = planner.deployments(shipped, _ENVIRONMENTS.get(repo.base, ()))
-        statuses = self._write_deployments(ref, root, plans)
+        statuses, ids = self._write_deployments(ref, root, plans)
+        self._lead_time_truth(ref, shipped, plans, ids)
         manifests = self._write_files(ref, repo, root)
         self.activity[repo.name] = {
             "workflow_runs": runs, "deployments": len(plans), "deployment_statuses": statuses,
@@ -1495,7 +1551,35 @@ class _DeliveryWriter:
                    f'{{"total_count":{len(plans)},"workflow_runs":', "}")  # fmt: skip
         return len(plans)
 
-    def _write_deployments(self, ref: RepoRef, root: Path, plans: list[_DeployPlan]) -> int:
+    def _lead_time_truth(
+        self, ref: RepoRef, shipped: list[_Shipped], plans: list[_DeployPlan], ids: list[int]
+    ) -> None:
+        """deploy_lead_time.csv rows, worked out from positions on main, not from git."""
+        merges = sorted((s.merge.at, s.merge.sha, s.number) for s in shipped if s.merge)
+        position = {sha: i for i, (_, sha, _) in enumerate(merges)}
+        successes = sorted(
+            (min(at for at, state in d.statuses if state == "success"), did, d.sha)
+            for did, d in zip(ids, plans, strict=True)
+            if d.environment == "production" and any(st == "success" for _, st in d.statuses)
+        )  # fmt: skip
+        shipped_by: dict[int, tuple[int, datetime]] = {}
+        frontier = -1
+        for at, did, sha in successes:
+            reach = position[sha]
+            for _, _, number in merges[frontier + 1 : reach + 1]:
+                shipped_by[number] = (did, at)
+            frontier = max(frontier, reach)
+        full_name = f"{ref.org}/{ref.name}"
+        for merged_at, sha, number in sorted(merges, key=lambda m: m[2]):
+            did, at = shipped_by.get(number, (0, merged_at))
+            self.truth[LEAD_TIME_TRUTH].writerow(
+                [ref.org, full_name, str(number), sha, iso(merged_at),
+                 str(did) if did else "", iso(at) if did else ""]
+            )  # fmt: skip
+
+    def _write_deployments(
+        self, ref: RepoRef, root: Path, plans: list[_DeployPlan]
+    ) -> tuple[int, list[int]]:
         ids = [next(self.deployment_ids) for _ in plans]
         statuses = sorted((at, did, n, state) for did, d in zip(ids, plans, strict=True)
                           for n, (at, state) in enumerate(d.statuses))  # fmt: skip
@@ -1529,7 +1613,15 @@ class _DeliveryWriter:
                            iso(d.created), last[1] if last else "",
                            iso(last[0]) if last else ""])  # fmt: skip
         _dump(root / "deployments.json", listed[::-1])  # newest first, as GitHub lists them
-        return len(statuses)
+        return len(statuses), ids
+
+    def root_files(self, repo: _Repo) -> dict[str, str]:
+        """The repo's root manifests and README, by name: what its first commit holds."""
+        files = {name: text for name, text, _ in _manifests(self.org.login, repo, self.present,
+                                                             self.seed)}  # fmt: skip
+        if repo.base in _READMES:
+            files["README.md"] = _readme(self.org.login, repo)
+        return files
 
     def _write_files(self, ref: RepoRef, repo: _Repo, root: Path) -> list[str]:
         """The root manifests (their names, sorted) and a README for some."""

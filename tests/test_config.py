@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from miner.config import DEFAULT_API_URL, Calendar, Config, GitConfig, ServiceLevels, load
+from miner.config import (
+    DEFAULT_API_URL,
+    Calendar,
+    Config,
+    DeployConfig,
+    GitConfig,
+    ServiceLevels,
+    load,
+)
 from miner.errors import ConfigError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,11 +41,21 @@ def test_example_config_loads_with_every_key() -> None:
     }
     assert config.sla == ServiceLevels(8.0, 16.0)
     assert config.team_sla == {"security": ServiceLevels(4.0, 16.0)}
+    assert config.deploys == DeployConfig(
+        production=("production", "prod"), workflows=("deploy.yml",), tags=("v*",)
+    )
     assert config.git == GitConfig(
         mirrors=False,
         cache="miner.duckdb.mirrors",
         ownership_days=90,
         identities={"alice@home.example": "alice"},
+    )
+
+
+def test_one_deploy_glob_may_stand_alone(tmp_path: Path) -> None:
+    text = '[deploys]\nproduction = "live"\nworkflows = "Deploy*"\n'
+    assert load(write(tmp_path, text)).deploys == DeployConfig(
+        production=("live",), workflows=("Deploy*",)
     )
 
 
@@ -104,6 +122,9 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
             "[github] include = 'web-*': expected an array of strings",
         ),
         ("[github]\narchived = 'yes'\n", "[github] archived = 'yes': expected true or false"),
+        ("[deploys]\nproduction = 1\n", "[deploys] production = 1: expected an array"),
+        ("[deploys]\ntags = [1]\n", "[deploys] tags = [1]: expected an array of strings"),
+        ("[deploys]\nenvironment = 'x'\n", "[deploys] environment: unknown key"),
         ("[git]\nmirrors = 'yes'\n", "[git] mirrors = 'yes': expected true or false"),
         ("[git]\nownership_days = 0\n", "[git] ownership_days = 0: expected a positive whole"),
         ("[git]\nownership_days = 1.5\n", "[git] ownership_days = 1.5: expected a positive"),
