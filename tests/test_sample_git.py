@@ -39,10 +39,9 @@ def test_merge_commits_are_the_prs_merge_commit_shas(sample_org: Path) -> None:
                 continue
             commit = main[pull["merge_commit_sha"]]
             assert commit.committed_datetime.isoformat().replace("+00:00", "Z") == pull["merged_at"]
-            assert commit.author.email.endswith(
-                f"+{pull['user']['login']}@users.noreply.github.com"
-            )
-            assert commit.message.endswith(f"(#{pull['number']})")
+            email = str(commit.author.email)
+            assert email.endswith(f"+{pull['user']['login']}@users.noreply.github.com")
+            assert str(commit.message).endswith(f"(#{pull['number']})")
             checked += 1
     assert checked > 1000
 
