@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from miner.config import Calendar, Config, GitHubConfig, WarehouseConfig
+from miner.config import Calendar, Config, GitConfig, GitHubConfig, WarehouseConfig
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
 from miner.report import parse_since, render
@@ -40,7 +40,7 @@ def team_calendars(mirror: Path) -> dict[str, Calendar]:
 def run_demo(folder: Path, console: Console) -> None:
     mirror = folder / DEMO_ORG
     db = folder / "miner.duckdb"
-    if not (mirror / "as_of.txt").exists():
+    if not (mirror / "as_of.txt").exists() or not (mirror / "git").is_dir():
         started = time.monotonic()
         summary = generate(mirror)
         console.print(
@@ -53,6 +53,8 @@ def run_demo(folder: Path, console: Console) -> None:
         config = Config(
             github=GitHubConfig(org=DEMO_ORG, api_url=server.url),
             warehouse=WarehouseConfig(path=str(db)),
+            # the sample org's repos are real git repositories the server serves: mirror them
+            git=GitConfig(mirrors=True, cache=str(folder / "mirrors")),
             calendar=WORKING_DAY,
             team_calendars=team_calendars(mirror),
         )
@@ -67,4 +69,5 @@ def run_demo(folder: Path, console: Console) -> None:
     console.print(
         f"\nExplore it: [bold]duckdb {db}[/bold] then e.g. "
         "[bold]select * from review_wait where outcome = 'waiting' order by wait_hours desc;[/bold]"
+        " or [bold]select repo, median(lead_hours) from deploy_lead_time group by all;[/bold]"
     )

@@ -165,7 +165,9 @@ def sync(
             status.done += 1
         status.repo = None
         tell()
-        git_failures = _sync_git(wh, config, org, repos, token, run) if config.git.mirrors else []
+        git_failures: list[str] = []
+        if config.git.mirrors:
+            git_failures = _sync_git(wh, config, org, repos, token, run, status, progress)
     except BaseException as exc:
         # a rate limit past --max-wait is a clean stop, anything else a failure
         wh.finish_run(
@@ -200,13 +202,23 @@ def sync(
 
 
 def _sync_git(
-    wh: Warehouse, config: Config, org: str, repos: list[str], token: str | None, run: int
+    wh: Warehouse,
+    config: Config,
+    org: str,
+    repos: list[str],
+    token: str | None,
+    run: int,
+    status: SyncProgress,
+    progress: Progress,
 ) -> list[str]:
     """Bring each repo's mirror up to date and store the default branch's new commits with the
     tip they reach. A repo git cannot mirror is reported and the others go on."""
     collector = GitCollector(config.git.cache_folder(wh.path), config.github.api_url, token)
     failures: list[str] = []
+    status.done = 0
     for repo in repos:
+        status.repo = f"{repo} (git)"
+        progress(status)
         mined = wh.cursor(org, repo, HISTORY_CURSOR).value
         try:
             mirror = collector.mirror(repo)
@@ -229,6 +241,10 @@ def _sync_git(
             )
         except GitMirrorError as exc:
             failures.append(str(exc))
+        finally:
+            status.done += 1
+    status.repo = None
+    progress(status)
     return failures
 
 

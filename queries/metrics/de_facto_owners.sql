@@ -13,7 +13,7 @@ with changes as (
     where in_ownership_window and not author_is_bot
 ),
 by_team as (
-    select org, repo, path, team, count(distinct sha) as commits, sum(lines) as lines
+    select org, repo, path, team, count(distinct sha) as commits, sum(lines)::bigint as lines
     from changes
     group by org, repo, path, team
 )
