@@ -13,7 +13,7 @@ import git
 import pyarrow as pa
 
 from miner.git_history import HistoryChunk, stream_history
-from miner.git_mirror import clone_url, mirror_path, update_mirror
+from miner.git_mirror import clone_url, mirror_path, update_mirror, use_default_branch
 from miner.raw import CODEOWNERS_PATHS
 
 # The cursor resource holding the default-branch commit a repo's history was mined up to.
@@ -37,13 +37,19 @@ class GitCollector:
     def __init__(self, cache: Path, api_url: str, token: str | None) -> None:
         self.cache, self.api_url, self.token = cache, api_url, token
 
-    def mirror(self, full_name: str) -> git.Repo:
+    def mirror(self, full_name: str, default_branch: str | None = None) -> git.Repo:
+        """The repo's mirror, fetched now, its HEAD on `default_branch` (GitHub's name for it;
+        None: the HEAD the clone found)."""
         url = clone_url(self.api_url, full_name)
-        return update_mirror(url, mirror_path(self.cache, full_name), self.token, full_name)
+        repo = update_mirror(url, mirror_path(self.cache, full_name), self.token, full_name)
+        use_default_branch(repo, default_branch, full_name)
+        return repo
 
-    def new_history(self, full_name: str, mined: str | None) -> NewHistory:
+    def new_history(
+        self, full_name: str, mined: str | None, default_branch: str | None = None
+    ) -> NewHistory:
         """Fetch the mirror, then the default branch's commits not reachable from `mined`."""
-        return self.history_since(self.mirror(full_name), mined)
+        return self.history_since(self.mirror(full_name, default_branch), mined)
 
     @staticmethod
     def history_since(repo: git.Repo, mined: str | None) -> NewHistory:
@@ -64,8 +70,10 @@ TAG_SCHEMA = pa.schema([("tag", pa.string()), ("sha", pa.string()), ("tagged_at"
 _TAG_FORMAT = "%00".join(
     (
         "%(refname:strip=2)",
-        "%(*objectname)",
+        "%(objecttype)",
         "%(objectname)",
+        "%(*objecttype)",
+        "%(*objectname)",
         "%(taggerdate:iso-strict)",
         "%(committerdate:iso-strict)",
     )
@@ -77,13 +85,18 @@ def tags(repo: git.Repo) -> pa.Table:
     rows: dict[str, list[str]] = {"tag": [], "sha": [], "tagged_at": []}
     out = repo.git.for_each_ref("refs/tags", f"--format={_TAG_FORMAT}")
     for line in out.splitlines():
-        name, peeled, target, tagger_date, commit_date = line.split("\0")
-        sha = peeled or target
-        if not sha or not (tagger_date or commit_date):
-            continue  # a tag of a tree or blob, not of a commit
+        name, kind, target, peeled_kind, peeled, tagger_date, commit_date = line.split("\0")
+        if kind == "commit":  # a lightweight tag: the commit's date
+            sha, at = target, commit_date
+        elif kind == "tag" and peeled_kind == "commit":  # annotated: when it was tagged
+            sha, at = peeled, tagger_date or commit_date
+        else:
+            continue  # a tag of a tree, a blob or another tag: no commit to deploy
+        if not at:
+            continue
         rows["tag"].append(name)
         rows["sha"].append(sha)
-        rows["tagged_at"].append(tagger_date or commit_date)
+        rows["tagged_at"].append(at)
     return pa.table(rows, schema=TAG_SCHEMA)
 
 
@@ -93,6 +106,7 @@ CODEOWNERS_SCHEMA = pa.schema(
         ("committed_at", pa.string()),
         ("path", pa.string()),
         ("text", pa.string()),  # NULL: the commit deleted the file
+        ("seq", pa.int32()),  # the commit's place on the first-parent line, oldest 0
     ]
 )
 
@@ -102,7 +116,8 @@ def codeowners_history(repo: git.Repo, tip: str) -> pa.Table:
     branch's first-parent line up to `tip`: the commit, its date and the file's new text. The
     first-parent line is the branch as it stood: each of its commits was its tip for a while."""
     out = repo.git.log(
-        "--first-parent",  # with git >= 2.31 this also diffs a merge against its first parent
+        "--first-parent",
+        "-m",  # a merge's changes against its first parent (git < 2.31 shows none otherwise)
         "--format=%x1e%H%x1f%cI",
         "--raw",
         "--no-abbrev",
@@ -111,13 +126,13 @@ def codeowners_history(repo: git.Repo, tip: str) -> pa.Table:
         "--",
         *CODEOWNERS_PATHS,
     )
-    rows: dict[str, list[str | None]] = {name: [] for name in CODEOWNERS_SCHEMA.names}
+    rows: dict[str, list[str | int | None]] = {name: [] for name in CODEOWNERS_SCHEMA.names}
     texts: dict[str, str] = {}
-    for record in out.split("\x1e"):
+    records = [r for r in out.split("\x1e") if r.partition("\n")[0]]
+    for index, record in enumerate(records):
         head, _, body = record.partition("\n")
-        if not head:
-            continue
         sha, committed_at = head.split("\x1f")
+        seq = len(records) - 1 - index  # git lists the newest first
         for line in body.splitlines():
             if not line.startswith(":"):
                 continue
@@ -130,7 +145,7 @@ def codeowners_history(repo: git.Repo, tip: str) -> pa.Table:
                     texts[blob] = data.decode("utf-8", "replace")
                 text = texts[blob]
             for name, value in zip(
-                CODEOWNERS_SCHEMA.names, (sha, committed_at, path, text), strict=True
+                CODEOWNERS_SCHEMA.names, (sha, committed_at, path, text, seq), strict=True
             ):
                 rows[name].append(value)
     return pa.table(rows, schema=CODEOWNERS_SCHEMA)

@@ -25,6 +25,9 @@ from miner.warehouse import Warehouse
 WRITES = ("deploy_commits",)
 READS = ("production_deploys",)
 
+# Past this many earlier deploy commits, they are reduced to those no other one contains.
+_MAX_NEGATIVES = 32
+
 SCHEMA = pa.schema(
     [
         ("org", pa.string()),
@@ -73,6 +76,9 @@ def shipped_commits(
             continue
         out = _with_input(repo, ["rev-list", "--stdin"], [sha, *(f"^{e}" for e in earlier)])
         earlier.append(sha)
+        if len(earlier) > _MAX_NEGATIVES:
+            # the earlier deploys none of the others contains stand for them all
+            earlier = str(repo.git.merge_base("--independent", *earlier)).split()
         yield deploy_id, out.split()
 
 

@@ -63,6 +63,11 @@ def mirror_path(cache: Path, full_name: str) -> Path:
     return cache / f"{full_name}.git"
 
 
+# What a mirror keeps: branches and tags. Not GitHub's refs/pull/* (every PR's head and test
+# merge, fetched again whenever a base moves), which `git clone --mirror` would take.
+_REFSPECS = ("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
+
+
 def update_mirror(url: str, path: Path, token: str | None, full_name: str) -> git.Repo:
     """Clone `url` as a bare mirror at `path`, or fetch into the mirror already there. A clone
     cut short leaves nothing at `path`: it is made beside it and moved in when complete."""
@@ -75,13 +80,36 @@ def update_mirror(url: str, path: Path, token: str | None, full_name: str) -> gi
         partial = path.with_name(path.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         partial.parent.mkdir(parents=True, exist_ok=True)
-        git.Repo.clone_from(url, partial, mirror=True, env=env, multi_options=["--quiet"])
+        repo = git.Repo.clone_from(url, partial, bare=True, env=env, multi_options=["--quiet"])
+        repo.git.config("--replace-all", "remote.origin.fetch", _REFSPECS[0])
+        repo.git.config("--add", "remote.origin.fetch", _REFSPECS[1])
+        shutil.rmtree(path, ignore_errors=True)  # a folder there without HEAD is no mirror
         partial.rename(path)
         return git.Repo(path)
     except git.GitCommandError as exc:
-        words = _scrub(str(exc.stderr or exc), token).strip().removeprefix("stderr: ")
-        words = words.strip("'").strip()
-        raise GitMirrorError(f"{full_name}: git could not mirror {url}: {words}") from None
+        raise GitMirrorError(
+            f"{full_name}: git could not mirror {url}: {_words(exc, token)}"
+        ) from None
+    except OSError as exc:
+        raise GitMirrorError(f"{full_name}: the mirror at {path}: {exc}") from None
+
+
+def use_default_branch(repo: git.Repo, branch: str | None, full_name: str) -> None:
+    """Point the mirror's HEAD at the repo's default branch as GitHub names it now (a clone
+    keeps the HEAD it found, and a renamed default branch would leave it dangling). An empty
+    repository has no branch at all, and keeps its HEAD."""
+    heads = repo.git.for_each_ref("--format=%(refname)", "refs/heads").split()
+    if branch is None or not heads:
+        return
+    if f"refs/heads/{branch}" not in heads:
+        raise GitMirrorError(f"{full_name}: its default branch {branch!r} is not in the mirror")
+    repo.git.symbolic_ref("HEAD", f"refs/heads/{branch}")
+
+
+def _words(exc: git.GitCommandError, token: str | None) -> str:
+    """git's own message, without GitPython's framing, and never the token."""
+    words = _scrub(str(exc.stderr or exc), token).strip().removeprefix("stderr: ")
+    return words.strip("'").strip()
 
 
 def _scrub(text: str, token: str | None) -> str:

@@ -138,7 +138,7 @@ def _git_versions(wh: Warehouse) -> dict[tuple[str, str], list[_Version]]:
     changes: dict[tuple[str, str], list[tuple[str, datetime, str, str | None]]] = {}
     for org, repo, sha, at, path, text in wh.query(
         "select org, repo, sha, committed_at, path, text from raw_git_codeowners "
-        "order by org, repo, committed_at, sha, path"
+        "order by org, repo, seq, path"
     ):
         changes.setdefault((org, repo), []).append((sha, at, path, text))
     out: dict[tuple[str, str], list[_Version]] = {}
@@ -154,6 +154,8 @@ def _git_versions(wh: Warehouse) -> dict[tuple[str, str], list[_Version]]:
             text_used = state.get(chosen) if chosen else None
             if history and (history[-1].file, history[-1].text) == (chosen, text_used):
                 continue
+            if history and history[-1].valid_from and at < history[-1].valid_from:
+                at = history[-1].valid_from  # a clock gone back: versions never overlap
             history.append(_Version(chosen, text_used, at, sha, "git"))
         if not history:
             history.append(_Version(None, None, None, None, "git"))

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import git
+
 from miner.collect_git import (
     CODEOWNERS_SCHEMA,
     HISTORY_CURSOR,
@@ -214,6 +216,13 @@ def _sync_git(
     """Bring each repo's mirror up to date and store the default branch's new commits with the
     tip they reach. A repo git cannot mirror is reported and the others go on."""
     collector = GitCollector(config.git.cache_folder(wh.path), config.github.api_url, token)
+    branches = dict(
+        wh.query(
+            "select payload ->> 'full_name', payload ->> 'default_branch' from raw_repos "
+            "where org = ?",
+            [org],
+        )
+    )
     failures: list[str] = []
     status.done = 0
     for repo in repos:
@@ -221,7 +230,7 @@ def _sync_git(
         progress(status)
         mined = wh.cursor(org, repo, HISTORY_CURSOR).value
         try:
-            mirror = collector.mirror(repo)
+            mirror = collector.mirror(repo, branches.get(repo))
             wh.store_git_tags(org, repo, tags(mirror))
             new = collector.history_since(mirror, mined)
             if new.tip == mined and not new.replace:
@@ -241,6 +250,9 @@ def _sync_git(
             )
         except GitMirrorError as exc:
             failures.append(str(exc))
+        except (git.GitCommandError, OSError) as exc:  # reading the mirror, not fetching it
+            words = str(exc).replace(token, "***") if token else str(exc)
+            failures.append(f"{repo}: git failed on its mirror: {words.strip()}")
         finally:
             status.done += 1
     status.repo = None

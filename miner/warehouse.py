@@ -129,6 +129,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             text varchar
         )""",
     ),
+    # the commit's place on the first-parent line (oldest 0): commits of one second keep order
+    ("alter table raw_git_codeowners add column seq integer",),
 )
 
 
@@ -413,7 +415,11 @@ class Warehouse:
     def store_git_codeowners(self, org: str, repo: str, changes: pa.Table) -> None:
         """Replace a repo's CODEOWNERS history with `changes` (sha, committed_at, path, text)."""
         self._replace_repo_rows(
-            "raw_git_codeowners", org, repo, changes, "sha, committed_at::timestamptz, path, text"
+            "raw_git_codeowners",
+            org,
+            repo,
+            changes,
+            "sha, committed_at::timestamptz, path, text, seq",
         )
 
     def _replace_repo_rows(

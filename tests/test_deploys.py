@@ -198,21 +198,21 @@ def test_deploys_ship_the_prs_their_commits_contain(
 
         lead = _rows(
             wh,
-            "select pr_number, deploy_id, lead_hours, deploys_to_production "
+            "select pr_number, deploy_id, lead_hours, deploy_tracked "
             "from deploy_lead_time order by pr_number",
         )
         assert lead == [
             # merged +2h, D1 at +3h
             {"pr_number": 1, "deploy_id": "deployment:101", "lead_hours": 1.0,
-             "deploys_to_production": True},
+             "deploy_tracked": True},
             # merged +5h, D3 at +8h
             {"pr_number": 2, "deploy_id": "deployment:103", "lead_hours": 3.0,
-             "deploys_to_production": True},
+             "deploy_tracked": True},
             # M3 only failed to deploy: not deployed
             {"pr_number": 3, "deploy_id": None, "lead_hours": None,
-             "deploys_to_production": True},
+             "deploy_tracked": True},
             {"pr_number": 4, "deploy_id": None, "lead_hours": None,
-             "deploys_to_production": True},
+             "deploy_tracked": True},
         ]  # fmt: skip
         phases = dict(wh.query("select pr_number, deploy_hours from pr_phases"))
         assert phases == {1: 1.0, 2: 3.0, 3: None, 4: None}
@@ -276,3 +276,7 @@ def test_without_a_mirror_nothing_is_deployed_and_the_deploy_court_stays_empty(
         assert wh.query("select count(*) from deploy_lead_time where deployed_at is not null") == [
             (0,)
         ]
+        # production deployments exist, but no PR can be followed to them: no deploy court
+        assert wh.query("select count(*) from production_deploys") == [(3,)]
+        assert wh.query("select count(deploy_hours) from pr_time_in_court") == [(0,)]
+        assert wh.query("select total_hours from pr_time_in_court where pr_number = 4") == [(3.0,)]

@@ -5,6 +5,8 @@ ownership drift worked out by hand."""
 from __future__ import annotations
 
 import base64
+import json
+import subprocess
 import urllib.error
 import urllib.request
 from dataclasses import replace
@@ -12,13 +14,22 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import git
+import pyarrow as pa
 import pytest
 
-from miner.collect_git import HISTORY_CURSOR, GitCollector
+from miner.collect_git import (
+    CODEOWNERS_SCHEMA,
+    HISTORY_CURSOR,
+    GitCollector,
+    codeowners_history,
+    tags,
+)
 from miner.config import Config, GitConfig, GitHubConfig
 from miner.fixtures_server import FixtureServer
 from miner.git_mirror import GitMirrorError, clone_url, web_root
 from miner.sync import sync
+from miner.transform import rebuild
 from miner.warehouse import Warehouse
 from tests.git_builder import GitBuilder
 from tests.mirror_builder import T0, MirrorBuilder
@@ -344,3 +355,90 @@ def test_each_pr_is_judged_by_the_codeowners_in_force_when_it_became_ready(
             (3, ["ops"], 0),
             (4, [], 1),
         ]
+
+
+def test_renamed_default_branch_keeps_its_history_and_pr_refs_stay_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _org().write(tmp_path / "mirror")
+    g = _history(tmp_path / "work")
+    bare = g.publish(root / "git" / "acme" / "web.git")
+    # GitHub's refs for a PR's head: a mirror has no use for them
+    g.git("push", "-q", str(bare), f"{g.shas[1]}:refs/pull/1/head")
+    monkeypatch.setenv("MINER_TEST_TOKEN", TOKEN)
+    with (
+        FixtureServer(root, token=TOKEN, port=0) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        config = _config(server, tmp_path)
+        sync(wh, config)
+        before = wh.query("select count(*) from raw_git_commits")[0][0]
+        mirror = tmp_path / "cache" / "acme" / "web.git"
+        refs = git.Repo(mirror).git.for_each_ref("--format=%(refname)").split()
+        assert refs == ["refs/heads/main"]
+
+        # main becomes trunk on GitHub, with one more commit; the API says so
+        g.git("branch", "-m", "main", "trunk")
+        g.commit({"app.py": "v5\n"}, at="2026-04-01T10:00:00+00:00")
+        g.git("push", "-q", str(bare), "trunk:trunk")
+        subprocess.run(["git", "symbolic-ref", "HEAD", "refs/heads/trunk"], cwd=bare, check=True)
+        g.git("push", "-q", str(bare), ":main")
+        subprocess.run(["git", "update-server-info"], cwd=bare, check=True)
+        repos = root / "orgs" / "acme" / "repos.json"
+        listed = json.loads(repos.read_text(encoding="utf-8"))
+        for r in listed:
+            if r["name"] == "web":
+                r["default_branch"] = "trunk"
+                r["pushed_at"] = "2026-04-01T10:00:00Z"
+        repos.write_text(json.dumps(listed), encoding="utf-8")
+
+        result = sync(wh, config)
+        assert [f for f in result.git_failures if f.startswith("acme/web")] == []
+        # nothing lost, the new commit added
+        assert wh.query("select count(*) from raw_git_commits")[0][0] == before + 1
+        assert wh.cursor("acme", "acme/web", HISTORY_CURSOR).value == g.shas[-1]
+
+
+def test_codeowners_changed_twice_in_one_second_ends_with_the_later_text(tmp_path: Path) -> None:
+    """A rebase-merge gives its commits one committer second: the line order decides."""
+    g = GitBuilder(tmp_path / "work")
+    second = "2026-03-02T10:00:00+00:00"
+    # SHAs decide nothing: whichever sorts first, the later commit's text is the latest
+    g.commit({"CODEOWNERS": "* @acme/first\n"}, at=second)
+    g.commit({"CODEOWNERS": "* @acme/second\n"}, at=second)
+    g.commit({"CODEOWNERS": "* @acme/third\n"}, at=second)
+    changes = codeowners_history(git.Repo(g.path), "HEAD").to_pylist()
+    assert [(c["seq"], c["text"]) for c in changes] == [
+        (2, "* @acme/third\n"),
+        (1, "* @acme/second\n"),
+        (0, "* @acme/first\n"),
+    ]
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        wh.con.execute(
+            "insert into raw_git_commits values ('acme', 'acme/web', 'x', [], null, null, null, "
+            "null, null, null, 1)"
+        )
+        wh.store_git_codeowners(
+            "acme", "acme/web", pa.Table.from_pylist(changes, CODEOWNERS_SCHEMA)
+        )
+        rebuild(wh, Config())
+        assert wh.query(
+            "select r.owners from codeowners_rules as r join codeowners_versions as v "
+            "using (org, repo, version) where v.is_latest"
+        ) == [(["@acme/third"],)]
+
+
+def test_only_tags_of_commits_are_kept(tmp_path: Path) -> None:
+    g = GitBuilder(tmp_path / "work")
+    sha = g.commit({"a": "1\n"}, at="2026-03-02T10:00:00+00:00")
+    g.git("tag", "light", sha)
+    env = {"GIT_COMMITTER_DATE": "2026-03-05T10:00:00+00:00", "GIT_COMMITTER_NAME": "A",
+           "GIT_COMMITTER_EMAIL": "a@example.com"}  # fmt: skip
+    g.git("tag", "-a", "annotated", "-m", "release", sha, env=env)
+    g.git("tag", "-a", "of-a-tree", "-m", "tree", f"{sha}^{{tree}}", env=env)
+    g.git("tag", "-a", "of-a-tag", "-m", "tag", "annotated", env=env)
+    found = {r["tag"]: (r["sha"], r["tagged_at"]) for r in tags(git.Repo(g.path)).to_pylist()}
+    assert found == {
+        "light": (sha, "2026-03-02T10:00:00+00:00"),
+        "annotated": (sha, "2026-03-05T10:00:00+00:00"),
+    }

@@ -13,13 +13,10 @@ with emails as (
     union
     select distinct org, lower(author_email) from pr_commits where author_email is not null
 ),
-orgs as (
-    select distinct org from emails
-),
 configured as (
-    select o.org, s.email, s.login, 'config' as source, 1 as rank
+    select e.org, e.email, s.login, 'config' as source, 1 as rank
     from settings_identities as s
-    cross join orgs as o
+    join emails as e on e.email = s.email
 ),
 noreply as (
     select org, email,

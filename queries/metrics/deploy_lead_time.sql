@@ -6,11 +6,12 @@
 -- the mirror lacks, or a repo without a mirror or without production deploys, has deployed_at
 -- NULL, as does a PR no deploy has shipped yet. `merge_commit_sha` is the commit GitHub put on
 -- the base branch (the merge, squash or last rebased commit). A deploy recorded before the merge
--- (a clock skew between systems) gives lead_hours 0, never negative. `deploys_to_production`
--- says whether the repo has any production deploy at all, so a report can tell "not deployed
--- yet" from "this repo does not deploy".
-with deployed_repos as (
-    select distinct org, repo from production_deploys
+-- (a clock skew between systems) gives lead_hours 0, never negative. `deploy_tracked` says
+-- whether the PR can be followed to production at all: its repo's deploys are tied to commits
+-- by git, and its merge commit is on the mined default branch (a PR merged into another branch
+-- is not, until that branch lands). deployed_at NULL with deploy_tracked true: not deployed yet.
+with tracked_repos as (
+    select distinct org, repo from deploy_commits
 )
 select
     p.org,
@@ -26,11 +27,12 @@ select
     d.deployed_at,
     -- if() keeps the NULL of an undeployed PR that greatest() would drop
     if(d.deployed_at < p.merged_at, 0, epoch(d.deployed_at - p.merged_at)) / 3600.0 as lead_hours,
-    r.repo is not null as deploys_to_production
+    r.repo is not null and m.sha is not null as deploy_tracked
 from pull_requests as p
 left join deploy_commits as c
     on c.org = p.org and c.repo = p.repo and c.sha = p.merge_commit_sha
 left join production_deploys as d
     on d.org = c.org and d.repo = c.repo and d.deploy_id = c.deploy_id
-left join deployed_repos as r on r.org = p.org and r.repo = p.repo
+left join tracked_repos as r on r.org = p.org and r.repo = p.repo
+left join commits as m on m.org = p.org and m.repo = p.repo and m.sha = p.merge_commit_sha
 where p.merged_at is not null

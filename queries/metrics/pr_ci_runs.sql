@@ -2,9 +2,11 @@
 -- of its commits): how long the run queued (created_at to run_started_at) and ran (to its end),
 -- and whether it ran on the PR's head commit as GitHub lists it now.
 --
--- Readings: a re-run is one run whose latest attempt GitHub lists (run_attempt > 1); its queue
--- and run time are the latest attempt's. A run not completed at as_of has ended_at NULL and its
--- run (or queue) time runs to as_of. The workflow_runs' updated_at is their end once completed.
+-- Readings: a re-run is one run whose latest attempt GitHub lists (run_attempt > 1): its run
+-- time is the latest attempt's, and its queue time is NULL (GitHub keeps the first attempt's
+-- created_at, not when the re-run was asked for). A run not completed at as_of has ended_at NULL
+-- and its run (or queue) time runs to as_of. A workflow run's updated_at is its end once
+-- completed; a completed run that never started queued until it ended.
 with ci_runs as (
     select org, repo, unnest(pr_numbers) as pr_number, run_id from workflow_runs
     union
@@ -28,8 +30,11 @@ select
     r.created_at,
     r.run_started_at,
     case when r.status = 'completed' then r.updated_at end as ended_at,
-    greatest(epoch(coalesce(r.run_started_at, s.as_of) - r.created_at), 0) / 3600.0
-        as queue_hours,
+    case when r.run_attempt = 1 then
+        greatest(epoch(coalesce(
+            r.run_started_at, case when r.status = 'completed' then r.updated_at end, s.as_of
+        ) - r.created_at), 0) / 3600.0
+    end as queue_hours,
     case when r.run_started_at is not null then
         greatest(epoch(
             coalesce(case when r.status = 'completed' then r.updated_at end, s.as_of)

@@ -11,7 +11,9 @@
 -- latest decisive review (APPROVED or CHANGES_REQUESTED, by someone not the author and not a
 -- bot) is an approval; else `author` (changes requested, or a comment to answer, and no new
 -- request yet). After the merge: `deploy` until the first production deploy that shipped it
--- (deploy_lead_time); NULL for a PR not merged or in a repo with no production deploys.
+-- (deploy_lead_time), or as_of while none has; NULL for a PR not merged, or one that cannot be
+-- followed to production (deploy_lead_time.deploy_tracked: no production deploys tied to commits
+-- by a git mirror, or a merge commit not on the default branch).
 -- Waiting is everything but the author's court.
 --
 -- Business hours: the author's court and the merge court count the author's calendar; the
@@ -28,7 +30,7 @@ with prs as (
         p.created_at,
         p.ready_at,
         greatest(coalesce(p.merged_at, p.closed_at, s.as_of), p.created_at) as life_end,
-        case when d.deploys_to_production then
+        case when d.deploy_tracked then
             greatest(coalesce(d.deployed_at, s.as_of), p.merged_at)
         end as deploy_end,
         p.merged_at,
@@ -59,16 +61,21 @@ draft_events as (
 ci_runs as (
     -- the PR's workflow runs: those listing it, and those of its commits (runs of forks' PRs
     -- list no PR)
-    select org, repo, unnest(pr_numbers) as pr_number, run_id, created_at, status, updated_at
+    select org, repo, unnest(pr_numbers) as pr_number, run_id, run_attempt, created_at,
+        run_started_at, status, updated_at
     from workflow_runs
     union
-    select r.org, r.repo, c.pr_number, r.run_id, r.created_at, r.status, r.updated_at
+    select r.org, r.repo, c.pr_number, r.run_id, r.run_attempt, r.created_at, r.run_started_at,
+        r.status, r.updated_at
     from workflow_runs as r
     join pr_commits as c on c.org = r.org and c.repo = r.repo and c.sha = r.head_sha
 ),
 ci as (
-    -- a run still unfinished at as_of runs to the end of the PR's life
-    select q.org, q.repo, q.pr_number, q.created_at as start_at,
+    -- a run still unfinished at as_of runs to the end of the PR's life; a re-run (its latest
+    -- attempt is what GitHub lists) from that attempt's start, not the first attempt's queueing
+    select q.org, q.repo, q.pr_number,
+        case when q.run_attempt > 1 then coalesce(q.run_started_at, q.created_at)
+            else q.created_at end as start_at,
         least(coalesce(case when q.status = 'completed' then q.updated_at end, p.life_end),
             p.life_end) as end_at
     from ci_runs as q
