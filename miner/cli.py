@@ -121,6 +121,44 @@ def rebuild(ctx: Context) -> None:
 
 
 @cli.command()
+@click.argument("name", required=False)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the named query; give it once per parameter.")  # fmt: skip
+@click.option("--sql", help="Run this SQL instead of a named query (read-only).")
+@click.option("--list", "list_", is_flag=True, help="List the named queries and what they say.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+    show_default=True,
+)  # fmt: skip
+@pass_context
+def query(
+    ctx: Context, name: str | None, params: tuple[str, ...], sql: str | None, list_: bool, fmt: str
+) -> None:
+    """Run a named query of queries/reports/, or any SQL, read-only against the warehouse."""
+    from miner import query as queries
+
+    if list_:
+        for q in queries.named_queries().values():
+            args = " ".join(f"--param {p}=..." for p in q.params)
+            click.echo(f"{q.name}  {args}".rstrip())
+            click.echo(f"    {q.description}")
+        return
+    if (name is None) == (sql is None):
+        raise click.UsageError("give a query NAME or --sql, not both (miner query --list)")
+    console = Console()
+    with ctx.open(read_only=True) as wh:
+        if sql is not None:
+            if params:
+                raise click.UsageError("--param goes with a named query, not --sql")
+            result = queries.run_sql(wh, sql)
+        else:
+            result = queries.run_named(wh, str(name), queries.parse_params(params))
+    text = queries.render(result, fmt, console)
+    if text is not None:
+        click.echo(text, nl=False)
+
+
+@cli.command()
 @click.option("--org", help="Organization to report on. Default: the only one synced.")
 @click.option(
     "--since", default="30d", show_default=True, help="Look back from as_of: 30d, 12h, 6w."

@@ -1,0 +1,149 @@
+"""`miner query`: the named SQL of queries/reports/ with parameters, or any SQL, read-only, and
+its rows as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from miner.errors import ConfigError, MinerError
+from miner.sql_files import SqlFile, layer
+from miner.warehouse import Warehouse
+
+FORMATS = ("table", "csv", "json")
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description: str
+    params: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    """queries/reports/NAME.sql by name: the first sentence of its header, its $parameters."""
+    out: dict[str, NamedQuery] = {}
+    for f in sorted(layer("reports"), key=lambda f: f.name):
+        out[f.name] = NamedQuery(f.name, f.description, _params(f))
+    return out
+
+
+def _params(f: SqlFile) -> tuple[str, ...]:
+    found = _PARAM.findall(_COMMENT.sub("", f.sql))
+    return tuple(dict.fromkeys(found))
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--param k=v, given any number of times."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--param {pair!r}: expected NAME=VALUE, like org=acme")
+        params[key.strip()] = value
+    return params
+
+
+def run_named(wh: Warehouse, name: str, params: dict[str, str]) -> Result:
+    """Run queries/reports/NAME.sql with `params` (text; DuckDB casts each where it is used)."""
+    queries = named_queries()
+    if name not in queries:
+        known = ", ".join(queries) or "none"
+        raise ConfigError(f"no query named {name!r} in queries/reports/ (known: {known})")
+    wanted = queries[name].params
+    missing = [p for p in wanted if p not in params]
+    unknown = [p for p in params if p not in wanted]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(f"missing --param {', '.join(f'{p}=...' for p in missing)}")
+        if unknown:
+            parts.append(f"unknown {', '.join(unknown)}")
+        raise ConfigError(
+            f"query {name}: {'; '.join(parts)} (it takes {', '.join(wanted) or 'nothing'})"
+        )
+    body = next(f.body for f in layer("reports") if f.name == name)
+    return _run(wh, body, {p: params[p] for p in wanted})
+
+
+def run_sql(wh: Warehouse, sql: str) -> Result:
+    """Any SQL against the warehouse; open it read-only, so nothing can change it."""
+    return _run(wh, sql, None)
+
+
+def _run(wh: Warehouse, sql: str, params: dict[str, str] | None) -> Result:
+    try:
+        cursor = wh.con.execute(sql, params) if params else wh.con.execute(sql)
+        if cursor.description is None:
+            return Result([], [])
+        columns = [d[0] for d in cursor.description]
+        return Result(columns, cursor.fetchall())
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0]
+        if "read-only" in str(exc).lower():
+            first = "the warehouse is opened read-only for queries: " + first
+        raise MinerError(f"query failed: {first}") from None
+
+
+def render(result: Result, fmt: str, console: Console) -> str | None:
+    """CSV and JSON as text (returned); a table printed on `console`."""
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows([[_text(v) for v in row] for row in result.rows])
+        return out.getvalue()
+    if fmt == "json":
+        items = [
+            {c: _json(v) for c, v in zip(result.columns, row, strict=True)} for row in result.rows
+        ]
+        return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    table = Table(show_lines=False)
+    for column in result.columns:
+        table.add_column(escape(column))
+    for row in result.rows:
+        table.add_row(*(escape(f"{v:.2f}" if isinstance(v, float) else _text(v)) for v in row))
+    console.print(table)
+    console.print(f"{len(result.rows)} rows")
+    return None
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
+    return value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(_json(value), ensure_ascii=False)
+    return str(value)

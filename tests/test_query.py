@@ -1,0 +1,121 @@
+"""`miner query`: named report queries with parameters, any SQL read-only, three formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.test_cli import _mirror, miner
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    mirror = _mirror(tmp_path)
+    assert miner("--db", "w.duckdb", "import", str(mirror), cwd=tmp_path).returncode == 0
+    return tmp_path
+
+
+def test_list_names_each_query_its_description_and_parameters(warehouse: Path) -> None:
+    out = miner("--db", "w.duckdb", "query", "--list", cwd=warehouse)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    named = {line.split()[0] for line in lines if not line.startswith(" ")}
+    reports = Path(__file__).resolve().parent.parent / "queries" / "reports"
+    assert named == {p.stem for p in reports.glob("*.sql")}
+    i = lines.index("waiting_longest  --param org=... --param limit=...")
+    assert lines[i + 1].strip().startswith("one row per open pull request")
+
+
+def test_named_query_with_params_as_csv_and_json(warehouse: Path) -> None:
+    args = (
+        "--db",
+        "w.duckdb",
+        "query",
+        "waiting_longest",
+        "--param",
+        "org=acme",
+        "--param",
+        "limit=5",
+    )
+    out = miner(*args, "--format", "csv", cwd=warehouse)
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    # the one PR still waiting: web#5, asked 50 hours before as_of
+    assert [(r["repo"], r["pr_number"], r["waiting_on"]) for r in rows] == [
+        ("acme/web", "5", "dana")
+    ]
+    assert float(rows[0]["wait_hours"]) == 50.0
+    as_json = json.loads(miner(*args, "--format", "json", cwd=warehouse).stdout)
+    assert as_json[0]["pr_number"] == 5 and as_json[0]["wait_hours"] == 50.0
+    assert as_json[0]["title"] == "Stuck [bold]forever[/bold]"
+
+
+def test_named_query_agrees_with_the_same_sql_run_directly(warehouse: Path) -> None:
+    out = miner(
+        "--db",
+        "w.duckdb",
+        "query",
+        "review_wait_by_team",
+        "--param",
+        "org=acme",
+        "--param",
+        "since=2026-03-01",
+        "--param",
+        "until=2026-03-20",
+        "--format",
+        "json",
+        cwd=warehouse,
+    )
+    assert out.returncode == 0, out.stderr
+    by_team = {r["team"]: r["reviewed"] for r in json.loads(out.stdout)}
+    # hand-counted in tests/test_cli.py's org: bob answered 2, dana 2 (both in their teams)
+    assert by_team["web"] == 2 and by_team["data"] == 2
+
+
+def test_sql_runs_read_only(warehouse: Path) -> None:
+    out = miner(
+        "--db",
+        "w.duckdb",
+        "query",
+        "--sql",
+        "select count(*) as n from review_wait",
+        "--format",
+        "json",
+        cwd=warehouse,
+    )
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == [{"n": 5}]
+    refused = miner("--db", "w.duckdb", "query", "--sql", "delete from reviews", cwd=warehouse)
+    assert refused.returncode == 1
+    assert "read-only" in refused.stderr and "Traceback" not in refused.stderr
+    with duckdb.connect(str(warehouse / "w.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from reviews").fetchone() == (4,)
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "code"),
+    [
+        (("nope",), "no query named 'nope'", 2),
+        (("waiting_longest",), "missing --param org=..., limit=...", 2),
+        (("waiting_longest", "--param", "org"), "expected NAME=VALUE", 2),
+        (
+            ("waiting_longest", "--param", "org=a", "--param", "limit=1", "--param", "x=1"),
+            "unknown x",
+            2,
+        ),
+        ((), "give a query NAME or --sql", 2),
+        (("--sql", "select nonsense"), "query failed:", 1),
+    ],
+)
+def test_bad_queries_say_what_is_wrong(
+    warehouse: Path, args: tuple[str, ...], message: str, code: int
+) -> None:
+    out = miner("--db", "w.duckdb", "query", *args, cwd=warehouse)
+    assert out.returncode == code
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr
