@@ -11,7 +11,6 @@ import json
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -29,7 +28,7 @@ from miner.transform import rebuild
 from miner.warehouse import Warehouse
 from tests.git_builder import GitBuilder
 from tests.mirror_builder import T0, MirrorBuilder, at, user
-from tests.test_git_sync import TOKEN
+from tests.test_git_sync import TOKEN, _rows
 
 REF = RepoRef("acme", "web")
 
@@ -158,10 +157,12 @@ def org(tmp_path: Path) -> tuple[Path, GitBuilder, MirrorBuilder]:
     return root, g, b
 
 
-def _rows(wh: Warehouse, sql: str) -> list[dict[str, Any]]:
-    cur = wh.con.execute(sql)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+def _config(server: FixtureServer, tmp: Path, *, mirrors: bool) -> Config:
+    return Config(
+        github=GitHubConfig(org="acme", api_url=server.url, token_env="MINER_TEST_TOKEN"),
+        git=GitConfig(mirrors=mirrors, cache=str(tmp / "cache")),
+        teams={"web": ("alice", "bob")},
+    )
 
 
 def test_deploys_ship_the_prs_their_commits_contain(
@@ -173,11 +174,7 @@ def test_deploys_ship_the_prs_their_commits_contain(
         FixtureServer(root, token=TOKEN, port=0) as server,
         Warehouse.open(tmp_path / "w.duckdb") as wh,
     ):
-        config = Config(
-            github=GitHubConfig(org="acme", api_url=server.url, token_env="MINER_TEST_TOKEN"),
-            git=GitConfig(mirrors=True, cache=str(tmp_path / "cache")),
-            teams={"web": ("alice", "bob")},
-        )
+        config = _config(server, tmp_path, mirrors=True)
         result = sync(wh, config)
         assert result.git_failures == ()
 
@@ -267,10 +264,7 @@ def test_without_a_mirror_nothing_is_deployed_and_the_deploy_court_stays_empty(
         FixtureServer(root, token=TOKEN, port=0) as server,
         Warehouse.open(tmp_path / "w.duckdb") as wh,
     ):
-        config = Config(
-            github=GitHubConfig(org="acme", api_url=server.url, token_env="MINER_TEST_TOKEN"),
-            git=GitConfig(mirrors=False, cache=str(tmp_path / "cache")),
-        )
+        config = _config(server, tmp_path, mirrors=False)
         sync(wh, config)
         assert wh.query("select count(*) from deploy_commits") == [(0,)]
         assert wh.query("select count(*) from deploy_lead_time where deployed_at is not null") == [
