@@ -135,6 +135,59 @@ def render(wh: Warehouse, org: str, since: timedelta, console: Console) -> None:
         console.print("Open PRs waiting for review: none.")
     else:
         console.print(longest)
+    _courts(console, run_report_query(wh, "time_in_court", params))
+    _hour_table(
+        console,
+        "Cross-team approvals by approving team (hours)",
+        "team",
+        run_report_query(wh, "cross_team_approvals_by_team", params),
+        ("approved", "waiting"),
+    )
+    _hour_table(
+        console,
+        "Deploy lead time, merge to production (hours)",
+        "repo",
+        run_report_query(wh, "deploy_lead_time_by_repo", params),
+        ("deployed", "not_deployed"),
+    )
+
+
+def _courts(console: Console, rows: list[dict[str, Any]]) -> None:
+    """Where the time of the PRs that ended in the window went, court by court."""
+    ended = max((r["prs"] for r in rows), default=0)
+    if not ended:
+        console.print("Where the time goes: no PR merged or closed in the window.")
+        return
+    table = Table(title=f"Where the time goes: {ended} PRs ended in the window",
+                  title_justify="left")  # fmt: skip
+    for column in ("court", "PRs", "hours", "share", "median PR hours"):
+        table.add_column(column, justify="left" if column == "court" else "right")
+    for r in rows:
+        if r["court"] == "flow efficiency":
+            share = "–" if r["median"] is None else f"{r['median']:.0%}"
+            table.add_row("flow efficiency (median)", str(r["prs"]), "", share, "")
+            continue
+        share = "–" if r["share"] is None else f"{r['share']:.0%}"
+        table.add_row(r["court"], str(r["prs"]), _hours(r["hours"]), share, _hours(r["median"]))
+    console.print(table)
+
+
+def _hour_table(
+    console: Console, title: str, key: str, rows: list[dict[str, Any]], counts: tuple[str, str]
+) -> None:
+    """A table of median, p75 and p90 hours per `key`, with the count they rest on."""
+    rows = [r for r in rows if r[counts[0]] or r[counts[1]]]
+    if not rows:
+        console.print(f"{title.split(' (')[0]}: no data in the window.")
+        return
+    table = Table(title=title, title_justify="left")
+    table.add_column(key)
+    for column in (counts[0], "median", "p75", "p90", counts[1].replace("_", " ")):
+        table.add_column(column, justify="right")
+    for r in rows:
+        hours = (_hours(r["median_hours"]), _hours(r["p75_hours"]), _hours(r["p90_hours"]))
+        table.add_row(escape(str(r[key])), str(r[counts[0]]), *hours, str(r[counts[1]]))
+    console.print(table)
 
 
 def report_console() -> Console:

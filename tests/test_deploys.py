@@ -16,6 +16,7 @@ import pytest
 
 from miner.config import Config, DeployConfig, GitConfig, GitHubConfig
 from miner.fixtures_server import FixtureServer
+from miner.query import run_named
 from miner.sample_payloads import (
     RepoRef,
     RunFacts,
@@ -234,6 +235,17 @@ def test_deploys_ship_the_prs_their_commits_contain(
             {"pr_number": 4, "workflow": "CI", "is_head_commit": False, "queue_hours": 0.0,
              "run_hours": 1.0}
         ]  # fmt: skip
+
+        # the report queries over them: all four PRs merged in the window
+        window = {"org": "acme", "since": at(0), "until": at(100)}
+        by_repo = run_named(wh, "deploy_lead_time_by_repo", window)
+        # lead times 1h and 3h: median 2, p75 2.5, p90 2.8; PRs 3 and 4 not deployed
+        assert by_repo.rows == [("acme/web", 2, 2.0, 2.5, pytest.approx(2.8), 2)]
+        by_court = {r[0]: r[1:] for r in run_named(wh, "time_in_court", window).rows}
+        # deploy: PR 1 1h, PR 2 3h, PR 3 70h (+30 to as_of +100), PR 4 57h: 131h, median 30
+        prs, hours, _, median = by_court["deploy"]
+        assert (prs, hours, median) == (4, 131.0, 30.0)
+        assert by_court["ci"][:2] == (4, 1.0)
 
         # with the deploy workflow and v* tags as production deploys too (a rebuild, no fetch)
         rebuild(

@@ -119,3 +119,30 @@ def test_bad_queries_say_what_is_wrong(
     assert out.returncode == code
     assert message in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_cross_team_approvals_by_team_counts_the_other_teams_approvals(warehouse: Path) -> None:
+    out = miner(
+        "--db",
+        "w.duckdb",
+        "query",
+        "cross_team_approvals_by_team",
+        "--param",
+        "org=acme",
+        "--param",
+        "since=2026-03-01",
+        "--param",
+        "until=2026-03-20",
+        "--format",
+        "json",
+        cwd=warehouse,
+    )
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    # alice (web) asked dana (data) three times: approved after 6 and 8 hours, one still waits;
+    # bob's approvals are web's own, not cross-team
+    assert [r["team"] for r in rows] == ["data"]
+    data = rows[0]
+    assert (data["approved"], data["waiting"]) == (2, 1)
+    assert (data["median_hours"], data["p75_hours"]) == (7.0, 7.5)
+    assert data["p90_hours"] == pytest.approx(7.8)

@@ -1,0 +1,17 @@
+-- cross_team_approvals_by_team: one row per team whose approval PRs of other teams needed, for
+-- waits that started in the window: approvals given, median, p75 and p90 hours to approve (and
+-- the median in that team's business hours), and how many still wait. Params: $org, $since,
+-- $until.
+select
+    approver_team as team,
+    count(*) filter (where outcome = 'approved') as approved,
+    quantile_cont(latency_hours, 0.5) filter (where outcome = 'approved') as median_hours,
+    quantile_cont(latency_hours, 0.75) filter (where outcome = 'approved') as p75_hours,
+    quantile_cont(latency_hours, 0.9) filter (where outcome = 'approved') as p90_hours,
+    quantile_cont(latency_business_hours, 0.5) filter (where outcome = 'approved')
+        as median_business_hours,
+    count(*) filter (where outcome = 'waiting') as waiting
+from cross_team_approval_latency
+where org = $org and start_at >= $since and start_at < $until
+group by approver_team
+order by median_hours desc nulls last, team

@@ -1,0 +1,14 @@
+-- deploy_lead_time_by_repo: one row per repo with PRs merged in the window that can be followed
+-- to production: how many reached it, the median, p75 and p90 hours from merge to production of
+-- those, and how many are merged but not deployed yet. Params: $org, $since, $until.
+select
+    repo,
+    count(deployed_at) as deployed,
+    quantile_cont(lead_hours, 0.5) as median_hours,
+    quantile_cont(lead_hours, 0.75) as p75_hours,
+    quantile_cont(lead_hours, 0.9) as p90_hours,
+    count(*) filter (where deployed_at is null) as not_deployed
+from deploy_lead_time
+where org = $org and merged_at >= $since and merged_at < $until and deploy_tracked
+group by repo
+order by median_hours desc nulls last, repo

@@ -1,0 +1,44 @@
+-- time_in_court: one row per court: the hours PRs that ended (merged or closed) in the window
+-- spent there, summed, with each court's share of all their hours and the median PR's hours in
+-- it (`median`), over how many PRs; the row 'flow efficiency' has the median author's share.
+-- Deploy hours count only PRs that can be followed to production. Params: $org, $since, $until.
+with ended as (
+    select c.*
+    from pr_time_in_court as c
+    join pull_requests as p on p.org = c.org and p.repo = c.repo and p.number = c.pr_number
+    where c.org = $org
+      and coalesce(p.merged_at, p.closed_at) >= $since
+      and coalesce(p.merged_at, p.closed_at) < $until
+),
+courts as (
+    select 'author' as court, 1 as position, author_hours as hours from ended
+    union all
+    select 'reviewers', 2, reviewers_hours from ended
+    union all
+    select 'ci', 3, ci_hours from ended
+    union all
+    select 'merge', 4, merge_hours from ended
+    union all
+    select 'deploy', 5, deploy_hours from ended
+),
+total as (
+    select sum(coalesce(hours, 0)) as hours from courts
+),
+by_court as (
+    select
+        court,
+        position,
+        count(hours) as prs,
+        sum(hours) as hours,
+        sum(hours) / nullif((select hours from total), 0) as share,
+        quantile_cont(hours, 0.5) as median
+    from courts
+    group by court, position
+    union all
+    select 'flow efficiency', 6, count(flow_efficiency), null, null,
+        quantile_cont(flow_efficiency, 0.5)
+    from ended
+)
+select court, prs, hours, share, median
+from by_court
+order by position
