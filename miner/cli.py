@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 from dataclasses import dataclass
@@ -163,19 +164,34 @@ def query(
 @click.option(
     "--since", default="30d", show_default=True, help="Look back from as_of: 30d, 12h, 6w."
 )
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write it here.")
 @pass_context
-def report(ctx: Context, org: str | None, since: str) -> None:
-    """Print review waits for a window, by team, and the PRs waiting longest now."""
+def report(ctx: Context, org: str | None, since: str, fmt: str, out: Path | None) -> None:
+    """Print review waits, where the time goes, approvals and deploys for a window."""
+    import json
+
     from miner import report as reports
 
     lookback = reports.parse_since(since)
     with ctx.open(read_only=True) as wh:
-        reports.render(
-            wh,
-            org or ctx.config.github.org or reports.default_org(wh),
-            lookback,
-            reports.report_console(),
-        )
+        name = org or ctx.config.github.org or reports.default_org(wh)
+        if fmt == "json":
+            text = json.dumps(reports.report_json(wh, name, lookback), indent=2) + "\n"
+        else:
+            buffer = io.StringIO()
+            console = reports.report_console()
+            if out is not None:
+                console = Console(file=buffer, width=reports.REPORT_WIDTH)
+            reports.render(wh, name, lookback, console)
+            text = buffer.getvalue()
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        _err(f"wrote the report to {out}")
+    elif text:
+        click.echo(text, nl=False)
 
 
 @cli.command()

@@ -198,3 +198,49 @@ def report_console() -> Console:
 
 def _hours(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}"
+
+
+# The JSON report's schema: bump the number when a key changes meaning or goes away.
+JSON_SCHEMA = "miner.report/1"
+# Its sections: each the rows of the named query, for the window and the previous window.
+WINDOWED_SECTIONS = (
+    "review_wait_summary",
+    "review_wait_by_team",
+    "time_in_court",
+    "cross_team_approvals_by_team",
+    "deploy_lead_time_by_repo",
+)
+
+
+def report_json(wh: Warehouse, org: str, since: timedelta) -> dict[str, Any]:
+    """The report as data: each section's rows for the window and for the previous window of
+    the same length (so every figure has its count and its change), and the PRs waiting now."""
+    w = window(wh, org, since)
+    before = w.since - since
+    previous: dict[str, Any] = {"org": org, "since": before, "until": w.since}
+    current: dict[str, Any] = {"org": org, "since": w.since, "until": w.until}
+    sections: dict[str, Any] = {
+        name: {
+            "rows": _plain(run_report_query(wh, name, current)),
+            "previous": _plain(run_report_query(wh, name, previous)),
+        }
+        for name in WINDOWED_SECTIONS
+    }
+    sections["waiting_longest"] = {
+        "rows": _plain(run_report_query(wh, "waiting_longest", {"org": org, "limit": 10}))
+    }
+    return {
+        "schema": JSON_SCHEMA,
+        "org": org,
+        "as_of": w.as_of.isoformat(),
+        "window": {"from": w.since.isoformat(), "to": w.until.isoformat()},
+        "previous_window": {"from": before.isoformat(), "to": w.since.isoformat()},
+        "sections": sections,
+    }
+
+
+def _plain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with instants as ISO 8601 text, as JSON carries them."""
+    return [
+        {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()} for row in rows
+    ]

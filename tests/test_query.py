@@ -146,3 +146,49 @@ def test_cross_team_approvals_by_team_counts_the_other_teams_approvals(warehouse
     assert (data["approved"], data["waiting"]) == (2, 1)
     assert (data["median_hours"], data["p75_hours"]) == (7.0, 7.5)
     assert data["p90_hours"] == pytest.approx(7.8)
+
+
+def test_json_report_has_each_section_for_the_window_and_the_one_before(warehouse: Path) -> None:
+    out = miner(
+        "--db",
+        "w.duckdb",
+        "report",
+        "--org",
+        "acme",
+        "--since",
+        "5d",
+        "--format",
+        "json",
+        "--out",
+        "report.json",
+        cwd=warehouse,
+    )
+    assert out.returncode == 0, out.stderr
+    report = json.loads((warehouse / "report.json").read_text(encoding="utf-8"))
+    assert report["schema"] == "miner.report/1"
+    # as_of is T0 + 10 days (Thursday 2026-03-12 09:00 UTC): the window is its last 5 days
+    assert report["as_of"] == "2026-03-12T09:00:00+00:00"
+    assert report["window"] == {
+        "from": "2026-03-07T09:00:00+00:00",
+        "to": "2026-03-12T09:00:00+00:00",
+    }
+    assert report["previous_window"] == {
+        "from": "2026-03-02T09:00:00+00:00",
+        "to": "2026-03-07T09:00:00+00:00",
+    }
+    summary = report["sections"]["review_wait_summary"]
+    # the four answered waits began at T0: in the previous window; the stuck one (asked 50
+    # hours before as_of) in this one
+    assert (summary["rows"][0]["reviewed"], summary["rows"][0]["waiting"]) == (0, 1)
+    assert (summary["previous"][0]["reviewed"], summary["previous"][0]["median_hours"]) == (4, 5.0)
+    approvals = report["sections"]["cross_team_approvals_by_team"]
+    assert [(r["team"], r["approved"]) for r in approvals["previous"]] == [("data", 2)]
+    assert [r["pr_number"] for r in report["sections"]["waiting_longest"]["rows"]] == [5]
+
+
+def test_table_report_to_a_file(warehouse: Path) -> None:
+    out = miner("--db", "w.duckdb", "report", "--org", "acme", "--out", "r.txt", cwd=warehouse)
+    assert out.returncode == 0, out.stderr
+    text = (warehouse / "r.txt").read_text(encoding="utf-8")
+    assert "Review wait by team" in text and "Where the time goes" in text
+    assert max(len(line) for line in text.splitlines()) <= 100
