@@ -165,7 +165,11 @@ def query(
     "--since", default="30d", show_default=True, help="Look back from as_of: 30d, 12h, 6w."
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "json"]),
+    default="table",
+    show_default=True,
 )
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write it here.")
 @pass_context
@@ -180,6 +184,8 @@ def report(ctx: Context, org: str | None, since: str, fmt: str, out: Path | None
         name = org or ctx.config.github.org or reports.default_org(wh)
         if fmt == "json":
             text = json.dumps(reports.report_json(wh, name, lookback), indent=2) + "\n"
+        elif fmt == "md":
+            text = reports.report_markdown(reports.report_json(wh, name, lookback))
         else:
             buffer = io.StringIO()
             console = reports.report_console()
@@ -203,7 +209,11 @@ def report(ctx: Context, org: str | None, since: str, fmt: str, out: Path | None
     help="Use this CODEOWNERS file.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "json"]),
+    default="table",
+    show_default=True,
 )
 @click.argument("paths", nargs=-1, required=True)
 @pass_context

@@ -209,6 +209,7 @@ WINDOWED_SECTIONS = (
     "time_in_court",
     "cross_team_approvals_by_team",
     "deploy_lead_time_by_repo",
+    "handoff_pairs",
 )
 
 
@@ -244,3 +245,130 @@ def _plain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()} for row in rows
     ]
+
+
+def report_markdown(data: dict[str, Any]) -> str:
+    """The JSON report as GitHub-flavoured Markdown (a job summary, a wiki page): tables, and
+    the team-to-team handoff map as a Mermaid diagram. User text is escaped, never markup."""
+    sections = data["sections"]
+    out = [
+        f"# miner report · {_md(data['org'])}",
+        "",
+        f"Window {data['window']['from'][:10]} → {data['window']['to'][:16]} UTC (as of the "
+        f"last sync); changes are against {data['previous_window']['from'][:10]} → "
+        f"{data['previous_window']['to'][:10]}.",
+        "",
+        "## Review wait",
+        "",
+    ]
+    now, before = (
+        sections["review_wait_summary"]["rows"],
+        sections["review_wait_summary"]["previous"],
+    )
+    if now and now[0]["reviewed"]:
+        r, p = now[0], (before[0] if before else {})
+        out += [
+            "| answered requests | median h | p75 h | p90 h | median business h | waiting now |",
+            "|---:|---:|---:|---:|---:|---:|",
+            f"| {r['reviewed']} ({_delta(r['reviewed'], p.get('reviewed'))}) "
+            f"| {_h(r['median_hours'])} ({_delta(r['median_hours'], p.get('median_hours'))}) "
+            f"| {_h(r['p75_hours'])} | {_h(r['p90_hours'])} | {_h(r['median_business_hours'])} "
+            f"| {r['waiting']} |",
+        ]
+    else:
+        out.append("No review request was answered in the window.")
+    out += _md_table(
+        "Review wait by team waited on",
+        sections["review_wait_by_team"]["rows"],
+        ("team", "reviewed", "median_hours", "p75_hours", "p90_hours", "waiting"),
+    )
+    out += _md_table(
+        "Where the time goes (PRs that ended in the window)",
+        [r for r in sections["time_in_court"]["rows"] if r["court"] != "flow efficiency"],
+        ("court", "prs", "hours", "share", "median"),
+    )
+    out += _md_table(
+        "Cross-team approvals by approving team",
+        sections["cross_team_approvals_by_team"]["rows"],
+        ("team", "approved", "median_hours", "p75_hours", "p90_hours", "waiting"),
+    )
+    pairs = sections["handoff_pairs"]["rows"]
+    out += ["", "## Handoffs between teams", ""]
+    if pairs:
+        out += ["```mermaid", "flowchart LR"]
+        for r in pairs:
+            out.append(f"  {_node(r['author_team'])} -->|{r['prs']} PRs| {_node(r['owner_team'])}")
+        out += ["```"]
+    else:
+        out.append("No PR opened in the window had files another team owns.")
+    out += _md_table(
+        "Deploy lead time, merge to production",
+        sections["deploy_lead_time_by_repo"]["rows"],
+        ("repo", "deployed", "median_hours", "p75_hours", "p90_hours", "not_deployed"),
+    )
+    waiting = sections["waiting_longest"]["rows"]
+    out += ["", "## Open PRs waiting longest for review", ""]
+    if waiting:
+        out += ["| PR | hours | waiting on | title |", "|---|---:|---|---|"]
+        for r in waiting:
+            label = f"{r['repo'].split('/', 1)[-1]}#{r['pr_number']}"
+            out.append(
+                f"| [{_md(label)}]({r['html_url']}) | {_h(r['wait_hours'])} "
+                f"| {_md(str(r['waiting_on']))} | {_md(str(r['title'] or ''))} |"
+            )
+    else:
+        out.append("None.")
+    return "\n".join(out) + "\n"
+
+
+def _md_table(title: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[str]:
+    out = ["", f"## {title}", ""]
+    # a row whose counts are all 0 says nothing (a team nobody waited on)
+    rows = [r for r in rows if any(r[c] for c in columns if isinstance(r[c], int))]
+    if not rows:
+        return [*out, "No data in the window."]
+    out.append("| " + " | ".join(c.replace("_", " ") for c in columns) + " |")
+    out.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(columns))) + "|")
+    for r in rows:
+        out.append("| " + " | ".join(_cell(c, r[c]) for c in columns) + " |")
+    return out
+
+
+def _cell(column: str, value: Any) -> str:
+    if value is None:
+        return "–"
+    if column == "share":
+        return f"{value:.0%}"
+    if isinstance(value, float):
+        return _h(value)
+    return _md(str(value))
+
+
+def _md(text: str) -> str:
+    """User text in a Markdown table cell: shown as text, never read as markup or HTML."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for char in "\\|`*_[]#":
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped.replace("\n", " ")
+
+
+def _node(team: str) -> str:
+    """A Mermaid node for a team: an id of safe characters, the name quoted as its label."""
+    ident = re.sub(r"[^A-Za-z0-9_]", "_", team)
+    label = team.replace('"', "'")
+    return f'{ident}["{label}"]'
+
+
+def _h(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _delta(now: float | None, before: float | None) -> str:
+    if now is None or before is None:
+        return "new" if before is None and now is not None else "–"
+    change = now - before
+    return (
+        f"{'+' if change >= 0 else '−'}{abs(change):.1f}"
+        if isinstance(now, float)
+        else (f"{'+' if change >= 0 else '−'}{abs(change):g}")
+    )

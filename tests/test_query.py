@@ -192,3 +192,31 @@ def test_table_report_to_a_file(warehouse: Path) -> None:
     text = (warehouse / "r.txt").read_text(encoding="utf-8")
     assert "Review wait by team" in text and "Where the time goes" in text
     assert max(len(line) for line in text.splitlines()) <= 100
+
+
+def test_markdown_report_escapes_user_text_and_draws_the_handoff_map(tmp_path: Path) -> None:
+    from tests.mirror_builder import MirrorBuilder
+
+    b = MirrorBuilder(teams={"web": ["alice"], "data": ["dana"]}, as_of=24 * 10)
+    hostile = "<script>alert(1)</script> | *bold* [x](y)"
+    for hours in (0, 1):
+        pr = b.pull("web", "alice", hours).request(hours, reviewer="dana").review("dana", hours + 2)
+        pr.files = ["app.py"]
+    stuck = b.pull("web", "alice", 24 * 9, title=hostile).request(24 * 9, reviewer="dana")
+    stuck.files = ["app.py"]
+    b.files[("web", "CODEOWNERS")] = "* @acme/data\n"
+    mirror = b.write(tmp_path / "mirror")
+    assert miner("--db", "w.duckdb", "import", str(mirror), cwd=tmp_path).returncode == 0
+    out = miner("--db", "w.duckdb", "report", "--org", "acme", "--format", "md", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "<script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; \\| \\*bold\\* \\[x\\](y)" in text
+    # all three PRs of web's author pass through data by CODEOWNERS
+    assert "```mermaid\nflowchart LR\n" in text
+    assert '  web["web"] -->|3 PRs| data["data"]\n' in text
+    for heading in ("## Review wait", "## Where the time goes", "## Deploy lead time"):
+        assert heading in text
+    # no deploys in this org: the section says so in one line
+    deploy = text.split("## Deploy lead time, merge to production\n\n", 1)[1]
+    assert deploy.startswith("No data in the window.\n")
