@@ -6,6 +6,7 @@ import io
 import re
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -164,35 +165,55 @@ def query(
 @click.option(
     "--since", default="30d", show_default=True, help="Look back from as_of: 30d, 12h, 6w."
 )
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]),
+              help="The window's first day (UTC), instead of --since.")  # fmt: skip
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]),
+              help="The day after the window's last (UTC). Default: as_of.")  # fmt: skip
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "md", "json"]),
+    type=click.Choice(["table", "md", "json", "csv"]),
     default="table",
     show_default=True,
 )
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write it here.")
 @pass_context
-def report(ctx: Context, org: str | None, since: str, fmt: str, out: Path | None) -> None:
+def report(
+    ctx: Context,
+    org: str | None,
+    since: str,
+    start: datetime | None,
+    end: datetime | None,
+    fmt: str,
+    out: Path | None,
+) -> None:
     """Print review waits, where the time goes, approvals and deploys for a window."""
     import json
 
     from miner import report as reports
 
+    if end is not None and start is None:
+        raise click.UsageError("--to goes with --from")
     lookback = reports.parse_since(since)
+    first = start.replace(tzinfo=UTC) if start else None
+    last = end.replace(tzinfo=UTC) if end else None
     with ctx.open(read_only=True) as wh:
         name = org or ctx.config.github.org or reports.default_org(wh)
-        if fmt == "json":
-            text = json.dumps(reports.report_json(wh, name, lookback), indent=2) + "\n"
-        elif fmt == "md":
-            text = reports.report_markdown(reports.report_json(wh, name, lookback))
-        else:
+        if fmt == "table":
             buffer = io.StringIO()
             console = reports.report_console()
             if out is not None:
                 console = Console(file=buffer, width=reports.REPORT_WIDTH)
-            reports.render(wh, name, lookback, console)
+            reports.render(wh, name, lookback, console, first, last)
             text = buffer.getvalue()
+        else:
+            data = reports.report_json(wh, name, lookback, first, last)
+            if fmt == "json":
+                text = json.dumps(data, indent=2) + "\n"
+            elif fmt == "md":
+                text = reports.report_markdown(data)
+            else:
+                text = reports.report_csv(data)
     if out is not None:
         out.write_text(text, encoding="utf-8")
         _err(f"wrote the report to {out}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,13 +38,25 @@ def parse_since(text: str) -> timedelta:
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
-def window(wh: Warehouse, org: str, since: timedelta) -> Window:
+def window(
+    wh: Warehouse,
+    org: str,
+    since: timedelta,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Window:
+    """`since` back from as_of, or from `start` to `end` (default as_of) when `start` is given."""
     row = wh.query("select as_of from snapshots where org = ?", [org])
     if not row or row[0][0] is None:
         known = ", ".join(r[0] for r in wh.query("select org from snapshots order by 1")) or "none"
         raise MinerError(f"no data for org {org!r} in {wh.path} (orgs there: {known})")
     as_of: datetime = row[0][0]
-    return Window(as_of - since, as_of, as_of)
+    if start is None:
+        return Window(as_of - since, as_of, as_of)
+    until = end or as_of
+    if until <= start:
+        raise ConfigError(f"--from {start:%Y-%m-%d} --to {until:%Y-%m-%d}: the end must be later")
+    return Window(start, until, as_of)
 
 
 def default_org(wh: Warehouse) -> str:
@@ -60,8 +74,15 @@ def run_report_query(wh: Warehouse, name: str, params: dict[str, Any]) -> list[d
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def render(wh: Warehouse, org: str, since: timedelta, console: Console) -> None:
-    w = window(wh, org, since)
+def render(
+    wh: Warehouse,
+    org: str,
+    since: timedelta,
+    console: Console,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> None:
+    w = window(wh, org, since, start, end)
     params = {"org": org, "since": w.since, "until": w.until}
     summary = run_report_query(wh, "review_wait_summary", params)[0]
     teams = run_report_query(wh, "review_wait_by_team", params)
@@ -213,11 +234,17 @@ WINDOWED_SECTIONS = (
 )
 
 
-def report_json(wh: Warehouse, org: str, since: timedelta) -> dict[str, Any]:
+def report_json(
+    wh: Warehouse,
+    org: str,
+    since: timedelta,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> dict[str, Any]:
     """The report as data: each section's rows for the window and for the previous window of
     the same length (so every figure has its count and its change), and the PRs waiting now."""
-    w = window(wh, org, since)
-    before = w.since - since
+    w = window(wh, org, since, start, end)
+    before = w.since - (w.until - w.since)
     previous: dict[str, Any] = {"org": org, "since": before, "until": w.since}
     current: dict[str, Any] = {"org": org, "since": w.since, "until": w.until}
     sections: dict[str, Any] = {
@@ -372,3 +399,19 @@ def _delta(now: float | None, before: float | None) -> str:
         if isinstance(now, float)
         else (f"{'+' if change >= 0 else '−'}{abs(change):g}")
     )
+
+
+def report_csv(data: dict[str, Any]) -> str:
+    """The JSON report in one long table: section, period (window or previous), row number
+    within the section, column and value; one line per value, for a spreadsheet or a pivot."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(("section", "period", "row", "column", "value"))
+    for section, periods in data["sections"].items():
+        for period, key in (("window", "rows"), ("previous", "previous")):
+            for number, row in enumerate(periods.get(key, []), start=1):
+                for column, value in row.items():
+                    writer.writerow(
+                        (section, period, number, column, "" if value is None else value)
+                    )
+    return out.getvalue()

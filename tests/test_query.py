@@ -220,3 +220,52 @@ def test_markdown_report_escapes_user_text_and_draws_the_handoff_map(tmp_path: P
     # no deploys in this org: the section says so in one line
     deploy = text.split("## Deploy lead time, merge to production\n\n", 1)[1]
     assert deploy.startswith("No data in the window.\n")
+
+
+def test_report_between_two_dates_as_csv(warehouse: Path) -> None:
+    out = miner(
+        "--db",
+        "w.duckdb",
+        "report",
+        "--org",
+        "acme",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-08",
+        "--format",
+        "csv",
+        cwd=warehouse,
+    )
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert set(rows[0]) == {"section", "period", "row", "column", "value"}
+
+    def value(section: str, period: str, column: str) -> str:
+        return next(
+            r["value"]
+            for r in rows
+            if (r["section"], r["period"], r["column"]) == (section, period, column)
+        )
+
+    # the four answered waits began at T0 (2026-03-02), inside; the week before holds nothing
+    assert value("review_wait_summary", "window", "reviewed") == "4"
+    assert value("review_wait_summary", "window", "median_hours") == "5.0"
+    assert value("review_wait_summary", "previous", "reviewed") == "0"
+    bad = miner(
+        "--db",
+        "w.duckdb",
+        "report",
+        "--org",
+        "acme",
+        "--from",
+        "2026-03-08",
+        "--to",
+        "2026-03-01",
+        cwd=warehouse,
+    )
+    assert bad.returncode == 2 and "the end must be later" in bad.stderr
+    alone = miner(
+        "--db", "w.duckdb", "report", "--org", "acme", "--to", "2026-03-01", cwd=warehouse
+    )
+    assert alone.returncode == 2 and "--to goes with --from" in alone.stderr
