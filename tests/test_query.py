@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -18,6 +19,15 @@ def warehouse(tmp_path: Path) -> Path:
     mirror = _mirror(tmp_path)
     assert miner("--db", "w.duckdb", "import", str(mirror), cwd=tmp_path).returncode == 0
     return tmp_path
+
+
+def _march(warehouse: Path, name: str) -> subprocess.CompletedProcess[str]:
+    """The named query over March 1-20 for acme, as JSON (exit code checked)."""
+    out = miner("--db", "w.duckdb", "query", name, "--param", "org=acme", "--param",
+                "since=2026-03-01", "--param", "until=2026-03-20", "--format", "json",
+                cwd=warehouse)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    return out
 
 
 def test_list_names_each_query_its_description_and_parameters(warehouse: Path) -> None:
@@ -56,22 +66,7 @@ def test_named_query_with_params_as_csv_and_json(warehouse: Path) -> None:
 
 
 def test_named_query_agrees_with_the_same_sql_run_directly(warehouse: Path) -> None:
-    out = miner(
-        "--db",
-        "w.duckdb",
-        "query",
-        "review_wait_by_team",
-        "--param",
-        "org=acme",
-        "--param",
-        "since=2026-03-01",
-        "--param",
-        "until=2026-03-20",
-        "--format",
-        "json",
-        cwd=warehouse,
-    )
-    assert out.returncode == 0, out.stderr
+    out = _march(warehouse, "review_wait_by_team")
     by_team = {r["team"]: r["reviewed"] for r in json.loads(out.stdout)}
     # hand-counted in tests/test_cli.py's org: bob answered 2, dana 2 (both in their teams)
     assert by_team["web"] == 2 and by_team["data"] == 2
@@ -122,22 +117,7 @@ def test_bad_queries_say_what_is_wrong(
 
 
 def test_cross_team_approvals_by_team_counts_the_other_teams_approvals(warehouse: Path) -> None:
-    out = miner(
-        "--db",
-        "w.duckdb",
-        "query",
-        "cross_team_approvals_by_team",
-        "--param",
-        "org=acme",
-        "--param",
-        "since=2026-03-01",
-        "--param",
-        "until=2026-03-20",
-        "--format",
-        "json",
-        cwd=warehouse,
-    )
-    assert out.returncode == 0, out.stderr
+    out = _march(warehouse, "cross_team_approvals_by_team")
     rows = json.loads(out.stdout)
     # alice (web) asked dana (data) three times: approved after 6 and 8 hours, one still waits;
     # bob's approvals are web's own, not cross-team
