@@ -20,7 +20,7 @@ DEFAULT_WAREHOUSE = "miner.duckdb"
 DEFAULT_CONFIG = "miner.toml"
 # DuckDB's working memory unless [warehouse] memory_limit says otherwise: a nightly sync of a
 # 50,000-PR org stays under 500 MB of RSS; past the limit DuckDB spills to disk rather than fail.
-DEFAULT_MEMORY_LIMIT = "256MB"
+DEFAULT_MEMORY_LIMIT = "200MB"
 
 
 @dataclass(frozen=True)
