@@ -298,9 +298,9 @@ def report_markdown(data: dict[str, Any]) -> str:
             "| answered requests | median h | p75 h | p90 h | median business h | waiting now |",
             "|---:|---:|---:|---:|---:|---:|",
             f"| {r['reviewed']} ({_delta(r['reviewed'], p.get('reviewed'))}) "
-            f"| {_h(r['median_hours'])} ({_delta(r['median_hours'], p.get('median_hours'))}) "
-            f"| {_h(r['p75_hours'])} | {_h(r['p90_hours'])} | {_h(r['median_business_hours'])} "
-            f"| {r['waiting']} |",
+            f"| {_hours(r['median_hours'])} ({_delta(r['median_hours'], p.get('median_hours'))}) "
+            f"| {_hours(r['p75_hours'])} | {_hours(r['p90_hours'])} "
+            f"| {_hours(r['median_business_hours'])} | {r['waiting']} |",
         ]
     else:
         out.append("No review request was answered in the window.")
@@ -340,7 +340,7 @@ def report_markdown(data: dict[str, Any]) -> str:
         for r in waiting:
             label = f"{r['repo'].split('/', 1)[-1]}#{r['pr_number']}"
             out.append(
-                f"| [{_md(label)}]({r['html_url']}) | {_h(r['wait_hours'])} "
+                f"| [{_md(label)}]({r['html_url']}) | {_hours(r['wait_hours'])} "
                 f"| {_md(str(r['waiting_on']))} | {_md(str(r['title'] or ''))} |"
             )
     else:
@@ -367,7 +367,7 @@ def _cell(column: str, value: Any) -> str:
     if column == "share":
         return f"{value:.0%}"
     if isinstance(value, float):
-        return _h(value)
+        return _hours(value)
     return _md(str(value))
 
 
@@ -384,10 +384,6 @@ def _node(team: str) -> str:
     ident = re.sub(r"[^A-Za-z0-9_]", "_", team)
     label = team.replace('"', "'")
     return f'{ident}["{label}"]'
-
-
-def _h(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
 
 
 def _delta(now: float | None, before: float | None) -> str:
