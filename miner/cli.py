@@ -15,6 +15,7 @@ from rich.console import Console
 from miner import __version__
 from miner.config import Config, load
 from miner.errors import EXIT_FAILED, MinerError, PartialSync
+from miner.query import FORMATS as QUERY_FORMATS
 from miner.sync_display import SyncDisplay
 from miner.warehouse import Warehouse
 
@@ -128,10 +129,8 @@ def rebuild(ctx: Context) -> None:
               help="A parameter of the named query; give it once per parameter.")  # fmt: skip
 @click.option("--sql", help="Run this SQL instead of a named query (read-only).")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and what they say.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-    show_default=True,
-)  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table",
+              show_default=True)  # fmt: skip
 @pass_context
 def query(
     ctx: Context, name: str | None, params: tuple[str, ...], sql: str | None, list_: bool, fmt: str

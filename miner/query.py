@@ -18,12 +18,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from miner.errors import ConfigError, MinerError
-from miner.sql_files import SqlFile, layer
+from miner.sql_files import layer
 from miner.warehouse import Warehouse
 
 FORMATS = ("table", "csv", "json")
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_COMMENT = re.compile(r"--[^\n]*")
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,7 @@ class NamedQuery:
     name: str
     description: str
     params: tuple[str, ...]
+    body: str
 
 
 @dataclass(frozen=True)
@@ -43,13 +43,9 @@ def named_queries() -> dict[str, NamedQuery]:
     """queries/reports/NAME.sql by name: the first sentence of its header, its $parameters."""
     out: dict[str, NamedQuery] = {}
     for f in sorted(layer("reports"), key=lambda f: f.name):
-        out[f.name] = NamedQuery(f.name, f.description, _params(f))
+        params = tuple(dict.fromkeys(_PARAM.findall(f.code)))
+        out[f.name] = NamedQuery(f.name, f.description, params, f.body)
     return out
-
-
-def _params(f: SqlFile) -> tuple[str, ...]:
-    found = _PARAM.findall(_COMMENT.sub("", f.sql))
-    return tuple(dict.fromkeys(found))
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -81,8 +77,7 @@ def run_named(wh: Warehouse, name: str, params: dict[str, str]) -> Result:
         raise ConfigError(
             f"query {name}: {'; '.join(parts)} (it takes {', '.join(wanted) or 'nothing'})"
         )
-    body = next(f.body for f in layer("reports") if f.name == name)
-    return _run(wh, body, {p: params[p] for p in wanted})
+    return _run(wh, queries[name].body, {p: params[p] for p in wanted})
 
 
 def run_sql(wh: Warehouse, sql: str) -> Result:

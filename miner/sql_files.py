@@ -41,9 +41,14 @@ class SqlFile:
         """The SQL with a trailing semicolon removed, ready to wrap in create ... as."""
         return self.sql.strip().rstrip(";")
 
+    @property
+    def code(self) -> str:
+        """The SQL without its comments."""
+        return _COMMENT.sub("", self.sql)
+
     def references(self, names: Collection[str]) -> set[str]:
         """Which of `names` this file's SQL (comments aside) mentions."""
-        words = set(_WORD.findall(_COMMENT.sub("", self.sql)))
+        words = set(_WORD.findall(self.code))
         return {n for n in names if n != self.name and n in words}
 
 
