@@ -11,14 +11,13 @@ rewritten since) ship nothing and are skipped."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable
 
 import git
 import pyarrow as pa
 
 from miner.config import Config
-from miner.git_mirror import mirror_path
+from miner.git_mirror import git_with_input, mirror_path
 from miner.warehouse import Warehouse
 
 # The table this step writes, and the core table it reads.
@@ -88,8 +87,4 @@ def _commits_present(repo: git.Repo, shas: list[str]) -> set[str]:
 
 
 def _with_input(repo: git.Repo, args: list[str], lines: list[str]) -> str:
-    """Run `git ARGS` with `lines` on its standard input."""
-    with tempfile.TemporaryFile() as stdin:
-        stdin.write("".join(f"{line}\n" for line in lines).encode())
-        stdin.seek(0)
-        return str(repo.git.execute(["git", *args], istream=stdin))
+    return git_with_input(repo, args, "".join(f"{line}\n" for line in lines).encode())

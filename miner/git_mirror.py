@@ -7,6 +7,7 @@ in the remote URL, the mirror's config file, an argument list or a log line."""
 from __future__ import annotations
 
 import shutil
+import tempfile
 import urllib.parse
 from pathlib import Path
 
@@ -108,9 +109,18 @@ def use_default_branch(repo: git.Repo, branch: str | None, full_name: str) -> No
 
 def _words(exc: git.GitCommandError, token: str | None) -> str:
     """git's own message, without GitPython's framing, and never the token."""
-    words = _scrub(str(exc.stderr or exc), token).strip().removeprefix("stderr: ")
+    words = scrub(str(exc.stderr or exc), token).strip().removeprefix("stderr: ")
     return words.strip("'").strip()
 
 
-def _scrub(text: str, token: str | None) -> str:
+def scrub(text: str, token: str | None) -> str:
+    """`text` with the token, wherever it appears, written as ***."""
     return text.replace(token, "***") if token else text
+
+
+def git_with_input(repo: git.Repo, args: list[str], data: bytes) -> str:
+    """Run `git ARGS` in `repo` with `data` on its standard input; what it prints."""
+    with tempfile.TemporaryFile() as stdin:
+        stdin.write(data)
+        stdin.seek(0)
+        return str(repo.git.execute(["git", *args], istream=stdin))

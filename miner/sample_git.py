@@ -12,6 +12,8 @@ from pathlib import Path
 
 import git
 
+from miner.git_mirror import git_with_input
+
 
 @dataclass(frozen=True)
 class LineCommit:
@@ -44,12 +46,8 @@ def write_bare_repository(path: Path, commits: Sequence[LineCommit]) -> list[str
             data = text.encode()
             stream += f"M 100644 inline {file}\ndata {len(data)}\n".encode() + data + b"\n"
     with tempfile.TemporaryDirectory() as tmp:
-        marks, feed = Path(tmp) / "marks", Path(tmp) / "stream"
-        feed.write_bytes(bytes(stream))
-        with feed.open("rb") as stdin:
-            repo.git.execute(
-                ["git", "fast-import", "--quiet", f"--export-marks={marks}"], istream=stdin
-            )
+        marks = Path(tmp) / "marks"
+        git_with_input(repo, ["fast-import", "--quiet", f"--export-marks={marks}"], bytes(stream))
         shas = dict(line.split() for line in marks.read_text().splitlines())
     repo.git.update_server_info()
     return [shas[f":{mark}"] for mark in range(1, len(commits) + 1)]

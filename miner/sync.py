@@ -22,7 +22,7 @@ from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
 from miner.collect_graphql import GraphQLPullCollector, GraphQLRepoCollector
 from miner.config import Config
 from miner.errors import ConfigError
-from miner.git_mirror import GitMirrorError
+from miner.git_mirror import GitMirrorError, scrub
 from miner.github_client import GitHubClient
 from miner.mirror import Mirror
 from miner.org_snapshot import OrgSnapshot, RepoMarks
@@ -251,8 +251,7 @@ def _sync_git(
         except GitMirrorError as exc:
             failures.append(str(exc))
         except (git.GitCommandError, OSError) as exc:  # reading the mirror, not fetching it
-            words = str(exc).replace(token, "***") if token else str(exc)
-            failures.append(f"{repo}: git failed on its mirror: {words.strip()}")
+            failures.append(f"{repo}: git failed on its mirror: {scrub(str(exc), token).strip()}")
         finally:
             status.done += 1
     status.repo = None
