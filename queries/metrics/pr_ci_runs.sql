@@ -7,13 +7,6 @@
 -- created_at, not when the re-run was asked for). A run not completed at as_of has ended_at NULL
 -- and its run (or queue) time runs to as_of. A workflow run's updated_at is its end once
 -- completed; a completed run that never started queued until it ended.
-with ci_runs as (
-    select org, repo, unnest(pr_numbers) as pr_number, run_id from workflow_runs
-    union
-    select r.org, r.repo, c.pr_number, r.run_id
-    from workflow_runs as r
-    join pr_commits as c on c.org = r.org and c.repo = r.repo and c.sha = r.head_sha
-)
 select
     q.org,
     q.repo,
@@ -41,7 +34,7 @@ select
             - r.run_started_at
         ), 0) / 3600.0
     end as run_hours
-from ci_runs as q
+from pr_workflow_runs as q
 join workflow_runs as r on r.org = q.org and r.repo = q.repo and r.run_id = q.run_id
 join pull_requests as p on p.org = q.org and p.repo = q.repo and p.number = q.pr_number
 left join snapshots as s on s.org = q.org

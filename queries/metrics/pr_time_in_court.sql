@@ -58,28 +58,18 @@ draft_events as (
     from pr_events
     where event in ('ready_for_review', 'convert_to_draft')
 ),
-ci_runs as (
-    -- the PR's workflow runs: those listing it, and those of its commits (runs of forks' PRs
-    -- list no PR)
-    select org, repo, unnest(pr_numbers) as pr_number, run_id, run_attempt, created_at,
-        run_started_at, status, updated_at
-    from workflow_runs
-    union
-    select r.org, r.repo, c.pr_number, r.run_id, r.run_attempt, r.created_at, r.run_started_at,
-        r.status, r.updated_at
-    from workflow_runs as r
-    join pr_commits as c on c.org = r.org and c.repo = r.repo and c.sha = r.head_sha
-),
 ci as (
-    -- a run still unfinished at as_of runs to the end of the PR's life; a re-run (its latest
-    -- attempt is what GitHub lists) from that attempt's start, not the first attempt's queueing
-    select q.org, q.repo, q.pr_number,
+    -- the PR's runs (pr_workflow_runs): one still unfinished at as_of runs to the end of the
+    -- PR's life; a re-run (its latest attempt is what GitHub lists) from that attempt's start,
+    -- not the first attempt's queueing
+    select l.org, l.repo, l.pr_number,
         case when q.run_attempt > 1 then coalesce(q.run_started_at, q.created_at)
             else q.created_at end as start_at,
         least(coalesce(case when q.status = 'completed' then q.updated_at end, p.life_end),
             p.life_end) as end_at
-    from ci_runs as q
-    join prs as p on p.org = q.org and p.repo = q.repo and p.pr_number = q.pr_number
+    from pr_workflow_runs as l
+    join workflow_runs as q on q.org = l.org and q.repo = l.repo and q.run_id = l.run_id
+    join prs as p on p.org = l.org and p.repo = l.repo and p.pr_number = l.pr_number
 ),
 decisive_reviews as (
     select r.org, r.repo, r.pr_number, r.submitted_at, r.review_id,
