@@ -117,6 +117,15 @@ def _write_settings(wh: Warehouse, config: Config) -> None:
     calendars.update({team.lower(): c for team, c in config.team_calendars.items()})
     levels: dict[str | None, ServiceLevels] = {None: config.sla}
     levels.update({team.lower(): v for team, v in config.team_sla.items()})
+    deploy_globs = [
+        (kind, glob)
+        for kind, globs in (
+            ("environment", config.deploys.production),
+            ("workflow", config.deploys.workflows),
+            ("tag", config.deploys.tags),
+        )
+        for glob in globs
+    ]
     tables = {
         "settings_bots": pa.table(
             {"login": pa.array([b.lower() for b in config.bots], pa.string())}
@@ -170,23 +179,8 @@ def _write_settings(wh: Warehouse, config: Config) -> None:
         # [deploys]: one row per glob; kind is environment, workflow or tag
         "settings_deploys": pa.table(
             {
-                "kind": pa.array(
-                    ["environment"] * len(config.deploys.production)
-                    + ["workflow"] * len(config.deploys.workflows)
-                    + ["tag"] * len(config.deploys.tags),
-                    pa.string(),
-                ),
-                "pattern": pa.array(
-                    [
-                        g.lower()
-                        for g in (
-                            *config.deploys.production,
-                            *config.deploys.workflows,
-                            *config.deploys.tags,
-                        )
-                    ],
-                    pa.string(),
-                ),
+                "kind": pa.array([kind for kind, _ in deploy_globs], pa.string()),
+                "pattern": pa.array([glob.lower() for _, glob in deploy_globs], pa.string()),
             }
         ),
         "settings_git": pa.table(
