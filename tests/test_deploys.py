@@ -26,10 +26,9 @@ from miner.sample_payloads import (
 )
 from miner.sync import sync
 from miner.transform import rebuild
-from miner.warehouse import Warehouse
 from tests.git_builder import GitBuilder
 from tests.mirror_builder import T0, MirrorBuilder, at, user
-from tests.test_git_sync import TOKEN, _rows
+from tests.test_git_sync import _rows, served
 
 REF = RepoRef("acme", "web")
 
@@ -170,11 +169,7 @@ def test_deploys_ship_the_prs_their_commits_contain(
     org: tuple[Path, GitBuilder, MirrorBuilder], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, g, _ = org
-    monkeypatch.setenv("MINER_TEST_TOKEN", TOKEN)
-    with (
-        FixtureServer(root, token=TOKEN, port=0) as server,
-        Warehouse.open(tmp_path / "w.duckdb") as wh,
-    ):
+    with served(root, tmp_path, monkeypatch) as (server, wh):
         config = _config(server, tmp_path, mirrors=True)
         result = sync(wh, config)
         assert result.git_failures == ()
@@ -271,11 +266,7 @@ def test_without_a_mirror_nothing_is_deployed_and_the_deploy_court_stays_empty(
 ) -> None:
     """Ancestry needs git: without mirrors no PR is tied to a deploy (never by time alone)."""
     root, _, _ = org
-    monkeypatch.setenv("MINER_TEST_TOKEN", TOKEN)
-    with (
-        FixtureServer(root, token=TOKEN, port=0) as server,
-        Warehouse.open(tmp_path / "w.duckdb") as wh,
-    ):
+    with served(root, tmp_path, monkeypatch) as (server, wh):
         config = _config(server, tmp_path, mirrors=False)
         sync(wh, config)
         assert wh.query("select count(*) from deploy_commits") == [(0,)]

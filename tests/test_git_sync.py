@@ -5,10 +5,12 @@ ownership drift worked out by hand."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import subprocess
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,6 +37,20 @@ from tests.git_builder import GitBuilder
 from tests.mirror_builder import T0, MirrorBuilder
 
 TOKEN = "ghp_test-token-never-stored"
+
+
+@contextlib.contextmanager
+def served(
+    root: Path, tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[FixtureServer, Warehouse]]:
+    """The mirror folder `root` served with TOKEN (in MINER_TEST_TOKEN for the config), and an
+    empty warehouse in `tmp`."""
+    monkeypatch.setenv("MINER_TEST_TOKEN", TOKEN)
+    with (
+        FixtureServer(root, token=TOKEN, port=0) as server,
+        Warehouse.open(tmp / "w.duckdb") as wh,
+    ):
+        yield server, wh
 
 
 def _files_containing(folder: Path, needle: bytes) -> list[Path]:
@@ -229,11 +245,7 @@ def test_sync_mines_history_ties_identities_and_finds_drift(
     root = _org().write(tmp_path / "mirror")
     g = _history(tmp_path / "work")
     g.publish(root / "git" / "acme" / "web.git")
-    monkeypatch.setenv("MINER_TEST_TOKEN", TOKEN)
-    with (
-        FixtureServer(root, token=TOKEN, port=0) as server,
-        Warehouse.open(tmp_path / "w.duckdb") as wh,
-    ):
+    with served(root, tmp_path, monkeypatch) as (server, wh):
         config = _config(server, tmp_path)
         result = sync(wh, config)
         # acme/api has no git repository: reported, the rest stored, the run partial
@@ -328,11 +340,7 @@ def test_each_pr_is_judged_by_the_codeowners_in_force_when_it_became_ready(
     b.files[("web", "CODEOWNERS")] = "* @acme/ops\n"  # what GitHub's API serves now
     root = b.write(tmp_path / "mirror")
     g.publish(root / "git" / "acme" / "web.git")
-    monkeypatch.setenv("MINER_TEST_TOKEN", TOKEN)
-    with (
-        FixtureServer(root, token=TOKEN, port=0) as server,
-        Warehouse.open(tmp_path / "w.duckdb") as wh,
-    ):
+    with served(root, tmp_path, monkeypatch) as (server, wh):
         config = replace(_config(server, tmp_path), teams={})
         assert sync(wh, config).git_failures == ()
         versions = wh.query(
@@ -365,11 +373,7 @@ def test_renamed_default_branch_keeps_its_history_and_pr_refs_stay_out(
     bare = g.publish(root / "git" / "acme" / "web.git")
     # GitHub's refs for a PR's head: a mirror has no use for them
     g.git("push", "-q", str(bare), f"{g.shas[1]}:refs/pull/1/head")
-    monkeypatch.setenv("MINER_TEST_TOKEN", TOKEN)
-    with (
-        FixtureServer(root, token=TOKEN, port=0) as server,
-        Warehouse.open(tmp_path / "w.duckdb") as wh,
-    ):
+    with served(root, tmp_path, monkeypatch) as (server, wh):
         config = _config(server, tmp_path)
         sync(wh, config)
         before = wh.query("select count(*) from raw_git_commits")[0][0]
