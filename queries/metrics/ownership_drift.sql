@@ -18,17 +18,13 @@ owners as (
     group by org, repo, path
 ),
 top as (
+    -- the best-ranked known team (de_facto_owners ranks by commits, lines, then name)
     select org, repo, path,
-        arg_min(team, (commits_rank)) as top_team,
-        arg_min(commits, (commits_rank)) as top_team_commits,
-        arg_min(lines, (commits_rank)) as top_team_lines
-    from (
-        select *, row_number() over (
-            partition by org, repo, path order by commits desc, lines desc, team
-        ) as commits_rank
-        from de_facto_owners
-        where team <> 'unassigned'
-    )
+        arg_min(team, rank) as top_team,
+        arg_min(commits, rank) as top_team_commits,
+        arg_min(lines, rank) as top_team_lines
+    from de_facto_owners
+    where team <> 'unassigned'
     group by org, repo, path
 ),
 totals as (
