@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 import sys
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from miner import __version__
 from miner.config import Config, load
 from miner.errors import EXIT_FAILED, MinerError, PartialSync
 from miner.query import FORMATS as QUERY_FORMATS
+from miner.reports.formats import FORMATS as REPORT_FORMATS
 from miner.sync_display import SyncDisplay
 from miner.warehouse import Warehouse
 
@@ -140,7 +140,10 @@ def query(
 
     if list_:
         for q in queries.named_queries().values():
-            args = " ".join(f"--param {p}=..." for p in q.params)
+            args = " ".join(
+                f"[--param {p}=...]" if p in queries.OPTIONAL_PARAMS else f"--param {p}=..."
+                for p in q.params
+            )
             click.echo(f"{q.name}  {args}".rstrip())
             click.echo(f"    {q.description}")
         return
@@ -168,10 +171,12 @@ def query(
               help="The window's first day (UTC), instead of --since.")  # fmt: skip
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]),
               help="The day after the window's last (UTC). Default: as_of.")  # fmt: skip
+@click.option("--team", help="Only the PRs this team took part in (authored, reviewed, owned).")
+@click.option("--repo", help="Only this repo (NAME or ORG/NAME).")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "md", "json", "csv"]),
+    type=click.Choice(REPORT_FORMATS),
     default="table",
     show_default=True,
 )
@@ -183,13 +188,15 @@ def report(
     since: str,
     start: datetime | None,
     end: datetime | None,
+    team: str | None,
+    repo: str | None,
     fmt: str,
     out: Path | None,
 ) -> None:
-    """Print review waits, where the time goes, approvals and deploys for a window."""
-    import json
-
-    from miner import report as reports
+    """Print where the time goes: review waits, approvals, handoffs, deploys, SLA breaches."""
+    from miner.reports import data as reports
+    from miner.reports.formats import RENDERERS
+    from miner.reports.terminal import print_report, report_console
 
     if end is not None and start is None:
         raise click.UsageError("--to goes with --from")
@@ -198,25 +205,16 @@ def report(
     last = end.replace(tzinfo=UTC) if end else None
     with ctx.open(read_only=True) as wh:
         name = org or ctx.config.github.org or reports.default_org(wh)
-        if fmt == "table":
-            buffer = io.StringIO()
-            console = reports.report_console()
-            if out is not None:
-                console = Console(file=buffer, width=reports.REPORT_WIDTH)
-            reports.render(wh, name, lookback, console, first, last)
-            text = buffer.getvalue()
-        else:
-            data = reports.report_json(wh, name, lookback, first, last)
-            if fmt == "json":
-                text = json.dumps(data, indent=2) + "\n"
-            elif fmt == "md":
-                text = reports.report_markdown(data)
-            else:
-                text = reports.report_csv(data)
+        where = reports.scope(wh, name, team, repo)
+        data = reports.report_json(wh, where, lookback, first, last)
+    if fmt == "table" and out is None:
+        print_report(data, report_console())
+        return
+    text = RENDERERS[fmt](data)
     if out is not None:
         out.write_text(text, encoding="utf-8")
         _err(f"wrote the report to {out}")
-    elif text:
+    else:
         click.echo(text, nl=False)
 
 
@@ -313,7 +311,7 @@ def sample_org(folder: Path, seed: int, prs: int, repos: int) -> None:
 def demo(folder: Path) -> None:
     """Build the sample org, sync it from a local GitHub-compatible server, print the report."""
     from miner.demo import run_demo
-    from miner.report import report_console
+    from miner.reports.terminal import report_console
 
     run_demo(folder, report_console())
 

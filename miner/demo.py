@@ -13,7 +13,8 @@ from rich.console import Console
 from miner.config import Calendar, Config, GitConfig, GitHubConfig, WarehouseConfig
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
-from miner.report import parse_since, render
+from miner.reports.data import Scope, parse_since, report_json
+from miner.reports.terminal import print_report
 from miner.sample_org import generate, time_zones
 from miner.sync import sync
 from miner.sync_display import SyncDisplay
@@ -65,7 +66,7 @@ def run_demo(folder: Path, console: Console) -> None:
             )
             console.print(f"synced {result.summary()} from {server.url}")
     with Warehouse.open(db, read_only=True) as wh:
-        render(wh, DEMO_ORG, parse_since("30d"), console)
+        print_report(report_json(wh, Scope(DEMO_ORG), parse_since("30d")), console)
     console.print(
         f"\nExplore it: [bold]duckdb {db}[/bold] then e.g. "
         "[bold]select * from review_wait where outcome = 'waiting' order by wait_hours desc;[/bold]"

@@ -23,6 +23,9 @@ from miner.warehouse import Warehouse
 
 FORMATS = ("table", "csv", "json")
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+# Parameters a named query may take and a caller may leave out: NULL then, meaning all (every
+# team, every repo), as `miner report` passes them without --team or --repo.
+OPTIONAL_PARAMS = ("team", "repo")
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def run_named(wh: Warehouse, name: str, params: dict[str, str]) -> Result:
         known = ", ".join(queries) or "none"
         raise ConfigError(f"no query named {name!r} in queries/reports/ (known: {known})")
     wanted = queries[name].params
-    missing = [p for p in wanted if p not in params]
+    missing = [p for p in wanted if p not in params and p not in OPTIONAL_PARAMS]
     unknown = [p for p in params if p not in wanted]
     if missing or unknown:
         parts = []
@@ -77,7 +80,7 @@ def run_named(wh: Warehouse, name: str, params: dict[str, str]) -> Result:
         raise ConfigError(
             f"query {name}: {'; '.join(parts)} (it takes {', '.join(wanted) or 'nothing'})"
         )
-    return _run(wh, queries[name].body, {p: params[p] for p in wanted})
+    return _run(wh, queries[name].body, {p: params.get(p) for p in wanted})
 
 
 def run_sql(wh: Warehouse, sql: str) -> Result:
@@ -85,7 +88,7 @@ def run_sql(wh: Warehouse, sql: str) -> Result:
     return _run(wh, sql, None)
 
 
-def _run(wh: Warehouse, sql: str, params: dict[str, str] | None) -> Result:
+def _run(wh: Warehouse, sql: str, params: dict[str, str | None] | None) -> Result:
     try:
         cursor = wh.con.execute(sql, params) if params else wh.con.execute(sql)
         if cursor.description is None:

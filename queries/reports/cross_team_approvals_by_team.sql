@@ -1,7 +1,7 @@
 -- cross_team_approvals_by_team: one row per team whose approval PRs of other teams needed, for
 -- waits that started in the window: approvals given, median, p75 and p90 hours to approve (and
 -- the median in that team's business hours), and how many still wait. Params: $org, $since,
--- $until.
+-- $until; optional $team, $repo.
 select
     approver_team as team,
     count(*) filter (where outcome = 'approved') as approved,
@@ -11,7 +11,10 @@ select
     quantile_cont(latency_business_hours, 0.5) filter (where outcome = 'approved')
         as median_business_hours,
     count(*) filter (where outcome = 'waiting') as waiting
-from cross_team_approval_latency
-where org = $org and start_at >= $since and start_at < $until
+from cross_team_approval_latency as a
+where a.org = $org and a.start_at >= $since and a.start_at < $until
+  and ($repo is null or a.repo = $repo)
+  and ($team is null or exists (from pr_teams as t where t.org = a.org and t.repo = a.repo
+                                and t.pr_number = a.pr_number and t.team = $team))
 group by approver_team
 order by median_hours desc nulls last, team

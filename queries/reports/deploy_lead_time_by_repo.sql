@@ -1,6 +1,7 @@
 -- deploy_lead_time_by_repo: one row per repo with PRs merged in the window that can be followed
 -- to production: how many reached it, the median, p75 and p90 hours from merge to production of
--- those, and how many are merged but not deployed yet. Params: $org, $since, $until.
+-- those, and how many are merged but not deployed yet. Params: $org, $since,
+-- $until; optional $team, $repo.
 select
     repo,
     count(deployed_at) as deployed,
@@ -8,7 +9,10 @@ select
     quantile_cont(lead_hours, 0.75) as p75_hours,
     quantile_cont(lead_hours, 0.9) as p90_hours,
     count(*) filter (where deployed_at is null) as not_deployed
-from deploy_lead_time
-where org = $org and merged_at >= $since and merged_at < $until and deploy_tracked
+from deploy_lead_time as d
+where d.org = $org and d.merged_at >= $since and d.merged_at < $until and d.deploy_tracked
+  and ($repo is null or d.repo = $repo)
+  and ($team is null or exists (from pr_teams as t where t.org = d.org and t.repo = d.repo
+                                and t.pr_number = d.pr_number and t.team = $team))
 group by repo
 order by median_hours desc nulls last, repo

@@ -1,7 +1,9 @@
 -- time_in_court: one row per court: the hours PRs that ended (merged or closed) in the window
 -- spent there, summed, with each court's share of all their hours and the median PR's hours in
--- it (`median`), over how many PRs; the row 'flow efficiency' has the median author's share.
--- Deploy hours count only PRs that can be followed to production. Params: $org, $since, $until.
+-- it (`median`), over how many PRs; the row 'flow efficiency' has, as its `share`, the median
+-- PR's flow efficiency (the author court's share of that PR's hours).
+-- Deploy hours count only PRs that can be followed to production.
+-- Params: $org, $since, $until; optional $team, $repo.
 with ended as (
     select c.*
     from pr_time_in_court as c
@@ -9,6 +11,9 @@ with ended as (
     where c.org = $org
       and coalesce(p.merged_at, p.closed_at) >= $since
       and coalesce(p.merged_at, p.closed_at) < $until
+      and ($repo is null or c.repo = $repo)
+      and ($team is null or exists (from pr_teams as t where t.org = c.org and t.repo = c.repo
+                                    and t.pr_number = c.pr_number and t.team = $team))
 ),
 courts as (
     select 'author' as court, 1 as position, author_hours as hours from ended
@@ -35,8 +40,8 @@ by_court as (
     from courts
     group by court, position
     union all
-    select 'flow efficiency', 6, count(flow_efficiency), null, null,
-        quantile_cont(flow_efficiency, 0.5)
+    select 'flow efficiency', 6, count(flow_efficiency), null,
+        quantile_cont(flow_efficiency, 0.5), null
     from ended
 )
 select court, prs, hours, share, median

@@ -1,5 +1,5 @@
 -- waiting_longest: one row per open pull request with a review request still waiting at as_of,
--- longest wait first: who it waits on and a link. Params: $org, $limit.
+-- longest wait first: who it waits on and a link. Params: $org, $limit; optional $team, $repo.
 with waiting as (
     select
         w.org,
@@ -11,6 +11,9 @@ with waiting as (
         w.wait_business_hours
     from review_wait as w
     where w.org = $org and w.outcome = 'waiting'
+      and ($repo is null or w.repo = $repo)
+      and ($team is null or exists (from pr_teams as t where t.org = w.org and t.repo = w.repo
+                                    and t.pr_number = w.pr_number and t.team = $team))
 )
 select
     w.repo,

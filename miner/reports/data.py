@@ -1,0 +1,158 @@
+"""The report's data: the window, the scope (--team, --repo) and each section's rows from its
+named query, for the window and for the previous window of the same length."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from miner.errors import ConfigError, MinerError
+from miner.reports.layout import SECTIONS
+from miner.sql_files import layer
+from miner.warehouse import Warehouse
+
+# The JSON report's schema: bump the number when a key changes meaning or goes away.
+# 2: time_in_court's 'flow efficiency' row carries the median in `share`; sections gained
+# `title`; the report gained `scope`.
+JSON_SCHEMA = "miner.report/2"
+# How many PRs the lists of PRs (waiting longest, SLA breaches) show.
+LIST_LIMIT = 10
+
+_DURATION = re.compile(r"^(\d+)([hdw])$")
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+@dataclass(frozen=True)
+class Window:
+    since: datetime
+    until: datetime
+    as_of: datetime
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the report covers: an org, and optionally the PRs one team took part in (pr_teams)
+    and one repo (ORG/NAME)."""
+
+    org: str
+    team: str | None = None
+    repo: str | None = None
+
+
+def parse_since(text: str) -> timedelta:
+    """A look-back like 30d, 12h or 6w."""
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise ConfigError(f"--since {text!r}: expected a number and a unit, like 30d, 12h or 6w")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def window(
+    wh: Warehouse,
+    org: str,
+    since: timedelta,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> Window:
+    """`since` back from as_of, or from `start` to `end` (default as_of) when `start` is given."""
+    row = wh.query("select as_of from snapshots where org = ?", [org])
+    if not row or row[0][0] is None:
+        known = ", ".join(r[0] for r in wh.query("select org from snapshots order by 1")) or "none"
+        raise MinerError(f"no data for org {org!r} in {wh.path} (orgs there: {known})")
+    as_of: datetime = row[0][0]
+    if start is None:
+        return Window(as_of - since, as_of, as_of)
+    until = end or as_of
+    if until <= start:
+        raise ConfigError(f"--from {start:%Y-%m-%d} --to {until:%Y-%m-%d}: the end must be later")
+    return Window(start, until, as_of)
+
+
+def default_org(wh: Warehouse) -> str:
+    orgs = [r[0] for r in wh.query("select org from snapshots order by 1")]
+    if len(orgs) != 1:
+        raise ConfigError(f"--org: which org? the warehouse holds {', '.join(orgs) or 'none'}")
+    return str(orgs[0])
+
+
+def scope(wh: Warehouse, org: str, team: str | None = None, repo: str | None = None) -> Scope:
+    """The report's scope, checked against the warehouse: an unknown team or repo is named
+    with the ones there are, rather than giving an empty report. Team names compare without
+    case, as GitHub's slugs do; a repo may be given as NAME or ORG/NAME."""
+    if team is not None:
+        team = team.removeprefix("@").removeprefix(f"{org}/").lower()
+        teams = [r[0] for r in wh.query(
+            "select distinct team from pr_teams where org = ? order by 1", [org]
+        )]  # fmt: skip
+        if team not in teams:
+            raise ConfigError(
+                f"--team {team!r}: no PR of {org} involves that team "
+                f"(teams there: {', '.join(teams) or 'none'})"
+            )
+    if repo is not None:
+        repo = repo if "/" in repo else f"{org}/{repo}"
+        repos = [r[0] for r in wh.query(
+            "select distinct repo from pull_requests where org = ? order by 1", [org]
+        )]  # fmt: skip
+        if repo.lower() not in {r.lower() for r in repos}:
+            raise ConfigError(
+                f"--repo {repo!r}: no PR of {org} is in that repo "
+                f"(repos there: {', '.join(repos) or 'none'})"
+            )
+        repo = next(r for r in repos if r.lower() == repo.lower())
+    return Scope(org, team, repo)
+
+
+def run_report_query(wh: Warehouse, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run queries/reports/NAME.sql with named parameters (those it does not take are left
+    out); rows as dicts."""
+    files = {f.name: f for f in layer("reports")}
+    code = files[name].code
+    wanted = {k: v for k, v in params.items() if f"${k}" in code}
+    cursor = wh.con.execute(files[name].body, wanted)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def report_json(
+    wh: Warehouse,
+    where: Scope,
+    since: timedelta,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> dict[str, Any]:
+    """The report as data: each section's rows for the window and for the previous window of
+    the same length (so every figure has its count and its change), and the PRs waiting or
+    over their service level now."""
+    w = window(wh, where.org, since, start, end)
+    before = w.since - (w.until - w.since)
+    base = {"org": where.org, "team": where.team, "repo": where.repo, "limit": LIST_LIMIT}
+    current = {**base, "since": w.since, "until": w.until}
+    previous = {**base, "since": before, "until": w.since}
+    sections: dict[str, Any] = {}
+    for section in SECTIONS:
+        entry: dict[str, Any] = {
+            "title": section.title,
+            "rows": _plain(run_report_query(wh, section.name, current)),
+        }
+        if section.windowed:
+            entry["previous"] = _plain(run_report_query(wh, section.name, previous))
+        sections[section.name] = entry
+    return {
+        "schema": JSON_SCHEMA,
+        "org": where.org,
+        "scope": {"team": where.team, "repo": where.repo},
+        "as_of": w.as_of.isoformat(),
+        "window": {"from": w.since.isoformat(), "to": w.until.isoformat()},
+        "previous_window": {"from": before.isoformat(), "to": w.since.isoformat()},
+        "sections": sections,
+    }
+
+
+def _plain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with instants as ISO 8601 text, as JSON carries them."""
+    return [
+        {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()} for row in rows
+    ]

@@ -1,0 +1,272 @@
+"""What each report section shows, for every format: its title, its columns and how each is
+written, which figures carry their change against the previous window, and the one line said
+when a section has no data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Kind = Literal["text", "count", "hours", "share", "pr"]
+Shape = Literal["table", "matrix", "map"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """`key` in the query's rows (for kind 'pr': the row's repo, pr_number and html_url)."""
+
+    key: str
+    label: str
+    kind: Kind = "text"
+    # written with its change against the previous window, as in "12.5 (+2.0)"
+    change: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """`name` is the query of queries/reports/ it shows."""
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    # the columns naming a row, to find the same row in the previous window
+    key: tuple[str, ...] = ()
+    # the query takes $since and $until; the others show the state at as_of
+    windowed: bool = True
+    empty: str = "no data in the window."
+    shape: Shape = "table"
+    # the most rows a table shows (the JSON has them all); 0: all
+    limit: int = 0
+
+
+def _hours(key: str, label: str, change: bool = False) -> Column:
+    return Column(key, label, "hours", change)
+
+
+def _count(key: str, label: str, change: bool = False) -> Column:
+    return Column(key, label, "count", change)
+
+
+_PR = Column("pr", "PR", "pr")
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "review_wait_summary",
+        "Review wait, answered requests (hours)",
+        (
+            _count("prs_ready", "PRs ready", change=True),
+            _count("reviewed", "answered", change=True),
+            _hours("median_hours", "median", change=True),
+            _hours("p75_hours", "p75"),
+            _hours("p90_hours", "p90", change=True),
+            _hours("median_business_hours", "median business"),
+            _count("waiting", "waiting now"),
+        ),
+        empty="no PR became ready and no review was asked for in the window.",
+    ),
+    Section(
+        "time_in_court",
+        "Where the time goes: PRs that ended in the window, hours per court",
+        (
+            Column("court", "court"),
+            _count("prs", "PRs", change=True),
+            _hours("hours", "hours"),
+            Column("share", "share", "share", change=True),
+            _hours("median", "median PR", change=True),
+        ),
+        key=("court",),
+        empty="no PR was merged or closed in the window.",
+    ),
+    Section(
+        "review_wait_by_team",
+        "Review wait by team waited on (hours)",
+        (
+            Column("team", "team"),
+            _count("reviewed", "answered", change=True),
+            _hours("median_hours", "median", change=True),
+            _hours("p75_hours", "p75"),
+            _hours("p90_hours", "p90"),
+            _hours("median_business_hours", "median bus."),
+            _count("cross_team_reviewed", "cross-team"),
+            _count("waiting", "waiting"),
+        ),
+        key=("team",),
+    ),
+    Section(
+        "cross_team_approvals_by_team",
+        "Cross-team approval latency by approving team (hours)",
+        (
+            Column("team", "team"),
+            _count("approved", "approved", change=True),
+            _hours("median_hours", "median", change=True),
+            _hours("p75_hours", "p75"),
+            _hours("p90_hours", "p90"),
+            _hours("median_business_hours", "median bus."),
+            _count("waiting", "waiting"),
+        ),
+        key=("team",),
+    ),
+    Section(
+        "approval_latency_by_team_pair",
+        "Cross-team approval latency by team pair: median hours (approvals)",
+        (
+            Column("author_team", "author team"),
+            Column("approver_team", "approving team"),
+            _count("approved", "approved", change=True),
+            _hours("median_hours", "median", change=True),
+            _hours("p90_hours", "p90"),
+            _count("waiting", "waiting"),
+        ),
+        key=("author_team", "approver_team"),
+        shape="matrix",
+    ),
+    Section(
+        "ownership_handoffs_per_pr",
+        "Ownership handoffs per PR: other teams owning its files (PRs opened in the window)",
+        (
+            Column("handoffs", "handoffs"),
+            _count("prs", "PRs", change=True),
+            Column("share", "share", "share"),
+            _count("merged", "merged"),
+            _hours("median_cycle_hours", "median cycle h", change=True),
+            _hours("p90_cycle_hours", "p90 cycle h"),
+        ),
+        key=("handoffs",),
+        empty="no PR was opened in the window.",
+    ),
+    Section(
+        "handoff_pairs",
+        "Handoffs between teams: author team → team owning the files",
+        (
+            Column("author_team", "author team"),
+            Column("owner_team", "owning team"),
+            _count("prs", "PRs", change=True),
+            _count("merged", "merged"),
+            _hours("median_cycle_hours", "median cycle h", change=True),
+        ),
+        key=("author_team", "owner_team"),
+        empty="no PR opened in the window changed files another team owns.",
+        shape="map",
+        limit=15,
+    ),
+    Section(
+        "deploy_lead_time_by_repo",
+        "Deploy lead time, merge to production (hours)",
+        (
+            Column("repo", "repo"),
+            _count("deployed", "deployed", change=True),
+            _hours("median_hours", "median", change=True),
+            _hours("p75_hours", "p75"),
+            _hours("p90_hours", "p90"),
+            _count("not_deployed", "not deployed"),
+        ),
+        key=("repo",),
+        empty="no merged PR in the window can be followed to production.",
+    ),
+    Section(
+        "sla_breaches_now",
+        "Over the service level now (business hours)",
+        (
+            _PR,
+            Column("kind", "waiting for"),
+            Column("waiting_on", "waiting on"),
+            _hours("waited_business_hours", "waited"),
+            _hours("sla_business_hours", "SLA"),
+            _hours("over_business_hours", "over"),
+        ),
+        windowed=False,
+        empty="no open wait is over its service level.",
+    ),
+    Section(
+        "waiting_longest",
+        "Open PRs waiting longest for review",
+        (
+            _PR,
+            _hours("wait_hours", "hours"),
+            _hours("wait_business_hours", "business"),
+            Column("waiting_on", "waiting on"),
+            Column("title", "title"),
+        ),
+        windowed=False,
+        empty="no open PR waits for a review.",
+    ),
+)
+
+BY_NAME = {s.name: s for s in SECTIONS}
+
+
+def visible(section: Section, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows worth a line: a row whose counts are all 0 says nothing (a team nobody waited
+    on, a summary of an empty window)."""
+    counts = [c.key for c in section.columns if c.kind == "count"]
+    if not counts:
+        return rows
+    return [r for r in rows if any(r.get(c) for c in counts)]
+
+
+def shown(section: Section, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
+    """The rows a table shows, and the line saying how many more there are (or '')."""
+    if not section.limit or len(rows) <= section.limit:
+        return rows, ""
+    more = len(rows) - section.limit
+    return rows[: section.limit], f"and {more} more (all of them in --format json or csv)"
+
+
+def previous_row(
+    section: Section, row: dict[str, Any], previous: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The same row (same key) in the previous window, if there is one."""
+    for other in previous:
+        if all(other.get(k) == row.get(k) for k in section.key):
+            return other
+    return None
+
+
+def value_text(column: Column, value: Any) -> str:
+    """A figure as the report writes it: hours with one decimal, shares in per cent, '–' for
+    none. User text (kind 'text') is returned as it is: each format escapes it its own way."""
+    if value is None:
+        return "–"
+    if column.kind == "hours":
+        return f"{value:.1f}"
+    if column.kind == "share":
+        return f"{value:.0%}"
+    return str(value)
+
+
+def change_text(column: Column, now: Any, before: Any) -> str:
+    """How a figure moved since the previous window: '+2.0', '−3', '+5 pp', 'new' or ''."""
+    if now is None:
+        return ""
+    if before is None:
+        return "new"
+    delta = now - before
+    if column.kind == "share":
+        text, moved = f"{abs(delta) * 100:.0f}", " pp"
+    elif column.kind == "hours":
+        text, moved = f"{abs(delta):.1f}", ""
+    else:
+        text, moved = f"{abs(delta):g}", ""
+    # a change that rounds to nothing has no sign: never "−0"
+    sign = "−" if delta < 0 and text.strip("0.") else "+"
+    return f"{sign}{text}{moved}"
+
+
+def cell_text(column: Column, row: dict[str, Any], before: dict[str, Any] | None) -> str:
+    """A cell with its change where the column carries one: '12.5 (+2.0)'."""
+    text = value_text(column, row.get(column.key))
+    if not column.change or row.get(column.key) is None:
+        return text
+    moved = change_text(column, row.get(column.key), (before or {}).get(column.key))
+    return f"{text} ({moved})" if moved else text
+
+
+def pr_label(row: dict[str, Any]) -> str:
+    """`name#N` for a PR row (the org is the report's)."""
+    return f"{str(row['repo']).split('/', 1)[-1]}#{row['pr_number']}"
+
+
+def safe_url(url: Any) -> str | None:
+    """A link target only when it is a web address: a hostile `javascript:` never becomes one."""
+    text = str(url or "")
+    return text if text.startswith(("https://", "http://")) else None

@@ -1,0 +1,109 @@
+"""The report on a terminal: one rich table per section, each figure with its change against the
+previous window, laid out for 100 columns when it goes to a file or a pipe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from miner.reports.layout import (
+    SECTIONS,
+    Section,
+    cell_text,
+    pr_label,
+    previous_row,
+    safe_url,
+    shown,
+    visible,
+)
+from miner.reports.matrix import LEGEND, matrix
+
+# The width the report is laid out for when it is not shown on a terminal (a file, CI logs).
+REPORT_WIDTH = 100
+
+
+def report_console() -> Console:
+    """The terminal as it is; 100 columns when the report goes to a file or a pipe."""
+    console = Console()
+    return console if console.is_terminal else Console(width=REPORT_WIDTH)
+
+
+def print_report(data: dict[str, Any], console: Console) -> None:
+    """Print the JSON report's data (report_json) on `console`."""
+    console.print(f"[bold]miner report[/bold] · {escape(headline(data))}")
+    console.print(
+        f"Changes in brackets are against {data['previous_window']['from'][:10]} → "
+        f"{data['previous_window']['to'][:10]}."
+    )
+    for section in SECTIONS:
+        entry = data["sections"][section.name]
+        rows = visible(section, entry["rows"])
+        if not rows:
+            console.print(f"\n[bold]{escape(section.title)}[/bold]: {escape(section.empty)}")
+            continue
+        if section.shape == "matrix":
+            console.print(_matrix(section, rows))
+        else:
+            console.print(_table(section, rows, entry.get("previous", [])))
+
+
+def headline(data: dict[str, Any]) -> str:
+    """`acme · team web · 2026-05-31 → 2026-06-30 18:00 UTC (as of the last sync)`."""
+    scope = data["scope"]
+    parts = [data["org"]]
+    if scope["team"]:
+        parts.append(f"team {scope['team']}")
+    if scope["repo"]:
+        parts.append(f"repo {scope['repo']}")
+    parts.append(
+        f"{data['window']['from'][:10]} → {data['window']['to'][:16].replace('T', ' ')} UTC "
+        "(as of the last sync)"
+    )
+    return " · ".join(parts)
+
+
+def _table(section: Section, rows: list[dict[str, Any]], previous: list[dict[str, Any]]) -> Table:
+    rows, more = shown(section, rows)
+    table = Table(
+        title=section.title, title_justify="left", caption=more or None, caption_justify="left"
+    )
+    for column in section.columns:
+        numeric = column.kind in ("count", "hours", "share")
+        table.add_column(
+            column.label,
+            justify="right" if numeric else "left",
+            no_wrap=column.kind == "pr",
+            overflow="ellipsis" if column.key == "title" else "fold",
+            max_width=36 if column.key == "title" else None,
+        )
+    for row in rows:
+        before = previous_row(section, row, previous)
+        cells = []
+        for column in section.columns:
+            if column.kind == "pr":
+                url = safe_url(row.get("html_url"))
+                label = escape(pr_label(row))
+                cells.append(f"[link={url}]{label}[/link]" if url else label)
+            else:
+                cells.append(escape(cell_text(column, row, before)))
+        table.add_row(*cells)
+    return table
+
+
+def _matrix(section: Section, rows: list[dict[str, Any]]) -> Table:
+    grid = matrix(rows)
+    table = Table(
+        title=f"{section.title}: rows wait on columns",
+        title_justify="left",
+        caption=LEGEND,
+        caption_justify="left",
+    )
+    table.add_column("author team ↓")
+    for name in grid.columns:
+        table.add_column(escape(name), justify="right")
+    for name in grid.rows:
+        table.add_row(escape(name), *(escape(grid.text(name, col)) for col in grid.columns))
+    return table
