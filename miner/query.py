@@ -46,7 +46,9 @@ def named_queries() -> dict[str, NamedQuery]:
     """queries/reports/NAME.sql by name: the first sentence of its header, its $parameters."""
     out: dict[str, NamedQuery] = {}
     for f in sorted(layer("reports"), key=lambda f: f.name):
-        params = tuple(dict.fromkeys(_PARAM.findall(f.code)))
+        found = list(dict.fromkeys(_PARAM.findall(f.code)))
+        # the ones a caller must give first, then the optional ones
+        params = tuple(sorted(found, key=lambda p: p in OPTIONAL_PARAMS))
         out[f.name] = NamedQuery(f.name, f.description, params, f.body)
     return out
 

@@ -37,7 +37,9 @@ def test_list_names_each_query_its_description_and_parameters(warehouse: Path) -
     named = {line.split()[0] for line in lines if not line.startswith(" ")}
     reports = Path(__file__).resolve().parent.parent / "queries" / "reports"
     assert named == {p.stem for p in reports.glob("*.sql")}
-    i = lines.index("waiting_longest  --param org=... --param limit=...")
+    i = lines.index(
+        "waiting_longest  --param org=... --param limit=... [--param repo=...] [--param team=...]"
+    )
     assert lines[i + 1].strip().startswith("one row per open pull request")
 
 
@@ -145,7 +147,7 @@ def test_json_report_has_each_section_for_the_window_and_the_one_before(warehous
     )
     assert out.returncode == 0, out.stderr
     report = json.loads((warehouse / "report.json").read_text(encoding="utf-8"))
-    assert report["schema"] == "miner.report/1"
+    assert report["schema"] == "miner.report/2"
     # as_of is T0 + 10 days (Thursday 2026-03-12 09:00 UTC): the window is its last 5 days
     assert report["as_of"] == "2026-03-12T09:00:00+00:00"
     assert report["window"] == {
@@ -194,12 +196,12 @@ def test_markdown_report_escapes_user_text_and_draws_the_handoff_map(tmp_path: P
     assert "&lt;script&gt;alert(1)&lt;/script&gt; \\| \\*bold\\* \\[x\\](y)" in text
     # all three PRs of web's author pass through data by CODEOWNERS
     assert "```mermaid\nflowchart LR\n" in text
-    assert '  web["web"] -->|3 PRs| data["data"]\n' in text
+    assert '  t_web["web"] -->|3 PRs| t_data["data"]\n' in text
     for heading in ("## Review wait", "## Where the time goes", "## Deploy lead time"):
         assert heading in text
     # no deploys in this org: the section says so in one line
-    deploy = text.split("## Deploy lead time, merge to production\n\n", 1)[1]
-    assert deploy.startswith("No data in the window.\n")
+    deploy = text.split("## Deploy lead time, merge to production (hours)\n\n", 1)[1]
+    assert deploy.startswith("No merged PR in the window can be followed to production.\n")
 
 
 def test_report_between_two_dates_as_csv(warehouse: Path) -> None:

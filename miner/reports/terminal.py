@@ -44,10 +44,15 @@ def print_report(data: dict[str, Any], console: Console) -> None:
         if not rows:
             console.print(f"\n[bold]{escape(section.title)}[/bold]: {escape(section.empty)}")
             continue
+        console.print(f"\n[bold]{escape(section.title)}[/bold]")
         if section.shape == "matrix":
-            console.print(_matrix(section, rows))
+            console.print(_matrix(rows))
+            console.print(f"Rows wait on columns; {LEGEND}.")
         else:
+            rows, more = shown(section, rows)
             console.print(_table(section, rows, entry.get("previous", [])))
+            if more:
+                console.print(more[0].upper() + more[1:] + ".")
 
 
 def headline(data: dict[str, Any]) -> str:
@@ -66,10 +71,7 @@ def headline(data: dict[str, Any]) -> str:
 
 
 def _table(section: Section, rows: list[dict[str, Any]], previous: list[dict[str, Any]]) -> Table:
-    rows, more = shown(section, rows)
-    table = Table(
-        title=section.title, title_justify="left", caption=more or None, caption_justify="left"
-    )
+    table = Table()
     for column in section.columns:
         numeric = column.kind in ("count", "hours", "share")
         table.add_column(
@@ -93,14 +95,9 @@ def _table(section: Section, rows: list[dict[str, Any]], previous: list[dict[str
     return table
 
 
-def _matrix(section: Section, rows: list[dict[str, Any]]) -> Table:
+def _matrix(rows: list[dict[str, Any]]) -> Table:
     grid = matrix(rows)
-    table = Table(
-        title=f"{section.title}: rows wait on columns",
-        title_justify="left",
-        caption=LEGEND,
-        caption_justify="left",
-    )
+    table = Table()
     table.add_column("author team ↓")
     for name in grid.columns:
         table.add_column(escape(name), justify="right")
