@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint pytest bench clean
+.PHONY: install demo test lint pytest chromium bench clean
 
 install: $(STAMP)
 
@@ -24,12 +24,20 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check miner tests bench
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) chromium
 	$(BIN)/pytest
+
+# The HTML report's test opens it in Debian's headless Chromium; install it when it is missing.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium for the HTML report test"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo test-artifacts .pytest_cache .mypy_cache .ruff_cache

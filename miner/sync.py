@@ -411,18 +411,24 @@ RUNS_RECHECK = timedelta(days=7)
 
 def pending_pulls(wh: Warehouse, org: str, repo: str) -> list[PendingPull]:
     """PRs stored from a listing whose details were never stored for that updated_at."""
+    # The two fields are taken out of the payloads before the join, so the join never holds
+    # whole payloads (a repo's REST payloads outgrow the warehouse's memory limit).
     rows = wh.query(
         """
-        select p.payload ->> 'number', p.payload ->> 'updated_at'
-        from raw_pulls as p
+        with pulls as materialized (
+            select payload ->> 'number' as number, payload ->> 'updated_at' as updated_at
+            from raw_pulls
+            where org = ? and repo = ?
+        )
+        select p.number, p.updated_at
+        from pulls as p
         left join cursors as c
-            on c.org = p.org and c.repo = p.repo
-            and c.resource = ? || (p.payload ->> 'number')  -- details_resource(number)
-        where p.org = ? and p.repo = ?
-          and c.value is distinct from p.payload ->> 'updated_at'
-        order by (p.payload ->> 'number')::integer
+            on c.org = ? and c.repo = ?
+            and c.resource = ? || p.number  -- details_resource(number)
+        where c.value is distinct from p.updated_at
+        order by p.number::integer
         """,
-        [DETAILS_PREFIX, org, repo],
+        [org, repo, org, repo, DETAILS_PREFIX],
     )
     return [PendingPull(repo, int(n), updated) for n, updated in rows]
 

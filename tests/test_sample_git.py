@@ -10,15 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import git
-import pytest
 
-from miner.config import Config, GitConfig, GitHubConfig
-from miner.fixtures_server import FixtureServer
+from miner.config import Config
 from miner.sample_org import LEAD_TIME_TRUTH, TRUTH_DIR
-from miner.sync import sync
 from miner.warehouse import Warehouse
-
-TOKEN = "ghp_sample-org-git"
 
 
 def _pulls(root: Path, repo: str) -> list[dict[str, Any]]:
@@ -44,26 +39,6 @@ def test_merge_commits_are_the_prs_merge_commit_shas(sample_org: Path) -> None:
             assert str(commit.message).endswith(f"(#{pull['number']})")
             checked += 1
     assert checked > 1000
-
-
-@pytest.fixture(scope="module")
-def synced(sample_org: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample org synced with git mirrors, into a warehouse file (closed afterwards)."""
-    folder = tmp_path_factory.mktemp("sample-git")
-    db = folder / "w.duckdb"
-    with FixtureServer(sample_org, token=TOKEN, port=0) as server, Warehouse.open(db) as wh:
-        config = Config(
-            github=GitHubConfig(org="acme", api_url=server.url, token_env="MINER_SAMPLE_TOKEN"),
-            git=GitConfig(mirrors=True, cache=str(folder / "mirrors")),
-        )
-        mp = pytest.MonkeyPatch()
-        mp.setenv("MINER_SAMPLE_TOKEN", TOKEN)
-        try:
-            result = sync(wh, config)
-        finally:
-            mp.undo()
-        assert result.git_failures == ()
-    return db
 
 
 def test_deploy_lead_time_is_the_generators_truth(sample_org: Path, synced: Path) -> None:

@@ -144,3 +144,31 @@ def test_duckdb_cli_opens_the_warehouse_and_queries_views(tmp_path: Path) -> Non
         "pr_number,reviewer,outcome,wait_hours",
         "1,bob,reviewed,5.0",
     ]
+
+
+def test_rest_sized_payloads_fit_the_default_memory_limit(tmp_path: Path) -> None:
+    """A repo of 6,000 PRs with REST-sized payloads (30 KB each, as GitHub's carry their head
+    and base repos): finding the PRs whose details are missing scans every payload, 2,048 at a
+    time per thread, which a 200MB limit could not hold."""
+    from miner.sync import DETAILS_PREFIX, pending_pulls
+
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        run = wh.start_run("import", "acme", "test")
+        for start in range(0, 6000, 500):
+            wh.con.execute(
+                "insert into raw_pulls (key, org, repo, payload, fetched_at, sync_run) "
+                "select i::varchar, 'acme', 'acme/big', json_object('number', i, 'updated_at', "
+                "'2026-01-01T00:00:00Z', 'body', repeat('x', 30000)), now(), ? "
+                "from range(?, ?) as t(i)",
+                [run, start, start + 500],
+            )
+        # details stored for all but the last 100, and one stored for an older updated_at
+        wh.con.execute(
+            "insert into cursors (org, repo, resource, value, updated_at) "
+            "select 'acme', 'acme/big', ? || i, "
+            "case when i = 7 then '2025-12-31T00:00:00Z' else '2026-01-01T00:00:00Z' end, now() "
+            "from range(5900) as t(i)",
+            [DETAILS_PREFIX],
+        )
+        pending = pending_pulls(wh, "acme", "acme/big")
+    assert [p.number for p in pending] == [7, *range(5900, 6000)]

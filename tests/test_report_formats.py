@@ -1,0 +1,256 @@
+"""`miner report` in every format on the synced sample org: every section in each, figures equal
+to the generator's truth, the Markdown fit for GitHub, the HTML opened in headless Chromium (no
+console errors, its charts drawn, a screenshot kept in test-artifacts/) and user text escaped."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import statistics
+from collections.abc import Iterator
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from miner.reports.layout import SECTIONS
+from miner.sample_org import LEAD_TIME_TRUTH, TRUTH_DIR
+from tests.test_cli import miner
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# Debian's Chromium as root on a closed network: no sandbox, no GPU, none of its background
+# connections (which this machine refuses), a fresh profile (Playwright makes one per launch).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def reports(synced: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The sample org's report for its last 30 days in each format, by format."""
+    folder = tmp_path_factory.mktemp("reports")
+    out: dict[str, str] = {}
+    for fmt in ("table", "md", "html", "json", "csv"):
+        target = folder / f"report.{fmt}"
+        run = miner("--db", str(synced), "report", "--org", "acme", "--since", "30d",
+                    "--format", fmt, "--out", str(target), cwd=folder)  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        assert run.stdout == ""
+        out[fmt] = target.read_text(encoding="utf-8")
+    return out
+
+
+def test_json_has_every_section_with_both_windows(reports: dict[str, str]) -> None:
+    data = json.loads(reports["json"])
+    assert data["schema"] == "miner.report/2"
+    assert data["scope"] == {"team": None, "repo": None}
+    assert list(data["sections"]) == [s.name for s in SECTIONS]
+    for section in SECTIONS:
+        entry = data["sections"][section.name]
+        assert entry["title"] == section.title
+        assert ("previous" in entry) == section.windowed
+        # the sample org has data for every section in its last 30 days
+        assert entry["rows"], section.name
+        for row in entry["rows"]:
+            assert {c.key for c in section.columns if c.kind != "pr"} <= set(row)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    """Linear interpolation between closest ranks: quantile_cont, worked out here again."""
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def test_review_wait_and_deploy_figures_are_the_generators_truth(
+    reports: dict[str, str], sample_org: Path
+) -> None:
+    data = json.loads(reports["json"])
+    since = datetime.fromisoformat(data["window"]["from"])
+    until = datetime.fromisoformat(data["window"]["to"])
+
+    def inside(stamp: str) -> bool:
+        return since <= datetime.fromisoformat(stamp.replace("Z", "+00:00")) < until
+
+    with (sample_org / TRUTH_DIR / "review_wait.csv").open(newline="") as handle:
+        episodes = [r for r in csv.DictReader(handle) if inside(r["start_at"])]
+    waits = [float(r["wait_hours"]) for r in episodes if r["outcome"] == "reviewed"]
+    summary = data["sections"]["review_wait_summary"]["rows"][0]
+    assert summary["reviewed"] == len(waits) > 100
+    assert summary["median_hours"] == pytest.approx(statistics.median(waits), abs=1e-3)
+    assert summary["p90_hours"] == pytest.approx(_percentile(waits, 0.9), abs=1e-3)
+    assert summary["waiting"] == sum(1 for r in episodes if r["outcome"] == "waiting")
+
+    with (sample_org / TRUTH_DIR / LEAD_TIME_TRUTH).open(newline="") as handle:
+        merged = [r for r in csv.DictReader(handle) if inside(r["merged_at"])]
+    by_repo: dict[str, list[float]] = {}
+    for r in merged:
+        if r["deployed_at"]:
+            hours = (
+                datetime.fromisoformat(r["deployed_at"].replace("Z", "+00:00"))
+                - datetime.fromisoformat(r["merged_at"].replace("Z", "+00:00"))
+            ).total_seconds() / 3600
+            by_repo.setdefault(r["repo"], []).append(hours)
+    rows = {r["repo"]: r for r in data["sections"]["deploy_lead_time_by_repo"]["rows"]}
+    assert {repo for repo, r in rows.items() if r["deployed"]} == set(by_repo)
+    for repo, hours in by_repo.items():
+        assert rows[repo]["deployed"] == len(hours)
+        assert rows[repo]["median_hours"] == pytest.approx(statistics.median(hours), abs=1e-3)
+
+
+def test_markdown_has_every_section_a_mermaid_map_and_linked_prs(reports: dict[str, str]) -> None:
+    text = reports["md"]
+    headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
+    assert headings == [s.title for s in SECTIONS]
+    mermaid = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert mermaid.startswith("flowchart LR\n")
+    data = json.loads(reports["json"])
+    pairs = data["sections"]["handoff_pairs"]["rows"]
+    assert mermaid.count(" -->|") == len(pairs)
+    first = pairs[0]
+    assert f'["{first["author_team"]}"] -->|{first["prs"]} PRs| t_' in mermaid
+    for row in data["sections"]["sla_breaches_now"]["rows"]:
+        assert f"]({row['html_url']})" in text
+    # every table row has as many cells as its header
+    for block in text.split("\n\n"):
+        lines = [line for line in block.splitlines() if line.startswith("|")]
+        if lines:
+            widths = {line.count(" | ") for line in lines if not line.startswith("|--")}
+            assert len(widths) == 1, block
+
+
+def test_table_fits_100_columns_and_names_every_section(reports: dict[str, str]) -> None:
+    text = reports["table"]
+    assert max(len(line) for line in text.splitlines()) <= 100
+    for section in SECTIONS:
+        assert section.title in text
+
+
+def test_csv_holds_every_value_of_the_json(reports: dict[str, str]) -> None:
+    data = json.loads(reports["json"])
+    rows = list(csv.DictReader(io.StringIO(reports["csv"])))
+    expected = sum(
+        len(row) for entry in data["sections"].values()
+        for key in ("rows", "previous") for row in entry.get(key, [])
+    )  # fmt: skip
+    assert len(rows) == expected
+    assert {r["section"] for r in rows} == {s.name for s in SECTIONS}
+
+
+class _Structure(HTMLParser):
+    """Counts what a self-contained report may and may not hold."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.sources: list[str] = []
+        self.sections: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        values = dict(attrs)
+        self.sources += [v or "" for k, v in attrs if k in ("src", "srcset")]
+        if tag == "link":
+            self.sources.append(values.get("href") or "")
+        if tag == "section":
+            self.sections.append(values.get("id") or "")
+
+
+def test_html_is_one_file_that_fetches_nothing(reports: dict[str, str]) -> None:
+    parsed = _Structure()
+    parsed.feed(reports["html"])
+    assert parsed.sections == [s.name for s in SECTIONS]
+    assert "script" not in parsed.tags
+    assert parsed.sources == []
+    assert "Content-Security-Policy" in reports["html"]
+    assert parsed.tags.count("svg") >= 5
+
+
+def _chromium() -> str:
+    found = os.environ.get("MINER_CHROMIUM") or shutil.which("chromium")
+    if not found:
+        pytest.fail(
+            "no chromium on PATH: `make test` installs Debian's chromium package; "
+            "or set MINER_CHROMIUM to a Chromium binary"
+        )
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _open(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
+    """A page showing `path`, the console errors it logged and the dialogs it tried to open."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors: list[str] = []
+    dialogs: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page, errors, dialogs
+
+
+def test_html_in_chromium_draws_its_charts_without_errors(
+    reports: dict[str, str], browser: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "report.html"
+    path.write_text(reports["html"], encoding="utf-8")
+    page, errors, _ = _open(browser, path)
+    charts = page.locator("svg.chart")
+    # courts, review wait by team, approvals by team, handoffs per PR, the handoff map, deploys
+    assert charts.count() == 6
+    for i in range(charts.count()):
+        box = charts.nth(i).bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 20
+    assert page.locator("svg.chart rect.bar").count() > 10
+    assert page.locator("svg.chart path.edge").count() > 10
+    assert "Review wait by team waited on" in page.inner_text("body")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report-sample-org.png"), full_page=True)
+    # printable: the print stylesheet lays it out without errors too
+    page.emulate_media(media="print")
+    assert page.pdf(path=str(ARTIFACTS / "report-sample-org.pdf"))[:4] == b"%PDF"
+    assert errors == []
+
+
+def test_hostile_text_shows_as_text_in_chromium(browser: Any, tmp_path: Path) -> None:
+    from tests.mirror_builder import MirrorBuilder
+
+    hostile = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    b = MirrorBuilder(teams={"web": ["alice"], "data": ["dana"]}, as_of=24 * 10)
+    stuck = b.pull("web", "alice", 24 * 9, title=hostile).request(24 * 9, reviewer="dana")
+    stuck.files = ["app.py"]
+    b.files[("web", "CODEOWNERS")] = "* @acme/data\n"
+    mirror = b.write(tmp_path / "mirror")
+    assert miner("--db", "w.duckdb", "import", str(mirror), cwd=tmp_path).returncode == 0
+    out = miner("--db", "w.duckdb", "report", "--format", "html", "--out", "r.html",
+                cwd=tmp_path)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "<img" not in html
+    page, errors, dialogs = _open(browser, tmp_path / "r.html")
+    assert hostile in page.inner_text("#waiting_longest")
+    assert page.locator("script, img").count() == 0
+    assert dialogs == [] and errors == []
