@@ -106,9 +106,9 @@ def test_review_wait_and_deploy_figures_are_the_generators_truth(
             by_repo.setdefault(r["repo"], []).append(hours)
     rows = {r["repo"]: r for r in data["sections"]["deploy_lead_time_by_repo"]["rows"]}
     assert {repo for repo, r in rows.items() if r["deployed"]} == set(by_repo)
-    for repo, hours in by_repo.items():
-        assert rows[repo]["deployed"] == len(hours)
-        assert rows[repo]["median_hours"] == pytest.approx(statistics.median(hours), abs=1e-3)
+    for repo, leads in by_repo.items():
+        assert rows[repo]["deployed"] == len(leads)
+        assert rows[repo]["median_hours"] == pytest.approx(statistics.median(leads), abs=1e-3)
 
 
 def test_markdown_has_every_section_a_mermaid_map_and_linked_prs(reports: dict[str, str]) -> None:
@@ -206,7 +206,12 @@ def _open(browser: Any, path: Path) -> tuple[Any, list[str], list[str]]:
     dialogs: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
     return page, errors, dialogs

@@ -150,7 +150,8 @@ def test_rest_sized_payloads_fit_the_default_memory_limit(tmp_path: Path) -> Non
     """A repo of 6,000 PRs with REST-sized payloads (30 KB each, as GitHub's carry their head
     and base repos): finding the PRs whose details are missing scans every payload, 2,048 at a
     time per thread, which a 200MB limit could not hold."""
-    from miner.sync import DETAILS_PREFIX, pending_pulls
+    from miner.collect_github import DETAILS_PREFIX
+    from miner.sync import pending_pulls
 
     with Warehouse.open(tmp_path / "w.duckdb") as wh:
         run = wh.start_run("import", "acme", "test")
