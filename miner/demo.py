@@ -14,6 +14,7 @@ from miner.config import Calendar, Config, GitConfig, GitHubConfig, WarehouseCon
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
 from miner.reports.data import Scope, parse_since, report_json
+from miner.reports.html import report_html
 from miner.reports.terminal import print_report
 from miner.sample_org import generate, time_zones
 from miner.sync import sync
@@ -66,7 +67,11 @@ def run_demo(folder: Path, console: Console) -> None:
             )
             console.print(f"synced {result.summary()} from {server.url}")
     with Warehouse.open(db, read_only=True) as wh:
-        print_report(report_json(wh, Scope(DEMO_ORG), parse_since("30d")), console)
+        data = report_json(wh, Scope(DEMO_ORG), parse_since("30d"))
+    print_report(data, console)
+    html = folder / "report.html"
+    html.write_text(report_html(data), encoding="utf-8")
+    console.print(f"\nThe same report with charts: [bold]{html}[/bold] (one file, opens offline).")
     console.print(
         f"\nExplore it: [bold]duckdb {db}[/bold] then e.g. "
         "[bold]select * from review_wait where outcome = 'waiting' order by wait_hours desc;[/bold]"

@@ -148,3 +148,13 @@ def test_sync_max_wait_must_be_a_duration(tmp_path: Path) -> None:
     out = miner("--db", "w.duckdb", "sync", "--org", "acme", "--max-wait", "soon", cwd=tmp_path)
     assert out.returncode == 2
     assert "--max-wait" in out.stderr and "15m" in out.stderr
+
+
+def test_demo_builds_syncs_and_reports_the_sample_org(tmp_path: Path) -> None:
+    """`make demo`'s command, as a user runs it: the sample org served, synced, reported."""
+    out = miner("demo", "--dir", "demo", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "miner report · acme" in out.stdout
+    assert "Review wait by team waited on" in out.stdout
+    html = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and html.count('<svg class="chart"') == 6
