@@ -239,14 +239,15 @@ def change_text(column: Column, now: Any, before: Any) -> str:
     if now is None:
         return ""
     if before is None:
-        return "new"
+        # a row the window before did not have; a count of 0 is no news
+        return "" if now == 0 else "new"
     delta = now - before
     if column.kind == "share":
         text, moved = f"{abs(delta) * 100:.0f}", " pp"
     elif column.kind == "hours":
         text, moved = f"{abs(delta):.1f}", ""
     else:
-        text, moved = f"{abs(delta):g}", ""
+        text, moved = f"{abs(delta):,.0f}", ""
     # a change that rounds to nothing has no sign: never "−0"
     sign = "−" if delta < 0 and text.strip("0.") else "+"
     return f"{sign}{text}{moved}"

@@ -8,7 +8,7 @@ with pairs as (
     where a.org = $org and a.start_at >= $since and a.start_at < $until
       and ($repo is null or a.repo = $repo)
       and ($team is null or exists (from pr_teams as t where t.org = a.org and t.repo = a.repo
-                                    and t.pr_number = a.pr_number and t.team = $team))
+                                    and t.pr_number = a.pr_number and t.team = lower($team)))
 )
 select
     author_team,

@@ -13,6 +13,6 @@ from deploy_lead_time as d
 where d.org = $org and d.merged_at >= $since and d.merged_at < $until and d.deploy_tracked
   and ($repo is null or d.repo = $repo)
   and ($team is null or exists (from pr_teams as t where t.org = d.org and t.repo = d.repo
-                                and t.pr_number = d.pr_number and t.team = $team))
+                                and t.pr_number = d.pr_number and t.team = lower($team)))
 group by repo
 order by median_hours desc nulls last, repo

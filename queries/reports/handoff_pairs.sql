@@ -10,7 +10,7 @@ with handoffs as (
       and h.handoff_count > 0 and not p.author_is_bot
       and ($repo is null or h.repo = $repo)
       and ($team is null or exists (from pr_teams as t where t.org = h.org and t.repo = h.repo
-                                    and t.pr_number = h.pr_number and t.team = $team))
+                                    and t.pr_number = h.pr_number and t.team = lower($team)))
 ),
 pairs as (
     select author_team, unnest(handoff_teams) as owner_team, created_at, merged_at

@@ -14,7 +14,7 @@ with prs as (
       and not p.author_is_bot
       and ($repo is null or h.repo = $repo)
       and ($team is null or exists (from pr_teams as t where t.org = h.org and t.repo = h.repo
-                                    and t.pr_number = h.pr_number and t.team = $team))
+                                    and t.pr_number = h.pr_number and t.team = lower($team)))
 )
 select
     case when bucket = 3 then '3+' else bucket::varchar end as handoffs,

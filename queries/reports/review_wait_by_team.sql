@@ -10,7 +10,7 @@ with episodes as (
       and w.outcome in ('reviewed', 'waiting', 'unanswered')
       and ($repo is null or w.repo = $repo)
       and ($team is null or exists (from pr_teams as t where t.org = w.org and t.repo = w.repo
-                                    and t.pr_number = w.pr_number and t.team = $team))
+                                    and t.pr_number = w.pr_number and t.team = lower($team)))
 ),
 by_team as (
     select

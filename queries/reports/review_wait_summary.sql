@@ -8,14 +8,14 @@ with episodes as (
     where w.org = $org and w.start_at >= $since and w.start_at < $until
       and ($repo is null or w.repo = $repo)
       and ($team is null or exists (from pr_teams as t where t.org = w.org and t.repo = w.repo
-                                    and t.pr_number = w.pr_number and t.team = $team))
+                                    and t.pr_number = w.pr_number and t.team = lower($team)))
 )
 select
     (select count(*) from pull_requests as p
      where p.org = $org and p.ready_at >= $since and p.ready_at < $until
        and ($repo is null or p.repo = $repo)
        and ($team is null or exists (from pr_teams as t where t.org = p.org and t.repo = p.repo
-                                     and t.pr_number = p.number and t.team = $team)))
+                                     and t.pr_number = p.number and t.team = lower($team))))
         as prs_ready,
     count(*) filter (where outcome = 'reviewed') as reviewed,
     quantile_cont(wait_hours, 0.5) filter (where outcome = 'reviewed') as median_hours,

@@ -16,6 +16,6 @@ join pull_requests as p on p.org = b.org and p.repo = b.repo and p.number = b.pr
 where b.org = $org
   and ($repo is null or b.repo = $repo)
   and ($team is null or exists (from pr_teams as t where t.org = b.org and t.repo = b.repo
-                                and t.pr_number = b.pr_number and t.team = $team))
+                                and t.pr_number = b.pr_number and t.team = lower($team)))
 order by b.over_business_hours desc, b.repo, b.pr_number, b.kind, waiting_on
 limit $limit

@@ -13,7 +13,7 @@ with ended as (
       and coalesce(p.merged_at, p.closed_at) < $until
       and ($repo is null or c.repo = $repo)
       and ($team is null or exists (from pr_teams as t where t.org = c.org and t.repo = c.repo
-                                    and t.pr_number = c.pr_number and t.team = $team))
+                                    and t.pr_number = c.pr_number and t.team = lower($team)))
 ),
 courts as (
     select 'author' as court, 1 as position, author_hours as hours from ended

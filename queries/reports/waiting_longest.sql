@@ -13,7 +13,7 @@ with waiting as (
     where w.org = $org and w.outcome = 'waiting'
       and ($repo is null or w.repo = $repo)
       and ($team is null or exists (from pr_teams as t where t.org = w.org and t.repo = w.repo
-                                    and t.pr_number = w.pr_number and t.team = $team))
+                                    and t.pr_number = w.pr_number and t.team = lower($team)))
 )
 select
     w.repo,

@@ -1,0 +1,636 @@
+"""The report's newer sections and scope, worked out by hand on one small org: the named queries
+approval_latency_by_team_pair, ownership_handoffs_per_pr and sla_breaches_now, `miner report
+--team/--repo` (schema miner.report/2), and how a figure's change against the previous window is
+written.
+
+T0 is Monday 2026-03-02 09:00 UTC and hours below are offsets from it. as_of is T0 + 340 h,
+Monday 2026-03-16 13:00 UTC, so `--since 7d` is [T0 + 172 h, T0 + 340 h) (Monday 2026-03-09
+13:00 to as_of) and the previous window [T0 + 4 h, T0 + 172 h). No config: the default calendar is
+Monday to Friday 09:00-17:00 UTC, the default service levels 8 business hours for a review and 16
+for a cross-team approval.
+
+Teams: web = alice, bob, mia; data = dana, dave; ops = olga, mia (mia is in two teams);
+security = sam. erin is in no team ('unassigned'), renovate[bot] is a bot.
+
+CODEOWNERS (the last matching line wins):
+  web: *  @acme/web, /db/ @acme/data, /deploy/ @acme/ops, /auth/ @acme/security, /vendor/ (none)
+  api: *  @acme/data, /infra/ @acme/ops
+
+PRs of the previous window (opened before T0 + 172 h):
+  web#1  alice, db/        opened 10, dana asked 10, approves 15 (5 h), merged 16 h 02 m
+  web#2  bob,   src/       opened 30, alice asked 30 approves 32; sam asked 30.5, withdrawn 31;
+                           merged 33
+  api#1  dana,  src/       opened 50, dave asked 50 approves 51, merged 52
+PRs of the window:
+  web#3  alice, db/                opened 172, dana asked 172, approves 179, merged 180
+  web#4  bob,   db/ + src/         opened 174, team data asked 174, dave approves 177, merged 178
+  web#5  alice, db/ + deploy/      opened 176, dana asked 176 approves 188; olga (code owner,
+                                   not asked) approves 186; merged 190
+  web#6  mia,   db/                opened 200, dana asked 200, approves 205, merged 206
+  web#7  alice, auth/              opened 241 (Thu 10:00), sam asked 241: open, nobody answered
+  web#8  renovate[bot], vendor/    opened 300, merged 301, nobody reviewed
+  web#9  dana,  db/ deploy/ auth/ src/   opened 180; olga approves 182, sam 184, bob 186;
+                                   merged 190
+  web#10 erin,  db/ deploy/ auth/ src/   opened 212, closed unmerged 214, nobody reviewed
+  api#2  alice, infra/             opened 336 (Mon 09:00), team ops asked 336: open
+  api#3  dave,  src/               opened 264 (Fri 09:00), nobody asked: open, nobody answered
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from miner.reports.layout import Column, cell_text, change_text
+from tests.mirror_builder import MirrorBuilder, Pull
+from tests.test_cli import miner
+
+AS_OF = 340  # Monday 2026-03-16 13:00 UTC
+# the window of `--since 7d` as dates for `miner query`: every PR of the window is opened (and
+# every approval wait starts) at or after T0 + 159 h (2026-03-09 00:00), those before it earlier
+WINDOW = ("2026-03-09", "2026-03-17")
+PREVIOUS = ("2026-03-02", "2026-03-09")
+
+WEB_CODEOWNERS = """\
+*          @acme/web
+/db/       @acme/data
+/deploy/   @acme/ops
+/auth/     @acme/security
+/vendor/
+"""
+API_CODEOWNERS = """\
+*          @acme/data
+/infra/    @acme/ops
+"""
+
+
+def _merged(pr: Pull, hours: float, *, merged: bool = True) -> Pull:
+    """Close `pr` at `hours` (merged unless told otherwise), in its payload and its timeline."""
+    pr.state, pr.closed, pr.merged = "closed", hours, merged
+    if merged:
+        pr.event("merged", hours)
+    return pr.event("closed", hours)
+
+
+def _org() -> MirrorBuilder:
+    b = MirrorBuilder(
+        teams={
+            "web": ["alice", "bob", "mia"],
+            "data": ["dana", "dave"],
+            "ops": ["olga", "mia"],
+            "security": ["sam"],
+        },
+        as_of=AS_OF,
+    )
+    b.files[("web", ".github/CODEOWNERS")] = WEB_CODEOWNERS
+    b.files[("api", "CODEOWNERS")] = API_CODEOWNERS
+
+    def pull(repo: str, author: str, opened: float, files: list[str]) -> Pull:
+        pr = b.pull(repo, author, opened)
+        pr.files = files
+        return pr
+
+    # the previous window
+    _merged(
+        pull("web", "alice", 10, ["db/p.sql"]).request(10, reviewer="dana").review("dana", 15),
+        16 + 2 / 60,
+    )
+    _merged(
+        pull("web", "bob", 30, ["src/p.py"])
+        .request(30, reviewer="alice")
+        .request(30.5, reviewer="sam")
+        .request(31, reviewer="sam", removed=True)
+        .review("alice", 32),
+        33,
+    )
+    _merged(
+        pull("api", "dana", 50, ["src/q.py"]).request(50, reviewer="dave").review("dave", 51), 52
+    )
+    # the window
+    _merged(
+        pull("web", "alice", 172, ["db/a.sql"]).request(172, reviewer="dana").review("dana", 179),
+        180,
+    )
+    _merged(
+        pull("web", "bob", 174, ["db/b.sql", "src/b.py"])
+        .request(174, team_slug="data")
+        .review("dave", 177),
+        178,
+    )
+    _merged(
+        pull("web", "alice", 176, ["db/c.sql", "deploy/c.yaml"])
+        .request(176, reviewer="dana")
+        .review("olga", 186)
+        .review("dana", 188),
+        190,
+    )
+    _merged(
+        pull("web", "mia", 200, ["db/m.sql"]).request(200, reviewer="dana").review("dana", 205), 206
+    )
+    pull("web", "alice", 241, ["auth/login.py"]).request(241, reviewer="sam")
+    _merged(pull("web", "renovate[bot]", 300, ["vendor/lib.js"]), 301)
+    everywhere = ["db/{}.sql", "deploy/{}.yaml", "auth/{}.py", "src/{}.py"]
+    _merged(
+        pull("web", "dana", 180, [f.format("d") for f in everywhere])
+        .review("olga", 182)
+        .review("sam", 184)
+        .review("bob", 186),
+        190,
+    )
+    _merged(pull("web", "erin", 212, [f.format("e") for f in everywhere]), 214, merged=False)
+    pull("api", "alice", 336, ["infra/main.tf"]).request(336, team_slug="ops")
+    pull("api", "dave", 264, ["src/main.py"])
+    return b
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The org above imported once into tmp/w.duckdb; returns tmp."""
+    tmp = tmp_path_factory.mktemp("sections")
+    mirror = _org().write(tmp / "mirror")
+    out = miner("--db", "w.duckdb", "import", str(mirror), cwd=tmp)
+    assert out.returncode == 0, out.stderr
+    return tmp
+
+
+def run(warehouse: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return miner("--db", "w.duckdb", *args, cwd=warehouse)
+
+
+def query(
+    warehouse: Path, name: str, window: tuple[str, str] | None = WINDOW, **params: str
+) -> list[dict[str, Any]]:
+    """Named query NAME as JSON rows, for org acme (and the window, if the query takes one)."""
+    args = ["query", name, "--param", "org=acme"]
+    if window is not None:
+        args += ["--param", f"since={window[0]}", "--param", f"until={window[1]}"]
+    for key, value in params.items():
+        args += ["--param", f"{key}={value}"]
+    out = run(warehouse, *args, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows: list[dict[str, Any]] = json.loads(out.stdout)
+    return rows
+
+
+def report(warehouse: Path, *args: str) -> dict[str, Any]:
+    out = run(warehouse, "report", "--org", "acme", "--since", "7d", "--format", "json", *args)
+    assert out.returncode == 0, out.stderr
+    data: dict[str, Any] = json.loads(out.stdout)
+    return data
+
+
+def pairs(
+    rows: list[dict[str, Any]],
+) -> list[tuple[str, str, int, float | None, float | None, int]]:
+    return [
+        (r["author_team"], r["approver_team"], r["approved"], r["median_hours"], r["p90_hours"],
+         r["waiting"])
+        for r in rows
+    ]  # fmt: skip
+
+
+def buckets(rows: list[dict[str, Any]]) -> list[tuple[str, int, int, float | None, float | None]]:
+    """(handoffs, prs, merged, median, p90); the shares are checked apart."""
+    return [
+        (r["handoffs"], r["prs"], r["merged"], r["median_cycle_hours"], r["p90_cycle_hours"])
+        for r in rows
+    ]
+
+
+def breaches(rows: list[dict[str, Any]]) -> list[tuple[str, int, str, str, float, float, float]]:
+    return [
+        (r["repo"], r["pr_number"], r["kind"], r["waiting_on"], r["waited_business_hours"],
+         r["sla_business_hours"], r["over_business_hours"])
+        for r in rows
+    ]  # fmt: skip
+
+
+# approval_latency_by_team_pair ------------------------------------------------------------------
+
+# Cross-team approvals whose wait started in the window, by (author team, approving team):
+# * data → ops, security, web: web#9 (dana) asks nobody: the code owners wait from ready at
+#   180,: olga 182 (2 h),
+#   sam 184 (4 h), bob 186 (6 h)
+# * ops → data: mia (ops and web) asks dana at 200, approved 205: 5 h (mia counts for both teams)
+# * unassigned → data, ops, security, web: erin's web#10 needs all four, closed at 214 before any
+#   approval: 'unapproved', neither approved nor waiting, so each pair reads 0, –, –, 0
+# * web → data: web#3 7 h (172 → 179), web#4 3 h (team data asked 174, dave 177), web#5 12 h
+#   (176 → 188), web#6 5 h (mia) → [3, 5, 7, 12]: median 6.0, p90 at rank 0.9 × 3 = 2.7:
+#   7 + 0.7 × (12 − 7) = 10.5
+# * web → ops: web#5 olga as code owner 176 → 186: 10 h; api#2 asks team ops at 336: waiting
+# * web → security: web#7 asks sam at 241, nobody answers: waiting
+# bob's PR web#4 also needs web (its src/) and dave's api#3 data: the author's own teams, left out.
+WINDOW_PAIRS: list[tuple[Any, ...]] = [
+    ("data", "ops", 1, 2.0, 2.0, 0),
+    ("data", "security", 1, 4.0, 4.0, 0),
+    ("data", "web", 1, 6.0, 6.0, 0),
+    ("ops", "data", 1, 5.0, 5.0, 0),
+    ("unassigned", "data", 0, None, None, 0),
+    ("unassigned", "ops", 0, None, None, 0),
+    ("unassigned", "security", 0, None, None, 0),
+    ("unassigned", "web", 0, None, None, 0),
+    ("web", "data", 4, 6.0, pytest.approx(10.5), 0),
+    ("web", "ops", 1, 10.0, 10.0, 1),
+    ("web", "security", 0, None, None, 1),
+]
+
+
+def test_approval_latency_by_team_pair_in_the_window(warehouse: Path) -> None:
+    assert pairs(query(warehouse, "approval_latency_by_team_pair")) == WINDOW_PAIRS
+
+
+def test_approval_latency_by_team_pair_in_the_previous_window(warehouse: Path) -> None:
+    # only web#1: alice (web) asks dana (data) at 10, approved at 15; web#2's approval is web's
+    # own (alice) and sam's request to web#2 was withdrawn, so security's approval is not needed
+    rows = query(warehouse, "approval_latency_by_team_pair", PREVIOUS)
+    assert pairs(rows) == [("web", "data", 1, 5.0, 5.0, 0)]
+
+
+def test_approval_latency_by_team_pair_for_one_team_keeps_all_pairs_of_its_prs(
+    warehouse: Path,
+) -> None:
+    # ops took part in web#5 (code owner), web#6 (mia, the author, is in ops), web#9 and web#10
+    # (code owner) and api#2 (team asked). Every cross-team pair of those PRs stays, ops's or not:
+    # web → data now has web#5's 12 h and web#6's 5 h: median 8.5, p90 5 + 0.9 × 7 = 11.3
+    rows = query(warehouse, "approval_latency_by_team_pair", team="ops")
+    assert pairs(rows) == [
+        ("data", "ops", 1, 2.0, 2.0, 0),
+        ("data", "security", 1, 4.0, 4.0, 0),
+        ("data", "web", 1, 6.0, 6.0, 0),
+        ("ops", "data", 1, 5.0, 5.0, 0),
+        ("unassigned", "data", 0, None, None, 0),
+        ("unassigned", "ops", 0, None, None, 0),
+        ("unassigned", "security", 0, None, None, 0),
+        ("unassigned", "web", 0, None, None, 0),
+        ("web", "data", 2, 8.5, pytest.approx(11.3), 0),
+        ("web", "ops", 1, 10.0, 10.0, 1),
+    ]
+
+
+def test_approval_latency_by_team_pair_for_one_repo(warehouse: Path) -> None:
+    # api's only cross-team wait in the window: api#2, team ops asked at 336, still waiting
+    rows = query(warehouse, "approval_latency_by_team_pair", repo="acme/api")
+    assert pairs(rows) == [("web", "ops", 0, None, None, 1)]
+
+
+# ownership_handoffs_per_pr ----------------------------------------------------------------------
+
+# PRs opened in the window by the number of other teams owning their files (bots left out):
+# * 0: api#3 (dave, data's own src/), open → 1 PR, none merged, no cycle. renovate[bot]'s web#8
+#   (vendor/, nobody's) would be a second, but bots are left out
+# * 1: web#3 (data; 172 → 180: 8 h), web#4 (data and bob's own web: 174 → 178: 4 h), web#6 (mia:
+#   200 → 206: 6 h), web#7 (security, open), api#2 (ops, open) → 5 PRs, 3 merged, cycles
+#   [4, 6, 8]: median 6.0, p90 at rank 1.8: 6 + 0.8 × 2 = 7.6
+# * 2: web#5 (data, ops; 176 → 190) → 1 PR, 14 h
+# * 3+: web#9 (dana: ops, security, web; 180 → 190: 10 h) and web#10 (erin: all four, closed
+#   unmerged) → 2 PRs, 1 merged, 10 h
+# 9 PRs in all: shares 1/9, 5/9, 1/9, 2/9
+WINDOW_BUCKETS: list[tuple[Any, ...]] = [
+    ("0", 1, 0, None, None),
+    ("1", 5, 3, 6.0, pytest.approx(7.6)),
+    ("2", 1, 1, 14.0, 14.0),
+    ("3+", 2, 1, 10.0, 10.0),
+]
+# the previous window: web#2 (bob, web's own src/: 30 → 33: 3 h) and api#1 (dana, data's own:
+# 50 → 52: 2 h) have none → median 2.5, p90 2 + 0.9 × 1 = 2.9; web#1 (alice, data's db/:
+# 10 → 16 h 02 m) one → 6.0333 h
+PREVIOUS_BUCKETS: list[tuple[Any, ...]] = [
+    ("0", 2, 2, 2.5, pytest.approx(2.9)),
+    ("1", 1, 1, pytest.approx(6 + 2 / 60), pytest.approx(6 + 2 / 60)),
+]
+
+
+def test_ownership_handoffs_per_pr_in_the_window(warehouse: Path) -> None:
+    rows = query(warehouse, "ownership_handoffs_per_pr")
+    assert buckets(rows) == WINDOW_BUCKETS
+    assert [r["share"] for r in rows] == pytest.approx([1 / 9, 5 / 9, 1 / 9, 2 / 9])
+
+
+def test_ownership_handoffs_per_pr_in_the_previous_window(warehouse: Path) -> None:
+    rows = query(warehouse, "ownership_handoffs_per_pr", PREVIOUS)
+    assert buckets(rows) == PREVIOUS_BUCKETS
+    assert [r["share"] for r in rows] == pytest.approx([2 / 3, 1 / 3])
+
+
+def test_ownership_handoffs_per_pr_for_a_repo_and_a_team(warehouse: Path) -> None:
+    # api in the window: api#3 none (open), api#2 one (open)
+    api = query(warehouse, "ownership_handoffs_per_pr", repo="acme/api")
+    assert buckets(api) == [("0", 1, 0, None, None), ("1", 1, 0, None, None)]
+    assert [r["share"] for r in api] == [0.5, 0.5]
+    # data took part in web#3-6 (code owner), web#9 (dana's own), web#10 (code owner) and api#3
+    # (dave's): 0 → api#3; 1 → web#3, web#4, web#6 (8, 4, 6 h); 2 → web#5; 3+ → web#9, web#10.
+    # Not web#7 (security's) nor api#2 (ops's), both alice's
+    data = query(warehouse, "ownership_handoffs_per_pr", team="data")
+    assert buckets(data) == [
+        ("0", 1, 0, None, None),
+        ("1", 3, 3, 6.0, pytest.approx(7.6)),
+        ("2", 1, 1, 14.0, 14.0),
+        ("3+", 2, 1, 10.0, 10.0),
+    ]
+
+
+# sla_breaches_now -------------------------------------------------------------------------------
+
+# Waits open at as_of (Monday 13:00), in business hours (Mon-Fri 09:00-17:00 UTC):
+# * web#7: sam asked Thursday 10:00: Thu 7 + Fri 8 + Mon 4 = 19 > 8 → 11 over; security's
+#   approval (cross-team for alice) waits as long: 19 > 16 → 3 over
+# * api#3: nobody asked, ready Friday 09:00: Fri 8 + Mon 4 = 12 > 8 → 4 over
+# * api#2: team ops asked Monday 09:00: 4 business hours, under both levels: no breach
+# Furthest over first.
+BREACHES = [
+    ("acme/web", 7, "review", "sam", 19.0, 8.0, 11.0),
+    ("acme/api", 3, "review", "(nobody asked)", 12.0, 8.0, 4.0),
+    ("acme/web", 7, "approval", "@security", 19.0, 16.0, 3.0),
+]
+
+
+def test_sla_breaches_now(warehouse: Path) -> None:
+    rows = query(warehouse, "sla_breaches_now", None, limit="10")
+    assert breaches(rows) == BREACHES
+    assert [r["html_url"] for r in rows] == [
+        "https://github.com/acme/web/pull/7",
+        "https://github.com/acme/api/pull/3",
+        "https://github.com/acme/web/pull/7",
+    ]
+    assert [r["title"] for r in rows] == ["Change"] * 3
+
+
+def test_sla_breaches_now_limit_repo_and_team(warehouse: Path) -> None:
+    assert breaches(query(warehouse, "sla_breaches_now", None, limit="2")) == BREACHES[:2]
+    # by repo, in ORG/NAME form as the warehouse stores it
+    assert breaches(query(warehouse, "sla_breaches_now", None, limit="10", repo="acme/api")) == [
+        BREACHES[1]
+    ]
+    # security took part in web#7 only of the PRs that breach; data (dave) in api#3 only
+    assert breaches(query(warehouse, "sla_breaches_now", None, limit="10", team="security")) == [
+        BREACHES[0],
+        BREACHES[2],
+    ]
+    assert breaches(query(warehouse, "sla_breaches_now", None, limit="10", team="data")) == [
+        BREACHES[1]
+    ]
+    # web (alice) authored web#7; ops took part in none of the breaching PRs
+    assert len(query(warehouse, "sla_breaches_now", None, limit="10", team="web")) == 2
+    assert query(warehouse, "sla_breaches_now", None, limit="10", team="ops") == []
+    # team names compare without case, as GitHub's slugs do
+    upper = query(warehouse, "sla_breaches_now", None, limit="10", team="Security")
+    assert breaches(upper) == [BREACHES[0], BREACHES[2]]
+
+
+# miner report --team --repo ---------------------------------------------------------------------
+
+
+def test_report_json_whole_org_has_each_new_section_with_its_previous_window(
+    warehouse: Path,
+) -> None:
+    data = report(warehouse)
+    assert data["schema"] == "miner.report/2"
+    assert data["scope"] == {"team": None, "repo": None}
+    assert data["as_of"] == "2026-03-16T13:00:00+00:00"
+    # web#3 opens at exactly T0 + 172 h, the window's first instant: it counts in the window and
+    # not in the previous one (which ends there, exclusive)
+    assert data["window"] == {
+        "from": "2026-03-09T13:00:00+00:00",
+        "to": "2026-03-16T13:00:00+00:00",
+    }
+    assert data["previous_window"] == {
+        "from": "2026-03-02T13:00:00+00:00",
+        "to": "2026-03-09T13:00:00+00:00",
+    }
+    sections = data["sections"]
+    pair = sections["approval_latency_by_team_pair"]
+    assert pair["title"] == "Cross-team approval latency by team pair: median hours (approvals)"
+    assert pairs(pair["rows"]) == WINDOW_PAIRS
+    assert pairs(pair["previous"]) == [("web", "data", 1, 5.0, 5.0, 0)]
+    handoffs = sections["ownership_handoffs_per_pr"]
+    assert handoffs["title"].startswith("Ownership handoffs per PR")
+    assert buckets(handoffs["rows"]) == WINDOW_BUCKETS
+    assert buckets(handoffs["previous"]) == PREVIOUS_BUCKETS
+    sla = sections["sla_breaches_now"]
+    assert sla["title"] == "Over the service level now (business hours)"
+    assert breaches(sla["rows"]) == BREACHES
+    assert "previous" not in sla  # the state at as_of: no window, no previous window
+
+
+def test_report_json_for_a_team_and_a_repo(warehouse: Path) -> None:
+    # "@acme/Security" and "WEB" name security and acme/web: slugs compare without case
+    data = report(warehouse, "--team", "@acme/Security", "--repo", "WEB")
+    assert data["scope"] == {"team": "security", "repo": "acme/web"}
+    sections = data["sections"]
+    # security took part in web#7 (asked, code owner), web#9 and web#10 (code owner) in the
+    # window, and in web#2 before it (sam asked, then withdrawn: a reviewer all the same)
+    assert pairs(sections["approval_latency_by_team_pair"]["rows"]) == [
+        ("data", "ops", 1, 2.0, 2.0, 0),
+        ("data", "security", 1, 4.0, 4.0, 0),
+        ("data", "web", 1, 6.0, 6.0, 0),
+        ("unassigned", "data", 0, None, None, 0),
+        ("unassigned", "ops", 0, None, None, 0),
+        ("unassigned", "security", 0, None, None, 0),
+        ("unassigned", "web", 0, None, None, 0),
+        ("web", "security", 0, None, None, 1),
+    ]
+    # web#2 needed no cross-team approval (sam's request withdrawn)
+    assert sections["approval_latency_by_team_pair"]["previous"] == []
+    handoffs = sections["ownership_handoffs_per_pr"]
+    # 1 → web#7 (open); 3+ → web#9 (10 h) and web#10 (closed unmerged); before: web#2, 3 h
+    assert buckets(handoffs["rows"]) == [("1", 1, 0, None, None), ("3+", 2, 1, 10.0, 10.0)]
+    assert [r["share"] for r in handoffs["rows"]] == pytest.approx([1 / 3, 2 / 3])
+    assert buckets(handoffs["previous"]) == [("0", 1, 1, 3.0, 3.0)]
+    assert [r["share"] for r in handoffs["previous"]] == [1.0]
+    # api#3's breach is neither in web nor security's
+    assert breaches(sections["sla_breaches_now"]["rows"]) == [BREACHES[0], BREACHES[2]]
+
+
+def test_report_json_for_a_repo_alone(warehouse: Path) -> None:
+    data = report(warehouse, "--repo", "acme/api")
+    assert data["scope"] == {"team": None, "repo": "acme/api"}
+    sections = data["sections"]
+    assert pairs(sections["approval_latency_by_team_pair"]["rows"]) == [
+        ("web", "ops", 0, None, None, 1)
+    ]
+    assert buckets(sections["ownership_handoffs_per_pr"]["rows"]) == [
+        ("0", 1, 0, None, None),
+        ("1", 1, 0, None, None),
+    ]
+    # api#1 (dana, data's own, 2 h) before
+    assert buckets(sections["ownership_handoffs_per_pr"]["previous"]) == [("0", 1, 1, 2.0, 2.0)]
+    assert breaches(sections["sla_breaches_now"]["rows"]) == [BREACHES[1]]
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        (
+            "--team",
+            "Nope",
+            "Error: --team 'nope': no PR of acme involves that team "
+            "(teams there: data, ops, security, unassigned, web)",
+        ),
+        (
+            "--repo",
+            "nope",
+            "Error: --repo 'acme/nope': no PR of acme is in that repo "
+            "(repos there: acme/api, acme/web)",
+        ),
+        (
+            "--repo",
+            "globex/web",
+            "Error: --repo 'globex/web': no PR of acme is in that repo "
+            "(repos there: acme/api, acme/web)",
+        ),
+    ],
+)
+def test_report_unknown_team_or_repo_is_one_line_with_exit_code_2(
+    warehouse: Path, flag: str, value: str, message: str
+) -> None:
+    out = run(warehouse, "report", "--org", "acme", flag, value, "--format", "json")
+    assert out.returncode == 2
+    assert out.stdout == ""
+    assert out.stderr.strip().splitlines() == [message]
+
+
+def test_report_team_named_in_the_config_with_capitals(tmp_path: Path) -> None:
+    """A team only the config names, as "Platform": --team Platform finds it (the config's team
+    names are read lower case, as GitHub's slugs are, and --team compares without case)."""
+    b = MirrorBuilder(teams={"web": ["alice"]}, as_of=AS_OF)
+    b.pull("web", "pat", 172).request(172, reviewer="alice").review("alice", 175)
+    mirror = b.write(tmp_path / "mirror")
+    (tmp_path / "miner.toml").write_text('[teams]\nPlatform = ["pat"]\n', encoding="utf-8")
+    base = ("--config", "miner.toml", "--db", "w.duckdb")
+    assert miner(*base, "import", str(mirror), cwd=tmp_path).returncode == 0
+    out = miner(*base, "report", "--org", "acme", "--team", "Platform", "--format", "json",
+                cwd=tmp_path)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["scope"] == {"team": "platform", "repo": None}
+    # pat's one PR, opened at 172 (the window's first instant), still open; with no CODEOWNERS
+    # no team owns its files: 0 handoffs
+    assert buckets(data["sections"]["ownership_handoffs_per_pr"]["rows"]) == [
+        ("0", 1, 0, None, None)
+    ]
+
+
+# changes against the previous window, in Markdown ----------------------------------------------
+
+
+def _md_block(text: str, title: str) -> list[str]:
+    """The lines under `## title` up to the next heading, blank lines left out."""
+    body = text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+    return [line for line in body.splitlines() if line.strip()]
+
+
+def test_markdown_report_writes_each_change_against_the_previous_window(warehouse: Path) -> None:
+    out = run(warehouse, "report", "--org", "acme", "--since", "7d", "--format", "md")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "Changes in brackets are against 2026-03-02 → 2026-03-09" in text
+    handoffs = _md_block(
+        text, "Ownership handoffs per PR: other teams owning its files (PRs opened in the window)"
+    )
+    # PRs and median cycle carry their change (WINDOW_BUCKETS against PREVIOUS_BUCKETS):
+    # 0: 1 PR against 2 → −1; no merged PR, so no median and no change
+    # 1: 5 against 1 → +4; median 6.0 against 6.033 → −0.033, which rounds to 0.0: "+0.0"
+    # 2 and 3+: nothing before → "new"
+    # shares 1/9 = 11%, 5/9 = 56%, 2/9 = 22%
+    assert handoffs == [
+        "| handoffs | PRs | share | merged | median cycle h | p90 cycle h |",
+        "|---|---:|---:|---:|---:|---:|",
+        "| 0 | 1 (−1) | 11% | 0 | – | – |",
+        "| 1 | 5 (+4) | 56% | 3 | 6.0 (+0.0) | 7.6 |",
+        "| 2 | 1 (new) | 11% | 1 | 14.0 (new) | 14.0 |",
+        "| 3+ | 2 (new) | 22% | 1 | 10.0 (new) | 10.0 |",
+    ]
+    assert "−0" not in text
+    # the team-pair matrix: median (approvals[, waiting]); erin's unassigned pairs (all 0) hidden
+    matrix = _md_block(text, "Cross-team approval latency by team pair: median hours (approvals)")
+    assert matrix[1:] == [
+        "| author team ↓ | data | ops | security | web |",
+        "|---|---:|---:|---:|---:|",
+        "| data |  | 2.0 (1) | 4.0 (1) | 6.0 (1) |",
+        "| ops | 5.0 (1) |  |  |  |",
+        "| web | 6.0 (4) | 10.0 (1, 1w) | – (0, 1w) |  |",
+    ]
+    sla = _md_block(text, "Over the service level now (business hours)")
+    assert sla == [
+        "| PR | waiting for | waiting on | waited | SLA | over |",
+        "|---|---|---|---:|---:|---:|",
+        "| [web\\#7](https://github.com/acme/web/pull/7) | review | sam | 19.0 | 8.0 | 11.0 |",
+        "| [api\\#3](https://github.com/acme/api/pull/3) | review | (nobody asked) | 12.0 | 8.0 "
+        "| 4.0 |",
+        "| [web\\#7](https://github.com/acme/web/pull/7) | approval | @security | 19.0 | 16.0 "
+        "| 3.0 |",
+    ]
+
+
+# change_text and cell_text ----------------------------------------------------------------------
+
+HOURS = Column("median_hours", "median", "hours", change=True)
+COUNT = Column("prs", "PRs", "count", change=True)
+SHARE = Column("share", "share", "share", change=True)
+PLAIN = Column("p90_hours", "p90", "hours")
+
+
+@pytest.mark.parametrize(
+    ("column", "now", "before", "expected"),
+    [
+        (HOURS, 5.0, 4.0, "+1.0"),
+        (HOURS, 3.0, 5.5, "−2.5"),
+        (HOURS, 5.0, None, "new"),
+        (HOURS, None, 4.0, ""),
+        (HOURS, None, None, ""),
+        (HOURS, 6.0, 6.0, "+0.0"),
+        # −0.04 and +0.04 both round to 0.0: no sign either way, never "−0.0"
+        (HOURS, 6.0, 6.04, "+0.0"),
+        (HOURS, 6.04, 6.0, "+0.0"),
+        (HOURS, 6.0, 6.06, "−0.1"),
+        (HOURS, 12.0, 2.0, "+10.0"),
+        (HOURS, 2.0, 12.0, "−10.0"),
+        (COUNT, 5, 1, "+4"),
+        (COUNT, 1, 2, "−1"),
+        (COUNT, 3, 3, "+0"),
+        (COUNT, 3, None, "new"),
+        (COUNT, 0, 10, "−10"),
+        (COUNT, 0, 0, "+0"),
+        # a row new in this window with a count of 0 is no news
+        (COUNT, 0, None, ""),
+        (COUNT, 1_234_567, 0, "+1,234,567"),
+        (SHARE, 0.5, 0.25, "+25 pp"),
+        (SHARE, 0.25, 0.5, "−25 pp"),
+        (SHARE, 0.5, 0.504, "+0 pp"),
+        (SHARE, 0.5, 0.5, "+0 pp"),
+        (SHARE, 0.2, 0.3, "−10 pp"),
+    ],
+)
+def test_change_text(column: Column, now: Any, before: Any, expected: str) -> None:
+    assert change_text(column, now, before) == expected
+
+
+@pytest.mark.parametrize(
+    ("column", "row", "before", "expected"),
+    [
+        (HOURS, {"median_hours": 5.0}, {"median_hours": 4.0}, "5.0 (+1.0)"),
+        (HOURS, {"median_hours": 5.0}, None, "5.0 (new)"),
+        # the row was there before, but without this figure (no approvals then)
+        (HOURS, {"median_hours": 5.0}, {"median_hours": None}, "5.0 (new)"),
+        (HOURS, {"median_hours": 6.0}, {"median_hours": 6.04}, "6.0 (+0.0)"),
+        (HOURS, {"median_hours": None}, {"median_hours": 4.0}, "–"),
+        (HOURS, {}, None, "–"),
+        (COUNT, {"prs": 3}, None, "3 (new)"),
+        (COUNT, {"prs": 3}, {"prs": 3}, "3 (+0)"),
+        (COUNT, {"prs": 1}, {"prs": 2}, "1 (−1)"),
+        (COUNT, {"prs": 0}, {"prs": 0}, "0 (+0)"),
+        (SHARE, {"share": 0.5}, {"share": 0.25}, "50% (+25 pp)"),
+        # a column without a change is the figure alone, whatever came before
+        (PLAIN, {"p90_hours": 7.46}, {"p90_hours": 1.0}, "7.5"),
+        (PLAIN, {"p90_hours": 7.0}, None, "7.0"),
+        (Column("team", "team"), {"team": "web"}, {"team": "data"}, "web"),
+    ],
+)
+def test_cell_text(
+    column: Column, row: dict[str, Any], before: dict[str, Any] | None, expected: str
+) -> None:
+    assert cell_text(column, row, before) == expected
