@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from miner.errors import CleanStop
+from miner.manifests import kind_of
 
 # One raw table per resource, named raw_<resource>. The order is the order a sync walks them.
 RESOURCES = (
@@ -212,26 +213,9 @@ def batch_of(
 CODEOWNERS_PATHS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 
 
-# The dependency manifests read at a repository's root (issue 7 parses them): exact names, and
-# requirements files by their prefix and suffix (requirements.txt, requirements-dev.txt, ...).
-MANIFEST_NAMES = frozenset(
-    {
-        "pyproject.toml",
-        "setup.cfg",
-        "package.json",
-        "go.mod",
-        "Cargo.toml",
-        "pom.xml",
-        "build.gradle",
-        "build.gradle.kts",
-        "Gemfile",
-    }
-)
-
-
 def is_manifest(name: str) -> bool:
-    """Whether a root file of this name is a dependency manifest miner keeps."""
-    return name in MANIFEST_NAMES or (name.startswith("requirements") and name.endswith(".txt"))
+    """Whether a root file of this name is a dependency manifest miner keeps (and parses)."""
+    return kind_of(name) is not None
 
 
 def wanted_files(root_files: Iterable[str], codeowners_found: Iterable[str]) -> list[str]:

@@ -1,0 +1,462 @@
+"""Read dependency manifests: the packages a repository publishes and the packages it consumes.
+
+One parser per kind, each reading the file the way its own tool does (tomllib for TOML, PyPA's
+`packaging` for PEP 508 requirements, defusedxml for Maven's XML); Gradle and Gemfiles are
+programs, so only their common declarative forms are read. A line or entry a parser cannot read
+becomes an error with its line number where there is one, and the rest of the file still counts.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+
+@dataclass(frozen=True)
+class Package:
+    """A package a manifest names. `requirement` is the version range as written (for a
+    published package, its version); `scope` says what for: runtime, dev, peer, optional,
+    build, test, indirect, or a named group or extra as `group:NAME` / `extra:NAME`."""
+
+    ecosystem: str
+    name: str
+    requirement: str = ""
+    scope: str = "runtime"
+
+
+@dataclass
+class Manifest:
+    path: str
+    kind: str
+    publishes: list[Package] = field(default_factory=list)
+    consumes: list[Package] = field(default_factory=list)
+    # globs of directories holding workspace members (npm, Cargo) or Maven modules
+    members: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def kind_of(path: str) -> str | None:
+    """The manifest kind of a file by its name, or None when it is not one miner reads."""
+    name = path.rsplit("/", 1)[-1]
+    if name in _EXACT:
+        return _EXACT[name]
+    if name.endswith(".txt") and (
+        name.startswith("requirements") or name.endswith("requirements.txt")
+    ):
+        return "requirements"
+    if name.endswith(".gemspec"):
+        return "gemspec"
+    return None
+
+
+def normalize(ecosystem: str, name: str) -> str:
+    """The name two manifests of an ecosystem agree on: PyPI's canonical form (PEP 503), Cargo's
+    `-` for `_`, lower case where the registry ignores case; Go modules and Maven coordinates
+    as written."""
+    if ecosystem == "pypi":
+        return str(canonicalize_name(name))
+    if ecosystem == "cargo":
+        return name.lower().replace("_", "-")
+    if ecosystem in ("npm", "rubygems"):
+        return name.lower()
+    return name
+
+
+def parse(path: str, text: str, repo_name: str = "") -> Manifest:
+    """Read one manifest; `repo_name` stands in for a Gradle project's name, which lives in
+    settings.gradle, a file miner does not read."""
+    kind = kind_of(path)
+    if kind is None:
+        raise ValueError(f"{path}: not a manifest miner reads")
+    manifest = Manifest(path, kind)
+    try:
+        _PARSERS[kind](manifest, text, repo_name)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        # a file that is not what its name says at all (TOML that does not parse, say)
+        manifest.errors.append(f"{path}: {exc}")
+    return manifest
+
+
+# -- Python -------------------------------------------------------------------------------------
+
+
+def _requirement(m: Manifest, text: str, scope: str, where: str = "") -> Package | None:
+    """A PEP 508 requirement; a bad one is an error of the manifest."""
+    try:
+        req = Requirement(text)
+    except InvalidRequirement as exc:
+        reason = str(exc).splitlines()[0]
+        m.errors.append(f"{m.path}{where}: {text!r} is not a requirement ({reason})")
+        return None
+    spec = req.url or str(req.specifier)
+    if req.marker is not None:
+        spec = f"{spec}; {req.marker}" if spec else f"; {req.marker}"
+    return Package("pypi", req.name, spec, scope)
+
+
+def _add(m: Manifest, package: Package | None) -> None:
+    if package is not None:
+        m.consumes.append(package)
+
+
+_EGG = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _requirements_txt(m: Manifest, text: str, _: str) -> None:
+    """pip's requirements format: one requirement a line, `\\` continues a line, `#` starts a
+    comment, options (`-r`, `-c`, `--index-url`, `--hash`) are not packages; a URL or path
+    names its package by `#egg=`."""
+    logical: list[tuple[int, str]] = []
+    pending, start = "", 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not pending:
+            start = number
+        if line.rstrip().endswith("\\"):
+            pending += line.rstrip()[:-1] + " "
+            continue
+        logical.append((start, pending + line))
+        pending = ""
+    if pending:
+        logical.append((start, pending))
+    for number, line in logical:
+        line = re.sub(r"(^|\s)#.*$", "", line).strip()
+        line = re.sub(r"\s--?[a-z][\w-]*(=\S+|\s+\S+)?", "", f" {line}").strip()
+        if not line or line.startswith("-"):
+            continue
+        egg = _EGG.search(line)
+        if egg and re.match(r"^(git\+|hg\+|svn\+|bzr\+|https?:|file:|\.|/)", line):
+            m.consumes.append(Package("pypi", egg.group(1), line.split("#", 1)[0], "runtime"))
+            continue
+        if re.match(r"^(git\+|hg\+|svn\+|bzr\+|https?:|file:|\.|/)", line):
+            continue  # a URL or path with no name: nothing to match
+        _add(m, _requirement(m, line, "runtime", f" line {number}"))
+
+
+def _pyproject(m: Manifest, text: str, _: str) -> None:
+    doc = tomllib.loads(text)
+    project = doc.get("project", {})
+    poetry = doc.get("tool", {}).get("poetry", {})
+    for name in (project.get("name"), poetry.get("name")):
+        if isinstance(name, str):
+            version = project.get("version") or poetry.get("version") or ""
+            m.publishes.append(Package("pypi", name, str(version), "runtime"))
+            break
+    for item in project.get("dependencies", []):
+        _add(m, _requirement(m, item, "runtime"))
+    for extra, items in project.get("optional-dependencies", {}).items():
+        for item in items:
+            _add(m, _requirement(m, item, f"extra:{extra}"))
+    for group, items in doc.get("dependency-groups", {}).items():
+        for item in items:
+            if isinstance(item, str):  # {include-group = ...} adds no package of its own
+                _add(m, _requirement(m, item, f"group:{group}"))
+    for item in doc.get("build-system", {}).get("requires", []):
+        _add(m, _requirement(m, item, "build"))
+    tables = [("runtime", poetry.get("dependencies", {})),
+              ("dev", poetry.get("dev-dependencies", {}))]  # fmt: skip
+    tables += [
+        (f"group:{g}", t.get("dependencies", {})) for g, t in poetry.get("group", {}).items()
+    ]
+    for scope, table in tables:
+        for name, spec in table.items():
+            if name.lower() == "python":
+                continue  # the interpreter, not a package
+            m.consumes.append(Package("pypi", name, _poetry_spec(spec), scope))
+
+
+def _poetry_spec(spec: Any) -> str:
+    if isinstance(spec, str):
+        return spec
+    if isinstance(spec, dict):
+        return str(
+            spec.get("version") or spec.get("git") or spec.get("path") or spec.get("url") or ""
+        )
+    if isinstance(spec, list):  # several constraints by marker
+        return " || ".join(_poetry_spec(s) for s in spec)
+    return ""
+
+
+def _setup_cfg(m: Manifest, text: str, _: str) -> None:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(text)
+    if parser.has_option("metadata", "name"):
+        version = parser.get("metadata", "version", fallback="")
+        m.publishes.append(Package("pypi", parser.get("metadata", "name"), version, "runtime"))
+    for option, scope in (("install_requires", "runtime"), ("setup_requires", "build"),
+                          ("tests_require", "test")):  # fmt: skip
+        for item in _cfg_list(parser.get("options", option, fallback="")):
+            _add(m, _requirement(m, item, scope))
+    if parser.has_section("options.extras_require"):
+        for extra, value in parser.items("options.extras_require"):
+            for item in _cfg_list(value):
+                _add(m, _requirement(m, item, f"extra:{extra}"))
+
+
+def _cfg_list(value: str) -> Iterator[str]:
+    for line in value.splitlines():
+        line = re.sub(r"(^|\s)#.*$", "", line).strip()
+        if line:
+            yield line
+
+
+# -- JavaScript ---------------------------------------------------------------------------------
+
+_NPM_SCOPES = (("dependencies", "runtime"), ("devDependencies", "dev"),
+               ("peerDependencies", "peer"), ("optionalDependencies", "optional"))  # fmt: skip
+
+
+def _package_json(m: Manifest, text: str, _: str) -> None:
+    doc = json.loads(text)
+    if not isinstance(doc, dict):
+        raise ValueError("package.json holds no object")
+    name = doc.get("name")
+    # a private package never reaches a registry: nobody outside its workspace consumes it
+    if isinstance(name, str) and not doc.get("private"):
+        m.publishes.append(Package("npm", name, str(doc.get("version") or ""), "runtime"))
+    for key, scope in _NPM_SCOPES:
+        table = doc.get(key) or {}
+        if not isinstance(table, dict):
+            m.errors.append(f"{m.path}: {key} is not an object")
+            continue
+        for dep, spec in table.items():
+            real = dep
+            if isinstance(spec, str) and spec.startswith("npm:"):  # an alias: "npm:real@1.0"
+                real, _, spec = spec[4:].rpartition("@") if "@" in spec[5:] else (spec[4:], "", "")
+            m.consumes.append(Package("npm", real, str(spec), scope))
+    workspaces = doc.get("workspaces")
+    if isinstance(workspaces, dict):
+        workspaces = workspaces.get("packages")
+    if isinstance(workspaces, list):
+        m.members = [str(w).removeprefix("./").rstrip("/") for w in workspaces]
+
+
+# -- Go -----------------------------------------------------------------------------------------
+
+
+def _go_mod(m: Manifest, text: str, _: str) -> None:
+    block = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        indirect = "// indirect" in raw
+        line = raw.split("//", 1)[0].strip()
+        if not line:
+            continue
+        words = line.split()
+        if words[0] == "module" and len(words) >= 2:
+            m.publishes.append(Package("go", words[1].strip('"'), "", "runtime"))
+        elif line == "require (" or (words[0] == "require" and words[-1] == "("):
+            block = True
+        elif block and line == ")":
+            block = False
+        elif block or words[0] == "require":
+            spec = words[1:] if words[0] == "require" else words
+            if len(spec) != 2:
+                m.errors.append(f"{m.path} line {number}: {raw.strip()!r} is not a requirement")
+                continue
+            scope = "indirect" if indirect else "runtime"
+            m.consumes.append(Package("go", spec[0].strip('"'), spec[1], scope))
+
+
+# -- Rust ---------------------------------------------------------------------------------------
+
+
+def _cargo_toml(m: Manifest, text: str, _: str) -> None:
+    doc = tomllib.loads(text)
+    package = doc.get("package", {})
+    if isinstance(package.get("name"), str):
+        version = package.get("version")
+        m.publishes.append(Package("cargo", package["name"], str(version or ""), "runtime"))
+    workspace = doc.get("workspace", {})
+    m.members = [str(w).rstrip("/") for w in workspace.get("members", [])]
+    tables: list[tuple[str, dict[str, Any]]] = [
+        ("runtime", doc.get("dependencies", {})),
+        ("dev", doc.get("dev-dependencies", {})),
+        ("build", doc.get("build-dependencies", {})),
+        ("runtime", workspace.get("dependencies", {})),
+    ]
+    for target in doc.get("target", {}).values():
+        tables += [("runtime", target.get("dependencies", {})),
+                   ("dev", target.get("dev-dependencies", {})),
+                   ("build", target.get("build-dependencies", {}))]  # fmt: skip
+    for scope, table in tables:
+        for name, spec in table.items():
+            if isinstance(spec, dict):
+                # `package` renames: `alias = { package = "time" }` is the crate time
+                real = str(spec.get("package") or name)
+                version = spec.get("version") or spec.get("git") or spec.get("path") or ""
+                if spec.get("workspace"):
+                    version = "workspace"
+                m.consumes.append(Package("cargo", real, str(version), scope))
+            else:
+                m.consumes.append(Package("cargo", name, str(spec), scope))
+
+
+# -- JVM ----------------------------------------------------------------------------------------
+
+
+def _pom_xml(m: Manifest, text: str, _: str) -> None:
+    root = ElementTree.fromstring(text)
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+
+    def child(node: Element | None, tag: str) -> str:
+        found = None if node is None else node.find(f"{ns}{tag}")
+        return (found.text or "").strip() if found is not None else ""
+
+    props = {}
+    for node in root.findall(f"{ns}properties/*"):
+        props[node.tag.removeprefix(ns)] = (node.text or "").strip()
+    parent = root.find(f"{ns}parent")
+    group = child(root, "groupId") or child(parent, "groupId")
+    version = child(root, "version") or child(parent, "version")
+    props.update({"project.groupId": group, "project.version": version})
+
+    def resolve(value: str) -> str:
+        return re.sub(r"\$\{([^}]+)\}", lambda g: props.get(g.group(1), g.group(0)), value)
+
+    artifact = child(root, "artifactId")
+    if group and artifact:
+        m.publishes.append(Package("maven", f"{resolve(group)}:{artifact}", resolve(version)))
+    for dep in root.findall(f"{ns}dependencies/{ns}dependency"):
+        g, a = resolve(child(dep, "groupId")), resolve(child(dep, "artifactId"))
+        if not g or not a:
+            m.errors.append(f"{m.path}: a dependency without groupId or artifactId")
+            continue
+        scope = child(dep, "scope") or "runtime"
+        m.consumes.append(Package("maven", f"{g}:{a}", resolve(child(dep, "version")),
+                                  "runtime" if scope == "compile" else scope))  # fmt: skip
+    m.members = [(node.text or "").strip() for node in root.findall(f"{ns}modules/{ns}module")]
+
+
+# Configurations a Gradle build declares dependencies in, and the scope each stands for.
+_GRADLE_SCOPES = {
+    "implementation": "runtime", "api": "runtime", "compile": "runtime",
+    "runtimeOnly": "runtime", "compileOnly": "build", "annotationProcessor": "build",
+    "kapt": "build", "ksp": "build", "testImplementation": "test", "testRuntimeOnly": "test",
+    "testCompileOnly": "test", "androidTestImplementation": "test",
+    "debugImplementation": "dev",
+}  # fmt: skip
+_GRADLE_STRING = re.compile(
+    r"^\s*(?P<conf>[A-Za-z]+)\s*\(?\s*(?:platform\s*\(\s*)?[\"'](?P<coords>[^\"'$]+)[\"']",
+    re.MULTILINE,
+)
+_GRADLE_MAP = re.compile(
+    r"^\s*(?P<conf>[A-Za-z]+)\s*\(?\s*group\s*[:=]\s*[\"'](?P<group>[^\"']+)[\"']\s*,\s*"
+    r"name\s*[:=]\s*[\"'](?P<name>[^\"']+)[\"']"
+    r"(?:\s*,\s*version\s*[:=]\s*[\"'](?P<version>[^\"']+)[\"'])?",
+    re.MULTILINE,
+)
+_GRADLE_GROUP = re.compile(r"^\s*group\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_GRADLE_VERSION = re.compile(r"^\s*version\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_GRADLE_ARTIFACT = re.compile(r"artifactId\s*=\s*[\"']([^\"']+)[\"']")
+
+
+def _gradle(m: Manifest, text: str, repo_name: str) -> None:
+    """The declarative forms: `implementation("g:a:v")`, `api 'g:a:v'`, the map notation
+    `implementation group: 'g', name: 'a', version: 'v'`; published as `group` with each
+    publication's artifactId, or the project's name (the repo's) under maven-publish."""
+    code = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
+    code = re.sub(r"(^|\s)//[^\n]*", r"\1", code)
+    for match in _GRADLE_STRING.finditer(code):
+        scope = _GRADLE_SCOPES.get(match.group("conf"))
+        coords = match.group("coords").split(":")
+        if scope is None or len(coords) < 2:
+            continue
+        version = coords[2] if len(coords) > 2 else ""
+        m.consumes.append(Package("maven", f"{coords[0]}:{coords[1]}", version, scope))
+    for match in _GRADLE_MAP.finditer(code):
+        scope = _GRADLE_SCOPES.get(match.group("conf"))
+        if scope is not None:
+            name = f"{match.group('group')}:{match.group('name')}"
+            m.consumes.append(Package("maven", name, match.group("version") or "", scope))
+    group = _GRADLE_GROUP.search(code)
+    if group is None:
+        return
+    version = _GRADLE_VERSION.search(code)
+    artifacts = _GRADLE_ARTIFACT.findall(code)
+    if not artifacts and "maven-publish" in code and repo_name:
+        artifacts = [repo_name]
+    for artifact in artifacts:
+        m.publishes.append(Package("maven", f"{group.group(1)}:{artifact}",
+                                   version.group(1) if version else ""))  # fmt: skip
+
+
+# -- Ruby ---------------------------------------------------------------------------------------
+
+_GEM = re.compile(r"""^\s*gem\s*\(?\s*["']([^"']+)["']((?:\s*,\s*["'][^"']*["'])*)""")
+_GEM_GROUP = re.compile(r"^\s*group\s+(.+?)\s+do\b")
+_GEMSPEC_NAME = re.compile(r"""\.name\s*=\s*["']([^"']+)["']""")
+_GEMSPEC_VERSION = re.compile(r"""\.version\s*=\s*["']([^"']+)["']""")
+_GEMSPEC_DEP = re.compile(
+    r"""\.add_(runtime_|development_)?dependency\s*\(?\s*["']([^"']+)["']((?:\s*,\s*["'][^"']*["'])*)"""
+)
+
+
+def _versions(rest: str) -> str:
+    return ", ".join(re.findall(r"""["']([^"']*)["']""", rest))
+
+
+def _gemfile(m: Manifest, text: str, _: str) -> None:
+    groups: list[str] = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0]
+        group = _GEM_GROUP.match(line)
+        if group:
+            names = re.findall(r":(\w+)", group.group(1))
+            groups.append(names[0] if names else "group")
+            continue
+        if re.match(r"^\s*end\b", line) and groups:
+            groups.pop()
+            continue
+        gem = _GEM.match(line)
+        if gem:
+            scope = f"group:{groups[-1]}" if groups else "runtime"
+            m.consumes.append(Package("rubygems", gem.group(1), _versions(gem.group(2)), scope))
+
+
+def _gemspec(m: Manifest, text: str, _: str) -> None:
+    name = _GEMSPEC_NAME.search(text)
+    if name:
+        version = _GEMSPEC_VERSION.search(text)
+        m.publishes.append(Package("rubygems", name.group(1), version.group(1) if version else ""))
+    for dep in _GEMSPEC_DEP.finditer(text):
+        scope = "dev" if dep.group(1) == "development_" else "runtime"
+        m.consumes.append(Package("rubygems", dep.group(2), _versions(dep.group(3)), scope))
+
+
+_EXACT = {
+    "pyproject.toml": "pyproject",
+    "setup.cfg": "setup.cfg",
+    "package.json": "package.json",
+    "go.mod": "go.mod",
+    "Cargo.toml": "cargo",
+    "pom.xml": "pom",
+    "build.gradle": "gradle",
+    "build.gradle.kts": "gradle",
+    "Gemfile": "gemfile",
+}
+_PARSERS: dict[str, Callable[[Manifest, str, str], None]] = {
+    "requirements": _requirements_txt,
+    "pyproject": _pyproject,
+    "setup.cfg": _setup_cfg,
+    "package.json": _package_json,
+    "go.mod": _go_mod,
+    "cargo": _cargo_toml,
+    "pom": _pom_xml,
+    "gradle": _gradle,
+    "gemfile": _gemfile,
+    "gemspec": _gemspec,
+}
+
+
+def parse_all(files: Iterable[tuple[str, str]], repo_name: str = "") -> list[Manifest]:
+    """Every manifest among (path, text) pairs, in path order."""
+    return [parse(path, text, repo_name) for path, text in sorted(files) if kind_of(path)]
