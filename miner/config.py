@@ -98,6 +98,28 @@ class DeployConfig:
     tags: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class DependencyEdge:
+    """`repo` depends on `depends_on` (each NAME or ORG/NAME); `note` says why, for the map."""
+
+    repo: str
+    depends_on: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DependencyConfig:
+    """What the manifests do not say: packages a repo publishes (ECOSYSTEM:NAME, say
+    "npm:@acme/ui"), and repo-to-repo edges to add or to remove."""
+
+    publishes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    add: tuple[DependencyEdge, ...] = ()
+    remove: tuple[DependencyEdge, ...] = ()
+
+
+# The ecosystems a published package may name in [dependencies] publishes.
+ECOSYSTEMS = ("pypi", "npm", "go", "cargo", "maven", "rubygems")
+
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
 
@@ -128,6 +150,7 @@ class Config:
     warehouse: WarehouseConfig = field(default_factory=WarehouseConfig)
     git: GitConfig = field(default_factory=GitConfig)
     deploys: DeployConfig = field(default_factory=DeployConfig)
+    dependencies: DependencyConfig = field(default_factory=DependencyConfig)
     bots: tuple[str, ...] = ()
     teams: dict[str, tuple[str, ...]] = field(default_factory=dict)
     calendar: Calendar = field(default_factory=Calendar)
@@ -157,7 +180,12 @@ def load(path: Path | None) -> Config:
 def parse(data: dict[str, Any], path: Path) -> Config:
     """Check `data` key by key and build a Config; `path` names the file in errors."""
     r = _Reader(path)
-    r.keys("", data, ("bots", "github", "warehouse", "git", "deploys", "teams", "calendar", "sla"))
+    r.keys(
+        "",
+        data,
+        ("bots", "github", "warehouse", "git", "deploys", "dependencies", "teams", "calendar",
+         "sla"),
+    )  # fmt: skip
     gh = r.table("github", data.get("github", {}))
     r.keys(
         "[github] ",
@@ -179,6 +207,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
 
     git = r.git(r.table("git", data.get("git", {})))
     deploys = r.deploys(r.table("deploys", data.get("deploys", {})))
+    dependencies = r.dependencies(r.table("dependencies", data.get("dependencies", {})))
 
     teams = {
         team: tuple(r.strings(f"[teams] {team}", members))
@@ -223,6 +252,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         ),
         git=git,
         deploys=deploys,
+        dependencies=dependencies,
         bots=tuple(r.strings("bots", data.get("bots", []))),
         teams=teams,
         calendar=default_calendar,
@@ -300,6 +330,52 @@ class _Reader:
             workflows=globs("workflows", ()),
             tags=globs("tags", ()),
         )
+
+    def dependencies(self, table: dict[str, Any]) -> DependencyConfig:
+        self.keys("[dependencies] ", table, ("publishes", "add", "remove"))
+        publishes: dict[str, tuple[str, ...]] = {}
+        for repo, packages in self.table(
+            "dependencies.publishes", table.get("publishes", {})
+        ).items():
+            where = f"[dependencies.publishes] {repo!r}"
+            for package in self.strings(where, packages):
+                ecosystem, sep, name = package.partition(":")
+                if not sep or ecosystem not in ECOSYSTEMS or not name:
+                    raise self.fail(
+                        where,
+                        package,
+                        f"ECOSYSTEM:NAME, the ecosystem one of {', '.join(ECOSYSTEMS)}",
+                    )
+            publishes[repo] = tuple(packages)
+        return DependencyConfig(
+            publishes=publishes,
+            add=self._edges("add", table.get("add", [])),
+            remove=self._edges("remove", table.get("remove", [])),
+        )
+
+    def _edges(self, key: str, value: object) -> tuple[DependencyEdge, ...]:
+        where = f"[dependencies] {key}"
+        if not isinstance(value, list):
+            raise self.fail(
+                where, value, 'an array of tables like { repo = "web", depends_on = "api" }'
+            )
+        edges = []
+        for i, item in enumerate(value):
+            entry = self.table(f"dependencies.{key}[{i}]", item)
+            self.keys(f"[dependencies] {key}[{i}].", entry, ("repo", "depends_on", "note"))
+            for needed in ("repo", "depends_on"):
+                if needed not in entry:
+                    raise ConfigError(
+                        f"{self.path}: [dependencies] {key}[{i}]: {needed} is missing"
+                    )
+            edges.append(
+                DependencyEdge(
+                    self.string(f"[dependencies] {key}[{i}].repo", entry["repo"]),
+                    self.string(f"[dependencies] {key}[{i}].depends_on", entry["depends_on"]),
+                    self.string(f"[dependencies] {key}[{i}].note", entry.get("note", "")),
+                )
+            )
+        return tuple(edges)
 
     def number(self, where: str, value: object) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:

@@ -57,11 +57,7 @@ def write_deploy_commits(wh: Warehouse, config: Config) -> None:
                 rows["repo"].append(repo)
                 rows["deploy_id"].append(deploy_id)
                 rows["sha"].append(sha)
-    wh.con.register("_deploy_commits", pa.table(rows, schema=SCHEMA))
-    try:
-        wh.con.execute("create or replace table deploy_commits as select * from _deploy_commits")
-    finally:
-        wh.con.unregister("_deploy_commits")
+    wh.replace_table("deploy_commits", pa.table(rows, schema=SCHEMA))
 
 
 def shipped_commits(

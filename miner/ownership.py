@@ -102,11 +102,7 @@ def write_codeowners_tables(wh: Warehouse, config: Config) -> None:
         ("codeowners_rules", cols["r"], RULE_SCHEMA),
         ("codeowners_errors", cols["e"], ERROR_SCHEMA),
     ):
-        wh.con.register("_rows", pa.table(data, schema=schema))
-        try:
-            wh.con.execute(f"create or replace table {name} as select * from _rows")
-        finally:
-            wh.con.unregister("_rows")
+        wh.replace_table(name, pa.table(data, schema=schema))
 
 
 def _append(columns: dict[str, list[object]], *values: object) -> None:

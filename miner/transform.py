@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from miner import deploy_ancestry, ownership
+from miner import deploy_ancestry, ownership, repo_packages
 from miner.config import Config, ServiceLevels
 from miner.sql_files import dependency_order, layer, read_layer
 from miner.warehouse import Warehouse
@@ -30,6 +30,7 @@ class PythonStep:
 PYTHON_STEPS = (
     PythonStep(ownership.WRITES, ownership.READS, ownership.write_codeowners_tables),
     PythonStep(deploy_ancestry.WRITES, deploy_ancestry.READS, deploy_ancestry.write_deploy_commits),
+    PythonStep(repo_packages.WRITES, repo_packages.READS, repo_packages.write_repo_packages),
 )
 
 
@@ -126,6 +127,7 @@ def _write_settings(wh: Warehouse, config: Config) -> None:
         )
         for glob in globs
     ]
+    edges = [*config.dependencies.add, *config.dependencies.remove]
     tables = {
         "settings_bots": pa.table(
             {"login": pa.array([b.lower() for b in config.bots], pa.string())}
@@ -183,16 +185,25 @@ def _write_settings(wh: Warehouse, config: Config) -> None:
                 "pattern": pa.array([glob.lower() for _, glob in deploy_globs], pa.string()),
             }
         ),
+        # [dependencies] add and remove: repo-to-repo edges, as the config names the repos
+        "settings_dependency_edges": pa.table(
+            {
+                "action": pa.array(
+                    ["add"] * len(config.dependencies.add)
+                    + ["remove"] * len(config.dependencies.remove),
+                    pa.string(),
+                ),
+                "repo": pa.array([e.repo for e in edges], pa.string()),
+                "depends_on": pa.array([e.depends_on for e in edges], pa.string()),
+                "note": pa.array([e.note for e in edges], pa.string()),
+            }
+        ),
         "settings_git": pa.table(
             {"ownership_days": pa.array([config.git.ownership_days], pa.int32())}
         ),
     }
     for name, table in tables.items():
-        wh.con.register("_settings", table)
-        try:
-            wh.con.execute(f"create or replace table {name} as select * from _settings")
-        finally:
-            wh.con.unregister("_settings")
+        wh.replace_table(name, table)
 
 
 def _sql_str(text: str) -> str:

@@ -438,6 +438,14 @@ class Warehouse:
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, list(params)).fetchall()
 
+    def replace_table(self, name: str, table: pa.Table) -> None:
+        """Create or replace table `name` with the rows of an Arrow table (a rebuild step's)."""
+        self.con.register("_replacement", table)
+        try:
+            self.con.execute(f"create or replace table {name} as select * from _replacement")
+        finally:
+            self.con.unregister("_replacement")
+
 
 def _now() -> datetime:
     return datetime.now(UTC)

@@ -1,7 +1,8 @@
 -- path_owners: one row per (repo, CODEOWNERS version, path) that matters: each path a pull
 -- request changed, under the version it is judged by (pr_codeowners), and each path a commit on
 -- the default branch changed within the ownership window (commit_files), under the latest
--- version. With it the CODEOWNERS line that decides the path's owners: the last matching line
+-- version, and each dependency manifest on the default branch, under the latest version. With
+-- it the CODEOWNERS line that decides the path's owners: the last matching line
 -- (GitHub's rule), its owners (an empty list for an owner-less line: the path is unowned), or
 -- line NULL and no owners when nothing matched (or no CODEOWNERS was in force).
 with paths as (
@@ -13,6 +14,12 @@ with paths as (
     from commit_files as f
     join codeowners_versions as v on v.org = f.org and v.repo = f.repo and v.is_latest
     where f.in_ownership_window
+    union
+    -- each dependency manifest, under the latest version: who owns the repo's dependencies
+    select distinct f.org, f.repo, v.version, f.path
+    from repo_files as f
+    join codeowners_versions as v on v.org = f.org and v.repo = f.repo and v.is_latest
+    where f.kind = 'manifest'
 ),
 deciding as (
     select p.org, p.repo, p.version, p.path, max(r.line) as line

@@ -1,0 +1,82 @@
+"""Rebuild step: every repo's manifests parsed into the packages it publishes and consumes
+(`repo_packages`), with the config's [dependencies] publishes added, and every line a parser
+could not read (`manifest_errors`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyarrow as pa
+
+from miner.config import Config
+from miner.manifests import normalize, parse
+from miner.warehouse import Warehouse
+
+WRITES = ("repo_packages", "manifest_errors")
+READS = ("repo_files", "repos")
+
+PACKAGE_SCHEMA = pa.schema(
+    [
+        ("org", pa.string()),
+        ("repo", pa.string()),
+        ("manifest_path", pa.string()),  # NULL for a package the config names
+        ("manifest_kind", pa.string()),
+        ("role", pa.string()),  # publishes | consumes
+        ("ecosystem", pa.string()),
+        ("package", pa.string()),  # as written
+        ("package_key", pa.string()),  # the name two manifests of the ecosystem agree on
+        ("requirement", pa.string()),  # version range (published: the version) as written
+        ("scope", pa.string()),
+        ("source", pa.string()),  # manifest | config
+    ]
+)
+ERROR_SCHEMA = pa.schema(
+    [
+        ("org", pa.string()),
+        ("repo", pa.string()),
+        ("manifest_path", pa.string()),
+        ("error", pa.string()),
+    ]
+)
+
+
+def write_repo_packages(wh: Warehouse, config: Config) -> None:
+    files = wh.query(
+        "select org, repo, path, text from repo_files "
+        "where kind = 'manifest' and text is not null order by org, repo, path"
+    )
+    packages: list[tuple[str | None, ...]] = []
+    errors: list[tuple[str, ...]] = []
+    repos = {str(repo): str(org) for org, repo, _, _ in files}
+    for org, repo, path, text in files:
+        manifest = parse(path, text, repo_name=repo.split("/", 1)[-1])
+        for role, found in (("publishes", manifest.publishes), ("consumes", manifest.consumes)):
+            for p in found:
+                key = normalize(p.ecosystem, p.name)
+                packages.append((org, repo, path, manifest.kind, role, p.ecosystem, p.name, key,
+                                 p.requirement, p.scope, "manifest"))  # fmt: skip
+        errors += [(org, repo, path, e) for e in manifest.errors]
+    known = wh.query("select org, repo from repos")
+    repos.update({str(repo): str(org) for org, repo in known})
+    for name, items in config.dependencies.publishes.items():
+        for repo, org in repos.items():
+            if name.lower() not in (repo.lower(), repo.split("/", 1)[-1].lower()):
+                continue
+            for item in items:
+                ecosystem, _, package = item.partition(":")
+                key = normalize(ecosystem, package)
+                packages.append((org, repo, None, None, "publishes", ecosystem, package, key,
+                                 "", "runtime", "config"))  # fmt: skip
+    _write(wh, "repo_packages", PACKAGE_SCHEMA, packages)
+    _write(wh, "manifest_errors", ERROR_SCHEMA, errors)
+
+
+def _write(
+    wh: Warehouse, name: str, schema: pa.Schema, rows: Sequence[tuple[str | None, ...]]
+) -> None:
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema.names]
+    table = pa.table(
+        {f.name: pa.array(list(col), f.type) for f, col in zip(schema, columns, strict=True)},
+        schema=schema,
+    )
+    wh.replace_table(name, table)

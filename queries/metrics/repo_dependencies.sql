@@ -1,0 +1,111 @@
+-- repo_dependencies: one row per (repo, depends_on_repo, package, manifest_path): a package one of
+-- the org's repos consumes (as its manifest at manifest_path says) and another of its repos
+-- publishes, with the teams owning each side (METRICS.md#cross-repo-dependencies).
+--
+-- Readings: packages match by ecosystem and by the name the ecosystem's tools compare (PyPI's
+-- normalised names, npm and RubyGems without case, Cargo's `-` for `_`; Go modules and Maven
+-- group:artifact as written). A repo naming its own package is no edge. Every scope counts
+-- (runtime, dev, build, test, a group or extra): `scope` says which. The config's [dependencies]
+-- adds edges no manifest shows (source 'config', package NULL) and removes edges (every row of
+-- that pair). A repo's owning teams are the teams the latest CODEOWNERS gives its dependency
+-- manifests (path_owner_teams); where no line owns them, the team whose members authored most
+-- of the repo's PRs (bots and people in no team aside; ties to the first name); else an empty
+-- list.
+with consumed as (
+    select * from repo_packages where role = 'consumes'
+),
+published as (
+    select distinct org, repo, ecosystem, package_key from repo_packages where role = 'publishes'
+),
+manifest_edges as (
+    select
+        c.org,
+        c.repo,
+        p.repo as depends_on_repo,
+        c.package,
+        c.ecosystem,
+        c.manifest_path,
+        c.requirement,
+        c.scope,
+        'manifest' as source,
+        null::varchar as note
+    from consumed as c
+    join published as p
+        on p.org = c.org and p.ecosystem = c.ecosystem and p.package_key = c.package_key
+        and p.repo <> c.repo
+),
+config_edges as (
+    select
+        r.org,
+        r.repo,
+        d.repo as depends_on_repo,
+        null::varchar as package,
+        null::varchar as ecosystem,
+        null::varchar as manifest_path,
+        null::varchar as requirement,
+        null::varchar as scope,
+        'config' as source,
+        e.note
+    from settings_dependency_edges as e
+    join repos as r on lower(e.repo) in (lower(r.repo), lower(r.name))
+    join repos as d on d.org = r.org and lower(e.depends_on) in (lower(d.repo), lower(d.name))
+    where e.action = 'add' and d.repo <> r.repo
+),
+edges as (
+    select * from manifest_edges
+    union all
+    select * from config_edges
+),
+kept as (
+    select e.*
+    from edges as e
+    where not exists (
+        from settings_dependency_edges as x
+        where x.action = 'remove'
+          and lower(x.repo) in (lower(e.repo), lower(split_part(e.repo, '/', 2)))
+          and lower(x.depends_on)
+              in (lower(e.depends_on_repo), lower(split_part(e.depends_on_repo, '/', 2)))
+    )
+),
+codeowners as (
+    select t.org, t.repo, list(distinct t.team order by t.team) as teams
+    from path_owner_teams as t
+    join codeowners_versions as v on v.org = t.org and v.repo = t.repo and v.version = t.version
+    join repo_files as f on f.org = t.org and f.repo = t.repo and f.path = t.path
+    where v.is_latest and f.kind = 'manifest'
+    group by t.org, t.repo
+),
+authors as (
+    select org, repo, team, count(*) as prs
+    from (select org, repo, unnest(author_teams) as team
+          from pull_requests where not author_is_bot)
+    where team <> 'unassigned'
+    group by org, repo, team
+),
+busiest as (
+    select org, repo, [team] as teams
+    from authors
+    qualify row_number() over (partition by org, repo order by prs desc, team) = 1
+),
+owners as (
+    select r.org, r.repo, coalesce(c.teams, b.teams) as teams
+    from repos as r
+    left join codeowners as c on c.org = r.org and c.repo = r.repo
+    left join busiest as b on b.org = r.org and b.repo = r.repo
+)
+select
+    k.org,
+    k.repo,
+    k.depends_on_repo,
+    k.package,
+    k.ecosystem,
+    k.manifest_path,
+    k.requirement,
+    k.scope,
+    k.source,
+    k.note,
+    coalesce(o.teams, []::varchar[]) as repo_teams,
+    coalesce(d.teams, []::varchar[]) as depends_on_teams
+from kept as k
+left join owners as o on o.org = k.org and o.repo = k.repo
+left join owners as d on d.org = k.org and d.repo = k.depends_on_repo
