@@ -339,6 +339,8 @@ def _pull(pr: Json) -> Json:
         "id": _big_int(pr["fullDatabaseId"]),
         "node_id": pr["id"],
         "title": pr["title"],
+        # REST gives null for an empty body; GraphQL an empty string
+        "body": pr.get("body") or None,
         "user": user_payload(pr["author"]),
         # REST has two states: a merged PR is closed.
         "state": "open" if pr["state"] == "OPEN" else "closed",
@@ -380,6 +382,7 @@ def _comment(item: Json) -> Json:
         "updated_at": item["updatedAt"],
         "author_association": item["authorAssociation"],
         "html_url": item["url"],
+        "body": item.get("body"),
     }
 
 
@@ -461,14 +464,14 @@ def _timeline_item(item: Json) -> Json:
         }
     elif kind == "CrossReferencedEvent":
         source = item.get("source") or {}
-        event["source"] = {
-            "type": "issue",
-            "issue": {
-                "number": source.get("number"),
-                "html_url": source.get("url"),
-                "repository": {"full_name": (source.get("repository") or {}).get("nameWithOwner")},
-            },
+        issue: Json = {
+            "number": source.get("number"),
+            "html_url": source.get("url"),
+            "repository": {"full_name": (source.get("repository") or {}).get("nameWithOwner")},
         }
+        if source.get("__typename") == "PullRequest":  # REST marks a PR so
+            issue["pull_request"] = {"html_url": source.get("url")}
+        event["source"] = {"type": "issue", "issue": issue}
     return event
 
 

@@ -363,6 +363,7 @@ type PullRequestConnection {
 type PullRequest {
   author: Actor
   baseRefName: String!
+  body: String!
   closedAt: DateTime
   commits(after: String, first: Int): PullRequestCommitConnection!
   createdAt: DateTime!
@@ -918,6 +919,7 @@ def _pull_request(rest: dict[str, Any], owner: str, name: str) -> dict[str, Any]
         "databaseId": rest.get("id"),
         "fullDatabaseId": rest.get("id"),
         "title": rest.get("title"),
+        "body": rest.get("body") or "",
         "author": _actor(rest.get("user")),
         "state": _pull_request_state(rest),
         "isDraft": bool(rest.get("draft")),

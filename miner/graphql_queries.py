@@ -90,6 +90,7 @@ fragment PullRequestFields on PullRequest {
   number
   fullDatabaseId
   title
+  body
   author { ...ActorFields }
   state
   isDraft
@@ -182,6 +183,7 @@ fragment TimelinePage on PullRequestTimelineItemsConnection {
       author { ...ActorFields }
       authorAssociation
       url
+      body
     }
     ... on PullRequestCommit {
       id

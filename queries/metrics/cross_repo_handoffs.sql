@@ -1,0 +1,82 @@
+-- cross_repo_handoffs: one row per pair of pull requests in different repos of the org where one
+-- waits on the other (METRICS.md#cross-repo-dependencies): the upstream PR, the downstream PR,
+-- their authors' teams, how they are linked and the hours from the upstream merge to the
+-- downstream merge.
+--
+-- Readings: a PR that names another (`depends on`, `blocked by`, a plain `ORG/REPO#N` or URL, in
+-- its body or a comment, or GitHub's cross-referenced event) is downstream of the PR it names;
+-- one that says it `blocks` another is upstream of it. A dependency bump of an internal package
+-- is downstream of the upstream PR pr_bumps ties it to. `links` lists every way the pair is
+-- linked: depends_on, blocks, mention, cross_reference, bump. References to issues, and to PRs
+-- not in the warehouse, are left out. `handoff_hours` is NULL until both are merged (negative
+-- when the downstream merged first: a mention that was no wait); `status` is 'merged',
+-- 'downstream open' (the upstream is merged; `waiting_hours` runs from its merge to as_of),
+-- 'upstream open', or 'closed' (one of them closed unmerged). `is_cross_team`: the two authors
+-- share no team.
+with links as (
+    select
+        org,
+        if(phrase = 'blocks', repo, target_repo) as upstream_repo,
+        if(phrase = 'blocks', pr_number, target_number) as upstream_pr,
+        if(phrase = 'blocks', target_repo, repo) as downstream_repo,
+        if(phrase = 'blocks', target_number, pr_number) as downstream_pr,
+        case
+            when phrase <> 'mention' then phrase
+            when source = 'timeline' then 'cross_reference'
+            else 'mention'
+        end as link,
+        referenced_at as linked_at
+    from pr_references
+    union all
+    select org, upstream_repo, upstream_pr, repo, pr_number, 'bump', null
+    from pr_bumps
+    where upstream_pr is not null
+),
+pairs as (
+    select
+        u.org,
+        u.repo as upstream_repo,
+        u.number as upstream_pr,
+        d.repo as downstream_repo,
+        d.number as downstream_pr,
+        list(distinct l.link order by l.link) as links,
+        min(coalesce(l.linked_at, d.created_at)) as linked_at
+    from links as l
+    join pull_requests as u
+        on u.org = l.org and lower(u.repo) = lower(l.upstream_repo) and u.number = l.upstream_pr
+    join pull_requests as d
+        on d.org = l.org and lower(d.repo) = lower(l.downstream_repo)
+        and d.number = l.downstream_pr
+    where u.repo <> d.repo
+    group by u.org, u.repo, u.number, d.repo, d.number
+)
+select
+    p.org,
+    p.upstream_repo,
+    p.upstream_pr,
+    u.author as upstream_author,
+    u.author_teams as upstream_teams,
+    u.merged_at as upstream_merged_at,
+    p.downstream_repo,
+    p.downstream_pr,
+    d.author as downstream_author,
+    d.author_teams as downstream_teams,
+    d.merged_at as downstream_merged_at,
+    p.links,
+    p.linked_at,
+    epoch(d.merged_at - u.merged_at) / 3600.0 as handoff_hours,
+    case
+        when u.merged_at is not null and d.merged_at is not null then 'merged'
+        when u.state = 'closed' and u.merged_at is null then 'closed'
+        when d.state = 'closed' and d.merged_at is null then 'closed'
+        when u.merged_at is not null then 'downstream open'
+        else 'upstream open'
+    end as status,
+    if(u.merged_at is not null and d.state = 'open', epoch(s.as_of - u.merged_at) / 3600.0, null)
+        as waiting_hours,
+    not list_has_any(u.author_teams, d.author_teams) as is_cross_team
+from pairs as p
+join pull_requests as u on u.org = p.org and u.repo = p.upstream_repo and u.number = p.upstream_pr
+join pull_requests as d
+    on d.org = p.org and d.repo = p.downstream_repo and d.number = p.downstream_pr
+join snapshots as s on s.org = p.org
