@@ -104,8 +104,8 @@ _REVIEW_BODY = {"APPROVED": "LGTM", "CHANGES_REQUESTED": "A few things first.", 
 # Order of things at one second: a request before a review, a review before a removal before a
 # close (the tie rule of the truth).
 _RANK = {"commit": 0, "ready": 1, "draft": 1, "requested": 2, "review": 3, "comment": 4,
-         "removed": 5, "force_pushed": 6, "dismissed": 6, "merged": 7, "closed": 8,
-         "reopened": 9}  # fmt: skip
+         "cross_referenced": 4, "removed": 5, "force_pushed": 6, "dismissed": 6, "merged": 7,
+         "closed": 8, "reopened": 9}  # fmt: skip
 # summary.json's names for what the planner tagged and for kinds of history item.
 _TAG_FEATURES = {"draft": "requested_while_draft", "draft_review": "reviewed_while_draft",
                  "auto": "code_owner_requests", "late": "late_requests", "self": "self_reviews",
@@ -230,6 +230,7 @@ class _Pull:
     base_sha: str
     opened_as_draft: bool = False
     actions: list[_Action] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # body lines naming other PRs
 
 
 @dataclass(frozen=True)
@@ -280,9 +281,18 @@ def generate(
             rows[name] = csv.writer(handle, lineterminator="\n")
             rows[name].writerow(columns)
         delivery = _DeliveryWriter(out, people, writer.users, specs, seed, as_of, rows)
-        for spec, count in zip(specs, _split(prs, [s.weight for s in specs]), strict=True):
-            pulls = _plan_repo(rng, people, spec, count, as_of)
+        counts = _split(prs, [s.weight for s in specs])
+        # a first pass over the same draws, keeping a few facts of each PR, picks the PRs
+        # linked across repos; the second writes them, one repo's PRs in memory at a time
+        briefs = _briefs(rng.getstate(), people, specs, counts, as_of)
+        links = _cross_repo_links(org, specs, briefs, seed)
+        for spec, count in zip(specs, counts, strict=True):
+            pulls = (links.apply(spec.name, p) for p in _plan_repo(rng, people, spec, count, as_of))
             writer.write_repo(spec, pulls, rows["review_wait.csv"], tally, delivery)
+        with (out / TRUTH_DIR / CROSS_REPO_TRUTH).open("w", newline="") as handle:
+            table = csv.writer(handle, lineterminator="\n")
+            table.writerow(CROSS_REPO_COLUMNS)
+            table.writerows(links.truth(org, briefs))
     writer.write_org(specs)
     activity = delivery.activity
     _dump(out / TRUTH_DIR / ACTIVITY_TRUTH, {"org": org, "as_of": iso(as_of), "repos": activity})
@@ -970,7 +980,7 @@ class _MirrorWriter:
         facts = gh.PullFacts(
             p.number, pid, p.title, p.author.login, p.created_at, p.opened_as_draft, p.files,
             p.base_sha, tuple(k.name for k in pending if k.kind == "user"),
-            tuple(k.name for k in pending if k.kind == "team"),
+            tuple(k.name for k in pending if k.kind == "team"), tuple(p.notes),
         )  # fmt: skip
         out = renderer.render(facts, [a.happening() for a in acts])
         derived = _review_wait_truth(out.pull, out.timeline, out.reviews, self.members)
@@ -1014,6 +1024,154 @@ def _identity(person: _Person) -> tuple[str, str]:
 
 def _dump(path: Path, payload: Any) -> None:
     path.write_text(json.dumps(payload, separators=(",", ":")))
+
+
+# -- cross-repo links: PRs of consumer repos that wait on PRs of the repos they depend on -----
+
+CROSS_REPO_TRUTH = "cross_repo_handoffs.csv"
+CROSS_REPO_COLUMNS = (
+    "org", "upstream_repo", "upstream_pr", "downstream_repo", "downstream_pr", "link",
+    "upstream_merged_at", "downstream_merged_at",
+)  # fmt: skip
+_LINK_DAYS = timedelta(days=10)  # how far apart in time two linked PRs are opened
+
+
+class _Brief(NamedTuple):
+    """What the link planner needs of a PR: drawn in a first pass, written in the second."""
+
+    number: int
+    created_at: datetime
+    merged_at: datetime | None
+    author: _Person
+    title: str
+
+
+def _briefs(
+    state: object, org: _Org, specs: list[_Repo], counts: list[int], as_of: datetime
+) -> dict[str, list[_Brief]]:
+    """Every repo's PRs, briefly, from the draws the writing pass will make (same rng state)."""
+    rng = random.Random()
+    rng.setstate(state)  # type: ignore[arg-type]
+    out: dict[str, list[_Brief]] = {}
+    for spec, count in zip(specs, counts, strict=True):
+        out[spec.name] = [
+            _Brief(p.number, p.created_at, _merged_at(p, as_of), p.author, p.title)
+            for p in _plan_repo(rng, org, spec, count, as_of)
+        ]
+    return out
+
+
+def _merged_at(p: _Pull, as_of: datetime) -> datetime | None:
+    return next((a.at for a in p.actions if a.kind == "merged" and a.at <= as_of), None)
+
+
+@dataclass
+class _Links:
+    """The edits the links make to PRs (body lines, cross-referenced events, bump titles) by
+    repo name and number, and the truth: (upstream, downstream, link) by repo name and number."""
+
+    notes: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    xrefs: dict[tuple[str, int], list[tuple[datetime, _Person, str]]] = field(default_factory=dict)
+    titles: dict[tuple[str, int], str] = field(default_factory=dict)
+    pairs: list[tuple[str, int, str, int, str]] = field(default_factory=list)
+
+    def apply(self, repo: str, p: _Pull) -> _Pull:
+        key = (repo, p.number)
+        p.notes += self.notes.get(key, [])
+        p.title = self.titles.get(key, p.title)
+        for at, who, source in self.xrefs.get(key, []):
+            p.actions.append(_Action(at, "cross_referenced", who, text=source))
+        return p
+
+    def truth(self, org: str, briefs: dict[str, list[_Brief]]) -> list[list[str]]:
+        rows = []
+        for up, up_n, down, down_n, link in sorted(self.pairs):
+            u, d = briefs[up][up_n - 1], briefs[down][down_n - 1]
+            rows.append([org, f"{org}/{up}", str(up_n), f"{org}/{down}", str(down_n), link,
+                         iso(u.merged_at) if u.merged_at else "",
+                         iso(d.merged_at) if d.merged_at else ""])  # fmt: skip
+        return rows
+
+
+def _cross_repo_links(
+    login: str, specs: list[_Repo], briefs: dict[str, list[_Brief]], seed: int
+) -> _Links:
+    """For each internal dependency (_MANIFESTS), a few PRs of the consumer that wait on a PR of
+    the publisher, and bot bumps of the publisher's package."""
+    links = _Links()
+    present = {s.base: s for s in specs}
+    for spec in specs:
+        rng = random.Random(f"{seed}:{login}/{spec.name}:links")
+        for base in _MANIFESTS[spec.base][1]:
+            upstream = present.get(base)
+            if upstream is None:
+                continue
+            ups = [b for b in briefs[upstream.name] if b.merged_at and not b.author.is_bot]
+            for u in rng.sample(ups, min(3, len(ups))):
+                _link(links, rng, login, upstream.name, u, spec.name, briefs[spec.name])
+            bumps = [b for b in briefs[spec.name] if b.author.is_bot and b.title.startswith("Bump ")
+                     and (spec.name, b.number) not in links.titles]  # fmt: skip
+            for b in rng.sample(bumps, min(2, len(bumps))):
+                _bump(links, seed, login, upstream, briefs[upstream.name], spec.name, b)
+    return links
+
+
+def _link(
+    links: _Links,
+    rng: random.Random,
+    login: str,
+    up_repo: str,
+    u: _Brief,
+    down_repo: str,
+    downs: list[_Brief],
+) -> None:
+    """A consumer PR that waits on `u`: "Depends on ORG/REPO#N" or "Blocked by <url>" in its
+    body, or "Blocks ORG/REPO#N" in u's (naming a consumer PR opened before u), and GitHub's
+    cross-referenced event on the PR named, when the naming PR is opened."""
+    style = rng.choice(("depends", "blocked", "blocks"))
+    low, high = (-_LINK_DAYS, timedelta(0)) if style == "blocks" else (timedelta(0), _LINK_DAYS)
+    merged = u.merged_at or datetime.max.replace(tzinfo=UTC)
+    # a PR that waits: opened near u, merged after it or still open
+    near = [d for d in downs if not d.author.is_bot
+            and u.created_at + low < d.created_at <= u.created_at + high
+            and (d.merged_at is None or d.merged_at >= merged)]  # fmt: skip
+    if not near:
+        return
+    d = rng.choice(near)
+    up_ref, down_ref = f"{login}/{up_repo}#{u.number}", f"{login}/{down_repo}#{d.number}"
+    if style == "blocks":
+        links.notes.setdefault((up_repo, u.number), []).append(f"Blocks {down_ref}.")
+        links.xrefs.setdefault((down_repo, d.number), []).append((u.created_at, u.author, up_ref))
+    else:
+        url = f"https://github.com/{login}/{up_repo}/pull/{u.number}"
+        note = f"Depends on {up_ref}." if style == "depends" else f"Blocked by {url}"
+        links.notes.setdefault((down_repo, d.number), []).append(note)
+        links.xrefs.setdefault((up_repo, u.number), []).append((d.created_at, d.author, down_ref))
+    links.pairs.append((up_repo, u.number, down_repo, d.number,
+                        "blocks" if style == "blocks" else "depends_on"))  # fmt: skip
+
+
+def _bump(
+    links: _Links,
+    seed: int,
+    login: str,
+    upstream: _Repo,
+    ups: list[_Brief],
+    down_repo: str,
+    b: _Brief,
+) -> None:
+    """A bot PR retitled to bump the publisher's package: it picks up the publisher's last PR
+    merged before it was opened (the sample's repos carry no release tags)."""
+    merged = [u for u in ups if u.merged_at and u.merged_at <= b.created_at]
+    if not merged:
+        return
+    u = max(merged, key=lambda x: (x.merged_at, x.number))
+    package = _package_name(login, upstream.name, upstream.language)
+    version = _package_version(seed, login, upstream.name)
+    major, minor, patch = version.split(".")
+    newer = f"{major}.{minor}.{int(patch) + 1 + b.number}"
+    links.titles[(down_repo, b.number)] = f"Bump {package} from {version} to {newer}"
+    links.pairs.append((upstream.name, u.number, down_repo, b.number, "bump"))
 
 
 # -- delivery: CI runs, deployments and manifests, drawn from a stream of their own ----------

@@ -396,6 +396,27 @@ def issue_event(
     return out
 
 
+def cross_referenced_event(source: str, number: int, actor: Json, at: datetime) -> Json:
+    """GitHub's timeline item on a PR another one named (REST "Timeline events"): the naming PR
+    as its `source`, an issue with a `pull_request` key; like GitHub's, it has no id."""
+    url = f"https://github.com/{source}/pull/{number}"
+    return {
+        "actor": actor,
+        "event": "cross-referenced",
+        "created_at": iso(at),
+        "updated_at": iso(at),
+        "source": {
+            "type": "issue",
+            "issue": {
+                "number": number,
+                "html_url": url,
+                "pull_request": {"url": f"{API}/repos/{source}/pulls/{number}", "html_url": url},
+                "repository": {"full_name": source},
+            },
+        },
+    }
+
+
 def commit(
     ref: RepoRef, sha: str, parent: str, tree: str, who: Json, name: str, at: datetime, message: str
 ) -> Json:
@@ -546,6 +567,7 @@ class PullFacts:
     base_sha: str
     pending_users: tuple[str, ...]  # requested_reviewers now
     pending_teams: tuple[str, ...]  # requested_teams now
+    notes: tuple[str, ...] = ()  # lines of the body after its summary (links to other PRs)
 
 
 @dataclass(frozen=True)
@@ -613,6 +635,9 @@ class PullRenderer:
                 timeline.append(
                     reviews[h.ident]
                 )  # a `reviewed` item below, once its state is final
+            elif h.kind == "cross_referenced":  # another PR named this one; text: REPO#N
+                source, _, number = h.text.rpartition("#")
+                timeline.append(cross_referenced_event(source, int(number), who, h.at))
             elif h.kind == "comment":
                 comments.append(
                     comment(ref, facts.number, next(self.ids), who, h.at, h.text, assoc)
@@ -655,7 +680,8 @@ class PullRenderer:
         updated = max([facts.created_at, *(h.at for h in history)])
         listed = pull(
             ref, facts.pid, facts.number, state=state, title=facts.title, author=author,
-            body=f"{facts.title}.\n\nTouches {len(facts.files)} file(s).",
+            body="\n\n".join([f"{facts.title}.", f"Touches {len(facts.files)} file(s).",
+                               *facts.notes]),
             times=(facts.created_at, updated, closed_at, merged_at), merge_commit_sha=merge_sha,
             reviewers=[users[login] for login in facts.pending_users],
             teams=[self.teams[slug] for slug in facts.pending_teams],

@@ -60,6 +60,9 @@ _COMPARED = {
     "review_wait": "*",
     "approval_latency": "*",
     "pr_time_in_court": "*",
+    # PR and comment bodies and cross-referenced events, read from both paths' payloads
+    "pr_references": "*",
+    "repo_dependencies": "*",
 }
 
 
@@ -70,7 +73,7 @@ def _rows(wh: Warehouse, table: str) -> list[tuple[object, ...]]:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("org")
-    generate(root, prs=150, repos=3)
+    generate(root, prs=160, repos=4)
     return root
 
 

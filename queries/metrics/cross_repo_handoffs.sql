@@ -6,8 +6,10 @@
 -- Readings: a PR that names another (`depends on`, `blocked by`, a plain `ORG/REPO#N` or URL, in
 -- its body or a comment, or GitHub's cross-referenced event) is downstream of the PR it names;
 -- one that says it `blocks` another is upstream of it. A dependency bump of an internal package
--- is downstream of the upstream PR pr_bumps ties it to. `links` lists every way the pair is
--- linked: depends_on, blocks, mention, cross_reference, bump. References to issues, and to PRs
+-- is downstream of the upstream PR pr_bumps ties it to. A pair named both ways round takes the
+-- way its depends_on, blocks or bump link says (a mention or cross-referenced event only names
+-- the other PR). `links` lists every way the pair is linked: depends_on, blocks, mention,
+-- cross_reference, bump. References to issues, and to PRs
 -- not in the warehouse, are left out. `handoff_hours` is NULL until both are merged (negative
 -- when the downstream merged first: a mention that was no wait); `status` is 'merged',
 -- 'downstream open' (the upstream is merged; `waiting_hours` runs from its merge to as_of),
@@ -32,15 +34,21 @@ with links as (
     from pr_bumps
     where upstream_pr is not null
 ),
-pairs as (
+resolved as (
+    -- both sides as PRs of the warehouse; `direction` 0 where the link says which way the wait
+    -- goes (depends_on, blocks, bump), 1 where it only names the other PR
     select
         u.org,
         u.repo as upstream_repo,
         u.number as upstream_pr,
         d.repo as downstream_repo,
         d.number as downstream_pr,
-        list(distinct l.link order by l.link) as links,
-        min(coalesce(l.linked_at, d.created_at)) as linked_at
+        l.link,
+        coalesce(l.linked_at, d.created_at) as linked_at,
+        if(l.link in ('mention', 'cross_reference'), 1, 0) as direction,
+        -- the pair whichever way round it was named
+        least(u.repo || '#' || u.number, d.repo || '#' || d.number) as one,
+        greatest(u.repo || '#' || u.number, d.repo || '#' || d.number) as other
     from links as l
     join pull_requests as u
         on u.org = l.org and lower(u.repo) = lower(l.upstream_repo) and u.number = l.upstream_pr
@@ -48,7 +56,24 @@ pairs as (
         on d.org = l.org and lower(d.repo) = lower(l.downstream_repo)
         and d.number = l.downstream_pr
     where u.repo <> d.repo
-    group by u.org, u.repo, u.number, d.repo, d.number
+),
+pairs as (
+    -- one row per pair: the way round its most telling link says (a mention that points the
+    -- other way, GitHub's cross-referenced event on the PR that said "blocks", joins it)
+    select
+        org,
+        arg_min({'repo': upstream_repo, 'pr': upstream_pr,
+                 'down_repo': downstream_repo, 'down_pr': downstream_pr},
+                (direction, linked_at)) as way,
+        list(distinct link order by link) as links,
+        min(linked_at) as linked_at
+    from resolved
+    group by org, one, other
+),
+oriented as (
+    select org, way.repo as upstream_repo, way.pr as upstream_pr,
+        way.down_repo as downstream_repo, way.down_pr as downstream_pr, links, linked_at
+    from pairs
 )
 select
     p.org,
@@ -75,7 +100,7 @@ select
     if(u.merged_at is not null and d.state = 'open', epoch(s.as_of - u.merged_at) / 3600.0, null)
         as waiting_hours,
     not list_has_any(u.author_teams, d.author_teams) as is_cross_team
-from pairs as p
+from oriented as p
 join pull_requests as u on u.org = p.org and u.repo = p.upstream_repo and u.number = p.upstream_pr
 join pull_requests as d
     on d.org = p.org and d.repo = p.downstream_repo and d.number = p.downstream_pr
