@@ -68,6 +68,8 @@ class Pull:
     files: list[str] = field(default_factory=list)
     commits: list[dict[str, Any]] = field(default_factory=list)
     merge_commit_sha: str = "b" * 40
+    body: str | None = None
+    comments: list[dict[str, Any]] = field(default_factory=list)
 
     def commit(self, hours: float) -> Pull:
         """A commit authored `hours` after T0 (its git author date) by the PR's author."""
@@ -146,6 +148,44 @@ class Pull:
         )
         return self
 
+    def comment(self, login: str, hours: float, body: str) -> Pull:
+        """A conversation comment (and its `commented` timeline item)."""
+        item = {
+            "id": 7000 + len(self.comments) + 100 * self.number,
+            "node_id": "IC_1",
+            "user": user(login),
+            "body": body,
+            "created_at": at(hours),
+            "updated_at": at(hours),
+            "html_url": f"https://github.com/x/pull/{self.number}#issuecomment-1",
+            "author_association": "MEMBER",
+        }
+        self.comments.append(item)
+        self.timeline.append({**item, "event": "commented", "actor": user(login)})
+        return self
+
+    def cross_referenced(self, source: str, number: int, hours: float, by: str) -> Pull:
+        """GitHub's timeline item for PR `source`#`number` naming this one (no id, as GitHub's)."""
+        url = f"https://github.com/{source}/pull/{number}"
+        self.timeline.append(
+            {
+                "actor": user(by),
+                "event": "cross-referenced",
+                "created_at": at(hours),
+                "updated_at": at(hours),
+                "source": {
+                    "type": "issue",
+                    "issue": {
+                        "number": number,
+                        "html_url": url,
+                        "pull_request": {"html_url": url},
+                        "repository": {"full_name": source},
+                    },
+                },
+            }
+        )
+        return self
+
     def review(self, login: str, hours: float, state: str = "APPROVED") -> Pull:
         self.reviews.append(
             {
@@ -180,7 +220,7 @@ class Pull:
             "locked": False,
             "title": self.title,
             "user": user(self.author),
-            "body": None,
+            "body": self.body,
             "created_at": at(self.created),
             "updated_at": at(updated),
             "closed_at": closed_at,
@@ -268,7 +308,7 @@ class MirrorBuilder:
                 )
                 _dump(base / "pulls" / str(p.number) / "reviews.json", p.reviews)
                 _dump(base / "pulls" / str(p.number) / "commits.json", p.commits)
-                _dump(base / "issues" / str(p.number) / "comments.json", [])
+                _dump(base / "issues" / str(p.number) / "comments.json", p.comments)
                 _dump(
                     base / "pulls" / str(p.number) / "files.json",
                     [
