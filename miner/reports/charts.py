@@ -81,40 +81,62 @@ def stacked(title: str, parts: list[tuple[str, float]], width: int = 640) -> str
     return "".join(out) + "</svg>"
 
 
-def flow_map(title: str, edges: list[tuple[str, str, int]], width: int = 640) -> str:
-    """Sources on the left, targets on the right, one curve per edge, as thick as its weight."""
+def flow_map(
+    title: str,
+    edges: list[tuple[str, str, int]],
+    width: int = 640,
+    teams: dict[str, str] | None = None,
+) -> str:
+    """Sources on the left, targets on the right, one curve per edge, as thick as its weight.
+    With `teams` (node -> team), each node has its team's colour, the curves their source's,
+    and a legend names the colours."""
     if not edges:
         return ""
     sources = sorted({s for s, _, _ in edges})
     targets = sorted({t for _, t, _ in edges})
+    named = sorted(set((teams or {}).values()))
+    palette = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(named)}
     gap = 28
-    height = gap * max(len(sources), len(targets)) + 16
+    legend = 20 * ((len(palette) + 3) // 4)
+    height = gap * max(len(sources), len(targets)) + 16 + legend
     heaviest = max(w for _, _, w in edges) or 1
     left, right = _LABEL_WIDTH, width - _LABEL_WIDTH
 
     def y_of(names: list[str], name: str) -> float:
-        offset = (height - 16 - gap * len(names)) / 2
+        offset = (height - legend - 16 - gap * len(names)) / 2
         return 8 + offset + gap * names.index(name) + gap / 2
+
+    def colour(name: str, fallback: int) -> str:
+        if teams and name in teams:
+            return palette[teams[name]]
+        return PALETTE[fallback % len(PALETTE)]
 
     out = [_open(title, width, height)]
     for s, t, w in sorted(edges, key=lambda e: -e[2]):
         y1, y2 = y_of(sources, s), y_of(targets, t)
-        colour = PALETTE[sources.index(s) % len(PALETTE)]
         mid = (left + right) / 2
         out.append(
             f'<path class="edge" d="M{left},{y1:.1f} C{mid},{y1:.1f} {mid},{y2:.1f} '
-            f'{right},{y2:.1f}" fill="none" stroke="{colour}" stroke-opacity="0.55" '
-            f'stroke-width="{1.5 + 10 * w / heaviest:.1f}"><title>{escape(s)} → {escape(t)}: '
-            f"{w}</title></path>"
+            f'{right},{y2:.1f}" fill="none" stroke="{colour(s, sources.index(s))}" '
+            f'stroke-opacity="0.55" stroke-width="{1.5 + 10 * w / heaviest:.1f}">'
+            f"<title>{escape(s)} → {escape(t)}: {w}</title></path>"
         )
-    for name in sources:
+    for names, x, anchor, dot in ((sources, left - 6, "end", left - 2),
+                                  (targets, right + 6, "start", right + 2)):  # fmt: skip
+        for i, name in enumerate(names):
+            y = y_of(names, name)
+            if teams:
+                out.append(f'<circle cx="{dot}" cy="{y:.1f}" r="4" fill="{colour(name, i)}"/>')
+            shift = 8 if teams else 0
+            out.append(
+                f'<text x="{x - shift if anchor == "end" else x + shift}" y="{y + 4:.1f}" '
+                f'text-anchor="{anchor}">{escape(_clip(name))}</text>'
+            )
+    for i, (team, fill) in enumerate(palette.items()):
+        lx, ly = (i % 4) * (width / 4), height - legend + 14 + (i // 4) * 20
         out.append(
-            f'<text x="{left - 6}" y="{y_of(sources, name) + 4:.1f}" text-anchor="end">'
-            f"{escape(_clip(name))}</text>"
-        )
-    for name in targets:
-        out.append(
-            f'<text x="{right + 6}" y="{y_of(targets, name) + 4:.1f}">{escape(_clip(name))}</text>'
+            f'<rect x="{lx:.1f}" y="{ly - 10}" width="10" height="10" fill="{fill}"/>'
+            f'<text x="{lx + 14:.1f}" y="{ly}">{escape(_clip(team))}</text>'
         )
     return "".join(out) + "</svg>"
 

@@ -13,9 +13,8 @@ from miner.reports.layout import (
     Column,
     Section,
     cell_text,
-    pr_label,
+    pr_link,
     previous_row,
-    safe_url,
     shown,
     value_text,
     visible,
@@ -114,6 +113,12 @@ def _chart(section: Section, rows: list[dict[str, Any]]) -> str:
     if name == "handoff_pairs":
         edges = [(r["author_team"], r["owner_team"], int(r["prs"])) for r in rows]
         return charts.flow_map("PRs by author team and the team owning their files", edges)
+    if name == "repo_dependency_map":
+        deps = [(_short(r["repo"]), _short(r["depends_on_repo"]), 1) for r in rows]
+        sides = (("repo", "repo_team"), ("depends_on_repo", "depends_on_team"))
+        teams = {_short(r[k]): str(r[t]) for r in rows for k, t in sides}
+        title = "Repos (left) and the repos whose packages they consume (right), by owning team"
+        return charts.flow_map(title, deps, teams=teams)
     figures = {
         "review_wait_by_team": ("team", "median_hours", "p90_hours", "reviewed"),
         "cross_team_approvals_by_team": ("team", "median_hours", "p90_hours", "approved"),
@@ -131,6 +136,10 @@ def _chart(section: Section, rows: list[dict[str, Any]]) -> str:
     return charts.bars(f"{section.title}: median and p90", items)
 
 
+def _short(repo: object) -> str:
+    return str(repo).split("/", 1)[-1]
+
+
 def _table(section: Section, rows: list[dict[str, Any]], previous: list[dict[str, Any]]) -> str:
     rows, more = shown(section, rows)
     numeric = [c.kind in ("count", "hours", "share") for c in section.columns]
@@ -144,8 +153,8 @@ def _table(section: Section, rows: list[dict[str, Any]], previous: list[dict[str
         cells = []
         for column, n in zip(section.columns, numeric, strict=True):
             if column.kind == "pr":
-                url = safe_url(row.get("html_url"))
-                label = escape(pr_label(row))
+                text, url = pr_link(row, column.key)
+                label = escape(text)
                 link = f'<a href="{escape(url)}">{label}</a>' if url else label
                 cells.append(f"<td>{link}</td>")
                 continue

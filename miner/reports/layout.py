@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Kind = Literal["text", "count", "hours", "share", "pr"]
-Shape = Literal["table", "matrix", "map"]
+Shape = Literal["table", "matrix", "map", "deps"]
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,34 @@ SECTIONS: tuple[Section, ...] = (
         limit=15,
     ),
     Section(
+        "repo_dependency_map",
+        "Repo dependencies: who consumes whose packages, by owning team (now)",
+        (
+            Column("repo", "repo"),
+            Column("repo_team", "team"),
+            Column("depends_on_repo", "depends on"),
+            Column("depends_on_team", "its team"),
+            Column("packages", "packages"),
+        ),
+        windowed=False,
+        empty="no repo of the org consumes another's package (manifests and [dependencies]).",
+        shape="deps",
+    ),
+    Section(
+        "slowest_cross_repo_handoffs",
+        "Slowest cross-repo handoffs: upstream merge to downstream merge (hours)",
+        (
+            Column("upstream", "upstream PR", "pr"),
+            Column("upstream_teams", "team"),
+            Column("downstream", "waiting PR", "pr"),
+            Column("downstream_teams", "team"),
+            Column("links", "linked by"),
+            Column("status", "status"),
+            _hours("hours", "hours"),
+        ),
+        empty="no cross-repo handoff ended in the window, and none waits now.",
+    ),
+    Section(
         "deploy_lead_time_by_repo",
         "Deploy lead time, merge to production (hours)",
         (
@@ -262,9 +290,14 @@ def cell_text(column: Column, row: dict[str, Any], before: dict[str, Any] | None
     return f"{text} ({moved})" if moved else text
 
 
-def pr_label(row: dict[str, Any]) -> str:
-    """`name#N` for a PR row (the org is the report's)."""
-    return f"{str(row['repo']).split('/', 1)[-1]}#{row['pr_number']}"
+def pr_link(row: dict[str, Any], key: str = "pr") -> tuple[str, str | None]:
+    """A PR column's `name#N` (the org is the report's) and its link, when it is a web address.
+    Column `pr` reads the row's repo, pr_number and html_url; column K reads K_repo, K_pr and
+    K_url (a row naming two PRs, upstream and downstream)."""
+    repo, number, url = ("repo", "pr_number", "html_url")
+    if key != "pr":
+        repo, number, url = f"{key}_repo", f"{key}_pr", f"{key}_url"
+    return f"{str(row[repo]).split('/', 1)[-1]}#{row[number]}", safe_url(row.get(url))
 
 
 def safe_url(url: Any) -> str | None:

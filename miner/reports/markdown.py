@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from miner.reports.charts import PALETTE
 from miner.reports.layout import (
     SECTIONS,
     Section,
     cell_text,
-    pr_label,
+    pr_link,
     previous_row,
-    safe_url,
     shown,
     visible,
 )
@@ -36,6 +36,8 @@ def report_markdown(data: dict[str, Any]) -> str:
             continue
         if section.shape == "map":
             out += [*_mermaid(rows), ""]
+        if section.shape == "deps":
+            out += [*_dependency_graph(rows), ""]
         if section.shape == "matrix":
             out += _matrix(rows)
         else:
@@ -57,8 +59,8 @@ def _table(
         cells = []
         for column in section.columns:
             if column.kind == "pr":
-                url = safe_url(row.get("html_url"))
-                label = md(pr_label(row))
+                text, url = pr_link(row, column.key)
+                label = md(text)
                 cells.append(f"[{label}]({url})" if url else label)
             else:
                 cells.append(md(cell_text(column, row, before)))
@@ -95,8 +97,35 @@ def md(text: str) -> str:
     return escaped.replace("\n", " ")
 
 
-def _node(team: str) -> str:
-    """A Mermaid node for a team: an id of safe characters, the name quoted as its label."""
-    ident = "t_" + re.sub(r"[^A-Za-z0-9_]", "_", team)  # never a keyword such as `end`
-    label = team.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-    return f'{ident}["{label}"]'
+def _dependency_graph(rows: list[dict[str, Any]]) -> list[str]:
+    """Repos as nodes coloured by their owning team, an arrow from each repo to the repos whose
+    packages it consumes, with a legend of the teams' colours."""
+    teams = sorted({str(r[k]) for r in rows for k in ("repo_team", "depends_on_team")})
+    out = ["```mermaid", "flowchart LR"]
+    for r in rows:
+        consumer = _node(str(r["repo"]).split("/", 1)[-1], "r_", f"team_{_ident(r['repo_team'])}")
+        publisher = _node(str(r["depends_on_repo"]).split("/", 1)[-1], "r_",
+                          f"team_{_ident(r['depends_on_team'])}")  # fmt: skip
+        out.append(f"  {consumer} --> {publisher}")
+    for i, team in enumerate(teams):
+        colour = PALETTE[i % len(PALETTE)]
+        out.append(f"  classDef team_{_ident(team)} fill:{colour},stroke:#333,color:{_ink(colour)}")
+    legend = ", ".join(f"{md(t)} {PALETTE[i % len(PALETTE)]}" for i, t in enumerate(teams))
+    return [*out, "```", "", f"Owning teams by colour: {legend}."]
+
+
+def _ink(fill: str) -> str:
+    """Black or white text, whichever reads better on `fill` (#RRGGBB)."""
+    r, g, b = (int(fill[i : i + 2], 16) for i in (1, 3, 5))
+    return "#000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#fff"
+
+
+def _ident(name: object) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", str(name))
+
+
+def _node(name: str, prefix: str = "t_", css: str = "") -> str:
+    """A Mermaid node: an id of safe characters (prefixed, so never a keyword such as `end`),
+    the name quoted as its label, and its class."""
+    label = name.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    return f'{prefix}{_ident(name)}["{label}"]' + (f":::{css}" if css else "")

@@ -13,9 +13,8 @@ from miner.reports.layout import (
     SECTIONS,
     Section,
     cell_text,
-    pr_label,
+    pr_link,
     previous_row,
-    safe_url,
     shown,
     visible,
 )
@@ -86,8 +85,8 @@ def _table(section: Section, rows: list[dict[str, Any]], previous: list[dict[str
         cells = []
         for column in section.columns:
             if column.kind == "pr":
-                url = safe_url(row.get("html_url"))
-                label = escape(pr_label(row))
+                text, url = pr_link(row, column.key)
+                label = escape(text)
                 cells.append(f"[link={url}]{label}[/link]" if url else label)
             else:
                 cells.append(escape(cell_text(column, row, before)))

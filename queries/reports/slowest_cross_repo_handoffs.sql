@@ -1,0 +1,30 @@
+-- slowest_cross_repo_handoffs: one row per cross-repo handoff (a PR that waited on a PR of
+-- another repo) whose downstream PR merged in the window, or that still waits at as_of (the
+-- upstream merged, the downstream open), slowest first: both PRs with links, their teams, how
+-- they are linked and the hours from the upstream merge to the downstream merge (or to as_of).
+-- Params: $org, $since, $until, $limit; optional $team, $repo.
+select
+    h.upstream_repo,
+    h.upstream_pr,
+    u.html_url as upstream_url,
+    array_to_string(h.upstream_teams, ', ') as upstream_teams,
+    h.downstream_repo,
+    h.downstream_pr,
+    d.html_url as downstream_url,
+    array_to_string(h.downstream_teams, ', ') as downstream_teams,
+    array_to_string(h.links, ', ') as links,
+    h.status,
+    coalesce(h.handoff_hours, h.waiting_hours) as hours
+from cross_repo_handoffs as h
+join pull_requests as u
+    on u.org = h.org and u.repo = h.upstream_repo and u.number = h.upstream_pr
+join pull_requests as d
+    on d.org = h.org and d.repo = h.downstream_repo and d.number = h.downstream_pr
+where h.org = $org
+  and ((h.downstream_merged_at >= $since and h.downstream_merged_at < $until)
+       or h.status = 'downstream open')
+  and ($repo is null or $repo in (h.upstream_repo, h.downstream_repo))
+  and ($team is null or list_contains(h.upstream_teams, lower($team))
+       or list_contains(h.downstream_teams, lower($team)))
+order by hours desc nulls last, h.downstream_repo, h.downstream_pr
+limit $limit
