@@ -19,6 +19,7 @@ from miner.raw import (
     file_changes,
     oldest_first,
     refresh_floor,
+    sbom_batch,
     trimmed_run,
 )
 
@@ -225,6 +226,17 @@ class GitHubCollector:
         return files, CursorUpdate(
             self.org, repo, resource, json.dumps(files, sort_keys=True), response.etag
         )
+
+    def sbom_batch(self, repo: str, manifests: str) -> RawBatch:
+        """GitHub's dependency graph of the repo as an SPDX SBOM: one request. A repo whose
+        dependency graph is off (404) or hidden from the token (403) stores none."""
+        try:
+            response = self.client.get(f"/repos/{repo}/dependency-graph/sbom")
+        except GitHubError as exc:
+            if exc.status not in (403, 404):
+                raise
+            return sbom_batch(self.org, repo, None, manifests)
+        return sbom_batch(self.org, repo, response.data, manifests, response.etag)
 
     # -- deployments and workflow runs -------------------------------------------------------
 

@@ -18,6 +18,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
+from packageurl import PackageURL
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
@@ -81,9 +82,12 @@ def parse(path: str, text: str, repo_name: str = "") -> Manifest:
     manifest = Manifest(path, kind)
     try:
         _PARSERS[kind](manifest, text, repo_name)
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        # a file that is not what its name says at all (TOML that does not parse, say)
-        manifest.errors.append(f"{path}: {exc}")
+    except (ValueError, TypeError, KeyError, AttributeError, SyntaxError,
+            configparser.Error) as exc:  # fmt: skip
+        # a file that is not what its name says at all: TOML or JSON that does not parse, XML
+        # that is not well-formed (ParseError is a SyntaxError) or that defusedxml refuses, an
+        # INI file with no section
+        manifest.errors.append(f"{path}: {str(exc).splitlines()[0]}")
     return manifest
 
 
@@ -405,20 +409,28 @@ def _versions(rest: str) -> str:
 
 
 def _gemfile(m: Manifest, text: str, _: str) -> None:
-    groups: list[str] = []
+    """`gem` lines; a gem inside `group :test do ... end` has scope group:test. Every other
+    block (`platforms ... do`, `install_if ... do`, `source ... do`) keeps its enclosing group,
+    so each `do` opens a level and each `end` closes one."""
+    blocks: list[str | None] = []  # per open block: its group, or None
     for line in text.splitlines():
         line = line.split("#", 1)[0]
         group = _GEM_GROUP.match(line)
         if group:
             names = re.findall(r":(\w+)", group.group(1))
-            groups.append(names[0] if names else "group")
+            blocks.append(names[0] if names else "group")
             continue
-        if re.match(r"^\s*end\b", line) and groups:
-            groups.pop()
+        if re.search(r"\bdo\s*(\|[^|]*\|)?\s*$", line):
+            blocks.append(None)
+            continue
+        if re.match(r"^\s*end\b", line):
+            if blocks:
+                blocks.pop()
             continue
         gem = _GEM.match(line)
         if gem:
-            scope = f"group:{groups[-1]}" if groups else "runtime"
+            group_now = next((g for g in reversed(blocks) if g is not None), None)
+            scope = f"group:{group_now}" if group_now else "runtime"
             m.consumes.append(Package("rubygems", gem.group(1), _versions(gem.group(2)), scope))
 
 
@@ -455,6 +467,41 @@ _PARSERS: dict[str, Callable[[Manifest, str, str], None]] = {
     "gemfile": _gemfile,
     "gemspec": _gemspec,
 }
+
+
+# Package URL types (purl) and the ecosystem each is, as manifests name them.
+_PURL_ECOSYSTEMS = {"pypi": "pypi", "npm": "npm", "golang": "go", "cargo": "cargo",
+                    "maven": "maven", "gem": "rubygems"}  # fmt: skip
+SBOM_PATH = "dependency-graph/sbom"
+
+
+def sbom_packages(payload: Any) -> Manifest:
+    """The packages GitHub's dependency graph says a repo depends on (its SPDX SBOM export),
+    by their package URLs; the repo itself and ecosystems miner does not read (GitHub Actions,
+    say) are left out, and so is a package with no purl."""
+    manifest = Manifest(SBOM_PATH, "sbom")
+    sbom = payload.get("sbom") if isinstance(payload, dict) else None
+    for package in (sbom or {}).get("packages") or []:
+        refs = [r.get("referenceLocator") for r in package.get("externalRefs") or []
+                if r.get("referenceType") == "purl"]  # fmt: skip
+        for ref in refs[:1]:
+            try:
+                purl = PackageURL.from_string(str(ref))
+            except ValueError as exc:
+                manifest.errors.append(f"{SBOM_PATH}: {ref!r} is not a package URL ({exc})")
+                continue
+            ecosystem = _PURL_ECOSYSTEMS.get(purl.type)
+            if ecosystem is None:
+                continue
+            if ecosystem == "maven":
+                name = f"{purl.namespace}:{purl.name}"
+            elif purl.namespace:
+                name = f"{purl.namespace}/{purl.name}"
+            else:
+                name = purl.name
+            version = package.get("versionInfo") or purl.version or ""
+            manifest.consumes.append(Package(ecosystem, name, str(version), "runtime"))
+    return manifest
 
 
 def parse_all(files: Iterable[tuple[str, str]], repo_name: str = "") -> list[Manifest]:

@@ -95,6 +95,9 @@ class Mirror:
             # with its cursor (the blob sha), so a later sync knows what it has
             item = contents_object(path, (contents / path).read_bytes())
             yield contents_batch(org, repo, path, item)
+        sbom = repo_dir / "dependency-graph" / "sbom.json"
+        if sbom.is_file():
+            yield batch_of("sbom", org, repo, None, [self._json(sbom)], replace=True)
         deployments = self._list(repo_dir / "deployments.json")
         yield batch_of("deployments", org, repo, None, deployments, replace=True)
         for deployment in deployments:

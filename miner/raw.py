@@ -27,6 +27,7 @@ RESOURCES = (
     "commits",
     "comments",
     "contents",
+    "sbom",
     "deployments",
     "deployment_statuses",
     "workflow_runs",
@@ -174,6 +175,8 @@ def item_key(resource: str, repo: str | None, parent: str | None, payload: Any, 
             return f"{repo}#{parent}/{index:06d}"
         case "contents":
             return f"{repo}:{parent}"
+        case "sbom":  # one per repo
+            return f"{repo}:sbom"
         case "deployments" | "workflow_runs":
             return f"{repo}/{payload['id']}"
         case "deployment_statuses":
@@ -253,6 +256,20 @@ def contents_batch(
 
 
 CONTENTS_PREFIX = "contents/"
+# The cursor of a repo's dependency-graph SBOM: the manifests (path and blob sha) it was asked for.
+SBOM_MARK = "sbom/manifests"
+
+
+def sbom_batch(
+    org: str, repo: str, payload: Any | None, manifests: str, etag: str | None = None
+) -> RawBatch:
+    """A repo's SBOM as GitHub exported it (None: the dependency graph is off or hidden from the
+    token), with the mark of the manifests it was asked for."""
+    update = CursorUpdate(org, repo, SBOM_MARK, manifests, etag)
+    items = [payload] if payload is not None else []
+    return batch_of("sbom", org, repo, None, items, replace=True, cursors=[update])
+
+
 # The GraphQL snapshot's mark of a repo's newest deployments, saved when they were read.
 DEPLOYMENTS_MARK = "deployments/mark"
 

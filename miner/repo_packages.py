@@ -4,16 +4,17 @@ could not read (`manifest_errors`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import pyarrow as pa
 
 from miner.config import Config
-from miner.manifests import normalize, parse
+from miner.manifests import normalize, parse, sbom_packages
 from miner.warehouse import Warehouse
 
 WRITES = ("repo_packages", "manifest_errors")
-READS = ("repo_files", "repos")
+READS = ("repo_files", "repos", "raw_sbom")
 
 PACKAGE_SCHEMA = pa.schema(
     [
@@ -27,7 +28,7 @@ PACKAGE_SCHEMA = pa.schema(
         ("package_key", pa.string()),  # the name two manifests of the ecosystem agree on
         ("requirement", pa.string()),  # version range (published: the version) as written
         ("scope", pa.string()),
-        ("source", pa.string()),  # manifest | config
+        ("source", pa.string()),  # manifest | sbom | config
     ]
 )
 ERROR_SCHEMA = pa.schema(
@@ -56,6 +57,13 @@ def write_repo_packages(wh: Warehouse, config: Config) -> None:
                 packages.append((org, repo, path, manifest.kind, role, p.ecosystem, p.name, key,
                                  p.requirement, p.scope, "manifest"))  # fmt: skip
         errors += [(org, repo, path, e) for e in manifest.errors]
+    for org, repo, payload in wh.query("select org, repo, payload from raw_sbom order by 1, 2"):
+        sbom = sbom_packages(json.loads(payload))
+        for p in sbom.consumes:
+            key = normalize(p.ecosystem, p.name)
+            packages.append((org, repo, sbom.path, sbom.kind, "consumes", p.ecosystem, p.name,
+                             key, p.requirement, p.scope, "sbom"))  # fmt: skip
+        errors += [(org, repo, sbom.path, e) for e in sbom.errors]
     known = wh.query("select org, repo from repos")
     repos.update({str(repo): str(org) for org, repo in known})
     for name, items in config.dependencies.publishes.items():

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from miner import sample_payloads as gh
+from miner.manifests import SBOM_PATH
 from miner.sample_git import LineCommit, write_bare_repository
 from miner.sample_payloads import Json, RepoRef, iso
 
@@ -1577,6 +1578,55 @@ def _manifests(
     return out
 
 
+# Repos whose dependency graph is on: GitHub exports it as an SBOM (a further source of what
+# they consume). Purl types by language.
+_SBOMS = frozenset({"web-app", "api-gateway"})
+_PURL_TYPES = {"TypeScript": "npm", "Markdown": "npm", "Go": "golang", "Python": "pypi",
+               "Kotlin": "maven"}  # fmt: skip
+
+
+def _sbom(
+    org: str, repo: _Repo, present: Mapping[str, str], seed: int
+) -> tuple[Json, list[_Dependency]]:
+    """The repo's dependency graph as GitHub's SBOM export (SPDX 2.3): the repo, and each
+    dependency of its manifests once, with its package URL; and those dependencies."""
+    kind = _PURL_TYPES[repo.language]
+    deps: dict[str, _Dependency] = {}
+    for _, _, found in _manifests(org, repo, present, seed):
+        for d in found:
+            deps.setdefault(d.package, d)
+    packages: list[Json] = [{
+        "SPDXID": "SPDXRef-github-" + f"{org}-{repo.name}-main",
+        "name": f"com.github.{org}/{repo.name}", "versionInfo": "main",
+        "downloadLocation": "git+https://github.com/" + f"{org}/{repo.name}",
+        "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                          "referenceLocator": f"pkg:github/{org}/{repo.name}@main"}],
+    }]  # fmt: skip
+    for d in deps.values():
+        version = d.requirement.lstrip("^~>=< ")
+        name = d.package.replace("@", "%40", 1) if d.package.startswith("@") else d.package
+        if kind == "maven":
+            name = name.replace(":", "/", 1)
+        packages.append({
+            "SPDXID": f"SPDXRef-{kind}-{re.sub(r'[^A-Za-z0-9.-]', '-', d.package)}-{version}",
+            "name": f"{kind}:{d.package}", "versionInfo": d.requirement,
+            "downloadLocation": "NOASSERTION", "filesAnalyzed": False,
+            "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                              "referenceLocator": f"pkg:{kind}/{name}@{version}"}],
+        })  # fmt: skip
+    sbom = {"sbom": {
+        "SPDXID": "SPDXRef-DOCUMENT", "spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0",
+        "name": f"com.github.{org}/{repo.name}",
+        "documentNamespace": f"https://spdx.org/spdxdocs/protobom/{org}-{repo.name}",
+        "creationInfo": {"creators": ["Tool: protobom-v0.0.0", "Tool: GitHub.com-Dependency-Graph"],
+                         "created": "2026-06-30T18:00:00Z"},
+        "packages": packages,
+        "relationships": [{"relationshipType": "DEPENDS_ON", "spdxElementId": packages[0]["SPDXID"],
+                           "relatedSpdxElement": p["SPDXID"]} for p in packages[1:]],
+    }}  # fmt: skip
+    return sbom, list(deps.values())
+
+
 def _pyproject(name: str, version: str, deps: list[_Dependency]) -> str:
     lines = ["[project]", f'name = "{name}"', f'version = "{version}"',
              'requires-python = ">=3.11"', "dependencies = ["]  # fmt: skip
@@ -1793,6 +1843,14 @@ class _DeliveryWriter:
             for d in deps:
                 self.truth[DEPENDENCIES_TRUTH].writerow(
                     [ref.org, full_name, name, d.package, d.requirement, d.internal_repo]
+                )
+        if repo.base in _SBOMS:
+            sbom, deps = _sbom(ref.org, repo, self.present, self.seed)
+            (root / "dependency-graph").mkdir(exist_ok=True)
+            _dump(root / "dependency-graph" / "sbom.json", sbom)
+            for d in deps:
+                self.truth[DEPENDENCIES_TRUTH].writerow(
+                    [ref.org, full_name, SBOM_PATH, d.package, d.requirement, d.internal_repo]
                 )
         if repo.base in _READMES:
             (contents / "README.md").write_text(_readme(ref.org, repo))

@@ -30,9 +30,11 @@ from miner.rate_limits import DEFAULT_MAX_WAIT_SECONDS, Countdown, RateLimiter, 
 from miner.raw import (
     CONTENTS_PREFIX,
     DEPLOYMENTS_MARK,
+    SBOM_MARK,
     CursorUpdate,
     RawBatch,
     file_changes,
+    is_manifest,
     parse_time,
     transactions,
 )
@@ -311,6 +313,7 @@ class _RepoSync:
         _store(
             self.wh, self.rest.file_batches(repo, self._stored_files(repo), self.cursor), self.run
         )
+        self._sbom(repo)
         self._store_groups(self.rest.deployment_batches(repo, self.cursor))
         self._store_groups(self.rest.run_batches(repo, self.cursor))
 
@@ -332,6 +335,7 @@ class _RepoSync:
         fetch, drop = file_changes(marks.files, self._stored_files(repo))
         if fetch or drop:
             _store(self.wh, self.contents.file_batches(repo, fetch, drop), self.run)
+        self._sbom(repo)
         if marks.deployments is not None and marks.deployments != self._value(
             repo, DEPLOYMENTS_MARK
         ):
@@ -372,6 +376,17 @@ class _RepoSync:
         fetched = (b for pull in pending for b in self.rest.pull_detail_batches(pull))
         self._store_groups(fetched)
         self.details += len(pending)
+
+    def _sbom(self, repo: str) -> None:
+        """GitHub's dependency graph as an SBOM, a further source of what the repo consumes:
+        asked once its manifests are known and again only when one of them changes, so a
+        nightly sync of an unchanged repo costs nothing more."""
+        manifests = sorted((p, s) for p, s in self._stored_files(repo).items() if is_manifest(p))
+        if not manifests:
+            return
+        mark = ";".join(f"{path}@{sha}" for path, sha in manifests)
+        if self._value(repo, SBOM_MARK) != mark:
+            self.wh.store(self.rest.sbom_batch(repo, mark), self.run)
 
     def _stored_files(self, repo: str) -> dict[str, str | None]:
         rows = self.wh.query(

@@ -131,6 +131,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # the commit's place on the first-parent line (oldest 0): commits of one second keep order
     ("alter table raw_git_codeowners add column seq integer",),
+    # GitHub's dependency graph of a repo as an SPDX SBOM (GET .../dependency-graph/sbom)
+    (_raw_table_sql("sbom"),),
 )
 
 

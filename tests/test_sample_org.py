@@ -970,4 +970,4 @@ def test_delivery_draws_leave_the_prs_unchanged(
     kept |= {f"{TRUTH_DIR}/review_wait.csv", f"{TRUTH_DIR}/summary.json"}
     assert [name for name in sorted(kept) if full[name] != bare[name]] == []
     added = {name.split("/")[3] for name in set(full) - set(bare) if name.startswith("repos/")}
-    assert added == {"actions", "deployments", "deployments.json", "contents"}
+    assert added == {"actions", "deployments", "deployments.json", "contents", "dependency-graph"}

@@ -20,15 +20,28 @@ lines as (
     from texts
     where regexp_matches(body, '(#|/pull/|/issues/)[0-9]')
 ),
+segments as (
+    -- a line cut before each phrase: a reference takes the phrase its piece starts with
+    select
+        l.* exclude (line),
+        unnest(string_split(regexp_replace(l.line,
+            '(?i)\b(depends on|depending on|blocked by|requires|needs|after|blocks|blocking'
+            || '|required by)\b',
+            chr(1) || '\1', 'g'), chr(1))) as piece
+    from lines as l
+),
 refs as (
     select
-        l.*,
+        s.* exclude (piece),
+        lower(regexp_extract(s.piece,
+            '^(?i)(depends on|depending on|blocked by|requires|needs|after|blocks|blocking'
+            || '|required by)\b', 1)) as said,
         unnest(regexp_extract_all(
-            l.line,
+            s.piece,
             'https?://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/(?:pull|issues)/[0-9]+'
             || '|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+'
         )) as ref
-    from lines as l
+    from segments as s
 ),
 parsed as (
     select
@@ -42,12 +55,7 @@ parsed as (
             split_part(ref, '#', 1)
         ) as target_repo,
         regexp_extract(ref, '([0-9]+)$', 1)::integer as target_number,
-        -- the last phrase on the line before the reference
-        regexp_extract(
-            left(lower(line), strpos(line, ref) - 1),
-            '.*\b(depends on|depending on|blocked by|requires|needs|after|blocks|blocking|required by)\b',
-            1
-        ) as said
+        said
     from refs
 ),
 timeline as (

@@ -5,7 +5,10 @@
 -- Readings: packages match by ecosystem and by the name the ecosystem's tools compare (PyPI's
 -- normalised names, npm and RubyGems without case, Cargo's `-` for `_`; Go modules and Maven
 -- group:artifact as written). A repo naming its own package is no edge. Every scope counts
--- (runtime, dev, build, test, a group or extra): `scope` says which. The config's [dependencies]
+-- (runtime, dev, build, test, a group or extra): `scope` says which; a manifest naming the
+-- package in several scopes gives the most binding (runtime, peer, optional, build, indirect,
+-- a group or extra, dev, test) with its requirement. GitHub's dependency-graph SBOM, where the
+-- repo has one, is a manifest of its own (manifest_path 'dependency-graph/sbom', source 'sbom'). The config's [dependencies]
 -- adds edges no manifest shows (source 'config', package NULL) and removes edges (every row of
 -- that pair). A repo's owning teams are the teams the latest CODEOWNERS gives its dependency
 -- manifests (path_owner_teams); where no line owns them, the team whose members authored most
@@ -17,6 +20,16 @@ with consumed as (
 published as (
     select distinct org, repo, ecosystem, package_key from repo_packages where role = 'publishes'
 ),
+ranked as (
+    -- a manifest may name a package more than once (peer and dev): the most binding counts
+    select
+        *,
+        case scope
+            when 'runtime' then 0 when 'peer' then 1 when 'optional' then 2 when 'build' then 3
+            when 'indirect' then 4 when 'dev' then 6 when 'test' then 7 else 5
+        end as binding
+    from consumed
+),
 manifest_edges as (
     select
         c.org,
@@ -25,14 +38,15 @@ manifest_edges as (
         c.package,
         c.ecosystem,
         c.manifest_path,
-        c.requirement,
-        c.scope,
-        'manifest' as source,
+        arg_min(c.requirement, (c.binding, c.scope, c.requirement)) as requirement,
+        arg_min(c.scope, (c.binding, c.scope, c.requirement)) as scope,
+        any_value(c.source) as source,
         null::varchar as note
-    from consumed as c
+    from ranked as c
     join published as p
         on p.org = c.org and p.ecosystem = c.ecosystem and p.package_key = c.package_key
         and p.repo <> c.repo
+    group by c.org, c.repo, p.repo, c.package, c.ecosystem, c.manifest_path
 ),
 config_edges as (
     select

@@ -1,0 +1,544 @@
+"""Cross-repo links through a real warehouse: pr_references, pr_bumps, cross_repo_handoffs and
+repo_dependencies (their header comments and METRICS.md, "Cross-repo dependencies"), on small
+orgs imported with the `miner` command line. Every expected row is worked out by hand below.
+
+T0 is Monday 2026-03-02 09:00 UTC; hours are offsets from it; as_of is T0 + 336 h (the
+MirrorBuilder default). Repo names in the warehouse are ORG/NAME.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from miner.warehouse import Warehouse
+from tests.mirror_builder import MirrorBuilder
+from tests.test_cli import miner
+
+T0_SQL = "timestamptz '2026-03-02 09:00:00+00'"
+
+
+def _hours(column: str) -> str:
+    """SQL for `column` as hours after T0."""
+    return f"epoch({column} - {T0_SQL}) / 3600.0"
+
+
+def _import(folder: Path, b: MirrorBuilder) -> Path:
+    """Write the mirror under `folder` and import it with the CLI (cwd `folder`, so a
+    miner.toml there is the config); the warehouse file."""
+    mirror = b.write(folder / "mirror")
+    out = miner("--db", "w.duckdb", "import", str(mirror), cwd=folder)
+    assert out.returncode == 0, out.stderr
+    return folder / "w.duckdb"
+
+
+def _query(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    with Warehouse.open(db, read_only=True) as wh:
+        return wh.query(sql)
+
+
+# -- the links org ---------------------------------------------------------------------------------
+#
+# Teams: ui = uma, ulf; web = wes, wanda; api = ava. dependabot[bot] and renovate[bot] are bots
+# (in no team: 'unassigned').
+#
+# Manifests: lib publishes npm @acme/ui 1.1.0 (package.json) and PyPI Acme_Utils 2.0.1
+# (pyproject.toml); web consumes @acme/ui ^1.0.0 and lodash; api consumes acme-utils==2.0.0.
+#
+# lib (upstream side)
+#   #1 uma  opened 0,  merged 10; its timeline: cross-referenced by acme/api#1 at 15
+#   #2 wes  opened 2,  merged 20
+#   #3 ulf  opened 5,  open
+#   #4 uma  opened 6,  closed unmerged 12
+#   #5 uma  opened 30, merged 40; body "Blocks acme/web#8"
+#   #6 ulf  opened 60, merged 65
+#   #7 ulf  opened 80, open; "Bump @acme/ui from 1.1.0 to 1.2.0": lib publishes it itself
+# web
+#   #1 wes    opened 1,  merged 16; body "Depends on acme/lib#1"              (ORG/REPO#N, body)
+#   #2 wanda  opened 3,  merged 29; body "See https://github.com/acme/lib/pull/2 for context"
+#                                                                            (URL, body, mention)
+#   #3 wanda  opened 4,  open; comment at 7 "Blocked by https://github.com/acme/lib/pull/3"
+#                                                                            (URL, comment)
+#   #4 wes    opened 8,  open; comment at 9 "Needs acme/lib#4"           (ORG/REPO#N, comment)
+#   #5 wes    opened 21, open; body "Ship after acme/lib#2 lands"
+#   #6 wanda  opened 22, merged 23; body "Depends on acme/web#1 and #2"   (same repo, bare #N)
+#   #7 wanda  opened 24, open; body "Depends on acme/lib#99" / "Fixes .../acme/lib/issues/98"
+#                                 / "Mirrors https://ghe.example.com/acme/lib/pull/3" (not GitHub)
+#   #8 wanda  opened 31, merged 50; its timeline: cross-referenced by acme/lib#5 at 30.5
+#   #9 dependabot[bot] opened 45, merged 48; "Bump @acme/ui from 1.0.0 to 1.1.0"
+#   #10 dependabot[bot] opened 46, open; "Bump lodash from 4.17.20 to 4.17.21" (not internal)
+#   #11 wes   opened 2,  merged 5; body "Related: https://github.com/acme/lib/pull/1"
+# api
+#   #1 ava  opened 14, merged 30 (no text: only GitHub's cross-referenced event on lib#1)
+#   #2 ava  opened 60, open; body of phrases, every target a lib number no PR has (61-73)
+#   #3 renovate[bot] opened 70, open; "Update dependency acme-utils to v2.0.1"
+#   #4 ava  opened 90, open; body "Related to acme/lib#740, depends on acme/lib#74" (no such PRs)
+
+PHRASES = """\
+Depends on acme/lib#61
+depending on acme/lib#62
+Requires acme/lib#63
+needs acme/lib#64
+Merge after acme/lib#65
+Blocks acme/lib#66
+blocking acme/lib#67
+This is required by acme/lib#68
+Related: acme/lib#69
+Blocked by acme/lib#70, see also acme/lib#71
+Blocks acme/lib#72 but depends on acme/lib#73"""
+
+
+def _links_org() -> MirrorBuilder:
+    b = MirrorBuilder(teams={"ui": ["uma", "ulf"], "web": ["wes", "wanda"], "api": ["ava"]})
+    b.files[("lib", "package.json")] = json.dumps({"name": "@acme/ui", "version": "1.1.0"})
+    b.files[("lib", "pyproject.toml")] = '[project]\nname = "Acme_Utils"\nversion = "2.0.1"\n'
+    b.files[("web", "package.json")] = json.dumps(
+        {
+            "name": "web",
+            "private": True,
+            "dependencies": {"@acme/ui": "^1.0.0", "lodash": "^4.17.20"},
+        }
+    )
+    b.files[("api", "requirements.txt")] = "acme-utils==2.0.0\n"
+
+    merged = {"state": "closed", "merged": True}
+    b.pull("lib", "uma", 0, closed=10, **merged).cross_referenced("acme/api", 1, 15, by="ava")
+    b.pull("lib", "wes", 2, closed=20, **merged)
+    b.pull("lib", "ulf", 5)
+    b.pull("lib", "uma", 6, state="closed", closed=12)
+    b.pull("lib", "uma", 30, closed=40, body="Blocks acme/web#8", **merged)
+    b.pull("lib", "ulf", 60, closed=65, **merged)
+    b.pull("lib", "ulf", 80, title="Bump @acme/ui from 1.1.0 to 1.2.0")
+
+    b.pull("web", "wes", 1, closed=16, body="Depends on acme/lib#1", **merged)
+    b.pull("web", "wanda", 3, closed=29, **merged,
+           body="See https://github.com/acme/lib/pull/2 for context")  # fmt: skip
+    b.pull("web", "wanda", 4).comment("wanda", 7, "Blocked by https://github.com/acme/lib/pull/3")
+    b.pull("web", "wes", 8).comment("wes", 9, "Needs acme/lib#4")
+    b.pull("web", "wes", 21, body="Ship after acme/lib#2 lands")
+    b.pull("web", "wanda", 22, closed=23, body="Depends on acme/web#1 and #2", **merged)
+    b.pull("web", "wanda", 24, body="Depends on acme/lib#99\r\n"
+           "Fixes https://github.com/acme/lib/issues/98\r\n"
+           "Mirrors https://ghe.example.com/acme/lib/pull/3")  # fmt: skip
+    b.pull("web", "wanda", 31, closed=50, **merged).cross_referenced("acme/lib", 5, 30.5, by="uma")
+    b.pull("web", "dependabot[bot]", 45, closed=48, title="Bump @acme/ui from 1.0.0 to 1.1.0",
+           **merged)  # fmt: skip
+    b.pull("web", "dependabot[bot]", 46, title="Bump lodash from 4.17.20 to 4.17.21")
+    b.pull("web", "wes", 2, closed=5, body="Related: https://github.com/acme/lib/pull/1", **merged)
+
+    b.pull("api", "ava", 14, closed=30, **merged)
+    b.pull("api", "ava", 60, body=PHRASES)
+    b.pull("api", "renovate[bot]", 70, title="Update dependency acme-utils to v2.0.1")
+    b.pull("api", "ava", 90, body="Related to acme/lib#740, depends on acme/lib#74")
+    return b
+
+
+@pytest.fixture(scope="module")
+def links_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _import(tmp_path_factory.mktemp("links"), _links_org())
+
+
+def test_pr_references_reads_bodies_comments_and_the_cross_referenced_event(
+    links_db: Path,
+) -> None:
+    rows = _query(
+        links_db,
+        "select repo, pr_number, target_repo, target_number, phrase, source, "
+        f"{_hours('referenced_at')} from pr_references "
+        "where not (repo = 'acme/api' and pr_number in (2, 4)) "
+        "order by all",
+    )
+    assert rows == sorted(
+        [
+            # a body is read at the PR's creation, a comment at the comment
+            ("acme/web", 1, "acme/lib", 1, "depends_on", "body", 1.0),
+            ("acme/web", 2, "acme/lib", 2, "mention", "body", 3.0),
+            ("acme/web", 3, "acme/lib", 3, "depends_on", "comment", 7.0),
+            ("acme/web", 4, "acme/lib", 4, "depends_on", "comment", 9.0),
+            ("acme/web", 5, "acme/lib", 2, "depends_on", "body", 21.0),  # "after"
+            # web#6 names only its own repo (acme/web#1, bare #2): nothing. web#7 names a PR
+            # number nobody has and an issue: both are references (handoffs leave them out);
+            # its third line's host is not github.com: not read
+            ("acme/web", 7, "acme/lib", 99, "depends_on", "body", 24.0),
+            ("acme/web", 7, "acme/lib", 98, "mention", "body", 24.0),
+            ("acme/web", 11, "acme/lib", 1, "mention", "body", 2.0),
+            ("acme/lib", 5, "acme/web", 8, "blocks", "body", 30.0),
+            # GitHub's event sits on the referenced PR; the referencing PR is the row's PR
+            ("acme/lib", 5, "acme/web", 8, "mention", "timeline", 30.5),
+            ("acme/api", 1, "acme/lib", 1, "mention", "timeline", 15.0),
+        ]
+    )
+
+
+def test_pr_references_phrase_is_the_last_phrase_before_the_reference_on_its_line(
+    links_db: Path,
+) -> None:
+    rows = _query(
+        links_db,
+        "select target_number, phrase from pr_references "
+        "where repo = 'acme/api' and pr_number = 2 order by target_number",
+    )
+    assert rows == [
+        (61, "depends_on"),  # Depends on
+        (62, "depends_on"),  # depending on
+        (63, "depends_on"),  # Requires
+        (64, "depends_on"),  # needs
+        (65, "depends_on"),  # after
+        (66, "blocks"),  # Blocks
+        (67, "blocks"),  # blocking
+        (68, "blocks"),  # required by
+        (69, "mention"),  # no phrase
+        (70, "depends_on"),  # Blocked by
+        (71, "depends_on"),  # "Blocked by" is still the last phrase before it on the line
+        (72, "blocks"),  # Blocks ... but
+        (73, "depends_on"),  # ... depends on: the last phrase before #73
+    ]
+
+
+def test_pr_bumps_ties_a_bump_to_the_last_upstream_merge_before_it_opened(links_db: Path) -> None:
+    rows = _query(
+        links_db,
+        "select repo, pr_number, package, version, upstream_repo, upstream_pr, released_at, "
+        "tied_by from pr_bumps order by all",
+    )
+    # no git mirror, so no tags: each is tied by the bump's creation.
+    # web#9 opened 45: lib merged #1 at 10, #2 at 20, #5 at 40, #6 at 65 -> #5.
+    # api#3 opened 70: "acme-utils" is Acme_Utils by its normalised name -> #6 (merged 65).
+    # lib#7 bumps lib's own package and web#10 a package no repo of the org publishes: none.
+    assert rows == [
+        ("acme/api", 3, "Acme_Utils", "2.0.1", "acme/lib", 6, None, "bump opened"),
+        ("acme/web", 9, "@acme/ui", "1.1.0", "acme/lib", 5, None, "bump opened"),
+    ]
+
+
+def test_pr_references_phrase_of_a_reference_whose_text_starts_another_on_the_line(
+    links_db: Path,
+) -> None:
+    # api#4: "Related to acme/lib#740, depends on acme/lib#74". #740 comes after no phrase; #74
+    # comes after "depends on". Finding "acme/lib#74" by its text finds it first inside
+    # "acme/lib#740", where only "related to " precedes it.
+    rows = _query(
+        links_db,
+        "select target_number, phrase from pr_references "
+        "where repo = 'acme/api' and pr_number = 4 order by target_number",
+    )
+    assert rows == [(74, "depends_on"), (740, "mention")]
+
+
+HANDOFF_SQL = f"""
+select upstream_repo, upstream_pr, downstream_repo, downstream_pr, links,
+    {_hours("linked_at")}, handoff_hours, status, waiting_hours, is_cross_team
+from cross_repo_handoffs order by downstream_repo, downstream_pr
+"""
+
+
+def test_cross_repo_handoffs_one_row_per_linked_pair(links_db: Path) -> None:
+    # fmt: off
+    expected = [
+        # GitHub's event alone: api#1 names lib#1. Merged 10 and 30: 20 h. ui vs api.
+        ("acme/lib", 1, "acme/api", 1, ["cross_reference"], 15.0, 20.0, "merged", None, True),
+        # renovate's bump of acme-utils, tied to lib#6 (merged 65); api#3 still open: it has
+        # waited from 65 to as_of 336, 271 h. linked at the bump's opening (70)
+        ("acme/lib", 6, "acme/api", 3, ["bump"], 70.0, None, "downstream open", 271.0, True),
+        # web#1 depends on lib#1: merged 10 and 16, 6 h
+        ("acme/lib", 1, "acme/web", 1, ["depends_on"], 1.0, 6.0, "merged", None, True),
+        # web#2 mentions lib#2: merged 20 and 29, 9 h; wes and wanda are both web
+        ("acme/lib", 2, "acme/web", 2, ["mention"], 3.0, 9.0, "merged", None, False),
+        # lib#3 is open
+        ("acme/lib", 3, "acme/web", 3, ["depends_on"], 7.0, None, "upstream open", None, True),
+        # lib#4 closed unmerged
+        ("acme/lib", 4, "acme/web", 4, ["depends_on"], 9.0, None, "closed", None, True),
+        # lib#2 merged at 20, web#5 open: waiting 336 - 20 = 316 h
+        ("acme/lib", 2, "acme/web", 5, ["depends_on"], 21.0, None, "downstream open", 316.0,
+         False),
+        # web#6 (same repo), web#7 (unknown PR, an issue, another host) and api#2 and api#4
+        # (no such lib PRs) are left out.
+        # lib#5 "Blocks acme/web#8" and the event on web#8 naming lib#5 the other way round:
+        # one row, lib#5 upstream as "blocks" says; merged 40 and 50, 10 h; linked at 30
+        ("acme/lib", 5, "acme/web", 8, ["blocks", "cross_reference"], 30.0, 10.0, "merged",
+         None, True),
+        # dependabot's bump of @acme/ui, tied to lib#5: merged 40 and 48, 8 h
+        ("acme/lib", 5, "acme/web", 9, ["bump"], 45.0, 8.0, "merged", None, True),
+        # web#11 merged at 5, before lib#1 (10): -5 h, a mention that was no wait
+        ("acme/lib", 1, "acme/web", 11, ["mention"], 2.0, -5.0, "merged", None, True),
+    ]
+    # fmt: on
+    assert _query(links_db, HANDOFF_SQL) == expected
+
+
+def test_cross_repo_handoffs_carry_both_authors_and_their_teams(links_db: Path) -> None:
+    rows = _query(
+        links_db,
+        "select upstream_author, upstream_teams, downstream_author, downstream_teams "
+        "from cross_repo_handoffs where downstream_pr in (8, 9) and downstream_repo = 'acme/web' "
+        "order by downstream_pr",
+    )
+    assert rows == [
+        ("uma", ["ui"], "wanda", ["web"]),
+        ("uma", ["ui"], "dependabot[bot]", ["unassigned"]),  # a bot is in no team
+    ]
+
+
+def test_cross_repo_handoffs_through_miner_query_json(links_db: Path) -> None:
+    out = miner(
+        "--db", links_db.name, "query", "--sql",
+        "select status, count(*) as pairs from cross_repo_handoffs group by status order by status",
+        "--format", "json", cwd=links_db.parent,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    # from the 10 rows above: merged 6 (api#1, web#1, #2, #8, #9, #11), downstream open 2
+    # (api#3, web#5), upstream open 1 (web#3), closed 1 (web#4)
+    assert json.loads(out.stdout) == [
+        {"status": "closed", "pairs": 1},
+        {"status": "downstream open", "pairs": 2},
+        {"status": "merged", "pairs": 6},
+        {"status": "upstream open", "pairs": 1},
+    ]
+
+
+# -- the dependencies org --------------------------------------------------------------------------
+#
+# Teams: frontend = fay; web = wes, wanda; backend = ava; data = dan; design = uma. erin is in no
+# team; dependabot[bot] is a bot.
+#
+#   data-lib  pyproject.toml: publishes PyPI "Acme.Data-Lib" 3.1.0; its test extra names itself
+#             ("acme_data_lib[fixtures]"): no edge. PRs: dan, dan, ava -> busiest team data.
+#   api       requirements.txt: acme_data_lib==3.1.0, flask; pyproject.toml: dependency group
+#             test = ["Acme.Data-Lib>=3"]; go.mod: module github.com/acme/api, requires
+#             github.com/acme/proto v1.4.0. CODEOWNERS "* @acme/backend".
+#   proto     go.mod: module github.com/acme/proto. .github/CODEOWNERS owns only /docs/ (no line
+#             owns go.mod). PRs: ava, dependabot[bot] x2, erin -> backend (bots, no-team aside).
+#   ui-kit    package.json: publishes @acme/ui-kit 2.4.0. PRs: wes, uma: one each, a tie -> the
+#             first name, design.
+#   web       package.json (private): @acme/ui-kit ^2.0.0 and react (runtime), @acme/lint-config
+#             ^1.0.0 (dev). .github/CODEOWNERS "* @acme/web" then "/package.json @acme/frontend":
+#             the last match, frontend, although web's people wrote all its PRs.
+#   tooling   no manifest; the config says it publishes npm:@acme/lint-config. PR by erin only:
+#             no team at all.
+#   docs      package.json (private): devDependencies @acme/ui-kit; the config removes docs ->
+#             ui-kit. PR by wanda.
+#
+# miner.toml adds web -> acme/api ("OpenAPI client").
+
+DEPENDENCIES_TOML = """\
+[dependencies]
+publishes = { tooling = ["npm:@acme/lint-config"] }
+add = [{ repo = "web", depends_on = "acme/api", note = "OpenAPI client" }]
+remove = [{ repo = "acme/docs", depends_on = "ui-kit" }]
+"""
+
+
+def _dependencies_org() -> MirrorBuilder:
+    b = MirrorBuilder(
+        teams={
+            "frontend": ["fay"],
+            "web": ["wes", "wanda"],
+            "backend": ["ava"],
+            "data": ["dan"],
+            "design": ["uma"],
+        }
+    )
+    b.files[("data-lib", "pyproject.toml")] = """\
+[project]
+name = "Acme.Data-Lib"
+version = "3.1.0"
+dependencies = ["requests>=2.31"]
+
+[project.optional-dependencies]
+test = ["acme_data_lib[fixtures]", "pytest>=8"]
+"""
+    b.files[("api", "requirements.txt")] = "acme_data_lib==3.1.0\nflask==3.0.3\n"
+    b.files[("api", "pyproject.toml")] = '[dependency-groups]\ntest = ["Acme.Data-Lib>=3"]\n'
+    b.files[("api", "go.mod")] = (
+        "module github.com/acme/api\n\ngo 1.22\n\nrequire github.com/acme/proto v1.4.0\n"
+    )
+    b.files[("api", "CODEOWNERS")] = "* @acme/backend\n"
+    b.files[("proto", "go.mod")] = "module github.com/acme/proto\n\ngo 1.22\n"
+    b.files[("proto", ".github/CODEOWNERS")] = "/docs/ @acme/design\n"
+    b.files[("ui-kit", "package.json")] = json.dumps(
+        {"name": "@acme/ui-kit", "version": "2.4.0", "peerDependencies": {"react": ">=18"}}
+    )
+    b.files[("web", "package.json")] = json.dumps(
+        {
+            "name": "web",
+            "private": True,
+            "dependencies": {"@acme/ui-kit": "^2.0.0", "react": "^18.3.1"},
+            "devDependencies": {"@acme/lint-config": "^1.0.0"},
+        }
+    )
+    b.files[("web", ".github/CODEOWNERS")] = "* @acme/web\n/package.json @acme/frontend\n"
+    b.files[("docs", "package.json")] = json.dumps(
+        {"name": "docs", "private": True, "devDependencies": {"@acme/ui-kit": "^2.0.0"}}
+    )
+    for repo, authors in {
+        "data-lib": ["dan", "dan", "ava"],
+        "api": ["ava"],
+        "proto": ["ava", "dependabot[bot]", "dependabot[bot]", "erin"],
+        "ui-kit": ["wes", "uma"],
+        "web": ["wes", "wes"],
+        "tooling": ["erin"],
+        "docs": ["wanda"],
+    }.items():
+        for i, author in enumerate(authors):
+            b.pull(repo, author, i)
+    return b
+
+
+@pytest.fixture(scope="module")
+def dependencies_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("dependencies")
+    (folder / "miner.toml").write_text(DEPENDENCIES_TOML, encoding="utf-8")
+    return _import(folder, _dependencies_org())
+
+
+def test_repo_dependencies_edges_scopes_config_and_owning_teams(dependencies_db: Path) -> None:
+    rows = _query(
+        dependencies_db,
+        "select repo, depends_on_repo, package, ecosystem, manifest_path, requirement, scope, "
+        "source, note, repo_teams, depends_on_teams from repo_dependencies order by all",
+    )
+    backend, data, frontend = ["backend"], ["data"], ["frontend"]
+    assert rows == [
+        # one row per manifest: api names data-lib's package in two, spelt two ways that PEP 503
+        # makes one (acme-data-lib)
+        ("acme/api", "acme/data-lib", "Acme.Data-Lib", "pypi", "pyproject.toml", ">=3",
+         "group:test", "manifest", None, backend, data),
+        ("acme/api", "acme/data-lib", "acme_data_lib", "pypi", "requirements.txt", "==3.1.0",
+         "runtime", "manifest", None, backend, data),
+        # go.mod: the module path as written; proto's CODEOWNERS owns no manifest, so its PRs
+        # say: ava's backend (the bots and erin count for no team)
+        ("acme/api", "acme/proto", "github.com/acme/proto", "go", "go.mod", "v1.4.0",
+         "runtime", "manifest", None, backend, backend),
+        # the config's edge: no package, its note
+        ("acme/web", "acme/api", None, None, None, None, None, "config", "OpenAPI client",
+         frontend, backend),
+        # the package only the config says tooling publishes; tooling's one PR is by erin,
+        # in no team: no owning team
+        ("acme/web", "acme/tooling", "@acme/lint-config", "npm", "package.json", "^1.0.0", "dev",
+         "manifest", None, frontend, []),
+        # ui-kit: one PR by web's wes, one by design's uma: the tie goes to design
+        ("acme/web", "acme/ui-kit", "@acme/ui-kit", "npm", "package.json", "^2.0.0", "runtime",
+         "manifest", None, frontend, ["design"]),
+    ]  # fmt: skip
+    # not there: data-lib naming its own package, docs -> ui-kit (removed by the config), and
+    # react/flask/requests/pytest (no repo of the org publishes them)
+
+
+def test_repo_packages_holds_the_configs_published_package(dependencies_db: Path) -> None:
+    rows = _query(
+        dependencies_db,
+        "select repo, manifest_path, role, ecosystem, package, package_key, source "
+        "from repo_packages where role = 'publishes' order by repo, package",
+    )
+    assert rows == [
+        ("acme/api", "go.mod", "publishes", "go", "github.com/acme/api", "github.com/acme/api",
+         "manifest"),
+        ("acme/data-lib", "pyproject.toml", "publishes", "pypi", "Acme.Data-Lib", "acme-data-lib",
+         "manifest"),
+        ("acme/proto", "go.mod", "publishes", "go", "github.com/acme/proto",
+         "github.com/acme/proto", "manifest"),
+        ("acme/tooling", None, "publishes", "npm", "@acme/lint-config", "@acme/lint-config",
+         "config"),
+        ("acme/ui-kit", "package.json", "publishes", "npm", "@acme/ui-kit", "@acme/ui-kit",
+         "manifest"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            '[dependencies]\npublishes = { tooling = ["nuget:Acme.Lint"] }\n',
+            "Error: miner.toml: [dependencies.publishes] 'tooling' = 'nuget:Acme.Lint': expected "
+            "ECOSYSTEM:NAME, the ecosystem one of pypi, npm, go, cargo, maven, rubygems",
+        ),
+        (
+            '[dependencies]\nadd = [{ repo = "web" }]\n',
+            "Error: miner.toml: [dependencies] add[0]: depends_on is missing",
+        ),
+        (
+            '[dependencies]\nremove = "docs"\n',
+            "Error: miner.toml: [dependencies] remove = 'docs': expected an array of tables like "
+            '{ repo = "web", depends_on = "api" }',
+        ),
+        (
+            '[dependencies]\nadd = [{ repo = "web", depends_on = 7 }]\n',
+            "Error: miner.toml: [dependencies] add[0].depends_on = 7: expected a string",
+        ),
+        (
+            "[dependencies]\nedges = []\n",
+            "Error: miner.toml: [dependencies] edges: unknown key (known: publishes, add, remove)",
+        ),
+    ],
+    ids=["ecosystem", "missing-depends-on", "not-an-array", "not-a-string", "unknown-key"],
+)
+def test_a_bad_dependencies_config_is_one_line_and_exit_code_2(
+    tmp_path: Path, toml: str, message: str
+) -> None:
+    (tmp_path / "miner.toml").write_text(toml, encoding="utf-8")
+    mirror = MirrorBuilder().write(tmp_path / "mirror")
+    out = miner("--db", "w.duckdb", "import", str(mirror), cwd=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [message]
+    assert not (tmp_path / "w.duckdb").exists()  # refused before touching the warehouse
+
+
+def test_repo_dependencies_one_row_per_manifest_even_when_it_names_a_package_twice(
+    tmp_path: Path,
+) -> None:
+    # An npm plugin library declares its host both as a peer (what its users need) and as a dev
+    # dependency (to build and test against): the same package in one manifest, two scopes.
+    # repo_dependencies promises one row per (repo, depends_on_repo, package, manifest_path).
+    b = MirrorBuilder()
+    b.files[("ui-kit", "package.json")] = json.dumps({"name": "@acme/ui-kit", "version": "2.4.0"})
+    b.files[("charts", "package.json")] = json.dumps(
+        {
+            "name": "@acme/charts",
+            "version": "1.0.0",
+            "peerDependencies": {"@acme/ui-kit": "^2.0.0"},
+            "devDependencies": {"@acme/ui-kit": "^2.4.0"},
+        }
+    )
+    for repo in ("ui-kit", "charts"):
+        b.pull(repo, "wes", 0)
+    db = _import(tmp_path, b)
+    rows = _query(
+        db,
+        "select repo, depends_on_repo, package, manifest_path, count(*) from repo_dependencies "
+        "group by all",
+    )
+    assert rows == [("acme/charts", "acme/ui-kit", "@acme/ui-kit", "package.json", 1)]
+
+
+# -- a manifest that does not parse ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("pyproject.toml", '[project\nname = "ledger"\n'),  # TOML that does not parse
+        ("pom.xml", "<project><groupId>com.acme</project>"),  # XML that is not well-formed
+    ],
+    ids=["toml", "xml"],
+)
+def test_a_broken_manifest_is_a_manifest_error_and_the_import_goes_on(
+    tmp_path: Path, path: str, text: str
+) -> None:
+    # repo_packages: "every line a parser could not read" goes to manifest_errors; the other
+    # repos' edges still count
+    b = MirrorBuilder()
+    b.files[("ledger", path)] = text
+    b.files[("lib", "package.json")] = json.dumps({"name": "@acme/lib", "version": "1.0.0"})
+    b.files[("web", "package.json")] = json.dumps({"dependencies": {"@acme/lib": "^1"}})
+    for repo in ("ledger", "lib", "web"):
+        b.pull(repo, "wes", 0)
+    db = _import(tmp_path, b)
+    errors = _query(db, "select repo, manifest_path, error from manifest_errors")
+    assert [(r, p) for r, p, _ in errors] == [("acme/ledger", path)]
+    assert errors[0][2].startswith(f"{path}: ")
+    assert _query(db, "select repo, depends_on_repo from repo_dependencies") == [
+        ("acme/web", "acme/lib")
+    ]
