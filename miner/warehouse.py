@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+import logging
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -142,12 +145,65 @@ class Cursor:
     etag: str | None
 
 
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
+_UNIT = {"KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
+         "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}  # fmt: skip
+_log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def size_bytes(text: str) -> int:
+    """A size as the config and DuckDB write it ("200MB", "1.5GiB"), in bytes."""
+    match = _SIZE.match(text)
+    if not match:
+        raise ValueError(f"not a size: {text!r}")
+    return int(float(match.group(1)) * _UNIT[match.group(2)])
+
+
+def memory_ceiling() -> int:
+    """The most working memory miner lets DuckDB grow to: DuckDB's own default, 80% of RAM."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 0.8)
+    except (ValueError, OSError, AttributeError):
+        return 8 * 2**30
+
+
 class Warehouse:
     """An open warehouse file. Use `Warehouse.open(path)`; close it (or use `with`)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, path: Path, memory_limit: int | None = None
+    ) -> None:
         self.con = con
         self.path = path
+        # DuckDB's working memory now (None: DuckDB's default); see retrying()
+        self.memory_limit = memory_limit
+
+    def retrying(self, work: Callable[[], T]) -> T:
+        """Run `work`; when DuckDB runs out of memory, double its memory limit (up to 80% of
+        RAM, DuckDB's own default) and run it again. Sorts, joins and aggregates spill to disk
+        past the limit, but a scan cannot: it reads 2,048 rows at a time per thread, and 2,048
+        payloads of a repo whose PR bodies are long can outgrow a limit chosen to keep a nightly
+        sync small. `work` must be safe to repeat (a query, a whole transaction)."""
+        while True:
+            try:
+                return work()
+            except duckdb.OutOfMemoryException:
+                if not self._more_memory():
+                    raise
+
+    def _more_memory(self) -> bool:
+        ceiling = memory_ceiling()
+        if self.memory_limit is None or self.memory_limit >= ceiling:
+            return False
+        before, self.memory_limit = self.memory_limit, min(self.memory_limit * 2, ceiling)
+        self.con.execute(f"set memory_limit = '{self.memory_limit // 2**20}MiB'")
+        _log.warning(
+            "%s: a query needed more than %d MiB of working memory; DuckDB may now use %d MiB "
+            "for the rest of this run ([warehouse] memory_limit)",
+            self.path, before // 2**20, self.memory_limit // 2**20,
+        )  # fmt: skip
+        return True
 
     @classmethod
     def open(
@@ -180,7 +236,7 @@ class Warehouse:
             raise MinerError(f"{path}: cannot open the warehouse: {_first_line(exc)}") from exc
         con.execute(f"use {_ALIAS}")
         con.execute("set timezone = 'UTC'")
-        wh = cls(con, path)
+        wh = cls(con, path, size_bytes(memory_limit) if memory_limit is not None else None)
         if not read_only:
             wh._migrate()
         return wh
@@ -438,7 +494,7 @@ class Warehouse:
                 self.con.unregister("_rows")
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql, list(params)).fetchall()
+        return self.retrying(lambda: self.con.execute(sql, list(params)).fetchall())
 
     def replace_table(self, name: str, table: pa.Table) -> None:
         """Create or replace table `name` with the rows of an Arrow table (a rebuild step's)."""

@@ -146,10 +146,13 @@ def test_duckdb_cli_opens_the_warehouse_and_queries_views(tmp_path: Path) -> Non
     ]
 
 
-def test_rest_sized_payloads_fit_the_default_memory_limit(tmp_path: Path) -> None:
-    """A repo of 6,000 PRs with REST-sized payloads (30 KB each, as GitHub's carry their head
-    and base repos): finding the PRs whose details are missing scans every payload, 2,048 at a
-    time per thread, which a 200MB limit could not hold."""
+def test_a_query_that_outgrows_the_memory_limit_runs_again_with_more(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A repo of 6,000 PRs with 30 KB payloads (long bodies, and REST's embedded head and base
+    repos): finding the PRs whose details are missing scans every payload, 2,048 at a time per
+    thread, which the default 200MB cannot hold and a scan cannot spill: the query runs again
+    with twice the memory, and says so."""
     from miner.collect_github import DETAILS_PREFIX
     from miner.sync import pending_pulls
 
@@ -171,5 +174,8 @@ def test_rest_sized_payloads_fit_the_default_memory_limit(tmp_path: Path) -> Non
             "from range(5900) as t(i)",
             [DETAILS_PREFIX],
         )
+        assert wh.memory_limit == 200 * 10**6
         pending = pending_pulls(wh, "acme", "acme/big")
+        assert wh.memory_limit in (400 * 10**6, 800 * 10**6)
     assert [p.number for p in pending] == [7, *range(5900, 6000)]
+    assert "a query needed more than 190 MiB of working memory" in caplog.text
