@@ -5,6 +5,7 @@ what it yields (STYLE.md: fetch and save are separate)."""
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ import pyarrow as pa
 
 from miner.git_history import HistoryChunk, stream_history
 from miner.git_mirror import clone_url, mirror_path, update_mirror, use_default_branch
+from miner.manifests import kind_of, parse
 from miner.raw import CODEOWNERS_PATHS
 
 # The cursor resource holding the default-branch commit a repo's history was mined up to.
@@ -149,6 +151,50 @@ def codeowners_history(repo: git.Repo, tip: str) -> pa.Table:
             ):
                 rows[name].append(value)
     return pa.table(rows, schema=CODEOWNERS_SCHEMA)
+
+
+MANIFEST_SCHEMA = pa.schema([("path", pa.string()), ("sha", pa.string()), ("text", pa.string())])
+# The manifest a workspace member has, by the kind of the root manifest naming the members.
+_MEMBER_FILES = {"package.json": "package.json", "cargo": "Cargo.toml", "pom": "pom.xml"}
+
+
+def workspace_manifests(repo: git.Repo, tip: str) -> pa.Table:
+    """The manifests of the workspace members the root manifests at `tip` name (npm and Cargo
+    workspaces, Maven modules: globs of folders), read from git: the API collectors read only
+    the root, and a folder listing per member would cost a request each."""
+    root = set(repo.git.ls_tree("--name-only", tip).splitlines())
+    wanted: list[tuple[str, str]] = []  # (member glob, manifest file name)
+    for name in sorted(root):
+        kind = kind_of(name)
+        if kind not in _MEMBER_FILES:
+            continue
+        text = repo.git.show(f"{tip}:{name}")
+        wanted += [(glob, _MEMBER_FILES[kind]) for glob in parse(name, text).members]
+    rows: dict[str, list[str]] = {n: [] for n in MANIFEST_SCHEMA.names}
+    if not wanted:
+        return pa.table(rows, schema=MANIFEST_SCHEMA)
+    listing = repo.git.ls_tree("-r", "--full-tree", tip).splitlines()
+    for line in listing:
+        meta, _, path = line.partition("\t")
+        folder, _, file = path.rpartition("/")
+        if not folder or not any(file == f and _folder_matches(folder, g) for g, f in wanted):
+            continue
+        blob = meta.split()[2]
+        data = repo.odb.stream(bytes.fromhex(blob)).read()
+        for key, value in zip(MANIFEST_SCHEMA.names, (path, blob, data.decode("utf-8", "replace")),
+                              strict=True):  # fmt: skip
+            rows[key].append(value)
+    return pa.table(rows, schema=MANIFEST_SCHEMA)
+
+
+def _folder_matches(folder: str, glob: str) -> bool:
+    """A workspace glob as npm and Cargo read it: `*` within one folder name, `**` any depth."""
+    if "**" in glob:
+        return fnmatch.fnmatchcase(folder, glob)
+    names, parts = folder.split("/"), glob.strip("/").split("/")
+    return len(names) == len(parts) and all(
+        fnmatch.fnmatchcase(n, g) for n, g in zip(names, parts, strict=True)
+    )
 
 
 def default_tip(repo: git.Repo) -> str | None:

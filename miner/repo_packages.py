@@ -14,7 +14,7 @@ from miner.manifests import normalize, parse, sbom_packages
 from miner.warehouse import Warehouse
 
 WRITES = ("repo_packages", "manifest_errors")
-READS = ("repo_files", "repos", "raw_sbom")
+READS = ("repo_files", "repos", "raw_sbom", "raw_git_manifests")
 
 PACKAGE_SCHEMA = pa.schema(
     [
@@ -42,9 +42,11 @@ ERROR_SCHEMA = pa.schema(
 
 
 def write_repo_packages(wh: Warehouse, config: Config) -> None:
+    # the root manifests from the API, and workspace members' from the git mirror
     files = wh.query(
-        "select org, repo, path, text from repo_files "
-        "where kind = 'manifest' and text is not null order by org, repo, path"
+        "select org, repo, path, text from repo_files where kind = 'manifest' and text is not null "
+        "union all select org, repo, path, text from raw_git_manifests "
+        "order by org, repo, path"
     )
     packages: list[tuple[str | None, ...]] = []
     errors: list[tuple[str, ...]] = []

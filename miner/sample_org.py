@@ -1558,9 +1558,13 @@ def _manifests(
             out.append((name, _requirements(deps), deps))
         elif name == "package.json":
             deps = [_Dependency(p, f"^{v}", u) for p, v, u in inside]
+            # a workspace member of a repo it uses is a package of its own, used too
+            deps += [_Dependency(f"@{org}/{member}", f"^{v}", u) for p, v, u in inside
+                     for _, member in _WORKSPACES.get(u, {}).items()]  # fmt: skip
             deps += [_Dependency(p, f"^{v}", "") for p, v in outside]
             dev = [_Dependency(p, f"^{v}", "") for p, v in _NPM_DEV]
-            out.append((name, _package_json(own, version, publishes, deps, dev), deps + dev))
+            text = _package_json(own, version, publishes, deps, dev, repo.base in _WORKSPACES)
+            out.append((name, text, deps + dev))
         elif name == "go.mod":
             deps = sorted([_Dependency(p, v, u) for p, v, u in inside]
                           + [_Dependency(p, v, "") for p, v in outside])  # fmt: skip
@@ -1641,12 +1645,33 @@ def _requirements(deps: list[_Dependency]) -> str:
     return "\n".join(lines + [f"{d.package}{d.requirement}" for d in deps]) + "\n"
 
 
+# npm workspaces: a repo whose package.json names members under packages/, each a package of
+# its own that only its own manifest (in the member's folder) names: folder -> package name.
+_WORKSPACES = {"design-system": {"tokens": "design-tokens"}}
+
+
+def _workspace_files(org: str, repo: _Repo, seed: int) -> dict[str, str]:
+    """The member manifests of a workspace repo, by path (they live in git, not at the root)."""
+    version = _package_version(seed, org, repo.name)
+    return {
+        f"packages/{folder}/package.json": _package_json(f"@{org}/{package}", version, True, [], [])
+        for folder, package in _WORKSPACES.get(repo.base, {}).items()
+    }
+
+
 def _package_json(
-    name: str, version: str, publishes: bool, deps: list[_Dependency], dev: list[_Dependency]
+    name: str,
+    version: str,
+    publishes: bool,
+    deps: list[_Dependency],
+    dev: list[_Dependency],
+    workspaces: bool = False,
 ) -> str:
     doc: Json = {"name": name, "version": version, "private": not publishes}
     if publishes:
         doc |= {"main": "dist/index.js", "types": "dist/index.d.ts", "files": ["dist"]}
+    if workspaces:
+        doc["workspaces"] = ["packages/*"]
     doc["scripts"] = {"build": "tsc -p .", "test": "vitest run", "lint": "eslint ."}
     doc["dependencies"] = {d.package: d.requirement for d in deps}
     doc["devDependencies"] = {d.package: d.requirement for d in dev}
@@ -1824,9 +1849,11 @@ class _DeliveryWriter:
         return len(statuses), ids
 
     def root_files(self, repo: _Repo) -> dict[str, str]:
-        """The repo's root manifests and README, by name: what its first commit holds."""
+        """The repo's root manifests, its workspace members' manifests and a README, by path:
+        what its first commit holds."""
         files = {name: text for name, text, _ in _manifests(self.org.login, repo, self.present,
                                                              self.seed)}  # fmt: skip
+        files |= _workspace_files(self.org.login, repo, self.seed)
         if repo.base in _READMES:
             files["README.md"] = _readme(self.org.login, repo)
         return files

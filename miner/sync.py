@@ -14,9 +14,11 @@ import git
 from miner.collect_git import (
     CODEOWNERS_SCHEMA,
     HISTORY_CURSOR,
+    MANIFEST_SCHEMA,
     GitCollector,
     codeowners_history,
     tags,
+    workspace_manifests,
 )
 from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
 from miner.collect_graphql import GraphQLPullCollector, GraphQLRepoCollector
@@ -237,11 +239,14 @@ def _sync_git(
             new = collector.history_since(mirror, mined)
             if new.tip == mined and not new.replace:
                 continue
-            if new.tip is None:  # an empty repository: no CODEOWNERS either
+            if new.tip is None:  # an empty repository: no CODEOWNERS, no manifests either
                 changes = CODEOWNERS_SCHEMA.empty_table()
+                members = MANIFEST_SCHEMA.empty_table()
             else:
                 changes = codeowners_history(mirror, new.tip)
+                members = workspace_manifests(mirror, new.tip)
             wh.store_git_codeowners(org, repo, changes)
+            wh.store_git_manifests(org, repo, members)
             wh.store_git_history(
                 org,
                 repo,

@@ -136,6 +136,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ("alter table raw_git_codeowners add column seq integer",),
     # GitHub's dependency graph of a repo as an SPDX SBOM (GET .../dependency-graph/sbom)
     (_raw_table_sql("sbom"),),
+    # the manifests of a repo's workspace members (npm, Cargo, Maven modules) at its default
+    # branch's tip, read from its git mirror
+    (
+        """create table raw_git_manifests (
+            org varchar not null,
+            repo varchar not null,
+            path varchar not null,
+            sha varchar not null,
+            text varchar
+        )""",
+    ),
 )
 
 
@@ -479,6 +490,10 @@ class Warehouse:
             changes,
             "sha, committed_at::timestamptz, path, text, seq",
         )
+
+    def store_git_manifests(self, org: str, repo: str, manifests: pa.Table) -> None:
+        """Replace a repo's workspace member manifests with `manifests` (path, sha, text)."""
+        self._replace_repo_rows("raw_git_manifests", org, repo, manifests, "path, sha, text")
 
     def _replace_repo_rows(
         self, table: str, org: str, repo: str, rows: pa.Table, columns: str

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+import git
 import pytest
 
 from miner import sample_org
@@ -893,6 +894,13 @@ def test_manifests_parse_and_repos_depend_on_each_other(
                            text.split("require (\n")[1].split("\n)")[0].splitlines())  # fmt: skip
             if name in _PUBLISHED_BY and (package := _PUBLISHED_BY[name](text)):
                 published[package] = repo
+    # workspace members publish packages of their own, from manifests in their folders (git)
+    for bare in sorted((mirror.root / "git" / "acme").glob("*.git")):
+        tree = git.Repo(bare).git.ls_tree("-r", "--name-only", "HEAD").splitlines()
+        for path in tree:
+            if re.fullmatch(r"packages/[^/]+/package\.json", path):
+                text = git.Repo(bare).git.show(f"HEAD:{path}")
+                published[json.loads(text)["name"]] = bare.name.removesuffix(".git")
     assert sum("README.md" in found.files for found in delivery.values()) >= 2
     edges = _truth_rows(mirror.root, DEPENDENCIES_TRUTH)
     internal = [(e["repo"], e["package"], e["internal_repo"]) for e in edges if e["internal_repo"]]

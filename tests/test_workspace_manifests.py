@@ -1,0 +1,67 @@
+"""Workspace members' manifests read from a real git repository: the folders an npm or Cargo
+workspace and a Maven parent name, and nothing else."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import git
+
+from miner.collect_git import workspace_manifests
+from miner.manifests import parse
+from tests.git_builder import GitBuilder
+
+
+def test_members_of_npm_cargo_and_maven_roots_and_nothing_else(tmp_path: Path) -> None:
+    b = GitBuilder(tmp_path / "repo")
+    b.commit(
+        {
+            "package.json": json.dumps(
+                {"name": "root", "private": True, "workspaces": ["packages/*", "./tools/cli"]}
+            ),
+            "packages/ui/package.json": json.dumps({"name": "@acme/ui", "version": "1.2.0"}),
+            "packages/icons/package.json": json.dumps({"name": "@acme/icons"}),
+            "packages/icons/node_modules/x/package.json": "{}",  # deeper: no member
+            "tools/cli/package.json": json.dumps({"name": "@acme/cli"}),
+            "tools/other/package.json": json.dumps({"name": "@acme/other"}),  # not named
+            "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\n',
+            "crates/core/Cargo.toml": '[package]\nname = "acme_core"\n',
+            "crates/core/package.json": "{}",  # a member, but not of an npm workspace
+            "pom.xml": (
+                "<project><groupId>com.acme</groupId><artifactId>parent</artifactId>"
+                "<modules><module>api</module></modules></project>"
+            ),
+            "api/pom.xml": (
+                "<project><groupId>com.acme</groupId><artifactId>api</artifactId></project>"
+            ),
+            "README.md": "# root\n",
+        }
+    )
+    table = workspace_manifests(git.Repo(b.path), b.shas[-1])
+    paths = table.column("path").to_pylist()
+    assert sorted(paths) == [
+        "api/pom.xml",
+        "crates/core/Cargo.toml",
+        "packages/icons/package.json",
+        "packages/ui/package.json",
+        "tools/cli/package.json",
+    ]
+    texts = dict(zip(paths, table.column("text").to_pylist(), strict=True))
+    published = {p: [x.name for x in parse(p, texts[p]).publishes] for p in sorted(paths)}
+    assert published == {
+        "api/pom.xml": ["com.acme:api"],
+        "crates/core/Cargo.toml": ["acme_core"],
+        "packages/icons/package.json": ["@acme/icons"],
+        "packages/ui/package.json": ["@acme/ui"],
+        "tools/cli/package.json": ["@acme/cli"],
+    }
+    # the blob shas are git's
+    sha = dict(zip(paths, table.column("sha").to_pylist(), strict=True))["packages/ui/package.json"]
+    assert sha == b.git("rev-parse", f"{b.shas[-1]}:packages/ui/package.json")
+
+
+def test_a_repo_without_workspaces_has_no_member_manifests(tmp_path: Path) -> None:
+    b = GitBuilder(tmp_path / "repo")
+    b.commit({"package.json": json.dumps({"name": "@acme/app"}), "lib/package.json": "{}"})
+    assert workspace_manifests(git.Repo(b.path), b.shas[-1]).num_rows == 0
