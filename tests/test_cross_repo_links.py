@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from miner.config import Config
+from miner.transform import rebuild
 from miner.warehouse import Warehouse
 from tests.mirror_builder import MirrorBuilder
 from tests.test_cli import miner
@@ -542,3 +544,23 @@ def test_a_broken_manifest_is_a_manifest_error_and_the_import_goes_on(
     assert _query(db, "select repo, depends_on_repo from repo_dependencies") == [
         ("acme/web", "acme/lib")
     ]
+
+
+def test_a_bump_picks_up_the_upstream_release_tag_of_its_version(tmp_path: Path) -> None:
+    """With a git mirror's tags, a bump is tied to the last upstream PR merged before the tag of
+    the version it moves to, not before the bump opened."""
+    db = _import(tmp_path, _links_org())
+    with Warehouse.open(db) as wh:
+        # lib tagged v1.1.0 at T0+25 h: after lib#2 (merged 20), before lib#5 (merged 40);
+        # another repo's tag of that name, and lib's tag of another version, count for nothing
+        wh.con.execute(
+            "insert into raw_git_tags values "
+            "('acme', 'acme/lib', 'v1.1.0', 'a', timestamptz '2026-03-03 10:00:00+00'), "
+            "('acme', 'acme/web', 'v1.1.0', 'b', timestamptz '2026-03-02 09:30:00+00'), "
+            "('acme', 'acme/lib', 'ui-v2.0.0', 'c', timestamptz '2026-03-02 10:00:00+00')"
+        )
+        rebuild(wh, Config())
+        rows = wh.query("select repo, pr_number, upstream_pr, tied_by from pr_bumps order by all")
+    # web#9 ("to 1.1.0"): the tag at 25 h -> lib#2, tied by the release tag; api#3 bumps to
+    # 2.0.1, which has no tag: still the bump's opening -> lib#6
+    assert rows == [("acme/api", 3, 6, "bump opened"), ("acme/web", 9, 2, "release tag")]
