@@ -12,10 +12,8 @@ from miner.reports.layout import (
     SECTIONS,
     Column,
     Section,
-    cell_text,
-    pr_link,
-    previous_row,
     shown,
+    table_cells,
     value_text,
     visible,
 )
@@ -148,22 +146,16 @@ def _table(section: Section, rows: list[dict[str, Any]], previous: list[dict[str
         for c, n in zip(section.columns, numeric, strict=True)
     )
     body = []
-    for row in rows:
-        before = previous_row(section, row, previous)
-        cells = []
-        for column, n in zip(section.columns, numeric, strict=True):
-            if column.kind == "pr":
-                text, url = pr_link(row, column.key)
-                label = escape(text)
-                link = f'<a href="{escape(url)}">{label}</a>' if url else label
-                cells.append(f"<td>{link}</td>")
-                continue
-            text = escape(cell_text(column, row, before))
-            if " (" in text and column.change:
-                figure, moved = text.split(" (", 1)
-                text = f'{figure} <span class="change">({moved}</span>'
-            cells.append(f'<td class="n">{text}</td>' if n else f"<td>{text}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+    for cells in table_cells(section, rows, previous):
+        out = []
+        for c in cells:
+            text = escape(c.text)
+            if c.url:
+                text = f'<a href="{escape(c.url)}">{text}</a>'
+            if c.change:
+                text += f' <span class="change">({escape(c.change)})</span>'
+            out.append(f'<td class="n">{text}</td>' if c.numeric else f"<td>{text}</td>")
+        body.append("<tr>" + "".join(out) + "</tr>")
     note = f'<p class="lede">{escape(more[0].upper() + more[1:])}.</p>' if more else ""
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{note}"
 

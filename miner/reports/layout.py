@@ -281,13 +281,54 @@ def change_text(column: Column, now: Any, before: Any) -> str:
     return f"{sign}{text}{moved}"
 
 
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a section's table, before a format writes it: `text` as plain text (each
+    format escapes it its own way), the figure's `change` ('' for none) and a PR's `url`."""
+
+    column: Column
+    text: str
+    change: str = ""
+    url: str | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.column.kind in ("count", "hours", "share")
+
+    def plain(self) -> str:
+        """The cell as one line of text: '12.5 (+2.0)'."""
+        return f"{self.text} ({self.change})" if self.change else self.text
+
+
+def table_cells(
+    section: Section, rows: list[dict[str, Any]], previous: list[dict[str, Any]]
+) -> list[list[Cell]]:
+    """The cells of a section's rows, each figure with its change against the same row of the
+    previous window."""
+    out = []
+    for row in rows:
+        before = previous_row(section, row, previous) or {}
+        cells = []
+        for column in section.columns:
+            if column.kind == "pr":
+                text, url = pr_link(row, column.key)
+                cells.append(Cell(column, text, url=url))
+            else:
+                cells.append(figure_cell(column, row, before))
+        out.append(cells)
+    return out
+
+
+def figure_cell(column: Column, row: dict[str, Any], before: dict[str, Any] | None) -> Cell:
+    """A figure and, where the column carries one, its change since `before`."""
+    value = row.get(column.key)
+    moved = change_text(column, value, (before or {}).get(column.key)) if column.change else ""
+    return Cell(column, value_text(column, value), moved)
+
+
 def cell_text(column: Column, row: dict[str, Any], before: dict[str, Any] | None) -> str:
     """A cell with its change where the column carries one: '12.5 (+2.0)'."""
-    text = value_text(column, row.get(column.key))
-    if not column.change or row.get(column.key) is None:
-        return text
-    moved = change_text(column, row.get(column.key), (before or {}).get(column.key))
-    return f"{text} ({moved})" if moved else text
+    return figure_cell(column, row, before).plain()
 
 
 def pr_link(row: dict[str, Any], key: str = "pr") -> tuple[str, str | None]:

@@ -10,10 +10,8 @@ from miner.reports.charts import PALETTE
 from miner.reports.layout import (
     SECTIONS,
     Section,
-    cell_text,
-    pr_link,
-    previous_row,
     shown,
+    table_cells,
     visible,
 )
 from miner.reports.matrix import LEGEND, matrix
@@ -54,17 +52,9 @@ def _table(
         "| " + " | ".join(md(c.label) for c in section.columns) + " |",
         "|" + "|".join("---:" if n else "---" for n in numeric) + "|",
     ]
-    for row in rows:
-        before = previous_row(section, row, previous)
-        cells = []
-        for column in section.columns:
-            if column.kind == "pr":
-                text, url = pr_link(row, column.key)
-                label = md(text)
-                cells.append(f"[{label}]({url})" if url else label)
-            else:
-                cells.append(md(cell_text(column, row, before)))
-        out.append("| " + " | ".join(cells) + " |")
+    for cells in table_cells(section, rows, previous):
+        texts = (f"[{md(c.text)}]({c.url})" if c.url else md(c.plain()) for c in cells)
+        out.append("| " + " | ".join(texts) + " |")
     return [*out, "", md(more[0].upper() + more[1:]) + "."] if more else out
 
 

@@ -12,10 +12,8 @@ from rich.table import Table
 from miner.reports.layout import (
     SECTIONS,
     Section,
-    cell_text,
-    pr_link,
-    previous_row,
     shown,
+    table_cells,
     visible,
 )
 from miner.reports.matrix import LEGEND, matrix
@@ -80,17 +78,13 @@ def _table(section: Section, rows: list[dict[str, Any]], previous: list[dict[str
             overflow="ellipsis" if column.key == "title" else "fold",
             max_width=36 if column.key == "title" else None,
         )
-    for row in rows:
-        before = previous_row(section, row, previous)
-        cells = []
-        for column in section.columns:
-            if column.kind == "pr":
-                text, url = pr_link(row, column.key)
-                label = escape(text)
-                cells.append(f"[link={url}]{label}[/link]" if url else label)
-            else:
-                cells.append(escape(cell_text(column, row, before)))
-        table.add_row(*cells)
+    for cells in table_cells(section, rows, previous):
+        table.add_row(
+            *(
+                f"[link={c.url}]{escape(c.text)}[/link]" if c.url else escape(c.plain())
+                for c in cells
+            )
+        )
     return table
 
 
