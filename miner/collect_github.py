@@ -4,6 +4,7 @@ batches; cursors come in as arguments and go out inside the batches, the databas
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,8 @@ from miner.raw import (
     sbom_batch,
     trimmed_run,
 )
+
+_log = logging.getLogger(__name__)
 
 # Cursor rows for org-wide resources use this in place of a repo name.
 ORG_WIDE = ""
@@ -227,15 +230,22 @@ class GitHubCollector:
             self.org, repo, resource, json.dumps(files, sort_keys=True), response.etag
         )
 
-    def sbom_batch(self, repo: str, manifests: str) -> RawBatch:
+    def sbom_batch(self, repo: str, manifests: str) -> RawBatch | None:
         """GitHub's dependency graph of the repo as an SPDX SBOM: one request. A repo whose
-        dependency graph is off (404) or hidden from the token (403) stores none."""
+        dependency graph is off (404) or hidden from the token (403) stores none. The SBOM is a
+        further source, never a reason to stop a sync: any other failure (GitHub's export
+        timing out on a big repo, a 5xx, a rate limit) gives None, keeping what is stored, and
+        the next sync asks again."""
         try:
             response = self.client.get(f"/repos/{repo}/dependency-graph/sbom")
         except GitHubError as exc:
-            if exc.status not in (403, 404):
-                raise
-            return sbom_batch(self.org, repo, None, manifests)
+            hidden = exc.status == 403 and "rate limit" not in str(exc).lower()
+            if exc.status == 404 or hidden:
+                return sbom_batch(self.org, repo, None, manifests)
+            _log.warning(
+                "%s: GitHub's SBOM could not be read (%s); next sync asks again", repo, exc
+            )
+            return None
         return sbom_batch(self.org, repo, response.data, manifests, response.etag)
 
     # -- deployments and workflow runs -------------------------------------------------------

@@ -22,6 +22,9 @@ from packageurl import PackageURL
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+# A manifest longer than this is not read (GitHub's contents API stops at 1 MB too).
+MAX_MANIFEST_CHARS = 1_000_000
+
 
 @dataclass(frozen=True)
 class Package:
@@ -80,14 +83,18 @@ def parse(path: str, text: str, repo_name: str = "") -> Manifest:
     if kind is None:
         raise ValueError(f"{path}: not a manifest miner reads")
     manifest = Manifest(path, kind)
+    if len(text) > MAX_MANIFEST_CHARS:
+        manifest.errors.append(f"{path}: {len(text):,} characters, over {MAX_MANIFEST_CHARS:,}")
+        return manifest
     try:
         _PARSERS[kind](manifest, text, repo_name)
-    except (ValueError, TypeError, KeyError, AttributeError, SyntaxError,
-            configparser.Error) as exc:  # fmt: skip
-        # a file that is not what its name says at all: TOML or JSON that does not parse, XML
-        # that is not well-formed (ParseError is a SyntaxError) or that defusedxml refuses, an
-        # INI file with no section
-        manifest.errors.append(f"{path}: {str(exc).splitlines()[0]}")
+    except Exception as exc:
+        # a file that is not what its name says at all: TOML or JSON that does not parse or
+        # nests too deep (RecursionError), XML that is not well-formed (ParseError is a
+        # SyntaxError) or that defusedxml refuses, an INI file with no section, a key of an
+        # unexpected type
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        manifest.errors.append(f"{path}: {reason}")
     return manifest
 
 
@@ -155,16 +162,18 @@ def _pyproject(m: Manifest, text: str, _: str) -> None:
             version = project.get("version") or poetry.get("version") or ""
             m.publishes.append(Package("pypi", name, str(version), "runtime"))
             break
-    for item in project.get("dependencies", []):
+    for item in _strings(m, "[project] dependencies", project.get("dependencies", [])):
         _add(m, _requirement(m, item, "runtime"))
     for extra, items in project.get("optional-dependencies", {}).items():
-        for item in items:
+        for item in _strings(m, f"[project.optional-dependencies] {extra}", items):
             _add(m, _requirement(m, item, f"extra:{extra}"))
     for group, items in doc.get("dependency-groups", {}).items():
         for item in items:
             if isinstance(item, str):  # {include-group = ...} adds no package of its own
                 _add(m, _requirement(m, item, f"group:{group}"))
-    for item in doc.get("build-system", {}).get("requires", []):
+    for item in _strings(
+        m, "[build-system] requires", doc.get("build-system", {}).get("requires", [])
+    ):
         _add(m, _requirement(m, item, "build"))
     tables = [("runtime", poetry.get("dependencies", {})),
               ("dev", poetry.get("dev-dependencies", {}))]  # fmt: skip
@@ -176,6 +185,14 @@ def _pyproject(m: Manifest, text: str, _: str) -> None:
             if name.lower() == "python":
                 continue  # the interpreter, not a package
             m.consumes.append(Package("pypi", name, _poetry_spec(spec), scope))
+
+
+def _strings(m: Manifest, where: str, value: Any) -> list[str]:
+    """An array of strings as TOML gives it; anything else is an error of the manifest."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    m.errors.append(f"{m.path}: {where} is not an array of strings")
+    return []
 
 
 def _poetry_spec(spec: Any) -> str:
@@ -481,9 +498,12 @@ def sbom_packages(payload: Any) -> Manifest:
     say) are left out, and so is a package with no purl."""
     manifest = Manifest(SBOM_PATH, "sbom")
     sbom = payload.get("sbom") if isinstance(payload, dict) else None
-    for package in (sbom or {}).get("packages") or []:
-        refs = [r.get("referenceLocator") for r in package.get("externalRefs") or []
-                if r.get("referenceType") == "purl"]  # fmt: skip
+    packages = sbom.get("packages") if isinstance(sbom, dict) else None
+    for package in packages if isinstance(packages, list) else []:
+        if not isinstance(package, dict) or not isinstance(package.get("externalRefs"), list):
+            continue
+        refs = [r.get("referenceLocator") for r in package["externalRefs"]
+                if isinstance(r, dict) and r.get("referenceType") == "purl"]  # fmt: skip
         for ref in refs[:1]:
             try:
                 purl = PackageURL.from_string(str(ref))
@@ -500,7 +520,8 @@ def sbom_packages(payload: Any) -> Manifest:
             else:
                 name = purl.name
             version = package.get("versionInfo") or purl.version or ""
-            manifest.consumes.append(Package(ecosystem, name, str(version), "runtime"))
+            # the graph holds direct and transitive dependencies alike, lockfiles' too
+            manifest.consumes.append(Package(ecosystem, name, str(version), "graph"))
     return manifest
 
 

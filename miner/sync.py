@@ -38,6 +38,7 @@ from miner.raw import (
     file_changes,
     is_manifest,
     parse_time,
+    sbom_batch,
     transactions,
 )
 from miner.transform import rebuild
@@ -387,11 +388,16 @@ class _RepoSync:
         asked once its manifests are known and again only when one of them changes, so a
         nightly sync of an unchanged repo costs nothing more."""
         manifests = sorted((p, s) for p, s in self._stored_files(repo).items() if is_manifest(p))
-        if not manifests:
-            return
         mark = ";".join(f"{path}@{sha}" for path, sha in manifests)
-        if self._value(repo, SBOM_MARK) != mark:
-            self.wh.store(self.rest.sbom_batch(repo, mark), self.run)
+        stored = self._value(repo, SBOM_MARK)
+        if stored == mark or (not manifests and stored is None):
+            return
+        if not manifests:  # the repo dropped its manifests: its SBOM goes too
+            self.wh.store(sbom_batch(self.org, repo, None, mark), self.run)
+            return
+        batch = self.rest.sbom_batch(repo, mark)
+        if batch is not None:
+            self.wh.store(batch, self.run)
 
     def _stored_files(self, repo: str) -> dict[str, str | None]:
         rows = self.wh.query(

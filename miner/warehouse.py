@@ -172,11 +172,18 @@ def size_bytes(text: str) -> int:
 
 
 def memory_ceiling() -> int:
-    """The most working memory miner lets DuckDB grow to: DuckDB's own default, 80% of RAM."""
+    """The most working memory miner lets DuckDB grow to: DuckDB's own default, 80% of the RAM,
+    or of a container's memory limit (cgroup v2) where that is lower."""
     try:
-        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 0.8)
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
-        return 8 * 2**30
+        ram = 10 * 2**30
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        ram = min(ram, int(limit)) if limit.isdigit() else ram
+    except OSError:
+        pass
+    return int(ram * 0.8)
 
 
 class Warehouse:
@@ -189,31 +196,35 @@ class Warehouse:
         self.path = path
         # DuckDB's working memory now (None: DuckDB's default); see retrying()
         self.memory_limit = memory_limit
+        self._depth = 0  # open transactions: inside one, only the outermost work can retry
 
     def retrying(self, work: Callable[[], T]) -> T:
         """Run `work`; when DuckDB runs out of memory, double its memory limit (up to 80% of
         RAM, DuckDB's own default) and run it again. Sorts, joins and aggregates spill to disk
         past the limit, but a scan cannot: it reads 2,048 rows at a time per thread, and 2,048
         payloads of a repo whose PR bodies are long can outgrow a limit chosen to keep a nightly
-        sync small. `work` must be safe to repeat (a query, a whole transaction)."""
+        sync small. `work` must be safe to repeat (a query, a whole transaction). Inside an
+        open transaction the error goes up as it is: DuckDB has aborted that transaction, so
+        only the work that opened it can run again."""
         while True:
             try:
                 return work()
             except duckdb.OutOfMemoryException:
-                if not self._more_memory():
+                if self._depth or not self._more_memory():
                     raise
 
     def _more_memory(self) -> bool:
         ceiling = memory_ceiling()
         if self.memory_limit is None or self.memory_limit >= ceiling:
             return False
-        before, self.memory_limit = self.memory_limit, min(self.memory_limit * 2, ceiling)
-        self.con.execute(f"set memory_limit = '{self.memory_limit // 2**20}MiB'")
+        more = min(self.memory_limit * 2, ceiling)
+        self.con.execute(f"set memory_limit = '{more // 2**20}MiB'")
         _log.warning(
             "%s: a query needed more than %d MiB of working memory; DuckDB may now use %d MiB "
             "for the rest of this run ([warehouse] memory_limit)",
-            self.path, before // 2**20, self.memory_limit // 2**20,
+            self.path, self.memory_limit // 2**20, more // 2**20,
         )  # fmt: skip
+        self.memory_limit = more
         return True
 
     @classmethod
@@ -301,11 +312,14 @@ class Warehouse:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         self.con.execute("begin transaction")
+        self._depth += 1
         try:
             yield
         except BaseException:
             self.con.execute("rollback")
             raise
+        finally:
+            self._depth -= 1
         self.con.execute("commit")
 
     # -- sync runs ---------------------------------------------------------------------------

@@ -146,6 +146,29 @@ def test_duckdb_cli_opens_the_warehouse_and_queries_views(tmp_path: Path) -> Non
     ]
 
 
+def _big_repo(wh: Warehouse) -> None:
+    """6,000 PRs of 30 KB payloads in acme/big, details stored for all but #7 (an older
+    updated_at) and the last 100."""
+    from miner.collect_github import DETAILS_PREFIX
+
+    run = wh.start_run("import", "acme", "test")
+    for start in range(0, 6000, 500):
+        wh.con.execute(
+            "insert into raw_pulls (key, org, repo, payload, fetched_at, sync_run) "
+            "select i::varchar, 'acme', 'acme/big', json_object('number', i, 'updated_at', "
+            "'2026-01-01T00:00:00Z', 'body', repeat('x', 30000)), now(), ? "
+            "from range(?, ?) as t(i)",
+            [run, start, start + 500],
+        )
+    wh.con.execute(
+        "insert into cursors (org, repo, resource, value, updated_at) "
+        "select 'acme', 'acme/big', ? || i, "
+        "case when i = 7 then '2025-12-31T00:00:00Z' else '2026-01-01T00:00:00Z' end, now() "
+        "from range(5900) as t(i)",
+        [DETAILS_PREFIX],
+    )
+
+
 def test_a_query_that_outgrows_the_memory_limit_runs_again_with_more(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -153,29 +176,31 @@ def test_a_query_that_outgrows_the_memory_limit_runs_again_with_more(
     repos): finding the PRs whose details are missing scans every payload, 2,048 at a time per
     thread, which the default 200MB cannot hold and a scan cannot spill: the query runs again
     with twice the memory, and says so."""
-    from miner.collect_github import DETAILS_PREFIX
     from miner.sync import pending_pulls
 
     with Warehouse.open(tmp_path / "w.duckdb") as wh:
-        run = wh.start_run("import", "acme", "test")
-        for start in range(0, 6000, 500):
-            wh.con.execute(
-                "insert into raw_pulls (key, org, repo, payload, fetched_at, sync_run) "
-                "select i::varchar, 'acme', 'acme/big', json_object('number', i, 'updated_at', "
-                "'2026-01-01T00:00:00Z', 'body', repeat('x', 30000)), now(), ? "
-                "from range(?, ?) as t(i)",
-                [run, start, start + 500],
-            )
-        # details stored for all but the last 100, and one stored for an older updated_at
-        wh.con.execute(
-            "insert into cursors (org, repo, resource, value, updated_at) "
-            "select 'acme', 'acme/big', ? || i, "
-            "case when i = 7 then '2025-12-31T00:00:00Z' else '2026-01-01T00:00:00Z' end, now() "
-            "from range(5900) as t(i)",
-            [DETAILS_PREFIX],
-        )
+        _big_repo(wh)
         assert wh.memory_limit == 200 * 10**6
         pending = pending_pulls(wh, "acme", "acme/big")
         assert wh.memory_limit in (400 * 10**6, 800 * 10**6)
     assert [p.number for p in pending] == [7, *range(5900, 6000)]
     assert "a query needed more than 190 MiB of working memory" in caplog.text
+
+
+def test_inside_a_transaction_only_the_work_that_opened_it_runs_again(tmp_path: Path) -> None:
+    """DuckDB aborts a transaction that runs out of memory: a query in it cannot run again on
+    its own; the whole transaction can (as a rebuild does)."""
+    from miner.sync import pending_pulls
+
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        _big_repo(wh)
+        with pytest.raises(duckdb.OutOfMemoryException), wh.transaction():
+            pending_pulls(wh, "acme", "acme/big")
+        assert wh.memory_limit == 200 * 10**6
+
+        def whole() -> int:
+            with wh.transaction():
+                return len(pending_pulls(wh, "acme", "acme/big"))
+
+        assert wh.retrying(whole) == 101
+        assert wh.memory_limit > 200 * 10**6
