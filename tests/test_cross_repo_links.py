@@ -564,3 +564,25 @@ def test_a_bump_picks_up_the_upstream_release_tag_of_its_version(tmp_path: Path)
     # web#9 ("to 1.1.0"): the tag at 25 h -> lib#2, tied by the release tag; api#3 bumps to
     # 2.0.1, which has no tag: still the bump's opening -> lib#6
     assert rows == [("acme/api", 3, 6, "bump opened"), ("acme/web", 9, 2, "release tag")]
+
+
+def test_a_line_ending_in_a_phrase_gives_it_to_the_list_below(tmp_path: Path) -> None:
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.pull("lib", "wes", 0)
+    b.pull("web", "wes", 1, body=(
+        "Depends on:\r\n- acme/lib#1\r\n- acme/lib#2, which blocks acme/app#3\r\n\r\n"
+        "- acme/lib#4\nBlocks\n* acme/app#5"
+    ))  # fmt: skip
+    rows = _query(
+        _import(tmp_path, b),
+        "select target_repo, target_number, phrase from pr_references order by target_number",
+    )
+    # #1 and #2 under "Depends on:"; #3 after "blocks" on its own line; the blank line ends the
+    # list, so #4 is a mention; "Blocks" heads #5
+    assert rows == [
+        ("acme/lib", 1, "depends_on"),
+        ("acme/lib", 2, "depends_on"),
+        ("acme/app", 3, "blocks"),
+        ("acme/lib", 4, "mention"),
+        ("acme/app", 5, "blocks"),
+    ]

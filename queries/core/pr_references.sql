@@ -4,7 +4,8 @@
 -- GitHub's cross-referenced timeline event, which the referenced PR's timeline holds ('timeline',
 -- at the event). `phrase` is 'depends_on' for a reference after "depends on", "depending on",
 -- "blocked by", "requires", "needs" or "after" on the same line, 'blocks' after "blocks",
--- "blocking" or "required by", else 'mention'. A bare `#N` names the PR's own repo and is left
+-- "blocking" or "required by", else 'mention'; a line ending in such a phrase ("Depends on:")
+-- gives it to the list below it, up to a blank line. A bare `#N` names the PR's own repo and is left
 -- out; references inside the same repo are too. Hosts other than github.com are not read.
 with texts as (
     select org, repo, (payload ->> 'number')::integer as pr_number, payload ->> 'body' as body,
@@ -15,10 +16,39 @@ with texts as (
         'comment'
     from raw_comments
 ),
-lines as (
-    select org, repo, pr_number, referenced_at, source, unnest(string_split(body, chr(10))) as line
-    from texts
+numbered as (
+    select
+        t.* exclude (body),
+        row_number() over () as text_id,
+        string_split(replace(body, chr(13), ''), chr(10)) as body_lines
+    from texts as t
     where regexp_matches(body, '(#|/pull/|/issues/)[0-9]')
+),
+split_lines as (
+    select n.* exclude (body_lines),
+        unnest(body_lines) as line,
+        unnest(range(1, len(body_lines) + 1)) as line_no
+    from numbered as n
+),
+headed as (
+    select
+        *,
+        -- a blank line ends a list
+        sum(if(trim(line) = '', 1, 0)) over (partition by text_id order by line_no) as block,
+        -- a line ending in a phrase ("Depends on:") heads the list below it
+        nullif(lower(regexp_extract(line,
+            '(?i)\b(depends on|depending on|blocked by|requires|needs|after|blocks|blocking'
+            || '|required by)\s*:?\s*$', 1)), '') as heading
+    from split_lines
+),
+lines as (
+    select
+        org, repo, pr_number, referenced_at, source,
+        coalesce(last_value(heading ignore nulls) over (
+            partition by text_id, block order by line_no
+            rows between unbounded preceding and 1 preceding
+        ) || ' ', '') || line as line
+    from headed
 ),
 segments as (
     -- a line cut before each phrase: a reference takes the phrase its piece starts with
