@@ -162,7 +162,8 @@ def workspace_manifests(repo: git.Repo, tip: str) -> pa.Table:
     """The manifests of the workspace members the root manifests at `tip` name (npm and Cargo
     workspaces, Maven modules: globs of folders), read from git: the API collectors read only
     the root, and a folder listing per member would cost a request each."""
-    root = set(repo.git.ls_tree("--name-only", tip).splitlines())
+    # -z: paths as they are (git quotes names with unusual characters otherwise)
+    root = set(repo.git.ls_tree("-z", "--name-only", tip).split("\0")) - {""}
     wanted: list[tuple[str, str]] = []  # (member glob, manifest file name)
     for name in sorted(root):
         kind = kind_of(name)
@@ -173,8 +174,8 @@ def workspace_manifests(repo: git.Repo, tip: str) -> pa.Table:
     rows: dict[str, list[str]] = {n: [] for n in MANIFEST_SCHEMA.names}
     if not wanted:
         return pa.table(rows, schema=MANIFEST_SCHEMA)
-    listing = repo.git.ls_tree("-r", "--full-tree", tip).splitlines()
-    for line in listing:
+    listing = repo.git.ls_tree("-r", "-z", "--full-tree", tip).split("\0")
+    for line in filter(None, listing):
         meta, _, path = line.partition("\t")
         folder, _, file = path.rpartition("/")
         if not folder or not any(file == f and _folder_matches(folder, g) for g, f in wanted):

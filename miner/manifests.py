@@ -141,6 +141,8 @@ def _requirements_txt(m: Manifest, text: str, _: str) -> None:
         logical.append((start, pending))
     for number, line in logical:
         line = re.sub(r"(^|\s)#.*$", "", line).strip()
+        # an editable install (-e URL#egg=NAME, -e ./path) names a package like any other line
+        line = re.sub(r"^(-e|--editable)(\s+|=)", "", line)
         line = re.sub(r"\s--?[a-z][\w-]*(=\S+|\s+\S+)?", "", f" {line}").strip()
         if not line or line.startswith("-"):
             continue
@@ -366,7 +368,7 @@ _GRADLE_SCOPES = {
     "debugImplementation": "dev",
 }  # fmt: skip
 _GRADLE_STRING = re.compile(
-    r"^\s*(?P<conf>[A-Za-z]+)\s*\(?\s*(?:platform\s*\(\s*)?[\"'](?P<coords>[^\"'$]+)[\"']",
+    r"^\s*(?P<conf>[A-Za-z]+)\s*\(?\s*(?:platform\s*\(\s*)?[\"'](?P<coords>[^\"']+)[\"']",
     re.MULTILINE,
 )
 _GRADLE_MAP = re.compile(
@@ -391,7 +393,11 @@ def _gradle(m: Manifest, text: str, repo_name: str) -> None:
         coords = match.group("coords").split(":")
         if scope is None or len(coords) < 2:
             continue
+        if "$" in coords[0] or "$" in coords[1]:
+            continue  # a coordinate built from variables: nothing to match it to
         version = coords[2] if len(coords) > 2 else ""
+        if "$" in version:  # "$libVersion", "${v}": set elsewhere in the build
+            version = ""
         m.consumes.append(Package("maven", f"{coords[0]}:{coords[1]}", version, scope))
     for match in _GRADLE_MAP.finditer(code):
         scope = _GRADLE_SCOPES.get(match.group("conf"))
@@ -437,7 +443,9 @@ def _gemfile(m: Manifest, text: str, _: str) -> None:
             names = re.findall(r":(\w+)", group.group(1))
             blocks.append(names[0] if names else "group")
             continue
-        if re.search(r"\bdo\s*(\|[^|]*\|)?\s*$", line):
+        if re.search(r"\bdo\s*(\|[^|]*\|)?\s*$", line) or re.match(
+            r"^\s*(if|unless|case|begin|while|until)\b", line
+        ):  # a block, or a statement that ends with `end` (not `gem 'x' if y`)
             blocks.append(None)
             continue
         if re.match(r"^\s*end\b", line):

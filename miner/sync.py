@@ -238,16 +238,19 @@ def _sync_git(
             mirror = collector.mirror(repo, branches.get(repo))
             wh.store_git_tags(org, repo, tags(mirror))
             new = collector.history_since(mirror, mined)
+            # read at every sync (two git calls), so a warehouse from before miner read them
+            # has them without waiting for a commit
+            members = (
+                workspace_manifests(mirror, new.tip) if new.tip else MANIFEST_SCHEMA.empty_table()
+            )
+            wh.store_git_manifests(org, repo, members)
             if new.tip == mined and not new.replace:
                 continue
-            if new.tip is None:  # an empty repository: no CODEOWNERS, no manifests either
+            if new.tip is None:  # an empty repository: no CODEOWNERS either
                 changes = CODEOWNERS_SCHEMA.empty_table()
-                members = MANIFEST_SCHEMA.empty_table()
             else:
                 changes = codeowners_history(mirror, new.tip)
-                members = workspace_manifests(mirror, new.tip)
             wh.store_git_codeowners(org, repo, changes)
-            wh.store_git_manifests(org, repo, members)
             wh.store_git_history(
                 org,
                 repo,

@@ -1058,3 +1058,45 @@ def test_a_file_its_own_tool_cannot_read_is_an_error_not_a_crash(path: str, text
     # becomes an error of the manifest; these two must not raise either
     m = parse(path, text)
     assert len(m.errors) == 1 and m.errors[0].startswith(f"{path}: ")
+
+
+def test_review_findings_editable_requirements_gradle_variables_and_ruby_statements() -> None:
+    reqs = parse(
+        "requirements.txt",
+        "-e git+https://github.com/acme/utils.git#egg=acme-utils\n-e ./libs/core\n"
+        "--editable=git+https://example.com/x.git#egg=zz\nrequests==2.0\n",
+    )
+    # an editable URL names its package by #egg; a bare path names none
+    assert [(p.name, p.requirement) for p in reqs.consumes] == [
+        ("acme-utils", "git+https://github.com/acme/utils.git"),
+        ("zz", "git+https://example.com/x.git"),
+        ("requests", "==2.0"),
+    ]
+    gradle = parse(
+        "build.gradle",
+        'dependencies {\n  implementation "com.acme:lib:$libVersion"\n'
+        '  api("com.acme:x:${v}")\n  implementation "$group:a:1"\n}\n',
+    )
+    # a version from a variable is unknown; a coordinate from one cannot be matched
+    assert [(p.name, p.requirement) for p in gradle.consumes] == [
+        ("com.acme:lib", ""),
+        ("com.acme:x", ""),
+    ]
+    gems = parse(
+        "Gemfile",
+        'group :test do\n  if ENV["CI"]\n    gem "ci_reporter"\n  end\n  gem "rspec"\nend\n'
+        'gem "rails" if true\ngem "puma"\n',
+    )
+    assert [(p.name, p.scope) for p in gems.consumes] == [
+        ("ci_reporter", "group:test"),
+        ("rspec", "group:test"),
+        ("rails", "runtime"),
+        ("puma", "runtime"),
+    ]
+    # a key of the wrong type is an error, never a package per character
+    odd = parse("pyproject.toml", '[project]\nname = "x"\ndependencies = "requests"\n')
+    assert odd.consumes == [] and odd.errors == [
+        "pyproject.toml: [project] dependencies is not an array of strings"
+    ]
+    deep = parse("package.json", "[" * 100_000)
+    assert deep.consumes == [] and len(deep.errors) == 1

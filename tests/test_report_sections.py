@@ -634,3 +634,15 @@ def test_cell_text(
     column: Column, row: dict[str, Any], before: dict[str, Any] | None, expected: str
 ) -> None:
     assert cell_text(column, row, before) == expected
+
+
+def test_markdown_never_links_or_strikes_user_text_and_encodes_link_targets() -> None:
+    from miner.reports.markdown import _target, md
+
+    text = md("see https://evil.example/login and www.evil.example ~~gone~~")
+    assert text == ("see https&#58;//evil.example/login and www&#46;evil.example \\~\\~gone\\~\\~")
+    # a target that would end the link and start HTML is percent-encoded
+    hostile = "https://github.com/acme/x/pull/1) <img src=x onerror=alert(2)> ("
+    assert _target(hostile) == (
+        "https://github.com/acme/x/pull/1%29%20%3Cimg%20src=x%20onerror=alert%282%29%3E%20%28"
+    )

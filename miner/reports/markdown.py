@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote
 
 from miner.reports.charts import PALETTE
 from miner.reports.layout import (
@@ -53,7 +54,7 @@ def _table(
         "|" + "|".join("---:" if n else "---" for n in numeric) + "|",
     ]
     for cells in table_cells(section, rows, previous):
-        texts = (f"[{md(c.text)}]({c.url})" if c.url else md(c.plain()) for c in cells)
+        texts = (f"[{md(c.text)}]({_target(c.url)})" if c.url else md(c.plain()) for c in cells)
         out.append("| " + " | ".join(texts) + " |")
     return [*out, "", md(more[0].upper() + more[1:]) + "."] if more else out
 
@@ -80,26 +81,37 @@ def _mermaid(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def md(text: str) -> str:
-    """User text in Markdown: shown as text, never read as markup or HTML."""
+    """User text in Markdown: shown as text, never read as markup, HTML or a link (GitHub links
+    bare `https://` and `www.` text: an entity for the `:` or the `.` stops it)."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for char in "\\|`*_[]#":
+    for char in "\\|`*_[]#~":
         escaped = escaped.replace(char, "\\" + char)
-    return escaped.replace("\n", " ")
+    escaped = re.sub(r"(?i)(https?|ftp):", r"\1&#58;", escaped)
+    escaped = re.sub(r"(?i)\bwww\.", "www&#46;", escaped)
+    return escaped.replace("\r", " ").replace("\n", " ")
+
+
+def _target(url: str) -> str:
+    """A link target: characters that would end it or start markup, percent-encoded."""
+    return quote(url, safe=":/?#=&%+,;@!$'*-._~")
 
 
 def _dependency_graph(rows: list[dict[str, Any]]) -> list[str]:
     """Repos as nodes coloured by their owning team, an arrow from each repo to the repos whose
     packages it consumes, with a legend of the teams' colours."""
     teams = sorted({str(r[k]) for r in rows for k in ("repo_team", "depends_on_team")})
+    repos = sorted({str(r[k]) for r in rows for k in ("repo", "depends_on_repo")})
     out = ["```mermaid", "flowchart LR"]
     for r in rows:
-        consumer = _node(str(r["repo"]).split("/", 1)[-1], "r_", f"team_{_ident(r['repo_team'])}")
-        publisher = _node(str(r["depends_on_repo"]).split("/", 1)[-1], "r_",
-                          f"team_{_ident(r['depends_on_team'])}")  # fmt: skip
-        out.append(f"  {consumer} --> {publisher}")
-    for i, team in enumerate(teams):
+        ends = [
+            _node(str(r[repo]).split("/", 1)[-1], f"r{repos.index(str(r[repo]))}",
+                  f"team{teams.index(str(r[team]))}")
+            for repo, team in (("repo", "repo_team"), ("depends_on_repo", "depends_on_team"))
+        ]  # fmt: skip
+        out.append(f"  {ends[0]} --> {ends[1]}")
+    for i, _ in enumerate(teams):
         colour = PALETTE[i % len(PALETTE)]
-        out.append(f"  classDef team_{_ident(team)} fill:{colour},stroke:#333,color:{_ink(colour)}")
+        out.append(f"  classDef team{i} fill:{colour},stroke:#333,color:{_ink(colour)}")
     legend = ", ".join(f"{md(t)} {PALETTE[i % len(PALETTE)]}" for i, t in enumerate(teams))
     return [*out, "```", "", f"Owning teams by colour: {legend}."]
 
@@ -114,8 +126,8 @@ def _ident(name: object) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", str(name))
 
 
-def _node(name: str, prefix: str = "t_", css: str = "") -> str:
-    """A Mermaid node: an id of safe characters (prefixed, so never a keyword such as `end`),
-    the name quoted as its label, and its class."""
+def _node(name: str, ident: str = "", css: str = "") -> str:
+    """A Mermaid node: an id of safe characters (`t_` and the name's, or one given; never a
+    keyword such as `end`), the name quoted as its label, and its class."""
     label = name.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-    return f'{prefix}{_ident(name)}["{label}"]' + (f":::{css}" if css else "")
+    return f'{ident or "t_" + _ident(name)}["{label}"]' + (f":::{css}" if css else "")
