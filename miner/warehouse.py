@@ -160,6 +160,9 @@ _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
 _UNIT = {"KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
          "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}  # fmt: skip
 _log = logging.getLogger(__name__)
+# DuckDB's answer when another process holds the file: "Conflicting lock is held in PROGRAM
+# (PID N)".
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 T = TypeVar("T")
 
 
@@ -255,6 +258,13 @@ class Warehouse:
             con.execute(f"attach '{_quote(str(path))}' as {_ALIAS} ({', '.join(options)})")
         except duckdb.IOException as exc:
             con.close()
+            holder = _LOCK_HOLDER.search(str(exc))
+            if holder:
+                raise MinerError(
+                    f"{path}: in use by process {holder.group(2)} ({holder.group(1)}): one miner "
+                    "writes a warehouse at a time, and no other process reads it meanwhile; "
+                    f"{'report again' if read_only else 'run again'} once it has finished"
+                ) from exc
             raise MinerError(f"{path}: cannot open the warehouse: {_first_line(exc)}") from exc
         con.execute(f"use {_ALIAS}")
         con.execute("set timezone = 'UTC'")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -204,3 +205,20 @@ def test_inside_a_transaction_only_the_work_that_opened_it_runs_again(tmp_path: 
 
         assert wh.retrying(whole) == 101
         assert wh.memory_limit > 200 * 10**6
+
+
+def test_a_second_process_is_told_who_holds_the_warehouse(tmp_path: Path) -> None:
+    """One writer: a second sync (or a report) while a miner holds the file stops at once, in
+    one line naming the holder, not with a DuckDB traceback; the holder's data is untouched."""
+    from tests.test_cli import miner
+
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        wh.con.execute("create table marker as select 42 as answer")
+        for command, advice in (("rebuild", "run again"), ("report", "report again")):
+            out = miner("--db", "w.duckdb", command, cwd=tmp_path)
+            assert out.returncode == 1
+            lines = out.stderr.strip().splitlines()
+            assert len(lines) == 1, out.stderr
+            assert lines[0].startswith(f"Error: w.duckdb: in use by process {os.getpid()} (")
+            assert lines[0].endswith(f"{advice} once it has finished")
+        assert wh.query("select answer from marker") == [(42,)]
