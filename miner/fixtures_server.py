@@ -14,8 +14,8 @@ import socket
 import threading
 import time
 import urllib.parse
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
@@ -27,7 +27,15 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from miner.fixtures_graphql import GraphQLBudget
 
-__all__ = ["FixtureServer", "GitEntry", "LoggedRequest", "git_blob_sha", "git_tree"]
+__all__ = [
+    "FAULTS",
+    "FaultPlan",
+    "FixtureServer",
+    "GitEntry",
+    "LoggedRequest",
+    "git_blob_sha",
+    "git_tree",
+]
 
 # The REST API version the mirror files were recorded with; GitHub echoes the version it
 # used in X-GitHub-Api-Version-Selected.
@@ -400,6 +408,35 @@ class _RateBudget:
             return self._used, self.limit - self._used, reset
 
 
+# The faults the server can inject (issue: a nightly sync you can trust), as GitHub and the
+# networks in between produce them.
+FAULTS = ("500", "502", "503", "secondary", "429", "primary", "reset", "truncated", "slow")
+
+
+class FaultPlan:
+    """Every `every`-th API request (REST or GraphQL; git traffic aside) fails with the next
+    fault of `kinds`, round robin; the request after it is answered as usual. `slow` holds the
+    answer for `slow_seconds`, past the client's timeout. Counts what it injected."""
+
+    def __init__(self, kinds: Sequence[str], every: int = 7, slow_seconds: float = 3.0) -> None:
+        unknown = [k for k in kinds if k not in FAULTS]
+        if unknown or not kinds or every < 1:
+            raise ValueError(f"faults {list(kinds)!r}, every {every}: known faults are {FAULTS}")
+        self.kinds, self.every, self.slow_seconds = tuple(kinds), every, slow_seconds
+        self.injected: Counter[str] = Counter()
+        self._seen = 0
+        self._lock = threading.Lock()
+
+    def next(self) -> str | None:
+        with self._lock:
+            self._seen += 1
+            if self._seen % self.every:
+                return None
+            kind = self.kinds[(self._seen // self.every - 1) % len(self.kinds)]
+            self.injected[kind] += 1
+            return kind
+
+
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -450,12 +487,23 @@ class _Handler(BaseHTTPRequestHandler):
         status, headers, body = self.server.app._respond(
             self.command, self.path, self.headers, host, request_body
         )
+        plan = self.server.app.faults
+        fault = plan.next() if plan is not None and not _GIT.match(self.path) else None
+        if fault is not None:
+            status, headers, body = _fault(fault, status, headers, body, plan)  # type: ignore[arg-type]
         self.send_response_only(status)
         for name, value in headers:
             self.send_header(name, value)
         self.end_headers()
-        if self.command != "HEAD" and body:
-            self.wfile.write(body)
+        if self.command == "HEAD" or not body:
+            return
+        if fault == "reset":  # the connection drops mid-body
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+            return
+        self.wfile.write(body)
 
     do_GET = _serve
     do_HEAD = _serve
@@ -464,6 +512,41 @@ class _Handler(BaseHTTPRequestHandler):
     do_PATCH = _serve
     do_DELETE = _serve
     do_OPTIONS = _serve
+
+
+def _fault(
+    kind: str, status: int, headers: list[tuple[str, str]], body: bytes, plan: FaultPlan
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """The answer `kind` makes of a good one (status, headers, body)."""
+    keep = [(k, v) for k, v in headers if k not in ("Content-Length", "Content-Type", "ETag")]
+
+    def error(
+        code: int, message: str, extra: list[tuple[str, str]]
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        data = _dump({"message": message, "documentation_url": _REST_DOCS})
+        return code, [*keep, *extra, ("Content-Type", _JSON_TYPE),
+                      ("Content-Length", str(len(data)))], data  # fmt: skip
+
+    if kind in ("500", "502", "503"):
+        return error(int(kind), "Server Error", [])
+    if kind == "secondary":
+        return error(403, "You have exceeded a secondary rate limit. Please wait a few minutes "
+                     "before you try again.", [("Retry-After", "1")])  # fmt: skip
+    if kind == "429":
+        return error(429, "Too many requests", [("Retry-After", "1")])
+    if kind == "primary":
+        reset = str(int(time.time()) + 2)
+        limits = [(k, v) for k, v in keep if not k.startswith("X-RateLimit-")]
+        data = _dump({"message": "API rate limit exceeded", "documentation_url": _REST_DOCS})
+        return 403, [*limits, ("X-RateLimit-Limit", "5000"), ("X-RateLimit-Remaining", "0"),
+                     ("X-RateLimit-Reset", reset), ("Content-Type", _JSON_TYPE),
+                     ("Content-Length", str(len(data)))], data  # fmt: skip
+    if kind == "truncated":  # a body cut short, its length saying so: JSON that does not parse
+        cut = body[: max(len(body) // 2, 1)]
+        return status, [*keep, ("Content-Type", _JSON_TYPE), ("Content-Length", str(len(cut)))], cut
+    if kind == "slow":
+        time.sleep(plan.slow_seconds)
+    return status, headers, body  # reset: cut while it is written
 
 
 class FixtureServer:
@@ -480,8 +563,10 @@ class FixtureServer:
         rate_limit_window: int = RATE_LIMIT_WINDOW_SECONDS,
         token: str | None = None,
         request_log: Path | None = None,
+        faults: FaultPlan | None = None,
     ) -> None:
         self.root = Path(root)
+        self.faults = faults
         self.host = host
         self.port = port
         self.token = token

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -101,10 +102,18 @@ class GitHubClient:
         def refused(response_headers: dict[str, Any], answer: tuple[int, str]) -> bool:
             return answer[0] in (403, 429) and budget(response_headers)[0] == 0
 
-        response_headers, (status, body) = self._send(CORE, f"GET {_path(url)}", send, refused)
-        if status == 304:
-            return Response(304, None, etag, None)
-        data = _parse(body, url, status)
+        for attempt in range(_TRANSIENT_TRIES):
+            response_headers, (status, body) = self._send(CORE, f"GET {_path(url)}", send, refused)
+            if status == 304:
+                return Response(304, None, etag, None)
+            try:
+                data = _parse(body, url, status)
+                break
+            except GitHubError:
+                # a body cut short on the way (its length said so): ask again, a few times
+                if attempt == _TRANSIENT_TRIES - 1:
+                    raise
+                self._pause(attempt)
         if status >= 400:
             raise GitHubError(f"GET {_path(url)}: {status} {_message(data)}", status=status)
         match = _LINK_NEXT.search(response_headers.get("link", ""))
@@ -172,7 +181,8 @@ class GitHubClient:
     ) -> tuple[dict[str, Any], _Answer]:
         """One request through the rate limiter: `send` it once the budget can pay, and again
         after the reset while the answer says the budget was spent (`refused`)."""
-        for _ in range(_RATE_LIMIT_TRIES):
+        failures = 0
+        for _ in range(_RATE_LIMIT_TRIES + _TRANSIENT_TRIES):
             self.limiter.before(resource, cost)
             try:
                 headers, answer = send()
@@ -182,8 +192,16 @@ class GitHubClient:
                 raise GitHubError(
                     f"{what}: {exc.status} {_message(exc.data)}", status=exc.status
                 ) from exc
-            except Exception as exc:  # network failures after PyGithub's own retries
-                raise GitHubError(f"{what}: {type(exc).__name__}: {exc}") from exc
+            except Exception as exc:
+                # the network failing after PyGithub's own retries (a connection dropped
+                # mid-body, which urllib3 does not retry, a POST timing out), or an answer cut
+                # short that does not parse: every request miner sends only reads, so send it
+                # again, a few times
+                failures += 1
+                if failures >= _TRANSIENT_TRIES:
+                    raise GitHubError(f"{what}: {type(exc).__name__}: {exc}") from exc
+                self._pause(failures - 1)
+                continue
             self.requests += 1
             self._read_clock(headers)
             self.limiter.observe(headers, resource)
@@ -191,6 +209,10 @@ class GitHubClient:
                 return headers, answer
             self.limiter.spent(resource, budget(headers)[1])
         raise GitHubError(f"{what}: still rate limited after {_RATE_LIMIT_TRIES} waits for a reset")
+
+    def _pause(self, attempt: int) -> None:
+        """Back off before sending again: 1, 2, 4 s (a tenth of that on the local server)."""
+        time.sleep((0.1 if _is_loopback(self.api_url) else 1.0) * 2**attempt)
 
     def _rate_limited(self, exc: GithubException, resource: str) -> bool:
         """A primary rate limit answer PyGithub raised (its retry gave up, or the budget was
@@ -223,6 +245,8 @@ _PYGITHUB_MAX_WAIT = 60
 # Rate-limited answers in a row for one request before giving up: each waits for a reset first,
 # so more than a few means the server's clock or headers cannot be trusted.
 _RATE_LIMIT_TRIES = 6
+# How often a request whose answer was lost or cut short on the way is sent (see _send).
+_TRANSIENT_TRIES = 4
 
 # What a request's answer is: (status, body) for REST, the decoded JSON for GraphQL.
 _Answer = TypeVar("_Answer")
