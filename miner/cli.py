@@ -270,11 +270,28 @@ def owners(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Append one JSON line per request here.",
 )
-def serve_fixtures(folder: Path, port: int, rate_limit: int, request_log: Path | None) -> None:
+@click.option("--faults", help="Inject these faults, comma-separated: 500, 502, 503, secondary, "
+              "429, primary, reset, truncated, slow.")  # fmt: skip
+@click.option("--fault-every", default=7, show_default=True,
+              help="Every Nth API request fails with the next fault.")  # fmt: skip
+def serve_fixtures(
+    folder: Path,
+    port: int,
+    rate_limit: int,
+    request_log: Path | None,
+    faults: str | None,
+    fault_every: int,
+) -> None:
     """Serve an API mirror folder as a GitHub-compatible REST API on 127.0.0.1."""
-    from miner.fixtures_server import FixtureServer
+    from miner.fixtures_server import FaultPlan, FixtureServer
 
-    server = FixtureServer(folder, port=port, rate_limit=rate_limit, request_log=request_log)
+    try:
+        plan = FaultPlan(faults.split(","), fault_every) if faults else None
+    except ValueError as exc:
+        raise click.UsageError(f"--faults {faults!r}: {exc}") from None
+    server = FixtureServer(
+        folder, port=port, rate_limit=rate_limit, request_log=request_log, faults=plan
+    )
     server.start()
     _err(f"serving {folder} at {server.url} (Ctrl-C stops)")
     try:

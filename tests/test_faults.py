@@ -31,7 +31,7 @@ def org(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _sync(org: Path, db: Path, api: str, plan: FaultPlan | None) -> dict[str, list[object]]:
+def _sync(org: Path, db: Path, api: str, plan: FaultPlan | None) -> dict[str, list[str]]:
     with FixtureServer(org, faults=plan) as server, Warehouse.open(db) as wh:
         # a 2 s timeout, so the `slow` fault (3 s) is a timeout
         client = GitHubClient(server.url, token=None, timeout=2)
