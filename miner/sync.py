@@ -183,6 +183,7 @@ def sync(
             requests=client.requests,
             as_of=client.server_time,
             error=str(exc) or type(exc).__name__,
+            points=client.graphql_points,
         )
         raise
     wh.finish_run(
@@ -191,6 +192,8 @@ def sync(
         requests=client.requests,
         as_of=client.server_time,
         error="; ".join(git_failures) or None,
+        points=client.graphql_points,
+        repos_failed=len(git_failures),
     )
     rebuild(wh, config)
     return SyncResult(

@@ -147,6 +147,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             text varchar
         )""",
     ),
+    # what a cron job's morning check wants of each run: GraphQL points spent, repos that failed
+    (
+        "alter table sync_runs add column points integer not null default 0",
+        "alter table sync_runs add column repos_failed integer not null default 0",
+    ),
 )
 
 
@@ -353,11 +358,13 @@ class Warehouse:
         requests: int = 0,
         as_of: datetime | None = None,
         error: str | None = None,
+        points: int = 0,
+        repos_failed: int = 0,
     ) -> None:
         self.con.execute(
-            "update sync_runs set finished_at = ?, status = ?, requests = ?, as_of = ?, error = ? "
-            "where id = ?",
-            [_now(), status, requests, as_of, error, run_id],
+            "update sync_runs set finished_at = ?, status = ?, requests = ?, as_of = ?, "
+            "error = ?, points = ?, repos_failed = ? where id = ?",
+            [_now(), status, requests, as_of, error, points, repos_failed, run_id],
         )
 
     # -- cursors -----------------------------------------------------------------------------

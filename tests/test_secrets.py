@@ -4,6 +4,7 @@ any report format; a wrong token's error does not echo it either."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -57,7 +58,10 @@ def test_the_token_is_nowhere_after_a_sync_and_every_report(served: Path, tmp_pa
         printed += [report.stdout, report.stderr]
     runs = _miner(tmp_path, "query", "--sql", "select * from sync_runs", "--format", "json")
     printed += [runs.stdout, runs.stderr]
-    assert b'"status": "ok"' in runs.stdout
+    recorded = json.loads(runs.stdout)
+    # each run: its status, requests, GraphQL points spent and repos that failed
+    assert [(r["status"], r["repos_failed"]) for r in recorded] == [("ok", 0), ("ok", 0)]
+    assert recorded[0]["points"] > 0 and recorded[0]["requests"] > recorded[1]["requests"]
     for text in printed:
         assert TOKEN.encode() not in text
     stored = _files(tmp_path)
