@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from dataclasses import dataclass
@@ -36,6 +37,19 @@ pass_context = click.make_pass_decorator(Context)
 
 def _err(message: str) -> None:
     click.echo(message, err=True)
+
+
+# Set by `sync --log-format json`: errors are then JSON lines too.
+_JSON_ERRORS = False
+
+
+def _error_line(message: str) -> None:
+    """An error on stderr: `Error: ...`, or a JSON object under --log-format json."""
+    if _JSON_ERRORS:
+        stamp = f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
+        _err(json.dumps({"time": stamp, "event": "error", "message": message}))
+    else:
+        _err(f"Error: {message}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,13 +91,26 @@ def cli(ctx: click.Context, config_path: Path | None, db: Path | None) -> None:
     help="Longest wait for a spent rate limit to reset (e.g. 90s, 15m, 1h; 0: never wait). "
     "Past it the sync stops cleanly (exit 3) with all it fetched stored; the next run goes on.",
 )
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only (for cron).")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: each record, the summary and any error as one JSON object a line on stderr.",
+)
 @pass_context
-def sync(ctx: Context, org: str | None, api: str, max_wait: str) -> None:
+def sync(
+    ctx: Context, org: str | None, api: str, max_wait: str, quiet: bool, log_format: str
+) -> None:
     """Fetch the org's teams, repos and pull requests from GitHub, then rebuild the views."""
     from miner.sync import sync as run_sync
 
+    global _JSON_ERRORS
+    _JSON_ERRORS = log_format == "json"
     console = Console(stderr=True)
-    with ctx.open() as wh, SyncDisplay(console) as display:
+    display = SyncDisplay(console, quiet=quiet, json_lines=_JSON_ERRORS)
+    with ctx.open() as wh, display:
         result = run_sync(
             wh,
             ctx.config,
@@ -93,10 +120,14 @@ def sync(ctx: Context, org: str | None, api: str, max_wait: str) -> None:
             max_wait=_seconds("--max-wait", max_wait),
             countdown=display.countdown,
         )
-    _err(f"synced {result.summary()}")
+    if _JSON_ERRORS:
+        _err(json.dumps({"time": f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}", "event": "synced",
+                         **result.record()}))  # fmt: skip
+    elif not quiet:
+        _err(f"synced {result.summary()}")
     if result.git_failures:
         for failure in result.git_failures:
-            _err(f"Error: {failure}")
+            _error_line(failure)
         raise PartialSync(f"{len(result.git_failures)} repos without git history this run")
 
 
@@ -356,5 +387,5 @@ def main() -> None:
         _err("Aborted.")
         sys.exit(EXIT_FAILED)
     except MinerError as exc:
-        _err(f"Error: {exc}")
+        _error_line(str(exc))
         sys.exit(exc.exit_code)

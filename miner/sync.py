@@ -84,6 +84,21 @@ class SyncResult:
     # one line per repo git could not mirror ([git] mirrors): the sync is partial
     git_failures: tuple[str, ...] = ()
 
+    def record(self) -> dict[str, object]:
+        """The summary as data (for --log-format json)."""
+        return {
+            "org": self.org,
+            "repos": self.repos,
+            "prs_new": self.pulls_new,
+            "prs_updated": self.pulls_stored - self.pulls_new,
+            "requests": self.requests,
+            "graphql_points": self.graphql_points,
+            "api": self.api,
+            "seconds": round(self.seconds, 1),
+            "as_of": f"{self.as_of:%Y-%m-%dT%H:%M:%SZ}" if self.as_of else None,
+            "repos_failed": len(self.git_failures),
+        }
+
     def summary(self) -> str:
         """One line for the log: repos, PRs new and updated, requests, points, duration."""
         updated = self.pulls_stored - self.pulls_new

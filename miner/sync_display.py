@@ -4,6 +4,7 @@ cron, plain time-stamped log lines, one per repo and one a minute while waiting.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -25,9 +26,13 @@ if TYPE_CHECKING:
 class SyncDisplay:
     """Use as a context manager around a sync; pass `progress` and `countdown` to it."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, *, quiet: bool = False, json_lines: bool = False) -> None:
+        """`quiet`: no progress and no waits told (errors and the summary are the caller's);
+        `json_lines`: each record one JSON object a line (for a log collector), never a bar."""
         self.console = console
-        self.live = console.is_terminal
+        self.quiet = quiet
+        self.json_lines = json_lines
+        self.live = console.is_terminal and not quiet and not json_lines
         self._bar: Progress | None = None
         self._task: TaskID | None = None
         self._said: set[tuple[str, float, int]] = set()  # waits logged: resource, reset, minute
@@ -73,6 +78,13 @@ class SyncDisplay:
             return
         if status.repo is not None and status.repo != self._repo:
             self._repo = status.repo
+            if self.json_lines:
+                self._record(
+                    "repo", repo=status.repo, done=status.done, repos=status.repos,
+                    prs_stored=status.pulls, requests=status.requests,
+                    remaining=dict(sorted(status.remaining.items())),
+                )  # fmt: skip
+                return
             self._log(
                 f"[{status.done + 1}/{status.repos}] {status.repo} ({status.pulls} PRs stored, "
                 f"{status.requests} requests so far{'; ' + budget if budget else ''})"
@@ -90,8 +102,24 @@ class SyncDisplay:
             self._bar.update(self._task, budget=f"[yellow]{line}[/]")
         elif (resource, reset, minutes) not in self._said:
             self._said.add((resource, reset, minutes))
-            self._log(line)
+            if self.json_lines:
+                self._record("rate_limit_wait", resource=resource, seconds=int(left + 0.5),
+                             reset=at)  # fmt: skip
+            else:
+                self._log(line)
+
+    def _record(self, event: str, **fields: object) -> None:
+        """One JSON object on a line: the time, the event and its fields."""
+        if self.quiet:
+            return
+        stamp = f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
+        self.console.print(
+            json.dumps({"time": stamp, "event": event, **fields}),
+            highlight=False, soft_wrap=True, markup=False,
+        )  # fmt: skip
 
     def _log(self, message: str) -> None:
+        if self.quiet:
+            return
         stamp = f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} " if not self.live else ""
         self.console.print(f"{stamp}{message}", highlight=False, soft_wrap=True, markup=False)

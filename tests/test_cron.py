@@ -1,0 +1,59 @@
+"""`miner sync` from cron: --quiet prints nothing when all is well, --log-format json makes
+every line on stderr one JSON object (progress records, the summary, errors), and the exit
+codes say ok (0), failed (1), usage (2)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from miner.fixtures_server import FixtureServer
+from miner.sample_org import generate
+from tests.test_secrets import _miner
+
+TOKEN = "ghp_secretTokenThatMustNeverLeak0123456789"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("cron-org") / "acme"
+    generate(root, prs=30, repos=2)
+    return root
+
+
+def _config(folder: Path, url: str) -> None:
+    (folder / "miner.toml").write_text(f'[github]\norg = "acme"\napi_url = "{url}"\n')
+
+
+def _lines(out: subprocess.CompletedProcess[bytes]) -> list[dict[str, object]]:
+    return [json.loads(line) for line in out.stderr.decode().splitlines()]
+
+
+def test_quiet_and_json_logs(served: Path, tmp_path: Path) -> None:
+    with FixtureServer(served, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        quiet = _miner(tmp_path, "sync", "--quiet")
+        assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, b"", b"")
+        logged = _miner(tmp_path, "sync", "--log-format", "json", "--api", "rest")
+    assert logged.returncode == 0
+    records = _lines(logged)  # every line parses
+    assert [r["event"] for r in records] == ["repo", "repo", "synced"]
+    assert [r["repo"] for r in records[:2]] == ["acme/mobile-app", "acme/web-app"]
+    summary = records[-1]
+    assert summary["org"] == "acme" and summary["repos"] == 2 and summary["api"] == "rest"
+    assert summary["prs_new"] == 0 and summary["repos_failed"] == 0  # the quiet run had them
+    assert all(isinstance(r["time"], str) and r["time"].endswith("Z") for r in records)
+
+
+def test_exit_codes_and_json_errors(served: Path, tmp_path: Path) -> None:
+    with FixtureServer(served, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        refused = _miner(tmp_path, "sync", "--log-format", "json", token="wrong")
+    assert refused.returncode == 1
+    (error,) = _lines(refused)
+    assert error["event"] == "error" and "401" in str(error["message"])
+    usage = _miner(tmp_path, "sync", "--log-format", "xml")
+    assert usage.returncode == 2
