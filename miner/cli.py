@@ -125,10 +125,10 @@ def sync(
                          **result.record()}))  # fmt: skip
     elif not quiet:
         _err(f"synced {result.summary()}")
-    if result.git_failures:
-        for failure in result.git_failures:
+    if result.failures:
+        for failure in result.failures:
             _error_line(failure)
-        raise PartialSync(f"{len(result.git_failures)} repos without git history this run")
+        raise PartialSync(f"{len(result.failures)} repos not synced whole this run")
 
 
 @cli.command("import")

@@ -413,6 +413,11 @@ class _RateBudget:
 FAULTS = ("500", "502", "503", "secondary", "429", "primary", "reset", "truncated", "slow")
 
 
+# A file of this name in a mirror's repo folder makes the server refuse that repo's API (403).
+FORBIDDEN = ".forbidden"
+_REPO_PATH = re.compile(r"^/repos/([^/]+)/([^/]+)/")
+
+
 class FaultPlan:
     """Every `every`-th API request (REST or GraphQL; git traffic aside) fails with the next
     fault of `kinds`, round robin; the request after it is answered as usual. `slow` holds the
@@ -721,6 +726,10 @@ class FixtureServer:
             return _error(401, "Bad credentials"), True
         if method not in ("GET", "HEAD"):
             return _error(405, "Method Not Allowed"), False
+        forbidden = _REPO_PATH.match(path)
+        if forbidden and (self.root / "repos" / forbidden[1] / forbidden[2] / FORBIDDEN).exists():
+            # a repo the token may list but not read, as a fine-grained token without it
+            return _error(403, "Resource not accessible by personal access token"), False
         if path.rstrip("/") == "/rate_limit":
             # GET /rate_limit "does not count against your primary rate limit".
             return _Answer(200, _dump(self._rate_limit_payload())), True

@@ -23,7 +23,7 @@ from miner.collect_git import (
 from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
 from miner.collect_graphql import GraphQLPullCollector, GraphQLRepoCollector
 from miner.config import Config
-from miner.errors import ConfigError
+from miner.errors import ConfigError, GitHubError
 from miner.git_mirror import GitMirrorError, scrub
 from miner.github_client import GitHubClient
 from miner.mirror import Mirror
@@ -82,7 +82,7 @@ class SyncResult:
     graphql_points: int = 0
     pulls_new: int = 0
     # one line per repo git could not mirror ([git] mirrors): the sync is partial
-    git_failures: tuple[str, ...] = ()
+    failures: tuple[str, ...] = ()
 
     def record(self) -> dict[str, object]:
         """The summary as data (for --log-format json)."""
@@ -96,7 +96,7 @@ class SyncResult:
             "api": self.api,
             "seconds": round(self.seconds, 1),
             "as_of": f"{self.as_of:%Y-%m-%dT%H:%M:%SZ}" if self.as_of else None,
-            "repos_failed": len(self.git_failures),
+            "repos_failed": len(self.failures),
         }
 
     def summary(self) -> str:
@@ -177,19 +177,26 @@ def sync(
             marks = None
         repos = selected_repos(wh, config, org)
         status.repos = len(repos)
+        failures: list[str] = []
         for repo in repos:
             status.repo = repo
             tell()
-            if marks is None:
-                repo_sync.rest_repo(repo)
-            else:
-                repo_sync.graphql_repo(marks[repo])
+            try:
+                if marks is None:
+                    repo_sync.rest_repo(repo)
+                else:
+                    repo_sync.graphql_repo(marks[repo])
+            except GitHubError as exc:
+                # a repo the token may not read (403), or gone since it was listed (404): what
+                # was stored stays, the other repos go on, and the run is partial (exit 3)
+                if exc.status not in (403, 404):
+                    raise
+                failures.append(f"{repo}: not readable with this token ({exc})")
             status.done += 1
         status.repo = None
         tell()
-        git_failures: list[str] = []
         if config.git.mirrors:
-            git_failures = _sync_git(wh, config, org, repos, token, run, status, progress)
+            failures += _sync_git(wh, config, org, repos, token, run, status, progress)
     except BaseException as exc:
         # a rate limit past --max-wait is a clean stop, anything else a failure
         wh.finish_run(
@@ -203,12 +210,12 @@ def sync(
         raise
     wh.finish_run(
         run,
-        status="partial" if git_failures else "ok",
+        status="partial" if failures else "ok",
         requests=client.requests,
         as_of=client.server_time,
-        error="; ".join(git_failures) or None,
+        error="; ".join(failures) or None,
         points=client.graphql_points,
-        repos_failed=len(git_failures),
+        repos_failed=len(failures),
     )
     rebuild(wh, config)
     return SyncResult(
@@ -222,7 +229,7 @@ def sync(
         api,
         client.graphql_points,
         _count_pulls(wh, org) - pulls_before,
-        tuple(git_failures),
+        tuple(failures),
     )
 
 

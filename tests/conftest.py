@@ -45,5 +45,5 @@ def synced(sample_org: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
             result = sync(wh, config)
         finally:
             mp.undo()
-        assert result.git_failures == ()
+        assert result.failures == ()
     return db

@@ -57,3 +57,44 @@ def test_exit_codes_and_json_errors(served: Path, tmp_path: Path) -> None:
     assert error["event"] == "error" and "401" in str(error["message"])
     usage = _miner(tmp_path, "sync", "--log-format", "xml")
     assert usage.returncode == 2
+
+
+def test_a_repo_the_token_cannot_read_leaves_the_others_and_a_partial_run(
+    served: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from miner.fixtures_server import FORBIDDEN
+
+    mirror = tmp_path / "mirror"
+    shutil.copytree(served, mirror)
+    (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).touch()
+    with FixtureServer(mirror, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        out = _miner(tmp_path, "sync", "--api", "rest")
+        runs = _miner(tmp_path, "query", "--sql",
+                      "select status, repos_failed from sync_runs", "--format", "json")  # fmt: skip
+        stored = _miner(tmp_path, "query", "--sql",
+                        "select repo, count(*) as prs from pull_requests group by repo",
+                        "--format", "json")  # fmt: skip
+    assert out.returncode == 3  # partial
+    errors = [line for line in out.stderr.decode().splitlines() if line.startswith("Error:")]
+    assert errors[0].startswith(
+        "Error: acme/web-app: not readable with this token (GET /repos/acme/web-app/pulls: 403 "
+        "Resource not accessible by personal access token)"
+    )
+    assert errors[-1] == "Error: 1 repos not synced whole this run"
+    assert json.loads(runs.stdout) == [{"status": "partial", "repos_failed": 1}]
+    # the other repo synced whole
+    assert [r["repo"] for r in json.loads(stored.stdout)] == ["acme/mobile-app"]
+
+
+def test_an_org_that_is_not_there_is_one_line(served: Path, tmp_path: Path) -> None:
+    with FixtureServer(served, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        out = _miner(tmp_path, "sync", "--org", "nope")
+        url = server.url
+    assert out.returncode == 1
+    assert out.stderr.decode().strip().splitlines() == [
+        f"Error: organization 'nope' not found at {url} (or the token cannot see it)"
+    ]

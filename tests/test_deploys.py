@@ -172,7 +172,7 @@ def test_deploys_ship_the_prs_their_commits_contain(
     with served(root, tmp_path, monkeypatch) as (server, wh):
         config = _config(server, tmp_path, mirrors=True)
         result = sync(wh, config)
-        assert result.git_failures == ()
+        assert result.failures == ()
 
         deploys = _rows(
             wh, "select deploy_id, source, sha from production_deploys order by deployed_at"

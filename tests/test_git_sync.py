@@ -249,8 +249,8 @@ def test_sync_mines_history_ties_identities_and_finds_drift(
         config = _config(server, tmp_path)
         result = sync(wh, config)
         # acme/api has no git repository: reported, the rest stored, the run partial
-        assert len(result.git_failures) == 1
-        assert result.git_failures[0].startswith("acme/api: git could not mirror")
+        assert len(result.failures) == 1
+        assert result.failures[0].startswith("acme/api: git could not mirror")
         assert wh.query("select status from sync_runs") == [("partial",)]
         assert wh.cursor("acme", "acme/web", HISTORY_CURSOR).value == g.shas[-1]
 
@@ -342,7 +342,7 @@ def test_each_pr_is_judged_by_the_codeowners_in_force_when_it_became_ready(
     g.publish(root / "git" / "acme" / "web.git")
     with served(root, tmp_path, monkeypatch) as (server, wh):
         config = replace(_config(server, tmp_path), teams={})
-        assert sync(wh, config).git_failures == ()
+        assert sync(wh, config).failures == ()
         versions = wh.query(
             "select version, file, valid_from::date, valid_to::date, is_latest, sha "
             "from codeowners_versions order by version"
@@ -397,7 +397,7 @@ def test_renamed_default_branch_keeps_its_history_and_pr_refs_stay_out(
         repos.write_text(json.dumps(listed), encoding="utf-8")
 
         result = sync(wh, config)
-        assert [f for f in result.git_failures if f.startswith("acme/web")] == []
+        assert [f for f in result.failures if f.startswith("acme/web")] == []
         # nothing lost, the new commit added
         assert wh.query("select count(*) from raw_git_commits")[0][0] == before + 1
         assert wh.cursor("acme", "acme/web", HISTORY_CURSOR).value == g.shas[-1]
