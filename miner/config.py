@@ -5,7 +5,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import shutil
+import subprocess
 import tomllib
+import urllib.parse
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -51,16 +54,40 @@ class GitHubConfig:
         return (not self.include or matches(self.include)) and not matches(self.exclude)
 
     def token(self) -> str | None:
-        """The token from the configured environment variable, else GITHUB_TOKEN, then GH_TOKEN."""
+        """The token from the configured environment variable, else GITHUB_TOKEN, then GH_TOKEN,
+        else the one the `gh` CLI is logged in with for this host (`gh auth token`)."""
         names = (self.token_env,) if self.token_env else DEFAULT_TOKEN_ENVS
         for name in names:
             value = os.environ.get(name)
             if value:
                 return value
-        return None
+        return None if self.token_env else gh_token(self.host())
+
+    def host(self) -> str:
+        """The GitHub host the API belongs to: github.com, or an Enterprise Server's."""
+        host = urllib.parse.urlsplit(self.api_url).hostname or ""
+        return "github.com" if host == "api.github.com" else host
 
     def token_source(self) -> str:
-        return self.token_env or " or ".join(DEFAULT_TOKEN_ENVS)
+        if self.token_env:
+            return self.token_env
+        return " or ".join(DEFAULT_TOKEN_ENVS) + ", or log in with `gh auth login`"
+
+
+def gh_token(host: str) -> str | None:
+    """The token the GitHub CLI holds for `host`, when `gh` is installed and logged in there."""
+    gh = shutil.which("gh")
+    if gh is None or not host:
+        return None
+    try:
+        out = subprocess.run(
+            [gh, "auth", "token", "--hostname", host],
+            capture_output=True, text=True, timeout=10, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    token = out.stdout.strip()
+    return token if out.returncode == 0 and token else None
 
 
 @dataclass(frozen=True)

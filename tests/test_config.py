@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -146,3 +147,25 @@ def test_bad_config_names_file_key_and_expectation(tmp_path: Path, text: str, me
 def test_missing_config_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"nope\.toml: no such config file"):
         load(tmp_path / "nope.toml")
+
+
+def test_without_a_token_variable_the_gh_clis_token_for_the_host_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from miner.config import GitHubConfig
+
+    fake = tmp_path / "gh"
+    fake.write_text(
+        '#!/bin/sh\n[ "$1 $2 $3" = "auth token --hostname" ] && echo "gho_from_gh_for_$4"\n'
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    assert GitHubConfig().token() == "gho_from_gh_for_github.com"
+    enterprise = GitHubConfig(api_url="https://ghe.acme.test/api/v3")
+    assert enterprise.token() == "gho_from_gh_for_ghe.acme.test"
+    # a variable wins; a configured variable that is unset means no token, never gh's
+    monkeypatch.setenv("GH_TOKEN", "from_env")
+    assert GitHubConfig().token() == "from_env"
+    assert GitHubConfig(token_env="MINER_TOKEN").token() is None
