@@ -331,6 +331,17 @@ def serve_fixtures(
         server.stop()
 
 
+@cli.command()
+@click.option("--org", help="GitHub organization. Default: [github] org.")
+@pass_context
+def doctor(ctx: Context, org: str | None) -> None:
+    """Check the config, token, scopes, rate limit and access to each repo; say what to fix."""
+    from miner import doctor as checks
+
+    if not checks.run(ctx.config, ctx.db, org, click.echo):
+        raise MinerError("some checks failed: fix what they say, then run `miner doctor` again")
+
+
 @cli.command("sample-org")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--seed", default=7, show_default=True)

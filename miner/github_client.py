@@ -7,7 +7,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -40,6 +40,8 @@ class Response:
     data: Any
     etag: str | None
     next_url: str | None
+    # the answer's headers, lower-case names (X-OAuth-Scopes, the rate-limit ones...)
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def not_modified(self) -> bool:
@@ -118,7 +120,11 @@ class GitHubClient:
             raise GitHubError(f"GET {_path(url)}: {status} {_message(data)}", status=status)
         match = _LINK_NEXT.search(response_headers.get("link", ""))
         return Response(
-            status, data, response_headers.get("etag"), match.group(1) if match else None
+            status,
+            data,
+            response_headers.get("etag"),
+            match.group(1) if match else None,
+            {str(k).lower(): str(v) for k, v in response_headers.items()},
         )
 
     def post_graphql(

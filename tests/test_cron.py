@@ -98,3 +98,36 @@ def test_an_org_that_is_not_there_is_one_line(served: Path, tmp_path: Path) -> N
     assert out.stderr.decode().strip().splitlines() == [
         f"Error: organization 'nope' not found at {url} (or the token cannot see it)"
     ]
+
+
+def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from miner.fixtures_server import FORBIDDEN
+
+    mirror = tmp_path / "mirror"
+    shutil.copytree(served, mirror)
+    with FixtureServer(mirror, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        well = _miner(tmp_path, "doctor")
+        (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).touch()
+        forbidden = _miner(tmp_path, "doctor")
+        refused = _miner(tmp_path, "doctor", token="wrong")
+        url = server.url
+    lines = well.stdout.decode().splitlines()
+    assert well.returncode == 0, well.stdout.decode() + well.stderr.decode()
+    assert lines[0] == "ok   config: miner.toml"
+    assert lines[1] == "ok   token from $GITHUB_TOKEN"
+    assert lines[2].startswith(f"ok   GitHub at {url}: REST ")
+    assert lines[3:] == [
+        "ok   org acme",
+        "ok   all 2 repos a sync reads are readable",
+        "ok   warehouse miner.duckdb: not there yet, the first sync makes it",
+    ]
+    assert forbidden.returncode == 1
+    assert ("FAIL 1 of 2 repos readable: grant the token read access to acme/web-app (403)"
+            in forbidden.stdout.decode().splitlines())  # fmt: skip
+    assert refused.returncode == 1
+    assert f"FAIL GitHub at {url}: the token is refused: make a new one" in refused.stdout.decode()
+    for out in (well, forbidden, refused):
+        assert TOKEN.encode() not in out.stdout + out.stderr

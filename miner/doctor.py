@@ -1,0 +1,136 @@
+"""`miner doctor`: check the config, the token, its scopes, the rate limit, the org, each repo
+a sync would read, the warehouse and git, and say what to fix. The token is never printed."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from miner.config import DEFAULT_TOKEN_ENVS, Config
+from miner.errors import GitHubError, MinerError
+from miner.github_client import GitHubClient
+from miner.rate_limits import RateLimiter
+from miner.warehouse import MIGRATIONS, Warehouse
+
+# What a classic token needs (X-OAuth-Scopes): private repos and the org's members and teams.
+NEEDED_SCOPES = (("repo", "read private repos"), ("read:org", "read the org's members and teams"))
+
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    what: str
+    fix: str = ""
+
+    def line(self) -> str:
+        return f"{'ok  ' if self.ok else 'FAIL'} {self.what}" + (
+            f": {self.fix}" if self.fix else ""
+        )
+
+
+def run(config: Config, db: Path, org: str | None, say: Callable[[str], None]) -> bool:
+    """Every check, each told to `say` as it is made; whether all passed."""
+    checks: list[Check] = []
+
+    def tell(check: Check) -> None:
+        checks.append(check)
+        say(check.line())
+
+    where = config.source or "no config file (defaults)"
+    tell(Check(True, f"config: {where}"))
+    org = org or config.github.org
+    if not org:
+        tell(Check(False, "org", "set [github] org in the config, or pass --org"))
+    token = config.github.token()
+    source = _token_source(config)
+    if token is None:
+        tell(Check(False, "token", f"set {config.github.token_source()}"))
+    else:
+        tell(Check(True, f"token from {source}"))
+    client = GitHubClient(config.github.api_url, token, limiter=RateLimiter(max_wait=0))
+    try:
+        _github(client, org, config, tell)
+    except MinerError as exc:
+        tell(Check(False, f"GitHub at {config.github.api_url}", str(exc)))
+    finally:
+        client.close()
+    _warehouse(db, tell)
+    if config.git.mirrors:
+        found = shutil.which("git")
+        tell(Check(found is not None, "git for [git] mirrors", "" if found else "install git"))
+    return all(c.ok for c in checks)
+
+
+def _token_source(config: Config) -> str:
+    import os
+
+    names = (config.github.token_env,) if config.github.token_env else DEFAULT_TOKEN_ENVS
+    found = next((n for n in names if n and os.environ.get(n)), None)
+    return f"${found}" if found else f"the gh CLI ({config.github.host()})"
+
+
+def _github(
+    client: GitHubClient, org: str | None, config: Config, tell: Callable[[Check], None]
+) -> None:
+    try:
+        limits = client.get("/rate_limit")
+    except GitHubError as exc:
+        fix = "the token is refused: make a new one" if exc.status == 401 else str(exc)
+        tell(Check(False, f"GitHub at {config.github.api_url}", fix))
+        return
+    resources = (limits.data or {}).get("resources", {})
+    core, graphql = resources.get("core", {}), resources.get("graphql", {})
+    tell(Check(True, f"GitHub at {config.github.api_url}: REST {core.get('remaining')} of "
+                     f"{core.get('limit')} requests left, GraphQL {graphql.get('remaining')} of "
+                     f"{graphql.get('limit')} points"))  # fmt: skip
+    scopes = limits.headers.get("x-oauth-scopes")
+    if scopes is not None:  # a classic token says its scopes; a fine-grained one does not
+        have = {s.strip() for s in scopes.split(",") if s.strip()}
+        for scope, why in NEEDED_SCOPES:
+            # `repo` covers reading; admin:org and write:org include read:org
+            ok = scope in have or (scope == "read:org" and have & {"admin:org", "write:org"})
+            tell(Check(bool(ok), f"token scope {scope} ({why})",
+                       "" if ok else f"add the {scope} scope to the token"))  # fmt: skip
+    if not org:
+        return
+    try:
+        client.get(f"/orgs/{org}")
+    except GitHubError as exc:
+        tell(Check(False, f"org {org}", f"not found, or the token cannot see it ({exc.status})"))
+        return
+    tell(Check(True, f"org {org}"))
+    repos = [
+        r for r in client.get_all(f"/orgs/{org}/repos", {"type": "all"})
+        if config.github.selects(r["full_name"], archived=bool(r.get("archived")),
+                                 fork=bool(r.get("fork")))
+    ]  # fmt: skip
+    unreadable = []
+    for repo in repos:
+        try:
+            client.get(f"/repos/{repo['full_name']}/pulls", {"per_page": 1, "state": "all"})
+        except GitHubError as exc:
+            unreadable.append(f"{repo['full_name']} ({exc.status})")
+    if unreadable:
+        tell(Check(False, f"{len(repos) - len(unreadable)} of {len(repos)} repos readable",
+                   f"grant the token read access to {', '.join(unreadable)}"))  # fmt: skip
+    else:
+        tell(Check(True, f"all {len(repos)} repos a sync reads are readable"))
+
+
+def _warehouse(db: Path, tell: Callable[[Check], None]) -> None:
+    if not db.exists():
+        tell(Check(True, f"warehouse {db}: not there yet, the first sync makes it"))
+        return
+    try:
+        with Warehouse.open(db, read_only=True) as wh:
+            version = wh.schema_version()
+    except MinerError as exc:
+        tell(Check(False, f"warehouse {db}", str(exc)))
+        return
+    if version > len(MIGRATIONS):
+        newer = f"written by a newer miner (this one knows {len(MIGRATIONS)}): upgrade miner"
+        tell(Check(False, f"warehouse {db}: schema version {version}", newer))
+        return
+    tell(Check(True, f"warehouse {db}: schema version {version}"))
