@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -309,6 +310,8 @@ class Warehouse:
             )
         if current == len(MIGRATIONS):
             return
+        if current > 0:
+            self._back_up(current)
         with self.transaction():
             if current == 0:
                 self.con.execute(
@@ -323,6 +326,23 @@ class Warehouse:
                 self.con.execute(
                     "insert into schema_version values (?, ?, ?)", [version, _now(), __version__]
                 )
+
+    def backup_path(self, version: int) -> Path:
+        """Where the warehouse is copied before it leaves schema `version`."""
+        return self.path.with_name(f"{self.path.name}.schema{version}.bak")
+
+    def _back_up(self, version: int) -> None:
+        """A copy of the whole file before a migration changes it: a miner that fails midway,
+        or a user going back to the older miner, still has the warehouse as it was."""
+        self.con.execute("checkpoint")  # everything in the file itself, nothing in the WAL
+        target = self.backup_path(version)
+        try:
+            shutil.copy2(self.path, target)
+        except OSError as exc:
+            raise MinerError(
+                f"{self.path}: could not back it up to {target} before upgrading its schema "
+                f"from version {version}: {exc.strerror or exc}"
+            ) from exc
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

@@ -222,3 +222,27 @@ def test_a_second_process_is_told_who_holds_the_warehouse(tmp_path: Path) -> Non
             assert lines[0].startswith(f"Error: w.duckdb: in use by process {os.getpid()} (")
             assert lines[0].endswith(f"{advice} once it has finished")
         assert wh.query("select answer from marker") == [(42,)]
+
+
+def test_a_migration_backs_the_warehouse_up_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import miner.warehouse as warehouse
+
+    path = tmp_path / "w.duckdb"
+    with monkeypatch.context() as older:  # a warehouse written by a miner knowing 6 versions
+        older.setattr(warehouse, "MIGRATIONS", MIGRATIONS[:6])
+        with Warehouse.open(path) as wh:
+            wh.con.execute("insert into cursors values ('acme', '', 'marker', 'kept', null, now())")
+    with Warehouse.open(path) as wh:
+        assert wh.schema_version() == len(MIGRATIONS)
+        backup = wh.backup_path(6)
+    assert sorted(p.name for p in tmp_path.iterdir() if ".bak" in p.name) == [
+        "w.duckdb.schema6.bak"
+    ]
+    with duckdb.connect(str(backup), read_only=True) as old:
+        assert old.execute("select max(version) from schema_version").fetchall() == [(6,)]
+        assert old.execute("select value from cursors").fetchall() == [("kept",)]
+    # an up-to-date warehouse is not copied again
+    Warehouse.open(path).close()
+    assert len([p for p in tmp_path.iterdir() if ".bak" in p.name]) == 1
