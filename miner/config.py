@@ -39,6 +39,12 @@ class GitHubConfig:
     exclude: tuple[str, ...] = ()
     archived: bool = False
     forks: bool = False
+    # [github.app]: sync as a GitHub App's installation instead of with a token: the app's id,
+    # its private key file (PEM), and the installation (default: the app's installation on
+    # the org)
+    app_id: int | None = None
+    app_private_key: str | None = None
+    app_installation_id: int | None = None
 
     def selects(self, full_name: str, *, archived: bool, fork: bool) -> bool:
         """Whether a sync collects the repo `full_name` ("org/name")."""
@@ -216,8 +222,16 @@ def parse(data: dict[str, Any], path: Path) -> Config:
     r.keys(
         "[github] ",
         gh,
-        ("org", "api_url", "token_env", "include", "exclude", "archived", "forks"),
+        ("org", "api_url", "token_env", "include", "exclude", "archived", "forks", "app"),
     )
+    app = r.table("github.app", gh.get("app", {}))
+    r.keys("[github.app] ", app, ("id", "private_key", "installation_id"))
+    if app and ("id" not in app or "private_key" not in app):
+        raise ConfigError(f"{path}: [github.app] needs id and private_key (a PEM file)")
+    for key in ("id", "installation_id"):
+        value = app.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise r.fail(f"[github.app] {key}", value, "a whole number")
     api_url = r.string("[github] api_url", gh.get("api_url", DEFAULT_API_URL))
     if not api_url.startswith(("http://", "https://")):
         raise ConfigError(f'{path}: [github] api_url = "{api_url}": expected an http(s) URL')
@@ -271,6 +285,11 @@ def parse(data: dict[str, Any], path: Path) -> Config:
             exclude=tuple(r.strings("[github] exclude", gh.get("exclude", []))),
             archived=r.boolean("[github] archived", gh.get("archived", False)),
             forks=r.boolean("[github] forks", gh.get("forks", False)),
+            app_id=app.get("id"),
+            app_private_key=(
+                r.string("[github.app] private_key", app["private_key"]) if app else None
+            ),
+            app_installation_id=app.get("installation_id"),
         ),
         warehouse=WarehouseConfig(
             path=r.string("[warehouse] path", wh.get("path", DEFAULT_WAREHOUSE)),

@@ -413,6 +413,9 @@ class _RateBudget:
 FAULTS = ("500", "502", "503", "secondary", "429", "primary", "reset", "truncated", "slow")
 
 
+_APP_ROUTES = re.compile(
+    r"^/orgs/(?P<org>[^/]+)/installation$|^/app/installations/(?P<installation>\d+)/access_tokens$"
+)
 # A file of this name in a mirror's repo folder makes the server refuse that repo's API (403).
 FORBIDDEN = ".forbidden"
 _REPO_PATH = re.compile(r"^/repos/([^/]+)/([^/]+)/")
@@ -569,9 +572,14 @@ class FixtureServer:
         token: str | None = None,
         request_log: Path | None = None,
         faults: FaultPlan | None = None,
+        app: tuple[int, str] | None = None,
     ) -> None:
         self.root = Path(root)
         self.faults = faults
+        # a GitHub App the server knows: its id and public key (PEM); the installation tokens
+        # it has issued are good for the API as `token` is
+        self.app = app
+        self._installation_tokens: set[str] = set()
         self.host = host
         self.port = port
         self.token = token
@@ -680,6 +688,9 @@ class FixtureServer:
         request_id = self._next_request_id()
         if method == "POST" and path.rstrip("/") == "/graphql":
             return self._graphql(headers, body, request_id)
+        app_route = _APP_ROUTES.match(path.rstrip("/"))
+        if app_route is not None:
+            return self._app(method, app_route, headers, request_id)
         git_file = _GIT.match(path)
         if git_file is not None and method in ("GET", "HEAD"):
             owner, repo, file = git_file.groups()
@@ -814,7 +825,8 @@ class FixtureServer:
             decoded = base64.b64decode(credential.strip(), validate=True).decode("utf-8")
         except ValueError:
             return False
-        return decoded.partition(":")[2] == self.token
+        password = decoded.partition(":")[2]
+        return password == self.token or password in self._installation_tokens
 
     def _graphql_points(self) -> GraphQLBudget:
         from miner.fixtures_graphql import GraphQLBudget
@@ -830,7 +842,47 @@ class FixtureServer:
         if header is None:
             return False
         scheme, _, credential = header.strip().partition(" ")
-        return scheme.lower() in ("token", "bearer") and credential.strip() == self.token
+        good = credential.strip() == self.token or credential.strip() in self._installation_tokens
+        return scheme.lower() in ("token", "bearer") and good
+
+    def _app(
+        self, method: str, route: re.Match[str], headers: Message, request_id: str
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """A GitHub App's endpoints, signed with the app's JWT: the org's installation
+        (GET /orgs/{org}/installation) and a new installation token
+        (POST /app/installations/{id}/access_tokens)."""
+        import jwt  # PyGithub's own dependency, which signs the JWT on the client's side
+
+        def answer(status: int, payload: Any) -> tuple[int, list[tuple[str, str]], bytes]:
+            data = _dump(payload)
+            out = [*self._common_headers(request_id), ("Content-Type", _JSON_TYPE),
+                   ("Content-Length", str(len(data)))]  # fmt: skip
+            self._record(LoggedRequest(method, route.group(0), {}, status, False))
+            return status, out, data
+
+        scheme, _, credential = (headers.get("Authorization") or "").partition(" ")
+        try:
+            if self.app is None or scheme.lower() != "bearer":
+                raise jwt.InvalidTokenError("no app")
+            claims = jwt.decode(credential.strip(), self.app[1], algorithms=["RS256"])
+            if str(claims.get("iss")) != str(self.app[0]):
+                raise jwt.InvalidTokenError("another app")
+        except jwt.InvalidTokenError:
+            return answer(401, {"message": "A JSON web token could not be decoded"})
+        org, installation = route.group("org"), route.group("installation")
+        if org is not None and method == "GET":
+            if not (self.root / "orgs" / f"{org}.json").exists():
+                return answer(404, {"message": "Not Found"})
+            return answer(200, {"id": 4242, "app_id": self.app[0], "target_type": "Organization",
+                                "account": {"login": org}})  # fmt: skip
+        if installation is not None and method == "POST":
+            token = f"ghs_{next(self._request_ids):08d}{os.urandom(8).hex()}"
+            self._installation_tokens.add(token)
+            expires = datetime.fromtimestamp(time.time() + 3600, UTC)
+            granted = {"contents": "read", "pull_requests": "read"}
+            return answer(201, {"token": token, "expires_at": f"{expires:%Y-%m-%dT%H:%M:%SZ}",
+                                "permissions": granted})  # fmt: skip
+        return answer(405, {"message": "Method Not Allowed"})
 
     def _common_headers(self, request_id: str) -> list[tuple[str, str]]:
         used, remaining, reset = self._budget.snapshot()

@@ -58,13 +58,16 @@ class GitHubClient:
         *,
         timeout: int = 30,
         limiter: RateLimiter | None = None,
+        auth: Auth.Auth | None = None,
     ) -> None:
+        """`token` for a personal access token; `auth` for another kind (a GitHub App's
+        installation, github_auth.py), which wins."""
         self.api_url = api_url.rstrip("/")
         # Primary limits: the limiter waits before a request the budget cannot pay for (or stops
         # the sync); secondary limits: PyGithub's retry honours Retry-After, else backs off.
         self.limiter = limiter or RateLimiter()
         self._github = Github(
-            auth=Auth.Token(token) if token else None,
+            auth=auth or (Auth.Token(token) if token else None),
             base_url=self.api_url,
             per_page=MAX_PER_PAGE,
             timeout=timeout,

@@ -25,6 +25,7 @@ from miner.collect_graphql import GraphQLPullCollector, GraphQLRepoCollector
 from miner.config import Config
 from miner.errors import ConfigError, GitHubError
 from miner.git_mirror import GitMirrorError, scrub
+from miner.github_auth import credentials
 from miner.github_client import GitHubClient
 from miner.mirror import Mirror
 from miner.org_snapshot import OrgSnapshot, RepoMarks
@@ -136,17 +137,20 @@ def sync(
     if not org:
         where = config.source or "the config"
         raise ConfigError(f"{where}: [github] org: missing (or pass --org)")
-    token = config.github.token()
+    signed_in = credentials(config, org)
     if client is None:
-        if token is None:
+        if signed_in is None:
             raise ConfigError(
                 f"no GitHub token: set {config.github.token_source()} "
-                "(a token with read access to the org's repos, members and teams)"
+                "(a token with read access to the org's repos, members and teams), or "
+                "[github.app]"
             )
         limiter = RateLimiter(max_wait=max_wait)
         if countdown is not None:
             limiter.countdown = countdown
-        client = GitHubClient(config.github.api_url, token, limiter=limiter)
+        client = GitHubClient(config.github.api_url, None, limiter=limiter, auth=signed_in.auth)
+    # git sends the same credentials (an installation's token, renewed as it nears expiry)
+    token = signed_in.token() if signed_in is not None else None
     started = time.monotonic()
     run = wh.start_run("sync", org, config.github.api_url)
     pulls_before = _count_pulls(wh, org)

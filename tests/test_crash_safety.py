@@ -169,6 +169,8 @@ def test_twenty_kills_at_random_moments_then_a_clean_run_lose_nothing(
                 )
                 assert dupes == [(0,)], resource
     print(f"\ncrash safety: {kills} kills at random moments in {attempts} runs, then one clean")
-    assert statuses.count("running") >= 20 - statuses.count("ok")
+    # a run killed while it works stays "running" (or "ok", killed in the rebuild after its
+    # end was recorded); one killed as Python starts left no row at all
+    assert set(statuses) <= {"running", "ok"} and statuses.count("running") >= 10
     for name, rows in reference["rest"].items():
         assert state[name] == rows, name

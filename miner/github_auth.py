@@ -1,0 +1,65 @@
+"""How miner signs in to GitHub: a personal access token (from the environment, or the gh
+CLI's), or a GitHub App's installation, whose short-lived tokens PyGithub renews itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from github import Auth, GithubException, GithubIntegration
+
+from miner.config import Config
+from miner.errors import ConfigError, GitHubError
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What the API client signs with, and a way to a token for git (None: anonymous)."""
+
+    auth: Auth.Auth | None
+    source: str  # what to tell a user: "$GITHUB_TOKEN", "GitHub App 123 (installation 4)"
+
+    def token(self) -> str | None:
+        """A token git can send now (an installation's is renewed when near its expiry)."""
+        if isinstance(self.auth, Auth.Token):
+            return self.auth.token
+        if isinstance(self.auth, Auth.AppInstallationAuth):
+            return self.auth.token
+        return None
+
+
+def credentials(config: Config, org: str) -> Credentials | None:
+    """The config's way in: its GitHub App when [github.app] is set, else a token; None when
+    there is neither."""
+    gh = config.github
+    if gh.app_id is None or gh.app_private_key is None:
+        token = gh.token()
+        return Credentials(Auth.Token(token), gh.token_source()) if token else None
+    key_file = Path(gh.app_private_key).expanduser()
+    if config.source is not None and not key_file.is_absolute():
+        key_file = config.source.parent / key_file
+    try:
+        key = key_file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"{config.source or 'the config'}: [github.app] private_key = "
+            f"{gh.app_private_key!r}: {exc.strerror or exc}"
+        ) from exc
+    app = Auth.AppAuth(gh.app_id, key)
+    installation = gh.app_installation_id
+    if installation is None:
+        integration = GithubIntegration(auth=app, base_url=gh.api_url)
+        try:
+            installation = integration.get_org_installation(org).id
+        except GithubException as exc:
+            raise GitHubError(
+                f"GitHub App {gh.app_id}: no installation on {org} ({exc.status}): install the "
+                "app on the org, or set [github.app] installation_id",
+                status=exc.status,
+            ) from exc
+        finally:
+            integration.close()
+    return Credentials(
+        app.get_installation_auth(installation),
+        f"GitHub App {gh.app_id} (installation {installation})",
+    )

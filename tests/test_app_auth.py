@@ -1,0 +1,74 @@
+"""Syncing as a GitHub App: the app's JWT finds its installation on the org and gets an
+installation token, which the API and git mirrors use; the key never leaves the process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from miner.fixtures_server import FixtureServer
+from miner.sample_org import generate
+from tests.test_secrets import _miner
+
+APP_ID = 31337
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("app-org") / "acme"
+    generate(root, prs=20, repos=2)
+    return root
+
+
+def _keys(folder: Path) -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())  # fmt: skip
+    (folder / "app.pem").write_bytes(pem)
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+def test_a_sync_as_a_github_app_installation(served: Path, tmp_path: Path) -> None:
+    public = _keys(tmp_path)
+    with FixtureServer(served, token="a-token-nobody-has", app=(APP_ID, public)) as server:
+        (tmp_path / "miner.toml").write_text(
+            f'[github]\norg = "acme"\napi_url = "{server.url}"\n\n'
+            f'[github.app]\nid = {APP_ID}\nprivate_key = "app.pem"\n\n[git]\nmirrors = true\n'
+        )
+        env_token = os.environ.pop("GITHUB_TOKEN", None)
+        try:
+            out = _miner(tmp_path, "sync", token="")
+        finally:
+            if env_token is not None:
+                os.environ["GITHUB_TOKEN"] = env_token
+        paths = [r.path for r in server.requests]
+    assert out.returncode == 0, out.stderr.decode()
+    assert paths[:2] == ["/orgs/acme/installation", "/app/installations/4242/access_tokens"]
+    assert b"synced acme: 2 repos, 20 PRs new" in out.stderr
+    key = (tmp_path / "app.pem").read_bytes().splitlines()[1]
+    for path in tmp_path.rglob("*"):
+        if path.is_file() and path.name != "app.pem":
+            assert key not in path.read_bytes(), path
+
+
+def test_an_app_not_installed_on_the_org_says_so(served: Path, tmp_path: Path) -> None:
+    public = _keys(tmp_path)
+    with FixtureServer(served, app=(APP_ID, public)) as server:
+        (tmp_path / "miner.toml").write_text(
+            f'[github]\norg = "globex"\napi_url = "{server.url}"\n\n'
+            f'[github.app]\nid = {APP_ID}\nprivate_key = "app.pem"\n'
+        )
+        out = _miner(tmp_path, "sync", token="")
+    assert out.returncode == 1
+    assert out.stderr.decode().strip().splitlines() == [
+        f"Error: GitHub App {APP_ID}: no installation on globex (404): install the app on the "
+        "org, or set [github.app] installation_id"
+    ]
