@@ -10,6 +10,7 @@ from pathlib import Path
 
 from miner.config import DEFAULT_TOKEN_ENVS, Config
 from miner.errors import GitHubError, MinerError
+from miner.github_auth import credentials
 from miner.github_client import GitHubClient
 from miner.rate_limits import RateLimiter
 from miner.warehouse import MIGRATIONS, Warehouse
@@ -43,13 +44,23 @@ def run(config: Config, db: Path, org: str | None, say: Callable[[str], None]) -
     org = org or config.github.org
     if not org:
         tell(Check(False, "org", "set [github] org in the config, or pass --org"))
-    token = config.github.token()
-    source = _token_source(config)
-    if token is None:
+    try:
+        signed_in = credentials(config, org or "")
+    except MinerError as exc:
+        tell(Check(False, "GitHub App", str(exc)))
+        signed_in = None
+    if signed_in is None:
         tell(Check(False, "token", f"set {config.github.token_source()}"))
+    elif config.github.app_id is not None:
+        tell(Check(True, f"signed in as {signed_in.source}"))
     else:
-        tell(Check(True, f"token from {source}"))
-    client = GitHubClient(config.github.api_url, token, limiter=RateLimiter(max_wait=0))
+        tell(Check(True, f"token from {_token_source(config)}"))
+    client = GitHubClient(
+        config.github.api_url,
+        None,
+        limiter=RateLimiter(max_wait=0),
+        auth=signed_in.auth if signed_in else None,
+    )
     try:
         _github(client, org, config, tell)
     except MinerError as exc:
