@@ -47,3 +47,14 @@ def synced(sample_org: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
             mp.undo()
         assert result.failures == ()
     return db
+
+
+@pytest.fixture(scope="session")
+def small_org(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 40-PR, 2-repo sample org (mobile-app, web-app) with its git repositories: for tests of
+    whole `miner` runs, where the size does not matter."""
+    from miner.sample_org import generate
+
+    root = tmp_path_factory.mktemp("small-org") / "acme"
+    generate(root, prs=40, repos=2)
+    return root

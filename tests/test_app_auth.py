@@ -11,17 +11,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from miner.fixtures_server import FixtureServer
-from miner.sample_org import generate
 from tests.test_secrets import _miner
 
 APP_ID = 31337
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("app-org") / "acme"
-    generate(root, prs=20, repos=2)
-    return root
+def served(small_org: Path) -> Path:
+    return small_org
 
 
 def _keys(folder: Path) -> str:
@@ -52,7 +49,7 @@ def test_a_sync_as_a_github_app_installation(served: Path, tmp_path: Path) -> No
         paths = [r.path for r in server.requests]
     assert out.returncode == 0, out.stderr.decode()
     assert paths[:2] == ["/orgs/acme/installation", "/app/installations/4242/access_tokens"]
-    assert b"synced acme: 2 repos, 20 PRs new" in out.stderr
+    assert b"synced acme: 2 repos, 40 PRs new" in out.stderr
     key = (tmp_path / "app.pem").read_bytes().splitlines()[1]
     for path in tmp_path.rglob("*"):
         if path.is_file() and path.name != "app.pem":

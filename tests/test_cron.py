@@ -11,17 +11,14 @@ from pathlib import Path
 import pytest
 
 from miner.fixtures_server import FixtureServer
-from miner.sample_org import generate
 from tests.test_secrets import _miner
 
 TOKEN = "ghp_secretTokenThatMustNeverLeak0123456789"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("cron-org") / "acme"
-    generate(root, prs=30, repos=2)
-    return root
+def served(small_org: Path) -> Path:
+    return small_org
 
 
 def _config(folder: Path, url: str) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from miner.fixtures_server import FixtureServer
-from miner.sample_org import generate
 
 TOKEN = "ghp_secretTokenThatMustNeverLeak0123456789"
 MINER = [sys.executable, "-c", "from miner.cli import main; main()"]
@@ -32,10 +31,8 @@ def _files(folder: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("secret-org") / "acme"
-    generate(root, prs=80, repos=3)
-    return root
+def served(small_org: Path) -> Path:
+    return small_org
 
 
 def test_the_token_is_nowhere_after_a_sync_and_every_report(served: Path, tmp_path: Path) -> None:
