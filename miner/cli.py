@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sys
 from dataclasses import dataclass
@@ -41,6 +42,30 @@ def _err(message: str) -> None:
 
 # Set by `sync --log-format json`: errors are then JSON lines too.
 _JSON_ERRORS = False
+
+
+class _JsonLines(logging.Handler):
+    """Log records (miner's warnings, PyGithub's notes as it retries) as JSON lines on
+    stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        stamp = f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
+        _err(json.dumps({"time": stamp, "event": "log", "level": record.levelname.lower(),
+                         "logger": record.name, "message": record.getMessage()}))  # fmt: skip
+
+
+def _route_warnings(*, quiet: bool, json_lines: bool) -> None:
+    """Where log records go during a sync: stderr as they are (Python's default for warnings,
+    and PyGithub's own handler for its notes as it retries), as JSON lines under
+    --log-format json, nowhere under --quiet but errors."""
+    root, pygithub = logging.getLogger(), logging.getLogger("github")
+    if json_lines:
+        for handler in list(pygithub.handlers):
+            pygithub.removeHandler(handler)  # its records reach the JSON handler through root
+        root.addHandler(_JsonLines())
+    root.setLevel(logging.ERROR if quiet else logging.WARNING)
+    if quiet:
+        pygithub.setLevel(logging.ERROR)
 
 
 def _error_line(message: str) -> None:
@@ -108,6 +133,7 @@ def sync(
 
     global _JSON_ERRORS
     _JSON_ERRORS = log_format == "json"
+    _route_warnings(quiet=quiet, json_lines=_JSON_ERRORS)
     console = Console(stderr=True)
     display = SyncDisplay(console, quiet=quiet, json_lines=_JSON_ERRORS)
     with ctx.open() as wh, display:

@@ -128,3 +128,19 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
     assert f"FAIL GitHub at {url}: the token is refused: make a new one" in refused.stdout.decode()
     for out in (well, forbidden, refused):
         assert TOKEN.encode() not in out.stdout + out.stderr
+
+
+def test_json_logs_stay_json_through_retries_and_quiet_stays_quiet(
+    served: Path, tmp_path: Path
+) -> None:
+    from miner.fixtures_server import FaultPlan
+
+    with FixtureServer(served, token=TOKEN, port=0, faults=FaultPlan(["secondary"], 3)) as server:
+        _config(tmp_path, server.url)
+        logged = _miner(tmp_path, "sync", "--log-format", "json")
+        quiet = _miner(tmp_path, "sync", "--quiet")
+    assert logged.returncode == 0 and quiet.returncode == 0
+    records = _lines(logged)  # PyGithub's notes as it waits out the limits are JSON too
+    assert any(r["event"] == "log" and r["logger"].startswith("github") for r in records)
+    assert records[-1]["event"] == "synced"
+    assert quiet.stderr == b""
