@@ -141,6 +141,6 @@ def test_json_logs_stay_json_through_retries_and_quiet_stays_quiet(
         quiet = _miner(tmp_path, "sync", "--quiet")
     assert logged.returncode == 0 and quiet.returncode == 0
     records = _lines(logged)  # PyGithub's notes as it waits out the limits are JSON too
-    assert any(r["event"] == "log" and r["logger"].startswith("github") for r in records)
+    assert any(r["event"] == "log" and str(r["logger"]).startswith("github") for r in records)
     assert records[-1]["event"] == "synced"
     assert quiet.stderr == b""
