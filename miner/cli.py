@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -136,6 +137,7 @@ def sync(
     _route_warnings(quiet=quiet, json_lines=_JSON_ERRORS)
     console = Console(stderr=True)
     display = SyncDisplay(console, quiet=quiet, json_lines=_JSON_ERRORS)
+    wait = _seconds("--max-wait", max_wait)  # a usage error before the warehouse is touched
     with ctx.open() as wh, display:
         result = run_sync(
             wh,
@@ -143,7 +145,7 @@ def sync(
             org=org,
             progress=display.progress,
             api=api,
-            max_wait=_seconds("--max-wait", max_wait),
+            max_wait=wait,
             countdown=display.countdown,
         )
     if _JSON_ERRORS:
@@ -413,15 +415,27 @@ def _seconds(option: str, text: str) -> float:
 
 
 def main() -> None:
+    global _JSON_ERRORS
+    # errors before the sync command runs (a bad config, a bad option) are JSON lines too
+    args = sys.argv[1:]
+    _JSON_ERRORS = "--log-format=json" in args or any(
+        pair == ("--log-format", "json") for pair in itertools.pairwise(args)
+    )
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        if _JSON_ERRORS:
+            _error_line(exc.format_message())
+        else:
+            exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        _err("Aborted.")
+        if _JSON_ERRORS:
+            _error_line("Aborted.")
+        else:
+            _err("Aborted.")
         sys.exit(EXIT_FAILED)
     except MinerError as exc:
         _error_line(str(exc))

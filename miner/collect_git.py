@@ -6,7 +6,7 @@ what it yields (STYLE.md: fetch and save are separate)."""
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,16 +34,20 @@ class NewHistory:
 
 class GitCollector:
     """Mirrors under `cache` (one bare repository per ORG/REPO.git), fetched from the GitHub
-    at `api_url` with `token`."""
+    at `api_url` with `token`: a token, or a function giving the token to use now (a GitHub
+    App's installation token is renewed as it nears its expiry, an hour after it was made)."""
 
-    def __init__(self, cache: Path, api_url: str, token: str | None) -> None:
-        self.cache, self.api_url, self.token = cache, api_url, token
+    def __init__(
+        self, cache: Path, api_url: str, token: str | Callable[[], str | None] | None
+    ) -> None:
+        self.cache, self.api_url = cache, api_url
+        self.token: Callable[[], str | None] = token if callable(token) else (lambda: token)
 
     def mirror(self, full_name: str, default_branch: str | None = None) -> git.Repo:
         """The repo's mirror, fetched now, its HEAD on `default_branch` (GitHub's name for it;
         None: the HEAD the clone found)."""
         url = clone_url(self.api_url, full_name)
-        repo = update_mirror(url, mirror_path(self.cache, full_name), self.token, full_name)
+        repo = update_mirror(url, mirror_path(self.cache, full_name), self.token(), full_name)
         use_default_branch(repo, default_branch, full_name)
         return repo
 

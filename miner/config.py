@@ -64,8 +64,13 @@ class GitHubConfig:
         else the one the `gh` CLI is logged in with for this host (`gh auth token`)."""
         names = (self.token_env,) if self.token_env else DEFAULT_TOKEN_ENVS
         for name in names:
-            value = os.environ.get(name)
+            value = (os.environ.get(name) or "").strip()  # an env file's newline is no part
             if value:
+                if any(c.isspace() or not c.isprintable() for c in value):
+                    raise ConfigError(
+                        f"${name}: the token holds spaces or control characters; "
+                        "set it to the token alone"
+                    )
                 return value
         return None if self.token_env else gh_token(self.host())
 

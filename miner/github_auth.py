@@ -45,21 +45,37 @@ def credentials(config: Config, org: str) -> Credentials | None:
             f"{config.source or 'the config'}: [github.app] private_key = "
             f"{gh.app_private_key!r}: {exc.strerror or exc}"
         ) from exc
-    app = Auth.AppAuth(gh.app_id, key)
+    where = f"{config.source or 'the config'}: [github.app] private_key = {gh.app_private_key!r}"
+    try:
+        app = Auth.AppAuth(gh.app_id, key)
+        app.create_jwt()  # a key that is no RSA private key fails here, not mid-sync
+    except Exception as exc:  # jwt's and cryptography's errors: never the key's text
+        raise ConfigError(f"{where}: not a PEM private key ({type(exc).__name__})") from None
     installation = gh.app_installation_id
     if installation is None:
+        if not org:
+            raise ConfigError(f"{config.source or 'the config'}: [github] org: missing")
         integration = GithubIntegration(auth=app, base_url=gh.api_url)
         try:
             installation = integration.get_org_installation(org).id
         except GithubException as exc:
-            raise GitHubError(
-                f"GitHub App {gh.app_id}: no installation on {org} ({exc.status}): install the "
-                "app on the org, or set [github.app] installation_id",
-                status=exc.status,
-            ) from exc
+            raise GitHubError(_app_refused(gh.app_id, org, exc.status), status=exc.status) from None
         finally:
             integration.close()
     return Credentials(
         app.get_installation_auth(installation),
         f"GitHub App {gh.app_id} (installation {installation})",
+    )
+
+
+def _app_refused(app_id: int, org: str, status: int) -> str:
+    """What GitHub's refusal of the app's JWT means."""
+    if status == 401:
+        return (
+            f"GitHub App {app_id}: GitHub refused the app's signature (401): check [github.app] "
+            "id and private_key, and this machine's clock"
+        )
+    return (
+        f"GitHub App {app_id}: no installation on {org} ({status}): install the app on the org, "
+        "or set [github.app] installation_id"
     )

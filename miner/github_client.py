@@ -83,6 +83,8 @@ class GitHubClient:
             seconds_between_writes=0 if _is_loopback(self.api_url) else 1.0,
         )
         self._requester = self._github.requester
+        # what must never be shown: a request library's error may quote the request's headers
+        self._secret = token or (auth.token if isinstance(auth, Auth.Token) else None)
         self.requests = 0
         self.graphql_points = 0  # what GitHub charged, from each query's rateLimit { cost }
         self.server_time: datetime | None = None
@@ -155,7 +157,11 @@ class GitHubClient:
             messages = "; ".join(
                 str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors
             )
-            raise GitHubError(f"POST /graphql: {messages}")
+            # GraphQL says in each error's type what REST says in its status: a repo gone or
+            # hidden from the token is the same failure on either path
+            kinds = {e.get("type") for e in errors if isinstance(e, dict)}
+            status = 404 if "NOT_FOUND" in kinds else 403 if "FORBIDDEN" in kinds else None
+            raise GitHubError(f"POST /graphql: {messages}", status=status)
         data = body.get("data")
         if not isinstance(data, dict):
             raise GitHubError("POST /graphql: an answer without data")
@@ -207,8 +213,11 @@ class GitHubClient:
                 # short that does not parse: every request miner sends only reads, so send it
                 # again, a few times
                 failures += 1
-                if failures >= _TRANSIENT_TRIES:
-                    raise GitHubError(f"{what}: {type(exc).__name__}: {exc}") from exc
+                if failures >= _TRANSIENT_TRIES or not _transient(exc):
+                    message = f"{what}: {type(exc).__name__}: {exc}"
+                    if self._secret:
+                        message = message.replace(self._secret, "***")
+                    raise GitHubError(message) from None
                 self._pause(failures - 1)
                 continue
             self.requests += 1
@@ -217,7 +226,7 @@ class GitHubClient:
             if not refused(headers, answer):
                 return headers, answer
             self.limiter.spent(resource, budget(headers)[1])
-        raise GitHubError(f"{what}: still rate limited after {_RATE_LIMIT_TRIES} waits for a reset")
+        raise GitHubError(f"{what}: still rate limited after {_RATE_LIMIT_TRIES} tries")
 
     def _pause(self, attempt: int) -> None:
         """Back off before sending again: 1, 2, 4 s (a tenth of that on the local server)."""
@@ -282,6 +291,24 @@ def list_items(data: Any) -> list[Any]:
             if isinstance(value, list):
                 return value
     return []
+
+
+def _transient(exc: Exception) -> bool:
+    """A failure worth sending again that urllib3 has not retried already: a connection dropped
+    mid-body, or an answer cut short that does not parse. Timeouts, refused connections and
+    5xx answers have had urllib3's retries (RetryError, ConnectionError) by now."""
+    import requests
+
+    # a POST (a GraphQL query) that timed out: urllib3 retries no POST itself
+    if isinstance(
+        exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ReadTimeout | ValueError
+    ):
+        return True
+    return (
+        isinstance(exc, requests.exceptions.ConnectionError)
+        and not isinstance(exc, requests.exceptions.RetryError | requests.exceptions.ConnectTimeout)
+        and "Max retries exceeded" not in str(exc)
+    )
 
 
 def _parse(body: str, url: str, status: int) -> Any:

@@ -150,7 +150,7 @@ def sync(
             limiter.countdown = countdown
         client = GitHubClient(config.github.api_url, None, limiter=limiter, auth=signed_in.auth)
     # git sends the same credentials (an installation's token, renewed as it nears expiry)
-    token = signed_in.token() if signed_in is not None else None
+    token = signed_in.token if signed_in is not None else None
     started = time.monotonic()
     run = wh.start_run("sync", org, config.github.api_url)
     pulls_before = _count_pulls(wh, org)
@@ -181,7 +181,7 @@ def sync(
             marks = None
         repos = selected_repos(wh, config, org)
         status.repos = len(repos)
-        failures: list[str] = []
+        unread: dict[str, str] = {}
         for repo in repos:
             status.repo = repo
             tell()
@@ -195,12 +195,17 @@ def sync(
                 # was stored stays, the other repos go on, and the run is partial (exit 3)
                 if exc.status not in (403, 404):
                     raise
-                failures.append(f"{repo}: not readable with this token ({exc})")
+                unread[repo] = f"{repo}: not readable with this token ({exc})"
             status.done += 1
+        if repos and len(unread) == len(repos):
+            # not one repo: the token, not the repos, is what is wrong (a suspended app, say)
+            raise GitHubError(f"no repo of {org} could be read; the first: {unread[repos[0]]}")
+        failures = list(unread.values())
         status.repo = None
         tell()
         if config.git.mirrors:
-            failures += _sync_git(wh, config, org, repos, token, run, status, progress)
+            readable = [r for r in repos if r not in unread]
+            failures += _sync_git(wh, config, org, readable, token, run, status, progress)
     except BaseException as exc:
         # a rate limit past --max-wait is a clean stop, anything else a failure
         wh.finish_run(
@@ -242,14 +247,14 @@ def _sync_git(
     config: Config,
     org: str,
     repos: list[str],
-    token: str | None,
+    token: Callable[[], str | None] | None,
     run: int,
     status: SyncProgress,
     progress: Progress,
 ) -> list[str]:
     """Bring each repo's mirror up to date and store the default branch's new commits with the
     tip they reach. A repo git cannot mirror is reported and the others go on."""
-    collector = GitCollector(config.git.cache_folder(wh.path), config.github.api_url, token)
+    collector = GitCollector(config.git.cache_folder(wh.path), config.github.api_url, token or None)
     branches = dict(
         wh.query(
             "select payload ->> 'full_name', payload ->> 'default_branch' from raw_repos "
@@ -291,7 +296,8 @@ def _sync_git(
         except GitMirrorError as exc:
             failures.append(str(exc))
         except (git.GitCommandError, OSError) as exc:  # reading the mirror, not fetching it
-            failures.append(f"{repo}: git failed on its mirror: {scrub(str(exc), token).strip()}")
+            words = scrub(str(exc), collector.token()).strip()
+            failures.append(f"{repo}: git failed on its mirror: {words}")
         finally:
             status.done += 1
     status.repo = None

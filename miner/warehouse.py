@@ -336,9 +336,13 @@ class Warehouse:
         or a user going back to the older miner, still has the warehouse as it was."""
         self.con.execute("checkpoint")  # everything in the file itself, nothing in the WAL
         target = self.backup_path(version)
+        partial = target.with_name(target.name + ".partial")
         try:
-            shutil.copy2(self.path, target)
+            # copied whole, then named: a copy cut short (a full disk) never looks like a backup
+            shutil.copy2(self.path, partial)
+            os.replace(partial, target)
         except OSError as exc:
+            partial.unlink(missing_ok=True)
             raise MinerError(
                 f"{self.path}: could not back it up to {target} before upgrading its schema "
                 f"from version {version}: {exc.strerror or exc}"

@@ -169,3 +169,19 @@ def test_without_a_token_variable_the_gh_clis_token_for_the_host_is_used(
     monkeypatch.setenv("GH_TOKEN", "from_env")
     assert GitHubConfig().token() == "from_env"
     assert GitHubConfig(token_env="MINER_TOKEN").token() is None
+
+
+def test_a_token_is_taken_without_its_newline_and_never_echoed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from miner.config import GitHubConfig
+    from miner.errors import ConfigError
+
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_abc123\n")  # as an env file or a secret mount has it
+    assert GitHubConfig().token() == "ghp_abc123"
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_abc 123")
+    with pytest.raises(ConfigError) as caught:
+        GitHubConfig().token()
+    assert str(caught.value) == (
+        "$GITHUB_TOKEN: the token holds spaces or control characters; set it to the token alone"
+    )

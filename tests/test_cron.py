@@ -144,3 +144,39 @@ def test_json_logs_stay_json_through_retries_and_quiet_stays_quiet(
     assert any(r["event"] == "log" and str(r["logger"]).startswith("github") for r in records)
     assert records[-1]["event"] == "synced"
     assert quiet.stderr == b""
+
+
+def test_when_no_repo_can_be_read_the_sync_fails(served: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from miner.fixtures_server import FORBIDDEN
+
+    mirror = tmp_path / "mirror"
+    shutil.copytree(served, mirror)
+    for repo in ("web-app", "mobile-app"):
+        (mirror / "repos" / "acme" / repo / FORBIDDEN).touch()
+    with FixtureServer(mirror, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        out = _miner(tmp_path, "sync", "--api", "rest")
+    assert out.returncode == 1  # failed, not partial: the token is what is wrong
+    assert (
+        out.stderr.decode()
+        .strip()
+        .splitlines()[-1]
+        .startswith(
+            "Error: no repo of acme could be read; the first: acme/mobile-app: not readable with "
+            "this token (GET /repos/acme/mobile-app/pulls: 403"
+        )
+    )
+
+
+def test_json_errors_before_the_sync_starts(tmp_path: Path) -> None:
+    (tmp_path / "miner.toml").write_text("[github\n")
+    bad_config = _miner(tmp_path, "sync", "--log-format", "json")
+    (tmp_path / "miner.toml").unlink()
+    bad_option = _miner(tmp_path, "sync", "--log-format=json", "--max-wait", "soon")
+    assert (bad_config.returncode, bad_option.returncode) == (2, 2)
+    (config_error,) = _lines(bad_config)
+    assert str(config_error["message"]).startswith("miner.toml: not valid TOML")
+    (usage,) = _lines(bad_option)
+    assert usage["event"] == "error" and "--max-wait" in str(usage["message"])
