@@ -1196,8 +1196,13 @@ def _repo_dir(root: Path, owner: str, name: str) -> Path | None:
 
 def _resolve_repository(_: Any, info: GraphQLResolveInfo[_Context], owner: str, name: str) -> Any:
     root = info.context.root
-    if _repo_dir(root, owner, name) is None:
+    folder = _repo_dir(root, owner, name)
+    if folder is None:
         raise _not_found(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
+    if (folder / ".forbidden").exists():  # fixtures_server.FORBIDDEN: the REST side refuses too
+        raise GraphQLError(
+            "Resource not accessible by personal access token", extensions={"type": "FORBIDDEN"}
+        )
     return _repository_node(_repository_rest(root, owner, name), owner, name)
 
 

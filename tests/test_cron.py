@@ -56,8 +56,9 @@ def test_exit_codes_and_json_errors(served: Path, tmp_path: Path) -> None:
     assert usage.returncode == 2
 
 
+@pytest.mark.parametrize("api", ["rest", "graphql"])
 def test_a_repo_the_token_cannot_read_leaves_the_others_and_a_partial_run(
-    served: Path, tmp_path: Path
+    served: Path, tmp_path: Path, api: str
 ) -> None:
     import shutil
 
@@ -68,7 +69,7 @@ def test_a_repo_the_token_cannot_read_leaves_the_others_and_a_partial_run(
     (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).touch()
     with FixtureServer(mirror, token=TOKEN, port=0) as server:
         _config(tmp_path, server.url)
-        out = _miner(tmp_path, "sync", "--api", "rest")
+        out = _miner(tmp_path, "sync", "--api", api)
         runs = _miner(tmp_path, "query", "--sql",
                       "select status, repos_failed from sync_runs", "--format", "json")  # fmt: skip
         stored = _miner(tmp_path, "query", "--sql",
@@ -76,10 +77,9 @@ def test_a_repo_the_token_cannot_read_leaves_the_others_and_a_partial_run(
                         "--format", "json")  # fmt: skip
     assert out.returncode == 3  # partial
     errors = [line for line in out.stderr.decode().splitlines() if line.startswith("Error:")]
-    assert errors[0].startswith(
-        "Error: acme/web-app: not readable with this token (GET /repos/acme/web-app/pulls: 403 "
-        "Resource not accessible by personal access token)"
-    )
+    # REST: GET /repos/acme/web-app/pulls: 403 ...; GraphQL: POST /graphql: ... (FORBIDDEN)
+    assert errors[0].startswith("Error: acme/web-app: not readable with this token (")
+    assert errors[0].endswith("Resource not accessible by personal access token)")
     assert errors[-1] == "Error: 1 repos not synced whole this run"
     assert json.loads(runs.stdout) == [{"status": "partial", "repos_failed": 1}]
     # the other repo synced whole
