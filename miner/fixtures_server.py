@@ -444,6 +444,11 @@ class FaultPlan:
             self.injected[kind] += 1
             return kind
 
+    def skipped(self, kind: str) -> None:
+        """A fault `next` chose that the answer could not carry (no body to cut short)."""
+        with self._lock:
+            self.injected[kind] -= 1
+
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
@@ -497,6 +502,9 @@ class _Handler(BaseHTTPRequestHandler):
         )
         plan = self.server.app.faults
         fault = plan.next() if plan is not None and not _GIT.match(self.path) else None
+        if fault in ("truncated", "reset") and (not body or self.command == "HEAD"):
+            plan.skipped(fault)  # type: ignore[union-attr]  # nothing to cut: no fault after all
+            fault = None
         if fault is not None:
             status, headers, body = _fault(fault, status, headers, body, plan)  # type: ignore[arg-type]
         self.send_response_only(status)
