@@ -191,9 +191,10 @@ def sync(
                 else:
                     repo_sync.graphql_repo(marks[repo])
             except GitHubError as exc:
-                # a repo the token may not read (403), or gone since it was listed (404): what
-                # was stored stays, the other repos go on, and the run is partial (exit 3)
-                if exc.status not in (403, 404):
+                # a repo the token may not read (403), gone since it was listed (404) or
+                # blocked for legal reasons (451): what was stored stays, the other repos go
+                # on, and the run is partial (exit 3)
+                if exc.status not in (403, 404, 451):
                     raise
                 unread[repo] = f"{repo}: not readable with this token ({exc})"
             status.done += 1
