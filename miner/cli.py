@@ -370,6 +370,18 @@ def doctor(ctx: Context, org: str | None) -> None:
         raise MinerError("some checks failed: fix what they say, then run `miner doctor` again")
 
 
+@cli.command("export")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@pass_context
+def export_(ctx: Context, folder: Path) -> None:
+    """Write the core tables and metric views as Parquet, partitioned by org, repo and month."""
+    from miner.export import export
+
+    with ctx.open(read_only=True) as wh:
+        written = export(wh, folder)
+    _err(f"exported {len(written)} tables and views, {sum(written.values())} rows, to {folder}")
+
+
 @cli.command("sample-org")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--seed", default=7, show_default=True)
