@@ -1,9 +1,10 @@
 """`miner export DIR`: the warehouse's core tables and metric views as hive-partitioned Parquet
 (org / repo / month), for a data team that runs them beside other orgs' on a bigger engine.
 
-Each row is written whole (the partition columns are in the files too): DIR/core/TABLE/ and
-DIR/metrics/VIEW/, then org=ORG/repo_name=NAME/month=YYYY-MM/ where the table has those
-columns. The month is that of the row's first instant of MONTH_COLUMNS ('none' when NULL)."""
+Each row is written whole (the partition columns are in the files too): DIR/core/TABLE/,
+DIR/metrics/VIEW/ and DIR/settings/TABLE/ (the config as the views read it), then
+org=ORG/repo_name=NAME/month=YYYY-MM/ where the table has those columns. The month is that
+of the row's first instant of MONTH_COLUMNS ('none' when NULL)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,18 @@ def export(wh: Warehouse, folder: Path) -> dict[str, int]:
     """Write every core table and metric view under `folder`; rows written, by name."""
     core = set(read_layer("core")) | {n for step in PYTHON_STEPS for n in step.writes}
     metrics = set(read_layer("metrics"))
+    # what the config said at the last rebuild (calendars, service levels, teams...): the views
+    # read it, so an engine running them elsewhere needs it too
+    settings = {r[0] for r in wh.query(
+        "select table_name from duckdb_tables() where schema_name = 'main' "
+        "and starts_with(table_name, 'settings_')"
+    )}  # fmt: skip
     written: dict[str, int] = {}
-    for kind, names in (("core", sorted(core)), ("metrics", sorted(metrics))):
+    for kind, names in (
+        ("core", sorted(core)),
+        ("metrics", sorted(metrics)),
+        ("settings", sorted(settings)),
+    ):
         for name in names:
             written[f"{kind}/{name}"] = _write(wh, name, folder / kind / name)
     return written
