@@ -376,6 +376,10 @@ def test_sla_breaches_now_limit_repo_and_team(warehouse: Path) -> None:
     # web (alice) authored web#7; ops took part in none of the breaching PRs
     assert len(query(warehouse, "sla_breaches_now", None, limit="10", team="web")) == 2
     assert query(warehouse, "sla_breaches_now", None, limit="10", team="ops") == []
+    # a repo may be named without its org, as `miner report --repo` takes it
+    assert breaches(query(warehouse, "sla_breaches_now", None, limit="10", repo="api")) == [
+        BREACHES[1]
+    ]
     # team names compare without case, as GitHub's slugs do
     upper = query(warehouse, "sla_breaches_now", None, limit="10", team="Security")
     assert breaches(upper) == [BREACHES[0], BREACHES[2]]

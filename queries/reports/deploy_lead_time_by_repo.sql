@@ -1,7 +1,7 @@
 -- deploy_lead_time_by_repo: one row per repo with PRs merged in the window that can be followed
 -- to production: how many reached it, the median, p75 and p90 hours from merge to production of
 -- those, and how many are merged but not deployed yet. Params: $org, $since,
--- $until; optional $team, $repo.
+-- $until; optional $team, $repo (NAME or ORG/NAME).
 select
     repo,
     count(deployed_at) as deployed,
@@ -11,7 +11,7 @@ select
     count(*) filter (where deployed_at is null) as not_deployed
 from deploy_lead_time as d
 where d.org = $org and d.merged_at >= $since and d.merged_at < $until and d.deploy_tracked
-  and ($repo is null or d.repo = $repo)
+  and ($repo is null or d.repo in ($repo, $org || '/' || $repo))
   and ($team is null or exists (from pr_teams as t where t.org = d.org and t.repo = d.repo
                                 and t.pr_number = d.pr_number and t.team = lower($team)))
 group by repo

@@ -2,7 +2,7 @@
 -- a PR's changed files by CODEOWNERS) among the PRs opened in the window: how many PRs, their
 -- share, how many were merged and the median and p90 hours from opening to merge, so the cost
 -- of each further team shows. Bot-authored PRs are left out. Params: $org, $since, $until;
--- optional $team, $repo.
+-- optional $team, $repo (NAME or ORG/NAME).
 with prs as (
     select
         least(h.handoff_count, 3) as bucket,
@@ -12,7 +12,7 @@ with prs as (
     join pull_requests as p on p.org = h.org and p.repo = h.repo and p.number = h.pr_number
     where h.org = $org and h.created_at >= $since and h.created_at < $until
       and not p.author_is_bot
-      and ($repo is null or h.repo = $repo)
+      and ($repo is null or h.repo in ($repo, $org || '/' || $repo))
       and ($team is null or exists (from pr_teams as t where t.org = h.org and t.repo = h.repo
                                     and t.pr_number = h.pr_number and t.team = lower($team)))
 )

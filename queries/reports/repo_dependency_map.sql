@@ -11,7 +11,8 @@ select
     count(distinct manifest_path) as manifests
 from repo_dependencies
 where org = $org
-  and ($repo is null or $repo in (repo, depends_on_repo))
+  and ($repo is null or $repo in (repo, depends_on_repo)
+       or $org || '/' || $repo in (repo, depends_on_repo))
   and ($team is null or list_contains(repo_teams, lower($team))
        or list_contains(depends_on_teams, lower($team)))
 group by repo, repo_teams, depends_on_repo, depends_on_teams

@@ -1,19 +1,19 @@
 -- review_wait_summary: one row: PRs that became ready in the window, and the review wait of
 -- their answered episodes (median, p75, p90 with the count they rest on). Withdrawn episodes
 -- are left out; waiting ones are counted apart.
--- Params: $org, $since, $until; optional $team, $repo.
+-- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
 with episodes as (
     select w.*
     from review_wait as w
     where w.org = $org and w.start_at >= $since and w.start_at < $until
-      and ($repo is null or w.repo = $repo)
+      and ($repo is null or w.repo in ($repo, $org || '/' || $repo))
       and ($team is null or exists (from pr_teams as t where t.org = w.org and t.repo = w.repo
                                     and t.pr_number = w.pr_number and t.team = lower($team)))
 )
 select
     (select count(*) from pull_requests as p
      where p.org = $org and p.ready_at >= $since and p.ready_at < $until
-       and ($repo is null or p.repo = $repo)
+       and ($repo is null or p.repo in ($repo, $org || '/' || $repo))
        and ($team is null or exists (from pr_teams as t where t.org = p.org and t.repo = p.repo
                                      and t.pr_number = p.number and t.team = lower($team))))
         as prs_ready,

@@ -2,7 +2,7 @@
 -- another repo) whose downstream PR merged in the window, or that still waits at as_of (the
 -- upstream merged, the downstream open), slowest first: both PRs with links, their teams, how
 -- they are linked and the hours from the upstream merge to the downstream merge (or to as_of).
--- Params: $org, $since, $until, $limit; optional $team, $repo.
+-- Params: $org, $since, $until, $limit; optional $team, $repo (NAME or ORG/NAME).
 select
     h.upstream_repo,
     h.upstream_pr,
@@ -23,7 +23,8 @@ join pull_requests as d
 where h.org = $org
   and ((h.downstream_merged_at >= $since and h.downstream_merged_at < $until)
        or h.status = 'downstream open')
-  and ($repo is null or $repo in (h.upstream_repo, h.downstream_repo))
+  and ($repo is null or $repo in (h.upstream_repo, h.downstream_repo)
+       or $org || '/' || $repo in (h.upstream_repo, h.downstream_repo))
   and ($team is null or list_contains(h.upstream_teams, lower($team))
        or list_contains(h.downstream_teams, lower($team)))
 order by hours desc nulls last, h.downstream_repo, h.downstream_pr

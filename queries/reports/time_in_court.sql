@@ -3,7 +3,7 @@
 -- it (`median`), over how many PRs; the row 'flow efficiency' has, as its `share`, the median
 -- PR's flow efficiency (the author court's share of that PR's hours).
 -- Deploy hours count only PRs that can be followed to production.
--- Params: $org, $since, $until; optional $team, $repo.
+-- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
 with ended as (
     select c.*
     from pr_time_in_court as c
@@ -11,7 +11,7 @@ with ended as (
     where c.org = $org
       and coalesce(p.merged_at, p.closed_at) >= $since
       and coalesce(p.merged_at, p.closed_at) < $until
-      and ($repo is null or c.repo = $repo)
+      and ($repo is null or c.repo in ($repo, $org || '/' || $repo))
       and ($team is null or exists (from pr_teams as t where t.org = c.org and t.repo = c.repo
                                     and t.pr_number = c.pr_number and t.team = lower($team)))
 ),

@@ -1,5 +1,6 @@
 -- waiting_longest: one row per open pull request with a review request still waiting at as_of,
--- longest wait first: who it waits on and a link. Params: $org, $limit; optional $team, $repo.
+-- longest wait first: who it waits on and a link. Params: $org, $limit;
+-- optional $team, $repo (NAME or ORG/NAME).
 with waiting as (
     select
         w.org,
@@ -11,7 +12,7 @@ with waiting as (
         w.wait_business_hours
     from review_wait as w
     where w.org = $org and w.outcome = 'waiting'
-      and ($repo is null or w.repo = $repo)
+      and ($repo is null or w.repo in ($repo, $org || '/' || $repo))
       and ($team is null or exists (from pr_teams as t where t.org = w.org and t.repo = w.repo
                                     and t.pr_number = w.pr_number and t.team = lower($team)))
 )
