@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import re
 import sys
@@ -19,7 +18,7 @@ from miner.config import Config, load
 from miner.errors import EXIT_FAILED, MinerError, PartialSync
 from miner.query import FORMATS as QUERY_FORMATS
 from miner.reports.formats import FORMATS as REPORT_FORMATS
-from miner.sync_display import SyncDisplay
+from miner.sync_display import SyncDisplay, json_line
 from miner.warehouse import Warehouse
 
 
@@ -50,9 +49,8 @@ class _JsonLines(logging.Handler):
     stderr."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        stamp = f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
-        _err(json.dumps({"time": stamp, "event": "log", "level": record.levelname.lower(),
-                         "logger": record.name, "message": record.getMessage()}))  # fmt: skip
+        _err(json_line("log", level=record.levelname.lower(), logger=record.name,
+                       message=record.getMessage()))  # fmt: skip
 
 
 def _route_warnings(*, quiet: bool, json_lines: bool) -> None:
@@ -72,8 +70,7 @@ def _route_warnings(*, quiet: bool, json_lines: bool) -> None:
 def _error_line(message: str) -> None:
     """An error on stderr: `Error: ...`, or a JSON object under --log-format json."""
     if _JSON_ERRORS:
-        stamp = f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
-        _err(json.dumps({"time": stamp, "event": "error", "message": message}))
+        _err(json_line("error", message=message))
     else:
         _err(f"Error: {message}")
 
@@ -149,8 +146,7 @@ def sync(
             countdown=display.countdown,
         )
     if _JSON_ERRORS:
-        _err(json.dumps({"time": f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}", "event": "synced",
-                         **result.record()}))  # fmt: skip
+        _err(json_line("synced", **result.record()))
     elif not quiet:
         _err(f"synced {result.summary()}")
     if result.failures:

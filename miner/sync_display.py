@@ -23,6 +23,12 @@ if TYPE_CHECKING:
     from miner.sync import SyncProgress
 
 
+def json_line(event: str, **fields: object) -> str:
+    """One record of --log-format json: the time, the event and its fields, as one line."""
+    return json.dumps({"time": f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}", "event": event,
+                       **fields})  # fmt: skip
+
+
 class SyncDisplay:
     """Use as a context manager around a sync; pass `progress` and `countdown` to it."""
 
@@ -109,14 +115,10 @@ class SyncDisplay:
                 self._log(line)
 
     def _record(self, event: str, **fields: object) -> None:
-        """One JSON object on a line: the time, the event and its fields."""
         if self.quiet:
             return
-        stamp = f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
-        self.console.print(
-            json.dumps({"time": stamp, "event": event, **fields}),
-            highlight=False, soft_wrap=True, markup=False,
-        )  # fmt: skip
+        self.console.print(json_line(event, **fields), highlight=False, soft_wrap=True,
+                           markup=False)  # fmt: skip
 
     def _log(self, message: str) -> None:
         if self.quiet:
