@@ -62,6 +62,10 @@ class GitHubConfig:
     def token(self) -> str | None:
         """The token from the configured environment variable, else GITHUB_TOKEN, then GH_TOKEN,
         else the one the `gh` CLI is logged in with for this host (`gh auth token`)."""
+        return self.found_token()[0]
+
+    def found_token(self) -> tuple[str | None, str]:
+        """The token (see token()) and where it was found: `$NAME` or `the gh CLI (HOST)`."""
         names = (self.token_env,) if self.token_env else DEFAULT_TOKEN_ENVS
         for name in names:
             value = (os.environ.get(name) or "").strip()  # an env file's newline is no part
@@ -71,8 +75,10 @@ class GitHubConfig:
                         f"${name}: the token holds spaces or control characters; "
                         "set it to the token alone"
                     )
-                return value
-        return None if self.token_env else gh_token(self.host())
+                return value, f"${name}"
+        if self.token_env:
+            return None, ""
+        return gh_token(self.host()), f"the gh CLI ({self.host()})"
 
     def host(self) -> str:
         """The GitHub host the API belongs to: github.com, or an Enterprise Server's."""

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from miner.config import DEFAULT_TOKEN_ENVS, Config
+from miner.config import Config
 from miner.errors import GitHubError, MinerError
 from miner.github_auth import credentials
 from miner.github_client import GitHubClient
@@ -54,7 +54,7 @@ def run(config: Config, db: Path, org: str | None, say: Callable[[str], None]) -
     elif config.github.app_id is not None:
         tell(Check(True, f"signed in as {signed_in.source}"))
     else:
-        tell(Check(True, f"token from {_token_source(config)}"))
+        tell(Check(True, f"token from {signed_in.source}"))
     client = GitHubClient(
         config.github.api_url,
         None,
@@ -72,14 +72,6 @@ def run(config: Config, db: Path, org: str | None, say: Callable[[str], None]) -
         found = shutil.which("git")
         tell(Check(found is not None, "git for [git] mirrors", "" if found else "install git"))
     return all(c.ok for c in checks)
-
-
-def _token_source(config: Config) -> str:
-    import os
-
-    names = (config.github.token_env,) if config.github.token_env else DEFAULT_TOKEN_ENVS
-    found = next((n for n in names if n and os.environ.get(n)), None)
-    return f"${found}" if found else f"the gh CLI ({config.github.host()})"
 
 
 def _github(

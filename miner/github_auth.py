@@ -17,7 +17,7 @@ class Credentials:
     """What the API client signs with, and a way to a token for git (None: anonymous)."""
 
     auth: Auth.Auth | None
-    source: str  # what to tell a user: "$GITHUB_TOKEN", "GitHub App 123 (installation 4)"
+    source: str  # where from: "$GITHUB_TOKEN", "the gh CLI (github.com)", "GitHub App 123 (...)"
 
     def token(self) -> str | None:
         """A token git can send now (an installation's is renewed when near its expiry)."""
@@ -33,19 +33,16 @@ def credentials(config: Config, org: str) -> Credentials | None:
     there is neither."""
     gh = config.github
     if gh.app_id is None or gh.app_private_key is None:
-        token = gh.token()
-        return Credentials(Auth.Token(token), gh.token_source()) if token else None
+        token, found = gh.found_token()
+        return Credentials(Auth.Token(token), found) if token else None
+    where = f"{config.source or 'the config'}: [github.app] private_key = {gh.app_private_key!r}"
     key_file = Path(gh.app_private_key).expanduser()
     if config.source is not None and not key_file.is_absolute():
         key_file = config.source.parent / key_file
     try:
         key = key_file.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(
-            f"{config.source or 'the config'}: [github.app] private_key = "
-            f"{gh.app_private_key!r}: {exc.strerror or exc}"
-        ) from exc
-    where = f"{config.source or 'the config'}: [github.app] private_key = {gh.app_private_key!r}"
+        raise ConfigError(f"{where}: {exc.strerror or exc}") from exc
     try:
         app = Auth.AppAuth(gh.app_id, key)
         app.create_jwt()  # a key that is no RSA private key fails here, not mid-sync
