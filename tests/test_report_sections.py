@@ -45,7 +45,7 @@ from typing import Any
 
 import pytest
 
-from miner.reports.layout import Column, cell_text, change_text
+from miner.reports.layout import Column, change_text, figure_cell
 from tests.mirror_builder import MirrorBuilder, Pull
 from tests.test_cli import miner
 
@@ -570,7 +570,7 @@ def test_markdown_report_writes_each_change_against_the_previous_window(warehous
     ]
 
 
-# change_text and cell_text ----------------------------------------------------------------------
+# change_text and figure_cell ---------------------------------------------------------------------
 
 HOURS = Column("median_hours", "median", "hours", change=True)
 COUNT = Column("prs", "PRs", "count", change=True)
@@ -637,7 +637,7 @@ def test_change_text(column: Column, now: Any, before: Any, expected: str) -> No
 def test_cell_text(
     column: Column, row: dict[str, Any], before: dict[str, Any] | None, expected: str
 ) -> None:
-    assert cell_text(column, row, before) == expected
+    assert figure_cell(column, row, before).plain() == expected
 
 
 def test_markdown_never_links_or_strikes_user_text_and_encodes_link_targets() -> None:

@@ -326,11 +326,6 @@ def figure_cell(column: Column, row: dict[str, Any], before: dict[str, Any] | No
     return Cell(column, value_text(column, value), moved)
 
 
-def cell_text(column: Column, row: dict[str, Any], before: dict[str, Any] | None) -> str:
-    """A cell with its change where the column carries one: '12.5 (+2.0)'."""
-    return figure_cell(column, row, before).plain()
-
-
 def pr_link(row: dict[str, Any], key: str = "pr") -> tuple[str, str | None]:
     """A PR column's `name#N` (the org is the report's) and its link, when it is a web address.
     Column `pr` reads the row's repo, pr_number and html_url; column K reads K_repo, K_pr and
