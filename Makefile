@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint pytest chromium bench clean
+.PHONY: install demo test lint pytest chromium java bench clean
 
 install: $(STAMP)
 
@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check miner tests bench
 	$(BIN)/mypy
 
-pytest: $(STAMP) chromium
+pytest: $(STAMP) chromium java
 	$(BIN)/pytest
 
 # The HTML report's test opens it in Debian's headless Chromium; install it when it is missing.
@@ -34,6 +34,15 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; }
+
+# The export test runs the Spark SQL on a local Spark, which needs Java 17 or newer.
+java:
+	@command -v java >/dev/null || { \
+	  echo "installing Debian's Java runtime for the Spark export test"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    openjdk-17-jre-headless; }
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -368,14 +368,30 @@ def doctor(ctx: Context, org: str | None) -> None:
 
 @cli.command("export")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--dialect",
+    type=click.Choice(["spark", "trino"]),
+    help="Also write the metric views as this engine's SQL over the Parquet, in FOLDER/sql/.",
+)
+@click.option(
+    "--location",
+    metavar="URI",
+    help="Where the engine will find FOLDER's files (e.g. s3://lake/miner); default: FOLDER.",
+)
 @pass_context
-def export_(ctx: Context, folder: Path) -> None:
+def export_(ctx: Context, folder: Path, dialect: str | None, location: str | None) -> None:
     """Write the core tables and metric views as Parquet, partitioned by org, repo and month."""
     from miner.export import export
 
+    if location is not None and dialect is None:
+        raise click.UsageError(
+            "--location says where --dialect's SQL finds the files: add --dialect"
+        )
     with ctx.open(read_only=True) as wh:
-        written = export(wh, folder)
+        written = export(wh, folder, dialect, location)
     _err(f"exported {len(written)} tables and views, {sum(written.values())} rows, to {folder}")
+    if dialect is not None:
+        _err(f"{dialect} SQL in {folder / 'sql' / dialect}: run its files in name order")
 
 
 @cli.command("sample-org")

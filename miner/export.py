@@ -4,14 +4,18 @@
 Each row is written whole (the partition columns are in the files too): DIR/core/TABLE/,
 DIR/metrics/VIEW/ and DIR/settings/TABLE/ (the config as the views read it), then
 org=ORG/repo_name=NAME/month=YYYY-MM/ where the table has those columns. The month is that
-of the row's first instant of MONTH_COLUMNS ('none' when NULL)."""
+of the row's first instant of MONTH_COLUMNS ('none' when NULL).
+
+With a dialect (spark, trino), DIR/sql/DIALECT/ also holds the metric views as that engine's
+SQL over those files (see miner.transpile)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from miner.sql_files import read_layer
-from miner.transform import PYTHON_STEPS
+from miner import transpile
+from miner.sql_files import layer, read_layer
+from miner.transform import ON_READ, PYTHON_STEPS
 from miner.warehouse import Warehouse
 
 # The instant a row is filed under, the first of these a table has.
@@ -21,8 +25,12 @@ MONTH_COLUMNS = (
 )  # fmt: skip
 
 
-def export(wh: Warehouse, folder: Path) -> dict[str, int]:
-    """Write every core table and metric view under `folder`; rows written, by name."""
+def export(
+    wh: Warehouse, folder: Path, dialect: str | None = None, location: str | None = None
+) -> dict[str, int]:
+    """Write every core table and metric view under `folder`; rows written, by name. With a
+    `dialect`, also the SQL that runs the metric views on that engine over the Parquet files
+    (found at `location`, the folder's own URI unless given: where the data team puts them)."""
     core = set(read_layer("core")) | {n for step in PYTHON_STEPS for n in step.writes}
     metrics = set(read_layer("metrics"))
     # what the config said at the last rebuild (calendars, service levels, teams...): the views
@@ -39,15 +47,59 @@ def export(wh: Warehouse, folder: Path) -> dict[str, int]:
     ):
         for name in names:
             written[f"{kind}/{name}"] = _write(wh, name, folder / kind / name)
+    if dialect is not None:
+        base = (location or folder.resolve().as_uri()).rstrip("/")
+        tables = [(kind, name) for kind, names in (("core", core), ("settings", settings))
+                  for name in sorted(names)]  # fmt: skip
+        write_sql(wh, tables, folder / "sql" / dialect, base, dialect)
     return written
 
 
-def _write(wh: Warehouse, name: str, target: Path) -> int:
-    described = wh.query(
+def write_sql(
+    wh: Warehouse, tables: list[tuple[str, str]], target: Path, base: str, dialect: str
+) -> None:
+    """00_tables.sql registering the exported tables (found under `base`), then one numbered
+    file per metric view, in the order they must be created."""
+    target.mkdir(parents=True, exist_ok=True)
+    for old in target.glob("*.sql"):
+        old.unlink()
+    header = f"-- miner's warehouse as {dialect} SQL, written by `miner export --dialect {dialect}`"
+    if dialect == "trino":
+        header += (
+            "\n-- Trino: transpiled by the same rules as the Spark SQL, which miner's tests run on "
+            "Spark;\n-- this Trino SQL is not run by them. quantile_cont is approx_percentile here."
+        )
+    statements = [f"CREATE SCHEMA IF NOT EXISTS {transpile.FILES_SCHEMA}"]
+    if dialect == "spark":
+        statements.append(f"CREATE SCHEMA IF NOT EXISTS {transpile.STEPS_SCHEMA}")
+    for kind, name in tables:
+        columns = _columns(wh, name)
+        location = f"{base}/{kind}/{name}"
+        statements += transpile.table_ddl(name, columns, location, dialect)
+    (target / "00_tables.sql").write_text(
+        f"{header}\n-- the exported Parquet as tables of {transpile.FILES_SCHEMA}, and a view "
+        "of each with the warehouse's name and columns\n"
+        + "".join(f"{s};\n\n" for s in statements),
+        encoding="utf-8",
+    )
+    for i, f in enumerate(layer("metrics"), start=1):
+        comment = "".join(f"{line}\n" for line in f.sql.splitlines() if line.startswith("--"))
+        statements = transpile.view_statements(f.name, f.body, dialect, ON_READ in f.sql)
+        (target / f"{i:02d}_{f.name}.sql").write_text(
+            f"{header}\n{comment}" + "".join(f"{s};\n\n" for s in statements), encoding="utf-8"
+        )
+
+
+def _columns(wh: Warehouse, name: str) -> list[tuple[str, str]]:
+    return [(str(c), str(t)) for c, t in wh.query(
         "select column_name, data_type from information_schema.columns "
         "where table_schema = 'main' and table_name = ? order by ordinal_position",
         [name],
-    )
+    )]  # fmt: skip
+
+
+def _write(wh: Warehouse, name: str, target: Path) -> int:
+    described = _columns(wh, name)
     columns = [c for c, _ in described]
     # Parquet has no 128-bit integer (DuckDB would write a sum's HUGEINT as a double)
     fields = [f'cast("{c}" as bigint) as "{c}"' if t == "HUGEINT" else f'"{c}"'

@@ -65,8 +65,9 @@ def dependency_order(
     (a table written from Python, say) with the names they depend on."""
     extra = dict(others or {})
     names = set(files) | set(extra)
-    graph: dict[str, set[str]] = {n: f.references(names) for n, f in files.items()}
-    graph.update({n: set(deps) for n, deps in extra.items()})
+    graph: dict[str, list[str]] = {n: sorted(files[n].references(names)) for n in sorted(files)}
+    graph.update({n: sorted(extra[n]) for n in sorted(extra)})
+    # built in name order, so the order is the same in every process (a set's is not)
     return list(graphlib.TopologicalSorter(graph).static_order())
 
 

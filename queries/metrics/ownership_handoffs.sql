@@ -20,7 +20,7 @@ paths as (
         po.repo,
         po.version,
         po.path,
-        len(po.owners) > 0 as is_owned,
+        array_length(po.owners) > 0 as is_owned,
         list(distinct t.team) filter (where t.team is not null) as teams,
         list(distinct lower(t.team)) filter (where t.team is not null) as teams_lower,
         list(distinct lower(t.owner_login)) filter (where t.owner_login is not null) as logins
@@ -73,7 +73,7 @@ select
         coalesce(c.owner_teams, []::varchar[]),
         lambda x: not list_contains(list_transform(p.author_teams, lambda y: lower(y)), lower(x))
     ) as handoff_teams,
-    len(handoff_teams) as handoff_count,
+    array_length(handoff_teams) as handoff_count,
     coalesce(c.files_changed, 0) as files_changed,
     coalesce(c.files_unowned, 0) as files_unowned,
     coalesce(c.files_owned_by_others, 0) as files_owned_by_others,

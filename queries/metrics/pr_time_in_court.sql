@@ -113,7 +113,9 @@ states as (
         repo,
         pr_number,
         at_time as seg_start,
-        lead(at_time) over w as next_at,
+        -- lead() takes no frame (Spark refuses one): its own window, w's order
+        lead(at_time) over (partition by pr_number, repo, org order by at_time, tiebreak)
+            as next_at,
         last_value(draft_says ignore nulls) over w as draft_event_says,
         last_value(approval_says ignore nulls) over w as is_approval,
         sum(opened) over w as open_episodes,

@@ -1,0 +1,331 @@
+"""The metric views as SQL for Spark or Trino, so a data team runs our definitions, not a copy.
+
+`miner export DIR --dialect spark|trino` writes DIR/sql/DIALECT/: 00_tables.sql registers the
+exported Parquet (core tables and settings) as tables of the schema `miner_parquet` and, over
+each, a view of the warehouse's name and columns; then one file per metric view, numbered in the
+order they must be created (a view reads those before it). Run them in name order.
+
+sqlglot parses our DuckDB SQL and writes the target's. Before that, this module does what
+sqlglot cannot know:
+- DuckDB macros (queries/macros) are inlined: the other engines have none.
+- `epoch()` of a timestamp difference is the difference of the epochs (sqlglot would hand an
+  interval to unix_timestamp); `epoch()` and `epoch_us()` become the engine's exact functions.
+- `list(x ORDER BY y)` keeps its order and its NULLs on Spark (collect_list has neither).
+- `quantile_cont` is Spark's exact `percentile`; Trino has only `approx_percentile`.
+- `list_has_any` is `arrays_overlap`.
+- 'infinity'::timestamptz is the engines' last instant.
+
+Spark output is checked by running every view on a local Spark against DuckDB's rows
+(tests/test_transpile.py). Trino output is written by the same rules but not run by our tests
+(there is no Trino here): its files say so."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import sqlglot
+from sqlglot import exp
+
+from miner.errors import MinerError
+from miner.sql_files import layer
+
+DIALECTS = ("spark", "trino")
+# where 00_tables.sql registers the Parquet files; the views keep the warehouse's names
+FILES_SCHEMA = "miner_parquet"
+# where Spark keeps a metric view's WITH steps while it computes the view's rows
+STEPS_SCHEMA = "miner_steps"
+# hive partition columns, in the order export writes them
+PARTITIONS = ("org", "repo_name", "month")
+
+_MACRO = re.compile(r"create\s+or\s+replace\s+macro\s+(\w+)\s*\(([^)]*)\)\s+as\s+(.*)", re.S | re.I)
+
+
+@dataclass(frozen=True)
+class Macro:
+    """A DuckDB macro: its parameters and its body, to be put in place of each call."""
+
+    params: tuple[str, ...]
+    body: exp.Expression
+
+
+@cache
+def macros() -> Mapping[str, Macro]:
+    """queries/macros, parsed."""
+    found: dict[str, Macro] = {}
+    for f in layer("macros"):
+        m = _MACRO.search(f.code)
+        if m is None:
+            raise MinerError(f"{f.path}: not a `create or replace macro NAME(...) as ...`")
+        params = tuple(p.strip() for p in m.group(2).split(","))
+        found[m.group(1).lower()] = Macro(params, sqlglot.parse_one(m.group(3), read="duckdb"))
+    return found
+
+
+def inline_macros(tree: exp.Expression) -> exp.Expression:
+    """Every call of a macro replaced by its body, its parameters by the call's arguments. A
+    parameter used as a table (`w.day`, with `w` given a join's alias) takes the argument's
+    name as its table."""
+
+    def call(node: exp.Expression) -> exp.Expression:
+        if not isinstance(node, exp.Anonymous) or node.name.lower() not in macros():
+            return node
+        macro = macros()[node.name.lower()]
+        if len(node.expressions) != len(macro.params):
+            raise MinerError(
+                f"{node.sql('duckdb')}: {node.name} takes {len(macro.params)} arguments"
+            )
+        args = dict(zip(macro.params, node.expressions, strict=True))
+
+        def put(n: exp.Expression) -> exp.Expression:
+            if isinstance(n, exp.Column):
+                if n.table in args:
+                    return exp.column(n.name, table=args[n.table].name)
+                if not n.table and n.name in args:
+                    return exp.paren(args[n.name].copy())
+            return n
+
+        return exp.paren(inline_macros(macro.body.copy().transform(put)))
+
+    return tree.transform(call)
+
+
+def _epoch_seconds(value: exp.Expression, dialect: str) -> exp.Expression:
+    """The seconds since 1970 of a timestamp, with its fraction, as a double."""
+    if dialect == "spark":
+        micros = exp.Anonymous(this="unix_micros", expressions=[value])
+        return exp.Div(this=exp.cast(micros, "double"), expression=exp.Literal.number(1000000))
+    return exp.Anonymous(this="to_unixtime", expressions=[value])
+
+
+def _epoch(node: exp.Expression, dialect: str) -> exp.Expression:
+    """DuckDB's epoch(): of an interval `a - b`, the difference of the two epochs."""
+    arg = node.this
+    while isinstance(arg, exp.Paren):
+        arg = arg.this
+    if isinstance(arg, exp.Sub):
+        return exp.paren(
+            exp.Sub(
+                this=_epoch(exp.TimeToUnix(this=arg.this), dialect),
+                expression=_epoch(exp.TimeToUnix(this=arg.expression), dialect),
+            )
+        )
+    return _epoch_seconds(arg, dialect)
+
+
+def _epoch_us(node: exp.Anonymous, dialect: str) -> exp.Expression:
+    (value,) = node.expressions
+    if dialect == "spark":
+        return exp.Anonymous(this="unix_micros", expressions=[value])
+    return exp.cast(
+        exp.Round(
+            this=exp.Mul(
+                this=_epoch_seconds(value, dialect), expression=exp.Literal.number(1000000)
+            )
+        ),
+        "bigint",
+    )
+
+
+def _ordered_list(node: exp.Expression, dialect: str) -> exp.Expression:
+    """DuckDB's list(), with its FILTER if any: every value, NULLs included, in the ORDER BY's
+    order. Spark's collect_list drops NULLs and keeps no order, so Spark collects structs of
+    the sort keys and the value (a struct with a NULL in it is kept), sorts them and takes the
+    values; DISTINCT collects a set of them."""
+    original, where = node, None
+    if isinstance(node, exp.Filter):
+        node, where = node.this, node.expression
+    if dialect != "spark" or not isinstance(node, exp.ArrayAgg):
+        return original  # the same node, so the rewrite goes on into its arguments
+    inner = node.this
+    distinct, order = False, None
+    if isinstance(inner, exp.Distinct):
+        distinct, inner = True, inner.expressions[0]
+    if isinstance(inner, exp.Order):
+        order, inner = inner, inner.this
+    if isinstance(inner, exp.Distinct):  # list(DISTINCT x ORDER BY ...) parses either way
+        distinct, inner = True, inner.expressions[0]
+    keys = [o.this for o in order.expressions] if order is not None else []
+    if order is not None and any(o.args.get("desc") for o in order.expressions):
+        raise MinerError(f"{node.sql('duckdb')}: a descending list order is not transpiled")
+    if distinct and keys and [k.sql() for k in keys] != [inner.sql()]:
+        raise MinerError(f"{node.sql('duckdb')}: DISTINCT with another ORDER BY key")
+    fields = [] if distinct else [exp.alias_(k.copy(), f"k{i}") for i, k in enumerate(keys)]
+    struct = exp.Struct(expressions=[*fields, exp.alias_(inner.copy(), "v")])
+    collected: exp.Expression = (exp.ArrayUniqueAgg if distinct else exp.ArrayAgg)(this=struct)
+    if where is not None:
+        collected = exp.Filter(this=collected, expression=where)
+    if keys:
+        collected = exp.ArraySort(this=collected)
+    return sqlglot.parse_one(f"transform({collected.sql('spark')}, s -> s.v)", read="spark")
+
+
+def _quantile(node: exp.PercentileCont, dialect: str) -> exp.Expression:
+    name = "percentile" if dialect == "spark" else "approx_percentile"
+    return exp.Anonymous(this=name, expressions=[node.this, node.expression])
+
+
+def _overlap(node: exp.ArrayOverlaps, dialect: str) -> exp.Expression:
+    """list_has_any(a, b): sqlglot writes Postgres's `a && b`; both engines call it this."""
+    return exp.Anonymous(this="arrays_overlap", expressions=[node.this, node.expression])
+
+
+def _infinity(node: exp.Cast, dialect: str) -> exp.Expression:
+    """'infinity'::timestamptz (an open end, as in `coalesce(closed_at, 'infinity')`) is the
+    last instant both engines hold; '-infinity' the first."""
+    value = node.this
+    if not (isinstance(value, exp.Literal) and value.is_string and node.to.is_type("timestamptz")):
+        return node
+    bound = {"infinity": "9999-12-31 23:59:59.999999", "-infinity": "0001-01-01 00:00:00"}
+    if value.this not in bound:
+        return node
+    return exp.cast(exp.Literal.string(bound[value.this]), exp.DataType.build("timestamptz"))
+
+
+_REWRITES: dict[type[exp.Expression], Callable[[exp.Expression, str], exp.Expression]] = {
+    exp.TimeToUnix: _epoch,
+    exp.ArrayAgg: _ordered_list,
+    exp.Filter: _ordered_list,
+    exp.PercentileCont: _quantile,  # type: ignore[dict-item]
+    exp.ArrayOverlaps: _overlap,  # type: ignore[dict-item]
+    exp.Cast: _infinity,  # type: ignore[dict-item]
+}
+
+
+def _translated(duckdb_sql: str, dialect: str) -> exp.Expression:
+    tree = inline_macros(sqlglot.parse_one(duckdb_sql, read="duckdb"))
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "epoch_us":
+            return _epoch_us(node, dialect)
+        fn = _REWRITES.get(type(node))
+        return fn(node, dialect) if fn is not None else node
+
+    return tree.transform(rewrite)
+
+
+def _sql(tree: exp.Expression, dialect: str) -> str:
+    return tree.sql(dialect=dialect, pretty=True, unsupported_level=sqlglot.ErrorLevel.RAISE)
+
+
+def to_dialect(duckdb_sql: str, dialect: str) -> str:
+    """One DuckDB select as `dialect`'s SQL."""
+    return _sql(_translated(duckdb_sql, dialect), dialect)
+
+
+def view_statements(name: str, duckdb_sql: str, dialect: str, on_read: bool) -> list[str]:
+    """The statements that make the metric view `name` on `dialect`.
+
+    Trino, and on Spark a view computed on read (a filter of another): CREATE VIEW. Otherwise
+    Spark computes the rows once, as miner's rebuild does: each WITH step becomes a table of
+    STEPS_SCHEMA, then the view's rows a table `name`, then the steps go. Spark inlines every
+    step at each use and plans the whole tree at once; for our longest views (review_wait's 20
+    steps) that planning ran out of memory, where DuckDB computes a step used twice once."""
+    tree = _translated(duckdb_sql, dialect)
+    ctes = tree.args.get("with_")
+    if dialect != "spark" or on_read or ctes is None:
+        if dialect == "spark" and not on_read:
+            return [
+                f"DROP TABLE IF EXISTS {name}",
+                f"CREATE TABLE {name} USING PARQUET AS\n{_sql(tree, dialect)}",
+            ]
+        return [f"CREATE OR REPLACE VIEW {name} AS\n{_sql(tree, dialect)}"]
+    steps: dict[str, str] = {}
+
+    def to_step(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Table) and not node.db and node.name in steps:
+            table = exp.to_table(steps[node.name])
+            table.set(
+                "alias", node.args.get("alias") or exp.TableAlias(this=exp.to_identifier(node.name))
+            )
+            return table
+        return node
+
+    statements: list[str] = []
+    for cte in ctes.expressions:
+        step = f"{STEPS_SCHEMA}.{name}__{cte.alias}"
+        body = cte.this.transform(to_step)
+        statements += [
+            f"DROP TABLE IF EXISTS {step}",
+            f"CREATE TABLE {step} USING PARQUET AS\n{_sql(body, dialect)}",
+        ]
+        steps[cte.alias] = step
+    final = tree.copy()
+    final.set("with_", None)
+    statements += [
+        f"DROP TABLE IF EXISTS {name}",
+        f"CREATE TABLE {name} USING PARQUET AS\n{_sql(final.transform(to_step), dialect)}",
+        *(f"DROP TABLE {step}" for step in steps.values()),
+    ]
+    return statements
+
+
+def column_type(duckdb_type: str, dialect: str) -> str:
+    """A warehouse column's type in `dialect` (as export writes it to Parquet)."""
+    text = duckdb_type.replace("HUGEINT", "BIGINT").replace("JSON", "VARCHAR")
+    if dialect == "trino":
+        # Trino's Hive tables hold timestamps without a zone; ours are UTC instants
+        text = text.replace("TIMESTAMP WITH TIME ZONE", "TIMESTAMP(6)")
+    return exp.DataType.build(text, dialect="duckdb").sql(dialect)
+
+
+def table_ddl(
+    name: str, columns: Sequence[tuple[str, str]], location: str, dialect: str
+) -> list[str]:
+    """Statements registering the Parquet folder `location` as FILES_SCHEMA.name, and the view
+    `name` over it with the warehouse's columns in their order."""
+    names = [c for c, _ in columns]
+    partitions = [p for p in PARTITIONS if p in names or p in _derived(names)]
+    typed = [(c, column_type(t, dialect)) for c, t in columns]
+    typed += [
+        (p, "STRING" if dialect == "spark" else "VARCHAR") for p in partitions if p not in names
+    ]
+    if dialect == "spark":
+        # partition columns go last in a Spark table's schema
+        ordered = [c for c in typed if c[0] not in partitions] + [
+            c for p in partitions for c in typed if c[0] == p
+        ]
+        cols = ",\n  ".join(f"`{c}` {t}" for c, t in ordered)
+        table = f"{FILES_SCHEMA}.{name}"
+        statements = [
+            f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols}\n) USING PARQUET"
+            + (f"\nPARTITIONED BY ({', '.join(partitions)})" if partitions else "")
+            + f"\nLOCATION '{_sql_str(location)}'"
+        ]
+        if partitions:
+            statements.append(f"MSCK REPAIR TABLE {table}")
+    else:
+        ordered = [c for c in typed if c[0] not in partitions] + [
+            c for p in partitions for c in typed if c[0] == p
+        ]
+        cols = ",\n  ".join(f'"{c}" {t}' for c, t in ordered)
+        table = f"{FILES_SCHEMA}.{name}"
+        props = [f"external_location = '{_sql_str(location)}'", "format = 'PARQUET'"]
+        if partitions:
+            props.append(f"partitioned_by = ARRAY[{', '.join(repr(p) for p in partitions)}]")
+        statements = [
+            f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols}\n) WITH (\n  {', '.join(props)}\n)"
+        ]
+        if partitions:
+            statements.append(
+                f"CALL system.sync_partition_metadata('{FILES_SCHEMA}', '{name}', 'FULL')"
+            )
+    quoted = ", ".join(f"`{c}`" if dialect == "spark" else f'"{c}"' for c in names)
+    statements.append(f"CREATE OR REPLACE VIEW {name} AS SELECT {quoted} FROM {table}")
+    return statements
+
+
+def _derived(names: Sequence[str]) -> set[str]:
+    """The partition columns export adds to a table with these columns."""
+    from miner.export import MONTH_COLUMNS
+
+    derived = {"repo_name"} if "repo" in names else set()
+    if any(c in names for c in MONTH_COLUMNS):
+        derived.add("month")
+    return derived
+
+
+def _sql_str(text: str) -> str:
+    return text.replace("'", "''")

@@ -1,0 +1,212 @@
+"""`miner export --dialect spark`: the SQL it writes, run on a local Spark over the exported
+Parquet, gives every metric view's rows as DuckDB computes them in the warehouse."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from miner.sql_files import layer
+from miner.transpile import to_dialect
+from miner.warehouse import Warehouse
+from tests.test_cli import miner
+
+# Spark's own logging stays off the test output
+_QUIET_LOG4J = "rootLogger.level = off\n"
+
+
+def _java() -> str:
+    found = shutil.which("java")
+    if not found:
+        pytest.fail("no java on PATH: `make test` installs Debian's openjdk-17-jre-headless")
+    return found
+
+
+@pytest.fixture(scope="module")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A local Spark session: two cores, UTC, its warehouse and logs in a temporary folder."""
+    _java()
+    from pyspark.sql import SparkSession
+
+    folder = tmp_path_factory.mktemp("spark")
+    (folder / "log4j2.properties").write_text(_QUIET_LOG4J)
+    options = f"-Dlog4j2.configurationFile=file:{folder / 'log4j2.properties'}"
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"  # the driver listens on loopback only
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("miner-tests")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.extraJavaOptions", options)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.warehouse.dir", str(folder / "warehouse"))
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+def _statements(path: Path) -> list[str]:
+    """A file's statements: export writes each ending its line with `;`."""
+    text = "\n".join(line for line in path.read_text().splitlines() if not line.startswith("--"))
+    return [s.strip() for s in text.split(";\n") if s.strip().rstrip(";")]
+
+
+def _arrow(spark: Any, sql: str) -> pa.Table:
+    table: pa.Table = spark.sql(sql).toArrow()
+    return table
+
+
+def _same_rows(con: duckdb.DuckDBPyConnection, view: str, theirs: pa.Table) -> tuple[int, int]:
+    """Rows of `view` in DuckDB (table `ours`) that Spark lacks, and the other way round, each
+    counted with its multiplicity; doubles compared to 6 decimals, everything in DuckDB's types."""
+    con.register("theirs_raw", theirs)
+    described = con.execute("describe ours").fetchall()
+    cast = []
+    for name, kind, *_ in described:
+        column = f'"{name}"'
+        if kind == "DOUBLE":
+            cast.append(f"round({column}::double, 6) as {column}")
+        else:
+            cast.append(f"{column}::{kind} as {column}")
+    listed = ", ".join(cast)
+    missing = con.execute(
+        f"select count(*) from (select {listed} from ours except all select {listed} from theirs_raw)"
+    ).fetchall()[0]
+    extra = con.execute(
+        f"select count(*) from (select {listed} from theirs_raw except all select {listed} from ours)"
+    ).fetchall()[0]
+    con.unregister("theirs_raw")
+    assert missing is not None and extra is not None
+    return int(missing[0]), int(extra[0])
+
+
+def test_every_metric_view_gives_on_spark_the_rows_it_gives_in_duckdb(
+    synced: Path, tmp_path: Path, spark: Any
+) -> None:
+    shutil.copy(synced, tmp_path / "w.duckdb")
+    out = miner("--db", "w.duckdb", "export", "out", "--dialect", "spark", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    folder = tmp_path / "out" / "sql" / "spark"
+    files = sorted(folder.glob("*.sql"))
+    views = [f.name for f in layer("metrics")]
+    assert [p.name for p in files] == [
+        "00_tables.sql",
+        *(f"{i:02d}_{v}.sql" for i, v in enumerate(views, start=1)),
+    ]
+    for statement in _statements(files[0]):
+        spark.sql(statement)
+    con = duckdb.connect()
+    con.execute("set timezone = 'UTC'")
+    compared = 0
+    with Warehouse.open(tmp_path / "w.duckdb", read_only=True) as wh:
+        for path, view in zip(files[1:], views, strict=True):
+            for statement in _statements(path):
+                spark.sql(statement)
+            ours = wh.con.sql(f"select * from {view}").to_arrow_table()
+            con.register("ours_arrow", ours)
+            con.execute("create or replace temp table ours as select * from ours_arrow")
+            con.unregister("ours_arrow")
+            theirs = _arrow(spark, f"select * from {view}")
+            assert theirs.column_names == ours.column_names, view
+            assert theirs.num_rows == ours.num_rows, view
+            assert _same_rows(con, view, theirs) == (0, 0), view
+            compared += ours.num_rows
+    assert compared > 1000
+    print(f"\nviews run on Spark: {len(views)} of {len(views)}, rows equal to DuckDB's: {compared}")
+
+
+@pytest.mark.parametrize(
+    ("duckdb_sql", "rows"),
+    [
+        # a macro inlined, with the working_days row passed as a table alias
+        (
+            "select utc_day(t) from (select timestamptz '2026-03-08 23:59:59+00' as t)",
+            [(20520,)],
+        ),
+        # epoch of an interval is the difference of epochs, fractions kept
+        (
+            "select epoch(b - a) from (select timestamptz '2026-01-01 00:00:00+00' as a, "
+            "timestamptz '2026-01-02 01:00:00.5+00' as b)",
+            [(90000.5,)],
+        ),
+        # list() keeps its order and its NULLs
+        (
+            "select list(v order by k) from (values (2, 'b'), (1, null), (3, 'a')) as t(k, v)",
+            [([None, "b", "a"],)],
+        ),
+        (
+            "select list(distinct v order by v) from (values ('b'), ('a'), ('b')) as t(v)",
+            [(["a", "b"],)],
+        ),
+        # an exact median: the mean of the two middle values
+        (
+            "select quantile_cont(v, 0.5) from (values (1.0), (2.0), (10.0), (11.0)) as t(v)",
+            [(6.0,)],
+        ),
+        ("select array_length(['a', 'b']), array_length([])", [(2, 0)]),
+    ],
+)
+def test_a_rewrite_gives_on_spark_what_duckdb_gives(
+    spark: Any, duckdb_sql: str, rows: list[tuple[Any, ...]]
+) -> None:
+    con = duckdb.connect()
+    # what business_hours reads, so the macros can be created
+    con.execute("create table working_time (calendar varchar, start_at timestamptz, end_at timestamptz)")
+    for f in layer("macros"):
+        con.execute(f.body)
+    assert con.sql(duckdb_sql).fetchall() == rows  # the worked value, in DuckDB
+    got = [tuple(r) for r in spark.sql(to_dialect(duckdb_sql, "spark")).collect()]
+    assert got == rows
+
+
+def test_working_seconds_inlined_runs_against_a_calendar_row(spark: Any) -> None:
+    """working_seconds(t, w) reads the columns of `w`, the calendar row a join gives: inlined,
+    `w.day` must become the join's own alias."""
+    duckdb_sql = (
+        "select working_seconds(t, cal) from (select timestamptz '1970-01-02 10:30:00+00' as t) "
+        "join (select 1 as day, 3600 as seconds_before, 32400 as p1_from, 61200 as p1_to, "
+        "0 as p2_from, 0 as p2_to, 0 as p3_from, 0 as p3_to) as cal on true"
+    )
+    # an hour before the day, then 09:00 to 10:30: 3600 + 5400
+    got = [tuple(r) for r in spark.sql(to_dialect(duckdb_sql, "spark")).collect()]
+    assert got == [(9000,)] or got == [(9000.0,)]
+
+
+def test_trino_sql_is_written_without_duckdb_functions(synced: Path, tmp_path: Path) -> None:
+    import sqlglot
+
+    shutil.copy(synced, tmp_path / "w.duckdb")
+    out = miner(
+        "--db", "w.duckdb", "export", "out", "--dialect", "trino",
+        "--location", "s3://lake/miner", cwd=tmp_path,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    folder = tmp_path / "out" / "sql" / "trino"
+    tables = (folder / "00_tables.sql").read_text()
+    assert "external_location = 's3://lake/miner/core/pull_requests'" in tables
+    assert "partitioned_by = ARRAY['org', 'repo_name', 'month']" in tables
+    for path in sorted(folder.glob("*.sql")):
+        text = path.read_text()
+        assert "not run by them" in text.splitlines()[1], path.name
+        for statement in _statements(path):
+            sqlglot.parse_one(statement, read="trino")  # raises on what Trino's grammar lacks
+        for duckdb_only in ("epoch_us", "working_seconds", "utc_day", "list_", "quantile_cont"):
+            assert duckdb_only not in text.lower().replace("-- ", ""), (path.name, duckdb_only)
+
+
+def test_location_without_dialect_is_a_usage_error(tmp_path: Path) -> None:
+    out = miner("--db", "w.duckdb", "export", "out", "--location", "s3://x", cwd=tmp_path)
+    assert out.returncode == 2
+    assert "--location says where --dialect's SQL finds the files: add --dialect" in out.stderr
+    assert not os.path.exists(tmp_path / "out")
