@@ -82,9 +82,15 @@ def write_sql(
         + "".join(f"{s};\n\n" for s in statements),
         encoding="utf-8",
     )
+    schema: dict[str, dict[str, str]] = {}
+    for table, column, kind in wh.query(
+        "select table_name, column_name, data_type from information_schema.columns "
+        "where table_schema = 'main'"
+    ):
+        schema.setdefault(str(table), {})[str(column)] = str(kind)
     for i, f in enumerate(layer("metrics"), start=1):
         comment = "".join(f"{line}\n" for line in f.sql.splitlines() if line.startswith("--"))
-        statements = transpile.view_statements(f.name, f.body, dialect, ON_READ in f.sql)
+        statements = transpile.view_statements(f.name, f.body, dialect, ON_READ in f.sql, schema)
         (target / f"{i:02d}_{f.name}.sql").write_text(
             f"{header}\n{comment}" + "".join(f"{s};\n\n" for s in statements), encoding="utf-8"
         )

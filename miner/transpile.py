@@ -28,6 +28,9 @@ from functools import cache
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.optimizer.annotate_types import annotate_types
+from sqlglot.optimizer.qualify import qualify
+from sqlglot.schema import MappingSchema
 
 from miner.errors import MinerError
 from miner.sql_files import layer
@@ -48,7 +51,7 @@ class Macro:
     """A DuckDB macro: its parameters and its body, to be put in place of each call."""
 
     params: tuple[str, ...]
-    body: exp.Expression
+    body: exp.Expr
 
 
 @cache
@@ -64,12 +67,12 @@ def macros() -> Mapping[str, Macro]:
     return found
 
 
-def inline_macros(tree: exp.Expression) -> exp.Expression:
+def inline_macros(tree: exp.Expr) -> exp.Expr:
     """Every call of a macro replaced by its body, its parameters by the call's arguments. A
     parameter used as a table (`w.day`, with `w` given a join's alias) takes the argument's
     name as its table."""
 
-    def call(node: exp.Expression) -> exp.Expression:
+    def call(node: exp.Expr) -> exp.Expr:
         if not isinstance(node, exp.Anonymous) or node.name.lower() not in macros():
             return node
         macro = macros()[node.name.lower()]
@@ -79,7 +82,7 @@ def inline_macros(tree: exp.Expression) -> exp.Expression:
             )
         args = dict(zip(macro.params, node.expressions, strict=True))
 
-        def put(n: exp.Expression) -> exp.Expression:
+        def put(n: exp.Expr) -> exp.Expr:
             if isinstance(n, exp.Column):
                 if n.table in args:
                     return exp.column(n.name, table=args[n.table].name)
@@ -92,15 +95,17 @@ def inline_macros(tree: exp.Expression) -> exp.Expression:
     return tree.transform(call)
 
 
-def _epoch_seconds(value: exp.Expression, dialect: str) -> exp.Expression:
+def _epoch_seconds(value: exp.Expr, dialect: str) -> exp.Expr:
     """The seconds since 1970 of a timestamp, with its fraction, as a double."""
     if dialect == "spark":
         micros = exp.Anonymous(this="unix_micros", expressions=[value])
         return exp.Div(this=exp.cast(micros, "double"), expression=exp.Literal.number(1000000))
-    return exp.Anonymous(this="to_unixtime", expressions=[value])
+    # Trino's tables hold UTC instants without a zone: read them in UTC, not the session's
+    utc = exp.Anonymous(this="with_timezone", expressions=[value, exp.Literal.string("UTC")])
+    return exp.Anonymous(this="to_unixtime", expressions=[utc])
 
 
-def _epoch(node: exp.Expression, dialect: str) -> exp.Expression:
+def _epoch(node: exp.Expr, dialect: str) -> exp.Expr:
     """DuckDB's epoch(): of an interval `a - b`, the difference of the two epochs."""
     arg = node.this
     while isinstance(arg, exp.Paren):
@@ -115,7 +120,7 @@ def _epoch(node: exp.Expression, dialect: str) -> exp.Expression:
     return _epoch_seconds(arg, dialect)
 
 
-def _epoch_us(node: exp.Anonymous, dialect: str) -> exp.Expression:
+def _epoch_us(node: exp.Anonymous, dialect: str) -> exp.Expr:
     (value,) = node.expressions
     if dialect == "spark":
         return exp.Anonymous(this="unix_micros", expressions=[value])
@@ -129,7 +134,7 @@ def _epoch_us(node: exp.Anonymous, dialect: str) -> exp.Expression:
     )
 
 
-def _ordered_list(node: exp.Expression, dialect: str) -> exp.Expression:
+def _ordered_list(node: exp.Expr, dialect: str) -> exp.Expr:
     """DuckDB's list(), with its FILTER if any: every value, NULLs included, in the ORDER BY's
     order. Spark's collect_list drops NULLs and keeps no order, so Spark collects structs of
     the sort keys and the value (a struct with a NULL in it is kept), sorts them and takes the
@@ -154,7 +159,7 @@ def _ordered_list(node: exp.Expression, dialect: str) -> exp.Expression:
         raise MinerError(f"{node.sql('duckdb')}: DISTINCT with another ORDER BY key")
     fields = [] if distinct else [exp.alias_(k.copy(), f"k{i}") for i, k in enumerate(keys)]
     struct = exp.Struct(expressions=[*fields, exp.alias_(inner.copy(), "v")])
-    collected: exp.Expression = (exp.ArrayUniqueAgg if distinct else exp.ArrayAgg)(this=struct)
+    collected: exp.Expr = (exp.ArrayUniqueAgg if distinct else exp.ArrayAgg)(this=struct)
     if where is not None:
         collected = exp.Filter(this=collected, expression=where)
     if keys:
@@ -162,17 +167,17 @@ def _ordered_list(node: exp.Expression, dialect: str) -> exp.Expression:
     return sqlglot.parse_one(f"transform({collected.sql('spark')}, s -> s.v)", read="spark")
 
 
-def _quantile(node: exp.PercentileCont, dialect: str) -> exp.Expression:
+def _quantile(node: exp.PercentileCont, dialect: str) -> exp.Expr:
     name = "percentile" if dialect == "spark" else "approx_percentile"
     return exp.Anonymous(this=name, expressions=[node.this, node.expression])
 
 
-def _overlap(node: exp.ArrayOverlaps, dialect: str) -> exp.Expression:
+def _overlap(node: exp.ArrayOverlaps, dialect: str) -> exp.Expr:
     """list_has_any(a, b): sqlglot writes Postgres's `a && b`; both engines call it this."""
     return exp.Anonymous(this="arrays_overlap", expressions=[node.this, node.expression])
 
 
-def _infinity(node: exp.Cast, dialect: str) -> exp.Expression:
+def _infinity(node: exp.Cast, dialect: str) -> exp.Expr:
     """'infinity'::timestamptz (an open end, as in `coalesce(closed_at, 'infinity')`) is the
     last instant both engines hold; '-infinity' the first."""
     value = node.this
@@ -181,41 +186,80 @@ def _infinity(node: exp.Cast, dialect: str) -> exp.Expression:
     bound = {"infinity": "9999-12-31 23:59:59.999999", "-infinity": "0001-01-01 00:00:00"}
     if value.this not in bound:
         return node
-    return exp.cast(exp.Literal.string(bound[value.this]), exp.DataType.build("timestamptz"))
+    kind = "TIMESTAMP(6)" if dialect == "trino" else "timestamptz"
+    return exp.cast(
+        exp.Literal.string(bound[value.this]), exp.DataType.build(kind, dialect=dialect)
+    )
 
 
-_REWRITES: dict[type[exp.Expression], Callable[[exp.Expression, str], exp.Expression]] = {
+def _any_value(node: exp.IgnoreNulls, dialect: str) -> exp.Expr:
+    """any_value(x) ignores NULLs in DuckDB; Trino's arbitrary() does too, and takes no
+    IGNORE NULLS."""
+    return node.this if dialect == "trino" and isinstance(node.this, exp.AnyValue) else node
+
+
+def _timestamp_type(node: exp.DataType, dialect: str) -> exp.Expr:
+    """Trino's Hive tables hold our instants as TIMESTAMP(6) in UTC: casts say the same."""
+    if dialect == "trino" and node.is_type("timestamptz"):
+        return exp.DataType.build("TIMESTAMP(6)", dialect="trino")
+    return node
+
+
+_REWRITES: dict[type[exp.Expr], Callable[[exp.Expr, str], exp.Expr]] = {
     exp.TimeToUnix: _epoch,
     exp.ArrayAgg: _ordered_list,
     exp.Filter: _ordered_list,
     exp.PercentileCont: _quantile,  # type: ignore[dict-item]
     exp.ArrayOverlaps: _overlap,  # type: ignore[dict-item]
     exp.Cast: _infinity,  # type: ignore[dict-item]
+    exp.IgnoreNulls: _any_value,  # type: ignore[dict-item]
+    exp.DataType: _timestamp_type,  # type: ignore[dict-item]
 }
 
 
-def _translated(duckdb_sql: str, dialect: str) -> exp.Expression:
+def _translated(
+    duckdb_sql: str, dialect: str, schema: Mapping[str, Mapping[str, str]] | None = None
+) -> exp.Expr:
     tree = inline_macros(sqlglot.parse_one(duckdb_sql, read="duckdb"))
 
-    def rewrite(node: exp.Expression) -> exp.Expression:
+    def rewrite(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Anonymous) and node.name.lower() == "epoch_us":
             return _epoch_us(node, dialect)
         fn = _REWRITES.get(type(node))
         return fn(node, dialect) if fn is not None else node
 
-    return tree.transform(rewrite)
+    tree = tree.transform(rewrite)
+    if dialect == "trino" and schema is not None:
+        # Trino builds a struct as CAST(ROW(...) AS ROW(name type, ...)): sqlglot needs the
+        # types, which it infers from the warehouse's columns once names are qualified
+        types = MappingSchema({t: dict(c) for t, c in schema.items()}, dialect="duckdb")
+        tree = qualify(
+            tree, schema=types, dialect="duckdb", quote_identifiers=False,
+            validate_qualify_columns=False,
+        )  # fmt: skip
+        tree = annotate_types(tree, schema=types, dialect="duckdb")
+    return tree
 
 
-def _sql(tree: exp.Expression, dialect: str) -> str:
+def _sql(tree: exp.Expr, dialect: str) -> str:
     return tree.sql(dialect=dialect, pretty=True, unsupported_level=sqlglot.ErrorLevel.RAISE)
 
 
-def to_dialect(duckdb_sql: str, dialect: str) -> str:
-    """One DuckDB select as `dialect`'s SQL."""
-    return _sql(_translated(duckdb_sql, dialect), dialect)
+def to_dialect(
+    duckdb_sql: str, dialect: str, schema: Mapping[str, Mapping[str, str]] | None = None
+) -> str:
+    """One DuckDB select as `dialect`'s SQL; `schema` (table -> column -> DuckDB type) types
+    what Trino needs typed."""
+    return _sql(_translated(duckdb_sql, dialect, schema), dialect)
 
 
-def view_statements(name: str, duckdb_sql: str, dialect: str, on_read: bool) -> list[str]:
+def view_statements(
+    name: str,
+    duckdb_sql: str,
+    dialect: str,
+    on_read: bool,
+    schema: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[str]:
     """The statements that make the metric view `name` on `dialect`.
 
     Trino, and on Spark a view computed on read (a filter of another): CREATE VIEW. Otherwise
@@ -223,7 +267,7 @@ def view_statements(name: str, duckdb_sql: str, dialect: str, on_read: bool) -> 
     STEPS_SCHEMA, then the view's rows a table `name`, then the steps go. Spark inlines every
     step at each use and plans the whole tree at once; for our longest views (review_wait's 20
     steps) that planning ran out of memory, where DuckDB computes a step used twice once."""
-    tree = _translated(duckdb_sql, dialect)
+    tree = _translated(duckdb_sql, dialect, schema)
     ctes = tree.args.get("with_")
     if dialect != "spark" or on_read or ctes is None:
         if dialect == "spark" and not on_read:
@@ -234,7 +278,7 @@ def view_statements(name: str, duckdb_sql: str, dialect: str, on_read: bool) -> 
         return [f"CREATE OR REPLACE VIEW {name} AS\n{_sql(tree, dialect)}"]
     steps: dict[str, str] = {}
 
-    def to_step(node: exp.Expression) -> exp.Expression:
+    def to_step(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Table) and not node.db and node.name in steps:
             table = exp.to_table(steps[node.name])
             table.set(
