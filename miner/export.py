@@ -75,7 +75,8 @@ def write_sql(
     for kind, name in tables:
         columns = _columns(wh, name)
         location = f"{base}/{kind}/{name}"
-        statements += transpile.table_ddl(name, columns, location, dialect)
+        partitions = list(partition_columns([c for c, _ in columns]))
+        statements += transpile.table_ddl(name, columns, partitions, location, dialect)
     (target / "00_tables.sql").write_text(
         f"{header}\n-- the exported Parquet as tables of {transpile.FILES_SCHEMA}, and a view "
         "of each with the warehouse's name and columns\n"
@@ -104,22 +105,29 @@ def _columns(wh: Warehouse, name: str) -> list[tuple[str, str]]:
     )]  # fmt: skip
 
 
+def partition_columns(columns: list[str]) -> dict[str, str | None]:
+    """The hive partitions of a table with these columns, in order: each with the expression
+    export adds to its rows (None: the table's own column)."""
+    found: dict[str, str | None] = {}
+    if "org" in columns:
+        found["org"] = None
+    if "repo" in columns:
+        found["repo_name"] = "split_part(repo, '/', 2)"
+    month = next((c for c in MONTH_COLUMNS if c in columns), None)
+    if month is not None:
+        found["month"] = f"coalesce(strftime({month}, '%Y-%m'), 'none')"
+    return found
+
+
 def _write(wh: Warehouse, name: str, target: Path) -> int:
     described = _columns(wh, name)
     columns = [c for c, _ in described]
     # Parquet has no 128-bit integer (DuckDB would write a sum's HUGEINT as a double)
     fields = [f'cast("{c}" as bigint) as "{c}"' if t == "HUGEINT" else f'"{c}"'
               for c, t in described]  # fmt: skip
-    extra, partitions = [], []
-    if "org" in columns:
-        partitions.append("org")
-    if "repo" in columns:
-        extra.append("split_part(repo, '/', 2) as repo_name")
-        partitions.append("repo_name")
-    month = next((c for c in MONTH_COLUMNS if c in columns), None)
-    if month is not None:
-        extra.append(f"coalesce(strftime({month}, '%Y-%m'), 'none') as month")
-        partitions.append("month")
+    added = partition_columns(columns)
+    partitions = list(added)
+    extra = [f"{sql} as {p}" for p, sql in added.items() if sql is not None]
     select = ", ".join([*fields, *extra])
     rows = wh.query(f"select count(*) from {name}")[0][0]
     target.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,12 @@ sqlglot cannot know:
 - `quantile_cont` is Spark's exact `percentile`; Trino has only `approx_percentile`.
 - `list_has_any` is `arrays_overlap`.
 - 'infinity'::timestamptz is the engines' last instant.
+- Trino builds a struct as CAST(ROW(...) AS ROW(name type, ...)): the types come from the
+  warehouse's columns (sqlglot's qualify and annotate_types).
 
+On Spark, a view's rows are computed once into a table, as miner's rebuild does: Spark inlines
+every WITH step at each use and plans the tree whole, which ran out of memory on our longest
+views (see view_statements).
 Spark output is checked by running every view on a local Spark against DuckDB's rows
 (tests/test_transpile.py). Trino output is written by the same rules but not run by our tests
 (there is no Trino here): its files say so."""
@@ -35,13 +40,10 @@ from sqlglot.schema import MappingSchema
 from miner.errors import MinerError
 from miner.sql_files import layer
 
-DIALECTS = ("spark", "trino")
 # where 00_tables.sql registers the Parquet files; the views keep the warehouse's names
 FILES_SCHEMA = "miner_parquet"
 # where Spark keeps a metric view's WITH steps while it computes the view's rows
 STEPS_SCHEMA = "miner_steps"
-# hive partition columns, in the order export writes them
-PARTITIONS = ("org", "repo_name", "month")
 
 _MACRO = re.compile(r"create\s+or\s+replace\s+macro\s+(\w+)\s*\(([^)]*)\)\s+as\s+(.*)", re.S | re.I)
 
@@ -316,23 +318,27 @@ def column_type(duckdb_type: str, dialect: str) -> str:
 
 
 def table_ddl(
-    name: str, columns: Sequence[tuple[str, str]], location: str, dialect: str
+    name: str,
+    columns: Sequence[tuple[str, str]],
+    partitions: Sequence[str],
+    location: str,
+    dialect: str,
 ) -> list[str]:
-    """Statements registering the Parquet folder `location` as FILES_SCHEMA.name, and the view
-    `name` over it with the warehouse's columns in their order."""
+    """Statements registering the Parquet folder `location` (hive-partitioned by `partitions`)
+    as FILES_SCHEMA.name, and the view `name` over it with the warehouse's columns in order."""
     names = [c for c, _ in columns]
-    partitions = [p for p in PARTITIONS if p in names or p in _derived(names)]
-    typed = [(c, column_type(t, dialect)) for c, t in columns]
-    typed += [
-        (p, "STRING" if dialect == "spark" else "VARCHAR") for p in partitions if p not in names
-    ]
+    typed = dict((c, column_type(t, dialect)) for c, t in columns)
+    text = "STRING" if dialect == "spark" else "VARCHAR"
+    # both engines want the partition columns last
+    ordered = [(c, t) for c, t in typed.items() if c not in partitions]
+    ordered += [(p, typed.get(p, text)) for p in partitions]
+
+    def quote(column: str) -> str:
+        return f"`{column}`" if dialect == "spark" else f'"{column}"'
+
+    cols = ",\n  ".join(f"{quote(c)} {t}" for c, t in ordered)
+    table = f"{FILES_SCHEMA}.{name}"
     if dialect == "spark":
-        # partition columns go last in a Spark table's schema
-        ordered = [c for c in typed if c[0] not in partitions] + [
-            c for p in partitions for c in typed if c[0] == p
-        ]
-        cols = ",\n  ".join(f"`{c}` {t}" for c, t in ordered)
-        table = f"{FILES_SCHEMA}.{name}"
         statements = [
             f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols}\n) USING PARQUET"
             + (f"\nPARTITIONED BY ({', '.join(partitions)})" if partitions else "")
@@ -341,11 +347,6 @@ def table_ddl(
         if partitions:
             statements.append(f"MSCK REPAIR TABLE {table}")
     else:
-        ordered = [c for c in typed if c[0] not in partitions] + [
-            c for p in partitions for c in typed if c[0] == p
-        ]
-        cols = ",\n  ".join(f'"{c}" {t}' for c, t in ordered)
-        table = f"{FILES_SCHEMA}.{name}"
         props = [f"external_location = '{_sql_str(location)}'", "format = 'PARQUET'"]
         if partitions:
             props.append(f"partitioned_by = ARRAY[{', '.join(repr(p) for p in partitions)}]")
@@ -356,19 +357,9 @@ def table_ddl(
             statements.append(
                 f"CALL system.sync_partition_metadata('{FILES_SCHEMA}', '{name}', 'FULL')"
             )
-    quoted = ", ".join(f"`{c}`" if dialect == "spark" else f'"{c}"' for c in names)
-    statements.append(f"CREATE OR REPLACE VIEW {name} AS SELECT {quoted} FROM {table}")
+    listed = ", ".join(quote(c) for c in names)
+    statements.append(f"CREATE OR REPLACE VIEW {name} AS SELECT {listed} FROM {table}")
     return statements
-
-
-def _derived(names: Sequence[str]) -> set[str]:
-    """The partition columns export adds to a table with these columns."""
-    from miner.export import MONTH_COLUMNS
-
-    derived = {"repo_name"} if "repo" in names else set()
-    if any(c in names for c in MONTH_COLUMNS):
-        derived.add("month")
-    return derived
 
 
 def _sql_str(text: str) -> str:
