@@ -67,7 +67,8 @@ def write_sql(
     if dialect == "trino":
         header += (
             "\n-- Trino: transpiled by the same rules as the Spark SQL, which miner's tests run on "
-            "Spark;\n-- this Trino SQL is not run by them. quantile_cont is approx_percentile here."
+            "Spark;\n-- this Trino SQL is not run by them. Instants are UTC TIMESTAMPs: set the "
+            "catalog's\n-- hive.timestamp-precision = MICROSECONDS to read them whole."
         )
     statements = [f"CREATE SCHEMA IF NOT EXISTS {transpile.FILES_SCHEMA}"]
     if dialect == "spark":

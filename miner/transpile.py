@@ -11,7 +11,9 @@ sqlglot cannot know:
 - `epoch()` of a timestamp difference is the difference of the epochs (sqlglot would hand an
   interval to unix_timestamp); `epoch()` and `epoch_us()` become the engine's exact functions.
 - `list(x ORDER BY y)` keeps its order and its NULLs on Spark (collect_list has neither).
-- `quantile_cont` is Spark's exact `percentile`; Trino has only `approx_percentile`.
+- `quantile_cont` is Spark's exact `percentile`, and on Trino (which has only an approximate
+  one) the same interpolation written out.
+- `greatest`/`least` skip NULLs on Trino too.
 - `list_has_any` is `arrays_overlap`.
 - 'infinity'::timestamptz is the engines' last instant.
 - Trino builds a struct as CAST(ROW(...) AS ROW(name type, ...)): the types come from the
@@ -100,32 +102,43 @@ def inline_macros(tree: exp.Expr) -> exp.Expr:
 def _epoch_seconds(value: exp.Expr, dialect: str) -> exp.Expr:
     """The seconds since 1970 of a timestamp, with its fraction, as a double."""
     if dialect == "spark":
-        micros = exp.Anonymous(this="unix_micros", expressions=[value])
-        return exp.Div(this=exp.cast(micros, "double"), expression=exp.Literal.number(1000000))
+        return exp.Div(
+            this=exp.cast(_unix_micros(value), "double"), expression=exp.Literal.number(1000000)
+        )
     # Trino's tables hold UTC instants without a zone: read them in UTC, not the session's
     utc = exp.Anonymous(this="with_timezone", expressions=[value, exp.Literal.string("UTC")])
     return exp.Anonymous(this="to_unixtime", expressions=[utc])
 
 
 def _epoch(node: exp.Expr, dialect: str) -> exp.Expr:
-    """DuckDB's epoch(): of an interval `a - b`, the difference of the two epochs."""
+    """DuckDB's epoch(): of an interval `a - b` between two instants, the difference of the two
+    (exact in microseconds on Spark); of `t - INTERVAL ...`, of that instant."""
     arg = node.this
     while isinstance(arg, exp.Paren):
         arg = arg.this
-    if isinstance(arg, exp.Sub):
+    if isinstance(arg, exp.Sub) and not isinstance(arg.expression, exp.Interval):
+        if dialect == "spark":
+            micros = exp.Sub(this=_unix_micros(arg.this), expression=_unix_micros(arg.expression))
+            return exp.paren(
+                exp.Div(this=exp.cast(micros, "double"), expression=exp.Literal.number(1000000))
+            )
         return exp.paren(
             exp.Sub(
-                this=_epoch(exp.TimeToUnix(this=arg.this), dialect),
-                expression=_epoch(exp.TimeToUnix(this=arg.expression), dialect),
+                this=_epoch_seconds(arg.this, dialect),
+                expression=_epoch_seconds(arg.expression, dialect),
             )
         )
     return _epoch_seconds(arg, dialect)
 
 
+def _unix_micros(value: exp.Expr) -> exp.Expr:
+    return exp.Anonymous(this="unix_micros", expressions=[value])
+
+
 def _epoch_us(node: exp.Anonymous, dialect: str) -> exp.Expr:
     (value,) = node.expressions
     if dialect == "spark":
-        return exp.Anonymous(this="unix_micros", expressions=[value])
+        return _unix_micros(value)
     return exp.cast(
         exp.Round(
             this=exp.Mul(
@@ -138,14 +151,19 @@ def _epoch_us(node: exp.Anonymous, dialect: str) -> exp.Expr:
 
 def _ordered_list(node: exp.Expr, dialect: str) -> exp.Expr:
     """DuckDB's list(), with its FILTER if any: every value, NULLs included, in the ORDER BY's
-    order. Spark's collect_list drops NULLs and keeps no order, so Spark collects structs of
-    the sort keys and the value (a struct with a NULL in it is kept), sorts them and takes the
-    values; DISTINCT collects a set of them."""
+    order (NULLs last unless it says otherwise), and NULL rather than an empty list when no row
+    is collected. Spark's collect_list drops NULLs and keeps no order, so Spark collects
+    structs of (key is NULL, key, ..., value), sorts them and takes the values; DISTINCT
+    collects a set of them."""
     original, where = node, None
     if isinstance(node, exp.Filter):
         node, where = node.this, node.expression
     if dialect != "spark" or not isinstance(node, exp.ArrayAgg):
-        return original  # the same node, so the rewrite goes on into its arguments
+        return original
+    if where is None and isinstance(node.parent, exp.Filter):
+        return original  # rewritten with its FILTER, when the rewrite reaches that
+    if isinstance(original.parent, exp.Window):
+        raise MinerError(f"{original.sql('duckdb')}: list() over a window is not transpiled")
     inner = node.this
     distinct, order = False, None
     if isinstance(inner, exp.Distinct):
@@ -154,24 +172,55 @@ def _ordered_list(node: exp.Expr, dialect: str) -> exp.Expr:
         order, inner = inner, inner.this
     if isinstance(inner, exp.Distinct):  # list(DISTINCT x ORDER BY ...) parses either way
         distinct, inner = True, inner.expressions[0]
-    keys = [o.this for o in order.expressions] if order is not None else []
-    if order is not None and any(o.args.get("desc") for o in order.expressions):
+    ordered = list(order.expressions) if order is not None else []
+    if any(o.args.get("desc") for o in ordered):
         raise MinerError(f"{node.sql('duckdb')}: a descending list order is not transpiled")
-    if distinct and keys and [k.sql() for k in keys] != [inner.sql()]:
+    if distinct and ordered and [o.this.sql() for o in ordered] != [inner.sql()]:
         raise MinerError(f"{node.sql('duckdb')}: DISTINCT with another ORDER BY key")
-    fields = [] if distinct else [exp.alias_(k.copy(), f"k{i}") for i, k in enumerate(keys)]
+    fields: list[exp.Expr] = []
+    for i, o in enumerate(ordered):
+        # false sorts before true: NULL keys last, or first when the ORDER BY says so
+        is_null = exp.Is(this=o.this.copy(), expression=exp.Null())
+        flag = exp.Not(this=is_null) if o.args.get("nulls_first") else is_null
+        fields.append(exp.alias_(flag, f"n{i}"))
+        if not distinct:
+            fields.append(exp.alias_(o.this.copy(), f"k{i}"))
     struct = exp.Struct(expressions=[*fields, exp.alias_(inner.copy(), "v")])
     collected: exp.Expr = (exp.ArrayUniqueAgg if distinct else exp.ArrayAgg)(this=struct)
     if where is not None:
         collected = exp.Filter(this=collected, expression=where)
-    if keys:
+    if ordered:
         collected = exp.ArraySort(this=collected)
-    return sqlglot.parse_one(f"transform({collected.sql('spark')}, s -> s.v)", read="spark")
+    values = f"transform({collected.sql('spark')}, s -> s.v)"
+    return sqlglot.parse_one(
+        f"case when size({values}) = 0 then null else {values} end", read="spark"
+    )
 
 
 def _quantile(node: exp.PercentileCont, dialect: str) -> exp.Expr:
-    name = "percentile" if dialect == "spark" else "approx_percentile"
-    return exp.Anonymous(this=name, expressions=[node.this, node.expression])
+    """quantile_cont(x, q): Spark's percentile() is the same exact interpolation. Trino has
+    only approx_percentile (a value of the set, never between two), so Trino interpolates by
+    hand between the sorted values at 1 + q * (n - 1)."""
+    if dialect == "spark":
+        return exp.Anonymous(this="percentile", expressions=[node.this, node.expression])
+    value, q = node.this.sql("trino"), node.expression.sql("trino")
+    values = f"array_sort(array_agg({value}) filter (where {value} is not null))"
+    pos = f"(1 + ({q}) * (cardinality({values}) - 1))"
+    low = f"element_at({values}, cast(floor({pos}) as bigint))"
+    high = f"element_at({values}, cast(ceiling({pos}) as bigint))"
+    return sqlglot.parse_one(
+        f"if(cardinality({values}) = 0, null, {low} + ({pos} - floor({pos})) * ({high} - {low}))",
+        read="trino",
+    )
+
+
+def _greatest(node: exp.Greatest | exp.Least, dialect: str) -> exp.Expr:
+    """greatest()/least() skip NULLs in DuckDB and Spark; Trino's return NULL if any is."""
+    if dialect != "trino":
+        return node
+    name = "array_max" if isinstance(node, exp.Greatest) else "array_min"
+    args = ", ".join(a.sql("trino") for a in [node.this, *node.expressions])
+    return sqlglot.parse_one(f"{name}(filter(array[{args}], e -> e is not null))", read="trino")
 
 
 def _overlap(node: exp.ArrayOverlaps, dialect: str) -> exp.Expr:
@@ -213,6 +262,8 @@ _REWRITES: dict[type[exp.Expr], Callable[[exp.Expr, str], exp.Expr]] = {
     exp.Filter: _ordered_list,
     exp.PercentileCont: _quantile,  # type: ignore[dict-item]
     exp.ArrayOverlaps: _overlap,  # type: ignore[dict-item]
+    exp.Greatest: _greatest,  # type: ignore[dict-item]
+    exp.Least: _greatest,  # type: ignore[dict-item]
     exp.Cast: _infinity,  # type: ignore[dict-item]
     exp.IgnoreNulls: _any_value,  # type: ignore[dict-item]
     exp.DataType: _timestamp_type,  # type: ignore[dict-item]
@@ -223,18 +274,26 @@ def _translated(
     duckdb_sql: str, dialect: str, schema: Mapping[str, Mapping[str, str]] | None = None
 ) -> exp.Expr:
     tree = inline_macros(sqlglot.parse_one(duckdb_sql, read="duckdb"))
-
-    def rewrite(node: exp.Expr) -> exp.Expr:
+    # bottom up: a node's arguments are rewritten before it (epoch() inside a list(), say)
+    for node in reversed(list(tree.walk(bfs=False))):
         if isinstance(node, exp.Anonymous) and node.name.lower() == "epoch_us":
-            return _epoch_us(node, dialect)
-        fn = _REWRITES.get(type(node))
-        return fn(node, dialect) if fn is not None else node
-
-    tree = tree.transform(rewrite)
+            done = _epoch_us(node, dialect)
+        else:
+            fn = _REWRITES.get(type(node))
+            done = fn(node, dialect) if fn is not None else node
+        if done is not node:
+            if node is tree:
+                tree = done
+            else:
+                node.replace(done)
     if dialect == "trino" and schema is not None:
         # Trino builds a struct as CAST(ROW(...) AS ROW(name type, ...)): sqlglot needs the
         # types, which it infers from the warehouse's columns once names are qualified
-        types = MappingSchema({t: dict(c) for t, c in schema.items()}, dialect="duckdb")
+        # the types the Trino tables give each column (column_type), so structs match them
+        types = MappingSchema(
+            {t: {c: _trino_source_type(k) for c, k in cols.items()} for t, cols in schema.items()},
+            dialect="duckdb",
+        )
         tree = qualify(
             tree, schema=types, dialect="duckdb", quote_identifiers=False,
             validate_qualify_columns=False,
@@ -308,12 +367,17 @@ def view_statements(
     return statements
 
 
+def _trino_source_type(duckdb_type: str) -> str:
+    return duckdb_type.replace("HUGEINT", "BIGINT").replace("TIMESTAMP WITH TIME ZONE", "TIMESTAMP")
+
+
 def column_type(duckdb_type: str, dialect: str) -> str:
     """A warehouse column's type in `dialect` (as export writes it to Parquet)."""
     text = duckdb_type.replace("HUGEINT", "BIGINT").replace("JSON", "VARCHAR")
     if dialect == "trino":
-        # Trino's Hive tables hold timestamps without a zone; ours are UTC instants
-        text = text.replace("TIMESTAMP WITH TIME ZONE", "TIMESTAMP(6)")
+        # Trino's Hive tables hold timestamps without a zone (our UTC instants), at the
+        # catalog's hive.timestamp-precision
+        text = _trino_source_type(text)
     return exp.DataType.build(text, dialect="duckdb").sql(dialect)
 
 
