@@ -11,6 +11,7 @@ SQL over those files (see miner.transpile)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from miner import transpile
@@ -39,6 +40,9 @@ def export(
         "select table_name from duckdb_tables() where schema_name = 'main' "
         "and starts_with(table_name, 'settings_')"
     )}  # fmt: skip
+    # an export replaces what an earlier one wrote of these orgs (rows since gone, a repo
+    # renamed) and keeps other orgs' partitions: several orgs export into one folder
+    orgs = [str(r[0]) for r in wh.query("select distinct org from repos")]
     written: dict[str, int] = {}
     for kind, names in (
         ("core", sorted(core)),
@@ -46,7 +50,10 @@ def export(
         ("settings", sorted(settings)),
     ):
         for name in names:
-            written[f"{kind}/{name}"] = _write(wh, name, folder / kind / name)
+            target = folder / kind / name
+            for org in orgs:
+                shutil.rmtree(target / f"org={org}", ignore_errors=True)
+            written[f"{kind}/{name}"] = _write(wh, name, target)
     if dialect is not None:
         base = (location or folder.resolve().as_uri()).rstrip("/")
         tables = [(kind, name) for kind, names in (("core", core), ("settings", settings))

@@ -84,14 +84,19 @@ def inline_macros(tree: exp.Expr) -> exp.Expr:
             raise MinerError(
                 f"{node.sql('duckdb')}: {node.name} takes {len(macro.params)} arguments"
             )
-        args = dict(zip(macro.params, node.expressions, strict=True))
+        args = {p.lower(): a for p, a in zip(macro.params, node.expressions, strict=True)}
 
         def put(n: exp.Expr) -> exp.Expr:
             if isinstance(n, exp.Column):
-                if n.table in args:
-                    return exp.column(n.name, table=args[n.table].name)
-                if not n.table and n.name in args:
-                    return exp.paren(args[n.name].copy())
+                if n.table.lower() in args:
+                    alias = args[n.table.lower()]
+                    if not isinstance(alias, exp.Column) or alias.table:
+                        raise MinerError(
+                            f"{node.sql('duckdb')}: {n.table} of {node.name} must name a table"
+                        )
+                    return exp.column(n.name, table=alias.name)
+                if not n.table and n.name.lower() in args:
+                    return exp.paren(args[n.name.lower()].copy())
             return n
 
         return exp.paren(inline_macros(macro.body.copy().transform(put)))

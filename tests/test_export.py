@@ -3,6 +3,7 @@ month, holding every row whole: read back, each equals the warehouse's."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -44,3 +45,30 @@ def test_every_table_and_view_comes_back_from_parquet_as_it_was(
                 f"select {listed} from read_parquet('{files}', hive_partitioning = false, "
                 "union_by_name = true)").fetchall()))  # fmt: skip
             assert got == expected, name
+
+
+def test_an_export_again_replaces_its_orgs_rows_and_keeps_other_orgs(
+    small_org: Path, tmp_path: Path
+) -> None:
+    assert miner("--db", "w.duckdb", "import", str(small_org), cwd=tmp_path).returncode == 0
+    assert miner("--db", "w.duckdb", "export", "out", cwd=tmp_path).returncode == 0
+    prs = tmp_path / "out/core/pull_requests"
+    one = next(prs.glob("org=acme/repo_name=*/month=*/*.parquet"))
+    # another org's export into the same folder, and a partition of acme since gone (a repo
+    # renamed): the next export of acme drops the second and keeps the first
+    other = prs / "org=globex/repo_name=api/month=2026-01"
+    stale = prs / "org=acme/repo_name=renamed-away/month=2025-01"
+    for folder in (other, stale):
+        folder.mkdir(parents=True)
+        shutil.copy(one, folder / "data_0.parquet")
+    assert miner("--db", "w.duckdb", "export", "out", cwd=tmp_path).returncode == 0
+    assert (other / "data_0.parquet").exists()
+    assert not stale.exists()
+    reader = duckdb.connect()
+    files = str(prs / "**" / "*.parquet")
+    (exported,) = reader.execute(
+        f"select count(*) from read_parquet('{files}', hive_partitioning = true) where org = 'acme'"
+    ).fetchall()
+    with Warehouse.open(tmp_path / "w.duckdb", read_only=True) as wh:
+        (kept,) = wh.query("select count(*) from pull_requests")
+    assert exported == kept  # once each, not twice
