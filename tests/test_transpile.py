@@ -67,6 +67,29 @@ def _arrow(spark: Any, sql: str) -> pa.Table:
     return table
 
 
+def _kind(t: pa.DataType) -> str:
+    """What a column holds, whatever its width: Spark's int32 count is DuckDB's int64 one, and
+    a sum DuckDB holds as HUGEINT (Arrow's decimal(38, 0)) is Spark's bigint."""
+    for kind, test in (
+        ("integer", pa.types.is_integer),
+        ("integer", lambda t: pa.types.is_decimal(t) and t.scale == 0),
+        ("double", pa.types.is_floating),
+        ("decimal", pa.types.is_decimal),
+        ("text", lambda t: pa.types.is_string(t) or pa.types.is_large_string(t)),
+        ("instant", pa.types.is_timestamp),
+        ("boolean", pa.types.is_boolean),
+        ("date", pa.types.is_date),
+        ("null", pa.types.is_null),
+    ):
+        if test(t):
+            return kind
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return f"list of {_kind(t.value_type)}"
+    if pa.types.is_struct(t):
+        return "struct of " + ", ".join(f"{f.name} {_kind(f.type)}" for f in t)
+    return str(t)
+
+
 def _same_rows(con: duckdb.DuckDBPyConnection, view: str, theirs: pa.Table) -> tuple[int, int]:
     """Rows of `view` in DuckDB (table `ours`) that Spark lacks, and the other way round, each
     counted with its multiplicity; doubles compared to 6 decimals, everything in DuckDB's types."""
@@ -116,6 +139,11 @@ def test_every_metric_view_gives_on_spark_the_rows_it_gives_in_duckdb(
             con.unregister("ours_arrow")
             theirs = _arrow(spark, f"select * from {view}")
             assert theirs.column_names == ours.column_names, view
+            # the comparison below casts Spark's values to DuckDB's types: first, each column
+            # must be of the same kind (a count an integer, an hour a double, an instant...)
+            assert [_kind(t) for t in theirs.schema.types] == [
+                _kind(t) for t in ours.schema.types
+            ], view
             assert theirs.num_rows == ours.num_rows, view
             assert _same_rows(con, view, theirs) == (0, 0), view
             assert ours.num_rows > 0, f"{view}: no rows in the sample org compare nothing"
