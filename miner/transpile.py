@@ -13,7 +13,8 @@ sqlglot cannot know:
 - `list(x ORDER BY y)` keeps its order and its NULLs on Spark (collect_list has neither).
 - `quantile_cont` is Spark's exact `percentile`, and on Trino (which has only an approximate
   one) the same interpolation written out.
-- `greatest`/`least` skip NULLs on Trino too.
+- `greatest`/`least` skip NULLs on Trino too; `arg_min` skips rows whose value is NULL and
+  sorts a tuple key's NULL fields last, as DuckDB does.
 - `list_has_any` is `arrays_overlap`.
 - 'infinity'::timestamptz is the engines' last instant.
 - Trino builds a struct as CAST(ROW(...) AS ROW(name type, ...)): the types come from the
@@ -219,6 +220,24 @@ def _quantile(node: exp.PercentileCont, dialect: str) -> exp.Expr:
     )
 
 
+def _arg_min(node: exp.ArgMin | exp.ArgMax, dialect: str) -> exp.Expr:
+    """arg_min(x, key) in DuckDB skips rows whose x is NULL, and orders a tuple key's NULL
+    fields last; min_by() takes the key's row whatever its x, and Spark orders NULL fields
+    first. So: a FILTER on x, and a flag before each field of a tuple key."""
+    if isinstance(node.parent, exp.Filter):
+        raise MinerError(f"{node.sql('duckdb')}: arg_min/arg_max with a FILTER is not transpiled")
+    key = node.expression
+    if isinstance(key, exp.Tuple):
+        fields: list[exp.Expr] = []
+        for field in key.expressions:
+            fields += [exp.Is(this=field.copy(), expression=exp.Null()), field.copy()]
+        key = exp.Tuple(expressions=fields)
+    value = node.this
+    chosen = type(node)(this=value.copy(), expression=key)
+    where = exp.Where(this=exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())))
+    return exp.Filter(this=chosen, expression=where)
+
+
 def _greatest(node: exp.Greatest | exp.Least, dialect: str) -> exp.Expr:
     """greatest()/least() skip NULLs in DuckDB and Spark; Trino's return NULL if any is."""
     if dialect != "trino":
@@ -268,6 +287,8 @@ _REWRITES: dict[type[exp.Expr], Callable[[exp.Expr, str], exp.Expr]] = {
     exp.PercentileCont: _quantile,  # type: ignore[dict-item]
     exp.ArrayOverlaps: _overlap,  # type: ignore[dict-item]
     exp.Greatest: _greatest,  # type: ignore[dict-item]
+    exp.ArgMin: _arg_min,  # type: ignore[dict-item]
+    exp.ArgMax: _arg_min,  # type: ignore[dict-item]
     exp.Least: _greatest,  # type: ignore[dict-item]
     exp.Cast: _infinity,  # type: ignore[dict-item]
     exp.IgnoreNulls: _any_value,  # type: ignore[dict-item]

@@ -202,6 +202,13 @@ def test_every_metric_view_gives_on_spark_the_rows_it_gives_in_duckdb(
         ),
         # greatest() and least() skip NULLs
         ("select greatest(1, null, 3), least(null, 2)", [(3, 2)]),
+        # arg_min: a NULL field of a tuple key sorts last (largest for arg_max), and a row
+        # whose value is NULL is skipped
+        (
+            "select arg_min(x, (k1, k2)), arg_max(x, (k1, k2)), arg_min(y, k1) from (values "
+            "('a', 1, null, null), ('b', 1, 2, 'y'), ('c', 2, 0, 'z')) as t(x, k1, k2, y)",
+            [("b", "c", "y")],
+        ),
     ],
 )
 def test_a_rewrite_gives_on_spark_what_duckdb_gives(
