@@ -287,9 +287,9 @@ _REWRITES: dict[type[exp.Expr], Callable[[exp.Expr, str], exp.Expr]] = {
     exp.PercentileCont: _quantile,  # type: ignore[dict-item]
     exp.ArrayOverlaps: _overlap,  # type: ignore[dict-item]
     exp.Greatest: _greatest,  # type: ignore[dict-item]
+    exp.Least: _greatest,  # type: ignore[dict-item]
     exp.ArgMin: _arg_min,  # type: ignore[dict-item]
     exp.ArgMax: _arg_min,  # type: ignore[dict-item]
-    exp.Least: _greatest,  # type: ignore[dict-item]
     exp.Cast: _infinity,  # type: ignore[dict-item]
     exp.IgnoreNulls: _any_value,  # type: ignore[dict-item]
     exp.DataType: _timestamp_type,  # type: ignore[dict-item]
@@ -313,9 +313,8 @@ def _translated(
             else:
                 node.replace(done)
     if dialect == "trino" and schema is not None:
-        # Trino builds a struct as CAST(ROW(...) AS ROW(name type, ...)): sqlglot needs the
-        # types, which it infers from the warehouse's columns once names are qualified
-        # the types the Trino tables give each column (column_type), so structs match them
+        # Trino builds a struct as CAST(ROW(...) AS ROW(name type, ...)): sqlglot infers the
+        # types once names are qualified, from the columns as the Trino tables type them
         types = MappingSchema(
             {t: {c: _trino_source_type(k) for c, k in cols.items()} for t, cols in schema.items()},
             dialect="duckdb",
@@ -355,13 +354,7 @@ def view_statements(
     step at each use and plans the whole tree at once; for our longest views (review_wait's 20
     steps) that planning ran out of memory, where DuckDB computes a step used twice once."""
     tree = _translated(duckdb_sql, dialect, schema)
-    ctes = tree.args.get("with_")
-    if dialect != "spark" or on_read or ctes is None:
-        if dialect == "spark" and not on_read:
-            return [
-                f"DROP TABLE IF EXISTS {name}",
-                f"CREATE TABLE {name} USING PARQUET AS\n{_sql(tree, dialect)}",
-            ]
+    if dialect != "spark" or on_read:
         return [f"CREATE OR REPLACE VIEW {name} AS\n{_sql(tree, dialect)}"]
     steps: dict[str, str] = {}
 
@@ -375,7 +368,7 @@ def view_statements(
         return node
 
     statements: list[str] = []
-    for cte in ctes.expressions:
+    for cte in tree.ctes if isinstance(tree, exp.Query) else []:
         step = f"{STEPS_SCHEMA}.{name}__{cte.alias}"
         body = cte.this.transform(to_step)
         statements += [
