@@ -18,9 +18,6 @@ from miner.transpile import to_dialect
 from miner.warehouse import Warehouse
 from tests.test_cli import miner
 
-# Spark's own logging stays off the test output
-_QUIET_LOG4J = "rootLogger.level = off\n"
-
 
 def _java() -> str:
     found = shutil.which("java")
@@ -31,40 +28,35 @@ def _java() -> str:
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """A local Spark session: two cores, UTC, its warehouse and logs in a temporary folder."""
+    """A local Spark session: two cores, UTC, listening on loopback only, its warehouse in a
+    temporary folder."""
     _java()
     from pyspark.sql import SparkSession
 
     folder = tmp_path_factory.mktemp("spark")
-    (folder / "log4j2.properties").write_text(_QUIET_LOG4J)
-    options = f"-Dlog4j2.configurationFile=file:{folder / 'log4j2.properties'}"
-    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"  # the driver listens on loopback only
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("miner-tests")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.extraJavaOptions", options)
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.warehouse.dir", str(folder / "warehouse"))
-        .config("spark.driver.memory", "1g")
-        .getOrCreate()
-    )
-    try:
-        yield session
-    finally:
-        session.stop()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SPARK_LOCAL_IP", "127.0.0.1")
+        session = (
+            SparkSession.builder.master("local[2]")
+            .appName("miner-tests")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.warehouse.dir", str(folder / "warehouse"))
+            .config("spark.driver.memory", "1g")
+            .getOrCreate()
+        )
+        session.sparkContext.setLogLevel("OFF")  # its errors reach us as exceptions
+        try:
+            yield session
+        finally:
+            session.stop()
 
 
 def _statements(path: Path) -> list[str]:
     """A file's statements: export writes each ending its line with `;`."""
     text = "\n".join(line for line in path.read_text().splitlines() if not line.startswith("--"))
     return [s.strip() for s in text.split(";\n") if s.strip().rstrip(";")]
-
-
-def _arrow(spark: Any, sql: str) -> pa.Table:
-    table: pa.Table = spark.sql(sql).toArrow()
-    return table
 
 
 def _kind(t: pa.DataType) -> str:
@@ -137,7 +129,7 @@ def test_every_metric_view_gives_on_spark_the_rows_it_gives_in_duckdb(
             con.register("ours_arrow", ours)
             con.execute("create or replace temp table ours as select * from ours_arrow")
             con.unregister("ours_arrow")
-            theirs = _arrow(spark, f"select * from {view}")
+            theirs: pa.Table = spark.sql(f"select * from {view}").toArrow()
             assert theirs.column_names == ours.column_names, view
             # the comparison below casts Spark's values to DuckDB's types: first, each column
             # must be of the same kind (a count an integer, an hour a double, an instant...)
