@@ -1199,7 +1199,8 @@ def _resolve_repository(_: Any, info: GraphQLResolveInfo[_Context], owner: str, 
     folder = _repo_dir(root, owner, name)
     if folder is None:
         raise _not_found(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
-    if (folder / ".forbidden").exists():  # fixtures_server.FORBIDDEN: the REST side refuses too
+    marker = folder / ".forbidden"  # fixtures_server.FORBIDDEN: the REST side refuses too
+    if marker.exists() and not marker.read_text(encoding="utf-8").split():  # the whole repo
         raise GraphQLError(
             "Resource not accessible by personal access token", extensions={"type": "FORBIDDEN"}
         )

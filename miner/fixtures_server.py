@@ -416,7 +416,9 @@ FAULTS = ("500", "502", "503", "secondary", "429", "primary", "reset", "truncate
 _APP_ROUTES = re.compile(
     r"^/orgs/(?P<org>[^/]+)/installation$|^/app/installations/(?P<installation>\d+)/access_tokens$"
 )
-# A file of this name in a mirror's repo folder makes the server refuse that repo's API (403).
+# A file of this name in a mirror's repo folder makes the server refuse that repo's API (403):
+# all of it when empty, else the parts its lines name (`actions`, `deployments`: what a
+# fine-grained token without that permission is refused).
 FORBIDDEN = ".forbidden"
 _REPO_PATH = re.compile(r"^/repos/([^/]+)/([^/]+)/")
 
@@ -745,8 +747,7 @@ class FixtureServer:
             return _error(401, "Bad credentials"), True
         if method not in ("GET", "HEAD"):
             return _error(405, "Method Not Allowed"), False
-        forbidden = _REPO_PATH.match(path)
-        if forbidden and (self.root / "repos" / forbidden[1] / forbidden[2] / FORBIDDEN).exists():
+        if self._forbidden(path):
             # a repo the token may list but not read, as a fine-grained token without it
             return _error(403, "Resource not accessible by personal access token"), False
         if path.rstrip("/") == "/rate_limit":
@@ -845,6 +846,17 @@ class FixtureServer:
                     self.graphql_rate_limit, window_seconds=self._budget.window_seconds
                 )
             return self._graphql_budget
+
+    def _forbidden(self, path: str) -> bool:
+        match = _REPO_PATH.match(path)
+        if match is None:
+            return False
+        marker = self.root / "repos" / match[1] / match[2] / FORBIDDEN
+        if not marker.exists():
+            return False
+        parts = marker.read_text(encoding="utf-8").split()
+        rest = path[match.end() :]
+        return not parts or any(rest == p or rest.startswith(f"{p}/") for p in parts)
 
     def _authorized(self, header: str | None) -> bool:
         if header is None:

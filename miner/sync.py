@@ -201,7 +201,10 @@ def sync(
         if repos and len(unread) == len(repos):
             # not one repo: the token, not the repos, is what is wrong (a suspended app, say)
             raise GitHubError(f"no repo of {org} could be read; the first: {unread[repos[0]]}")
-        failures = list(unread.values())
+        # a repo counts once: wholly unread, or a part of it refused
+        failures = list(unread.values()) + [
+            m for r, m in repo_sync.refused.items() if r not in unread
+        ]
         status.repo = None
         tell()
         if config.git.mirrors:
@@ -344,6 +347,8 @@ class _RepoSync:
         self.contents = GraphQLRepoCollector(client, org)
         self.pulls_stored = 0
         self.details = 0
+        # parts of a repo the token may not read (its workflow runs, say), the rest synced
+        self.refused: dict[str, str] = {}
 
     def cursor(self, repo: str, resource: str) -> tuple[str | None, str | None]:
         c = self.wh.cursor(self.org, repo, resource)
@@ -359,8 +364,8 @@ class _RepoSync:
             self.wh, self.rest.file_batches(repo, self._stored_files(repo), self.cursor), self.run
         )
         self._sbom(repo)
-        self._store_groups(self.rest.deployment_batches(repo, self.cursor))
-        self._store_groups(self.rest.run_batches(repo, self.cursor))
+        self._part(repo, "deployments", self.rest.deployment_batches(repo, self.cursor))
+        self._part(repo, "workflow runs", self.rest.run_batches(repo, self.cursor))
 
     def graphql_repo(self, marks: RepoMarks) -> None:
         """Only what the snapshot shows changed: an unchanged repo costs no request."""
@@ -384,11 +389,14 @@ class _RepoSync:
         if marks.deployments is not None and marks.deployments != self._value(
             repo, DEPLOYMENTS_MARK
         ):
-            self._store_groups(
-                self.contents.deployment_batches(repo, self.cursor, marks.deployments)
+            self._part(
+                repo,
+                "deployments",
+                self.contents.deployment_batches(repo, self.cursor, marks.deployments),
             )
         if pulls_changed or self._runs_due(repo, marks):
-            self._store_groups(self.rest.run_batches(repo, self.cursor))
+            if not self._part(repo, "workflow runs", self.rest.run_batches(repo, self.cursor)):
+                return  # asked again next sync
             self._save(repo, PUSHED_AT, marks.pushed_at)
             now = self.client.server_time
             self._save(repo, RUNS_CHECKED, f"{now:%Y-%m-%dT%H:%M:%SZ}" if now else None)
@@ -453,6 +461,21 @@ class _RepoSync:
             [self.org, repo],
         )
         return bool(rows[0][0])
+
+    def _part(self, repo: str, what: str, batches: Iterable[RawBatch]) -> bool:
+        """Store one part of a repo; whether it could be read. A part the token is refused
+        (403: a fine-grained token without Actions or Deployments permission) is told once
+        per sync, with the rest of the repo synced, and the run is partial."""
+        try:
+            self._store_groups(batches)
+        except GitHubError as exc:
+            if exc.status != 403 or "rate limit" in str(exc).lower():
+                raise
+            self.refused[repo] = (
+                f"{repo}: {what} not readable with this token ({exc}); the rest of the repo synced"
+            )
+            return False
+        return True
 
     def _store_groups(self, batches: Iterable[RawBatch]) -> None:
         for group in transactions(batches):

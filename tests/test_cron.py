@@ -86,6 +86,48 @@ def test_a_repo_the_token_cannot_read_leaves_the_others_and_a_partial_run(
     assert [r["repo"] for r in json.loads(stored.stdout)] == ["acme/mobile-app"]
 
 
+@pytest.mark.parametrize("api", ["rest", "graphql"])
+def test_a_part_of_a_repo_the_token_is_refused_leaves_the_rest_of_it(
+    served: Path, tmp_path: Path, api: str
+) -> None:
+    """A fine-grained token without Actions permission: the repo's workflow runs are refused
+    (403), its pull requests and everything else sync, and the run says which part is missing."""
+    import shutil
+
+    from miner.fixtures_server import FORBIDDEN
+
+    mirror = tmp_path / "mirror"
+    shutil.copytree(served, mirror)
+    (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).write_text("actions\n")
+    count = (
+        "select repo, count(*) as n from {} group by repo order by repo"
+    )  # fmt: skip
+    with FixtureServer(mirror, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        out = _miner(tmp_path, "sync", "--api", api)
+        runs = _miner(tmp_path, "query", "--sql",
+                      "select status, repos_failed from sync_runs", "--format", "json")  # fmt: skip
+        prs = _miner(tmp_path, "query", "--sql", count.format("pull_requests"), "--format", "json")
+        ci = _miner(tmp_path, "query", "--sql", count.format("workflow_runs"), "--format", "json")
+    assert out.returncode == 3  # partial: the repo's CI time is missing
+    errors = [line for line in out.stderr.decode().splitlines() if line.startswith("Error:")]
+    assert errors[0].startswith("Error: acme/web-app: workflow runs not readable with this token (")
+    assert errors[0].endswith(
+        "Resource not accessible by personal access token); the rest of the repo synced"
+    )
+    assert errors[-1] == "Error: 1 repos not synced whole this run"
+    assert json.loads(runs.stdout) == [{"status": "partial", "repos_failed": 1}]
+    # both repos' pull requests, and the other repo's workflow runs, as the mirror has them
+    wanted_prs = {
+        repo: len(json.loads((served / "repos/acme" / repo / "pulls.json").read_text()))
+        for repo in ("web-app", "mobile-app")
+    }
+    assert {r["repo"]: r["n"] for r in json.loads(prs.stdout)} == {
+        f"acme/{repo}": n for repo, n in wanted_prs.items()
+    }
+    assert [r["repo"] for r in json.loads(ci.stdout)] == ["acme/mobile-app"]
+
+
 def test_an_org_that_is_not_there_is_one_line(served: Path, tmp_path: Path) -> None:
     with FixtureServer(served, token=TOKEN, port=0) as server:
         _config(tmp_path, server.url)
