@@ -120,6 +120,24 @@ def _github(
                    f"grant the token read access to {', '.join(unreadable)}"))  # fmt: skip
     else:
         tell(Check(True, f"all {len(repos)} repos a sync reads are readable"))
+    # parts a fine-grained token needs its own permission for: a sync without them is partial
+    refused = []
+    for repo in repos:
+        name = repo["full_name"]
+        if any(u.startswith(f"{name} (") for u in unreadable):
+            continue
+        for part, permission in (("actions/runs", "Actions"), ("deployments", "Deployments")):
+            try:
+                client.get(f"/repos/{name}/{part}", {"per_page": 1})
+            except GitHubError as exc:
+                if exc.status != 403:
+                    raise
+                refused.append(f"{permission} of {name}")
+    if refused:
+        tell(Check(False, "workflow runs and deployments",
+                   f"grant the token read access to {', '.join(refused)}"))  # fmt: skip
+    else:
+        tell(Check(True, "workflow runs and deployments of every readable repo"))
 
 
 def _warehouse(db: Path, tell: Callable[[Check], None]) -> None:

@@ -149,6 +149,8 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
     with FixtureServer(mirror, token=TOKEN, port=0) as server:
         _config(tmp_path, server.url)
         well = _miner(tmp_path, "doctor")
+        (mirror / "repos" / "acme" / "mobile-app" / FORBIDDEN).write_text("actions\n")
+        no_actions = _miner(tmp_path, "doctor")
         (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).touch()
         forbidden = _miner(tmp_path, "doctor")
         refused = _miner(tmp_path, "doctor", token="wrong")
@@ -161,14 +163,19 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
     assert lines[3:] == [
         "ok   org acme",
         "ok   all 2 repos a sync reads are readable",
+        "ok   workflow runs and deployments of every readable repo",
         "ok   warehouse miner.duckdb: not there yet, the first sync makes it",
     ]
+    assert no_actions.returncode == 1
+    assert "ok   all 2 repos a sync reads are readable" in no_actions.stdout.decode()
+    assert ("FAIL workflow runs and deployments: grant the token read access to Actions of "
+            "acme/mobile-app" in no_actions.stdout.decode().splitlines())  # fmt: skip
     assert forbidden.returncode == 1
     assert ("FAIL 1 of 2 repos readable: grant the token read access to acme/web-app (403)"
             in forbidden.stdout.decode().splitlines())  # fmt: skip
     assert refused.returncode == 1
     assert f"FAIL GitHub at {url}: the token is refused: make a new one" in refused.stdout.decode()
-    for out in (well, forbidden, refused):
+    for out in (well, no_actions, forbidden, refused):
         assert TOKEN.encode() not in out.stdout + out.stderr
 
 
