@@ -203,7 +203,10 @@ def sync(
             raise GitHubError(f"no repo of {org} could be read; the first: {unread[repos[0]]}")
         # a repo counts once: wholly unread, or a part of it refused
         failures = list(unread.values()) + [
-            m for r, m in repo_sync.refused.items() if r not in unread
+            f"{r}: {' and '.join(parts)} not readable with this token ({error}); "
+            "the rest of the repo synced"
+            for r, (parts, error) in repo_sync.refused.items()
+            if r not in unread
         ]
         status.repo = None
         tell()
@@ -347,8 +350,9 @@ class _RepoSync:
         self.contents = GraphQLRepoCollector(client, org)
         self.pulls_stored = 0
         self.details = 0
-        # parts of a repo the token may not read (its workflow runs, say), the rest synced
-        self.refused: dict[str, str] = {}
+        # parts of a repo the token may not read (its workflow runs, say; the rest synced),
+        # with the first refusal's error
+        self.refused: dict[str, tuple[list[str], str]] = {}
 
     def cursor(self, repo: str, resource: str) -> tuple[str | None, str | None]:
         c = self.wh.cursor(self.org, repo, resource)
@@ -471,9 +475,7 @@ class _RepoSync:
         except GitHubError as exc:
             if exc.status != 403 or "rate limit" in str(exc).lower():
                 raise
-            self.refused[repo] = (
-                f"{repo}: {what} not readable with this token ({exc}); the rest of the repo synced"
-            )
+            self.refused.setdefault(repo, ([], str(exc)))[0].append(what)
             return False
         return True
 

@@ -98,7 +98,9 @@ def test_a_part_of_a_repo_the_token_is_refused_leaves_the_rest_of_it(
 
     mirror = tmp_path / "mirror"
     shutil.copytree(served, mirror)
-    (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).write_text("actions\n")
+    # REST reads deployments there; GraphQL reads them through the repository node, which the
+    # server refuses only whole
+    (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).write_text("actions\ndeployments\n")
     count = (
         "select repo, count(*) as n from {} group by repo order by repo"
     )  # fmt: skip
@@ -111,7 +113,8 @@ def test_a_part_of_a_repo_the_token_is_refused_leaves_the_rest_of_it(
         ci = _miner(tmp_path, "query", "--sql", count.format("workflow_runs"), "--format", "json")
     assert out.returncode == 3  # partial: the repo's CI time is missing
     errors = [line for line in out.stderr.decode().splitlines() if line.startswith("Error:")]
-    assert errors[0].startswith("Error: acme/web-app: workflow runs not readable with this token (")
+    parts = "deployments and workflow runs" if api == "rest" else "workflow runs"
+    assert errors[0].startswith(f"Error: acme/web-app: {parts} not readable with this token (")
     assert errors[0].endswith(
         "Resource not accessible by personal access token); the rest of the repo synced"
     )
