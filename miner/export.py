@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 from miner import transpile
-from miner.sql_files import layer, read_layer
+from miner.sql_files import layer, read_layer, sql_string
 from miner.transform import ON_READ, PYTHON_STEPS
 from miner.warehouse import Warehouse
 
@@ -142,14 +142,12 @@ def _write(wh: Warehouse, name: str, target: Path) -> int:
     options = "format parquet, overwrite_or_ignore true"
     if partitions and rows:
         options += f", partition_by ({', '.join(partitions)}), write_partition_columns true"
-        wh.con.execute(f"copy (select {select} from {name}) to '{_quote(target)}' ({options})")
+        wh.con.execute(
+            f"copy (select {select} from {name}) to '{sql_string(str(target))}' ({options})"
+        )
     else:  # nothing to partition by (or no rows): one file
         wh.con.execute(
-            f"copy (select {select} from {name}) to '{_quote(target / 'data_0.parquet')}' "
+            f"copy (select {select} from {name}) to '{sql_string(str(target / 'data_0.parquet'))}' "
             "(format parquet)"
         )
     return int(rows)
-
-
-def _quote(path: Path) -> str:
-    return str(path).replace("'", "''")

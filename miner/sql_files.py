@@ -52,6 +52,11 @@ class SqlFile:
         return {n for n in names if n != self.name and n in words}
 
 
+def sql_string(text: str) -> str:
+    """`text` as the inside of a quoted SQL string literal: its quotes doubled."""
+    return text.replace("'", "''")
+
+
 def read_layer(name: str, root: Path = QUERIES_DIR) -> dict[str, SqlFile]:
     """The files of one folder (core, macros, metrics, reports) by name."""
     paths = sorted((root / name).glob("*.sql"))

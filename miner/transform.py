@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from miner import deploy_ancestry, ownership, repo_packages
 from miner.config import Config, ServiceLevels
-from miner.sql_files import dependency_order, layer, read_layer
+from miner.sql_files import dependency_order, layer, read_layer, sql_string
 from miner.warehouse import Warehouse
 
 # The calendar of everyone and every team the config gives no calendar of its own.
@@ -77,7 +77,7 @@ def _rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
             elif name in core:
                 f = core[name]
                 wh.con.execute(f"create or replace table {f.name} as\n{f.body}")
-                wh.con.execute(f"comment on table {f.name} is '{_sql_str(f.description)}'")
+                wh.con.execute(f"comment on table {f.name} is '{sql_string(f.description)}'")
         for f in layer("macros"):
             wh.con.execute(f.body)
         core_built = time.perf_counter()
@@ -112,7 +112,7 @@ def _build_metrics(wh: Warehouse) -> None:
             wh.con.execute(
                 f"create or replace view {f.name} as select * from {METRIC_ROWS}.{f.name}"
             )
-        comment = _sql_str(f"{f.description} (definition: queries/metrics/{f.name}.sql)")
+        comment = sql_string(f"{f.description} (definition: queries/metrics/{f.name}.sql)")
         wh.con.execute(f"comment on view {f.name} is '{comment}'")
 
 
@@ -210,7 +210,3 @@ def _write_settings(wh: Warehouse, config: Config) -> None:
     }
     for name, table in tables.items():
         wh.replace_table(name, table)
-
-
-def _sql_str(text: str) -> str:
-    return text.replace("'", "''")

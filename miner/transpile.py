@@ -41,7 +41,7 @@ from sqlglot.optimizer.qualify import qualify
 from sqlglot.schema import MappingSchema
 
 from miner.errors import MinerError
-from miner.sql_files import layer
+from miner.sql_files import layer, sql_string
 
 # where 00_tables.sql registers the Parquet files; the views keep the warehouse's names
 FILES_SCHEMA = "miner_parquet"
@@ -425,12 +425,12 @@ def table_ddl(
         statements = [
             f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols}\n) USING PARQUET"
             + (f"\nPARTITIONED BY ({', '.join(partitions)})" if partitions else "")
-            + f"\nLOCATION '{_sql_str(location)}'"
+            + f"\nLOCATION '{sql_string(location)}'"
         ]
         if partitions:
             statements.append(f"MSCK REPAIR TABLE {table}")
     else:
-        props = [f"external_location = '{_sql_str(location)}'", "format = 'PARQUET'"]
+        props = [f"external_location = '{sql_string(location)}'", "format = 'PARQUET'"]
         if partitions:
             props.append(f"partitioned_by = ARRAY[{', '.join(repr(p) for p in partitions)}]")
         statements = [
@@ -443,7 +443,3 @@ def table_ddl(
     listed = ", ".join(quote(c) for c in names)
     statements.append(f"CREATE OR REPLACE VIEW {name} AS SELECT {listed} FROM {table}")
     return statements
-
-
-def _sql_str(text: str) -> str:
-    return text.replace("'", "''")

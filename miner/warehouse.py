@@ -21,6 +21,7 @@ from miner.config import DEFAULT_MEMORY_LIMIT
 from miner.errors import MinerError
 from miner.git_history import HistoryChunk
 from miner.raw import CursorUpdate, RawBatch
+from miner.sql_files import sql_string
 
 # The oldest on-disk format in use among the DuckDB clients our users open the warehouse with
 # (the pip `duckdb-cli` 1.5.x reads storage versions up to v1.4.0's); newer formats lock them out.
@@ -261,7 +262,7 @@ class Warehouse:
             ) from exc
         options = ["read_only"] if read_only else [f"storage_version '{STORAGE_VERSION}'"]
         try:
-            con.execute(f"attach '{_quote(str(path))}' as {_ALIAS} ({', '.join(options)})")
+            con.execute(f"attach '{sql_string(str(path))}' as {_ALIAS} ({', '.join(options)})")
         except duckdb.IOException as exc:
             con.close()
             holder = _LOCK_HOLDER.search(str(exc))
@@ -577,10 +578,6 @@ class Warehouse:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _quote(text: str) -> str:
-    return text.replace("'", "''")
 
 
 def _first_line(exc: BaseException) -> str:
