@@ -109,23 +109,15 @@ def _github(
         if config.github.selects(r["full_name"], archived=bool(r.get("archived")),
                                  fork=bool(r.get("fork")))
     ]  # fmt: skip
-    unreadable = []
-    for repo in repos:
-        try:
-            client.get(f"/repos/{repo['full_name']}/pulls", {"per_page": 1, "state": "all"})
-        except GitHubError as exc:
-            unreadable.append(f"{repo['full_name']} ({exc.status})")
-    if unreadable:
-        tell(Check(False, f"{len(repos) - len(unreadable)} of {len(repos)} repos readable",
-                   f"grant the token read access to {', '.join(unreadable)}"))  # fmt: skip
-    else:
-        tell(Check(True, f"all {len(repos)} repos a sync reads are readable"))
-    # parts a fine-grained token needs its own permission for: a sync without them is partial
-    refused = []
+    unreadable, refused = [], []
     for repo in repos:
         name = repo["full_name"]
-        if any(u.startswith(f"{name} (") for u in unreadable):
+        try:
+            client.get(f"/repos/{name}/pulls", {"per_page": 1, "state": "all"})
+        except GitHubError as exc:
+            unreadable.append(f"{name} ({exc.status})")
             continue
+        # parts a fine-grained token needs its own permission for: without them a sync is partial
         for part, permission in (("actions/runs", "Actions"), ("deployments", "Deployments")):
             try:
                 client.get(f"/repos/{name}/{part}", {"per_page": 1})
@@ -133,6 +125,11 @@ def _github(
                 if exc.status != 403:
                     raise
                 refused.append(f"{permission} of {name}")
+    if unreadable:
+        tell(Check(False, f"{len(repos) - len(unreadable)} of {len(repos)} repos readable",
+                   f"grant the token read access to {', '.join(unreadable)}"))  # fmt: skip
+    else:
+        tell(Check(True, f"all {len(repos)} repos a sync reads are readable"))
     if refused:
         tell(Check(False, "workflow runs and deployments",
                    f"grant the token read access to {', '.join(refused)}"))  # fmt: skip
