@@ -77,13 +77,20 @@ def write_sql(
             "Spark;\n-- this Trino SQL is not run by them. Instants are UTC TIMESTAMPs: set the "
             "catalog's\n-- hive.timestamp-precision = MICROSECONDS to read them whole."
         )
+    # every table's and view's columns, in order: the tables' DDL, and the types Trino needs
+    schema: dict[str, dict[str, str]] = {}
+    for table, column, kind in wh.query(
+        "select table_name, column_name, data_type from information_schema.columns "
+        "where table_schema = 'main' order by table_name, ordinal_position"
+    ):
+        schema.setdefault(str(table), {})[str(column)] = str(kind)
     statements = [f"CREATE SCHEMA IF NOT EXISTS {transpile.FILES_SCHEMA}"]
     if dialect == "spark":
         statements.append(f"CREATE SCHEMA IF NOT EXISTS {transpile.STEPS_SCHEMA}")
     for kind, name in tables:
-        columns = _columns(wh, name)
+        columns = list(schema[name].items())
         location = f"{base}/{kind}/{name}"
-        partitions = list(partition_columns([c for c, _ in columns]))
+        partitions = list(partition_columns(list(schema[name])))
         statements += transpile.table_ddl(name, columns, partitions, location, dialect)
     (target / "00_tables.sql").write_text(
         f"{header}\n-- the exported Parquet as tables of {transpile.FILES_SCHEMA}, and a view "
@@ -91,12 +98,6 @@ def write_sql(
         + "".join(f"{s};\n\n" for s in statements),
         encoding="utf-8",
     )
-    schema: dict[str, dict[str, str]] = {}
-    for table, column, kind in wh.query(
-        "select table_name, column_name, data_type from information_schema.columns "
-        "where table_schema = 'main'"
-    ):
-        schema.setdefault(str(table), {})[str(column)] = str(kind)
     for i, f in enumerate(layer("metrics"), start=1):
         comment = "".join(f"{line}\n" for line in f.sql.splitlines() if line.startswith("--"))
         statements = transpile.view_statements(f.name, f.body, dialect, ON_READ in f.sql, schema)
