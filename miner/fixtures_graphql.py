@@ -49,7 +49,7 @@ from graphql.execution.values import (
     get_variable_values,
 )
 
-from miner.fixtures_server import GitEntry, git_blob_sha, git_tree
+from miner.fixtures_server import GitEntry, git_blob_sha, git_tree, refused_parts
 from miner.fixtures_server import dig as _dig
 from miner.graphql_queries import MAX_PAGE_SIZE, NODE_LIMIT, rate_limit_cost
 
@@ -1199,8 +1199,7 @@ def _resolve_repository(_: Any, info: GraphQLResolveInfo[_Context], owner: str, 
     folder = _repo_dir(root, owner, name)
     if folder is None:
         raise _not_found(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
-    marker = folder / ".forbidden"  # fixtures_server.FORBIDDEN: the REST side refuses too
-    if marker.exists() and not marker.read_text(encoding="utf-8").split():  # the whole repo
+    if refused_parts(folder) == []:  # the whole repo, on the REST side too
         raise GraphQLError(
             "Resource not accessible by personal access token", extensions={"type": "FORBIDDEN"}
         )

@@ -35,6 +35,7 @@ __all__ = [
     "LoggedRequest",
     "git_blob_sha",
     "git_tree",
+    "refused_parts",
 ]
 
 # The REST API version the mirror files were recorded with; GitHub echoes the version it
@@ -421,6 +422,13 @@ _APP_ROUTES = re.compile(
 # fine-grained token without that permission is refused).
 FORBIDDEN = ".forbidden"
 _REPO_PATH = re.compile(r"^/repos/([^/]+)/([^/]+)/")
+
+
+def refused_parts(repo_folder: Path) -> list[str] | None:
+    """What the FORBIDDEN file of a mirror's repo folder refuses: None when there is none, []
+    for the whole repo, else the parts its lines name."""
+    marker = repo_folder / FORBIDDEN
+    return marker.read_text(encoding="utf-8").split() if marker.exists() else None
 
 
 class FaultPlan:
@@ -851,10 +859,9 @@ class FixtureServer:
         match = _REPO_PATH.match(path)
         if match is None:
             return False
-        marker = self.root / "repos" / match[1] / match[2] / FORBIDDEN
-        if not marker.exists():
+        parts = refused_parts(self.root / "repos" / match[1] / match[2])
+        if parts is None:
             return False
-        parts = marker.read_text(encoding="utf-8").split()
         rest = path[match.end() :]
         return not parts or any(rest == p or rest.startswith(f"{p}/") for p in parts)
 
