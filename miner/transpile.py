@@ -108,9 +108,7 @@ def inline_macros(tree: exp.Expr) -> exp.Expr:
 def _epoch_seconds(value: exp.Expr, dialect: str) -> exp.Expr:
     """The seconds since 1970 of a timestamp, with its fraction, as a double."""
     if dialect == "spark":
-        return exp.Div(
-            this=exp.cast(_unix_micros(value), "double"), expression=exp.Literal.number(1000000)
-        )
+        return _seconds(_unix_micros(value))
     # Trino's tables hold UTC instants without a zone: read them in UTC, not the session's
     utc = exp.Anonymous(this="with_timezone", expressions=[value, exp.Literal.string("UTC")])
     return exp.Anonymous(this="to_unixtime", expressions=[utc])
@@ -125,9 +123,7 @@ def _epoch(node: exp.Expr, dialect: str) -> exp.Expr:
     if isinstance(arg, exp.Sub) and not isinstance(arg.expression, exp.Interval):
         if dialect == "spark":
             micros = exp.Sub(this=_unix_micros(arg.this), expression=_unix_micros(arg.expression))
-            return exp.paren(
-                exp.Div(this=exp.cast(micros, "double"), expression=exp.Literal.number(1000000))
-            )
+            return exp.paren(_seconds(micros))
         return exp.paren(
             exp.Sub(
                 this=_epoch_seconds(arg.this, dialect),
@@ -135,6 +131,11 @@ def _epoch(node: exp.Expr, dialect: str) -> exp.Expr:
             )
         )
     return _epoch_seconds(arg, dialect)
+
+
+def _seconds(micros: exp.Expr) -> exp.Expr:
+    """Microseconds (an integer) as seconds, a double."""
+    return exp.Div(this=exp.cast(micros, "double"), expression=exp.Literal.number(1000000))
 
 
 def _unix_micros(value: exp.Expr) -> exp.Expr:
