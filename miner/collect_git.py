@@ -51,6 +51,14 @@ class GitCollector:
         use_default_branch(repo, default_branch, full_name)
         return repo
 
+    def follow_rename(self, old: str, new: str) -> None:
+        """Move the mirror of a repo renamed on GitHub to its new name (not cloned again),
+        unless a mirror is there already (two repos swapped names: each is fetched anew)."""
+        source, target = mirror_path(self.cache, old), mirror_path(self.cache, new)
+        if (source / "HEAD").is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source.rename(target)
+
     def new_history(
         self, full_name: str, mined: str | None, default_branch: str | None = None
     ) -> NewHistory:

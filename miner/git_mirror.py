@@ -76,6 +76,8 @@ def update_mirror(url: str, path: Path, token: str | None, full_name: str) -> gi
     try:
         if (path / "HEAD").is_file():
             repo = git.Repo(path)
+            # the repo's URL now: it was renamed, or [github] api_url changed
+            repo.git.remote("set-url", "origin", url)
             repo.git.fetch("--prune", "--quiet", "origin", env=env)
             return repo
         partial = path.with_name(path.name + ".partial")

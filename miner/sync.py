@@ -269,6 +269,8 @@ def _sync_git(
             [org],
         )
     )
+    for was, now in wh.renames:
+        collector.follow_rename(was, now)
     failures: list[str] = []
     status.done = 0
     for repo in repos:

@@ -20,7 +20,7 @@ from miner import __version__
 from miner.config import DEFAULT_MEMORY_LIMIT
 from miner.errors import MinerError
 from miner.git_history import HistoryChunk
-from miner.raw import CursorUpdate, RawBatch
+from miner.raw import RESOURCES, CursorUpdate, RawBatch
 from miner.sql_files import sql_string
 
 # The oldest on-disk format in use among the DuckDB clients our users open the warehouse with
@@ -154,6 +154,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "alter table sync_runs add column points integer not null default 0",
         "alter table sync_runs add column repos_failed integer not null default 0",
     ),
+    # each name a repo had before GitHub renamed it, and its name now: references written
+    # before the rename (`acme/old#12`) still find it
+    (
+        """create table repo_renames (
+            org varchar not null,
+            old_name varchar not null,
+            new_name varchar not null,
+            renamed_at timestamptz not null -- when a sync first saw the new name
+        )""",
+    ),
 )
 
 
@@ -167,6 +177,17 @@ _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
 _UNIT = {"KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
          "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}  # fmt: skip
 _log = logging.getLogger(__name__)
+
+# The tables holding what was fetched of each repo, by its name (a rename moves their rows).
+_RAW_TABLES = tuple(f"raw_{r}" for r in RESOURCES)
+_REPO_TABLES = (
+    *_RAW_TABLES,
+    "raw_git_commits",
+    "raw_git_files",
+    "raw_git_tags",
+    "raw_git_codeowners",
+    "raw_git_manifests",
+)
 # DuckDB's answer when another process holds the file: "Conflicting lock is held in PROGRAM
 # (PID N)".
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
@@ -206,6 +227,8 @@ class Warehouse:
         self.path = path
         # DuckDB's working memory now (None: DuckDB's default); see retrying()
         self.memory_limit = memory_limit
+        # (old, new) full names of the repos a listing stored through this connection renamed
+        self.renames: list[tuple[str, str]] = []
         self._depth = 0  # open transactions: inside one, only the outermost work can retry
 
     def retrying(self, work: Callable[[], T]) -> T:
@@ -451,6 +474,8 @@ class Warehouse:
     def _store(self, batch: RawBatch, run_id: int) -> None:
         table = f"raw_{batch.resource}"
         fetched_at = _now()
+        # the org's repos as GitHub listed them before: a new listing may rename some
+        listed = self._repo_names(batch.org) if batch.resource == "repos" else None
         if batch.replace is not None:
             self._delete_scope(table, batch.org, batch.replace.repo, batch.replace.parents)
         if not batch.items:
@@ -474,6 +499,56 @@ class Warehouse:
             )
         finally:
             self.con.unregister("_batch")
+        if listed is not None and batch.replace is not None:
+            self._follow_renames(batch.org, listed)
+
+    def _repo_names(self, org: str) -> dict[int, str]:
+        """The org's stored repos by GitHub's id, which a rename keeps."""
+        rows = self.con.execute(
+            "select (payload ->> 'id')::bigint, payload ->> 'full_name' from raw_repos "
+            "where org = ? and payload ->> 'id' is not null",
+            [org],
+        ).fetchall()
+        return dict(rows)
+
+    def _follow_renames(self, org: str, before: dict[int, str]) -> None:
+        """Move what is stored of each repo GitHub now lists under a new name (the same id) to
+        that name, in the transaction storing the listing: its history is not fetched again
+        under the new name, nor counted twice. Through a placeholder name, so two repos that
+        swapped names move too. Rows still under a new name then belong to a repo that held
+        it before and is gone (deleted, its name taken over): they are dropped."""
+        after = self._repo_names(org)
+        moves = sorted((before[i], after[i]) for i in before.keys() & after.keys())
+        moves = [(old, new) for old, new in moves if old != new]
+        for n, (old, new) in enumerate(moves):
+            _log.warning(
+                "%s is now %s on GitHub: what was stored of it moves to that name", old, new
+            )
+            self._move_repo(org, old, f"\0renamed/{n}")
+            self.renames.append((old, new))
+        for n, (old, new) in enumerate(moves):
+            for table in (*_REPO_TABLES, "cursors"):
+                self.con.execute(f"delete from {table} where org = ? and repo = ?", [org, new])
+            self.con.execute("delete from repo_renames where org = ? and new_name = ?", [org, new])
+            self._move_repo(org, f"\0renamed/{n}", new)
+            self.con.execute(
+                "insert into repo_renames values (?, ?, ?, ?)", [org, old, new, _now()]
+            )
+
+    def _move_repo(self, org: str, old: str, new: str) -> None:
+        """Every row stored of repo `old` now of repo `new`; an earlier name of it too (a
+        chain of renames: a, then b, now c)."""
+        self.con.execute(
+            "update repo_renames set new_name = ? where org = ? and new_name = ?", [new, org, old]
+        )
+        for table in _REPO_TABLES:
+            # a raw payload's key starts with its repo's name (raw.item_key)
+            key = ", key = ? || substr(key, length(?) + 1)" if table in _RAW_TABLES else ""
+            self.con.execute(
+                f"update {table} set repo = ?{key} where org = ? and repo = ?",
+                [new, *([new, old] if key else []), org, old],
+            )
+        self.con.execute("update cursors set repo = ? where org = ? and repo = ?", [new, org, old])
 
     def _delete_scope(
         self, table: str, org: str, repo: str | None, parents: Sequence[str | None]

@@ -403,6 +403,39 @@ def test_renamed_default_branch_keeps_its_history_and_pr_refs_stay_out(
         assert wh.cursor("acme", "acme/web", HISTORY_CURSOR).value == g.shas[-1]
 
 
+def test_a_renamed_repos_mirror_and_history_move_to_its_new_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _org().write(tmp_path / "mirror")
+    g = _history(tmp_path / "work")
+    g.publish(root / "git" / "acme" / "web.git")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = _config(server, tmp_path)
+        sync(wh, config)
+        commits = wh.query("select sha from raw_git_commits where repo = 'acme/web' order by 1")
+        assert len(commits) == len(g.shas)
+
+        # web becomes portal on GitHub: same id, its git repository under the new name
+        (root / "repos" / "acme" / "web").rename(root / "repos" / "acme" / "portal")
+        (root / "git" / "acme" / "web.git").rename(root / "git" / "acme" / "portal.git")
+        repos = root / "orgs" / "acme" / "repos.json"
+        listed = json.loads(repos.read_text(encoding="utf-8"))
+        for r in listed:
+            if r["name"] == "web":
+                r.update(name="portal", full_name="acme/portal")
+        repos.write_text(json.dumps(listed), encoding="utf-8")
+
+        result = sync(wh, config)
+        assert [f for f in result.failures if "portal" in f or "web" in f] == []
+        cache = tmp_path / "cache" / "acme"
+        assert not (cache / "web.git").exists()
+        moved = git.Repo(cache / "portal.git")
+        assert moved.git.remote("get-url", "origin") == clone_url(server.url, "acme/portal")
+        assert wh.query("select distinct repo from raw_git_commits") == [("acme/portal",)]
+        assert wh.query("select sha from raw_git_commits order by 1") == commits
+        assert wh.cursor("acme", "acme/portal", HISTORY_CURSOR).value == g.shas[-1]
+
+
 def test_codeowners_changed_twice_in_one_second_ends_with_the_later_text(tmp_path: Path) -> None:
     """A rebase-merge gives its commits one committer second: the line order decides."""
     g = GitBuilder(tmp_path / "work")

@@ -3,6 +3,8 @@ syncs reaches the warehouse, and what GitHub refuses is said plainly."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -117,3 +119,125 @@ def test_bad_token_is_a_clear_error_and_never_echoed(tmp_path: Path) -> None:
         assert "401 Bad credentials" in str(err.value)
         assert "wrong-token-value" not in str(err.value)
         assert wh.query("select count(*) from raw_pulls") == [(0,)]
+
+
+def _rename(root: Path, names: dict[str, str]) -> None:
+    """Rename repos on the mirror as GitHub does: each keeps its id, PRs and files, under its
+    new name (two repos may swap names)."""
+    base = root / "repos" / "acme"
+    for old in names:
+        (base / old).rename(base / f"{old}.moving")
+    for old, new in names.items():
+        (base / f"{old}.moving").rename(base / new)
+    listing = root / "orgs" / "acme" / "repos.json"
+    repos = json.loads(listing.read_text())
+    for r in repos:
+        if r["name"] in names:
+            new = names[r["name"]]
+            r.update(name=new, full_name=f"acme/{new}", html_url=f"https://github.com/acme/{new}")
+    listing.write_text(json.dumps(repos))
+
+
+def _stored_repos(wh: Warehouse) -> set[str]:
+    """Every repo name any raw table or cursor holds rows of."""
+    names: set[str] = set()
+    for (table,) in wh.query(
+        "select table_name from information_schema.columns where column_name = 'repo' "
+        "and table_name like 'raw%'"
+    ):
+        names |= {r[0] for r in wh.query(f"select distinct repo from {table}") if r[0]}
+    return names | {r[0] for r in wh.query("select distinct repo from cursors") if r[0]}
+
+
+def _two_repos() -> MirrorBuilder:
+    b = _org()
+    b.pull("app", "alice", 10, files=["b.py"]).request(10, reviewer="bob").review("bob", 12)
+    lib = b.pull("lib", "sam", 1, files=["lib.py"], body="Depends on acme/app#1")
+    lib.request(1, reviewer="alice").review("alice", 2)
+    return b
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_a_renamed_repo_keeps_its_history_under_its_new_name(
+    tmp_path: Path, api: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = _two_repos().write(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t", api=api)
+        before = wh.query(
+            "select number, author, created_at from pull_requests where repo = 'acme/app'"
+        )
+        assert len(before) == 2
+        _rename(root, {"app": "web"})
+        server.clear_log()
+        sync_from(server, wh, token="t", api=api)
+        # moved, not fetched again: no PR's details are asked for under the new name
+        details = [r.path for r in server.requests if re.search(r"/(pulls|issues)/\d+/", r.path)]
+        assert details == []
+        if api == "graphql":
+            assert _asked(server) == [("POST", "OrgSnapshot")]
+        assert "acme/app is now acme/web on GitHub" in caplog.text
+        assert sorted(wh.query(
+            "select number, author, created_at from pull_requests where repo = 'acme/web'"
+        )) == sorted(before)  # fmt: skip
+        assert wh.query("select count(*) from pull_requests") == [(3,)]
+        assert _stored_repos(wh) == {"acme/web", "acme/lib"}
+        # written before the rename, a reference by the old name still finds the PR
+        assert wh.query("select repo, target_repo, target_number, phrase from pr_references") == [
+            ("acme/lib", "acme/web", 1, "depends_on")
+        ]
+        assert wh.query(
+            "select upstream_repo, upstream_pr, downstream_repo from cross_repo_handoffs"
+        ) == [("acme/web", 1, "acme/lib")]
+        assert wh.query("select repo, count(*) from review_wait group by repo order by repo") == [
+            ("acme/lib", 1),
+            ("acme/web", 2),
+        ]
+        # a PR opened after the rename arrives under the new name, beside the moved ones
+        b = _two_repos()
+        b.pull("app", "bob", 20, files=["c.py"])
+        fresh = b.write(tmp_path / "again")
+        shutil.copy(fresh / "repos/acme/app/pulls.json", root / "repos/acme/web/pulls.json")
+        for folder in ("pulls/3", "issues/3"):
+            shutil.copytree(fresh / "repos/acme/app" / folder, root / "repos/acme/web" / folder)
+        sync_from(server, wh, token="t", api=api)
+        assert wh.query(
+            "select number, author from pull_requests where repo = 'acme/web' order by number"
+        ) == [(1, "alice"), (2, "alice"), (3, "bob")]
+
+
+def test_repos_that_swap_names_each_keep_their_own_history(tmp_path: Path) -> None:
+    root = _two_repos().write(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t")
+        _rename(root, {"app": "lib", "lib": "app"})
+        sync_from(server, wh, token="t")
+        assert sorted(wh.query("select repo, number, author from pull_requests")) == [
+            ("acme/app", 1, "sam"),
+            ("acme/lib", 1, "alice"),
+            ("acme/lib", 2, "alice"),
+        ]
+        assert wh.query("select count(*) from raw_reviews") == [(3,)]
+        # both names are repos' names now: a reference means the repo of that name today.
+        # lib's PR (now in acme/app) named acme/app#1: its own repo now, so left out
+        assert wh.query("select count(*) from pr_references") == [(0,)]
+
+
+def test_a_deleted_repos_name_taken_by_a_renamed_one_leaves_no_rows_behind(
+    tmp_path: Path,
+) -> None:
+    root = _two_repos().write(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t")
+        # lib is deleted, and app renamed to lib
+        listing = root / "orgs" / "acme" / "repos.json"
+        listing.write_text(json.dumps([r for r in json.loads(listing.read_text())
+                                       if r["name"] != "lib"]))  # fmt: skip
+        shutil.rmtree(root / "repos" / "acme" / "lib")
+        _rename(root, {"app": "lib"})
+        sync_from(server, wh, token="t")
+        assert sorted(wh.query("select repo, number, author from pull_requests")) == [
+            ("acme/lib", 1, "alice"),
+            ("acme/lib", 2, "alice"),
+        ]
+        assert _stored_repos(wh) == {"acme/lib"}

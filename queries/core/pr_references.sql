@@ -7,6 +7,8 @@
 -- "blocking" or "required by", else 'mention'; a line ending in such a phrase ("Depends on:")
 -- gives it to the list below it, up to a blank line. A bare `#N` names the PR's own repo and is left
 -- out; references inside the same repo are too. Hosts other than github.com are not read.
+-- A repo's name from before GitHub renamed it (repo_renames) reads as its name now, as GitHub
+-- redirects it, unless another repo has taken that name since.
 with texts as (
     select org, repo, (payload ->> 'number')::integer as pr_number, payload ->> 'body' as body,
         (payload ->> 'created_at')::timestamptz as referenced_at, 'body' as source
@@ -88,6 +90,14 @@ parsed as (
         said
     from refs
 ),
+renamed as (
+    -- a repo's names before GitHub renamed it (repo_renames), unless a repo holds one now
+    select r.org, lower(r.old_name) as old_name, r.new_name
+    from repo_renames as r
+    where not exists (
+        select 1 from repos as c where c.org = r.org and lower(c.repo) = lower(r.old_name)
+    )
+),
 timeline as (
     -- the event sits on the referenced PR; the PR that made the reference is its source
     select
@@ -103,7 +113,15 @@ timeline as (
     where t.payload ->> 'event' = 'cross-referenced'
       and (t.payload -> 'source' -> 'issue' -> 'pull_request') is not null
 )
-select distinct org, repo, pr_number, target_repo, target_number, phrase, source, referenced_at
+select distinct
+    x.org,
+    coalesce(s.new_name, x.repo) as repo,
+    x.pr_number,
+    coalesce(t.new_name, x.target_repo) as target_repo,
+    x.target_number,
+    x.phrase,
+    x.source,
+    x.referenced_at
 from (
     select
         org, repo, pr_number, target_repo, target_number,
@@ -118,5 +136,7 @@ from (
     union all
     select org, repo, pr_number, target_repo, target_number, phrase, source, referenced_at
     from timeline
-)
-where lower(target_repo) <> lower(repo)
+) as x
+left join renamed as s on s.org = x.org and s.old_name = lower(x.repo)
+left join renamed as t on t.org = x.org and t.old_name = lower(x.target_repo)
+where lower(coalesce(t.new_name, x.target_repo)) <> lower(coalesce(s.new_name, x.repo))
