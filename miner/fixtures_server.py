@@ -434,13 +434,21 @@ def refused_parts(repo_folder: Path) -> list[str] | None:
 class FaultPlan:
     """Every `every`-th API request (REST or GraphQL; git traffic aside) fails with the next
     fault of `kinds`, round robin; the request after it is answered as usual. `slow` holds the
-    answer for `slow_seconds`, past the client's timeout. Counts what it injected."""
+    answer for `slow_seconds`, past the client's timeout; `secondary` and `429` ask the client
+    to wait `retry_after` seconds. Counts what it injected."""
 
-    def __init__(self, kinds: Sequence[str], every: int = 7, slow_seconds: float = 3.0) -> None:
+    def __init__(
+        self,
+        kinds: Sequence[str],
+        every: int = 7,
+        slow_seconds: float = 3.0,
+        retry_after: int = 1,
+    ) -> None:
         unknown = [k for k in kinds if k not in FAULTS]
         if unknown or not kinds or every < 1:
             raise ValueError(f"faults {list(kinds)!r}, every {every}: known faults are {FAULTS}")
         self.kinds, self.every, self.slow_seconds = tuple(kinds), every, slow_seconds
+        self.retry_after = retry_after
         self.injected: Counter[str] = Counter()
         self._seen = 0
         self._lock = threading.Lock()
@@ -555,11 +563,12 @@ def _fault(
 
     if kind in ("500", "502", "503"):
         return error(int(kind), "Server Error", [])
+    wait = [("Retry-After", str(plan.retry_after))]
     if kind == "secondary":
         return error(403, "You have exceeded a secondary rate limit. Please wait a few minutes "
-                     "before you try again.", [("Retry-After", "1")])  # fmt: skip
+                     "before you try again.", wait)  # fmt: skip
     if kind == "429":
-        return error(429, "Too many requests", [("Retry-After", "1")])
+        return error(429, "Too many requests", wait)
     if kind == "primary":
         reset = str(int(time.time()) + 2)
         limits = [(k, v) for k, v in keep if not k.startswith("X-RateLimit-")]

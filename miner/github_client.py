@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from github import Auth, Github, GithubException, RateLimitExceededException
 from github.GithubRetry import GithubRetry
+from urllib3.response import BaseHTTPResponse
 
 from miner import __version__
 from miner.errors import GitHubError
@@ -74,7 +75,7 @@ class GitHubClient:
             user_agent=f"miner/{__version__}",
             # PyGithub waits out secondary limits (Retry-After, else a minute) itself; a primary
             # limit further off raises to the limiter, which counts down or stops the sync
-            retry=GithubRetry(max_rate_limit_wait=_PYGITHUB_MAX_WAIT),
+            retry=_Retry(max_rate_limit_wait=_PYGITHUB_MAX_WAIT),
             # The local server needs no pacing; PyGithub's default of 0.25 s would slow a
             # 12,000-request sync of the sample org by 50 minutes.
             seconds_between_requests=0 if _is_loopback(self.api_url) else _SECONDS_BETWEEN_REQUESTS,
@@ -201,6 +202,11 @@ class GitHubClient:
             self.limiter.before(resource, cost)
             try:
                 headers, answer = send()
+            except _LongRetryAfter as exc:
+                # GitHub asked for a longer pause than PyGithub may sleep unseen: the limiter
+                # waits for it with a countdown, or stops the sync past --max-wait
+                self.limiter.asked_to_wait(resource, exc.seconds)
+                continue
             except GithubException as exc:
                 if self._rate_limited(exc, resource):
                     continue
@@ -257,6 +263,28 @@ class GitHubClient:
 
 CORE = "core"
 GRAPHQL = "graphql"
+
+
+class _LongRetryAfter(Exception):
+    """A rate-limited answer's Retry-After asks for longer than _PYGITHUB_MAX_WAIT."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"Retry-After {seconds:g}s")
+        self.seconds = seconds
+
+
+class _Retry(GithubRetry):
+    """PyGithub's retry, but a Retry-After longer than _PYGITHUB_MAX_WAIT is not slept through
+    unseen (urllib3 would sleep an hour if told to, whatever --max-wait says): it goes up to
+    GitHubClient._send as _LongRetryAfter."""
+
+    def sleep_for_retry(self, response: BaseHTTPResponse) -> bool:
+        seconds = self.get_retry_after(response)
+        if seconds is not None and seconds > _PYGITHUB_MAX_WAIT:
+            raise _LongRetryAfter(seconds)
+        return bool(super().sleep_for_retry(response))
+
+
 # The longest rate-limit wait PyGithub's retry may sleep through unseen: its wait for a secondary
 # limit (GithubRetry's default, 60 s). Longer waits are the limiter's, with a countdown.
 _PYGITHUB_MAX_WAIT = 60

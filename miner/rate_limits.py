@@ -6,7 +6,8 @@ https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api 
 https://docs.github.com/en/graphql/overview/rate-limits-and-node-limits-for-the-graphql-api:
 past the budget REST answers 403 or 429 and GraphQL answers 200 with a RATE_LIMIT error, both
 with x-ratelimit-remaining 0 and x-ratelimit-reset the epoch second it refills. Secondary limits
-(Retry-After, or exponential backoff) are PyGithub's GithubRetry's job, as GitHub documents them.
+(Retry-After, or exponential backoff) are PyGithub's GithubRetry's job, as GitHub documents them,
+up to a minute; a longer Retry-After is waited for here, as a spent budget (asked_to_wait).
 """
 
 from __future__ import annotations
@@ -110,6 +111,10 @@ class RateLimiter:
         known = self.budgets.get(resource)
         when = reset if reset is not None else (known.reset if known else self._clock() + 60)
         self.budgets[resource] = Budget(0, when)
+
+    def asked_to_wait(self, resource: str, seconds: float) -> None:
+        """The server asked for a pause (Retry-After) before the next request."""
+        self.spent(resource, self._clock() + seconds)
 
     def before(self, resource: str, cost: int = 1) -> None:
         """Return once the budget can pay `cost`: at once, or after waiting for the reset;

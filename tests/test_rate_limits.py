@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from miner.fixtures_server import FixtureServer
-from miner.rate_limits import RateLimiter, RateLimitStop
+from miner.fixtures_server import FaultPlan, FixtureServer
+from miner.rate_limits import RESET_MARGIN_SECONDS, RateLimiter, RateLimitStop
 from miner.sample_org import generate
 from miner.sql_files import layer
 from miner.warehouse import Warehouse
@@ -209,3 +209,29 @@ def test_sync_stops_cleanly_past_max_wait_and_the_next_sync_completes(
         with FixtureServer(sample, rate_limit=10**6) as server:
             assert _sync(server, wh, max_wait=0) == 0
         _assert_same_core(wh, reference["graphql"])
+
+
+@pytest.mark.parametrize("kind", ["429", "secondary"])
+def test_a_long_retry_after_is_waited_with_a_countdown_or_stops_past_max_wait(
+    sample: Path, reference: dict[str, Warehouse], tmp_path: Path, kind: str
+) -> None:
+    # GitHub asks for a 15-minute pause: more than PyGithub may sleep unseen (60 s)
+    plan = FaultPlan([kind], every=40, retry_after=900)
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        with FixtureServer(sample, rate_limit=10**6, faults=plan) as server:
+            # --max-wait 10 minutes: a clean stop at the first such answer, not a sleep
+            with pytest.raises(RateLimitStop, match=r"until .* \(15 min\), longer than"):
+                sync_from(server, wh, api="rest", limiter=RateLimiter(max_wait=600))
+            assert plan.injected[kind] == 1
+            assert wh.query("select status from sync_runs") == [("stopped",)]
+
+            # --max-wait an hour: waited (on a fake clock) with a countdown, then completed
+            clock, told = FakeClock(), list[float]()
+            limiter = _limiter(clock, 3600, told)
+            sync_from(server, wh, api="rest", limiter=limiter)
+        # every pause asked for after the first was waited for in full, and counted down
+        pauses = plan.injected[kind] - 1
+        assert pauses >= 2
+        assert sum(clock.slept) == pauses * (900 + RESET_MARGIN_SECONDS)
+        assert told.count(900 + RESET_MARGIN_SECONDS) == pauses
+        _assert_same_core(wh, reference["rest"])
