@@ -82,7 +82,8 @@ class SyncResult:
     api: str = "graphql"
     graphql_points: int = 0
     pulls_new: int = 0
-    # one line per repo git could not mirror ([git] mirrors): the sync is partial
+    # one line per repo that failed, wholly or in part (not readable, a part of it refused,
+    # git could not mirror it): the sync is partial
     failures: tuple[str, ...] = ()
 
     def record(self) -> dict[str, object]:
@@ -201,18 +202,22 @@ def sync(
         if repos and len(unread) == len(repos):
             # not one repo: the token, not the repos, is what is wrong (a suspended app, say)
             raise GitHubError(f"no repo of {org} could be read; the first: {unread[repos[0]]}")
-        # a repo counts once: wholly unread, or a part of it refused
-        failures = list(unread.values()) + [
-            f"{r}: {' and '.join(parts)} not readable with this token ({error}); "
-            "the rest of the repo synced"
-            for r, (parts, error) in repo_sync.refused.items()
-            if r not in unread
-        ]
+        # what failed of each repo: wholly unread, or a part of it refused, then its mirror
+        failed: dict[str, list[str]] = {r: [message] for r, message in unread.items()}
+        for r, (parts, error) in repo_sync.refused.items():
+            if r not in unread:
+                failed[r] = [
+                    f"{r}: {' and '.join(parts)} not readable with this token ({error}); "
+                    "the rest of the repo synced"
+                ]
         status.repo = None
         tell()
         if config.git.mirrors:
             readable = [r for r in repos if r not in unread]
-            failures += _sync_git(wh, config, org, readable, token, run, status, progress)
+            for r, message in _sync_git(wh, config, org, readable, token, run, status, progress):
+                failed.setdefault(r, []).append(message)
+        # one line per repo, so a repo counts once in repos_failed
+        failures = ["; ".join(messages) for messages in failed.values()]
     except BaseException as exc:
         # a rate limit past --max-wait is a clean stop, anything else a failure
         wh.finish_run(
@@ -258,7 +263,7 @@ def _sync_git(
     run: int,
     status: SyncProgress,
     progress: Progress,
-) -> list[str]:
+) -> list[tuple[str, str]]:
     """Bring each repo's mirror up to date and store the default branch's new commits with the
     tip they reach. A repo git cannot mirror is reported and the others go on."""
     collector = GitCollector(config.git.cache_folder(wh.path), config.github.api_url, token or None)
@@ -271,7 +276,7 @@ def _sync_git(
     )
     for was, now in wh.renames:
         collector.follow_rename(was, now)
-    failures: list[str] = []
+    failures: list[tuple[str, str]] = []  # (repo, what failed)
     status.done = 0
     for repo in repos:
         status.repo = f"{repo} (git)"
@@ -303,10 +308,10 @@ def _sync_git(
                 run_id=run,
             )
         except GitMirrorError as exc:
-            failures.append(str(exc))
+            failures.append((repo, str(exc)))
         except (git.GitCommandError, OSError) as exc:  # reading the mirror, not fetching it
             words = scrub(str(exc), collector.token()).strip()
-            failures.append(f"{repo}: git failed on its mirror: {words}")
+            failures.append((repo, f"{repo}: git failed on its mirror: {words}"))
         finally:
             status.done += 1
     status.repo = None

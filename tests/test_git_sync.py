@@ -436,6 +436,21 @@ def test_a_renamed_repos_mirror_and_history_move_to_its_new_name(
         assert wh.cursor("acme", "acme/portal", HISTORY_CURSOR).value == g.shas[-1]
 
 
+def test_a_repo_with_a_part_refused_and_no_mirror_fails_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _org().write(tmp_path / "mirror")
+    _history(tmp_path / "work").publish(root / "git" / "acme" / "web.git")
+    # acme/api: its workflow runs refused to this token, and no git repository to mirror
+    (root / "repos" / "acme" / "api" / ".forbidden").write_text("actions\n")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        result = sync(wh, _config(server, tmp_path), api="rest")
+        (line,) = result.failures
+        assert line.startswith("acme/api: workflow runs not readable with this token")
+        assert "; acme/api: git could not mirror" in line
+        assert wh.query("select status, repos_failed from sync_runs") == [("partial", 1)]
+
+
 def test_codeowners_changed_twice_in_one_second_ends_with_the_later_text(tmp_path: Path) -> None:
     """A rebase-merge gives its commits one committer second: the line order decides."""
     g = GitBuilder(tmp_path / "work")
