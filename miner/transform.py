@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from miner import deploy_ancestry, ownership, repo_packages
 from miner.config import Config, ServiceLevels
+from miner.git_mirror import web_root
 from miner.sql_files import dependency_order, layer, read_layer, sql_string
 from miner.warehouse import Warehouse
 
@@ -206,6 +207,11 @@ def _write_settings(wh: Warehouse, config: Config) -> None:
         ),
         "settings_git": pa.table(
             {"ownership_days": pa.array([config.git.ownership_days], pa.int32())}
+        ),
+        # where [github] api_url's GitHub serves its web pages, without the scheme
+        # (ghe.example.com for a GitHub Enterprise Server): links to its PRs are references
+        "settings_github": pa.table(
+            {"web_host": pa.array([web_root(config.github.api_url).split("://", 1)[-1]])}
         ),
     }
     for name, table in tables.items():

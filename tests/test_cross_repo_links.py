@@ -9,6 +9,7 @@ MirrorBuilder default). Repo names in the warehouse are ORG/NAME.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +174,30 @@ def test_pr_references_reads_bodies_comments_and_the_cross_referenced_event(
             ("acme/api", 1, "acme/lib", 1, "mention", "timeline", 15.0),
         ]
     )
+
+
+def test_links_to_the_configured_enterprise_server_are_references(
+    links_db: Path, tmp_path: Path
+) -> None:
+    # the same warehouse rebuilt for a GitHub Enterprise Server at ghe.example.com
+    shutil.copy(links_db, tmp_path / "w.duckdb")
+    (tmp_path / "miner.toml").write_text(
+        '[github]\norg = "acme"\napi_url = "https://ghe.example.com/api/v3"\n'
+    )
+    out = miner("--db", "w.duckdb", "rebuild", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    rows = _query(
+        tmp_path / "w.duckdb",
+        "select target_repo, target_number, phrase from pr_references "
+        "where repo = 'acme/web' and pr_number = 7 order by all",
+    )
+    # web#7's third line, "Mirrors https://ghe.example.com/acme/lib/pull/3", is read now; its
+    # github.com links still are
+    assert rows == [
+        ("acme/lib", 3, "mention"),
+        ("acme/lib", 98, "mention"),
+        ("acme/lib", 99, "depends_on"),
+    ]
 
 
 def test_pr_references_phrase_is_the_last_phrase_before_the_reference_on_its_line(

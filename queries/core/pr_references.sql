@@ -6,7 +6,8 @@
 -- "blocked by", "requires", "needs" or "after" on the same line, 'blocks' after "blocks",
 -- "blocking" or "required by", else 'mention'; a line ending in such a phrase ("Depends on:")
 -- gives it to the list below it, up to a blank line. A bare `#N` names the PR's own repo and is left
--- out; references inside the same repo are too. Hosts other than github.com are not read.
+-- out; references inside the same repo are too. Links are read on github.com and on the GitHub
+-- Enterprise Server `[github] api_url` names (settings_github.web_host), no other host.
 -- A repo's name from before GitHub renamed it (repo_renames) reads as its name now, as GitHub
 -- redirects it, unless another repo has taken that name since.
 with texts as (
@@ -19,11 +20,16 @@ with texts as (
     from raw_comments
 ),
 numbered as (
+    -- links to the configured GitHub Enterprise Server's web pages read as github.com's
     select
         t.* exclude (body),
         row_number() over () as text_id,
-        string_split(replace(body, chr(13), ''), chr(10)) as body_lines
+        string_split(
+            replace(replace(body, chr(13), ''), '://' || g.web_host || '/', '://github.com/'),
+            chr(10)
+        ) as body_lines
     from texts as t
+    cross join settings_github as g
     where regexp_matches(body, '(#|/pull/|/issues/)[0-9]')
 ),
 split_lines as (
