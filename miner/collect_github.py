@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from miner.errors import GitHubError
@@ -18,6 +18,7 @@ from miner.raw import (
     batch_of,
     contents_batch,
     file_changes,
+    item_key,
     oldest_first,
     refresh_floor,
     sbom_batch,
@@ -294,11 +295,17 @@ class GitHubCollector:
                 return None
             raise
 
-    def run_batches(self, repo: str, cursor: CursorLookup) -> Iterator[RawBatch]:
+    def run_batches(
+        self, repo: str, cursor: CursorLookup, unfinished_keys: Collection[str] = ()
+    ) -> Iterator[RawBatch]:
         """Workflow runs created since REFRESH_WINDOW before the mark, newest first (GitHub
         lists the latest attempt of each run). The mark is the creation time of the oldest run
         still unfinished, else of the newest run. The first page is asked conditionally (ETag)
-        unless an unfinished run sat on a later page: its change would not change page 1."""
+        unless an unfinished run sat on a later page: its change would not change page 1.
+
+        `unfinished_keys`: the runs stored unfinished. The listing covers each of them (the
+        mark is never past one it showed), so one it no longer shows was deleted on GitHub:
+        it goes, rather than stay unfinished, and looked for, forever."""
         mark, etag = cursor(repo, "workflow_runs")
         response = self._first_page(f"/repos/{repo}/actions/runs", etag)
         if response is None or response.not_modified:
@@ -307,9 +314,11 @@ class GitHubCollector:
         newest: str | None = None
         unfinished: list[str] = []
         first_page = True
+        seen: set[str] = set()
         while True:
             page = list_items(response.data)
             fresh = [r for r in page if floor is None or r["created_at"] >= floor]
+            seen.update(item_key("workflow_runs", repo, None, r, 0) for r in page)
             waiting = [r["created_at"] for r in fresh if r.get("status") != "completed"]
             if waiting and not first_page:
                 first_etag = None  # an unfinished run past page 1: ask unconditionally next time
@@ -322,9 +331,12 @@ class GitHubCollector:
                 new_mark = min(unfinished) if unfinished else (newest or mark)
                 cursors = [CursorUpdate(self.org, repo, "workflow_runs", new_mark, first_etag)]
             runs = [trimmed_run(r) for r in fresh]
-            yield batch_of(
+            batch = batch_of(
                 "workflow_runs", self.org, repo, None, runs, replace=False, cursors=cursors
             )
+            if done:
+                batch = replace(batch, gone=sorted(set(unfinished_keys) - seen))
+            yield batch
             first_page = False
             if done:
                 return

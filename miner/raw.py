@@ -71,7 +71,8 @@ class RawBatch:
     """A page (or a whole small list) of one resource, stored in one transaction.
 
     Without `replace`, items are upserted by key. With `replace`, every stored row of that
-    scope is deleted first, so objects GitHub no longer lists disappear too.
+    scope is deleted first, so objects GitHub no longer lists disappear too. `gone` names the
+    keys of stored objects a complete listing no longer holds (deleted on GitHub): they go.
     """
 
     resource: str
@@ -80,6 +81,7 @@ class RawBatch:
     items: Sequence[RawItem]
     replace: Scope | None = None
     cursors: Sequence[CursorUpdate] = field(default_factory=tuple)
+    gone: Sequence[str] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         if self.resource not in RESOURCES:
@@ -109,6 +111,7 @@ def merged(batches: Sequence[RawBatch]) -> RawBatch:
         items,
         scope,
         tuple(c for b in batches for c in b.cursors),
+        tuple(k for b in batches for k in b.gone),
     )
 
 

@@ -4,7 +4,7 @@ rebuild; every batch is committed with its cursor, so a crash loses nothing and 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -376,7 +376,7 @@ class _RepoSync:
         )
         self._sbom(repo)
         self._part(repo, "deployments", self.rest.deployment_batches(repo, self.cursor))
-        self._part(repo, "workflow runs", self.rest.run_batches(repo, self.cursor))
+        self._part(repo, "workflow runs", self._run_batches(repo))
 
     def graphql_repo(self, marks: RepoMarks) -> None:
         """Only what the snapshot shows changed: an unchanged repo costs no request."""
@@ -406,7 +406,7 @@ class _RepoSync:
                 self.contents.deployment_batches(repo, self.cursor, marks.deployments),
             )
         if pulls_changed or self._runs_due(repo, marks):
-            if not self._part(repo, "workflow runs", self.rest.run_batches(repo, self.cursor)):
+            if not self._part(repo, "workflow runs", self._run_batches(repo)):
                 return  # asked again next sync
             self._save(repo, PUSHED_AT, marks.pushed_at)
             now = self.client.server_time
@@ -465,13 +465,17 @@ class _RepoSync:
         )
         return {path: value for path, value in rows}
 
-    def _unfinished_runs(self, repo: str) -> bool:
+    def _unfinished_runs(self, repo: str) -> list[str]:
+        """The keys of the repo's workflow runs stored unfinished."""
         rows = self.wh.query(
-            "select count(*) from raw_workflow_runs where org = ? and repo = ? "
+            "select key from raw_workflow_runs where org = ? and repo = ? "
             "and payload ->> 'status' <> 'completed'",
             [self.org, repo],
         )
-        return bool(rows[0][0])
+        return [r[0] for r in rows]
+
+    def _run_batches(self, repo: str) -> Iterator[RawBatch]:
+        return self.rest.run_batches(repo, self.cursor, self._unfinished_runs(repo))
 
     def _part(self, repo: str, what: str, batches: Iterable[RawBatch]) -> bool:
         """Store one part of a repo; whether it could be read. A part the token is refused

@@ -478,6 +478,11 @@ class Warehouse:
         listed = self._repo_names(batch.org) if batch.resource == "repos" else None
         if batch.replace is not None:
             self._delete_scope(table, batch.org, batch.replace.repo, batch.replace.parents)
+        if batch.gone:
+            self.con.execute(
+                f"delete from {table} where org = ? and list_contains(?, key)",
+                [batch.org, list(batch.gone)],
+            )
         if not batch.items:
             return
         # GitHub can list an object twice when it changes while pages are read: the last wins.

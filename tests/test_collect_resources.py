@@ -196,6 +196,35 @@ def test_a_graphql_sync_with_nothing_changed_asks_nothing_but_the_snapshot(
 
 
 @pytest.mark.parametrize("api", APIS)
+def test_a_run_deleted_while_unfinished_leaves_the_warehouse_and_is_not_looked_for_again(
+    tmp_path: Path, api: str
+) -> None:
+    root = _org(tmp_path)
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        _sync(server, wh, api)
+        assert wh.query("select run_id, status from workflow_runs order by 1") == [
+            (9001, "completed"),
+            (9002, "in_progress"),
+        ]
+        # the running run is deleted on GitHub (a user may delete a run of any status); a new
+        # one runs to completion
+        runs = [_run(3, 14, prs=(1,)), _run(1, 5, prs=(1,))]
+        _write(root, "app", "actions/runs.json", {"total_count": 2, "workflow_runs": runs})
+        _sync(server, wh, api)
+        assert wh.query("select run_id, status from workflow_runs order by 1") == [
+            (9001, "completed"),
+            (9003, "completed"),
+        ]
+        # its PR is no longer held in the ci court by a run that will never finish
+        assert wh.query("select ci_hours from pr_time_in_court") == [(0.5 + 0.5,)]
+        if api == "graphql":
+            # nothing unfinished is stored: nothing changed is asked for
+            server.clear_log()
+            _sync(server, wh, api)
+            assert [r.path for r in server.requests] == ["/graphql"]
+
+
+@pytest.mark.parametrize("api", APIS)
 def test_repos_are_chosen_by_globs_and_archived_and_forks_only_when_asked(
     tmp_path: Path, api: str
 ) -> None:
