@@ -650,3 +650,19 @@ def test_markdown_never_links_or_strikes_user_text_and_encodes_link_targets() ->
     assert _target(hostile) == (
         "https://github.com/acme/x/pull/1%29%20%3Cimg%20src=x%20onerror=alert%282%29%3E%20%28"
     )
+
+
+def test_mermaid_map_keeps_teams_whose_names_differ_only_in_punctuation_apart() -> None:
+    from miner.reports.markdown import _mermaid
+
+    rows = [
+        {"author_team": "web-app", "owner_team": "web_app", "prs": 3},
+        {"author_team": "web_app", "owner_team": "end", "prs": 1},
+    ]
+    assert _mermaid(rows) == [
+        "```mermaid",
+        "flowchart LR",
+        '  t1["web-app"] -->|3 PRs| t2["web_app"]',
+        '  t2["web_app"] -->|1 PRs| t0["end"]',
+        "```",
+    ]

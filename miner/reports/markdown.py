@@ -74,9 +74,15 @@ def _matrix(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _mermaid(rows: list[dict[str, Any]]) -> list[str]:
+    # a node per team, its id by the team's place among them: names that differ only in
+    # characters an id cannot hold ("web-app", "web_app") stay two nodes
+    teams = sorted({str(r[k]) for r in rows for k in ("author_team", "owner_team")})
     out = ["```mermaid", "flowchart LR"]
     for r in rows:
-        out.append(f"  {_node(r['author_team'])} -->|{r['prs']} PRs| {_node(r['owner_team'])}")
+        ends = [
+            _node(str(r[k]), f"t{teams.index(str(r[k]))}") for k in ("author_team", "owner_team")
+        ]
+        out.append(f"  {ends[0]} -->|{r['prs']} PRs| {ends[1]}")
     return [*out, "```"]
 
 
@@ -122,12 +128,8 @@ def _ink(fill: str) -> str:
     return "#000" if 0.299 * r + 0.587 * g + 0.114 * b > 150 else "#fff"
 
 
-def _ident(name: object) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", str(name))
-
-
-def _node(name: str, ident: str = "", css: str = "") -> str:
-    """A Mermaid node: an id of safe characters (`t_` and the name's, or one given; never a
-    keyword such as `end`), the name quoted as its label, and its class."""
+def _node(name: str, ident: str, css: str = "") -> str:
+    """A Mermaid node: its id (safe characters, never a keyword such as `end`), the name
+    quoted as its label, and its class."""
     label = name.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
-    return f'{ident or "t_" + _ident(name)}["{label}"]' + (f":::{css}" if css else "")
+    return f'{ident}["{label}"]' + (f":::{css}" if css else "")
