@@ -75,7 +75,6 @@ class SyncResult:
     org: str
     repos: int
     pulls_stored: int
-    details_fetched: int
     requests: int
     seconds: float
     as_of: datetime | None
@@ -243,7 +242,6 @@ def sync(
         org,
         len(repos),
         repo_sync.pulls_stored,
-        repo_sync.details,
         client.requests,
         time.monotonic() - started,
         client.server_time,
@@ -356,7 +354,6 @@ class _RepoSync:
         self.pulls = GraphQLPullCollector(client, org)
         self.contents = GraphQLRepoCollector(client, org)
         self.pulls_stored = 0
-        self.details = 0
         # parts of a repo the token may not read (its workflow runs, say; the rest synced),
         # with the first refusal's error
         self.refused: dict[str, tuple[list[str], str]] = {}
@@ -388,7 +385,6 @@ class _RepoSync:
                 self.wh.store_all(group, self.run)
                 stored = sum(len(b.items) for b in group if b.resource == "pulls")
                 self.pulls_stored += stored
-                self.details += stored
                 self.tell()
             if checked is not None:
                 self._save(repo, PULLS_CHECKED, f"{checked:%Y-%m-%dT%H:%M:%SZ}")
@@ -439,7 +435,6 @@ class _RepoSync:
         pending = pending_pulls(self.wh, self.org, repo)
         fetched = (b for pull in pending for b in self.rest.pull_detail_batches(pull))
         self._store_groups(fetched)
-        self.details += len(pending)
 
     def _sbom(self, repo: str) -> None:
         """GitHub's dependency graph as an SBOM, a further source of what the repo consumes:
