@@ -101,27 +101,19 @@ class GitHubClient:
         if etag:
             headers["If-None-Match"] = etag
 
-        def send() -> tuple[dict[str, Any], tuple[int, str]]:
+        def send() -> tuple[dict[str, Any], tuple[int, Any]]:
             status, response_headers, body = self._requester.requestJson(
                 "GET", url, parameters=params, headers=headers
             )
-            return response_headers, (status, body)
+            # a body cut short on the way (its length said so) does not parse: _send asks again
+            return response_headers, (status, _parse(body, status))
 
-        def refused(response_headers: dict[str, Any], answer: tuple[int, str]) -> bool:
+        def refused(response_headers: dict[str, Any], answer: tuple[int, Any]) -> bool:
             return answer[0] in (403, 429) and budget(response_headers)[0] == 0
 
-        for attempt in range(_TRANSIENT_TRIES):
-            response_headers, (status, body) = self._send(CORE, f"GET {_path(url)}", send, refused)
-            if status == 304:
-                return Response(304, None, etag, None)
-            try:
-                data = _parse(body, url, status)
-                break
-            except GitHubError:
-                # a body cut short on the way (its length said so): ask again, a few times
-                if attempt == _TRANSIENT_TRIES - 1:
-                    raise
-                self._pause(attempt)
+        response_headers, (status, data) = self._send(CORE, f"GET {_path(url)}", send, refused)
+        if status == 304:
+            return Response(304, None, etag, None)
         if status >= 400:
             raise GitHubError(f"GET {_path(url)}: {status} {_message(data)}", status=status)
         match = _LINK_NEXT.search(response_headers.get("link", ""))
@@ -220,7 +212,8 @@ class GitHubClient:
                 # again, a few times
                 failures += 1
                 if failures >= _TRANSIENT_TRIES or not _transient(exc):
-                    message = f"{what}: {type(exc).__name__}: {exc}"
+                    kind = "" if isinstance(exc, _NotJson) else f"{type(exc).__name__}: "
+                    message = f"{what}: {kind}{exc}"
                     if self._secret:
                         message = message.replace(self._secret, "***")
                     raise GitHubError(message) from None
@@ -339,13 +332,17 @@ def _transient(exc: Exception) -> bool:
     )
 
 
-def _parse(body: str, url: str, status: int) -> Any:
+class _NotJson(ValueError):
+    """An answer whose body does not parse: cut short on the way, or not GitHub's."""
+
+
+def _parse(body: str, status: int) -> Any:
     if not body:
         return None
     try:
         return json.loads(body)
     except ValueError as exc:
-        raise GitHubError(f"GET {_path(url)}: {status} with a body that is not JSON") from exc
+        raise _NotJson(f"{status} with a body that is not JSON") from exc
 
 
 def _message(data: Any) -> str:
