@@ -16,9 +16,9 @@ from miner.graphql_queries import (
     DEPLOYMENTS,
     PAGE_QUERIES,
     PULL_REQUESTS,
-    REPOSITORY_FILES,
     pull_request_page_variables,
     pull_requests_variables,
+    repository_files,
 )
 from miner.raw import (
     CODEOWNERS_PATHS,
@@ -161,13 +161,17 @@ class GraphQLRepoCollector:
         batch for each path in `drop`."""
         if fetch:
             owner, name = repo.split("/", 1)
-            data = self.client.post_graphql(REPOSITORY_FILES, {"owner": owner, "name": name})
+            paths = {f"p{i}": f"HEAD:{path}" for i, path in enumerate(fetch)}
+            data = self.client.post_graphql(
+                repository_files(len(fetch)), {"owner": owner, "name": name, **paths}
+            )
             found = _repository(data, repo)
-            blobs = default_branch_blobs(found)
-            for path in fetch:
-                blob = blobs.get(path)
-                # gone since the snapshot, or binary: nothing the core tables could read
-                yield contents_batch(self.org, repo, path, _contents(path, blob) if blob else None)
+            for i, path in enumerate(fetch):
+                blob = found.get(f"f{i}") or {}
+                # gone since the snapshot, or a folder now: nothing the core tables could read
+                # (a binary file's text is NULL)
+                content = _contents(path, blob) if "byteSize" in blob else None
+                yield contents_batch(self.org, repo, path, content)
         for path in drop:
             yield contents_batch(self.org, repo, path, None)
 
@@ -231,7 +235,7 @@ class GraphQLRepoCollector:
 
 
 def default_branch_blobs(repository: Json) -> dict[str, Json]:
-    """The blobs a Repository node of ORG_SNAPSHOT or REPOSITORY_FILES shows, by path: its root
+    """The blobs a Repository node of ORG_SNAPSHOT shows, by path: its root
     tree's files (`rootTree`) and the CODEOWNERS in .github/ and docs/ (`githubCodeowners`,
     `docsCodeowners`), each with its `oid` and whatever else the query asked of it."""
     blobs: dict[str, Json] = {}

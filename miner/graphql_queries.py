@@ -24,12 +24,12 @@ __all__ = [
     "PULL_REQUESTS_COST",
     "PULL_REQUEST_PAGE_SIZE",
     "QUERIES",
-    "REPOSITORY_FILES",
     "TEAM_MEMBERS_PAGE",
     "TIMELINE_ITEM_TYPES",
     "pull_request_page_variables",
     "pull_requests_variables",
     "rate_limit_cost",
+    "repository_files",
 ]
 
 # GitHub's limits and cost rule for one GraphQL call, from "Rate limits and node limits for the
@@ -470,34 +470,24 @@ query TeamMembersPage($org: String!, $slug: String!, $cursor: String) {
 
 # -- files at the default branch ------------------------------------------------------------
 
-REPOSITORY_FILES: Final = """
-query RepositoryFiles($owner: String!, $name: String!) {
-  repository(owner: $owner, name: $name) {
-    rootTree: object(expression: "HEAD:") {
-      ... on Tree {
-        entries {
-          name
-          type
-          oid
-          object { ... on Blob { byteSize isBinary isTruncated text } }
-        }
-      }
-    }
-    githubCodeowners: object(expression: "HEAD:.github/CODEOWNERS") {
-      oid
-      ... on Blob { byteSize isBinary isTruncated text }
-    }
-    docsCodeowners: object(expression: "HEAD:docs/CODEOWNERS") {
-      oid
-      ... on Blob { byteSize isBinary isTruncated text }
-    }
-  }
-  rateLimit { cost remaining resetAt }
-}
-"""
-"""The text of a repository's root files (dependency manifests, a root CODEOWNERS) and of its
-CODEOWNERS in .github/ and docs/, at the default branch; sent only for a repo whose snapshot
-shows one of them changed. No connections: 1 point."""
+
+def repository_files(count: int) -> str:
+    """A query for the text of `count` files at the default branch, each at the expression in
+    its variable `$pN` ("HEAD:package.json"): only the files the snapshot found changed, not
+    every file at the root (a lockfile there can be megabytes). No connections: 1 point."""
+    params = "".join(f", $p{i}: String!" for i in range(count))
+    fields = "\n".join(
+        f"    f{i}: object(expression: $p{i}) {{ oid ... on Blob {{ {_BLOB_TEXT} }} }}"
+        for i in range(count)
+    )
+    return (
+        f"query RepositoryFiles($owner: String!, $name: String!{params}) {{\n"
+        f"  repository(owner: $owner, name: $name) {{\n{fields}\n  }}\n"
+        "  rateLimit { cost remaining resetAt }\n}\n"
+    )
+
+
+_BLOB_TEXT = "byteSize isBinary isTruncated text"
 
 # -- deployments ----------------------------------------------------------------------------
 
@@ -588,7 +578,7 @@ QUERIES: Final[Mapping[str, str]] = {
     "ORG_MEMBERS_PAGE": ORG_MEMBERS_PAGE,
     "ORG_TEAMS_PAGE": ORG_TEAMS_PAGE,
     "TEAM_MEMBERS_PAGE": TEAM_MEMBERS_PAGE,
-    "REPOSITORY_FILES": REPOSITORY_FILES,
+    "REPOSITORY_FILES": repository_files(3),
     "DEPLOYMENTS": DEPLOYMENTS,
     "DEPLOYMENT_STATUSES_PAGE": DEPLOYMENT_STATUSES_PAGE,
 }

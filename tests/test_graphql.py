@@ -773,35 +773,31 @@ def test_a_missing_organization_is_not_found(org_server: FixtureServer) -> None:
     )
 
 
-def test_repository_files_answer_text_blobs_and_null_for_binary_or_missing(
+def test_repository_files_answer_the_asked_files_text_and_null_for_binary_or_missing(
     org_server: FixtureServer, tmp_path: Path
 ) -> None:
-    data = answer(org_server, q.REPOSITORY_FILES, owner="acme", name="web")
+    paths = ["logo.png", "pyproject.toml", ".github/CODEOWNERS", "docs/CODEOWNERS", ".github"]
+    variables = {f"p{i}": f"HEAD:{p}" for i, p in enumerate(paths)}
+    data = answer(org_server, q.repository_files(len(paths)), owner="acme", name="web", **variables)
     repo = data["repository"]
     git = _git_hashes(tmp_path)
-    dot_github, logo, pyproject = repo["rootTree"]["entries"]
-    # a tree entry's object is a Tree, which the query asks nothing of
-    assert dot_github == {"name": ".github", "type": "tree", "oid": git[".github"], "object": {}}
-    assert logo["object"] == {
-        "byteSize": len(FILES["logo.png"]),
-        "isBinary": True,
-        "isTruncated": False,
-        "text": None,
+
+    def blob(path: str, binary: bool = False) -> dict[str, Any]:
+        return {
+            "oid": git[path],
+            "byteSize": len(FILES[path]),
+            "isBinary": binary,
+            "isTruncated": False,
+            "text": None if binary else FILES[path].decode(),
+        }
+
+    assert repo == {
+        "f0": blob("logo.png", binary=True),
+        "f1": blob("pyproject.toml"),
+        "f2": blob(".github/CODEOWNERS"),
+        "f3": None,  # missing
+        "f4": {"oid": git[".github"]},  # a folder: a Tree, with no text to give
     }
-    assert pyproject["object"] == {
-        "byteSize": len(FILES["pyproject.toml"]),
-        "isBinary": False,
-        "isTruncated": False,
-        "text": FILES["pyproject.toml"].decode(),
-    }
-    assert repo["githubCodeowners"] == {
-        "oid": git[".github/CODEOWNERS"],
-        "byteSize": len(FILES[".github/CODEOWNERS"]),
-        "isBinary": False,
-        "isTruncated": False,
-        "text": FILES[".github/CODEOWNERS"].decode(),
-    }
-    assert repo["docsCodeowners"] is None
     assert data["rateLimit"]["cost"] == 1  # no connections: GitHub's minimum
 
 
