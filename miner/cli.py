@@ -319,7 +319,17 @@ def owners(
 @cli.command("serve-fixtures")
 @click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free).")
-@click.option("--rate-limit", default=5000, show_default=True, help="Requests per hour it allows.")
+@click.option(
+    "--rate-limit", default=5000, show_default=True, help="REST requests per window it allows."
+)
+@click.option(
+    "--graphql-rate-limit", default=5000, show_default=True,
+    help="GraphQL points per window it allows.",
+)  # fmt: skip
+@click.option(
+    "--rate-limit-window", default=3600, show_default=True,
+    help="Seconds until each budget refills.",
+)  # fmt: skip
 @click.option(
     "--request-log",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -329,23 +339,36 @@ def owners(
               "429, primary, reset, truncated, slow.")  # fmt: skip
 @click.option("--fault-every", default=7, show_default=True,
               help="Every Nth API request fails with the next fault.")  # fmt: skip
+@click.option("--retry-after", default=1, show_default=True,
+              help="Seconds the secondary and 429 faults ask the client to wait.")  # fmt: skip
 def serve_fixtures(
     folder: Path,
     port: int,
     rate_limit: int,
+    graphql_rate_limit: int,
+    rate_limit_window: int,
     request_log: Path | None,
     faults: str | None,
     fault_every: int,
+    retry_after: int,
 ) -> None:
     """Serve an API mirror folder as a GitHub-compatible REST API on 127.0.0.1."""
     from miner.fixtures_server import FaultPlan, FixtureServer
 
     try:
-        plan = FaultPlan(faults.split(","), fault_every) if faults else None
+        plan = (
+            FaultPlan(faults.split(","), fault_every, retry_after=retry_after) if faults else None
+        )
     except ValueError as exc:
         raise click.UsageError(f"--faults {faults!r}: {exc}") from None
     server = FixtureServer(
-        folder, port=port, rate_limit=rate_limit, request_log=request_log, faults=plan
+        folder,
+        port=port,
+        rate_limit=rate_limit,
+        graphql_rate_limit=graphql_rate_limit,
+        rate_limit_window=rate_limit_window,
+        request_log=request_log,
+        faults=plan,
     )
     server.start()
     _err(f"serving {folder} at {server.url} (Ctrl-C stops)")

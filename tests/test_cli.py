@@ -102,14 +102,16 @@ def test_report_on_an_org_not_synced_names_the_orgs_there(tmp_path: Path) -> Non
 def test_serve_fixtures_serves_a_mirror_on_loopback(tmp_path: Path) -> None:
     import json
     import re
+    import time
     import urllib.request
 
     mirror = _mirror(tmp_path)
     proc = subprocess.Popen(
-        [*MINER, "serve-fixtures", str(mirror), "--port", "0"],
+        [*MINER, "serve-fixtures", str(mirror), "--port", "0", "--rate-limit", "40",
+         "--graphql-rate-limit", "7", "--rate-limit-window", "60"],
         stderr=subprocess.PIPE,
         text=True,
-    )
+    )  # fmt: skip
     try:
         assert proc.stderr is not None
         line = proc.stderr.readline()
@@ -117,8 +119,16 @@ def test_serve_fixtures_serves_a_mirror_on_loopback(tmp_path: Path) -> None:
         assert match, line
         with urllib.request.urlopen(f"{match.group(1)}/repos/acme/web/pulls?state=all") as r:
             pulls = json.load(r)
-            assert r.headers["X-RateLimit-Limit"] == "5000"
+            assert (r.headers["X-RateLimit-Limit"], r.headers["X-RateLimit-Remaining"]) == (
+                "40",
+                "39",
+            )
+            assert 0 < int(r.headers["X-RateLimit-Reset"]) - time.time() <= 61
         assert sorted(p["number"] for p in pulls) == [1, 2, 3, 4, 5]
+        query = json.dumps({"query": "{ rateLimit { limit remaining } }"}).encode()
+        asked = urllib.request.Request(f"{match.group(1)}/graphql", data=query, method="POST")
+        with urllib.request.urlopen(asked) as r:
+            assert json.load(r)["data"]["rateLimit"] == {"limit": 7, "remaining": 6}
     finally:
         proc.terminate()
         proc.wait(timeout=10)
