@@ -15,7 +15,8 @@ sqlglot cannot know:
   one) the same interpolation written out.
 - `greatest`/`least` skip NULLs on Trino too; `arg_min` skips rows whose value is NULL and
   sorts a tuple key's NULL fields last, as DuckDB does.
-- `list_has_any` is `arrays_overlap`.
+- `list_has_any` is `arrays_overlap`, and it and `list_contains` are false, not NULL, when
+  nothing matches though a list holds a NULL.
 - 'infinity'::timestamptz is the engines' last instant.
 - Trino builds a struct as CAST(ROW(...) AS ROW(name type, ...)): the types come from the
   warehouse's columns (sqlglot's qualify and annotate_types).
@@ -248,9 +249,24 @@ def _greatest(node: exp.Greatest | exp.Least, dialect: str) -> exp.Expr:
     return sqlglot.parse_one(f"{name}(filter(array[{args}], e -> e is not null))", read="trino")
 
 
-def _overlap(node: exp.ArrayOverlaps, dialect: str) -> exp.Expr:
-    """list_has_any(a, b): sqlglot writes Postgres's `a && b`; both engines call it this."""
-    return exp.Anonymous(this="arrays_overlap", expressions=[node.this, node.expression])
+def _membership(node: exp.ArrayOverlaps | exp.ArrayContains, dialect: str) -> exp.Expr:
+    """list_has_any(a, b) and list_contains(a, x) are false in DuckDB when nothing matches,
+    though a list holds a NULL; Spark's and Trino's arrays_overlap and array_contains are NULL
+    then. Both are NULL only when an argument is. (sqlglot writes Postgres's `a && b` for
+    list_has_any; both engines call it arrays_overlap.)"""
+    a, b = node.this, node.expression
+    call = (
+        exp.Anonymous(this="arrays_overlap", expressions=[a.copy(), b.copy()])
+        if isinstance(node, exp.ArrayOverlaps)
+        else node.copy()
+    )
+    either_null = exp.or_(exp.Is(this=a.copy(), expression=exp.null()),
+                          exp.Is(this=b.copy(), expression=exp.null()))  # fmt: skip
+    return (
+        exp.case()
+        .when(either_null, exp.null())
+        .else_(exp.Coalesce(this=call, expressions=[exp.false()]))
+    )
 
 
 def _infinity(node: exp.Cast, dialect: str) -> exp.Expr:
@@ -286,7 +302,8 @@ _REWRITES: dict[type[exp.Expr], Callable[[exp.Expr, str], exp.Expr]] = {
     exp.ArrayAgg: _ordered_list,
     exp.Filter: _ordered_list,
     exp.PercentileCont: _quantile,  # type: ignore[dict-item]
-    exp.ArrayOverlaps: _overlap,  # type: ignore[dict-item]
+    exp.ArrayOverlaps: _membership,  # type: ignore[dict-item]
+    exp.ArrayContains: _membership,  # type: ignore[dict-item]
     exp.Greatest: _greatest,  # type: ignore[dict-item]
     exp.Least: _greatest,  # type: ignore[dict-item]
     exp.ArgMin: _arg_min,  # type: ignore[dict-item]

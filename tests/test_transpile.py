@@ -192,6 +192,14 @@ def test_every_metric_view_gives_on_spark_the_rows_it_gives_in_duckdb(
             "as t(a, b)",
             [(2.75,)],
         ),
+        # nothing in common, though a list holds a NULL: false, as in DuckDB; NULL only when
+        # an argument is
+        (
+            "select list_has_any([1, null], [2]), list_has_any([1], [1, null]), "
+            "list_has_any(null::int[], [1]), list_contains([1, null], 2), "
+            "list_contains([1], null::int), list_contains(null::int[], 1)",
+            [(False, True, None, False, None, None)],
+        ),
         # greatest() and least() skip NULLs
         ("select greatest(1, null, 3), least(null, 2)", [(3, 2)]),
         # arg_min: a NULL field of a tuple key sorts last (largest for arg_max), and a row
