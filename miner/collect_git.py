@@ -172,32 +172,62 @@ _MEMBER_FILES = {"package.json": "package.json", "cargo": "Cargo.toml", "pom": "
 
 def workspace_manifests(repo: git.Repo, tip: str) -> pa.Table:
     """The manifests of the workspace members the root manifests at `tip` name (npm and Cargo
-    workspaces, Maven modules: globs of folders), read from git: the API collectors read only
-    the root, and a folder listing per member would cost a request each."""
+    workspaces, Maven modules: globs of folders; a glob led by `!`, or Cargo's `exclude`,
+    leaves folders out; a Maven module's own modules count too), read from git: the API
+    collectors read only the root, and a folder listing per member would cost a request each."""
     # -z: paths as they are (git quotes names with unusual characters otherwise)
     root = set(repo.git.ls_tree("-z", "--name-only", tip).split("\0")) - {""}
     wanted: list[tuple[str, str]] = []  # (member glob, manifest file name)
     for name in sorted(root):
         kind = kind_of(name)
-        if kind not in _MEMBER_FILES:
-            continue
-        text = repo.git.show(f"{tip}:{name}")
-        wanted += [(glob, _MEMBER_FILES[kind]) for glob in parse(name, text).members]
+        if kind in _MEMBER_FILES:
+            wanted += _member_globs("", name, repo.git.show(f"{tip}:{name}"))
     rows: dict[str, list[str]] = {n: [] for n in MANIFEST_SCHEMA.names}
     if not wanted:
         return pa.table(rows, schema=MANIFEST_SCHEMA)
-    listing = repo.git.ls_tree("-r", "-z", "--full-tree", tip).split("\0")
-    for line in filter(None, listing):
+    files: dict[str, str] = {}  # path: blob sha, for every file of the tree
+    for line in filter(None, repo.git.ls_tree("-r", "-z", "--full-tree", tip).split("\0")):
         meta, _, path = line.partition("\t")
-        folder, _, file = path.rpartition("/")
-        if not folder or not any(file == f and _folder_matches(folder, g) for g, f in wanted):
-            continue
-        blob = meta.split()[2]
-        data = repo.odb.stream(bytes.fromhex(blob)).read()
-        for key, value in zip(MANIFEST_SCHEMA.names, (path, blob, data.decode("utf-8", "replace")),
+        files[path] = meta.split()[2]
+    found: dict[str, str] = {}  # member manifest path: its text
+    while True:
+        more = [
+            path for path in files
+            if path not in found and _is_member(path, wanted)
+        ]  # fmt: skip
+        if not more:
+            break
+        for path in more:
+            found[path] = (
+                repo.odb.stream(bytes.fromhex(files[path])).read().decode("utf-8", "replace")
+            )
+            if path.endswith("/pom.xml"):  # a module that is itself a parent of modules
+                wanted += _member_globs(path.rpartition("/")[0] + "/", path, found[path])
+    for path in sorted(found):
+        for key, value in zip(MANIFEST_SCHEMA.names, (path, files[path], found[path]),
                               strict=True):  # fmt: skip
             rows[key].append(value)
     return pa.table(rows, schema=MANIFEST_SCHEMA)
+
+
+def _member_globs(folder: str, path: str, text: str) -> list[tuple[str, str]]:
+    """(glob, manifest file) of the members the manifest at `path` names, under `folder`; an
+    exclusion keeps its leading `!`. A manifest that does not parse names none."""
+    file = _MEMBER_FILES[kind_of(path) or ""]
+    return [
+        (f"!{folder}{g[1:]}" if g.startswith("!") else f"{folder}{g}", file)
+        for g in parse(path, text).members
+    ]
+
+
+def _is_member(path: str, wanted: list[tuple[str, str]]) -> bool:
+    folder, _, file = path.rpartition("/")
+    globs = [g for g, f in wanted if f == file]
+    return (
+        bool(folder)
+        and any(not g.startswith("!") and _folder_matches(folder, g) for g in globs)
+        and not any(g.startswith("!") and _folder_matches(folder, g[1:]) for g in globs)
+    )
 
 
 def _folder_matches(folder: str, glob: str) -> bool:

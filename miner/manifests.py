@@ -260,7 +260,12 @@ def _package_json(m: Manifest, text: str, _: str) -> None:
     if isinstance(workspaces, dict):
         workspaces = workspaces.get("packages")
     if isinstance(workspaces, list):
-        m.members = [str(w).removeprefix("./").rstrip("/") for w in workspaces]
+        # a glob led by "!" leaves folders out (npm's workspaces are globs, negation included)
+        m.members = [
+            ("!" if str(w).startswith("!") else "")
+            + str(w).removeprefix("!").removeprefix("./").rstrip("/")
+            for w in workspaces
+        ]
 
 
 # -- Go -----------------------------------------------------------------------------------------
@@ -299,7 +304,10 @@ def _cargo_toml(m: Manifest, text: str, _: str) -> None:
         version = package.get("version")
         m.publishes.append(Package("cargo", package["name"], str(version or ""), "runtime"))
     workspace = doc.get("workspace", {})
-    m.members = [str(w).rstrip("/") for w in workspace.get("members", [])]
+    # [workspace] exclude: folders the member globs match that are no members
+    m.members = [str(w).rstrip("/") for w in workspace.get("members", [])] + [
+        "!" + str(w).rstrip("/") for w in workspace.get("exclude", [])
+    ]
     tables: list[tuple[str, dict[str, Any]]] = [
         ("runtime", doc.get("dependencies", {})),
         ("dev", doc.get("dev-dependencies", {})),

@@ -65,3 +65,40 @@ def test_a_repo_without_workspaces_has_no_member_manifests(tmp_path: Path) -> No
     b = GitBuilder(tmp_path / "repo")
     b.commit({"package.json": json.dumps({"name": "@acme/app"}), "lib/package.json": "{}"})
     assert workspace_manifests(git.Repo(b.path), b.shas[-1]).num_rows == 0
+
+
+def test_excluded_folders_are_left_out_and_a_modules_own_modules_count(tmp_path: Path) -> None:
+    b = GitBuilder(tmp_path / "repo")
+    b.commit(
+        {
+            "package.json": json.dumps(
+                {"name": "root", "workspaces": ["packages/*", "!packages/legacy"]}
+            ),
+            "packages/ui/package.json": json.dumps({"name": "@acme/ui"}),
+            "packages/legacy/package.json": json.dumps({"name": "@acme/legacy"}),
+            "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\nexclude = ["crates/scratch"]\n',
+            "crates/core/Cargo.toml": '[package]\nname = "acme_core"\n',
+            "crates/scratch/Cargo.toml": '[package]\nname = "scratch"\n',
+            "pom.xml": "<project><modules><module>services</module></modules></project>",
+            # a module that is the parent of modules of its own, two levels down
+            "services/pom.xml": (
+                "<project><modules><module>billing</module><module>auth</module></modules>"
+                "</project>"
+            ),
+            "services/billing/pom.xml": (
+                "<project><modules><module>api</module></modules></project>"
+            ),
+            "services/billing/api/pom.xml": "<project><artifactId>api</artifactId></project>",
+            "services/auth/pom.xml": "<project><artifactId>auth</artifactId></project>",
+            "services/other/pom.xml": "<project><artifactId>other</artifactId></project>",
+        }
+    )
+    table = workspace_manifests(git.Repo(b.path), b.shas[-1])
+    assert sorted(table.column("path").to_pylist()) == [
+        "crates/core/Cargo.toml",
+        "packages/ui/package.json",
+        "services/auth/pom.xml",
+        "services/billing/api/pom.xml",
+        "services/billing/pom.xml",
+        "services/pom.xml",
+    ]
