@@ -10,15 +10,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from github import Auth, Github, GithubException, RateLimitExceededException
 from github.GithubRetry import GithubRetry
-from urllib3.response import BaseHTTPResponse
 
 from miner import __version__
 from miner.errors import GitHubError
 from miner.rate_limits import RateLimiter, budget
+
+if TYPE_CHECKING:  # urllib3 1.26, which PyGithub allows, has no BaseHTTPResponse
+    from urllib3.response import BaseHTTPResponse
 
 # GitHub's largest page for list endpoints (docs: "Using pagination in the REST API").
 MAX_PER_PAGE = 100
@@ -105,11 +107,17 @@ class GitHubClient:
             status, response_headers, body = self._requester.requestJson(
                 "GET", url, parameters=params, headers=headers
             )
-            # a body cut short on the way (its length said so) does not parse: _send asks again
-            return response_headers, (status, _parse(body, status))
+            # a body cut short on the way (its length said so) does not parse: _send asks
+            # again. An error's body is read if it can be (a proxy's may be a page of HTML).
+            return response_headers, (
+                status,
+                _parse(body, status) if status < 400 else _loads(body),
+            )
 
         def refused(response_headers: dict[str, Any], answer: tuple[int, Any]) -> bool:
-            return answer[0] in (403, 429) and budget(response_headers)[0] == 0
+            # a primary limit (403 or 429, none left), or a secondary one (429)
+            status = answer[0]
+            return status == 429 or (status == 403 and budget(response_headers)[0] == 0)
 
         response_headers, (status, data) = self._send(CORE, f"GET {_path(url)}", send, refused)
         if status == 304:
@@ -224,8 +232,17 @@ class GitHubClient:
             self.limiter.observe(headers, resource)
             if not refused(headers, answer):
                 return headers, answer
-            self.limiter.spent(resource, budget(headers)[1])
+            self._wait_out(headers, resource)
         raise GitHubError(f"{what}: still rate limited after {_RATE_LIMIT_TRIES} tries")
+
+    def _wait_out(self, headers: dict[str, Any], resource: str) -> None:
+        """A rate-limited answer: the budget is spent until its reset, or (a secondary limit
+        that says no Retry-After, budget left) GitHub asks for at least a minute."""
+        remaining, reset, _ = budget(headers)
+        if remaining is None or remaining == 0:
+            self.limiter.spent(resource, reset)
+        else:
+            self.limiter.asked_to_wait(resource, _SECONDARY_WAIT_SECONDS)
 
     def _pause(self, attempt: int) -> None:
         """Back off before sending again: 1, 2, 4 s (a tenth of that on the local server)."""
@@ -234,12 +251,12 @@ class GitHubClient:
     def _rate_limited(self, exc: GithubException, resource: str) -> bool:
         """A primary rate limit answer PyGithub raised (its retry gave up, or the budget was
         spent elsewhere): note it, so the next try waits for the reset or stops the sync."""
-        remaining, reset, _ = budget(exc.headers or {})
+        remaining, _, _ = budget(exc.headers or {})
         if not isinstance(exc, RateLimitExceededException) and not (
-            exc.status in (403, 429) and remaining == 0
+            exc.status == 429 or (exc.status == 403 and remaining == 0)
         ):
             return False
-        self.limiter.spent(resource, reset)
+        self._wait_out(exc.headers or {}, resource)
         return True
 
     def _read_clock(self, headers: dict[str, Any]) -> None:
@@ -281,6 +298,9 @@ class _Retry(GithubRetry):
 # The longest rate-limit wait PyGithub's retry may sleep through unseen: its wait for a secondary
 # limit (GithubRetry's default, 60 s). Longer waits are the limiter's, with a countdown.
 _PYGITHUB_MAX_WAIT = 60
+# How long a secondary rate limit that names no Retry-After is waited for: "at least one minute"
+# (docs: "Rate limits for the REST API", exceeding the rate limit).
+_SECONDARY_WAIT_SECONDS = 60
 # Rate-limited answers in a row for one request before giving up: each waits for a reset first,
 # so more than a few means the server's clock or headers cannot be trusted.
 _RATE_LIMIT_TRIES = 6
@@ -334,6 +354,14 @@ def _transient(exc: Exception) -> bool:
 
 class _NotJson(ValueError):
     """An answer whose body does not parse: cut short on the way, or not GitHub's."""
+
+
+def _loads(body: str) -> Any:
+    """An error answer's JSON, or None where it has none."""
+    try:
+        return json.loads(body) if body else None
+    except ValueError:
+        return None
 
 
 def _parse(body: str, status: int) -> Any:

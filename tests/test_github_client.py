@@ -8,6 +8,7 @@ import responses
 
 from miner.errors import GitHubError
 from miner.github_client import GitHubClient
+from miner.rate_limits import RESET_MARGIN_SECONDS, RateLimiter
 
 # a loopback root: the client paces nothing and backs off a tenth as long
 API = "http://127.0.0.1:9"
@@ -33,3 +34,50 @@ def test_an_answer_that_is_never_json_is_named_after_four_tries() -> None:
         client.get("/orgs/acme")
     assert str(err.value) == "GET /orgs/acme: 200 with a body that is not JSON"
     assert len(responses.calls) == 4
+
+
+class _Clock:
+    """A limiter's clock that sleeps by moving on."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+        self.slept = 0.0
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        self.slept += seconds
+
+
+def _limited(status: int, remaining: int, reset: float, body: str) -> None:
+    responses.get(
+        f"{API}/orgs/acme",
+        body=body,
+        status=status,
+        headers={"X-RateLimit-Remaining": str(remaining), "X-RateLimit-Reset": str(int(reset))},
+    )
+
+
+@responses.activate
+def test_a_secondary_limit_without_retry_after_waits_a_minute() -> None:
+    clock = _Clock()
+    # GitHub: "If the retry-after response header is not present ... wait at least one minute"
+    _limited(429, 4000, clock.now + 3600, '{"message": "You have exceeded a secondary rate limit"}')
+    responses.get(f"{API}/orgs/acme", json={"login": "acme"})
+    client = GitHubClient(API, "t", limiter=RateLimiter(clock=clock.time, sleep=clock.sleep))
+    assert client.get("/orgs/acme").data == {"login": "acme"}
+    assert clock.slept == 60 + RESET_MARGIN_SECONDS
+
+
+@responses.activate
+def test_a_spent_budget_answered_in_html_still_waits_for_its_reset() -> None:
+    clock = _Clock()
+    # a proxy in front of a GitHub Enterprise Server answers the limit with a page of its own
+    _limited(429, 0, clock.now + 30, "<html>Too many requests</html>")
+    responses.get(f"{API}/orgs/acme", json={"login": "acme"})
+    client = GitHubClient(API, "t", limiter=RateLimiter(clock=clock.time, sleep=clock.sleep))
+    assert client.get("/orgs/acme").data == {"login": "acme"}
+    assert clock.slept == 30 + RESET_MARGIN_SECONDS
+    assert len(responses.calls) == 2

@@ -196,7 +196,8 @@ def test_markdown_report_escapes_user_text_and_draws_the_handoff_map(tmp_path: P
     assert "&lt;script&gt;alert(1)&lt;/script&gt; \\| \\*bold\\* \\[x\\](y)" in text
     # all three PRs of web's author pass through data by CODEOWNERS
     assert "```mermaid\nflowchart LR\n" in text
-    assert '  t_web["web"] -->|3 PRs| t_data["data"]\n' in text
+    # nodes numbered by team name: data is t0, web t1
+    assert '  t1["web"] -->|3 PRs| t0["data"]\n' in text
     for heading in ("## Review wait", "## Where the time goes", "## Deploy lead time"):
         assert heading in text
     # no deploys in this org: the section says so in one line
