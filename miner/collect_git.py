@@ -6,6 +6,7 @@ what it yields (STYLE.md: fetch and save are separate)."""
 from __future__ import annotations
 
 import fnmatch
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,8 @@ from miner.git_history import HistoryChunk, stream_history
 from miner.git_mirror import clone_url, mirror_path, update_mirror, use_default_branch
 from miner.manifests import kind_of, parse
 from miner.raw import CODEOWNERS_PATHS
+
+_log = logging.getLogger(__name__)
 
 # The cursor resource holding the default-branch commit a repo's history was mined up to.
 HISTORY_CURSOR = "git/history"
@@ -53,11 +56,17 @@ class GitCollector:
 
     def follow_rename(self, old: str, new: str) -> None:
         """Move the mirror of a repo renamed on GitHub to its new name (not cloned again),
-        unless a mirror is there already (two repos swapped names: each is fetched anew)."""
+        unless a mirror is there already (two repos swapped names: each mirror is pointed at
+        the repo of its name and fetched, keeping the other's objects too). A move that fails
+        is told, and the repo is cloned under its new name."""
         source, target = mirror_path(self.cache, old), mirror_path(self.cache, new)
-        if (source / "HEAD").is_file() and not target.exists():
+        if not (source / "HEAD").is_file() or target.exists():
+            return
+        try:
             target.parent.mkdir(parents=True, exist_ok=True)
             source.rename(target)
+        except OSError as exc:
+            _log.warning("%s: its mirror could not move to %s (%s): cloned anew", new, target, exc)
 
     def new_history(
         self, full_name: str, mined: str | None, default_branch: str | None = None

@@ -272,7 +272,10 @@ def _sync_git(
             [org],
         )
     )
-    for was, now in wh.renames:
+    # a repo renamed on GitHub takes its mirror along (not cloned again); from the table, so a
+    # sync that stopped after storing the rename moves it the next time
+    renames = wh.query("select old_name, new_name from repo_renames where org = ?", [org])
+    for was, now in renames:
         collector.follow_rename(was, now)
     failures: list[tuple[str, str]] = []  # (repo, what failed)
     status.done = 0

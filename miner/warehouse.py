@@ -164,6 +164,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             renamed_at timestamptz not null -- when a sync first saw the new name
         )""",
     ),
+    # every repo id GitHub ever listed, with the name it had when last listed (NULL: another
+    # repo has taken that name since): a repo missing from one listing and renamed meanwhile is
+    # still known by its id
+    (
+        """create table repo_ids (
+            org varchar not null,
+            id bigint not null,
+            name varchar,
+            listed_at timestamptz not null,
+            primary key (org, id)
+        )""",
+    ),
 )
 
 
@@ -227,8 +239,6 @@ class Warehouse:
         self.path = path
         # DuckDB's working memory now (None: DuckDB's default); see retrying()
         self.memory_limit = memory_limit
-        # (old, new) full names of the repos a listing stored through this connection renamed
-        self.renames: list[tuple[str, str]] = []
         self._depth = 0  # open transactions: inside one, only the outermost work can retry
 
     def retrying(self, work: Callable[[], T]) -> T:
@@ -507,38 +517,79 @@ class Warehouse:
         if listed is not None and batch.replace is not None:
             self._follow_renames(batch.org, listed)
 
-    def _repo_names(self, org: str) -> dict[int, str]:
-        """The org's stored repos by GitHub's id, which a rename keeps."""
+    def _repo_names(self, org: str) -> dict[int, str | None]:
+        """The name each repo of the org last had by GitHub's id, which a rename keeps: from
+        repo_ids, every id ever listed (a repo missing from one listing keeps its name there;
+        None: another repo has taken it since), over the stored listing (a warehouse from
+        before repo_ids)."""
+        names: dict[int, str | None] = {**self._listed_repos(org)}
+        ids = self.con.execute("select id, name from repo_ids where org = ?", [org]).fetchall()
+        names.update(ids)
+        return names
+
+    def _listed_repos(self, org: str) -> dict[int, str]:
         rows = self.con.execute(
-            "select (payload ->> 'id')::bigint, payload ->> 'full_name' from raw_repos "
-            "where org = ? and payload ->> 'id' is not null",
+            "select try_cast(payload ->> 'id' as bigint) as id, payload ->> 'full_name' "
+            "from raw_repos where org = ? and id is not null",
             [org],
         ).fetchall()
         return dict(rows)
 
-    def _follow_renames(self, org: str, before: dict[int, str]) -> None:
+    def _follow_renames(self, org: str, before: dict[int, str | None]) -> None:
         """Move what is stored of each repo GitHub now lists under a new name (the same id) to
         that name, in the transaction storing the listing: its history is not fetched again
         under the new name, nor counted twice. Through a placeholder name, so two repos that
-        swapped names move too. Rows still under a new name then belong to a repo that held
-        it before and is gone (deleted, its name taken over): they are dropped."""
-        after = self._repo_names(org)
-        moves = sorted((before[i], after[i]) for i in before.keys() & after.keys())
-        moves = [(old, new) for old, new in moves if old != new]
+        swapped names move too. A name now held by another repo than before (renamed into, or
+        a new repo's) keeps nothing of the repo that held it (deleted, or renamed while it was
+        not listed: it is fetched anew if it shows up again)."""
+        after = self._listed_repos(org)
+        moves = [
+            (old, after[i])
+            for i in sorted(before.keys() & after.keys())
+            if (old := before[i]) is not None and old != after[i]
+        ]
         for n, (old, new) in enumerate(moves):
             _log.warning(
                 "%s is now %s on GitHub: what was stored of it moves to that name", old, new
             )
             self._move_repo(org, old, f"\0renamed/{n}")
-            self.renames.append((old, new))
+        holders = {name.lower(): i for i, name in before.items() if name is not None}
+        for i, name in after.items():
+            if holders.get(name.lower(), i) != i:
+                for table in (*_REPO_TABLES, "cursors"):
+                    self.con.execute(
+                        f"delete from {table} where org = ? and lower(repo) = lower(?)",
+                        [org, name],
+                    )
+                self.con.execute(
+                    "delete from repo_renames where org = ? and lower(new_name) = lower(?)",
+                    [org, name],
+                )
         for n, (old, new) in enumerate(moves):
-            for table in (*_REPO_TABLES, "cursors"):
-                self.con.execute(f"delete from {table} where org = ? and repo = ?", [org, new])
-            self.con.execute("delete from repo_renames where org = ? and new_name = ?", [org, new])
             self._move_repo(org, f"\0renamed/{n}", new)
+            self.con.execute(
+                "delete from repo_renames where org = ? and lower(old_name) = lower(?)", [org, old]
+            )
             self.con.execute(
                 "insert into repo_renames values (?, ?, ?, ?)", [org, old, new, _now()]
             )
+        # every id as listed now; one not listed whose name a listed repo has taken has lost it
+        listed = pa.table(
+            {"id": pa.array(list(after), pa.int64()), "name": pa.array(list(after.values()))}
+        )
+        self.con.register("_listed", listed)
+        try:
+            self.con.execute(
+                "insert or replace into repo_ids select ?, id, name, ? from _listed", [org, _now()]
+            )
+            self.con.execute(
+                "update repo_ids set name = null where org = ? "
+                "and id not in (select id from _listed) "
+                "and lower(name) in (select lower(name) from _listed)",
+                [org],
+            )
+        finally:
+            self.con.unregister("_listed")
 
     def _move_repo(self, org: str, old: str, new: str) -> None:
         """Every row stored of repo `old` now of repo `new`; an earlier name of it too (a

@@ -241,3 +241,61 @@ def test_a_deleted_repos_name_taken_by_a_renamed_one_leaves_no_rows_behind(
             ("acme/lib", 2, "alice"),
         ]
         assert _stored_repos(wh) == {"acme/lib"}
+
+
+def _listing(root: Path) -> list[dict[str, object]]:
+    return list(json.loads((root / "orgs" / "acme" / "repos.json").read_text()))
+
+
+def _list(root: Path, repos: list[dict[str, object]]) -> None:
+    (root / "orgs" / "acme" / "repos.json").write_text(json.dumps(repos))
+
+
+def test_a_repo_renamed_while_it_was_not_listed_is_still_followed(tmp_path: Path) -> None:
+    root = _two_repos().write(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t")
+        everything = _listing(root)
+        # app drops out of one listing (an App installation's repo selection, say)
+        _list(root, [r for r in everything if r["name"] != "app"])
+        sync_from(server, wh, token="t")
+        # then it is back, renamed app2; and lib has taken its old name, app
+        _list(root, everything)
+        _rename(root, {"app": "app2", "lib": "app"})
+        sync_from(server, wh, token="t")
+        assert sorted(wh.query("select repo, number, author from pull_requests")) == [
+            ("acme/app", 1, "sam"),
+            ("acme/app2", 1, "alice"),
+            ("acme/app2", 2, "alice"),
+        ]
+        assert _stored_repos(wh) == {"acme/app", "acme/app2"}
+
+
+def test_a_name_renamed_away_twice_reads_as_its_latest_holder_once(tmp_path: Path) -> None:
+    b = _two_repos()
+    b.pull("tool", "bob", 5, files=["t.py"])
+    root = b.write(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t")
+        _rename(root, {"app": "web"})
+        sync_from(server, wh, token="t")
+        # tool takes the name app, then leaves it for APP (a change of case is a rename too)
+        _rename(root, {"tool": "app"})
+        sync_from(server, wh, token="t")
+        _rename(root, {"app": "APP"})
+        sync_from(server, wh, token="t")
+        assert sorted(wh.query("select old_name, new_name from repo_renames")) == [
+            ("acme/app", "acme/APP"),
+            ("acme/tool", "acme/APP"),
+        ]
+        # lib's "Depends on acme/app#1": one reference, to the repo that holds the name now
+        # (names compare without case, as on GitHub), and so one handoff
+        refs = wh.query("select target_repo, target_number from pr_references")
+        assert refs == [("acme/app", 1)]
+        handoffs = wh.query("select upstream_repo, downstream_repo from cross_repo_handoffs")
+        assert handoffs == [("acme/APP", "acme/lib")]
+        assert sorted(wh.query("select repo, count(*) from pull_requests group by repo")) == [
+            ("acme/APP", 1),
+            ("acme/lib", 1),
+            ("acme/web", 2),
+        ]
