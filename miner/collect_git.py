@@ -194,16 +194,15 @@ def workspace_manifests(repo: git.Repo, tip: str) -> pa.Table:
     rows: dict[str, list[str]] = {n: [] for n in MANIFEST_SCHEMA.names}
     if not wanted:
         return pa.table(rows, schema=MANIFEST_SCHEMA)
-    files: dict[str, str] = {}  # path: blob sha, for every file of the tree
+    files: dict[str, str] = {}  # path: blob sha, of every manifest a member could have
     for line in filter(None, repo.git.ls_tree("-r", "-z", "--full-tree", tip).split("\0")):
         meta, _, path = line.partition("\t")
-        files[path] = meta.split()[2]
+        if "/" in path and path.rpartition("/")[2] in _MEMBER_FILES.values():
+            files[path] = meta.split()[2]
     found: dict[str, str] = {}  # member manifest path: its text
     while True:
-        more = [
-            path for path in files
-            if path not in found and _is_member(path, wanted)
-        ]  # fmt: skip
+        is_member = _member_test(wanted)
+        more = [path for path in files if path not in found and is_member(path)]
         if not more:
             break
         for path in more:
@@ -229,14 +228,30 @@ def _member_globs(folder: str, path: str, text: str) -> list[tuple[str, str]]:
     ]
 
 
-def _is_member(path: str, wanted: list[tuple[str, str]]) -> bool:
-    folder, _, file = path.rpartition("/")
-    globs = [g for g, f in wanted if f == file]
-    return (
-        bool(folder)
-        and any(not g.startswith("!") and _folder_matches(folder, g) for g in globs)
-        and not any(g.startswith("!") and _folder_matches(folder, g[1:]) for g in globs)
-    )
+def _member_test(wanted: list[tuple[str, str]]) -> Callable[[str], bool]:
+    """Whether a manifest's path is a member's: its folder matches a glob naming its file
+    name, and no exclusion. Globs without wildcards (Maven's modules, mostly) are looked up,
+    not matched, so a tree of many modules stays quick."""
+    exact: dict[tuple[str, bool], set[str]] = {}
+    patterns: dict[tuple[str, bool], list[str]] = {}
+    for glob, file in wanted:
+        excluded = glob.startswith("!")
+        glob = glob.removeprefix("!").strip("/")
+        if any(c in glob for c in "*?["):
+            patterns.setdefault((file, excluded), []).append(glob)
+        else:
+            exact.setdefault((file, excluded), set()).add(glob)
+
+    def matches(folder: str, file: str, excluded: bool) -> bool:
+        return folder in exact.get((file, excluded), ()) or any(
+            _folder_matches(folder, g) for g in patterns.get((file, excluded), ())
+        )
+
+    def test(path: str) -> bool:
+        folder, _, file = path.rpartition("/")
+        return matches(folder, file, False) and not matches(folder, file, True)
+
+    return test
 
 
 def _folder_matches(folder: str, glob: str) -> bool:
