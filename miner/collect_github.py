@@ -295,6 +295,16 @@ class GitHubCollector:
                 return None
             raise
 
+    def _run(self, repo: str, run_id: str) -> dict[str, Any] | None:
+        """One workflow run; None when GitHub has it no more (404)."""
+        try:
+            data = self.client.get(f"/repos/{repo}/actions/runs/{run_id}").data
+        except GitHubError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return data if isinstance(data, dict) else None
+
     def run_batches(
         self, repo: str, cursor: CursorLookup, unfinished_keys: Collection[str] = ()
     ) -> Iterator[RawBatch]:
@@ -304,8 +314,9 @@ class GitHubCollector:
         unless an unfinished run sat on a later page: its change would not change page 1.
 
         `unfinished_keys`: the runs stored unfinished. The listing covers each of them (the
-        mark is never past one it showed), so one it no longer shows was deleted on GitHub:
-        it goes, rather than stay unfinished, and looked for, forever."""
+        mark is never past one it showed); one it does not show is asked for alone, and when
+        GitHub answers 404 (deleted) it goes, rather than stay unfinished, and looked for,
+        forever."""
         mark, etag = cursor(repo, "workflow_runs")
         response = self._first_page(f"/repos/{repo}/actions/runs", etag)
         if response is None or response.not_modified:
@@ -330,13 +341,23 @@ class GitHubCollector:
             if done:
                 new_mark = min(unfinished) if unfinished else (newest or mark)
                 cursors = [CursorUpdate(self.org, repo, "workflow_runs", new_mark, first_etag)]
-            runs = [trimmed_run(r) for r in fresh]
-            batch = batch_of(
-                "workflow_runs", self.org, repo, None, runs, replace=False, cursors=cursors
-            )
+            gone: list[str] = []
             if done:
-                batch = replace(batch, gone=sorted(set(unfinished_keys) - seen))
-            yield batch
+                # not listed: deleted, or missed while the list shifted under the pages
+                # (another run deleted meanwhile); asked for one by one, rare as they are
+                for key in sorted(set(unfinished_keys) - seen):
+                    run = self._run(repo, key.rpartition("/")[2])
+                    if run is None:
+                        gone.append(key)
+                    else:
+                        fresh.append(run)
+            runs = [trimmed_run(r) for r in fresh]
+            yield replace(
+                batch_of(
+                    "workflow_runs", self.org, repo, None, runs, replace=False, cursors=cursors
+                ),
+                gone=gone,
+            )
             first_page = False
             if done:
                 return

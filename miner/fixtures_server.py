@@ -106,6 +106,7 @@ _CONTENTS = re.compile(r"^/repos/([^/]+)/([^/]+)/contents(?:/(.*))?$")
 # serves git beside its API (github.com/ORG/REPO.git).
 _GIT = re.compile(r"^/([^/]+)/([^/]+\.git)/(.+)$")
 _STATUSES = re.compile(r"^/repos/[^/]+/[^/]+/deployments/(\d+)/statuses$")
+_RUN = re.compile(r"^/repos/[^/]+/[^/]+/actions/runs/(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -1064,7 +1065,8 @@ class FixtureServer:
             if self._deployment_listed(route):
                 # A mirror may leave out an empty statuses file; GitHub answers an empty list.
                 return _Answer(200, _dump([]))
-            return _not_found()
+            run = self._listed_run(route)
+            return _Answer(200, _dump(run)) if run is not None else _not_found()
         data = self._load(file)
         if isinstance(data, list):
             items = self._selected(file, route, data, query)
@@ -1081,6 +1083,18 @@ class FixtureServer:
                     wrapped["total_count"] = len(items)  # counts what the filters matched
                 return _Answer(200, _dump(wrapped), link=link)
         return _Answer(200, _dump(data))
+
+    def _listed_run(self, route: str) -> Any:
+        """GET .../actions/runs/{id}: the run as the mirror's runs.json lists it, if it does."""
+        one = _RUN.match(route)
+        segments = _segments(route)
+        if one is None or segments is None:
+            return None
+        listed = self._resolve(segments[:5], ".json")  # repos/{o}/{r}/actions/runs.json
+        data = self._load(listed) if listed is not None else None
+        runs = data.get("workflow_runs") if isinstance(data, dict) else None
+        number = int(one.group(1))
+        return next((r for r in runs or [] if dig(r, "id") == number), None)
 
     def _deployment_listed(self, route: str) -> bool:
         """Whether `route` is the statuses of a deployment the mirror's list holds."""

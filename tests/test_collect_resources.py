@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import responses
 
+from miner.collect_github import GitHubCollector
 from miner.config import Config, GitHubConfig
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
@@ -206,6 +208,9 @@ def test_a_run_deleted_while_unfinished_leaves_the_warehouse_and_is_not_looked_f
             (9001, "completed"),
             (9002, "in_progress"),
         ]
+        # the local server answers for one run as GitHub does, from the mirror's list
+        one = GitHubClient(server.url, "t").get("/repos/acme/app/actions/runs/9002")
+        assert (one.data["id"], one.data["status"]) == (9002, "in_progress")
         # the running run is deleted on GitHub (a user may delete a run of any status); a new
         # one runs to completion
         runs = [_run(3, 14, prs=(1,)), _run(1, 5, prs=(1,))]
@@ -282,3 +287,21 @@ def test_a_stored_run_keeps_the_names_of_the_repository_and_accounts_it_repeats(
     assert {k: v for k, v in stored.items() if k not in ("repository", "head_repository",
             "actor", "triggering_actor")} == _run(1, 5)  # fmt: skip
     assert run["repository"] is repo
+
+
+@responses.activate
+def test_an_unfinished_run_missing_from_the_list_is_asked_for_alone() -> None:
+    api = "http://127.0.0.1:9"
+    listed = [_run(3, 14)]
+    responses.get(f"{api}/repos/acme/app/actions/runs",
+                  json={"total_count": 1, "workflow_runs": listed})  # fmt: skip
+    # 9002 was missed while the list shifted (it finished since); 9004 was deleted
+    responses.get(f"{api}/repos/acme/app/actions/runs/9002", json=_run(2, 12, prs=(1,)))
+    responses.get(f"{api}/repos/acme/app/actions/runs/9004", status=404,
+                  json={"message": "Not Found"})  # fmt: skip
+    collector = GitHubCollector(GitHubClient(api, "t"), "acme")
+    (batch,) = collector.run_batches(
+        "acme/app", lambda repo, resource: (None, None), ["acme/app/9002", "acme/app/9004"]
+    )
+    assert sorted(json.loads(i.payload)["id"] for i in batch.items) == [9002, 9003]
+    assert batch.gone == ["acme/app/9004"]
