@@ -60,24 +60,25 @@ def _limited(status: int, remaining: int, reset: float, body: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("remaining", "reset_in", "body", "waited"),
+    [
+        # a secondary limit: GitHub says "If the retry-after response header is not present
+        # ... wait at least one minute"
+        (4000, 3600, '{"message": "You have exceeded a secondary rate limit"}', 60),
+        # the budget spent, answered by a proxy in front of a GitHub Enterprise Server with a
+        # page of its own: still waited for until the reset
+        (0, 30, "<html>Too many requests</html>", 30),
+    ],
+)
 @responses.activate
-def test_a_secondary_limit_without_retry_after_waits_a_minute() -> None:
+def test_a_429_without_retry_after_waits_then_asks_again(
+    remaining: int, reset_in: int, body: str, waited: int
+) -> None:
     clock = _Clock()
-    # GitHub: "If the retry-after response header is not present ... wait at least one minute"
-    _limited(429, 4000, clock.now + 3600, '{"message": "You have exceeded a secondary rate limit"}')
+    _limited(429, remaining, clock.now + reset_in, body)
     responses.get(f"{API}/orgs/acme", json={"login": "acme"})
     client = GitHubClient(API, "t", limiter=RateLimiter(clock=clock.time, sleep=clock.sleep))
     assert client.get("/orgs/acme").data == {"login": "acme"}
-    assert clock.slept == 60 + RESET_MARGIN_SECONDS
-
-
-@responses.activate
-def test_a_spent_budget_answered_in_html_still_waits_for_its_reset() -> None:
-    clock = _Clock()
-    # a proxy in front of a GitHub Enterprise Server answers the limit with a page of its own
-    _limited(429, 0, clock.now + 30, "<html>Too many requests</html>")
-    responses.get(f"{API}/orgs/acme", json={"login": "acme"})
-    client = GitHubClient(API, "t", limiter=RateLimiter(clock=clock.time, sleep=clock.sleep))
-    assert client.get("/orgs/acme").data == {"login": "acme"}
-    assert clock.slept == 30 + RESET_MARGIN_SECONDS
+    assert clock.slept == waited + RESET_MARGIN_SECONDS
     assert len(responses.calls) == 2
