@@ -219,6 +219,8 @@ class GitHubClient:
                 # short that does not parse: every request miner sends only reads, so send it
                 # again, a few times
                 failures += 1
+                if isinstance(exc, _NotJson):
+                    self.requests += 1  # answered, if not in full
                 if failures >= _TRANSIENT_TRIES or not _transient(exc):
                     kind = "" if isinstance(exc, _NotJson) else f"{type(exc).__name__}: "
                     message = f"{what}: {kind}{exc}"

@@ -22,7 +22,7 @@ def test_a_body_cut_short_once_is_asked_again() -> None:
     client = GitHubClient(API, "t")
     answer = client.get("/orgs/acme")
     assert (answer.data, answer.etag) == ({"login": "acme"}, '"e1"')
-    assert len(responses.calls) == 2
+    assert len(responses.calls) == client.requests == 2
 
 
 @responses.activate
