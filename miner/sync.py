@@ -237,6 +237,7 @@ def sync(
         points=client.graphql_points,
         repos_failed=len(failures),
     )
+    wh.drop_old_names(org)
     rebuild(wh, config)
     return SyncResult(
         org,

@@ -591,6 +591,55 @@ class Warehouse:
         finally:
             self.con.unregister("_listed")
 
+    def drop_old_names(self, org: str) -> None:
+        """Repos renamed before miner followed renames were fetched again under their new
+        names, their rows under the old ones left behind: PRs counted twice. A stored repo no
+        listing names now whose PRs (GitHub's PR ids are global) are a listed repo's is such an
+        old name: its rows go, and the rename is recorded (references by it still find it)."""
+        with self.transaction():
+            listed = (
+                "select payload ->> 'full_name' from raw_repos where org = $org "
+                "union select name from repo_ids where org = $org and name is not null"
+            )
+            unlisted = self.con.execute(
+                "select distinct repo from raw_pulls where org = $org "
+                f"and lower(repo) not in (select lower(n) from ({listed}) as l(n))",
+                {"org": org},
+            ).fetchall()
+            if not unlisted:  # the common case, and a column scan: no payload is parsed
+                return
+            pairs = self.con.execute(
+                f"""
+                with ids as (
+                    select repo, payload ->> 'id' as pr_id from raw_pulls
+                    where org = $org and payload ->> 'id' is not null
+                ),
+                shared as (
+                    select o.repo as old, n.repo as new, count(*) as prs
+                    from ids as o
+                    join ids as n on n.pr_id = o.pr_id
+                    where list_contains($unlisted, o.repo) and n.repo in ({listed})
+                    group by all
+                )
+                select old, arg_max(new, prs) from shared group by old order by old
+                """,
+                {"org": org, "unlisted": [r[0] for r in unlisted]},
+            ).fetchall()
+            for old, new in pairs:
+                _log.warning(
+                    "%s: its PRs are %s's (renamed before miner followed renames): the copy "
+                    "under the old name goes", old, new,
+                )  # fmt: skip
+                for table in (*_REPO_TABLES, "cursors"):
+                    self.con.execute(f"delete from {table} where org = ? and repo = ?", [org, old])
+                self.con.execute(
+                    "delete from repo_renames where org = ? and lower(old_name) = lower(?)",
+                    [org, old],
+                )
+                self.con.execute(
+                    "insert into repo_renames values (?, ?, ?, ?)", [org, old, new, _now()]
+                )
+
     def _move_repo(self, org: str, old: str, new: str) -> None:
         """Every row stored of repo `old` now of repo `new`; an earlier name of it too (a
         chain of renames: a, then b, now c)."""

@@ -299,3 +299,30 @@ def test_a_name_renamed_away_twice_reads_as_its_latest_holder_once(tmp_path: Pat
             ("acme/lib", 1),
             ("acme/web", 2),
         ]
+
+
+def test_a_repo_renamed_before_renames_were_followed_loses_its_copy_under_the_old_name(
+    tmp_path: Path,
+) -> None:
+    root = _two_repos().write(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t")
+        # as an older miner left it: app renamed web on GitHub, and nothing kept app's id, so
+        # web is fetched whole beside app's rows
+        wh.con.execute("delete from repo_ids")
+        wh.con.execute("delete from raw_repos where payload ->> 'name' = 'app'")
+        _rename(root, {"app": "web"})
+        sync_from(server, wh, token="t")
+        assert sorted(wh.query("select repo, number from pull_requests")) == [
+            ("acme/lib", 1),
+            ("acme/web", 1),
+            ("acme/web", 2),
+        ]
+        assert _stored_repos(wh) == {"acme/web", "acme/lib"}
+        assert wh.query("select old_name, new_name from repo_renames") == [("acme/app", "acme/web")]
+        # a repo deleted on GitHub shares no PR with a listed one: its rows stay, as a repo the
+        # sync leaves out keeps what was stored
+        listing = [r for r in _listing(root) if r["name"] != "lib"]
+        _list(root, listing)
+        sync_from(server, wh, token="t")
+        assert wh.query("select count(*) from pull_requests where repo = 'acme/lib'") == [(1,)]
