@@ -611,17 +611,30 @@ class Warehouse:
             pairs = self.con.execute(
                 f"""
                 with ids as (
-                    select repo, payload ->> 'id' as pr_id from raw_pulls
+                    select repo, payload ->> 'id' as pr_id, payload ->> 'number' as number,
+                        payload ->> 'created_at' as created_at
+                    from raw_pulls
                     where org = $org and payload ->> 'id' is not null
                 ),
+                old_prs as (
+                    select repo, count(*) as prs from ids
+                    where list_contains($unlisted, repo) group by repo
+                ),
                 shared as (
+                    -- the same PR: its id, number and creation (ids alone may collide in a
+                    -- mirror folder written by hand)
                     select o.repo as old, n.repo as new, count(*) as prs
                     from ids as o
-                    join ids as n on n.pr_id = o.pr_id
+                    join ids as n using (pr_id, number, created_at)
                     where list_contains($unlisted, o.repo) and n.repo in ({listed})
                     group by all
                 )
-                select old, arg_max(new, prs) from shared group by old order by old
+                -- every PR of the old name is the new name's: a rename, not a coincidence
+                select s.old, arg_max(s.new, s.prs)
+                from shared as s
+                join old_prs as p on p.repo = s.old and p.prs = s.prs
+                group by s.old
+                order by s.old
                 """,
                 {"org": org, "unlisted": [r[0] for r in unlisted]},
             ).fetchall()

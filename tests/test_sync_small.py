@@ -320,9 +320,15 @@ def test_a_repo_renamed_before_renames_were_followed_loses_its_copy_under_the_ol
         ]
         assert _stored_repos(wh) == {"acme/web", "acme/lib"}
         assert wh.query("select old_name, new_name from repo_renames") == [("acme/app", "acme/web")]
-        # a repo deleted on GitHub shares no PR with a listed one: its rows stay, as a repo the
-        # sync leaves out keeps what was stored
+        # a repo deleted on GitHub (and unknown by id, as under an older miner) shares no PR
+        # with a listed one: its rows stay, as a repo the sync leaves out keeps what was
+        # stored. Here its PR's id is web#1's too (a hand-written mirror's ids collide), but
+        # not its creation
         listing = [r for r in _listing(root) if r["name"] != "lib"]
         _list(root, listing)
+        wh.con.execute("delete from repo_ids")
+        lib_id = wh.query("select payload ->> 'id' from raw_pulls where repo = 'acme/lib'")
+        web_ids = wh.query("select payload ->> 'id' from raw_pulls where repo = 'acme/web'")
+        assert lib_id[0] in web_ids
         sync_from(server, wh, token="t")
         assert wh.query("select count(*) from pull_requests where repo = 'acme/lib'") == [(1,)]
