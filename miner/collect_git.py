@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import logging
+import posixpath
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,10 +223,14 @@ def _member_globs(folder: str, path: str, text: str) -> list[tuple[str, str]]:
     """(glob, manifest file) of the members the manifest at `path` names, under `folder`; an
     exclusion keeps its leading `!`. A manifest that does not parse names none."""
     file = _MEMBER_FILES[kind_of(path) or ""]
-    return [
-        (f"!{folder}{g[1:]}" if g.startswith("!") else f"{folder}{g}", file)
-        for g in parse(path, text).members
-    ]
+    globs = []
+    for member in parse(path, text).members:
+        excluded = member.startswith("!")
+        # a module at "./core" or "../tools/x": the path from the repo's root, or none outside
+        glob = posixpath.normpath(f"{folder}{member.removeprefix('!')}")
+        if glob not in (".", "..") and not glob.startswith("../"):
+            globs.append(("!" + glob if excluded else glob, file))
+    return globs
 
 
 def _member_test(wanted: list[tuple[str, str]]) -> Callable[[str], bool]:
@@ -249,7 +254,10 @@ def _member_test(wanted: list[tuple[str, str]]) -> Callable[[str], bool]:
 
     def test(path: str) -> bool:
         folder, _, file = path.rpartition("/")
-        return matches(folder, file, False) and not matches(folder, file, True)
+        # an exclusion covers the folders below it too (Cargo's `exclude` is a path prefix)
+        parts = folder.split("/")
+        above = ("/".join(parts[:n]) for n in range(1, len(parts) + 1))
+        return matches(folder, file, False) and not any(matches(f, file, True) for f in above)
 
     return test
 

@@ -338,9 +338,6 @@ class GitHubCollector:
                 newest = max(r["created_at"] for r in fresh)
             done = response.next_url is None or len(fresh) < len(page)
             cursors = []
-            if done:
-                new_mark = min(unfinished) if unfinished else (newest or mark)
-                cursors = [CursorUpdate(self.org, repo, "workflow_runs", new_mark, first_etag)]
             gone: list[str] = []
             if done:
                 # not listed: deleted, or missed while the list shifted under the pages
@@ -349,8 +346,13 @@ class GitHubCollector:
                     run = self._run(repo, key.rpartition("/")[2])
                     if run is None:
                         gone.append(key)
-                    else:
-                        fresh.append(run)
+                        continue
+                    fresh.append(run)
+                    if run.get("status") != "completed":  # the mark stays before it
+                        unfinished.append(run["created_at"])
+                        first_etag = None
+                new_mark = min(unfinished) if unfinished else (newest or mark)
+                cursors = [CursorUpdate(self.org, repo, "workflow_runs", new_mark, first_etag)]
             runs = [trimmed_run(r) for r in fresh]
             yield replace(
                 batch_of(

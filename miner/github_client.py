@@ -208,7 +208,7 @@ class GitHubClient:
                 self.limiter.asked_to_wait(resource, exc.seconds)
                 continue
             except GithubException as exc:
-                if self._rate_limited(exc, resource):
+                if self._rate_limited(exc, resource, cost):
                     continue
                 raise GitHubError(
                     f"{what}: {exc.status} {_message(exc.data)}", status=exc.status
@@ -219,8 +219,8 @@ class GitHubClient:
                 # short that does not parse: every request miner sends only reads, so send it
                 # again, a few times
                 failures += 1
-                if isinstance(exc, _NotJson):
-                    self.requests += 1  # answered, if not in full
+                if isinstance(exc, ValueError):  # a body that does not parse (_NotJson, or
+                    self.requests += 1  # PyGithub's JSONDecodeError): answered, if not in full
                 if failures >= _TRANSIENT_TRIES or not _transient(exc):
                     kind = "" if isinstance(exc, _NotJson) else f"{type(exc).__name__}: "
                     message = f"{what}: {kind}{exc}"
@@ -234,14 +234,15 @@ class GitHubClient:
             self.limiter.observe(headers, resource)
             if not refused(headers, answer):
                 return headers, answer
-            self._wait_out(headers, resource)
+            self._wait_out(headers, resource, cost)
         raise GitHubError(f"{what}: still rate limited after {_RATE_LIMIT_TRIES} tries")
 
-    def _wait_out(self, headers: dict[str, Any], resource: str) -> None:
-        """A rate-limited answer: the budget is spent until its reset, or (a secondary limit
-        that says no Retry-After, budget left) GitHub asks for at least a minute."""
+    def _wait_out(self, headers: dict[str, Any], resource: str, cost: int = 1) -> None:
+        """A rate-limited answer: the budget cannot pay for the request until its reset, or
+        (a secondary limit that names no Retry-After, budget left or none said) GitHub asks
+        for at least a minute."""
         remaining, reset, _ = budget(headers)
-        if remaining is None or remaining == 0:
+        if remaining is not None and remaining < cost:
             self.limiter.spent(resource, reset)
         else:
             self.limiter.asked_to_wait(resource, _SECONDARY_WAIT_SECONDS)
@@ -250,7 +251,7 @@ class GitHubClient:
         """Back off before sending again: 1, 2, 4 s (a tenth of that on the local server)."""
         time.sleep((0.1 if _is_loopback(self.api_url) else 1.0) * 2**attempt)
 
-    def _rate_limited(self, exc: GithubException, resource: str) -> bool:
+    def _rate_limited(self, exc: GithubException, resource: str, cost: int) -> bool:
         """A primary rate limit answer PyGithub raised (its retry gave up, or the budget was
         spent elsewhere): note it, so the next try waits for the reset or stops the sync."""
         remaining, _, _ = budget(exc.headers or {})
@@ -258,7 +259,10 @@ class GitHubClient:
             exc.status == 429 or (exc.status == 403 and remaining == 0)
         ):
             return False
-        self._wait_out(exc.headers or {}, resource)
+        if isinstance(exc, RateLimitExceededException) and remaining is None:
+            self.limiter.spent(resource)  # PyGithub saw the primary limit: the known reset
+        else:
+            self._wait_out(exc.headers or {}, resource, cost)
         return True
 
     def _read_clock(self, headers: dict[str, Any]) -> None:

@@ -217,6 +217,7 @@ def sync(
                 failed.setdefault(r, []).append(message)
         # one line per repo, so a repo counts once in repos_failed
         failures = ["; ".join(messages) for messages in failed.values()]
+        wh.drop_old_names(org)
     except BaseException as exc:
         # a rate limit past --max-wait is a clean stop, anything else a failure
         wh.finish_run(
@@ -237,7 +238,6 @@ def sync(
         points=client.graphql_points,
         repos_failed=len(failures),
     )
-    wh.drop_old_names(org)
     rebuild(wh, config)
     return SyncResult(
         org,
@@ -275,7 +275,11 @@ def _sync_git(
     )
     # a repo renamed on GitHub takes its mirror along (not cloned again); from the table, so a
     # sync that stopped after storing the rename moves it the next time
-    renames = wh.query("select old_name, new_name from repo_renames where org = ?", [org])
+    renames = wh.query(
+        "select old_name, new_name from repo_renames where org = ? and lower(old_name) not in "
+        "(select lower(payload ->> 'full_name') from raw_repos where org = ?)",
+        [org, org],
+    )
     for was, now in renames:
         collector.follow_rename(was, now)
     failures: list[tuple[str, str]] = []  # (repo, what failed)

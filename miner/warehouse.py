@@ -556,16 +556,11 @@ class Warehouse:
         holders = {name.lower(): i for i, name in before.items() if name is not None}
         for i, name in after.items():
             if holders.get(name.lower(), i) != i:
-                for table in (*_REPO_TABLES, "cursors"):
-                    self.con.execute(
-                        f"delete from {table} where org = ? and lower(repo) = lower(?)",
-                        [org, name],
-                    )
-                self.con.execute(
-                    "delete from repo_renames where org = ? and lower(new_name) = lower(?)",
-                    [org, name],
-                )
+                self._forget(org, name)
         for n, (old, new) in enumerate(moves):
+            # what is still under the new name was a repo's that no id here names (deleted
+            # before miner kept ids, say): the moving repo's own rows wait under the placeholder
+            self._forget(org, new)
             self._move_repo(org, f"\0renamed/{n}", new)
             self.con.execute(
                 "delete from repo_renames where org = ? and lower(old_name) = lower(?)", [org, old]
@@ -594,27 +589,38 @@ class Warehouse:
     def drop_old_names(self, org: str) -> None:
         """Repos renamed before miner followed renames were fetched again under their new
         names, their rows under the old ones left behind: PRs counted twice. A stored repo no
-        listing names now whose PRs (GitHub's PR ids are global) are a listed repo's is such an
-        old name: its rows go, and the rename is recorded (references by it still find it)."""
+        listing names now (letter case included) whose PRs are all a listed repo's (the same
+        GitHub id, which is global, number and creation) is such an old name: its rows go, and
+        the rename is recorded (references by it still find it). Checked again only once the
+        org's stored PRs change."""
         with self.transaction():
             listed = (
                 "select payload ->> 'full_name' from raw_repos where org = $org "
                 "union select name from repo_ids where org = $org and name is not null"
             )
-            unlisted = self.con.execute(
-                "select distinct repo from raw_pulls where org = $org "
-                f"and lower(repo) not in (select lower(n) from ({listed}) as l(n))",
-                {"org": org},
-            ).fetchall()
+            unlisted = [
+                r[0]
+                for r in self.con.execute(
+                    "select distinct repo from raw_pulls where org = $org "
+                    f"and repo not in ({listed})",
+                    {"org": org},
+                ).fetchall()
+            ]
             if not unlisted:  # the common case, and a column scan: no payload is parsed
                 return
+            count = self.con.execute(
+                "select count(*) from raw_pulls where org = ?", [org]
+            ).fetchall()[0][0]
+            mark = CursorUpdate(org, "", "renames/checked_pulls", str(count))
+            if self.cursor(org, "", mark.resource).value == mark.value:
+                return  # nothing stored since the last look found no old name
             pairs = self.con.execute(
                 f"""
                 with ids as (
                     select repo, payload ->> 'id' as pr_id, payload ->> 'number' as number,
                         payload ->> 'created_at' as created_at
                     from raw_pulls
-                    where org = $org and payload ->> 'id' is not null
+                    where org = $org
                 ),
                 old_prs as (
                     select repo, count(*) as prs from ids
@@ -636,7 +642,7 @@ class Warehouse:
                 group by s.old
                 order by s.old
                 """,
-                {"org": org, "unlisted": [r[0] for r in unlisted]},
+                {"org": org, "unlisted": unlisted},
             ).fetchall()
             for old, new in pairs:
                 _log.warning(
@@ -646,12 +652,32 @@ class Warehouse:
                 for table in (*_REPO_TABLES, "cursors"):
                     self.con.execute(f"delete from {table} where org = ? and repo = ?", [org, old])
                 self.con.execute(
-                    "delete from repo_renames where org = ? and lower(old_name) = lower(?)",
-                    [org, old],
+                    "update repo_renames set new_name = ? where org = ? and new_name = ?",
+                    [new, org, old],
+                )
+                self.con.execute(
+                    "delete from repo_renames where org = ? and old_name = ?", [org, old]
                 )
                 self.con.execute(
                     "insert into repo_renames values (?, ?, ?, ?)", [org, old, new, _now()]
                 )
+            if pairs:  # counted again: what went is not a change to look at next time
+                count = self.con.execute(
+                    "select count(*) from raw_pulls where org = ?", [org]
+                ).fetchall()[0][0]
+                mark = CursorUpdate(org, "", mark.resource, str(count))
+            self._save_cursors([mark])
+
+    def _forget(self, org: str, name: str) -> None:
+        """Drop every row stored under repo `name` (any letter case) and the old names that
+        led to it."""
+        for table in (*_REPO_TABLES, "cursors"):
+            self.con.execute(
+                f"delete from {table} where org = ? and lower(repo) = lower(?)", [org, name]
+            )
+        self.con.execute(
+            "delete from repo_renames where org = ? and lower(new_name) = lower(?)", [org, name]
+        )
 
     def _move_repo(self, org: str, old: str, new: str) -> None:
         """Every row stored of repo `old` now of repo `new`; an earlier name of it too (a

@@ -285,6 +285,9 @@ class MirrorBuilder:
                 [user(m) for m in sorted(everyone)],
             )
         repos = []
+        # ids by place in name order: a repo added between two writes of one mirror shifts the
+        # ids of those after it, which a sync reads as renames (rename a written mirror's repos
+        # in place instead, keeping their ids)
         for i, (name, prs) in enumerate(sorted(self.pulls.items())):
             repos.append(
                 {

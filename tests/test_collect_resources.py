@@ -293,10 +293,11 @@ def test_a_stored_run_keeps_the_names_of_the_repository_and_accounts_it_repeats(
 def test_an_unfinished_run_missing_from_the_list_is_asked_for_alone() -> None:
     api = "http://127.0.0.1:9"
     listed = [_run(3, 14)]
-    responses.get(f"{api}/repos/acme/app/actions/runs",
+    responses.get(f"{api}/repos/acme/app/actions/runs", headers={"ETag": '"e1"'},
                   json={"total_count": 1, "workflow_runs": listed})  # fmt: skip
-    # 9002 was missed while the list shifted (it finished since); 9004 was deleted
-    responses.get(f"{api}/repos/acme/app/actions/runs/9002", json=_run(2, 12, prs=(1,)))
+    # 9002 was missed while the list shifted (it runs still); 9004 was deleted
+    running = _run(2, 12, "in_progress", None, prs=(1,))
+    responses.get(f"{api}/repos/acme/app/actions/runs/9002", json=running)
     responses.get(f"{api}/repos/acme/app/actions/runs/9004", status=404,
                   json={"message": "Not Found"})  # fmt: skip
     collector = GitHubCollector(GitHubClient(api, "t"), "acme")
@@ -305,3 +306,6 @@ def test_an_unfinished_run_missing_from_the_list_is_asked_for_alone() -> None:
     )
     assert sorted(json.loads(i.payload)["id"] for i in batch.items) == [9002, 9003]
     assert batch.gone == ["acme/app/9004"]
+    # the mark stays at the run still running, and the next listing is asked in full
+    (mark,) = batch.cursors
+    assert (mark.value, mark.etag) == (running["created_at"], None)

@@ -82,3 +82,17 @@ def test_a_429_without_retry_after_waits_then_asks_again(
     assert client.get("/orgs/acme").data == {"login": "acme"}
     assert clock.slept == waited + RESET_MARGIN_SECONDS
     assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_a_429_without_any_rate_limit_header_waits_a_minute_not_for_the_last_reset() -> None:
+    clock = _Clock()
+    url = f"{API}/orgs/acme"
+    headers = {"X-RateLimit-Remaining": "4000", "X-RateLimit-Reset": str(int(clock.now + 3000))}
+    responses.get(url, json={"login": "acme"}, headers=headers)
+    responses.get(url, status=429, json={"message": "Too many requests"})
+    responses.get(url, json={"login": "acme"}, headers=headers)
+    client = GitHubClient(API, "t", limiter=RateLimiter(clock=clock.time, sleep=clock.sleep))
+    client.get("/orgs/acme")
+    assert client.get("/orgs/acme").data == {"login": "acme"}
+    assert clock.slept == 60 + RESET_MARGIN_SECONDS

@@ -332,3 +332,43 @@ def test_a_repo_renamed_before_renames_were_followed_loses_its_copy_under_the_ol
         assert lib_id[0] in web_ids
         sync_from(server, wh, token="t")
         assert wh.query("select count(*) from pull_requests where repo = 'acme/lib'") == [(1,)]
+
+
+def test_a_rename_into_a_name_an_unknown_deleted_repo_left_rows_under(tmp_path: Path) -> None:
+    b = _two_repos()
+    b.pull("tool", "bob", 5, files=["t.py"])
+    root = b.write(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t")
+        # tool was deleted under an older miner, which kept no ids: its rows and cursors stay
+        _list(root, [r for r in _listing(root) if r["name"] != "tool"])
+        shutil.rmtree(root / "repos" / "acme" / "tool")
+        wh.con.execute("delete from repo_ids")
+        sync_from(server, wh, token="t")
+        assert wh.query("select author from pull_requests where repo = 'acme/tool'") == [("bob",)]
+        # then app takes the name tool: what was stored under it goes, app's moves in
+        _rename(root, {"app": "tool"})
+        sync_from(server, wh, token="t")
+        assert sorted(wh.query("select repo, number, author from pull_requests")) == [
+            ("acme/lib", 1, "sam"),
+            ("acme/tool", 1, "alice"),
+            ("acme/tool", 2, "alice"),
+        ]
+        assert _stored_repos(wh) == {"acme/lib", "acme/tool"}
+
+
+def test_a_case_only_rename_under_an_older_miner_is_found_too(tmp_path: Path) -> None:
+    root = _two_repos().write(tmp_path / "mirror")
+    _rename(root, {"app": "App"})
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t")
+        wh.con.execute("delete from repo_ids")
+        wh.con.execute("delete from raw_repos where payload ->> 'name' = 'App'")
+        _rename(root, {"App": "app"})
+        sync_from(server, wh, token="t")
+        assert sorted(wh.query("select repo, number from pull_requests")) == [
+            ("acme/app", 1),
+            ("acme/app", 2),
+            ("acme/lib", 1),
+        ]
+        assert _stored_repos(wh) == {"acme/app", "acme/lib"}

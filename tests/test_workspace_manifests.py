@@ -76,10 +76,17 @@ def test_excluded_folders_are_left_out_and_a_modules_own_modules_count(tmp_path:
             ),
             "packages/ui/package.json": json.dumps({"name": "@acme/ui"}),
             "packages/legacy/package.json": json.dumps({"name": "@acme/legacy"}),
-            "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\nexclude = ["crates/scratch"]\n',
+            # Cargo's exclude is a path: the folders below it are left out too
+            "Cargo.toml": '[workspace]\nmembers = ["crates/*", "crates/*/*"]\n'
+            'exclude = ["crates/scratch"]\n',
             "crates/core/Cargo.toml": '[package]\nname = "acme_core"\n',
             "crates/scratch/Cargo.toml": '[package]\nname = "scratch"\n',
-            "pom.xml": "<project><modules><module>services</module></modules></project>",
+            "crates/scratch/sub/Cargo.toml": '[package]\nname = "scratch_sub"\n',
+            # "./services" is services; "../elsewhere" is outside the repo
+            "pom.xml": (
+                "<project><modules><module>./services/</module><module>../elsewhere</module>"
+                "</modules></project>"
+            ),
             # a module that is the parent of modules of its own, two levels down
             "services/pom.xml": (
                 "<project><modules><module>billing</module><module>auth</module></modules>"
