@@ -64,6 +64,15 @@ PAGINATED_OBJECT_KEYS = frozenset(
     {"workflow_runs", "workflows", "jobs", "artifacts", "check_runs", "check_suites"}
 )
 
+
+def _paginated_key(data: Any) -> str | None:
+    """The key of an object answer whose list GitHub pages (workflow runs...), if it has one."""
+    if not isinstance(data, dict):
+        return None
+    keys = [k for k in PAGINATED_OBJECT_KEYS if isinstance(data.get(k), list)]
+    return keys[0] if len(keys) == 1 else None
+
+
 # The contents API answers base64 wrapped every 60 characters, with a final newline.
 # https://docs.github.com/en/rest/repos/contents#get-repository-content
 CONTENT_BASE64_LINE = 60
@@ -1062,50 +1071,41 @@ class FixtureServer:
         file = self._resolve(segments, ".json")
         route = path.rstrip("/")
         if file is None:
-            if self._deployment_listed(route):
-                # A mirror may leave out an empty statuses file; GitHub answers an empty list.
+            # repos/{o}/{r}/deployments.json: a mirror may leave out a listed deployment's
+            # empty statuses file; GitHub answers an empty list
+            if self._listed(route, _STATUSES, 4) is not None:
                 return _Answer(200, _dump([]))
-            run = self._listed_run(route)
+            # repos/{o}/{r}/actions/runs.json: one run, as GET .../actions/runs/{id} gives it
+            run = self._listed(route, _RUN, 5)
             return _Answer(200, _dump(run)) if run is not None else _not_found()
         data = self._load(file)
         if isinstance(data, list):
             items = self._selected(file, route, data, query)
             page_items, link = _page(items, query, pairs, base + route)
             return _Answer(200, _dump(page_items), link=link)
-        if isinstance(data, dict):
-            keys = [k for k in PAGINATED_OBJECT_KEYS if isinstance(data.get(k), list)]
-            if len(keys) == 1:
-                key = keys[0]
-                items = self._selected(file, route, data[key], query)
-                page_items, link = _page(items, query, pairs, base + route)
-                wrapped = {k: (page_items if k == key else v) for k, v in data.items()}
-                if "total_count" in wrapped and len(items) != len(data[key]):
-                    wrapped["total_count"] = len(items)  # counts what the filters matched
-                return _Answer(200, _dump(wrapped), link=link)
+        key = _paginated_key(data)
+        if key is not None:
+            items = self._selected(file, route, data[key], query)
+            page_items, link = _page(items, query, pairs, base + route)
+            wrapped = {k: (page_items if k == key else v) for k, v in data.items()}
+            if "total_count" in wrapped and len(items) != len(data[key]):
+                wrapped["total_count"] = len(items)  # counts what the filters matched
+            return _Answer(200, _dump(wrapped), link=link)
         return _Answer(200, _dump(data))
 
-    def _listed_run(self, route: str) -> Any:
-        """GET .../actions/runs/{id}: the run as the mirror's runs.json lists it, if it does."""
-        one = _RUN.match(route)
+    def _listed(self, route: str, pattern: re.Pattern[str], depth: int) -> Any:
+        """The item whose id `route` names (`pattern`'s group) as the mirror's list at the
+        route's first `depth` segments holds it; None when it holds none."""
+        found = pattern.match(route)
         segments = _segments(route)
-        if one is None or segments is None:
+        if found is None or segments is None:
             return None
-        listed = self._resolve(segments[:5], ".json")  # repos/{o}/{r}/actions/runs.json
-        data = self._load(listed) if listed is not None else None
-        runs = data.get("workflow_runs") if isinstance(data, dict) else None
-        number = int(one.group(1))
-        return next((r for r in runs or [] if dig(r, "id") == number), None)
-
-    def _deployment_listed(self, route: str) -> bool:
-        """Whether `route` is the statuses of a deployment the mirror's list holds."""
-        statuses = _STATUSES.match(route)
-        segments = _segments(route)
-        if statuses is None or segments is None:
-            return False
-        listed = self._resolve(segments[:4], ".json")  # repos/{o}/{r}/deployments.json
-        data = self._load(listed) if listed is not None else None
-        number = int(statuses.group(1))
-        return isinstance(data, list) and any(dig(d, "id") == number for d in data)
+        listed = self._resolve(segments[:depth], ".json")
+        data: Any = self._load(listed) if listed is not None else None
+        key = _paginated_key(data)
+        items = data if isinstance(data, list) else data[key] if key is not None else []
+        number = int(found.group(1))
+        return next((i for i in items if dig(i, "id") == number), None)
 
     def _selected(
         self, file: Path, route: str, items: list[Any], query: dict[str, str]
