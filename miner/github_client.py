@@ -115,9 +115,7 @@ class GitHubClient:
             )
 
         def refused(response_headers: dict[str, Any], answer: tuple[int, Any]) -> bool:
-            # a primary limit (403 or 429, none left), or a secondary one (429)
-            status = answer[0]
-            return status == 429 or (status == 403 and budget(response_headers)[0] == 0)
+            return _rate_limit_status(answer[0], response_headers)
 
         response_headers, (status, data) = self._send(CORE, f"GET {_path(url)}", send, refused)
         if status == 304:
@@ -254,12 +252,11 @@ class GitHubClient:
     def _rate_limited(self, exc: GithubException, resource: str, cost: int) -> bool:
         """A primary rate limit answer PyGithub raised (its retry gave up, or the budget was
         spent elsewhere): note it, so the next try waits for the reset or stops the sync."""
-        remaining, _, _ = budget(exc.headers or {})
-        if not isinstance(exc, RateLimitExceededException) and not (
-            exc.status == 429 or (exc.status == 403 and remaining == 0)
+        if not isinstance(exc, RateLimitExceededException) and not _rate_limit_status(
+            exc.status, exc.headers or {}
         ):
             return False
-        if isinstance(exc, RateLimitExceededException) and remaining is None:
+        if isinstance(exc, RateLimitExceededException) and budget(exc.headers or {})[0] is None:
             self.limiter.spent(resource)  # PyGithub saw the primary limit: the known reset
         else:
             self._wait_out(exc.headers or {}, resource, cost)
@@ -315,6 +312,12 @@ _TRANSIENT_TRIES = 4
 
 # What a request's answer is: (status, body) for REST, the decoded JSON for GraphQL.
 _Answer = TypeVar("_Answer")
+
+
+def _rate_limit_status(status: int, headers: dict[str, Any]) -> bool:
+    """A rate-limited REST answer: a primary limit (403 or 429, none of the budget left), or a
+    secondary one (429)."""
+    return status == 429 or (status == 403 and budget(headers)[0] == 0)
 
 
 def _graphql_rate_limited(body: Any) -> bool:
