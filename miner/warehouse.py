@@ -562,12 +562,7 @@ class Warehouse:
             # before miner kept ids, say): the moving repo's own rows wait under the placeholder
             self._forget(org, new)
             self._move_repo(org, f"\0renamed/{n}", new)
-            self.con.execute(
-                "delete from repo_renames where org = ? and lower(old_name) = lower(?)", [org, old]
-            )
-            self.con.execute(
-                "insert into repo_renames values (?, ?, ?, ?)", [org, old, new, _now()]
-            )
+            self._record_rename(org, old, new)
         # every id as listed now; one not listed whose name a listed repo has taken has lost it
         listed = pa.table(
             {"id": pa.array(list(after), pa.int64()), "name": pa.array(list(after.values()))}
@@ -649,18 +644,13 @@ class Warehouse:
                     "%s: its PRs are %s's (renamed before miner followed renames): the copy "
                     "under the old name goes", old, new,
                 )  # fmt: skip
-                for table in (*_REPO_TABLES, "cursors"):
-                    self.con.execute(f"delete from {table} where org = ? and repo = ?", [org, old])
+                # exactly this name: a copy left by a change of case sits beside its repo
+                self._drop_rows(org, old, any_case=False)
                 self.con.execute(
                     "update repo_renames set new_name = ? where org = ? and new_name = ?",
                     [new, org, old],
                 )
-                self.con.execute(
-                    "delete from repo_renames where org = ? and old_name = ?", [org, old]
-                )
-                self.con.execute(
-                    "insert into repo_renames values (?, ?, ?, ?)", [org, old, new, _now()]
-                )
+                self._record_rename(org, old, new)
             if pairs:  # counted again: what went is not a change to look at next time
                 count = self.con.execute(
                     "select count(*) from raw_pulls where org = ?", [org]
@@ -671,13 +661,23 @@ class Warehouse:
     def _forget(self, org: str, name: str) -> None:
         """Drop every row stored under repo `name` (any letter case) and the old names that
         led to it."""
-        for table in (*_REPO_TABLES, "cursors"):
-            self.con.execute(
-                f"delete from {table} where org = ? and lower(repo) = lower(?)", [org, name]
-            )
+        self._drop_rows(org, name, any_case=True)
         self.con.execute(
             "delete from repo_renames where org = ? and lower(new_name) = lower(?)", [org, name]
         )
+
+    def _drop_rows(self, org: str, name: str, *, any_case: bool) -> None:
+        """Drop what was fetched of repo `name`: raw rows, git tables, cursors."""
+        same = "lower(repo) = lower(?)" if any_case else "repo = ?"
+        for table in (*_REPO_TABLES, "cursors"):
+            self.con.execute(f"delete from {table} where org = ? and {same}", [org, name])
+
+    def _record_rename(self, org: str, old: str, new: str) -> None:
+        """`old` is now `new`: one row per old name (any letter case), the latest."""
+        self.con.execute(
+            "delete from repo_renames where org = ? and lower(old_name) = lower(?)", [org, old]
+        )
+        self.con.execute("insert into repo_renames values (?, ?, ?, ?)", [org, old, new, _now()])
 
     def _move_repo(self, org: str, old: str, new: str) -> None:
         """Every row stored of repo `old` now of repo `new`; an earlier name of it too (a
