@@ -4,7 +4,7 @@ rebuild; every batch is committed with its cursor, so a crash loses nothing and 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -381,7 +381,8 @@ class _RepoSync:
         )
         self._sbom(repo)
         self._part(repo, "deployments", self.rest.deployment_batches(repo, self.cursor))
-        self._part(repo, "workflow runs", self._run_batches(repo))
+        runs = self.rest.run_batches(repo, self.cursor, self._unfinished_runs(repo))
+        self._part(repo, "workflow runs", runs)
 
     def graphql_repo(self, marks: RepoMarks) -> None:
         """Only what the snapshot shows changed: an unchanged repo costs no request."""
@@ -409,18 +410,20 @@ class _RepoSync:
                 "deployments",
                 self.contents.deployment_batches(repo, self.cursor, marks.deployments),
             )
-        if pulls_changed or self._runs_due(repo, marks):
-            if not self._part(repo, "workflow runs", self._run_batches(repo)):
+        unfinished = self._unfinished_runs(repo)
+        if pulls_changed or self._runs_due(repo, marks, unfinished):
+            runs = self.rest.run_batches(repo, self.cursor, unfinished)
+            if not self._part(repo, "workflow runs", runs):
                 return  # asked again next sync
             self._save(repo, PUSHED_AT, marks.pushed_at)
             now = self.client.server_time
             self._save(repo, RUNS_CHECKED, f"{now:%Y-%m-%dT%H:%M:%SZ}" if now else None)
 
-    def _runs_due(self, repo: str, marks: RepoMarks) -> bool:
+    def _runs_due(self, repo: str, marks: RepoMarks, unfinished: list[str]) -> bool:
         """Whether a repo's workflow runs are looked at again though no PR changed: a push
         since (new runs), a run stored unfinished, or a week since the last look (a scheduled
         or manual run, or a re-run, changes no mark the snapshot shows)."""
-        if marks.pushed_at != self._value(repo, PUSHED_AT) or self._unfinished_runs(repo):
+        if marks.pushed_at != self._value(repo, PUSHED_AT) or unfinished:
             return True
         checked, now = self._value(repo, RUNS_CHECKED), self.client.server_time
         return checked is None or now is None or parse_time(checked) + RUNS_RECHECK < now
@@ -476,9 +479,6 @@ class _RepoSync:
             [self.org, repo],
         )
         return [r[0] for r in rows]
-
-    def _run_batches(self, repo: str) -> Iterator[RawBatch]:
-        return self.rest.run_batches(repo, self.cursor, self._unfinished_runs(repo))
 
     def _part(self, repo: str, what: str, batches: Iterable[RawBatch]) -> bool:
         """Store one part of a repo; whether it could be read. A part the token is refused
