@@ -471,6 +471,10 @@ query TeamMembersPage($org: String!, $slug: String!, $cursor: String) {
 # -- files at the default branch ------------------------------------------------------------
 
 
+# What a blob is asked for: its text, and whether that text can be read.
+_BLOB_TEXT = "byteSize isBinary isTruncated text"
+
+
 def repository_files(count: int) -> str:
     """A query for the text of `count` files at the default branch, each at the expression in
     its variable `$pN` ("HEAD:package.json"): only the files the snapshot found changed, not
@@ -486,8 +490,6 @@ def repository_files(count: int) -> str:
         "  rateLimit { cost remaining resetAt }\n}\n"
     )
 
-
-_BLOB_TEXT = "byteSize isBinary isTruncated text"
 
 # -- deployments ----------------------------------------------------------------------------
 

@@ -74,14 +74,10 @@ def _matrix(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _mermaid(rows: list[dict[str, Any]]) -> list[str]:
-    # a node per team, its id by the team's place among them: names that differ only in
-    # characters an id cannot hold ("web-app", "web_app") stay two nodes
-    teams = sorted({str(r[k]) for r in rows for k in ("author_team", "owner_team")})
+    teams = _numbered(rows, ("author_team", "owner_team"), "t")
     out = ["```mermaid", "flowchart LR"]
     for r in rows:
-        ends = [
-            _node(str(r[k]), f"t{teams.index(str(r[k]))}") for k in ("author_team", "owner_team")
-        ]
+        ends = [_node(str(r[k]), teams[str(r[k])]) for k in ("author_team", "owner_team")]
         out.append(f"  {ends[0]} -->|{r['prs']} PRs| {ends[1]}")
     return [*out, "```"]
 
@@ -105,21 +101,27 @@ def _target(url: str) -> str:
 def _dependency_graph(rows: list[dict[str, Any]]) -> list[str]:
     """Repos as nodes coloured by their owning team, an arrow from each repo to the repos whose
     packages it consumes, with a legend of the teams' colours."""
-    teams = sorted({str(r[k]) for r in rows for k in ("repo_team", "depends_on_team")})
-    repos = sorted({str(r[k]) for r in rows for k in ("repo", "depends_on_repo")})
+    teams = _numbered(rows, ("repo_team", "depends_on_team"), "team")
+    repos = _numbered(rows, ("repo", "depends_on_repo"), "r")
     out = ["```mermaid", "flowchart LR"]
     for r in rows:
         ends = [
-            _node(str(r[repo]).split("/", 1)[-1], f"r{repos.index(str(r[repo]))}",
-                  f"team{teams.index(str(r[team]))}")
+            _node(str(r[repo]).split("/", 1)[-1], repos[str(r[repo])], teams[str(r[team])])
             for repo, team in (("repo", "repo_team"), ("depends_on_repo", "depends_on_team"))
-        ]  # fmt: skip
+        ]
         out.append(f"  {ends[0]} --> {ends[1]}")
     for i, _ in enumerate(teams):
         colour = PALETTE[i % len(PALETTE)]
         out.append(f"  classDef team{i} fill:{colour},stroke:#333,color:{_ink(colour)}")
     legend = ", ".join(f"{md(t)} {PALETTE[i % len(PALETTE)]}" for i, t in enumerate(teams))
     return [*out, "```", "", f"Owning teams by colour: {legend}."]
+
+
+def _numbered(rows: list[dict[str, Any]], keys: tuple[str, ...], prefix: str) -> dict[str, str]:
+    """A Mermaid id per name under `keys`, by the name's place in name order: names that
+    differ only in characters an id cannot hold ("web-app", "web_app") stay two nodes."""
+    names = sorted({str(r[k]) for r in rows for k in keys})
+    return {name: f"{prefix}{i}" for i, name in enumerate(names)}
 
 
 def _ink(fill: str) -> str:
