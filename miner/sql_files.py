@@ -11,10 +11,8 @@ from pathlib import Path
 # Installed, the SQL ships inside the package (pyproject: miner.queries); in a checkout (an
 # editable install, `make`), it is the queries/ folder beside the package.
 _PACKAGE = Path(__file__).resolve().parent
-QUERIES_DIR = next(
-    (p for p in (_PACKAGE / "queries", _PACKAGE.parent / "queries") if (p / "core").is_dir()),
-    _PACKAGE.parent / "queries",
-)
+_INSTALLED = _PACKAGE / "queries"
+QUERIES_DIR = _INSTALLED if (_INSTALLED / "core").is_dir() else _PACKAGE.parent / "queries"
 
 _COMMENT = re.compile(r"--[^\n]*")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
