@@ -220,6 +220,14 @@ def _history(work: Path) -> GitBuilder:
     return g
 
 
+def _published(tmp_path: Path) -> tuple[Path, GitBuilder, Path]:
+    """The org's API mirror and web's history published as its git repository: the mirror's
+    root, the history, and the bare repository the server serves."""
+    root = _org().write(tmp_path / "mirror")
+    g = _history(tmp_path / "work")
+    return root, g, g.publish(root / "git" / "acme" / "web.git")
+
+
 def _config(server: FixtureServer, tmp: Path) -> Config:
     return Config(
         github=GitHubConfig(org="acme", api_url=server.url, token_env="MINER_TEST_TOKEN"),
@@ -242,9 +250,7 @@ def _rows(wh: Warehouse, sql: str) -> list[dict[str, Any]]:
 def test_sync_mines_history_ties_identities_and_finds_drift(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = _org().write(tmp_path / "mirror")
-    g = _history(tmp_path / "work")
-    g.publish(root / "git" / "acme" / "web.git")
+    root, g, _ = _published(tmp_path)
     with served(root, tmp_path, monkeypatch) as (server, wh):
         config = _config(server, tmp_path)
         result = sync(wh, config)
@@ -368,9 +374,7 @@ def test_each_pr_is_judged_by_the_codeowners_in_force_when_it_became_ready(
 def test_renamed_default_branch_keeps_its_history_and_pr_refs_stay_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = _org().write(tmp_path / "mirror")
-    g = _history(tmp_path / "work")
-    bare = g.publish(root / "git" / "acme" / "web.git")
+    root, g, bare = _published(tmp_path)
     # GitHub's refs for a PR's head: a mirror has no use for them
     g.git("push", "-q", str(bare), f"{g.shas[1]}:refs/pull/1/head")
     with served(root, tmp_path, monkeypatch) as (server, wh):
@@ -406,9 +410,7 @@ def test_renamed_default_branch_keeps_its_history_and_pr_refs_stay_out(
 def test_a_renamed_repos_mirror_and_history_move_to_its_new_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = _org().write(tmp_path / "mirror")
-    g = _history(tmp_path / "work")
-    g.publish(root / "git" / "acme" / "web.git")
+    root, g, _ = _published(tmp_path)
     with served(root, tmp_path, monkeypatch) as (server, wh):
         config = _config(server, tmp_path)
         sync(wh, config)
@@ -439,8 +441,7 @@ def test_a_renamed_repos_mirror_and_history_move_to_its_new_name(
 def test_a_repo_with_a_part_refused_and_no_mirror_fails_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = _org().write(tmp_path / "mirror")
-    _history(tmp_path / "work").publish(root / "git" / "acme" / "web.git")
+    root, _, _ = _published(tmp_path)
     # acme/api: its workflow runs refused to this token, and no git repository to mirror
     (root / "repos" / "acme" / "api" / ".forbidden").write_text("actions\n")
     with served(root, tmp_path, monkeypatch) as (server, wh):
