@@ -3,7 +3,8 @@ against the time DuckDB takes to scan the GitHub fields those views rest on.
 
 Building is what `miner rebuild` does: the raw payloads typed into core tables, then every
 metric view's rows computed. The baseline scans the same payload fields straight from the raw
-layer, once: the floor for any tool that reads that data."""
+layer, once: the floor for any tool that reads that data. A third line, with no target, copies
+every table the rebuild wrote, computing nothing: the floor for any rebuild that stores its rows."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from pathlib import Path
 from bench.common import figure, timed
 from bench.synthetic import build
 from miner.config import Config
-from miner.transform import RebuildTimes, rebuild
+from miner.sql_files import read_layer
+from miner.transform import METRIC_ROWS, ON_READ, PYTHON_STEPS, RebuildTimes, rebuild
 from miner.warehouse import Warehouse
 
 SIZES = (100_000, 1_000_000)
@@ -62,6 +64,25 @@ def _scan_inputs(wh: Warehouse) -> None:
         ).fetchall()
 
 
+def _stored_tables() -> list[str]:
+    """Every table a rebuild writes: the core tables (SQL and Python steps) and the metric rows."""
+    core = [*read_layer("core"), *(name for step in PYTHON_STEPS for name in step.writes)]
+    metrics = [
+        f"{METRIC_ROWS}.{f.name}" for f in read_layer("metrics").values() if ON_READ not in f.sql
+    ]
+    return [*core, *metrics]
+
+
+def _copy_outputs(wh: Warehouse) -> None:
+    """Copy every table the rebuild wrote, in one transaction, computing nothing: what storing
+    the rebuild's rows costs by itself, the floor of any rebuild that stores them."""
+    with wh.transaction():
+        wh.con.execute("create schema bench_copy")
+        for i, table in enumerate(_stored_tables()):
+            wh.con.execute(f"create table bench_copy.t{i} as select * from {table}")
+    wh.con.execute("drop schema bench_copy cascade")
+
+
 def run() -> bool:
     view_seconds: dict[int, float] = {}
     scan_seconds: dict[int, float] = {}
@@ -81,10 +102,16 @@ def run() -> bool:
             view_seconds[size] = timed(functools.partial(_rebuild, wh, times), repeat=1)
             scan_seconds[size] = timed(functools.partial(_scan_inputs, wh))
             (t,) = times
+            copy_seconds = timed(functools.partial(_copy_outputs, wh), repeat=1)
             print(
                 f"bench metrics: {size:,} PRs: rebuild {view_seconds[size]:.1f}s (core tables "
                 f"{t.core:.1f}s, metric rows {t.metrics:.1f}s, commit {t.commit:.1f}s), "
                 f"input scan {scan_seconds[size]:.2f}s"
+            )
+            print(
+                f"bench metrics: {size:,} PRs: storing the rebuild's rows alone (copied, nothing "
+                f"computed) takes {copy_seconds:.1f}s, "
+                f"{copy_seconds / scan_seconds[size]:.1f}x the input scan"
             )
             wh.close()
     big, small = SIZES[-1], SIZES[0]
