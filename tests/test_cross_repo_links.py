@@ -79,6 +79,7 @@ def _query(db: Path, sql: str) -> list[tuple[Any, ...]]:
 #   #2 ava  opened 60, open; body of phrases, every target a lib number no PR has (61-73)
 #   #3 renovate[bot] opened 70, open; "Update dependency acme-utils to v2.0.1"
 #   #4 ava  opened 90, open; body "Related to acme/lib#740, depends on acme/lib#74" (no such PRs)
+#   #5 ava  opened 95, open; body CLAUSES, every target a lib number no PR has (75-85)
 
 PHRASES = """\
 Depends on acme/lib#61
@@ -92,6 +93,15 @@ This is required by acme/lib#68
 Related: acme/lib#69
 Blocked by acme/lib#70, see also acme/lib#71
 Blocks acme/lib#72 but depends on acme/lib#73"""
+
+CLAUSES = """\
+After the outage, this updates acme/lib#75
+This needs more tests. See acme/lib#76
+Depends on acme/lib#77. It also touches acme/lib#78
+Land after acme/lib#79, acme/lib#80 and acme/lib#81
+Needs: [the client](https://github.com/acme/lib/pull/82)
+Fixes a crash (see acme/lib#83)! Blocks acme/lib#84
+It requires a lot; acme/lib#85 is one"""
 
 
 def _links_org() -> MirrorBuilder:
@@ -136,6 +146,7 @@ def _links_org() -> MirrorBuilder:
     b.pull("api", "ava", 60, body=PHRASES)
     b.pull("api", "renovate[bot]", 70, title="Update dependency acme-utils to v2.0.1")
     b.pull("api", "ava", 90, body="Related to acme/lib#740, depends on acme/lib#74")
+    b.pull("api", "ava", 95, body=CLAUSES)
     return b
 
 
@@ -151,7 +162,7 @@ def test_pr_references_reads_bodies_comments_and_the_cross_referenced_event(
         links_db,
         "select repo, pr_number, target_repo, target_number, phrase, source, "
         f"{_hours('referenced_at')} from pr_references "
-        "where not (repo = 'acme/api' and pr_number in (2, 4)) "
+        "where not (repo = 'acme/api' and pr_number in (2, 4, 5)) "
         "order by all",
     )
     assert rows == sorted(
@@ -253,6 +264,29 @@ def test_pr_references_phrase_of_a_reference_whose_text_starts_another_on_the_li
         "where repo = 'acme/api' and pr_number = 4 order by target_number",
     )
     assert rows == [(74, "depends_on"), (740, "mention")]
+
+
+def test_a_phrase_reaches_only_the_references_of_its_clause(links_db: Path) -> None:
+    # api#5: a phrase governs a reference in its clause (up to . ; ! or ? and a space) with no
+    # comma between the phrase and the clause's first reference.
+    rows = _query(
+        links_db,
+        "select target_number, phrase from pr_references "
+        "where repo = 'acme/api' and pr_number = 5 order by target_number",
+    )
+    assert rows == [
+        (75, "mention"),  # "After the outage," : a comma before the reference
+        (76, "mention"),  # "needs more tests." ends its clause
+        (77, "depends_on"),  # "Depends on acme/lib#77."
+        (78, "mention"),  # ... a new sentence
+        (79, "depends_on"),  # "Land after" a list of three
+        (80, "depends_on"),
+        (81, "depends_on"),
+        (82, "depends_on"),  # "Needs:" a Markdown link
+        (83, "mention"),  # no phrase
+        (84, "blocks"),  # "! Blocks"
+        (85, "mention"),  # "requires a lot;" ends its clause
+    ]
 
 
 HANDOFF_SQL = f"""

@@ -3,10 +3,12 @@
 -- the PR's creation) or in one of its conversation comments ('comment', at the comment), and
 -- GitHub's cross-referenced timeline event, which the referenced PR's timeline holds ('timeline',
 -- at the event). `phrase` is 'depends_on' for a reference after "depends on", "depending on",
--- "blocked by", "requires", "needs" or "after" on the same line, 'blocks' after "blocks",
--- "blocking" or "required by", else 'mention'; a line ending in such a phrase ("Depends on:")
--- gives it to the list below it, up to a blank line. A bare `#N` names the PR's own repo and is left
--- out; references inside the same repo are too. Links are read on github.com and on the GitHub
+-- "blocked by", "requires", "needs" or "after", 'blocks' after "blocks", "blocking" or
+-- "required by", else 'mention'. A phrase reaches the references of its clause (to the next
+-- phrase, or . ; ! or ? before a space or the line's end) when no comma stands between it and
+-- the first of them: "After the outage, this updates acme/api#12" only mentions it. A line
+-- ending in a phrase ("Depends on:") gives it to the list below it, up to a blank line. A bare
+-- `#N` names the PR's own repo and is left out; references inside the same repo are too. Links are read on github.com and on the GitHub
 -- Enterprise Server `[github] api_url` names (settings_github.web_host), no other host.
 -- A repo's name from before GitHub renamed it (repo_renames) reads as its name now, as GitHub
 -- redirects it, unless another repo has taken that name since.
@@ -59,21 +61,32 @@ lines as (
     from headed
 ),
 segments as (
-    -- a line cut before each phrase: a reference takes the phrase its piece starts with
+    -- a line cut before each phrase and after each clause (at . ; ! or ? before a space or the
+    -- line's end): a reference takes the phrase its piece starts with
     select
         l.* exclude (line),
-        unnest(string_split(regexp_replace(l.line,
+        unnest(string_split(regexp_replace(regexp_replace(l.line,
+            '([.;!?])(\s|$)', '\1' || chr(1) || '\2', 'g'),
             '(?i)\b(depends on|depending on|blocked by|requires|needs|after|blocks|blocking'
             || '|required by)\b',
             chr(1) || '\1', 'g'), chr(1))) as piece
     from lines as l
 ),
 refs as (
+    -- the phrase counts when no comma stands between it and the piece's first reference ("After
+    -- the outage, this updates acme/api#12" only mentions it; "Depends on acme/a#1, acme/b#2"
+    -- depends on both)
     select
         s.* exclude (piece),
-        lower(regexp_extract(s.piece,
-            '^(?i)(depends on|depending on|blocked by|requires|needs|after|blocks|blocking'
-            || '|required by)\b', 1)) as said,
+        case
+            when regexp_matches(s.piece, '^[^,]*(?:'
+                || 'https?://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/(?:pull|issues)/[0-9]+'
+                || '|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+)')
+            then lower(regexp_extract(s.piece,
+                '^(?i)(depends on|depending on|blocked by|requires|needs|after|blocks|blocking'
+                || '|required by)\b', 1))
+            else ''
+        end as said,
         unnest(regexp_extract_all(
             s.piece,
             'https?://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/(?:pull|issues)/[0-9]+'
