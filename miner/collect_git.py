@@ -8,6 +8,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 import posixpath
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,12 +57,19 @@ class GitCollector:
         return repo
 
     def follow_rename(self, old: str, new: str) -> None:
-        """Move the mirror of a repo renamed on GitHub to its new name (not cloned again),
-        unless a mirror is there already (two repos swapped names: each mirror is pointed at
-        the repo of its name and fetched, keeping the other's objects too). A move that fails
-        is told, and the repo is cloned under its new name."""
+        """Move the mirror of a repo renamed on GitHub to its new name (not cloned again). The
+        sync calls this only for an old name no repo holds now; when a mirror is under the new
+        name already (the repo was cloned again there by a miner that did not follow renames),
+        the one under the old name is stale and goes. A move that fails is told, and the repo
+        is cloned under its new name."""
         source, target = mirror_path(self.cache, old), mirror_path(self.cache, new)
-        if not (source / "HEAD").is_file() or target.exists():
+        if not (source / "HEAD").is_file():
+            return
+        if target.exists():
+            try:
+                shutil.rmtree(source)
+            except OSError as exc:
+                _log.warning("%s: the stale mirror %s could not go (%s)", new, source, exc)
             return
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

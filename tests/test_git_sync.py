@@ -495,3 +495,21 @@ def test_only_tags_of_commits_are_kept(tmp_path: Path) -> None:
         "light": (sha, "2026-03-02T10:00:00+00:00"),
         "annotated": (sha, "2026-03-05T10:00:00+00:00"),
     }
+
+
+def test_a_stale_mirror_under_an_old_name_goes_when_the_new_name_has_one(tmp_path: Path) -> None:
+    """A repo renamed before miner followed renames was cloned again under its new name: once
+    the rename is known, the mirror under the old name (no repo holds it now) goes."""
+    cache = tmp_path / "cache"
+    g = GitBuilder(tmp_path / "work")
+    g.commit({"app.py": "v1\n"}, at="2026-01-05T10:00:00+00:00")
+    for name in ("web", "portal"):
+        git.Repo.clone_from(g.path, cache / "acme" / f"{name}.git", bare=True)
+    GitCollector(cache, "http://127.0.0.1:9", TOKEN).follow_rename("acme/web", "acme/portal")
+    assert not (cache / "acme" / "web.git").exists()
+    assert git.Repo(cache / "acme" / "portal.git").head.commit.hexsha == g.shas[-1]
+    # and a mirror alone under the old name moves, as before
+    git.Repo.clone_from(g.path, cache / "acme" / "app.git", bare=True)
+    GitCollector(cache, "http://127.0.0.1:9", TOKEN).follow_rename("acme/app", "acme/site")
+    assert not (cache / "acme" / "app.git").exists()
+    assert (cache / "acme" / "site.git" / "HEAD").is_file()
