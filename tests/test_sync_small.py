@@ -182,6 +182,10 @@ def test_a_renamed_repo_keeps_its_history_under_its_new_name(
         )) == sorted(before)  # fmt: skip
         assert wh.query("select count(*) from pull_requests") == [(3,)]
         assert _stored_repos(wh) == {"acme/web", "acme/lib"}
+        # their links name the repo as it is called now (GitHub redirects the old ones)
+        assert wh.query(
+            "select html_url from pull_requests where repo = 'acme/web' order by number"
+        ) == [("https://github.com/acme/web/pull/1",), ("https://github.com/acme/web/pull/2",)]
         # written before the rename, a reference by the old name still finds the PR
         assert wh.query("select repo, target_repo, target_number, phrase from pr_references") == [
             ("acme/lib", "acme/web", 1, "depends_on")

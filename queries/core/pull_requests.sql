@@ -51,7 +51,12 @@ select
     p.pr.base.ref as base_ref,
     p.pr.head.ref as head_ref,
     p.pr.head.sha as head_sha,
-    p.pr.html_url as html_url,
+    -- a PR stored before GitHub renamed its repo keeps its old link until it changes: the link
+    -- is given the repo's name now, as GitHub's redirect would
+    case
+        when contains(p.pr.html_url, '/' || p.repo || '/pull/') then p.pr.html_url
+        else regexp_replace(p.pr.html_url, '/[^/]+/[^/]+/pull/', '/' || p.repo || '/pull/')
+    end as html_url,
     case
         when d.first_event = 'ready_for_review' then d.first_ready_at
         when d.first_event = 'convert_to_draft' then p.pr.created_at::timestamptz
