@@ -245,3 +245,38 @@ def test_pr_opened_after_as_of_has_no_negative_duration(tmp_path: Path) -> None:
         (c,) = rows(wh, "select * from pr_time_in_court")
         # nothing of its life lies before as_of: 0 hours, never -1
         assert (c["total_hours"], c["waiting_hours"]) == (0.0, 0.0)
+
+
+# 10 ---------------------------------------------------------------------------------------------
+def test_a_persons_service_level_is_the_team_whose_calendar_counted(tmp_path: Path) -> None:
+    """sla_breaches.sql took a person's level from their first team with a level of its own and
+    the hours from their first team with a calendar of its own: two teams' measures at once."""
+    b = MirrorBuilder(
+        teams={"web": ["alice"], "security": ["sam"], "zeta": ["sam", "zoe"]}, as_of=AS_OF
+    )
+    # 1: sam asked Monday 05:00 UTC, waiting at as_of (Monday 09:00 UTC)
+    b.pull("app", "alice", AS_OF - 4).request(AS_OF - 4, reviewer="sam")
+    # 2: zoe asked Friday 09:00 UTC, waiting at as_of
+    b.pull("app", "alice", AS_OF - 72).request(AS_OF - 72, reviewer="zoe")
+    config = parse(
+        {
+            "calendar": {"teams": {"security": {"timezone": "Asia/Tokyo"}}},
+            "sla": {"teams": {"zeta": {"first_review_business_hours": 1}}},
+        },
+        Path("t.toml"),
+    )
+    with build(tmp_path, b, config) as wh:
+        waited = rows(wh, "select pr_number, calendar, wait_business_hours from review_wait")
+        # sam on security's calendar: 09:00-17:00 Tokyo is 00:00-08:00 UTC, so 05:00-08:00 = 3 h;
+        # zoe (no team calendar) on the default one: Friday 09:00-17:00 = 8 h
+        assert sorted((w["pr_number"], w["calendar"], w["wait_business_hours"]) for w in waited) == [
+            (1, "security", 3.0),
+            (2, "default", 8.0),
+        ]
+        breaches = rows(wh, "select * from sla_breaches order by pr_number")
+        # sam is waited on as security (level: the default 8 h): 3 h is no breach. zoe as zeta,
+        # her only team with a level (1 h): 8 h is 7 over
+        assert [
+            (r["pr_number"], r["team"], r["sla_business_hours"], r["over_business_hours"])
+            for r in breaches
+        ] == [(2, "zeta", 1.0, 7.0)]

@@ -4,8 +4,10 @@
 -- (METRICS.md#sla-breaches).
 --
 -- The team waited on, whose [sla.teams.NAME] overrides the default: the requested team; for a
--- request to a person, the first of their teams (alphabetically) with an override of its own;
--- for an approval, the approving team. Every waiting episode counts, re-reviews included.
+-- request to a person, the team whose calendar review_wait counted (the first of their teams,
+-- alphabetically, with a calendar of its own), else the first of their teams with a service
+-- level of its own, so the level and the hours measured against it are one team's; for an
+-- approval, the approving team. Every waiting episode counts, re-reviews included.
 -- A team's override row in settings_sla is already complete (the config's defaults filled in).
 with defaults as (
     select * from settings_sla where team is null
@@ -15,6 +17,8 @@ review_waits as (
         w.*,
         coalesce(
             w.reviewer_team,
+            -- a person's calendar is their team's of that name, or 'default'
+            case when w.reviewer is not null and w.calendar <> 'default' then w.calendar end,
             (select min(pt.team) from person_teams as pt
              join settings_sla as s on s.team = pt.team
              where pt.org = w.org and pt.login = w.reviewer)
