@@ -269,7 +269,9 @@ def test_a_persons_service_level_is_the_team_whose_calendar_counted(tmp_path: Pa
         waited = rows(wh, "select pr_number, calendar, wait_business_hours from review_wait")
         # sam on security's calendar: 09:00-17:00 Tokyo is 00:00-08:00 UTC, so 05:00-08:00 = 3 h;
         # zoe (no team calendar) on the default one: Friday 09:00-17:00 = 8 h
-        assert sorted((w["pr_number"], w["calendar"], w["wait_business_hours"]) for w in waited) == [
+        assert sorted(
+            (w["pr_number"], w["calendar"], w["wait_business_hours"]) for w in waited
+        ) == [
             (1, "security", 3.0),
             (2, "default", 8.0),
         ]
