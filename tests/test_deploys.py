@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from miner.config import Config, DeployConfig, GitConfig, GitHubConfig
+from miner.config import Calendar, Config, DeployConfig, GitConfig, GitHubConfig
 from miner.fixtures_server import FixtureServer
 from miner.query import run_named
 from miner.sample_payloads import (
@@ -259,6 +259,38 @@ def test_deploys_ship_the_prs_their_commits_contain(
         assert dict(wh.query("select pr_number, lead_hours from deploy_lead_time")) == {
             1: 1.0, 2: 0.0, 3: 10.0, 4: None
         }  # fmt: skip
+
+        # business hours: the machines' and the release train's waits count the default
+        # calendar, here Tokyo's (09:00-17:00 JST = 00:00-08:00 UTC); web (alice and bob) works
+        # 09:00-17:00 UTC. T0 + 40 h is Wednesday 01:00 UTC, as_of (+100 h) Friday 13:00 UTC.
+        rebuild(
+            wh,
+            replace(config, calendar=Calendar(timezone="Asia/Tokyo"),
+                    team_calendars={"web": Calendar(timezone="UTC")}),
+        )  # fmt: skip
+        # D1 and D3 (Monday 11-12 and 14-17 UTC) fall outside Tokyo's hours; web's would count
+        # 1 and 3
+        lead_business = "select pr_number, lead_business_hours from deploy_lead_time"
+        assert dict(wh.query(lead_business)) == {1: 0.0, 2: 0.0, 3: None, 4: None}
+        phases = dict(wh.query("select pr_number, deploy_business_hours from pr_phases"))
+        assert phases == {1: 0.0, 2: 0.0, 3: None, 4: None}
+        # PR 4's CI run, Wednesday 02:00-03:00 UTC: an hour of Tokyo's, none queued
+        assert wh.query("select queue_business_hours, run_business_hours from pr_ci_runs") == [
+            (0.0, 1.0)
+        ]
+        # PR 4: reviewers (web's) 01-02 UTC: 0; ci (Tokyo's) 02-03: 1; merge (bob, web's)
+        # 03-04: 0; deploy (Tokyo's) Wednesday 04:00 -> Friday 13:00 UTC: 4 + 8 + 8 = 20
+        courts = _rows(
+            wh,
+            "select reviewers_business_hours, ci_business_hours, merge_business_hours, "
+            "deploy_business_hours, total_business_hours, waiting_business_hours "
+            "from pr_time_in_court where pr_number = 4",
+        )
+        assert courts == [
+            {"reviewers_business_hours": 0.0, "ci_business_hours": 1.0,
+             "merge_business_hours": 0.0, "deploy_business_hours": 20.0,
+             "total_business_hours": 21.0, "waiting_business_hours": 21.0}
+        ]  # fmt: skip
 
 
 def test_without_a_mirror_nothing_is_deployed_and_the_deploy_court_stays_empty(

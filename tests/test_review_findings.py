@@ -4,6 +4,7 @@ T0 + 336 h (Monday 2026-03-16 09:00 UTC); the default calendar is 09:00-17:00 UT
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -282,3 +283,34 @@ def test_a_persons_service_level_is_the_team_whose_calendar_counted(tmp_path: Pa
             (r["pr_number"], r["team"], r["sla_business_hours"], r["over_business_hours"])
             for r in breaches
         ] == [(2, "zeta", 1.0, 7.0)]
+
+
+# 11 ---------------------------------------------------------------------------------------------
+def test_pr_phases_count_each_wait_on_the_calendar_of_the_party_waited_on(tmp_path: Path) -> None:
+    """pr_phases counted every phase on the author's calendar; METRICS.md counts a wait on the
+    party waited on: the pickup on the reviewers'. It also had no first_response_at."""
+    b = MirrorBuilder(teams={"web": ["alice"], "security": ["sam"]}, as_of=AS_OF)
+    merged = {"state": "closed", "closed": 20, "merged": True}
+    # first commit Monday 07:00 UTC; ready Monday 09:00 (T0); sam asked at once
+    b.pull("app", "alice", 0, **merged).commit(-2).request(0, reviewer="sam").comment(
+        "dependabot[bot]", 0.5, "bump"
+    ).comment("alice", 1, "ping").comment("sam", 16, "looking").review("sam", 18).event(
+        "merged", 20
+    ).event("closed", 20)
+    config = parse({"calendar": {"teams": {"security": {"timezone": "Asia/Tokyo"}}}}, Path("t.t"))
+    with build(tmp_path, b, config) as wh:
+        (p,) = rows(wh, "select * from pr_phases")
+        # security works 09:00-17:00 Tokyo = 00:00-08:00 UTC; alice (no team calendar) 09-17 UTC
+        assert (p["calendar"], p["pickup_calendar"]) == ("default", "security")
+        # pickup Monday 09:00 -> Tuesday 03:00 (sam's review): 18 h, of which Tuesday 00-03 UTC
+        # are security's working hours (alice's calendar would have given Monday 09-17, 8 h)
+        assert (p["pickup_hours"], p["pickup_business_hours"]) == (18.0, 3.0)
+        # first response: sam's comment Tuesday 01:00 (the bot's and alice's own do not count):
+        # 16 h, 1 of them security's
+        assert p["first_response_at"] == p["ready_at"] + timedelta(hours=16)
+        assert (p["response_hours"], p["response_business_hours"]) == (16.0, 1.0)
+        # the author's calendar: coding Monday 07-09 (0 working), merge Tuesday 03-05 (0), and
+        # the cycle Monday 07:00 -> Tuesday 05:00: 22 h, Monday 09-17 = 8 working
+        assert (p["coding_hours"], p["coding_business_hours"]) == (2.0, 0.0)
+        assert (p["merge_hours"], p["merge_business_hours"]) == (2.0, 0.0)
+        assert (p["cycle_hours"], p["cycle_business_hours"]) == (22.0, 8.0)

@@ -10,6 +10,8 @@
 -- whether the PR can be followed to production at all: its repo's deploys are tied to commits
 -- by git, and its merge commit is on the mined default branch (a PR merged into another branch
 -- is not, until that branch lands). deployed_at NULL with deploy_tracked true: not deployed yet.
+-- lead_business_hours counts the default calendar: the party waited on is a release train, as in
+-- pr_phases and pr_time_in_court.
 with tracked_repos as (
     select distinct org, repo from deploy_commits
 )
@@ -27,7 +29,9 @@ select
     d.deployed_at,
     -- if() keeps the NULL of an undeployed PR that greatest() would drop
     if(d.deployed_at < p.merged_at, 0, epoch(d.deployed_at - p.merged_at)) / 3600.0 as lead_hours,
-    r.repo is not null and m.sha is not null as deploy_tracked
+    r.repo is not null and m.sha is not null as deploy_tracked,
+    if(d.deployed_at < p.merged_at, 0, working_seconds(d.deployed_at, w2)
+        - working_seconds(p.merged_at, w1)) / 3600.0 as lead_business_hours
 from pull_requests as p
 left join deploy_commits as c
     on c.org = p.org and c.repo = p.repo and c.sha = p.merge_commit_sha
@@ -35,4 +39,6 @@ left join production_deploys as d
     on d.org = c.org and d.repo = c.repo and d.deploy_id = c.deploy_id
 left join tracked_repos as r on r.org = p.org and r.repo = p.repo
 left join commits as m on m.org = p.org and m.repo = p.repo and m.sha = p.merge_commit_sha
+left join working_days as w1 on w1.calendar = 'default' and w1.day = utc_day(p.merged_at)
+left join working_days as w2 on w2.calendar = 'default' and w2.day = utc_day(d.deployed_at)
 where p.merged_at is not null

@@ -14,7 +14,8 @@
 -- (deploy_lead_time), or as_of while none has; NULL for a PR not merged, or one that cannot be
 -- followed to production (deploy_lead_time.deploy_tracked: no production deploys tied to commits
 -- by a git mirror, or a merge commit not on the default branch).
--- Waiting is everything but the author's court.
+-- Waiting is everything but the author's court. total_business_hours is the courts' business
+-- hours summed, each on its own calendar, and waiting_business_hours all but the author's.
 --
 -- Business hours: the author's court and the merge court count the author's calendar; the
 -- reviewers' court the calendar of the earliest-started open episode's party (of episodes
@@ -248,7 +249,13 @@ select
     case
         when p.clock_end > p.created_at
             then coalesce(t.author_hours, 0) / (epoch(p.clock_end - p.created_at) / 3600.0)
-    end as flow_efficiency
+    end as flow_efficiency,
+    coalesce(t.author_business_hours, 0) + coalesce(t.reviewers_business_hours, 0)
+        + coalesce(t.ci_business_hours, 0) + coalesce(t.merge_business_hours, 0)
+        + coalesce(d.deploy_business_hours, 0) as total_business_hours,
+    coalesce(t.reviewers_business_hours, 0) + coalesce(t.ci_business_hours, 0)
+        + coalesce(t.merge_business_hours, 0) + coalesce(d.deploy_business_hours, 0)
+        as waiting_business_hours
 from ends as p
 left join totals as t on t.org = p.org and t.repo = p.repo and t.pr_number = p.pr_number
 left join deploy_clock as d on d.org = p.org and d.repo = p.repo and d.pr_number = p.pr_number
