@@ -330,6 +330,29 @@ def test_cross_repo_handoffs_one_row_per_linked_pair(links_db: Path) -> None:
     assert _query(links_db, HANDOFF_SQL) == expected
 
 
+def test_cross_repo_handoffs_in_business_hours(links_db: Path) -> None:
+    # the downstream author's calendar, here the default, 09:00-17:00 UTC Monday to Friday; hour
+    # 0 is Monday 09:00 and as_of (336) two Mondays later at 09:00
+    rows = _query(
+        links_db,
+        "select handoff_business_hours, waiting_business_hours, calendar "
+        "from cross_repo_handoffs order by downstream_repo, downstream_pr",
+    )
+    assert [r[2] for r in rows] == ["default"] * 10
+    assert [r[:2] for r in rows] == [
+        (6.0, None),  # lib#1 Monday 19:00 -> api#1 Tuesday 15:00: Tuesday 09-15
+        (None, 56.0),  # lib#6 Thursday 02:00 -> as_of: Thursday, Friday and a week: 8 x 7
+        (0.0, None),  # lib#1 Monday 19:00 -> web#1 Tuesday 01:00: no working hour
+        (5.0, None),  # lib#2 Tuesday 05:00 -> web#2 Tuesday 14:00
+        (None, None),  # upstream open
+        (None, None),  # closed
+        (None, 72.0),  # lib#2 Tuesday 05:00 -> as_of: Tuesday to Friday and a week: 8 x 9
+        (2.0, None),  # lib#5 Wednesday 01:00 -> web#8 Wednesday 11:00
+        (0.0, None),  # lib#5 Wednesday 01:00 -> web#9 Wednesday 09:00
+        (-3.0, None),  # web#11 merged Monday 14:00, before lib#1 (19:00): 5 - 8 worked hours
+    ]
+
+
 def test_cross_repo_handoffs_carry_both_authors_and_their_teams(links_db: Path) -> None:
     rows = _query(
         links_db,
@@ -341,6 +364,12 @@ def test_cross_repo_handoffs_carry_both_authors_and_their_teams(links_db: Path) 
         ("uma", ["ui"], "wanda", ["web"]),
         ("uma", ["ui"], "dependabot[bot]", ["unassigned"]),  # a bot is in no team
     ]
+    bots = _query(
+        links_db,
+        "select upstream_author_is_bot, downstream_author_is_bot from cross_repo_handoffs "
+        "where downstream_pr in (8, 9) and downstream_repo = 'acme/web' order by downstream_pr",
+    )
+    assert bots == [(False, False), (False, True)]
 
 
 def test_cross_repo_handoffs_through_miner_query_json(links_db: Path) -> None:

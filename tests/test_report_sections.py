@@ -284,7 +284,7 @@ def test_approval_latency_by_team_pair_for_one_repo(warehouse: Path) -> None:
 #   (vendor/, nobody's) would be a second, but bots are left out
 # * 1: web#3 (data; 172 → 180: 8 h), web#4 (data and bob's own web: 174 → 178: 4 h), web#6 (mia:
 #   200 → 206: 6 h), web#7 (security, open), api#2 (ops, open) → 5 PRs, 3 merged, cycles
-#   [4, 6, 8]: median 6.0, p90 at rank 1.8: 6 + 0.8 × 2 = 7.6
+#   [4, 6, 8]: median 6.0, p75 at rank 1.5: 6 + 0.5 × 2 = 7.0, p90 at rank 1.8: 6 + 0.8 × 2 = 7.6
 # * 2: web#5 (data, ops; 176 → 190) → 1 PR, 14 h
 # * 3+: web#9 (dana: ops, security, web; 180 → 190: 10 h) and web#10 (erin: all four, closed
 #   unmerged) → 2 PRs, 1 merged, 10 h
@@ -307,6 +307,7 @@ PREVIOUS_BUCKETS: list[tuple[Any, ...]] = [
 def test_ownership_handoffs_per_pr_in_the_window(warehouse: Path) -> None:
     rows = query(warehouse, "ownership_handoffs_per_pr")
     assert buckets(rows) == WINDOW_BUCKETS
+    assert [r["p75_cycle_hours"] for r in rows] == [None, 7.0, 14.0, 10.0]
     assert [r["share"] for r in rows] == pytest.approx([1 / 9, 5 / 9, 1 / 9, 2 / 9])
 
 
@@ -541,12 +542,12 @@ def test_markdown_report_writes_each_change_against_the_previous_window(warehous
     # 2 and 3+: nothing before → "new"
     # shares 1/9 = 11%, 5/9 = 56%, 2/9 = 22%
     assert handoffs == [
-        "| handoffs | PRs | share | merged | median cycle h | p90 cycle h |",
-        "|---|---:|---:|---:|---:|---:|",
-        "| 0 | 1 (−1) | 11% | 0 | – | – |",
-        "| 1 | 5 (+4) | 56% | 3 | 6.0 (+0.0) | 7.6 |",
-        "| 2 | 1 (new) | 11% | 1 | 14.0 (new) | 14.0 |",
-        "| 3+ | 2 (new) | 22% | 1 | 10.0 (new) | 10.0 |",
+        "| handoffs | PRs | share | merged | median cycle h | p75 cycle h | p90 cycle h |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        "| 0 | 1 (−1) | 11% | 0 | – | – | – |",
+        "| 1 | 5 (+4) | 56% | 3 | 6.0 (+0.0) | 7.0 | 7.6 |",
+        "| 2 | 1 (new) | 11% | 1 | 14.0 (new) | 14.0 | 14.0 |",
+        "| 3+ | 2 (new) | 22% | 1 | 10.0 (new) | 10.0 | 10.0 |",
     ]
     assert "−0" not in text
     # the team-pair matrix: median (approvals[, waiting]); erin's unassigned pairs (all 0) hidden

@@ -314,3 +314,42 @@ def test_pr_phases_count_each_wait_on_the_calendar_of_the_party_waited_on(tmp_pa
         assert (p["coding_hours"], p["coding_business_hours"]) == (2.0, 0.0)
         assert (p["merge_hours"], p["merge_business_hours"]) == (2.0, 0.0)
         assert (p["cycle_hours"], p["cycle_business_hours"]) == (22.0, 8.0)
+
+
+# 12 ---------------------------------------------------------------------------------------------
+def test_bot_authored_prs_are_kept_and_flagged_in_every_view(tmp_path: Path) -> None:
+    """METRICS.md: "PRs authored by bots are kept but flagged (author_is_bot)"; only pr_phases
+    carried the flag."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"], "security": ["sam"]}, as_of=AS_OF)
+    b.files[("app", ".github/CODEOWNERS")] = "* @acme/security\n"
+    # 1: the bot's PR asks bob and waits; 2: alice's, approved by sam at 5 h, merged at 10 h
+    b.pull("app", "dependabot[bot]", 0, files=["a.txt"]).request(0, reviewer="bob")
+    b.pull("app", "alice", 0, state="closed", closed=10, merged=True, files=["b.txt"]).review(
+        "sam", 5
+    ).event("merged", 10).event("closed", 10)
+    with build(tmp_path, b) as wh:
+        for view in (
+            "review_wait",
+            "approval_latency",
+            "ownership_handoffs",
+            "pr_time_in_court",
+            "sla_breaches",
+            "deploy_lead_time",
+            "pr_phases",
+        ):
+            flags = wh.query(f"select distinct pr_number, author_is_bot from {view} order by 1")
+            expected = {
+                "deploy_lead_time": [(2, False)],  # merged PRs only
+                "pr_phases": [(2, False)],
+                "sla_breaches": [(1, True)],  # only the bot's PR still waits
+            }.get(view, [(1, True), (2, False)])
+            assert (view, flags) == (view, expected)
+        # the pairs leave bot PRs out: only alice's web -> security, merged in 10 h (no commits:
+        # from its opening), Monday 09:00-19:00 = 8 business hours
+        pairs = rows(wh, "select * from ownership_handoff_pairs")
+        assert [
+            (p["author_team"], p["owner_team"], p["prs"], p["median_cycle_hours"],
+             p["p75_cycle_hours"], p["p90_cycle_hours"], p["median_cycle_business_hours"],
+             p["p75_cycle_business_hours"], p["p90_cycle_business_hours"])
+            for p in pairs
+        ] == [("web", "security", 1, 10.0, 10.0, 10.0, 8.0, 8.0, 8.0)]  # fmt: skip

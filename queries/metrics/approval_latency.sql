@@ -12,8 +12,8 @@
 -- * A reviewer in no team stands for the team 'unassigned', as everywhere else.
 -- * latency_business_hours counts the approving team's calendar; `calendar` names it.
 with prs as (
-    select p.org, p.repo, p.number as pr_number, p.author, p.author_teams, p.ready_at,
-        p.closed_at, s.as_of
+    select p.org, p.repo, p.number as pr_number, p.author, p.author_teams, p.author_is_bot,
+        p.ready_at, p.closed_at, s.as_of
     from pull_requests as p
     left join snapshots as s on s.org = p.org
     where p.ready_at is not null
@@ -43,7 +43,7 @@ teams_needed as (
     group by org, repo, pr_number, team
 ),
 started as (
-    select t.*, p.author, p.author_teams, p.closed_at, p.as_of,
+    select t.*, p.author, p.author_teams, p.author_is_bot, p.closed_at, p.as_of,
         greatest(p.ready_at, t.first_request_at) as start_at
     from teams_needed as t
     join prs as p on p.org = t.org and p.repo = t.repo and p.pr_number = t.pr_number
@@ -125,5 +125,6 @@ select
         when 6 then ['requested member', 'requested team']
         else ['code owner', 'requested member', 'requested team']
     end as sources,
-    calendar
+    calendar,
+    author_is_bot
 from clocked

@@ -14,7 +14,8 @@
 -- when the downstream merged first: a mention that was no wait); `status` is 'merged',
 -- 'downstream open' (the upstream is merged; `waiting_hours` runs from its merge to as_of),
 -- 'upstream open', or 'closed' (one of them closed unmerged). `is_cross_team`: the two authors
--- share no team.
+-- share no team. Once the upstream merged the downstream PR's author holds the ball: the business
+-- hours count their calendar (`calendar`).
 with links as (
     select
         org,
@@ -99,9 +100,24 @@ select
     end as status,
     if(u.merged_at is not null and d.state = 'open', epoch(s.as_of - u.merged_at) / 3600.0, null)
         as waiting_hours,
-    not list_has_any(u.author_teams, d.author_teams) as is_cross_team
+    not list_has_any(u.author_teams, d.author_teams) as is_cross_team,
+    (working_seconds(d.merged_at, wd) - working_seconds(u.merged_at, wu)) / 3600.0
+        as handoff_business_hours,
+    if(u.merged_at is not null and d.state = 'open',
+        (working_seconds(s.as_of, wa) - working_seconds(u.merged_at, wu)) / 3600.0, null)
+        as waiting_business_hours,
+    coalesce(dc.calendar, 'default') as calendar,
+    u.author_is_bot as upstream_author_is_bot,
+    d.author_is_bot as downstream_author_is_bot
 from oriented as p
 join pull_requests as u on u.org = p.org and u.repo = p.upstream_repo and u.number = p.upstream_pr
 join pull_requests as d
     on d.org = p.org and d.repo = p.downstream_repo and d.number = p.downstream_pr
 join snapshots as s on s.org = p.org
+left join party_calendars as dc on dc.org = d.org and dc.kind = 'person' and dc.name = d.author
+left join working_days as wu
+    on wu.calendar = coalesce(dc.calendar, 'default') and wu.day = utc_day(u.merged_at)
+left join working_days as wd
+    on wd.calendar = coalesce(dc.calendar, 'default') and wd.day = utc_day(d.merged_at)
+left join working_days as wa
+    on wa.calendar = coalesce(dc.calendar, 'default') and wa.day = utc_day(s.as_of)

@@ -31,7 +31,8 @@ select
     if(d.deployed_at < p.merged_at, 0, epoch(d.deployed_at - p.merged_at)) / 3600.0 as lead_hours,
     r.repo is not null and m.sha is not null as deploy_tracked,
     if(d.deployed_at < p.merged_at, 0, working_seconds(d.deployed_at, w2)
-        - working_seconds(p.merged_at, w1)) / 3600.0 as lead_business_hours
+        - working_seconds(p.merged_at, w1)) / 3600.0 as lead_business_hours,
+    p.author_is_bot
 from pull_requests as p
 left join deploy_commits as c
     on c.org = p.org and c.repo = p.repo and c.sha = p.merge_commit_sha

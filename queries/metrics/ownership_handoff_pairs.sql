@@ -1,10 +1,11 @@
 -- ownership_handoff_pairs: one row per (author_team, owner_team): how many PRs of the author's
 -- team had to pass through the owning team by CODEOWNERS, how many of their files it owns, and
--- the median and p90 cycle_hours of those PRs (METRICS.md#codeowners-and-ownership_handoffs).
+-- the median, p75 and p90 cycle_hours of those PRs (METRICS.md#codeowners-and-ownership_handoffs).
 --
--- Readings: cycle_hours is created_at to merged_at, for merged PRs only (`merged_prs` is the
--- count the percentiles rest on); an author in two teams counts for both; bot-authored PRs are
--- left out (they are nobody's handoff).
+-- Readings: a PR's cycle is pr_phases' (its first commit, else created_at, to its merge; business
+-- hours on the author's calendar), for merged PRs only (`merged_prs` is the count the
+-- percentiles rest on); an author in two teams counts for both; bot-authored PRs are left out
+-- (they are nobody's handoff).
 with handoffs as (
     select
         h.org,
@@ -12,13 +13,15 @@ with handoffs as (
         h.pr_number,
         unnest(h.author_teams) as author_team,
         h.handoff_teams,
-        epoch(h.merged_at - h.created_at) / 3600.0 as cycle_hours
+        c.cycle_hours,
+        c.cycle_business_hours
     from ownership_handoffs as h
-    join pull_requests as p on p.org = h.org and p.repo = h.repo and p.number = h.pr_number
-    where h.handoff_count > 0 and not p.author_is_bot
+    left join pr_phases as c on c.org = h.org and c.repo = h.repo and c.pr_number = h.pr_number
+    where h.handoff_count > 0 and not h.author_is_bot
 ),
 pairs as (
-    select org, repo, pr_number, author_team, unnest(handoff_teams) as owner_team, cycle_hours
+    select org, repo, pr_number, author_team, unnest(handoff_teams) as owner_team, cycle_hours,
+        cycle_business_hours
     from handoffs
 ),
 owned_files as (
@@ -37,7 +40,11 @@ select
     sum(coalesce(o.files, 0)) as files,
     count(p.cycle_hours) as merged_prs,
     quantile_cont(p.cycle_hours, 0.5) as median_cycle_hours,
-    quantile_cont(p.cycle_hours, 0.9) as p90_cycle_hours
+    quantile_cont(p.cycle_hours, 0.9) as p90_cycle_hours,
+    quantile_cont(p.cycle_hours, 0.75) as p75_cycle_hours,
+    quantile_cont(p.cycle_business_hours, 0.5) as median_cycle_business_hours,
+    quantile_cont(p.cycle_business_hours, 0.75) as p75_cycle_business_hours,
+    quantile_cont(p.cycle_business_hours, 0.9) as p90_cycle_business_hours
 from pairs as p
 left join owned_files as o
     on o.org = p.org and o.repo = p.repo and o.pr_number = p.pr_number

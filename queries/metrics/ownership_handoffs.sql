@@ -8,7 +8,8 @@
 -- the default branch as of ready_at (created_at for a draft) from the repo's git mirror, else the
 -- latest fetched from GitHub (pr_codeowners).
 with prs as (
-    select org, repo, number as pr_number, author, author_teams, created_at, merged_at
+    select org, repo, number as pr_number, author, author_teams, author_is_bot, created_at,
+        merged_at
     from pull_requests
 ),
 paths as (
@@ -78,6 +79,7 @@ select
     coalesce(c.files_unowned, 0) as files_unowned,
     coalesce(c.files_owned_by_others, 0) as files_owned_by_others,
     p.created_at,
-    p.merged_at
+    p.merged_at,
+    p.author_is_bot
 from prs as p
 left join pr_files_counted as c on c.org = p.org and c.repo = p.repo and c.pr_number = p.pr_number

@@ -28,6 +28,7 @@ with prs as (
         p.number as pr_number,
         p.author,
         p.author_teams,
+        p.author_is_bot,
         p.created_at,
         p.ready_at,
         greatest(coalesce(p.merged_at, p.closed_at, s.as_of), p.created_at) as life_end,
@@ -255,7 +256,8 @@ select
         + coalesce(d.deploy_business_hours, 0) as total_business_hours,
     coalesce(t.reviewers_business_hours, 0) + coalesce(t.ci_business_hours, 0)
         + coalesce(t.merge_business_hours, 0) + coalesce(d.deploy_business_hours, 0)
-        as waiting_business_hours
+        as waiting_business_hours,
+    p.author_is_bot
 from ends as p
 left join totals as t on t.org = p.org and t.repo = p.repo and t.pr_number = p.pr_number
 left join deploy_clock as d on d.org = p.org and d.repo = p.repo and d.pr_number = p.pr_number

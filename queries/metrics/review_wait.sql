@@ -25,7 +25,7 @@
 --   team's calendar, the requested person's (their first team with a calendar of its own), for
 --   the implicit episode the responder's; else the default calendar. `calendar` names it.
 with prs as (
-    select org, repo, number as pr_number, author, author_teams, ready_at
+    select org, repo, number as pr_number, author, author_teams, author_is_bot, ready_at
     from pull_requests
     where ready_at is not null
 ),
@@ -196,6 +196,7 @@ measured as (
         e.*,
         p.author,
         p.author_teams,
+        p.author_is_bot,
         greatest(e.requested_at, p.ready_at) as start_at,
         row_number() over (
             partition by e.pr_number, e.repo, e.org, e.reviewer, e.reviewer_team
@@ -213,6 +214,7 @@ episode_rows as (
         m.pr_number,
         m.author,
         m.author_teams,
+        m.author_is_bot,
         m.reviewer,
         m.reviewer_team,
         case
@@ -271,5 +273,6 @@ select
     responder,
     epoch(clock_end - start_at) / 3600.0 as wait_hours,
     (w_end - w_start) / 3600.0 as wait_business_hours,
-    calendar
+    calendar,
+    author_is_bot
 from clocked

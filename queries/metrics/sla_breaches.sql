@@ -80,7 +80,8 @@ select
     b.waited_business_hours,
     b.sla_business_hours,
     b.waited_business_hours - b.sla_business_hours as over_business_hours,
-    p.html_url
+    p.html_url,
+    p.author_is_bot
 from breaches as b
 join pull_requests as p on p.org = b.org and p.repo = b.repo and p.number = b.pr_number
 where b.waited_business_hours > b.sla_business_hours

@@ -1,5 +1,6 @@
 -- approval_latency_by_team_pair: one row per (author team, approving team) of cross-team
--- approvals whose wait started in the window: approvals given, median and p90 hours to approve,
+-- approvals whose wait started in the window: approvals given, median, p75 and p90 hours to
+-- approve,
 -- and how many still wait; the matrix of who waits on whom. An author in two teams counts for
 -- each. Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
 with pairs as (
@@ -16,7 +17,8 @@ select
     count(*) filter (where outcome = 'approved') as approved,
     quantile_cont(latency_hours, 0.5) filter (where outcome = 'approved') as median_hours,
     quantile_cont(latency_hours, 0.9) filter (where outcome = 'approved') as p90_hours,
-    count(*) filter (where outcome = 'waiting') as waiting
+    count(*) filter (where outcome = 'waiting') as waiting,
+    quantile_cont(latency_hours, 0.75) filter (where outcome = 'approved') as p75_hours
 from pairs
 where author_team <> approver_team
 group by author_team, approver_team
