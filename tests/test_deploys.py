@@ -24,8 +24,9 @@ from miner.sample_payloads import (
     deployment_status,
     workflow_run,
 )
-from miner.sync import sync
+from miner.sync import import_mirror, sync
 from miner.transform import rebuild
+from miner.warehouse import Warehouse
 from tests.git_builder import GitBuilder
 from tests.mirror_builder import T0, MirrorBuilder, at, user
 from tests.test_git_sync import _rows, served
@@ -309,3 +310,37 @@ def test_without_a_mirror_nothing_is_deployed_and_the_deploy_court_stays_empty(
         assert wh.query("select count(*) from production_deploys") == [(3,)]
         assert wh.query("select count(deploy_hours) from pr_time_in_court") == [(0,)]
         assert wh.query("select total_hours from pr_time_in_court where pr_number = 4") == [(3.0,)]
+
+
+def test_a_run_of_a_commit_pushed_over_leaves_the_ci_court(tmp_path: Path) -> None:
+    """pr_time_in_court counts a run only while its commit is the PR's head (METRICS.md: the
+    head commit's runs): a push ends the previous commit's runs' hold, as GitHub's merge box
+    then shows the new commit's checks."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]})
+    b.as_of = 100
+    pr = b.pull("web", "alice", 0).commit(0).commit(1.5)
+    pr.review("bob", 0.5, "COMMENTED")  # ends the implicit episode: the author's court from 0.5
+    root = b.write(tmp_path / "mirror")
+    first, second = (c["sha"] for c in pr.commits)
+    # the first commit's run 1 h to 10 h; the second commit, pushed, runs 2 h to 3 h
+    _runs(
+        root,
+        [_run(1, "CI", ".github/workflows/ci.yml", first, 1, 10),
+         _run(2, "CI", ".github/workflows/ci.yml", second, 2, 3)],
+        {1: [1], 2: [1]},
+    )  # fmt: skip
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        import_mirror(wh, Config(), root)
+        courts = _rows(
+            wh, "select reviewers_hours, author_hours, ci_hours, total_hours from pr_time_in_court"
+        )
+        # reviewers 0-0.5; author 0.5-1; ci 1-3 (the first run until the push at 2, then the
+        # second's); author 3-100 (open at as_of): 0.5 + 97 = 97.5
+        assert courts == [
+            {"reviewers_hours": 0.5, "author_hours": 97.5, "ci_hours": 2.0, "total_hours": 100.0}
+        ]
+        # pr_ci_runs still tells each run's own time
+        assert wh.query("select run_id, run_hours from pr_ci_runs order by 1") == [
+            (1, 9.0),
+            (2, 1.0),
+        ]

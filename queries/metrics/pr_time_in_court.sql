@@ -5,9 +5,11 @@
 --
 -- Until the merge, at every moment the PR is in exactly one court, checked in this order:
 -- `author` while it is a draft; `reviewers` while a review_wait episode is open (withdrawn ones
--- until their removal); `ci` while a workflow run of the PR is queued or in progress (a run
--- listing the PR, or of one of its commits: GitHub does not say which runs branch protection
--- requires, so every run counts; a run still unfinished at as_of runs on); `merge` while its
+-- until their removal); `ci` while a workflow run of the PR's head commit is queued or in
+-- progress (a run listing the PR, or of one of its commits: GitHub does not say which runs
+-- branch protection requires, so every run counts; a run still unfinished at as_of runs on). A
+-- commit is the head from its first run's creation (a push starts the runs) until the next
+-- commit's, so a run of a commit pushed over stops counting then; `merge` while its
 -- latest decisive review (APPROVED or CHANGES_REQUESTED, by someone not the author and not a
 -- bot) is an approval; else `author` (changes requested, or a comment to answer, and no new
 -- request yet). After the merge: `deploy` until the first production deploy that shipped it
@@ -60,11 +62,11 @@ draft_events as (
     from pr_events
     where event in ('ready_for_review', 'convert_to_draft')
 ),
-ci as (
+pr_runs as (
     -- the PR's runs (pr_workflow_runs): one still unfinished at as_of runs to the end of the
     -- PR's life; a re-run (its latest attempt is what GitHub lists) from that attempt's start,
     -- not the first attempt's queueing
-    select l.org, l.repo, l.pr_number,
+    select l.org, l.repo, l.pr_number, q.head_sha, q.created_at,
         case when q.run_attempt > 1 then coalesce(q.run_started_at, q.created_at)
             else q.created_at end as start_at,
         least(coalesce(case when q.status = 'completed' then q.updated_at end, p.life_end),
@@ -72,6 +74,30 @@ ci as (
     from pr_workflow_runs as l
     join workflow_runs as q on q.org = l.org and q.repo = l.repo and q.run_id = l.run_id
     join prs as p on p.org = l.org and p.repo = l.repo and p.pr_number = l.pr_number
+),
+pushes as (
+    -- when each commit of the PR became its head, as its first run shows (a push starts them)
+    select org, repo, pr_number, head_sha, min(created_at) as pushed_at
+    from pr_runs
+    group by org, repo, pr_number, head_sha
+),
+superseded as (
+    -- a commit stops being the head when the next one is pushed
+    select a.org, a.repo, a.pr_number, a.head_sha, min(b.pushed_at) as superseded_at
+    from pushes as a
+    join pushes as b
+        on b.org = a.org and b.repo = a.repo and b.pr_number = a.pr_number
+        and b.pushed_at > a.pushed_at
+    group by a.org, a.repo, a.pr_number, a.head_sha
+),
+ci as (
+    -- a run holds the PR in the ci court only while its commit is the head
+    select r.org, r.repo, r.pr_number, r.start_at,
+        least(r.end_at, coalesce(s.superseded_at, r.end_at)) as end_at
+    from pr_runs as r
+    left join superseded as s
+        on s.org = r.org and s.repo = r.repo and s.pr_number = r.pr_number
+        and s.head_sha = r.head_sha
 ),
 decisive_reviews as (
     select r.org, r.repo, r.pr_number, r.submitted_at, r.review_id,
