@@ -5,21 +5,24 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import signal
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+import duckdb
 from rich.console import Console
 
 from miner import __version__
 from miner.config import Config, load
-from miner.errors import EXIT_FAILED, MinerError, PartialSync
+from miner.errors import EXIT_FAILED, EXIT_INTERRUPTED, MinerError, PartialSync
+from miner.owners_lookup import FORMATS as OWNERS_FORMATS
 from miner.query import FORMATS as QUERY_FORMATS
 from miner.reports.formats import FORMATS as REPORT_FORMATS
 from miner.sync_display import SyncDisplay, json_line
-from miner.warehouse import Warehouse
+from miner.warehouse import Warehouse, interrupt_all
 
 
 @dataclass
@@ -27,9 +30,31 @@ class Context:
     config: Config
     db: Path
 
-    def open(self, *, read_only: bool = False) -> Warehouse:
+    def open(self) -> Warehouse:
+        """The warehouse for writing (created and migrated if need be)."""
+        return self._open(read_only=False)
+
+    def read(self, *, views: bool = True) -> Warehouse:
+        """The warehouse read-only; with `views`, only once a sync or rebuild has built them:
+        a warehouse whose first sync never finished is told in one line."""
+        wh = self._open(read_only=True)
+        if views:
+            from miner.transform import require_views
+
+            try:
+                require_views(wh)
+            except MinerError:
+                wh.close()
+                raise
+        return wh
+
+    def _open(self, *, read_only: bool) -> Warehouse:
+        command = click.get_current_context().info_name
         return Warehouse.open(
-            self.db, read_only=read_only, memory_limit=self.config.warehouse.memory_limit
+            self.db,
+            read_only=read_only,
+            memory_limit=self.config.warehouse.memory_limit,
+            command=f"miner {command}" if command else None,
         )
 
 
@@ -159,7 +184,7 @@ def sync(
 @click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @pass_context
 def import_(ctx: Context, folder: Path) -> None:
-    """Load an API mirror folder (see FIXTURES.md) with no network, then rebuild the views."""
+    """Load an API mirror folder (README: "API mirror folders") with no network, then rebuild."""
     from miner.sync import import_mirror
 
     with ctx.open() as wh:
@@ -202,13 +227,16 @@ def query(
             click.echo(f"{q.name}  {args}".rstrip())
             click.echo(f"    {q.description}")
         return
-    if (name is None) == (sql is None):
+    if name is None and sql is None:
+        raise click.UsageError("give a query NAME or --sql (miner query --list shows the names)")
+    if name is not None and sql is not None:
         raise click.UsageError("give a query NAME or --sql, not both (miner query --list)")
+    if sql is not None and params:
+        raise click.UsageError("--param goes with a named query, not --sql")
     console = Console()
-    with ctx.open(read_only=True) as wh:
+    # any SQL may read what a sync stored before any view was built (sync_runs, raw_*)
+    with ctx.read(views=sql is None) as wh:
         if sql is not None:
-            if params:
-                raise click.UsageError("--param goes with a named query, not --sql")
             result = queries.run_sql(wh, sql)
         else:
             result = queries.run_named(wh, str(name), queries.parse_params(params))
@@ -255,10 +283,15 @@ def report(
 
     if end is not None and start is None:
         raise click.UsageError("--to goes with --from")
+    given = click.get_current_context().get_parameter_source("since")
+    if start is not None and given not in _DEFAULTED:
+        raise click.UsageError(
+            "give --since or --from, not both: each sets where the window starts"
+        )
     lookback = reports.parse_since(since)
     first = start.replace(tzinfo=UTC) if start else None
     last = end.replace(tzinfo=UTC) if end else None
-    with ctx.open(read_only=True) as wh:
+    with ctx.read() as wh:
         name = org or ctx.config.github.org or reports.default_org(wh)
         where = reports.scope(wh, name, team, repo)
         data = reports.report_json(wh, where, lookback, first, last)
@@ -267,14 +300,17 @@ def report(
         return
     text = RENDERERS[fmt](data)
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise MinerError(f"{out}: cannot write the report there: {_reason(exc)}") from None
         _err(f"wrote the report to {out}")
     else:
         click.echo(text, nl=False)
 
 
 @cli.command()
-@click.option("--repo", help="Use the CODEOWNERS synced for ORG/REPO from the warehouse.")
+@click.option("--repo", help="Use the CODEOWNERS synced for this repo (NAME or ORG/NAME).")
 @click.option(
     "--codeowners",
     "codeowners_file",
@@ -284,7 +320,7 @@ def report(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "md", "json"]),
+    type=click.Choice(OWNERS_FORMATS),
     default="table",
     show_default=True,
 )
@@ -303,8 +339,8 @@ def owners(
     if repo and codeowners_file:
         raise click.UsageError("give --repo or --codeowners, not both")
     if repo:
-        with ctx.open(read_only=True) as wh:
-            rules = owners_lookup.from_warehouse(wh, repo)
+        with ctx.read() as wh:
+            rules = owners_lookup.from_warehouse(wh, repo, ctx.config.github.org)
     else:
         rules = (
             owners_lookup.from_file(codeowners_file)
@@ -410,8 +446,13 @@ def export_(ctx: Context, folder: Path, dialect: str | None, location: str | Non
         raise click.UsageError(
             "--location says where --dialect's SQL finds the files: add --dialect"
         )
-    with ctx.open(read_only=True) as wh:
-        written = export(wh, folder, dialect, location)
+    with ctx.read() as wh:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            written = export(wh, folder, dialect, location)
+        except OSError as exc:
+            where = exc.filename or folder
+            raise MinerError(f"{where}: cannot write the export there: {_reason(exc)}") from None
     _err(f"exported {len(written)} tables and views, {sum(written.values())} rows, to {folder}")
     if dialect is not None:
         _err(f"{dialect} SQL in {folder / 'sql' / dialect}: run its files in name order")
@@ -450,6 +491,15 @@ def demo(folder: Path) -> None:
     run_demo(folder, report_console())
 
 
+# Where an option's value came from when the user did not give it.
+_DEFAULTED = (None, click.core.ParameterSource.DEFAULT, click.core.ParameterSource.DEFAULT_MAP)
+
+
+def _reason(exc: OSError) -> str:
+    """The OS's reason, as `ls` would say it: "No such file or directory"."""
+    return exc.strerror or str(exc)
+
+
 _DURATION = re.compile(r"(?P<n>\d+(?:\.\d+)?)(?P<unit>[smh]?)")
 
 
@@ -461,6 +511,25 @@ def _seconds(option: str, text: str) -> float:
     return float(match["n"]) * {"": 1, "s": 1, "m": 60, "h": 3600}[match["unit"]]
 
 
+# Set when Ctrl-C (SIGINT) lands: whatever it turned into on its way up (KeyboardInterrupt,
+# DuckDB's error for the statement it stopped, click's Abort), the command was interrupted.
+_INTERRUPTED = False
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C: a KeyboardInterrupt, as Python's own handler raises, and the statement DuckDB
+    runs stopped. Python runs this when DuckDB checks for signals during a statement, and
+    DuckDB may carry on with it all the same; run elsewhere, no statement runs and the
+    interrupt does nothing."""
+    global _INTERRUPTED
+    _INTERRUPTED = True
+    interrupt_all()
+    # a DuckDB error already on its way up stands for Ctrl-C: a KeyboardInterrupt now would cut
+    # short the handlers it passes (a rollback, the sync recording its run as failed)
+    if not isinstance(sys.exception(), duckdb.Error):
+        raise KeyboardInterrupt
+
+
 def main() -> None:
     global _JSON_ERRORS
     # errors before the sync command runs (a bad config, a bad option) are JSON lines too
@@ -468,22 +537,31 @@ def main() -> None:
     _JSON_ERRORS = "--log-format=json" in args or any(
         pair == ("--log-format", "json") for pair in itertools.pairwise(args)
     )
+    signal.signal(signal.SIGINT, _on_interrupt)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        if _JSON_ERRORS:
-            _error_line(exc.format_message())
-        else:
-            exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        if _JSON_ERRORS:
-            _error_line("Aborted.")
-        else:
-            _err("Aborted.")
-        sys.exit(EXIT_FAILED)
-    except MinerError as exc:
-        _error_line(str(exc))
-        sys.exit(exc.exit_code)
+    except (Exception, KeyboardInterrupt) as exc:
+        if _INTERRUPTED or isinstance(exc, KeyboardInterrupt):
+            if not isinstance(exc, click.exceptions.Abort) and not _JSON_ERRORS:
+                _err("")  # closes the terminal's ^C echo, as click does for its Abort
+            # every transaction is whole: what was committed before stays, the rest is undone
+            _error_line("interrupted: the warehouse keeps every step finished before it")
+            sys.exit(EXIT_INTERRUPTED)
+        if isinstance(exc, click.ClickException):
+            if _JSON_ERRORS:
+                _error_line(exc.format_message())
+            else:
+                exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            if _JSON_ERRORS:
+                _error_line("Aborted.")
+            else:
+                _err("Aborted.")
+            sys.exit(EXIT_FAILED)
+        if isinstance(exc, MinerError):
+            _error_line(str(exc))
+            sys.exit(exc.exit_code)
+        raise

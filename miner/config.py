@@ -27,6 +27,14 @@ DEFAULT_CONFIG = "miner.toml"
 DEFAULT_MEMORY_LIMIT = "200MB"
 
 
+def _glob_matches(glob: str, full_name: str) -> bool:
+    """Whether an include or exclude glob names the repo `full_name` ("org/name"): a glob with
+    a "/" matches "org/name", one without the name. GitHub's owner and repo names ignore
+    letter case, so do the globs."""
+    full = full_name.lower()
+    return fnmatch.fnmatchcase(full if "/" in glob else full.split("/", 1)[-1], glob.lower())
+
+
 @dataclass(frozen=True)
 class GitHubConfig:
     org: str | None = None
@@ -52,12 +60,13 @@ class GitHubConfig:
             return False
 
         def matches(globs: tuple[str, ...]) -> bool:
-            # GitHub's owner and repo names ignore letter case, so do the globs
-            full = full_name.lower()
-            name = full.split("/", 1)[-1]
-            return any(fnmatch.fnmatchcase(full if "/" in g else name, g.lower()) for g in globs)
+            return any(_glob_matches(g, full_name) for g in globs)
 
         return (not self.include or matches(self.include)) and not matches(self.exclude)
+
+    def unmatched_includes(self, full_names: list[str]) -> list[str]:
+        """The `include` globs matching none of these repos ("org/name"): a typo, most likely."""
+        return [g for g in self.include if not any(_glob_matches(g, n) for n in full_names)]
 
     def token(self) -> str | None:
         """The token from the configured environment variable, else GITHUB_TOKEN, then GH_TOKEN,

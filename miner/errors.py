@@ -6,6 +6,8 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_PARTIAL = 3
+# Ctrl-C, as shells report a process ended by SIGINT (128 + 2)
+EXIT_INTERRUPTED = 130
 
 
 class MinerError(Exception):

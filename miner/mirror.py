@@ -1,4 +1,4 @@
-"""Read an API mirror folder (FIXTURES.md) as the same raw batches a sync from GitHub stores."""
+"""Read an API mirror folder (README: "API mirror folders") as the raw batches a sync stores."""
 
 from __future__ import annotations
 

@@ -16,7 +16,10 @@ from miner.codeowners import Codeowners, Match, locate, parse
 from miner.errors import MinerError
 from miner.ownership import owner_label
 from miner.raw import CODEOWNERS_PATHS
+from miner.reports.markdown import md
 from miner.warehouse import Warehouse
+
+FORMATS = ("table", "md", "json")
 
 
 def from_file(path: Path) -> Codeowners:
@@ -33,7 +36,10 @@ def from_checkout(root: Path) -> Codeowners:
     return from_file(root / found)
 
 
-def from_warehouse(wh: Warehouse, repo: str) -> Codeowners:
+def from_warehouse(wh: Warehouse, repo: str, org: str | None = None) -> Codeowners:
+    """The CODEOWNERS synced for `repo`: ORG/NAME, or NAME of `org` (the config's), else of
+    the only org whose repo has that name."""
+    repo = _full_name(wh, repo, org)
     found = wh.query(
         "select path, text from repo_files "
         "where repo = ? and path in (?, ?, ?) and text is not null",
@@ -46,6 +52,20 @@ def from_warehouse(wh: Warehouse, repo: str) -> Codeowners:
         why = "no CODEOWNERS was synced for it" if known else "no such repo in the warehouse"
         raise MinerError(f"{repo}: {why} ({wh.path})")
     return parse(texts[chosen], f"{repo}:{chosen}")
+
+
+def _full_name(wh: Warehouse, repo: str, org: str | None) -> str:
+    if "/" in repo:
+        return repo
+    if org is not None:
+        return f"{org}/{repo}"
+    names = [r[0] for r in wh.query(
+        "select repo from repos where lower(split_part(repo, '/', 2)) = lower(?) order by 1",
+        [repo],
+    )]  # fmt: skip
+    if len(names) > 1:
+        raise MinerError(f"--repo {repo}: which one? {', '.join(names)}: give ORG/NAME")
+    return names[0] if names else repo
 
 
 def render(matches: Sequence[Match], fmt: str) -> str:
@@ -61,18 +81,29 @@ def render(matches: Sequence[Match], fmt: str) -> str:
             ],
             indent=2,
         )
+    rows = [_row(m) for m in matches]
+    if fmt == "md":
+        return "\n".join(
+            [
+                "| path | owners | line | pattern |",
+                "|---|---|---:|---|",
+                *("| " + " | ".join(md(cell) for cell in row) + " |" for row in rows),
+            ]
+        )
     table = Table("path", "owners", "line", "pattern", box=None, header_style="bold")
-    for m in matches:
-        owners = " ".join(owner_label(o.kind, o.name) for o in m.owners)
-        if m.rule is None:
-            owners, line, pattern = "(no rule matches)", "", ""
-        else:
-            owners = owners or "(unowned: the line has no owners)"
-            line, pattern = str(m.rule.line), m.rule.pattern
-        table.add_row(escape(m.path), escape(owners), line, escape(pattern))
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row))
     out = io.StringIO()
     Console(width=120, file=out).print(table)
     return out.getvalue().rstrip()
+
+
+def _row(m: Match) -> tuple[str, str, str, str]:
+    """A match as the table shows it: path, owners, line and pattern."""
+    if m.rule is None:
+        return m.path, "(no rule matches)", "", ""
+    owners = " ".join(owner_label(o.kind, o.name) for o in m.owners)
+    return m.path, owners or "(unowned: the line has no owners)", str(m.rule.line), m.rule.pattern
 
 
 def _read(path: Path) -> str:

@@ -3,12 +3,15 @@ its rows as a table, CSV or JSON."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
+import math
 import re
+import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +29,13 @@ _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # Parameters a named query may take and a caller may leave out: NULL then, meaning all (every
 # team, every repo), as `miner report` passes them without --team or --repo.
 OPTIONAL_PARAMS = ("team", "repo")
+# Parameters whose text must read as a DuckDB type where the queries use them: checked before
+# a query runs, so a typo is named rather than failing as DuckDB's conversion error.
+_PARAM_TYPES = {
+    "since": ("timestamptz", "a date or an instant, like 2026-03-01 or 2026-03-01T09:00:00Z"),
+    "until": ("timestamptz", "a date or an instant, like 2026-03-01 or 2026-03-01T09:00:00Z"),
+    "limit": ("ubigint", "a whole number of rows, like 10"),
+}
 
 
 @dataclass(frozen=True)
@@ -82,7 +92,17 @@ def run_named(wh: Warehouse, name: str, params: dict[str, str]) -> Result:
         raise ConfigError(
             f"query {name}: {'; '.join(parts)} (it takes {', '.join(wanted) or 'nothing'})"
         )
+    for param, value in params.items():
+        _check_type(wh, param, value)
     return _run(wh, queries[name].body, {p: params.get(p) for p in wanted})
+
+
+def _check_type(wh: Warehouse, param: str, value: str) -> None:
+    if param not in _PARAM_TYPES:
+        return
+    kind, expected = _PARAM_TYPES[param]
+    if wh.query(f"select try_cast(? as {kind}) is null", [value])[0][0]:
+        raise ConfigError(f"--param {param}={value!r}: expected {expected}")
 
 
 def run_sql(wh: Warehouse, sql: str) -> Result:
@@ -93,6 +113,8 @@ def run_sql(wh: Warehouse, sql: str) -> Result:
 def _run(wh: Warehouse, sql: str, params: dict[str, str | None] | None) -> Result:
     try:
         cursor = wh.con.execute(sql, params) if params else wh.con.execute(sql)
+        if cursor is None:  # DuckDB's answer to blank SQL, or comments alone
+            raise ConfigError("--sql: no statement to run, only blanks or comments")
         if cursor.description is None:
             return Result([], [])
         columns = [d[0] for d in cursor.description]
@@ -116,7 +138,8 @@ def render(result: Result, fmt: str, console: Console) -> str | None:
         items = [
             {c: _json(v) for c, v in zip(result.columns, row, strict=True)} for row in result.rows
         ]
-        return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+        # default=str: a type DuckDB may add later is written as its text, never a crash
+        return json.dumps(items, indent=2, ensure_ascii=False, default=str) + "\n"
     table = Table(show_lines=False)
     for column in result.columns:
         table.add_column(escape(column))
@@ -128,8 +151,19 @@ def render(result: Result, fmt: str, console: Console) -> str | None:
 
 
 def _json(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    """A value as JSON carries it: instants, dates and times ISO 8601, an INTERVAL its length
+    in seconds (a month as 30 days, as DuckDB's epoch() counts it), a BLOB base64, a UUID its
+    text, and NaN or infinity null (JSON has neither)."""
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, list | tuple):

@@ -3,6 +3,7 @@ rebuild; every batch is committed with its cursor, so a crash loses nothing and 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ from miner.raw import (
 )
 from miner.transform import rebuild
 from miner.warehouse import Warehouse
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -330,7 +333,9 @@ def _count_pulls(wh: Warehouse, org: str) -> int:
 
 
 def selected_repos(wh: Warehouse, config: Config, org: str) -> list[str]:
-    """The org's repos a sync collects ([github] include, exclude, archived, forks), by name."""
+    """The org's repos a sync collects ([github] include, exclude, archived, forks), by name.
+    An include glob that matches none of the org's repos is warned of (a typo would
+    otherwise give an empty sync and no word)."""
     rows = wh.query(
         """
         select payload ->> 'full_name',
@@ -340,6 +345,8 @@ def selected_repos(wh: Warehouse, config: Config, org: str) -> list[str]:
         """,
         [org],
     )
+    for glob in config.github.unmatched_includes([name for name, _, _ in rows]):
+        _log.warning("[github] include %r matches none of the %d repos of %s", glob, len(rows), org)
     return [
         name for name, archived, fork in rows
         if config.github.selects(name, archived=archived, fork=fork)

@@ -10,6 +10,7 @@ import pyarrow as pa
 
 from miner import deploy_ancestry, ownership, repo_packages
 from miner.config import Config, ServiceLevels
+from miner.errors import MinerError
 from miner.git_mirror import web_root
 from miner.sql_files import dependency_order, layer, read_layer, sql_string
 from miner.warehouse import Warehouse
@@ -92,6 +93,30 @@ def _rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
         metrics_built - core_committed,
         (core_committed - core_built) + (finished - metrics_built),
     )
+
+
+def require_views(wh: Warehouse) -> None:
+    """Fail in one line, saying what to run, unless a rebuild has built every core table and
+    metric view: a first sync that stopped (a rate limit, a refused token, Ctrl-C) stored raw
+    payloads but built nothing yet, and a rebuild cut short may have built the core alone."""
+    core = {*read_layer("core"), *(n for step in PYTHON_STEPS for n in step.writes)}
+    wanted = sorted(core | set(read_layer("metrics")))
+    built = {r[0] for r in wh.query(
+        "select table_name from duckdb_tables() where database_name = current_database() "
+        "and schema_name = 'main' union all select view_name from duckdb_views() "
+        "where database_name = current_database() and schema_name = 'main'"
+    )}  # fmt: skip
+    missing = [name for name in wanted if name not in built]
+    if len(missing) == len(wanted):
+        raise MinerError(
+            f"{wh.path}: no views yet, as no sync has completed: run `miner sync` (or "
+            "`miner rebuild` to build them from what is stored)"
+        )
+    if missing:
+        raise MinerError(
+            f"{wh.path}: not built: {', '.join(missing)} (a rebuild cut short, or a newer miner "
+            "than the one that built the rest): run `miner rebuild`"
+        )
 
 
 # The schema holding each metric view's rows, computed once per rebuild: a report or an ad hoc

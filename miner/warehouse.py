@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import shutil
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -200,6 +201,11 @@ _REPO_TABLES = (
     "raw_git_codeowners",
     "raw_git_manifests",
 )
+# The error of a run found still 'running' when a later one starts (see start_run).
+INTERRUPTED_RUN = (
+    "interrupted: its process ended without recording the end of the run (killed, or the "
+    "machine stopped); a later run found it unfinished"
+)
 # DuckDB's answer when another process holds the file: "Conflicting lock is held in PROGRAM
 # (PID N)".
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
@@ -229,6 +235,13 @@ def memory_ceiling() -> int:
     return int(ram * 0.8)
 
 
+def interrupt_all() -> None:
+    """Stop the statement each open warehouse runs (Ctrl-C: see cli._on_interrupt)."""
+    for wh in list(_OPEN):
+        with contextlib.suppress(duckdb.Error):  # closed meanwhile
+            wh.con.interrupt()
+
+
 class Warehouse:
     """An open warehouse file. Use `Warehouse.open(path)`; close it (or use `with`)."""
 
@@ -240,6 +253,7 @@ class Warehouse:
         # DuckDB's working memory now (None: DuckDB's default); see retrying()
         self.memory_limit = memory_limit
         self._depth = 0  # open transactions: inside one, only the outermost work can retry
+        _OPEN.add(self)
 
     def retrying(self, work: Callable[[], T]) -> T:
         """Run `work`; when DuckDB runs out of memory, double its memory limit (up to 80% of
@@ -277,10 +291,12 @@ class Warehouse:
         *,
         read_only: bool = False,
         memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
+        command: str | None = None,
     ) -> Warehouse:
         """Open (creating if needed) and migrate the warehouse at `path`. DuckDB works within
         `memory_limit` (a size such as "256MB"; None: DuckDB's default, 80% of RAM), spilling
-        past it to the folder `<path>.tmp`."""
+        past it to the folder `<path>.tmp`. `command` is what the user ran ("miner report"),
+        named when another process holds the file."""
         path = Path(path)
         if read_only and not path.exists():
             raise MinerError(f"{path}: no warehouse here yet: run `miner sync` or `miner import`")
@@ -303,7 +319,7 @@ class Warehouse:
                 raise MinerError(
                     f"{path}: in use by process {holder.group(2)} ({holder.group(1)}): one miner "
                     "writes a warehouse at a time, and no other process reads it meanwhile; "
-                    f"{'report again' if read_only else 'run again'} once it has finished"
+                    f"run {f'`{command}`' if command else 'it'} again once it has finished"
                 ) from exc
             raise MinerError(f"{path}: cannot open the warehouse: {_first_line(exc)}") from exc
         con.execute(f"use {_ALIAS}")
@@ -314,6 +330,7 @@ class Warehouse:
         return wh
 
     def close(self) -> None:
+        _OPEN.discard(self)
         self.con.close()
 
     def __enter__(self) -> Warehouse:
@@ -398,6 +415,13 @@ class Warehouse:
     # -- sync runs ---------------------------------------------------------------------------
 
     def start_run(self, kind: str, org: str | None, source: str) -> int:
+        """Record a new run. A run still 'running' now is one whose process ended without
+        recording its end (killed, or its machine stopped): one process writes the warehouse
+        at a time, so it is not running anymore. It is recorded as failed, saying so."""
+        self.con.execute(
+            "update sync_runs set status = 'failed', error = ? where status = 'running'",
+            [INTERRUPTED_RUN],
+        )
         row = self.con.execute("select nextval('sync_run_ids')").fetchone()
         assert row is not None
         run_id = int(row[0])
@@ -447,15 +471,12 @@ class Warehouse:
                 "etag": pa.array([u.etag for u in updates], pa.string()),
             }
         )
-        self.con.register("_cursors", rows)
-        try:
+        with self._registered(_cursors=rows):
             self.con.execute(
                 "insert or replace into cursors select org, repo, resource, value, etag, ? "
                 "from _cursors",
                 [_now()],
             )
-        finally:
-            self.con.unregister("_cursors")
 
     # -- the raw layer -----------------------------------------------------------------------
 
@@ -504,16 +525,13 @@ class Warehouse:
                 "payload": [i.payload for i in items],
             }
         )
-        self.con.register("_batch", rows)
-        try:
+        with self._registered(_batch=rows):
             if batch.replace is None:
                 self.con.execute(f"delete from {table} where key in (select key from _batch)")
             self.con.execute(
                 f"insert into {table} select key, ?, ?, parent, payload::json, ?, ? from _batch",
                 [batch.org, batch.repo, fetched_at, run_id],
             )
-        finally:
-            self.con.unregister("_batch")
         if listed is not None and batch.replace is not None:
             self._follow_renames(batch.org, listed)
 
@@ -567,8 +585,7 @@ class Warehouse:
         listed = pa.table(
             {"id": pa.array(list(after), pa.int64()), "name": pa.array(list(after.values()))}
         )
-        self.con.register("_listed", listed)
-        try:
+        with self._registered(_listed=listed):
             self.con.execute(
                 "insert or replace into repo_ids select ?, id, name, ? from _listed", [org, _now()]
             )
@@ -578,8 +595,6 @@ class Warehouse:
                 "and lower(name) in (select lower(name) from _listed)",
                 [org],
             )
-        finally:
-            self.con.unregister("_listed")
 
     def drop_old_names(self, org: str) -> None:
         """Repos renamed before miner followed renames were fetched again under their new
@@ -731,9 +746,7 @@ class Warehouse:
                 for table in ("raw_git_commits", "raw_git_files"):
                     self.con.execute(f"delete from {table} where org = ? and repo = ?", [org, repo])
             for chunk in chunks:
-                self.con.register("_commits", chunk.commits)
-                self.con.register("_files", chunk.files)
-                try:
+                with self._registered(_commits=chunk.commits, _files=chunk.files):
                     self.con.execute(
                         "insert into raw_git_commits select ?, ?, sha, parents, author_name, "
                         "author_email, authored_at::timestamptz, committer_name, "
@@ -745,9 +758,6 @@ class Warehouse:
                         "from _files",
                         [org, repo],
                     )
-                finally:
-                    self.con.unregister("_commits")
-                    self.con.unregister("_files")
                 stored += chunk.commits.num_rows
             self._save_cursors([cursor])
         return stored
@@ -775,24 +785,38 @@ class Warehouse:
     ) -> None:
         with self.transaction():
             self.con.execute(f"delete from {table} where org = ? and repo = ?", [org, repo])
-            self.con.register("_rows", rows)
-            try:
+            with self._registered(_rows=rows):
                 self.con.execute(
                     f"insert into {table} select ?, ?, {columns} from _rows", [org, repo]
                 )
-            finally:
-                self.con.unregister("_rows")
+
+    @contextlib.contextmanager
+    def _registered(self, **tables: pa.Table) -> Iterator[None]:
+        """Arrow tables as views of these names for the statements inside. Unregistering fails
+        in a transaction DuckDB has aborted: the error that aborted it is the one that goes up."""
+        for name, rows in tables.items():
+            self.con.register(name, rows)
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                for name in tables:
+                    self.con.unregister(name)
+            raise
+        for name in tables:
+            self.con.unregister(name)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.retrying(lambda: self.con.execute(sql, list(params)).fetchall())
 
     def replace_table(self, name: str, table: pa.Table) -> None:
         """Create or replace table `name` with the rows of an Arrow table (a rebuild step's)."""
-        self.con.register("_replacement", table)
-        try:
+        with self._registered(_replacement=table):
             self.con.execute(f"create or replace table {name} as select * from _replacement")
-        finally:
-            self.con.unregister("_replacement")
+
+
+# The warehouses open in this process, for interrupt_all.
+_OPEN: weakref.WeakSet[Warehouse] = weakref.WeakSet()
 
 
 def _now() -> datetime:

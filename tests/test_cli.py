@@ -95,7 +95,7 @@ def test_sync_without_token_says_which_variable(tmp_path: Path) -> None:
 def test_report_on_an_org_not_synced_names_the_orgs_there(tmp_path: Path) -> None:
     miner("--db", "w.duckdb", "import", str(_mirror(tmp_path)), cwd=tmp_path)
     out = miner("--db", "w.duckdb", "report", "--org", "globex", cwd=tmp_path)
-    assert out.returncode == 1
+    assert out.returncode == 2
     assert "no data for org 'globex'" in out.stderr and "acme" in out.stderr
 
 

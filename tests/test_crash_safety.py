@@ -19,7 +19,7 @@ import pytest
 from miner.fixtures_server import FixtureServer
 from miner.sample_org import generate
 from miner.sql_files import layer
-from miner.warehouse import Warehouse
+from miner.warehouse import INTERRUPTED_RUN, Warehouse
 from tests.local_sync import sync_from
 
 ORG = "acme"
@@ -127,10 +127,13 @@ def test_sigkill_at_any_moment_then_sync_gives_the_uninterrupted_warehouse(
             unfinished = wh.query("select status from sync_runs")
             sync_from(server, wh, api=api)
             state = _state(wh, server)
+            runs = wh.query("select status from sync_runs order by id")
     # the process was killed mid-sync: it did not finish on its own, nor record an end (but
-    # in the rebuild, which comes after the run is recorded)
+    # in the rebuild, which comes after the run is recorded); the next sync records it failed
     assert code == -signal.SIGKILL
-    assert unfinished == [("running",)] or (delay > 0 and unfinished == [("ok",)])
+    assert (unfinished, runs) == ([("running",)], [("failed",), ("ok",)]) or (
+        delay > 0 and (unfinished, runs) == ([("ok",)], [("ok",), ("ok",)])
+    )
     for name, rows in reference[api].items():
         assert state[name] == rows, name
 
@@ -157,7 +160,10 @@ def test_twenty_kills_at_random_moments_then_a_clean_run_lose_nothing(
                                rng.uniform(0, 0.05), seconds=rng.uniform(0.5, 2.5))  # fmt: skip
             kills += code == -signal.SIGKILL
         with Warehouse.open(tmp_path / "w.duckdb") as wh:
-            statuses = [s for (s,) in wh.query("select status from sync_runs")]
+            statuses = [
+                "killed" if error == INTERRUPTED_RUN or status == "running" else status
+                for status, error in wh.query("select status, error from sync_runs")
+            ]
             sync_from(server, wh, api="rest")
             state = _state(wh, server)
             # nothing twice: every raw row's key is unique
@@ -169,8 +175,9 @@ def test_twenty_kills_at_random_moments_then_a_clean_run_lose_nothing(
                 )
                 assert dupes == [(0,)], resource
     print(f"\ncrash safety: {kills} kills at random moments in {attempts} runs, then one clean")
-    # a run killed while it works stays "running" (or "ok", killed in the rebuild after its
-    # end was recorded); one killed as Python starts left no row at all
-    assert set(statuses) <= {"running", "ok"} and statuses.count("running") >= 10
+    # a run killed while it works stays "running" until the next run records it failed (or
+    # "ok", killed in the rebuild after its end was recorded); one killed as Python starts
+    # left no row at all
+    assert set(statuses) <= {"killed", "ok"} and statuses.count("killed") >= 10
     for name, rows in reference["rest"].items():
         assert state[name] == rows, name

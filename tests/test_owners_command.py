@@ -78,3 +78,32 @@ def test_repo_reads_the_synced_codeowners(tmp_path: Path) -> None:
     ]
     missing = miner("--db", "w.duckdb", "owners", "--repo", "acme/zzz", "x", cwd=tmp_path)
     assert missing.returncode == 1 and "acme/zzz: no such repo" in missing.stderr
+
+
+def test_markdown_is_a_table_with_a_header_rule_and_escaped_cells(tmp_path: Path) -> None:
+    (tmp_path / "CODEOWNERS").write_text(CODEOWNERS)
+    out = miner("owners", "--codeowners", "CODEOWNERS", "--format", "md", "auth/a|b.py", "x.py",
+                cwd=tmp_path)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "| path | owners | line | pattern |",
+        "|---|---|---:|---|",
+        "| auth/a\\|b.py | @acme/security @pat | 2 | /auth/ |",
+        "| x.py | @acme/web | 1 | \\* |",
+    ]
+
+
+def test_repo_may_be_given_by_its_name_alone(tmp_path: Path) -> None:
+    b = MirrorBuilder(teams={"web": ["alice"]})
+    b.files[("web-app", ".github/CODEOWNERS")] = CODEOWNERS
+    b.pull("web-app", "alice", 0)
+    b.pull("api", "alice", 0)
+    root = b.write(tmp_path / "mirror")
+    assert miner("--db", "w.duckdb", "import", str(root), cwd=tmp_path).returncode == 0
+    for repo in ("web-app", "acme/web-app"):
+        out = miner("--db", "w.duckdb", "owners", "--repo", repo, "--format", "json", "docs/a.md",
+                    cwd=tmp_path)  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)[0]["owners"] == ["docs@example.com"]
+    missing = miner("--db", "w.duckdb", "owners", "--repo", "web", "x", cwd=tmp_path)
+    assert missing.returncode == 1 and "web: no such repo in the warehouse" in missing.stderr

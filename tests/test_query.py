@@ -105,8 +105,30 @@ def test_sql_runs_read_only(warehouse: Path) -> None:
             "unknown x",
             2,
         ),
-        ((), "give a query NAME or --sql", 2),
+        ((), "Error: give a query NAME or --sql (miner query --list shows the names)", 2),
+        (("waiting_longest", "--sql", "select 1"), "give a query NAME or --sql, not both", 2),
         (("--sql", "select nonsense"), "query failed:", 1),
+        (("--sql", ""), "--sql: no statement to run, only blanks or comments", 2),
+        (("--sql", "   "), "--sql: no statement to run, only blanks or comments", 2),
+        (("--sql", "-- just a comment"), "--sql: no statement to run, only blanks or comments", 2),
+        (
+            ("waiting_longest", "--param", "org=acme", "--param", "limit=abc"),
+            "--param limit='abc': expected a whole number of rows, like 10",
+            2,
+        ),
+        (
+            (
+                "review_wait_by_team",
+                "--param",
+                "org=acme",
+                "--param",
+                "since=notadate",
+                "--param",
+                "until=2026-03-20",
+            ),
+            "--param since='notadate': expected a date or an instant, like 2026-03-01",
+            2,
+        ),
     ],
 )
 def test_bad_queries_say_what_is_wrong(
@@ -116,6 +138,29 @@ def test_bad_queries_say_what_is_wrong(
     assert out.returncode == code
     assert message in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_sql_as_json_writes_every_type_as_json_can_carry_it(warehouse: Path) -> None:
+    sql = (
+        "select interval 1 day + interval 90 minute as wait, '\\x00\\xff'::blob as blob, "
+        "time '09:30:00.5' as at, '4c2b1a7e-0b57-4f5e-9d3a-2f1e6c8b9a01'::uuid as id, "
+        "'nan'::double as nan, 'inf'::double as inf, ['-inf'::double, 1.5] as list"
+    )
+    out = miner("--db", "w.duckdb", "query", "--sql", sql, "--format", "json", cwd=warehouse)
+    assert out.returncode == 0, out.stderr
+    assert "NaN" not in out.stdout and "Infinity" not in out.stdout
+    # an interval in seconds, a blob in base64, a time in ISO 8601, NaN and infinity as null
+    assert json.loads(out.stdout) == [
+        {
+            "wait": 86400 + 5400.0,
+            "blob": "AP8=",
+            "at": "09:30:00.500000",
+            "id": "4c2b1a7e-0b57-4f5e-9d3a-2f1e6c8b9a01",
+            "nan": None,
+            "inf": None,
+            "list": [None, 1.5],
+        }
+    ]
 
 
 def test_cross_team_approvals_by_team_counts_the_other_teams_approvals(warehouse: Path) -> None:

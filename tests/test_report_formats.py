@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from miner.reports.layout import SECTIONS
+from miner.reports.layout import LIST_LIMIT, SECTIONS
 from miner.sample_org import LEAD_TIME_TRUTH, TRUTH_DIR
 from tests.test_cli import miner
 
@@ -123,7 +123,7 @@ def test_markdown_has_every_section_a_mermaid_map_and_linked_prs(reports: dict[s
     assert mermaid.count(" -->|") == len(pairs)
     first = pairs[0]
     assert re.search(rf'\["{first["author_team"]}"\] -->\|{first["prs"]} PRs\| t\d+\["', mermaid)
-    for row in data["sections"]["sla_breaches_now"]["rows"]:
+    for row in data["sections"]["sla_breaches_now"]["rows"][:LIST_LIMIT]:
         assert f"]({row['html_url']})" in text
     # every table row has as many cells as its header
     for block in text.split("\n\n"):
@@ -149,6 +149,24 @@ def test_csv_holds_every_value_of_the_json(reports: dict[str, str]) -> None:
     )  # fmt: skip
     assert len(rows) == expected
     assert {r["section"] for r in rows} == {s.name for s in SECTIONS}
+
+
+def test_lists_of_prs_show_ten_and_how_many_more_in_every_format(
+    reports: dict[str, str],
+) -> None:
+    data = json.loads(reports["json"])
+    rows = list(csv.DictReader(io.StringIO(reports["csv"])))
+    for name in ("sla_breaches_now", "waiting_longest"):
+        # the JSON and the CSV hold every row; the tables the first ten, and how many more
+        every = data["sections"][name]["rows"]
+        assert len(every) > LIST_LIMIT, name
+        assert len({r["row"] for r in rows if r["section"] == name}) == len(every)
+        more = f"And {len(every) - LIST_LIMIT} more (all of them in --format json or csv)."
+        for fmt in ("table", "md", "html"):
+            assert more in reports[fmt], (name, fmt)
+    # the Markdown links the ten breaches it shows, no more
+    section = reports["md"].split("## Over the service level now", 1)[1].split("\n## ", 1)[0]
+    assert section.count("](http") == LIST_LIMIT
 
 
 class _Structure(HTMLParser):

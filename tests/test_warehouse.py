@@ -15,7 +15,7 @@ from miner.config import Config
 from miner.errors import MinerError
 from miner.raw import CursorUpdate, RawBatch, RawItem, Scope, batch_of
 from miner.sync import import_mirror
-from miner.warehouse import MIGRATIONS, Warehouse
+from miner.warehouse import INTERRUPTED_RUN, MIGRATIONS, Warehouse
 from tests.mirror_builder import MirrorBuilder
 
 
@@ -214,14 +214,31 @@ def test_a_second_process_is_told_who_holds_the_warehouse(tmp_path: Path) -> Non
 
     with Warehouse.open(tmp_path / "w.duckdb") as wh:
         wh.con.execute("create table marker as select 42 as answer")
-        for command, advice in (("rebuild", "run again"), ("report", "report again")):
-            out = miner("--db", "w.duckdb", command, cwd=tmp_path)
+        for command, *args in (("rebuild",), ("report",), ("query", "--sql", "select 1")):
+            out = miner("--db", "w.duckdb", command, *args, cwd=tmp_path)
             assert out.returncode == 1
             lines = out.stderr.strip().splitlines()
             assert len(lines) == 1, out.stderr
             assert lines[0].startswith(f"Error: w.duckdb: in use by process {os.getpid()} (")
-            assert lines[0].endswith(f"{advice} once it has finished")
+            # the command the user ran, to run again
+            assert lines[0].endswith(f"run `miner {command}` again once it has finished")
         assert wh.query("select answer from marker") == [(42,)]
+
+
+def test_a_run_its_process_left_running_is_recorded_failed_by_the_next(tmp_path: Path) -> None:
+    folder = MirrorBuilder(teams={"web": ["alice"]})
+    folder.pull("web", "alice", 1)
+    mirror = folder.write(tmp_path / "m")
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        wh.start_run("sync", "acme", "test")  # then killed: no end is recorded
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        assert wh.query("select status from sync_runs") == [("running",)]
+        import_mirror(wh, Config(), mirror)
+        assert wh.query("select kind, status, error from sync_runs order by id") == [
+            ("sync", "failed", INTERRUPTED_RUN),
+            ("import", "ok", None),
+        ]
+    assert INTERRUPTED_RUN.startswith("interrupted: its process ended without recording")
 
 
 def test_a_migration_backs_the_warehouse_up_first(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from miner.errors import ConfigError, MinerError
+from miner.errors import ConfigError
 from miner.reports.layout import SECTIONS
 from miner.sql_files import layer
 from miner.warehouse import Warehouse
@@ -17,9 +17,6 @@ from miner.warehouse import Warehouse
 # 2: time_in_court's 'flow efficiency' row carries the median in `share`; sections gained
 # `title`; the report gained `scope`.
 JSON_SCHEMA = "miner.report/2"
-# How many PRs the lists of PRs (waiting longest, SLA breaches) show.
-LIST_LIMIT = 10
-
 _DURATION = re.compile(r"^(\d+)([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
@@ -57,17 +54,23 @@ def window(
     end: datetime | None = None,
 ) -> Window:
     """`since` back from as_of, or from `start` to `end` (default as_of) when `start` is given."""
-    row = wh.query("select as_of from snapshots where org = ?", [org])
-    if not row or row[0][0] is None:
-        known = ", ".join(r[0] for r in wh.query("select org from snapshots order by 1")) or "none"
-        raise MinerError(f"no data for org {org!r} in {wh.path} (orgs there: {known})")
-    as_of: datetime = row[0][0]
+    as_of: datetime = _as_of(wh, org)
     if start is None:
         return Window(as_of - since, as_of, as_of)
     until = end or as_of
     if until <= start:
         raise ConfigError(f"--from {start:%Y-%m-%d} --to {until:%Y-%m-%d}: the end must be later")
     return Window(start, until, as_of)
+
+
+def _as_of(wh: Warehouse, org: str) -> datetime:
+    """When the org's data was taken; an org with none is a usage error naming those there."""
+    row = wh.query("select as_of from snapshots where org = ?", [org])
+    if not row or row[0][0] is None:
+        known = ", ".join(r[0] for r in wh.query("select org from snapshots order by 1")) or "none"
+        raise ConfigError(f"no data for org {org!r} in {wh.path} (orgs there: {known})")
+    as_of: datetime = row[0][0]
+    return as_of
 
 
 def default_org(wh: Warehouse) -> str:
@@ -81,6 +84,7 @@ def scope(wh: Warehouse, org: str, team: str | None = None, repo: str | None = N
     """The report's scope, checked against the warehouse: an unknown team or repo is named
     with the ones there are, rather than giving an empty report. Team names compare without
     case, as GitHub's slugs do; a repo may be given as NAME or ORG/NAME."""
+    _as_of(wh, org)  # the org first: its teams and repos are named only once it is known
     if team is not None:
         team = team.removeprefix("@").removeprefix(f"{org}/").lower()
         teams = [r[0] for r in wh.query(
@@ -128,7 +132,9 @@ def report_json(
     over their service level now."""
     w = window(wh, where.org, since, start, end)
     before = w.since - (w.until - w.since)
-    base = {"org": where.org, "team": where.team, "repo": where.repo, "limit": LIST_LIMIT}
+    # every row of the lists of PRs: the JSON and CSV carry them all, the tables the first
+    # few and how many more (layout.Section.limit)
+    base = {"org": where.org, "team": where.team, "repo": where.repo, "limit": None}
     current = {**base, "since": w.since, "until": w.until}
     previous = {**base, "since": before, "until": w.since}
     sections: dict[str, Any] = {}

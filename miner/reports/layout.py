@@ -35,8 +35,12 @@ class Section:
     windowed: bool = True
     empty: str = "no data in the window."
     shape: Shape = "table"
-    # the most rows a table shows (the JSON has them all); 0: all
+    # the most rows a table shows (the JSON and CSV have them all); 0: all
     limit: int = 0
+
+
+# How many PRs the lists of PRs (waiting longest, SLA breaches, cross-repo handoffs) show.
+LIST_LIMIT = 10
 
 
 def _hours(key: str, label: str, change: bool = False) -> Column:
@@ -114,6 +118,7 @@ SECTIONS: tuple[Section, ...] = (
             Column("approver_team", "approving team"),
             _count("approved", "approved", change=True),
             _hours("median_hours", "median", change=True),
+            _hours("p75_hours", "p75"),
             _hours("p90_hours", "p90"),
             _count("waiting", "waiting"),
         ),
@@ -129,6 +134,7 @@ SECTIONS: tuple[Section, ...] = (
             Column("share", "share", "share"),
             _count("merged", "merged"),
             _hours("median_cycle_hours", "median cycle h", change=True),
+            _hours("p75_cycle_hours", "p75 cycle h"),
             _hours("p90_cycle_hours", "p90 cycle h"),
         ),
         key=("handoffs",),
@@ -143,6 +149,8 @@ SECTIONS: tuple[Section, ...] = (
             _count("prs", "PRs", change=True),
             _count("merged", "merged"),
             _hours("median_cycle_hours", "median cycle h", change=True),
+            _hours("p75_cycle_hours", "p75 cycle h"),
+            _hours("p90_cycle_hours", "p90 cycle h"),
         ),
         key=("author_team", "owner_team"),
         empty="no PR opened in the window changed files another team owns.",
@@ -176,6 +184,7 @@ SECTIONS: tuple[Section, ...] = (
             _hours("hours", "hours"),
         ),
         empty="no cross-repo handoff ended in the window, and none waits now.",
+        limit=LIST_LIMIT,
     ),
     Section(
         "deploy_lead_time_by_repo",
@@ -204,6 +213,7 @@ SECTIONS: tuple[Section, ...] = (
         ),
         windowed=False,
         empty="no open wait is over its service level.",
+        limit=LIST_LIMIT,
     ),
     Section(
         "waiting_longest",
@@ -217,6 +227,7 @@ SECTIONS: tuple[Section, ...] = (
         ),
         windowed=False,
         empty="no open PR waits for a review.",
+        limit=LIST_LIMIT,
     ),
 )
 

@@ -1,0 +1,178 @@
+"""What `miner` says when a command cannot do its work: a warehouse no sync has finished, Ctrl-C,
+a path it cannot write, options that contradict each other. One line each, never a traceback,
+and the exit code the README gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from miner.fixtures_server import FixtureServer
+from tests.test_cli import MINER, _mirror, miner
+
+NO_VIEWS = (
+    "Error: w.duckdb: no views yet, as no sync has completed: run `miner sync` (or "
+    "`miner rebuild` to build them from what is stored)"
+)
+
+
+def _one_error(out: subprocess.CompletedProcess[str]) -> str:
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    return lines[0]
+
+
+def test_reading_a_warehouse_whose_first_sync_stopped_says_to_sync(tmp_path: Path) -> None:
+    # a GraphQL budget of no points: the first sync stops at once (exit 3), nothing built
+    with FixtureServer(_mirror(tmp_path), graphql_rate_limit=0) as server:
+        (tmp_path / "miner.toml").write_text(
+            f'[github]\norg = "acme"\napi_url = "{server.url}"\n', encoding="utf-8"
+        )
+        sync = miner("--db", "w.duckdb", "sync", "--max-wait", "0", cwd=tmp_path,
+                     env={"GITHUB_TOKEN": "t"})  # fmt: skip
+    assert sync.returncode == 3, sync.stderr
+    for command in (
+        ["report"],
+        ["report", "--format", "json"],
+        ["export", "out"],
+        ["owners", "--repo", "web", "a.py"],
+        ["query", "waiting_longest", "--param", "org=acme", "--param", "limit=5"],
+    ):
+        out = miner("--db", "w.duckdb", *command, cwd=tmp_path)
+        assert (out.returncode, _one_error(out)) == (1, NO_VIEWS), command
+    # any SQL still reads what the sync stored, such as why it stopped
+    runs = miner("--db", "w.duckdb", "query", "--sql", "select status from sync_runs",
+                 "--format", "json", cwd=tmp_path)  # fmt: skip
+    assert json.loads(runs.stdout) == [{"status": "stopped"}]
+    # `miner rebuild` builds the views from what is stored: the report then runs
+    assert miner("--db", "w.duckdb", "rebuild", cwd=tmp_path).returncode == 0
+    assert miner("--db", "w.duckdb", "report", cwd=tmp_path).returncode == 0
+
+
+def test_a_rebuild_cut_short_is_named_with_what_to_run(tmp_path: Path) -> None:
+    assert miner("--db", "w.duckdb", "import", str(_mirror(tmp_path)), cwd=tmp_path).returncode == 0
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("drop view review_wait")  # as if Ctrl-C landed between core and metrics
+    out = miner("--db", "w.duckdb", "report", cwd=tmp_path)
+    assert out.returncode == 1
+    assert _one_error(out).startswith("Error: w.duckdb: not built: review_wait (")
+    assert _one_error(out).endswith("run `miner rebuild`")
+
+
+def _warehouse_open(pid: int) -> bool:
+    try:
+        return any(os.readlink(fd).endswith("w.duckdb") for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:  # a descriptor closed while looked at
+        return False
+
+
+def _interrupt(
+    args: list[str],
+    cwd: Path,
+    ready: Callable[[int], bool],
+    delay: float,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run miner and send it SIGINT (Ctrl-C) `delay` seconds after `ready(pid)` holds."""
+    process = subprocess.Popen(
+        [*MINER, *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None and not ready(process.pid):
+        time.sleep(0.01)
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+INTERRUPTED = "Error: interrupted: the warehouse keeps every step finished before it"
+
+
+def test_ctrl_c_while_duckdb_runs_a_statement_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    assert miner("--db", "w.duckdb", "import", str(_mirror(tmp_path)), cwd=tmp_path).returncode == 0
+    endless = "select count(*) from range(1000000000000)"
+    out = _interrupt(
+        ["--db", "w.duckdb", "query", "--sql", endless], tmp_path, _warehouse_open, 0.5
+    )
+    assert (out.returncode, _one_error(out)) == (130, INTERRUPTED)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from reviews").fetchone() == (4,)
+
+
+def test_ctrl_c_in_a_sync_records_the_run_failed_and_the_next_sync_goes_on(
+    small_org: Path, tmp_path: Path
+) -> None:
+    with FixtureServer(small_org, rate_limit=10**6) as server:
+        (tmp_path / "miner.toml").write_text(
+            f'[github]\norg = "acme"\napi_url = "{server.url}"\n', encoding="utf-8"
+        )
+        args = ["--db", "w.duckdb", "sync", "--api", "rest", "--quiet"]
+
+        def fetching(pid: int) -> bool:  # at the 100th of the sync's 266 requests
+            return len(server.requests) >= 100
+
+        out = _interrupt(args, tmp_path, fetching, 0.01, {"GITHUB_TOKEN": "t"})
+        assert (out.returncode, _one_error(out)) == (130, INTERRUPTED)
+        again = miner(*args, cwd=tmp_path, env={"GITHUB_TOKEN": "t"})
+        assert again.returncode == 0, again.stderr
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        runs = con.execute("select status, error from sync_runs order by id").fetchall()
+        assert con.execute("select count(*) from pull_requests").fetchone() == (40,)
+    assert [status for status, _ in runs] == ["failed", "ok"]
+    # KeyboardInterrupt, or DuckDB's error for the statement Ctrl-C stopped
+    assert "interrupt" in runs[0][1].lower()
+
+
+def test_unwritable_output_paths_are_one_line_errors(tmp_path: Path) -> None:
+    assert miner("--db", "w.duckdb", "import", str(_mirror(tmp_path)), cwd=tmp_path).returncode == 0
+    (tmp_path / "file").write_text("not a folder")
+    report = miner("--db", "w.duckdb", "report", "--out", "file/r.txt", cwd=tmp_path)
+    assert (report.returncode, _one_error(report)) == (
+        1, "Error: file/r.txt: cannot write the report there: Not a directory")  # fmt: skip
+    export = miner("--db", "w.duckdb", "export", "file/x", cwd=tmp_path)
+    assert (export.returncode, _one_error(export)) == (
+        1, "Error: file/x: cannot write the export there: Not a directory")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--since", "7d", "--from", "2026-03-01"), "give --since or --from, not both"),
+        (("--org", "globex"), "no data for org 'globex'"),
+        (("--team", "nosuch"), "--team 'nosuch': no PR of acme involves that team"),
+        (("--repo", "nosuch"), "--repo 'acme/nosuch': no PR of acme is in that repo"),
+    ],
+)
+def test_report_options_that_cannot_be_met_are_usage_errors(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    assert miner("--db", "w.duckdb", "import", str(_mirror(tmp_path)), cwd=tmp_path).returncode == 0
+    out = miner("--db", "w.duckdb", "report", *args, cwd=tmp_path)
+    assert out.returncode == 2
+    assert message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_an_include_glob_matching_no_repo_is_said_once_on_stderr(tmp_path: Path) -> None:
+    with FixtureServer(_mirror(tmp_path)) as server:
+        (tmp_path / "miner.toml").write_text(
+            f'[github]\norg = "acme"\napi_url = "{server.url}"\ninclude = ["wbe", "web*"]\n',
+            encoding="utf-8",
+        )
+        out = miner("--db", "w.duckdb", "sync", cwd=tmp_path, env={"GITHUB_TOKEN": "t"})
+    assert out.returncode == 0, out.stderr
+    warned = [line for line in out.stderr.splitlines() if "include" in line]
+    assert warned == ["[github] include 'wbe' matches none of the 1 repos of acme"]
