@@ -231,7 +231,8 @@ def test_columns_are_the_contract(wh: Warehouse) -> None:
         "is_cross_team", "episode", "requested_at", "start_at", "ended_at", "outcome",
         "responder", "wait_hours", "wait_business_hours",
     ]  # fmt: skip
-    assert names[16:] == ["calendar"]  # added: the calendar wait_business_hours counts in
+    # added: the calendar wait_business_hours counts in, and the bot-author flag METRICS.md asks
+    assert names[16:] == ["calendar", "author_is_bot"]
 
 
 def test_as_of_comes_from_the_mirror(wh: Warehouse) -> None:
