@@ -322,12 +322,14 @@ def test_a_run_of_a_commit_pushed_over_leaves_the_ci_court(tmp_path: Path) -> No
     pr.review("bob", 0.5, "COMMENTED")  # ends the implicit episode: the author's court from 0.5
     root = b.write(tmp_path / "mirror")
     first, second = (c["sha"] for c in pr.commits)
-    # the first commit's run 1 h to 10 h; the second commit, pushed, runs 2 h to 3 h
+    # the first commit's run 1 h to 10 h; the second commit, pushed, runs 2 h to 3 h; then a
+    # force-push back to the first commit runs it again, 50 h to 52 h
     _runs(
         root,
         [_run(1, "CI", ".github/workflows/ci.yml", first, 1, 10),
-         _run(2, "CI", ".github/workflows/ci.yml", second, 2, 3)],
-        {1: [1], 2: [1]},
+         _run(2, "CI", ".github/workflows/ci.yml", second, 2, 3),
+         _run(3, "CI", ".github/workflows/ci.yml", first, 50, 52)],
+        {1: [1], 2: [1], 3: [1]},
     )  # fmt: skip
     with Warehouse.open(tmp_path / "w.duckdb") as wh:
         import_mirror(wh, Config(), root)
@@ -335,12 +337,14 @@ def test_a_run_of_a_commit_pushed_over_leaves_the_ci_court(tmp_path: Path) -> No
             wh, "select reviewers_hours, author_hours, ci_hours, total_hours from pr_time_in_court"
         )
         # reviewers 0-0.5; author 0.5-1; ci 1-3 (the first run until the push at 2, then the
-        # second's); author 3-100 (open at as_of): 0.5 + 97 = 97.5
+        # second's); author 3-50; ci 50-52 (the first commit is the head again); author 52-100
+        # (open at as_of): 0.5 + 47 + 48 = 95.5
         assert courts == [
-            {"reviewers_hours": 0.5, "author_hours": 97.5, "ci_hours": 2.0, "total_hours": 100.0}
+            {"reviewers_hours": 0.5, "author_hours": 95.5, "ci_hours": 4.0, "total_hours": 100.0}
         ]
         # pr_ci_runs still tells each run's own time
         assert wh.query("select run_id, run_hours from pr_ci_runs order by 1") == [
             (1, 9.0),
             (2, 1.0),
+            (3, 2.0),
         ]

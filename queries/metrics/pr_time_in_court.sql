@@ -8,8 +8,8 @@
 -- until their removal); `ci` while a workflow run of the PR's head commit is queued or in
 -- progress (a run listing the PR, or of one of its commits: GitHub does not say which runs
 -- branch protection requires, so every run counts; a run still unfinished at as_of runs on). A
--- commit is the head from its first run's creation (a push starts the runs) until the next
--- commit's, so a run of a commit pushed over stops counting then; `merge` while its
+-- run stops counting when a run of another commit is created after it (a push starts the runs:
+-- its commit is no longer the head; a push that starts no run is not seen); `merge` while its
 -- latest decisive review (APPROVED or CHANGES_REQUESTED, by someone not the author and not a
 -- bot) is an approval; else `author` (changes requested, or a comment to answer, and no new
 -- request yet). After the merge: `deploy` until the first production deploy that shipped it
@@ -66,7 +66,7 @@ pr_runs as (
     -- the PR's runs (pr_workflow_runs): one still unfinished at as_of runs to the end of the
     -- PR's life; a re-run (its latest attempt is what GitHub lists) from that attempt's start,
     -- not the first attempt's queueing
-    select l.org, l.repo, l.pr_number, q.head_sha, q.created_at,
+    select l.org, l.repo, l.pr_number, q.run_id, q.head_sha, q.created_at,
         case when q.run_attempt > 1 then coalesce(q.run_started_at, q.created_at)
             else q.created_at end as start_at,
         least(coalesce(case when q.status = 'completed' then q.updated_at end, p.life_end),
@@ -75,20 +75,15 @@ pr_runs as (
     join workflow_runs as q on q.org = l.org and q.repo = l.repo and q.run_id = l.run_id
     join prs as p on p.org = l.org and p.repo = l.repo and p.pr_number = l.pr_number
 ),
-pushes as (
-    -- when each commit of the PR became its head, as its first run shows (a push starts them)
-    select org, repo, pr_number, head_sha, min(created_at) as pushed_at
-    from pr_runs
-    group by org, repo, pr_number, head_sha
-),
 superseded as (
-    -- a commit stops being the head when the next one is pushed
-    select a.org, a.repo, a.pr_number, a.head_sha, min(b.pushed_at) as superseded_at
-    from pushes as a
-    join pushes as b
-        on b.org = a.org and b.repo = a.repo and b.pr_number = a.pr_number
-        and b.pushed_at > a.pushed_at
-    group by a.org, a.repo, a.pr_number, a.head_sha
+    -- a run's commit stops being the head when a run of another commit is created after it (a
+    -- push starts the runs): a push back to the commit starts its new runs as the head again
+    select r.org, r.repo, r.pr_number, r.run_id, min(o.created_at) as superseded_at
+    from pr_runs as r
+    join pr_runs as o
+        on o.org = r.org and o.repo = r.repo and o.pr_number = r.pr_number
+        and o.head_sha <> r.head_sha and o.created_at > r.created_at
+    group by r.org, r.repo, r.pr_number, r.run_id
 ),
 ci as (
     -- a run holds the PR in the ci court only while its commit is the head
@@ -96,8 +91,7 @@ ci as (
         least(r.end_at, coalesce(s.superseded_at, r.end_at)) as end_at
     from pr_runs as r
     left join superseded as s
-        on s.org = r.org and s.repo = r.repo and s.pr_number = r.pr_number
-        and s.head_sha = r.head_sha
+        on s.org = r.org and s.repo = r.repo and s.pr_number = r.pr_number and s.run_id = r.run_id
 ),
 decisive_reviews as (
     select r.org, r.repo, r.pr_number, r.submitted_at, r.review_id,
