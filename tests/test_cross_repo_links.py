@@ -79,7 +79,7 @@ def _query(db: Path, sql: str) -> list[tuple[Any, ...]]:
 #   #2 ava  opened 60, open; body of phrases, every target a lib number no PR has (61-73)
 #   #3 renovate[bot] opened 70, open; "Update dependency acme-utils to v2.0.1"
 #   #4 ava  opened 90, open; body "Related to acme/lib#740, depends on acme/lib#74" (no such PRs)
-#   #5 ava  opened 95, open; body CLAUSES, every target a lib number no PR has (75-85)
+#   #5 ava  opened 95, open; body CLAUSES, every target a lib number no PR has (75-90)
 
 PHRASES = """\
 Depends on acme/lib#61
@@ -101,7 +101,12 @@ Depends on acme/lib#77. It also touches acme/lib#78
 Land after acme/lib#79, acme/lib#80 and acme/lib#81
 Needs: [the client](https://github.com/acme/lib/pull/82)
 Fixes a crash (see acme/lib#83)! Blocks acme/lib#84
-It requires a lot; acme/lib#85 is one"""
+It requires a lot; acme/lib#85 is one
+Requires e.g. acme/lib#86 and acme/lib#87... and acme/lib#88
+
+Depends on:
+1. acme/lib#89
+12. acme/lib#90"""
 
 
 def _links_org() -> MirrorBuilder:
@@ -286,6 +291,11 @@ def test_a_phrase_reaches_only_the_references_of_its_clause(links_db: Path) -> N
         (83, "mention"),  # no phrase
         (84, "blocks"),  # "! Blocks"
         (85, "mention"),  # "requires a lot;" ends its clause
+        (86, "depends_on"),  # "e.g." and "..." end no clause
+        (87, "depends_on"),
+        (88, "depends_on"),
+        (89, "depends_on"),  # a numbered list under "Depends on:"
+        (90, "depends_on"),
     ]
 
 

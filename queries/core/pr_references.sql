@@ -57,16 +57,19 @@ lines as (
         coalesce(last_value(heading ignore nulls) over (
             partition by text_id, block order by line_no
             rows between unbounded preceding and 1 preceding
-        ) || ' ', '') || line as line
+        ) || ' ', '')
+        -- a list item's marker ("1.", "2)", "-", "*") says nothing
+        || regexp_replace(line, '^\s*(?:[0-9]+[.)]|[-*+])\s+', '') as line
     from headed
 ),
 segments as (
-    -- a line cut before each phrase and after each clause (at . ; ! or ? before a space or the
-    -- line's end): a reference takes the phrase its piece starts with
+    -- a line cut before each phrase and after each clause (at . ; ! or ? after two characters
+    -- that are neither a space nor a dot, and before a space or the line's end, so "e.g." and
+    -- "..." cut nothing): a reference takes the phrase its piece starts with
     select
         l.* exclude (line),
         unnest(string_split(regexp_replace(regexp_replace(l.line,
-            '([.;!?])(\s|$)', '\1' || chr(1) || '\2', 'g'),
+            '([^\s.]{2}[.;!?])(\s|$)', '\1' || chr(1) || '\2', 'g'),
             '(?i)\b(depends on|depending on|blocked by|requires|needs|after|blocks|blocking'
             || '|required by)\b',
             chr(1) || '\1', 'g'), chr(1))) as piece
