@@ -54,7 +54,7 @@ def reports(synced: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
 
 def test_json_has_every_section_with_both_windows(reports: dict[str, str]) -> None:
     data = json.loads(reports["json"])
-    assert data["schema"] == "miner.report/2"
+    assert data["schema"] == "miner.report/3"
     assert data["scope"] == {"team": None, "repo": None}
     assert list(data["sections"]) == [s.name for s in SECTIONS]
     for section in SECTIONS:

@@ -16,7 +16,9 @@ from miner.warehouse import Warehouse
 # The JSON report's schema: bump the number when a key changes meaning or goes away.
 # 2: time_in_court's 'flow efficiency' row carries the median in `share`; sections gained
 # `title`; the report gained `scope`.
-JSON_SCHEMA = "miner.report/2"
+# 3: the cycle of ownership_handoffs_per_pr and handoff_pairs is pr_phases' (from the first
+# commit, not the opening); both gained p75 and handoff_pairs p90.
+JSON_SCHEMA = "miner.report/3"
 _DURATION = re.compile(r"^(\d+)([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
