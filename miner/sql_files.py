@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphlib
+import hashlib
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -78,6 +79,16 @@ def dependency_order(
     graph.update({n: sorted(extra[n]) for n in sorted(extra)})
     # built in name order, so the order is the same in every process (a set's is not)
     return list(graphlib.TopologicalSorter(graph).static_order())
+
+
+def digest(layers: Collection[str], root: Path = QUERIES_DIR) -> str:
+    """A fingerprint of the SQL of these folders: a warehouse built from other SQL (an older or
+    newer miner) is told apart by it."""
+    h = hashlib.sha256()
+    for name in sorted(layers):
+        for f in read_layer(name, root).values():
+            h.update(f"{name}/{f.name}\n{f.sql}\n".encode())
+    return h.hexdigest()
 
 
 def layer(name: str, root: Path = QUERIES_DIR) -> list[SqlFile]:

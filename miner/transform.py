@@ -12,7 +12,7 @@ from miner import deploy_ancestry, ownership, repo_packages
 from miner.config import Config, ServiceLevels
 from miner.errors import MinerError
 from miner.git_mirror import web_root
-from miner.sql_files import dependency_order, layer, read_layer, sql_string
+from miner.sql_files import dependency_order, digest, layer, read_layer, sql_string
 from miner.warehouse import Warehouse
 
 # The calendar of everyone and every team the config gives no calendar of its own.
@@ -117,6 +117,20 @@ def require_views(wh: Warehouse) -> None:
             f"{wh.path}: not built: {', '.join(missing)} (a rebuild cut short, or a newer miner "
             "than the one that built the rest): run `miner rebuild`"
         )
+    stamp = wh.query(f"select sql_digest from {METRIC_ROWS}.{BUILT_FROM}") if _has_stamp(wh) else []
+    if stamp != [(digest(BUILT_LAYERS),)]:
+        raise MinerError(
+            f"{wh.path}: its views were built by another version of miner, and their columns may "
+            "differ from this one's: run `miner rebuild`"
+        )
+
+
+def _has_stamp(wh: Warehouse) -> bool:
+    return bool(wh.query(
+        "select 1 from duckdb_tables() where database_name = current_database() "
+        "and schema_name = ? and table_name = ?",
+        [METRIC_ROWS, BUILT_FROM],
+    ))  # fmt: skip
 
 
 # The schema holding each metric view's rows, computed once per rebuild: a report or an ad hoc
@@ -125,6 +139,9 @@ def require_views(wh: Warehouse) -> None:
 METRIC_ROWS = "metric_rows"
 # A metrics file saying this in its header (a filter of another view, say) stays a plain view.
 ON_READ = "-- computed on read"
+# The table in METRIC_ROWS saying which SQL built the views (sql_files.digest of these folders).
+BUILT_FROM = "built_from"
+BUILT_LAYERS = ("core", "macros", "metrics")
 
 
 def _build_metrics(wh: Warehouse) -> None:
@@ -140,6 +157,10 @@ def _build_metrics(wh: Warehouse) -> None:
             )
         comment = sql_string(f"{f.description} (definition: queries/metrics/{f.name}.sql)")
         wh.con.execute(f"comment on view {f.name} is '{comment}'")
+    wh.con.execute(
+        f"create or replace table {METRIC_ROWS}.{BUILT_FROM} as select ? as sql_digest",
+        [digest(BUILT_LAYERS)],
+    )
 
 
 def _write_settings(wh: Warehouse, config: Config) -> None:
