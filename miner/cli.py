@@ -544,11 +544,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except (Exception, KeyboardInterrupt) as exc:
         if _INTERRUPTED or isinstance(exc, KeyboardInterrupt):
-            if not isinstance(exc, click.exceptions.Abort) and not _JSON_ERRORS:
-                _err("")  # closes the terminal's ^C echo, as click does for its Abort
-            # every transaction is whole: what was committed before stays, the rest is undone
-            _error_line("interrupted: the warehouse keeps every step finished before it")
-            sys.exit(EXIT_INTERRUPTED)
+            _exit_interrupted(echoed=isinstance(exc, click.exceptions.Abort))
         if isinstance(exc, click.ClickException):
             if _JSON_ERRORS:
                 _error_line(exc.format_message())
@@ -565,3 +561,16 @@ def main() -> None:
             _error_line(str(exc))
             sys.exit(exc.exit_code)
         raise
+    if _INTERRUPTED:
+        # Ctrl-C landed while a DuckDB error was being handled (see _on_interrupt) and the
+        # command went on to finish: it was interrupted all the same
+        _exit_interrupted(echoed=False)
+
+
+def _exit_interrupted(*, echoed: bool) -> None:
+    """Ctrl-C's one line and exit code. `echoed`: click has ended the terminal's ^C line."""
+    if not echoed and not _JSON_ERRORS:
+        _err("")  # closes the terminal's ^C echo, as click does for its Abort
+    # every transaction is whole: what was committed before stays, the rest is undone
+    _error_line("interrupted: the warehouse keeps every step finished before it")
+    sys.exit(EXIT_INTERRUPTED)

@@ -192,3 +192,20 @@ def test_an_include_glob_matching_no_repo_is_said_once_on_stderr(tmp_path: Path)
     assert out.returncode == 0, out.stderr
     warned = [line for line in out.stderr.splitlines() if "include" in line]
     assert warned == ["[github] include 'wbe' matches none of the 1 repos of acme"]
+
+
+def test_ctrl_c_while_a_duckdb_error_is_handled_still_ends_in_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C landing while a DuckDB error is being handled raises nothing (see
+    cli._on_interrupt); if the command then finishes, it still ends as interrupted."""
+    from miner import cli
+
+    monkeypatch.setattr(signal, "signal", lambda *_: None)  # leave pytest's handler alone
+    monkeypatch.setattr(cli, "_INTERRUPTED", True)  # as _on_interrupt leaves it
+    monkeypatch.setattr("sys.argv", ["miner", "query", "--list"])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 130
+    err = capsys.readouterr().err.strip()
+    assert err == "Error: interrupted: the warehouse keeps every step finished before it"
