@@ -76,6 +76,16 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+def test_every_format_names_the_window_to_the_minute_at_both_ends(reports: dict[str, str]) -> None:
+    # the default window is 30 days back from as_of: it starts at as_of's time of day, which the
+    # headline showed only for its end
+    window = json.loads(reports["json"])["window"]
+    start, end = (window[k][:16].replace("T", " ") for k in ("from", "to"))
+    assert start[11:] == end[11:] != "00:00"
+    for fmt in ("table", "md", "html"):
+        assert f"{start} → {end} UTC" in reports[fmt], fmt
+
+
 def test_review_wait_and_deploy_figures_are_the_generators_truth(
     reports: dict[str, str], sample_org: Path
 ) -> None:

@@ -52,8 +52,13 @@ def print_report(data: dict[str, Any], console: Console) -> None:
                 console.print(more[0].upper() + more[1:] + ".")
 
 
+def _minute(instant: str) -> str:
+    """An ISO instant to the minute: `2026-06-30 18:00`."""
+    return instant[:16].replace("T", " ")
+
+
 def headline(data: dict[str, Any]) -> str:
-    """`acme · team web · 2026-05-31 → 2026-06-30 18:00 UTC (as of the last sync)`."""
+    """`acme · team web · 2026-05-31 18:00 → 2026-06-30 18:00 UTC (as of the last sync)`."""
     scope = data["scope"]
     parts = [data["org"]]
     if scope["team"]:
@@ -61,7 +66,7 @@ def headline(data: dict[str, Any]) -> str:
     if scope["repo"]:
         parts.append(f"repo {scope['repo']}")
     parts.append(
-        f"{data['window']['from'][:10]} → {data['window']['to'][:16].replace('T', ' ')} UTC "
+        f"{_minute(data['window']['from'])} → {_minute(data['window']['to'])} UTC "
         "(as of the last sync)"
     )
     return " · ".join(parts)
