@@ -17,7 +17,7 @@ from bench.common import figure, timed
 from bench.synthetic import build
 from miner.config import Config
 from miner.sql_files import read_layer
-from miner.transform import METRIC_ROWS, ON_READ, PYTHON_STEPS, RebuildTimes, rebuild
+from miner.transform import METRIC_ROWS, ON_READ, RebuildTimes, core_tables, rebuild
 from miner.warehouse import Warehouse
 
 SIZES = (100_000, 1_000_000)
@@ -66,7 +66,7 @@ def _scan_inputs(wh: Warehouse) -> None:
 
 def _stored_tables() -> list[str]:
     """Every table a rebuild writes: the core tables (SQL and Python steps) and the metric rows."""
-    core = [*read_layer("core"), *(name for step in PYTHON_STEPS for name in step.writes)]
+    core = sorted(core_tables())
     metrics = [
         f"{METRIC_ROWS}.{f.name}" for f in read_layer("metrics").values() if ON_READ not in f.sql
     ]

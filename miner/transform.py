@@ -95,18 +95,24 @@ def _rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
     )
 
 
+def core_tables() -> set[str]:
+    """The names of the core tables a rebuild writes: one per core SQL file, and each Python
+    step's."""
+    return {*read_layer("core"), *(name for step in PYTHON_STEPS for name in step.writes)}
+
+
 def require_views(wh: Warehouse) -> None:
     """Fail in one line, saying what to run, unless a rebuild has built every core table and
     metric view: a first sync that stopped (a rate limit, a refused token, Ctrl-C) stored raw
     payloads but built nothing yet, and a rebuild cut short may have built the core alone."""
-    core = {*read_layer("core"), *(n for step in PYTHON_STEPS for n in step.writes)}
-    wanted = sorted(core | set(read_layer("metrics")))
-    built = {r[0] for r in wh.query(
-        "select table_name from duckdb_tables() where database_name = current_database() "
-        "and schema_name = 'main' union all select view_name from duckdb_views() "
-        "where database_name = current_database() and schema_name = 'main'"
-    )}  # fmt: skip
-    missing = [name for name in wanted if name not in built]
+    wanted = sorted(core_tables() | set(read_layer("metrics")))
+    built = set(wh.query(
+        "select schema_name, table_name from duckdb_tables() "
+        "where database_name = current_database() union all "
+        "select schema_name, view_name from duckdb_views() "
+        "where database_name = current_database()"
+    ))  # fmt: skip
+    missing = [name for name in wanted if ("main", name) not in built]
     if len(missing) == len(wanted):
         raise MinerError(
             f"{wh.path}: no views yet, as no sync has completed: run `miner sync` (or "
@@ -117,20 +123,13 @@ def require_views(wh: Warehouse) -> None:
             f"{wh.path}: not built: {', '.join(missing)} (a rebuild cut short, or a newer miner "
             "than the one that built the rest): run `miner rebuild`"
         )
-    stamp = wh.query(f"select sql_digest from {METRIC_ROWS}.{BUILT_FROM}") if _has_stamp(wh) else []
+    stamped = (METRIC_ROWS, BUILT_FROM) in built
+    stamp = wh.query(f"select sql_digest from {METRIC_ROWS}.{BUILT_FROM}") if stamped else []
     if stamp != [(digest(BUILT_LAYERS),)]:
         raise MinerError(
             f"{wh.path}: its views were built by another version of miner, and their columns may "
             "differ from this one's: run `miner rebuild`"
         )
-
-
-def _has_stamp(wh: Warehouse) -> bool:
-    return bool(wh.query(
-        "select 1 from duckdb_tables() where database_name = current_database() "
-        "and schema_name = ? and table_name = ?",
-        [METRIC_ROWS, BUILT_FROM],
-    ))  # fmt: skip
 
 
 # The schema holding each metric view's rows, computed once per rebuild: a report or an ad hoc
