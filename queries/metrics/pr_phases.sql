@@ -20,7 +20,7 @@
 --   response) the reviewers', the calendar of the PR's earliest-started review_wait episode
 --   (`pickup_calendar`; of episodes started together, the calendar first by name), as
 --   pr_time_in_court's reviewers' court counts it; deploy the default calendar (a release
---   train, as in pr_time_in_court); coding, review and merge, and cycle_business_hours, the
+--   train: deploy_lead_time's lead_business_hours); coding, review and merge, and cycle_business_hours, the
 --   author's (`calendar`), who holds the PR then or merges it.
 with merged as (
     select org, repo, number as pr_number, author, author_teams, author_is_bot, created_at,
@@ -82,6 +82,7 @@ bounds as (
         r.last_approval_at,
         coalesce(r.last_approval_at, r.last_review_at) as t_merge_wait,
         dl.deployed_at,
+        dl.lead_business_hours as deploy_business_hours,
         rs.first_response_at,
         coalesce(pc.calendar, 'default') as calendar,
         coalesce(kc.calendar, pc.calendar, 'default') as pickup_calendar
@@ -109,9 +110,7 @@ instants as (
         working_seconds(b.first_response_at, k4) as k_response,
         working_seconds(coalesce(b.first_review_at, b.merged_at), w3) as w_review,
         working_seconds(coalesce(b.t_merge_wait, b.merged_at), w4) as w_merge,
-        working_seconds(b.merged_at, w5) as w_merged,
-        working_seconds(b.merged_at, d5) as d_merged,
-        working_seconds(b.deployed_at, d6) as d_deployed
+        working_seconds(b.merged_at, w5) as w_merged
     from bounds as b
     left join working_days as w1
         on w1.calendar = b.calendar and w1.day = utc_day(coalesce(b.t_coding, b.created_at))
@@ -128,8 +127,6 @@ instants as (
     left join working_days as w4
         on w4.calendar = b.calendar and w4.day = utc_day(coalesce(b.t_merge_wait, b.merged_at))
     left join working_days as w5 on w5.calendar = b.calendar and w5.day = utc_day(b.merged_at)
-    left join working_days as d5 on d5.calendar = 'default' and d5.day = utc_day(b.merged_at)
-    left join working_days as d6 on d6.calendar = 'default' and d6.day = utc_day(b.deployed_at)
 )
 select
     org,
@@ -156,7 +153,7 @@ select
     if(k_review < k_ready, 0, k_review - k_ready) / 3600.0 as pickup_business_hours,
     if(w_merge < w_review, 0, w_merge - w_review) / 3600.0 as review_business_hours,
     if(w_merged < w_merge, 0, w_merged - w_merge) / 3600.0 as merge_business_hours,
-    if(d_deployed < d_merged, 0, d_deployed - d_merged) / 3600.0 as deploy_business_hours,
+    deploy_business_hours,
     epoch(merged_at - coalesce(t_coding, created_at)) / 3600.0 as cycle_hours,
     calendar,
     (w_merged - w_start) / 3600.0 as cycle_business_hours,
