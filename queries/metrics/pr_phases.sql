@@ -20,8 +20,8 @@
 --   response) the reviewers', the calendar of the PR's earliest-started review_wait episode
 --   (`pickup_calendar`; of episodes started together, the calendar first by name), as
 --   pr_time_in_court's reviewers' court counts it; deploy the default calendar (a release
---   train: deploy_lead_time's lead_business_hours); coding, review and merge, and cycle_business_hours, the
---   author's (`calendar`), who holds the PR then or merges it.
+--   train: deploy_lead_time's lead_business_hours); coding, review and merge, and
+--   cycle_business_hours, the author's (`calendar`), who holds the PR then or merges it.
 with merged as (
     select org, repo, number as pr_number, author, author_teams, author_is_bot, created_at,
         ready_at, merged_at
