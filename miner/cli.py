@@ -207,7 +207,8 @@ def rebuild(ctx: Context) -> None:
 @click.argument("name", required=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter of the named query; give it once per parameter.")  # fmt: skip
-@click.option("--sql", help="Run this SQL instead of a named query (read-only).")
+@click.option("--sql", help="Run this SQL instead of a named query: reading statements only "
+              "(SELECT, DESCRIBE, EXPLAIN...), the warehouse opened read-only.")  # fmt: skip
 @click.option("--list", "list_", is_flag=True, help="List the named queries and what they say.")
 @click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table",
               show_default=True)  # fmt: skip

@@ -105,8 +105,30 @@ def _check_type(wh: Warehouse, param: str, value: str) -> None:
         raise ConfigError(f"--param {param}={value!r}: expected {expected}")
 
 
+# What --sql runs: statements that only read. The warehouse is attached read-only, but the
+# connection could otherwise ATTACH it again writable, COPY to a file, or INSTALL an extension.
+_READING = {
+    duckdb.StatementType.SELECT,  # with WITH, FROM, VALUES, DESCRIBE, SHOW and SUMMARIZE
+    duckdb.StatementType.EXPLAIN,
+    duckdb.StatementType.CALL,  # table functions, such as pragma_table_info
+}
+
+
 def run_sql(wh: Warehouse, sql: str) -> Result:
-    """Any SQL against the warehouse; open it read-only, so nothing can change it."""
+    """Any reading SQL against the warehouse, which is open read-only: nothing can change it,
+    and nothing is written anywhere else."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise MinerError(f"query failed: {str(exc).strip().splitlines()[0]}") from None
+    for statement in statements:
+        if statement.type not in _READING:
+            word = statement.query.split()[0].upper()
+            raise ConfigError(
+                f"--sql: {word} is not a reading statement: --sql runs SELECT (with WITH, "
+                "FROM, DESCRIBE, SHOW, SUMMARIZE), EXPLAIN and CALL only; to keep the rows, "
+                "redirect --format csv or json to a file, or use `miner export`"
+            )
     return _run(wh, sql, None)
 
 

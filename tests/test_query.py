@@ -88,10 +88,39 @@ def test_sql_runs_read_only(warehouse: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [{"n": 5}]
     refused = miner("--db", "w.duckdb", "query", "--sql", "delete from reviews", cwd=warehouse)
-    assert refused.returncode == 1
-    assert "read-only" in refused.stderr and "Traceback" not in refused.stderr
+    assert refused.returncode == 2
+    assert "DELETE is not a reading statement" in refused.stderr
+    assert "Traceback" not in refused.stderr
     with duckdb.connect(str(warehouse / "w.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from reviews").fetchone() == (4,)
+
+
+@pytest.mark.parametrize(
+    ("sql", "word"),
+    [
+        # the warehouse attached again, writable, through the same connection
+        ("select 1; attach 'w.duckdb' as again; delete from again.reviews", "ATTACH"),
+        ("copy (select * from reviews) to 'out.csv'", "COPY"),
+        ("export database 'dump'", "EXPORT"),
+        ("install json", "INSTALL"),
+    ],
+)
+def test_sql_writes_nothing_anywhere(warehouse: Path, sql: str, word: str) -> None:
+    refused = miner("--db", "w.duckdb", "query", "--sql", sql, cwd=warehouse)
+    assert refused.returncode == 2, refused.stdout
+    assert f"--sql: {word} is not a reading statement" in refused.stderr
+    assert sorted(p.name for p in warehouse.iterdir() if p.name not in {"mirror"}) == [
+        "w.duckdb"
+    ]
+    with duckdb.connect(str(warehouse / "w.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from reviews").fetchone() == (4,)
+
+
+def test_sql_reads_through_describe_show_and_table_functions(warehouse: Path) -> None:
+    for sql in ("describe reviews", "show tables", "call pragma_table_info('reviews')"):
+        out = miner("--db", "w.duckdb", "query", "--sql", sql, "--format", "csv", cwd=warehouse)
+        assert out.returncode == 0, out.stderr
+        assert len(out.stdout.splitlines()) > 2
 
 
 @pytest.mark.parametrize(
