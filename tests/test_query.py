@@ -109,9 +109,7 @@ def test_sql_writes_nothing_anywhere(warehouse: Path, sql: str, word: str) -> No
     refused = miner("--db", "w.duckdb", "query", "--sql", sql, cwd=warehouse)
     assert refused.returncode == 2, refused.stdout
     assert f"--sql: {word} is not a reading statement" in refused.stderr
-    assert sorted(p.name for p in warehouse.iterdir() if p.name not in {"mirror"}) == [
-        "w.duckdb"
-    ]
+    assert sorted(p.name for p in warehouse.iterdir() if p.name not in {"mirror"}) == ["w.duckdb"]
     with duckdb.connect(str(warehouse / "w.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from reviews").fetchone() == (4,)
 
