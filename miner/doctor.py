@@ -44,17 +44,18 @@ def run(config: Config, db: Path, org: str | None, say: Callable[[str], None]) -
     org = org or config.github.org
     if not org:
         tell(Check(False, "org", "set [github] org in the config, or pass --org"))
+    signed_in = None
     try:
         signed_in = credentials(config, org or "")
-    except MinerError as exc:
-        tell(Check(False, "GitHub App", str(exc)))
-        signed_in = None
-    if signed_in is None:
-        tell(Check(False, "token", f"set {config.github.token_source()}"))
-    elif config.github.app_id is not None:
-        tell(Check(True, f"signed in as {signed_in.source}"))
+    except MinerError as exc:  # a token miner refuses to send, or an app GitHub refuses
+        tell(Check(False, "GitHub App" if config.github.app_id is not None else "token", str(exc)))
     else:
-        tell(Check(True, f"token from {signed_in.source}"))
+        if signed_in is None:
+            tell(Check(False, "token", f"set {config.github.token_source()}"))
+        elif config.github.app_id is not None:
+            tell(Check(True, f"signed in as {signed_in.source}"))
+        else:
+            tell(Check(True, f"token from {signed_in.source}"))
     client = GitHubClient(
         config.github.api_url,
         None,

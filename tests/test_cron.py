@@ -157,6 +157,7 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
         (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).touch()
         forbidden = _miner(tmp_path, "doctor")
         refused = _miner(tmp_path, "doctor", token="wrong")
+        pasted = _miner(tmp_path, "doctor", token=TOKEN + "\nwrong")  # two lines pasted in
         url = server.url
     lines = well.stdout.decode().splitlines()
     assert well.returncode == 0, well.stdout.decode() + well.stderr.decode()
@@ -178,7 +179,14 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
             in forbidden.stdout.decode().splitlines())  # fmt: skip
     assert refused.returncode == 1
     assert f"FAIL GitHub at {url}: the token is refused: make a new one" in refused.stdout.decode()
-    for out in (well, no_actions, forbidden, refused):
+    # a token miner will not send is one failure, under its own name, not a GitHub App's
+    said = [line for line in pasted.stdout.decode().splitlines() if line.startswith("FAIL")]
+    assert said[0] == (
+        "FAIL token: $GITHUB_TOKEN: the token holds spaces or control characters; "
+        "set it to the token alone"
+    )
+    assert not [line for line in said if line.startswith(("FAIL GitHub App", "FAIL token: set"))]
+    for out in (well, no_actions, forbidden, refused, pasted):
         assert TOKEN.encode() not in out.stdout + out.stderr
 
 
