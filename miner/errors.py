@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -43,3 +45,18 @@ class PartialSync(MinerError):
     """The sync stored what it could and rebuilt, but some repos failed: exit 3."""
 
     exit_code = EXIT_PARTIAL
+
+
+# A token this long is written as *** wherever it appears; a shorter one (a test server's, not
+# GitHub's, whose tokens run to 40 characters and more) only where it stands apart from letters,
+# digits, "_", "-" and ".", so that a token "x" leaves the x of "x-access-token" and "example".
+_LONG_TOKEN = 8
+
+
+def scrub(text: str, token: str | None) -> str:
+    """`text` with the token written as ***."""
+    if not token:
+        return text
+    if len(token) >= _LONG_TOKEN:
+        return text.replace(token, "***")
+    return re.sub(rf"(?<![\w.-]){re.escape(token)}(?![\w.-])", "***", text)

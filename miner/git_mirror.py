@@ -13,7 +13,7 @@ from pathlib import Path
 
 import git
 
-from miner.errors import MinerError
+from miner.errors import MinerError, scrub
 
 # Printed by git's credential protocol on `get`; GitHub takes any user name with a token.
 _HELPER = (
@@ -113,11 +113,6 @@ def _words(exc: git.GitCommandError, token: str | None) -> str:
     """git's own message, without GitPython's framing, and never the token."""
     words = scrub(str(exc.stderr or exc), token).strip().removeprefix("stderr: ")
     return words.strip("'").strip()
-
-
-def scrub(text: str, token: str | None) -> str:
-    """`text` with the token, wherever it appears, written as ***."""
-    return text.replace(token, "***") if token else text
 
 
 def git_with_input(repo: git.Repo, args: list[str], data: bytes) -> str:

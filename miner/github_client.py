@@ -16,7 +16,7 @@ from github import Auth, Github, GithubException, RateLimitExceededException
 from github.GithubRetry import GithubRetry
 
 from miner import __version__
-from miner.errors import GitHubError
+from miner.errors import GitHubError, scrub
 from miner.rate_limits import RateLimiter, budget
 
 if TYPE_CHECKING:  # urllib3 1.26, which PyGithub allows, has no BaseHTTPResponse
@@ -221,10 +221,7 @@ class GitHubClient:
                     self.requests += 1  # PyGithub's JSONDecodeError): answered, if not in full
                 if failures >= _TRANSIENT_TRIES or not _transient(exc):
                     kind = "" if isinstance(exc, _NotJson) else f"{type(exc).__name__}: "
-                    message = f"{what}: {kind}{exc}"
-                    if self._secret:
-                        message = message.replace(self._secret, "***")
-                    raise GitHubError(message) from None
+                    raise GitHubError(scrub(f"{what}: {kind}{exc}", self._secret)) from None
                 self._pause(failures - 1)
                 continue
             self.requests += 1

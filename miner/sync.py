@@ -24,8 +24,8 @@ from miner.collect_git import (
 from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
 from miner.collect_graphql import GraphQLPullCollector, GraphQLRepoCollector
 from miner.config import Config
-from miner.errors import ConfigError, GitHubError
-from miner.git_mirror import GitMirrorError, scrub
+from miner.errors import ConfigError, GitHubError, scrub
+from miner.git_mirror import GitMirrorError
 from miner.github_auth import credentials
 from miner.github_client import GitHubClient
 from miner.mirror import Mirror

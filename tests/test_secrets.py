@@ -78,3 +78,27 @@ def test_a_wrong_token_is_refused_without_echoing_it(served: Path, tmp_path: Pat
     assert b"401" in out.stderr
     assert wrong.encode() not in out.stderr + out.stdout
     assert b"Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "token", "scrubbed"),
+    [
+        # a GitHub token goes wherever it appears, even run into other characters
+        (f"https://x-access-token:{TOKEN}@host/acme/web.git", TOKEN,
+         "https://x-access-token:***@host/acme/web.git"),
+        (f"sent token{TOKEN}x", TOKEN, "sent token***x"),
+        # a short one (a test server's) only where it stands as a word: the rest of the message
+        # stays readable
+        ("GET https://x-access-token:x@example/x: fix x", "x",
+         "GET https://x-access-token:***@example/***: fix ***"),
+        ("acme/ci-bot on the ci branch, ci.yml", "ci", "acme/ci-bot on the *** branch, ci.yml"),
+        ("nothing to hide", None, "nothing to hide"),
+        ("nothing to hide", "", "nothing to hide"),
+    ],
+)  # fmt: skip
+def test_scrub_writes_the_token_as_stars_and_leaves_the_rest(
+    text: str, token: str | None, scrubbed: str
+) -> None:
+    from miner.errors import scrub
+
+    assert scrub(text, token) == scrubbed
