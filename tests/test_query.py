@@ -240,6 +240,18 @@ def test_json_report_has_each_section_for_the_window_and_the_one_before(warehous
     assert [r["pr_number"] for r in report["sections"]["waiting_longest"]["rows"]] == [5]
 
 
+def test_waiting_now_counts_a_wait_that_began_before_the_window(warehouse: Path) -> None:
+    out = miner("--db", "w.duckdb", "report", "--org", "acme", "--since", "1d", "--format",
+                "json", cwd=warehouse)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)["sections"]["review_wait_summary"]
+    # web#5 was asked 50 hours before as_of, a day before this window began, and still waits;
+    # nothing was answered in the window, nor in the day before it
+    assert (summary["rows"][0]["reviewed"], summary["rows"][0]["waiting"]) == (0, 1)
+    # in the window before (as_of - 2 days to as_of - 1 day) it was already waiting, too
+    assert summary["previous"][0]["waiting"] == 1
+
+
 def test_table_report_to_a_file(warehouse: Path) -> None:
     out = miner("--db", "w.duckdb", "report", "--org", "acme", "--out", "r.txt", cwd=warehouse)
     assert out.returncode == 0, out.stderr

@@ -1,11 +1,12 @@
 -- review_wait_summary: one row: PRs that became ready in the window, and the review wait of
 -- their answered episodes (median, p75, p90 with the count they rest on). Withdrawn episodes
--- are left out; waiting ones are counted apart.
+-- are left out. `waiting` counts the episodes still waiting at as_of, whenever they started
+-- before the window's end: a request asked 40 days ago and never answered waits now too.
 -- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
 with episodes as (
-    select w.*
+    select w.*, w.outcome = 'reviewed' and w.start_at >= $since as answered_in_window
     from review_wait as w
-    where w.org = $org and w.start_at >= $since and w.start_at < $until
+    where w.org = $org and w.start_at < $until
       and ($repo is null or w.repo in ($repo, $org || '/' || $repo))
       and ($team is null or exists (from pr_teams as t where t.org = w.org and t.repo = w.repo
                                     and t.pr_number = w.pr_number and t.team = lower($team)))
@@ -17,14 +18,14 @@ select
        and ($team is null or exists (from pr_teams as t where t.org = p.org and t.repo = p.repo
                                      and t.pr_number = p.number and t.team = lower($team))))
         as prs_ready,
-    count(*) filter (where outcome = 'reviewed') as reviewed,
-    quantile_cont(wait_hours, 0.5) filter (where outcome = 'reviewed') as median_hours,
-    quantile_cont(wait_hours, 0.75) filter (where outcome = 'reviewed') as p75_hours,
-    quantile_cont(wait_hours, 0.9) filter (where outcome = 'reviewed') as p90_hours,
-    quantile_cont(wait_business_hours, 0.5) filter (where outcome = 'reviewed')
+    count(*) filter (where answered_in_window) as reviewed,
+    quantile_cont(wait_hours, 0.5) filter (where answered_in_window) as median_hours,
+    quantile_cont(wait_hours, 0.75) filter (where answered_in_window) as p75_hours,
+    quantile_cont(wait_hours, 0.9) filter (where answered_in_window) as p90_hours,
+    quantile_cont(wait_business_hours, 0.5) filter (where answered_in_window)
         as median_business_hours,
-    quantile_cont(wait_business_hours, 0.9) filter (where outcome = 'reviewed')
+    quantile_cont(wait_business_hours, 0.9) filter (where answered_in_window)
         as p90_business_hours,
-    count(*) filter (where outcome = 'unanswered') as unanswered,
+    count(*) filter (where outcome = 'unanswered' and start_at >= $since) as unanswered,
     count(*) filter (where outcome = 'waiting') as waiting
 from episodes
