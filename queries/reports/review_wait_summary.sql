@@ -24,6 +24,8 @@ select
     quantile_cont(wait_hours, 0.9) filter (where answered_in_window) as p90_hours,
     quantile_cont(wait_business_hours, 0.5) filter (where answered_in_window)
         as median_business_hours,
+    quantile_cont(wait_business_hours, 0.75) filter (where answered_in_window)
+        as p75_business_hours,
     quantile_cont(wait_business_hours, 0.9) filter (where answered_in_window)
         as p90_business_hours,
     count(*) filter (where outcome = 'unanswered' and start_at >= $since) as unanswered,
