@@ -235,6 +235,9 @@ def test_json_report_has_each_section_for_the_window_and_the_one_before(warehous
     # hours before as_of) in this one
     assert (summary["rows"][0]["reviewed"], summary["rows"][0]["waiting"]) == (0, 1)
     assert (summary["previous"][0]["reviewed"], summary["previous"][0]["median_hours"]) == (4, 5.0)
+    # they began Monday 09:00 UTC, and all four ended by 17:00: business hours are clock hours,
+    # 2, 4, 6 and 8 (p75 6.5)
+    assert summary["previous"][0]["p75_business_hours"] == 6.5
     approvals = report["sections"]["cross_team_approvals_by_team"]
     assert [(r["team"], r["approved"]) for r in approvals["previous"]] == [("data", 2)]
     assert [r["pr_number"] for r in report["sections"]["waiting_longest"]["rows"]] == [5]
