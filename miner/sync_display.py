@@ -92,8 +92,9 @@ class SyncDisplay:
                 )  # fmt: skip
                 return
             self._log(
-                f"[{status.done + 1}/{status.repos}] {status.repo} ({status.pulls} PRs stored, "
-                f"{status.requests} requests so far{'; ' + budget if budget else ''})"
+                f"[{status.done + 1}/{status.repos}] {status.repo} (so far this run: "
+                f"{status.pulls} PRs stored, {status.requests} requests"
+                f"{'; ' + budget if budget else ''})"
             )
 
     def countdown(self, left: float, resource: str, reset: float) -> None:

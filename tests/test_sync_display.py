@@ -37,9 +37,10 @@ def test_from_cron_each_repo_and_each_minute_of_a_wait_is_one_stamped_line() -> 
     stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ "
     assert len(lines) == 4
     assert all(re.match(stamp, line) for line in lines)
-    assert lines[0].endswith("[1/2] acme/api (0 PRs stored, 0 requests so far)")
+    assert lines[0].endswith("[1/2] acme/api (so far this run: 0 PRs stored, 0 requests)")
     assert lines[1].endswith(
-        "[2/2] acme/web (40 PRs stored, 3 requests so far; core 4999 left graphql 4990 left)"
+        "[2/2] acme/web (so far this run: 40 PRs stored, 3 requests; core 4999 left graphql "
+        "4990 left)"
     )
     assert lines[2].endswith("GitHub's graphql rate limit is spent: 2:05 to its reset (08:00:00Z)")
     assert lines[3].endswith("rate limit is spent: 0:59 to its reset (08:00:00Z)")
