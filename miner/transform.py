@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from miner.errors import MinerError
 from miner.git_mirror import web_root
 from miner.sql_files import dependency_order, digest, layer, read_layer, sql_string
 from miner.warehouse import Warehouse
+
+_log = logging.getLogger(__name__)
 
 # The calendar of everyone and every team the config gives no calendar of its own.
 DEFAULT_CALENDAR = "default"
@@ -48,8 +51,14 @@ class RebuildTimes:
 
 def rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
     """Recompute everything from the raw layer (see _rebuild); a rebuild that runs out of
-    memory is rolled back and run again with more (Warehouse.retrying)."""
-    return wh.retrying(lambda: _rebuild(wh, config))
+    memory is rolled back and run again with more (Warehouse.retrying). A rebuild taking its
+    settings from another config file than the one before it says so (config_change)."""
+    before = last_config_source(wh)
+    times = wh.retrying(lambda: _rebuild(wh, config))
+    note = config_change(before, config)
+    if note is not None:
+        _log.warning("%s", note)
+    return times
 
 
 def _rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
@@ -258,6 +267,49 @@ def _write_settings(wh: Warehouse, config: Config) -> None:
         "settings_github": pa.table(
             {"web_host": pa.array([web_root(config.github.api_url).split("://", 1)[-1]])}
         ),
+        # the config file these settings came from (NULL: none, the defaults): config_source
+        CONFIG_SOURCE: pa.table({"source": pa.array([_source(config)], pa.string())}),
     }
     for name, table in tables.items():
         wh.replace_table(name, table)
+
+
+# The settings table naming the config file the last rebuild took its settings from.
+CONFIG_SOURCE = "settings_config"
+
+
+def _source(config: Config) -> str | None:
+    return str(config.source.resolve()) if config.source is not None else None
+
+
+def config_change(before: str | None, config: Config) -> str | None:
+    """What to tell the user when this rebuild took its settings from another config file than
+    the one before it (`before`, from last_config_source): teams, calendars, service levels,
+    bots and deploy rules all come from the config, and a rebuild run from another folder, where
+    no miner.toml is, would otherwise drop them without a word. None when nothing changed, or
+    nothing was recorded before."""
+    now = _source(config) or ""
+    if before is None or before == now:
+        return None
+    said = f"note: rebuilt with the settings of {now or 'no config file (the defaults)'}"
+    if not before:
+        return f"{said}; the rebuild before had no config file (the defaults)"
+    return (
+        f"{said}; the rebuild before took them from {before}: the teams, calendars, service "
+        f"levels, bots and deploy rules it set are no longer in the views (pass --config {before}"
+        " to keep them)"
+    )
+
+
+def last_config_source(wh: Warehouse) -> str | None:
+    """The config file the last rebuild took its settings from ("": none, the defaults); None
+    when no rebuild recorded it (none yet, or one by an older miner)."""
+    recorded = wh.query(
+        "select count(*) from duckdb_tables() where database_name = current_database() "
+        "and schema_name = 'main' and table_name = ?",
+        [CONFIG_SOURCE],
+    )[0][0]
+    if not recorded:
+        return None
+    rows = wh.query(f"select coalesce(source, '') from {CONFIG_SOURCE}")
+    return str(rows[0][0]) if rows else None

@@ -67,6 +67,43 @@ def test_rebuild_needs_no_network_and_keeps_the_views(tmp_path: Path) -> None:
     assert "rebuilt" in out.stderr
 
 
+def test_a_rebuild_with_another_config_file_than_the_last_says_so(tmp_path: Path) -> None:
+    mirror = _mirror(tmp_path)
+    home, elsewhere = tmp_path / "home", tmp_path / "elsewhere"
+    home.mkdir(), elsewhere.mkdir()
+    config = home / "miner.toml"
+    config.write_text('[teams]\nweb = ["alice", "bob"]\nplatform = ["dana"]\n')
+    db = str(home / "w.duckdb")
+    imported = miner("--db", db, "import", str(mirror), cwd=home)
+    assert imported.returncode == 0, imported.stderr
+    assert "note:" not in imported.stderr  # the first build: nothing to compare with
+
+    def teams(cwd: Path) -> set[str]:
+        out = miner("--db", db, "query", "--sql", "select distinct team from person_teams",
+                    "--format", "csv", cwd=cwd)  # fmt: skip
+        return set(out.stdout.split()[1:])
+
+    assert "platform" in teams(home)
+    # run by hand from another folder, where no miner.toml is: the config's teams go
+    moved = miner("--db", db, "rebuild", cwd=elsewhere)
+    assert moved.returncode == 0, moved.stderr
+    assert (
+        "note: rebuilt with the settings of no config file (the defaults); the rebuild before "
+        f"took them from {config.resolve()}: the teams, calendars, service levels, bots and "
+        f"deploy rules it set are no longer in the views (pass --config {config.resolve()} to "
+        "keep them)"
+    ) in moved.stderr
+    assert "platform" not in teams(elsewhere)
+    again = miner("--db", db, "rebuild", cwd=elsewhere)
+    assert again.returncode == 0 and "note:" not in again.stderr
+    back = miner("--db", db, "--config", str(config), "rebuild", cwd=elsewhere)
+    assert (
+        f"note: rebuilt with the settings of {config.resolve()}; the rebuild before had no "
+        "config file (the defaults)"
+    ) in back.stderr
+    assert "platform" in teams(elsewhere)
+
+
 def test_bad_config_is_one_line_with_exit_code_2(tmp_path: Path) -> None:
     (tmp_path / "miner.toml").write_text("[github]\norg = 1\n")
     out = miner("report", cwd=tmp_path)
