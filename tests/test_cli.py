@@ -70,7 +70,8 @@ def test_rebuild_needs_no_network_and_keeps_the_views(tmp_path: Path) -> None:
 def test_a_rebuild_with_another_config_file_than_the_last_says_so(tmp_path: Path) -> None:
     mirror = _mirror(tmp_path)
     home, elsewhere = tmp_path / "home", tmp_path / "elsewhere"
-    home.mkdir(), elsewhere.mkdir()
+    home.mkdir()
+    elsewhere.mkdir()
     config = home / "miner.toml"
     config.write_text('[teams]\nweb = ["alice", "bob"]\nplatform = ["dana"]\n')
     db = str(home / "w.duckdb")
