@@ -73,6 +73,9 @@ class GitHubCollector:
                     status=404,
                 ) from exc
             raise
+        # GitHub's spelling of the login (orgs compare without case): the key of every row
+        # stored, and what the later requests ask for
+        self.org = (org.data or {}).get("login") or self.org
         yield batch_of("orgs", self.org, None, None, [org.data], replace=True)
         for resource, url, params in (
             ("repos", f"/orgs/{self.org}/repos", {"type": "all"}),

@@ -49,7 +49,7 @@ from graphql.execution.values import (
     get_variable_values,
 )
 
-from miner.fixtures_server import GitEntry, git_blob_sha, git_tree, refused_parts
+from miner.fixtures_server import GitEntry, git_blob_sha, git_tree, mirrored_name, refused_parts
 from miner.fixtures_server import dig as _dig
 from miner.graphql_queries import MAX_PAGE_SIZE, NODE_LIMIT, rate_limit_cost
 
@@ -1196,6 +1196,8 @@ def _repo_dir(root: Path, owner: str, name: str) -> Path | None:
 
 def _resolve_repository(_: Any, info: GraphQLResolveInfo[_Context], owner: str, name: str) -> Any:
     root = info.context.root
+    owner = mirrored_name(root / "repos", owner)
+    name = mirrored_name(root / "repos" / owner, name)
     folder = _repo_dir(root, owner, name)
     if folder is None:
         raise _not_found(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
@@ -1229,6 +1231,7 @@ def _org_login(root: Path, login: str) -> bool:
 
 def _resolve_organization(_: Any, info: GraphQLResolveInfo[_Context], login: str) -> Any:
     root = info.context.root
+    login = mirrored_name(root / "orgs", login)
     data = _CACHE.load(root / "orgs" / f"{login}.json")[1] if _org_login(root, login) else None
     if not isinstance(data, dict):
         raise _not_found(f"Could not resolve to an Organization with the login of '{login}'.")

@@ -434,6 +434,25 @@ FORBIDDEN = ".forbidden"
 _REPO_PATH = re.compile(r"^/repos/([^/]+)/([^/]+)/")
 
 
+def mirrored_name(folder: Path, name: str) -> str:
+    """The mirror's spelling of an org, owner or repo `name` in `folder` (a NAME folder or a
+    NAME.json file): GitHub's logins and repository names compare without case, so /orgs/ACME
+    answers as /orgs/acme does. `name` itself when the folder holds nothing by that name."""
+    if (folder / name).exists() or (folder / f"{name}.json").exists():
+        return name
+    try:
+        entries = sorted(os.listdir(folder))
+    except OSError:
+        return name
+    wanted = name.lower()
+    return next((e.removesuffix(".json") for e in entries
+                 if e.removesuffix(".json").lower() == wanted), name)  # fmt: skip
+
+
+# /orgs/{org}... and /repos/{owner}/{repo}...: the names mirrored_name spells as the mirror does
+_NAMED_PATH = re.compile(r"^/(?:orgs/(?P<org>[^/]+)|repos/(?P<owner>[^/]+)/(?P<repo>[^/]+))")
+
+
 def refused_parts(repo_folder: Path) -> list[str] | None:
     """What the FORBIDDEN file of a mirror's repo folder refuses: None when there is none, []
     for the whole repo, else the parts its lines name."""
@@ -772,6 +791,7 @@ class FixtureServer:
         """The answer before rate limiting, and whether it is free of the rate limit."""
         if self.token is not None and not self._authorized(headers.get("Authorization")):
             return _error(401, "Bad credentials"), True
+        path = self._mirrored_path(path)
         if method not in ("GET", "HEAD"):
             return _error(405, "Method Not Allowed"), False
         if self._forbidden(path):
@@ -873,6 +893,19 @@ class FixtureServer:
                     self.graphql_rate_limit, window_seconds=self._budget.window_seconds
                 )
             return self._graphql_budget
+
+    def _mirrored_path(self, path: str) -> str:
+        """`path` with its org, or owner and repo, spelled as the mirror spells them."""
+        named = _NAMED_PATH.match(path)
+        if named is None:
+            return path
+        if named["org"] is not None:
+            head = f"/orgs/{mirrored_name(self.root / 'orgs', named['org'])}"
+        else:
+            owner = mirrored_name(self.root / "repos", named["owner"])
+            repo = mirrored_name(self.root / "repos" / owner, named["repo"])
+            head = f"/repos/{owner}/{repo}"
+        return head + path[named.end() :]
 
     def _forbidden(self, path: str) -> bool:
         match = _REPO_PATH.match(path)

@@ -46,6 +46,7 @@ class Snapshot:
 
     batches: list[RawBatch]
     repos: dict[str, RepoMarks]
+    org: str  # the org's login as GitHub spells it
 
 
 class OrgSnapshot:
@@ -81,6 +82,9 @@ class OrgSnapshot:
                 )
             if people is None:
                 people = org_node
+                # GitHub's spelling of the login (orgs compare without case): the key of every
+                # row stored, and what the later pages ask for
+                self.org = org_node.get("login") or self.org
             connection = org_node["repositories"]
             for node in connection["nodes"]:
                 if node is not None:
@@ -120,7 +124,7 @@ class OrgSnapshot:
                     replace=True,
                 )
             )
-        return Snapshot(batches, marks)
+        return Snapshot(batches, marks, self.org)
 
     def _members(self, people: Json) -> list[Json]:
         nodes = self._all(people["membersWithRole"], ORG_MEMBERS_PAGE, ("membersWithRole",), {})

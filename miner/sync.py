@@ -155,6 +155,7 @@ def sync(
     # git sends the same credentials (an installation's token, renewed as it nears expiry)
     token = signed_in.token if signed_in is not None else None
     started = time.monotonic()
+    org = _spelled_as_stored(wh, org)
     run = wh.start_run("sync", org, config.github.api_url)
     pulls_before = _count_pulls(wh, org)
     status = SyncProgress(org)
@@ -170,10 +171,14 @@ def sync(
         if api == "graphql":
             # one call per 100 repos: repos, people, teams, and what changed in each repo
             snapshot = OrgSnapshot(client, org).take()
+            if snapshot.org != org:
+                org, repo_sync = _respelled(wh, run, snapshot.org, status, repo_sync)
             wh.store_all(snapshot.batches, run)
             marks: dict[str, RepoMarks] | None = snapshot.repos
         else:
             _store(wh, repo_sync.rest.org_batches(repo_sync.cursor), run)
+            if repo_sync.rest.org != org:
+                org, repo_sync = _respelled(wh, run, repo_sync.rest.org, status, repo_sync)
             teams = [
                 r[0]
                 for r in wh.query(
@@ -326,6 +331,23 @@ def _sync_git(
     status.repo = None
     progress(status)
     return failures
+
+
+def _spelled_as_stored(wh: Warehouse, org: str) -> str:
+    """The org as the warehouse already spells it: GitHub's logins compare without case, and
+    `--org ACME` one night and `acme` the next are one org, not two."""
+    stored = wh.query("select distinct org from raw_orgs where lower(org) = lower(?)", [org])
+    return str(stored[0][0]) if len(stored) == 1 else org
+
+
+def _respelled(
+    wh: Warehouse, run: int, login: str, status: SyncProgress, was: _RepoSync
+) -> tuple[str, _RepoSync]:
+    """The first sync of an org the config spells otherwise than GitHub does (ACME for acme):
+    its rows are keyed by GitHub's login from the start, as its repos' full names are."""
+    wh.con.execute("update sync_runs set org = ? where id = ?", [login, run])
+    status.org = login
+    return login, _RepoSync(wh, login, was.client, run, was.tell)
 
 
 def _count_pulls(wh: Warehouse, org: str) -> int:

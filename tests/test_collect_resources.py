@@ -309,3 +309,36 @@ def test_an_unfinished_run_missing_from_the_list_is_asked_for_alone() -> None:
     # the mark stays at the run still running, and the next listing is asked in full
     (mark,) = batch.cursors
     assert (mark.value, mark.etag) == (running["created_at"], None)
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_an_org_spelled_in_another_case_is_stored_as_github_spells_it(
+    tmp_path: Path, api: str
+) -> None:
+    from miner.reports.data import scope
+
+    root = _org(tmp_path)
+    keys = (
+        "select org from raw_orgs union select org from raw_repos union select org from "
+        "raw_pulls union select org from raw_reviews union select org from sync_runs"
+    )
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        client = GitHubClient(server.url, "t")
+        try:
+            config = Config(github=GitHubConfig(api_url=server.url))
+            # GitHub answers /orgs/ACME as /orgs/acme: the first sync keys every row by the
+            # login GitHub gives, as the repos' full names are
+            first = sync(wh, config, org="ACME", client=client, api=api)
+            assert first.org == "acme"
+            assert wh.query(keys) == [("acme",)]
+            assert wh.query("select org, repo, number from pull_requests") == [
+                ("acme", "acme/app", 1)
+            ]
+            # another spelling the next night is the same org, not a second one
+            again = sync(wh, config, org="Acme", client=client, api=api)
+            assert again.org == "acme"
+            assert wh.query(keys) == [("acme",)]
+            assert wh.query("select count(*) from raw_pulls") == [(1,)]
+        finally:
+            client.close()
+        assert scope(wh, "ACME", repo="APP").org == "acme"

@@ -447,6 +447,18 @@ def test_missing_files_parent_paths_and_underscore_folders_are_404(server: Fixtu
         assert _get(server, target).status == 404, target
 
 
+def test_org_owner_and_repo_names_compare_without_case_as_on_github(
+    server: FixtureServer,
+) -> None:
+    upper = _get(server, "/repos/ACME/Web/pulls?state=all&per_page=100")
+    assert upper.status == 200
+    assert upper.json() == _get(server, "/repos/acme/web/pulls?state=all&per_page=100").json()
+    assert _get(server, "/repos/Acme/WEB").json()["default_branch"] == "trunk"
+    assert len(_get(server, "/orgs/ACME/repos?per_page=100").json()) == 100
+    assert _get(server, "/repos/ACME/nothing/pulls").status == 404
+    assert _get(server, "/orgs/ACMEE/repos").status == 404
+
+
 def test_only_get_and_head_are_answered(server: FixtureServer) -> None:
     head = _get(server, "/orgs/acme/repos", method="HEAD")
     full = _get(server, "/orgs/acme/repos")

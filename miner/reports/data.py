@@ -85,7 +85,10 @@ def default_org(wh: Warehouse) -> str:
 def scope(wh: Warehouse, org: str, team: str | None = None, repo: str | None = None) -> Scope:
     """The report's scope, checked against the warehouse: an unknown team or repo is named
     with the ones there are, rather than giving an empty report. Team names compare without
-    case, as GitHub's slugs do; a repo may be given as NAME or ORG/NAME."""
+    case, as GitHub's slugs do; a repo may be given as NAME or ORG/NAME. The org compares
+    without case too, as GitHub's logins do."""
+    stored = wh.query("select org from snapshots where lower(org) = lower(?)", [org])
+    org = str(stored[0][0]) if len(stored) == 1 else org
     _as_of(wh, org)  # the org first: its teams and repos are named only once it is known
     if team is not None:
         team = team.removeprefix("@").removeprefix(f"{org}/").lower()
