@@ -89,6 +89,7 @@ def _rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
                 f = core[name]
                 wh.con.execute(f"create or replace table {f.name} as\n{f.body}")
                 wh.con.execute(f"comment on table {f.name} is '{sql_string(f.description)}'")
+        _leave_out_excluded(wh, config)
         for f in layer("macros"):
             wh.con.execute(f.body)
         core_built = time.perf_counter()
@@ -102,6 +103,28 @@ def _rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
         metrics_built - core_committed,
         (core_committed - core_built) + (finished - metrics_built),
     )
+
+
+def _leave_out_excluded(wh: Warehouse, config: Config) -> None:
+    """Take the repos [github] include and exclude leave out from every core table but `repos`,
+    the org's listing (so from every view). A sync that stops reading a repo is not enough:
+    what earlier syncs stored of it stays in the raw layer, and its PRs would go on showing
+    (an open one waiting ever longer). The raw rows stay: a repo included again is back at the
+    next rebuild. Archived repos and forks a sync skips keep their history in the views."""
+    gh = config.github
+    tables = [name for (name,) in wh.query(
+        "select table_name from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'main' and column_name in ('org', 'repo') "
+        "group by table_name having count(*) = 2"
+    ) if name in core_tables() and name != "repos"]  # fmt: skip
+    names: set[str] = set()
+    if gh.include or gh.exclude:
+        names = {repo for t in tables for (repo,) in wh.query(f"select distinct repo from {t}")}
+    left_out = sorted(n for n in names if n and not gh.selects(n, archived=False, fork=False))
+    # named for ad hoc queries, as the other settings are
+    wh.replace_table("settings_left_out_repos", pa.table({"repo": pa.array(left_out, pa.string())}))
+    for t in tables if left_out else []:
+        wh.con.execute(f"delete from {t} where repo in (from settings_left_out_repos)")
 
 
 def core_tables() -> set[str]:

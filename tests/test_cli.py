@@ -105,6 +105,36 @@ def test_a_rebuild_with_another_config_file_than_the_last_says_so(tmp_path: Path
     assert "platform" in teams(elsewhere)
 
 
+def test_repos_the_config_excludes_leave_the_views_and_come_back(tmp_path: Path) -> None:
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]}, as_of=24 * 10)
+    b.pull("web", "alice", 0).request(0, reviewer="bob").review("bob", 2)
+    # an experiment left waiting in a repo the team then excludes: it must not wait on
+    b.pull("web-sandbox", "alice", 24).request(24, reviewer="bob")
+    mirror = b.write(tmp_path / "mirror")
+    assert miner("--db", "w.duckdb", "import", str(mirror), cwd=tmp_path).returncode == 0
+
+    def rows(sql: str) -> list[list[str]]:
+        out = miner("--db", "w.duckdb", "query", "--sql", sql, "--format", "csv", cwd=tmp_path)
+        assert out.returncode == 0, out.stderr
+        return [line.split(",") for line in out.stdout.splitlines()[1:]]
+
+    everything = "select repo, count(*) from pull_requests group by repo order by repo"
+    waiting = "select repo from review_wait where outcome = 'waiting'"
+    assert rows(everything) == [["acme/web", "1"], ["acme/web-sandbox", "1"]]
+    assert rows(waiting) == [["acme/web-sandbox"]]
+    (tmp_path / "miner.toml").write_text('[github]\nexclude = ["*-sandbox"]\n')
+    assert miner("--db", "w.duckdb", "rebuild", cwd=tmp_path).returncode == 0
+    assert rows(everything) == [["acme/web", "1"]]
+    assert rows(waiting) == []
+    assert rows("select repo from settings_left_out_repos") == [["acme/web-sandbox"]]
+    assert rows("select count(*) from repos") == [["2"]]  # the org's listing stays whole
+    # what was stored stays: without the glob it is all back, with no sync
+    assert rows("select count(*) from raw_pulls") == [["2"]]
+    (tmp_path / "miner.toml").write_text("")
+    assert miner("--db", "w.duckdb", "rebuild", cwd=tmp_path).returncode == 0
+    assert rows(everything) == [["acme/web", "1"], ["acme/web-sandbox", "1"]]
+
+
 def test_bad_config_is_one_line_with_exit_code_2(tmp_path: Path) -> None:
     (tmp_path / "miner.toml").write_text("[github]\norg = 1\n")
     out = miner("report", cwd=tmp_path)
