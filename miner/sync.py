@@ -3,6 +3,7 @@ rebuild; every batch is committed with its cursor, so a crash loses nothing and 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -246,7 +247,7 @@ def sync(
         points=client.graphql_points,
         repos_failed=len(failures),
     )
-    rebuild(wh, config)
+    _rebuild(wh, config, run)
     return SyncResult(
         org,
         len(repos),
@@ -580,8 +581,20 @@ def import_mirror(wh: Warehouse, config: Config, folder: Path) -> tuple[str, int
         wh.finish_run(run, status="failed", error=str(exc) or type(exc).__name__)
         raise
     wh.finish_run(run, status="ok", as_of=mirror.as_of())
-    rebuild(wh, config)
+    _rebuild(wh, config, run)
     return org, stored
+
+
+def _rebuild(wh: Warehouse, config: Config, run: int) -> None:
+    """Rebuild once the run has recorded what it stored; a rebuild that fails leaves the run
+    recorded failed, not ok (what it stored stays, and the next run builds the views)."""
+    try:
+        rebuild(wh, config)
+    except BaseException as exc:
+        # a fatal DuckDB error may leave nothing writable: the rebuild's own error goes up
+        with contextlib.suppress(Exception):
+            wh.fail_run(run, f"rebuild: {str(exc).strip() or type(exc).__name__}")
+        raise
 
 
 def _store(wh: Warehouse, batches: Iterable[RawBatch], run: int) -> None:

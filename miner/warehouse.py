@@ -449,6 +449,13 @@ class Warehouse:
             [_now(), status, requests, as_of, error, points, repos_failed, run_id],
         )
 
+    def fail_run(self, run_id: int, error: str) -> None:
+        """A run that fetched and stored all it meant to, then failed (its rebuild): what it
+        stored and its as_of stay, and the next run or `miner rebuild` builds the views."""
+        self.con.execute(
+            "update sync_runs set status = 'failed', error = ? where id = ?", [error, run_id]
+        )
+
     # -- cursors -----------------------------------------------------------------------------
 
     def cursor(self, org: str, repo: str, resource: str) -> Cursor:

@@ -342,3 +342,29 @@ def test_an_org_spelled_in_another_case_is_stored_as_github_spells_it(
         finally:
             client.close()
         assert scope(wh, "ACME", repo="APP").org == "acme"
+
+
+def test_a_sync_whose_rebuild_fails_is_recorded_failed_and_the_next_completes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import miner.sync
+
+    root = _org(tmp_path)
+    built = miner.sync.rebuild
+
+    def failing(*_: object) -> None:
+        raise RuntimeError("the rebuild broke")
+
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        monkeypatch.setattr(miner.sync, "rebuild", failing)
+        with pytest.raises(RuntimeError, match="the rebuild broke"):
+            _sync(server, wh, "graphql")
+        # all it fetched is stored, with its as_of; the run says it failed, and why
+        assert wh.query("select status, error, as_of is not null from sync_runs") == [
+            ("failed", "rebuild: the rebuild broke", True)
+        ]
+        assert wh.query("select count(*) from raw_pulls") == [(1,)]
+        monkeypatch.setattr(miner.sync, "rebuild", built)
+        _sync(server, wh, "graphql")
+        assert wh.query("select status from sync_runs order by id") == [("failed",), ("ok",)]
+        assert wh.query("select count(*) from pull_requests") == [(1,)]
