@@ -348,9 +348,9 @@ def test_a_sync_whose_rebuild_fails_is_recorded_failed_and_the_next_completes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import miner.sync
+    from miner.transform import rebuild
 
     root = _org(tmp_path)
-    built = miner.sync.rebuild
 
     def failing(*_: object) -> None:
         raise RuntimeError("the rebuild broke")
@@ -364,7 +364,7 @@ def test_a_sync_whose_rebuild_fails_is_recorded_failed_and_the_next_completes(
             ("failed", "rebuild: the rebuild broke", True)
         ]
         assert wh.query("select count(*) from raw_pulls") == [(1,)]
-        monkeypatch.setattr(miner.sync, "rebuild", built)
+        monkeypatch.setattr(miner.sync, "rebuild", rebuild)
         _sync(server, wh, "graphql")
         assert wh.query("select status from sync_runs order by id") == [("failed",), ("ok",)]
         assert wh.query("select count(*) from pull_requests") == [(1,)]
