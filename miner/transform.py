@@ -58,7 +58,29 @@ def rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
     note = config_change(before, config)
     if note is not None:
         _log.warning("%s", note)
+    for warning in unknown_teams(wh, config):
+        _log.warning("%s", warning)
     return times
+
+
+def unknown_teams(wh: Warehouse, config: Config) -> list[str]:
+    """The config's per-team calendars and service levels naming a team no org here has, nor
+    [teams] (a typo, most likely: that team's waits would be measured by the defaults, with no
+    word). Nothing while no team is known at all (no sync yet)."""
+    known = {t for (t,) in wh.query("select team from teams union select team from person_teams")}
+    if not known:
+        return []
+    return [
+        f"{config.source or 'the config'}: [{section}.teams.{team}]: no team {team.lower()!r} "
+        f"in the warehouse or [teams] (teams there: {', '.join(sorted(known))}); its "
+        f"{what} is not used"
+        for section, teams, what in (
+            ("calendar", config.team_calendars, "calendar"),
+            ("sla", config.team_sla, "service level"),
+        )
+        for team in teams
+        if team.lower() not in known
+    ]
 
 
 def _rebuild(wh: Warehouse, config: Config) -> RebuildTimes:

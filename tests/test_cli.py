@@ -135,6 +135,23 @@ def test_repos_the_config_excludes_leave_the_views_and_come_back(tmp_path: Path)
     assert rows(everything) == [["acme/web", "1"], ["acme/web-sandbox", "1"]]
 
 
+def test_a_team_calendar_or_service_level_for_no_known_team_is_warned_of(tmp_path: Path) -> None:
+    mirror = _mirror(tmp_path)
+    (tmp_path / "miner.toml").write_text(
+        '[calendar.teams.dta]\ntimezone = "Asia/Tokyo"\n'
+        "[sla.teams.WEB]\nfirst_review_business_hours = 2\n"  # WEB is web: slugs ignore case
+        "[sla.teams.dta]\nfirst_review_business_hours = 2\n"
+    )
+    out = miner("--db", "w.duckdb", "import", str(mirror), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    warned = [line for line in out.stderr.splitlines() if "no team" in line]
+    assert warned == [
+        f"miner.toml: [{section}.teams.dta]: no team 'dta' in the warehouse or [teams] (teams "
+        f"there: data, web); its {what} is not used"
+        for section, what in (("calendar", "calendar"), ("sla", "service level"))
+    ]
+
+
 def test_bad_config_is_one_line_with_exit_code_2(tmp_path: Path) -> None:
     (tmp_path / "miner.toml").write_text("[github]\norg = 1\n")
     out = miner("report", cwd=tmp_path)
