@@ -4,6 +4,7 @@ a sync would read, the warehouse and git, and say what to fix. The token is neve
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,21 @@ def run(config: Config, db: Path, org: str | None, say: Callable[[str], None]) -
     if config.git.mirrors:
         found = shutil.which("git")
         tell(Check(found is not None, "git for [git] mirrors", "" if found else "install git"))
+        tell(_mirror_cache(config.git.cache_folder(db)))
     return all(c.ok for c in checks)
+
+
+def _mirror_cache(folder: Path) -> Check:
+    """Whether git mirrors can be kept in `folder`: made if missing, and written to."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        fix = f"{why}: set [git] cache to a folder miner may write"
+        return Check(False, f"git mirrors in {folder}", fix)
+    return Check(True, f"git mirrors in {folder}")
 
 
 def _github(

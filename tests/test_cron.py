@@ -190,6 +190,24 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
         assert TOKEN.encode() not in out.stdout + out.stderr
 
 
+def test_doctor_checks_the_git_mirror_folder_can_be_written(served: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    with FixtureServer(served, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        config = tmp_path / "miner.toml"
+        base = config.read_text()
+        config.write_text(base + f'[git]\nmirrors = true\ncache = "{blocked / "mirrors"}"\n')
+        refused = _miner(tmp_path, "doctor")
+        config.write_text(base + f'[git]\nmirrors = true\ncache = "{tmp_path / "m"}"\n')
+        well = _miner(tmp_path, "doctor")
+    assert refused.returncode == 1
+    assert (f"FAIL git mirrors in {blocked / 'mirrors'}: Not a directory: set [git] cache to a "
+            "folder miner may write") in refused.stdout.decode().splitlines()  # fmt: skip
+    assert well.returncode == 0, well.stdout.decode()
+    assert f"ok   git mirrors in {tmp_path / 'm'}" in well.stdout.decode().splitlines()
+
+
 def test_json_logs_stay_json_through_retries_and_quiet_stays_quiet(
     served: Path, tmp_path: Path
 ) -> None:
