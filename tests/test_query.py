@@ -289,7 +289,9 @@ def test_markdown_report_escapes_user_text_and_draws_the_handoff_map(tmp_path: P
         assert heading in text
     # no deploys in this org: the section says so in one line
     deploy = text.split("## Deploy lead time, merge to production (hours)\n\n", 1)[1]
-    assert deploy.startswith("No merged PR in the window can be followed to production.\n")
+    said = deploy.split("\n", 1)[0]
+    assert said.startswith("No merged PR in the window can be followed to production: that takes")
+    assert said.endswith("git history (\\[git\\] mirrors = true).")  # brackets escaped
 
 
 def test_report_between_two_dates_as_csv(warehouse: Path) -> None:

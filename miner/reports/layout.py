@@ -198,7 +198,10 @@ SECTIONS: tuple[Section, ...] = (
             _count("not_deployed", "not deployed"),
         ),
         key=("repo",),
-        empty="no merged PR in the window can be followed to production.",
+        empty=(
+            "no merged PR in the window can be followed to production: that takes production "
+            "deploys (README: Deploys and CI) and the repo's git history ([git] mirrors = true)."
+        ),
     ),
     Section(
         "sla_breaches_now",
