@@ -6,14 +6,15 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Sequence
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from miner.codeowners import Codeowners, Match, locate, parse
-from miner.errors import MinerError
+from miner.errors import ConfigError, MinerError
 from miner.ownership import owner_label
 from miner.raw import CODEOWNERS_PATHS
 from miner.reports.markdown import md
@@ -22,21 +23,60 @@ from miner.warehouse import Warehouse
 FORMATS = ("table", "md", "json")
 
 
-def from_file(path: Path) -> Codeowners:
-    return parse(_read(path), str(path))
+@dataclass(frozen=True)
+class Lookup(Codeowners):
+    """A CODEOWNERS that takes paths as a user types them: from `folder` (the current
+    folder's path in the checkout, "" at its root or for a file or a synced repo), with
+    `./`, `//` and `..` worked out; an empty path or one leading out of the repository is a
+    usage error."""
+
+    folder: str = ""
+
+    def match(self, path: str) -> Match:
+        return super().match(repo_path(path, self.folder))
 
 
-def from_checkout(root: Path) -> Codeowners:
+def repo_path(path: str, folder: str = "") -> str:
+    """`path` as a path from the repository's root: a relative one is taken from `folder`, a
+    leading '/' is the root, and '.', '..' and empty segments are worked out as a shell would."""
+    if not path.strip():
+        raise ConfigError(f"PATH {path!r} is empty: give a path in the repository, like docs/a.md")
+    parts: list[str] = [] if path.startswith("/") else list(PurePosixPath(folder).parts)
+    for part in path.split("/"):
+        if part == "..":
+            if not parts:
+                raise ConfigError(
+                    f"PATH {path!r} leads out of the repository: give a path inside it, "
+                    "like docs/a.md"
+                )
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    if not parts:
+        raise ConfigError(
+            f"PATH {path!r} is the repository's root, not a path in it: give one like docs/a.md"
+        )
+    return "/".join(parts)
+
+
+def from_file(path: Path) -> Lookup:
+    return _lookup(parse(_read(path), str(path)))
+
+
+def from_checkout(folder: Path) -> Lookup:
+    """The CODEOWNERS of the git checkout `folder` is in (the nearest folder up from it with a
+    .git, else `folder` itself), taking paths from `folder` as git does."""
+    root = next((d for d in (folder, *folder.parents) if (d / ".git").exists()), folder)
     found = locate([p for p in CODEOWNERS_PATHS if (root / p).is_file()])
     if found is None:
         raise MinerError(
             f"{root}: no CODEOWNERS at {', '.join(CODEOWNERS_PATHS)}: "
             "pass --codeowners FILE or --repo ORG/REPO"
         )
-    return from_file(root / found)
+    return _lookup(from_file(root / found), folder.relative_to(root).as_posix())
 
 
-def from_warehouse(wh: Warehouse, repo: str, org: str | None = None) -> Codeowners:
+def from_warehouse(wh: Warehouse, repo: str, org: str | None = None) -> Lookup:
     """The CODEOWNERS synced for `repo`: ORG/NAME, or NAME of `org` (the config's), else of
     the only org whose repo has that name."""
     repo = _full_name(wh, repo, org)
@@ -51,7 +91,11 @@ def from_warehouse(wh: Warehouse, repo: str, org: str | None = None) -> Codeowne
         known = wh.query("select count(*) from repos where repo = ?", [repo])[0][0]
         why = "no CODEOWNERS was synced for it" if known else "no such repo in the warehouse"
         raise MinerError(f"{repo}: {why} ({wh.path})")
-    return parse(texts[chosen], f"{repo}:{chosen}")
+    return _lookup(parse(texts[chosen], f"{repo}:{chosen}"))
+
+
+def _lookup(rules: Codeowners, folder: str = "") -> Lookup:
+    return Lookup(rules.source, rules.rules, rules.errors, folder="" if folder == "." else folder)
 
 
 def _full_name(wh: Warehouse, repo: str, org: str | None) -> str:
@@ -76,6 +120,7 @@ def render(matches: Sequence[Match], fmt: str) -> str:
                     "path": m.path,
                     "owners": [owner_label(o.kind, o.name) for o in m.owners],
                     "line": m.rule.line if m.rule else None,
+                    "pattern": m.rule.pattern if m.rule else None,
                 }
                 for m in matches
             ],

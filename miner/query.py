@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from miner.errors import ConfigError, MinerError
+from miner.reports.data import scope
 from miner.sql_files import layer
 from miner.warehouse import Warehouse
 
@@ -70,7 +71,12 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise ConfigError(f"--param {pair!r}: expected NAME=VALUE, like org=acme")
-        params[key.strip()] = value
+        key = key.strip()
+        if key in params:
+            raise ConfigError(
+                f"--param {key} given twice ({params[key]!r}, then {value!r}): give it once"
+            )
+        params[key] = value
     return params
 
 
@@ -93,7 +99,14 @@ def run_named(wh: Warehouse, name: str, params: dict[str, str]) -> Result:
             f"query {name}: {'; '.join(parts)} (it takes {', '.join(wanted) or 'nothing'})"
         )
     for param, value in params.items():
+        if value == "":
+            leave = f", or leave it out for every {param}" if param in OPTIONAL_PARAMS else ""
+            raise ConfigError(f"--param {param}= has no value: give one{leave}")
         _check_type(wh, param, value)
+    if "since" in params and "until" in params:
+        _check_order(wh, params["since"], params["until"])
+    if "org" in wanted:
+        params = {**params, **_scoped(wh, params)}
     return _run(wh, queries[name].body, {p: params.get(p) for p in wanted})
 
 
@@ -103,6 +116,30 @@ def _check_type(wh: Warehouse, param: str, value: str) -> None:
     kind, expected = _PARAM_TYPES[param]
     if wh.query(f"select try_cast(? as {kind}) is null", [value])[0][0]:
         raise ConfigError(f"--param {param}={value!r}: expected {expected}")
+
+
+def _check_order(wh: Warehouse, since: str, until: str) -> None:
+    """A window that ends before it begins is a usage error, as report's --from/--to is."""
+    if wh.query("select cast(? as timestamptz) >= cast(? as timestamptz)", [since, until])[0][0]:
+        raise ConfigError(
+            f"--param since={since} --param until={until}: until must be later than since"
+        )
+
+
+def _scoped(wh: Warehouse, params: dict[str, str]) -> dict[str, str]:
+    """org, team and repo checked as `miner report` checks them: an unknown one is a usage
+    error naming those there, and any case maps to the stored spelling (a repo to ORG/NAME)."""
+    try:
+        where = scope(wh, params["org"], params.get("team"), params.get("repo"))
+    except ConfigError as exc:
+        # scope's words are report's options: say them as this command's
+        message = str(exc)
+        for option in OPTIONAL_PARAMS:
+            if message.startswith(f"--{option} "):
+                message = f"--param {option}=" + message.removeprefix(f"--{option} ")
+        raise ConfigError(message) from None
+    checked = {"org": where.org, "team": where.team, "repo": where.repo}
+    return {k: v for k, v in checked.items() if v is not None}
 
 
 # What --sql runs: statements that only read. The warehouse is attached read-only, but the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.git_builder import GitBuilder
 from tests.mirror_builder import MirrorBuilder
 from tests.test_cli import miner
 
@@ -32,9 +33,14 @@ def test_json_gives_owners_and_deciding_line(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [
-        {"path": "auth/login.py", "owners": ["@acme/security", "@pat"], "line": 2},
-        {"path": "auth/vendor/x.js", "owners": [], "line": 3},
-        {"path": "docs/a.md", "owners": ["docs@example.com"], "line": 4},
+        {
+            "path": "auth/login.py",
+            "owners": ["@acme/security", "@pat"],
+            "line": 2,
+            "pattern": "/auth/",
+        },
+        {"path": "auth/vendor/x.js", "owners": [], "line": 3, "pattern": "/auth/vendor/"},
+        {"path": "docs/a.md", "owners": ["docs@example.com"], "line": 4, "pattern": "docs/"},
     ]
     assert "CODEOWNERS:5: skipped" in out.stderr
 
@@ -44,7 +50,9 @@ def test_no_rule_matching_gives_empty_owners_and_null_line(tmp_path: Path) -> No
     out = miner(
         "owners", "--codeowners", "CODEOWNERS", "--format", "json", "src/a.py", cwd=tmp_path
     )
-    assert json.loads(out.stdout) == [{"path": "src/a.py", "owners": [], "line": None}]
+    assert json.loads(out.stdout) == [
+        {"path": "src/a.py", "owners": [], "line": None, "pattern": None}
+    ]
 
 
 def test_checkout_uses_the_first_location_github_reads(tmp_path: Path) -> None:
@@ -74,7 +82,7 @@ def test_repo_reads_the_synced_codeowners(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert json.loads(out.stdout) == [
-        {"path": "auth/a.py", "owners": ["@acme/security", "@pat"], "line": 2}
+        {"path": "auth/a.py", "owners": ["@acme/security", "@pat"], "line": 2, "pattern": "/auth/"}
     ]
     missing = miner("--db", "w.duckdb", "owners", "--repo", "acme/zzz", "x", cwd=tmp_path)
     assert missing.returncode == 1 and "acme/zzz: no such repo" in missing.stderr
@@ -107,3 +115,38 @@ def test_repo_may_be_given_by_its_name_alone(tmp_path: Path) -> None:
         assert json.loads(out.stdout)[0]["owners"] == ["docs@example.com"]
     missing = miner("--db", "w.duckdb", "owners", "--repo", "web", "x", cwd=tmp_path)
     assert missing.returncode == 1 and "web: no such repo in the warehouse" in missing.stderr
+
+
+def test_dot_segments_are_worked_out_and_dot_dot_out_or_empty_paths_refused(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "CODEOWNERS").write_text(CODEOWNERS)
+    out = miner("owners", "--codeowners", "CODEOWNERS", "--format", "json", "auth/login.py",
+                "./auth/login.py", "auth/./login.py", "auth//login.py", "x/../auth/login.py",
+                cwd=tmp_path)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    # every spelling is the one path, owned by /auth/ (an unanchored './auth' would be '*')
+    assert {(m["path"], m["line"]) for m in json.loads(out.stdout)} == {("auth/login.py", 2)}
+    for path, message in (
+        ("../auth/login.py", "PATH '../auth/login.py' leads out of the repository"),
+        ("", "PATH '' is empty"),
+        (".", "PATH '.' is the repository's root"),
+    ):
+        bad = miner("owners", "--codeowners", "CODEOWNERS", "docs/a.md", path, cwd=tmp_path)
+        assert bad.returncode == 2, bad.stdout
+        assert bad.stdout == "" and message in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_checkout_is_found_from_a_subfolder_and_paths_taken_from_there(tmp_path: Path) -> None:
+    repo = GitBuilder(tmp_path / "repo")
+    repo.commit({".github/CODEOWNERS": "* @acme/web\n/app/ @acme/app\n", "app/sub/x.py": ""})
+    out = miner("owners", "--format", "json", "x.py", "./y.py", "../../top.py",
+                cwd=repo.path / "app" / "sub")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert [(m["path"], m["owners"]) for m in json.loads(out.stdout)] == [
+        ("app/sub/x.py", ["@acme/app"]),
+        ("app/sub/y.py", ["@acme/app"]),
+        ("top.py", ["@acme/web"]),
+    ]
+    out = miner("owners", "../../../x.py", cwd=repo.path / "app" / "sub")
+    assert out.returncode == 2 and "leads out of the repository" in out.stderr

@@ -156,6 +156,44 @@ def test_sql_reads_through_describe_show_and_table_functions(warehouse: Path) ->
             "--param since='notadate': expected a date or an instant, like 2026-03-01",
             2,
         ),
+        (
+            (
+                "review_wait_by_team",
+                "--param",
+                "org=acme",
+                "--param",
+                "since=2026-03-20",
+                "--param",
+                "until=2026-03-01",
+            ),
+            "--param since=2026-03-20 --param until=2026-03-01: until must be later than since",
+            2,
+        ),
+        (
+            (
+                "review_wait_by_team",
+                "--param",
+                "org=acme",
+                "--param",
+                "since=2026-03-01",
+                "--param",
+                "since=2026-03-02",
+                "--param",
+                "until=2026-03-20",
+            ),
+            "--param since given twice ('2026-03-01', then '2026-03-02'): give it once",
+            2,
+        ),
+        (
+            ("waiting_longest", "--param", "org=acme", "--param", "limit=5", "--param", "repo="),
+            "--param repo= has no value: give one, or leave it out for every repo",
+            2,
+        ),
+        (
+            ("waiting_longest", "--param", "org=", "--param", "limit=5"),
+            "--param org= has no value: give one",
+            2,
+        ),
     ],
 )
 def test_bad_queries_say_what_is_wrong(
@@ -165,6 +203,36 @@ def test_bad_queries_say_what_is_wrong(
     assert out.returncode == code
     assert message in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_named_query_checks_org_team_and_repo_as_report_does(warehouse: Path) -> None:
+    def waiting(*params: str) -> subprocess.CompletedProcess[str]:
+        args = [a for p in ("limit=5", *params) for a in ("--param", p)]
+        return miner("--db", "w.duckdb", "query", "waiting_longest", *args, "--format", "json",
+                     cwd=warehouse)  # fmt: skip
+
+    # any case of the org, the team and the repo (NAME or ORG/NAME) means the stored one
+    cases = (("org=ACME",), ("org=acme", "repo=WEB"), ("org=Acme", "repo=ACME/web", "team=Data"))
+    for params in cases:
+        out = waiting(*params)
+        assert out.returncode == 0, out.stderr
+        assert [(r["repo"], r["pr_number"]) for r in json.loads(out.stdout)] == [("acme/web", 5)]
+    # an unknown one is a usage error naming the ones there, not zero rows
+    unknown = (
+        (("org=nosuch",), "no data for org 'nosuch' in"),
+        (
+            ("org=acme", "team=nosuch"),
+            "--param team='nosuch': no PR of acme involves that team (teams there: data, web)",
+        ),
+        (
+            ("org=acme", "repo=nosuch"),
+            "--param repo='acme/nosuch': no PR of acme is in that repo (repos there: acme/web)",
+        ),
+    )
+    for params, message in unknown:
+        out = waiting(*params)
+        assert out.returncode == 2, out.stdout
+        assert message in out.stderr and "Traceback" not in out.stderr
 
 
 def test_sql_as_json_writes_every_type_as_json_can_carry_it(warehouse: Path) -> None:
