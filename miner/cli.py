@@ -16,7 +16,7 @@ import duckdb
 from rich.console import Console
 
 from miner import __version__
-from miner.config import Config, load
+from miner.config import DEFAULT_CONFIG, Config, load
 from miner.errors import EXIT_FAILED, EXIT_INTERRUPTED, MinerError, PartialSync
 from miner.owners_lookup import FORMATS as OWNERS_FORMATS
 from miner.query import FORMATS as QUERY_FORMATS
@@ -67,6 +67,8 @@ def _err(message: str) -> None:
 
 # Set by `sync --log-format json`: errors are then JSON lines too.
 _JSON_ERRORS = False
+# The config the command runs with, once loaded: an error may name its settings.
+_CONFIG: Config | None = None
 
 
 class _JsonLines(logging.Handler):
@@ -116,7 +118,8 @@ def _error_line(message: str) -> None:
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, db: Path | None) -> None:
     """Make the handoffs in an engineering org visible: review waits, approvals, ownership."""
-    config = load(config_path)
+    global _CONFIG
+    config = _CONFIG = load(config_path)
     ctx.obj = Context(config, db or Path(config.warehouse.path))
 
 
@@ -462,8 +465,9 @@ def export_(ctx: Context, folder: Path, dialect: str | None, location: str | Non
 @cli.command("sample-org")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--seed", default=7, show_default=True)
-@click.option("--prs", default=2000, show_default=True, help="How many pull requests in all.")
-@click.option("--repos", default=12, show_default=True)
+@click.option("--prs", default=2000, show_default=True, type=click.IntRange(min=0),
+              help="How many pull requests in all.")  # fmt: skip
+@click.option("--repos", default=12, show_default=True, type=click.IntRange(min=1))
 def sample_org(folder: Path, seed: int, prs: int, repos: int) -> None:
     """Write the sample org `acme` as an API mirror folder, with its ground truth."""
     from miner.sample_org import generate
@@ -512,22 +516,34 @@ def _seconds(option: str, text: str) -> float:
     return float(match["n"]) * {"": 1, "s": 1, "m": 60, "h": 3600}[match["unit"]]
 
 
-# Set when Ctrl-C (SIGINT) lands: whatever it turned into on its way up (KeyboardInterrupt,
-# DuckDB's error for the statement it stopped, click's Abort), the command was interrupted.
+# Set when Ctrl-C (SIGINT) or SIGTERM lands: whatever it turned into on its way up
+# (KeyboardInterrupt, DuckDB's error for the statement it stopped, click's Abort), the command
+# was interrupted; _SIGNAL says by which.
 _INTERRUPTED = False
+_SIGNAL = signal.SIGINT
+
+
+class _Terminated(BaseException):
+    """SIGTERM (`timeout`, `systemctl stop`, a CI job cancelled), stopping miner as Ctrl-C
+    does: like a KeyboardInterrupt, no `except Exception` stops it on its way up, and every
+    handler it passes runs (a rollback, the sync recording its run failed, saying why). Not
+    a KeyboardInterrupt, which click would end with a blank line closing a ^C echo."""
 
 
 def _on_interrupt(signum: int, frame: object) -> None:
-    """Ctrl-C: a KeyboardInterrupt, as Python's own handler raises, and the statement DuckDB
-    runs stopped. Python runs this when DuckDB checks for signals during a statement, and
-    DuckDB may carry on with it all the same; run elsewhere, no statement runs and the
-    interrupt does nothing."""
-    global _INTERRUPTED
+    """Ctrl-C or SIGTERM: a KeyboardInterrupt, as Python's own handler raises for Ctrl-C (for
+    SIGTERM, _Terminated), and the statement DuckDB runs stopped. Python runs this when DuckDB
+    checks for signals during a statement, and DuckDB may carry on with it all the same; run
+    elsewhere, no statement runs and the interrupt does nothing."""
+    global _INTERRUPTED, _SIGNAL
     _INTERRUPTED = True
+    _SIGNAL = signal.Signals(signum)
     interrupt_all()
-    # a DuckDB error already on its way up stands for Ctrl-C: a KeyboardInterrupt now would cut
-    # short the handlers it passes (a rollback, the sync recording its run as failed)
+    # a DuckDB error already on its way up stands for the signal: a KeyboardInterrupt now would
+    # cut short the handlers it passes (a rollback, the sync recording its run as failed)
     if not isinstance(sys.exception(), duckdb.Error):
+        if _SIGNAL == signal.SIGTERM:
+            raise _Terminated("stopped by SIGTERM")
         raise KeyboardInterrupt
 
 
@@ -539,12 +555,13 @@ def main() -> None:
         pair == ("--log-format", "json") for pair in itertools.pairwise(args)
     )
     signal.signal(signal.SIGINT, _on_interrupt)
+    signal.signal(signal.SIGTERM, _on_interrupt)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except (Exception, KeyboardInterrupt) as exc:
-        if _INTERRUPTED or isinstance(exc, KeyboardInterrupt):
+    except (Exception, KeyboardInterrupt, _Terminated) as exc:
+        if _INTERRUPTED or isinstance(exc, KeyboardInterrupt | _Terminated):
             _exit_interrupted(echoed=isinstance(exc, click.exceptions.Abort))
         if isinstance(exc, click.ClickException):
             if _JSON_ERRORS:
@@ -558,6 +575,9 @@ def main() -> None:
             else:
                 _err("Aborted.")
             sys.exit(EXIT_FAILED)
+        if _out_of_memory(exc):
+            _error_line(_out_of_memory_message())
+            sys.exit(EXIT_FAILED)
         if isinstance(exc, MinerError):
             _error_line(str(exc))
             sys.exit(exc.exit_code)
@@ -569,9 +589,35 @@ def main() -> None:
 
 
 def _exit_interrupted(*, echoed: bool) -> None:
-    """Ctrl-C's one line and exit code. `echoed`: click has ended the terminal's ^C line."""
+    """Ctrl-C's (or SIGTERM's) one line and exit code. `echoed`: click has ended the terminal's
+    ^C line."""
+    # every transaction is whole: what was committed before stays, the rest is undone
+    kept = "the warehouse keeps every step finished before it"
+    if _SIGNAL == signal.SIGTERM:
+        _error_line(f"stopped by SIGTERM: {kept}")
+        sys.exit(128 + signal.SIGTERM)  # as shells report a process SIGTERM ended: 143
     if not echoed and not _JSON_ERRORS:
         _err("")  # closes the terminal's ^C echo, as click does for its Abort
-    # every transaction is whole: what was committed before stays, the rest is undone
-    _error_line("interrupted: the warehouse keeps every step finished before it")
+    _error_line(f"interrupted: {kept}")
     sys.exit(EXIT_INTERRUPTED)
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether DuckDB ran out of memory, the error raised as it is or behind one it caused."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    return any(isinstance(e, duckdb.OutOfMemoryException) for e in chain)
+
+
+def _out_of_memory_message() -> str:
+    """What to do when DuckDB ran out of memory: the config's limit, and where to raise it."""
+    config = _CONFIG or Config()
+    where = f"{config.source}: " if config.source else ""
+    default = "" if config.source else f" (the default; set it in {DEFAULT_CONFIG})"
+    return (
+        f"{where}[warehouse] memory_limit = {config.warehouse.memory_limit!r}{default}: DuckDB "
+        'ran out of memory within it; raise it (say to "1GB")'
+    )

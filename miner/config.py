@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
+import math
 import os
 import re
 import shutil
@@ -15,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import duckdb
+
 from miner.errors import ConfigError
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -25,6 +29,33 @@ DEFAULT_CONFIG = "miner.toml"
 # 50,000-PR org stays under 500 MB of RSS. Sorts, joins and aggregates spill to disk past it; a
 # scan cannot, so a query that outgrows it is run again with twice as much (Warehouse.retrying).
 DEFAULT_MEMORY_LIMIT = "200MB"
+# The least [warehouse] memory_limit may be: opening a warehouse and reading the sample org's
+# report and queries take about 24MB (with 2 to 64 threads); below 16MB they run out of memory.
+MIN_MEMORY_LIMIT = "64MB"
+# The longest look-back [git] ownership_days may give: a century, past any repo's history.
+MAX_OWNERSHIP_DAYS = 36500
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
+_UNIT = {"KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
+         "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}  # fmt: skip
+
+
+def size_bytes(text: str) -> int:
+    """A size as the config and DuckDB write it ("200MB", "1.5GiB"), in bytes."""
+    match = _SIZE.match(text)
+    if not match:
+        raise ValueError(f"not a size: {text!r}")
+    return int(float(match.group(1)) * _UNIT[match.group(2)])
+
+
+@functools.cache
+def duckdb_time_zones() -> frozenset[str]:
+    """The time zones DuckDB knows (its ICU's), in which a rebuild counts working hours. The
+    system's tz database, which ZoneInfo reads, holds more: localtime, posixrules, right/...,
+    posix/... (read once a process: each calendar is checked against it)."""
+    with duckdb.connect() as con:
+        rows = con.execute("select name from pg_timezone_names()").fetchall()
+    return frozenset(str(row[0]) for row in rows)
 
 
 def _glob_matches(glob: str, full_name: str) -> bool:
@@ -253,8 +284,10 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise r.fail(f"[github.app] {key}", value, "a whole number")
     api_url = r.string("[github] api_url", gh.get("api_url", DEFAULT_API_URL))
-    if not api_url.startswith(("http://", "https://")):
-        raise ConfigError(f'{path}: [github] api_url = "{api_url}": expected an http(s) URL')
+    if not _has_host(api_url):
+        raise r.fail(
+            "[github] api_url", api_url, "an http(s) URL with a host, like https://api.github.com"
+        )
     org = gh.get("org")
     token_env = gh.get("token_env")
     wh = r.table("warehouse", data.get("warehouse", {}))
@@ -262,8 +295,14 @@ def parse(data: dict[str, Any], path: Path) -> Config:
     memory_limit = r.string(
         "[warehouse] memory_limit", wh.get("memory_limit", DEFAULT_MEMORY_LIMIT)
     )
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", memory_limit.strip()):
+    if not _SIZE.match(memory_limit):
         raise r.fail("[warehouse] memory_limit", memory_limit, 'a size such as "256MB" or "2GB"')
+    if size_bytes(memory_limit) < size_bytes(MIN_MEMORY_LIMIT):
+        raise r.fail(
+            "[warehouse] memory_limit",
+            memory_limit,
+            f'at least "{MIN_MEMORY_LIMIT}", which opening a warehouse and a report need',
+        )
 
     git = r.git(r.table("git", data.get("git", {})))
     deploys = r.deploys(r.table("deploys", data.get("deploys", {})))
@@ -327,6 +366,15 @@ def parse(data: dict[str, Any], path: Path) -> Config:
     )
 
 
+def _has_host(url: str) -> bool:
+    """Whether `url` is an http(s) URL naming a host (and a port, if any, that is a number)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a port that is not a number, or past 65535
+        return False
+
+
 class _Reader:
     """Type checks that name the file and key of whatever is wrong."""
 
@@ -366,8 +414,16 @@ class _Reader:
     def git(self, table: dict[str, Any]) -> GitConfig:
         self.keys("[git] ", table, ("mirrors", "cache", "ownership_days", "identities"))
         days = table.get("ownership_days", GitConfig.ownership_days)
-        if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
-            raise self.fail("[git] ownership_days", days, "a positive whole number of days")
+        if (
+            isinstance(days, bool)
+            or not isinstance(days, int)
+            or not 0 < days <= MAX_OWNERSHIP_DAYS
+        ):
+            raise self.fail(
+                "[git] ownership_days",
+                days,
+                f"a positive whole number of days, at most {MAX_OWNERSHIP_DAYS}",
+            )
         identities = self.table("git.identities", table.get("identities", {}))
         for email, login in identities.items():
             if "@" not in email:
@@ -443,7 +499,12 @@ class _Reader:
         return tuple(edges)
 
     def number(self, where: str, value: object) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)  # nan and inf, which TOML allows
+            or value <= 0
+        ):
             raise self.fail(where, value, "a positive number of hours")
         return float(value)
 
@@ -460,6 +521,11 @@ class _Reader:
                 raise self.fail(
                     f"{name} timezone", tz, "an IANA time zone like Europe/Berlin"
                 ) from exc
+            if tz not in duckdb_time_zones():
+                raise ConfigError(
+                    f"{self.path}: {name} timezone = {tz!r}: not a time zone DuckDB knows; use "
+                    'an IANA name such as "Europe/Berlin"'
+                )
             result = replace(result, timezone=tz)
         if "workdays" in table:
             days = self.strings(f"{name} workdays", table["workdays"])

@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from miner import __version__
-from miner.config import DEFAULT_MEMORY_LIMIT
+from miner.config import DEFAULT_MEMORY_LIMIT, MIN_MEMORY_LIMIT, size_bytes
 from miner.errors import MinerError
 from miner.git_history import HistoryChunk
 from miner.raw import RESOURCES, CursorUpdate, RawBatch
@@ -186,9 +186,6 @@ class Cursor:
     etag: str | None
 
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
-_UNIT = {"KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
-         "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}  # fmt: skip
 _log = logging.getLogger(__name__)
 
 # The tables holding what was fetched of each repo, by its name (a rename moves their rows).
@@ -210,14 +207,6 @@ INTERRUPTED_RUN = (
 # (PID N)".
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
 T = TypeVar("T")
-
-
-def size_bytes(text: str) -> int:
-    """A size as the config and DuckDB write it ("200MB", "1.5GiB"), in bytes."""
-    match = _SIZE.match(text)
-    if not match:
-        raise ValueError(f"not a size: {text!r}")
-    return int(float(match.group(1)) * _UNIT[match.group(2)])
 
 
 def memory_ceiling() -> int:
@@ -274,7 +263,8 @@ class Warehouse:
         ceiling = memory_ceiling()
         if self.memory_limit is None or self.memory_limit >= ceiling:
             return False
-        more = min(self.memory_limit * 2, ceiling)
+        # twice as much, and never less than the config allows: twice nothing is nothing
+        more = min(max(self.memory_limit * 2, size_bytes(MIN_MEMORY_LIMIT)), ceiling)
         self.con.execute(f"set memory_limit = '{more // 2**20}MiB'")
         _log.warning(
             "%s: a query needed more than %d MiB of working memory; DuckDB may now use %d MiB "

@@ -96,8 +96,10 @@ def _interrupt(
     ready: Callable[[int], bool],
     delay: float,
     env: dict[str, str] | None = None,
+    signum: signal.Signals = signal.SIGINT,
 ) -> subprocess.CompletedProcess[str]:
-    """Run miner and send it SIGINT (Ctrl-C) `delay` seconds after `ready(pid)` holds."""
+    """Run miner and send it `signum` (SIGINT: Ctrl-C) `delay` seconds after `ready(pid)`
+    holds."""
     process = subprocess.Popen(
         [*MINER, *args],
         cwd=cwd,
@@ -110,7 +112,7 @@ def _interrupt(
     while time.monotonic() < deadline and process.poll() is None and not ready(process.pid):
         time.sleep(0.01)
     time.sleep(delay)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     stdout, stderr = process.communicate(timeout=60)
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
@@ -153,6 +155,95 @@ def test_ctrl_c_in_a_sync_records_the_run_failed_and_the_next_sync_goes_on(
     assert "interrupt" in runs[0][1].lower()
 
 
+def test_sigterm_in_a_sync_records_the_run_failed_and_exits_143(
+    small_org: Path, tmp_path: Path
+) -> None:
+    """`timeout`, `systemctl stop` or a cancelled CI job stop a sync as Ctrl-C does: one line,
+    the run recorded failed at once (not left 'running' for the next sync to find), and the
+    exit code shells give a process SIGTERM ended (128 + 15)."""
+    with FixtureServer(small_org, rate_limit=10**6) as server:
+        (tmp_path / "miner.toml").write_text(
+            f'[github]\norg = "acme"\napi_url = "{server.url}"\n', encoding="utf-8"
+        )
+        args = ["--db", "w.duckdb", "sync", "--api", "rest", "--quiet"]
+
+        def fetching(pid: int) -> bool:  # at the 100th of the sync's 266 requests
+            return len(server.requests) >= 100
+
+        out = _interrupt(args, tmp_path, fetching, 0.01, {"GITHUB_TOKEN": "t"}, signal.SIGTERM)
+    assert (out.returncode, _one_error(out)) == (
+        143,
+        "Error: stopped by SIGTERM: the warehouse keeps every step finished before it",
+    )
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        runs = con.execute("select status, error, finished_at from sync_runs").fetchall()
+    assert len(runs) == 1 and runs[0][0] == "failed" and runs[0][2] is not None, runs
+    # SIGTERM itself, or the statement it stopped
+    assert runs[0][1] == "stopped by SIGTERM" or "interrupt" in runs[0][1].lower()
+
+
+def test_running_out_of_memory_says_to_raise_the_memory_limit(tmp_path: Path) -> None:
+    assert miner("--db", "w.duckdb", "import", str(_mirror(tmp_path)), cwd=tmp_path).returncode == 0
+    # a list of 200 MB in one row: an aggregate DuckDB cannot spill to disk
+    huge = "select list(repeat('x', 100)) from range(2000000)"
+    out = miner("--db", "w.duckdb", "query", "--sql", huge, cwd=tmp_path)
+    assert (out.returncode, _one_error(out)) == (
+        1,
+        "Error: [warehouse] memory_limit = '200MB' (the default; set it in miner.toml): DuckDB "
+        'ran out of memory within it; raise it (say to "1GB")',
+    )
+    (tmp_path / "miner.toml").write_text('[warehouse]\nmemory_limit = "64MB"\n')
+    out = miner("--db", "w.duckdb", "query", "--sql", huge, cwd=tmp_path)
+    assert (out.returncode, _one_error(out)) == (
+        1,
+        "Error: miner.toml: [warehouse] memory_limit = '64MB': DuckDB ran out of memory within "
+        'it; raise it (say to "1GB")',
+    )
+
+
+def test_out_of_memory_in_a_report_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Wherever DuckDB runs out of memory (here, a report's query, which no retry covers), the
+    error names the setting to raise, in one line."""
+    from miner import cli
+    from miner.reports import data
+
+    assert miner("--db", "w.duckdb", "import", str(_mirror(tmp_path)), cwd=tmp_path).returncode == 0
+
+    def out_of_memory(*_: object) -> list[dict[str, object]]:
+        raise duckdb.OutOfMemoryException("Out of Memory Error: failed to pin block")
+
+    monkeypatch.setattr(data, "run_report_query", out_of_memory)
+    monkeypatch.setattr(signal, "signal", lambda *_: None)  # leave pytest's handler alone
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.argv", ["miner", "--db", "w.duckdb", "report"])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err.strip() == (
+        "Error: [warehouse] memory_limit = '200MB' (the default; set it in miner.toml): DuckDB "
+        'ran out of memory within it; raise it (say to "1GB")'
+    )
+
+
+def test_the_least_memory_limit_is_enough_to_read(small_org: Path, tmp_path: Path) -> None:
+    """[warehouse] memory_limit may be no less than what opening a warehouse, the report, the
+    queries, owners and export need."""
+    from miner.config import MIN_MEMORY_LIMIT
+
+    (tmp_path / "miner.toml").write_text(f'[warehouse]\nmemory_limit = "{MIN_MEMORY_LIMIT}"\n')
+    assert miner("--db", "w.duckdb", "import", str(small_org), cwd=tmp_path).returncode == 0
+    for command in (
+        ["report", "--format", "json"],
+        ["query", "waiting_longest", "--param", "org=acme", "--param", "limit=5"],
+        ["owners", "--repo", "web-app", "a.py"],
+        ["export", "out"],
+    ):
+        out = miner("--db", "w.duckdb", *command, cwd=tmp_path)
+        assert out.returncode == 0, (command, out.stderr)
+
+
 def test_unwritable_output_paths_are_one_line_errors(tmp_path: Path) -> None:
     assert miner("--db", "w.duckdb", "import", str(_mirror(tmp_path)), cwd=tmp_path).returncode == 0
     (tmp_path / "file").write_text("not a folder")
@@ -171,6 +262,9 @@ def test_unwritable_output_paths_are_one_line_errors(tmp_path: Path) -> None:
         (("--org", "globex"), "no data for org 'globex'"),
         (("--team", "nosuch"), "--team 'nosuch': no PR of acme involves that team"),
         (("--repo", "nosuch"), "--repo 'acme/nosuch': no PR of acme is in that repo"),
+        (("--since", "1000000d"), "--since '1000000d': at most 36500d (a century) back"),
+        (("--since", "9" * 30 + "w"), "at most 36500d (a century) back"),
+        (("--from", "0001-01-02"), "--from 0001-01-02: too early"),
     ],
 )
 def test_report_options_that_cannot_be_met_are_usage_errors(
@@ -180,6 +274,22 @@ def test_report_options_that_cannot_be_met_are_usage_errors(
     out = miner("--db", "w.duckdb", "report", *args, cwd=tmp_path)
     assert out.returncode == 2
     assert message in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--prs", "-5"), "Invalid value for '--prs': -5 is not in the range x>=0."),
+        (("--repos", "0"), "Invalid value for '--repos': 0 is not in the range x>=1."),
+        (("--repos", "-1"), "Invalid value for '--repos': -1 is not in the range x>=1."),
+    ],
+)
+def test_a_sample_org_needs_a_repo_and_no_fewer_than_no_prs(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    out = miner("sample-org", "org", *args, cwd=tmp_path)
+    assert (out.returncode, out.stderr.strip().splitlines()[-1]) == (2, f"Error: {message}")
+    assert not (tmp_path / "org").exists()
 
 
 def test_an_include_glob_matching_no_repo_is_said_once_on_stderr(tmp_path: Path) -> None:

@@ -101,23 +101,59 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
         ("bots = 'renovate'\n", "bots = 'renovate': expected an array of strings"),
         ("bots = [1]\n", "bots = [1]: expected an array of strings"),
         ("[teams]\nweb = 'alice'\n", "[teams] web = 'alice': expected an array of strings"),
-        ("[github]\napi_url = 'github.com'\n", 'api_url = "github.com": expected an http(s) URL'),
+        (
+            "[github]\napi_url = 'github.com'\n",
+            "[github] api_url = 'github.com': expected an http(s) URL with a host",
+        ),
+        (
+            "[github]\napi_url = 'http://'\n",
+            "[github] api_url = 'http://': expected an http(s) URL with a host, like "
+            "https://api.github.com",
+        ),
+        ("[github]\napi_url = 'https://:8080'\n", "expected an http(s) URL with a host"),
+        ("[github]\napi_url = 'https://ghe:port'\n", "expected an http(s) URL with a host"),
         ("[warehouse\n", "not valid TOML"),
         ("github = 1\n", "github must be a table"),
         ("[calendar]\nhours = '9-17'\n", "[calendar] hours = '9-17': expected \"HH:MM-HH:MM\""),
         ("[calendar]\nhours = '17:00-09:00'\n", "expected an end after the start"),
         ("[calendar]\ntimezone = 'Mars/Base'\n", "expected an IANA time zone"),
+        # in the system's tz database, which ZoneInfo reads, but not in DuckDB's, which a
+        # rebuild counts working hours in
+        (
+            "[calendar]\ntimezone = 'localtime'\n",
+            "[calendar] timezone = 'localtime': not a time zone DuckDB knows; use an IANA name "
+            'such as "Europe/Berlin"',
+        ),
+        ("[calendar]\ntimezone = 'posixrules'\n", "not a time zone DuckDB knows"),
+        ("[calendar]\ntimezone = 'posix/Europe/Berlin'\n", "not a time zone DuckDB knows"),
+        (
+            "[calendar.teams.web]\ntimezone = 'right/UTC'\n",
+            "[calendar.teams.web] timezone = 'right/UTC': not a time zone DuckDB knows",
+        ),
         ("[calendar]\nworkdays = ['monday']\n", "[calendar] workdays = ['monday']: expected days"),
         ("[calendar]\nholidays = ['25/12/2026']\n", "[calendar] holidays = '25/12/2026'"),
         ("[calendar.teams.web]\nhours = 'x'\n", "[calendar.teams.web] hours = 'x'"),
         ("[calendar]\nweekends = 1\n", "[calendar] weekends: unknown key"),
         ("[sla]\nfirst_review_business_hours = 'eight'\n", "expected a positive number of hours"),
         ("[sla]\nfirst_review_business_hours = -1\n", "expected a positive number of hours"),
+        # TOML's nan and inf are floats, and neither is more or less than a number of hours
+        ("[sla]\nfirst_review_business_hours = nan\n", "= nan: expected a positive number"),
+        ("[sla]\nfirst_review_business_hours = inf\n", "= inf: expected a positive number"),
+        (
+            "[sla.teams.web]\ncross_team_approval_business_hours = nan\n",
+            "[sla.teams.web] cross_team_approval_business_hours = nan: expected a positive",
+        ),
         ("[sla.teams.web]\nsecond_review = 3\n", "[sla.teams.web] second_review: unknown key"),
         (
             "[warehouse]\nmemory_limit = 'lots'\n",
             "[warehouse] memory_limit = 'lots': expected a size",
         ),
+        (
+            "[warehouse]\nmemory_limit = '10MB'\n",
+            "[warehouse] memory_limit = '10MB': expected at least \"64MB\"",
+        ),
+        ("[warehouse]\nmemory_limit = '0MB'\n", "memory_limit = '0MB': expected at least"),
+        ("[warehouse]\nmemory_limit = '1KB'\n", "memory_limit = '1KB': expected at least"),
         (
             "[github]\ninclude = 'web-*'\n",
             "[github] include = 'web-*': expected an array of strings",
@@ -129,6 +165,11 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
         ("[git]\nmirrors = 'yes'\n", "[git] mirrors = 'yes': expected true or false"),
         ("[git]\nownership_days = 0\n", "[git] ownership_days = 0: expected a positive whole"),
         ("[git]\nownership_days = 1.5\n", "[git] ownership_days = 1.5: expected a positive"),
+        (
+            "[git]\nownership_days = 2147483648\n",
+            "[git] ownership_days = 2147483648: expected a positive whole number of days, at "
+            "most 36500",
+        ),
         ("[git]\nmirror = true\n", "[git] mirror: unknown key"),
         ("[git]\ncache = 1\n", "[git] cache = 1: expected a string"),
         ("[git.identities]\nalice = 'alice'\n", "[git.identities] 'alice' = 'alice': expected an"),
@@ -142,6 +183,19 @@ def test_bad_config_names_file_key_and_expectation(tmp_path: Path, text: str, me
     assert str(err.value).startswith(f"{path}: ")
     assert message in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_the_bounds_themselves_are_taken(tmp_path: Path) -> None:
+    text = (
+        "[warehouse]\nmemory_limit = '64MB'\n[git]\nownership_days = 36500\n"
+        "[calendar]\ntimezone = 'Etc/GMT+5'\n[github]\napi_url = 'http://127.0.0.1:8765/'\n"
+    )
+    config = load(write(tmp_path, text))
+    assert (config.warehouse.memory_limit, config.git.ownership_days) == ("64MB", 36500)
+    assert (config.calendar.timezone, config.github.api_url) == (
+        "Etc/GMT+5",
+        "http://127.0.0.1:8765",
+    )
 
 
 def test_missing_config_file_is_named(tmp_path: Path) -> None:

@@ -21,6 +21,9 @@ from miner.warehouse import Warehouse
 JSON_SCHEMA = "miner.report/3"
 _DURATION = re.compile(r"^(\d+)([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+# The longest look-back --since takes: a century, past any repo's history (and the report's
+# previous window, as long again, stays within the calendar).
+_MAX_SINCE = timedelta(days=36500)
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,13 @@ def parse_since(text: str) -> timedelta:
     match = _DURATION.match(text.strip())
     if not match:
         raise ConfigError(f"--since {text!r}: expected a number and a unit, like 30d, 12h or 6w")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        since = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    except OverflowError:  # past timedelta's 999,999,999 days
+        since = timedelta.max
+    if since > _MAX_SINCE:
+        raise ConfigError(f"--since {text!r}: at most {_MAX_SINCE.days}d (a century) back")
+    return since
 
 
 def window(
@@ -62,6 +71,13 @@ def window(
     until = end or as_of
     if until <= start:
         raise ConfigError(f"--from {start:%Y-%m-%d} --to {until:%Y-%m-%d}: the end must be later")
+    try:
+        start - (until - start)  # the previous window, which the report compares it with
+    except OverflowError:
+        raise ConfigError(
+            f"--from {start.date().isoformat()}: too early: the report compares the window with "
+            "the one as long before it, which would start before the year 1"
+        ) from None
     return Window(start, until, as_of)
 
 
