@@ -335,8 +335,9 @@ def owners(
 ) -> None:
     """Say who owns each PATH by CODEOWNERS, and which line decided it.
 
-    Without --repo or --codeowners, the CODEOWNERS of the git checkout in the current folder
-    (the first of .github/CODEOWNERS, CODEOWNERS, docs/CODEOWNERS, as GitHub looks).
+    Without --repo or --codeowners, the CODEOWNERS of the git checkout the current folder is
+    in (the first of .github/CODEOWNERS, CODEOWNERS, docs/CODEOWNERS, as GitHub looks), each
+    PATH taken from the current folder as git takes it ("/" first: from the checkout's root).
     """
     from miner import owners_lookup
 
@@ -353,7 +354,7 @@ def owners(
         )
     for error in rules.errors:
         _err(f"{rules.source}:{error.line}: skipped, as GitHub skips it: {error.reason}")
-    click.echo(owners_lookup.render([rules.match(p.lstrip("/")) for p in paths], fmt))
+    click.echo(owners_lookup.render([rules.match(p) for p in paths], fmt))
 
 
 @cli.command("serve-fixtures")
@@ -392,7 +393,8 @@ def serve_fixtures(
     fault_every: int,
     retry_after: int,
 ) -> None:
-    """Serve an API mirror folder as a GitHub-compatible REST API on 127.0.0.1."""
+    """Serve an API mirror folder as GitHub's REST and GraphQL APIs, and its git mirrors, on
+    127.0.0.1."""
     from miner.fixtures_server import FaultPlan, FixtureServer
 
     try:
@@ -505,15 +507,16 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-_DURATION = re.compile(r"(?P<n>\d+(?:\.\d+)?)(?P<unit>[smh]?)")
+_DURATION = re.compile(r"(?P<n>\d+(?:\.\d+)?)(?P<unit>[smhd]?)")
 
 
 def _seconds(option: str, text: str) -> float:
-    """A duration as seconds: 90, 90s, 15m or 1h."""
+    """A duration as seconds: 90, 90s, 15m, 1h or 1d."""
     match = _DURATION.fullmatch(text.strip())
     if match is None:
-        raise click.BadParameter(f"{text!r}: a duration such as 90s, 15m or 1h", param_hint=option)
-    return float(match["n"]) * {"": 1, "s": 1, "m": 60, "h": 3600}[match["unit"]]
+        hint = f"{text!r}: a duration such as 90s, 15m, 1h or 1d"
+        raise click.BadParameter(hint, param_hint=option)
+    return float(match["n"]) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match["unit"]]
 
 
 # Set when Ctrl-C (SIGINT) or SIGTERM lands: whatever it turned into on its way up

@@ -245,6 +245,13 @@ def test_sync_max_wait_must_be_a_duration(tmp_path: Path) -> None:
     assert "--max-wait" in out.stderr and "15m" in out.stderr
 
 
+def test_durations_take_seconds_minutes_hours_and_days() -> None:
+    from miner.cli import _seconds
+
+    seconds = [_seconds("--max-wait", t) for t in ("90", "90s", "15m", "1.5h", "1d")]
+    assert seconds == [90, 90, 900, 5400, 86400]
+
+
 def test_demo_builds_syncs_and_reports_the_sample_org(tmp_path: Path) -> None:
     """`make demo`'s command, as a user runs it: the sample org served, synced, reported."""
     out = miner("demo", "--dir", "demo", cwd=tmp_path)

@@ -131,8 +131,28 @@ def test_ctrl_c_while_duckdb_runs_a_statement_is_one_line_and_exit_130(tmp_path:
         assert con.execute("select count(*) from reviews").fetchone() == (4,)
 
 
-def test_ctrl_c_in_a_sync_records_the_run_failed_and_the_next_sync_goes_on(
-    small_org: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("signum", "code", "said", "recorded"),
+    [
+        # KeyboardInterrupt, or DuckDB's error for the statement Ctrl-C stopped
+        (signal.SIGINT, 130, INTERRUPTED, ("interrupt",)),
+        # `timeout`, `systemctl stop` or a cancelled CI job stop a sync as Ctrl-C does, with the
+        # exit code shells give a process SIGTERM ended (128 + 15)
+        (
+            signal.SIGTERM,
+            143,
+            "Error: stopped by SIGTERM: the warehouse keeps every step finished before it",
+            ("stopped by sigterm", "interrupt"),
+        ),
+    ],
+)
+def test_a_signal_in_a_sync_records_the_run_failed_and_the_next_sync_goes_on(
+    small_org: Path,
+    tmp_path: Path,
+    signum: signal.Signals,
+    code: int,
+    said: str,
+    recorded: tuple[str, ...],
 ) -> None:
     with FixtureServer(small_org, rate_limit=10**6) as server:
         (tmp_path / "miner.toml").write_text(
@@ -143,43 +163,19 @@ def test_ctrl_c_in_a_sync_records_the_run_failed_and_the_next_sync_goes_on(
         def fetching(pid: int) -> bool:  # at the 100th of the sync's 266 requests
             return len(server.requests) >= 100
 
-        out = _interrupt(args, tmp_path, fetching, 0.01, {"GITHUB_TOKEN": "t"})
-        assert (out.returncode, _one_error(out)) == (130, INTERRUPTED)
+        out = _interrupt(args, tmp_path, fetching, 0.01, {"GITHUB_TOKEN": "t"}, signum)
+        assert (out.returncode, _one_error(out)) == (code, said)
+        with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+            # recorded failed at once, not left 'running' for the next sync to find
+            stopped = con.execute("select status, error, finished_at from sync_runs").fetchall()
         again = miner(*args, cwd=tmp_path, env={"GITHUB_TOKEN": "t"})
         assert again.returncode == 0, again.stderr
+    assert len(stopped) == 1 and stopped[0][0] == "failed" and stopped[0][2] is not None
+    assert any(word in stopped[0][1].lower() for word in recorded), stopped
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
-        runs = con.execute("select status, error from sync_runs order by id").fetchall()
+        runs = con.execute("select status from sync_runs order by id").fetchall()
         assert con.execute("select count(*) from pull_requests").fetchone() == (40,)
-    assert [status for status, _ in runs] == ["failed", "ok"]
-    # KeyboardInterrupt, or DuckDB's error for the statement Ctrl-C stopped
-    assert "interrupt" in runs[0][1].lower()
-
-
-def test_sigterm_in_a_sync_records_the_run_failed_and_exits_143(
-    small_org: Path, tmp_path: Path
-) -> None:
-    """`timeout`, `systemctl stop` or a cancelled CI job stop a sync as Ctrl-C does: one line,
-    the run recorded failed at once (not left 'running' for the next sync to find), and the
-    exit code shells give a process SIGTERM ended (128 + 15)."""
-    with FixtureServer(small_org, rate_limit=10**6) as server:
-        (tmp_path / "miner.toml").write_text(
-            f'[github]\norg = "acme"\napi_url = "{server.url}"\n', encoding="utf-8"
-        )
-        args = ["--db", "w.duckdb", "sync", "--api", "rest", "--quiet"]
-
-        def fetching(pid: int) -> bool:  # at the 100th of the sync's 266 requests
-            return len(server.requests) >= 100
-
-        out = _interrupt(args, tmp_path, fetching, 0.01, {"GITHUB_TOKEN": "t"}, signal.SIGTERM)
-    assert (out.returncode, _one_error(out)) == (
-        143,
-        "Error: stopped by SIGTERM: the warehouse keeps every step finished before it",
-    )
-    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
-        runs = con.execute("select status, error, finished_at from sync_runs").fetchall()
-    assert len(runs) == 1 and runs[0][0] == "failed" and runs[0][2] is not None, runs
-    # SIGTERM itself, or the statement it stopped
-    assert runs[0][1] == "stopped by SIGTERM" or "interrupt" in runs[0][1].lower()
+    assert runs == [("failed",), ("ok",)]
 
 
 def test_running_out_of_memory_says_to_raise_the_memory_limit(tmp_path: Path) -> None:
@@ -265,6 +261,8 @@ def test_unwritable_output_paths_are_one_line_errors(tmp_path: Path) -> None:
         (("--since", "1000000d"), "--since '1000000d': at most 36500d (a century) back"),
         (("--since", "9" * 30 + "w"), "at most 36500d (a century) back"),
         (("--from", "0001-01-02"), "--from 0001-01-02: too early"),
+        (("--since", "0d"), "--since '0d': an empty window; look back at least 1h"),
+        (("--team", "ACME/nosuch"), "--team 'nosuch': no PR of acme involves that team"),
     ],
 )
 def test_report_options_that_cannot_be_met_are_usage_errors(

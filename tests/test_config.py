@@ -198,6 +198,12 @@ def test_the_bounds_themselves_are_taken(tmp_path: Path) -> None:
     )
 
 
+def test_a_byte_order_mark_is_no_part_of_the_toml(tmp_path: Path) -> None:
+    path = tmp_path / "miner.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + b'[github]\norg = "acme"\n')  # as Notepad saves UTF-8
+    assert load(path).github.org == "acme"
+
+
 def test_missing_config_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"nope\.toml: no such config file"):
         load(tmp_path / "nope.toml")

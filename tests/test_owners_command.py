@@ -140,13 +140,14 @@ def test_dot_segments_are_worked_out_and_dot_dot_out_or_empty_paths_refused(
 def test_checkout_is_found_from_a_subfolder_and_paths_taken_from_there(tmp_path: Path) -> None:
     repo = GitBuilder(tmp_path / "repo")
     repo.commit({".github/CODEOWNERS": "* @acme/web\n/app/ @acme/app\n", "app/sub/x.py": ""})
-    out = miner("owners", "--format", "json", "x.py", "./y.py", "../../top.py",
+    out = miner("owners", "--format", "json", "x.py", "./y.py", "../../top.py", "/root.py",
                 cwd=repo.path / "app" / "sub")  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert [(m["path"], m["owners"]) for m in json.loads(out.stdout)] == [
         ("app/sub/x.py", ["@acme/app"]),
         ("app/sub/y.py", ["@acme/app"]),
         ("top.py", ["@acme/web"]),
+        ("root.py", ["@acme/web"]),  # a leading / is the checkout's root, as in CODEOWNERS
     ]
     out = miner("owners", "../../../x.py", cwd=repo.path / "app" / "sub")
     assert out.returncode == 2 and "leads out of the repository" in out.stderr

@@ -212,7 +212,8 @@ def test_named_query_checks_org_team_and_repo_as_report_does(warehouse: Path) ->
                      cwd=warehouse)  # fmt: skip
 
     # any case of the org, the team and the repo (NAME or ORG/NAME) means the stored one
-    cases = (("org=ACME",), ("org=acme", "repo=WEB"), ("org=Acme", "repo=ACME/web", "team=Data"))
+    cases = (("org=ACME",), ("org=acme", "repo=WEB"), ("org=Acme", "repo=ACME/web", "team=Data"),
+             ("org=acme", "team=ACME/data"), ("org=acme", "team=@Acme/Data"))  # fmt: skip
     for params in cases:
         out = waiting(*params)
         assert out.returncode == 0, out.stderr

@@ -52,6 +52,8 @@ def parse_since(text: str) -> timedelta:
         since = timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
     except OverflowError:  # past timedelta's 999,999,999 days
         since = timedelta.max
+    if not since:
+        raise ConfigError(f"--since {text!r}: an empty window; look back at least 1h")
     if since > _MAX_SINCE:
         raise ConfigError(f"--since {text!r}: at most {_MAX_SINCE.days}d (a century) back")
     return since
@@ -107,7 +109,7 @@ def scope(wh: Warehouse, org: str, team: str | None = None, repo: str | None = N
     org = str(stored[0][0]) if len(stored) == 1 else org
     _as_of(wh, org)  # the org first: its teams and repos are named only once it is known
     if team is not None:
-        team = team.removeprefix("@").removeprefix(f"{org}/").lower()
+        team = team.removeprefix("@").lower().removeprefix(f"{org.lower()}/")
         teams = [r[0] for r in wh.query(
             "select distinct team from pr_teams where org = ? order by 1", [org]
         )]  # fmt: skip
