@@ -346,7 +346,7 @@ def _respelled(
 ) -> tuple[str, _RepoSync]:
     """The first sync of an org the config spells otherwise than GitHub does (ACME for acme):
     its rows are keyed by GitHub's login from the start, as its repos' full names are."""
-    wh.con.execute("update sync_runs set org = ? where id = ?", [login, run])
+    wh.rename_run_org(run, login)
     status.org = login
     return login, _RepoSync(wh, login, was.client, run, was.tell)
 

@@ -63,6 +63,10 @@ def rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
     return times
 
 
+# How many of the teams there a warning about an unknown one names (an org may have hundreds).
+_TEAMS_NAMED = 20
+
+
 def unknown_teams(wh: Warehouse, config: Config) -> list[str]:
     """The config's per-team calendars and service levels naming a team no org here has, nor
     [teams] (a typo, most likely: that team's waits would be measured by the defaults, with no
@@ -70,10 +74,12 @@ def unknown_teams(wh: Warehouse, config: Config) -> list[str]:
     known = {t for (t,) in wh.query("select team from teams union select team from person_teams")}
     if not known:
         return []
+    named = sorted(known)
+    if len(named) > _TEAMS_NAMED:
+        named = [*named[:_TEAMS_NAMED], f"and {len(named) - _TEAMS_NAMED} more"]
     return [
         f"{config.source or 'the config'}: [{section}.teams.{team}]: no team {team.lower()!r} "
-        f"in the warehouse or [teams] (teams there: {', '.join(sorted(known))}); its "
-        f"{what} is not used"
+        f"in the warehouse or [teams] (teams there: {', '.join(named)}); its {what} is not used"
         for section, teams, what in (
             ("calendar", config.team_calendars, "calendar"),
             ("sla", config.team_sla, "service level"),

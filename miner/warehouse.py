@@ -439,6 +439,10 @@ class Warehouse:
             [_now(), status, requests, as_of, error, points, repos_failed, run_id],
         )
 
+    def rename_run_org(self, run_id: int, org: str) -> None:
+        """The org of a run as GitHub spells it, once the run has learned it (sync._respelled)."""
+        self.con.execute("update sync_runs set org = ? where id = ?", [org, run_id])
+
     def fail_run(self, run_id: int, error: str) -> None:
         """A run that fetched and stored all it meant to, then failed (its rebuild): what it
         stored and its as_of stay, and the next run or `miner rebuild` builds the views."""

@@ -260,3 +260,21 @@ def test_demo_builds_syncs_and_reports_the_sample_org(tmp_path: Path) -> None:
     assert "Review wait by team waited on" in out.stdout
     html = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and html.count('<svg class="chart"') == 7
+
+
+def test_a_warning_of_an_unknown_team_names_at_most_twenty_of_those_there(tmp_path: Path) -> None:
+    from miner.config import Calendar, Config, ServiceLevels
+    from miner.transform import unknown_teams
+    from miner.warehouse import Warehouse
+
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        wh.con.execute("create table teams as select 't' || lpad(i::text, 2, '0') as team "
+                       "from range(25) as r(i)")  # fmt: skip
+        wh.con.execute("create table person_teams as select 'solo' as team")
+        config = Config(team_calendars={"T03": Calendar(), "nope": Calendar()},
+                        team_sla={"solo": ServiceLevels()})  # fmt: skip
+        assert unknown_teams(wh, config) == [
+            "the config: [calendar.teams.nope]: no team 'nope' in the warehouse or [teams] "
+            f"(teams there: solo, {', '.join(f't{i:02d}' for i in range(19))}, and 6 more); "
+            "its calendar is not used"
+        ]
