@@ -77,6 +77,22 @@ def run(config: Config, db: Path, org: str | None, say: Callable[[str], None]) -
     return all(c.ok for c in checks)
 
 
+def _config_teams(
+    client: GitHubClient, org: str, config: Config, tell: Callable[[Check], None]
+) -> None:
+    """The teams [calendar.teams] and [sla.teams] name: each must be a team of the org on
+    GitHub or of [teams], or its calendar or service level is never used (a typo, most likely)."""
+    named = {t.lower() for t in (*config.team_calendars, *config.team_sla)}
+    if not named:
+        return
+    known = {t.lower() for t in config.teams}
+    known |= {str(t["slug"]).lower() for t in client.get_all(f"/orgs/{org}/teams")}
+    unknown = sorted(named - known)
+    tell(Check(not unknown, "teams of [calendar.teams] and [sla.teams]",
+               f"no team {', '.join(unknown)} in {org} or [teams]: check the spelling"
+               if unknown else ""))  # fmt: skip
+
+
 def _mirror_cache(folder: Path) -> Check:
     """Whether git mirrors can be kept in `folder`: made if missing, and written to."""
     try:
@@ -120,6 +136,7 @@ def _github(
         tell(Check(False, f"org {org}", f"not found, or the token cannot see it ({exc.status})"))
         return
     tell(Check(True, f"org {org}"))
+    _config_teams(client, org, config, tell)
     repos = [
         r for r in client.get_all(f"/orgs/{org}/repos", {"type": "all"})
         if config.github.selects(r["full_name"], archived=bool(r.get("archived")),

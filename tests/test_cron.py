@@ -208,6 +208,27 @@ def test_doctor_checks_the_git_mirror_folder_can_be_written(served: Path, tmp_pa
     assert f"ok   git mirrors in {tmp_path / 'm'}" in well.stdout.decode().splitlines()
 
 
+def test_doctor_names_a_team_calendar_or_level_for_no_team_of_the_org(
+    served: Path, tmp_path: Path
+) -> None:
+    slugs = sorted(t["slug"] for t in json.loads((served / "orgs/acme/teams.json").read_text()))
+    with FixtureServer(served, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        config = tmp_path / "miner.toml"
+        base = config.read_text()
+        config.write_text(base + f'[calendar.teams.{slugs[0].upper()}]\ntimezone = "UTC"\n'
+                          '[teams]\nnightshift = ["dana"]\n'
+                          "[sla.teams.nightshift]\nfirst_review_business_hours = 2\n")  # fmt: skip
+        well = _miner(tmp_path, "doctor")
+        config.write_text(base + "[sla.teams.secruity]\nfirst_review_business_hours = 2\n")
+        typo = _miner(tmp_path, "doctor")
+    assert well.returncode == 0, well.stdout.decode()
+    assert "ok   teams of [calendar.teams] and [sla.teams]" in well.stdout.decode().splitlines()
+    assert typo.returncode == 1
+    assert ("FAIL teams of [calendar.teams] and [sla.teams]: no team secruity in acme or [teams]: "
+            "check the spelling") in typo.stdout.decode().splitlines()  # fmt: skip
+
+
 def test_json_logs_stay_json_through_retries_and_quiet_stays_quiet(
     served: Path, tmp_path: Path
 ) -> None:
