@@ -17,7 +17,13 @@ from rich.console import Console
 
 from miner import __version__
 from miner.config import DEFAULT_CONFIG, Config, load
-from miner.errors import EXIT_FAILED, EXIT_INTERRUPTED, MinerError, PartialSync
+from miner.errors import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    MinerError,
+    PartialSync,
+)
 from miner.owners_lookup import FORMATS as OWNERS_FORMATS
 from miner.query import FORMATS as QUERY_FORMATS
 from miner.reports.formats import FORMATS as REPORT_FORMATS
@@ -598,7 +604,7 @@ def _exit_interrupted(*, echoed: bool) -> None:
     kept = "the warehouse keeps every step finished before it"
     if _SIGNAL == signal.SIGTERM:
         _error_line(f"stopped by SIGTERM: {kept}")
-        sys.exit(128 + signal.SIGTERM)  # as shells report a process SIGTERM ended: 143
+        sys.exit(EXIT_TERMINATED)
     if not echoed and not _JSON_ERRORS:
         _err("")  # closes the terminal's ^C echo, as click does for its Abort
     _error_line(f"interrupted: {kept}")

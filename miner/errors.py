@@ -10,6 +10,8 @@ EXIT_USAGE = 2
 EXIT_PARTIAL = 3
 # Ctrl-C, as shells report a process ended by SIGINT (128 + 2)
 EXIT_INTERRUPTED = 130
+# SIGTERM (`timeout`, `systemctl stop`), as shells report a process it ended (128 + 15)
+EXIT_TERMINATED = 143
 
 
 class MinerError(Exception):
