@@ -140,11 +140,12 @@ def _leave_out_excluded(wh: Warehouse, config: Config) -> None:
     (an open one waiting ever longer). The raw rows stay: a repo included again is back at the
     next rebuild. Archived repos and forks a sync skips keep their history in the views."""
     gh = config.github
+    core = core_tables() - {"repos"}
     tables = [name for (name,) in wh.query(
         "select table_name from duckdb_columns() where database_name = current_database() "
         "and schema_name = 'main' and column_name in ('org', 'repo') "
         "group by table_name having count(*) = 2"
-    ) if name in core_tables() and name != "repos"]  # fmt: skip
+    ) if name in core]  # fmt: skip
     names: set[str] = set()
     if gh.include or gh.exclude:
         names = {repo for t in tables for (repo,) in wh.query(f"select distinct repo from {t}")}
