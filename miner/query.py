@@ -129,15 +129,8 @@ def _check_order(wh: Warehouse, since: str, until: str) -> None:
 def _scoped(wh: Warehouse, params: dict[str, str]) -> dict[str, str]:
     """org, team and repo checked as `miner report` checks them: an unknown one is a usage
     error naming those there, and any case maps to the stored spelling (a repo to ORG/NAME)."""
-    try:
-        where = scope(wh, params["org"], params.get("team"), params.get("repo"))
-    except ConfigError as exc:
-        # scope's words are report's options: say them as this command's
-        message = str(exc)
-        for option in OPTIONAL_PARAMS:
-            if message.startswith(f"--{option} "):
-                message = f"--param {option}=" + message.removeprefix(f"--{option} ")
-        raise ConfigError(message) from None
+    where = scope(wh, params["org"], params.get("team"), params.get("repo"),
+                  lambda name, value: f"--param {name}={value!r}")  # fmt: skip
     checked = {"org": where.org, "team": where.team, "repo": where.repo}
     return {k: v for k, v in checked.items() if v is not None}
 

@@ -156,7 +156,7 @@ def sync(
     # git sends the same credentials (an installation's token, renewed as it nears expiry)
     token = signed_in.token if signed_in is not None else None
     started = time.monotonic()
-    org = _spelled_as_stored(wh, org)
+    org = wh.org_spelling(org)
     run = wh.start_run("sync", org, config.github.api_url)
     pulls_before = _count_pulls(wh, org)
     status = SyncProgress(org)
@@ -332,13 +332,6 @@ def _sync_git(
     status.repo = None
     progress(status)
     return failures
-
-
-def _spelled_as_stored(wh: Warehouse, org: str) -> str:
-    """The org as the warehouse already spells it: GitHub's logins compare without case, and
-    `--org ACME` one night and `acme` the next are one org, not two."""
-    stored = wh.query("select distinct org from raw_orgs where lower(org) = lower(?)", [org])
-    return str(stored[0][0]) if len(stored) == 1 else org
 
 
 def _respelled(

@@ -439,6 +439,13 @@ class Warehouse:
             [_now(), status, requests, as_of, error, points, repos_failed, run_id],
         )
 
+    def org_spelling(self, org: str) -> str:
+        """The org as the warehouse already spells it (`org` itself if it holds none such):
+        GitHub's logins compare without case, and `--org ACME` one night and `acme` the next
+        are one org, not two."""
+        stored = self.query("select distinct org from raw_orgs where lower(org) = lower(?)", [org])
+        return str(stored[0][0]) if len(stored) == 1 else org
+
     def rename_run_org(self, run_id: int, org: str) -> None:
         """The org of a run as GitHub spells it, once the run has learned it (sync._respelled)."""
         self.con.execute("update sync_runs set org = ? where id = ?", [org, run_id])

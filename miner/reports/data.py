@@ -4,6 +4,7 @@ named query, for the window and for the previous window of the same length."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -100,13 +101,24 @@ def default_org(wh: Warehouse) -> str:
     return str(orgs[0])
 
 
-def scope(wh: Warehouse, org: str, team: str | None = None, repo: str | None = None) -> Scope:
+def _option(name: str, value: str) -> str:
+    """How `miner report` says an option and its value: --team 'web'."""
+    return f"--{name} {value!r}"
+
+
+def scope(
+    wh: Warehouse,
+    org: str,
+    team: str | None = None,
+    repo: str | None = None,
+    said: Callable[[str, str], str] = _option,
+) -> Scope:
     """The report's scope, checked against the warehouse: an unknown team or repo is named
-    with the ones there are, rather than giving an empty report. Team names compare without
-    case, as GitHub's slugs do; a repo may be given as NAME or ORG/NAME. The org compares
-    without case too, as GitHub's logins do."""
-    stored = wh.query("select org from snapshots where lower(org) = lower(?)", [org])
-    org = str(stored[0][0]) if len(stored) == 1 else org
+    with the ones there are, rather than giving an empty report; `said` spells the option
+    (team or repo) and its value as the command takes them. Team names compare without case,
+    as GitHub's slugs do; a repo may be given as NAME or ORG/NAME. The org compares without
+    case too, as GitHub's logins do."""
+    org = wh.org_spelling(org)
     _as_of(wh, org)  # the org first: its teams and repos are named only once it is known
     if team is not None:
         team = team.removeprefix("@").lower().removeprefix(f"{org.lower()}/")
@@ -115,7 +127,7 @@ def scope(wh: Warehouse, org: str, team: str | None = None, repo: str | None = N
         )]  # fmt: skip
         if team not in teams:
             raise ConfigError(
-                f"--team {team!r}: no PR of {org} involves that team "
+                f"{said('team', team)}: no PR of {org} involves that team "
                 f"(teams there: {', '.join(teams) or 'none'})"
             )
     if repo is not None:
@@ -125,7 +137,7 @@ def scope(wh: Warehouse, org: str, team: str | None = None, repo: str | None = N
         )]  # fmt: skip
         if repo.lower() not in {r.lower() for r in repos}:
             raise ConfigError(
-                f"--repo {repo!r}: no PR of {org} is in that repo "
+                f"{said('repo', repo)}: no PR of {org} is in that repo "
                 f"(repos there: {', '.join(repos) or 'none'})"
             )
         repo = next(r for r in repos if r.lower() == repo.lower())
