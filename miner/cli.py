@@ -547,13 +547,12 @@ def _on_interrupt(signum: int, frame: object) -> None:
     global _INTERRUPTED, _SIGNAL
     _INTERRUPTED = True
     _SIGNAL = signal.Signals(signum)
-    interrupt_all()
+    stop = _Terminated("stopped by SIGTERM") if _SIGNAL == signal.SIGTERM else KeyboardInterrupt()
+    interrupt_all(stop)
     # a DuckDB error already on its way up stands for the signal: a KeyboardInterrupt now would
     # cut short the handlers it passes (a rollback, the sync recording its run as failed)
     if not isinstance(sys.exception(), duckdb.Error):
-        if _SIGNAL == signal.SIGTERM:
-            raise _Terminated("stopped by SIGTERM")
-        raise KeyboardInterrupt
+        raise stop
 
 
 def main() -> None:

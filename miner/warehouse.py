@@ -224,8 +224,12 @@ def memory_ceiling() -> int:
     return int(ram * 0.8)
 
 
-def interrupt_all() -> None:
-    """Stop the statement each open warehouse runs (Ctrl-C: see cli._on_interrupt)."""
+def interrupt_all(stop: BaseException) -> None:
+    """Stop the statement each open warehouse runs (Ctrl-C or SIGTERM: see cli._on_interrupt).
+    DuckDB may carry on with the statement all the same, and swallow the exception the signal
+    raised in it: then `stop` is raised as the next transaction begins, so the command stops
+    there rather than finish as if nothing had been asked."""
+    _STOP[:] = [stop]
     for wh in list(_OPEN):
         with contextlib.suppress(duckdb.Error):  # closed meanwhile
             wh.con.interrupt()
@@ -391,6 +395,8 @@ class Warehouse:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
+        if _STOP:
+            raise _STOP.pop()  # a Ctrl-C or SIGTERM DuckDB swallowed (see interrupt_all)
         self.con.execute("begin transaction")
         self._depth += 1
         try:
@@ -433,7 +439,7 @@ class Warehouse:
         points: int = 0,
         repos_failed: int = 0,
     ) -> None:
-        self.con.execute(
+        self._record_run(
             "update sync_runs set finished_at = ?, status = ?, requests = ?, as_of = ?, "
             "error = ?, points = ?, repos_failed = ? where id = ?",
             [_now(), status, requests, as_of, error, points, repos_failed, run_id],
@@ -453,9 +459,23 @@ class Warehouse:
     def fail_run(self, run_id: int, error: str) -> None:
         """A run that fetched and stored all it meant to, then failed (its rebuild): what it
         stored and its as_of stay, and the next run or `miner rebuild` builds the views."""
-        self.con.execute(
+        self._record_run(
             "update sync_runs set status = 'failed', error = ? where id = ?", [error, run_id]
         )
+
+    def _record_run(self, sql: str, params: list[Any]) -> None:
+        """Record how a run ended, even as a Ctrl-C or SIGTERM stops it (cli._on_interrupt):
+        the interrupt may land in this very statement, or have left the connection inside a
+        transaction it aborted. Outside any transaction of ours, that one is rolled back and
+        the record sent again, once, so the run is not left 'running'."""
+        try:
+            self.con.execute(sql, params)
+        except duckdb.Error:
+            if self._depth:
+                raise
+            with contextlib.suppress(duckdb.Error):  # no transaction open: nothing to undo
+                self.con.execute("rollback")
+            self.con.execute(sql, params)
 
     # -- cursors -----------------------------------------------------------------------------
 
@@ -825,6 +845,8 @@ class Warehouse:
 
 # The warehouses open in this process, for interrupt_all.
 _OPEN: weakref.WeakSet[Warehouse] = weakref.WeakSet()
+# The stop a signal asked for, until a transaction raises it (see interrupt_all).
+_STOP: list[BaseException] = []
 
 
 def _now() -> datetime:

@@ -263,3 +263,30 @@ def test_a_migration_backs_the_warehouse_up_first(
     # an up-to-date warehouse is not copied again
     Warehouse.open(path).close()
     assert len([p for p in tmp_path.iterdir() if ".bak" in p.name]) == 1
+
+
+def test_a_stop_duckdb_swallowed_is_raised_as_the_next_transaction_begins(tmp_path: Path) -> None:
+    from miner.warehouse import interrupt_all
+
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        # Ctrl-C landed in a statement DuckDB then finished all the same: nothing was raised
+        interrupt_all(KeyboardInterrupt())
+        with pytest.raises(KeyboardInterrupt), wh.transaction():
+            wh.con.execute("create table t as select 1 as x")
+        assert wh.query("select count(*) from duckdb_tables() where table_name = 't'") == [(0,)]
+        with wh.transaction():  # raised once: the command may record how it ended
+            wh.con.execute("create table t as select 1 as x")
+        assert wh.query("select x from t") == [(1,)]
+
+
+def test_the_end_of_a_run_is_recorded_even_in_a_transaction_an_error_aborted(
+    tmp_path: Path,
+) -> None:
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        run = wh.start_run("sync", "acme", "test")
+        # what an interrupt can leave: a transaction begun, and aborted by an error in it
+        wh.con.execute("begin transaction")
+        with pytest.raises(duckdb.Error):
+            wh.con.execute("select * from no_such_table")
+        wh.finish_run(run, status="failed", error="stopped")
+        assert wh.query("select status, error from sync_runs") == [("failed", "stopped")]
