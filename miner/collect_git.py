@@ -25,6 +25,10 @@ _log = logging.getLogger(__name__)
 
 # The cursor resource holding the default-branch commit a repo's history was mined up to.
 HISTORY_CURSOR = "git/history"
+# The cursor resource, followed by the branch's name, holding the commit another branch's
+# CODEOWNERS history was mined up to (a branch PRs are based on: METRICS.md judges a PR by the
+# CODEOWNERS on its base branch).
+BRANCH_CODEOWNERS_CURSOR = "git/codeowners/"
 
 
 @dataclass(frozen=True)
@@ -144,8 +148,8 @@ CODEOWNERS_SCHEMA = pa.schema(
 
 
 def codeowners_history(repo: git.Repo, tip: str) -> pa.Table:
-    """Every change to a CODEOWNERS file (any of GitHub's three locations) along the default
-    branch's first-parent line up to `tip`: the commit, its date and the file's new text. The
+    """Every change to a CODEOWNERS file (any of GitHub's three locations) along a branch's
+    first-parent line up to its tip `tip`: the commit, its date and the file's new text. The
     first-parent line is the branch as it stood: each of its commits was its tip for a while."""
     out = repo.git.log(
         "--first-parent",
@@ -278,6 +282,12 @@ def _folder_matches(folder: str, glob: str) -> bool:
     return len(names) == len(parts) and all(
         fnmatch.fnmatchcase(n, g) for n, g in zip(names, parts, strict=True)
     )
+
+
+def branch_tips(repo: git.Repo) -> dict[str, str]:
+    """Each branch of the mirror, by name, and the commit it points at."""
+    out = repo.git.for_each_ref("--format=%(refname:strip=2)%00%(objectname)", "refs/heads")
+    return dict(line.split("\0", 1) for line in out.splitlines() if "\0" in line)
 
 
 def default_tip(repo: git.Repo) -> str | None:

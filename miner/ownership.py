@@ -3,9 +3,10 @@ regexes) that SQL matches paths against.
 
 A repo with a git mirror has one version per change of the CODEOWNERS GitHub would use along
 its default branch (GitHub's three locations, the first present wins), each in force from the
-commit that made it until the next; a repo without one has a single version, the file fetched
-from GitHub's API, in force at all times (METRICS.md: "from git history where a mirror exists,
-else the latest fetched version")."""
+commit that made it until the next, and likewise along each other branch its PRs are based on
+(METRICS.md: "the one on its base branch"); a repo without one has a single version, the file
+fetched from GitHub's API, in force at all times ("from git history where a mirror exists, else
+the latest fetched version")."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from datetime import datetime
 import pyarrow as pa
 
 from miner.codeowners import Codeowners, locate, parse
+from miner.collect_git import BRANCH_CODEOWNERS_CURSOR
 from miner.config import Config
 from miner.raw import CODEOWNERS_PATHS
 from miner.warehouse import Warehouse
@@ -28,12 +30,13 @@ VERSION_SCHEMA = pa.schema(
         ("org", pa.string()),
         ("repo", pa.string()),
         ("version", pa.int32()),
+        ("branch", pa.string()),  # NULL: the default branch (or the file fetched from the API)
         ("file", pa.string()),  # NULL: no CODEOWNERS in force then
         ("valid_from", pa.timestamp("us", tz="UTC")),  # NULL: since always
         ("valid_to", pa.timestamp("us", tz="UTC")),  # NULL: still in force
         ("sha", pa.string()),  # the commit that made it (NULL: fetched from the API)
         ("source", pa.string()),  # git | api
-        ("is_latest", pa.bool_()),
+        ("is_latest", pa.bool_()),  # the default branch's version in force now
     ]
 )
 RULE_SCHEMA = pa.schema(
@@ -73,30 +76,40 @@ def write_codeowners_tables(wh: Warehouse, config: Config) -> None:
     """codeowners_versions: one row per CODEOWNERS version of each repo and when it was in
     force; codeowners_rules: one row per valid line of each version; codeowners_errors: one row
     per line of each repo's latest version that GitHub would skip, with the reason."""
-    versions = {**_api_versions(wh), **_git_versions(wh)}  # git history wins where mined
+    # git history wins where mined
+    versions: dict[tuple[str, str], dict[str | None, list[_Version]]] = {
+        key: {None: history} for key, history in _api_versions(wh).items()
+    }
+    versions.update(_git_versions(wh))
     cols: dict[str, dict[str, list[object]]] = {
         name: {k: [] for k in schema.names}
         for name, schema in (("v", VERSION_SCHEMA), ("r", RULE_SCHEMA), ("e", ERROR_SCHEMA))
     }
     parsed: dict[tuple[str, str, str], Codeowners] = {}
-    for (org, repo), history in sorted(versions.items()):
-        for number, v in enumerate(history, start=1):
-            latest = number == len(history)
-            valid_to = history[number].valid_from if not latest else None
-            _append(cols["v"], org, repo, number, v.file, v.valid_from, valid_to, v.sha,
-                    v.source, latest)  # fmt: skip
-            if v.file is None or v.text is None:
-                continue
-            key = (repo, v.file, v.text)
-            if key not in parsed:
-                parsed[key] = parse(v.text, f"{repo}:{v.file}")
-            for rule in parsed[key].rules:
-                owners = [owner_label(o.kind, o.name) for o in rule.owners]
-                _append(cols["r"], org, repo, number, v.file, rule.line, rule.pattern,
-                        rule.regex, owners)  # fmt: skip
-            if latest:
-                for error in parsed[key].errors:
-                    _append(cols["e"], org, repo, v.file, error.line, error.text, error.reason)
+    for (org, repo), branches in sorted(versions.items()):
+        number = 0  # versions are numbered per repo, the default branch's first
+        for branch in sorted(branches, key=lambda b: (b is not None, b or "")):
+            history = branches[branch]
+            for i, v in enumerate(history):
+                number += 1
+                last = i + 1 == len(history)
+                latest = last and branch is None
+                valid_to = history[i + 1].valid_from if not last else None
+                _append(cols["v"], org, repo, number, branch, v.file, v.valid_from, valid_to,
+                        v.sha, v.source, latest)  # fmt: skip
+                if v.file is None or v.text is None:
+                    continue
+                key = (repo, v.file, v.text)
+                if key not in parsed:
+                    parsed[key] = parse(v.text, f"{repo}:{v.file}")
+                for rule in parsed[key].rules:
+                    owners = [owner_label(o.kind, o.name) for o in rule.owners]
+                    _append(cols["r"], org, repo, number, v.file, rule.line, rule.pattern,
+                            rule.regex, owners)  # fmt: skip
+                if latest:
+                    for error in parsed[key].errors:
+                        _append(cols["e"], org, repo, v.file, error.line, error.text,
+                                error.reason)  # fmt: skip
     for name, data, schema in (
         ("codeowners_versions", cols["v"], VERSION_SCHEMA),
         ("codeowners_rules", cols["r"], RULE_SCHEMA),
@@ -126,40 +139,54 @@ def _api_versions(wh: Warehouse) -> dict[tuple[str, str], list[_Version]]:
     return out
 
 
-def _git_versions(wh: Warehouse) -> dict[tuple[str, str], list[_Version]]:
-    """Each mined repo's CODEOWNERS after every commit of its default branch that changed one,
-    oldest first; consecutive commits leaving the file GitHub uses unchanged are one version.
-    A mined repo that never had a CODEOWNERS has a single empty version."""
-    mined = wh.query("select distinct org, repo from raw_git_commits")
-    changes: dict[tuple[str, str], list[tuple[str, datetime, str, str | None]]] = {}
-    for org, repo, sha, at, path, text in wh.query(
-        "select org, repo, sha, committed_at, path, text from raw_git_codeowners "
-        "order by org, repo, seq, path"
+def _git_versions(wh: Warehouse) -> dict[tuple[str, str], dict[str | None, list[_Version]]]:
+    """Each mined repo's CODEOWNERS after every commit of its default branch (None) that changed
+    one, oldest first, and likewise of each other branch mined for the PRs based on it;
+    consecutive commits leaving the file GitHub uses unchanged are one version. A branch that
+    never had a CODEOWNERS has a single empty version."""
+    mined = {(org, repo): {None} for org, repo in wh.query(
+        "select distinct org, repo from raw_git_commits"
+    )}  # fmt: skip
+    for org, repo, resource in wh.query(
+        "select org, repo, resource from cursors where starts_with(resource, ?)",
+        [BRANCH_CODEOWNERS_CURSOR],
     ):
-        changes.setdefault((org, repo), []).append((sha, at, path, text))
-    out: dict[tuple[str, str], list[_Version]] = {}
-    for org, repo in mined:
-        state: dict[str, str | None] = {}
-        history: list[_Version] = []
-        rows = changes.get((org, repo), [])
-        for i, (sha, at, path, text) in enumerate(rows):
-            state[path] = text
-            if i + 1 < len(rows) and rows[i + 1][0] == sha:
-                continue  # the commit changes more files: take them all first
-            chosen = locate([p for p, t in state.items() if t is not None])
-            text_used = state.get(chosen) if chosen else None
-            if history and (history[-1].file, history[-1].text) == (chosen, text_used):
-                continue
-            if history and history[-1].valid_from and at < history[-1].valid_from:
-                at = history[-1].valid_from  # a clock gone back: versions never overlap
-            history.append(_Version(chosen, text_used, at, sha, "git"))
-        if not history:
-            history.append(_Version(None, None, None, None, "git"))
-        elif history[0].file is not None:
-            # before the first commit that made one, there was no CODEOWNERS
-            history.insert(0, _Version(None, None, None, None, "git"))
-        out[(org, repo)] = history
-    return out
+        if (org, repo) in mined:
+            mined[(org, repo)].add(resource.removeprefix(BRANCH_CODEOWNERS_CURSOR))
+    changes: dict[tuple[str, str, str | None], list[tuple[str, datetime, str, str | None]]] = {}
+    for org, repo, branch, sha, at, path, text in wh.query(
+        "select org, repo, branch, sha, committed_at, path, text from raw_git_codeowners "
+        "order by org, repo, branch nulls first, seq, path"
+    ):
+        changes.setdefault((org, repo, branch), []).append((sha, at, path, text))
+    return {
+        key: {branch: _history(changes.get((*key, branch), [])) for branch in branches}
+        for key, branches in mined.items()
+    }
+
+
+def _history(rows: list[tuple[str, datetime, str, str | None]]) -> list[_Version]:
+    """The versions of the CODEOWNERS GitHub uses along one branch, from the changes to any of
+    its three files (sha, committed_at, path, new text), oldest first."""
+    state: dict[str, str | None] = {}
+    history: list[_Version] = []
+    for i, (sha, at, path, text) in enumerate(rows):
+        state[path] = text
+        if i + 1 < len(rows) and rows[i + 1][0] == sha:
+            continue  # the commit changes more files: take them all first
+        chosen = locate([p for p, t in state.items() if t is not None])
+        text_used = state.get(chosen) if chosen else None
+        if history and (history[-1].file, history[-1].text) == (chosen, text_used):
+            continue
+        if history and history[-1].valid_from and at < history[-1].valid_from:
+            at = history[-1].valid_from  # a clock gone back: versions never overlap
+        history.append(_Version(chosen, text_used, at, sha, "git"))
+    if not history:
+        history.append(_Version(None, None, None, None, "git"))
+    elif history[0].file is not None:
+        # before the first commit that made one, there was no CODEOWNERS
+        history.insert(0, _Version(None, None, None, None, "git"))
+    return history
 
 
 def owner_label(kind: str, name: str) -> str:

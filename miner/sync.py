@@ -14,10 +14,12 @@ from pathlib import Path
 import git
 
 from miner.collect_git import (
+    BRANCH_CODEOWNERS_CURSOR,
     CODEOWNERS_SCHEMA,
     HISTORY_CURSOR,
     MANIFEST_SCHEMA,
     GitCollector,
+    branch_tips,
     codeowners_history,
     tags,
     workspace_manifests,
@@ -291,6 +293,7 @@ def _sync_git(
     )
     for was, now in renames:
         collector.follow_rename(was, now)
+    bases = _base_branches(wh, org)
     failures: list[tuple[str, str]] = []  # (repo, what failed)
     status.done = 0
     for repo in repos:
@@ -307,6 +310,7 @@ def _sync_git(
                 workspace_manifests(mirror, new.tip) if new.tip else MANIFEST_SCHEMA.empty_table()
             )
             wh.store_git_manifests(org, repo, members)
+            _mine_base_branches(wh, org, repo, mirror, bases.get(repo, []))
             if new.tip == mined and not new.replace:
                 continue
             if new.tip is None:  # an empty repository: no CODEOWNERS either
@@ -332,6 +336,38 @@ def _sync_git(
     status.repo = None
     progress(status)
     return failures
+
+
+def _base_branches(wh: Warehouse, org: str) -> dict[str, list[str]]:
+    """Per repo, the branches other than its default one that its PRs are based on."""
+    rows = wh.query(
+        "select distinct p.repo, p.payload -> 'base' ->> 'ref' "
+        "from raw_pulls as p join raw_repos as r on r.org = p.org "
+        "and r.payload ->> 'full_name' = p.repo "
+        "where p.org = ? and p.payload -> 'base' ->> 'ref' <> r.payload ->> 'default_branch' "
+        "order by all",
+        [org],
+    )
+    out: dict[str, list[str]] = {}
+    for repo, branch in rows:
+        out.setdefault(repo, []).append(branch)
+    return out
+
+
+def _mine_base_branches(
+    wh: Warehouse, org: str, repo: str, mirror: git.Repo, branches: list[str]
+) -> None:
+    """Mine the CODEOWNERS history of each branch in `branches` the mirror has, when its tip
+    moved since it was last mined. A branch deleted since keeps what was mined of it (its PRs
+    are still judged by it); one never mined leaves its PRs to the default branch's file."""
+    tips = branch_tips(mirror)
+    for branch in branches:
+        tip = tips.get(branch)
+        resource = BRANCH_CODEOWNERS_CURSOR + branch
+        if tip is None or wh.cursor(org, repo, resource).value == tip:
+            continue
+        changes = codeowners_history(mirror, tip)
+        wh.store_git_codeowners(org, repo, changes, branch, CursorUpdate(org, repo, resource, tip))
 
 
 def _respelled(

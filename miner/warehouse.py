@@ -177,6 +177,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             primary key (org, id)
         )""",
     ),
+    # the branch whose first-parent line a CODEOWNERS change is on: NULL for the default
+    # branch (as every row before this was), else another branch PRs are based on
+    ("alter table raw_git_codeowners add column branch varchar",),
 )
 
 
@@ -794,15 +797,30 @@ class Warehouse:
         """Replace a repo's tags with `tags` (columns tag, sha, tagged_at as ISO text)."""
         self._replace_repo_rows("raw_git_tags", org, repo, tags, "tag, sha, tagged_at::timestamptz")
 
-    def store_git_codeowners(self, org: str, repo: str, changes: pa.Table) -> None:
-        """Replace a repo's CODEOWNERS history with `changes` (sha, committed_at, path, text)."""
-        self._replace_repo_rows(
-            "raw_git_codeowners",
-            org,
-            repo,
-            changes,
-            "sha, committed_at::timestamptz, path, text, seq",
-        )
+    def store_git_codeowners(
+        self,
+        org: str,
+        repo: str,
+        changes: pa.Table,
+        branch: str | None = None,
+        cursor: CursorUpdate | None = None,
+    ) -> None:
+        """Replace a repo's CODEOWNERS history along `branch` (None: the default branch) with
+        `changes` (sha, committed_at, path, text, seq), and save `cursor` with it."""
+        with self.transaction():
+            self.con.execute(
+                "delete from raw_git_codeowners where org = ? and repo = ? "
+                "and branch is not distinct from ?",
+                [org, repo, branch],
+            )
+            with self._registered(_rows=changes):
+                self.con.execute(
+                    "insert into raw_git_codeowners (org, repo, sha, committed_at, path, text, "
+                    "seq, branch) select ?, ?, sha, committed_at::timestamptz, path, text, seq, ? "
+                    "from _rows",
+                    [org, repo, branch],
+                )
+            self._save_cursors([cursor] if cursor else [])
 
     def store_git_manifests(self, org: str, repo: str, manifests: pa.Table) -> None:
         """Replace a repo's workspace member manifests with `manifests` (path, sha, text)."""

@@ -63,15 +63,16 @@ class GitBuilder:
         self.shas.append(sha)
         return sha
 
-    def publish(self, bare: Path) -> Path:
-        """Push main and the tags to the bare repository `bare` (made if missing), as a server
-        holds it, with the files git's dumb HTTP protocol reads."""
+    def publish(self, bare: Path, branches: tuple[str, ...] = ()) -> Path:
+        """Push main, `branches` and the tags to the bare repository `bare` (made if missing),
+        as a server holds it, with the files git's dumb HTTP protocol reads."""
         if not bare.exists():
             subprocess.run(
                 ["git", "init", "-q", "--bare", "-b", "main", str(bare)],
                 check=True,
                 capture_output=True,
             )
-        self.git("push", "-q", "--force", str(bare), "main:main", "refs/tags/*:refs/tags/*")
+        refs = [f"{b}:{b}" for b in ("main", *branches)]
+        self.git("push", "-q", "--force", str(bare), *refs, "refs/tags/*:refs/tags/*")
         subprocess.run(["git", "update-server-info"], cwd=bare, check=True, capture_output=True)
         return bare

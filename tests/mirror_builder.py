@@ -70,6 +70,7 @@ class Pull:
     merge_commit_sha: str = "b" * 40
     body: str | None = None
     comments: list[dict[str, Any]] = field(default_factory=list)
+    base: str = "main"  # the branch it is to be merged into
 
     def commit(self, hours: float) -> Pull:
         """A commit authored `hours` after T0 (its git author date) by the PR's author."""
@@ -234,7 +235,7 @@ class Pull:
             "milestone": None,
             "draft": self.draft,
             "head": {"label": f"{org}:topic", "ref": "topic", "sha": "c" * 40},
-            "base": {"label": f"{org}:main", "ref": "main", "sha": "d" * 40},
+            "base": {"label": f"{org}:{self.base}", "ref": self.base, "sha": "d" * 40},
             "author_association": "MEMBER",
             "auto_merge": None,
             "active_lock_reason": None,

@@ -371,6 +371,99 @@ def test_each_pr_is_judged_by_the_codeowners_in_force_when_it_became_ready(
         ]
 
 
+def test_each_pr_is_judged_by_the_codeowners_of_its_base_branch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """METRICS.md: "the one on its base branch as of ready_at". Worked by hand: alice (web)
+    changes app.py in every PR; who owns it depends on the base branch and the day."""
+
+    def hours(month: int, day: int) -> float:
+        return (datetime(2026, month, day, 12, tzinfo=UTC) - T0).total_seconds() / 3600
+
+    g = GitBuilder(tmp_path / "work")
+    alice = {"name": "Alice", "email": "12345+alice@users.noreply.github.com"}
+    g.commit({"app.py": "x\n"}, at="2025-12-01T10:00:00+00:00", **alice)
+    # legacy: branched before any CODEOWNERS, and never given one
+    g.git("branch", "legacy")
+    g.commit({".github/CODEOWNERS": "* @acme/web\n"}, at="2026-01-05T10:00:00+00:00", **alice)
+    # release/1: branched here; security owns everything on it from Feb 1
+    g.git("checkout", "-q", "-b", "release/1")
+    g.commit({".github/CODEOWNERS": "* @acme/security\n"}, at="2026-02-01T10:00:00+00:00", **alice)
+    g.git("checkout", "-q", "main")
+    g.commit({".github/CODEOWNERS": "* @acme/ops\n"}, at="2026-02-10T10:00:00+00:00", **alice)
+
+    b = MirrorBuilder(teams={"web": ["alice"], "security": ["sam"], "ops": ["olga"]})
+    b.as_of = 24 * 100
+
+    def pr(base: str, month: int, day: int) -> None:
+        b.pull("web", "alice", hours(month, day), base=base).files = ["app.py"]
+
+    pr("main", 3, 1)  # 1: ops, by main's file
+    pr("release/1", 3, 1)  # 2: security, by release/1's
+    pr("release/1", 1, 20)  # 3: web: release/1 before its own change
+    pr("gone", 3, 1)  # 4: a branch deleted before any sync: main's file, ops
+    pr("legacy", 3, 1)  # 5: a branch that never had a CODEOWNERS: unowned
+    b.files[("web", ".github/CODEOWNERS")] = "* @acme/ops\n"
+    root = b.write(tmp_path / "mirror")
+    bare = g.publish(root / "git" / "acme" / "web.git", ("release/1", "legacy"))
+
+    def owners(wh: Warehouse) -> list[tuple[int, list[str], int]]:
+        return wh.query(
+            "select pr_number, owner_teams, files_unowned from ownership_handoffs order by 1"
+        )
+
+    def mined(wh: Warehouse) -> list[tuple[str | None, int]]:
+        return wh.query("select branch, count(*) from raw_git_codeowners group by all order by all")
+
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        assert sync(wh, config).failures == ()
+        assert owners(wh) == [
+            (1, ["ops"], 0),
+            (2, ["security"], 0),
+            (3, ["web"], 0),
+            (4, ["ops"], 0),
+            (5, [], 1),
+        ]
+        # main's changes, release/1's (its first-parent line: main's first one, then its own)
+        assert mined(wh) == [("release/1", 2), (None, 2)]
+        branches = wh.query(
+            "select branch, file, valid_from::date, is_latest from codeowners_versions "
+            "order by version"
+        )
+        d = date
+        assert branches == [
+            (None, None, None, False),
+            (None, ".github/CODEOWNERS", d(2026, 1, 5), False),
+            (None, ".github/CODEOWNERS", d(2026, 2, 10), True),
+            ("legacy", None, None, False),
+            ("release/1", None, None, False),
+            ("release/1", ".github/CODEOWNERS", d(2026, 1, 5), False),
+            ("release/1", ".github/CODEOWNERS", d(2026, 2, 1), False),
+        ]
+
+        # release/1 moves on: web owns it again from Mar 5, for a PR ready on Mar 10; PR 2 keeps
+        # the version in force when it became ready
+        g.git("checkout", "-q", "release/1")
+        g.commit({".github/CODEOWNERS": "* @acme/web\n"}, at="2026-03-05T10:00:00+00:00", **alice)
+        g.git("checkout", "-q", "main")
+        pr("release/1", 3, 10)  # 6
+        b.write(root)
+        g.publish(bare, ("release/1", "legacy"))
+        assert sync(wh, config).failures == ()
+        assert owners(wh)[1] == (2, ["security"], 0)
+        assert owners(wh)[5] == (6, ["web"], 0)
+        assert mined(wh) == [("release/1", 3), (None, 2)]
+
+        # release/1 deleted on the server: what was mined of it still judges its PRs
+        g.git("push", "-q", str(bare), ":release/1")
+        subprocess.run(["git", "update-server-info"], cwd=bare, check=True)
+        assert sync(wh, config).failures == ()
+        assert [row[1] for row in owners(wh)] == [
+            ["ops"], ["security"], ["web"], ["ops"], [], ["web"]
+        ]  # fmt: skip
+
+
 def test_renamed_default_branch_keeps_its_history_and_pr_refs_stay_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,8 +5,9 @@
 -- Readings: team names compare case-insensitively, as GitHub's team slugs do. A user owner stands
 -- for the user and each of their teams; an owner matched to nobody (an unknown e-mail, a team of
 -- another org) counts as an owner of the file but for no team. The CODEOWNERS used is the one on
--- the default branch as of ready_at (created_at for a draft) from the repo's git mirror, else the
--- latest fetched from GitHub (pr_codeowners).
+-- the PR's base branch as of ready_at (created_at for a draft) from the repo's git mirror (the
+-- default branch's where that branch's history was never mined), else the latest fetched from
+-- GitHub (pr_codeowners).
 with prs as (
     select org, repo, number as pr_number, author, author_teams, author_is_bot, created_at,
         merged_at
