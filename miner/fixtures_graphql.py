@@ -159,6 +159,7 @@ type Repository {
     orderBy: DeploymentOrder = {field: CREATED_AT, direction: ASC}
   ): DeploymentConnection!
   description: String
+  archivedAt: DateTime
   isArchived: Boolean!
   isFork: Boolean!
   isPrivate: Boolean!
@@ -778,6 +779,8 @@ def _repository_node(rest: Any, owner: str, name: str) -> dict[str, Any]:
         description=rest.get("description"),
         isPrivate=bool(rest.get("private")),
         isArchived=bool(rest.get("archived")),
+        # REST's repository has no archived_at: a mirror may add it, as GraphQL's archivedAt
+        archivedAt=rest.get("archived_at") if rest.get("archived") else None,
         isFork=bool(rest.get("fork")),
         url=rest.get("html_url") or f"https://github.com/{owner}/{name}",
         # Non-null on GitHub; a hand-made mirror without timestamps gets the epoch, not an error.

@@ -338,6 +338,7 @@ fragment RepositoryProbe on Repository {
   description
   isPrivate
   isArchived
+  archivedAt
   isFork
   url
   createdAt

@@ -160,6 +160,8 @@ def _repository(node: Json) -> Json:
         "description": node.get("description"),
         "private": node.get("isPrivate"),
         "archived": node.get("isArchived"),
+        # not in REST's repository object: GraphQL alone says when a repo was archived
+        "archived_at": node.get("archivedAt"),
         "fork": node.get("isFork"),
         "html_url": node.get("url"),
         "created_at": node.get("createdAt"),

@@ -4,6 +4,7 @@ the local GitHub-compatible server: what GitHub changes between syncs reaches th
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from miner.github_client import GitHubClient
 from miner.raw import file_changes, trimmed_run
 from miner.sync import sync
 from miner.warehouse import Warehouse
-from tests.mirror_builder import MirrorBuilder, at
+from tests.mirror_builder import T0, MirrorBuilder, at
 
 APIS = ("graphql", "rest")
 
@@ -254,6 +255,65 @@ def test_repos_are_chosen_by_globs_and_archived_and_forks_only_when_asked(
                 assert [r[0] for r in synced] == expected, github
                 # every repo of the org is listed, synced or not
                 assert wh.query("select count(*) from repos") == [(5,)]
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_waits_in_a_repo_archived_since_end_at_its_archiving(tmp_path: Path, api: str) -> None:
+    """alice's PR asks bob (team api) at hour 0 and nobody answers; it depends on bob's PR in
+    lib, merged at hour 10. The sync is at hour 336 (two weeks). The repo is archived at hour
+    100: nothing can be reviewed or merged there after it. GraphQL says when (archivedAt); a
+    REST listing does not, so there the waits run on."""
+    b = MirrorBuilder(teams={"web": ["alice"], "api": ["bob"]})
+    b.pull("old", "alice", 0, files=["a.py"], body="Depends on acme/lib#1").request(
+        0, reviewer="bob"
+    )
+    b.pull("lib", "bob", 5, state="closed", closed=10, merged=True)
+    root = b.write(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        _sync(server, wh, api)
+
+        def waits() -> list[tuple[Any, ...]]:
+            return wh.query(
+                "select outcome, wait_hours from review_wait where repo = 'acme/old' union all "
+                "select outcome, latency_hours from approval_latency where repo = 'acme/old' "
+                "union all select 'court', reviewers_hours from pr_time_in_court "
+                "where repo = 'acme/old' union all "
+                "select 'breach', count(*) from sla_breaches union all "
+                "select status, waiting_hours from cross_repo_handoffs"
+            )
+
+        running_on = [
+            ("waiting", 336.0),
+            ("waiting", 336.0),
+            ("court", 336.0),
+            ("breach", 2),
+            ("downstream open", 326.0),
+        ]
+        assert waits() == running_on
+        # GitHub's REST repository has no archived_at; the local server's GraphQL answers
+        # archivedAt from a mirror's
+        b.repo_fields["old"] = {"archived": True}
+        if api == "graphql":
+            b.repo_fields["old"]["archived_at"] = at(100)
+        b.write(root)
+        _sync(server, wh, api)  # an archived repo is listed, not read
+        if api == "graphql":
+            assert wh.query("select repo, archived_at from repos order by 1") == [
+                ("acme/lib", None),
+                ("acme/old", T0 + timedelta(hours=100)),
+            ]
+            assert waits() == [
+                ("unanswered", 100.0),
+                ("unapproved", 100.0),
+                ("court", 100.0),
+                ("breach", 0),
+                ("closed", None),
+            ]
+        else:
+            assert wh.query(
+                "select is_archived, archived_at from repos where repo = 'acme/old'"
+            ) == [(True, None)]
+            assert waits() == running_on
 
 
 def test_file_changes_follow_githubs_codeowners_order_and_keep_root_manifests() -> None:

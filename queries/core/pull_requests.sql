@@ -3,6 +3,9 @@
 -- its first ready_for_review. GitHub does not record that a PR was opened as a draft: it was when
 -- its first draft-related timeline event is ready_for_review, or when it is a draft now with no
 -- such event (then it has no ready_at yet).
+-- archived_at: when its repo was archived, for a PR still open (repos.archived_at). Nothing can
+-- be reviewed, approved, merged or closed in an archived repo, so the metric views end the PR's
+-- waits there as a close would end them, rather than letting them run on to as_of.
 with pulls as (
     -- from_json parses each payload once, into the fields read here
     select
@@ -62,8 +65,10 @@ select
         when d.first_event = 'convert_to_draft' then p.pr.created_at::timestamptz
         when coalesce(p.pr.draft, false) then null
         else p.pr.created_at::timestamptz
-    end as ready_at
+    end as ready_at,
+    if(p.pr.closed_at is null, r.archived_at, null) as archived_at
 from pulls as p
+left join repos as r on r.org = p.org and r.repo = p.repo
 left join draft_history as d
     on d.org = p.org and d.repo = p.repo and d.pr_number = p.pr.number
 left join people as a on a.org = p.org and a.login = p.pr.user.login

@@ -1,4 +1,5 @@
--- repos: one row per repository of the org, as GitHub lists it.
+-- repos: one row per repository of the org, as GitHub lists it. archived_at is NULL for a repo
+-- not archived, and for an archived one listed by REST (`[github] api = "rest"`, an import).
 select
     org,
     payload ->> 'full_name' as repo,
@@ -7,6 +8,9 @@ select
     payload ->> 'default_branch' as default_branch,
     coalesce((payload ->> 'private')::boolean, false) as is_private,
     coalesce((payload ->> 'archived')::boolean, false) as is_archived,
+    -- when it was archived: GraphQL's archivedAt (a REST listing does not say)
+    if(coalesce((payload ->> 'archived')::boolean, false),
+        (payload ->> 'archived_at')::timestamptz, null) as archived_at,
     coalesce((payload ->> 'fork')::boolean, false) as is_fork,
     payload ->> 'html_url' as html_url,
     (payload ->> 'created_at')::timestamptz as created_at,

@@ -8,12 +8,13 @@
 -- * PRs that never became ready have no rows (nothing was asked of anyone yet).
 -- * The PR's final close or merge ends the wait (a close undone by a reopen ends nothing): an
 --   approval after it does not count (outcome 'unapproved', measured to the close, 0 hours when
---   the team was only asked after it).
+--   the team was only asked after it). A PR still open in a repo archived since ends there, as
+--   if closed: nothing can be approved in an archived repo.
 -- * A reviewer in no team stands for the team 'unassigned', as everywhere else.
 -- * latency_business_hours counts the approving team's calendar; `calendar` names it.
 with prs as (
     select p.org, p.repo, p.number as pr_number, p.author, p.author_teams, p.author_is_bot,
-        p.ready_at, p.closed_at, s.as_of
+        p.ready_at, coalesce(p.closed_at, p.archived_at) as closed_at, s.as_of
     from pull_requests as p
     left join snapshots as s on s.org = p.org
     where p.ready_at is not null

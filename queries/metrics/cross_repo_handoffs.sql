@@ -13,7 +13,8 @@
 -- not in the warehouse, are left out. `handoff_hours` is NULL until both are merged (negative
 -- when the downstream merged first: a mention that was no wait); `status` is 'merged',
 -- 'downstream open' (the upstream is merged; `waiting_hours` runs from its merge to as_of),
--- 'upstream open', or 'closed' (one of them closed unmerged). `is_cross_team`: the two authors
+-- 'upstream open', or 'closed' (one of them closed unmerged, or still open in a repo archived
+-- since: nothing can be merged there). `is_cross_team`: the two authors
 -- share no team. Once the upstream merged the downstream PR's author holds the ball: the business
 -- hours count their calendar (`calendar`).
 with links as (
@@ -95,15 +96,16 @@ select
         when u.merged_at is not null and d.merged_at is not null then 'merged'
         when u.state = 'closed' and u.merged_at is null then 'closed'
         when d.state = 'closed' and d.merged_at is null then 'closed'
+        when u.archived_at is not null or d.archived_at is not null then 'closed'
         when u.merged_at is not null then 'downstream open'
         else 'upstream open'
     end as status,
-    if(u.merged_at is not null and d.state = 'open', epoch(s.as_of - u.merged_at) / 3600.0, null)
-        as waiting_hours,
+    if(u.merged_at is not null and d.state = 'open' and d.archived_at is null,
+        epoch(s.as_of - u.merged_at) / 3600.0, null) as waiting_hours,
     not list_has_any(u.author_teams, d.author_teams) as is_cross_team,
     (working_seconds(d.merged_at, wd) - working_seconds(u.merged_at, wu)) / 3600.0
         as handoff_business_hours,
-    if(u.merged_at is not null and d.state = 'open',
+    if(u.merged_at is not null and d.state = 'open' and d.archived_at is null,
         (working_seconds(s.as_of, wa) - working_seconds(u.merged_at, wu)) / 3600.0, null)
         as waiting_business_hours,
     coalesce(dc.calendar, 'default') as calendar,

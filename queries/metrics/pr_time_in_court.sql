@@ -1,5 +1,6 @@
 -- pr_time_in_court: one row per pull request: the hours its ball spent in each court, from
--- created_at to its merge or close (or as_of while open), then, for a merged PR of a repo that
+-- created_at to its merge or close (or as_of while open; its repo's archiving, for a PR open in
+-- a repo archived since: nothing happens there after it), then, for a merged PR of a repo that
 -- deploys to production, to its deploy (or as_of while not deployed), and its flow efficiency,
 -- the author's share (METRICS.md#pr_phases-and-pr_time_in_court).
 --
@@ -33,7 +34,8 @@ with prs as (
         p.author_is_bot,
         p.created_at,
         p.ready_at,
-        greatest(coalesce(p.merged_at, p.closed_at, s.as_of), p.created_at) as life_end,
+        greatest(coalesce(p.merged_at, p.closed_at, p.archived_at, s.as_of), p.created_at)
+            as life_end,
         case when d.deploy_tracked then
             greatest(coalesce(d.deployed_at, s.as_of), p.merged_at)
         end as deploy_end,

@@ -10,6 +10,8 @@
 --   is still open changes nothing, and a request after the episode ended opens the next one.
 -- * Only the PR's final close or merge (closed_at) ends a wait: a close undone by a reopen ends
 --   nothing. A request made after the PR was closed is 'unanswered' at once (0 hours).
+-- * A PR still open in a repo archived since ends its waits as a close would, at the archiving
+--   ('unanswered'): nothing can be reviewed in an archived repo, and the wait is for nobody.
 -- * A request to a bot opens no episode (bots never answer for anyone). A removal in the same
 --   second as a request ends it only if the timeline lists it after the request. When two
 --   reviews land in the same second, the one with the lower review id is the responder.
@@ -41,10 +43,11 @@ eligible_reviews as (
       and r.reviewer <> p.author
 ),
 closes as (
-    -- the PR's final close or merge: a close undone by a reopen ends nothing
-    select org, repo, number as pr_number, closed_at
+    -- the PR's final close or merge (a close undone by a reopen ends nothing), or its repo's
+    -- archiving while it was open
+    select org, repo, number as pr_number, coalesce(closed_at, archived_at) as closed_at
     from pull_requests
-    where closed_at is not null
+    where coalesce(closed_at, archived_at) is not null
 ),
 requests as (
     select
