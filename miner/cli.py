@@ -15,7 +15,7 @@ import click
 import duckdb
 from rich.console import Console
 
-from miner import __version__
+from miner import __version__, warehouse
 from miner.config import DEFAULT_CONFIG, Config, load
 from miner.errors import (
     EXIT_FAILED,
@@ -28,7 +28,7 @@ from miner.owners_lookup import FORMATS as OWNERS_FORMATS
 from miner.query import FORMATS as QUERY_FORMATS
 from miner.reports.formats import FORMATS as REPORT_FORMATS
 from miner.sync_display import SyncDisplay, json_line
-from miner.warehouse import Warehouse, interrupt_all
+from miner.warehouse import AT_MEMORY_CEILING, Warehouse, interrupt_all, opened_for_writing
 
 
 @dataclass
@@ -584,7 +584,7 @@ def main() -> None:
                 _err("Aborted.")
             sys.exit(EXIT_FAILED)
         if _out_of_memory(exc):
-            _error_line(_out_of_memory_message())
+            _error_line(_out_of_memory_message(_at_memory_ceiling(exc)))
             sys.exit(EXIT_FAILED)
         if isinstance(exc, MinerError):
             _error_line(str(exc))
@@ -599,31 +599,50 @@ def main() -> None:
 def _exit_interrupted(*, echoed: bool) -> None:
     """Ctrl-C's (or SIGTERM's) one line and exit code. `echoed`: click has ended the terminal's
     ^C line."""
-    # every transaction is whole: what was committed before stays, the rest is undone
-    kept = "the warehouse keeps every step finished before it"
+    # every transaction is whole: what was committed before stays, the rest is undone; a
+    # command that only reads (a report, serve-fixtures) has nothing to say of it
+    kept = ": the warehouse keeps every step finished before it" if opened_for_writing() else ""
     if _SIGNAL == signal.SIGTERM:
-        _error_line(f"stopped by SIGTERM: {kept}")
+        _error_line(f"stopped by SIGTERM{kept}")
         sys.exit(EXIT_TERMINATED)
     if not echoed and not _JSON_ERRORS:
         _err("")  # closes the terminal's ^C echo, as click does for its Abort
-    _error_line(f"interrupted: {kept}")
+    _error_line(f"interrupted{kept}")
     sys.exit(EXIT_INTERRUPTED)
 
 
-def _out_of_memory(exc: BaseException) -> bool:
-    """Whether DuckDB ran out of memory, the error raised as it is or behind one it caused."""
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The error, the one it was raised from or while handling, and so on."""
     chain: list[BaseException] = []
     seen: BaseException | None = exc
     while seen is not None and seen not in chain:
         chain.append(seen)
         seen = seen.__cause__ or seen.__context__
-    return any(isinstance(e, duckdb.OutOfMemoryException) for e in chain)
+    return chain
 
 
-def _out_of_memory_message() -> str:
-    """What to do when DuckDB ran out of memory: the config's limit, and where to raise it."""
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether DuckDB ran out of memory, the error raised as it is or behind one it caused."""
+    return any(isinstance(e, duckdb.OutOfMemoryException) for e in _chain(exc))
+
+
+def _at_memory_ceiling(exc: BaseException) -> bool:
+    """Whether DuckDB ran out of memory after miner had raised its limit as far as it goes."""
+    return any(AT_MEMORY_CEILING in getattr(e, "__notes__", ()) for e in _chain(exc))
+
+
+def _out_of_memory_message(at_ceiling: bool = False) -> str:
+    """What to do when DuckDB ran out of memory: the config's limit, and where to raise it; or,
+    when miner had raised it to the most the machine allows, that no setting helps."""
     config = _CONFIG or Config()
     where = f"{config.source}: " if config.source else ""
+    if at_ceiling:
+        return (
+            f"{where}DuckDB ran out of memory although miner had raised its limit from "
+            f"[warehouse] memory_limit = {config.warehouse.memory_limit!r} to "
+            f"{warehouse.memory_ceiling() // 2**20} MiB, 80% of this machine's memory: run it on a "
+            "machine with more memory"
+        )
     default = "" if config.source else f" (the default; set it in {DEFAULT_CONFIG})"
     return (
         f"{where}[warehouse] memory_limit = {config.warehouse.memory_limit!r}{default}: DuckDB "

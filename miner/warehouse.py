@@ -227,6 +227,11 @@ def memory_ceiling() -> int:
     return int(ram * 0.8)
 
 
+# Added to an out-of-memory error raised although the limit had grown to memory_ceiling(): no
+# setting helps then (see cli._out_of_memory_message).
+AT_MEMORY_CEILING = "miner had raised DuckDB's memory limit to its ceiling"
+
+
 def interrupt_all(stop: BaseException) -> None:
     """Stop the statement each open warehouse runs (Ctrl-C or SIGTERM: see cli._on_interrupt).
     DuckDB may carry on with the statement all the same, and swallow the exception the signal
@@ -262,8 +267,12 @@ class Warehouse:
         while True:
             try:
                 return work()
-            except duckdb.OutOfMemoryException:
-                if self._depth or not self._more_memory():
+            except duckdb.OutOfMemoryException as exc:
+                if self._depth:
+                    raise
+                if not self._more_memory():
+                    if self.memory_limit is None or self.memory_limit >= memory_ceiling():
+                        exc.add_note(AT_MEMORY_CEILING)
                     raise
 
     def _more_memory(self) -> bool:
@@ -323,6 +332,7 @@ class Warehouse:
         con.execute("set timezone = 'UTC'")
         wh = cls(con, path, size_bytes(memory_limit) if memory_limit is not None else None)
         if not read_only:
+            _WRITTEN.add(path.resolve())
             wh._migrate()
         return wh
 
@@ -863,6 +873,15 @@ class Warehouse:
 
 # The warehouses open in this process, for interrupt_all.
 _OPEN: weakref.WeakSet[Warehouse] = weakref.WeakSet()
+# Every warehouse this process opened for writing (see opened_for_writing).
+_WRITTEN: set[Path] = set()
+
+
+def opened_for_writing() -> bool:
+    """Whether this process opened a warehouse for writing: what an interrupt says of it."""
+    return bool(_WRITTEN)
+
+
 # The stop a signal asked for, until a transaction raises it (see interrupt_all).
 _STOP: list[BaseException] = []
 

@@ -290,3 +290,33 @@ def test_the_end_of_a_run_is_recorded_even_in_a_transaction_an_error_aborted(
             wh.con.execute("select * from no_such_table")
         wh.finish_run(run, status="failed", error="stopped")
         assert wh.query("select status, error from sync_runs") == [("failed", "stopped")]
+
+
+def test_running_out_of_memory_at_the_ceiling_says_no_setting_helps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A list of 200 MB in one row (an aggregate DuckDB cannot spill) on a machine whose
+    ceiling is taken to be 128 MiB: the limit doubles from 64MB to the ceiling, the query runs
+    out of memory again, and the error says no setting helps."""
+    from miner import cli, warehouse
+
+    monkeypatch.setattr(warehouse, "memory_ceiling", lambda: 128 * 2**20)
+    with Warehouse.open(tmp_path / "w.duckdb", memory_limit="64MB") as wh:
+        with pytest.raises(duckdb.OutOfMemoryException) as raised:
+            wh.query("select list(repeat('x', 100)) from range(2000000)")
+        assert wh.memory_limit == 128 * 2**20
+    assert "DuckDB may now use 128 MiB" in caplog.text
+    assert cli._at_memory_ceiling(raised.value)
+    assert cli._out_of_memory_message(True) == (
+        "DuckDB ran out of memory although miner had raised its limit from [warehouse] "
+        "memory_limit = '200MB' to 128 MiB, 80% of this machine's memory: run it on a machine "
+        "with more memory"
+    )
+    # an error raised before the ceiling (inside a transaction, say) still says to raise it
+    with (
+        Warehouse.open(tmp_path / "w.duckdb", memory_limit="64MB") as wh,
+        pytest.raises(duckdb.OutOfMemoryException) as raised,
+        wh.transaction(),
+    ):
+        wh.con.execute("select list(repeat('x', 100)) from range(2000000)").fetchall()
+    assert not cli._at_memory_ceiling(raised.value)
