@@ -380,6 +380,13 @@ def test_cross_repo_handoffs_carry_both_authors_and_their_teams(links_db: Path) 
         "where downstream_pr in (8, 9) and downstream_repo = 'acme/web' order by downstream_pr",
     )
     assert bots == [(False, False), (False, True)]
+    # every view carries org and repo (METRICS.md): here the downstream PR's, the one that waits
+    plain = _query(
+        links_db,
+        "select count(*), count(*) filter (where repo = downstream_repo and "
+        "pr_number = downstream_pr and repo <> upstream_repo) from cross_repo_handoffs",
+    )
+    assert plain == [(10, 10)]
 
 
 def test_cross_repo_handoffs_through_miner_query_json(links_db: Path) -> None:

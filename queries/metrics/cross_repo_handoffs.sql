@@ -16,7 +16,8 @@
 -- 'upstream open', or 'closed' (one of them closed unmerged, or still open in a repo archived
 -- since: nothing can be merged there). `is_cross_team`: the two authors
 -- share no team. Once the upstream merged the downstream PR's author holds the ball: the business
--- hours count their calendar (`calendar`).
+-- hours count their calendar (`calendar`). `repo` and `pr_number` repeat the downstream PR's, as
+-- the repo and PR the row is about: the one that waits.
 with links as (
     select
         org,
@@ -110,7 +111,11 @@ select
         as waiting_business_hours,
     coalesce(dc.calendar, 'default') as calendar,
     u.author_is_bot as upstream_author_is_bot,
-    d.author_is_bot as downstream_author_is_bot
+    d.author_is_bot as downstream_author_is_bot,
+    -- the repo every view carries (METRICS.md): the downstream PR's, where the wait is; with
+    -- pr_number, it joins the downstream PR's rows in the other views
+    p.downstream_repo as repo,
+    p.downstream_pr as pr_number
 from oriented as p
 join pull_requests as u on u.org = p.org and u.repo = p.upstream_repo and u.number = p.upstream_pr
 join pull_requests as d
