@@ -47,7 +47,7 @@ from miner.raw import (
     transactions,
 )
 from miner.transform import rebuild
-from miner.warehouse import Warehouse
+from miner.warehouse import Warehouse, run_error
 
 _log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ def sync(
             status="stopped" if isinstance(exc, RateLimitStop) else "failed",
             requests=client.requests,
             as_of=client.server_time,
-            error=str(exc) or type(exc).__name__,
+            error=run_error(exc),
             points=client.graphql_points,
         )
         raise
@@ -607,7 +607,7 @@ def import_mirror(wh: Warehouse, config: Config, folder: Path) -> tuple[str, int
             wh.store_all(group, run)
             stored += sum(len(b.items) for b in group)
     except BaseException as exc:
-        wh.finish_run(run, status="failed", error=str(exc) or type(exc).__name__)
+        wh.finish_run(run, status="failed", error=run_error(exc))
         raise
     wh.finish_run(run, status="ok", as_of=mirror.as_of())
     _rebuild(wh, config, run)
@@ -622,7 +622,7 @@ def _rebuild(wh: Warehouse, config: Config, run: int) -> None:
     except BaseException as exc:
         # a fatal DuckDB error may leave nothing writable: the rebuild's own error goes up
         with contextlib.suppress(Exception):
-            wh.fail_run(run, f"rebuild: {str(exc).strip() or type(exc).__name__}")
+            wh.fail_run(run, f"rebuild: {run_error(exc)}")
         raise
 
 

@@ -238,6 +238,7 @@ def interrupt_all(stop: BaseException) -> None:
     raised in it: then `stop` is raised as the next transaction begins, so the command stops
     there rather than finish as if nothing had been asked."""
     _STOP[:] = [stop]
+    _SIGNALLED[:] = [stop]
     for wh in list(_OPEN):
         with contextlib.suppress(duckdb.Error):  # closed meanwhile
             wh.con.interrupt()
@@ -480,7 +481,12 @@ class Warehouse:
         """Record how a run ended, even as a Ctrl-C or SIGTERM stops it (cli._on_interrupt):
         the interrupt may land in this very statement, or have left the connection inside a
         transaction it aborted. Outside any transaction of ours, that one is rolled back and
-        the record sent again, once, so the run is not left 'running'."""
+        the record sent again, once, so the run is not left 'running'. A transaction open
+        outside ours (an interrupt landing just after its `begin`, before transaction() guards
+        it) is rolled back first: the record would go with it when the process exits."""
+        if not self._depth:
+            with contextlib.suppress(duckdb.Error):  # no transaction open: nothing to undo
+                self.con.execute("rollback")
         try:
             self.con.execute(sql, params)
         except duckdb.Error:
@@ -884,6 +890,18 @@ def opened_for_writing() -> bool:
 
 # The stop a signal asked for, until a transaction raises it (see interrupt_all).
 _STOP: list[BaseException] = []
+# The last stop a signal asked for in this process, kept: what a run it ended records.
+_SIGNALLED: list[BaseException] = []
+
+
+def run_error(exc: BaseException) -> str:
+    """What a run that `exc` ended records as its error: the signal that stopped it, if one
+    did (the error on its way up may be DuckDB's words for the statement the signal cut
+    short: "... failed: KeyboardInterrupt"), else the error's own words."""
+    if _SIGNALLED:
+        stop = _SIGNALLED[-1]
+        return "interrupted (Ctrl-C)" if isinstance(stop, KeyboardInterrupt) else str(stop)
+    return str(exc).strip() or type(exc).__name__
 
 
 def _now() -> datetime:

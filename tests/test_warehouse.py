@@ -292,6 +292,18 @@ def test_the_end_of_a_run_is_recorded_even_in_a_transaction_an_error_aborted(
         assert wh.query("select status, error from sync_runs") == [("failed", "stopped")]
 
 
+def test_the_end_of_a_run_outlasts_a_transaction_an_interrupt_left_open(tmp_path: Path) -> None:
+    """A signal landing just after `begin transaction`, before transaction() guards it, leaves
+    a transaction open and unharmed: the run's end recorded in it would go with it when the
+    process exits (the run left 'running')."""
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        run = wh.start_run("sync", "acme", "test")
+        wh.con.execute("begin transaction")
+        wh.finish_run(run, status="failed", error="stopped")
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        assert wh.query("select status, error from sync_runs") == [("failed", "stopped")]
+
+
 def test_running_out_of_memory_at_the_ceiling_says_no_setting_helps(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
