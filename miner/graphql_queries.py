@@ -428,6 +428,10 @@ TEAM_MEMBERS_PAGE. Cost: 1 + 100 + 100 requests for the repos' connections, 1 + 
 people and each team's members: 303 requests, 3 points, on the first page; 201, 2 points, on later
 ones. One call stands for a whole unchanged org of up to 100 repos."""
 
+# ORG_SNAPSHOT for a GitHub whose schema has no Repository.archivedAt (an Enterprise Server older
+# than github.com's schema): the same page, without when each repo was archived.
+ORG_SNAPSHOT_WITHOUT_ARCHIVED_AT: Final = ORG_SNAPSHOT.replace("  archivedAt\n", "", 1)
+
 ORG_MEMBERS_PAGE: Final = (
     """
 query OrgMembersPage($org: String!, $cursor: String) {

@@ -3,6 +3,7 @@ REST payload shapes, and for each repo the marks that tell a sync what changed s
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,10 +16,13 @@ from miner.graphql_queries import (
     ORG_SNAPSHOT,
     ORG_SNAPSHOT_COST,
     ORG_SNAPSHOT_LATER_COST,
+    ORG_SNAPSHOT_WITHOUT_ARCHIVED_AT,
     ORG_TEAMS_PAGE,
     TEAM_MEMBERS_PAGE,
 )
 from miner.raw import RawBatch, batch_of
+
+_log = logging.getLogger(__name__)
 
 Json = dict[str, Any]
 
@@ -62,14 +66,24 @@ class OrgSnapshot:
         people: Json | None = None
         org_node: Json = {}
         after: str | None = None
+        query = ORG_SNAPSHOT
         while True:
             try:
                 data = self.client.post_graphql(
-                    ORG_SNAPSHOT,
+                    query,
                     {"org": self.org, "cursor": after, "withPeople": people is None},
                     cost=ORG_SNAPSHOT_COST if people is None else ORG_SNAPSHOT_LATER_COST,
                 )
             except GitHubError as exc:
+                if query is ORG_SNAPSHOT and "archivedAt" in str(exc):
+                    # an older GitHub Enterprise Server: the page again, without the field
+                    _log.warning(
+                        "%s: its GraphQL API does not say when a repo was archived: PRs left "
+                        "open in archived repos go on waiting",
+                        self.client.api_url,
+                    )
+                    query = ORG_SNAPSHOT_WITHOUT_ARCHIVED_AT
+                    continue
                 if "Could not resolve to an Organization" not in str(exc):
                     raise
                 data = {}

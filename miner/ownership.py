@@ -23,7 +23,7 @@ from miner.warehouse import Warehouse
 
 # Tables this step writes, and the core tables it reads.
 WRITES = ("codeowners_versions", "codeowners_rules", "codeowners_errors")
-READS = ("repo_files",)
+READS = ("repo_files", "repos")
 
 VERSION_SCHEMA = pa.schema(
     [
@@ -143,12 +143,16 @@ def _git_versions(wh: Warehouse) -> dict[tuple[str, str], dict[str | None, list[
     """Each mined repo's CODEOWNERS after every commit of its default branch (None) that changed
     one, oldest first, and likewise of each other branch mined for the PRs based on it;
     consecutive commits leaving the file GitHub uses unchanged are one version. A branch that
-    never had a CODEOWNERS has a single empty version."""
+    never had a CODEOWNERS has a single empty version. A branch mined as another's base that
+    is the default branch now is left out: the default branch's own history, mined at every
+    sync, is its history now."""
     mined = {(org, repo): {None} for org, repo in wh.query(
         "select distinct org, repo from raw_git_commits"
     )}  # fmt: skip
     for org, repo, resource in wh.query(
-        "select org, repo, resource from cursors where starts_with(resource, ?)",
+        "select c.org, c.repo, c.resource from cursors as c "
+        "left join repos as r on r.org = c.org and r.repo = c.repo "
+        "where starts_with(c.resource, $1) and c.resource is distinct from $1 || r.default_branch",
         [BRANCH_CODEOWNERS_CURSOR],
     ):
         if (org, repo) in mined:

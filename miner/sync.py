@@ -190,7 +190,8 @@ def sync(
             ]
             _store(wh, repo_sync.rest.team_member_batches(teams, repo_sync.cursor), run)
             marks = None
-        repos = selected_repos(wh, config, org)
+        finals = final_reads(wh, config, org)
+        repos = sorted({*selected_repos(wh, config, org), *finals})
         status.repos = len(repos)
         unread: dict[str, str] = {}
         for repo in repos:
@@ -201,6 +202,8 @@ def sync(
                     repo_sync.rest_repo(repo)
                 else:
                     repo_sync.graphql_repo(marks[repo])
+                if repo in finals:
+                    wh.save_cursor(CursorUpdate(org, repo, FINAL_READ_CURSOR, finals[repo]))
             except GitHubError as exc:
                 # a repo the token may not read (403), gone since it was listed (404) or
                 # blocked for legal reasons (451): what was stored stays, the other repos go
@@ -293,7 +296,7 @@ def _sync_git(
     )
     for was, now in renames:
         collector.follow_rename(was, now)
-    bases = _base_branches(wh, org)
+    bases = _base_branches(wh, org, run)
     failures: list[tuple[str, str]] = []  # (repo, what failed)
     status.done = 0
     for repo in repos:
@@ -310,22 +313,22 @@ def _sync_git(
                 workspace_manifests(mirror, new.tip) if new.tip else MANIFEST_SCHEMA.empty_table()
             )
             wh.store_git_manifests(org, repo, members)
-            _mine_base_branches(wh, org, repo, mirror, bases.get(repo, []))
-            if new.tip == mined and not new.replace:
-                continue
-            if new.tip is None:  # an empty repository: no CODEOWNERS either
-                changes = CODEOWNERS_SCHEMA.empty_table()
-            else:
-                changes = codeowners_history(mirror, new.tip)
-            wh.store_git_codeowners(org, repo, changes)
-            wh.store_git_history(
-                org,
-                repo,
-                new.chunks,
-                replace=new.replace,
-                cursor=CursorUpdate(org, repo, HISTORY_CURSOR, new.tip),
-                run_id=run,
-            )
+            if new.tip != mined or new.replace:
+                if new.tip is None:  # an empty repository: no CODEOWNERS either
+                    changes = CODEOWNERS_SCHEMA.empty_table()
+                else:
+                    changes = codeowners_history(mirror, new.tip)
+                wh.store_git_codeowners(org, repo, changes)
+                wh.store_git_history(
+                    org,
+                    repo,
+                    new.chunks,
+                    replace=new.replace,
+                    cursor=CursorUpdate(org, repo, HISTORY_CURSOR, new.tip),
+                    run_id=run,
+                )
+            for message in _mine_base_branches(wh, org, repo, mirror, bases.get(repo, [])):
+                failures.append((repo, scrub(message, collector.token()).strip()))
         except GitMirrorError as exc:
             failures.append((repo, str(exc)))
         except (git.GitCommandError, OSError) as exc:  # reading the mirror, not fetching it
@@ -338,15 +341,28 @@ def _sync_git(
     return failures
 
 
-def _base_branches(wh: Warehouse, org: str) -> dict[str, list[str]]:
-    """Per repo, the branches other than its default one that its PRs are based on."""
+def _base_branches(wh: Warehouse, org: str, run: int) -> dict[str, list[str]]:
+    """Per repo, the branches other than its default one that its PRs are based on: those the
+    last rebuild knows (pull_requests), and those of the PRs this run stored. Only a first
+    sync, before any rebuild, reads every PR payload."""
+    built = wh.query(
+        "select count(*) from duckdb_tables() where database_name = current_database() "
+        "and schema_name = 'main' and table_name = 'pull_requests'"
+    )[0][0]
+    known = "select repo, base_ref from pull_requests where org = $1 union all " if built else ""
+    stored = "sync_run = $2" if built else "$2 = $2"
     rows = wh.query(
-        "select distinct p.repo, p.payload -> 'base' ->> 'ref' "
-        "from raw_pulls as p join raw_repos as r on r.org = p.org "
-        "and r.payload ->> 'full_name' = p.repo "
-        "where p.org = ? and p.payload -> 'base' ->> 'ref' <> r.payload ->> 'default_branch' "
-        "order by all",
-        [org],
+        f"""
+        with bases as (
+            {known}select repo, payload -> 'base' ->> 'ref' from raw_pulls
+            where org = $1 and {stored}
+        )
+        select distinct b.repo, b.base_ref from bases as b(repo, base_ref)
+        join raw_repos as r on r.org = $1 and r.payload ->> 'full_name' = b.repo
+        where b.base_ref <> r.payload ->> 'default_branch'
+        order by all
+        """,
+        [org, run],
     )
     out: dict[str, list[str]] = {}
     for repo, branch in rows:
@@ -356,18 +372,27 @@ def _base_branches(wh: Warehouse, org: str) -> dict[str, list[str]]:
 
 def _mine_base_branches(
     wh: Warehouse, org: str, repo: str, mirror: git.Repo, branches: list[str]
-) -> None:
+) -> list[str]:
     """Mine the CODEOWNERS history of each branch in `branches` the mirror has, when its tip
     moved since it was last mined. A branch deleted since keeps what was mined of it (its PRs
-    are still judged by it); one never mined leaves its PRs to the default branch's file."""
+    are still judged by it); one never mined leaves its PRs to the default branch's file. What
+    git could not read of a branch, one message each: the other branches go on."""
+    if not branches:
+        return []
     tips = branch_tips(mirror)
+    failures: list[str] = []
     for branch in branches:
         tip = tips.get(branch)
         resource = BRANCH_CODEOWNERS_CURSOR + branch
         if tip is None or wh.cursor(org, repo, resource).value == tip:
             continue
-        changes = codeowners_history(mirror, tip)
+        try:
+            changes = codeowners_history(mirror, tip)
+        except git.GitCommandError as exc:
+            failures.append(f"{repo}: git could not read the CODEOWNERS of {branch!r}: {exc}")
+            continue
         wh.store_git_codeowners(org, repo, changes, branch, CursorUpdate(org, repo, resource, tip))
+    return failures
 
 
 def _respelled(
@@ -403,6 +428,41 @@ def selected_repos(wh: Warehouse, config: Config, org: str) -> list[str]:
         name for name, archived, fork in rows
         if config.github.selects(name, archived=archived, fork=fork)
     ]  # fmt: skip
+
+
+# The cursor holding what said a repo was archived (GraphQL's archivedAt, else REST's updated_at)
+# when it was last read in full: its final read (see final_reads).
+FINAL_READ_CURSOR = "archived/read"
+
+
+def final_reads(wh: Warehouse, config: Config, org: str) -> dict[str, str]:
+    """The repos archived since a sync last read them, which [github] leaves out for being
+    archived: each is read once more, so what happened between that sync and the archiving (a
+    review, a merge, the close of every open PR) is not lost; nothing happens there after it.
+    By name, with what says when it was archived, saved as FINAL_READ_CURSOR once read."""
+    rows = wh.query(
+        """
+        with listed as (
+            select payload ->> 'full_name' as repo,
+                coalesce((payload ->> 'fork')::boolean, false) as fork,
+                coalesce(payload ->> 'archived_at', payload ->> 'updated_at', 'archived') as marker
+            from raw_repos
+            where org = $1 and coalesce((payload ->> 'archived')::boolean, false)
+        )
+        select l.repo, l.fork, l.marker
+        from listed as l
+        left join cursors as c on c.org = $1 and c.repo = l.repo and c.resource = $2
+        where c.value is distinct from l.marker
+          and l.repo in (select repo from raw_pulls where org = $1)
+        order by 1
+        """,
+        [org, FINAL_READ_CURSOR],
+    )
+    gh = config.github  # with [github] archived = true, an archived repo is read at every sync
+    return {
+        repo: marker for repo, fork, marker in rows
+        if not gh.archived and gh.selects(repo, archived=False, fork=fork)
+    }  # fmt: skip
 
 
 class _RepoSync:

@@ -1,8 +1,9 @@
 -- pr_time_in_court: one row per pull request: the hours its ball spent in each court, from
 -- created_at to its merge or close (or as_of while open; its repo's archiving, for a PR open in
 -- a repo archived since: nothing happens there after it), then, for a merged PR of a repo that
--- deploys to production, to its deploy (or as_of while not deployed), and its flow efficiency,
--- the author's share (METRICS.md#pr_phases-and-pr_time_in_court).
+-- deploys to production, to its deploy (or as_of while not deployed, its repo's archiving if
+-- that came first), and its flow efficiency, the author's share
+-- (METRICS.md#pr_phases-and-pr_time_in_court).
 --
 -- Until the merge, at every moment the PR is in exactly one court, checked in this order:
 -- `author` while it is a draft; `reviewers` while a review_wait episode is open (withdrawn ones
@@ -37,12 +38,14 @@ with prs as (
         greatest(coalesce(p.merged_at, p.closed_at, p.archived_at, s.as_of), p.created_at)
             as life_end,
         case when d.deploy_tracked then
-            greatest(coalesce(d.deployed_at, s.as_of), p.merged_at)
+            -- nothing is deployed from a repo archived since: the deploy court ends there
+            greatest(coalesce(d.deployed_at, least(s.as_of, r.archived_at)), p.merged_at)
         end as deploy_end,
         p.merged_at,
         coalesce(pc.calendar, 'default') as author_calendar
     from pull_requests as p
     left join snapshots as s on s.org = p.org
+    left join repos as r on r.org = p.org and r.repo = p.repo
     left join party_calendars as pc
         on pc.org = p.org and pc.kind = 'person' and pc.name = p.author
     left join deploy_lead_time as d
