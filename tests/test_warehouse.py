@@ -265,9 +265,15 @@ def test_a_migration_backs_the_warehouse_up_first(
     assert len([p for p in tmp_path.iterdir() if ".bak" in p.name]) == 1
 
 
-def test_a_stop_duckdb_swallowed_is_raised_as_the_next_transaction_begins(tmp_path: Path) -> None:
-    from miner.warehouse import interrupt_all
+def test_a_stop_duckdb_swallowed_is_raised_as_the_next_transaction_begins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from miner import warehouse
+    from miner.warehouse import interrupt_all, run_error
 
+    # this process's record of the signal, for this test alone
+    monkeypatch.setattr(warehouse, "_SIGNALLED", [])
+    assert run_error(ValueError("bad")) == "bad"
     with Warehouse.open(tmp_path / "w.duckdb") as wh:
         # Ctrl-C landed in a statement DuckDB then finished all the same: nothing was raised
         interrupt_all(KeyboardInterrupt())
@@ -277,6 +283,9 @@ def test_a_stop_duckdb_swallowed_is_raised_as_the_next_transaction_begins(tmp_pa
         with wh.transaction():  # raised once: the command may record how it ended
             wh.con.execute("create table t as select 1 as x")
         assert wh.query("select x from t") == [(1,)]
+    # a run it ended records the signal, not the words of whatever error it surfaced as
+    failed = duckdb.InvalidInputException("reading '_batch' failed: KeyboardInterrupt")
+    assert run_error(failed) == "interrupted (Ctrl-C)"
 
 
 def test_the_end_of_a_run_is_recorded_even_in_a_transaction_an_error_aborted(

@@ -1,5 +1,6 @@
--- repos: one row per repository of the org, as GitHub lists it. archived_at is NULL for a repo
--- not archived, and for an archived one listed by REST (`[github] api = "rest"`, an import).
+-- repos: one row per repository of the org, as GitHub lists it. archived_at is GraphQL's
+-- archivedAt: NULL for a repo not archived, and for an archived one listed by REST, whose
+-- repository object does not say when (`[github] api = "rest"`, an import of a REST mirror).
 select
     org,
     payload ->> 'full_name' as repo,

@@ -14,9 +14,9 @@
 -- when the downstream merged first: a mention that was no wait); `status` is 'merged',
 -- 'downstream open' (the upstream is merged; `waiting_hours` runs from its merge to as_of),
 -- 'upstream open', or 'closed' (one of them closed unmerged, or still open in a repo archived
--- since: nothing can be merged there). `is_cross_team`: the two authors
--- share no team. Once the upstream merged the downstream PR's author holds the ball: the business
--- hours count their calendar (`calendar`). `repo` and `pr_number` repeat the downstream PR's, as
+-- since: nothing can be merged there). `is_cross_team`: the two authors share no team. Once the
+-- upstream merged the downstream PR's author holds the ball: the business hours count their
+-- calendar (`calendar`). `repo` and `pr_number` repeat the downstream PR's, as
 -- the repo and PR the row is about: the one that waits.
 with links as (
     select
