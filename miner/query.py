@@ -144,6 +144,26 @@ _READING = {
 }
 
 
+# Comments and blanks before a statement's first word.
+_LEADING = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
+# What stands before the statement an EXPLAIN explains: EXPLAIN itself, and ANALYZE or options in
+# parentheses, which may ask for ANALYZE (that runs the statement).
+_EXPLAIN = re.compile(r"^explain\s*(?:\([^)]*\)|analy[sz]e\b)?", re.IGNORECASE)
+
+
+def _reads(statement: duckdb.Statement) -> bool:
+    """Whether a statement only reads; an EXPLAIN, whether the statement it explains does (an
+    EXPLAIN ANALYZE runs it: of a COPY, it writes the file)."""
+    if statement.type != duckdb.StatementType.EXPLAIN:
+        return statement.type in _READING
+    explained = _EXPLAIN.sub("", _LEADING.sub("", statement.query, count=1), count=1)
+    try:
+        inner = duckdb.extract_statements(explained)
+    except duckdb.Error:
+        return False
+    return len(inner) == 1 and _reads(inner[0])
+
+
 def run_sql(wh: Warehouse, sql: str) -> Result:
     """Any reading SQL against the warehouse, which is open read-only: nothing can change it,
     and nothing is written anywhere else."""
@@ -152,8 +172,12 @@ def run_sql(wh: Warehouse, sql: str) -> Result:
     except duckdb.Error as exc:
         raise MinerError(f"query failed: {str(exc).strip().splitlines()[0]}") from None
     for statement in statements:
-        if statement.type not in _READING:
-            word = statement.query.split()[0].upper()
+        if not _reads(statement):
+            text = _LEADING.sub("", statement.query, count=1)
+            explain = _EXPLAIN.match(text)
+            # EXPLAIN ANALYZE COPY, say: EXPLAIN alone reads
+            head = " ".join(explain.group(0).split()) + " " if explain else ""
+            word = (head + text[explain.end() if explain else 0 :].split()[0]).upper()
             raise ConfigError(
                 f"--sql: {word} is not a reading statement: --sql runs SELECT (with WITH, "
                 "FROM, DESCRIBE, SHOW, SUMMARIZE), EXPLAIN and CALL only; to keep the rows, "

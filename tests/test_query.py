@@ -103,6 +103,13 @@ def test_sql_runs_read_only(warehouse: Path) -> None:
         ("copy (select * from reviews) to 'out.csv'", "COPY"),
         ("export database 'dump'", "EXPORT"),
         ("install json", "INSTALL"),
+        # EXPLAIN ANALYZE runs the statement it explains
+        ("explain analyze copy (select * from reviews) to 'out.csv'", "EXPLAIN ANALYZE COPY"),
+        (
+            "/* a */ EXPLAIN (ANALYZE, FORMAT json) copy reviews to 'out.csv'",
+            "EXPLAIN (ANALYZE, FORMAT JSON) COPY",
+        ),
+        ("explain analyse set memory_limit = '10GB'", "EXPLAIN ANALYSE SET"),
     ],
 )
 def test_sql_writes_nothing_anywhere(warehouse: Path, sql: str, word: str) -> None:
@@ -115,7 +122,13 @@ def test_sql_writes_nothing_anywhere(warehouse: Path, sql: str, word: str) -> No
 
 
 def test_sql_reads_through_describe_show_and_table_functions(warehouse: Path) -> None:
-    for sql in ("describe reviews", "show tables", "call pragma_table_info('reviews')"):
+    reading = (
+        "describe reviews",
+        "show tables",
+        "call pragma_table_info('reviews')",
+        "-- the plan\nexplain analyze select * from reviews",
+    )
+    for sql in reading:
         out = miner("--db", "w.duckdb", "query", "--sql", sql, "--format", "csv", cwd=warehouse)
         assert out.returncode == 0, out.stderr
         assert len(out.stdout.splitlines()) > 2
