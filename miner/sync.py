@@ -438,7 +438,8 @@ FINAL_READ_CURSOR = "archived/read"
 def final_reads(wh: Warehouse, config: Config, org: str) -> dict[str, str]:
     """The repos archived since a sync last read them, which [github] leaves out for being
     archived: each is read once more, so what happened between that sync and the archiving (a
-    review, a merge, the close of every open PR) is not lost; nothing happens there after it.
+    PR opened, reviewed, merged; the close of every open PR) is not lost, even in a repo that
+    had no PR then; nothing happens there after it.
     By name, with what says when it was archived, saved as FINAL_READ_CURSOR once read."""
     rows = wh.query(
         """
@@ -453,7 +454,9 @@ def final_reads(wh: Warehouse, config: Config, org: str) -> dict[str, str]:
         from listed as l
         left join cursors as c on c.org = $1 and c.repo = l.repo and c.resource = $2
         where c.value is distinct from l.marker
-          and l.repo in (select repo from raw_pulls where org = $1)
+          -- read by a sync before (each leaves cursors), PRs or none
+          and l.repo in (select repo from cursors where org = $1 and resource <> $2
+                         union select repo from raw_pulls where org = $1)
         order by 1
         """,
         [org, FINAL_READ_CURSOR],

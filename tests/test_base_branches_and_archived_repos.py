@@ -309,6 +309,43 @@ def test_what_happened_between_the_last_sync_and_the_archiving_is_never_read(
         assert _waits(wh) == [(1, "reviewed", 50.0)]
 
 
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_a_repo_with_no_pr_at_the_last_sync_is_read_once_more_when_archived(
+    tmp_path: Path, api: str
+) -> None:
+    """quiet has no PR at the first sync (as_of 40). Then alice opens PR 1 at hour 50 asking
+    bob, bob reviews at 55, it merges at 60, and the repo is archived at 100. The sync that
+    finds it archived reads it once more: by hand, one review_wait episode, reviewed after 5
+    hours. A sync after that does not read it again (its cursor holds the archiving)."""
+    b = MirrorBuilder(teams={"web": ["alice"], "api": ["bob"]})
+    b.pull("web", "alice", 0, files=["a.py"])
+    b.pulls.setdefault("quiet", [])
+    b.as_of = 40
+    root = b.write(tmp_path / "mirror")
+    with Warehouse.open(tmp_path / "w.duckdb") as wh, FixtureServer(root) as server:
+        client = GitHubClient(server.url, "t")
+        try:
+            config = Config(github=GitHubConfig(org="acme", api_url=server.url))
+            sync(wh, config, client=client, api=api)
+            assert wh.query("select count(*) from raw_pulls where repo = 'acme/quiet'") == [(0,)]
+            pr = b.pull("quiet", "alice", 50, files=["q.py"], state="closed", closed=60)
+            pr.merged = True
+            pr.request(50, reviewer="bob").review("bob", 55)
+            b.as_of = 336
+            b.repo_fields["quiet"] = {"archived": True, "archived_at": at(100)}
+            b.write(root)
+            sync(wh, config, client=client, api=api)
+            assert wh.query(
+                "select pr_number, outcome, wait_hours from review_wait where repo = 'acme/quiet'"
+            ) == [(1, "reviewed", 5.0)]
+            server.clear_log()
+            sync(wh, config, client=client, api=api)
+            if api == "rest":  # REST asks per repo: nothing of quiet now
+                assert not [r.path for r in server.requests if "/quiet" in r.path]
+        finally:
+            client.close()
+
+
 def test_a_merged_pr_of_a_repo_archived_since_stops_waiting_for_a_deploy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
