@@ -55,6 +55,7 @@ ERROR_SCHEMA = pa.schema(
     [
         ("org", pa.string()),
         ("repo", pa.string()),
+        ("branch", pa.string()),  # NULL: the default branch (or the file fetched from the API)
         ("file", pa.string()),
         ("line", pa.int32()),
         ("text", pa.string()),
@@ -75,7 +76,8 @@ class _Version:
 def write_codeowners_tables(wh: Warehouse, config: Config) -> None:
     """codeowners_versions: one row per CODEOWNERS version of each repo and when it was in
     force; codeowners_rules: one row per valid line of each version; codeowners_errors: one row
-    per line of each repo's latest version that GitHub would skip, with the reason."""
+    per line that GitHub would skip, with the reason, of the version in force now on each
+    branch (the default one, and each base branch mined)."""
     # git history wins where mined
     versions: dict[tuple[str, str], dict[str | None, list[_Version]]] = {
         key: {None: history} for key, history in _api_versions(wh).items()
@@ -106,9 +108,9 @@ def write_codeowners_tables(wh: Warehouse, config: Config) -> None:
                     owners = [owner_label(o.kind, o.name) for o in rule.owners]
                     _append(cols["r"], org, repo, number, v.file, rule.line, rule.pattern,
                             rule.regex, owners)  # fmt: skip
-                if latest:
+                if last:
                     for error in parsed[key].errors:
-                        _append(cols["e"], org, repo, v.file, error.line, error.text,
+                        _append(cols["e"], org, repo, branch, v.file, error.line, error.text,
                                 error.reason)  # fmt: skip
     for name, data, schema in (
         ("codeowners_versions", cols["v"], VERSION_SCHEMA),

@@ -388,7 +388,12 @@ def test_each_pr_is_judged_by_the_codeowners_of_its_base_branch(
     g.commit({".github/CODEOWNERS": "* @acme/web\n"}, at="2026-01-05T10:00:00+00:00", **alice)
     # release/1: branched here; security owns everything on it from Feb 1
     g.git("checkout", "-q", "-b", "release/1")
-    g.commit({".github/CODEOWNERS": "* @acme/security\n"}, at="2026-02-01T10:00:00+00:00", **alice)
+    # (with a line GitHub skips: reported for the branch)
+    g.commit(
+        {".github/CODEOWNERS": "* @acme/security\n[Docs] @acme/web\n"},
+        at="2026-02-01T10:00:00+00:00",
+        **alice,
+    )
     g.git("checkout", "-q", "main")
     g.commit({".github/CODEOWNERS": "* @acme/ops\n"}, at="2026-02-10T10:00:00+00:00", **alice)
 
@@ -440,6 +445,9 @@ def test_each_pr_is_judged_by_the_codeowners_of_its_base_branch(
             ("release/1", None, None, False),
             ("release/1", ".github/CODEOWNERS", d(2026, 1, 5), False),
             ("release/1", ".github/CODEOWNERS", d(2026, 2, 1), False),
+        ]
+        assert wh.query("select branch, file, line, text from codeowners_errors") == [
+            ("release/1", ".github/CODEOWNERS", 2, "[Docs] @acme/web")
         ]
 
         # release/1 moves on: web owns it again from Mar 5, for a PR ready on Mar 10; PR 2 keeps
