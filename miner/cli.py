@@ -419,11 +419,17 @@ def serve_fixtures(
         faults=plan,
     )
     server.start()
-    _err(f"serving {folder} at {server.url} (Ctrl-C stops)")
     try:
-        server.serve_forever()
+        _err(f"serving {folder} at {server.url} (Ctrl-C stops)")
+        server.serve_forever()  # until Ctrl-C, which it takes as its end
+    except (KeyboardInterrupt, _Terminated):
+        pass  # Ctrl-C before it began to wait, or a service manager's SIGTERM
     finally:
         server.stop()
+    # Ctrl-C or SIGTERM is how it stops: no error, exit 0
+    global _INTERRUPTED
+    _INTERRUPTED = False
+    _err("stopped")
 
 
 @cli.command()

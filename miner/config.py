@@ -35,9 +35,10 @@ MIN_MEMORY_LIMIT = "64MB"
 # The longest look-back [git] ownership_days may give: a century, past any repo's history.
 MAX_OWNERSHIP_DAYS = 36500
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$")
-_UNIT = {"KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
-         "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}  # fmt: skip
+# DuckDB reads units without case ("64mb" is 64MB)
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+_UNIT = {"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+         "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}  # fmt: skip
 
 
 def size_bytes(text: str) -> int:
@@ -45,7 +46,7 @@ def size_bytes(text: str) -> int:
     match = _SIZE.match(text)
     if not match:
         raise ValueError(f"not a size: {text!r}")
-    return int(float(match.group(1)) * _UNIT[match.group(2)])
+    return int(float(match.group(1)) * _UNIT[match.group(2).lower()])
 
 
 @functools.cache

@@ -155,6 +155,8 @@ def _github(
             try:
                 client.get(f"/repos/{name}/{part}", {"per_page": 1})
             except GitHubError as exc:
+                if exc.status == 404:
+                    continue  # nothing there, as a sync reads it (a mirror without the file)
                 if exc.status != 403:
                     raise
                 refused.append(f"{permission} of {name}")

@@ -217,10 +217,9 @@ def test_serve_fixtures_serves_a_mirror_on_loopback(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    # SIGTERM (as a service manager stops it) is one line, with no word of a warehouse it has
-    # not got, and the exit code shells give a process SIGTERM ended
+    # SIGTERM (as a service manager stops it), like Ctrl-C, is how it stops: no error
     assert proc.stderr is not None
-    assert (proc.returncode, proc.stderr.read().strip()) == (143, "Error: stopped by SIGTERM")
+    assert (proc.returncode, proc.stderr.read().strip()) == (0, "stopped")
 
 
 def test_sync_past_max_wait_stops_with_exit_3_and_says_when_to_run_again(tmp_path: Path) -> None:

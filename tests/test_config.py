@@ -245,3 +245,17 @@ def test_a_token_is_taken_without_its_newline_and_never_echoed(
     assert str(caught.value) == (
         "$GITHUB_TOKEN: the token holds spaces or control characters; set it to the token alone"
     )
+
+
+def test_a_memory_limit_reads_its_unit_without_case_as_duckdb_does(tmp_path: Path) -> None:
+    from miner.config import size_bytes
+
+    config = load(write(tmp_path, "[warehouse]\nmemory_limit = '64mb'\n"))
+    assert config.warehouse.memory_limit == "64mb"
+    assert (size_bytes("64mb"), size_bytes("1gib"), size_bytes("2 MiB")) == (
+        64 * 10**6,
+        2**30,
+        2 * 2**20,
+    )
+    with pytest.raises(ConfigError, match="expected at least"):
+        load(write(tmp_path, "[warehouse]\nmemory_limit = '63mb'\n"))

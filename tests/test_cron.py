@@ -149,6 +149,10 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
 
     mirror = tmp_path / "mirror"
     shutil.copytree(served, mirror)
+    # a mirror without a repo's runs or deployments (the server answers 404, as GitHub does for
+    # a missing file): nothing there, as a sync reads it, and no failure
+    for missing in ("actions/runs.json", "deployments.json"):
+        (mirror / "repos" / "acme" / "web-app" / missing).unlink(missing_ok=True)
     with FixtureServer(mirror, token=TOKEN, port=0) as server:
         _config(tmp_path, server.url)
         well = _miner(tmp_path, "doctor")
