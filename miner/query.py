@@ -147,21 +147,28 @@ _READING = {
 # Comments and blanks before a statement's first word.
 _LEADING = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
 # What stands before the statement an EXPLAIN explains: EXPLAIN itself, and ANALYZE or options in
-# parentheses, which may ask for ANALYZE (that runs the statement).
-_EXPLAIN = re.compile(r"^explain\s*(?:\([^)]*\)|analy[sz]e\b)?", re.IGNORECASE)
+# parentheses, which may ask for ANALYZE (that runs the statement). `explain (select 1)` explains
+# a query in parentheses: both readings are tried.
+_EXPLAIN = re.compile(r"^explain\s*(?:analy[sz]e\b)?", re.IGNORECASE)
+_EXPLAIN_OPTIONS = re.compile(r"^explain\s*\([^)]*\)", re.IGNORECASE)
 
 
 def _reads(statement: duckdb.Statement) -> bool:
     """Whether a statement only reads; an EXPLAIN, whether the statement it explains does (an
-    EXPLAIN ANALYZE runs it: of a COPY, it writes the file)."""
+    EXPLAIN ANALYZE runs it: of a COPY, it writes the file), however its words are read."""
     if statement.type != duckdb.StatementType.EXPLAIN:
         return statement.type in _READING
-    explained = _EXPLAIN.sub("", _LEADING.sub("", statement.query, count=1), count=1)
-    try:
-        inner = duckdb.extract_statements(explained)
-    except duckdb.Error:
-        return False
-    return len(inner) == 1 and _reads(inner[0])
+    text = _LEADING.sub("", statement.query, count=1)
+    readings = []
+    for pattern in (_EXPLAIN, _EXPLAIN_OPTIONS):
+        if pattern.match(text):
+            try:
+                explained = duckdb.extract_statements(pattern.sub("", text, count=1))
+            except duckdb.Error:
+                continue  # not this reading
+            if explained:  # nothing left: not this reading either
+                readings.append(explained)
+    return bool(readings) and all(len(r) == 1 and _reads(r[0]) for r in readings)
 
 
 def run_sql(wh: Warehouse, sql: str) -> Result:
@@ -174,10 +181,11 @@ def run_sql(wh: Warehouse, sql: str) -> Result:
     for statement in statements:
         if not _reads(statement):
             text = _LEADING.sub("", statement.query, count=1)
-            explain = _EXPLAIN.match(text)
+            explain = _EXPLAIN_OPTIONS.match(text) or _EXPLAIN.match(text)
             # EXPLAIN ANALYZE COPY, say: EXPLAIN alone reads
-            head = " ".join(explain.group(0).split()) + " " if explain else ""
-            word = (head + text[explain.end() if explain else 0 :].split()[0]).upper()
+            head = " ".join(explain.group(0).split()) if explain else ""
+            rest = text[explain.end() if explain else 0 :].split()
+            word = " ".join([head, *rest[:1]]).strip().upper()
             raise ConfigError(
                 f"--sql: {word} is not a reading statement: --sql runs SELECT (with WITH, "
                 "FROM, DESCRIBE, SHOW, SUMMARIZE), EXPLAIN and CALL only; to keep the rows, "

@@ -127,6 +127,9 @@ def test_sql_reads_through_describe_show_and_table_functions(warehouse: Path) ->
         "show tables",
         "call pragma_table_info('reviews')",
         "-- the plan\nexplain analyze select * from reviews",
+        "explain (select 1)",
+        "explain (select 1) union select 2",
+        "explain (format json) select 1",
     )
     for sql in reading:
         out = miner("--db", "w.duckdb", "query", "--sql", sql, "--format", "csv", cwd=warehouse)
