@@ -296,7 +296,7 @@ def _sync_git(
     )
     for was, now in renames:
         collector.follow_rename(was, now)
-    bases = _base_branches(wh, org, run)
+    bases = _base_branches(wh, org, run, branches)
     failures: list[tuple[str, str]] = []  # (repo, what failed)
     status.done = 0
     for repo in repos:
@@ -341,32 +341,30 @@ def _sync_git(
     return failures
 
 
-def _base_branches(wh: Warehouse, org: str, run: int) -> dict[str, list[str]]:
-    """Per repo, the branches other than its default one that its PRs are based on: those the
-    last rebuild knows (pull_requests), and those of the PRs this run stored. Only a first
-    sync, before any rebuild, reads every PR payload."""
-    built = wh.query(
-        "select count(*) from duckdb_tables() where database_name = current_database() "
-        "and schema_name = 'main' and table_name = 'pull_requests'"
-    )[0][0]
+def _base_branches(
+    wh: Warehouse, org: str, run: int, defaults: dict[str, str]
+) -> dict[str, list[str]]:
+    """Per repo, the branches other than its default one (`defaults`) that its PRs are based
+    on: those the last rebuild knows (pull_requests), and those of the PRs this run stored.
+    Only a first sync, before any rebuild, reads every PR payload."""
+    built = wh.has_table("pull_requests")
     known = "select repo, base_ref from pull_requests where org = $1 union all " if built else ""
     stored = "sync_run = $2" if built else "$2 = $2"
     rows = wh.query(
         f"""
-        with bases as (
+        select distinct repo, base_ref from (
             {known}select repo, payload -> 'base' ->> 'ref' from raw_pulls
             where org = $1 and {stored}
-        )
-        select distinct b.repo, b.base_ref from bases as b(repo, base_ref)
-        join raw_repos as r on r.org = $1 and r.payload ->> 'full_name' = b.repo
-        where b.base_ref <> r.payload ->> 'default_branch'
+        ) as bases(repo, base_ref)
         order by all
         """,
         [org, run],
     )
     out: dict[str, list[str]] = {}
     for repo, branch in rows:
-        out.setdefault(repo, []).append(branch)
+        default = defaults.get(repo)  # None: an empty repo, with no branch to mine
+        if branch is not None and default is not None and branch != default:
+            out.setdefault(repo, []).append(branch)
     return out
 
 

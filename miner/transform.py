@@ -356,12 +356,7 @@ def config_change(before: str | None, config: Config) -> str | None:
 def last_config_source(wh: Warehouse) -> str | None:
     """The config file the last rebuild took its settings from ("": none, the defaults); None
     when no rebuild recorded it (none yet, or one by an older miner)."""
-    recorded = wh.query(
-        "select count(*) from duckdb_tables() where database_name = current_database() "
-        "and schema_name = 'main' and table_name = ?",
-        [CONFIG_SOURCE],
-    )[0][0]
-    if not recorded:
+    if not wh.has_table(CONFIG_SOURCE):
         return None
     rows = wh.query(f"select coalesce(source, '') from {CONFIG_SOURCE}")
     return str(rows[0][0]) if rows else None

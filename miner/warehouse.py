@@ -333,7 +333,7 @@ class Warehouse:
         con.execute("set timezone = 'UTC'")
         wh = cls(con, path, size_bytes(memory_limit) if memory_limit is not None else None)
         if not read_only:
-            _WRITTEN.add(path.resolve())
+            _WRITING[:] = [True]
             wh._migrate()
         return wh
 
@@ -459,6 +459,14 @@ class Warehouse:
             [_now(), status, requests, as_of, error, points, repos_failed, run_id],
         )
 
+    def has_table(self, name: str) -> bool:
+        """Whether the warehouse has the table `name` (in its main schema)."""
+        return bool(self.query(
+            "select count(*) from duckdb_tables() where database_name = current_database() "
+            "and schema_name = 'main' and table_name = ?",
+            [name],
+        )[0][0])  # fmt: skip
+
     def org_spelling(self, org: str) -> str:
         """The org as the warehouse already spells it (`org` itself if it holds none such):
         GitHub's logins compare without case, and `--org ACME` one night and `acme` the next
@@ -484,17 +492,16 @@ class Warehouse:
         the record sent again, once, so the run is not left 'running'. A transaction open
         outside ours (an interrupt landing just after its `begin`, before transaction() guards
         it) is rolled back first: the record would go with it when the process exits."""
-        if not self._depth:
-            with contextlib.suppress(duckdb.Error):  # no transaction open: nothing to undo
-                self.con.execute("rollback")
-        try:
-            self.con.execute(sql, params)
-        except duckdb.Error:
-            if self._depth:
-                raise
-            with contextlib.suppress(duckdb.Error):  # no transaction open: nothing to undo
-                self.con.execute("rollback")
-            self.con.execute(sql, params)
+        for last in (False, True):
+            if not self._depth:
+                with contextlib.suppress(duckdb.Error):  # no transaction open: nothing to undo
+                    self.con.execute("rollback")
+            try:
+                self.con.execute(sql, params)
+                return
+            except duckdb.Error:
+                if self._depth or last:
+                    raise
 
     # -- cursors -----------------------------------------------------------------------------
 
@@ -879,13 +886,13 @@ class Warehouse:
 
 # The warehouses open in this process, for interrupt_all.
 _OPEN: weakref.WeakSet[Warehouse] = weakref.WeakSet()
-# Every warehouse this process opened for writing (see opened_for_writing).
-_WRITTEN: set[Path] = set()
+# Holds True once this process opened a warehouse for writing (see opened_for_writing).
+_WRITING: list[bool] = []
 
 
 def opened_for_writing() -> bool:
     """Whether this process opened a warehouse for writing: what an interrupt says of it."""
-    return bool(_WRITTEN)
+    return bool(_WRITING)
 
 
 # The stop a signal asked for, until a transaction raises it (see interrupt_all).

@@ -313,7 +313,7 @@ def test_ctrl_c_while_a_duckdb_error_is_handled_still_ends_in_130(
     monkeypatch.setattr(signal, "signal", lambda *_: None)  # leave pytest's handler alone
     monkeypatch.setattr(cli, "_INTERRUPTED", True)  # as _on_interrupt leaves it
     # as a sync's process: it has opened a warehouse for writing
-    monkeypatch.setattr(warehouse, "_WRITTEN", {Path("w.duckdb")})
+    monkeypatch.setattr(warehouse, "_WRITING", [True])
     monkeypatch.setattr("sys.argv", ["miner", "query", "--list"])
     with pytest.raises(SystemExit) as stopped:
         cli.main()
