@@ -221,7 +221,8 @@ class GitHubClient:
                     self.requests += 1  # PyGithub's JSONDecodeError): answered, if not in full
                 if failures >= _TRANSIENT_TRIES or not _transient(exc):
                     kind = "" if isinstance(exc, _NotJson) else f"{type(exc).__name__}: "
-                    raise GitHubError(scrub(f"{what}: {kind}{exc}", self._secret)) from None
+                    said = _unreachable(exc) or f"{kind}{exc}"
+                    raise GitHubError(scrub(f"{what}: {said}", self._secret)) from None
                 self._pause(failures - 1)
                 continue
             self.requests += 1
@@ -356,6 +357,27 @@ def _transient(exc: Exception) -> bool:
         and not isinstance(exc, requests.exceptions.RetryError | requests.exceptions.ConnectTimeout)
         and "Max retries exceeded" not in str(exc)
     )
+
+
+def _unreachable(exc: Exception) -> str | None:
+    """A server that could not be reached, in a few words: "cannot reach HOST:PORT: Connection
+    refused", not urllib3's whole "Max retries exceeded ... (Caused by ...)" text."""
+    import requests
+
+    if not isinstance(exc, requests.exceptions.ConnectionError):
+        return None
+    text = str(exc)
+    where = re.search(r"host='([^']*)', port=(\d+)", text)
+    if where is None:
+        return None
+    why = re.search(r"\[Errno -?\d+\] ([^\"')]+)", text)
+    if why is not None:
+        reason = why.group(1).strip()
+    elif isinstance(exc, requests.exceptions.ConnectTimeout) or "timed out" in text:
+        reason = "timed out"
+    else:
+        reason = "no connection"
+    return f"cannot reach {where.group(1)}:{where.group(2)}: {reason}"
 
 
 class _NotJson(ValueError):

@@ -4,6 +4,7 @@ rebuild; every batch is committed with its cursor, so a crash loses nothing and 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -87,6 +88,9 @@ class SyncResult:
     api: str = "graphql"
     graphql_points: int = 0
     pulls_new: int = 0
+    # PRs stored that were new or changed (their updated_at moved): those stored again as
+    # they were (the one at a cursor's edge, a listing read again) are not "updated"
+    pulls_changed: int = 0
     # one line per repo that failed, wholly or in part (not readable, a part of it refused,
     # git could not mirror it): the sync is partial
     failures: tuple[str, ...] = ()
@@ -97,7 +101,7 @@ class SyncResult:
             "org": self.org,
             "repos": self.repos,
             "prs_new": self.pulls_new,
-            "prs_updated": self.pulls_stored - self.pulls_new,
+            "prs_updated": self.pulls_updated,
             "requests": self.requests,
             "graphql_points": self.graphql_points,
             "api": self.api,
@@ -106,9 +110,15 @@ class SyncResult:
             "repos_failed": len(self.failures),
         }
 
+    @property
+    def pulls_updated(self) -> int:
+        """PRs stored before that changed since (a PR gone from the org, moved away, may make
+        the new ones fewer than the changed: never below none)."""
+        return max(0, self.pulls_changed - self.pulls_new)
+
     def summary(self) -> str:
         """One line for the log: repos, PRs new and updated, requests, points, duration."""
-        updated = self.pulls_stored - self.pulls_new
+        updated = self.pulls_updated
         points = f", {self.graphql_points} GraphQL points" if self.api == "graphql" else ""
         as_of = f", as of {self.as_of:%Y-%m-%d %H:%M}Z" if self.as_of else ""
         return (
@@ -263,6 +273,7 @@ def sync(
         api,
         client.graphql_points,
         _count_pulls(wh, org) - pulls_before,
+        repo_sync.pulls_changed,
         tuple(failures),
     )
 
@@ -482,9 +493,28 @@ class _RepoSync:
         self.pulls = GraphQLPullCollector(client, org)
         self.contents = GraphQLRepoCollector(client, org)
         self.pulls_stored = 0
+        self.pulls_changed = 0
         # parts of a repo the token may not read (its workflow runs, say; the rest synced),
         # with the first refusal's error
         self.refused: dict[str, tuple[list[str], str]] = {}
+
+    def _changed(self, batch: RawBatch) -> int:
+        """How many of a batch's PRs are new, or differ from the stored ones in updated_at."""
+        if batch.resource != "pulls" or not batch.items:
+            return 0
+        items = {i.key: i for i in batch.items}
+        stored = dict(
+            self.wh.query(
+                "select key, payload ->> 'updated_at' from raw_pulls "
+                "where org = ? and list_contains(?, key)",
+                [self.org, list(items)],
+            )
+        )
+        return sum(
+            1
+            for key, item in items.items()
+            if key not in stored or stored[key] != json.loads(item.payload).get("updated_at")
+        )
 
     def cursor(self, repo: str, resource: str) -> tuple[str | None, str | None]:
         c = self.wh.cursor(self.org, repo, resource)
@@ -492,6 +522,7 @@ class _RepoSync:
 
     def rest_repo(self, repo: str) -> None:
         for batch in self.rest.pull_batches(repo, self.cursor):
+            self.pulls_changed += self._changed(batch)
             self.wh.store(batch, self.run)
             self.pulls_stored += len(batch.items)
             self.tell()
@@ -511,6 +542,7 @@ class _RepoSync:
         if pulls_changed:
             checked = self.client.server_time
             for group in transactions(self.pulls.pull_batches(repo, self.cursor)):
+                self.pulls_changed += sum(self._changed(b) for b in group)
                 self.wh.store_all(group, self.run)
                 stored = sum(len(b.items) for b in group if b.resource == "pulls")
                 self.pulls_stored += stored

@@ -3,6 +3,8 @@ the answers no local server gives on purpose)."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 import responses
 
@@ -34,6 +36,17 @@ def test_an_answer_that_is_never_json_is_named_after_four_tries() -> None:
         client.get("/orgs/acme")
     assert str(err.value) == "GET /orgs/acme: 200 with a body that is not JSON"
     assert len(responses.calls) == 4
+
+
+def test_a_server_that_refuses_the_connection_is_named_in_a_few_words() -> None:
+    # a real port nothing listens on: bound, then closed
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = GitHubClient(f"http://127.0.0.1:{port}/api/v3", "secret-token")
+    with pytest.raises(GitHubError) as err:
+        client.get("/orgs/acme")
+    assert str(err.value) == f"GET /orgs/acme: cannot reach 127.0.0.1:{port}: Connection refused"
 
 
 class _Clock:

@@ -159,6 +159,17 @@ def test_sql_reads_through_describe_show_and_table_functions(warehouse: Path) ->
             "--param limit='abc': expected a whole number of rows, like 10",
             2,
         ),
+        # DuckDB would round these to a count of rows: a fraction is not one
+        (
+            ("waiting_longest", "--param", "org=acme", "--param", "limit=2.5"),
+            "--param limit='2.5': expected a whole number of rows, like 10",
+            2,
+        ),
+        (
+            ("waiting_longest", "--param", "org=acme", "--param", "limit=1e1"),
+            "--param limit='1e1': expected a whole number of rows, like 10",
+            2,
+        ),
         (
             (
                 "review_wait_by_team",

@@ -18,7 +18,7 @@ from miner.config import Config
 from miner.fixtures_server import FixtureServer
 from miner.sample_org import TRUTH_DIR
 from miner.sql_files import layer
-from miner.sync import import_mirror
+from miner.sync import SyncResult, import_mirror
 from miner.warehouse import Warehouse
 from tests.local_sync import sync_from
 
@@ -36,12 +36,12 @@ class Synced:
     api: str
 
 
-def _sync(synced: Synced) -> None:
-    _sync_with(synced.server, synced.wh, synced.api)
+def _sync(synced: Synced) -> SyncResult:
+    return _sync_with(synced.server, synced.wh, synced.api)
 
 
-def _sync_with(server: FixtureServer, wh: Warehouse, api: str) -> None:
-    sync_from(server, wh, api=api, token=TOKEN)
+def _sync_with(server: FixtureServer, wh: Warehouse, api: str) -> SyncResult:
+    return sync_from(server, wh, api=api, token=TOKEN)
 
 
 @pytest.fixture(scope="module", params=["graphql", "rest"])
@@ -135,7 +135,10 @@ def test_sync_fetches_each_object_once_and_never_one_by_one(synced: Synced) -> N
 
 def test_second_sync_of_unchanged_org_fetches_no_pr_details(synced: Synced) -> None:
     synced.server.clear_log()
-    _sync(synced)
+    result = _sync(synced)
+    # nothing changed: nothing new, nothing updated (a PR stored again as it was is neither)
+    assert (result.pulls_new, result.pulls_updated) == (0, 0)
+    assert "0 PRs new, 0 updated" in result.summary()
     log = synced.server.requests
     details = [r.path for r in log if re.search(r"/(pulls|issues)/\d+/", r.path)]
     assert details == []
@@ -162,12 +165,15 @@ def test_sync_after_one_pr_changed_fetches_only_its_details(synced: Synced) -> N
     repo_dir = next(p for p in sorted((synced.mirror / "repos" / "acme").iterdir()) if p.is_dir())
     pulls_file = repo_dir / "pulls.json"
     pulls = json.loads(pulls_file.read_text())
-    changed = pulls[0]
+    # the PR updated longest ago: the one updated last before it is listed again too (at the
+    # cursor's instant), stored as it was, and not counted as updated
+    changed = min(pulls, key=lambda p: str(p["updated_at"]))
     changed["updated_at"] = "2026-06-30T17:59:00Z"
     changed["title"] = "Retitled <b>after</b> the first sync"
     pulls_file.write_text(json.dumps(pulls))
     synced.server.clear_log()
-    _sync(synced)
+    result = _sync(synced)
+    assert (result.pulls_new, result.pulls_updated) == (0, 1)
     details = {r.path for r in synced.server.requests if re.search(r"/(pulls|issues)/\d+/", r.path)}
     queries = [r for r in synced.server.requests if r.path == "/graphql"]
     n = changed["number"]
