@@ -50,10 +50,7 @@ def export(
         ("settings", sorted(settings)),
     ):
         for name in names:
-            target = folder / kind / name
-            for org in orgs:
-                shutil.rmtree(target / f"org={org}", ignore_errors=True)
-            written[f"{kind}/{name}"] = _write(wh, name, target)
+            written[f"{kind}/{name}"] = _replace(wh, name, folder / kind / name, orgs)
     if dialect is not None:
         base = (location or folder.resolve().as_uri()).rstrip("/")
         tables = [(kind, name) for kind, names in (("core", core), ("settings", settings))
@@ -128,7 +125,26 @@ def partition_columns(columns: list[str]) -> dict[str, str | None]:
     return found
 
 
-def _write(wh: Warehouse, name: str, target: Path) -> int:
+# The file of a table written whole, and the partition value Hive and Spark read as NULL.
+_SINGLE_FILE = "data_0.parquet"
+_NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+
+
+def _replace(wh: Warehouse, name: str, target: Path, orgs: list[str]) -> int:
+    """Write one table over what an earlier export wrote of it: of a table with an org column,
+    these orgs' partitions (other orgs' stay); of any other table (the settings), all of it."""
+    if "org" in (c for c, _ in _columns(wh, name)):
+        for org in orgs:
+            shutil.rmtree(target / f"org={org}", ignore_errors=True)
+        # a file beside the partitions (an empty table, as earlier exports wrote it) makes
+        # the folder unreadable as hive partitions
+        (target / _SINGLE_FILE).unlink(missing_ok=True)
+    else:
+        shutil.rmtree(target, ignore_errors=True)
+    return _write(wh, name, target, orgs)
+
+
+def _write(wh: Warehouse, name: str, target: Path, orgs: list[str]) -> int:
     described = _columns(wh, name)
     columns = [c for c, _ in described]
     # Parquet has no 128-bit integer (DuckDB would write a sum's HUGEINT as a double)
@@ -146,9 +162,19 @@ def _write(wh: Warehouse, name: str, target: Path) -> int:
         wh.con.execute(
             f"copy (select {select} from {name}) to '{sql_string(str(target))}' ({options})"
         )
-    else:  # nothing to partition by (or no rows): one file
-        wh.con.execute(
-            f"copy (select {select} from {name}) to '{sql_string(str(target / 'data_0.parquet'))}' "
-            "(format parquet)"
-        )
+    elif partitions and "org" in partitions:
+        # no rows: an empty file in each org's partition, as deep as the others, so the folder
+        # still reads as hive partitions beside other orgs' rows (and with its columns)
+        for org in orgs:
+            place = target / f"org={org}"
+            for p in partitions[1:]:
+                place = place / f"{p}={_NULL_PARTITION}"
+            place.mkdir(parents=True, exist_ok=True)
+            _copy_file(wh, f"select {select} from {name} limit 0", place / _SINGLE_FILE)
+    else:  # nothing to partition by, or no rows of a table export replaces whole: one file
+        _copy_file(wh, f"select {select} from {name}", target / _SINGLE_FILE)
     return int(rows)
+
+
+def _copy_file(wh: Warehouse, select: str, path: Path) -> None:
+    wh.con.execute(f"copy ({select}) to '{sql_string(str(path))}' (format parquet)")
