@@ -19,10 +19,12 @@ from miner.sql_files import layer, read_layer, sql_string
 from miner.transform import ON_READ, PYTHON_STEPS
 from miner.warehouse import Warehouse
 
-# The instant a row is filed under, the first of these a table has.
+# The instant a row is filed under, the first of these a table has: when the thing the row is
+# about began (a review request when asked, not when its wait started).
 MONTH_COLUMNS = (
-    "created_at", "occurred_at", "submitted_at", "start_at", "merged_at", "committed_at",
-    "authored_at", "deployed_at", "valid_from",
+    "created_at", "occurred_at", "submitted_at", "requested_at", "start_at", "merged_at",
+    "committed_at", "authored_at", "deployed_at", "valid_from", "linked_at", "referenced_at",
+    "released_at",
 )  # fmt: skip
 
 

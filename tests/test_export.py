@@ -46,6 +46,15 @@ def test_every_table_and_view_comes_back_from_parquet_as_it_was(
                 f"select {listed} from read_parquet('{files}', hive_partitioning = false, "
                 "union_by_name = true)").fetchall()))  # fmt: skip
             assert got == expected, name
+    # a review request is filed under the month it was asked in, not the one its wait began
+    files = str(folder / "metrics/review_wait/**/*.parquet")
+    filed = reader.sql(
+        "select count(*), "
+        "count(*) filter (month = coalesce(strftime(requested_at, '%Y-%m'), 'none')) "
+        f"from read_parquet('{files}', hive_partitioning = true)"
+    ).fetchall()
+    ((rows, by_request),) = filed
+    assert rows == by_request > 0
 
 
 def test_an_export_again_replaces_its_orgs_rows_and_keeps_other_orgs(
