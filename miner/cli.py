@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 import duckdb
@@ -29,6 +30,16 @@ from miner.query import FORMATS as QUERY_FORMATS
 from miner.reports.formats import FORMATS as REPORT_FORMATS
 from miner.sync_display import SyncDisplay, json_line
 from miner.warehouse import AT_MEMORY_CEILING, Warehouse, interrupt_all, opened_for_writing
+
+
+class _Path(click.Path):
+    """A path argument or option that is not empty: '' (an unset shell variable) would mean the
+    current folder, and a command would write its files there."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("is empty (an unset shell variable?)", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 @dataclass
@@ -113,12 +124,12 @@ def _error_line(message: str) -> None:
 @click.option(
     "--config",
     "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=_Path(path_type=Path, dir_okay=False),
     help="Config file (TOML). Default: ./miner.toml if present.",
 )
 @click.option(
     "--db",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=_Path(path_type=Path, dir_okay=False),
     help="Warehouse file. Default: [warehouse] path, else miner.duckdb.",
 )
 @click.pass_context
@@ -190,7 +201,7 @@ def sync(
 
 
 @cli.command("import")
-@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("folder", type=_Path(path_type=Path, exists=True, file_okay=False))
 @pass_context
 def import_(ctx: Context, folder: Path) -> None:
     """Load an API mirror folder (README: "API mirror folders") with no network, then rebuild."""
@@ -273,7 +284,7 @@ def query(
     default="table",
     show_default=True,
 )
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write it here.")
+@click.option("--out", type=_Path(path_type=Path, dir_okay=False), help="Write it here.")
 @pass_context
 def report(
     ctx: Context,
@@ -324,7 +335,7 @@ def report(
 @click.option(
     "--codeowners",
     "codeowners_file",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    type=_Path(path_type=Path, dir_okay=False, exists=True),
     help="Use this CODEOWNERS file.",
 )
 @click.option(
@@ -364,7 +375,7 @@ def owners(
 
 
 @cli.command("serve-fixtures")
-@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("folder", type=_Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free).")
 @click.option(
     "--rate-limit", default=5000, show_default=True, help="REST requests per window it allows."
@@ -379,7 +390,7 @@ def owners(
 )  # fmt: skip
 @click.option(
     "--request-log",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=_Path(path_type=Path, dir_okay=False),
     help="Append one JSON line per request here.",
 )
 @click.option("--faults", help="Inject these faults, comma-separated: 500, 502, 503, secondary, "
@@ -444,7 +455,7 @@ def doctor(ctx: Context, org: str | None) -> None:
 
 
 @cli.command("export")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("folder", type=_Path(path_type=Path, file_okay=False))
 @click.option(
     "--dialect",
     type=click.Choice(["spark", "trino"]),
@@ -477,7 +488,7 @@ def export_(ctx: Context, folder: Path, dialect: str | None, location: str | Non
 
 
 @cli.command("sample-org")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("folder", type=_Path(path_type=Path, file_okay=False))
 @click.option("--seed", default=7, show_default=True)
 @click.option("--prs", default=2000, show_default=True, type=click.IntRange(min=0),
               help="How many pull requests in all.")  # fmt: skip
@@ -497,7 +508,7 @@ def sample_org(folder: Path, seed: int, prs: int, repos: int) -> None:
 @click.option(
     "--dir",
     "folder",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=_Path(path_type=Path, file_okay=False),
     default=Path("demo"),
     show_default=True,
     help="Where the sample org and warehouse go.",

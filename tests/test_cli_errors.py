@@ -291,6 +291,26 @@ def test_a_sample_org_needs_a_repo_and_no_fewer_than_no_prs(
     assert not (tmp_path / "org").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (("export", ""), "'FOLDER'"),
+        (("sample-org", " "), "'FOLDER'"),
+        (("--db", "", "report"), "'--db'"),
+        (("--config", "", "report"), "'--config'"),
+        (("report", "--out", ""), "'--out'"),
+    ],
+)
+def test_an_empty_path_is_a_usage_error_not_the_current_folder(
+    tmp_path: Path, args: tuple[str, ...], name: str
+) -> None:
+    """An unset shell variable (`miner export "$OUT"`) would write into the working folder."""
+    out = miner(*args, cwd=tmp_path)
+    message = f"Error: Invalid value for {name}: is empty (an unset shell variable?)"
+    assert (out.returncode, out.stderr.strip().splitlines()[-1]) == (2, message)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_include_glob_matching_no_repo_is_said_once_on_stderr(tmp_path: Path) -> None:
     with FixtureServer(_mirror(tmp_path)) as server:
         (tmp_path / "miner.toml").write_text(
