@@ -935,11 +935,18 @@ def _pull_request(rest: dict[str, Any], owner: str, name: str) -> dict[str, Any]
         "baseRefName": _dig(rest, "base", "ref"),
         "headRefName": _dig(rest, "head", "ref"),
         "headRefOid": _dig(rest, "head", "sha"),
-        "url": rest.get("html_url"),
+        "url": _url(rest),
         "repository": _repository(owner, name),
         "_owner": owner,
         "_name": name,
     }
+
+
+def _url(rest: Any) -> str:
+    """An object's html_url: every url GraphQL gives is non-null, so an object of a hand-made
+    mirror without one is given '' rather than failing the whole query."""
+    url = rest.get("html_url") if isinstance(rest, dict) else None
+    return url if isinstance(url, str) else ""
 
 
 def _review(rest: dict[str, Any]) -> dict[str, Any]:
@@ -952,7 +959,7 @@ def _review(rest: dict[str, Any]) -> dict[str, Any]:
         "submittedAt": rest.get("submitted_at"),
         "commit": _commit(rest.get("commit_id")),
         "authorAssociation": rest.get("author_association") or "NONE",
-        "url": rest.get("html_url"),
+        "url": _url(rest),
     }
 
 
@@ -970,7 +977,7 @@ def _pull_request_commit(rest: dict[str, Any]) -> dict[str, Any]:
     return {
         "__typename": "PullRequestCommit",
         "id": rest.get("node_id") or _synthetic_id("PullRequestCommit", rest.get("sha")),
-        "url": rest.get("html_url"),
+        "url": _url(rest),
         "commit": _git_commit(
             rest.get("sha"), _dig(inner, "author"), _dig(inner, "committer"), rest.get("author")
         ),
@@ -997,7 +1004,7 @@ def _cross_reference_source(rest: dict[str, Any]) -> dict[str, Any]:
     return {
         "__typename": "PullRequest" if _dig(issue, "pull_request") else "Issue",
         "number": _dig(issue, "number"),
-        "url": _dig(issue, "html_url"),
+        "url": _url(issue),
         "repository": _repository(owner, name),
     }
 
@@ -1010,7 +1017,7 @@ def _timeline_item(
         return {
             "__typename": typename,
             "id": rest.get("node_id") or _synthetic_id(typename, rest.get("sha")),
-            "url": rest.get("html_url"),
+            "url": _url(rest),
             "commit": _git_commit(rest.get("sha"), rest.get("author"), rest.get("committer"), None),
         }
     item: dict[str, Any] = {
@@ -1039,7 +1046,7 @@ def _timeline_item(
             if commit is None
             else {
                 "id": _synthetic_id("PullRequestCommit", commit["oid"]),
-                "url": rest.get("html_url") or "",
+                "url": _url(rest),
                 "commit": {**commit, "authoredDate": None, "committedDate": None},
             }
         )

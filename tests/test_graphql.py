@@ -4,6 +4,7 @@ GitHub would: order, pages, follow-ups, cost and errors (expected values worked 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import urllib.error
 import urllib.request
@@ -241,6 +242,31 @@ def test_pull_requests_come_newest_updated_first_with_their_nested_history(
         "deletions": 0,
         "changeType": "MODIFIED",
     }
+
+
+def _without_html_urls(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _without_html_urls(v) for k, v in data.items() if k != "html_url"}
+    if isinstance(data, list):
+        return [_without_html_urls(v) for v in data]
+    return data
+
+
+def test_a_hand_made_mirror_without_html_urls_still_answers(
+    mirror: Path, tmp_path: Path
+) -> None:
+    """FIXTURES.md: missing optional fields must not break anything. GraphQL's url fields are
+    non-null, so an object without REST's html_url answers '' rather than failing the query."""
+    bare = tmp_path / "bare"
+    shutil.copytree(mirror, bare)
+    for path in bare.rglob("*.json"):
+        path.write_text(json.dumps(_without_html_urls(json.loads(path.read_text()))))
+    with FixtureServer(bare) as running:
+        page = pull_requests(running)["repository"]["pullRequests"]
+    merged = next(pr for pr in page["nodes"] if pr["number"] == 1)
+    assert merged["url"] == ""
+    assert [c["url"] for c in merged["commits"]["nodes"]] == [""]
+    assert merged["timelineItems"]["nodes"][2]["source"]["url"] == ""
 
 
 def test_pages_of_pull_requests_follow_the_end_cursor(server: FixtureServer) -> None:
