@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from miner.config import Calendar, Config, GitConfig, GitHubConfig, WarehouseConfig
+from miner.config import DEFAULT_CONFIG, Calendar, load
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
 from miner.reports.data import Scope, parse_since, report_json
@@ -39,9 +39,33 @@ def team_calendars(mirror: Path) -> dict[str, Calendar]:
     return calendars
 
 
+def demo_config(mirror: Path) -> str:
+    """The demo's settings as a miner.toml: what a user of the sample org would write."""
+    lines = [
+        "# The settings `miner demo` synced the sample org with. Run miner from this folder",
+        "# (`miner report`, `miner query`, `miner rebuild`) and they stay the views' settings;",
+        "# edit them and `miner rebuild` to see what changes. To sync again, serve the sample",
+        "# org first (`miner serve-fixtures acme` here), then, in another terminal here,",
+        "# `GITHUB_TOKEN=any miner sync` (the local server takes any token).",
+        "[github]",
+        f'org = "{DEMO_ORG}"',
+        'api_url = "http://127.0.0.1:8765"  # where `miner serve-fixtures` answers',
+        "",
+        "[git]",
+        "mirrors = true  # the sample org's repos are real git repositories the server serves",
+        "",
+        "[calendar]  # the sample org's people work Mon-Fri 09:00-18:00 in their own time zones",
+        f'hours = "{WORKING_DAY.start_minute // 60:02d}:00-{WORKING_DAY.end_minute // 60:02d}:00"',
+    ]
+    for team, calendar in sorted(team_calendars(mirror).items()):
+        lines += ["", f"[calendar.teams.{team}]", f'timezone = "{calendar.timezone}"']
+    return "\n".join(lines) + "\n"
+
+
 def run_demo(folder: Path, console: Console) -> None:
     mirror = folder / DEMO_ORG
     db = folder / "miner.duckdb"
+    settings = folder / DEFAULT_CONFIG
     if not (mirror / "as_of.txt").exists() or not (mirror / "git").is_dir():
         started = time.monotonic()
         summary = generate(mirror)
@@ -49,16 +73,17 @@ def run_demo(folder: Path, console: Console) -> None:
             f"built the sample org {summary.org}: {summary.repos} repos, {summary.teams} teams, "
             f"{summary.prs} PRs ({time.monotonic() - started:.0f}s) in {mirror}"
         )
+    if not settings.exists():  # a user's edits stay
+        settings.write_text(demo_config(mirror), encoding="utf-8")
     # GitHub allows 5,000 REST requests an hour; a first REST sync of the sample org makes about
     # 13,500 (a GraphQL one about 150): the local server lifts the limit.
     with FixtureServer(mirror, rate_limit=1_000_000) as server:
-        config = Config(
-            github=GitHubConfig(org=DEMO_ORG, api_url=server.url),
-            warehouse=WarehouseConfig(path=str(db)),
-            # the sample org's repos are real git repositories the server serves: mirror them
-            git=GitConfig(mirrors=True, cache=str(folder / "mirrors")),
-            calendar=WORKING_DAY,
-            team_calendars=team_calendars(mirror),
+        # the settings file's, from this server (its port is any free one) into the folder
+        config = load(settings)
+        config = replace(
+            config,
+            github=replace(config.github, api_url=server.url),
+            warehouse=replace(config.warehouse, path=str(db)),
         )
         client = GitHubClient(server.url, token=None)
         with Warehouse.open(db) as wh, SyncDisplay(console) as display:
@@ -72,6 +97,9 @@ def run_demo(folder: Path, console: Console) -> None:
     html = folder / "report.html"
     html.write_text(report_html(data), encoding="utf-8")
     console.print(f"\nThe same report with charts: [bold]{html}[/bold] (one file, opens offline).")
+    console.print(
+        f"\nIts settings are in [bold]{settings}[/bold]: run miner from {folder} to keep them."
+    )
     console.print(
         f"\nExplore it: [bold]duckdb {db}[/bold] then e.g. "
         "[bold]select * from review_wait where outcome = 'waiting' order by wait_hours desc;[/bold]"

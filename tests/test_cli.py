@@ -263,6 +263,17 @@ def test_demo_builds_syncs_and_reports_the_sample_org(tmp_path: Path) -> None:
     assert "Review wait by team waited on" in out.stdout
     html = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and html.count('<svg class="chart"') == 7
+    # its settings are a miner.toml there: a rebuild from that folder keeps the teams' own
+    # calendars (the sample org's 8 teams), one from elsewhere names what it drops
+    demo = tmp_path / "demo"
+    assert "[calendar.teams.security]" in (demo / "miner.toml").read_text(encoding="utf-8")
+    calendars = "select count(*) from settings_calendars where calendar <> 'default'"
+    kept = miner("rebuild", cwd=demo)
+    assert (kept.returncode, kept.stderr.count("note:")) == (0, 0), kept.stderr
+    out = miner("query", "--sql", calendars, "--format", "csv", cwd=demo)
+    assert out.stdout.split() == ["count_star()", "8"]
+    dropped = miner("--db", "demo/miner.duckdb", "rebuild", cwd=tmp_path)
+    assert "note: rebuilt with the settings of no config file" in dropped.stderr
 
 
 def test_a_warning_of_an_unknown_team_names_at_most_twenty_of_those_there(tmp_path: Path) -> None:

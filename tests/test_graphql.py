@@ -252,9 +252,7 @@ def _without_html_urls(data: Any) -> Any:
     return data
 
 
-def test_a_hand_made_mirror_without_html_urls_still_answers(
-    mirror: Path, tmp_path: Path
-) -> None:
+def test_a_hand_made_mirror_without_html_urls_still_answers(mirror: Path, tmp_path: Path) -> None:
     """FIXTURES.md: missing optional fields must not break anything. GraphQL's url fields are
     non-null, so an object without REST's html_url answers '' rather than failing the query."""
     bare = tmp_path / "bare"
