@@ -60,6 +60,35 @@ def write_deploy_commits(wh: Warehouse, config: Config) -> None:
     wh.replace_table("deploy_commits", pa.table(rows, schema=SCHEMA))
 
 
+# How many repos a warning about deploys without a mirror names.
+_REPOS_NAMED = 5
+
+
+def unmirrored(wh: Warehouse, config: Config) -> str | None:
+    """A note when production deploys sit in repos with no git mirror: which PRs a deploy
+    shipped comes from ancestry alone, so those repos' lead times, deploy phases and deploy
+    courts are empty, and a user who turned [deploys] on would otherwise see nothing."""
+    cache = config.git.cache_folder(wh.path)
+    repos = [
+        str(repo)
+        for (repo,) in wh.query(
+            "select distinct repo from production_deploys where sha is not null order by repo"
+        )
+        if not (mirror_path(cache, str(repo)) / "HEAD").is_file()
+    ]
+    if not repos:
+        return None
+    named = ", ".join(repos[:_REPOS_NAMED]) + (
+        f" and {len(repos) - _REPOS_NAMED} more" if len(repos) > _REPOS_NAMED else ""
+    )
+    fix = "sync" if config.git.mirrors else "set [git] mirrors = true and sync"
+    return (
+        f"note: {len(repos)} repo{'s' if len(repos) > 1 else ''} with production deploys but no "
+        f"git mirror in {cache} ({named}): which PRs a deploy shipped comes from git ancestry, "
+        f"so their deploy lead times are empty; {fix}"
+    )
+
+
 def shipped_commits(
     repo: git.Repo, deploys: list[tuple[str, str]]
 ) -> Iterable[tuple[str, list[str]]]:

@@ -60,6 +60,9 @@ def rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
         _log.warning("%s", note)
     for warning in unknown_teams(wh, config):
         _log.warning("%s", warning)
+    unshipped = deploy_ancestry.unmirrored(wh, config)
+    if unshipped is not None:
+        _log.warning("%s", unshipped)
     return times
 
 

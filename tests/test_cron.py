@@ -37,7 +37,10 @@ def test_quiet_and_json_logs(served: Path, tmp_path: Path) -> None:
         logged = _miner(tmp_path, "sync", "--log-format", "json", "--api", "rest")
     assert logged.returncode == 0
     records = _lines(logged)  # every line parses
-    assert [r["event"] for r in records] == ["repo", "repo", "synced"]
+    # the sample org deploys to production, and this config mirrors no git: a note, as a JSON line
+    assert [r["event"] for r in records] == ["repo", "repo", "log", "synced"]
+    assert records[2]["level"] == "warning"
+    assert "with production deploys but no git mirror" in str(records[2]["message"])
     assert [r["repo"] for r in records[:2]] == ["acme/mobile-app", "acme/web-app"]
     summary = records[-1]
     assert summary["org"] == "acme" and summary["repos"] == 2 and summary["api"] == "rest"

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from miner.config import Calendar, Config, DeployConfig, GitConfig, GitHubConfig
+from miner.deploy_ancestry import unmirrored
 from miner.fixtures_server import FixtureServer
 from miner.query import run_named
 from miner.sample_payloads import (
@@ -310,6 +311,15 @@ def test_without_a_mirror_nothing_is_deployed_and_the_deploy_court_stays_empty(
         assert wh.query("select count(*) from production_deploys") == [(3,)]
         assert wh.query("select count(deploy_hours) from pr_time_in_court") == [(0,)]
         assert wh.query("select total_hours from pr_time_in_court where pr_number = 4") == [(3.0,)]
+        # and the user is told why, with the way out
+        cache = tmp_path / "cache"
+        assert unmirrored(wh, config) == (
+            f"note: 1 repo with production deploys but no git mirror in {cache} (acme/web): "
+            "which PRs a deploy shipped comes from git ancestry, so their deploy lead times are "
+            "empty; set [git] mirrors = true and sync"
+        )
+        sync(wh, _config(server, tmp_path, mirrors=True))
+        assert unmirrored(wh, config) is None
 
 
 def test_a_run_of_a_commit_pushed_over_leaves_the_ci_court(tmp_path: Path) -> None:
