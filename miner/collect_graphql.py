@@ -327,6 +327,16 @@ def user_payload(actor: Json | None) -> Json | None:
     return user
 
 
+# GitHub's one account standing for every deleted one: REST names it as the user of what a
+# deleted account did; GraphQL gives a null author or actor instead.
+GHOST: Json = {"login": "ghost", "id": 10137, "type": "User"}
+
+
+def author_payload(actor: Json | None) -> Json:
+    """Who wrote or did something, as REST's user object: a deleted account is REST's ghost."""
+    return user_payload(actor) or dict(GHOST)
+
+
 def _big_int(value: object) -> int | None:
     """A GraphQL BigInt (GitHub sends it as a string) as the integer REST gives."""
     return None if value is None else int(str(value))
@@ -345,7 +355,7 @@ def _pull(pr: Json) -> Json:
         "title": pr["title"],
         # REST gives null for an empty body; GraphQL an empty string
         "body": pr.get("body") or None,
-        "user": user_payload(pr["author"]),
+        "user": author_payload(pr["author"]),
         # REST has two states: a merged PR is closed.
         "state": "open" if pr["state"] == "OPEN" else "closed",
         "draft": pr["isDraft"],
@@ -364,7 +374,7 @@ def _review(review: Json) -> Json:
     return {
         "id": _big_int(review["fullDatabaseId"]),
         "node_id": review["id"],
-        "user": user_payload(review["author"]),
+        "user": author_payload(review["author"]),
         "state": review["state"],
         "submitted_at": review["submittedAt"],
         "commit_id": _oid(review.get("commit")),
@@ -381,7 +391,7 @@ def _comment(item: Json) -> Json:
     return {
         "id": _big_int(item["fullDatabaseId"]),
         "node_id": item["id"],
-        "user": user_payload(item["author"]),
+        "user": author_payload(item["author"]),
         "created_at": item["createdAt"],
         "updated_at": item["updatedAt"],
         "author_association": item["authorAssociation"],
@@ -447,7 +457,7 @@ def _timeline_item(item: Json) -> Json:
     if kind == "IssueComment":
         comment = _comment(item)
         return {**comment, "event": "commented", "actor": comment["user"]}
-    event.update(created_at=item["createdAt"], actor=user_payload(item.get("actor")))
+    event.update(created_at=item["createdAt"], actor=author_payload(item.get("actor")))
     if kind in ("ReviewRequestedEvent", "ReviewRequestRemovedEvent"):
         reviewer = item.get("requestedReviewer")
         if reviewer is not None and reviewer["__typename"] == "Team":

@@ -4,13 +4,18 @@ T0 + 336 h (Monday 2026-03-16 09:00 UTC); the default calendar is 09:00-17:00 UT
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from miner.config import Config, parse
+from miner.fixtures_server import FixtureServer
 from miner.sync import import_mirror
 from miner.warehouse import Warehouse
+from tests.local_sync import sync_from
 from tests.mirror_builder import MirrorBuilder
 
 AS_OF = 24 * 14
@@ -353,3 +358,54 @@ def test_bot_authored_prs_are_kept_and_flagged_in_every_view(tmp_path: Path) -> 
              p["p75_cycle_business_hours"], p["p90_cycle_business_hours"])
             for p in pairs
         ] == [("web", "security", 1, 10.0, 10.0, 10.0, 8.0, 8.0, 8.0)]  # fmt: skip
+
+
+# 12 ---------------------------------------------------------------------------------------------
+def _deleted(root: Path, login: str) -> None:
+    """What a deleted account left: every user object of `login` in the mirror made null, as
+    payloads without a user come (GraphQL's null author; a hand-made or older mirror)."""
+
+    def scrub(data: Any) -> Any:
+        if isinstance(data, dict):
+            if data.get("login") == login:
+                return None
+            return {k: scrub(v) for k, v in data.items()}
+        if isinstance(data, list):
+            return [scrub(v) for v in data]
+        return data
+
+    for path in root.rglob("*.json"):
+        path.write_text(json.dumps(scrub(json.loads(path.read_text()))))
+
+
+@pytest.mark.parametrize("api", ["import", "graphql", "rest"])
+def test_a_deleted_accounts_pr_and_review_still_count(tmp_path: Path, api: str) -> None:
+    """A review by a deleted account happened: it ends the wait, as GitHub still shows it (by
+    `ghost`). A PR whose author was deleted is still reviewed by others."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]}, as_of=AS_OF)
+    # 1: alice's, reviewed at 5 h by an account deleted since; 2: by the deleted account,
+    # reviewed by bob at 3 h; both merged at 10 h
+    b.pull("app", "alice", 0, state="closed", closed=10, merged=True).review("gone", 5).event(
+        "merged", 10
+    ).event("closed", 10)
+    b.pull("app", "gone", 1, state="closed", closed=10, merged=True).review("bob", 4).event(
+        "merged", 10
+    ).event("closed", 10)
+    root = b.write(tmp_path / "mirror")
+    _deleted(root, "gone")
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        if api == "import":
+            import_mirror(wh, Config(), root)
+        else:
+            with FixtureServer(root) as server:
+                sync_from(server, wh, api=api)
+        assert wh.query("select number, author from pull_requests order by 1") == [
+            (1, "alice"),
+            (2, "ghost"),
+        ]
+        assert waits(wh, 1) == [(None, 1, "reviewed", "ghost", 5.0)]
+        assert waits(wh, 2) == [(None, 1, "reviewed", "bob", 3.0)]
+        phases = wh.query(
+            "select pr_number, epoch(first_review_at - ready_at) / 3600 from pr_phases order by 1"
+        )
+        assert phases == [(1, 5.0), (2, 3.0)]

@@ -3,6 +3,8 @@
 -- its first ready_for_review. GitHub does not record that a PR was opened as a draft: it was when
 -- its first draft-related timeline event is ready_for_review, or when it is a draft now with no
 -- such event (then it has no ready_at yet).
+-- A PR by a deleted account is by `ghost`, the account GitHub shows in its place (REST
+-- names it; a payload with no user, as GraphQL's null author, is read the same way).
 -- archived_at: when its repo was archived, for a PR still open (repos.archived_at). Nothing can
 -- be reviewed, approved, merged or closed in an archived repo, so the metric views end the PR's
 -- waits there as a close would end them, rather than letting them run on to as_of.
@@ -41,7 +43,7 @@ select
     p.pr.number as number,
     p.pr.id as pr_id,
     p.pr.title as title,
-    p.pr.user.login as author,
+    coalesce(p.pr.user.login, 'ghost') as author,
     coalesce(a.is_bot, false) as author_is_bot,
     coalesce(a.teams, ['unassigned']) as author_teams,
     p.pr.state as state,

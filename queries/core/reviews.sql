@@ -1,5 +1,9 @@
 -- reviews: one row per submitted pull request review (pending reviews have no submitted_at and
 -- are left out: they do not exist for anyone but their author yet).
+-- A review by a deleted account is by `ghost`, the account GitHub shows in its place (REST
+-- names it; a payload with no user, as GraphQL's null author, is read the same way).
+-- Deleted accounts are all one `ghost`: a deleted reviewer of a deleted author's PR
+-- counts as its author, as GitHub cannot tell them apart either.
 with parsed as (
     -- from_json parses each payload once, into the fields read here (wrapped in a one-element
     -- list and unnested so the filter below cannot copy the parse into itself and run it twice)
@@ -18,7 +22,7 @@ select
     v.repo,
     v.parent::integer as pr_number,
     v.r.id as review_id,
-    v.r.user.login as reviewer,
+    coalesce(v.r.user.login, 'ghost') as reviewer,
     coalesce(p.is_bot, false) as reviewer_is_bot,
     v.r.state as state,
     v.r.submitted_at::timestamptz as submitted_at,
