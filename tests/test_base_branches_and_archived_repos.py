@@ -21,7 +21,13 @@ from miner.collect_git import codeowners_history
 from miner.config import Config, GitConfig, GitHubConfig
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
-from miner.sample_payloads import RepoRef, deployment, deployment_status
+from miner.sample_payloads import (
+    RepoRef,
+    RunFacts,
+    deployment,
+    deployment_status,
+    workflow_run,
+)
 from miner.sync import sync
 from miner.warehouse import Warehouse
 from tests.git_builder import GitBuilder
@@ -353,7 +359,8 @@ def test_a_merged_pr_of_a_repo_archived_since_stops_waiting_for_a_deploy(
     pr_time_in_court's deploy court ends at the archiving, not at as_of. By hand: a production
     deploy of the base commit at +1h ties web's deploys to git; PR 1 merges M1 at +2h and is
     never deployed; web is archived at +10h; as_of +100h. Its deploy court ends at the
-    archiving: 8 hours (not 98, to as_of)."""
+    archiving: 8 hours (not 98, to as_of). A run of the PR created at +3h, started at +3.5h and
+    never finished queued 0.5 hours and ran until the archiving: 6.5 hours (not 96.5)."""
     g = GitBuilder(tmp_path / "work")
     first = g.commit({"README": "x\n"}, at=at(-24))
     m1 = g.commit({"a.py": "1\n"}, at=at(2), message="Merge #1")
@@ -378,6 +385,22 @@ def test_a_merged_pr_of_a_repo_archived_since_stops_waiting_for_a_deploy(
     (base / "deployments" / "101").mkdir(parents=True)
     (base / "deployments" / "101" / "statuses.json").write_text(json.dumps([status]))
     (base / "deployments.json").write_text(json.dumps([listing]))
+    running = RunFacts(
+        rid=7, run_number=7, workflow_id=2, check_suite_id=7, name="ci", path=".github/ci.yml",
+        event="pull_request", head_branch="topic", head_sha="c" * 40, display_title="ci",
+        status="in_progress", conclusion=None, created_at=T0 + timedelta(hours=3),
+        updated_at=T0 + timedelta(hours=3.5), run_started_at=T0 + timedelta(hours=3.5),
+        run_attempt=1,
+    )  # fmt: skip
+    run = workflow_run(
+        ref, running, actor=user("alice"), triggering_actor=user("alice"),
+        pull_requests=[{"url": "", "id": 1, "number": 1, "head": {}, "base": {}}],
+        commit_json={}, repo={"id": 1, "name": "web", "full_name": "acme/web"},
+    )  # fmt: skip
+    (base / "actions").mkdir()
+    (base / "actions" / "runs.json").write_text(
+        json.dumps({"total_count": 1, "workflow_runs": [run]})
+    )
     g.publish(root / "git" / "acme" / "web.git")
     with _served(root, tmp_path, monkeypatch) as (config, wh):
         config = replace(config, github=replace(config.github, archived=True))
@@ -387,6 +410,9 @@ def test_a_merged_pr_of_a_repo_archived_since_stops_waiting_for_a_deploy(
         ]
         assert wh.query("select archived_at from repos") == [(T0 + timedelta(hours=10),)]
         assert wh.query("select deploy_hours from pr_time_in_court") == [(8.0,)]
+        assert wh.query("select ended_at, queue_hours, run_hours from pr_ci_runs") == [
+            (None, 0.5, 6.5)
+        ]
 
 
 def test_a_github_whose_schema_has_no_archived_at_is_read_without_it(

@@ -5,7 +5,8 @@
 -- Readings: a re-run is one run whose latest attempt GitHub lists (run_attempt > 1): its run
 -- time is the latest attempt's, and its queue time is NULL (GitHub keeps the first attempt's
 -- created_at, not when the re-run was asked for). A run not completed at as_of has ended_at NULL
--- and its run (or queue) time runs to as_of. A workflow run's updated_at is its end once
+-- and its run (or queue) time runs to as_of, or to its repo's archiving, for a repo archived
+-- since (nothing runs there after it; least() skips a NULL archived_at). A workflow run's updated_at is its end once
 -- completed; a completed run that never started queued until it ended. The business hours count
 -- the default calendar (the party waited on is a machine, as in pr_time_in_court's ci court).
 with runs as (
@@ -27,16 +28,21 @@ with runs as (
         case when r.status = 'completed' then r.updated_at end as ended_at,
         -- where the queue ends (NULL for a re-run) and where the run ends
         case when r.run_attempt = 1 then greatest(coalesce(
-            r.run_started_at, case when r.status = 'completed' then r.updated_at end, s.as_of
+            r.run_started_at, case when r.status = 'completed' then r.updated_at end,
+            least(s.as_of, rp.archived_at)
         ), r.created_at) end as queue_end,
         case when r.run_started_at is not null then greatest(
-            coalesce(case when r.status = 'completed' then r.updated_at end, s.as_of),
+            coalesce(
+                case when r.status = 'completed' then r.updated_at end,
+                least(s.as_of, rp.archived_at)
+            ),
             r.run_started_at
         ) end as run_end
     from pr_workflow_runs as q
     join workflow_runs as r on r.org = q.org and r.repo = q.repo and r.run_id = q.run_id
     join pull_requests as p on p.org = q.org and p.repo = q.repo and p.number = q.pr_number
     left join snapshots as s on s.org = q.org
+    left join repos as rp on rp.org = q.org and rp.repo = q.repo
 )
 select
     r.org,
