@@ -333,6 +333,17 @@ def report(
 @cli.command()
 @click.option("--repo", help="Use the CODEOWNERS synced for this repo (NAME or ORG/NAME).")
 @click.option(
+    "--branch",
+    help="With --repo: the CODEOWNERS of this branch (a PR's base), as mined from git; "
+    "default: the default branch.",
+)
+@click.option(
+    "--at",
+    metavar="INSTANT",
+    help="With --repo: the CODEOWNERS in force then (a date or an instant), as the views judged "
+    "a PR ready at that time.",
+)
+@click.option(
     "--codeowners",
     "codeowners_file",
     type=_Path(path_type=Path, dir_okay=False, exists=True),
@@ -348,7 +359,13 @@ def report(
 @click.argument("paths", nargs=-1, required=True)
 @pass_context
 def owners(
-    ctx: Context, repo: str | None, codeowners_file: Path | None, fmt: str, paths: tuple[str, ...]
+    ctx: Context,
+    repo: str | None,
+    branch: str | None,
+    at: str | None,
+    codeowners_file: Path | None,
+    fmt: str,
+    paths: tuple[str, ...],
 ) -> None:
     """Say who owns each PATH by CODEOWNERS, and which line decided it.
 
@@ -360,7 +377,12 @@ def owners(
 
     if repo and codeowners_file:
         raise click.UsageError("give --repo or --codeowners, not both")
-    if repo:
+    if (branch is not None or at is not None) and not repo:
+        raise click.UsageError("--branch and --at read a repo's CODEOWNERS history: add --repo")
+    if repo and (branch is not None or at is not None):
+        with ctx.read() as wh:
+            rules = owners_lookup.from_history(wh, repo, ctx.config.github.org, branch, at)
+    elif repo:
         with ctx.read() as wh:
             rules = owners_lookup.from_warehouse(wh, repo, ctx.config.github.org)
     else:

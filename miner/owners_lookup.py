@@ -94,6 +94,61 @@ def from_warehouse(wh: Warehouse, repo: str, org: str | None = None) -> Lookup:
     return _lookup(parse(texts[chosen], f"{repo}:{chosen}"))
 
 
+def from_history(
+    wh: Warehouse, repo: str, org: str | None, branch: str | None, at: str | None
+) -> Lookup:
+    """The CODEOWNERS `repo` had on `branch` (its default branch when None) at `at` (an instant
+    or a date; now when None), from the versions a rebuild keeps (codeowners_versions): the
+    file the views judged a PR by, ready at that instant into that branch."""
+    repo = _full_name(wh, repo, org)
+    default = wh.query("select default_branch from repos where repo = ?", [repo])
+    if not default:
+        raise MinerError(f"{repo}: no such repo in the warehouse ({wh.path})")
+    stored = None if branch is None or branch == default[0][0] else branch
+    instant = None
+    if at is not None:
+        found = wh.query("select try_cast(? as timestamptz)", [at])[0][0]
+        if found is None:
+            raise ConfigError(f"--at {at!r}: expected a date or an instant, like 2026-03-01 or "
+                              "2026-03-01T09:00:00Z")  # fmt: skip
+        instant = found
+    versions = wh.query(
+        "select file, sha, source from codeowners_versions "
+        "where repo = ? and branch is not distinct from ? "
+        "and (valid_from is null or valid_from <= coalesce(?, now())) "
+        "and (valid_to is null or valid_to > coalesce(?, now())) "
+        "order by valid_from desc nulls last limit 1",
+        [repo, stored, instant, instant],
+    )
+    where = f"{repo}@{branch or default[0][0]}" + (f" at {at}" if at is not None else "")
+    if not versions:
+        mined = wh.query(
+            "select count(*) from codeowners_versions where repo = ? and branch is not distinct "
+            "from ?",
+            [repo, stored],
+        )[0][0]
+        if mined:
+            raise MinerError(f"{where}: before the first CODEOWNERS version mined")
+        why = (
+            "no CODEOWNERS history of that branch was mined (with [git] mirrors, a sync mines "
+            "the branches PRs are based on)"
+            if stored is not None
+            else "no CODEOWNERS was synced for it"
+        )
+        raise MinerError(f"{where}: {why} ({wh.path})")
+    file, sha, source = versions[0]
+    if file is None:  # no CODEOWNERS in force then: nothing is owned
+        return Lookup(f"{where}: no CODEOWNERS", (), ())
+    if source == "git":
+        texts = wh.query(
+            "select text from raw_git_codeowners where repo = ? and sha = ? and path = ? limit 1",
+            [repo, sha, file],
+        )
+    else:
+        texts = wh.query("select text from repo_files where repo = ? and path = ?", [repo, file])
+    return _lookup(parse(str(texts[0][0]) if texts else "", f"{where}:{file}"))
+
+
 def _lookup(rules: Codeowners, folder: str = "") -> Lookup:
     return Lookup(rules.source, rules.rules, rules.errors, folder="" if folder == "." else folder)
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from miner.sync import sync
 from tests.git_builder import GitBuilder
 from tests.mirror_builder import MirrorBuilder
+from tests.test_base_branches_and_archived_repos import ALICE, _served
 from tests.test_cli import miner
 
 CODEOWNERS = """\
@@ -151,3 +155,49 @@ def test_checkout_is_found_from_a_subfolder_and_paths_taken_from_there(tmp_path:
     ]
     out = miner("owners", "../../../x.py", cwd=repo.path / "app" / "sub")
     assert out.returncode == 2 and "leads out of the repository" in out.stderr
+
+
+def test_repo_history_answers_for_a_branch_and_an_instant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--branch` and `--at` read the versions the views judge PRs by (codeowners_versions):
+    main says `* @acme/web` from Jan 5, then `* @acme/platform` from Mar 5; develop, branched on
+    Feb 1, says `* @acme/ops`, and is the base of PR 1."""
+    g = GitBuilder(tmp_path / "work")
+    g.commit({"app.py": "x\n"}, at="2025-12-01T10:00:00+00:00", **ALICE)
+    g.commit({".github/CODEOWNERS": "* @acme/web\n"}, at="2026-01-05T10:00:00+00:00", **ALICE)
+    g.git("checkout", "-q", "-b", "develop")
+    g.commit({".github/CODEOWNERS": "* @acme/ops\n[x @y\n"}, at="2026-02-01T10:00:00+00:00",
+             **ALICE)  # fmt: skip
+    g.git("checkout", "-q", "main")
+    g.commit({".github/CODEOWNERS": "* @acme/platform\n"}, at="2026-03-05T10:00:00+00:00",
+             **ALICE)  # fmt: skip
+    b = MirrorBuilder(teams={"web": ["alice"]})
+    b.as_of = 24 * 100
+    b.files[("web", ".github/CODEOWNERS")] = "* @acme/platform\n"
+    b.pull("web", "alice", 24 * 60, base="develop").files = ["app.py"]
+    root = b.write(tmp_path / "mirror")
+    g.publish(root / "git" / "acme" / "web.git", ("develop",))
+    with _served(root, tmp_path, monkeypatch) as (config, wh):
+        assert sync(wh, config).failures == ()
+
+    def owner(*args: str) -> tuple[int, object, str]:
+        out = miner("--db", "w.duckdb", "owners", "--repo", "web", *args, "--format", "json",
+                    "app.py", cwd=tmp_path)  # fmt: skip
+        owners = json.loads(out.stdout)[0]["owners"] if out.returncode == 0 else None
+        return out.returncode, owners, out.stderr
+
+    assert owner()[:2] == (0, ["@acme/platform"])
+    assert owner("--at", "2026-02-20")[:2] == (0, ["@acme/web"])
+    assert owner("--at", "2026-03-05T10:00:01Z")[:2] == (0, ["@acme/platform"])
+    assert owner("--branch", "main", "--at", "2026-01-05T09:00:00Z")[:2] == (0, [])  # none yet
+    code, owners, err = owner("--branch", "develop")
+    assert (code, owners) == (0, ["@acme/ops"])
+    assert "web@develop:.github/CODEOWNERS:2: skipped" in err
+    assert owner("--branch", "develop", "--at", "2026-01-10")[:2] == (0, ["@acme/web"])
+    code, _, err = owner("--branch", "release")
+    assert code == 1 and "acme/web@release: no CODEOWNERS history of that branch was mined" in err
+    code, _, err = owner("--at", "someday")
+    assert code == 2 and "--at 'someday': expected a date or an instant" in err
+    alone = miner("--db", "w.duckdb", "owners", "--at", "2026-01-10", "x", cwd=tmp_path)
+    assert alone.returncode == 2 and "add --repo" in alone.stderr
