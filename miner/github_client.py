@@ -75,8 +75,8 @@ class GitHubClient:
             per_page=MAX_PER_PAGE,
             timeout=timeout,
             user_agent=f"miner/{__version__}",
-            # PyGithub waits out secondary limits (Retry-After, else a minute) itself; a primary
-            # limit further off raises to the limiter, which counts down or stops the sync
+            # PyGithub waits out a Retry-After of a few seconds itself; any longer rate-limit
+            # pause raises to the limiter, which counts down or stops the sync
             retry=_Retry(max_rate_limit_wait=_PYGITHUB_MAX_WAIT),
             # The local server needs no pacing; PyGithub's default of 0.25 s would slow a
             # 12,000-request sync of the sample org by 50 minutes.
@@ -296,9 +296,10 @@ class _Retry(GithubRetry):
         return bool(super().sleep_for_retry(response))
 
 
-# The longest rate-limit wait PyGithub's retry may sleep through unseen: its wait for a secondary
-# limit (GithubRetry's default, 60 s). Longer waits are the limiter's, with a countdown.
-_PYGITHUB_MAX_WAIT = 60
+# The longest rate-limit wait PyGithub's retry may sleep through unseen (a Retry-After of a few
+# seconds). Longer waits, a secondary limit's minute among them, are the limiter's: counted down
+# on a terminal, logged from cron, and bounded by --max-wait.
+_PYGITHUB_MAX_WAIT = 5
 # How long a secondary rate limit that names no Retry-After is waited for: "at least one minute"
 # (docs: "Rate limits for the REST API", exceeding the rate limit).
 _SECONDARY_WAIT_SECONDS = 60

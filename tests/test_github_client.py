@@ -98,6 +98,23 @@ def test_a_429_without_retry_after_waits_then_asks_again(
 
 
 @responses.activate
+def test_a_403_secondary_limit_without_retry_after_is_waited_by_the_limiter() -> None:
+    """PyGithub would sleep its minute itself, unseen and past --max-wait: the limiter waits it
+    (here on a fake clock), counted down."""
+    clock = _Clock()
+    _limited(403, 4000, clock.now + 3600, '{"message": "You have exceeded a secondary rate limit"}')
+    responses.get(f"{API}/orgs/acme", json={"login": "acme"})
+    told: list[float] = []
+    limiter = RateLimiter(clock=clock.time, sleep=clock.sleep)
+    limiter.countdown = lambda left, resource, reset: told.append(left)
+    client = GitHubClient(API, "t", limiter=limiter)
+    assert client.get("/orgs/acme").data == {"login": "acme"}
+    assert clock.slept == 60 + RESET_MARGIN_SECONDS
+    assert told[0] == 60 + RESET_MARGIN_SECONDS
+    assert len(responses.calls) == 2
+
+
+@responses.activate
 def test_a_429_without_any_rate_limit_header_waits_a_minute_not_for_the_last_reset() -> None:
     clock = _Clock()
     url = f"{API}/orgs/acme"

@@ -215,7 +215,7 @@ def test_sync_stops_cleanly_past_max_wait_and_the_next_sync_completes(
 def test_a_long_retry_after_is_waited_with_a_countdown_or_stops_past_max_wait(
     sample: Path, reference: dict[str, Warehouse], tmp_path: Path, kind: str
 ) -> None:
-    # GitHub asks for a 15-minute pause: more than PyGithub may sleep unseen (60 s)
+    # GitHub asks for a 15-minute pause: more than PyGithub may sleep unseen (5 s)
     plan = FaultPlan([kind], every=40, retry_after=900)
     with Warehouse.open(tmp_path / "w.duckdb") as wh:
         with FixtureServer(sample, rate_limit=10**6, faults=plan) as server:
