@@ -409,3 +409,23 @@ def test_a_deleted_accounts_pr_and_review_still_count(tmp_path: Path, api: str) 
             "select pr_number, epoch(first_review_at - ready_at) / 3600 from pr_phases order by 1"
         )
         assert phases == [(1, 5.0), (2, 3.0)]
+
+
+# 13 ---------------------------------------------------------------------------------------------
+def test_changes_requested_hold_the_ball_until_that_reviewer_approves(tmp_path: Path) -> None:
+    """pr_time_in_court: GitHub shows "Changes requested" while any reviewer's latest decisive
+    review requests changes, whoever approved since. By hand: alice's PR ready at 0; bob
+    requests changes at 2 (ending the implicit episode: reviewers 0-2); sam approves at 4, but
+    bob's request stands: author until bob approves at 6; merge court to the merge at 8.
+    Reviewers 2, author 4, merge 2 (not author 2, merge 4)."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob", "sam"]}, as_of=AS_OF)
+    b.pull("app", "alice", 0, state="closed", closed=8, merged=True).review(
+        "bob", 2, "CHANGES_REQUESTED"
+    ).review("sam", 4).review("bob", 6).event("merged", 8).event("closed", 8)
+    with build(tmp_path, b) as wh:
+        courts = rows(
+            wh, "select reviewers_hours, author_hours, merge_hours, ci_hours from pr_time_in_court"
+        )
+        assert courts == [
+            {"reviewers_hours": 2.0, "author_hours": 4.0, "merge_hours": 2.0, "ci_hours": 0.0}
+        ]

@@ -11,10 +11,11 @@
 -- progress (a run listing the PR, or of one of its commits: GitHub does not say which runs
 -- branch protection requires, so every run counts; a run still unfinished at as_of runs on). A
 -- run stops counting when a run of another commit is created after it (a push starts the runs:
--- its commit is no longer the head; a push that starts no run is not seen); `merge` while its
--- latest decisive review (APPROVED or CHANGES_REQUESTED, by someone not the author and not a
--- bot) is an approval; else `author` (changes requested, or a comment to answer, and no new
--- request yet). After the merge: `deploy` until the first production deploy that shipped it
+-- its commit is no longer the head; a push that starts no run is not seen); `author` while a
+-- reviewer's latest decisive review (APPROVED or CHANGES_REQUESTED, by someone not the author
+-- and not a bot) requests changes, as GitHub shows "Changes requested" until that reviewer
+-- approves, whoever approved since; `merge` while some reviewer's latest decisive review is an
+-- approval; else `author` (a comment to answer, and no new request yet). After the merge: `deploy` until the first production deploy that shipped it
 -- (deploy_lead_time), or as_of while none has; NULL for a PR not merged, or one that cannot be
 -- followed to production (deploy_lead_time.deploy_tracked: no production deploys tied to commits
 -- by a git mirror, or a merge commit not on the default branch).
@@ -99,37 +100,48 @@ ci as (
         on s.org = r.org and s.repo = r.repo and s.pr_number = r.pr_number and s.run_id = r.run_id
 ),
 decisive_reviews as (
-    select r.org, r.repo, r.pr_number, r.submitted_at, r.review_id,
-        r.state = 'APPROVED' as is_approval
-    from reviews as r
-    join prs as p on p.org = r.org and p.repo = r.repo and p.pr_number = r.pr_number
-    where r.state in ('APPROVED', 'CHANGES_REQUESTED')
-      and not r.reviewer_is_bot and r.reviewer <> p.author
+    -- each decisive review turns what its reviewer says, from their previous one: +1 or -1 to
+    -- the reviewers requesting changes, and to those approving
+    select org, repo, pr_number, submitted_at, review_id,
+        (not is_approval)::integer - coalesce((not was_approval)::integer, 0) as changes_turn,
+        is_approval::integer - coalesce(was_approval::integer, 0) as approvals_turn
+    from (
+        select r.org, r.repo, r.pr_number, r.submitted_at, r.review_id,
+            r.state = 'APPROVED' as is_approval,
+            lag(r.state = 'APPROVED') over (
+                partition by r.pr_number, r.repo, r.org, r.reviewer
+                order by r.submitted_at, r.review_id
+            ) as was_approval
+        from reviews as r
+        join prs as p on p.org = r.org and p.repo = r.repo and p.pr_number = r.pr_number
+        where r.state in ('APPROVED', 'CHANGES_REQUESTED')
+          and not r.reviewer_is_bot and r.reviewer <> p.author
+    ) as turns
 ),
 marks as (
-    -- every instant the ball may change court, with what changes then: the draft state, the
-    -- latest decisive review, or how many review_wait episodes (`opened`) or workflow runs
-    -- (`ci_opened`) are open (+1 as one starts, -1 as it ends; none for one that ends before it
-    -- starts). `tiebreak` orders the marks of one instant: draft events in timeline order,
-    -- reviews by id, so the last one decides.
+    -- every instant the ball may change court, with what changes then: the draft state, how
+    -- many reviewers request changes (`changes`) or approve (`approvals`), or how many
+    -- review_wait episodes (`opened`) or workflow runs (`ci_opened`) are open (+1 as one
+    -- starts, -1 as it ends; none for one that ends before it starts). `tiebreak` orders the
+    -- marks of one instant: draft events in timeline order, so the last one decides.
     select org, repo, pr_number, created_at as at_time, 0 as tiebreak,
-        null::boolean as draft_says, null::boolean as approval_says, 0 as opened, 0 as ci_opened
+        null::boolean as draft_says, 0 as changes, 0 as approvals, 0 as opened, 0 as ci_opened
     from prs
     union all
-    select org, repo, pr_number, ready_at, 0, null, null, 0, 0 from prs where ready_at is not null
+    select org, repo, pr_number, ready_at, 0, null, 0, 0, 0, 0 from prs where ready_at is not null
     union all
-    select org, repo, pr_number, occurred_at, seq, is_draft, null, 0, 0 from draft_events
+    select org, repo, pr_number, occurred_at, seq, is_draft, 0, 0, 0, 0 from draft_events
     union all
-    select org, repo, pr_number, submitted_at, review_id, null, is_approval, 0, 0
+    select org, repo, pr_number, submitted_at, review_id, null, changes_turn, approvals_turn, 0, 0
     from decisive_reviews
     union all
-    select org, repo, pr_number, start_at, 0, null, null, 1, 0 from episodes where end_at > start_at
+    select org, repo, pr_number, start_at, 0, null, 0, 0, 1, 0 from episodes where end_at > start_at
     union all
-    select org, repo, pr_number, end_at, 0, null, null, -1, 0 from episodes where end_at > start_at
+    select org, repo, pr_number, end_at, 0, null, 0, 0, -1, 0 from episodes where end_at > start_at
     union all
-    select org, repo, pr_number, start_at, 0, null, null, 0, 1 from ci where end_at > start_at
+    select org, repo, pr_number, start_at, 0, null, 0, 0, 0, 1 from ci where end_at > start_at
     union all
-    select org, repo, pr_number, end_at, 0, null, null, 0, -1 from ci where end_at > start_at
+    select org, repo, pr_number, end_at, 0, null, 0, 0, 0, -1 from ci where end_at > start_at
 ),
 states as (
     -- one window pass: each mark starts a segment that runs to the next mark, in the draft
@@ -144,7 +156,8 @@ states as (
         lead(at_time) over (partition by pr_number, repo, org order by at_time, tiebreak)
             as next_at,
         last_value(draft_says ignore nulls) over w as draft_event_says,
-        last_value(approval_says ignore nulls) over w as is_approval,
+        sum(changes) over w as changes_requested,
+        sum(approvals) over w as approved,
         sum(opened) over w as open_episodes,
         sum(ci_opened) over w as open_runs
     from marks
@@ -160,7 +173,8 @@ segments as (
         s.seg_start,
         least(coalesce(s.next_at, p.life_end), p.life_end) as seg_end,
         s.draft_event_says,
-        s.is_approval,
+        s.changes_requested > 0 as has_changes_requested,
+        s.approved > 0 as is_approved,
         s.open_episodes > 0 as has_open_episode,
         s.open_runs > 0 as has_open_run
     from states as s
@@ -192,7 +206,8 @@ courts as (
                 then 'author'
             when s.has_open_episode then 'reviewers'
             when s.has_open_run then 'ci'
-            when coalesce(s.is_approval, false) then 'merge'
+            when s.has_changes_requested then 'author'
+            when s.is_approved then 'merge'
             else 'author'
         end as court,
         p.author_calendar
