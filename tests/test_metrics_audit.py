@@ -346,7 +346,7 @@ def test_sla_breach_is_strictly_over_the_level(tmp_path: Path) -> None:
              r["sla_business_hours"], r["over_business_hours"])
             for r in found
         ] == [
-            ("review", 2, None, 9.0, 8.0, 1.0),
+            ("review", 2, "web", 9.0, 8.0, 1.0),  # bob's only team
             ("approval", 4, "security", 17.0, 16.0, 1.0),
         ]  # fmt: skip
 

@@ -429,3 +429,19 @@ def test_changes_requested_hold_the_ball_until_that_reviewer_approves(tmp_path: 
         assert courts == [
             {"reviewers_hours": 2.0, "author_hours": 4.0, "merge_hours": 2.0, "ci_hours": 0.0}
         ]
+
+
+# 14 ---------------------------------------------------------------------------------------------
+def test_a_breach_of_a_person_names_their_team_or_unassigned(tmp_path: Path) -> None:
+    """sla_breaches.team is the team waited on: for a person whose teams set no calendar or
+    level of their own, the first of their teams; for a person in none, 'unassigned'. By hand:
+    both asked Thursday 12th 16:00 (h 247), as_of Monday 16th 09:00: Thursday 1 + Friday 8 =
+    9 business hours, 1 over the default 8."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"], "data": ["bob"]}, as_of=AS_OF)
+    b.pull("app", "alice", 247).request(247, reviewer="bob")
+    b.pull("app", "alice", 247).request(247, reviewer="zed")
+    with build(tmp_path, b) as wh:
+        found = wh.query(
+            "select pr_number, reviewer, team, over_business_hours from sla_breaches order by 1"
+        )
+        assert found == [(1, "bob", "data", 1.0), (2, "zed", "unassigned", 1.0)]

@@ -6,7 +6,8 @@
 -- The team waited on, whose [sla.teams.NAME] overrides the default: the requested team; for a
 -- request to a person, the team whose calendar review_wait counted (the first of their teams,
 -- alphabetically, with a calendar of its own), else the first of their teams with a service
--- level of its own, so the level and the hours measured against it are one team's; for an
+-- level of its own, so the level and the hours measured against it are one team's, else the
+-- first of their teams ('unassigned' for a person in none), held to the default level; for an
 -- approval, the approving team. Every waiting episode counts, re-reviews included.
 -- A team's override row in settings_sla is already complete (the config's defaults filled in).
 with defaults as (
@@ -21,7 +22,10 @@ review_waits as (
             case when w.reviewer is not null and w.calendar <> 'default' then w.calendar end,
             (select min(pt.team) from person_teams as pt
              join settings_sla as s on s.team = pt.team
-             where pt.org = w.org and pt.login = w.reviewer)
+             where pt.org = w.org and pt.login = w.reviewer),
+            (select min(pt.team) from person_teams as pt
+             where pt.org = w.org and pt.login = w.reviewer),
+            case when w.reviewer is not null then 'unassigned' end
         ) as team_waited_on
     from review_wait as w
     where w.outcome = 'waiting'
