@@ -614,3 +614,45 @@ def test_a_stale_mirror_under_an_old_name_goes_when_the_new_name_has_one(tmp_pat
     GitCollector(cache, "http://127.0.0.1:9", TOKEN).follow_rename("acme/app", "acme/site")
     assert not (cache / "acme" / "app.git").exists()
     assert (cache / "acme" / "site.git" / "HEAD").is_file()
+
+
+def test_ownership_counts_each_commit_once_ties_are_no_drift_and_the_window_ends_at_as_of(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """payments (carol) is a child team of eng, so carol's commits count for both. By hand, with
+    as_of 2026-03-16 09:00 and a 30-day window: carol changes pay/a.py twice (Mar 2 and Mar 3,
+    a line added each time): eng and payments tie on 2 commits and 2 lines, each with all of
+    the path's commits (share 1.0, not 0.5), and payments owns the path by CODEOWNERS: no
+    drift, though the tie ranks eng first by name. bob's commit to ops/b.py is dated 2027 (a
+    wrong clock): it is in the window, and carol's commits stay in it too. The CODEOWNERS
+    commit (Mar 1) is by an author no identity ties to a login: unassigned."""
+    b = MirrorBuilder(teams={"eng": [], "payments": ["carol"], "ops": ["bob"]})
+    b.parents["payments"] = "eng"
+    b.pull("web", "carol", 1)
+    b.files[("web", ".github/CODEOWNERS")] = "/pay/ @acme/payments\n"
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    g.commit({".github/CODEOWNERS": "/pay/ @acme/payments\n"}, at="2026-03-01T10:00:00+00:00")
+    carol = {"name": "Carol", "email": "7+carol@users.noreply.github.com"}
+    g.commit({"pay/a.py": "1\n"}, at="2026-03-02T10:00:00+00:00", **carol)
+    g.commit({"pay/a.py": "1\n2\n"}, at="2026-03-03T10:00:00+00:00", **carol)
+    g.commit({"ops/b.py": "x\n"}, name="Bob", email="8+bob@users.noreply.github.com",
+             at="2027-06-01T10:00:00+00:00")  # fmt: skip
+    g.publish(root / "git" / "acme" / "web.git")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = Config(
+            github=GitHubConfig(org="acme", api_url=server.url, token_env="MINER_TEST_TOKEN"),
+            git=GitConfig(mirrors=True, cache=str(tmp_path / "cache"), ownership_days=30),
+        )
+        assert sync(wh, config).failures == ()
+        owners = wh.query(
+            "select path, team, commits, lines, commit_share, rank from de_facto_owners "
+            "order by path, rank"
+        )
+        assert owners == [
+            (".github/CODEOWNERS", "unassigned", 1, 1, 1.0, 1),
+            ("ops/b.py", "ops", 1, 1, 1.0, 1),
+            ("pay/a.py", "eng", 2, 2, 1.0, 1),
+            ("pay/a.py", "payments", 2, 2, 1.0, 2),
+        ]
+        assert wh.query("select path from ownership_drift") == []

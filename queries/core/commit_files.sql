@@ -1,10 +1,15 @@
 -- commit_files: one row per file a non-merge commit on a repo's default branch changed, with
 -- the lines added and deleted (NULL for a binary file) and the commit's author and date. A
 -- rename is a delete of the old path and an add of the new one, so each path keeps its history.
--- `in_ownership_window`: committed within [git] ownership_days of the repo's latest commit, the
--- window de facto ownership looks at.
+-- `in_ownership_window`: committed within [git] ownership_days before the org's as_of (the last
+-- sync's time), the window de facto ownership looks at; a repo of an org never synced with an
+-- as_of, before its latest commit. A commit dated after as_of (a clock gone wrong) is in the
+-- window, and moves it for nothing else.
 with latest as (
-    select org, repo, max(committed_at) as newest from commits group by org, repo
+    select c.org, c.repo, coalesce(any_value(s.as_of), max(c.committed_at)) as newest
+    from commits as c
+    left join snapshots as s on s.org = c.org
+    group by c.org, c.repo
 )
 select
     f.org,

@@ -3,7 +3,8 @@
 -- ownership window: the paths where the review routing and the people doing the work disagree.
 --
 -- Readings: the CODEOWNERS is the repo's latest version (path_owners); a path no line owns is not
--- drift (it has no owner to disagree with); 'unassigned' (authors in no team, or not tied to a
+-- drift (it has no owner to disagree with); nor is one an owning team changes as much as the
+-- top team (as many commits and lines: a tie, which de_facto_owners breaks by name); 'unassigned' (authors in no team, or not tied to a
 -- login) is never the de facto owner, as no one could be routed to it. Team names compare
 -- case-insensitively, as GitHub's slugs do.
 with latest as (
@@ -34,7 +35,10 @@ totals as (
     group by org, repo, path
 ),
 owner_commits as (
-    select d.org, d.repo, d.path, max(d.commits) as codeowner_commits
+    -- the best-ranked owning team's commits and lines
+    select d.org, d.repo, d.path,
+        arg_min(d.commits, d.rank) as codeowner_commits,
+        arg_min(d.lines, d.rank) as codeowner_lines
     from de_facto_owners as d
     join latest as o
         on o.org = d.org and o.repo = d.repo and o.path = d.path and lower(o.team) = lower(d.team)
@@ -55,3 +59,5 @@ join top as t on t.org = o.org and t.repo = o.repo and t.path = o.path
 join totals as n on n.org = o.org and n.repo = o.repo and n.path = o.path
 left join owner_commits as c on c.org = o.org and c.repo = o.repo and c.path = o.path
 where not list_contains(list_transform(o.codeowner_teams, lambda x: lower(x)), lower(t.top_team))
+  and not (coalesce(c.codeowner_commits, -1) = t.top_team_commits
+      and coalesce(c.codeowner_lines, -1) = t.top_team_lines)
