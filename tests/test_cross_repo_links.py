@@ -691,3 +691,23 @@ def test_a_line_ending_in_a_phrase_gives_it_to_the_list_below(tmp_path: Path) ->
         ("acme/lib", 4, "mention"),
         ("acme/app", 5, "blocks"),
     ]
+
+
+def test_references_in_html_comments_and_code_are_none(tmp_path: Path) -> None:
+    """GitHub links no reference inside an HTML comment (a PR template's example), a fenced
+    code block or a code span, and makes no cross-referenced event for it."""
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.pull("lib", "wes", 0)
+    b.pull("web", "wes", 1, body=(
+        "<!-- Depends on acme/lib#2 -->\r\nSee acme/lib#1\n"
+        "```\nacme/lib#3\n```\n"
+        "Not `acme/lib#4`, but depends on acme/lib#5\n"
+        "~~~py\nacme/lib#6\n~~~\n"
+        "<!--\nDepends on acme/lib#7\n-->\nBlocked by acme/lib#8\n"
+        "```sh\nacme/lib#9 (a fence never closed runs to the end)"
+    ))  # fmt: skip
+    rows = _query(
+        _import(tmp_path, b),
+        "select target_number, phrase from pr_references order by target_number",
+    )
+    assert rows == [(1, "mention"), (5, "depends_on"), (8, "depends_on")]

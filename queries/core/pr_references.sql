@@ -11,7 +11,9 @@
 -- `#N` names the PR's own repo and is left out; references inside the same repo are too. Links are read on github.com and on the GitHub
 -- Enterprise Server `[github] api_url` names (settings_github.web_host), no other host.
 -- A repo's name from before GitHub renamed it (repo_renames) reads as its name now, as GitHub
--- redirects it, unless another repo has taken that name since.
+-- redirects it, unless another repo has taken that name since. Nothing inside an HTML comment
+-- (a PR template's examples), a fenced code block or a code span is a reference: GitHub links
+-- none of them, and makes no cross-referenced event for them.
 with texts as (
     select org, repo, (payload ->> 'number')::integer as pr_number, payload ->> 'body' as body,
         (payload ->> 'created_at')::timestamptz as referenced_at, 'body' as source
@@ -27,7 +29,15 @@ numbered as (
         t.* exclude (body),
         row_number() over () as text_id,
         string_split(
-            replace(replace(body, chr(13), ''), '://' || g.web_host || '/', '://github.com/'),
+            replace(
+                regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+                    replace(body, chr(13), ''),
+                    '<!--.*?(-->|$)', '', 'gs'),
+                    '(^|\n) {0,3}```.*?(\n {0,3}```[^\n]*|$)', '\1', 'gs'),
+                    '(^|\n) {0,3}~~~.*?(\n {0,3}~~~[^\n]*|$)', '\1', 'gs'),
+                    '`[^`\n]*`', '', 'g'),
+                '://' || g.web_host || '/', '://github.com/'
+            ),
             chr(10)
         ) as body_lines
     from texts as t
