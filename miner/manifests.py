@@ -226,7 +226,9 @@ def _setup_cfg(m: Manifest, text: str, _: str) -> None:
 
 
 def _cfg_list(value: str) -> Iterator[str]:
-    for line in value.splitlines():
+    """A setup.cfg list of requirements as setuptools reads it: one per line, or, a value on
+    one line, split at `;` (setuptools' _parse_list_semicolon)."""
+    for line in value.splitlines() if "\n" in value else value.split(";"):
         line = re.sub(r"(^|\s)#.*$", "", line).strip()
         if line:
             yield line

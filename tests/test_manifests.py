@@ -338,6 +338,30 @@ yaml = PyYAML>=6
     )
 
 
+def test_setup_cfg_one_line_lists_split_at_semicolons_as_setuptools_reads_them() -> None:
+    # setuptools' _parse_list_semicolon: a value on one line is split at ';' (so an environment
+    # marker cannot be written there: setuptools reads it as another requirement, and warns)
+    text = """\
+[options]
+install_requires = acme-lib>=1; requests
+setup_requires = setuptools_scm
+
+[options.extras_require]
+yaml = PyYAML>=6;ruamel.yaml
+"""
+    m = parse("setup.cfg", text)
+    assert m.errors == []
+    assert _rows(m.consumes, "pypi") == sorted(
+        [
+            ("acme-lib", ">=1", "runtime"),
+            ("requests", "", "runtime"),
+            ("setuptools_scm", "", "build"),
+            ("PyYAML", ">=6", "extra:yaml"),
+            ("ruamel.yaml", "", "extra:yaml"),
+        ]
+    )
+
+
 # -- Python: requirements files --------------------------------------------------------------------
 
 
