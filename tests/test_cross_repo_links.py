@@ -711,3 +711,39 @@ def test_references_in_html_comments_and_code_are_none(tmp_path: Path) -> None:
         "select target_number, phrase from pr_references order by target_number",
     )
     assert rows == [(1, "mention"), (5, "depends_on"), (8, "depends_on")]
+
+
+def test_bump_titles_of_requirements_go_modules_and_crates_and_bumps_of_a_package_dropped_since(
+    tmp_path: Path,
+) -> None:
+    """Dependabot's "Update P requirement from >=A to >=B", renovate's "Update module P to vB"
+    and "Update Rust crate P to B" are bumps too. app consumes none of them now (its manifests
+    dropped them since): its past bumps stay, as one ecosystem alone publishes each name; a
+    name two ecosystems publish cannot be told apart, and is no bump. By hand: each upstream PR
+    #1 merged at 10, every bump opened at 20: upstream #1, tied by the bump's opening."""
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.files[("lib", "pyproject.toml")] = '[project]\nname = "acme-lib"\nversion = "1.3"\n'
+    b.files[("golib", "go.mod")] = "module github.com/acme/golib\n\ngo 1.22\n"
+    b.files[("crate", "Cargo.toml")] = '[package]\nname = "acme_crate"\nversion = "0.2.0"\n'
+    b.files[("js", "package.json")] = json.dumps({"name": "shared", "version": "2.0.0"})
+    b.files[("py", "pyproject.toml")] = '[project]\nname = "shared"\nversion = "2.0.0"\n'
+    for repo in ("lib", "golib", "crate", "js", "py"):
+        b.pull(repo, "wes", 0, state="closed", closed=10, merged=True)
+    titles = [
+        "Update acme-lib requirement from >=1.2 to >=1.3",
+        "fix(deps): update module github.com/acme/golib to v1.1.0",
+        "Update Rust crate acme_crate to v0.2.0",
+        "Bump shared from 1.0.0 to 2.0.0",
+    ]
+    for title in titles:
+        b.pull("app", "dependabot[bot]", 20, title=title)
+    rows = _query(
+        _import(tmp_path, b),
+        "select pr_number, package, version, upstream_repo, upstream_pr, tied_by from pr_bumps "
+        "order by pr_number",
+    )
+    assert rows == [
+        (1, "acme-lib", "1.3", "acme/lib", 1, "bump opened"),
+        (2, "github.com/acme/golib", "1.1.0", "acme/golib", 1, "bump opened"),
+        (3, "acme_crate", "0.2.0", "acme/crate", 1, "bump opened"),
+    ]

@@ -1,11 +1,15 @@
 -- pr_bumps: one row per pull request whose title bumps a package another of the org's repos
--- publishes (dependabot's "Bump P from A to B", renovate's "Update dependency P to vB", or a
--- hand-made "Upgrade P to B"): the package, the version it moves to, the repo publishing it, and
+-- publishes (dependabot's "Bump P from A to B" and "Update P requirement from >=A to >=B",
+-- renovate's "Update dependency P to vB", "Update module P to vB" and "Update Rust crate P to
+-- B", or a hand-made "Upgrade P to B"): the package, the version it moves to, the repo
+-- publishing it, and
 -- the upstream PR it picks up. That is the last PR merged in the publishing repo at or before the
 -- release: the time of the upstream mirror's tag for the version (named B or vB, or the
 -- package's name, whole or its last part, then @B, -B or -vB), or, with no such tag (no git
--- mirror, or no tags), the bump PR's creation. Only a bump of a package its own repo consumes,
--- in the ecosystem the other repo publishes it in, counts.
+-- mirror, or no tags), the bump PR's creation. The package is the one its own repo consumes,
+-- in the ecosystem the other repo publishes it in; a repo that consumes it no more (its
+-- manifests are read as they are now) keeps its past bumps when one ecosystem alone publishes
+-- a package of that name.
 with titled as (
     select
         org,
@@ -14,8 +18,9 @@ with titled as (
         created_at,
         regexp_extract(
             title,
-            '(?i)\b(?:bump|update|upgrade)s?\s+(?:dependency\s+)?(\S+)\s+'
-            || '(?:requirement\s+)?(?:from\s+\S+\s+)?to\s+v?([0-9][0-9A-Za-z.+-]*)',
+            '(?i)\b(?:bump|update|upgrade)s?\s+'
+            || '(?:(?:dependency|module|package|gem|(?:rust\s+)?crate)\s+)?(\S+)\s+'
+            || '(?:requirement\s+)?(?:from\s+\S+\s+)?to\s+[~^=<>!]*v?([0-9][0-9A-Za-z.+-]*)',
             ['package', 'version']
         ) as bump
     from pull_requests
@@ -26,19 +31,33 @@ published as (
     from repo_packages
     where role = 'publishes'
 ),
-matched as (
-    -- the package another repo publishes, of an ecosystem the bump's own repo consumes it in
+candidates as (
+    -- the packages of that name other repos publish, and whether the bump's own repo consumes
+    -- each in its ecosystem now
     select distinct t.org, t.repo, t.pr_number, t.created_at, p.package, t.bump.version as version,
-        p.repo as upstream_repo
+        p.repo as upstream_repo, p.ecosystem,
+        exists (
+            select 1 from repo_packages as c
+            where c.org = t.org and c.repo = t.repo and c.role = 'consumes'
+              and c.ecosystem = p.ecosystem and c.package_key = p.package_key
+        ) as consumed
     from titled as t
     join published as p
         on p.org = t.org and p.repo <> t.repo
         and (lower(p.package) = lower(t.bump.package)
              or p.package_key = regexp_replace(lower(t.bump.package), '[-_.]+', '-', 'g'))
-    join repo_packages as c
-        on c.org = t.org and c.repo = t.repo and c.role = 'consumes'
-        and c.ecosystem = p.ecosystem and c.package_key = p.package_key
     where t.bump.package <> ''
+),
+matched as (
+    -- the consumed ones; with none consumed now, the package when one ecosystem alone has it
+    select org, repo, pr_number, created_at, package, version, upstream_repo
+    from (
+        select *,
+            bool_or(consumed) over (partition by org, repo, pr_number) as any_consumed,
+            count(distinct ecosystem) over (partition by org, repo, pr_number) as ecosystems
+        from candidates
+    ) as c
+    where consumed or (not any_consumed and ecosystems = 1)
 ),
 released as (
     -- the release tag of that version: V or vV, or the package's name (whole, or its last
