@@ -159,8 +159,13 @@ def _pyproject(m: Manifest, text: str, _: str) -> None:
     doc = tomllib.loads(text)
     project = doc.get("project", {})
     poetry = doc.get("tool", {}).get("poetry", {})
+    # an application, not a package: uv builds nothing of it, nor does Poetry's non-package mode
+    application = (
+        doc.get("tool", {}).get("uv", {}).get("package") is False
+        or poetry.get("package-mode") is False
+    )
     for name in (project.get("name"), poetry.get("name")):
-        if isinstance(name, str):
+        if isinstance(name, str) and not application:
             version = project.get("version") or poetry.get("version") or ""
             m.publishes.append(Package("pypi", name, str(version), "runtime"))
             break
@@ -214,6 +219,8 @@ def _setup_cfg(m: Manifest, text: str, _: str) -> None:
     parser.read_string(text)
     if parser.has_option("metadata", "name"):
         version = parser.get("metadata", "version", fallback="")
+        if version.startswith(("attr:", "file:")):  # computed when built: not in this file
+            version = ""
         m.publishes.append(Package("pypi", parser.get("metadata", "name"), version, "runtime"))
     for option, scope in (("install_requires", "runtime"), ("setup_requires", "build"),
                           ("tests_require", "test")):  # fmt: skip
@@ -304,7 +311,9 @@ def _cargo_toml(m: Manifest, text: str, _: str) -> None:
     package = doc.get("package", {})
     if isinstance(package.get("name"), str):
         version = package.get("version")
-        m.publishes.append(Package("cargo", package["name"], str(version or ""), "runtime"))
+        # `version.workspace = true` takes the workspace's version, which this file does not say
+        said = version if isinstance(version, str) else ""
+        m.publishes.append(Package("cargo", package["name"], said, "runtime"))
     workspace = doc.get("workspace", {})
     # [workspace] exclude: folders the member globs match that are no members
     m.members = [str(w).rstrip("/") for w in workspace.get("members", [])] + [
@@ -429,7 +438,9 @@ def _gradle(m: Manifest, text: str, repo_name: str) -> None:
 # -- Ruby ---------------------------------------------------------------------------------------
 
 _GEM = re.compile(r"""^\s*gem\s*\(?\s*["']([^"']+)["']((?:\s*,\s*["'][^"']*["'])*)""")
-_GEM_GROUP = re.compile(r"^\s*group\s+(.+?)\s+do\b")
+_GEM_GROUP = re.compile(r"^\s*group\b\s*\(?(.+?)\)?\s*do\b")
+# a gem's own group option: `group: :test`, `groups: [:test, :dev]`, `:group => :test`
+_GEM_OWN_GROUP = re.compile(r"(?:\bgroups?:|:groups?\s*=>)\s*\[?\s*:(\w+)")
 _GEMSPEC_NAME = re.compile(r"""\.name\s*=\s*["']([^"']+)["']""")
 _GEMSPEC_VERSION = re.compile(r"""\.version\s*=\s*["']([^"']+)["']""")
 _GEMSPEC_DEP = re.compile(
@@ -464,7 +475,9 @@ def _gemfile(m: Manifest, text: str, _: str) -> None:
             continue
         gem = _GEM.match(line)
         if gem:
-            group_now = next((g for g in reversed(blocks) if g is not None), None)
+            own = _GEM_OWN_GROUP.search(line, gem.end())
+            group_now = own.group(1) if own else None
+            group_now = group_now or next((g for g in reversed(blocks) if g is not None), None)
             scope = f"group:{group_now}" if group_now else "runtime"
             m.consumes.append(Package("rubygems", gem.group(1), _versions(gem.group(2)), scope))
 

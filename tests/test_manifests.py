@@ -1124,3 +1124,33 @@ def test_review_findings_editable_requirements_gradle_variables_and_ruby_stateme
     ]
     deep = parse("package.json", "[" * 100_000)
     assert deep.consumes == [] and len(deep.errors) == 1
+
+
+def test_an_application_a_computed_version_and_a_gems_own_group() -> None:
+    """What a manifest says of itself, read as its own tool reads it."""
+    # uv's `package = false` and Poetry's non-package mode: an application, which no one installs
+    for tool in ("[tool.uv]\npackage = false\n", "[tool.poetry]\npackage-mode = false\n"):
+        m = parse("pyproject.toml", f'[project]\nname = "acme-app"\nversion = "1.0"\n{tool}')
+        assert (m.errors, m.publishes) == ([], [])
+    # a version the build computes, or the workspace's: not in the file
+    cfg = parse("setup.cfg", "[metadata]\nname = acme-utils\nversion = attr: acme.__version__\n")
+    assert cfg.publishes == [Package("pypi", "acme-utils", "", "runtime")]
+    cargo = parse("Cargo.toml", '[package]\nname = "acme_crate"\nversion.workspace = true\n')
+    assert cargo.publishes == [Package("cargo", "acme_crate", "", "runtime")]
+    gemfile = parse(
+        "Gemfile",
+        "gem 'rspec', group: :test\n"
+        "gem 'pry', groups: [:development, :test]\n"
+        "gem 'rake', :group => :build\n"
+        "group(:ci) do\n  gem 'simplecov'\nend\n"
+        "gem 'rails'\n",
+    )
+    assert _rows(gemfile.consumes, "rubygems") == sorted(
+        [
+            ("rspec", "", "group:test"),
+            ("pry", "", "group:development"),
+            ("rake", "", "group:build"),
+            ("simplecov", "", "group:ci"),
+            ("rails", "", "runtime"),
+        ]
+    )
