@@ -58,7 +58,7 @@ def rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
     note = config_change(before, config)
     if note is not None:
         _log.warning("%s", note)
-    for warning in unknown_teams(wh, config):
+    for warning in [*unknown_teams(wh, config), *unknown_repos(wh, config)]:
         _log.warning("%s", warning)
     unshipped = deploy_ancestry.unmirrored(wh, config)
     if unshipped is not None:
@@ -68,6 +68,31 @@ def rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
 
 # How many of the teams there a warning about an unknown one names (an org may have hundreds).
 _TEAMS_NAMED = 20
+
+
+def unknown_repos(wh: Warehouse, config: Config) -> list[str]:
+    """[dependencies] naming a repo no org here has (NAME or ORG/NAME, in any case): a typo,
+    most likely, whose edge or package would count for nothing, with no word. Nothing while no
+    repo is known at all (no sync yet)."""
+    known = {
+        str(name).lower()
+        for row in wh.query("select repo, name from repos")
+        for name in row
+        if name is not None
+    }
+    if not known:
+        return []
+    deps = config.dependencies
+    named = [("publishes", repo) for repo in deps.publishes]
+    named += [(action, repo) for action, edges in (("add", deps.add), ("remove", deps.remove))
+              for edge in edges for repo in (edge.repo, edge.depends_on)]  # fmt: skip
+    said = f"{config.source or 'the config'}: [dependencies]"
+    return [
+        f"{said} {where}: no repo {repo!r} in the warehouse; "
+        f"{'its packages are' if where == 'publishes' else 'that edge is'} not used"
+        for where, repo in dict.fromkeys(named)
+        if repo.lower() not in known
+    ]
 
 
 def unknown_teams(wh: Warehouse, config: Config) -> list[str]:

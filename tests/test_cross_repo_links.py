@@ -747,3 +747,31 @@ def test_bump_titles_of_requirements_go_modules_and_crates_and_bumps_of_a_packag
         (2, "github.com/acme/golib", "1.1.0", "acme/golib", 1, "bump opened"),
         (3, "acme_crate", "0.2.0", "acme/crate", 1, "bump opened"),
     ]
+
+
+def test_dependencies_naming_no_repo_are_warned_of(tmp_path: Path) -> None:
+    """A typo in [dependencies] would count for nothing, with no word: as a calendar for no
+    team, it is said on stderr (once per name and place), and the import goes on."""
+    (tmp_path / "miner.toml").write_text(
+        "[dependencies]\n"
+        'publishes = { "Lib" = ["pypi:acme-lib"], "acme/libz" = ["pypi:acme-z"] }\n'
+        'add = [{ repo = "web", depends_on = "ACME/lib" }, { repo = "webb", depends_on = "lib" }]\n'
+        'remove = [{ repo = "web", depends_on = "nope" }]\n',
+        encoding="utf-8",
+    )
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.pull("lib", "wes", 0)
+    b.pull("web", "wes", 1)
+    mirror = b.write(tmp_path / "mirror")
+    out = miner("--db", "w.duckdb", "import", str(mirror), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    source = "miner.toml"  # as the config was named: found in the working folder
+    warned = [line for line in out.stderr.splitlines() if "[dependencies]" in line]
+    assert warned == [
+        f"{source}: [dependencies] publishes: no repo 'acme/libz' in the warehouse; "
+        "its packages are not used",
+        f"{source}: [dependencies] add: no repo 'webb' in the warehouse; that edge is not used",
+        f"{source}: [dependencies] remove: no repo 'nope' in the warehouse; that edge is not used",
+    ]
+    edges = _query(tmp_path / "w.duckdb", "select repo, depends_on_repo from repo_dependencies")
+    assert edges == [("acme/web", "acme/lib")]
