@@ -384,12 +384,17 @@ _GRADLE_SCOPES = {
     "runtimeOnly": "runtime", "compileOnly": "build", "annotationProcessor": "build",
     "kapt": "build", "ksp": "build", "testImplementation": "test", "testRuntimeOnly": "test",
     "testCompileOnly": "test", "androidTestImplementation": "test",
+    "testFixturesApi": "test", "testFixturesImplementation": "test",
+    "testFixturesCompileOnly": "test", "compileOnlyApi": "build",
     "debugImplementation": "dev",
 }  # fmt: skip
 _GRADLE_STRING = re.compile(
-    r"^\s*(?P<conf>[A-Za-z]+)\s*\(?\s*(?:platform\s*\(\s*)?[\"'](?P<coords>[^\"']+)[\"']",
+    r"^\s*(?P<conf>[A-Za-z]+)\s*\(?\s*(?:platform\s*\(\s*)?[\"'](?P<coords>[^\"']+)[\"']"
+    # Groovy takes several at once: `implementation "g:a:1", "g:b:1"`
+    r"(?P<more>(?:[ \t]*,[ \t]*[\"'][^\"'\n]+[\"'])*)",
     re.MULTILINE,
 )
+_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
 _GRADLE_MAP = re.compile(
     r"^\s*(?P<conf>[A-Za-z]+)\s*\(?\s*group\s*[:=]\s*[\"'](?P<group>[^\"']+)[\"']\s*,\s*"
     r"name\s*[:=]\s*[\"'](?P<name>[^\"']+)[\"']"
@@ -409,15 +414,16 @@ def _gradle(m: Manifest, text: str, repo_name: str) -> None:
     code = re.sub(r"(^|\s)//[^\n]*", r"\1", code)
     for match in _GRADLE_STRING.finditer(code):
         scope = _GRADLE_SCOPES.get(match.group("conf"))
-        coords = match.group("coords").split(":")
-        if scope is None or len(coords) < 2:
+        if scope is None:
             continue
-        if "$" in coords[0] or "$" in coords[1]:
-            continue  # a coordinate built from variables: nothing to match it to
-        version = coords[2] if len(coords) > 2 else ""
-        if "$" in version:  # "$libVersion", "${v}": set elsewhere in the build
-            version = ""
-        m.consumes.append(Package("maven", f"{coords[0]}:{coords[1]}", version, scope))
+        for text_coords in [match.group("coords"), *_QUOTED.findall(match.group("more"))]:
+            coords = text_coords.split(":")
+            if len(coords) < 2 or "$" in coords[0] or "$" in coords[1]:
+                continue  # no coordinate, or one built from variables: nothing to match it to
+            version = coords[2] if len(coords) > 2 else ""
+            if "$" in version:  # "$libVersion", "${v}": set elsewhere in the build
+                version = ""
+            m.consumes.append(Package("maven", f"{coords[0]}:{coords[1]}", version, scope))
     for match in _GRADLE_MAP.finditer(code):
         scope = _GRADLE_SCOPES.get(match.group("conf"))
         if scope is not None:

@@ -1154,3 +1154,21 @@ def test_an_application_a_computed_version_and_a_gems_own_group() -> None:
             ("rails", "", "runtime"),
         ]
     )
+
+
+def test_gradle_several_coordinates_at_once_and_test_fixtures() -> None:
+    text = (
+        "dependencies {\n"
+        '    implementation "com.acme:a:1.0", "com.acme:b:2.0"\n'
+        "    testFixturesApi 'com.acme:fixtures:3.0'\n"
+        "    compileOnlyApi('com.acme:annotations:4.0')\n"
+        "}\n"
+    )
+    m = parse("build.gradle", text)
+    assert m.errors == []
+    assert _rows(m.consumes, "maven") == [
+        ("com.acme:a", "1.0", "runtime"),
+        ("com.acme:annotations", "4.0", "build"),
+        ("com.acme:b", "2.0", "runtime"),
+        ("com.acme:fixtures", "3.0", "test"),
+    ]
