@@ -11,26 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from miner.config import Config, parse
-from miner.sync import import_mirror
+from miner.config import parse
 from miner.warehouse import Warehouse
 from tests.mirror_builder import MirrorBuilder
+from tests.test_review_findings import build, rows
 
 AS_OF = 24 * 14  # Monday 2026-03-16 09:00 UTC
 MERGED: dict[str, Any] = {"state": "closed", "merged": True}
-
-
-def build(tmp: Path, b: MirrorBuilder, config: Config | None = None) -> Warehouse:
-    root = b.write(tmp / "mirror")
-    wh = Warehouse.open(tmp / "w.duckdb")
-    import_mirror(wh, config or Config(), root)
-    return wh
-
-
-def rows(wh: Warehouse, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    cur = wh.con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def hours_after_t0(wh: Warehouse, column: str, view: str, where: str) -> list[float | None]:
