@@ -120,7 +120,8 @@ def from_history(
         "order by valid_from desc nulls last limit 1",
         [repo, stored, instant, instant],
     )
-    where = f"{repo}@{branch or default[0][0]}" + (f" at {at}" if at is not None else "")
+    on = branch or default[0][0] or "its default branch"  # an empty repo has none
+    where = f"{repo}@{on}" + (f" at {at}" if at is not None else "")
     if not versions:
         mined = wh.query(
             "select count(*) from codeowners_versions where repo = ? and branch is not distinct "
