@@ -470,7 +470,11 @@ def _gemfile(m: Manifest, text: str, _: str) -> None:
             names = re.findall(r":(\w+)", group.group(1))
             blocks.append(names[0] if names else "group")
             continue
-        if re.search(r"\bdo\s*(\|[^|]*\|)?\s*$", line) or re.match(
+        # a statement opened and closed on one line (`if x then gem 'y' end`): its body
+        one_line = re.match(r"^\s*(?:if|unless)\b.*?(?:\bthen\b|;)\s*(.*?)[\s;]*\bend\s*$", line)
+        if one_line:
+            line = one_line.group(1)
+        elif re.search(r"\bdo\s*(\|[^|]*\|)?\s*$", line) or re.match(
             r"^\s*(if|unless|case|begin|while|until)\b", line
         ):  # a block, or a statement that ends with `end` (not `gem 'x' if y`)
             blocks.append(None)

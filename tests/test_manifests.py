@@ -1143,6 +1143,8 @@ def test_an_application_a_computed_version_and_a_gems_own_group() -> None:
         "gem 'pry', groups: [:development, :test]\n"
         "gem 'rake', :group => :build\n"
         "group(:ci) do\n  gem 'simplecov'\nend\n"
+        "if ENV['EDGE'] then gem 'acme-x' end\n"
+        "unless Gem.win_platform?; gem 'acme-y'; end\n"
         "gem 'rails'\n",
     )
     assert _rows(gemfile.consumes, "rubygems") == sorted(
@@ -1151,6 +1153,8 @@ def test_an_application_a_computed_version_and_a_gems_own_group() -> None:
             ("pry", "", "group:development"),
             ("rake", "", "group:build"),
             ("simplecov", "", "group:ci"),
+            ("acme-x", "", "runtime"),
+            ("acme-y", "", "runtime"),
             ("rails", "", "runtime"),
         ]
     )
