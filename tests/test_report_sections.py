@@ -667,3 +667,40 @@ def test_mermaid_map_keeps_teams_whose_names_differ_only_in_punctuation_apart() 
         '  t2["web_app"] -->|1 PRs| t0["end"]',
         "```",
     ]
+
+
+def test_work_stuck_now_counts_in_every_section_and_a_team_keeps_handoffs_it_took_part_in(
+    tmp_path: Path,
+) -> None:
+    """app#1 (alice, web) changes data's file and has asked carol (data) since T0, before the
+    window [2026-03-15, 2026-03-17): it waits now, so every per-team section counts it waiting,
+    as the summary does. app#2 depends on lib#1 (carol's, merged at 10) and merges at 20; dave
+    (ops) is asked on it and reviews: ops took part, so `--team ops` keeps the handoff (10 h)."""
+    b = MirrorBuilder(teams={"web": ["alice"], "data": ["carol"], "ops": ["dave"]})
+    b.files[("app", ".github/CODEOWNERS")] = "/db/ @acme/data\n"
+    b.pull("app", "alice", 0, files=["db/x.sql"]).request(0, reviewer="carol")
+    _merged(b.pull("lib", "carol", 1), 10)
+    _merged(
+        b.pull("app", "alice", 5, body="Depends on acme/lib#1", files=["src/a.py"])
+        .request(5, reviewer="dave")
+        .review("dave", 6),
+        20,
+    )
+    out = miner("--db", "w.duckdb", "import", str(b.write(tmp_path / "mirror")), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    window = ("2026-03-15", "2026-03-17")
+    by_team = query(tmp_path, "review_wait_by_team", window)
+    assert [(r["team"], r["reviewed"], r["waiting"]) for r in by_team] == [("data", 0, 1)]
+    approvals = query(tmp_path, "cross_team_approvals_by_team", window)
+    assert [(r["team"], r["approved"], r["waiting"]) for r in approvals] == [("data", 0, 1)]
+    matrix = query(tmp_path, "approval_latency_by_team_pair", window)
+    assert [(r["author_team"], r["approver_team"], r["waiting"]) for r in matrix] == [
+        ("web", "data", 1)
+    ]
+    (summary,) = query(tmp_path, "review_wait_summary", window)
+    assert summary["waiting"] == 1
+    handoffs = query(
+        tmp_path, "slowest_cross_repo_handoffs", ("2026-03-01", "2026-03-17"), limit="10",
+        team="ops",
+    )  # fmt: skip
+    assert [(r["upstream_pr"], r["downstream_pr"], r["hours"]) for r in handoffs] == [(1, 2, 10.0)]

@@ -1,12 +1,13 @@
 -- approval_latency_by_team_pair: one row per (author team, approving team) of cross-team
 -- approvals whose wait started in the window: approvals given, median, p75 and p90 hours to
 -- approve,
--- and how many still wait; the matrix of who waits on whom. An author in two teams counts for
--- each. Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
+-- and how many still wait, whenever their wait started before the window's end; the matrix
+-- of who waits on whom. An author in two teams counts for each. Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
 with pairs as (
     select unnest(a.author_teams) as author_team, a.approver_team, a.outcome, a.latency_hours
     from cross_team_approval_latency as a
-    where a.org = $org and a.start_at >= $since and a.start_at < $until
+    where a.org = $org and a.start_at < $until
+      and (a.start_at >= $since or a.outcome = 'waiting')
       and ($repo is null or a.repo in ($repo, $org || '/' || $repo))
       and ($team is null or exists (from pr_teams as t where t.org = a.org and t.repo = a.repo
                                     and t.pr_number = a.pr_number and t.team = lower($team)))

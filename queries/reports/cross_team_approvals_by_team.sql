@@ -1,7 +1,8 @@
 -- cross_team_approvals_by_team: one row per team whose approval PRs of other teams needed, for
 -- waits that started in the window: approvals given, median, p75 and p90 hours to approve (and
--- the median in that team's business hours), and how many still wait. Params: $org, $since,
--- $until; optional $team, $repo (NAME or ORG/NAME).
+-- the median in that team's business hours), and how many still wait, whenever their wait
+-- started before the window's end (work stuck now does not depend on the window). Params: $org,
+-- $since, $until; optional $team, $repo (NAME or ORG/NAME).
 select
     approver_team as team,
     count(*) filter (where outcome = 'approved') as approved,
@@ -12,7 +13,7 @@ select
         as median_business_hours,
     count(*) filter (where outcome = 'waiting') as waiting
 from cross_team_approval_latency as a
-where a.org = $org and a.start_at >= $since and a.start_at < $until
+where a.org = $org and a.start_at < $until and (a.start_at >= $since or a.outcome = 'waiting')
   and ($repo is null or a.repo in ($repo, $org || '/' || $repo))
   and ($team is null or exists (from pr_teams as t where t.org = a.org and t.repo = a.repo
                                 and t.pr_number = a.pr_number and t.team = lower($team)))

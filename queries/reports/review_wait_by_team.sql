@@ -1,12 +1,14 @@
 -- review_wait_by_team: one row per team waited on: the reviewed episodes that began in the
 -- window, with median, p75 and p90 wait. A team request counts for that team; a request to a
 -- person counts for each of their teams; an implicit episode (nobody asked) for '(anyone)'.
+-- `waiting` counts the episodes still waiting at as_of whenever they started before the
+-- window's end, as review_wait_summary does: work stuck now does not depend on the window.
 -- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
 with episodes as (
     select w.*, p.teams as reviewer_teams
     from review_wait as w
     left join people as p on p.org = w.org and p.login = w.reviewer
-    where w.org = $org and w.start_at >= $since and w.start_at < $until
+    where w.org = $org and w.start_at < $until and (w.start_at >= $since or w.outcome = 'waiting')
       and w.outcome in ('reviewed', 'waiting', 'unanswered')
       and ($repo is null or w.repo in ($repo, $org || '/' || $repo))
       and ($team is null or exists (from pr_teams as t where t.org = w.org and t.repo = w.repo

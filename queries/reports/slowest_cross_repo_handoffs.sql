@@ -2,7 +2,9 @@
 -- another repo) whose downstream PR merged in the window, or that still waits at as_of (the
 -- upstream merged, the downstream open), slowest first: both PRs with links, their teams, how
 -- they are linked and the hours from the upstream merge to the downstream merge (or to as_of).
--- Params: $org, $since, $until, $limit; optional $team, $repo (NAME or ORG/NAME).
+-- `$team` keeps the handoffs of PRs the team took part in, either side (pr_teams), as every
+-- other section does. Params: $org, $since, $until, $limit; optional $team, $repo (NAME or
+-- ORG/NAME).
 select
     h.upstream_repo,
     h.upstream_pr,
@@ -25,7 +27,10 @@ where h.org = $org
        or h.status = 'downstream open')
   and ($repo is null or $repo in (h.upstream_repo, h.downstream_repo)
        or $org || '/' || $repo in (h.upstream_repo, h.downstream_repo))
-  and ($team is null or list_contains(h.upstream_teams, lower($team))
-       or list_contains(h.downstream_teams, lower($team)))
+  and ($team is null or exists (
+      from pr_teams as t
+      where t.org = h.org and t.team = lower($team)
+        and ((t.repo = h.upstream_repo and t.pr_number = h.upstream_pr)
+             or (t.repo = h.downstream_repo and t.pr_number = h.downstream_pr))))
 order by hours desc nulls last, h.downstream_repo, h.downstream_pr
 limit $limit
