@@ -164,7 +164,7 @@ def _full_name(wh: Warehouse, repo: str, org: str | None) -> str:
         [repo],
     )]  # fmt: skip
     if len(names) > 1:
-        raise MinerError(f"--repo {repo}: which one? {', '.join(names)}: give ORG/NAME")
+        raise ConfigError(f"--repo {repo}: which one? {', '.join(names)}: give ORG/NAME")
     return names[0] if names else repo
 
 

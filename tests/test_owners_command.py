@@ -201,3 +201,15 @@ def test_repo_history_answers_for_a_branch_and_an_instant(
     assert code == 2 and "--at 'someday': expected a date or an instant" in err
     alone = miner("--db", "w.duckdb", "owners", "--at", "2026-01-10", "x", cwd=tmp_path)
     assert alone.returncode == 2 and "add --repo" in alone.stderr
+
+
+def test_a_repo_name_two_orgs_have_is_a_usage_error_naming_both(tmp_path: Path) -> None:
+    for org in ("acme", "globex"):
+        b = MirrorBuilder(org=org, teams={"web": ["alice"]})
+        b.files[("app", "CODEOWNERS")] = "* @x/web\n"
+        b.pull("app", "alice", 0)
+        mirror = b.write(tmp_path / org)
+        assert miner("--db", "w.duckdb", "import", str(mirror), cwd=tmp_path).returncode == 0
+    out = miner("--db", "w.duckdb", "owners", "--repo", "app", "a.py", cwd=tmp_path)
+    assert out.returncode == 2
+    assert "--repo app: which one? acme/app, globex/app: give ORG/NAME" in out.stderr
