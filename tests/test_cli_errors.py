@@ -262,6 +262,8 @@ def test_unwritable_output_paths_are_one_line_errors(tmp_path: Path) -> None:
         (("--since", "1000000d"), "--since '1000000d': at most 36500d (a century) back"),
         (("--since", "9" * 30 + "w"), "at most 36500d (a century) back"),
         (("--from", "0001-01-02"), "--from 0001-01-02: too early"),
+        # no --to: the window would end at as_of, before it begins
+        (("--from", "2999-01-01"), "--from 2999-01-01: after the last sync's data ("),
         (("--since", "0d"), "--since '0d': an empty window; look back at least 1h"),
         (("--team", "ACME/nosuch"), "--team 'nosuch': no PR of acme involves that team"),
     ],

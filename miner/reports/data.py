@@ -72,6 +72,11 @@ def window(
     if start is None:
         return Window(as_of - since, as_of, as_of)
     until = end or as_of
+    if until <= start and end is None:
+        raise ConfigError(
+            f"--from {start:%Y-%m-%d}: after the last sync's data ({as_of:%Y-%m-%d %H:%M}Z), "
+            "where a window without --to ends"
+        )
     if until <= start:
         raise ConfigError(f"--from {start:%Y-%m-%d} --to {until:%Y-%m-%d}: the end must be later")
     try:
