@@ -77,6 +77,8 @@ SECTIONS: tuple[Section, ...] = (
             _hours("hours", "hours"),
             Column("share", "share", "share", change=True),
             _hours("median", "median PR", change=True),
+            _hours("p75", "p75 PR"),
+            _hours("p90", "p90 PR"),
         ),
         key=("court",),
         empty="no PR was merged or closed in the window.",

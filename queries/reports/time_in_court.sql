@@ -1,7 +1,7 @@
 -- time_in_court: one row per court: the hours PRs that ended (merged or closed) in the window
--- spent there, summed, with each court's share of all their hours and the median PR's hours in
--- it (`median`), over how many PRs; the row 'flow efficiency' has, as its `share`, the median
--- PR's flow efficiency (the author court's share of that PR's hours).
+-- spent there, summed, with each court's share of all their hours and the median, p75 and p90
+-- PR's hours in it (`median`, `p75`, `p90`), over how many PRs; the row 'flow efficiency' has,
+-- as its `share`, the median PR's flow efficiency (the author court's share of that PR's hours).
 -- Deploy hours count only PRs that can be followed to production.
 -- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
 with ended as (
@@ -36,14 +36,16 @@ by_court as (
         count(hours) as prs,
         sum(hours) as hours,
         sum(hours) / nullif((select hours from total), 0) as share,
-        quantile_cont(hours, 0.5) as median
+        quantile_cont(hours, 0.5) as median,
+        quantile_cont(hours, 0.75) as p75,
+        quantile_cont(hours, 0.9) as p90
     from courts
     group by court, position
     union all
     select 'flow efficiency', 6, count(flow_efficiency), null,
-        quantile_cont(flow_efficiency, 0.5), null
+        quantile_cont(flow_efficiency, 0.5), null, null, null
     from ended
 )
-select court, prs, hours, share, median
+select court, prs, hours, share, median, p75, p90
 from by_court
 order by position
