@@ -704,3 +704,9 @@ def test_work_stuck_now_counts_in_every_section_and_a_team_keeps_handoffs_it_too
         team="ops",
     )  # fmt: skip
     assert [(r["upstream_pr"], r["downstream_pr"], r["hours"]) for r in handoffs] == [(1, 2, 10.0)]
+    # a window no PR ended in has no row at all, flow efficiency included (so the window after
+    # it reads every court as new, not the flow row as a change from 0)
+    assert query(tmp_path, "time_in_court", ("2020-01-01", "2020-02-01")) == []
+    assert [r["court"] for r in query(tmp_path, "time_in_court", ("2026-03-01", "2026-03-17"))] == [
+        "author", "reviewers", "ci", "merge", "deploy", "flow efficiency"
+    ]  # fmt: skip

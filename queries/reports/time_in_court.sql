@@ -45,6 +45,7 @@ by_court as (
     select 'flow efficiency', 6, count(flow_efficiency), null,
         quantile_cont(flow_efficiency, 0.5), null, null, null
     from ended
+    having count(flow_efficiency) > 0  -- no PR ended: no row, as no court has one then
 )
 select court, prs, hours, share, median, p75, p90
 from by_court
