@@ -4,9 +4,9 @@
 --
 -- Readings: the CODEOWNERS is the repo's latest version (path_owners); a path no line owns is not
 -- drift (it has no owner to disagree with); nor is one an owning team changes as much as the
--- top team (as many commits and lines: a tie, which de_facto_owners breaks by name); 'unassigned' (authors in no team, or not tied to a
--- login) is never the de facto owner, as no one could be routed to it. Team names compare
--- case-insensitively, as GitHub's slugs do.
+-- top team (as many commits and lines: a tie, which de_facto_owners breaks by name);
+-- 'unassigned' (authors in no team, or not tied to a login) is never the de facto owner, as no
+-- one could be routed to it. Team names compare case-insensitively, as GitHub's slugs do.
 with latest as (
     select t.*
     from path_owner_teams as t

@@ -6,9 +6,10 @@
 -- time is the latest attempt's, and its queue time is NULL (GitHub keeps the first attempt's
 -- created_at, not when the re-run was asked for). A run not completed at as_of has ended_at NULL
 -- and its run (or queue) time runs to as_of, or to its repo's archiving, for a repo archived
--- since (nothing runs there after it; least() skips a NULL archived_at). A workflow run's updated_at is its end once
--- completed; a completed run that never started queued until it ended. The business hours count
--- the default calendar (the party waited on is a machine, as in pr_time_in_court's ci court).
+-- since (nothing runs there after it; least() skips a NULL archived_at). A workflow run's
+-- updated_at is its end once completed; a completed run that never started queued until it
+-- ended. The business hours count the default calendar (the party waited on is a machine, as
+-- in pr_time_in_court's ci court).
 with runs as (
     select
         q.org,

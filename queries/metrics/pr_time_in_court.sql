@@ -15,10 +15,11 @@
 -- reviewer's latest decisive review (APPROVED or CHANGES_REQUESTED, by someone not the author
 -- and not a bot) requests changes, as GitHub shows "Changes requested" until that reviewer
 -- approves, whoever approved since; `merge` while some reviewer's latest decisive review is an
--- approval; else `author` (a comment to answer, and no new request yet). After the merge: `deploy` until the first production deploy that shipped it
--- (deploy_lead_time), or as_of while none has; NULL for a PR not merged, or one that cannot be
--- followed to production (deploy_lead_time.deploy_tracked: no production deploys tied to commits
--- by a git mirror, or a merge commit not on the default branch).
+-- approval; else `author` (a comment to answer, and no new request yet). After the merge:
+-- `deploy` until the first production deploy that shipped it (deploy_lead_time), or as_of while
+-- none has; NULL for a PR not merged, or one that cannot be followed to production
+-- (deploy_lead_time.deploy_tracked: no production deploys tied to commits by a git mirror, or a
+-- merge commit not on the default branch).
 -- Waiting is everything but the author's court. total_business_hours is the courts' business
 -- hours summed, each on its own calendar, and waiting_business_hours all but the author's.
 --
