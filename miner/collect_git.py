@@ -17,7 +17,13 @@ import git
 import pyarrow as pa
 
 from miner.git_history import HistoryChunk, stream_history
-from miner.git_mirror import clone_url, mirror_path, update_mirror, use_default_branch
+from miner.git_mirror import (
+    clone_url,
+    is_mirror,
+    mirror_path,
+    update_mirror,
+    use_default_branch,
+)
 from miner.manifests import kind_of, parse
 from miner.raw import CODEOWNERS_PATHS
 
@@ -67,7 +73,7 @@ class GitCollector:
         the one under the old name is stale and goes. A move that fails is told, and the repo
         is cloned under its new name."""
         source, target = mirror_path(self.cache, old), mirror_path(self.cache, new)
-        if not (source / "HEAD").is_file():
+        if not is_mirror(source):
             return
         if target.exists():
             try:

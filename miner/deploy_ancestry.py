@@ -17,7 +17,7 @@ import git
 import pyarrow as pa
 
 from miner.config import Config
-from miner.git_mirror import git_with_input, mirror_path
+from miner.git_mirror import git_with_input, is_mirror, mirror_path
 from miner.warehouse import Warehouse
 
 # The table this step writes, and the core table it reads.
@@ -49,7 +49,7 @@ def write_deploy_commits(wh: Warehouse, config: Config) -> None:
     rows: dict[str, list[str]] = {name: [] for name in SCHEMA.names}
     for (org, repo), ordered in deploys.items():
         path = mirror_path(cache, repo)
-        if not (path / "HEAD").is_file():
+        if not is_mirror(path):
             continue
         for deploy_id, shipped in shipped_commits(git.Repo(path), ordered):
             for sha in shipped:
@@ -74,7 +74,7 @@ def unmirrored(wh: Warehouse, config: Config) -> str | None:
         for (repo,) in wh.query(
             "select distinct repo from production_deploys where sha is not null order by repo"
         )
-        if not (mirror_path(cache, str(repo)) / "HEAD").is_file()
+        if not is_mirror(mirror_path(cache, str(repo)))
     ]
     if not repos:
         return None

@@ -64,6 +64,12 @@ def mirror_path(cache: Path, full_name: str) -> Path:
     return cache / f"{full_name}.git"
 
 
+def is_mirror(path: Path) -> bool:
+    """Whether a bare repository is at `path`: a folder there without HEAD is no mirror (a
+    clone cut short, or nothing at all)."""
+    return (path / "HEAD").is_file()
+
+
 # What a mirror keeps: branches and tags. Not GitHub's refs/pull/* (every PR's head and test
 # merge, fetched again whenever a base moves), which `git clone --mirror` would take.
 _REFSPECS = ("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
@@ -74,7 +80,7 @@ def update_mirror(url: str, path: Path, token: str | None, full_name: str) -> gi
     cut short leaves nothing at `path`: it is made beside it and moved in when complete."""
     env = credential_env(token)
     try:
-        if (path / "HEAD").is_file():
+        if is_mirror(path):
             repo = git.Repo(path)
             # the repo's URL now: it was renamed, or [github] api_url changed
             repo.git.remote("set-url", "origin", url)
