@@ -135,7 +135,8 @@ _NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 def _replace(wh: Warehouse, name: str, target: Path, orgs: list[str]) -> int:
     """Write one table over what an earlier export wrote of it: of a table with an org column,
     these orgs' partitions (other orgs' stay); of any other table (the settings), all of it."""
-    if "org" in (c for c, _ in _columns(wh, name)):
+    described = _columns(wh, name)
+    if "org" in (c for c, _ in described):
         for org in orgs:
             shutil.rmtree(target / f"org={org}", ignore_errors=True)
         # a file beside the partitions (an empty table, as earlier exports wrote it) makes
@@ -143,11 +144,13 @@ def _replace(wh: Warehouse, name: str, target: Path, orgs: list[str]) -> int:
         (target / _SINGLE_FILE).unlink(missing_ok=True)
     else:
         shutil.rmtree(target, ignore_errors=True)
-    return _write(wh, name, target, orgs)
+    return _write(wh, name, described, target, orgs)
 
 
-def _write(wh: Warehouse, name: str, target: Path, orgs: list[str]) -> int:
-    described = _columns(wh, name)
+def _write(
+    wh: Warehouse, name: str, described: list[tuple[str, str]], target: Path, orgs: list[str]
+) -> int:
+    """`name`'s rows (its columns and types `described`) under `target`."""
     columns = [c for c, _ in described]
     # Parquet has no 128-bit integer (DuckDB would write a sum's HUGEINT as a double)
     fields = [f'cast("{c}" as bigint) as "{c}"' if t == "HUGEINT" else f'"{c}"'
