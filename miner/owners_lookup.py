@@ -16,6 +16,7 @@ from rich.table import Table
 from miner.codeowners import Codeowners, Match, locate, parse
 from miner.errors import ConfigError, MinerError
 from miner.ownership import owner_label
+from miner.query import INSTANT
 from miner.raw import CODEOWNERS_PATHS
 from miner.reports.markdown import md
 from miner.warehouse import Warehouse
@@ -109,8 +110,7 @@ def from_history(
     if at is not None:
         found = wh.query("select try_cast(? as timestamptz)", [at])[0][0]
         if found is None:
-            raise ConfigError(f"--at {at!r}: expected a date or an instant, like 2026-03-01 or "
-                              "2026-03-01T09:00:00Z")  # fmt: skip
+            raise ConfigError(f"--at {at!r}: expected {INSTANT}")
         instant = found
     versions = wh.query(
         "select file, sha, source from codeowners_versions "

@@ -30,11 +30,13 @@ _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # Parameters a named query may take and a caller may leave out: NULL then, meaning all (every
 # team, every repo), as `miner report` passes them without --team or --repo.
 OPTIONAL_PARAMS = ("team", "repo")
+# What an instant a user types may be (read as DuckDB casts text to a timestamptz).
+INSTANT = "a date or an instant, like 2026-03-01 or 2026-03-01T09:00:00Z"
 # Parameters whose text must read as a DuckDB type where the queries use them: checked before
 # a query runs, so a typo is named rather than failing as DuckDB's conversion error.
 _PARAM_TYPES = {
-    "since": ("timestamptz", "a date or an instant, like 2026-03-01 or 2026-03-01T09:00:00Z"),
-    "until": ("timestamptz", "a date or an instant, like 2026-03-01 or 2026-03-01T09:00:00Z"),
+    "since": ("timestamptz", INSTANT),
+    "until": ("timestamptz", INSTANT),
     "limit": ("ubigint", "a whole number of rows, like 10"),
 }
 
