@@ -281,26 +281,62 @@ def _package_json(m: Manifest, text: str, _: str) -> None:
 
 
 def _go_mod(m: Manifest, text: str, _: str) -> None:
-    block = False
+    block = ""  # the directive of the block the line is in: "require", "replace" or another
+    replaces: list[tuple[str, str, str, str]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         indirect = "// indirect" in raw
         line = raw.split("//", 1)[0].strip()
         if not line:
             continue
         words = line.split()
-        if words[0] == "module" and len(words) >= 2:
+        if block and line == ")":
+            block = ""
+        elif not block and re.fullmatch(r"[a-z]+\s*\(", line):
+            block = line.rstrip("( \t")
+        elif words[0] == "module" and len(words) >= 2 and not block:
             m.publishes.append(Package("go", words[1].strip('"'), "", "runtime"))
-        elif line == "require (" or (words[0] == "require" and words[-1] == "("):
-            block = True
-        elif block and line == ")":
-            block = False
-        elif block or words[0] == "require":
-            spec = words[1:] if words[0] == "require" else words
+        elif block == "require" or (not block and words[0] == "require"):
+            spec = words[1:] if words[0] == "require" and not block else words
             if len(spec) != 2:
                 m.errors.append(f"{m.path} line {number}: {raw.strip()!r} is not a requirement")
                 continue
             scope = "indirect" if indirect else "runtime"
             m.consumes.append(Package("go", spec[0].strip('"'), spec[1], scope))
+        elif block == "replace" or (not block and words[0] == "replace"):
+            replace = _go_replace(words[1:] if words[0] == "replace" and not block else words)
+            if replace is None:
+                m.errors.append(f"{m.path} line {number}: {raw.strip()!r} is not a replacement")
+            else:
+                replaces.append(replace)
+    m.consumes += [r for p in m.consumes if (r := _go_replaced(p, replaces)) is not None]
+
+
+def _go_replace(words: list[str]) -> tuple[str, str, str, str] | None:
+    """`old [version] => new [version]` as (old, old version or "", new, new version or "")."""
+    words = [w.strip('"') for w in words]
+    if "=>" not in words:
+        return None
+    arrow = words.index("=>")
+    old, new = words[:arrow], words[arrow + 1 :]
+    if len(old) not in (1, 2) or len(new) not in (1, 2):
+        return None
+    return old[0], old[1] if len(old) == 2 else "", new[0], new[1] if len(new) == 2 else ""
+
+
+def _go_replaced(package: Package, replaces: list[tuple[str, str, str, str]]) -> Package | None:
+    """The module a requirement's code comes from, when a replace directive names another
+    (go.dev/ref/mod#go-mod-file-replace): a fork under its own path, at its version. The
+    requirement still counts too, since the fork's go.mod may declare the required path
+    instead of its own, and imports keep naming it. A replacement by a local folder (`./`,
+    `../` or a rooted path, no version) stands in for the required module while developing:
+    nothing more. A replacement of one version applies to that version alone, and wins over
+    one of every version."""
+    matches = [r for r in replaces if r[:2] == (package.name, package.requirement)] or [
+        r for r in replaces if r[:2] == (package.name, "")
+    ]
+    if not matches or not matches[-1][3] or matches[-1][2] == package.name:
+        return None
+    return Package("go", matches[-1][2], matches[-1][3], package.scope)
 
 
 # -- Rust ---------------------------------------------------------------------------------------

@@ -601,9 +601,10 @@ def test_cli_go_mod_publishes_its_module_and_reads_158_requires() -> None:
     assert m.kind == "go.mod" and m.errors == []
     assert m.publishes == [Package("go", "github.com/cli/cli/v2", "", "runtime")]
     # two require blocks: 46 direct lines, then 112 lines of which 111 say "// indirect" (counted
-    # in the file); rogpeppe/go-internal in the second block has no comment: runtime
+    # in the file); rogpeppe/go-internal in the second block has no comment: runtime; and the
+    # fork that replaces it, which makes the 159th
     scopes = [p.scope for p in m.consumes]
-    assert (len(scopes), scopes.count("indirect"), scopes.count("runtime")) == (158, 111, 47)
+    assert (len(scopes), scopes.count("indirect"), scopes.count("runtime")) == (159, 111, 48)
     assert Package("go", "github.com/spf13/cobra", "v1.8.1", "runtime") in m.consumes
     assert (
         Package(
@@ -616,8 +617,12 @@ def test_cli_go_mod_publishes_its_module_and_reads_158_requires() -> None:
     )
     assert Package("go", "github.com/alecthomas/chroma/v2", "v2.8.0", "indirect") in m.consumes
     assert Package("go", "github.com/rogpeppe/go-internal", "v1.13.1", "runtime") in m.consumes
-    # `go`, `toolchain` and `replace` lines are no requirements
-    assert not [p for p in m.consumes if p.name == "github.com/cli/go-internal"]
+    # `go` and `toolchain` lines are no requirements; "replace github.com/rogpeppe/go-internal =>
+    # github.com/cli/go-internal v0.0.0-2024…" builds with the org's own fork, at its version
+    assert [p for p in m.consumes if p.name.endswith("/go-internal")] == [
+        Package("go", "github.com/rogpeppe/go-internal", "v1.13.1", "runtime"),
+        Package("go", "github.com/cli/go-internal", "v0.0.0-20241024130215-fa3c22e38b9b"),
+    ]
 
 
 def test_hmarr_go_mod_whole() -> None:
@@ -664,6 +669,41 @@ def test_go_mod_single_line_require_and_a_bad_line() -> None:
         ("golang.org/x/sync", "v0.8.0", "indirect"),
     ]
     assert m.errors == ["go.mod line 8: 'github.com/acme/broken' is not a requirement"]
+
+
+def test_go_mod_replace_directives() -> None:
+    """go.dev/ref/mod#go-mod-file-replace: a replacement by a module path and version adds that
+    module; one by a local folder adds nothing; one of a single version applies to that version
+    alone and wins over one of every version; `=>` with more than a path and a version on a side
+    is an error."""
+    text = (
+        "module github.com/acme/api\n\n"
+        "require (\n"
+        "\tgithub.com/up/kv v1.0.0\n"
+        "\tgithub.com/up/log v1.2.0 // indirect\n"
+        "\tgithub.com/acme/proto v0.1.0\n"
+        "\texample.com/cfg v2.0.0\n"
+        ")\n\n"
+        "replace github.com/up/kv => github.com/acme/kv v1.0.1-fork\n"
+        "replace(\n"
+        "\tgithub.com/up/log v1.1.0 => github.com/acme/log v1.1.0\n"  # another version: no
+        "\tgithub.com/acme/proto => ../proto\n"
+        "\texample.com/cfg v2.0.0 => github.com/acme/cfg v2.0.1\n"
+        "\texample.com/cfg => github.com/acme/old-cfg v1.0.0\n"
+        "\tgithub.com/up/kv v1 => a b c\n"
+        ")\n"
+        "exclude github.com/up/kv v0.9.0\n"
+    )
+    m = parse("go.mod", text)
+    assert _rows(m.consumes, "go") == [
+        ("example.com/cfg", "v2.0.0", "runtime"),
+        ("github.com/acme/cfg", "v2.0.1", "runtime"),
+        ("github.com/acme/kv", "v1.0.1-fork", "runtime"),
+        ("github.com/acme/proto", "v0.1.0", "runtime"),
+        ("github.com/up/kv", "v1.0.0", "runtime"),
+        ("github.com/up/log", "v1.2.0", "indirect"),
+    ]
+    assert m.errors == ["go.mod line 16: 'github.com/up/kv v1 => a b c' is not a replacement"]
 
 
 # -- Rust: Cargo.toml ------------------------------------------------------------------------------
