@@ -5,9 +5,9 @@ what it yields (STYLE.md: fetch and save are separate)."""
 
 from __future__ import annotations
 
-import fnmatch
 import logging
 import posixpath
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -195,13 +195,16 @@ def codeowners_history(repo: git.Repo, tip: str) -> pa.Table:
 
 MANIFEST_SCHEMA = pa.schema([("path", pa.string()), ("sha", pa.string()), ("text", pa.string())])
 # The manifest a workspace member has, by the kind of the root manifest naming the members.
-_MEMBER_FILES = {"package.json": "package.json", "cargo": "Cargo.toml", "pom": "pom.xml"}
+_MEMBER_FILES = {"package.json": "package.json", "pnpm-workspace": "package.json",
+                 "cargo": "Cargo.toml", "pyproject": "pyproject.toml", "go.work": "go.mod",
+                 "pom": "pom.xml"}  # fmt: skip
 
 
 def workspace_manifests(repo: git.Repo, tip: str) -> pa.Table:
-    """The manifests of the workspace members the root manifests at `tip` name (npm and Cargo
-    workspaces, Maven modules: globs of folders; a glob led by `!`, or Cargo's `exclude`,
-    leaves folders out; a Maven module's own modules count too), read from git: the API
+    """The manifests of the workspace members the root manifests at `tip` name (npm, pnpm,
+    Cargo and uv workspaces, a Go workspace's `use` folders, Maven modules: globs of folders;
+    a glob led by `!`, or an `exclude`, leaves folders out; a Maven module's own modules count
+    too), read from git: the API
     collectors read only the root, and a folder listing per member would cost a request each."""
     # -z: paths as they are (git quotes names with unusual characters otherwise)
     root = set(repo.git.ls_tree("-z", "--name-only", tip).split("\0")) - {""}
@@ -256,18 +259,18 @@ def _member_test(wanted: list[tuple[str, str]]) -> Callable[[str], bool]:
     name, and no exclusion. Globs without wildcards (Maven's modules, mostly) are looked up,
     not matched, so a tree of many modules stays quick."""
     exact: dict[tuple[str, bool], set[str]] = {}
-    patterns: dict[tuple[str, bool], list[str]] = {}
+    patterns: dict[tuple[str, bool], list[re.Pattern[str]]] = {}
     for glob, file in wanted:
         excluded = glob.startswith("!")
         glob = glob.removeprefix("!").strip("/")
         if any(c in glob for c in "*?["):
-            patterns.setdefault((file, excluded), []).append(glob)
+            patterns.setdefault((file, excluded), []).append(_folder_glob(glob))
         else:
             exact.setdefault((file, excluded), set()).add(glob)
 
     def matches(folder: str, file: str, excluded: bool) -> bool:
         return folder in exact.get((file, excluded), ()) or any(
-            _folder_matches(folder, g) for g in patterns.get((file, excluded), ())
+            g.fullmatch(folder) for g in patterns.get((file, excluded), ())
         )
 
     def test(path: str) -> bool:
@@ -280,14 +283,24 @@ def _member_test(wanted: list[tuple[str, str]]) -> Callable[[str], bool]:
     return test
 
 
-def _folder_matches(folder: str, glob: str) -> bool:
-    """A workspace glob as npm and Cargo read it: `*` within one folder name, `**` any depth."""
-    if "**" in glob:
-        return fnmatch.fnmatchcase(folder, glob)
-    names, parts = folder.split("/"), glob.strip("/").split("/")
-    return len(names) == len(parts) and all(
-        fnmatch.fnmatchcase(n, g) for n, g in zip(names, parts, strict=True)
-    )
+def _folder_glob(glob: str) -> re.Pattern[str]:
+    """A workspace glob as npm, pnpm, Cargo and uv read it: `*` and `?` within one folder name,
+    `[...]` one character of a set, a `**` folder any number of folders, none included
+    (`packages/**` is packages too, `**/test` a top-level test)."""
+    out = ""
+    for n, part in enumerate(glob.split("/")):
+        if part == "**":
+            out += "(?:.*/)?" if n == 0 else "(?:/.*)?"
+            continue
+        name = "".join(
+            "[^/]*" if c == "*" else "[^/]" if c == "?" else c if c in "[]" else re.escape(c)
+            for c in part
+        ).replace("[!", "[^")
+        out += name if n == 0 or out.endswith("(?:.*/)?") else "/" + name
+    try:
+        return re.compile(out)
+    except re.error:  # a `[` never closed: the glob names that folder as written
+        return re.compile(re.escape(glob))
 
 
 def branch_tips(repo: git.Repo) -> dict[str, str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
+import yaml
 from defusedxml import ElementTree
 from packageurl import PackageURL
 from packaging.requirements import InvalidRequirement, Requirement
@@ -155,9 +156,20 @@ def _requirements_txt(m: Manifest, text: str, _: str) -> None:
         _add(m, _requirement(m, line, "runtime", f" line {number}"))
 
 
+def _workspace_members(workspace: dict[str, Any]) -> list[str]:
+    """A TOML workspace's member globs, then its `exclude`s led by `!`: folders the globs
+    match that are no members (Cargo's and uv's [workspace] tables say it alike)."""
+    return [str(w).rstrip("/") for w in workspace.get("members", [])] + [
+        "!" + str(w).rstrip("/") for w in workspace.get("exclude", [])
+    ]
+
+
 def _pyproject(m: Manifest, text: str, _: str) -> None:
     doc = tomllib.loads(text)
     project = doc.get("project", {})
+    # a uv workspace's members: folders with a pyproject.toml each (docs.astral.sh/uv,
+    # "Using workspaces")
+    m.members = _workspace_members(doc.get("tool", {}).get("uv", {}).get("workspace", {}))
     poetry = doc.get("tool", {}).get("poetry", {})
     # an application, not a package: uv builds nothing of it, nor does Poetry's non-package mode
     application = (
@@ -245,6 +257,21 @@ def _cfg_list(value: str) -> Iterator[str]:
 
 _NPM_SCOPES = (("dependencies", "runtime"), ("devDependencies", "dev"),
                ("peerDependencies", "peer"), ("optionalDependencies", "optional"))  # fmt: skip
+
+
+def _pnpm_workspace(m: Manifest, text: str, _: str) -> None:
+    """pnpm's workspace file (pnpm.io/pnpm-workspace_yaml): `packages` globs of the folders
+    holding its packages, a glob led by `!` leaving folders out. It publishes and consumes
+    nothing itself."""
+    doc = yaml.safe_load(text)
+    packages = doc.get("packages", []) if isinstance(doc, dict) else None
+    if not isinstance(packages, list) or not all(isinstance(p, str) for p in packages):
+        m.errors.append(f"{m.path}: packages is not a list of strings")
+        return
+    m.members = [
+        ("!" if p.startswith("!") else "") + p.removeprefix("!").removeprefix("./").rstrip("/")
+        for p in packages
+    ]
 
 
 def _package_json(m: Manifest, text: str, _: str) -> None:
@@ -339,6 +366,23 @@ def _go_replaced(package: Package, replaces: list[tuple[str, str, str, str]]) ->
     return Package("go", matches[-1][2], matches[-1][3], package.scope)
 
 
+def _go_work(m: Manifest, text: str, _: str) -> None:
+    """A Go workspace (go.dev/ref/mod#go-work-file): the folders of its `use` directives hold
+    its modules, each with a go.mod. It publishes and consumes nothing itself."""
+    block = ""
+    for raw in text.splitlines():
+        line = raw.split("//", 1)[0].strip()
+        if not line:
+            continue
+        if block and line == ")":
+            block = ""
+        elif not block and re.fullmatch(r"[a-z]+\s*\(", line):
+            block = line.rstrip("( \t")
+        elif block == "use" or (not block and line.split()[0] == "use"):
+            folder = line.removeprefix("use").strip() if not block else line
+            m.members.append(folder.strip('"').rstrip("/"))
+
+
 # -- Rust ---------------------------------------------------------------------------------------
 
 
@@ -351,10 +395,7 @@ def _cargo_toml(m: Manifest, text: str, _: str) -> None:
         said = version if isinstance(version, str) else ""
         m.publishes.append(Package("cargo", package["name"], said, "runtime"))
     workspace = doc.get("workspace", {})
-    # [workspace] exclude: folders the member globs match that are no members
-    m.members = [str(w).rstrip("/") for w in workspace.get("members", [])] + [
-        "!" + str(w).rstrip("/") for w in workspace.get("exclude", [])
-    ]
+    m.members = _workspace_members(workspace)
     tables: list[tuple[str, dict[str, Any]]] = [
         ("runtime", doc.get("dependencies", {})),
         ("dev", doc.get("dev-dependencies", {})),
@@ -543,6 +584,8 @@ _EXACT = {
     "setup.cfg": "setup.cfg",
     "package.json": "package.json",
     "go.mod": "go.mod",
+    "go.work": "go.work",
+    "pnpm-workspace.yaml": "pnpm-workspace",
     "Cargo.toml": "cargo",
     "pom.xml": "pom",
     "build.gradle": "gradle",
@@ -555,6 +598,8 @@ _PARSERS: dict[str, Callable[[Manifest, str, str], None]] = {
     "setup.cfg": _setup_cfg,
     "package.json": _package_json,
     "go.mod": _go_mod,
+    "go.work": _go_work,
+    "pnpm-workspace": _pnpm_workspace,
     "cargo": _cargo_toml,
     "pom": _pom_xml,
     "gradle": _gradle,

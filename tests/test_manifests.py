@@ -46,6 +46,8 @@ NPM8 = "dependabot-core/npm_and_yarn/spec/fixtures/projects/npm8"
         ("setup.cfg", "setup.cfg"),
         ("package.json", "package.json"),
         ("sub/dir/go.mod", "go.mod"),  # the name decides, not the folder
+        ("go.work", "go.work"),
+        ("pnpm-workspace.yaml", "pnpm-workspace"),
         ("Cargo.toml", "cargo"),
         ("pom.xml", "pom"),
         ("build.gradle", "gradle"),
@@ -168,6 +170,15 @@ def test_opentelemetry_pyproject_reads_dependencies_and_dependency_groups() -> N
         ]
     )
     assert len(m.consumes) == 26
+    # [tool.uv.workspace]: 10 member globs, then its 3 excludes led by "!"
+    assert m.members[:2] == ["opentelemetry-api", "opentelemetry-sdk"]
+    assert m.members[6:10] == ["exporter/*", "propagator/*", "codegen/*",
+                               "tests/opentelemetry-test-utils"]  # fmt: skip
+    assert m.members[10:] == [
+        "!exporter/opentelemetry-exporter-opencensus",
+        "!exporter/opentelemetry-exporter-zipkin",
+        "!exporter/opentelemetry-exporter-zipkin-proto-http",
+    ]
 
 
 def test_github3py_pyproject_reads_extras_and_names_its_own_package_in_one() -> None:
@@ -568,6 +579,47 @@ def test_npm_git_path_and_plain_dependencies() -> None:
         ("react", "^15.2.0", "runtime"),
         ("react-dom", "^15.2.0", "runtime"),
     ]
+
+
+def test_pnpm_workspace_names_member_globs_and_nothing_else() -> None:
+    """pnpm.io/pnpm-workspace_yaml: `packages` globs, a `!` glob leaving folders out; the
+    file's other keys (catalogs, settings) are no packages."""
+    text = (
+        "packages:\n"
+        "  # all packages in direct subdirs of packages/\n"
+        "  - 'packages/*'\n"
+        '  - "./apps/**"\n'
+        "  - components/\n"
+        "  - '!**/test/**'\n"
+        "catalog:\n  react: ^18.2.0\n"
+    )
+    m = parse("pnpm-workspace.yaml", text)
+    assert (m.members, m.publishes, m.consumes, m.errors) == (
+        ["packages/*", "apps/**", "components", "!**/test/**"],
+        [],
+        [],
+        [],
+    )
+    bad = parse("pnpm-workspace.yaml", "packages: 'packages/*'\n")
+    assert bad.members == []
+    assert bad.errors == ["pnpm-workspace.yaml: packages is not a list of strings"]
+    # YAML that does not parse is an error of the file, named
+    broken = parse("pnpm-workspace.yaml", "packages: [\n")
+    assert broken.members == [] and broken.errors[0].startswith("pnpm-workspace.yaml: ")
+
+
+def test_go_work_use_directives_are_its_members() -> None:
+    """go.dev/ref/mod#go-work-file: `use` names module folders, one per line or in a block;
+    comments and the `go` and `replace` directives name none."""
+    text = (
+        "go 1.22\n\n"
+        "use ./tools/gen // code generators\n"
+        'use (\n\t.\n\t./services/api\n\t"./services/billing/"\n\t// ./old\n)\n'
+        "replace example.com/x => ./x\n"
+    )
+    m = parse("go.work", text)
+    assert m.members == ["./tools/gen", ".", "./services/api", "./services/billing"]
+    assert (m.publishes, m.consumes, m.errors) == ([], [], [])
 
 
 def test_package_json_peer_optional_scoped_alias_and_workspaces_object() -> None:

@@ -109,3 +109,34 @@ def test_excluded_folders_are_left_out_and_a_modules_own_modules_count(tmp_path:
         "services/billing/pom.xml",
         "services/pom.xml",
     ]
+
+
+def test_members_of_uv_and_go_workspaces_and_of_pnpm(tmp_path: Path) -> None:
+    b = GitBuilder(tmp_path / "repo")
+    b.commit(
+        {
+            # a virtual uv workspace root: members' pyproject.toml, an exclude left out
+            "pyproject.toml": (
+                '[tool.uv.workspace]\nmembers = ["libs/*"]\nexclude = ["libs/scratch"]\n'
+            ),
+            "libs/core/pyproject.toml": '[project]\nname = "acme-core"\n',
+            "libs/scratch/pyproject.toml": '[project]\nname = "scratch"\n',
+            "libs/core/tests/pyproject.toml": '[project]\nname = "deeper"\n',  # not matched
+            # a Go workspace: the modules its `use` names; "." is the root, read already
+            "go.work": "go 1.22\n\nuse (\n\t.\n\t./svc/api\n)\n",
+            "go.mod": "module github.com/acme/mono\n",
+            "svc/api/go.mod": "module github.com/acme/mono/svc/api\n",
+            "svc/other/go.mod": "module github.com/acme/mono/svc/other\n",  # not used
+            # pnpm's workspace file names package.json folders; `!` leaves some out
+            "pnpm-workspace.yaml": "packages:\n  - 'apps/**'\n  - '!**/fixtures/**'\n",
+            "apps/web/package.json": json.dumps({"name": "@acme/web"}),
+            "apps/web/fixtures/package.json": json.dumps({"name": "fixture"}),
+            "apps/web/pyproject.toml": '[project]\nname = "not-a-member"\n',
+        }
+    )
+    table = workspace_manifests(git.Repo(b.path), b.shas[-1])
+    assert sorted(table.column("path").to_pylist()) == [
+        "apps/web/package.json",
+        "libs/core/pyproject.toml",
+        "svc/api/go.mod",
+    ]
