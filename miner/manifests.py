@@ -465,33 +465,81 @@ _GRADLE_SCOPES = {
     "testFixturesCompileOnly": "test", "compileOnlyApi": "build",
     "debugImplementation": "dev",
 }  # fmt: skip
+# A configuration of a source set or variant of its own (`integrationTestImplementation`,
+# `jvmMainApi`, `releaseRuntimeOnly`): the scope of the configuration its name ends in.
+_GRADLE_SUFFIXES = {"Implementation": "runtime", "Api": "runtime", "RuntimeOnly": "runtime",
+                    "CompileOnly": "build", "CompileOnlyApi": "build"}  # fmt: skip
 _GRADLE_STRING = re.compile(
-    r"^\s*(?P<conf>[A-Za-z]+)\s*\(?\s*(?:platform\s*\(\s*)?[\"'](?P<coords>[^\"']+)[\"']"
+    # a declaration starts a line or follows a `{` or `;` on it (`dependencies { api("g:a:1") }`)
+    r"(?:^|[{;])[ \t]*(?P<conf>[A-Za-z]+)\s*\(?\s*(?:(?:enforcedPlatform|platform)\s*\(\s*)?"
+    r"[\"'](?P<coords>[^\"']+)[\"']"
     # Groovy takes several at once: `implementation "g:a:1", "g:b:1"`
     r"(?P<more>(?:[ \t]*,[ \t]*[\"'][^\"'\n]+[\"'])*)",
     re.MULTILINE,
 )
 _QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
 _GRADLE_MAP = re.compile(
-    r"^\s*(?P<conf>[A-Za-z]+)\s*\(?\s*group\s*[:=]\s*[\"'](?P<group>[^\"']+)[\"']\s*,\s*"
-    r"name\s*[:=]\s*[\"'](?P<name>[^\"']+)[\"']"
+    r"(?:^|[{;])[ \t]*(?P<conf>[A-Za-z]+)\s*\(?\s*group\s*[:=]\s*[\"'](?P<group>[^\"']+)[\"']"
+    r"\s*,\s*name\s*[:=]\s*[\"'](?P<name>[^\"']+)[\"']"
     r"(?:\s*,\s*version\s*[:=]\s*[\"'](?P<version>[^\"']+)[\"'])?",
     re.MULTILINE,
 )
-_GRADLE_GROUP = re.compile(r"^\s*group\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
-_GRADLE_VERSION = re.compile(r"^\s*version\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_GRADLE_GROUP = re.compile(r"^\s*(?:project\.)?group\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_GRADLE_VERSION = re.compile(r"^\s*(?:project\.)?version\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
 _GRADLE_ARTIFACT = re.compile(r"artifactId\s*=\s*[\"']([^\"']+)[\"']")
+_GRADLE_GROUP_ID = re.compile(r"groupId\s*=\s*[\"']([^\"']+)[\"']")
+# Blocks a project's own `group` and `version` may be set in: none, or the root project's
+# blocks that set them for every project.
+_GRADLE_PROJECT_BLOCKS = {"allprojects", "subprojects"}
+
+
+def _gradle_scope(conf: str) -> str | None:
+    if conf in _GRADLE_SCOPES:
+        return _GRADLE_SCOPES[conf]
+    for suffix in sorted(_GRADLE_SUFFIXES, key=len, reverse=True):
+        prefix = conf.removesuffix(suffix)
+        if prefix != conf and prefix and prefix[0].islower():
+            return "test" if "test" in prefix.lower() else _GRADLE_SUFFIXES[suffix]
+    return None
+
+
+def _gradle_blocks(code: str) -> Callable[[int], list[str]]:
+    """The names of the blocks around each offset of a build script: `dependencies`,
+    `constraints`, `allprojects`, `tasks.register`, `maven`… (the name before the `{`, past
+    any call arguments), braces in strings aside."""
+    spans: list[tuple[int, int, str]] = []
+    opened: list[tuple[int, str]] = []
+    quote = ""
+    for i, c in enumerate(code):
+        if quote:
+            if c == quote and code[i - 1] != "\\":
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == "{":
+            head = code[code.rfind("\n", 0, i) + 1 : i]
+            said = re.search(r"([A-Za-z_][\w.]*)\s*(?:<[^>]*>)?\s*(?:\(.*\))?\s*$", head)
+            opened.append((i, said.group(1) if said else ""))
+        elif c == "}" and opened:
+            begin, name = opened.pop()
+            spans.append((begin, i, name))
+    spans += [(begin, len(code), name) for begin, name in opened]
+    return lambda at: [name for begin, end, name in spans if begin < at < end]
 
 
 def _gradle(m: Manifest, text: str, repo_name: str) -> None:
     """The declarative forms: `implementation("g:a:v")`, `api 'g:a:v'`, the map notation
-    `implementation group: 'g', name: 'a', version: 'v'`; published as `group` with each
-    publication's artifactId, or the project's name (the repo's) under maven-publish."""
+    `implementation group: 'g', name: 'a', version: 'v'`, outside `constraints` blocks (which
+    add no dependency); published as the project's `group` (set at the top, or for every
+    project in `allprojects`/`subprojects`; a task's `group` is its category) or the
+    publication's groupId, with each publication's artifactId, or the project's name (the
+    repo's) under maven-publish."""
     code = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
     code = re.sub(r"(^|\s)//[^\n]*", r"\1", code)
+    blocks = _gradle_blocks(code)
     for match in _GRADLE_STRING.finditer(code):
-        scope = _GRADLE_SCOPES.get(match.group("conf"))
-        if scope is None:
+        scope = _gradle_scope(match.group("conf"))
+        if scope is None or "constraints" in blocks(match.start("conf")):
             continue
         for text_coords in [match.group("coords"), *_QUOTED.findall(match.group("more"))]:
             coords = text_coords.split(":")
@@ -502,20 +550,27 @@ def _gradle(m: Manifest, text: str, repo_name: str) -> None:
                 version = ""
             m.consumes.append(Package("maven", f"{coords[0]}:{coords[1]}", version, scope))
     for match in _GRADLE_MAP.finditer(code):
-        scope = _GRADLE_SCOPES.get(match.group("conf"))
-        if scope is not None:
+        scope = _gradle_scope(match.group("conf"))
+        if scope is not None and "constraints" not in blocks(match.start("conf")):
             name = f"{match.group('group')}:{match.group('name')}"
             m.consumes.append(Package("maven", name, match.group("version") or "", scope))
-    group = _GRADLE_GROUP.search(code)
+
+    def project_level(pattern: re.Pattern[str]) -> str | None:
+        found = (
+            x for x in pattern.finditer(code) if set(blocks(x.start())) <= _GRADLE_PROJECT_BLOCKS
+        )
+        return next((x.group(1) for x in found), None)
+
+    group_id = _GRADLE_GROUP_ID.search(code)
+    group = group_id.group(1) if group_id else project_level(_GRADLE_GROUP)
     if group is None:
         return
-    version = _GRADLE_VERSION.search(code)
+    version = project_level(_GRADLE_VERSION) or ""
     artifacts = _GRADLE_ARTIFACT.findall(code)
     if not artifacts and "maven-publish" in code and repo_name:
         artifacts = [repo_name]
     for artifact in artifacts:
-        m.publishes.append(Package("maven", f"{group.group(1)}:{artifact}",
-                                   version.group(1) if version else ""))  # fmt: skip
+        m.publishes.append(Package("maven", f"{group}:{artifact}", version))
 
 
 # -- Ruby ---------------------------------------------------------------------------------------

@@ -1268,3 +1268,60 @@ def test_gradle_several_coordinates_at_once_and_test_fixtures() -> None:
         ("com.acme:b", "2.0", "runtime"),
         ("com.acme:fixtures", "3.0", "test"),
     ]
+
+
+def test_gradle_a_tasks_group_is_no_project_group_and_constraints_add_nothing() -> None:
+    """A task's `group` is its category in `gradle tasks` (Gradle's Task.group), not the
+    project's (Project.group); `constraints` only set versions (Gradle, "Dependency
+    constraints"); a source set's own configuration takes the scope its name ends in."""
+    text = (
+        "plugins { id 'java-library'; id 'maven-publish' }\n"
+        "tasks.register('integrationTest', Test) {\n"
+        "    group = 'verification'\n"
+        "    version = '0.0'\n"
+        "}\n"
+        "group = 'com.acme'\n"
+        "version = '1.0'\n"
+        "dependencies { implementation('com.acme:one-line:1.0') }\n"
+        "dependencies {\n"
+        "    constraints {\n"
+        "        implementation('com.acme:pinned:2.0') {\n"
+        "            because 'CVE'\n"
+        "        }\n"
+        "    }\n"
+        "    implementation(enforcedPlatform('com.acme:bom:3.0'))\n"
+        "    integrationTestImplementation 'com.acme:it-kit:4.0'\n"
+        '    jvmMainApi("com.acme:kmp:5.0")\n'
+        "    releaseCompileOnly 'com.acme:annotations:6.0'\n"
+        "    classpath 'com.acme:plugin:7.0'\n"  # a buildscript's: no dependency of the project
+        "}\n"
+    )
+    m = parse("build.gradle", text, repo_name="jlib")
+    assert m.errors == []
+    assert m.publishes == [Package("maven", "com.acme:jlib", "1.0")]
+    assert _rows(m.consumes, "maven") == [
+        ("com.acme:annotations", "6.0", "build"),
+        ("com.acme:bom", "3.0", "runtime"),
+        ("com.acme:it-kit", "4.0", "test"),
+        ("com.acme:kmp", "5.0", "runtime"),
+        ("com.acme:one-line", "1.0", "runtime"),
+    ]
+
+
+def test_gradle_group_for_every_project_and_a_publications_own_group_id() -> None:
+    root = parse(
+        "build.gradle",
+        "allprojects {\n    group = 'com.acme.platform'\n    version = '2.0'\n}\n"
+        "apply plugin: 'maven-publish'\n",
+        repo_name="platform",
+    )
+    assert root.publishes == [Package("maven", "com.acme.platform:platform", "2.0")]
+    kts = parse(
+        "build.gradle.kts",
+        'group = "com.acme"\nversion = "1.1"\n'
+        "publishing {\n    publications {\n"
+        '        create<MavenPublication>("maven") {\n'
+        '            groupId = "com.other"\n            artifactId = "sdk"\n'
+        "        }\n    }\n}\n",
+    )
+    assert kts.publishes == [Package("maven", "com.other:sdk", "1.1")]
