@@ -444,14 +444,35 @@ def _pom_xml(m: Manifest, text: str, _: str) -> None:
     artifact = child(root, "artifactId")
     if group and artifact:
         m.publishes.append(Package("maven", f"{resolve(group)}:{artifact}", resolve(version)))
-    for dep in root.findall(f"{ns}dependencies/{ns}dependency"):
+    # the dependencies of the project and of its profiles (each build resolves them when the
+    # profile is active); a BOM imported into dependencyManagement (scope `import`) is resolved
+    # too, the rest of dependencyManagement only sets versions
+    deps = [*root.findall(f"{ns}dependencies/{ns}dependency"),
+            *root.findall(f"{ns}profiles/{ns}profile/{ns}dependencies/{ns}dependency")]  # fmt: skip
+    deps += [
+        d
+        for d in root.findall(f"{ns}dependencyManagement/{ns}dependencies/{ns}dependency")
+        if child(d, "scope") == "import"
+    ]
+    for dep in deps:
         g, a = resolve(child(dep, "groupId")), resolve(child(dep, "artifactId"))
         if not g or not a:
             m.errors.append(f"{m.path}: a dependency without groupId or artifactId")
             continue
         scope = child(dep, "scope") or "runtime"
+        if child(dep, "optional") == "true" and scope in ("runtime", "compile"):
+            scope = "optional"
         m.consumes.append(Package("maven", f"{g}:{a}", resolve(child(dep, "version")),
                                   "runtime" if scope == "compile" else scope))  # fmt: skip
+    # the parent POM the build inherits from, and the plugins it runs: read when it builds
+    builds = [parent] if parent is not None and child(parent, "artifactId") else []
+    builds += root.findall(f"{ns}build/{ns}plugins/{ns}plugin")
+    builds += root.findall(f"{ns}profiles/{ns}profile/{ns}build/{ns}plugins/{ns}plugin")
+    for node in builds:
+        # a plugin's groupId defaults to org.apache.maven.plugins (Maven's POM reference)
+        g = resolve(child(node, "groupId")) or "org.apache.maven.plugins"
+        a = resolve(child(node, "artifactId"))
+        m.consumes.append(Package("maven", f"{g}:{a}", resolve(child(node, "version")), "build"))
     m.members = [(node.text or "").strip() for node in root.findall(f"{ns}modules/{ns}module")]
 
 

@@ -999,11 +999,14 @@ def test_pom_inherits_group_and_version_from_its_parent_and_resolves_properties(
     # no groupId or version of its own: the parent's com.acme and 7.2.0
     assert m.publishes == [Package("maven", "com.acme:billing-service", "7.2.0", "runtime")]
     # ${jackson.version} from <properties>; ${acme.platform.group} too; ${project.version} is
-    # the inherited 7.2.0; compile scope is runtime. dependencyManagement only pins versions.
+    # the inherited 7.2.0; compile scope is runtime. The parent POM is read to build it; of
+    # dependencyManagement, the BOM it imports is (scope import), the rest only pins versions.
     assert _rows(m.consumes, "maven") == [
         ("com.acme.platform:acme-events", "7.2.0", "runtime"),
+        ("com.acme:acme-parent", "7.2.0", "build"),
         ("com.fasterxml.jackson.core:jackson-databind", "2.17.1", "runtime"),
         ("org.junit.jupiter:junit-jupiter", "5.10.2", "test"),
+        ("org.springframework.boot:spring-boot-dependencies", "3.3.0", "import"),
     ]
     assert m.members == ["billing-api", "billing-core"]
 
@@ -1325,3 +1328,41 @@ def test_gradle_group_for_every_project_and_a_publications_own_group_id() -> Non
         "        }\n    }\n}\n",
     )
     assert kts.publishes == [Package("maven", "com.other:sdk", "1.1")]
+
+
+def test_pom_profiles_plugins_optional_and_managed_versions() -> None:
+    """Maven's POM reference: a profile's dependencies and plugins are the build's when it is
+    active; a plugin's groupId defaults to org.apache.maven.plugins; `<optional>` marks a
+    dependency its consumers do not inherit; a managed version alone adds nothing."""
+    text = """<project>
+  <groupId>com.acme</groupId><artifactId>svc</artifactId><version>1.0</version>
+  <properties><gen.version>3.1</gen.version></properties>
+  <dependencyManagement><dependencies>
+    <dependency><groupId>com.acme</groupId><artifactId>pinned</artifactId><version>2</version>
+    </dependency>
+  </dependencies></dependencyManagement>
+  <dependencies>
+    <dependency><groupId>com.acme</groupId><artifactId>extra</artifactId><version>1</version>
+      <optional>true</optional></dependency>
+  </dependencies>
+  <build><plugins>
+    <plugin><artifactId>maven-surefire-plugin</artifactId><version>3.2.5</version></plugin>
+    <plugin><groupId>com.acme</groupId><artifactId>codegen-maven-plugin</artifactId>
+      <version>${gen.version}</version></plugin>
+  </plugins></build>
+  <profiles><profile><id>it</id>
+    <dependencies><dependency><groupId>com.acme</groupId><artifactId>it-kit</artifactId>
+      <version>4</version><scope>test</scope></dependency></dependencies>
+    <build><plugins><plugin><groupId>com.acme</groupId><artifactId>deploy-plugin</artifactId>
+    </plugin></plugins></build>
+  </profile></profiles>
+</project>"""
+    m = parse("pom.xml", text)
+    assert m.errors == []
+    assert _rows(m.consumes, "maven") == [
+        ("com.acme:codegen-maven-plugin", "3.1", "build"),
+        ("com.acme:deploy-plugin", "", "build"),
+        ("com.acme:extra", "1", "optional"),
+        ("com.acme:it-kit", "4", "test"),
+        ("org.apache.maven.plugins:maven-surefire-plugin", "3.2.5", "build"),
+    ]
