@@ -620,6 +620,25 @@ def test_repo_dependencies_one_row_per_manifest_even_when_it_names_a_package_twi
     assert rows == [("acme/charts", "acme/ui-kit", "@acme/ui-kit", "package.json", 1)]
 
 
+def test_repo_dependencies_one_row_for_a_name_spelled_several_ways(tmp_path: Path) -> None:
+    # PEP 503: acme_utils, Acme.Utils and acme-utils are one package; the row takes the
+    # spelling and requirement of its most binding mention (runtime before a group)
+    b = MirrorBuilder()
+    b.files[("utils", "pyproject.toml")] = '[project]\nname = "acme-utils"\nversion = "1.2"\n'
+    b.files[("app", "pyproject.toml")] = (
+        '[project]\nname = "app"\ndependencies = ["acme_utils>=1"]\n'
+        '[dependency-groups]\ndev = ["Acme.Utils"]\n'
+    )
+    for repo in ("utils", "app"):
+        b.pull(repo, "wes", 0)
+    db = _import(tmp_path, b)
+    rows = _query(
+        db,
+        "select repo, depends_on_repo, package, requirement, scope from repo_dependencies",
+    )
+    assert rows == [("acme/app", "acme/utils", "acme_utils", ">=1", "runtime")]
+
+
 # -- a manifest that does not parse ----------------------------------------------------------------
 
 

@@ -4,7 +4,8 @@
 --
 -- Readings: packages match by ecosystem and by the name the ecosystem's tools compare (PyPI's
 -- normalised names, npm and RubyGems without case, Cargo's `-` for `_`; Go modules and Maven
--- group:artifact as written). A repo naming its own package is no edge. Every scope counts
+-- group:artifact as written); a manifest spelling one package several ways has one row, with
+-- the spelling of its most binding mention. A repo naming its own package is no edge. Every scope counts
 -- (runtime, dev, build, test, a group or extra): `scope` says which; a manifest naming the
 -- package in several scopes gives the most binding (runtime, peer, optional, build, indirect,
 -- a group or extra, dev, test) with its requirement. GitHub's dependency-graph SBOM, where the
@@ -35,7 +36,9 @@ manifest_edges as (
         c.org,
         c.repo,
         p.repo as depends_on_repo,
-        c.package,
+        -- a name spelled several ways in one manifest (acme_utils, Acme.Utils) is one package:
+        -- the spelling of its most binding mention
+        arg_min(c.package, (c.binding, c.scope, c.requirement)) as package,
         c.ecosystem,
         c.manifest_path,
         arg_min(c.requirement, (c.binding, c.scope, c.requirement)) as requirement,
@@ -46,7 +49,7 @@ manifest_edges as (
     join published as p
         on p.org = c.org and p.ecosystem = c.ecosystem and p.package_key = c.package_key
         and p.repo <> c.repo
-    group by c.org, c.repo, p.repo, c.package, c.ecosystem, c.manifest_path
+    group by c.org, c.repo, p.repo, c.package_key, c.ecosystem, c.manifest_path
 ),
 config_edges as (
     select
