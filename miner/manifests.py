@@ -84,6 +84,9 @@ def parse(path: str, text: str, repo_name: str = "") -> Manifest:
     if kind is None:
         raise ValueError(f"{path}: not a manifest miner reads")
     manifest = Manifest(path, kind)
+    # a byte-order mark, as some Windows editors write, is no part of the file: npm, pip and
+    # Bundler read past it
+    text = text.removeprefix("\ufeff")
     if len(text) > MAX_MANIFEST_CHARS:
         manifest.errors.append(f"{path}: {len(text):,} characters, over {MAX_MANIFEST_CHARS:,}")
         return manifest
@@ -183,27 +186,42 @@ def _pyproject(m: Manifest, text: str, _: str) -> None:
             break
     for item in _strings(m, "[project] dependencies", project.get("dependencies", [])):
         _add(m, _requirement(m, item, "runtime"))
-    for extra, items in project.get("optional-dependencies", {}).items():
+    extras = _table(m, "[project] optional-dependencies", project.get("optional-dependencies"))
+    for extra, items in extras.items():
         for item in _strings(m, f"[project.optional-dependencies] {extra}", items):
             _add(m, _requirement(m, item, f"extra:{extra}"))
-    for group, items in doc.get("dependency-groups", {}).items():
-        for item in items:
-            if isinstance(item, str):  # {include-group = ...} adds no package of its own
-                _add(m, _requirement(m, item, f"group:{group}"))
+    for group, items in _table(m, "[dependency-groups]", doc.get("dependency-groups")).items():
+        if isinstance(items, list):  # {include-group = ...} adds no package of its own
+            items = [i for i in items if not isinstance(i, dict)]
+        for item in _strings(m, f"[dependency-groups] {group}", items):
+            _add(m, _requirement(m, item, f"group:{group}"))
     for item in _strings(
         m, "[build-system] requires", doc.get("build-system", {}).get("requires", [])
     ):
         _add(m, _requirement(m, item, "build"))
-    tables = [("runtime", poetry.get("dependencies", {})),
-              ("dev", poetry.get("dev-dependencies", {}))]  # fmt: skip
-    tables += [
-        (f"group:{g}", t.get("dependencies", {})) for g, t in poetry.get("group", {}).items()
+    tables = [
+        ("runtime", "[tool.poetry] dependencies", poetry.get("dependencies")),
+        ("dev", "[tool.poetry] dev-dependencies", poetry.get("dev-dependencies")),
     ]
-    for scope, table in tables:
-        for name, spec in table.items():
+    tables += [
+        (f"group:{g}", f"[tool.poetry.group.{g}] dependencies", t.get("dependencies"))
+        for g, t in _table(m, "[tool.poetry] group", poetry.get("group")).items()
+        if isinstance(t, dict)
+    ]
+    for scope, where, table in tables:
+        for name, spec in _table(m, where, table).items():
             if name.lower() == "python":
                 continue  # the interpreter, not a package
             m.consumes.append(Package("pypi", name, _poetry_spec(spec), scope))
+
+
+def _table(m: Manifest, where: str, value: Any) -> dict[str, Any]:
+    """A TOML table as TOML gives it, or none when absent; anything else is an error of the
+    manifest, and the rest of the file still counts."""
+    if value is None or isinstance(value, dict):
+        return value or {}
+    m.errors.append(f"{m.path}: {where} is not a table")
+    return {}
 
 
 def _strings(m: Manifest, where: str, value: Any) -> list[str]:

@@ -1366,3 +1366,26 @@ def test_pom_profiles_plugins_optional_and_managed_versions() -> None:
         ("com.acme:it-kit", "4", "test"),
         ("org.apache.maven.plugins:maven-surefire-plugin", "3.2.5", "build"),
     ]
+
+
+def test_a_byte_order_mark_and_wrongly_typed_pyproject_tables() -> None:
+    # npm, pip and Bundler read past a byte-order mark
+    assert parse("package.json", '\ufeff{"name": "acme-x", "version": "1"}').publishes == [
+        Package("npm", "acme-x", "1")
+    ]
+    assert parse("requirements.txt", "\ufeffacme-x\n").consumes == [Package("pypi", "acme-x")]
+    assert parse("Gemfile", "\ufeffgem 'rails'\n").consumes == [Package("rubygems", "rails")]
+    # a table of the wrong type is one error, and the rest of the file still counts
+    m = parse(
+        "pyproject.toml",
+        '[project]\nname = "app"\noptional-dependencies = ["a"]\n'
+        '[dependency-groups]\ndev = "acme-utils"\ntest = ["pytest", {include-group = "dev"}]\n'
+        '[build-system]\nrequires = ["setuptools"]\n'
+        "[tool.poetry]\ndependencies = 3\n",
+    )
+    assert m.errors == [
+        "pyproject.toml: [project] optional-dependencies is not a table",
+        "pyproject.toml: [dependency-groups] dev is not an array of strings",
+        "pyproject.toml: [tool.poetry] dependencies is not a table",
+    ]
+    assert _rows(m.consumes, "pypi") == [("pytest", "", "group:test"), ("setuptools", "", "build")]
