@@ -768,6 +768,38 @@ def test_bump_titles_of_requirements_go_modules_and_crates_and_bumps_of_a_packag
     ]
 
 
+def test_a_bump_to_a_range_names_no_version_and_no_release_tag(tmp_path: Path) -> None:
+    """Dependabot widening a range ("from <2.0,>=1.0 to >=1.0,<3.0") does not say which
+    version it moves to: its lower bound is the old one, whose tag would tie the bump to an old
+    upstream PR. An upper bound alone names none either; a lower bound alone does. By hand:
+    lib#1 merged at 10 h, tagged v1.0 at 11 h; lib#2 merged at 15 h, tagged v2.1 at 16 h;
+    every bump opened at 20 h."""
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.files[("lib", "pyproject.toml")] = '[project]\nname = "acme-lib"\nversion = "2.1"\n'
+    b.files[("app", "pyproject.toml")] = '[project]\nname = "app"\ndependencies = ["acme-lib"]\n'
+    b.pull("lib", "wes", 0, state="closed", closed=10, merged=True)
+    b.pull("lib", "wes", 0, state="closed", closed=15, merged=True)
+    for title in (
+        "Update acme-lib requirement from <2.0,>=1.0 to >=1.0,<3.0",
+        "Update acme-lib requirement from <2.0 to <3.0",
+        "Update acme-lib requirement from ~=1.0 to ~=2.1",
+    ):
+        b.pull("app", "dependabot[bot]", 20, title=title)
+    db = _import(tmp_path, b)
+    with Warehouse.open(db) as wh:
+        wh.con.execute(
+            "insert into raw_git_tags values "
+            "('acme', 'acme/lib', 'v1.0', 'a', timestamptz '2026-03-02 20:00:00+00'), "
+            "('acme', 'acme/lib', 'v2.1', 'b', timestamptz '2026-03-03 01:00:00+00')"
+        )
+        rebuild(wh, Config())
+        rows = wh.query(
+            "select pr_number, version, upstream_pr, tied_by from pr_bumps order by pr_number"
+        )
+    assert rows == [(1, None, 2, "bump opened"), (2, None, 2, "bump opened"),
+                    (3, "2.1", 2, "release tag")]  # fmt: skip
+
+
 def test_dependencies_naming_no_repo_are_warned_of(tmp_path: Path) -> None:
     """A typo in [dependencies] would count for nothing, with no word: as a calendar for no
     team, it is said on stderr (once per name and place), and the import goes on."""

@@ -1,9 +1,9 @@
 -- pr_bumps: one row per pull request whose title bumps a package another of the org's repos
 -- publishes (dependabot's "Bump P from A to B" and "Update P requirement from >=A to >=B",
 -- renovate's "Update dependency P to vB", "Update module P to vB" and "Update Rust crate P to
--- B", or a hand-made "Upgrade P to B"): the package, the version it moves to, the repo
--- publishing it, and
--- the upstream PR it picks up. That is the last PR merged in the publishing repo at or before the
+-- B", or a hand-made "Upgrade P to B"): the package, the version it moves to (NULL when the
+-- title's target is a range, such as dependabot's widened ">=1.0,<3.0": it names no release),
+-- the repo publishing it, and the upstream PR it picks up. That is the last PR merged in the publishing repo at or before the
 -- release: the time of the upstream mirror's tag for the version (named B or vB, or the
 -- package's name, whole or its last part, then @B, -B or -vB), or, with no such tag (no git
 -- mirror, or no tags), the bump PR's creation. The package is the one its own repo consumes,
@@ -20,11 +20,20 @@ with titled as (
             title,
             '(?i)\b(?:bump|update|upgrade)s?\s+'
             || '(?:(?:dependency|module|package|gem|(?:rust\s+)?crate)\s+)?(\S+)\s+'
-            || '(?:requirement\s+)?(?:from\s+\S+\s+)?to\s+[~^=<>!]*v?([0-9][0-9A-Za-z.+-]*)',
-            ['package', 'version']
+            || '(?:requirement\s+)?(?:from\s+\S+\s+)?to\s+([~^=<>!]*v?[0-9]\S*)',
+            ['package', 'target']
         ) as bump
     from pull_requests
     where regexp_matches(title, '(?i)\b(bump|update|upgrade)')
+),
+versioned as (
+    -- the version a bump moves to: its target when that names one version, or a lower bound
+    -- (">=2.1", "^2.1", "~=2.1"); a range (">=1.0,<3.0") or an upper bound ("<3.0") names none
+    select *,
+        nullif(regexp_extract(bump.target,
+                              '^(?:[~^]|~=|==?|>=?)?v?([0-9][0-9A-Za-z.+-]*?)[.,;:)]*$', 1),
+               '') as version
+    from titled
 ),
 published as (
     select distinct org, repo, ecosystem, package, package_key
@@ -34,14 +43,14 @@ published as (
 candidates as (
     -- the packages of that name other repos publish, and whether the bump's own repo consumes
     -- each in its ecosystem now
-    select distinct t.org, t.repo, t.pr_number, t.created_at, p.package, t.bump.version as version,
+    select distinct t.org, t.repo, t.pr_number, t.created_at, p.package, t.version,
         p.repo as upstream_repo, p.ecosystem,
         exists (
             select 1 from repo_packages as c
             where c.org = t.org and c.repo = t.repo and c.role = 'consumes'
               and c.ecosystem = p.ecosystem and c.package_key = p.package_key
         ) as consumed
-    from titled as t
+    from versioned as t
     join published as p
         on p.org = t.org and p.repo <> t.repo
         and (lower(p.package) = lower(t.bump.package)
