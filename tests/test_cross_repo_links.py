@@ -723,13 +723,18 @@ def test_references_in_html_comments_and_code_are_none(tmp_path: Path) -> None:
         "Not `acme/lib#4`, but depends on acme/lib#5\n"
         "~~~py\nacme/lib#6\n~~~\n"
         "<!--\nDepends on acme/lib#7\n-->\nBlocked by acme/lib#8\n"
+        # a fence of four holds one of three, and closes at four only (CommonMark 4.5)
+        "````md\n```\nacme/lib#10\n```\nacme/lib#11\n````\nneeds acme/lib#12\n"
+        # a span of two backticks holds one (CommonMark 6.1)
+        "Not ``acme/lib#13 ` x``, needs acme/lib#14\n"
         "```sh\nacme/lib#9 (a fence never closed runs to the end)"
     ))  # fmt: skip
     rows = _query(
         _import(tmp_path, b),
         "select target_number, phrase from pr_references order by target_number",
     )
-    assert rows == [(1, "mention"), (5, "depends_on"), (8, "depends_on")]
+    assert rows == [(1, "mention"), (5, "depends_on"), (8, "depends_on"), (12, "depends_on"),
+                    (14, "depends_on")]  # fmt: skip
 
 
 def test_bump_titles_of_requirements_go_modules_and_crates_and_bumps_of_a_package_dropped_since(

@@ -30,11 +30,17 @@ numbered as (
         row_number() over () as text_id,
         string_split(
             replace(
-                regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+                regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+                    regexp_replace(
                     replace(body, chr(13), ''),
                     '<!--.*?(-->|$)', '', 'gs'),
+                    -- a fence of four or more backticks first: it may hold one of three, and
+                    -- only a fence as long closes it
+                    '(^|\n) {0,3}````+.*?(\n {0,3}````+[^\n]*|$)', '\1', 'gs'),
                     '(^|\n) {0,3}```.*?(\n {0,3}```[^\n]*|$)', '\1', 'gs'),
                     '(^|\n) {0,3}~~~.*?(\n {0,3}~~~[^\n]*|$)', '\1', 'gs'),
+                    -- a span of two backticks may hold one
+                    '``[^\n]*?``', '', 'g'),
                     '`[^`\n]*`', '', 'g'),
                 '://' || g.web_host || '/', '://github.com/'
             ),
