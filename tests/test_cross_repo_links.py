@@ -712,6 +712,33 @@ def test_a_line_ending_in_a_phrase_gives_it_to_the_list_below(tmp_path: Path) ->
     ]
 
 
+def test_emphasis_says_nothing_and_a_heading_keeps_its_list_past_a_blank_line(
+    tmp_path: Path,
+) -> None:
+    """A PR template's "**Depends on:**", "## Blocked by" with a blank line below (as Markdown
+    linters lay headings out) and "_needs_" mark what follows as a phrase would bare; a blank
+    line after a list still ends it. Underscores inside a repo's name stay."""
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.pull("my_lib", "wes", 0)
+    b.pull("web", "wes", 1, body=(
+        "**Depends on:**\n- acme/my_lib#1\n\n"
+        "## Blocked by\n\n- acme/my_lib#2\n- __acme/my_lib#3__\n\n- acme/my_lib#4\n"
+        "This _needs_ acme/my_lib#5 and *blocks* acme/app#6."
+    ))  # fmt: skip
+    rows = _query(
+        _import(tmp_path, b),
+        "select target_repo, target_number, phrase from pr_references order by target_number",
+    )
+    assert rows == [
+        ("acme/my_lib", 1, "depends_on"),
+        ("acme/my_lib", 2, "depends_on"),
+        ("acme/my_lib", 3, "depends_on"),
+        ("acme/my_lib", 4, "mention"),
+        ("acme/my_lib", 5, "depends_on"),
+        ("acme/app", 6, "blocks"),
+    ]
+
+
 def test_references_in_html_comments_and_code_are_none(tmp_path: Path) -> None:
     """GitHub links no reference inside an HTML comment (a PR template's example), a fenced
     code block or a code span, and makes no cross-referenced event for it."""

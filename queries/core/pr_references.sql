@@ -7,9 +7,11 @@
 -- "required by", else 'mention'. A phrase reaches the references of its clause (to the next
 -- phrase, or . ; ! or ? before a space or the line's end) when no comma stands between it and
 -- the first of them: "After the outage, this updates acme/api#12" only mentions it. A line
--- ending in a phrase ("Depends on:") gives it to the list below it, up to a blank line. A bare
--- `#N` names the PR's own repo and is left out; references inside the same repo are too. Links are read on github.com and on the GitHub
--- Enterprise Server `[github] api_url` names (settings_github.web_host), no other host.
+-- ending in a phrase ("Depends on:") gives it to the list below it, up to a blank line (one
+-- right below it, as under a Markdown heading, aside). Emphasis marks ("**Depends on:**")
+-- say nothing. A bare `#N` names the PR's own repo and is left out; references inside the
+-- same repo are too. Links are read on github.com and on the GitHub Enterprise Server
+-- `[github] api_url` names (settings_github.web_host), no other host.
 -- A repo's name from before GitHub renamed it (repo_renames) reads as its name now, as GitHub
 -- redirects it, unless another repo has taken that name since. Nothing inside an HTML comment
 -- (a PR template's examples), a fenced code block or a code span is a reference: GitHub links
@@ -52,20 +54,41 @@ numbered as (
 ),
 split_lines as (
     select n.* exclude (body_lines),
-        unnest(body_lines) as line,
+        -- emphasis says nothing ("**Depends on:**", "_blocked by_"): its marks go, where they
+        -- open after a space or close before one or a stop, never inside a name
+        regexp_replace(unnest(body_lines), '(^|\s)[*_]+|[*_]+(\s|$|[:.,;!?])', '\1\2', 'g')
+            as line,
         unnest(range(1, len(body_lines) + 1)) as line_no
     from numbered as n
+),
+phrased as (
+    select
+        *,
+        -- a line ending in a phrase ("Depends on:", "## Blocked by") heads the list below it
+        nullif(lower(regexp_extract(line,
+            '(?i)\b(depends on|depending on|blocked by|requires|needs|after|blocks|blocking'
+            || '|required by)\s*:?\s*$', 1)), '') as heading,
+        trim(line) = '' as blank
+    from split_lines
+),
+below_heading as (
+    select
+        *,
+        -- whether the last line above that is not blank heads a list
+        coalesce(last_value(if(blank, null, heading is not null) ignore nulls) over (
+            partition by text_id order by line_no
+            rows between unbounded preceding and 1 preceding
+        ), false) as below_heading
+    from phrased
 ),
 headed as (
     select
         *,
-        -- a blank line ends a list
-        sum(if(trim(line) = '', 1, 0)) over (partition by text_id order by line_no) as block,
-        -- a line ending in a phrase ("Depends on:") heads the list below it
-        nullif(lower(regexp_extract(line,
-            '(?i)\b(depends on|depending on|blocked by|requires|needs|after|blocks|blocking'
-            || '|required by)\s*:?\s*$', 1)), '') as heading
-    from split_lines
+        -- a blank line ends a list, but not one right below its heading ("## Depends on",
+        -- a blank line, then the list, as Markdown linters lay headings out)
+        sum(if(blank and not below_heading, 1, 0)) over (partition by text_id order by line_no)
+            as block
+    from below_heading
 ),
 lines as (
     select
