@@ -47,6 +47,9 @@ class Manifest:
     consumes: list[Package] = field(default_factory=list)
     # globs of directories holding workspace members (npm, Cargo) or Maven modules
     members: list[str] = field(default_factory=list)
+    # what a workspace root offers its members by the key they inherit it under (Cargo's
+    # [workspace.dependencies]): a member's `key = { workspace = true }` is that package
+    inherited: dict[str, Package] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
 
@@ -212,7 +215,10 @@ def _pyproject(m: Manifest, text: str, _: str) -> None:
         for name, spec in _table(m, where, table).items():
             if name.lower() == "python":
                 continue  # the interpreter, not a package
-            m.consumes.append(Package("pypi", name, _poetry_spec(spec), scope))
+            # `optional = true`: only with the extra that names it, as `<optional>` in Maven
+            optional = isinstance(spec, dict) and spec.get("optional") is True
+            said = "optional" if optional and scope == "runtime" else scope
+            m.consumes.append(Package("pypi", name, _poetry_spec(spec), said))
 
 
 def _table(m: Manifest, where: str, value: Any) -> dict[str, Any]:
@@ -426,15 +432,26 @@ def _cargo_toml(m: Manifest, text: str, _: str) -> None:
                    ("build", target.get("build-dependencies", {}))]  # fmt: skip
     for scope, table in tables:
         for name, spec in table.items():
-            if isinstance(spec, dict):
-                # `package` renames: `alias = { package = "time" }` is the crate time
-                real = str(spec.get("package") or name)
-                version = spec.get("version") or spec.get("git") or spec.get("path") or ""
-                if spec.get("workspace"):
-                    version = "workspace"
-                m.consumes.append(Package("cargo", real, str(version), scope))
-            else:
-                m.consumes.append(Package("cargo", name, str(spec), scope))
+            m.consumes.append(_cargo_dependency(name, spec, scope))
+    # a member's `key = { workspace = true }` is the root's entry of that key
+    m.inherited = {
+        key: _cargo_dependency(key, spec, "runtime")
+        for key, spec in workspace.get("dependencies", {}).items()
+    }
+
+
+def _cargo_dependency(key: str, spec: Any, scope: str) -> Package:
+    """A dependency table's entry: `key = "1.2"`, or a table whose `package` renames the crate
+    (`alias = { package = "time" }` is the crate time) and whose version may be a git or path
+    source, or `workspace = true`: the workspace root's entry of that key (`inherited`)."""
+    if not isinstance(spec, dict):
+        return Package("cargo", key, str(spec), scope)
+    version = spec.get("version") or spec.get("git") or spec.get("path") or ""
+    if spec.get("workspace"):
+        version = "workspace"
+    if spec.get("optional") is True and scope == "runtime":
+        scope = "optional"  # built only with a feature that names it
+    return Package("cargo", str(spec.get("package") or key), str(version), scope)
 
 
 # -- JVM ----------------------------------------------------------------------------------------

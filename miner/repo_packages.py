@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from miner.config import Config
-from miner.manifests import normalize, parse, sbom_packages
+from miner.manifests import Package, normalize, parse, sbom_packages
 from miner.warehouse import Warehouse
 
 WRITES = ("repo_packages", "manifest_errors")
@@ -51,9 +51,18 @@ def write_repo_packages(wh: Warehouse, config: Config) -> None:
     packages: list[tuple[str | None, ...]] = []
     errors: list[tuple[str, ...]] = []
     repos = {str(repo): str(org) for org, repo, _, _ in files}
-    for org, repo, path, text in files:
-        manifest = parse(path, text, repo_name=repo.split("/", 1)[-1])
-        for role, found in (("publishes", manifest.publishes), ("consumes", manifest.consumes)):
+    parsed = [
+        (org, repo, path, parse(path, text, repo_name=repo.split("/", 1)[-1]))
+        for org, repo, path, text in files
+    ]
+    # what each repo's workspace root offers its members (Cargo's [workspace.dependencies])
+    roots: dict[tuple[str, str], dict[str, Package]] = {}
+    for org, repo, path, m in parsed:
+        if "/" not in path:
+            roots.setdefault((org, repo), {}).update(m.inherited)
+    for org, repo, path, manifest in parsed:
+        consumed = [_inherit(p, roots.get((org, repo), {})) for p in manifest.consumes]
+        for role, found in (("publishes", manifest.publishes), ("consumes", consumed)):
             for p in found:
                 key = normalize(p.ecosystem, p.name)
                 packages.append((org, repo, path, manifest.kind, role, p.ecosystem, p.name, key,
@@ -79,6 +88,15 @@ def write_repo_packages(wh: Warehouse, config: Config) -> None:
                                  "", "runtime", "config"))  # fmt: skip
     _write(wh, "repo_packages", PACKAGE_SCHEMA, packages)
     _write(wh, "manifest_errors", ERROR_SCHEMA, errors)
+
+
+def _inherit(package: Package, inherited: dict[str, Package]) -> Package:
+    """A member's dependency inherited from its workspace root (`key = { workspace = true }`):
+    the root's crate under that key, renames included, at the root's version."""
+    root = inherited.get(package.name) if package.requirement == "workspace" else None
+    if root is None:
+        return package
+    return Package(root.ecosystem, root.name, root.requirement, package.scope)
 
 
 def _write(

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from miner.config import Config
@@ -637,6 +638,37 @@ def test_repo_dependencies_one_row_for_a_name_spelled_several_ways(tmp_path: Pat
         "select repo, depends_on_repo, package, requirement, scope from repo_dependencies",
     )
     assert rows == [("acme/app", "acme/utils", "acme_utils", ">=1", "runtime")]
+
+
+def test_a_cargo_member_inherits_the_roots_crate_under_its_key(tmp_path: Path) -> None:
+    """Cargo's workspace inheritance: `core = { workspace = true }` in a member is the root's
+    [workspace.dependencies] entry of that key, which renames the crate acme-core-v2 (at
+    version 2): the member depends on the repo publishing acme-core-v2, not on a crate `core`."""
+    b = MirrorBuilder()
+    b.files[("corelib", "Cargo.toml")] = '[package]\nname = "acme-core-v2"\nversion = "2.0.0"\n'
+    b.files[("other", "Cargo.toml")] = '[package]\nname = "core"\nversion = "9.0.0"\n'
+    b.files[("mono", "Cargo.toml")] = (
+        '[workspace]\nmembers = ["crates/*"]\n'
+        '[workspace.dependencies]\ncore = { package = "acme-core-v2", version = "2" }\n'
+    )
+    for repo in ("corelib", "other", "mono"):
+        b.pull(repo, "wes", 0)
+    db = _import(tmp_path, b)
+    member = '[package]\nname = "app"\n[dev-dependencies]\ncore = { workspace = true }\n'
+    with Warehouse.open(db) as wh:
+        wh.store_git_manifests(
+            "acme", "acme/mono",
+            pa.table({"path": ["crates/app/Cargo.toml"], "sha": ["a"], "text": [member]}),
+        )  # fmt: skip
+        rebuild(wh, Config())
+        rows = wh.query(
+            "select depends_on_repo, package, requirement, scope, manifest_path "
+            "from repo_dependencies where repo = 'acme/mono' order by all"
+        )
+    assert rows == [
+        ("acme/corelib", "acme-core-v2", "2", "dev", "crates/app/Cargo.toml"),
+        ("acme/corelib", "acme-core-v2", "2", "runtime", "Cargo.toml"),
+    ]
 
 
 # -- a manifest that does not parse ----------------------------------------------------------------

@@ -1389,3 +1389,24 @@ def test_a_byte_order_mark_and_wrongly_typed_pyproject_tables() -> None:
         "pyproject.toml: [tool.poetry] dependencies is not a table",
     ]
     assert _rows(m.consumes, "pypi") == [("pytest", "", "group:test"), ("setuptools", "", "build")]
+
+
+def test_optional_dependencies_of_poetry_and_cargo() -> None:
+    """Poetry's and Cargo's `optional = true`: installed or built only with the extra or feature
+    that names it, scope optional; the entries after it keep their own scope."""
+    poetry = parse(
+        "pyproject.toml",
+        '[tool.poetry]\nname = "app"\n[tool.poetry.dependencies]\n'
+        'acme-pdf = { version = "^1", optional = true }\nacme-core = "^2"\n',
+    )
+    assert _rows(poetry.consumes, "pypi") == [("acme-core", "^2", "runtime"),
+                                              ("acme-pdf", "^1", "optional")]  # fmt: skip
+    cargo = parse(
+        "Cargo.toml",
+        '[package]\nname = "app"\n[dependencies]\n'
+        'acme-pdf = { version = "1", optional = true }\nacme-core = "2"\n'
+        '[dev-dependencies]\nacme-test = { version = "3", optional = false }\n',
+    )
+    assert _rows(cargo.consumes, "cargo") == [("acme-core", "2", "runtime"),
+                                              ("acme-pdf", "1", "optional"),
+                                              ("acme-test", "3", "dev")]  # fmt: skip
