@@ -638,7 +638,11 @@ _GEM_OWN_GROUP = re.compile(r"(?:\bgroups?:|:groups?\s*=>)\s*\[?\s*:(\w+)")
 _GEMSPEC_NAME = re.compile(r"""\.name\s*=\s*["']([^"']+)["']""")
 _GEMSPEC_VERSION = re.compile(r"""\.version\s*=\s*["']([^"']+)["']""")
 _GEMSPEC_DEP = re.compile(
-    r"""\.add_(runtime_|development_)?dependency\s*\(?\s*["']([^"']+)["']((?:\s*,\s*["'][^"']*["'])*)"""
+    # the name quoted or as a generated gemspec writes it (`%q<rake>.freeze`); the versions
+    # listed after it or in an array (`["~> 1.0", "< 3"]`)
+    r"""\.add_(runtime_|development_)?dependency\s*\(?\s*"""
+    r"""(?:["']([^"']+)["']|%q[<{(\[]([^>})\]]+)[>})\]])(?:\.freeze)?"""
+    r"""((?:\s*,\s*\[?\s*["'][^"']*["'](?:\.freeze)?\s*\]?)*)"""
 )
 
 
@@ -653,6 +657,18 @@ def _gemfile(m: Manifest, text: str, _: str) -> None:
     blocks: list[str | None] = []  # per open block: its group, or None
     for line in text.splitlines():
         line = line.split("#", 1)[0]
+        # a group block on one line, `group(:doc) { gem "yard" }`: its gems, in that group
+        braces = re.match(r"^\s*group\b\s*\(?([^{)]*)\)?\s*\{(.*)\}\s*$", line)
+        if braces:
+            names = re.findall(r":(\w+)", braces.group(1))
+            for statement in braces.group(2).split(";"):
+                gem = _GEM.match(statement)
+                if gem:
+                    scope = f"group:{names[0] if names else 'group'}"
+                    m.consumes.append(
+                        Package("rubygems", gem.group(1), _versions(gem.group(2)), scope)
+                    )
+            continue
         group = _GEM_GROUP.match(line)
         if group:
             names = re.findall(r":(\w+)", group.group(1))
@@ -687,7 +703,8 @@ def _gemspec(m: Manifest, text: str, _: str) -> None:
         m.publishes.append(Package("rubygems", name.group(1), version.group(1) if version else ""))
     for dep in _GEMSPEC_DEP.finditer(text):
         scope = "dev" if dep.group(1) == "development_" else "runtime"
-        m.consumes.append(Package("rubygems", dep.group(2), _versions(dep.group(3)), scope))
+        gem = dep.group(2) or dep.group(3)
+        m.consumes.append(Package("rubygems", gem, _versions(dep.group(4)), scope))
 
 
 _EXACT = {
@@ -702,6 +719,7 @@ _EXACT = {
     "build.gradle": "gradle",
     "build.gradle.kts": "gradle",
     "Gemfile": "gemfile",
+    "gems.rb": "gemfile",  # Bundler's other name for a Gemfile
 }
 _PARSERS: dict[str, Callable[[Manifest, str, str], None]] = {
     "requirements": _requirements_txt,

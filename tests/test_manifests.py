@@ -1410,3 +1410,31 @@ def test_optional_dependencies_of_poetry_and_cargo() -> None:
     assert _rows(cargo.consumes, "cargo") == [("acme-core", "2", "runtime"),
                                               ("acme-pdf", "1", "optional"),
                                               ("acme-test", "3", "dev")]  # fmt: skip
+
+
+def test_ruby_brace_groups_generated_gemspecs_and_gems_rb() -> None:
+    gemfile = parse(
+        "gems.rb",  # Bundler's other name for a Gemfile
+        "source 'https://rubygems.org'\ngroup(:doc) { gem 'yard'; gem \"kramdown\", '~> 2' }\n"
+        "gem 'rails', '~> 7.1'\n",
+    )
+    assert gemfile.kind == "gemfile"
+    assert _rows(gemfile.consumes, "rubygems") == [
+        ("kramdown", "~> 2", "group:doc"),
+        ("rails", "~> 7.1", "runtime"),
+        ("yard", "", "group:doc"),
+    ]
+    # as `gem build` writes a gemspec (%q<…>.freeze), and versions in an array
+    gemspec = parse(
+        "acme.gemspec",
+        'Gem::Specification.new do |s|\n  s.name = "acme".freeze\n  s.version = "1.2.0"\n'
+        '  s.add_runtime_dependency(%q<rake>.freeze, [">= 1".freeze, "< 3".freeze])\n'
+        '  s.add_dependency "faraday", [">= 1", "< 3"]\n'
+        '  s.add_development_dependency(%q<rspec>.freeze, ["~> 3.12"])\nend\n',
+    )
+    assert gemspec.publishes == [Package("rubygems", "acme", "1.2.0")]
+    assert _rows(gemspec.consumes, "rubygems") == [
+        ("faraday", ">= 1, < 3", "runtime"),
+        ("rake", ">= 1, < 3", "runtime"),
+        ("rspec", "~> 3.12", "dev"),
+    ]
