@@ -111,15 +111,12 @@ class GitHubConfig:
         for name in names:
             value = (os.environ.get(name) or "").strip()  # an env file's newline is no part
             if value:
-                if any(c.isspace() or not c.isprintable() for c in value):
-                    raise ConfigError(
-                        f"${name}: the token holds spaces or control characters; "
-                        "set it to the token alone"
-                    )
-                return value, f"${name}"
+                return _usable(value, f"${name}", "set it to the token alone"), f"${name}"
         if self.token_env:
             return None, ""
-        return gh_token(self.host()), f"the gh CLI ({self.host()})"
+        found = gh_token(self.host())
+        where = f"the gh CLI ({self.host()})"
+        return _usable(found, where, "check `gh auth token`") if found else None, where
 
     def host(self) -> str:
         """The GitHub host the API belongs to: github.com, or an Enterprise Server's."""
@@ -130,6 +127,18 @@ class GitHubConfig:
         if self.token_env:
             return self.token_env
         return " or ".join(DEFAULT_TOKEN_ENVS) + ", or log in with `gh auth login`"
+
+
+def _usable(token: str, where: str, fix: str) -> str:
+    """The token, when an HTTP header can carry it: GitHub's tokens are ASCII letters, digits
+    and `_`. Anything else is refused here, with none of its text: the HTTP library's own error
+    would quote the header, token and all."""
+    if any(c.isspace() or not c.isprintable() or not c.isascii() for c in token):
+        raise ConfigError(
+            f"{where}: the token holds spaces, line breaks, control characters or letters "
+            f"beyond ASCII; {fix}"
+        )
+    return token
 
 
 def gh_token(host: str) -> str | None:
@@ -290,8 +299,22 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         raise r.fail(
             "[github] api_url", api_url, "an http(s) URL with a host, like https://api.github.com"
         )
+    if urllib.parse.urlsplit(api_url).username is not None:
+        # a password or token in the URL would be kept and shown wherever the URL is
+        raise ConfigError(
+            f"{r.path}: [github] api_url: holds a user name or password: give the URL alone, "
+            "and the token in the environment"
+        )
     org = gh.get("org")
     token_env = gh.get("token_env")
+    if token_env is not None and not (
+        isinstance(token_env, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token_env)
+    ):
+        # never echoed: a value that is no variable's name may be the token itself
+        raise ConfigError(
+            f"{r.path}: [github] token_env: expected the name of an environment variable, such "
+            "as GITHUB_TOKEN, never the token itself (nor a leading $)"
+        )
     wh = r.table("warehouse", data.get("warehouse", {}))
     r.keys("[warehouse] ", wh, ("path", "memory_limit"))
     memory_limit = r.string(

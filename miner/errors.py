@@ -56,9 +56,11 @@ _LONG_TOKEN = 8
 
 
 def scrub(text: str, token: str | None) -> str:
-    """`text` with the token written as ***."""
+    """`text` with the token written as ***, as it is or as Python quotes it (`repr` writes a
+    line break as `\\n`)."""
     if not token:
         return text
     if len(token) >= _LONG_TOKEN:
-        return text.replace(token, "***")
+        quoted = repr(token)[1:-1]
+        return text.replace(token, "***").replace(quoted, "***")
     return re.sub(rf"(?<![\w.-]){re.escape(token)}(?![\w.-])", "***", text)

@@ -243,7 +243,51 @@ def test_a_token_is_taken_without_its_newline_and_never_echoed(
     with pytest.raises(ConfigError) as caught:
         GitHubConfig().token()
     assert str(caught.value) == (
-        "$GITHUB_TOKEN: the token holds spaces or control characters; set it to the token alone"
+        "$GITHUB_TOKEN: the token holds spaces, line breaks, control characters or letters "
+        "beyond ASCII; set it to the token alone"
+    )
+    # no HTTP header carries it: the HTTP library's error would quote the header, token and all
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_abc\u4ee4")
+    with pytest.raises(ConfigError, match="beyond ASCII") as caught:
+        GitHubConfig().token()
+    assert "ghp_abc" not in str(caught.value)
+
+
+def test_a_gh_token_with_more_than_a_token_is_refused_unechoed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from miner.config import GitHubConfig
+    from miner.errors import ConfigError
+
+    fake = tmp_path / "gh"
+    fake.write_text('#!/bin/sh\nprintf "sekrit-token-123\\nextra line\\n"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConfigError) as caught:
+        GitHubConfig().token()
+    assert str(caught.value).startswith("the gh CLI (github.com): the token holds spaces, line")
+    assert "sekrit" not in str(caught.value)
+
+
+def test_token_env_is_a_variables_name_and_api_url_holds_no_password(tmp_path: Path) -> None:
+    pasted = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+    for value in (pasted + "!", "$MY_TOKEN", "", "MY TOKEN"):
+        with pytest.raises(ConfigError) as caught:
+            load(write(tmp_path, f"[github]\ntoken_env = '{value}'\n"))
+        assert str(caught.value).endswith(
+            "[github] token_env: expected the name of an environment variable, such as "
+            "GITHUB_TOKEN, never the token itself (nor a leading $)"
+        )
+        assert pasted not in str(caught.value)
+    assert load(write(tmp_path, "[github]\ntoken_env = 'MINER_TOKEN_2'\n")).github.token_env
+    with pytest.raises(ConfigError) as caught:
+        load(write(tmp_path, "[github]\napi_url = 'http://me:ghp_SECRET@127.0.0.1:8080'\n"))
+    assert "ghp_SECRET" not in str(caught.value)
+    assert str(caught.value).endswith(
+        "[github] api_url: holds a user name or password: give the URL alone, and the token in "
+        "the environment"
     )
 
 

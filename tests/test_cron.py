@@ -189,8 +189,8 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
     # a token miner will not send is one failure, under its own name, not a GitHub App's
     said = [line for line in pasted.stdout.decode().splitlines() if line.startswith("FAIL")]
     assert said[0] == (
-        "FAIL token: $GITHUB_TOKEN: the token holds spaces or control characters; "
-        "set it to the token alone"
+        "FAIL token: $GITHUB_TOKEN: the token holds spaces, line breaks, control characters "
+        "or letters beyond ASCII; set it to the token alone"
     )
     assert not [line for line in said if line.startswith(("FAIL GitHub App", "FAIL token: set"))]
     for out in (well, no_actions, forbidden, refused, pasted):
