@@ -106,6 +106,10 @@ def test_unknown_org_is_named(tmp_path: Path) -> None:
         with pytest.raises(GitHubError, match="organization 'globex' not found at http://127"):
             sync(wh, config, client=GitHubClient(server.url, "t"))
         assert wh.query("select status, error is not null from sync_runs") == [("failed", True)]
+        # a typo in --org makes no org: the next sync's rebuild knows acme alone, so a report
+        # with no --org is of acme
+        _sync(server, wh)
+        assert wh.query("select org from snapshots") == [("acme",)]
 
 
 def test_bad_token_is_a_clear_error_and_never_echoed(tmp_path: Path) -> None:
