@@ -398,16 +398,18 @@ def owners(
 
 @cli.command("serve-fixtures")
 @click.argument("folder", type=_Path(path_type=Path, exists=True, file_okay=False))
-@click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free).")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0: any free).")  # fmt: skip
 @click.option(
-    "--rate-limit", default=5000, show_default=True, help="REST requests per window it allows."
-)
+    "--rate-limit", default=5000, show_default=True, type=click.IntRange(min=1),
+    help="REST requests per window it allows.",
+)  # fmt: skip
 @click.option(
-    "--graphql-rate-limit", default=5000, show_default=True,
+    "--graphql-rate-limit", default=5000, show_default=True, type=click.IntRange(min=1),
     help="GraphQL points per window it allows.",
 )  # fmt: skip
 @click.option(
-    "--rate-limit-window", default=3600, show_default=True,
+    "--rate-limit-window", default=3600, show_default=True, type=click.IntRange(min=1),
     help="Seconds until each budget refills.",
 )  # fmt: skip
 @click.option(
@@ -417,9 +419,9 @@ def owners(
 )
 @click.option("--faults", help="Inject these faults, comma-separated: 500, 502, 503, secondary, "
               "429, primary, reset, truncated, slow.")  # fmt: skip
-@click.option("--fault-every", default=7, show_default=True,
+@click.option("--fault-every", default=7, show_default=True, type=click.IntRange(min=1),
               help="Every Nth API request fails with the next fault.")  # fmt: skip
-@click.option("--retry-after", default=1, show_default=True,
+@click.option("--retry-after", default=1, show_default=True, type=click.IntRange(min=0),
               help="Seconds the secondary and 429 faults ask the client to wait.")  # fmt: skip
 def serve_fixtures(
     folder: Path,
@@ -451,7 +453,14 @@ def serve_fixtures(
         request_log=request_log,
         faults=plan,
     )
-    server.start()
+    try:
+        server.start()
+    except OSError as exc:
+        # the port taken, or the request log's folder missing: what and where
+        where = exc.filename or f"127.0.0.1:{port}"
+        raise MinerError(f"{where}: cannot serve: {_reason(exc)}") from None
+    except ValueError as exc:  # as_of.txt that says no time
+        raise MinerError(str(exc)) from None
     try:
         _err(f"serving {folder} at {server.url} (Ctrl-C stops)")
         server.serve_forever()  # until Ctrl-C, which it takes as its end
@@ -519,7 +528,10 @@ def sample_org(folder: Path, seed: int, prs: int, repos: int) -> None:
     """Write the sample org `acme` as an API mirror folder, with its ground truth."""
     from miner.sample_org import generate
 
-    summary = generate(folder, seed=seed, prs=prs, repos=repos)
+    try:
+        summary = generate(folder, seed=seed, prs=prs, repos=repos)
+    except OSError as exc:
+        raise MinerError(f"{exc.filename or folder}: cannot write there: {_reason(exc)}") from None
     _err(
         f"wrote {summary.org}: {summary.repos} repos, {summary.teams} teams, "
         f"{summary.people} people, {summary.prs} PRs to {folder}"
@@ -540,7 +552,10 @@ def demo(folder: Path) -> None:
     from miner.demo import run_demo
     from miner.reports.terminal import report_console
 
-    run_demo(folder, report_console())
+    try:
+        run_demo(folder, report_console())
+    except OSError as exc:
+        raise MinerError(f"{exc.filename or folder}: cannot write there: {_reason(exc)}") from None
 
 
 # Where an option's value came from when the user did not give it.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -292,3 +293,37 @@ def test_a_warning_of_an_unknown_team_names_at_most_twenty_of_those_there(tmp_pa
             f"(teams there: solo, {', '.join(f't{i:02d}' for i in range(19))}, and 6 more); "
             "its calendar is not used"
         ]
+
+
+def test_serve_fixtures_sample_org_and_demo_say_what_is_wrong_in_one_line(tmp_path: Path) -> None:
+    """A port taken, a port out of range, a request log in no folder, an as_of.txt that is no
+    time, a folder that cannot be written: one line each, no traceback."""
+    made = miner("sample-org", "s", "--prs", "10", "--repos", "1", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = miner("serve-fixtures", "s", "--port", str(port), cwd=tmp_path)
+    no_log = miner("serve-fixtures", "s", "--port", "0", "--request-log", "no/such/log",
+                   cwd=tmp_path)  # fmt: skip
+    out_of_range = miner("serve-fixtures", "s", "--port", "70000", cwd=tmp_path)
+    never = miner("serve-fixtures", "s", "--fault-every", "0", "--faults", "500", cwd=tmp_path)
+    (tmp_path / "s" / "as_of.txt").write_text("yesterday\n")
+    clock = miner("serve-fixtures", "s", "--port", "0", cwd=tmp_path)
+    (tmp_path / "file").write_text("")
+    sample = miner("sample-org", "file/s", cwd=tmp_path)
+    demo = miner("demo", "--dir", "file/d", cwd=tmp_path)
+    assert busy.stderr == f"Error: 127.0.0.1:{port}: cannot serve: Address already in use\n"
+    assert no_log.stderr == "Error: no/such/log: cannot serve: No such file or directory\n"
+    assert clock.stderr == (
+        'Error: s/as_of.txt: "yesterday" is not an ISO-8601 time; write e.g. 2026-06-30T18:00:00Z\n'
+    )
+    assert sample.stderr.startswith("Error: file/s") and "Not a directory" in sample.stderr
+    assert demo.stderr.startswith("Error: file/d") and "Not a directory" in demo.stderr
+    for out in (busy, no_log, clock, sample, demo):
+        assert out.returncode == 1 and out.stderr.count("\n") == 1, out.stderr
+    for out in (out_of_range, never):
+        assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "70000 is not in the range 0<=x<=65535" in out_of_range.stderr
+    assert "--fault-every" in never.stderr
