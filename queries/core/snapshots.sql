@@ -1,8 +1,9 @@
 -- snapshots: one row per org: as_of, the time its data was taken (the GitHub server's clock at
 -- the last sync, or an imported mirror's as_of.txt). Open work is measured up to this instant.
--- An org is one whose data a run stored (raw_orgs): a sync of an org GitHub does not have, a
--- typo in --org, records its run and its as_of, and makes no org.
+-- A failed run makes an org only when a run stored its data (raw_orgs): a sync of an org GitHub
+-- does not have, a typo in --org, records its run and its as_of, and makes no org.
 select org, max(as_of) as as_of, max(finished_at) as finished_at
 from sync_runs
-where org is not null and as_of is not null and org in (select org from raw_orgs)
+where org is not null and as_of is not null
+  and (status <> 'failed' or org in (select org from raw_orgs))
 group by org
