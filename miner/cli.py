@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
@@ -44,8 +45,22 @@ class _Path(click.Path):
 
 @dataclass
 class Context:
-    config: Config
-    db: Path
+    """What a command runs with: the config, read when a command first asks for it (help,
+    sample-org and serve-fixtures need none, so a broken config does not stop them), and the
+    warehouse file."""
+
+    config_path: Path | None
+    db_option: Path | None
+
+    @functools.cached_property
+    def config(self) -> Config:
+        global _CONFIG
+        _CONFIG = load(self.config_path)
+        return _CONFIG
+
+    @property
+    def db(self) -> Path:
+        return self.db_option or Path(self.config.warehouse.path)
 
     def open(self) -> Warehouse:
         """The warehouse for writing (created and migrated if need be)."""
@@ -135,9 +150,7 @@ def _error_line(message: str) -> None:
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, db: Path | None) -> None:
     """Make the handoffs in an engineering org visible: review waits, approvals, ownership."""
-    global _CONFIG
-    config = _CONFIG = load(config_path)
-    ctx.obj = Context(config, db or Path(config.warehouse.path))
+    ctx.obj = Context(config_path, db)
 
 
 @cli.command()

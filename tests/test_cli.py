@@ -327,3 +327,14 @@ def test_serve_fixtures_sample_org_and_demo_say_what_is_wrong_in_one_line(tmp_pa
         assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "70000 is not in the range 0<=x<=65535" in out_of_range.stderr
     assert "--fault-every" in never.stderr
+
+
+def test_a_broken_config_stops_only_the_commands_that_read_it(tmp_path: Path) -> None:
+    (tmp_path / "miner.toml").write_text("x = 1\n")
+    helped = miner("report", "--help", cwd=tmp_path)
+    made = miner("sample-org", "s", "--prs", "5", "--repos", "1", cwd=tmp_path)
+    report = miner("report", cwd=tmp_path)
+    assert helped.returncode == 0 and "Print where the time goes" in helped.stdout
+    assert made.returncode == 0, made.stderr
+    assert report.returncode == 2
+    assert report.stderr.startswith("Error: miner.toml: x: unknown key (known: bots, github")
