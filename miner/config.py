@@ -376,7 +376,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
             app_installation_id=app.get("installation_id"),
         ),
         warehouse=WarehouseConfig(
-            path=r.string("[warehouse] path", wh.get("path", DEFAULT_WAREHOUSE)),
+            path=r.file("[warehouse] path", wh["path"]) if "path" in wh else DEFAULT_WAREHOUSE,
             memory_limit=memory_limit.strip(),
         ),
         git=git,
@@ -405,6 +405,19 @@ class _Reader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+
+    def file(self, where: str, value: object, *, folder: bool = False) -> str:
+        """A path the config names: `~` is the home folder, and a relative one is from the config
+        file's folder (as [github.app] private_key is), wherever miner runs from (cron's)."""
+        text = self.string(where, value)
+        if not text.strip():
+            raise self.fail(where, value, "a folder" if folder else "a file path")
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = self.path.parent / path
+        if not folder and path.is_dir():
+            raise self.fail(where, value, "a file, not a folder")
+        return str(path)
 
     def fail(self, where: str, value: object, expected: str) -> ConfigError:
         return ConfigError(f"{self.path}: {where} = {value!r}: expected {expected}")
@@ -457,7 +470,7 @@ class _Reader:
         cache = table.get("cache")
         return GitConfig(
             mirrors=self.boolean("[git] mirrors", table.get("mirrors", False)),
-            cache=self.string("[git] cache", cache) if cache is not None else None,
+            cache=self.file("[git] cache", cache, folder=True) if cache is not None else None,
             ownership_days=days,
             identities={e.lower(): str(v).removeprefix("@") for e, v in identities.items()},
         )

@@ -174,6 +174,16 @@ def _github(
 
 def _warehouse(db: Path, tell: Callable[[Check], None]) -> None:
     if not db.exists():
+        # the first sync makes it: in a folder that is there and that miner may write
+        folder = db.parent
+        try:
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            fix = f"{why}: set [warehouse] path (or --db) to a file in a folder miner may write"
+            tell(Check(False, f"warehouse {db}: cannot be made in {folder}", fix))
+            return
         tell(Check(True, f"warehouse {db}: not there yet, the first sync makes it"))
         return
     try:

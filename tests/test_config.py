@@ -33,7 +33,8 @@ def test_example_config_loads_with_every_key() -> None:
     assert config.github.org == "acme"
     assert config.github.api_url == DEFAULT_API_URL
     assert config.github.token_env == "GITHUB_TOKEN"
-    assert config.warehouse.path == "miner.duckdb"
+    # a relative path is from the config file's folder
+    assert config.warehouse.path == str(REPO / "miner.duckdb")
     assert config.bots == ("renovate-bot",)
     assert config.teams == {"web": ("alice", "bob")}
     assert config.calendar == Calendar(holidays=(date(2026, 12, 25),))
@@ -47,7 +48,7 @@ def test_example_config_loads_with_every_key() -> None:
     )
     assert config.git == GitConfig(
         mirrors=False,
-        cache="miner.duckdb.mirrors",
+        cache=str(REPO / "miner.duckdb.mirrors"),
         ownership_days=90,
         identities={"alice@home.example": "alice"},
     )
@@ -303,3 +304,22 @@ def test_a_memory_limit_reads_its_unit_without_case_as_duckdb_does(tmp_path: Pat
     )
     with pytest.raises(ConfigError, match="expected at least"):
         load(write(tmp_path, "[warehouse]\nmemory_limit = '63mb'\n"))
+
+
+def test_paths_in_the_config_are_from_its_folder_wherever_miner_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cron job's `miner --config /etc/miner/miner.toml` runs from its home folder: the
+    warehouse and the mirrors are where the config says, next to it, as the App's key is."""
+    (tmp_path / "etc").mkdir()
+    monkeypatch.chdir(tmp_path)
+    text = "[warehouse]\npath = 'wh.duckdb'\n[git]\ncache = '~/mirrors'\n"
+    config = load(write(tmp_path / "etc", text))
+    assert config.warehouse.path == str(tmp_path / "etc" / "wh.duckdb")
+    assert config.git.cache == str(Path.home() / "mirrors")
+    # the default, with no path in the config, is the current folder's miner.duckdb
+    assert load(write(tmp_path / "etc", "")).warehouse.path == "miner.duckdb"
+    for bad, said in (("''", "a file path"), ("'.'", "a file, not a folder")):
+        with pytest.raises(ConfigError) as caught:
+            load(write(tmp_path / "etc", f"[warehouse]\npath = {bad}\n"))
+        assert str(caught.value).endswith(f"[warehouse] path = {bad}: expected {said}")

@@ -215,6 +215,20 @@ def test_doctor_checks_the_git_mirror_folder_can_be_written(served: Path, tmp_pa
     assert f"ok   git mirrors in {tmp_path / 'm'}" in well.stdout.decode().splitlines()
 
 
+def test_doctor_checks_the_warehouse_can_be_made(served: Path, tmp_path: Path) -> None:
+    with FixtureServer(served, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        config = tmp_path / "miner.toml"
+        config.write_text(config.read_text() + '[warehouse]\npath = "no/such/folder/w.duckdb"\n')
+        refused = _miner(tmp_path, "doctor")
+    assert refused.returncode == 1
+    # the config is ./miner.toml: its relative path stays relative to the current folder
+    assert ("FAIL warehouse no/such/folder/w.duckdb: cannot be made in no/such/folder: No such "
+            "file or directory: set [warehouse] path (or --db) to a file in a folder miner may "
+            "write"
+            in refused.stdout.decode().splitlines())  # fmt: skip
+
+
 def test_doctor_names_a_team_calendar_or_level_for_no_team_of_the_org(
     served: Path, tmp_path: Path
 ) -> None:
