@@ -280,7 +280,9 @@ def query(
 
 
 @cli.command()
-@click.option("--org", help="Organization to report on. Default: the only one synced.")
+@click.option(
+    "--org", help="Organization to report on. Default: [github] org, else the only one synced."
+)
 @click.option(
     "--since", default="30d", show_default=True, help="Look back from as_of: 30d, 12h, 6w."
 )

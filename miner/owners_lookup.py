@@ -89,9 +89,7 @@ def from_warehouse(wh: Warehouse, repo: str, org: str | None = None) -> Lookup:
     texts = dict(found)
     chosen = locate(texts)
     if chosen is None:
-        known = wh.query("select count(*) from repos where repo = ?", [repo])[0][0]
-        why = "no CODEOWNERS was synced for it" if known else "no such repo in the warehouse"
-        raise MinerError(f"{repo}: {why} ({wh.path})")
+        raise MinerError(f"{repo}: no CODEOWNERS was synced for it ({wh.path})")
     return _lookup(parse(texts[chosen], f"{repo}:{chosen}"))
 
 
@@ -103,8 +101,6 @@ def from_history(
     file the views judged a PR by, ready at that instant into that branch."""
     repo = _full_name(wh, repo, org)
     default = wh.query("select default_branch from repos where repo = ?", [repo])
-    if not default:
-        raise MinerError(f"{repo}: no such repo in the warehouse ({wh.path})")
     stored = None if branch is None or branch == default[0][0] else branch
     instant = None
     if at is not None:
@@ -155,17 +151,23 @@ def _lookup(rules: Codeowners, folder: str = "") -> Lookup:
 
 
 def _full_name(wh: Warehouse, repo: str, org: str | None) -> str:
-    if "/" in repo:
-        return repo
-    if org is not None:
-        return f"{org}/{repo}"
-    names = [r[0] for r in wh.query(
-        "select repo from repos where lower(split_part(repo, '/', 2)) = lower(?) order by 1",
-        [repo],
-    )]  # fmt: skip
+    """The repo as the warehouse spells it (GitHub's names ignore letter case, as `report
+    --repo` does); one it does not hold is a usage error."""
+    if "/" in repo or org is not None:
+        full = repo if "/" in repo else f"{org}/{repo}"
+        names = [r[0] for r in wh.query(
+            "select repo from repos where lower(repo) = lower(?)", [full]
+        )]  # fmt: skip
+    else:
+        names = [r[0] for r in wh.query(
+            "select repo from repos where lower(split_part(repo, '/', 2)) = lower(?) order by 1",
+            [repo],
+        )]  # fmt: skip
     if len(names) > 1:
         raise ConfigError(f"--repo {repo}: which one? {', '.join(names)}: give ORG/NAME")
-    return names[0] if names else repo
+    if not names:
+        raise ConfigError(f"--repo {repo}: no such repo in the warehouse ({wh.path})")
+    return str(names[0])
 
 
 def render(matches: Sequence[Match], fmt: str) -> str:

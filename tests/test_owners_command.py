@@ -88,8 +88,13 @@ def test_repo_reads_the_synced_codeowners(tmp_path: Path) -> None:
     assert json.loads(out.stdout) == [
         {"path": "auth/a.py", "owners": ["@acme/security", "@pat"], "line": 2, "pattern": "/auth/"}
     ]
+    # GitHub's names ignore letter case; a repo the warehouse lacks is a usage error (exit 2),
+    # as in `miner report --repo`
+    upper = miner("--db", "w.duckdb", "owners", "--repo", "ACME/App", "auth/a.py", cwd=tmp_path)
+    assert upper.returncode == 0 and "@acme/security" in upper.stdout, upper.stderr
     missing = miner("--db", "w.duckdb", "owners", "--repo", "acme/zzz", "x", cwd=tmp_path)
-    assert missing.returncode == 1 and "acme/zzz: no such repo" in missing.stderr
+    assert missing.returncode == 2
+    assert missing.stderr == "Error: --repo acme/zzz: no such repo in the warehouse (w.duckdb)\n"
 
 
 def test_markdown_is_a_table_with_a_header_rule_and_escaped_cells(tmp_path: Path) -> None:
@@ -118,7 +123,7 @@ def test_repo_may_be_given_by_its_name_alone(tmp_path: Path) -> None:
         assert out.returncode == 0, out.stderr
         assert json.loads(out.stdout)[0]["owners"] == ["docs@example.com"]
     missing = miner("--db", "w.duckdb", "owners", "--repo", "web", "x", cwd=tmp_path)
-    assert missing.returncode == 1 and "web: no such repo in the warehouse" in missing.stderr
+    assert missing.returncode == 2 and "web: no such repo in the warehouse" in missing.stderr
 
 
 def test_dot_segments_are_worked_out_and_dot_dot_out_or_empty_paths_refused(
