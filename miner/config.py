@@ -547,9 +547,8 @@ class _Reader:
         return float(value)
 
     def calendar(self, name: str, table: dict[str, Any], base: Calendar) -> Calendar:
-        self.keys(f"{name} ", table, ("timezone", "workdays", "hours", "holidays", "teams"))
-        if name != "[calendar]" and "teams" in table:
-            raise ConfigError(f"{self.path}: {name} teams: unknown key")
+        known = ("timezone", "workdays", "hours", "holidays")
+        self.keys(f"{name} ", table, (*known, "teams") if name == "[calendar]" else known)
         result = base
         if "timezone" in table:
             tz = self.string(f"{name} timezone", table["timezone"])
@@ -603,13 +602,8 @@ class _Reader:
         return days
 
     def levels(self, name: str, table: dict[str, Any], base: ServiceLevels) -> ServiceLevels:
-        self.keys(
-            f"{name} ",
-            table,
-            ("first_review_business_hours", "cross_team_approval_business_hours", "teams"),
-        )
-        if name != "[sla]" and "teams" in table:
-            raise ConfigError(f"{self.path}: {name} teams: unknown key")
+        known = ("first_review_business_hours", "cross_team_approval_business_hours")
+        self.keys(f"{name} ", table, (*known, "teams") if name == "[sla]" else known)
         result = base
         for key in ("first_review_business_hours", "cross_team_approval_business_hours"):
             if key in table:

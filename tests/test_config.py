@@ -145,6 +145,16 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
             "[sla.teams.web] cross_team_approval_business_hours = nan: expected a positive",
         ),
         ("[sla.teams.web]\nsecond_review = 3\n", "[sla.teams.web] second_review: unknown key"),
+        # a team's table lists its own keys: teams are no key of it
+        (
+            "[calendar.teams.web]\ntz = 'UTC'\n",
+            "[calendar.teams.web] tz: unknown key (known: timezone, workdays, hours, holidays)",
+        ),
+        (
+            "[sla.teams.web.teams.x]\nfirst_review_business_hours = 3\n",
+            "[sla.teams.web] teams: unknown key (known: first_review_business_hours, "
+            "cross_team_approval_business_hours)",
+        ),
         (
             "[warehouse]\nmemory_limit = 'lots'\n",
             "[warehouse] memory_limit = 'lots': expected a size",
