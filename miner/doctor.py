@@ -64,7 +64,7 @@ def run(config: Config, db: Path, org: str | None, say: Callable[[str], None]) -
         auth=signed_in.auth if signed_in else None,
     )
     try:
-        _github(client, org, config, tell)
+        _github(client, org, config, tell, signed_in=signed_in is not None)
     except MinerError as exc:
         tell(Check(False, f"GitHub at {config.github.api_url}", str(exc)))
     finally:
@@ -107,12 +107,25 @@ def _mirror_cache(folder: Path) -> Check:
 
 
 def _github(
-    client: GitHubClient, org: str | None, config: Config, tell: Callable[[Check], None]
+    client: GitHubClient,
+    org: str | None,
+    config: Config,
+    tell: Callable[[Check], None],
+    *,
+    signed_in: bool = True,
 ) -> None:
     try:
         limits = client.get("/rate_limit")
     except GitHubError as exc:
-        fix = "the token is refused: make a new one" if exc.status == 401 else str(exc)
+        if exc.status == 401:
+            # with no token sent, the server asks for one (said above); else it refused it
+            fix = (
+                "it needs a token (see above)"
+                if not signed_in
+                else ("the token is refused: make a new one")
+            )
+        else:
+            fix = str(exc)
         tell(Check(False, f"GitHub at {config.github.api_url}", fix))
         return
     resources = (limits.data or {}).get("resources", {})

@@ -165,6 +165,12 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
         forbidden = _miner(tmp_path, "doctor")
         refused = _miner(tmp_path, "doctor", token="wrong")
         pasted = _miner(tmp_path, "doctor", token=TOKEN + "\nwrong")  # two lines pasted in
+        (tmp_path / "miner.toml").write_text(
+            (tmp_path / "miner.toml")
+            .read_text()
+            .replace("[github]", "[github]\ntoken_env = 'NONE'")
+        )
+        no_token = _miner(tmp_path, "doctor")
         url = server.url
     lines = well.stdout.decode().splitlines()
     assert well.returncode == 0, well.stdout.decode() + well.stderr.decode()
@@ -193,6 +199,12 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
         "or letters beyond ASCII; set it to the token alone"
     )
     assert not [line for line in said if line.startswith(("FAIL GitHub App", "FAIL token: set"))]
+    # no token at all: said once, and the server's 401 is no refused token
+    said = [line for line in no_token.stdout.decode().splitlines() if line.startswith("FAIL")]
+    assert said[:2] == [
+        "FAIL token: set NONE",
+        f"FAIL GitHub at {url}: it needs a token (see above)",
+    ]
     for out in (well, no_actions, forbidden, refused, pasted):
         assert TOKEN.encode() not in out.stdout + out.stderr
 
