@@ -231,6 +231,8 @@ def rebuild(ctx: Context) -> None:
     """Recompute core tables and metric views from the raw layer, with no network."""
     from miner.transform import rebuild as run_rebuild
 
+    if not ctx.db.exists():  # nothing to rebuild from: a stray empty warehouse helps no one
+        raise MinerError(f"{ctx.db}: no warehouse here yet: run `miner sync` or `miner import`")
     with ctx.open() as wh:
         run_rebuild(wh, ctx.config)
     _err(f"rebuilt core tables and views in {ctx.db}")

@@ -338,3 +338,12 @@ def test_a_broken_config_stops_only_the_commands_that_read_it(tmp_path: Path) ->
     assert made.returncode == 0, made.stderr
     assert report.returncode == 2
     assert report.stderr.startswith("Error: miner.toml: x: unknown key (known: bots, github")
+
+
+def test_rebuild_without_a_warehouse_makes_none(tmp_path: Path) -> None:
+    out = miner("--db", "w.duckdb", "rebuild", cwd=tmp_path)
+    assert out.returncode == 1
+    assert out.stderr == (
+        "Error: w.duckdb: no warehouse here yet: run `miner sync` or `miner import`\n"
+    )
+    assert not (tmp_path / "w.duckdb").exists()
