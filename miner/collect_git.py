@@ -195,9 +195,18 @@ def codeowners_history(repo: git.Repo, tip: str) -> pa.Table:
 
 MANIFEST_SCHEMA = pa.schema([("path", pa.string()), ("sha", pa.string()), ("text", pa.string())])
 # The manifest a workspace member has, by the kind of the root manifest naming the members.
-_MEMBER_FILES = {"package.json": "package.json", "pnpm-workspace": "package.json",
-                 "cargo": "Cargo.toml", "pyproject": "pyproject.toml", "go.work": "go.mod",
-                 "pom": "pom.xml"}  # fmt: skip
+_MEMBER_FILES = {
+    "package.json": ("package.json",),
+    "pnpm-workspace": ("package.json",),
+    "cargo": ("Cargo.toml",),
+    "pyproject": ("pyproject.toml",),
+    "go.work": ("go.mod",),
+    "pom": ("pom.xml",),
+    "gradle-settings": ("build.gradle", "build.gradle.kts"),
+}
+# A Gradle build's version catalog, where `gradle init` puts it: its libraries are what the
+# build scripts' `libs.NAME` stand for.
+_GRADLE_CATALOG = ("gradle", "libs.versions.toml")
 
 
 def workspace_manifests(repo: git.Repo, tip: str) -> pa.Table:
@@ -213,13 +222,16 @@ def workspace_manifests(repo: git.Repo, tip: str) -> pa.Table:
         kind = kind_of(name)
         if kind in _MEMBER_FILES:
             wanted += _member_globs("", name, repo.git.show(f"{tip}:{name}"))
+        if kind in ("gradle", "gradle-settings") and _GRADLE_CATALOG not in wanted:
+            wanted.append(_GRADLE_CATALOG)
     rows: dict[str, list[str]] = {n: [] for n in MANIFEST_SCHEMA.names}
     if not wanted:
         return pa.table(rows, schema=MANIFEST_SCHEMA)
     files: dict[str, str] = {}  # path: blob sha, of every manifest a member could have
+    names = {file for _, file in wanted}
     for line in filter(None, repo.git.ls_tree("-r", "-z", "--full-tree", tip).split("\0")):
         meta, _, path = line.partition("\t")
-        if "/" in path and path.rpartition("/")[2] in _MEMBER_FILES.values():
+        if "/" in path and path.rpartition("/")[2] in names:
             files[path] = meta.split()[2]
     found: dict[str, str] = {}  # member manifest path: its text
     while True:
@@ -243,14 +255,14 @@ def workspace_manifests(repo: git.Repo, tip: str) -> pa.Table:
 def _member_globs(folder: str, path: str, text: str) -> list[tuple[str, str]]:
     """(glob, manifest file) of the members the manifest at `path` names, under `folder`; an
     exclusion keeps its leading `!`. A manifest that does not parse names none."""
-    file = _MEMBER_FILES[kind_of(path) or ""]
+    files = _MEMBER_FILES[kind_of(path) or ""]
     globs = []
     for member in parse(path, text).members:
         excluded = member.startswith("!")
         # a module at "./core" or "../tools/x": the path from the repo's root, or none outside
         glob = posixpath.normpath(f"{folder}{member.removeprefix('!')}")
         if glob not in (".", "..") and not glob.startswith("../"):
-            globs.append(("!" + glob if excluded else glob, file))
+            globs += [("!" + glob if excluded else glob, file) for file in files]
     return globs
 
 

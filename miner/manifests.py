@@ -47,9 +47,10 @@ class Manifest:
     consumes: list[Package] = field(default_factory=list)
     # globs of directories holding workspace members (npm, Cargo) or Maven modules
     members: list[str] = field(default_factory=list)
-    # what a workspace root offers its members by the key they inherit it under (Cargo's
-    # [workspace.dependencies]): a member's `key = { workspace = true }` is that package
-    inherited: dict[str, Package] = field(default_factory=dict)
+    # what a manifest offers the repo's others by the key they name it with: Cargo's
+    # [workspace.dependencies] (a member's `key = { workspace = true }`), a Gradle version
+    # catalog's libraries and bundles (a build script's `libs.KEY`)
+    offers: dict[str, list[Package]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
 
@@ -58,6 +59,8 @@ def kind_of(path: str) -> str | None:
     name = path.rsplit("/", 1)[-1]
     if name in _EXACT:
         return _EXACT[name]
+    if name.endswith(".versions.toml"):
+        return "gradle-catalog"
     if name.endswith(".txt") and (
         name.startswith("requirements") or name.endswith("requirements.txt")
     ):
@@ -434,8 +437,8 @@ def _cargo_toml(m: Manifest, text: str, _: str) -> None:
         for name, spec in table.items():
             m.consumes.append(_cargo_dependency(name, spec, scope))
     # a member's `key = { workspace = true }` is the root's entry of that key
-    m.inherited = {
-        key: _cargo_dependency(key, spec, "runtime")
+    m.offers = {
+        key: [_cargo_dependency(key, spec, "runtime")]
         for key, spec in workspace.get("dependencies", {}).items()
     }
 
@@ -443,7 +446,7 @@ def _cargo_toml(m: Manifest, text: str, _: str) -> None:
 def _cargo_dependency(key: str, spec: Any, scope: str) -> Package:
     """A dependency table's entry: `key = "1.2"`, or a table whose `package` renames the crate
     (`alias = { package = "time" }` is the crate time) and whose version may be a git or path
-    source, or `workspace = true`: the workspace root's entry of that key (`inherited`)."""
+    source, or `workspace = true`: the workspace root's entry of that key (`offers`)."""
     if not isinstance(spec, dict):
         return Package("cargo", key, str(spec), scope)
     version = spec.get("version") or spec.get("git") or spec.get("path") or ""
@@ -534,6 +537,14 @@ _GRADLE_STRING = re.compile(
     re.MULTILINE,
 )
 _QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
+# a library of the version catalog: `implementation(libs.guava)`, `api libs.bundles.ktor`
+_GRADLE_CATALOG_USE = re.compile(
+    r"(?:^|[{;])[ \t]*(?P<conf>[A-Za-z]+)\s*\(?\s*(?:(?:enforcedPlatform|platform)\s*\(\s*)?"
+    r"libs\.(?P<key>[A-Za-z][\w.]*?)(?:\.get\(\))?\s*[),\n]",
+    re.MULTILINE,
+)
+# the projects of a multi-project build: `include("app", ":lib:core")`, `include 'app'`
+_GRADLE_INCLUDE = re.compile(r"^\s*include\b\s*\(?([^\n]*)", re.MULTILINE)
 _GRADLE_MAP = re.compile(
     r"(?:^|[{;])[ \t]*(?P<conf>[A-Za-z]+)\s*\(?\s*group\s*[:=]\s*[\"'](?P<group>[^\"']+)[\"']"
     r"\s*,\s*name\s*[:=]\s*[\"'](?P<name>[^\"']+)[\"']"
@@ -605,6 +616,12 @@ def _gradle(m: Manifest, text: str, repo_name: str) -> None:
             if "$" in version:  # "$libVersion", "${v}": set elsewhere in the build
                 version = ""
             m.consumes.append(Package("maven", f"{coords[0]}:{coords[1]}", version, scope))
+    for match in _GRADLE_CATALOG_USE.finditer(code):
+        scope = _gradle_scope(match.group("conf"))
+        if scope is not None and "constraints" not in blocks(match.start("conf")):
+            # the catalog's entry of that key (repo_packages resolves it): `libs.KEY` is an
+            # accessor, the catalog's name for it once `-` and `_` read as `.`
+            m.consumes.append(Package("maven", match.group("key"), CATALOG, scope))
     for match in _GRADLE_MAP.finditer(code):
         scope = _gradle_scope(match.group("conf"))
         if scope is not None and "constraints" not in blocks(match.start("conf")):
@@ -627,6 +644,64 @@ def _gradle(m: Manifest, text: str, repo_name: str) -> None:
         artifacts = [repo_name]
     for artifact in artifacts:
         m.publishes.append(Package("maven", f"{group}:{artifact}", version))
+
+
+# A build script's dependency on a version catalog's entry: its key, this as its requirement.
+CATALOG = "catalog"
+
+
+def _gradle_catalog(m: Manifest, text: str, _: str) -> None:
+    """A Gradle version catalog (docs.gradle.org, "Version Catalogs"): its [libraries] and
+    [bundles], offered to the build scripts by accessor (`guava-core` is `libs.guava.core`);
+    `version.ref` names a [versions] entry. It consumes nothing itself: a build script's use
+    of an entry does."""
+    doc = tomllib.loads(text)
+    versions = _table(m, "[versions]", doc.get("versions"))
+    libraries: dict[str, Package] = {}
+    for alias, spec in _table(m, "[libraries]", doc.get("libraries")).items():
+        if isinstance(spec, str):
+            coords = spec.split(":")
+            if len(coords) >= 2:
+                name, version = f"{coords[0]}:{coords[1]}", ":".join(coords[2:])
+            else:
+                m.errors.append(f"{m.path}: [libraries] {alias} = {spec!r} is no g:a:v")
+                continue
+        elif isinstance(spec, dict):
+            module = spec.get("module") or f"{spec.get('group', '')}:{spec.get('name', '')}"
+            version = spec.get("version", "")
+            if isinstance(version, dict):
+                ref = version.get("ref")
+                version = versions.get(ref, "") if ref else version.get("strictly") or ""
+                version = version if isinstance(version, str) else ""
+            name, version = str(module), str(version)
+            if name.startswith(":") or name.endswith(":"):
+                m.errors.append(f"{m.path}: [libraries] {alias} has no module")
+                continue
+        else:
+            m.errors.append(f"{m.path}: [libraries] {alias} is no library")
+            continue
+        libraries[alias] = Package("maven", name, version)
+        m.offers[_accessor(alias)] = [libraries[alias]]
+    for bundle, aliases in _table(m, "[bundles]", doc.get("bundles")).items():
+        names = aliases if isinstance(aliases, list) else []
+        m.offers[f"bundles.{_accessor(bundle)}"] = [
+            libraries[a] for a in names if isinstance(a, str) and a in libraries
+        ]
+
+
+def _accessor(alias: str) -> str:
+    """A catalog alias as build scripts name it: `-`, `_` and `.` all separate (Gradle)."""
+    return re.sub(r"[-_.]", ".", alias)
+
+
+def _gradle_settings(m: Manifest, text: str, _: str) -> None:
+    """settings.gradle(.kts): the projects a multi-project build includes are its members,
+    `:lib:core` in the folder lib/core (Gradle's default layout)."""
+    code = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
+    code = re.sub(r"(^|\s)//[^\n]*", r"\1", code)
+    for match in _GRADLE_INCLUDE.finditer(code):
+        for project in _QUOTED.findall(match.group(1)):
+            m.members.append(project.strip(":").replace(":", "/"))
 
 
 # -- Ruby ---------------------------------------------------------------------------------------
@@ -718,6 +793,8 @@ _EXACT = {
     "pom.xml": "pom",
     "build.gradle": "gradle",
     "build.gradle.kts": "gradle",
+    "settings.gradle": "gradle-settings",
+    "settings.gradle.kts": "gradle-settings",
     "Gemfile": "gemfile",
     "gems.rb": "gemfile",  # Bundler's other name for a Gemfile
 }
@@ -732,6 +809,8 @@ _PARSERS: dict[str, Callable[[Manifest, str, str], None]] = {
     "cargo": _cargo_toml,
     "pom": _pom_xml,
     "gradle": _gradle,
+    "gradle-catalog": _gradle_catalog,
+    "gradle-settings": _gradle_settings,
     "gemfile": _gemfile,
     "gemspec": _gemspec,
 }

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from miner.config import Config
-from miner.manifests import Package, normalize, parse, sbom_packages
+from miner.manifests import CATALOG, Package, normalize, parse, sbom_packages
 from miner.warehouse import Warehouse
 
 WRITES = ("repo_packages", "manifest_errors")
@@ -55,13 +55,16 @@ def write_repo_packages(wh: Warehouse, config: Config) -> None:
         (org, repo, path, parse(path, text, repo_name=repo.split("/", 1)[-1]))
         for org, repo, path, text in files
     ]
-    # what each repo's workspace root offers its members (Cargo's [workspace.dependencies])
-    roots: dict[tuple[str, str], dict[str, Package]] = {}
-    for org, repo, path, m in parsed:
-        if "/" not in path:
-            roots.setdefault((org, repo), {}).update(m.inherited)
+    # what a repo's manifests offer its others: a Cargo workspace root's dependencies, a Gradle
+    # version catalog's libraries
+    offers: dict[tuple[str, str], dict[tuple[str, str], list[Package]]] = {}
+    for org, repo, _, m in parsed:
+        for key, entries in m.offers.items():
+            for p in entries:
+                offers.setdefault((org, repo), {}).setdefault((p.ecosystem, key), []).append(p)
     for org, repo, path, manifest in parsed:
-        consumed = [_inherit(p, roots.get((org, repo), {})) for p in manifest.consumes]
+        offered = offers.get((org, repo), {})
+        consumed = [o for p in manifest.consumes for o in _offered(p, offered)]
         for role, found in (("publishes", manifest.publishes), ("consumes", consumed)):
             for p in found:
                 key = normalize(p.ecosystem, p.name)
@@ -90,13 +93,17 @@ def write_repo_packages(wh: Warehouse, config: Config) -> None:
     _write(wh, "manifest_errors", ERROR_SCHEMA, errors)
 
 
-def _inherit(package: Package, inherited: dict[str, Package]) -> Package:
-    """A member's dependency inherited from its workspace root (`key = { workspace = true }`):
-    the root's crate under that key, renames included, at the root's version."""
-    root = inherited.get(package.name) if package.requirement == "workspace" else None
-    if root is None:
-        return package
-    return Package(root.ecosystem, root.name, root.requirement, package.scope)
+def _offered(package: Package, offers: dict[tuple[str, str], list[Package]]) -> list[Package]:
+    """The packages a dependency on another manifest's entry stands for, at the entry's version
+    and the dependency's scope: a Cargo member's `key = { workspace = true }` (kept as it is
+    when the root has no such key), a Gradle build's `libs.KEY` (nothing when no catalog of
+    the repo has it: the key is no package's name)."""
+    if package.requirement not in ("workspace", CATALOG):
+        return [package]
+    found = offers.get((package.ecosystem, package.name))
+    if found is None:
+        return [package] if package.requirement == "workspace" else []
+    return [Package(p.ecosystem, p.name, p.requirement, package.scope) for p in found]
 
 
 def _write(

@@ -671,6 +671,41 @@ def test_a_cargo_member_inherits_the_roots_crate_under_its_key(tmp_path: Path) -
     ]
 
 
+def test_a_gradle_build_depends_on_what_its_catalog_names(tmp_path: Path) -> None:
+    """A build script's `libs.acme.core` is the version catalog's acme-core, com.acme:core at
+    [versions] acme: the repo publishing com.acme:core is depended on, in the scope of the
+    configuration that names it; a `libs.` key no catalog has names no package."""
+    b = MirrorBuilder()
+    b.files[("core", "build.gradle")] = (
+        "plugins { id 'maven-publish' }\ngroup = 'com.acme'\nversion = '2.1.0'\n"
+    )
+    b.files[("app", "build.gradle.kts")] = (
+        "dependencies {\n    testImplementation(libs.acme.core)\n    implementation(libs.nope)\n}\n"
+    )
+    for repo in ("core", "app"):
+        b.pull(repo, "wes", 0)
+    db = _import(tmp_path, b)
+    catalog = (
+        "[versions]\nacme = '2.1.0'\n"
+        "[libraries]\nacme-core = { module = 'com.acme:core', version.ref = 'acme' }\n"
+    )
+    with Warehouse.open(db) as wh:
+        wh.store_git_manifests(
+            "acme", "acme/app",
+            pa.table({"path": ["gradle/libs.versions.toml"], "sha": ["a"], "text": [catalog]}),
+        )  # fmt: skip
+        rebuild(wh, Config())
+        rows = wh.query(
+            "select depends_on_repo, package, requirement, scope, manifest_path "
+            "from repo_dependencies where repo = 'acme/app'"
+        )
+        consumed = wh.query(
+            "select package from repo_packages where repo = 'acme/app' and role = 'consumes'"
+        )
+    assert rows == [("acme/core", "com.acme:core", "2.1.0", "test", "build.gradle.kts")]
+    assert consumed == [("com.acme:core",)]
+
+
 # -- a manifest that does not parse ----------------------------------------------------------------
 
 

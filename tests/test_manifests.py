@@ -1438,3 +1438,63 @@ def test_ruby_brace_groups_generated_gemspecs_and_gems_rb() -> None:
         ("rake", ">= 1, < 3", "runtime"),
         ("rspec", "~> 3.12", "dev"),
     ]
+
+
+def test_gradle_version_catalog_offers_its_libraries_and_bundles_by_accessor() -> None:
+    """docs.gradle.org, "Version Catalogs": a library is "g:a:v", or a module (or group and
+    name) with a version or a version.ref into [versions]; `-`, `_` and `.` in an alias all
+    read as `.` in `libs.…`; a bundle is `libs.bundles.NAME`."""
+    text = (
+        "[versions]\nacme = '2.1.0'\n\n"
+        "[libraries]\n"
+        "guava = 'com.google.guava:guava:33.2.0-jre'\n"
+        "acme-core = { module = 'com.acme:core', version.ref = 'acme' }\n"
+        "acme_events = { group = 'com.acme', name = 'events', version = '1.4' }\n"
+        "acme-bom = { module = 'com.acme:bom', version = { strictly = '3.0' } }\n"
+        "broken = 'no-coordinates'\n"
+        "\n[bundles]\nacme = ['acme-core', 'acme_events', 'missing']\n"
+        "\n[plugins]\nkotlin-jvm = { id = 'org.jetbrains.kotlin.jvm', version = '2.0.0' }\n"
+    )
+    m = parse("gradle/libs.versions.toml", text)
+    assert m.kind == "gradle-catalog" and m.consumes == [] and m.publishes == []
+    core, events = (
+        Package("maven", "com.acme:core", "2.1.0"),
+        Package("maven", "com.acme:events", "1.4"),
+    )
+    assert m.offers == {
+        "guava": [Package("maven", "com.google.guava:guava", "33.2.0-jre")],
+        "acme.core": [core],
+        "acme.events": [events],
+        "acme.bom": [Package("maven", "com.acme:bom", "3.0")],
+        "bundles.acme": [core, events],
+    }
+    assert m.errors == [
+        "gradle/libs.versions.toml: [libraries] broken = 'no-coordinates' is no g:a:v"
+    ]
+
+
+def test_gradle_build_names_catalog_entries_and_settings_name_projects() -> None:
+    from miner.manifests import CATALOG
+
+    build = parse(
+        "build.gradle.kts",
+        "plugins { alias(libs.plugins.kotlin.jvm) }\n"
+        "dependencies {\n"
+        "    implementation(libs.acme.core)\n"
+        "    api(platform(libs.acme.bom))\n"
+        "    testImplementation(libs.bundles.acme)\n"
+        "    implementation(libs.guava.get())\n"
+        "}\n",
+    )
+    assert _rows(build.consumes, "maven") == [
+        ("acme.bom", CATALOG, "runtime"),
+        ("acme.core", CATALOG, "runtime"),
+        ("bundles.acme", CATALOG, "test"),
+        ("guava", CATALOG, "runtime"),
+    ]
+    settings = parse(
+        "settings.gradle",
+        "rootProject.name = 'platform'\ninclude 'app', ':lib:core'\n"
+        "// include 'old'\ninclude(\"tools\")\n",
+    )
+    assert settings.members == ["app", "lib/core", "tools"]

@@ -140,3 +140,24 @@ def test_members_of_uv_and_go_workspaces_and_of_pnpm(tmp_path: Path) -> None:
         "libs/core/pyproject.toml",
         "svc/api/go.mod",
     ]
+
+
+def test_projects_of_a_gradle_build_and_its_version_catalog(tmp_path: Path) -> None:
+    b = GitBuilder(tmp_path / "repo")
+    b.commit(
+        {
+            "settings.gradle.kts": 'rootProject.name = "platform"\ninclude("app", ":lib:core")\n',
+            "build.gradle.kts": "plugins { java }\n",
+            "app/build.gradle.kts": "dependencies { implementation(libs.guava) }\n",
+            "lib/core/build.gradle": "apply plugin: 'java'\n",
+            "lib/other/build.gradle": "apply plugin: 'java'\n",  # not included
+            "gradle/libs.versions.toml": "[libraries]\nguava = 'com.google.guava:guava:33.0'\n",
+            "gradle/wrapper/gradle-wrapper.properties": "distributionUrl=x\n",
+        }
+    )
+    table = workspace_manifests(git.Repo(b.path), b.shas[-1])
+    assert sorted(table.column("path").to_pylist()) == [
+        "app/build.gradle.kts",
+        "gradle/libs.versions.toml",
+        "lib/core/build.gradle",
+    ]
