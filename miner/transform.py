@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -124,11 +125,16 @@ def _rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
     Two, because DuckDB reads a table created earlier in the same transaction (still in the
     transaction's own storage) several times slower than a committed one: the metric views,
     which read the core tables many times over, take a third of the time once the core is
-    committed. Each transaction is whole: a crash between the two leaves the new core tables
-    with the metric rows of the previous rebuild, each consistent in itself, and the next sync
-    or `miner rebuild` computes them again."""
+    committed. Each transaction is whole, and each stamps the rebuild it belongs to: a crash
+    between the two leaves the new core tables with the metric rows of the previous rebuild,
+    which require_views tells by the stamps, so no report reads the two together, and the next
+    sync or `miner rebuild` computes them again."""
     started = time.perf_counter()
+    stamp = uuid.uuid4().hex
     with wh.transaction():
+        wh.con.execute(f"create schema if not exists {METRIC_ROWS}")
+        wh.con.execute(f"create or replace table {METRIC_ROWS}.{CORE_BUILT} as select ? as rebuild",
+                       [stamp])  # fmt: skip
         _write_settings(wh, config)
         core = read_layer("core")
         steps: dict[str, PythonStep] = {}
@@ -151,7 +157,7 @@ def _rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
         core_built = time.perf_counter()
     core_committed = time.perf_counter()
     with wh.transaction():
-        _build_metrics(wh)
+        _build_metrics(wh, stamp)
         metrics_built = time.perf_counter()
     finished = time.perf_counter()
     return RebuildTimes(
@@ -212,12 +218,20 @@ def require_views(wh: Warehouse) -> None:
             f"{wh.path}: not built: {', '.join(missing)} (a rebuild cut short, or a newer miner "
             "than the one that built the rest): run `miner rebuild`"
         )
-    stamped = (METRIC_ROWS, BUILT_FROM) in built
-    stamp = wh.query(f"select sql_digest from {METRIC_ROWS}.{BUILT_FROM}") if stamped else []
-    if stamp != [(digest(BUILT_LAYERS),)]:
+    stamped = {(METRIC_ROWS, BUILT_FROM), (METRIC_ROWS, CORE_BUILT)} <= built
+    stamp = wh.query(
+        f"select b.sql_digest, b.rebuild = c.rebuild from {METRIC_ROWS}.{BUILT_FROM} as b, "
+        f"{METRIC_ROWS}.{CORE_BUILT} as c"
+    ) if stamped else []  # fmt: skip
+    if [said for said, _ in stamp] != [digest(BUILT_LAYERS)]:
         raise MinerError(
             f"{wh.path}: its views were built by another version of miner, and their columns may "
             "differ from this one's: run `miner rebuild`"
+        )
+    if not stamp[0][1]:
+        raise MinerError(
+            f"{wh.path}: the last rebuild stopped after the core tables, before the metric views, "
+            "which are an older rebuild's: run `miner rebuild`"
         )
 
 
@@ -229,11 +243,15 @@ METRIC_ROWS = "metric_rows"
 ON_READ = "-- computed on read"
 # The table in METRIC_ROWS saying which SQL built the views (sql_files.digest of these folders).
 BUILT_FROM = "built_from"
+# The table in METRIC_ROWS naming the rebuild that built the core tables; BUILT_FROM names the
+# one that built the metric rows: two names, a rebuild stopped between its two transactions.
+CORE_BUILT = "core_built"
 BUILT_LAYERS = ("core", "macros", "metrics")
 
 
-def _build_metrics(wh: Warehouse) -> None:
-    """Each queries/metrics file becomes its rows in metric_rows.NAME and the view NAME."""
+def _build_metrics(wh: Warehouse, stamp: str) -> None:
+    """Each queries/metrics file becomes its rows in metric_rows.NAME and the view NAME, built
+    from the core tables of the rebuild `stamp` names."""
     wh.con.execute(f"create schema if not exists {METRIC_ROWS}")
     for f in layer("metrics"):
         if ON_READ in f.sql:
@@ -246,8 +264,9 @@ def _build_metrics(wh: Warehouse) -> None:
         comment = sql_string(f"{f.description} (definition: queries/metrics/{f.name}.sql)")
         wh.con.execute(f"comment on view {f.name} is '{comment}'")
     wh.con.execute(
-        f"create or replace table {METRIC_ROWS}.{BUILT_FROM} as select ? as sql_digest",
-        [digest(BUILT_LAYERS)],
+        f"create or replace table {METRIC_ROWS}.{BUILT_FROM} as "
+        "select ? as sql_digest, ? as rebuild",
+        [digest(BUILT_LAYERS), stamp],
     )
 
 

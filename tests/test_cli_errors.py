@@ -67,6 +67,34 @@ def test_a_rebuild_cut_short_is_named_with_what_to_run(tmp_path: Path) -> None:
     assert _one_error(out).endswith("run `miner rebuild`")
 
 
+def test_a_rebuild_stopped_between_core_and_metrics_is_no_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rebuild commits the core tables, then the metric rows: stopped between the two (a
+    SIGTERM, an out-of-memory kill), the views are an older rebuild's over newer core tables.
+    A report would mix them and say nothing: it refuses instead, until a rebuild."""
+    from miner import transform
+    from miner.config import Config
+    from miner.warehouse import Warehouse
+
+    assert miner("--db", "w.duckdb", "import", str(_mirror(tmp_path)), cwd=tmp_path).returncode == 0
+
+    def stopped(wh: Warehouse, stamp: str) -> None:
+        raise KeyboardInterrupt  # as Ctrl-C lands once the core is committed
+
+    monkeypatch.setattr(transform, "_build_metrics", stopped)
+    with Warehouse.open(tmp_path / "w.duckdb") as wh, pytest.raises(KeyboardInterrupt):
+        transform.rebuild(wh, Config())
+    out = miner("--db", "w.duckdb", "report", cwd=tmp_path)
+    assert (out.returncode, _one_error(out)) == (
+        1,
+        "Error: w.duckdb: the last rebuild stopped after the core tables, before the metric "
+        "views, which are an older rebuild's: run `miner rebuild`",
+    )
+    assert miner("--db", "w.duckdb", "rebuild", cwd=tmp_path).returncode == 0
+    assert miner("--db", "w.duckdb", "report", cwd=tmp_path).returncode == 0
+
+
 def test_views_built_by_another_miner_are_named_with_what_to_run(tmp_path: Path) -> None:
     """A warehouse built by an older miner has views without the columns this one's reports
     read (author_is_bot, say): told in one line, not a DuckDB binder error."""
