@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import itertools
 import logging
@@ -657,6 +658,10 @@ def main() -> None:
         if _out_of_memory(exc):
             _error_line(_out_of_memory_message(_at_memory_ceiling(exc)))
             sys.exit(EXIT_FAILED)
+        full = _disk_full(exc)
+        if full is not None:
+            _error_line(full)
+            sys.exit(EXIT_FAILED)
         if isinstance(exc, MinerError):
             _error_line(str(exc))
             sys.exit(exc.exit_code)
@@ -690,6 +695,28 @@ def _chain(exc: BaseException) -> list[BaseException]:
         chain.append(seen)
         seen = seen.__cause__ or seen.__context__
     return chain
+
+
+def _disk_full(exc: BaseException) -> str | None:
+    """The one line for a disk (or quota) that filled up under DuckDB or miner, whatever the
+    error it came up as (DuckDB's IO error, or the commit it made fail); None for any other."""
+    for e in _chain(exc):
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+            return f"{e.filename or 'the disk'}: no space left on the device: {_FULL_FIX}"
+        if isinstance(e, duckdb.Error) and "No space left on device" in str(e):
+            where = re.search(r'file "([^"]+)"', str(e))
+            return (
+                f"{where.group(1) if where else 'the warehouse'}: no space left on the device: "
+                f"{_FULL_FIX}"
+            )
+    return None
+
+
+# What to do once the disk filled up: nothing stored before is lost (each batch is one
+# transaction), and the next run goes on from there.
+_FULL_FIX = (
+    "free space (or set [warehouse] path elsewhere), then run it again: what was stored stays"
+)
 
 
 def _out_of_memory(exc: BaseException) -> bool:

@@ -253,9 +253,8 @@ def sync(
             points=client.graphql_points,
         )
         raise
-    wh.finish_run(
+    wh.record_fetched(
         run,
-        status="partial" if failures else "ok",
         requests=client.requests,
         as_of=client.server_time,
         error="; ".join(failures) or None,
@@ -263,6 +262,7 @@ def sync(
         repos_failed=len(failures),
     )
     _rebuild(wh, config, run)
+    wh.end_run(run, "partial" if failures else "ok")
     return SyncResult(
         org,
         len(repos),
@@ -702,8 +702,9 @@ def import_mirror(wh: Warehouse, config: Config, folder: Path) -> tuple[str, int
     except BaseException as exc:
         wh.finish_run(run, status="failed", error=run_error(exc))
         raise
-    wh.finish_run(run, status="ok", as_of=mirror.as_of())
+    wh.record_fetched(run, as_of=mirror.as_of())
     _rebuild(wh, config, run)
+    wh.end_run(run, "ok")
     return org, stored
 
 

@@ -459,6 +459,32 @@ class Warehouse:
             [_now(), status, requests, as_of, error, points, repos_failed, run_id],
         )
 
+    def record_fetched(
+        self,
+        run_id: int,
+        *,
+        requests: int = 0,
+        as_of: datetime | None = None,
+        error: str | None = None,
+        points: int = 0,
+        repos_failed: int = 0,
+    ) -> None:
+        """What a run fetched, before its rebuild: the rebuild reads its as_of. The run stays
+        'running' until end_run, so a rebuild the process does not live through (killed, a
+        disk full) is not left recorded 'ok': the next run records it failed."""
+        self._record_run(
+            "update sync_runs set requests = ?, as_of = ?, error = ?, points = ?, "
+            "repos_failed = ? where id = ?",
+            [requests, as_of, error, points, repos_failed, run_id],
+        )
+
+    def end_run(self, run_id: int, status: str) -> None:
+        """A run whose rebuild is done: its status ('ok' or 'partial') and when it ended."""
+        self._record_run(
+            "update sync_runs set finished_at = ?, status = ? where id = ?",
+            [_now(), status, run_id],
+        )
+
     def has_table(self, name: str) -> bool:
         """Whether the warehouse has the table `name` (in its main schema)."""
         return bool(self.query(
@@ -482,7 +508,8 @@ class Warehouse:
         """A run that fetched and stored all it meant to, then failed (its rebuild): what it
         stored and its as_of stay, and the next run or `miner rebuild` builds the views."""
         self._record_run(
-            "update sync_runs set status = 'failed', error = ? where id = ?", [error, run_id]
+            "update sync_runs set finished_at = ?, status = 'failed', error = ? where id = ?",
+            [_now(), error, run_id],
         )
 
     def _record_run(self, sql: str, params: list[Any]) -> None:

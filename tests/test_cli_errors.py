@@ -370,3 +370,28 @@ def test_ctrl_c_while_a_duckdb_error_is_handled_still_ends_in_130(
     assert stopped.value.code == 130
     err = capsys.readouterr().err.strip()
     assert err == "Error: interrupted: the warehouse keeps every step finished before it"
+
+
+def test_a_full_disk_is_one_line_whatever_error_it_came_up_as() -> None:
+    """DuckDB says a full disk in its own words, often behind the commit it made fail; Python
+    as an OSError. Either is one line naming the file and what to do; anything else is not."""
+    import errno
+
+    from miner.cli import _disk_full
+
+    fix = "free space (or set [warehouse] path elsewhere), then run it again: what was stored stays"
+    commit = duckdb.TransactionException(
+        'TransactionContext Error: Failed to commit: Checkpoint failed for database "w". The '
+        'database has been invalidated. Original error: Could not write file "/srv/w.duckdb": '
+        "No space left on device"
+    )
+    assert _disk_full(commit) == f"/srv/w.duckdb: no space left on the device: {fix}"
+    try:
+        try:
+            raise OSError(errno.ENOSPC, "No space left on device", "/srv/report.html")
+        except OSError as exc:
+            raise RuntimeError("writing the report failed") from exc
+    except RuntimeError as wrapped:
+        assert _disk_full(wrapped) == f"/srv/report.html: no space left on the device: {fix}"
+    assert _disk_full(duckdb.BinderException("Referenced column x not found")) is None
+    assert _disk_full(OSError(errno.EACCES, "Permission denied", "/srv")) is None

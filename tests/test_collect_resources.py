@@ -428,3 +428,36 @@ def test_a_sync_whose_rebuild_fails_is_recorded_failed_and_the_next_completes(
         _sync(server, wh, "graphql")
         assert wh.query("select status from sync_runs order by id") == [("failed",), ("ok",)]
         assert wh.query("select count(*) from pull_requests") == [(1,)]
+
+
+def test_a_rebuild_that_cannot_even_record_its_failure_leaves_no_ok_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk that fills up invalidates DuckDB's database: the rebuild fails, and so does
+    recording it. The run was recorded what it fetched, not 'ok', before the rebuild: it stays
+    'running', with no end, and the next run records it failed."""
+    import miner.sync
+    from miner.transform import rebuild
+
+    root = _org(tmp_path)
+
+    def failing(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    def unrecordable(*_: object) -> None:
+        raise RuntimeError("the database has been invalidated")
+
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        monkeypatch.setattr(miner.sync, "rebuild", failing)
+        monkeypatch.setattr(wh, "fail_run", unrecordable)
+        with pytest.raises(OSError, match="No space left"):
+            _sync(server, wh, "graphql")
+        assert wh.query("select status, finished_at, as_of is not null from sync_runs") == [
+            ("running", None, True)
+        ]
+        monkeypatch.setattr(miner.sync, "rebuild", rebuild)
+        _sync(server, wh, "graphql")
+        assert wh.query("select status, finished_at is null from sync_runs order by id") == [
+            ("failed", True),
+            ("ok", False),
+        ]
