@@ -30,7 +30,7 @@ from miner.collect_graphql import GraphQLPullCollector, GraphQLRepoCollector
 from miner.config import Config
 from miner.errors import ConfigError, GitHubError, scrub
 from miner.git_mirror import GitMirrorError
-from miner.github_auth import credentials
+from miner.github_auth import Credentials, credentials
 from miner.github_client import GitHubClient
 from miner.mirror import Mirror
 from miner.org_snapshot import OrgSnapshot, RepoMarks
@@ -243,15 +243,18 @@ def sync(
         failures = ["; ".join(messages) for messages in failed.values()]
         wh.drop_old_names(org)
     except BaseException as exc:
+        refused = _refused(exc, signed_in)
         # a rate limit past --max-wait is a clean stop, anything else a failure
         wh.finish_run(
             run,
             status="stopped" if isinstance(exc, RateLimitStop) else "failed",
             requests=client.requests,
             as_of=client.server_time,
-            error=run_error(exc),
+            error=run_error(refused or exc),
             points=client.graphql_points,
         )
+        if refused is not None:
+            raise refused from None
         raise
     wh.record_fetched(
         run,
@@ -687,6 +690,22 @@ def pending_pulls(wh: Warehouse, org: str, repo: str) -> list[PendingPull]:
         [org, repo, org, repo, DETAILS_PREFIX],
     )
     return [PendingPull(repo, int(n), updated) for n, updated in rows]
+
+
+def _refused(exc: BaseException, signed_in: Credentials | None) -> GitHubError | None:
+    """GitHub's 401, saying whose credentials it refused and what to do: the cron user sees
+    this line alone."""
+    if not isinstance(exc, GitHubError) or exc.status != 401:
+        return None
+    if signed_in is None:
+        return GitHubError(
+            f"{exc}: no token was sent: set one (`miner doctor` says how)", status=401
+        )
+    return GitHubError(
+        f"{exc}: GitHub refused the credentials from {signed_in.source}: renew them "
+        "(`miner doctor` checks them)",
+        status=401,
+    )
 
 
 def import_mirror(wh: Warehouse, config: Config, folder: Path) -> tuple[str, int]:

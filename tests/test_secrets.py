@@ -74,8 +74,12 @@ def test_a_wrong_token_is_refused_without_echoing_it(served: Path, tmp_path: Pat
         (tmp_path / "miner.toml").write_text(f'[github]\norg = "acme"\napi_url = "{server.url}"\n')
         wrong = TOKEN[:-4] + "XXXX"
         out = _miner(tmp_path, "sync", token=wrong)
-    assert out.returncode != 0
-    assert b"401" in out.stderr
+    assert out.returncode == 1
+    # whose credentials GitHub refused, and what to do: a cron user sees this line alone
+    assert out.stderr.decode() == (
+        "Error: POST /graphql: 401 Bad credentials: GitHub refused the credentials from "
+        "$GITHUB_TOKEN: renew them (`miner doctor` checks them)\n"
+    )
     assert wrong.encode() not in out.stderr + out.stdout
     assert b"Traceback" not in out.stderr
 
