@@ -365,9 +365,16 @@ def _unreachable(exc: Exception) -> str | None:
     refused", not urllib3's whole "Max retries exceeded ... (Caused by ...)" text."""
     import requests
 
+    text = str(exc)
+    # urllib3 retried server errors until it gave up: "too many 500 error responses"
+    failing = re.search(r"too many (\d{3}) error responses", text)
+    if isinstance(exc, requests.exceptions.RetryError) and failing is not None:
+        return (
+            f"the server kept answering {failing.group(1)} (a GitHub outage?); what was "
+            "fetched is stored, and the next run goes on from there"
+        )
     if not isinstance(exc, requests.exceptions.ConnectionError):
         return None
-    text = str(exc)
     where = re.search(r"host='([^']*)', port=(\d+)", text)
     if where is None:
         return None

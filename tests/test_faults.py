@@ -64,3 +64,20 @@ def test_a_sync_through_the_fault_ends_as_a_clean_one(
     assert isinstance(expected, dict)
     for table in COMPARED:
         assert got[table] == expected[table], f"{kind} ({api}): {table} differs"
+
+
+def test_a_server_that_keeps_failing_is_one_short_line(org: Path, tmp_path: Path) -> None:
+    """Every answer a 500: past its retries the sync stops, saying so in words a cron user can
+    act on, not urllib3's "Max retries exceeded ... (Caused by ResponseError(...))"."""
+    from miner.errors import GitHubError
+
+    with (
+        FixtureServer(org, faults=FaultPlan(["500"], every=1)) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+        pytest.raises(GitHubError) as caught,
+    ):
+        sync(wh, Config(github=GitHubConfig(org="acme")), client=GitHubClient(server.url, None))
+    assert str(caught.value) == (
+        "POST /graphql: the server kept answering 500 (a GitHub outage?); what was fetched is "
+        "stored, and the next run goes on from there"
+    )
