@@ -292,8 +292,10 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         raise ConfigError(f"{path}: [github.app] needs id and private_key (a PEM file)")
     for key in ("id", "installation_id"):
         value = app.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise r.fail(f"[github.app] {key}", value, "a whole number")
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
+            raise r.fail(f"[github.app] {key}", value, "a positive whole number")
     api_url = r.string("[github] api_url", gh.get("api_url", DEFAULT_API_URL))
     if not _has_host(api_url):
         raise r.fail(
@@ -466,7 +468,8 @@ class _Reader:
         for email, login in identities.items():
             if "@" not in email:
                 raise self.fail(f"[git.identities] {email!r}", login, "an e-mail address as key")
-            self.string(f"[git.identities] {email!r}", login)
+            if not self.string(f"[git.identities] {email!r}", login).strip("@ "):
+                raise self.fail(f"[git.identities] {email!r}", login, "a GitHub login")
         cache = table.get("cache")
         return GitConfig(
             mirrors=self.boolean("[git] mirrors", table.get("mirrors", False)),
@@ -482,7 +485,10 @@ class _Reader:
             value = table.get(key, list(default))
             if isinstance(value, str):  # one pattern may be given alone
                 value = [value]
-            return tuple(self.strings(f"[deploys] {key}", value))
+            found = tuple(self.strings(f"[deploys] {key}", value))
+            if any(not g.strip() for g in found):  # matches nothing, or everything: a slip
+                raise self.fail(f"[deploys] {key}", value, "patterns, none of them empty")
+            return found
 
         return DeployConfig(
             production=globs("production", DeployConfig.production),

@@ -182,6 +182,13 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
             "most 36500",
         ),
         ("[git]\nmirror = true\n", "[git] mirror: unknown key"),
+        # values of the right type that can only be slips
+        (
+            "[github.app]\nid = -1\nprivate_key = 'k.pem'\n",
+            "[github.app] id = -1: expected a positive whole number",
+        ),
+        ("[git.identities]\n'a@b.example' = '@'\n", "'a@b.example' = '@': expected a GitHub login"),
+        ("[deploys]\ntags = ['v*', '']\n", "[deploys] tags = ['v*', '']: expected patterns, none"),
         ("[git]\ncache = 1\n", "[git] cache = 1: expected a string"),
         ("[git.identities]\nalice = 'alice'\n", "[git.identities] 'alice' = 'alice': expected an"),
         ("[git.identities]\n'a@b.example' = 1\n", "[git.identities] 'a@b.example' = 1: expected a"),
