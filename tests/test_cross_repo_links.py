@@ -706,6 +706,49 @@ def test_a_gradle_build_depends_on_what_its_catalog_names(tmp_path: Path) -> Non
     assert consumed == [("com.acme:core",)]
 
 
+def test_a_monorepos_packages_are_owned_by_their_own_teams(tmp_path: Path) -> None:
+    """repo_teams and depends_on_teams are a repo's (the teams owning its root manifests);
+    manifest_teams are the consuming manifest's owners, and package_teams the owners of the
+    manifests publishing the package: in a monorepo, each package's own team. By hand, from
+    mono's CODEOWNERS: root files platform, packages/billing/ billing, packages/ui/ web."""
+    b = MirrorBuilder(teams={"web": ["wes"], "billing": ["bo"], "platform": ["pat"]})
+    b.files[("mono", ".github/CODEOWNERS")] = (
+        "* @acme/platform\n/packages/billing/ @acme/billing\n/packages/ui/ @acme/web\n"
+    )
+    b.files[("mono", "package.json")] = json.dumps(
+        {"name": "mono", "private": True, "workspaces": ["packages/*"]}
+    )
+    b.files[("app", "package.json")] = json.dumps(
+        {"name": "app", "private": True, "dependencies": {"@acme/billing-sdk": "^1"}}
+    )
+    b.files[("charts", "package.json")] = json.dumps({"name": "@acme/charts", "version": "3.0.0"})
+    b.files[("app", ".github/CODEOWNERS")] = "* @acme/web\n"
+    b.files[("charts", ".github/CODEOWNERS")] = "* @acme/web\n"
+    for repo in ("mono", "app", "charts"):
+        b.pull(repo, "wes", 0)
+    db = _import(tmp_path, b)
+    members = {
+        "packages/billing/package.json": {"name": "@acme/billing-sdk", "version": "1.2.0"},
+        "packages/ui/package.json": {"name": "@acme/ui", "dependencies": {"@acme/charts": "^3"}},
+    }
+    with Warehouse.open(db) as wh:
+        wh.store_git_manifests(
+            "acme", "acme/mono",
+            pa.table({"path": list(members), "sha": ["a", "b"],
+                      "text": [json.dumps(m) for m in members.values()]}),
+        )  # fmt: skip
+        rebuild(wh, Config())
+        rows = wh.query(
+            "select repo, depends_on_repo, manifest_path, repo_teams, depends_on_teams, "
+            "manifest_teams, package_teams from repo_dependencies order by all"
+        )
+    assert rows == [
+        ("acme/app", "acme/mono", "package.json", ["web"], ["platform"], ["web"], ["billing"]),
+        ("acme/mono", "acme/charts", "packages/ui/package.json", ["platform"], ["web"], ["web"],
+         ["web"]),
+    ]  # fmt: skip
+
+
 # -- a manifest that does not parse ----------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 -- path_owners: one row per (repo, CODEOWNERS version, path) that matters: each path a pull
 -- request changed, under the version it is judged by (pr_codeowners), and each path a commit on
 -- the default branch changed within the ownership window (commit_files), under the latest
--- version, and each dependency manifest on the default branch, under the latest version. With
+-- version, and each dependency manifest on the default branch (workspace members' too), under
+-- the latest version. With
 -- it the CODEOWNERS line that decides the path's owners: the last matching line
 -- (GitHub's rule), its owners (an empty list for an owner-less line: the path is unowned), or
 -- line NULL and no owners when nothing matched (or no CODEOWNERS was in force).
@@ -20,6 +21,11 @@ with paths as (
     from repo_files as f
     join codeowners_versions as v on v.org = f.org and v.repo = f.repo and v.is_latest
     where f.kind = 'manifest'
+    union
+    -- and each workspace member's manifest (read from the git mirror): a monorepo's packages
+    select distinct f.org, f.repo, v.version, f.path
+    from raw_git_manifests as f
+    join codeowners_versions as v on v.org = f.org and v.repo = f.repo and v.is_latest
 ),
 deciding as (
     select p.org, p.repo, p.version, p.path, max(r.line) as line

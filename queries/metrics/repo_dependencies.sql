@@ -14,7 +14,10 @@
 -- that pair). A repo's owning teams are the teams the latest CODEOWNERS gives its dependency
 -- manifests (path_owner_teams); where no line owns them, the team whose members authored most
 -- of the repo's PRs (bots and people in no team aside; ties to the first name); else an empty
--- list.
+-- list. In a monorepo each package may be another team's: `manifest_teams` are the teams the
+-- latest CODEOWNERS gives the consuming manifest (workspace members' included), and
+-- `package_teams` those it gives the upstream manifests publishing the package; each falls back
+-- to the repo's teams where no line owns the manifest.
 with consumed as (
     select * from repo_packages where role = 'consumes'
 ),
@@ -44,7 +47,8 @@ manifest_edges as (
         arg_min(c.requirement, (c.binding, c.scope, c.requirement)) as requirement,
         arg_min(c.scope, (c.binding, c.scope, c.requirement)) as scope,
         any_value(c.source) as source,
-        null::varchar as note
+        null::varchar as note,
+        c.package_key
     from ranked as c
     join published as p
         on p.org = c.org and p.ecosystem = c.ecosystem and p.package_key = c.package_key
@@ -62,7 +66,8 @@ config_edges as (
         null::varchar as requirement,
         null::varchar as scope,
         'config' as source,
-        e.note
+        e.note,
+        null::varchar as package_key
     from settings_dependency_edges as e
     join repos as r on lower(e.repo) in (lower(r.repo), lower(r.name))
     join repos as d on d.org = r.org and lower(e.depends_on) in (lower(d.repo), lower(d.name))
@@ -109,6 +114,24 @@ owners as (
     from repos as r
     left join codeowners as c on c.org = r.org and c.repo = r.repo
     left join busiest as b on b.org = r.org and b.repo = r.repo
+),
+manifest_owners as (
+    -- the teams the latest CODEOWNERS gives one manifest: in a monorepo, its package's
+    select t.org, t.repo, t.path, list(distinct t.team order by t.team) as teams
+    from path_owner_teams as t
+    join codeowners_versions as v on v.org = t.org and v.repo = t.repo and v.version = t.version
+    where v.is_latest
+    group by t.org, t.repo, t.path
+),
+publishers as (
+    -- the teams owning the manifests of the upstream repo that publish each package
+    select p.org, p.repo, p.ecosystem, p.package_key,
+        list(distinct m.team order by m.team) filter (where m.team is not null) as teams
+    from repo_packages as p
+    left join (select org, repo, path, unnest(teams) as team from manifest_owners) as m
+        on m.org = p.org and m.repo = p.repo and m.path = p.manifest_path
+    where p.role = 'publishes'
+    group by p.org, p.repo, p.ecosystem, p.package_key
 )
 select
     k.org,
@@ -122,7 +145,14 @@ select
     k.source,
     k.note,
     coalesce(o.teams, []::varchar[]) as repo_teams,
-    coalesce(d.teams, []::varchar[]) as depends_on_teams
+    coalesce(d.teams, []::varchar[]) as depends_on_teams,
+    coalesce(mo.teams, o.teams, []::varchar[]) as manifest_teams,
+    coalesce(nullif(pu.teams, []), d.teams, []::varchar[]) as package_teams
 from kept as k
 left join owners as o on o.org = k.org and o.repo = k.repo
 left join owners as d on d.org = k.org and d.repo = k.depends_on_repo
+left join manifest_owners as mo
+    on mo.org = k.org and mo.repo = k.repo and mo.path = k.manifest_path
+left join publishers as pu
+    on pu.org = k.org and pu.repo = k.depends_on_repo and pu.ecosystem = k.ecosystem
+    and pu.package_key = k.package_key
