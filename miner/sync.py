@@ -256,8 +256,9 @@ def sync(
         if refused is not None:
             raise refused from None
         raise
-    wh.record_fetched(
+    wh.finish_run(
         run,
+        status=None,  # until the rebuild is done
         requests=client.requests,
         as_of=client.server_time,
         error="; ".join(failures) or None,
@@ -721,7 +722,7 @@ def import_mirror(wh: Warehouse, config: Config, folder: Path) -> tuple[str, int
     except BaseException as exc:
         wh.finish_run(run, status="failed", error=run_error(exc))
         raise
-    wh.record_fetched(run, as_of=mirror.as_of())
+    wh.finish_run(run, status=None, as_of=mirror.as_of())
     _rebuild(wh, config, run)
     wh.end_run(run, "ok")
     return org, stored

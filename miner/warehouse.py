@@ -446,37 +446,24 @@ class Warehouse:
         self,
         run_id: int,
         *,
-        status: str,
+        status: str | None,
         requests: int = 0,
         as_of: datetime | None = None,
         error: str | None = None,
         points: int = 0,
         repos_failed: int = 0,
     ) -> None:
+        """Record what a run fetched and, with a `status`, that it ended so. With none, before
+        its rebuild (which reads its as_of), it stays 'running' until end_run: a rebuild the
+        process does not live through (killed, a disk full) is not left recorded 'ok', and the
+        next run records it failed."""
+        ended = ", finished_at = ?, status = ?" if status is not None else ""
         self._record_run(
-            "update sync_runs set finished_at = ?, status = ?, requests = ?, as_of = ?, "
-            "error = ?, points = ?, repos_failed = ? where id = ?",
-            [_now(), status, requests, as_of, error, points, repos_failed, run_id],
-        )
-
-    def record_fetched(
-        self,
-        run_id: int,
-        *,
-        requests: int = 0,
-        as_of: datetime | None = None,
-        error: str | None = None,
-        points: int = 0,
-        repos_failed: int = 0,
-    ) -> None:
-        """What a run fetched, before its rebuild: the rebuild reads its as_of. The run stays
-        'running' until end_run, so a rebuild the process does not live through (killed, a
-        disk full) is not left recorded 'ok': the next run records it failed."""
-        self._record_run(
-            "update sync_runs set requests = ?, as_of = ?, error = ?, points = ?, "
-            "repos_failed = ? where id = ?",
-            [requests, as_of, error, points, repos_failed, run_id],
-        )
+            f"update sync_runs set requests = ?, as_of = ?, error = ?, points = ?, "
+            f"repos_failed = ?{ended} where id = ?",
+            [requests, as_of, error, points, repos_failed,
+             *([_now(), status] if status is not None else []), run_id],
+        )  # fmt: skip
 
     def end_run(self, run_id: int, status: str) -> None:
         """A run whose rebuild is done: its status ('ok' or 'partial') and when it ended."""
