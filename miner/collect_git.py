@@ -299,20 +299,39 @@ def _folder_glob(glob: str) -> re.Pattern[str]:
     """A workspace glob as npm, pnpm, Cargo and uv read it: `*` and `?` within one folder name,
     `[...]` one character of a set, a `**` folder any number of folders, none included
     (`packages/**` is packages too, `**/test` a top-level test)."""
+    parts = glob.split("/")
+    if parts == ["**"]:
+        return re.compile(".+")  # every folder, at any depth
     out = ""
-    for n, part in enumerate(glob.split("/")):
+    for n, part in enumerate(parts):
         if part == "**":
             out += "(?:.*/)?" if n == 0 else "(?:/.*)?"
             continue
-        name = "".join(
-            "[^/]*" if c == "*" else "[^/]" if c == "?" else c if c in "[]" else re.escape(c)
-            for c in part
-        ).replace("[!", "[^")
+        name = _glob_name(part)
         out += name if n == 0 or out.endswith("(?:.*/)?") else "/" + name
     try:
         return re.compile(out)
     except re.error:  # a `[` never closed: the glob names that folder as written
         return re.compile(re.escape(glob))
+
+
+def _glob_name(part: str) -> str:
+    """One folder name of a glob as a regex: `*` and `?` within the name, a `[...]` set (`!`
+    or `^` first negating it, ranges as written), every other character as itself."""
+    out, i = "", 0
+    while i < len(part):
+        c = part[i]
+        close = part.find("]", i + 2) if c == "[" else -1
+        if close != -1:
+            inner = part[i + 1 : close]
+            negated = inner[:1] in ("!", "^")
+            body = inner[1:] if negated else inner
+            out += "[" + ("^" if negated else "") + body.replace("\\", "\\\\") + "]"
+            i = close + 1
+            continue
+        out += "[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c)
+        i += 1
+    return out
 
 
 def branch_tips(repo: git.Repo) -> dict[str, str]:

@@ -290,8 +290,9 @@ def _pnpm_workspace(m: Manifest, text: str, _: str) -> None:
     """pnpm's workspace file (pnpm.io/pnpm-workspace_yaml): `packages` globs of the folders
     holding its packages, a glob led by `!` leaving folders out. It publishes and consumes
     nothing itself."""
-    doc = yaml.safe_load(text)
-    packages = doc.get("packages", []) if isinstance(doc, dict) else None
+    doc = yaml.safe_load(text) or {}
+    # no `packages` (an empty file, or catalogs alone): the root package alone (pnpm 10)
+    packages = doc.get("packages") or [] if isinstance(doc, dict) else None
     if not isinstance(packages, list) or not all(isinstance(p, str) for p in packages):
         m.errors.append(f"{m.path}: packages is not a list of strings")
         return
@@ -510,6 +511,9 @@ def _pom_xml(m: Manifest, text: str, _: str) -> None:
         # a plugin's groupId defaults to org.apache.maven.plugins (Maven's POM reference)
         g = resolve(child(node, "groupId")) or "org.apache.maven.plugins"
         a = resolve(child(node, "artifactId"))
+        if not a:
+            m.errors.append(f"{m.path}: a plugin without artifactId")
+            continue
         m.consumes.append(Package("maven", f"{g}:{a}", resolve(child(node, "version")), "build"))
     m.members = [(node.text or "").strip() for node in root.findall(f"{ns}modules/{ns}module")]
 
@@ -540,11 +544,11 @@ _QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
 # a library of the version catalog: `implementation(libs.guava)`, `api libs.bundles.ktor`
 _GRADLE_CATALOG_USE = re.compile(
     r"(?:^|[{;])[ \t]*(?P<conf>[A-Za-z]+)\s*\(?\s*(?:(?:enforcedPlatform|platform)\s*\(\s*)?"
-    r"libs\.(?P<key>[A-Za-z][\w.]*?)(?:\.get\(\))?\s*[),\n]",
+    r"libs\.(?P<key>[A-Za-z][\w.]*?)(?:\.get\(\))?(?=\s*[),;}\n]|\s*$)",
     re.MULTILINE,
 )
 # the projects of a multi-project build: `include("app", ":lib:core")`, `include 'app'`
-_GRADLE_INCLUDE = re.compile(r"^\s*include\b\s*\(?([^\n]*)", re.MULTILINE)
+_GRADLE_INCLUDE = re.compile(r"^\s*include\b\s*\(?((?:\s*,?\s*[\"'][^\"'\n]*[\"'])+)", re.MULTILINE)
 _GRADLE_MAP = re.compile(
     r"(?:^|[{;])[ \t]*(?P<conf>[A-Za-z]+)\s*\(?\s*group\s*[:=]\s*[\"'](?P<group>[^\"']+)[\"']"
     r"\s*,\s*name\s*[:=]\s*[\"'](?P<name>[^\"']+)[\"']"
@@ -671,7 +675,8 @@ def _gradle_catalog(m: Manifest, text: str, _: str) -> None:
             version = spec.get("version", "")
             if isinstance(version, dict):
                 ref = version.get("ref")
-                version = versions.get(ref, "") if ref else version.get("strictly") or ""
+                rich = version.get("strictly") or version.get("require") or version.get("prefer")
+                version = versions.get(ref, "") if ref else rich or ""
                 version = version if isinstance(version, str) else ""
             name, version = str(module), str(version)
             if name.startswith(":") or name.endswith(":"):

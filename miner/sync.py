@@ -719,10 +719,11 @@ def import_mirror(wh: Warehouse, config: Config, folder: Path) -> tuple[str, int
         for group in transactions(mirror.batches()):
             wh.store_all(group, run)
             stored += sum(len(b.items) for b in group)
+        as_of = mirror.as_of()
     except BaseException as exc:
         wh.finish_run(run, status="failed", error=run_error(exc))
         raise
-    wh.finish_run(run, status=None, as_of=mirror.as_of())
+    wh.finish_run(run, status=None, as_of=as_of)
     _rebuild(wh, config, run)
     wh.end_run(run, "ok")
     return org, stored

@@ -218,17 +218,19 @@ def require_views(wh: Warehouse) -> None:
             f"{wh.path}: not built: {', '.join(missing)} (a rebuild cut short, or a newer miner "
             "than the one that built the rest): run `miner rebuild`"
         )
-    stamped = {(METRIC_ROWS, BUILT_FROM), (METRIC_ROWS, CORE_BUILT)} <= built
-    stamp = wh.query(
-        f"select b.sql_digest, b.rebuild = c.rebuild from {METRIC_ROWS}.{BUILT_FROM} as b, "
-        f"{METRIC_ROWS}.{CORE_BUILT} as c"
-    ) if stamped else []  # fmt: skip
-    if [said for said, _ in stamp] != [digest(BUILT_LAYERS)]:
+    stamped = (METRIC_ROWS, BUILT_FROM) in built
+    said = wh.query(f"select sql_digest from {METRIC_ROWS}.{BUILT_FROM}") if stamped else []
+    if said != [(digest(BUILT_LAYERS),)]:
         raise MinerError(
             f"{wh.path}: its views were built by another version of miner, and their columns may "
             "differ from this one's: run `miner rebuild`"
         )
-    if not stamp[0][1]:
+    # this miner's metric rows (their table has its columns): of the core tables' rebuild?
+    same = (METRIC_ROWS, CORE_BUILT) in built and wh.query(
+        f"select b.rebuild = c.rebuild from {METRIC_ROWS}.{BUILT_FROM} as b, "
+        f"{METRIC_ROWS}.{CORE_BUILT} as c"
+    ) == [(True,)]  # fmt: skip
+    if not same:
         raise MinerError(
             f"{wh.path}: the last rebuild stopped after the core tables, before the metric views, "
             "which are an older rebuild's: run `miner rebuild`"

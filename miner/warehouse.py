@@ -495,7 +495,9 @@ class Warehouse:
         """A run that fetched and stored all it meant to, then failed (its rebuild): what it
         stored and its as_of stay, and the next run or `miner rebuild` builds the views."""
         self._record_run(
-            "update sync_runs set finished_at = ?, status = 'failed', error = ? where id = ?",
+            # the repos it failed to read, if any, stay named after the rebuild's error
+            "update sync_runs set finished_at = ?, status = 'failed', "
+            "error = ? || coalesce('; ' || error, '') where id = ?",
             [_now(), error, run_id],
         )
 

@@ -93,6 +93,18 @@ def test_a_rebuild_stopped_between_core_and_metrics_is_no_report(
     )
     assert miner("--db", "w.duckdb", "rebuild", cwd=tmp_path).returncode == 0
     assert miner("--db", "w.duckdb", "report", cwd=tmp_path).returncode == 0
+    # the first rebuild after an upgrade, stopped so: the metric rows an older miner's, whose
+    # stamp has no rebuild column; still one line
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("create or replace table metric_rows.built_from as "
+                    "select 'an older miner' as sql_digest")  # fmt: skip
+        con.execute("update metric_rows.core_built set rebuild = 'a newer one'")
+    out = miner("--db", "w.duckdb", "report", cwd=tmp_path)
+    assert (out.returncode, _one_error(out)) == (
+        1,
+        "Error: w.duckdb: its views were built by another version of miner, and their columns "
+        "may differ from this one's: run `miner rebuild`",
+    )
 
 
 def test_views_built_by_another_miner_are_named_with_what_to_run(tmp_path: Path) -> None:

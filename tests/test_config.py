@@ -32,7 +32,8 @@ def test_example_config_loads_with_every_key() -> None:
     config = load(REPO / "config.example.toml")
     assert config.github.org == "acme"
     assert config.github.api_url == DEFAULT_API_URL
-    assert config.github.token_env == "GITHUB_TOKEN"
+    # left out, as it is there, so GITHUB_TOKEN, GH_TOKEN and gh's token are looked for
+    assert config.github.token_env is None
     # a relative path is from the config file's folder
     assert config.warehouse.path == str(REPO / "miner.duckdb")
     assert config.bots == ("renovate-bot",)

@@ -833,7 +833,9 @@ def test_emphasis_says_nothing_and_a_heading_keeps_its_list_past_a_blank_line(
     b.pull("web", "wes", 1, body=(
         "**Depends on:**\n- acme/my_lib#1\n\n"
         "## Blocked by\n\n- acme/my_lib#2\n- __acme/my_lib#3__\n\n- acme/my_lib#4\n"
-        "This _needs_ acme/my_lib#5 and *blocks* acme/app#6."
+        "This _needs_ acme/my_lib#5 and *blocks* acme/app#6.\n"
+        # a template's section left empty: the next heading starts a section of its own
+        "## Depends on\n\n## Related issues\n- acme/my_lib#7\n"
     ))  # fmt: skip
     rows = _query(
         _import(tmp_path, b),
@@ -846,6 +848,7 @@ def test_emphasis_says_nothing_and_a_heading_keeps_its_list_past_a_blank_line(
         ("acme/my_lib", 4, "mention"),
         ("acme/my_lib", 5, "depends_on"),
         ("acme/app", 6, "blocks"),
+        ("acme/my_lib", 7, "mention"),
     ]
 
 

@@ -600,6 +600,12 @@ def test_pnpm_workspace_names_member_globs_and_nothing_else() -> None:
         [],
         [],
     )
+    # no packages: the root package alone (pnpm 10), no error
+    for empty in ("", "packages:\n", "catalog:\n  react: ^18\n"):
+        assert (
+            parse("pnpm-workspace.yaml", empty).members,
+            parse("pnpm-workspace.yaml", empty).errors,
+        ) == ([], [])
     bad = parse("pnpm-workspace.yaml", "packages: 'packages/*'\n")
     assert bad.members == []
     assert bad.errors == ["pnpm-workspace.yaml: packages is not a list of strings"]
@@ -1347,6 +1353,7 @@ def test_pom_profiles_plugins_optional_and_managed_versions() -> None:
   </dependencies>
   <build><plugins>
     <plugin><artifactId>maven-surefire-plugin</artifactId><version>3.2.5</version></plugin>
+    <plugin><groupId>org.codehaus.mojo</groupId></plugin>
     <plugin><groupId>com.acme</groupId><artifactId>codegen-maven-plugin</artifactId>
       <version>${gen.version}</version></plugin>
   </plugins></build>
@@ -1358,7 +1365,7 @@ def test_pom_profiles_plugins_optional_and_managed_versions() -> None:
   </profile></profiles>
 </project>"""
     m = parse("pom.xml", text)
-    assert m.errors == []
+    assert m.errors == ["pom.xml: a plugin without artifactId"]
     assert _rows(m.consumes, "maven") == [
         ("com.acme:codegen-maven-plugin", "3.1", "build"),
         ("com.acme:deploy-plugin", "", "build"),
@@ -1451,6 +1458,7 @@ def test_gradle_version_catalog_offers_its_libraries_and_bundles_by_accessor() -
         "acme-core = { module = 'com.acme:core', version.ref = 'acme' }\n"
         "acme_events = { group = 'com.acme', name = 'events', version = '1.4' }\n"
         "acme-bom = { module = 'com.acme:bom', version = { strictly = '3.0' } }\n"
+        "acme-cli = { module = 'com.acme:cli', version = { require = '1.+' } }\n"
         "broken = 'no-coordinates'\n"
         "\n[bundles]\nacme = ['acme-core', 'acme_events', 'missing']\n"
         "\n[plugins]\nkotlin-jvm = { id = 'org.jetbrains.kotlin.jvm', version = '2.0.0' }\n"
@@ -1466,6 +1474,7 @@ def test_gradle_version_catalog_offers_its_libraries_and_bundles_by_accessor() -
         "acme.core": [core],
         "acme.events": [events],
         "acme.bom": [Package("maven", "com.acme:bom", "3.0")],
+        "acme.cli": [Package("maven", "com.acme:cli", "1.+")],
         "bundles.acme": [core, events],
     }
     assert m.errors == [
@@ -1498,3 +1507,13 @@ def test_gradle_build_names_catalog_entries_and_settings_name_projects() -> None
         "// include 'old'\ninclude(\"tools\")\n",
     )
     assert settings.members == ["app", "lib/core", "tools"]
+    # one project a line, as Kotlin settings files often have them; Groovy's before a brace
+    kts = parse("settings.gradle.kts", 'include(\n    ":app",\n    ":lib:core",\n)\n')
+    assert kts.members == ["app", "lib/core"]
+    groovy = parse(
+        "build.gradle",
+        "dependencies { implementation libs.guava }\n"
+        "dependencies {\n  testImplementation libs.junit }\n",
+    )
+    assert _rows(groovy.consumes, "maven") == [("guava", CATALOG, "runtime"),
+                                               ("junit", CATALOG, "test")]  # fmt: skip

@@ -341,3 +341,24 @@ def test_running_out_of_memory_at_the_ceiling_says_no_setting_helps(
     ):
         wh.con.execute("select list(repeat('x', 100)) from range(2000000)").fetchall()
     assert not cli._at_memory_ceiling(raised.value)
+
+
+def test_a_run_is_running_until_its_rebuild_ends_and_a_failed_one_keeps_what_failed_before(
+    tmp_path: Path,
+) -> None:
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        run = wh.start_run("sync", "acme", "test")
+        wh.finish_run(run, status=None, requests=7, error="acme/x: refused", repos_failed=1)
+        assert wh.query("select status, finished_at, requests from sync_runs") == [
+            ("running", None, 7)
+        ]
+        wh.fail_run(run, "rebuild: out of disk")
+        assert wh.query("select status, error, finished_at is not null from sync_runs") == [
+            ("failed", "rebuild: out of disk; acme/x: refused", True)
+        ]
+        done = wh.start_run("sync", "acme", "test")
+        wh.finish_run(done, status=None)
+        wh.end_run(done, "ok")
+        assert wh.query(
+            f"select status, finished_at is not null from sync_runs where id = {done}"
+        ) == [("ok", True)]

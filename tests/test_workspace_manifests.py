@@ -161,3 +161,25 @@ def test_projects_of_a_gradle_build_and_its_version_catalog(tmp_path: Path) -> N
         "gradle/libs.versions.toml",
         "lib/core/build.gradle",
     ]
+
+
+def test_folder_globs_as_npm_pnpm_cargo_and_uv_read_them() -> None:
+    """`*` and `?` within a folder name, `[...]` a set (ranges included, `!` negating it), a
+    `**` folder any number of folders, none included; `**` alone is every folder."""
+    from miner.collect_git import _folder_glob
+
+    cases = {
+        "**": (["a", "a/b/c"], []),
+        "packages/*": (["packages/a"], ["packages", "packages/a/b"]),
+        "packages/**": (["packages", "packages/a", "packages/a/b"], ["pack", "other/a"]),
+        "**/test/**": (["test", "a/test", "a/test/b"], ["atest", "a/tests"]),
+        "a/**/b": (["a/b", "a/x/b", "a/x/y/b"], ["a/xb"]),
+        "packages/[a-m]*": (["packages/core", "packages/alpha"], ["packages/-x", "packages/zeta"]),
+        "x/[!a]y": (["x/by"], ["x/ay"]),
+        "a.b/c+d": (["a.b/c+d"], ["aXb/c+d"]),
+        "a[b": (["a[b"], ["ab"]),  # a `[` never closed is itself
+    }
+    for glob, (matched, unmatched) in cases.items():
+        pattern = _folder_glob(glob)
+        assert [f for f in matched if not pattern.fullmatch(f)] == [], glob
+        assert [f for f in unmatched if pattern.fullmatch(f)] == [], glob

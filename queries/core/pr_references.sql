@@ -85,9 +85,10 @@ headed as (
     select
         *,
         -- a blank line ends a list, but not one right below its heading ("## Depends on",
-        -- a blank line, then the list, as Markdown linters lay headings out)
-        sum(if(blank and not below_heading, 1, 0)) over (partition by text_id order by line_no)
-            as block
+        -- a blank line, then the list, as Markdown linters lay headings out); a Markdown
+        -- heading starts a section of its own ("## Depends on", nothing, "## Related")
+        sum(if((blank and not below_heading) or regexp_matches(line, '^ {0,3}#{1,6}(\s|$)'),
+               1, 0)) over (partition by text_id order by line_no) as block
     from below_heading
 ),
 lines as (
