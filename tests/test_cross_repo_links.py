@@ -44,6 +44,17 @@ def _query(db: Path, sql: str) -> list[tuple[Any, ...]]:
         return wh.query(sql)
 
 
+def _with_members(db: Path, repo: str, files: dict[str, str]) -> None:
+    """Store `files` (path: text) as the manifests the git mirror of `repo` gave (workspace
+    members, a Gradle catalog), as a sync with mirrors does, and rebuild."""
+    with Warehouse.open(db) as wh:
+        wh.store_git_manifests("acme", repo, pa.table({
+            "path": list(files), "sha": [str(n) for n in range(len(files))],
+            "text": list(files.values()),
+        }))  # fmt: skip
+        rebuild(wh, Config())
+
+
 # -- the links org ---------------------------------------------------------------------------------
 #
 # Teams: ui = uma, ulf; web = wes, wanda; api = ava. dependabot[bot] and renovate[bot] are bots
@@ -655,16 +666,12 @@ def test_a_cargo_member_inherits_the_roots_crate_under_its_key(tmp_path: Path) -
         b.pull(repo, "wes", 0)
     db = _import(tmp_path, b)
     member = '[package]\nname = "app"\n[dev-dependencies]\ncore = { workspace = true }\n'
-    with Warehouse.open(db) as wh:
-        wh.store_git_manifests(
-            "acme", "acme/mono",
-            pa.table({"path": ["crates/app/Cargo.toml"], "sha": ["a"], "text": [member]}),
-        )  # fmt: skip
-        rebuild(wh, Config())
-        rows = wh.query(
-            "select depends_on_repo, package, requirement, scope, manifest_path "
-            "from repo_dependencies where repo = 'acme/mono' order by all"
-        )
+    _with_members(db, "acme/mono", {"crates/app/Cargo.toml": member})
+    rows = _query(
+        db,
+        "select depends_on_repo, package, requirement, scope, manifest_path "
+        "from repo_dependencies where repo = 'acme/mono' order by all",
+    )
     assert rows == [
         ("acme/corelib", "acme-core-v2", "2", "dev", "crates/app/Cargo.toml"),
         ("acme/corelib", "acme-core-v2", "2", "runtime", "Cargo.toml"),
@@ -689,19 +696,15 @@ def test_a_gradle_build_depends_on_what_its_catalog_names(tmp_path: Path) -> Non
         "[versions]\nacme = '2.1.0'\n"
         "[libraries]\nacme-core = { module = 'com.acme:core', version.ref = 'acme' }\n"
     )
-    with Warehouse.open(db) as wh:
-        wh.store_git_manifests(
-            "acme", "acme/app",
-            pa.table({"path": ["gradle/libs.versions.toml"], "sha": ["a"], "text": [catalog]}),
-        )  # fmt: skip
-        rebuild(wh, Config())
-        rows = wh.query(
-            "select depends_on_repo, package, requirement, scope, manifest_path "
-            "from repo_dependencies where repo = 'acme/app'"
-        )
-        consumed = wh.query(
-            "select package from repo_packages where repo = 'acme/app' and role = 'consumes'"
-        )
+    _with_members(db, "acme/app", {"gradle/libs.versions.toml": catalog})
+    rows = _query(
+        db,
+        "select depends_on_repo, package, requirement, scope, manifest_path "
+        "from repo_dependencies where repo = 'acme/app'",
+    )
+    consumed = _query(
+        db, "select package from repo_packages where repo = 'acme/app' and role = 'consumes'"
+    )
     assert rows == [("acme/core", "com.acme:core", "2.1.0", "test", "build.gradle.kts")]
     assert consumed == [("com.acme:core",)]
 
@@ -731,17 +734,12 @@ def test_a_monorepos_packages_are_owned_by_their_own_teams(tmp_path: Path) -> No
         "packages/billing/package.json": {"name": "@acme/billing-sdk", "version": "1.2.0"},
         "packages/ui/package.json": {"name": "@acme/ui", "dependencies": {"@acme/charts": "^3"}},
     }
-    with Warehouse.open(db) as wh:
-        wh.store_git_manifests(
-            "acme", "acme/mono",
-            pa.table({"path": list(members), "sha": ["a", "b"],
-                      "text": [json.dumps(m) for m in members.values()]}),
-        )  # fmt: skip
-        rebuild(wh, Config())
-        rows = wh.query(
-            "select repo, depends_on_repo, manifest_path, repo_teams, depends_on_teams, "
-            "manifest_teams, package_teams from repo_dependencies order by all"
-        )
+    _with_members(db, "acme/mono", {path: json.dumps(m) for path, m in members.items()})
+    rows = _query(
+        db,
+        "select repo, depends_on_repo, manifest_path, repo_teams, depends_on_teams, "
+        "manifest_teams, package_teams from repo_dependencies order by all",
+    )
     assert rows == [
         ("acme/app", "acme/mono", "package.json", ["web"], ["platform"], ["web"], ["billing"]),
         ("acme/mono", "acme/charts", "packages/ui/package.json", ["platform"], ["web"], ["web"],
