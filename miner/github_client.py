@@ -379,7 +379,11 @@ def _unreachable(exc: Exception) -> str | None:
     if where is None:
         return None
     why = re.search(r"\[Errno -?\d+\] ([^\"')]+)", text)
-    if why is not None:
+    if "WRONG_VERSION_NUMBER" in text:  # TLS spoken to a server that answers plain HTTP
+        reason = "it does not speak TLS: is its URL http://, not https://?"
+    elif isinstance(exc, requests.exceptions.SSLError):
+        reason = "TLS failed (its certificate, or a proxy in the way)"
+    elif why is not None:
         reason = why.group(1).strip()
     elif isinstance(exc, requests.exceptions.ConnectTimeout) or "timed out" in text:
         reason = "timed out"

@@ -589,6 +589,8 @@ def _gradle_blocks(code: str) -> Callable[[int], list[str]]:
             quote = c
         elif c == "{":
             head = code[code.rfind("\n", 0, i) + 1 : i]
+            if not head.strip():  # a brace on a line of its own: the name is on the one above
+                head = code[: code.rfind("\n", 0, i)].rstrip().rpartition("\n")[2]
             said = re.search(r"([A-Za-z_][\w.]*)\s*(?:<[^>]*>)?\s*(?:\(.*\))?\s*$", head)
             opened.append((i, said.group(1) if said else ""))
         elif c == "}" and opened:

@@ -4,6 +4,7 @@ the answers no local server gives on purpose)."""
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 import responses
@@ -47,6 +48,23 @@ def test_a_server_that_refuses_the_connection_is_named_in_a_few_words() -> None:
     with pytest.raises(GitHubError) as err:
         client.get("/orgs/acme")
     assert str(err.value) == f"GET /orgs/acme: cannot reach 127.0.0.1:{port}: Connection refused"
+
+
+def test_https_to_a_plain_http_server_says_so(tmp_path: Path) -> None:
+    from miner.fixtures_server import FixtureServer
+    from miner.sample_org import generate
+
+    generate(tmp_path / "acme", prs=1, repos=1)
+    with FixtureServer(tmp_path / "acme") as server:
+        url = server.url.replace("http://", "https://")
+        client = GitHubClient(url, "secret-token")
+        with pytest.raises(GitHubError) as err:
+            client.get("/orgs/acme")
+    host = url.removeprefix("https://")
+    assert str(err.value) == (
+        f"GET /orgs/acme: cannot reach {host}: it does not speak TLS: is its URL http://, not "
+        "https://?"
+    )
 
 
 class _Clock:

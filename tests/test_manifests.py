@@ -1298,6 +1298,7 @@ def test_gradle_a_tasks_group_is_no_project_group_and_constraints_add_nothing() 
         "            because 'CVE'\n"
         "        }\n"
         "    }\n"
+        "    constraints\n    {\n        api 'com.acme:pinned-too:2.0'\n    }\n"  # Allman braces
         "    implementation(enforcedPlatform('com.acme:bom:3.0'))\n"
         "    integrationTestImplementation 'com.acme:it-kit:4.0'\n"
         '    jvmMainApi("com.acme:kmp:5.0")\n'
