@@ -256,6 +256,8 @@ def query(
     from miner import query as queries
 
     if list_:
+        if name is not None or sql is not None or params:
+            raise click.UsageError("--list lists the named queries: give it alone")
         for q in queries.named_queries().values():
             args = " ".join(
                 f"[--param {p}=...]" if p in queries.OPTIONAL_PARAMS else f"--param {p}=..."
@@ -456,6 +458,8 @@ def serve_fixtures(
     127.0.0.1."""
     from miner.fixtures_server import FaultPlan, FixtureServer
 
+    if not any((folder / "orgs").glob("*.json")):
+        raise MinerError(f"{folder}: no orgs/ORG.json: not an API mirror folder (see README)")
     try:
         plan = (
             FaultPlan(faults.split(","), fault_every, retry_after=retry_after) if faults else None

@@ -347,3 +347,15 @@ def test_rebuild_without_a_warehouse_makes_none(tmp_path: Path) -> None:
         "Error: w.duckdb: no warehouse here yet: run `miner sync` or `miner import`\n"
     )
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_serve_fixtures_wants_a_mirror_folder_and_query_list_stands_alone(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    served = miner("serve-fixtures", "empty", "--port", "0", cwd=tmp_path)
+    assert (served.returncode, served.stderr) == (
+        1, "Error: empty: no orgs/ORG.json: not an API mirror folder (see README)\n"
+    )  # fmt: skip
+    for extra in (["waiting_longest"], ["--sql", "select 1"], ["--param", "org=acme"]):
+        listed = miner("query", "--list", *extra, cwd=tmp_path)
+        assert listed.returncode == 2, extra
+        assert "--list lists the named queries: give it alone" in listed.stderr
