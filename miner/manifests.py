@@ -335,30 +335,39 @@ def _package_json(m: Manifest, text: str, _: str) -> None:
 # -- Go -----------------------------------------------------------------------------------------
 
 
-def _go_mod(m: Manifest, text: str, _: str) -> None:
-    block = ""  # the directive of the block the line is in: "require", "replace" or another
-    replaces: list[tuple[str, str, str, str]] = []
+def _go_directives(text: str) -> Iterator[tuple[int, str, str, list[str]]]:
+    """A go.mod or go.work file's directives (go.dev/ref/mod#go-mod-file-grammar), one per
+    line: (line number, the line as written, its verb, its arguments). A block, `require (`
+    ... `)`, gives each of its lines the block's verb; `//` comments are no part of a line."""
+    block = ""
     for number, raw in enumerate(text.splitlines(), start=1):
-        indirect = "// indirect" in raw
         line = raw.split("//", 1)[0].strip()
         if not line:
             continue
-        words = line.split()
         if block and line == ")":
             block = ""
         elif not block and re.fullmatch(r"[a-z]+\s*\(", line):
             block = line.rstrip("( \t")
-        elif words[0] == "module" and len(words) >= 2 and not block:
-            m.publishes.append(Package("go", words[1].strip('"'), "", "runtime"))
-        elif block == "require" or (not block and words[0] == "require"):
-            spec = words[1:] if words[0] == "require" and not block else words
-            if len(spec) != 2:
+        elif block:
+            yield number, raw, block, line.split()
+        else:
+            verb, *args = line.split()
+            yield number, raw, verb, args
+
+
+def _go_mod(m: Manifest, text: str, _: str) -> None:
+    replaces: list[tuple[str, str, str, str]] = []
+    for number, raw, verb, args in _go_directives(text):
+        if verb == "module" and args:
+            m.publishes.append(Package("go", args[0].strip('"'), "", "runtime"))
+        elif verb == "require":
+            if len(args) != 2:
                 m.errors.append(f"{m.path} line {number}: {raw.strip()!r} is not a requirement")
                 continue
-            scope = "indirect" if indirect else "runtime"
-            m.consumes.append(Package("go", spec[0].strip('"'), spec[1], scope))
-        elif block == "replace" or (not block and words[0] == "replace"):
-            replace = _go_replace(words[1:] if words[0] == "replace" and not block else words)
+            scope = "indirect" if "// indirect" in raw else "runtime"
+            m.consumes.append(Package("go", args[0].strip('"'), args[1], scope))
+        elif verb == "replace":
+            replace = _go_replace(args)
             if replace is None:
                 m.errors.append(f"{m.path} line {number}: {raw.strip()!r} is not a replacement")
             else:
@@ -397,18 +406,9 @@ def _go_replaced(package: Package, replaces: list[tuple[str, str, str, str]]) ->
 def _go_work(m: Manifest, text: str, _: str) -> None:
     """A Go workspace (go.dev/ref/mod#go-work-file): the folders of its `use` directives hold
     its modules, each with a go.mod. It publishes and consumes nothing itself."""
-    block = ""
-    for raw in text.splitlines():
-        line = raw.split("//", 1)[0].strip()
-        if not line:
-            continue
-        if block and line == ")":
-            block = ""
-        elif not block and re.fullmatch(r"[a-z]+\s*\(", line):
-            block = line.rstrip("( \t")
-        elif block == "use" or (not block and line.split()[0] == "use"):
-            folder = line.removeprefix("use").strip() if not block else line
-            m.members.append(folder.strip('"').rstrip("/"))
+    for _number, _line, verb, args in _go_directives(text):
+        if verb == "use" and args:
+            m.members.append(" ".join(args).strip('"').rstrip("/"))
 
 
 # -- Rust ---------------------------------------------------------------------------------------
