@@ -296,10 +296,7 @@ def _pnpm_workspace(m: Manifest, text: str, _: str) -> None:
     if not isinstance(packages, list) or not all(isinstance(p, str) for p in packages):
         m.errors.append(f"{m.path}: packages is not a list of strings")
         return
-    m.members = [
-        ("!" if p.startswith("!") else "") + p.removeprefix("!").removeprefix("./").rstrip("/")
-        for p in packages
-    ]
+    m.members = _js_member_globs(packages)
 
 
 def _package_json(m: Manifest, text: str, _: str) -> None:
@@ -324,12 +321,16 @@ def _package_json(m: Manifest, text: str, _: str) -> None:
     if isinstance(workspaces, dict):
         workspaces = workspaces.get("packages")
     if isinstance(workspaces, list):
-        # a glob led by "!" leaves folders out (npm's workspaces are globs, negation included)
-        m.members = [
-            ("!" if str(w).startswith("!") else "")
-            + str(w).removeprefix("!").removeprefix("./").rstrip("/")
-            for w in workspaces
-        ]
+        m.members = _js_member_globs([str(w) for w in workspaces])
+
+
+def _js_member_globs(globs: list[str]) -> list[str]:
+    """npm's and pnpm's workspace globs as member globs: a leading `./` and a trailing `/` go;
+    a glob led by `!` leaves folders out, and keeps its `!`."""
+    return [
+        ("!" if g.startswith("!") else "") + g.removeprefix("!").removeprefix("./").rstrip("/")
+        for g in globs
+    ]
 
 
 # -- Go -----------------------------------------------------------------------------------------
@@ -564,6 +565,13 @@ _GRADLE_GROUP_ID = re.compile(r"groupId\s*=\s*[\"']([^\"']+)[\"']")
 _GRADLE_PROJECT_BLOCKS = {"allprojects", "subprojects"}
 
 
+def _without_comments(script: str) -> str:
+    """A Groovy or Kotlin script without its `/* */` and `//` comments (a `//` inside a URL
+    string, after no space, stays)."""
+    code = re.sub(r"/\*.*?\*/", "", script, flags=re.DOTALL)
+    return re.sub(r"(^|\s)//[^\n]*", r"\1", code)
+
+
 def _gradle_scope(conf: str) -> str | None:
     if conf in _GRADLE_SCOPES:
         return _GRADLE_SCOPES[conf]
@@ -607,8 +615,7 @@ def _gradle(m: Manifest, text: str, repo_name: str) -> None:
     project in `allprojects`/`subprojects`; a task's `group` is its category) or the
     publication's groupId, with each publication's artifactId, or the project's name (the
     repo's) under maven-publish."""
-    code = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
-    code = re.sub(r"(^|\s)//[^\n]*", r"\1", code)
+    code = _without_comments(text)
     blocks = _gradle_blocks(code)
     for match in _GRADLE_STRING.finditer(code):
         scope = _gradle_scope(match.group("conf"))
@@ -704,8 +711,7 @@ def _accessor(alias: str) -> str:
 def _gradle_settings(m: Manifest, text: str, _: str) -> None:
     """settings.gradle(.kts): the projects a multi-project build includes are its members,
     `:lib:core` in the folder lib/core (Gradle's default layout)."""
-    code = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
-    code = re.sub(r"(^|\s)//[^\n]*", r"\1", code)
+    code = _without_comments(text)
     for match in _GRADLE_INCLUDE.finditer(code):
         for project in _QUOTED.findall(match.group(1)):
             m.members.append(project.strip(":").replace(":", "/"))
