@@ -39,13 +39,21 @@ class Package:
     scope: str = "runtime"
 
 
+# The requirement of a dependency on another manifest's entry, whose key is its name: a Cargo
+# member's `key = { workspace = true }` (the root's [workspace.dependencies]), a Gradle build
+# script's `libs.KEY` (its version catalog's). repo_packages resolves them (Manifest.offers).
+WORKSPACE = "workspace"
+CATALOG = "catalog"
+
+
 @dataclass
 class Manifest:
     path: str
     kind: str
     publishes: list[Package] = field(default_factory=list)
     consumes: list[Package] = field(default_factory=list)
-    # globs of directories holding workspace members (npm, Cargo) or Maven modules
+    # globs of folders holding workspace members (npm, pnpm, Cargo, uv, Go), Maven modules or
+    # the projects of a Gradle build
     members: list[str] = field(default_factory=list)
     # what a manifest offers the repo's others by the key they name it with: Cargo's
     # [workspace.dependencies] (a member's `key = { workspace = true }`), a Gradle version
@@ -453,7 +461,7 @@ def _cargo_dependency(key: str, spec: Any, scope: str) -> Package:
         return Package("cargo", key, str(spec), scope)
     version = spec.get("version") or spec.get("git") or spec.get("path") or ""
     if spec.get("workspace"):
-        version = "workspace"
+        version = WORKSPACE
     if spec.get("optional") is True and scope == "runtime":
         scope = "optional"  # built only with a feature that names it
     return Package("cargo", str(spec.get("package") or key), str(version), scope)
@@ -657,10 +665,6 @@ def _gradle(m: Manifest, text: str, repo_name: str) -> None:
         artifacts = [repo_name]
     for artifact in artifacts:
         m.publishes.append(Package("maven", f"{group}:{artifact}", version))
-
-
-# A build script's dependency on a version catalog's entry: its key, this as its requirement.
-CATALOG = "catalog"
 
 
 def _gradle_catalog(m: Manifest, text: str, _: str) -> None:

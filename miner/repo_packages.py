@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from miner.config import Config
-from miner.manifests import CATALOG, Package, normalize, parse, sbom_packages
+from miner.manifests import CATALOG, WORKSPACE, Package, normalize, parse, sbom_packages
 from miner.warehouse import Warehouse
 
 WRITES = ("repo_packages", "manifest_errors")
@@ -98,11 +98,11 @@ def _offered(package: Package, offers: dict[tuple[str, str], list[Package]]) -> 
     and the dependency's scope: a Cargo member's `key = { workspace = true }` (kept as it is
     when the root has no such key), a Gradle build's `libs.KEY` (nothing when no catalog of
     the repo has it: the key is no package's name)."""
-    if package.requirement not in ("workspace", CATALOG):
+    if package.requirement not in (WORKSPACE, CATALOG):
         return [package]
     found = offers.get((package.ecosystem, package.name))
     if found is None:
-        return [package] if package.requirement == "workspace" else []
+        return [package] if package.requirement == WORKSPACE else []
     return [Package(p.ecosystem, p.name, p.requirement, package.scope) for p in found]
 
 
