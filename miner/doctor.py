@@ -93,14 +93,23 @@ def _config_teams(
                if unknown else ""))  # fmt: skip
 
 
-def _mirror_cache(folder: Path) -> Check:
-    """Whether git mirrors can be kept in `folder`: made if missing, and written to."""
+def _unwritable(folder: Path, *, make: bool = False) -> str | None:
+    """Why a file cannot be written in `folder` (made first if `make`), as the OS says it; None
+    when one can."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if make:
+            folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:
-        why = exc.strerror or str(exc)
+        return exc.strerror or str(exc)
+    return None
+
+
+def _mirror_cache(folder: Path) -> Check:
+    """Whether git mirrors can be kept in `folder`: made if missing, and written to."""
+    why = _unwritable(folder, make=True)
+    if why is not None:
         fix = f"{why}: set [git] cache to a folder miner may write"
         return Check(False, f"git mirrors in {folder}", fix)
     return Check(True, f"git mirrors in {folder}")
@@ -117,13 +126,10 @@ def _github(
     try:
         limits = client.get("/rate_limit")
     except GitHubError as exc:
-        if exc.status == 401:
-            # with no token sent, the server asks for one (said above); else it refused it
-            fix = (
-                "it needs a token (see above)"
-                if not signed_in
-                else ("the token is refused: make a new one")
-            )
+        if exc.status == 401 and not signed_in:
+            fix = "it needs a token (see above)"  # none was sent: the server asks for one
+        elif exc.status == 401:
+            fix = "the token is refused: make a new one"
         else:
             fix = str(exc)
         tell(Check(False, f"GitHub at {config.github.api_url}", fix))
@@ -188,14 +194,10 @@ def _github(
 def _warehouse(db: Path, tell: Callable[[Check], None]) -> None:
     if not db.exists():
         # the first sync makes it: in a folder that is there and that miner may write
-        folder = db.parent
-        try:
-            with tempfile.TemporaryFile(dir=folder):
-                pass
-        except OSError as exc:
-            why = exc.strerror or str(exc)
+        why = _unwritable(db.parent)
+        if why is not None:
             fix = f"{why}: set [warehouse] path (or --db) to a file in a folder miner may write"
-            tell(Check(False, f"warehouse {db}: cannot be made in {folder}", fix))
+            tell(Check(False, f"warehouse {db}: cannot be made in {db.parent}", fix))
             return
         tell(Check(True, f"warehouse {db}: not there yet, the first sync makes it"))
         return
