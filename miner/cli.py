@@ -344,7 +344,7 @@ def report(
         try:
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise MinerError(f"{out}: cannot write the report there: {_reason(exc)}") from None
+            raise _cannot_write(exc, out, "the report ") from None
         _err(f"wrote the report to {out}")
     else:
         click.echo(text, nl=False)
@@ -533,8 +533,7 @@ def export_(ctx: Context, folder: Path, dialect: str | None, location: str | Non
             folder.mkdir(parents=True, exist_ok=True)
             written = export(wh, folder, dialect, location)
         except OSError as exc:
-            where = exc.filename or folder
-            raise MinerError(f"{where}: cannot write the export there: {_reason(exc)}") from None
+            raise _cannot_write(exc, folder, "the export ") from None
     _err(f"exported {len(written)} tables and views, {sum(written.values())} rows, to {folder}")
     if dialect is not None:
         _err(f"{dialect} SQL in {folder / 'sql' / dialect}: run its files in name order")
@@ -553,7 +552,7 @@ def sample_org(folder: Path, seed: int, prs: int, repos: int) -> None:
     try:
         summary = generate(folder, seed=seed, prs=prs, repos=repos)
     except OSError as exc:
-        raise MinerError(f"{exc.filename or folder}: cannot write there: {_reason(exc)}") from None
+        raise _cannot_write(exc, folder) from None
     _err(
         f"wrote {summary.org}: {summary.repos} repos, {summary.teams} teams, "
         f"{summary.people} people, {summary.prs} PRs to {folder}"
@@ -577,7 +576,7 @@ def demo(folder: Path) -> None:
     try:
         run_demo(folder, report_console())
     except OSError as exc:
-        raise MinerError(f"{exc.filename or folder}: cannot write there: {_reason(exc)}") from None
+        raise _cannot_write(exc, folder) from None
 
 
 # Where an option's value came from when the user did not give it.
@@ -587,6 +586,12 @@ _DEFAULTED = (None, click.core.ParameterSource.DEFAULT, click.core.ParameterSour
 def _reason(exc: OSError) -> str:
     """The OS's reason, as `ls` would say it: "No such file or directory"."""
     return exc.strerror or str(exc)
+
+
+def _cannot_write(exc: OSError, where: Path, what: str = "") -> MinerError:
+    """The one line for `what` ("the report ") that could not be written at `where`: the file
+    the OS names, else `where`, and the OS's reason."""
+    return MinerError(f"{exc.filename or where}: cannot write {what}there: {_reason(exc)}")
 
 
 _DURATION = re.compile(r"(?P<n>\d+(?:\.\d+)?)(?P<unit>[smhd]?)")
