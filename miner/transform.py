@@ -253,8 +253,7 @@ BUILT_LAYERS = ("core", "macros", "metrics")
 
 def _build_metrics(wh: Warehouse, stamp: str) -> None:
     """Each queries/metrics file becomes its rows in metric_rows.NAME and the view NAME, built
-    from the core tables of the rebuild `stamp` names."""
-    wh.con.execute(f"create schema if not exists {METRIC_ROWS}")
+    from the core tables of the rebuild `stamp` names (whose transaction made the schema)."""
     for f in layer("metrics"):
         if ON_READ in f.sql:
             wh.con.execute(f"create or replace view {f.name} as\n{f.body}")

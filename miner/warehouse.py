@@ -457,16 +457,17 @@ class Warehouse:
         its rebuild (which reads its as_of), it stays 'running' until end_run: a rebuild the
         process does not live through (killed, a disk full) is not left recorded 'ok', and the
         next run records it failed."""
-        ended = ", finished_at = ?, status = ?" if status is not None else ""
         self._record_run(
-            f"update sync_runs set requests = ?, as_of = ?, error = ?, points = ?, "
-            f"repos_failed = ?{ended} where id = ?",
-            [requests, as_of, error, points, repos_failed,
-             *([_now(), status] if status is not None else []), run_id],
-        )  # fmt: skip
+            "update sync_runs set requests = ?, as_of = ?, error = ?, points = ?, "
+            "repos_failed = ? where id = ?",
+            [requests, as_of, error, points, repos_failed, run_id],
+        )
+        if status is not None:
+            self.end_run(run_id, status)
 
     def end_run(self, run_id: int, status: str) -> None:
-        """A run whose rebuild is done: its status ('ok' or 'partial') and when it ended."""
+        """A run's end: its status (a sync's 'ok' or 'partial' once its rebuild is done) and
+        when it ended."""
         self._record_run(
             "update sync_runs set finished_at = ?, status = ? where id = ?",
             [_now(), status, run_id],
