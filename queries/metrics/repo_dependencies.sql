@@ -89,12 +89,19 @@ kept as (
               in (lower(e.depends_on_repo), lower(split_part(e.depends_on_repo, '/', 2)))
     )
 ),
-codeowners as (
-    select t.org, t.repo, list(distinct t.team order by t.team) as teams
+latest_owners as (
+    -- each path's owning teams by the latest CODEOWNERS
+    select t.org, t.repo, t.path, t.team
     from path_owner_teams as t
     join codeowners_versions as v on v.org = t.org and v.repo = t.repo and v.version = t.version
+    where v.is_latest
+),
+codeowners as (
+    -- a repo's: the teams owning its root manifests
+    select t.org, t.repo, list(distinct t.team order by t.team) as teams
+    from latest_owners as t
     join repo_files as f on f.org = t.org and f.repo = t.repo and f.path = t.path
-    where v.is_latest and f.kind = 'manifest'
+    where f.kind = 'manifest'
     group by t.org, t.repo
 ),
 authors as (
@@ -116,20 +123,18 @@ owners as (
     left join busiest as b on b.org = r.org and b.repo = r.repo
 ),
 manifest_owners as (
-    -- the teams the latest CODEOWNERS gives one manifest: in a monorepo, its package's
-    select t.org, t.repo, t.path, list(distinct t.team order by t.team) as teams
-    from path_owner_teams as t
-    join codeowners_versions as v on v.org = t.org and v.repo = t.repo and v.version = t.version
-    where v.is_latest
-    group by t.org, t.repo, t.path
+    -- the teams owning one manifest: in a monorepo, its package's
+    select org, repo, path, list(distinct team order by team) as teams
+    from latest_owners
+    group by org, repo, path
 ),
 publishers as (
     -- the teams owning the manifests of the upstream repo that publish each package
     select p.org, p.repo, p.ecosystem, p.package_key,
-        list(distinct m.team order by m.team) filter (where m.team is not null) as teams
+        list(distinct t.team order by t.team) filter (where t.team is not null) as teams
     from repo_packages as p
-    left join (select org, repo, path, unnest(teams) as team from manifest_owners) as m
-        on m.org = p.org and m.repo = p.repo and m.path = p.manifest_path
+    left join latest_owners as t
+        on t.org = p.org and t.repo = p.repo and t.path = p.manifest_path
     where p.role = 'publishes'
     group by p.org, p.repo, p.ecosystem, p.package_key
 )
