@@ -65,12 +65,22 @@ def _deployments(root: Path, rows: list[tuple[int, str, str, list[tuple[str, flo
     (base / "deployments.json").write_text(json.dumps(listing[::-1]), encoding="utf-8")
 
 
-def _runs(root: Path, runs: list[RunFacts], prs: dict[int, list[int]]) -> None:
+def _runs(
+    root: Path,
+    runs: list[RunFacts],
+    prs: dict[int, list[int]],
+    elsewhere: dict[int, list[int]] | None = None,
+) -> None:
+    """`prs`: per run id, the numbers of acme/web's PRs it lists (repo id 1, with no `base` as an
+    older payload); `elsewhere`: those of another repo's PRs (id 99) it lists too."""
+    other = {"repo": {"id": 99, "url": "", "name": "web"}}
     items = [
         workflow_run(
             REF, r, actor=user("alice"), triggering_actor=user("alice"),
             pull_requests=[{"url": "", "id": n, "number": n, "head": {}, "base": {}}
-                           for n in prs.get(r.rid, [])],
+                           for n in prs.get(r.rid, [])]
+            + [{"url": "", "id": n, "number": n, "head": other, "base": other}
+               for n in (elsewhere or {}).get(r.rid, [])],
             commit_json={}, repo={"id": 1, "name": "web", "full_name": "acme/web"},
         )
         for r in runs
@@ -360,4 +370,35 @@ def test_a_run_of_a_commit_pushed_over_leaves_the_ci_court(tmp_path: Path) -> No
             (1, 9.0),
             (2, 1.0),
             (3, 2.0),
+        ]
+
+
+def test_a_run_listing_another_repos_pr_is_not_this_repos_prs_run(tmp_path: Path) -> None:
+    """GitHub's `pull_requests` of a run can hold a PR of another repo (a fork's run lists the
+    upstream PR; octokit's workflow_run payload has one): its number is not this repo's PR's."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]})
+    b.as_of = 10
+    pr = b.pull("web", "alice", 0).commit(0)
+    pr.review("bob", 1, "APPROVED")
+    root = b.write(tmp_path / "mirror")
+    (head,) = (c["sha"] for c in pr.commits)
+    # run 1 (2 h to 3 h) lists acme/web#1 itself; run 2 (4 h to 8 h), of a commit the PR does not
+    # hold, lists #1 of another repo
+    _runs(
+        root,
+        [_run(1, "CI", ".github/workflows/ci.yml", head, 2, 3),
+         _run(2, "CI", ".github/workflows/ci.yml", "f" * 40, 4, 8)],
+        {1: [1]}, elsewhere={2: [1]},
+    )  # fmt: skip
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        import_mirror(wh, Config(), root)
+        assert wh.query("select run_id, pr_numbers from workflow_runs order by 1") == [
+            (1, [1]),
+            (2, []),
+        ]
+        assert wh.query("select run_id from pr_ci_runs") == [(1,)]
+        # reviewers 0-1 (the implicit episode, answered), merge 1-10 (approved, open at as_of)
+        # but for run 1's hour in CI: 2-3
+        assert _rows(wh, "select reviewers_hours, ci_hours, merge_hours from pr_time_in_court") == [
+            {"reviewers_hours": 1.0, "ci_hours": 1.0, "merge_hours": 8.0}
         ]
