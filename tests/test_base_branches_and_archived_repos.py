@@ -415,6 +415,54 @@ def test_a_merged_pr_of_a_repo_archived_since_stops_waiting_for_a_deploy(
         ]
 
 
+def test_a_pr_merged_into_a_release_branch_and_deployed_from_it_is_followed_to_production(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A team that deploys from a release branch: the deploy that shipped the PR's merge commit
+    ties it to production though the commit is not on the default branch. By hand: main has B0
+    (-24h); release branches off it; PR 1 merges R1 into release at +10h, and a production deploy
+    of R1 succeeds at +12h: lead 2 hours, a deploy court of 2 hours (total: created at 0, so 12).
+    PR 2 merges R2 into release at +20h and no deploy holds it: not followed (its branch has not
+    landed), so no lead and no deploy court (total 20, to the merge)."""
+    g = GitBuilder(tmp_path / "work")
+    g.commit({"README": "x\n"}, at=at(-24))
+    g.git("checkout", "-q", "-b", "release")
+    r1 = g.commit({"r.py": "1\n"}, at=at(10), message="Merge #1 into release")
+    r2 = g.commit({"r.py": "2\n"}, at=at(20), message="Merge #2 into release")
+    g.git("checkout", "-q", "main")
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]})
+    b.as_of = 100
+    for number, merged, sha in ((1, 10, r1), (2, 20, r2)):
+        pr = b.pull("web", "alice", 0, state="closed", closed=merged, merged=True, base="release")
+        pr.merge_commit_sha = sha
+        pr.review("bob", 1)
+        assert pr.number == number
+    root = b.write(tmp_path / "mirror")
+    ref = RepoRef("acme", "web")
+    created = T0 + timedelta(hours=12)
+    listing = deployment(
+        ref, 101, sha=r1, git_ref="release", environment="production", description=None,
+        creator=user("alice"), created_at=created, updated_at=created,
+    )  # fmt: skip
+    status = deployment_status(
+        ref, 101, 1010, state="success", creator=user("alice"), description="",
+        environment="production", log_url="", environment_url="", at=created,
+    )  # fmt: skip
+    base = root / "repos" / "acme" / "web"
+    (base / "deployments" / "101").mkdir(parents=True)
+    (base / "deployments" / "101" / "statuses.json").write_text(json.dumps([status]))
+    (base / "deployments.json").write_text(json.dumps([listing]))
+    g.publish(root / "git" / "acme" / "web.git", ("release",))
+    with _served(root, tmp_path, monkeypatch) as (config, wh):
+        assert sync(wh, config).failures == ()
+        assert wh.query(
+            "select pr_number, deploy_tracked, lead_hours from deploy_lead_time order by 1"
+        ) == [(1, True, 2.0), (2, False, None)]
+        assert wh.query(
+            "select pr_number, deploy_hours, total_hours from pr_time_in_court order by 1"
+        ) == [(1, 2.0, 12.0), (2, None, 20.0)]
+
+
 def test_a_github_whose_schema_has_no_archived_at_is_read_without_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

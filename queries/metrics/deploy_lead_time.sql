@@ -8,8 +8,10 @@
 -- the base branch (the merge, squash or last rebased commit). A deploy recorded before the merge
 -- (a clock skew between systems) gives lead_hours 0, never negative. `deploy_tracked` says
 -- whether the PR can be followed to production at all: its repo's deploys are tied to commits
--- by git, and its merge commit is on the mined default branch (a PR merged into another branch
--- is not, until that branch lands). deployed_at NULL with deploy_tracked true: not deployed yet.
+-- by git, and its merge commit is on the mined default branch or a production deploy shipped it
+-- (a PR merged into a release branch and deployed from there is followed; one merged into
+-- another branch and not deployed is not, until that branch lands). deployed_at NULL with
+-- deploy_tracked true: not deployed yet.
 -- lead_business_hours counts the default calendar: the party waited on is a release train, as in
 -- pr_phases and pr_time_in_court.
 with tracked_repos as (
@@ -29,7 +31,7 @@ select
     d.deployed_at,
     -- if() keeps the NULL of an undeployed PR that greatest() would drop
     if(d.deployed_at < p.merged_at, 0, epoch(d.deployed_at - p.merged_at)) / 3600.0 as lead_hours,
-    r.repo is not null and m.sha is not null as deploy_tracked,
+    r.repo is not null and (m.sha is not null or d.deploy_id is not null) as deploy_tracked,
     if(d.deployed_at < p.merged_at, 0, working_seconds(d.deployed_at, w2)
         - working_seconds(p.merged_at, w1)) / 3600.0 as lead_business_hours,
     p.author_is_bot

@@ -19,7 +19,7 @@
 -- `deploy` until the first production deploy that shipped it (deploy_lead_time), or as_of while
 -- none has; NULL for a PR not merged, or one that cannot be followed to production
 -- (deploy_lead_time.deploy_tracked: no production deploys tied to commits by a git mirror, or a
--- merge commit not on the default branch).
+-- merge commit neither on the default branch nor shipped by a production deploy).
 -- Waiting is everything but the author's court. total_business_hours is the courts' business
 -- hours summed, each on its own calendar, and waiting_business_hours all but the author's.
 --
