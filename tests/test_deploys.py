@@ -152,6 +152,8 @@ def org(tmp_path: Path) -> tuple[Path, GitBuilder, MirrorBuilder]:
         [
             # the deploy workflow ships M3 when it completes at +40h (with the workflows rule)
             _run(1, "Deploy", ".github/workflows/deploy.yml", m3, 39, 40),
+            # the same workflow run for a pull request (a preview) of M4 at +36h deploys nothing
+            _run(3, "Deploy", ".github/workflows/deploy.yml", m4, 35, 36, event="pull_request"),
             # CI of PR 4's commit, listed for it: +41h to +42h
             _run(
                 2,
