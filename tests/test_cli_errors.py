@@ -297,15 +297,15 @@ def test_unwritable_output_paths_are_one_line_errors(tmp_path: Path) -> None:
     [
         (("--since", "7d", "--from", "2026-03-01"), "give --since or --from, not both"),
         (("--org", "globex"), "no data for org 'globex'"),
-        (("--team", "nosuch"), "--team 'nosuch': no PR of acme involves that team"),
-        (("--repo", "nosuch"), "--repo 'acme/nosuch': no PR of acme is in that repo"),
+        (("--team", "nosuch"), "--team 'nosuch': no team of that name in acme"),
+        (("--repo", "nosuch"), "--repo 'acme/nosuch': no repo of that name in acme"),
         (("--since", "1000000d"), "--since '1000000d': at most 36500d (a century) back"),
         (("--since", "9" * 30 + "w"), "at most 36500d (a century) back"),
         (("--from", "0001-01-02"), "--from 0001-01-02: too early"),
         # no --to: the window would end at as_of, before it begins
         (("--from", "2999-01-01"), "--from 2999-01-01: after the last sync's data ("),
         (("--since", "0d"), "--since '0d': an empty window; look back at least 1h"),
-        (("--team", "ACME/nosuch"), "--team 'nosuch': no PR of acme involves that team"),
+        (("--team", "ACME/nosuch"), "--team 'nosuch': no team of that name in acme"),
     ],
 )
 def test_report_options_that_cannot_be_met_are_usage_errors(

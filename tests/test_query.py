@@ -250,11 +250,11 @@ def test_named_query_checks_org_team_and_repo_as_report_does(warehouse: Path) ->
         (("org=nosuch",), "no data for org 'nosuch' in"),
         (
             ("org=acme", "team=nosuch"),
-            "--param team='nosuch': no PR of acme involves that team (teams there: data, web)",
+            "--param team='nosuch': no team of that name in acme (teams there: data, web)",
         ),
         (
             ("org=acme", "repo=nosuch"),
-            "--param repo='acme/nosuch': no PR of acme is in that repo (repos there: acme/web)",
+            "--param repo='acme/nosuch': no repo of that name in acme (repos there: acme/web)",
         ),
     )
     for params, message in unknown:
@@ -315,7 +315,7 @@ def test_json_report_has_each_section_for_the_window_and_the_one_before(warehous
     )
     assert out.returncode == 0, out.stderr
     report = json.loads((warehouse / "report.json").read_text(encoding="utf-8"))
-    assert report["schema"] == "miner.report/3"
+    assert report["schema"] == "miner.report/4"
     # as_of is T0 + 10 days (Thursday 2026-03-12 09:00 UTC): the window is its last 5 days
     assert report["as_of"] == "2026-03-12T09:00:00+00:00"
     assert report["window"] == {

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from miner.reports.layout import LIST_LIMIT, SECTIONS
+from miner.reports.long_csv import report_csv
 from miner.sample_org import LEAD_TIME_TRUTH, TRUTH_DIR
 from tests.test_cli import miner
 
@@ -54,7 +55,7 @@ def reports(synced: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
 
 def test_json_has_every_section_with_both_windows(reports: dict[str, str]) -> None:
     data = json.loads(reports["json"])
-    assert data["schema"] == "miner.report/3"
+    assert data["schema"] == "miner.report/4"
     assert data["scope"] == {"team": None, "repo": None}
     assert list(data["sections"]) == [s.name for s in SECTIONS]
     for section in SECTIONS:
@@ -157,8 +158,21 @@ def test_csv_holds_every_value_of_the_json(reports: dict[str, str]) -> None:
         len(row) for entry in data["sections"].values()
         for key in ("rows", "previous") for row in entry.get(key, [])
     )  # fmt: skip
-    assert len(rows) == expected
-    assert {r["section"] for r in rows} == {s.name for s in SECTIONS}
+    about = {r["column"]: r["value"] for r in rows if r["section"] == "report"}
+    assert len(rows) == expected + len(about)
+    assert {r["section"] for r in rows} == {s.name for s in SECTIONS} | {"report"}
+    # what the file covers, as the JSON says it
+    assert about == {
+        "schema": data["schema"], "org": "acme", "team": "", "repo": "",
+        "as_of": data["as_of"],
+        "window_from": data["window"]["from"], "window_to": data["window"]["to"],
+        "previous_from": data["previous_window"]["from"],
+        "previous_to": data["previous_window"]["to"],
+    }  # fmt: skip
+    # no text cell starts as a spreadsheet formula would (a team waited on is "@security")
+    texts = [r["value"] for r in rows if r["column"] == "waiting_on"]
+    assert texts and all(t.startswith("'@") for t in texts if "@" in t)
+    assert not [r for r in rows if r["value"][:1] in ("=", "+", "@")]
 
 
 def test_lists_of_prs_show_ten_and_how_many_more_in_every_format(
@@ -289,3 +303,21 @@ def test_hostile_text_shows_as_text_in_chromium(browser: Any, tmp_path: Path) ->
     assert hostile in page.inner_text("#waiting_longest")
     assert page.locator("script, img").count() == 0
     assert dialogs == [] and errors == []
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_text() -> None:
+    """A PR's title is anyone's text: `=HYPERLINK(...)` must reach a spreadsheet as text."""
+    data = {
+        "schema": "s", "org": "acme", "scope": {"team": None, "repo": None}, "as_of": "t",
+        "window": {"from": "a", "to": "b"}, "previous_window": {"from": "c", "to": "a"},
+        "sections": {"waiting_longest": {"rows": [
+            {"title": '=HYPERLINK("http://x","y")', "waiting_on": "@web", "hours": -1.5,
+             "other": "+1", "plain": "fix: a-b", "empty": None},
+        ]}},
+    }  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(report_csv(data))))
+    cells = {r["column"]: r["value"] for r in rows if r["section"] == "waiting_longest"}
+    assert cells == {
+        "title": "'=HYPERLINK(\"http://x\",\"y\")", "waiting_on": "'@web", "hours": "-1.5",
+        "other": "'+1", "plain": "fix: a-b", "empty": "",
+    }  # fmt: skip

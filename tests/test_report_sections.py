@@ -1,6 +1,6 @@
 """The report's newer sections and scope, worked out by hand on one small org: the named queries
 approval_latency_by_team_pair, ownership_handoffs_per_pr and sla_breaches_now, `miner report
---team/--repo` (schema miner.report/3), and how a figure's change against the previous window is
+--team/--repo` (schema miner.report/4), and how a figure's change against the previous window is
 written.
 
 T0 is Monday 2026-03-02 09:00 UTC and hours below are offsets from it. as_of is T0 + 340 h,
@@ -393,7 +393,7 @@ def test_report_json_whole_org_has_each_new_section_with_its_previous_window(
     warehouse: Path,
 ) -> None:
     data = report(warehouse)
-    assert data["schema"] == "miner.report/3"
+    assert data["schema"] == "miner.report/4"
     assert data["scope"] == {"team": None, "repo": None}
     assert data["as_of"] == "2026-03-16T13:00:00+00:00"
     # web#3 opens at exactly T0 + 172 h, the window's first instant: it counts in the window and
@@ -472,19 +472,19 @@ def test_report_json_for_a_repo_alone(warehouse: Path) -> None:
         (
             "--team",
             "Nope",
-            "Error: --team 'nope': no PR of acme involves that team "
+            "Error: --team 'nope': no team of that name in acme "
             "(teams there: data, ops, security, unassigned, web)",
         ),
         (
             "--repo",
             "nope",
-            "Error: --repo 'acme/nope': no PR of acme is in that repo "
+            "Error: --repo 'acme/nope': no repo of that name in acme "
             "(repos there: acme/api, acme/web)",
         ),
         (
             "--repo",
             "globex/web",
-            "Error: --repo 'globex/web': no PR of acme is in that repo "
+            "Error: --repo 'globex/web': no repo of that name in acme "
             "(repos there: acme/api, acme/web)",
         ),
     ],
@@ -519,6 +519,25 @@ def test_report_team_named_in_the_config_with_capitals(tmp_path: Path) -> None:
     ]
 
 
+def test_report_of_a_team_and_a_repo_with_no_pr_yet_is_empty_not_an_error(tmp_path: Path) -> None:
+    """A new team (in the config, or on GitHub) and a new repo have no PR yet: their weekly
+    report job gets an empty report, not a usage error."""
+    b = MirrorBuilder(teams={"web": ["alice"], "infra": ["olga"]}, as_of=AS_OF)
+    b.pull("web", "pat", 172).request(172, reviewer="alice").review("alice", 175)
+    b.pulls["docs"] = []  # synced, no PR
+    mirror = b.write(tmp_path / "mirror")
+    (tmp_path / "miner.toml").write_text('[teams]\nnewcomers = ["zoe"]\n', encoding="utf-8")
+    base = ("--config", "miner.toml", "--db", "w.duckdb")
+    assert miner(*base, "import", str(mirror), cwd=tmp_path).returncode == 0
+    for flag, value in (("--team", "newcomers"), ("--team", "infra"), ("--repo", "docs")):
+        out = miner(*base, "report", "--org", "acme", flag, value, "--format", "json",
+                    cwd=tmp_path)  # fmt: skip
+        assert out.returncode == 0, (value, out.stderr)
+        sections = json.loads(out.stdout)["sections"]
+        assert sections["review_wait_summary"]["rows"][0]["reviewed"] == 0, value
+        assert sections["ownership_handoffs_per_pr"]["rows"] == [], value
+
+
 # changes against the previous window, in Markdown ----------------------------------------------
 
 
@@ -532,7 +551,7 @@ def test_markdown_report_writes_each_change_against_the_previous_window(warehous
     out = run(warehouse, "report", "--org", "acme", "--since", "7d", "--format", "md")
     assert out.returncode == 0, out.stderr
     text = out.stdout
-    assert "Changes in brackets are against 2026-03-02 → 2026-03-09" in text
+    assert "Changes in brackets are against 2026-03-02 13:00 → 2026-03-09 13:00 UTC" in text
     handoffs = _md_block(
         text, "Ownership handoffs per PR: other teams owning its files (PRs opened in the window)"
     )
@@ -710,3 +729,27 @@ def test_work_stuck_now_counts_in_every_section_and_a_team_keeps_handoffs_it_too
     assert [r["court"] for r in query(tmp_path, "time_in_court", ("2026-03-01", "2026-03-17"))] == [
         "author", "reviewers", "ci", "merge", "deploy", "flow efficiency"
     ]  # fmt: skip
+
+
+def test_a_window_ends_at_the_last_sync_and_is_compared_with_as_long_before_it(
+    warehouse: Path,
+) -> None:
+    """--to past as_of (2026-03-16 13:00): the window ends at as_of, so a month to date is
+    compared with as many days before it (the 15 days 13 hours from 2026-03-01), not with a
+    previous window as long as a whole month."""
+    out = run(warehouse, "report", "--org", "acme", "--from", "2026-03-01", "--to", "2026-04-01",
+              "--format", "json")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["window"] == {
+        "from": "2026-03-01T00:00:00+00:00",
+        "to": "2026-03-16T13:00:00+00:00",
+    }
+    assert data["previous_window"] == {
+        "from": "2026-02-13T11:00:00+00:00",
+        "to": "2026-03-01T00:00:00+00:00",
+    }
+    # a window wholly after the data is none
+    out = run(warehouse, "report", "--org", "acme", "--from", "2026-03-17", "--to", "2026-04-01")
+    assert out.returncode == 2
+    assert "--from 2026-03-17: after the last sync's data (2026-03-16 13:00Z)" in out.stderr

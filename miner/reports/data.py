@@ -19,7 +19,9 @@ from miner.warehouse import Warehouse
 # `title`; the report gained `scope`.
 # 3: the cycle of ownership_handoffs_per_pr and handoff_pairs is pr_phases' (from the first
 # commit, not the opening); both gained p75 and handoff_pairs p90.
-JSON_SCHEMA = "miner.report/3"
+# 4: time_in_court's deploy row counts in `prs` and its percentiles only the PRs deployed; those
+# still waiting for a deploy are in its new `waiting`.
+JSON_SCHEMA = "miner.report/4"
 _DURATION = re.compile(r"^(\d+)([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 # The longest look-back --since takes: a century, past any repo's history (and the report's
@@ -67,15 +69,18 @@ def window(
     start: datetime | None = None,
     end: datetime | None = None,
 ) -> Window:
-    """`since` back from as_of, or from `start` to `end` (default as_of) when `start` is given."""
+    """`since` back from as_of, or from `start` to `end` (default as_of) when `start` is given.
+    A window ends at as_of at the latest: past it there is no data, and a longer window would
+    be compared with a previous window as long, which the data does not fill the same way (a
+    month to date is compared with the as many days before it)."""
     as_of: datetime = _as_of(wh, org)
     if start is None:
         return Window(as_of - since, as_of, as_of)
-    until = end or as_of
-    if until <= start and end is None:
+    until = min(end or as_of, as_of)
+    if start >= as_of:
         raise ConfigError(
             f"--from {start:%Y-%m-%d}: after the last sync's data ({as_of:%Y-%m-%d %H:%M}Z), "
-            "where a window without --to ends"
+            "where a window ends"
         )
     if until <= start:
         raise ConfigError(f"--from {start:%Y-%m-%d} --to {until:%Y-%m-%d}: the end must be later")
@@ -120,29 +125,35 @@ def scope(
 ) -> Scope:
     """The report's scope, checked against the warehouse: an unknown team or repo is named
     with the ones there are, rather than giving an empty report; `said` spells the option
-    (team or repo) and its value as the command takes them. Team names compare without case,
-    as GitHub's slugs do; a repo may be given as NAME or ORG/NAME. The org compares without
-    case too, as GitHub's logins do."""
+    (team or repo) and its value as the command takes them. A team is known when it is a GitHub
+    team of the org, a team of the config's [teams], or took part in a PR; a repo when it was
+    synced or has a PR: one with no PR yet gives an empty report (a new team's weekly job
+    runs). Team names compare without case, as GitHub's slugs do; a repo may be given as NAME
+    or ORG/NAME. The org compares without case too, as GitHub's logins do."""
     org = wh.org_spelling(org)
     _as_of(wh, org)  # the org first: its teams and repos are named only once it is known
     if team is not None:
         team = team.removeprefix("@").lower().removeprefix(f"{org.lower()}/")
         teams = [r[0] for r in wh.query(
-            "select distinct team from pr_teams where org = ? order by 1", [org]
+            "select team from pr_teams where org = $1 union select lower(team) from teams "
+            "where org = $1 union select team from person_teams where org = $1 order by 1",
+            [org],
         )]  # fmt: skip
         if team not in teams:
             raise ConfigError(
-                f"{said('team', team)}: no PR of {org} involves that team "
+                f"{said('team', team)}: no team of that name in {org} "
                 f"(teams there: {', '.join(teams) or 'none'})"
             )
     if repo is not None:
         repo = repo if "/" in repo else f"{org}/{repo}"
         repos = [r[0] for r in wh.query(
-            "select distinct repo from pull_requests where org = ? order by 1", [org]
+            "select repo from pull_requests where org = $1 union select repo from repos "
+            "where org = $1 order by 1",
+            [org],
         )]  # fmt: skip
         if repo.lower() not in {r.lower() for r in repos}:
             raise ConfigError(
-                f"{said('repo', repo)}: no PR of {org} is in that repo "
+                f"{said('repo', repo)}: no repo of that name in {org} "
                 f"(repos there: {', '.join(repos) or 'none'})"
             )
         repo = next(r for r in repos if r.lower() == repo.lower())

@@ -18,7 +18,7 @@ from miner.reports.layout import (
     visible,
 )
 from miner.reports.matrix import LEGEND, matrix
-from miner.reports.terminal import headline
+from miner.reports.terminal import headline, previous_window
 
 _STYLE = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1b1b;
@@ -57,8 +57,7 @@ def report_html(data: dict[str, Any]) -> str:
         f"<title>{escape(title)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>miner report · {escape(data['org'])}</h1>",
         f'<p class="lede">{escape(headline(data))}. Changes in brackets are against '
-        f"{escape(data['previous_window']['from'][:10])} → "
-        f"{escape(data['previous_window']['to'][:10])}, the window before of the same length.</p>",
+        f"{escape(previous_window(data))}, the window before of the same length.</p>",
         _figures(data),
     ]
     for section in SECTIONS:
@@ -95,7 +94,7 @@ def _figures(data: dict[str, Any]) -> str:
             value_text(_SHARE, flow.get("share")),
             f"median flow efficiency, {flow.get('prs') or 0} PRs ended",
         ),
-        (str(summary.get("waiting") or 0), "review requests from the window still waiting"),
+        (str(summary.get("waiting") or 0), "review requests waiting now"),
     ]
     items = "".join(
         f'<div class="figure"><b>{escape(v)}</b><span>{escape(t)}</span></div>' for v, t in cards

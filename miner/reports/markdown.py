@@ -16,15 +16,15 @@ from miner.reports.layout import (
     visible,
 )
 from miner.reports.matrix import LEGEND, matrix
-from miner.reports.terminal import headline
+from miner.reports.terminal import headline, previous_window
 
 
 def report_markdown(data: dict[str, Any]) -> str:
     out = [
         f"# miner report · {md(headline(data))}",
         "",
-        f"Changes in brackets are against {data['previous_window']['from'][:10]} → "
-        f"{data['previous_window']['to'][:10]}, the window before of the same length.",
+        f"Changes in brackets are against {previous_window(data)}, the window before of the "
+        "same length.",
     ]
     for section in SECTIONS:
         entry = data["sections"][section.name]

@@ -31,10 +31,7 @@ def report_console() -> Console:
 def print_report(data: dict[str, Any], console: Console) -> None:
     """Print the JSON report's data (report_json) on `console`."""
     console.print(f"[bold]miner report[/bold] · {escape(headline(data))}")
-    console.print(
-        f"Changes in brackets are against {data['previous_window']['from'][:10]} → "
-        f"{data['previous_window']['to'][:10]}."
-    )
+    console.print(f"Changes in brackets are against {escape(previous_window(data))}.")
     for section in SECTIONS:
         entry = data["sections"][section.name]
         rows = visible(section, entry["rows"])
@@ -55,6 +52,12 @@ def print_report(data: dict[str, Any], console: Console) -> None:
 def _minute(instant: str) -> str:
     """An ISO instant to the minute: `2026-06-30 18:00`."""
     return instant[:16].replace("T", " ")
+
+
+def previous_window(data: dict[str, Any]) -> str:
+    """`2026-05-01 18:00 → 2026-05-31 18:00 UTC`: the window the changes are against."""
+    before = data["previous_window"]
+    return f"{_minute(before['from'])} → {_minute(before['to'])} UTC"
 
 
 def headline(data: dict[str, Any]) -> str:

@@ -2,7 +2,11 @@
 -- spent there, summed, with each court's share of all their hours and the median, p75 and p90
 -- PR's hours in it (`median`, `p75`, `p90`), over how many PRs; the row 'flow efficiency' has,
 -- as its `share`, the median PR's flow efficiency (the author court's share of that PR's hours).
--- Deploy hours count only PRs that can be followed to production.
+-- Deploy hours count only PRs that can be followed to production. A merged PR not deployed by
+-- as_of is still in the deploy court: its hours so far count in `hours` and `share` (time spent
+-- there), but its unfinished wait is left out of the PRs and percentiles, and counted apart in
+-- `waiting` (METRICS.md, Aggregates: a wait still open is shown apart), as the deploy lead time
+-- section does; every other court of a PR that ended is over.
 -- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
 with ended as (
     select c.*
@@ -16,15 +20,18 @@ with ended as (
                                     and t.pr_number = c.pr_number and t.team = lower($team)))
 ),
 courts as (
-    select 'author' as court, 1 as position, author_hours as hours from ended
+    select 'author' as court, 1 as position, author_hours as hours, false as open from ended
     union all
-    select 'reviewers', 2, reviewers_hours from ended
+    select 'reviewers', 2, reviewers_hours, false from ended
     union all
-    select 'ci', 3, ci_hours from ended
+    select 'ci', 3, ci_hours, false from ended
     union all
-    select 'merge', 4, merge_hours from ended
+    select 'merge', 4, merge_hours, false from ended
     union all
-    select 'deploy', 5, deploy_hours from ended
+    select 'deploy', 5, e.deploy_hours, d.deployed_at is null
+    from ended as e
+    left join deploy_lead_time as d
+        on d.org = e.org and d.repo = e.repo and d.pr_number = e.pr_number
 ),
 total as (
     select sum(coalesce(hours, 0)) as hours from courts
@@ -33,20 +40,22 @@ by_court as (
     select
         court,
         position,
-        count(hours) as prs,
+        count(hours) filter (where not open) as prs,
         sum(hours) as hours,
         sum(hours) / nullif((select hours from total), 0) as share,
-        quantile_cont(hours, 0.5) as median,
-        quantile_cont(hours, 0.75) as p75,
-        quantile_cont(hours, 0.9) as p90
+        quantile_cont(hours, 0.5) filter (where not open) as median,
+        quantile_cont(hours, 0.75) filter (where not open) as p75,
+        quantile_cont(hours, 0.9) filter (where not open) as p90,
+        -- only the deploy court of a PR that ended can be open
+        if(court = 'deploy', count(hours) filter (where open), null) as waiting
     from courts
     group by court, position
     union all
     select 'flow efficiency', 6, count(flow_efficiency), null,
-        quantile_cont(flow_efficiency, 0.5), null, null, null
+        quantile_cont(flow_efficiency, 0.5), null, null, null, null
     from ended
     having count(flow_efficiency) > 0  -- no PR ended: no row, as no court has one then
 )
-select court, prs, hours, share, median, p75, p90
+select court, prs, hours, share, median, p75, p90, waiting
 from by_court
 order by position
