@@ -245,6 +245,15 @@ def test_holiday_inside_a_wait_is_not_working_time(tmp_path: Path) -> None:
         assert wh.query(
             "select business_hours('default', ?, ?)", [w["start_at"], w["ended_at"]]
         ) == [(2.0,)]
+        # where the macro cannot answer it says NULL, not 0: a wait with no end, a calendar
+        # the warehouse lacks, an instant a year past the data's calendar range
+        start, end = w["start_at"], w["ended_at"]
+        assert wh.query(
+            "select business_hours('default', ?, null), business_hours('nosuch', ?, ?), "
+            "business_hours('default', ?, ? + interval 365 day), "
+            "business_hours('default', ?, ?)",
+            [start, start, end, start, end, end, start],
+        ) == [(None, None, None, 0.0)]
     assert (w["wait_hours"], w["wait_business_hours"]) == (42.0, 2.0)
 
 
