@@ -175,9 +175,21 @@ def _reads(statement: duckdb.Statement) -> bool:
     return bool(readings) and all(len(r) == 1 and _reads(r[0]) for r in readings)
 
 
+# What --sql may not do even in a reading statement: touch a file other than the warehouse
+# (read_csv, a log or profile file), fetch or load an extension, or change a setting, which
+# CALL enable_logging(...) and its kind do. The spill folder is DuckDB's own, and still works.
+_LOCKED = (
+    "set enable_external_access = false",
+    "set autoinstall_known_extensions = false",
+    "set autoload_known_extensions = false",
+    "set lock_configuration = true",
+)
+
+
 def run_sql(wh: Warehouse, sql: str) -> Result:
     """Any reading SQL against the warehouse, which is open read-only: nothing can change it,
-    and nothing is written anywhere else."""
+    and nothing is written anywhere else. It locks the connection's settings (no files outside
+    the warehouse, no extensions): run it last on `wh`."""
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
@@ -189,12 +201,17 @@ def run_sql(wh: Warehouse, sql: str) -> Result:
             # EXPLAIN ANALYZE COPY, say: EXPLAIN alone reads
             head = " ".join(explain.group(0).split()) if explain else ""
             rest = text[explain.end() if explain else 0 :].split()
-            word = " ".join([head, *rest[:1]]).strip().upper()
+            first = rest[:1]
+            if not explain and [w.upper() for w in first] == ["WITH"]:
+                first = [statement.type.name]  # WITH ... INSERT: the statement is an INSERT
+            word = " ".join([head, *first]).strip().upper()
             raise ConfigError(
                 f"--sql: {word} is not a reading statement: --sql runs SELECT (with WITH, "
                 "FROM, DESCRIBE, SHOW, SUMMARIZE), EXPLAIN and CALL only; to keep the rows, "
                 "redirect --format csv or json to a file, or use `miner export`"
             )
+    for setting in _LOCKED:
+        wh.con.execute(setting)
     return _run(wh, sql, None)
 
 

@@ -110,6 +110,7 @@ def test_sql_runs_read_only(warehouse: Path) -> None:
             "EXPLAIN (ANALYZE, FORMAT JSON) COPY",
         ),
         ("explain analyse set memory_limit = '10GB'", "EXPLAIN ANALYSE SET"),
+        ("with x as (select 1 as n) insert into reviews select * from reviews", "INSERT"),
     ],
 )
 def test_sql_writes_nothing_anywhere(warehouse: Path, sql: str, word: str) -> None:
@@ -119,6 +120,31 @@ def test_sql_writes_nothing_anywhere(warehouse: Path, sql: str, word: str) -> No
     assert sorted(p.name for p in warehouse.iterdir() if p.name not in {"mirror"}) == ["w.duckdb"]
     with duckdb.connect(str(warehouse / "w.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from reviews").fetchone() == (4,)
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        # a CALL reads as a table function, but this one would write a log file
+        (
+            "call enable_logging(level='trace', storage='file', storage_path='logs')",
+            'Cannot change configuration option "enable_logging"',
+        ),
+        ("select * from read_csv('elsewhere.csv')", 'Cannot access file "elsewhere.csv"'),
+        # an extension not loaded is not fetched
+        ("select * from sqlite_scan('x.db', 't')", "sqlite_scan"),
+    ],
+)
+def test_sql_touches_no_file_but_the_warehouse(warehouse: Path, sql: str, message: str) -> None:
+    (warehouse / "elsewhere.csv").write_text("a\n1\n", encoding="utf-8")
+    try:
+        refused = miner("--db", "w.duckdb", "query", "--sql", sql, cwd=warehouse)
+    finally:
+        (warehouse / "elsewhere.csv").unlink()
+    assert refused.returncode == 1, refused.stdout
+    assert refused.stderr.startswith("Error: query failed: "), refused.stderr
+    assert message in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in warehouse.iterdir() if p.name not in {"mirror"}) == ["w.duckdb"]
 
 
 def test_sql_reads_through_describe_show_and_table_functions(warehouse: Path) -> None:
