@@ -54,7 +54,9 @@ def export(
         for name in names:
             written[f"{kind}/{name}"] = _replace(wh, name, folder / kind / name, orgs)
     if dialect is not None:
-        base = (location or folder.resolve().as_uri()).rstrip("/")
+        # file:// and the path as it is: Spark and Trino read LOCATION's path unencoded, and
+        # look for "%20" itself in a percent-encoded one (Path.as_uri's)
+        base = (location or f"file://{folder.resolve().as_posix()}").rstrip("/")
         tables = [(kind, name) for kind, names in (("core", core), ("settings", settings))
                   for name in sorted(names)]  # fmt: skip
         write_sql(wh, tables, folder / "sql" / dialect, base, dialect)

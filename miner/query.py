@@ -210,6 +210,11 @@ def run_sql(wh: Warehouse, sql: str) -> Result:
                 "FROM, DESCRIBE, SHOW, SUMMARIZE), EXPLAIN and CALL only; to keep the rows, "
                 "redirect --format csv or json to a file, or use `miner export`"
             )
+    if len(statements) > 1:
+        # DuckDB would run them all and answer with the last one's rows alone
+        raise ConfigError(
+            f"--sql: {len(statements)} statements; give one at a time (its rows are printed)"
+        )
     for setting in _LOCKED:
         wh.con.execute(setting)
     return _run(wh, sql, None)

@@ -42,6 +42,17 @@ class SqlFile:
         return first.split(". ")[0].rstrip(".")
 
     @property
+    def header(self) -> str:
+        """The whole header comment, its lines as written (paragraphs kept): what a row is and
+        how every edge case is read."""
+        lines: list[str] = []
+        for line in self.sql.splitlines():
+            if not line.startswith("--"):
+                break
+            lines.append(line.removeprefix("--").removeprefix(" ").rstrip())
+        return "\n".join(lines).strip()
+
+    @property
     def body(self) -> str:
         """The SQL with a trailing semicolon removed, ready to wrap in create ... as."""
         return self.sql.strip().rstrip(";")

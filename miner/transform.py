@@ -262,7 +262,8 @@ def _build_metrics(wh: Warehouse, stamp: str) -> None:
             wh.con.execute(
                 f"create or replace view {f.name} as select * from {METRIC_ROWS}.{f.name}"
             )
-        comment = sql_string(f"{f.description} (definition: queries/metrics/{f.name}.sql)")
+        # the whole header, as README promises: what a row is and every reading
+        comment = sql_string(f"{f.header}\n(definition: queries/metrics/{f.name}.sql)")
         wh.con.execute(f"comment on view {f.name} is '{comment}'")
     wh.con.execute(
         f"create or replace table {METRIC_ROWS}.{BUILT_FROM} as "

@@ -147,6 +147,16 @@ def test_sql_touches_no_file_but_the_warehouse(warehouse: Path, sql: str, messag
     assert sorted(p.name for p in warehouse.iterdir() if p.name not in {"mirror"}) == ["w.duckdb"]
 
 
+def test_sql_runs_one_statement_at_a_time(warehouse: Path) -> None:
+    """Two reading statements: DuckDB would print the second's rows alone, silently."""
+    out = miner("--db", "w.duckdb", "query", "--sql", "select 1; select 2", cwd=warehouse)
+    assert out.returncode == 2
+    assert "--sql: 2 statements; give one at a time" in out.stderr
+    one = miner("--db", "w.duckdb", "query", "--sql", "select 1 as n;", "--format", "csv",
+                cwd=warehouse)  # fmt: skip
+    assert one.returncode == 0 and one.stdout == "n\n1\n"
+
+
 def test_sql_reads_through_describe_show_and_table_functions(warehouse: Path) -> None:
     reading = (
         "describe reviews",

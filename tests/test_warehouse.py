@@ -14,6 +14,7 @@ import pytest
 from miner.config import Config
 from miner.errors import MinerError
 from miner.raw import CursorUpdate, RawBatch, RawItem, Scope, batch_of
+from miner.sql_files import layer
 from miner.sync import import_mirror
 from miner.warehouse import INTERRUPTED_RUN, MIGRATIONS, Warehouse
 from tests.mirror_builder import MirrorBuilder
@@ -115,6 +116,10 @@ def test_plain_duckdb_python_client_sees_the_views(tmp_path: Path) -> None:
             "select comment from duckdb_views() where view_name = 'review_wait'"
         ).fetchone()
         assert comment is not None and "one row per review request episode" in comment[0]
+        # the whole header comment, readings included, as queries/metrics/review_wait.sql has it
+        header = next(f for f in layer("metrics") if f.name == "review_wait").header
+        assert comment[0] == f"{header}\n(definition: queries/metrics/review_wait.sql)"
+        assert "the implicit episode the responder's; else the default calendar." in comment[0]
     finally:
         con.close()
 

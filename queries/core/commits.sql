@@ -4,8 +4,8 @@
 -- the team 'unassigned', like anyone in no team. A merge commit lists no files (git log shows
 -- none): its changes are its parents'.
 with files as (
-    select org, repo, sha, count(*) as files_changed, sum(added) as lines_added,
-        sum(deleted) as lines_deleted
+    select org, repo, sha, count(*) as files_changed, sum(added)::bigint as lines_added,
+        sum(deleted)::bigint as lines_deleted
     from raw_git_files
     group by org, repo, sha
 )

@@ -6,7 +6,8 @@
 -- The working seconds of a calendar before instant t are found by an equality join on
 -- (calendar, utc_day(t)) and the macro working_seconds(t, row): the metric views compute
 -- business hours this way, with hash joins that scale better than as-of joins.
--- The range is working_time's (a week either side of the data); outside it, no row matches.
+-- The range is working_time's (2008 to 2039, and wider where the data is); outside it, no row
+-- matches.
 with pieces as (
     -- each working interval cut at UTC midnights
     select

@@ -2,14 +2,24 @@
 -- in UTC), with `seconds_before`, the calendar's working seconds before it. Business hours
 -- between two instants are the difference of that running total at each (METRICS.md,
 -- Calendars). Local hours are turned into UTC per day with the calendar's time zone, so
--- daylight-saving changes and holidays fall where they do locally. The range covers the data:
--- a week before the first PR or commit to a week after as_of.
+-- daylight-saving changes and holidays fall where they do locally. The range is fixed, from
+-- 2008-01-01 (GitHub's first year) to 2039-12-31, and wider where the data is (a week before
+-- the first PR or commit, a week after as_of): so ad hoc queries of any instant now or soon
+-- have an answer, and two warehouses with the same calendars have the same rows for every day
+-- (an export of several warehouses into one folder keeps the last one's calendar tables, which
+-- then cover every org's data).
 with bounds as (
     select
-        (least(min(p.created_at), (select min(authored_at) from pr_commits)) - interval 7 day)::date
-            as first_day,
-        (greatest(max(p.updated_at), (select max(as_of) from snapshots)) + interval 7 day)::date
-            as last_day
+        least(
+            date '2008-01-01',
+            (least(min(p.created_at), (select min(authored_at) from pr_commits))
+                - interval 7 day)::date
+        ) as first_day,
+        greatest(
+            date '2039-12-31',
+            (greatest(max(p.updated_at), (select max(as_of) from snapshots))
+                + interval 7 day)::date
+        ) as last_day
     from pull_requests as p
 ),
 days as (

@@ -4,8 +4,8 @@
 -- hash joins (see working_seconds), which scale better. NULL where it cannot answer, never a
 -- silent 0: a NULL instant (a wait still open has ended_at NULL: give it the snapshot's as_of),
 -- a calendar the warehouse does not have (names are 'default' and the config's team names, in
--- lower case), or an instant outside the calendar's range (working_days: a week either side of
--- the data). An end before the start gives 0.
+-- lower case), or an instant outside the calendar's range (working_days: 2008 to 2039, and
+-- wider where the data is). An end before the start gives 0.
 create or replace macro business_hours(cal, from_at, to_at) as (
     select case when from_at is not null and to_at is not null
                  and utc_day(from_at::timestamptz) between r.first_day and r.last_day

@@ -37,7 +37,7 @@ select
     p.author_team,
     p.owner_team,
     count(*) as prs,
-    sum(coalesce(o.files, 0)) as files,
+    sum(coalesce(o.files, 0))::bigint as files,
     count(p.cycle_hours) as merged_prs,
     quantile_cont(p.cycle_hours, 0.5) as median_cycle_hours,
     quantile_cont(p.cycle_hours, 0.9) as p90_cycle_hours,
