@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from miner.config import Config, parse
+from miner.query import run_named
 from miner.sync import import_mirror
 from miner.warehouse import Warehouse
 from tests.mirror_builder import MirrorBuilder
@@ -273,3 +274,29 @@ def test_reviewers_court_on_a_tie_counts_the_first_calendar_by_name(tmp_path: Pa
     with build(tmp_path, b, config) as wh:
         (c,) = rows(wh, "select * from pr_time_in_court")
     assert (c["reviewers_hours"], c["reviewers_business_hours"]) == (7.0, 7.0)
+
+
+def test_waiting_longest_gives_the_longest_waits_own_business_hours(tmp_path: Path) -> None:
+    """An open PR waiting on two parties with different calendars: the report's row gives the
+    longest wait and that wait's business hours, not the most business hours of another wait.
+    By hand: asked of alice (web, the default calendar, 09-17 UTC weekdays) Monday 16:00 and of
+    team owls (06-22 UTC every day) Monday 19:00; as_of Thursday 09:00. alice: 65 hours, of
+    which Monday 16-17, Tuesday and Wednesday 8 each: 17. owls: 62 hours, of which Monday
+    19-22, Tuesday and Wednesday 16 each, Thursday 06-09: 38."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"], "owls": ["olly"]}, as_of=72)
+    b.pull("app", "bob", 7).request(7, reviewer="alice").request(10, team_slug="owls")
+    owls = {"hours": "06:00-22:00", "workdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}
+    config = parse({"calendar": {"teams": {"owls": owls}}}, Path("t.toml"))
+    with build(tmp_path, b, config) as wh:
+        waits = wh.query(
+            "select coalesce(reviewer, reviewer_team), wait_hours, wait_business_hours "
+            "from review_wait order by 1"
+        )
+        assert waits == [("alice", 65.0, 17.0), ("owls", 62.0, 38.0)]
+        result = run_named(wh, "waiting_longest", {"org": "acme", "limit": "5"})
+        (row,) = [dict(zip(result.columns, r, strict=True)) for r in result.rows]
+    assert (row["waiting_on"], row["wait_hours"], row["wait_business_hours"]) == (
+        "@owls, alice",
+        65.0,
+        17.0,
+    )

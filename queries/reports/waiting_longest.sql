@@ -1,5 +1,7 @@
 -- waiting_longest: one row per open pull request with a review request still waiting at as_of,
--- longest wait first: who it waits on and a link. Params: $org, $limit;
+-- longest wait first: who it waits on and a link. Its hours and business hours are both its
+-- longest-waiting request's (each request counts its own party's calendar, so the most business
+-- hours may be another request's: a figure of one wait, never of two). Params: $org, $limit;
 -- optional $team, $repo (NAME or ORG/NAME).
 with waiting as (
     select
@@ -23,7 +25,9 @@ select
     any_value(w.author) as author,
     string_agg(distinct w.waiting_on, ', ' order by w.waiting_on) as waiting_on,
     max(w.wait_hours) as wait_hours,
-    max(w.wait_business_hours) as wait_business_hours,
+    -- of the longest wait; of two as long, the one with more business hours
+    arg_max(w.wait_business_hours, (w.wait_hours, coalesce(w.wait_business_hours, -1)))
+        as wait_business_hours,
     any_value(p.html_url) as html_url
 from waiting as w
 join pull_requests as p on p.org = w.org and p.repo = w.repo and p.number = w.pr_number
