@@ -53,6 +53,18 @@ def reports(synced: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     return out
 
 
+def test_the_same_data_gives_the_same_report_byte_for_byte(
+    synced: Path, reports: dict[str, str], tmp_path: Path
+) -> None:
+    """DuckDB sums doubles in no fixed order; the report's figures are rounded, so two runs
+    over one warehouse agree to the byte (a diff of two reports shows only what changed)."""
+    for _ in range(3):
+        again = miner("--db", str(synced), "report", "--org", "acme", "--since", "30d",
+                      "--format", "json", cwd=tmp_path)  # fmt: skip
+        assert again.returncode == 0, again.stderr
+        assert again.stdout == reports["json"]
+
+
 def test_json_has_every_section_with_both_windows(reports: dict[str, str]) -> None:
     data = json.loads(reports["json"])
     assert data["schema"] == "miner.report/4"

@@ -208,8 +208,20 @@ def report_json(
     }
 
 
+# Decimals a figure keeps: DuckDB sums doubles in parallel, in no fixed order, so the last
+# digits of a sum (and a share) differ from run to run; rounded, the same data gives the same
+# report, byte for byte, and a diff of two reports shows only what changed.
+_DECIMALS = 9
+
+
 def _plain(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows with instants as ISO 8601 text, as JSON carries them."""
-    return [
-        {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()} for row in rows
-    ]
+    """Rows with instants as ISO 8601 text, as JSON carries them, and figures rounded."""
+    return [{k: _value(v) for k, v in row.items()} for row in rows]
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, _DECIMALS)
+    return value
