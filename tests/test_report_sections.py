@@ -705,6 +705,12 @@ def test_work_stuck_now_counts_in_every_section_and_a_team_keeps_handoffs_it_too
         .review("dave", 6),
         20,
     )
+    # app#3 depends on lib#2 (merged at 30) and is open at as_of (336): a handoff waiting 306 h
+    # since 2026-03-03 15:00, in no window that ended before then
+    _merged(b.pull("lib", "carol", 25), 30)
+    b.pull("app", "alice", 29, body="Depends on acme/lib#2", files=["src/b.py"]).request(
+        31, reviewer="dave"
+    ).review("dave", 32)
     out = miner("--db", "w.duckdb", "import", str(b.write(tmp_path / "mirror")), cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     window = ("2026-03-15", "2026-03-17")
@@ -722,7 +728,13 @@ def test_work_stuck_now_counts_in_every_section_and_a_team_keeps_handoffs_it_too
         tmp_path, "slowest_cross_repo_handoffs", ("2026-03-01", "2026-03-17"), limit="10",
         team="ops",
     )  # fmt: skip
-    assert [(r["upstream_pr"], r["downstream_pr"], r["hours"]) for r in handoffs] == [(1, 2, 10.0)]
+    assert [(r["upstream_pr"], r["downstream_pr"], r["hours"]) for r in handoffs] == [
+        (2, 3, 306.0),
+        (1, 2, 10.0),
+    ]
+    # a window ended before lib#2 merged: app#3's wait had not begun (nor had app#2 merged)
+    early = ("2026-03-01", "2026-03-03")
+    assert query(tmp_path, "slowest_cross_repo_handoffs", early, limit="10", team="ops") == []
     # a window no PR ended in has no row at all, flow efficiency included (so the window after
     # it reads every court as new, not the flow row as a change from 0)
     assert query(tmp_path, "time_in_court", ("2020-01-01", "2020-02-01")) == []

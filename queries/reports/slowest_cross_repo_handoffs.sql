@@ -1,6 +1,7 @@
 -- slowest_cross_repo_handoffs: one row per cross-repo handoff (a PR that waited on a PR of
 -- another repo) whose downstream PR merged in the window, or that still waits at as_of (the
--- upstream merged, the downstream open), slowest first: both PRs with links, their teams, how
+-- upstream merged before the window's end, the downstream open: a wait that began after the
+-- window is not the window's, as in every other section), slowest first: both PRs with links, their teams, how
 -- they are linked and the hours from the upstream merge to the downstream merge (or to as_of).
 -- `$team` keeps the handoffs of PRs the team took part in, either side (pr_teams), as every
 -- other section does. Params: $org, $since, $until, $limit; optional $team, $repo (NAME or
@@ -24,7 +25,7 @@ join pull_requests as d
     on d.org = h.org and d.repo = h.downstream_repo and d.number = h.downstream_pr
 where h.org = $org
   and ((h.downstream_merged_at >= $since and h.downstream_merged_at < $until)
-       or h.status = 'downstream open')
+       or (h.status = 'downstream open' and h.upstream_merged_at < $until))
   and ($repo is null or $repo in (h.upstream_repo, h.downstream_repo)
        or $org || '/' || $repo in (h.upstream_repo, h.downstream_repo))
   and ($team is null or exists (
