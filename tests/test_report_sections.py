@@ -585,8 +585,8 @@ def test_markdown_report_writes_each_change_against_the_previous_window(warehous
         "| [web\\#7](https://github.com/acme/web/pull/7) | review | sam | 19.0 | 8.0 | 11.0 |",
         "| [api\\#3](https://github.com/acme/api/pull/3) | review | (nobody asked) | 12.0 | 8.0 "
         "| 4.0 |",
-        "| [web\\#7](https://github.com/acme/web/pull/7) | approval | @security | 19.0 | 16.0 "
-        "| 3.0 |",
+        "| [web\\#7](https://github.com/acme/web/pull/7) | approval | @\u2060security | 19.0 "
+        "| 16.0 | 3.0 |",
     ]
 
 
@@ -665,6 +665,8 @@ def test_markdown_never_links_or_strikes_user_text_and_encodes_link_targets() ->
 
     text = md("see https://evil.example/login and www.evil.example ~~gone~~")
     assert text == ("see https&#58;//evil.example/login and www&#46;evil.example \\~\\~gone\\~\\~")
+    # no mention: a word joiner (U+2060) parts each @ from the name after it
+    assert md("@security, cc @acme/web and bob@") == "@\u2060security, cc @\u2060acme/web and bob@"
     # a target that would end the link and start HTML is percent-encoded
     hostile = "https://github.com/acme/x/pull/1) <img src=x onerror=alert(2)> ("
     assert _target(hostile) == (

@@ -83,13 +83,16 @@ def _mermaid(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def md(text: str) -> str:
-    """User text in Markdown: shown as text, never read as markup, HTML or a link (GitHub links
-    bare `https://` and `www.` text: an entity for the `:` or the `.` stops it)."""
+    """User text in Markdown: shown as text, never read as markup, HTML, a link (GitHub links
+    bare `https://` and `www.` text: an entity for the `:` or the `.` stops it) or a mention
+    (`@security`, a team waited on, would link the user `security` and, pasted in an issue,
+    notify them: an invisible word joiner after the `@` stops it)."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     for char in "\\|`*_[]#~":
         escaped = escaped.replace(char, "\\" + char)
     escaped = re.sub(r"(?i)(https?|ftp):", r"\1&#58;", escaped)
     escaped = re.sub(r"(?i)\bwww\.", "www&#46;", escaped)
+    escaped = re.sub(r"@(?=\w)", "@\u2060", escaped)
     return escaped.replace("\r", " ").replace("\n", " ")
 
 
