@@ -333,3 +333,20 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_text() -> None:
         "title": "'=HYPERLINK(\"http://x\",\"y\")", "waiting_on": "'@web", "hours": "-1.5",
         "other": "'+1", "plain": "fix: a-b", "empty": "",
     }  # fmt: skip
+
+
+def test_table_writes_a_long_title_on_one_line_cut_short(tmp_path: Path) -> None:
+    """A title with a line break and more words than its column holds: one line, an ellipsis."""
+    from tests.mirror_builder import MirrorBuilder
+
+    title = "Fix the flaky login test\nand " + "rewrite the session store " * 4
+    b = MirrorBuilder(teams={"web": ["alice"], "data": ["dana"]}, as_of=24 * 10)
+    b.pull("web", "alice", 24 * 9, title=title).request(24 * 9, reviewer="dana")
+    mirror = b.write(tmp_path / "mirror")
+    assert miner("--db", "w.duckdb", "import", str(mirror), cwd=tmp_path).returncode == 0
+    out = miner("--db", "w.duckdb", "report", "--format", "table", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    section = out.stdout.split("Open PRs waiting longest", 1)[1]
+    (line,) = [x for x in section.splitlines() if "web#1" in x]
+    assert "Fix the flaky login test and rewri" in line and line.rstrip(" │").endswith("…")
+    assert not [x for x in section.splitlines() if "session store" in x and x != line]

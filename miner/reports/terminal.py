@@ -82,18 +82,26 @@ def _table(section: Section, rows: list[dict[str, Any]], previous: list[dict[str
         table.add_column(
             column.label,
             justify="right" if numeric else "left",
-            no_wrap=column.kind == "pr",
+            # a title is cut with an ellipsis on one line, never wrapped over several
+            no_wrap=column.kind == "pr" or column.key == "title",
             overflow="ellipsis" if column.key == "title" else "fold",
             max_width=36 if column.key == "title" else None,
         )
     for cells in table_cells(section, rows, previous):
         table.add_row(
             *(
-                f"[link={c.url}]{escape(c.text)}[/link]" if c.url else escape(c.plain())
+                f"[link={c.url}]{escape(_one_line(c.text))}[/link]"
+                if c.url
+                else escape(_one_line(c.plain()))
                 for c in cells
             )
         )
     return table
+
+
+def _one_line(text: str) -> str:
+    """A cell's text on one line: a PR title may hold line breaks and tabs."""
+    return " ".join(text.split()) if any(c in text for c in "\r\n\t") else text
 
 
 def _matrix(rows: list[dict[str, Any]]) -> Table:
