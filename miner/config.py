@@ -349,6 +349,14 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         )
         for team, over in r.table("calendar.teams", cal.get("teams", {})).items()
     }
+    for team in team_calendars:
+        if team.lower() == "default":
+            # the views name the default calendar 'default': a team's of that name would
+            # replace it for everyone
+            raise ConfigError(
+                f"{path}: [calendar.teams.{team}]: 'default' is the default calendar's name, "
+                "which a team's calendar cannot take; a team named default works on [calendar]"
+            )
 
     sla = r.table("sla", data.get("sla", {}))
     r.keys(

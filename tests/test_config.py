@@ -151,6 +151,11 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
             "[calendar.teams.web]\ntz = 'UTC'\n",
             "[calendar.teams.web] tz: unknown key (known: timezone, workdays, hours, holidays)",
         ),
+        # 'default' is the default calendar's name: a team's of that name would replace it
+        (
+            "[calendar.teams.Default]\ntimezone = 'Asia/Tokyo'\n",
+            "[calendar.teams.Default]: 'default' is the default calendar's name",
+        ),
         (
             "[sla.teams.web.teams.x]\nfirst_review_business_hours = 3\n",
             "[sla.teams.web] teams: unknown key (known: first_review_business_hours, "
