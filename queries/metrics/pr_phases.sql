@@ -7,9 +7,11 @@
 -- * A review counts here as in review_wait (not the author, not a bot), and only from ready_at
 --   on: reviews of the draft are part of coding.
 -- * A PR merged with no review: pickup runs from ready_at to the merge; review and merge are 0.
--- * A first commit dated after ready_at (a rebase rewrites dates) makes coding 0, never negative;
---   a PR with no commits fetched has coding NULL. cycle_hours runs from the first commit (else
---   created_at) to the merge.
+-- * A first commit dated after ready_at (a rebase rewrites dates) makes coding 0, never negative:
+--   the phases start at ready_at then, and `first_commit_at` says so (it is where coding starts,
+--   the first commit's date or ready_at, whichever is earlier). A PR with no commits fetched has
+--   coding NULL. cycle_hours runs from first_commit_at (else created_at) to the merge, the sum
+--   of the phases to the merge.
 -- * first_response_at: the first review or conversation comment, from ready_at to the merge, by
 --   someone not the author and not a bot (METRICS.md: comments count for it only);
 --   response_hours runs to it from ready_at, NULL when nobody responded before the merge.
