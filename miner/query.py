@@ -284,10 +284,12 @@ def _json(value: Any) -> Any:
 
 
 def _text(value: Any) -> str:
+    """A value as CSV and the table write it: as JSON carries it (an INTERVAL its seconds, a
+    BLOB base64), not as Python prints it ("30 days, 0:00:00", "b'\\xaa'")."""
     if value is None:
         return ""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
+    if isinstance(value, datetime | date | time | timedelta | bytes | uuid.UUID):
+        return str(_json(value))
     if isinstance(value, list | tuple | dict):
         return json.dumps(_json(value), ensure_ascii=False)
     return str(value)

@@ -322,6 +322,17 @@ def test_sql_as_json_writes_every_type_as_json_can_carry_it(warehouse: Path) -> 
     ]
 
 
+def test_sql_as_csv_writes_each_type_as_the_json_does(warehouse: Path) -> None:
+    sql = (
+        "select interval 1 day + interval 90 minute as wait, '\\x00\\xff'::blob as blob, "
+        "time '09:30:00.5' as at, 1.50::decimal(4, 2) as price"
+    )
+    out = miner("--db", "w.duckdb", "query", "--sql", sql, "--format", "csv", cwd=warehouse)
+    assert out.returncode == 0, out.stderr
+    # not Python's "1 day, 1:30:00" and "b'\\x00\\xff'"; a decimal keeps its digits
+    assert out.stdout == "wait,blob,at,price\n91800.0,AP8=,09:30:00.500000,1.50\n"
+
+
 def test_cross_team_approvals_by_team_counts_the_other_teams_approvals(warehouse: Path) -> None:
     out = _march(warehouse, "cross_team_approvals_by_team")
     rows = json.loads(out.stdout)
