@@ -264,6 +264,31 @@ def test_owner_matched_to_nobody_owns_for_no_team_and_emails_map_to_users(tmp_pa
         assert (h["files_changed"], h["files_unowned"], h["files_owned_by_others"]) == (4, 1, 2)
 
 
+def test_an_email_owner_nobody_committed_with_maps_by_the_configs_identities(
+    tmp_path: Path,
+) -> None:
+    """[git.identities] ties sam@corp.example to sam (security), though no commit has that
+    address: /auth/'s owner is sam, so alice's (web) PR hands off to security, and sue's
+    approval (security) at 3 h ends that team's wait. A noreply address names its login too."""
+    b = MirrorBuilder(teams={"web": ["alice"], "security": ["sam", "sue"], "ops": ["olga"]},
+                      as_of=AS_OF)  # fmt: skip
+    b.files[("app", ".github/CODEOWNERS")] = (
+        "/auth/ Sam@Corp.example\n/ops/ 4242+olga@users.noreply.github.com\n"
+    )
+    b.pull("app", "alice", 0, files=["auth/a.py", "ops/run.sh"]).review("sue", 3)
+    config = parse({"git": {"identities": {"sam@corp.example": "sam"}}}, Path("t.toml"))
+    with build(tmp_path, b, config) as wh:
+        (h,) = rows(wh, "select * from ownership_handoffs")
+        assert (h["owner_teams"], h["handoff_count"]) == (["ops", "security"], 2)
+        approvals = rows(
+            wh,
+            "select approver_team as team, outcome, latency_hours from approval_latency order by 1",
+        )
+    assert [(a["team"], a["outcome"]) for a in approvals] == [("ops", "waiting"),
+                                                              ("security", "approved")]  # fmt: skip
+    assert approvals[1]["latency_hours"] == 3.0
+
+
 # ownership_handoff_pairs ------------------------------------------------------------------------
 def test_handoff_pairs_count_prs_files_and_cycle_percentiles(tmp_path: Path) -> None:
     """METRICS.md: "`ownership_handoff_pairs` aggregates it: one row per (`author_team`,

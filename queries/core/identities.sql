@@ -1,4 +1,5 @@
--- identities: one row per (org, e-mail address) seen in git commits or PR commits that can be
+-- identities: one row per (org, e-mail address) seen in git commits or PR commits, or named as
+-- an owner in a CODEOWNERS file (an address nobody committed with may own files), that can be
 -- tied to a GitHub login, with `source` saying how, the first of: 'config' ([git.identities]),
 -- 'noreply' (a GitHub noreply address, ID+login@users.noreply.HOST or login@users.noreply.HOST,
 -- names its login), 'pr_commits' (GitHub matched PR commits with that author e-mail to the
@@ -12,6 +13,11 @@ with emails as (
     where committer_email is not null
     union
     select distinct org, lower(author_email) from pr_commits where author_email is not null
+    union
+    -- an owner that is no @user or @org/team is an e-mail address (GitHub's syntax)
+    select distinct org, lower(owner)
+    from (select org, unnest(owners) as owner from codeowners_rules)
+    where owner not like '@%' and owner like '%@%'
 ),
 configured as (
     select e.org, e.email, s.login, 'config' as source, 1 as rank
