@@ -242,6 +242,22 @@ def test_request_after_the_merge_is_not_waiting(tmp_path: Path) -> None:
         assert rows(wh, "select * from sla_breaches") == []
 
 
+def test_a_request_after_the_close_is_its_own_episode_of_no_wait(tmp_path: Path) -> None:
+    """sam asked at 1, the PR closed at 8, sam asked again at 10: episode 1 is unanswered after
+    7 hours; the second request, after the close, is episode 2, unanswered at once (0 hours),
+    not folded into the first because both 'ended' unanswered."""
+    b = MirrorBuilder(teams={"web": ["alice"], "security": ["sam"]}, as_of=AS_OF)
+    b.pull("app", "alice", 0, state="closed", closed=8).request(1, reviewer="sam").event(
+        "closed", 8
+    ).request(10, reviewer="sam")
+    with build(tmp_path, b) as wh:
+        got = wh.query(
+            "select episode, outcome, wait_hours from review_wait where reviewer = 'sam' "
+            "order by episode"
+        )
+    assert got == [(1, "unanswered", 7.0), (2, "unanswered", 0.0)]
+
+
 # 9 ----------------------------------------------------------------------------------------------
 def test_pr_opened_after_as_of_has_no_negative_duration(tmp_path: Path) -> None:
     """pr_time_in_court.sql l.174-175: life_end = as_of before created_at gives negative hours."""

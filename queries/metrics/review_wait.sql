@@ -95,7 +95,9 @@ request_removals as (
     group by q.org, q.repo, q.pr_number, q.seq
 ),
 request_closes as (
-    select q.org, q.repo, q.pr_number, q.seq, min(c.closed_at) as closed_at
+    -- a request made after the close ends at once, there: its own episode, of 0 hours
+    select q.org, q.repo, q.pr_number, q.seq,
+        greatest(min(c.closed_at), any_value(q.requested_at)) as closed_at
     from requests as q
     join closes as c
         on c.org = q.org and c.repo = q.repo and c.pr_number = q.pr_number
