@@ -87,6 +87,24 @@ def _set_repo(root: Path, repo: str, **fields: Any) -> None:
     repos.write_text(json.dumps(listed), encoding="utf-8")
 
 
+def _production_deploy(root: Path, sha: str, git_ref: str, hours: float) -> None:
+    """acme/web's one deployment, 101 to production of `sha`, succeeding `hours` after T0."""
+    ref = RepoRef("acme", "web")
+    created = T0 + timedelta(hours=hours)
+    listing = deployment(
+        ref, 101, sha=sha, git_ref=git_ref, environment="production", description=None,
+        creator=user("alice"), created_at=created, updated_at=created,
+    )  # fmt: skip
+    status = deployment_status(
+        ref, 101, 1010, state="success", creator=user("alice"), description="",
+        environment="production", log_url="", environment_url="", at=created,
+    )  # fmt: skip
+    base = root / "repos" / "acme" / "web"
+    (base / "deployments" / "101").mkdir(parents=True)
+    (base / "deployments" / "101" / "statuses.json").write_text(json.dumps([status]))
+    (base / "deployments.json").write_text(json.dumps([listing]))
+
+
 def _server_git(bare: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=bare, check=True, capture_output=True)
     subprocess.run(["git", "update-server-info"], cwd=bare, check=True, capture_output=True)
@@ -372,19 +390,8 @@ def test_a_merged_pr_of_a_repo_archived_since_stops_waiting_for_a_deploy(
     b.repo_fields["web"] = {"archived": True, "archived_at": at(10)}
     root = b.write(tmp_path / "mirror")
     ref = RepoRef("acme", "web")
-    created = T0 + timedelta(hours=1)
-    listing = deployment(
-        ref, 101, sha=first, git_ref="main", environment="production", description=None,
-        creator=user("alice"), created_at=created, updated_at=created,
-    )  # fmt: skip
-    status = deployment_status(
-        ref, 101, 1010, state="success", creator=user("alice"), description="",
-        environment="production", log_url="", environment_url="", at=created,
-    )  # fmt: skip
+    _production_deploy(root, first, "main", 1)
     base = root / "repos" / "acme" / "web"
-    (base / "deployments" / "101").mkdir(parents=True)
-    (base / "deployments" / "101" / "statuses.json").write_text(json.dumps([status]))
-    (base / "deployments.json").write_text(json.dumps([listing]))
     running = RunFacts(
         rid=7, run_number=7, workflow_id=2, check_suite_id=7, name="ci", path=".github/ci.yml",
         event="pull_request", head_branch="topic", head_sha="c" * 40, display_title="ci",
@@ -438,20 +445,7 @@ def test_a_pr_merged_into_a_release_branch_and_deployed_from_it_is_followed_to_p
         pr.review("bob", 1)
         assert pr.number == number
     root = b.write(tmp_path / "mirror")
-    ref = RepoRef("acme", "web")
-    created = T0 + timedelta(hours=12)
-    listing = deployment(
-        ref, 101, sha=r1, git_ref="release", environment="production", description=None,
-        creator=user("alice"), created_at=created, updated_at=created,
-    )  # fmt: skip
-    status = deployment_status(
-        ref, 101, 1010, state="success", creator=user("alice"), description="",
-        environment="production", log_url="", environment_url="", at=created,
-    )  # fmt: skip
-    base = root / "repos" / "acme" / "web"
-    (base / "deployments" / "101").mkdir(parents=True)
-    (base / "deployments" / "101" / "statuses.json").write_text(json.dumps([status]))
-    (base / "deployments.json").write_text(json.dumps([listing]))
+    _production_deploy(root, r1, "release", 12)
     g.publish(root / "git" / "acme" / "web.git", ("release",))
     with _served(root, tmp_path, monkeypatch) as (config, wh):
         assert sync(wh, config).failures == ()
