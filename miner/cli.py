@@ -294,7 +294,8 @@ def query(
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]),
               help="The window's first day (UTC), instead of --since.")  # fmt: skip
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]),
-              help="The day after the window's last (UTC). Default: as_of.")  # fmt: skip
+              help="The day after the window's last (UTC); as_of at the latest, "
+                   "its default.")  # fmt: skip
 @click.option("--team", help="Only the PRs this team took part in (authored, reviewed, owned).")
 @click.option("--repo", help="Only this repo (NAME or ORG/NAME).")
 @click.option(

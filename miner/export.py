@@ -154,7 +154,8 @@ def _write(
 ) -> int:
     """`name`'s rows (its columns and types `described`) under `target`."""
     columns = [c for c, _ in described]
-    # Parquet has no 128-bit integer (DuckDB would write a sum's HUGEINT as a double)
+    # Parquet has no 128-bit integer (DuckDB would write a sum's HUGEINT as a double): a
+    # defence, as our queries cast their sums, for a column a later query leaves uncast
     fields = [f'cast("{c}" as bigint) as "{c}"' if t == "HUGEINT" else f'"{c}"'
               for c, t in described]  # fmt: skip
     added = partition_columns(columns)

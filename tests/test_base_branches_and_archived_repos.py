@@ -21,6 +21,7 @@ from miner.collect_git import codeowners_history
 from miner.config import Config, GitConfig, GitHubConfig
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
+from miner.query import run_named
 from miner.sample_payloads import (
     RepoRef,
     RunFacts,
@@ -417,6 +418,10 @@ def test_a_merged_pr_of_a_repo_archived_since_stops_waiting_for_a_deploy(
         ]
         assert wh.query("select archived_at from repos") == [(T0 + timedelta(hours=10),)]
         assert wh.query("select deploy_hours from pr_time_in_court") == [(8.0,)]
+        # the report's deploy court: over (at the archiving), not waiting
+        window = {"org": "acme", "since": at(0), "until": at(100)}
+        deploy = {r[0]: r[1:] for r in run_named(wh, "time_in_court", window).rows}["deploy"]
+        assert (deploy[0], deploy[1], deploy[3], deploy[-1]) == (1, 8.0, 8.0, 0)
         assert wh.query("select ended_at, queue_hours, run_hours from pr_ci_runs") == [
             (None, 0.5, 6.5)
         ]

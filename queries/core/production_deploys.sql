@@ -6,7 +6,8 @@
 --   alone) matches `workflows` and that concluded `success`, deployed when it completed
 --   (updated_at); a re-run that succeeded counts once, at its latest attempt's end. A run for a
 --   pull request (event pull_request, pull_request_target or merge_group: a preview or a dry
---   run of a branch not merged yet) deploys nothing to production;
+--   run of a branch not merged yet) deploys nothing to production; nor does one on a PR's
+--   `closed` event, whose commit is the PR's head, not the merge commit its deploy shipped;
 -- * source 'tag': a tag of the repo's git mirror whose name matches `tags`, deployed when it
 --   was made (an annotated tag's tagger date, else its commit's date).
 -- `deploy_id` is unique per repo: 'deployment:ID', 'workflow:RUN_ID' or 'tag:NAME'.
@@ -43,7 +44,7 @@ from_workflows as (
         r.updated_at as deployed_at
     from workflow_runs as r
     where r.status = 'completed' and r.conclusion = 'success'
-      and r.event not in ('pull_request', 'pull_request_target', 'merge_group')
+      and coalesce(r.event, '') not in ('pull_request', 'pull_request_target', 'merge_group')
       and exists (
         select 1 from patterns as p
         where p.kind = 'workflow'

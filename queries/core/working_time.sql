@@ -5,9 +5,9 @@
 -- daylight-saving changes and holidays fall where they do locally. The range is fixed, from
 -- 2008-01-01 (GitHub's first year) to 2039-12-31, and wider where the data is (a week before
 -- the first PR or commit, a week after as_of): so ad hoc queries of any instant now or soon
--- have an answer, and two warehouses with the same calendars have the same rows for every day
--- (an export of several warehouses into one folder keeps the last one's calendar tables, which
--- then cover every org's data).
+-- have an answer, and two warehouses with the same calendar settings have the same rows for
+-- every day since 2008 (an export of several warehouses into one folder keeps the last one's
+-- calendar tables, which then serve every org whose data lies in 2008 to 2039).
 with bounds as (
     select
         least(

@@ -3,10 +3,12 @@
 -- PR's hours in it (`median`, `p75`, `p90`), over how many PRs; the row 'flow efficiency' has,
 -- as its `share`, the median PR's flow efficiency (the author court's share of that PR's hours).
 -- Deploy hours count only PRs that can be followed to production. A merged PR not deployed by
--- as_of is still in the deploy court: its hours so far count in `hours` and `share` (time spent
--- there), but its unfinished wait is left out of the PRs and percentiles, and counted apart in
--- `waiting` (METRICS.md, Aggregates: a wait still open is shown apart), as the deploy lead time
--- section does; every other court of a PR that ended is over.
+-- the window's end (nor its repo archived by then, which ends the court) was still in the deploy
+-- court: its hours count in `hours` and `share` (time spent there), but its unfinished wait is
+-- left out of the PRs and percentiles, and counted apart in `waiting` (METRICS.md, Aggregates: a
+-- wait still open is shown apart), as the deploy lead time section does. Judged at the window's
+-- end, the previous window is cut off as the window is, so their change compares like with
+-- like. Every other court of a PR that ended is over.
 -- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
 with ended as (
     select c.*
@@ -28,10 +30,12 @@ courts as (
     union all
     select 'merge', 4, merge_hours, false from ended
     union all
-    select 'deploy', 5, e.deploy_hours, d.deployed_at is null
+    select 'deploy', 5, e.deploy_hours,
+        coalesce(d.deployed_at >= $until, true) and coalesce(r.archived_at >= $until, true)
     from ended as e
     left join deploy_lead_time as d
         on d.org = e.org and d.repo = e.repo and d.pr_number = e.pr_number
+    left join repos as r on r.org = e.org and r.repo = e.repo
 ),
 total as (
     select sum(coalesce(hours, 0)) as hours from courts

@@ -25,8 +25,9 @@ select
     any_value(w.author) as author,
     string_agg(distinct w.waiting_on, ', ' order by w.waiting_on) as waiting_on,
     max(w.wait_hours) as wait_hours,
-    -- of the longest wait; of two as long, the one with more business hours
-    arg_max(w.wait_business_hours, (w.wait_hours, coalesce(w.wait_business_hours, -1)))
+    -- of the longest wait; of two as long, the one with more business hours; NULL when that
+    -- wait's are unknown (arg_max_null: arg_max would skip it for another wait's)
+    arg_max_null(w.wait_business_hours, (w.wait_hours, coalesce(w.wait_business_hours, -1)))
         as wait_business_hours,
     any_value(p.html_url) as html_url
 from waiting as w
