@@ -30,6 +30,11 @@ Json = dict[str, Any]
 _PRIVACY = {"SECRET": "secret", "VISIBLE": "closed"}
 
 
+# How many of a repo's newest deployments the snapshot query shows (graphql_queries' deployments
+# of the org snapshot, `first: 20`).
+SNAPSHOT_DEPLOYMENTS = 20
+
+
 @dataclass(frozen=True)
 class RepoMarks:
     """What the snapshot says about one repo's state now."""

@@ -33,7 +33,7 @@ from miner.git_mirror import GitMirrorError
 from miner.github_auth import Credentials, credentials
 from miner.github_client import GitHubClient
 from miner.mirror import Mirror
-from miner.org_snapshot import OrgSnapshot, RepoMarks
+from miner.org_snapshot import SNAPSHOT_DEPLOYMENTS, OrgSnapshot, RepoMarks
 from miner.rate_limits import DEFAULT_MAX_WAIT_SECONDS, Countdown, RateLimiter, RateLimitStop
 from miner.raw import (
     CONTENTS_PREFIX,
@@ -44,6 +44,7 @@ from miner.raw import (
     file_changes,
     is_manifest,
     parse_time,
+    refresh_floor,
     sbom_batch,
     transactions,
 )
@@ -544,6 +545,9 @@ class _RepoSync:
         repo = marks.repo
         pulls_changed = self._pulls_changed(marks)
         if pulls_changed:
+            # the runs are due now, and stay due until read: a sync stopped after storing the
+            # PRs (which moves their marks) leaves the next sync to read them
+            self._save(repo, RUNS_CHECKED, None)
             checked = self.client.server_time
             for group in transactions(self.pulls.pull_batches(repo, self.cursor)):
                 self.pulls_changed += sum(self._changed(b) for b in group)
@@ -558,8 +562,9 @@ class _RepoSync:
         if fetch or drop:
             _store(self.wh, self.contents.file_batches(repo, fetch, drop), self.run)
         self._sbom(repo)
-        if marks.deployments is not None and marks.deployments != self._value(
-            repo, DEPLOYMENTS_MARK
+        if marks.deployments is not None and (
+            marks.deployments != self._value(repo, DEPLOYMENTS_MARK)
+            or self._deployments_unseen(repo)
         ):
             self._part(
                 repo,
@@ -583,6 +588,20 @@ class _RepoSync:
             return True
         checked, now = self._value(repo, RUNS_CHECKED), self.client.server_time
         return checked is None or now is None or parse_time(checked) + RUNS_RECHECK < now
+
+    def _deployments_unseen(self, repo: str) -> bool:
+        """Whether the repo stores more deployments inside the window a sync reads again than
+        the snapshot shows (its newest SNAPSHOT_DEPLOYMENTS): a new status on one of the others
+        moves no mark, so they are read again every sync, as REST reads them."""
+        floor = refresh_floor(self._value(repo, "deployments"))
+        if floor is None:
+            return False
+        ((count,),) = self.wh.query(
+            "select count(*) from raw_deployments where org = ? and repo = ? "
+            "and payload ->> 'created_at' >= ?",
+            [self.org, repo, floor],
+        )
+        return bool(count > SNAPSHOT_DEPLOYMENTS)
 
     def _pulls_changed(self, marks: RepoMarks) -> bool:
         """Whether the repo's PRs may have changed since they were last read: its newest PR is

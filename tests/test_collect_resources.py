@@ -461,3 +461,55 @@ def test_a_rebuild_that_cannot_even_record_its_failure_leaves_no_ok_run(
             ("failed", True),
             ("ok", False),
         ]
+
+
+def test_a_graphql_sync_stopped_after_the_prs_reads_the_runs_next_time(tmp_path: Path) -> None:
+    """A PR changed, so the repo's workflow runs are due; the sync stores the PRs (their marks
+    move) and then fails on the runs. The next sync, seeing no PR changed and no push, must still
+    read them: a new run of the PR arrives, as an uninterrupted sync would have stored it."""
+    root = _org(tmp_path)
+    runs_file = root / "repos" / "acme" / "app" / "actions" / "runs.json"
+    _write(root, "app", "actions/runs.json", {"total_count": 1, "workflow_runs": [_run(1, 5)]})
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        _sync(server, wh, "graphql")
+        # the PR is updated (a review, say) and a new run of it finishes; no push
+        pulls_file = root / "repos" / "acme" / "app" / "pulls.json"
+        pulls = json.loads(pulls_file.read_text())
+        pulls[0]["updated_at"] = at(60)
+        pulls_file.write_text(json.dumps(pulls))
+        runs = {"total_count": 2, "workflow_runs": [_run(3, 55, prs=(1,)), _run(1, 5)]}
+        runs_file.write_text("{ not JSON")  # the server fails on the runs: a 500
+        with pytest.raises(Exception):  # noqa: B017 - however the failure is worded
+            _sync(server, wh, "graphql")
+        # the PR was stored (its marks moved) before the runs failed
+        assert wh.query("select payload ->> 'updated_at' from raw_pulls") == [(at(60),)]
+        runs_file.write_text(json.dumps(runs))
+        _sync(server, wh, "graphql")
+        assert wh.query("select run_id from workflow_runs order by 1") == [(9001,), (9003,)]
+
+
+def test_a_graphql_sync_reads_a_new_status_of_a_deployment_the_snapshot_does_not_show(
+    tmp_path: Path,
+) -> None:
+    """The snapshot shows a repo's 20 newest deployments; with 25 made in the window a sync reads
+    again (3 days before the newest), a new status of the oldest moves no mark. It arrives all
+    the same, as on REST."""
+    root = _org(tmp_path)
+    made = [(n, 30 + n) for n in range(1, 26)]  # deployments 1001..1025, one an hour
+    _write(root, "app", "deployments.json", [_deployment(n, h) for n, h in reversed(made)])
+    for n, h in made:
+        _write(root, "app", f"deployments/{1000 + n}/statuses.json",
+               [_status(n, "in_progress", h + 0.1)])  # fmt: skip
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        _sync(server, wh, "graphql")
+        assert wh.query("select count(*) from deployments") == [(25,)]
+        # the oldest finishes (GitHub bumps its updated_at); nothing else moves
+        _write(root, "app", "deployments/1001/statuses.json",
+               [_status(100, "success", 60), _status(1, "in_progress", 31.1)])  # fmt: skip
+        listed = [_deployment(n, h) for n, h in reversed(made)]
+        listed[-1]["updated_at"] = at(60)
+        _write(root, "app", "deployments.json", listed)
+        _sync(server, wh, "graphql")
+        assert wh.query(
+            "select state from deployment_statuses where deployment_id = 1001 order by seq"
+        ) == [("in_progress",), ("success",)]
