@@ -16,7 +16,7 @@ from miner.fixtures_server import FixtureServer
 from miner.sync import import_mirror
 from miner.warehouse import Warehouse
 from tests.local_sync import sync_from
-from tests.mirror_builder import MirrorBuilder
+from tests.mirror_builder import MirrorBuilder, team
 
 AS_OF = 24 * 14
 
@@ -461,3 +461,15 @@ def test_a_breach_of_a_person_names_their_team_or_unassigned(tmp_path: Path) -> 
             "select pr_number, reviewer, team, over_business_hours from sla_breaches order by 1"
         )
         assert found == [(1, "bob", "data", 1.0), (2, "zed", "unassigned", 1.0)]
+
+
+def test_a_team_renamed_since_keeps_its_requests(tmp_path: Path) -> None:
+    """Team api was renamed apis (same id) after a request to it was stored: the request is
+    apis's, answered by carol, its member, after 4 hours (not api's, a team no longer there,
+    waiting for ever)."""
+    b = MirrorBuilder(teams={"web": ["alice"], "apis": ["carol"]}, as_of=AS_OF)
+    pr = b.pull("app", "alice", 0).request(0, team_slug="api").review("carol", 4)
+    pr.timeline[-1]["requested_team"]["id"] = team("acme", "apis")["id"]
+    with build(tmp_path, b) as wh:
+        got = wh.query("select reviewer_team, outcome, wait_hours from review_wait")
+    assert got == [("apis", "reviewed", 4.0)]

@@ -1,6 +1,8 @@
 -- pr_events: one row per issue-timeline event of a pull request, in GitHub's order (seq).
 -- `occurred_at` is when it happened: created_at, or submitted_at for `reviewed`, or the author
--- date for `committed` (those two kinds carry no created_at).
+-- date for `committed` (those two kinds carry no created_at). A requested team is named as the
+-- org's team of that id is now: a team renamed since the event was fetched keeps its requests
+-- (GitHub shows the new slug in old events; the stored payload has the old one).
 with events as (
     -- from_json parses each payload once, into the fields read here
     select
@@ -12,13 +14,13 @@ with events as (
             "event": "VARCHAR", "id": "BIGINT", "created_at": "VARCHAR",
             "submitted_at": "VARCHAR", "author": {"date": "VARCHAR"},
             "actor": {"login": "VARCHAR"}, "user": {"login": "VARCHAR"},
-            "requested_reviewer": {"login": "VARCHAR"}, "requested_team": {"slug": "VARCHAR"},
+            "requested_reviewer": {"login": "VARCHAR"}, "requested_team": {"slug": "VARCHAR", "id": "BIGINT"},
             "state": "VARCHAR", "commit_id": "VARCHAR", "sha": "VARCHAR"
         }') as e
     from raw_timeline
 )
 select
-    org,
+    events.org,
     repo,
     parent::integer as pr_number,
     split_part(key, '/', -1)::integer as seq,
@@ -28,8 +30,9 @@ select
     ) as occurred_at,
     coalesce(e.actor.login, e.user.login) as actor,
     e.requested_reviewer.login as requested_reviewer,
-    e.requested_team.slug as requested_team,
+    coalesce(t.team, e.requested_team.slug) as requested_team,
     e.state as review_state,
     coalesce(e.commit_id, e.sha) as commit_sha,
     e.id as event_id
 from events
+left join teams as t on t.org = events.org and t.team_id = e.requested_team.id
