@@ -221,6 +221,7 @@ def test_a_rewrite_gives_on_spark_what_duckdb_gives(
     con.execute(
         "create table working_time (calendar varchar, start_at timestamptz, end_at timestamptz)"
     )
+    con.execute("create table working_days (calendar varchar, day bigint)")
     for f in layer("macros"):
         con.execute(f.body)
     assert con.sql(duckdb_sql).fetchall() == rows  # the worked value, in DuckDB
