@@ -79,7 +79,7 @@ SECTIONS: tuple[Section, ...] = (
             _hours("median", "median PR", change=True),
             _hours("p75", "p75 PR"),
             _hours("p90", "p90 PR"),
-            _count("waiting", "still waiting"),
+            _count("waiting", "waiting"),
         ),
         key=("court",),
         empty="no PR was merged or closed in the window.",
