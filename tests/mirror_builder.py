@@ -336,6 +336,27 @@ class MirrorBuilder:
         return root
 
 
+def account_renamed(root: Path, old: str, new: str) -> None:
+    """GitHub after the user `old` renamed their account `new`: every payload of the mirror
+    that names `new` gives it the account id `old` had."""
+    account = user(old)["id"]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("login") == new:
+                node["id"] = account
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in root.rglob("*.json"):
+        data = json.loads(path.read_text())
+        walk(data)
+        path.write_text(json.dumps(data))
+
+
 def _dump(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data), encoding="utf-8")

@@ -17,7 +17,7 @@ from miner.github_client import GitHubClient
 from miner.sync import sync
 from miner.warehouse import Warehouse
 from tests.local_sync import sync_from
-from tests.mirror_builder import MirrorBuilder
+from tests.mirror_builder import MirrorBuilder, account_renamed
 
 
 def _org() -> MirrorBuilder:
@@ -363,3 +363,51 @@ def test_a_rename_into_a_name_an_unknown_deleted_repo_left_rows_under(tmp_path: 
             ("acme/tool", 2, "alice"),
         ]
         assert _stored_repos(wh) == {"acme/lib", "acme/tool"}
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_a_renamed_account_stays_one_person_in_their_team(tmp_path: Path, api: str) -> None:
+    """bob reviews alice's PR 1 at 3 h; alice opens PR 2 at 5 h; bob renames his account Bobby
+    (a new name and letter case). PR 1 is not fetched again (nothing on it changed since), so
+    its stored payloads still say bob; PR 2 is asked of Bobby at 10 h and reviewed at 12 h. Both
+    reviews are one person's, in web, as GitHub shows them: not a 'bob' left in no team."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]})
+    b.pull("app", "alice", 0).request(0, reviewer="bob").review("bob", 3)
+    b.pull("app", "alice", 5)
+    b.write(tmp_path / "mirror")
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        with FixtureServer(tmp_path / "mirror") as server:
+            sync_from(server, wh, token="t", api=api)
+        after = MirrorBuilder(teams={"web": ["alice", "Bobby"]})
+        after.pull("app", "alice", 0).request(0, reviewer="Bobby").review("Bobby", 3)
+        after.pull("app", "alice", 5).request(10, reviewer="Bobby").review("Bobby", 12)
+        root = after.write(tmp_path / "renamed")
+        account_renamed(root, "bob", "Bobby")
+        with FixtureServer(root) as server:
+            sync_from(server, wh, token="t", api=api)
+        # PR 1's review was not fetched again: the stored payload still names bob
+        stored = wh.query("select payload ->> '$.user.login' from raw_reviews where parent = '1'")
+        assert stored == [("bob",)]
+        assert wh.query("select login, teams from people order by lower(login)") == [
+            ("alice", ["web"]),
+            ("Bobby", ["web"]),
+        ]
+        assert wh.query("select pr_number, reviewer from reviews order by 1") == [
+            (1, "Bobby"),
+            (2, "Bobby"),
+        ]
+        waits = wh.query(
+            "select pr_number, reviewer, outcome, responder, wait_hours from review_wait "
+            "order by 1, 2 nulls first"
+        )
+        # PR 2's implicit episode (ready at 5 h, nobody asked) is answered by Bobby too
+        assert waits == [
+            (1, "Bobby", "reviewed", "Bobby", 3.0),
+            (2, None, "reviewed", "Bobby", 7.0),
+            (2, "Bobby", "reviewed", "Bobby", 2.0),
+        ]
+        by_team = wh.query(
+            "select team, count(*) from review_wait join person_teams on login = reviewer "
+            "group by team"
+        )
+        assert by_team == [("web", 2)]

@@ -2,9 +2,10 @@
 -- an owner in a CODEOWNERS file (an address nobody committed with may own files), that can be
 -- tied to a GitHub login, with `source` saying how, the first of: 'config' ([git.identities]),
 -- 'noreply' (a GitHub noreply address, ID+login@users.noreply.HOST or login@users.noreply.HOST,
--- names its login), 'pr_commits' (GitHub matched PR commits with that author e-mail to the
--- login: the login it matched most often, then the first by name). E-mails compare lower-case;
--- git already applied each repository's .mailmap to the addresses it wrote.
+-- names its login; with an ID, the login that account has now, as accounts knows it),
+-- 'pr_commits' (GitHub matched PR commits with that author e-mail to the login: the login it
+-- matched most often, then the first by name). E-mails compare lower-case; git already applied
+-- each repository's .mailmap to the addresses it wrote.
 with emails as (
     select distinct org, lower(author_email) as email from raw_git_commits
     where author_email is not null
@@ -25,11 +26,17 @@ configured as (
     join emails as e on e.email = s.email
 ),
 noreply as (
-    select org, email,
-        regexp_extract(email, '^(?:[0-9]+\+)?([^@]+)@users\.noreply\.', 1) as login,
-        'noreply' as source, 2 as rank
-    from emails
-    where regexp_matches(email, '^(?:[0-9]+\+)?[^@]+@users\.noreply\.')
+    -- ID+login: the account of that id by the login it has now (accounts), as the address
+    -- keeps the login of when it was made
+    select n.org, n.email, coalesce(a.login, n.login) as login, 'noreply' as source, 2 as rank
+    from (
+        select org, email,
+            regexp_extract(email, '^(?:[0-9]+\+)?([^@]+)@users\.noreply\.', 1) as login,
+            try_cast(regexp_extract(email, '^([0-9]+)\+', 1) as bigint) as user_id
+        from emails
+        where regexp_matches(email, '^(?:[0-9]+\+)?[^@]+@users\.noreply\.')
+    ) as n
+    left join accounts as a on a.org = n.org and a.user_id = n.user_id
 ),
 matched as (
     select org, email, arg_min(author, (-matches, author)) as login

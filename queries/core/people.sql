@@ -4,39 +4,25 @@
 -- the parent); anyone in no team has the single team 'unassigned' (METRICS.md, People). Logins
 -- and team names compare without letter case, as on GitHub (membership is keyed lower-case).
 with recursive seen as (
-    -- json_extract_string with a list of paths parses each payload once for both fields
-    select org, f[1] as login, f[2] as type
-    from (
-        select org, json_extract_string(payload, ['$.login', '$.type']) as f from raw_members
-        union all
-        select org, json_extract_string(payload, ['$.login', '$.type']) from raw_team_members
-        union all
-        select org, json_extract_string(payload, ['$.user.login', '$.user.type']) from raw_pulls
-        union all
-        select org, json_extract_string(payload, ['$.user.login', '$.user.type']) from raw_reviews
-        union all
-        select org, json_extract_string(payload, ['$.user.login', '$.user.type']) from raw_comments
-        union all
-        -- only review_requested and review_request_removed events name a requested_reviewer;
-        -- other events give NULL, dropped below (cheaper than parsing `event` to filter first)
-        select org, json_extract_string(
-            payload, ['$.requested_reviewer.login', '$.requested_reviewer.type']
-        )
-        from raw_timeline
-    )
+    -- each account once, by the login it has now (accounts: a renamed user is one person)
+    select org, login, type, user_id from accounts
 ),
 configured as (
     -- people the config names, who may never appear in GitHub data (a CODEOWNERS owner, say)
-    select o.org, s.login, null as type
+    select o.org, s.login, null as type, null::bigint as user_id
     from settings_teams as s
     cross join (select distinct org from seen) as o
 ),
 logins as (
     -- one row per login whatever its letter case (GitHub logins compare without case),
-    -- spelled as GitHub spells it where GitHub data has it
+    -- spelled as GitHub spells it where GitHub data has it (an account's login now first)
     select
         org,
-        coalesce(max(login) filter (where type is not null), max(login)) as login,
+        coalesce(
+            max(login) filter (where user_id is not null),
+            max(login) filter (where type is not null),
+            max(login)
+        ) as login,
         max(type) as type
     from (select * from seen union all select * from configured)
     where login is not null

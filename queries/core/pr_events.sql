@@ -3,6 +3,7 @@
 -- date for `committed` (those two kinds carry no created_at). A requested team is named as the
 -- org's team of that id is now: a team renamed since the event was fetched keeps its requests
 -- (GitHub shows the new slug in old events; the stored payload has the old one).
+-- A renamed account is named by the login it has now (accounts), as GitHub shows it.
 with events as (
     -- from_json parses each payload once, into the fields read here
     select
@@ -13,8 +14,10 @@ with events as (
         from_json(payload, '{
             "event": "VARCHAR", "id": "BIGINT", "created_at": "VARCHAR",
             "submitted_at": "VARCHAR", "author": {"date": "VARCHAR"},
-            "actor": {"login": "VARCHAR"}, "user": {"login": "VARCHAR"},
-            "requested_reviewer": {"login": "VARCHAR"}, "requested_team": {"slug": "VARCHAR", "id": "BIGINT"},
+            "actor": {"login": "VARCHAR", "id": "BIGINT"},
+            "user": {"login": "VARCHAR", "id": "BIGINT"},
+            "requested_reviewer": {"login": "VARCHAR", "id": "BIGINT"},
+            "requested_team": {"slug": "VARCHAR", "id": "BIGINT"},
             "state": "VARCHAR", "commit_id": "VARCHAR", "sha": "VARCHAR"
         }') as e
     from raw_timeline
@@ -28,11 +31,17 @@ select
     coalesce(
         e.created_at::timestamptz, e.submitted_at::timestamptz, e.author.date::timestamptz
     ) as occurred_at,
-    coalesce(e.actor.login, e.user.login) as actor,
-    e.requested_reviewer.login as requested_reviewer,
+    coalesce(a.login, e.actor.login, e.user.login) as actor,
+    coalesce(r.login, e.requested_reviewer.login) as requested_reviewer,
     coalesce(t.team, e.requested_team.slug) as requested_team,
     e.state as review_state,
     coalesce(e.commit_id, e.sha) as commit_sha,
     e.id as event_id
 from events
 left join teams as t on t.org = events.org and t.team_id = e.requested_team.id
+-- a renamed actor or requested reviewer by the login they have now (accounts)
+left join accounts as a
+    on a.org = events.org and a.user_id = coalesce(e.actor.id, e.user.id)
+    and len(a.former_logins) > 0
+left join accounts as r
+    on r.org = events.org and r.user_id = e.requested_reviewer.id and len(r.former_logins) > 0

@@ -3,6 +3,7 @@
 -- its first ready_for_review. GitHub does not record that a PR was opened as a draft: it was when
 -- its first draft-related timeline event is ready_for_review, or when it is a draft now with no
 -- such event (then it has no ready_at yet).
+-- A renamed account is named by the login it has now (accounts), as GitHub shows it.
 -- A PR by a deleted account is by `ghost`, the account GitHub shows in its place (REST
 -- names it; a payload with no user, as GraphQL's null author, is read the same way).
 -- archived_at: when its repo was archived, for a PR still open (repos.archived_at). Nothing can
@@ -15,7 +16,7 @@ with pulls as (
         repo,
         from_json(payload, '{
             "number": "INTEGER", "id": "BIGINT", "title": "VARCHAR",
-            "user": {"login": "VARCHAR"}, "state": "VARCHAR", "draft": "BOOLEAN",
+            "user": {"login": "VARCHAR", "id": "BIGINT"}, "state": "VARCHAR", "draft": "BOOLEAN",
             "created_at": "VARCHAR", "updated_at": "VARCHAR", "closed_at": "VARCHAR",
             "merged_at": "VARCHAR", "merge_commit_sha": "VARCHAR", "html_url": "VARCHAR",
             "base": {"ref": "VARCHAR"}, "head": {"ref": "VARCHAR", "sha": "VARCHAR"}
@@ -43,7 +44,7 @@ select
     p.pr.number as number,
     p.pr.id as pr_id,
     p.pr.title as title,
-    coalesce(p.pr.user.login, 'ghost') as author,
+    coalesce(u.login, p.pr.user.login, 'ghost') as author,
     coalesce(a.is_bot, false) as author_is_bot,
     coalesce(a.teams, ['unassigned']) as author_teams,
     p.pr.state as state,
@@ -73,4 +74,7 @@ from pulls as p
 left join repos as r on r.org = p.org and r.repo = p.repo
 left join draft_history as d
     on d.org = p.org and d.repo = p.repo and d.pr_number = p.pr.number
-left join people as a on a.org = p.org and a.login = p.pr.user.login
+-- a renamed author by the login they have now (accounts)
+left join accounts as u
+    on u.org = p.org and u.user_id = p.pr.user.id and len(u.former_logins) > 0
+left join people as a on a.org = p.org and a.login = coalesce(u.login, p.pr.user.login)
