@@ -180,6 +180,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # the branch whose first-parent line a CODEOWNERS change is on: NULL for the default
     # branch (as every row before this was), else another branch PRs are based on
     ("alter table raw_git_codeowners add column branch varchar",),
+    # the sync run that first found a repo missing from the org's listing (deleted, transferred
+    # to another owner, or out of the token's reach): its open work ends then (repos.sql)
+    ("alter table repo_ids add column unlisted_run integer",),
 )
 
 
@@ -604,7 +607,7 @@ class Warehouse:
                 [batch.org, batch.repo, fetched_at, run_id],
             )
         if listed is not None and batch.replace is not None:
-            self._follow_renames(batch.org, listed)
+            self._follow_renames(batch.org, listed, run_id)
 
     def _repo_names(self, org: str) -> dict[int, str | None]:
         """The name each repo of the org last had by GitHub's id, which a rename keeps: from
@@ -624,7 +627,7 @@ class Warehouse:
         ).fetchall()
         return dict(rows)
 
-    def _follow_renames(self, org: str, before: dict[int, str | None]) -> None:
+    def _follow_renames(self, org: str, before: dict[int, str | None], run_id: int) -> None:
         """Move what is stored of each repo GitHub now lists under a new name (the same id) to
         that name, in the transaction storing the listing: its history is not fetched again
         under the new name, nor counted twice. Through a placeholder name, so two repos that
@@ -658,7 +661,15 @@ class Warehouse:
         )
         with self._registered(_listed=listed):
             self.con.execute(
-                "insert or replace into repo_ids select ?, id, name, ? from _listed", [org, _now()]
+                "insert or replace into repo_ids (org, id, name, listed_at, unlisted_run) "
+                "select ?, id, name, ?, null from _listed",
+                [org, _now()],
+            )
+            # an id listed before and not now: gone since the last listing, noticed by this run
+            self.con.execute(
+                "update repo_ids set unlisted_run = ? where org = ? and unlisted_run is null "
+                "and id not in (select id from _listed)",
+                [run_id, org],
             )
             self.con.execute(
                 "update repo_ids set name = null where org = ? "

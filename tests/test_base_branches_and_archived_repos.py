@@ -487,3 +487,58 @@ def test_a_github_whose_schema_has_no_archived_at_is_read_without_it(
         "its GraphQL API does not say when a repo was archived: PRs left open in archived "
         "repos go on waiting"
     ), said
+
+
+# -- waits in a repo GitHub lists no more ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_a_repo_gone_from_the_listing_ends_its_waits_when_found_gone(
+    tmp_path: Path, api: str
+) -> None:
+    """Repo old has PR 1, asking bob at 0, and PR 2, reviewed by bob at 5, both open. Synced at
+    hour 50: PR 1 is waiting, 50 hours. Then old is deleted (or moved to another owner) and
+    the sync at hour 80 finds it missing: PR 1's wait ends there, unanswered after 80 hours,
+    not waiting on to every later as_of (120 at the next sync); PR 2's review stays. It shows
+    up again (access given back, say) at hour 150: PR 1 waits on to 150."""
+    b = MirrorBuilder(teams={"web": ["alice"], "api": ["bob"]}, as_of=50)
+    b.pull("old", "alice", 0, files=["a.py"]).request(0, reviewer="bob")
+    b.pull("old", "alice", 0, files=["a.py"]).request(0, reviewer="bob").review("bob", 5)
+    b.pull("app", "alice", 10, files=["b.py"])
+    root = b.write(tmp_path / "mirror")
+
+    def at_hour(hours: float) -> None:
+        (root / "as_of.txt").write_text(at(hours) + "\n", encoding="utf-8")
+
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        _sync(root, tmp_path, wh, api)
+        assert _waits(wh) == [(1, "waiting", 50.0), (2, "reviewed", 5.0)]
+        listing = root / "orgs" / "acme" / "repos.json"
+        listed = json.loads(listing.read_text())
+        listing.write_text(json.dumps([r for r in listed if r["name"] != "old"]))
+        at_hour(80)
+        _sync(root, tmp_path, wh, api)
+        at_hour(120)
+        _sync(root, tmp_path, wh, api)
+        gone = T0 + timedelta(hours=80)
+        assert wh.query("select repo, is_listed, archived_at from repos order by 1") == [
+            ("acme/app", True, None),
+            ("acme/old", False, gone),
+        ]
+        assert wh.query(
+            "select number, archived_at from pull_requests where repo = 'acme/old' order by 1"
+        ) == [(1, gone), (2, gone)]
+        assert _waits(wh) == [(1, "unanswered", 80.0), (2, "reviewed", 5.0)]
+        # the app repo's PR, nobody asked, still waits to the as_of of now: 120 - 10 hours
+        assert wh.query("select outcome, wait_hours from review_wait where repo = 'acme/app'") == [
+            ("waiting", 110.0)
+        ]
+
+        listing.write_text(json.dumps(listed))
+        at_hour(150)
+        _sync(root, tmp_path, wh, api)
+        assert wh.query("select repo, is_listed from repos order by 1") == [
+            ("acme/app", True),
+            ("acme/old", True),
+        ]
+        assert _waits(wh) == [(1, "waiting", 150.0), (2, "reviewed", 5.0)]
