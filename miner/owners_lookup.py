@@ -193,7 +193,10 @@ def render(matches: Sequence[Match], fmt: str) -> str:
                 *("| " + " | ".join(md(cell) for cell in row) + " |" for row in rows),
             ]
         )
-    table = Table("path", "owners", "line", "pattern", box=None, header_style="bold")
+    table = Table(box=None, header_style="bold")
+    for header in ("path", "owners", "line", "pattern"):
+        # folded, never cut short with '…': the path asked about and its owners are the answer
+        table.add_column(header, overflow="fold")
     for row in rows:
         table.add_row(*(escape(cell) for cell in row))
     out = io.StringIO()

@@ -219,3 +219,21 @@ def test_a_repo_name_two_orgs_have_is_a_usage_error_naming_both(tmp_path: Path) 
     out = miner("--db", "w.duckdb", "owners", "--repo", "app", "a.py", cwd=tmp_path)
     assert out.returncode == 2
     assert "--repo app: which one? acme/app, globex/app: give ORG/NAME" in out.stderr
+
+
+def test_table_shows_a_long_path_and_long_owners_whole(tmp_path: Path) -> None:
+    """The table never cuts a cell short with '…': a path longer than the terminal is folded
+    onto more lines, every character kept, as the owners are."""
+    long_team = "@acme/" + "platform-infrastructure-" * 4 + "team"
+    (tmp_path / "CODEOWNERS").write_text(f"* @acme/web {long_team}\n")
+    path = "/".join(["src", *(f"segment{i:02d}" for i in range(14)), "module_file.py"])
+    assert len(path) > 120
+    out = miner("owners", "--codeowners", "CODEOWNERS", path, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "…" not in out.stdout
+    header, *lines = out.stdout.splitlines()
+    owners_at, line_at = header.index("owners"), header.index("line")
+    # each column's text, its folded pieces joined back
+    assert "".join(line[:owners_at].strip() for line in lines) == path
+    owners = "".join(line[owners_at:line_at].strip() for line in lines)
+    assert owners == "@acme/web" + long_team
