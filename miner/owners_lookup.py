@@ -217,3 +217,5 @@ def _read(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise MinerError(f"{path}: not UTF-8 text, which GitHub requires of CODEOWNERS") from exc
+    except OSError as exc:
+        raise MinerError(f"{path}: cannot read it: {exc.strerror or exc}") from exc

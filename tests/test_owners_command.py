@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from miner import owners_lookup
+from miner.errors import MinerError
 from miner.sync import sync
 from tests.git_builder import GitBuilder
 from tests.mirror_builder import MirrorBuilder
@@ -237,3 +239,21 @@ def test_table_shows_a_long_path_and_long_owners_whole(tmp_path: Path) -> None:
     assert "".join(line[:owners_at].strip() for line in lines) == path
     owners = "".join(line[owners_at:line_at].strip() for line in lines)
     assert owners == "@acme/web" + long_team
+
+
+def test_a_codeowners_that_cannot_be_read_is_an_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CODEOWNERS the OS will not let miner read (no permission, an I/O error) is one line
+    naming the file and why, not a traceback."""
+    (tmp_path / ".github").mkdir()
+    codeowners = tmp_path / ".github" / "CODEOWNERS"
+    codeowners.write_text("* @acme/web\n")
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_text", refuse)
+    with pytest.raises(MinerError, match="Permission denied") as raised:
+        owners_lookup.from_checkout(tmp_path)
+    assert str(codeowners) in str(raised.value)
