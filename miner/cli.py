@@ -392,7 +392,8 @@ def owners(
 
     Without --repo or --codeowners, the CODEOWNERS of the git checkout the current folder is
     in (the first of .github/CODEOWNERS, CODEOWNERS, docs/CODEOWNERS, as GitHub looks), each
-    PATH taken from the current folder as git takes it ("/" first: from the checkout's root).
+    PATH taken from the current folder as git takes it ("/" first: from the checkout's root,
+    unless it is an absolute path inside the checkout on disk, which is that file).
     """
     from miner import owners_lookup
 

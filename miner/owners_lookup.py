@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -29,12 +30,24 @@ class Lookup(Codeowners):
     """A CODEOWNERS that takes paths as a user types them: from `folder` (the current
     folder's path in the checkout, "" at its root or for a file or a synced repo), with
     `./`, `//` and `..` worked out; an empty path or one leading out of the repository is a
-    usage error."""
+    usage error. In a checkout (`root`: its folder on disk), an absolute path inside it is that
+    file, as git takes it."""
 
     folder: str = ""
+    root: str = ""
 
     def match(self, path: str) -> Match:
-        return super().match(repo_path(path, self.folder))
+        return super().match(repo_path(self._on_disk(path), self.folder))
+
+    def _on_disk(self, path: str) -> str:
+        """An absolute path inside the checkout on disk (as it is, or with its symlinks
+        resolved) as a path from the repository's root ('/' first); any other path as given."""
+        if not self.root or not path.startswith("/"):
+            return path
+        for candidate in (path, os.path.realpath(path)):
+            if candidate == self.root or candidate.startswith(self.root.rstrip("/") + "/"):
+                return "/" + candidate[len(self.root) :]
+        return path
 
 
 def repo_path(path: str, folder: str = "") -> str:
@@ -74,7 +87,7 @@ def from_checkout(folder: Path) -> Lookup:
             f"{root}: no CODEOWNERS at {', '.join(CODEOWNERS_PATHS)}: "
             "pass --codeowners FILE or --repo ORG/REPO"
         )
-    return _lookup(from_file(root / found), folder.relative_to(root).as_posix())
+    return _lookup(from_file(root / found), folder.relative_to(root).as_posix(), root.as_posix())
 
 
 def from_warehouse(wh: Warehouse, repo: str, org: str | None = None) -> Lookup:
@@ -146,8 +159,9 @@ def from_history(
     return _lookup(parse(str(texts[0][0]) if texts else "", f"{where}:{file}"))
 
 
-def _lookup(rules: Codeowners, folder: str = "") -> Lookup:
-    return Lookup(rules.source, rules.rules, rules.errors, folder="" if folder == "." else folder)
+def _lookup(rules: Codeowners, folder: str = "", root: str = "") -> Lookup:
+    folder = "" if folder == "." else folder
+    return Lookup(rules.source, rules.rules, rules.errors, folder=folder, root=root)
 
 
 def _full_name(wh: Warehouse, repo: str, org: str | None) -> str:

@@ -257,3 +257,21 @@ def test_a_codeowners_that_cannot_be_read_is_an_error_naming_it(
     with pytest.raises(MinerError, match="Permission denied") as raised:
         owners_lookup.from_checkout(tmp_path)
     assert str(codeowners) in str(raised.value)
+
+
+def test_checkout_takes_an_absolute_path_inside_it_as_git_does(tmp_path: Path) -> None:
+    """An editor or `$PWD/x` gives a file's absolute path: inside the checkout it is that file
+    (git takes it so), not a path under the repository's root spelled like the whole of it."""
+    repo = GitBuilder(tmp_path / "repo")
+    repo.commit({".github/CODEOWNERS": "* @acme/web\n/app/ @acme/app\n", "app/sub/x.py": ""})
+    inside = repo.path / "app" / "sub" / "x.py"
+    (tmp_path / "link").symlink_to(repo.path)  # the checkout reached through a symlink
+    out = miner("owners", "--format", "json", str(inside), str(repo.path / "top.py"), "/app/y.py",
+                str(tmp_path / "link" / "app" / "z.py"), cwd=repo.path / "app" / "sub")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert [(m["path"], m["owners"]) for m in json.loads(out.stdout)] == [
+        ("app/sub/x.py", ["@acme/app"]),
+        ("top.py", ["@acme/web"]),
+        ("app/y.py", ["@acme/app"]),  # not inside the checkout on disk: from its root
+        ("app/z.py", ["@acme/app"]),
+    ]
