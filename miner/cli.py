@@ -414,7 +414,10 @@ def owners(
             else (owners_lookup.from_checkout(Path.cwd()))
         )
     for error in rules.errors:
-        _err(f"{rules.source}:{error.line}: skipped, as GitHub skips it: {error.reason}")
+        if error.line == 0:  # the whole file: GitHub does not load it
+            _err(f"{rules.source}: {error.reason}")
+        else:
+            _err(f"{rules.source}:{error.line}: skipped, as GitHub skips it: {error.reason}")
     click.echo(owners_lookup.render([rules.match(p) for p in paths], fmt))
 
 

@@ -51,7 +51,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class LineError:
-    """A line GitHub skips, with why."""
+    """A line GitHub skips, with why; line 0 stands for the whole file, which GitHub does not
+    load."""
 
     line: int
     text: str

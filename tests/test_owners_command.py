@@ -275,3 +275,18 @@ def test_checkout_takes_an_absolute_path_inside_it_as_git_does(tmp_path: Path) -
         ("app/y.py", ["@acme/app"]),  # not inside the checkout on disk: from its root
         ("app/z.py", ["@acme/app"]),
     ]
+
+
+def test_a_file_over_three_megabytes_is_reported_as_not_loaded_not_as_a_line_zero(
+    tmp_path: Path,
+) -> None:
+    """GitHub does not load a CODEOWNERS of 3 MB or more at all: the warning names the file and
+    says so; there is no line 0 that was 'skipped'."""
+    text = "* @acme/web\n" + "# padding\n" * (3 * 1024 * 1024 // 10 + 1)
+    (tmp_path / "CODEOWNERS").write_text(text)
+    out = miner("owners", "--codeowners", "CODEOWNERS", "--format", "json", "a.py", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == [{"path": "a.py", "owners": [], "line": None, "pattern": None}]
+    assert out.stderr.splitlines() == [
+        "CODEOWNERS: the file is over GitHub's 3 MB limit, so GitHub does not load it at all"
+    ]
