@@ -150,9 +150,14 @@ def from_history(
     if file is None:  # no CODEOWNERS in force then: nothing is owned
         return Lookup(f"{where}: no CODEOWNERS", (), ())
     if source == "git":
+        # the file's text as that commit left it: its last change along the branch up to that
+        # commit, which may be an older one (the commit that made this version may have changed
+        # another of the three files: deleting a root CODEOWNERS brings docs/CODEOWNERS back)
         texts = wh.query(
-            "select text from raw_git_codeowners where repo = ? and sha = ? and path = ? limit 1",
-            [repo, sha, file],
+            "select text from raw_git_codeowners where repo = $1 and branch is not distinct "
+            "from $2 and path = $3 and seq <= (select max(seq) from raw_git_codeowners where "
+            "repo = $1 and branch is not distinct from $2 and sha = $4) order by seq desc limit 1",
+            [repo, stored, file, sha],
         )
     else:
         texts = wh.query("select text from repo_files where repo = ? and path = ?", [repo, file])

@@ -290,3 +290,34 @@ def test_a_file_over_three_megabytes_is_reported_as_not_loaded_not_as_a_line_zer
     assert out.stderr.splitlines() == [
         "CODEOWNERS: the file is over GitHub's 3 MB limit, so GitHub does not load it at all"
     ]
+
+
+def test_repo_history_reads_the_file_a_deletion_falls_back_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """main gets docs/CODEOWNERS (`* @acme/docs`) on Jan 5, a root CODEOWNERS (`* @acme/root`,
+    which GitHub reads first) on Feb 1, and loses the root one on Mar 1: from then GitHub reads
+    docs/CODEOWNERS again, though the commit that made that version changed only the root file."""
+    g = GitBuilder(tmp_path / "work")
+    g.commit({"app.py": "x\n"}, at="2025-12-01T10:00:00+00:00", **ALICE)
+    g.commit({"docs/CODEOWNERS": "* @acme/docs\n"}, at="2026-01-05T10:00:00+00:00", **ALICE)
+    g.commit({"CODEOWNERS": "* @acme/root\n"}, at="2026-02-01T10:00:00+00:00", **ALICE)
+    g.commit({"CODEOWNERS": None}, at="2026-03-01T10:00:00+00:00", **ALICE)
+    b = MirrorBuilder(teams={"web": ["alice"]})
+    b.as_of = 24 * 100
+    b.files[("web", "docs/CODEOWNERS")] = "* @acme/docs\n"
+    b.pull("web", "alice", 24 * 60).files = ["app.py"]
+    root = b.write(tmp_path / "mirror")
+    g.publish(root / "git" / "acme" / "web.git", ())
+    with _served(root, tmp_path, monkeypatch) as (config, wh):
+        assert sync(wh, config).failures == ()
+
+    def owners_at(at: str) -> object:
+        out = miner("--db", "w.duckdb", "owners", "--repo", "web", "--at", at, "--format",
+                    "json", "app.py", cwd=tmp_path)  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        return [(m["owners"], m["line"]) for m in json.loads(out.stdout)]
+
+    assert owners_at("2026-01-20") == [(["@acme/docs"], 1)]
+    assert owners_at("2026-02-20") == [(["@acme/root"], 1)]
+    assert owners_at("2026-03-20") == [(["@acme/docs"], 1)]
