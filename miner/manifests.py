@@ -78,16 +78,28 @@ def kind_of(path: str) -> str | None:
     return None
 
 
+# A Go module path's major version (go.dev/ref/mod#major-version-suffixes): `/vN` for N >= 2
+# at its end, or gopkg.in's `.vN` (any N, `-unstable` after it), as golang.org/x/mod's
+# module.SplitPathVersion reads them.
+_GO_MAJOR = re.compile(
+    r"/v[2-9]$|/v[1-9][0-9]+$|^(gopkg\.in/.+)\.v(?:0|[1-9][0-9]*)(?:-unstable)?$"
+)
+
+
 def normalize(ecosystem: str, name: str) -> str:
     """The name two manifests of an ecosystem agree on: PyPI's canonical form (PEP 503), Cargo's
-    `-` for `_`, lower case where the registry ignores case; Go modules and Maven coordinates
-    as written."""
+    `-` for `_`, lower case where the registry ignores case; a Go module path without its
+    major version suffix, as every major version of a module comes from the one repo (a
+    repo's go.mod at v2 says `module example.com/lib/v2`, where one still on v1 requires
+    `example.com/lib`); Maven coordinates as written."""
     if ecosystem == "pypi":
         return str(canonicalize_name(name))
     if ecosystem == "cargo":
         return name.lower().replace("_", "-")
     if ecosystem in ("npm", "rubygems"):
         return name.lower()
+    if ecosystem == "go":
+        return _GO_MAJOR.sub(r"\1", name)
     return name
 
 

@@ -911,6 +911,49 @@ def test_bump_titles_of_requirements_go_modules_and_crates_and_bumps_of_a_packag
     ]
 
 
+def test_a_go_module_at_a_new_major_version_is_still_the_repo_its_older_majors_came_from(
+    tmp_path: Path,
+) -> None:
+    """golib's go.mod now says `module github.com/acme/golib/v2`; svc still requires v1,
+    `github.com/acme/golib`, whose releases are golib's tags too (go.dev/ref/mod, major version
+    suffixes): svc depends on golib, and dependabot's bump of v1 picks up golib's v1.9.0 tag.
+    By hand: golib#1 merged at 10 h, tagged v1.9.0 at 12 h; golib#2 merged at 15 h; the bump
+    opened at 20 h: golib#1, tied by the release tag. pr_bumps names the package as the
+    upstream repo publishes it."""
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.files[("golib", "go.mod")] = "module github.com/acme/golib/v2\n\ngo 1.22\n"
+    b.files[("svc", "go.mod")] = (
+        "module github.com/acme/svc\n\ngo 1.22\n\nrequire github.com/acme/golib v1.9.0\n"
+    )
+    b.files[("svc2", "go.mod")] = (
+        "module github.com/acme/svc2\n\ngo 1.22\n\nrequire github.com/acme/golib/v2 v2.0.0\n"
+    )
+    b.pull("golib", "wes", 0, state="closed", closed=10, merged=True)
+    b.pull("golib", "wes", 0, state="closed", closed=15, merged=True)
+    b.pull("svc", "dependabot[bot]", 20, title="Bump github.com/acme/golib from 1.8.0 to 1.9.0")
+    db = _import(tmp_path, b)
+    with Warehouse.open(db) as wh:
+        wh.con.execute(
+            "insert into raw_git_tags values "
+            "('acme', 'acme/golib', 'v1.9.0', 'a', timestamptz '2026-03-02 21:00:00+00')"
+        )
+        rebuild(wh, Config())
+        edges = wh.query(
+            "select repo, depends_on_repo, package, requirement from repo_dependencies order by all"
+        )
+        bumps = wh.query(
+            "select repo, pr_number, package, version, upstream_repo, upstream_pr, tied_by "
+            "from pr_bumps"
+        )
+    assert edges == [
+        ("acme/svc", "acme/golib", "github.com/acme/golib", "v1.9.0"),
+        ("acme/svc2", "acme/golib", "github.com/acme/golib/v2", "v2.0.0"),
+    ]
+    assert bumps == [
+        ("acme/svc", 1, "github.com/acme/golib/v2", "1.9.0", "acme/golib", 1, "release tag")
+    ]
+
+
 def test_a_bump_to_a_range_names_no_version_and_no_release_tag(tmp_path: Path) -> None:
     """Dependabot widening a range ("from <2.0,>=1.0 to >=1.0,<3.0") does not say which
     version it moves to: its lower bound is the old one, whose tag would tie the bump to an old

@@ -92,8 +92,16 @@ def test_parse_refuses_a_file_that_is_no_manifest() -> None:
         ("npm", "@Acme/UI-Kit", "@acme/ui-kit"),
         ("npm", "lodash.merge", "lodash.merge"),  # npm keeps dots and underscores
         ("rubygems", "Rack", "rack"),
-        # Go modules and Maven coordinates as written
+        # Go modules as written, but for the major version suffix: every major version of a
+        # module is the one repo's (go.dev/ref/mod#major-version-suffixes)
         ("go", "github.com/BurntSushi/toml", "github.com/BurntSushi/toml"),
+        ("go", "github.com/cli/cli/v2", "github.com/cli/cli"),
+        ("go", "github.com/acme/lib/v12", "github.com/acme/lib"),
+        ("go", "github.com/acme/lib/v1", "github.com/acme/lib/v1"),  # no major suffix: v1 is none
+        ("go", "github.com/acme/lib/v2x", "github.com/acme/lib/v2x"),
+        ("go", "gopkg.in/yaml.v3", "gopkg.in/yaml"),  # gopkg.in: .vN, v0 and v1 too
+        ("go", "gopkg.in/check.v1", "gopkg.in/check"),
+        # Maven coordinates as written
         ("maven", "com.Acme:Billing_Core", "com.Acme:Billing_Core"),
     ],
 )

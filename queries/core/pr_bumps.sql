@@ -1,7 +1,8 @@
 -- pr_bumps: one row per pull request whose title bumps a package another of the org's repos
 -- publishes (dependabot's "Bump P from A to B" and "Update P requirement from >=A to >=B",
 -- renovate's "Update dependency P to vB", "Update module P to vB" and "Update Rust crate P to
--- B", or a hand-made "Upgrade P to B"): the package, the version it moves to (NULL when the
+-- B", or a hand-made "Upgrade P to B"): the package (a Go module of any major version: every
+-- major version of a module is its one repo's), the version it moves to (NULL when the
 -- title's target is a range, such as dependabot's widened ">=1.0,<3.0": it names no release),
 -- the repo publishing it, and the upstream PR it picks up. That is the last PR merged in the publishing repo at or before the
 -- release: the time of the upstream mirror's tag for the version (named B or vB, or the
@@ -54,7 +55,12 @@ candidates as (
     join published as p
         on p.org = t.org and p.repo <> t.repo
         and (lower(p.package) = lower(t.bump.package)
-             or p.package_key = regexp_replace(lower(t.bump.package), '[-_.]+', '-', 'g'))
+             or p.package_key = regexp_replace(lower(t.bump.package), '[-_.]+', '-', 'g')
+             -- a Go module of another major version than the one its repo's go.mod says now
+             -- (its key has no major version suffix: miner.manifests.normalize)
+             or p.ecosystem = 'go' and p.package_key = regexp_replace(t.bump.package,
+                 '/v[2-9]$|/v[1-9][0-9]+$|^(gopkg\.in/.+)\.v(?:0|[1-9][0-9]*)(?:-unstable)?$',
+                 '\1'))
     where t.bump.package <> ''
 ),
 matched as (

@@ -3,8 +3,9 @@
 -- publishes, with the teams owning each side (METRICS.md#cross-repo-dependencies).
 --
 -- Readings: packages match by ecosystem and by the name the ecosystem's tools compare (PyPI's
--- normalised names, npm and RubyGems without case, Cargo's `-` for `_`; Go modules and Maven
--- group:artifact as written); a manifest spelling one package several ways has one row, with
+-- normalised names, npm and RubyGems without case, Cargo's `-` for `_`, Go modules without
+-- their major version suffix, as every major version is the one repo's; Maven group:artifact
+-- as written); a manifest spelling one package several ways has one row, with
 -- the spelling of its most binding mention. A repo naming its own package is no edge. Every scope counts
 -- (runtime, dev, build, test, a group or extra): `scope` says which; a manifest naming the
 -- package in several scopes gives the most binding (runtime, peer, optional, build, indirect,
