@@ -151,6 +151,14 @@ def _add(m: Manifest, package: Package | None) -> None:
 
 
 _EGG = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+# a URL or path pip installs from (`git+https://…`, `file:…`, `./lib`), not a requirement
+_LOCATION = re.compile(r"^(git\+|hg\+|svn\+|bzr\+|https?:|file:|\.|/)")
+
+
+def _located(line: str, scope: str) -> Package | None:
+    """The package a URL or path names by its `#egg=`, or None when it names none."""
+    egg = _EGG.search(line)
+    return Package("pypi", egg.group(1), line.split("#", 1)[0], scope) if egg else None
 
 
 def _requirements_txt(m: Manifest, text: str, _: str) -> None:
@@ -176,12 +184,9 @@ def _requirements_txt(m: Manifest, text: str, _: str) -> None:
         line = re.sub(r"\s--?[a-z][\w-]*(=\S+|\s+\S+)?", "", f" {line}").strip()
         if not line or line.startswith("-"):
             continue
-        egg = _EGG.search(line)
-        if egg and re.match(r"^(git\+|hg\+|svn\+|bzr\+|https?:|file:|\.|/)", line):
-            m.consumes.append(Package("pypi", egg.group(1), line.split("#", 1)[0], "runtime"))
+        if _LOCATION.match(line):  # a URL or path: the package its #egg= names, if any
+            _add(m, _located(line, "runtime"))
             continue
-        if re.match(r"^(git\+|hg\+|svn\+|bzr\+|https?:|file:|\.|/)", line):
-            continue  # a URL or path with no name: nothing to match
         _add(m, _requirement(m, line, "runtime", f" line {number}"))
 
 
@@ -221,6 +226,22 @@ def _pyproject(m: Manifest, text: str, _: str) -> None:
             items = [i for i in items if not isinstance(i, dict)]
         for item in _strings(m, f"[dependency-groups] {group}", items):
             _add(m, _requirement(m, item, f"group:{group}"))
+    # uv's and PDM's development dependencies from before PEP 735: uv merges its list into the
+    # group dev (uv 0.4.27's release notes); PDM's table holds groups, an
+    # item of which may be an editable `-e URL#egg=NAME` or `-e ./path` (pdm-project.org,
+    # "Development dependencies")
+    uv_dev = doc.get("tool", {}).get("uv", {}).get("dev-dependencies")
+    groups = [("dev", "[tool.uv] dev-dependencies", uv_dev)] if uv_dev is not None else []
+    pdm = _table(m, "[tool.pdm.dev-dependencies]",
+                 doc.get("tool", {}).get("pdm", {}).get("dev-dependencies"))  # fmt: skip
+    groups += [(g, f"[tool.pdm.dev-dependencies] {g}", items) for g, items in pdm.items()]
+    for group, where, items in groups:
+        for item in _strings(m, where, items):
+            editable = re.match(r"^\s*(?:-e|--editable)(?:\s+|=)(.*)$", item)
+            if editable:
+                _add(m, _located(editable.group(1).strip(), f"group:{group}"))
+            else:
+                _add(m, _requirement(m, item, f"group:{group}"))
     for item in _strings(
         m, "[build-system] requires", doc.get("build-system", {}).get("requires", [])
     ):

@@ -1384,6 +1384,32 @@ def test_pom_profiles_plugins_optional_and_managed_versions() -> None:
     ]
 
 
+def test_uv_and_pdm_development_dependencies_from_before_pep_735() -> None:
+    """uv's [tool.uv] dev-dependencies is its group dev; PDM's [tool.pdm.dev-dependencies]
+    holds groups, whose editable items name a package by #egg= (a local path names none)."""
+    m = parse(
+        "pyproject.toml",
+        '[project]\nname = "app"\n'
+        '[tool.uv]\ndev-dependencies = ["acme-testing>=1.2", "pytest"]\n'
+        "[tool.pdm.dev-dependencies]\n"
+        'lint = ["flake8~=3.8"]\n'
+        'editable = ["-e git+https://github.com/acme/click.git@main#egg=acme-click", '
+        '"-e ./mypackage/"]\n',
+    )
+    assert m.errors == []
+    assert _rows(m.consumes, "pypi") == sorted(
+        [
+            ("acme-testing", ">=1.2", "group:dev"),
+            ("pytest", "", "group:dev"),
+            ("flake8", "~=3.8", "group:lint"),
+            ("acme-click", "git+https://github.com/acme/click.git@main", "group:editable"),
+        ]
+    )
+    # a list of the wrong type is one error, as [dependency-groups]'
+    bad = parse("pyproject.toml", '[tool.uv]\ndev-dependencies = "pytest"\n')
+    assert bad.errors == ["pyproject.toml: [tool.uv] dev-dependencies is not an array of strings"]
+
+
 def test_a_byte_order_mark_and_wrongly_typed_pyproject_tables() -> None:
     # npm, pip and Bundler read past a byte-order mark
     assert parse("package.json", '\ufeff{"name": "acme-x", "version": "1"}').publishes == [
