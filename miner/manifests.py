@@ -388,6 +388,8 @@ def _go_directives(text: str) -> Iterator[tuple[int, str, str, list[str]]]:
             continue
         if block and line == ")":
             block = ""
+        elif not block and re.fullmatch(r"[a-z]+\s*\(\s*\)", line):
+            continue  # a block opened and closed on one line, `require ()`: it says nothing
         elif not block and re.fullmatch(r"[a-z]+\s*\(", line):
             block = line.rstrip("( \t")
         elif block:

@@ -737,6 +737,19 @@ def test_go_mod_single_line_require_and_a_bad_line() -> None:
     assert m.errors == ["go.mod line 8: 'github.com/acme/broken' is not a requirement"]
 
 
+def test_go_mod_an_empty_block_is_no_error() -> None:
+    # `require ()` opens and closes a block on one line, as Go's modfile parser reads it: no
+    # requirement, and nothing wrong; the block after it is read as ever
+    text = (
+        "module github.com/acme/api\n\ngo 1.22\n\nrequire ()\nreplace ( )\n"
+        "require (\n\tgithub.com/google/uuid v1.6.0\n)\n"
+    )
+    m = parse("go.mod", text)
+    assert m.errors == []
+    assert _rows(m.consumes, "go") == [("github.com/google/uuid", "v1.6.0", "runtime")]
+    assert parse("go.work", "go 1.22\n\nuse ()\nuse ./api\n").members == ["./api"]
+
+
 def test_go_mod_replace_directives() -> None:
     """go.dev/ref/mod#go-mod-file-replace: a replacement by a module path and version adds that
     module; one by a local folder adds nothing; one of a single version applies to that version
