@@ -59,7 +59,8 @@ def rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
     note = config_change(before, config)
     if note is not None:
         _log.warning("%s", note)
-    for warning in [*unknown_teams(wh, config), *unknown_repos(wh, config)]:
+    warnings = [*unknown_teams(wh, config), *unknown_repos(wh, config), *renamed_logins(wh, config)]
+    for warning in warnings:
         _log.warning("%s", warning)
     unshipped = deploy_ancestry.unmirrored(wh, config)
     if unshipped is not None:
@@ -115,6 +116,33 @@ def unknown_teams(wh: Warehouse, config: Config) -> list[str]:
         )
         for team in teams
         if team.lower() not in known
+    ]
+
+
+def renamed_logins(wh: Warehouse, config: Config) -> list[str]:
+    """Logins the config names ([teams], `bots`, [git.identities]) that a GitHub account had
+    before it was renamed: the views name that person by the new login (accounts), so the old
+    one in the config no longer reaches them."""
+    accounts = wh.query("select login, former_logins from accounts")
+    current = {login.lower() for login, _ in accounts}
+    # a login given up and taken by another account is that account's now
+    renamed = {
+        old.lower(): new for new, former in accounts for old in former if old.lower() not in current
+    }
+    if not renamed:
+        return []
+    said = config.source or "the config"
+    named = [
+        *((f"[teams] {team}", login) for team, logins in config.teams.items() for login in logins),
+        *(("bots", login) for login in config.bots),
+        *((f"[git.identities] {email!r}", login) for email, login in config.git.identities.items()),
+    ]
+    return [
+        f"{said}: {where}: {login!r} was renamed {renamed[login.lower()]!r} on GitHub, and the "
+        f"views name that person so: write {renamed[login.lower()]!r} here, or this does not "
+        "reach them"
+        for where, login in named
+        if login.lower() in renamed
     ]
 
 

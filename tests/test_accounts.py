@@ -104,3 +104,36 @@ def test_a_noreply_address_with_an_account_id_names_the_login_now(tmp_path: Path
         assert wh.query("select email, login, source from identities") == [
             (address, "Bobby", "noreply")
         ]
+
+
+def test_the_config_naming_a_renamed_login_is_told_the_login_now(tmp_path: Path) -> None:
+    """[teams] and [git.identities] name bob, renamed Bobby since: the views name him Bobby, so
+    each is told (bob in [teams] would be a person with no work, Bobby one in no team of the
+    config). cy, whose login was never anyone else's, is not named; nor is a login given up
+    and taken by another account (rob, an older login of Bobby's, is another member's now)."""
+    from miner.config import GitConfig
+    from miner.transform import renamed_logins
+
+    b = MirrorBuilder(teams={"web": ["Bobby", "cy", "rob"]})
+    b.pull("app", "bob", 0)
+    b.pull("app", "rob", 1)
+    root = b.write(tmp_path / "mirror")
+    account_renamed(root, "bob", "Bobby")
+    pulls = root / "repos" / "acme" / "app" / "pulls.json"
+    prs = json.loads(pulls.read_text())
+    prs[1]["user"]["id"] = user("bob")["id"]  # PR 2: by rob, the account's name before bob
+    pulls.write_text(json.dumps(prs))
+    config = Config(
+        teams={"web": ("bob", "cy", "rob")},
+        git=GitConfig(identities={"bob@corp.example": "BOB"}),
+        source=Path("miner.toml"),
+    )
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        import_mirror(wh, config, root)
+        assert renamed_logins(wh, config) == [
+            "miner.toml: [teams] web: 'bob' was renamed 'Bobby' on GitHub, and the views name "
+            "that person so: write 'Bobby' here, or this does not reach them",
+            "miner.toml: [git.identities] 'bob@corp.example': 'BOB' was renamed 'Bobby' on "
+            "GitHub, and the views name that person so: write 'Bobby' here, or this does not "
+            "reach them",
+        ]
