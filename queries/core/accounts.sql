@@ -13,25 +13,25 @@ with seen as (
     select org, f[1] as login, f[2] as type, try_cast(f[3] as bigint) as user_id,
         (sync_run, listed) as fetched
     from (
+        -- the org's member lists: each payload is an account
         select org, sync_run, true as listed,
             json_extract_string(payload, ['$.login', '$.type', '$.id']) as f
-        from raw_members
+        from (
+            select org, sync_run, payload from raw_members
+            union all
+            select org, sync_run, payload from raw_team_members
+        )
         union all
-        select org, sync_run, true,
-            json_extract_string(payload, ['$.login', '$.type', '$.id'])
-        from raw_team_members
-        union all
+        -- PRs, reviews and comments: their `user`
         select org, sync_run, false,
             json_extract_string(payload, ['$.user.login', '$.user.type', '$.user.id'])
-        from raw_pulls
-        union all
-        select org, sync_run, false,
-            json_extract_string(payload, ['$.user.login', '$.user.type', '$.user.id'])
-        from raw_reviews
-        union all
-        select org, sync_run, false,
-            json_extract_string(payload, ['$.user.login', '$.user.type', '$.user.id'])
-        from raw_comments
+        from (
+            select org, sync_run, payload from raw_pulls
+            union all
+            select org, sync_run, payload from raw_reviews
+            union all
+            select org, sync_run, payload from raw_comments
+        )
         union all
         -- only review_requested and review_request_removed events name a requested_reviewer;
         -- other events give NULL, dropped below (cheaper than parsing `event` to filter first)
