@@ -13,6 +13,12 @@ TEAMS = 12
 PEOPLE = 300
 REPOS = 60
 
+# A team member as the org's lists give them now: one account in a hundred renamed since the PR
+# payloads (which keep its old login) were fetched, so the core tables name it by its account id.
+_MEMBER = (
+    "json_object('login', 'dev' || p || if(p % 100 = 0, '-renamed', ''), 'type', 'User', 'id', p)"
+)
+
 # Each statement fills one raw table; {n} is the number of PRs. Randomness comes from hash(),
 # so the warehouse is the same on every run.
 _RAW_SQL = (
@@ -25,12 +31,12 @@ _RAW_SQL = (
             now(), 0
         from range({TEAMS}) as r(i)""",
     f"""insert into raw_team_members
-        select 't' || (p % {TEAMS}) || '/dev' || p, 'acme', null, 't' || (p % {TEAMS}),
-            json_object('login', 'dev' || p, 'type', 'User'), now(), 0
+        select 't' || (p % {TEAMS}) || '/dev' || p, 'acme', null, 't' || (p % {TEAMS}), {_MEMBER},
+            now(), 0
         from range({PEOPLE}) as r(p)
         union all
         select 't' || ((p * 7) % {TEAMS}) || '/dev' || p, 'acme', null, 't' || ((p * 7) % {TEAMS}),
-            json_object('login', 'dev' || p, 'type', 'User'), now(), 0
+            {_MEMBER}, now(), 0
         from range({PEOPLE}) as r(p) where p % 5 = 0 and (p * 7) % {TEAMS} <> p % {TEAMS}""",
     f"""insert into raw_repos
         select 'acme/r' || i, 'acme', null, null,
@@ -52,6 +58,7 @@ _RAW_SQL = (
             n,
             'acme/r' || (n % {REPOS}) as repo,
             'dev' || (hash(n) % {PEOPLE}) as author,
+            hash(n) % {PEOPLE} as author_id,
             timestamptz '2025-06-01 00:00:00+00' + (hash(n, 1) % 31536000) * interval 1 second
                 as created_at,
             (hash(n, 2) % 100) as fate,
@@ -61,7 +68,7 @@ _RAW_SQL = (
     """insert into raw_pulls
         select repo || '#' || n, 'acme', repo, null,
             json_object('number', n, 'id', n, 'title', 'Change ' || n,
-                'user', json_object('login', author, 'type', 'User'),
+                'user', json_object('login', author, 'type', 'User', 'id', author_id),
                 'state', case when fate < 93 then 'closed' else 'open' end,
                 'draft', false,
                 'created_at', strftime(created_at, '%Y-%m-%dT%H:%M:%SZ'),
@@ -80,25 +87,26 @@ _RAW_SQL = (
             now(), 0
         from (
             select n, repo, 0 as k, json_object('event', 'ready_for_review', 'id', n * 10,
-                'actor', json_object('login', author),
+                'actor', json_object('login', author, 'id', author_id),
                 'created_at', strftime(created_at + interval 3 hour, '%Y-%m-%dT%H:%M:%SZ')) as payload
             from synth_prs where was_draft
             union all
             select n, repo, 1, json_object('event', 'review_requested', 'id', n * 10 + 1,
-                'actor', json_object('login', author),
+                'actor', json_object('login', author, 'id', author_id),
                 'created_at', strftime(created_at + interval 2 second, '%Y-%m-%dT%H:%M:%SZ'),
                 'requested_team', case when n % 3 = 0 then json_object('slug', 't' || (n % {TEAMS})) end,
                 'requested_reviewer', case when n % 3 <> 0
-                    then json_object('login', 'dev' || (hash(n, 5) % {PEOPLE}), 'type', 'User') end)
+                    then json_object('login', 'dev' || (hash(n, 5) % {PEOPLE}), 'type', 'User',
+                        'id', hash(n, 5) % {PEOPLE}) end)
             from synth_prs
             union all
             select n, repo, 2, json_object('event', 'merged', 'id', n * 10 + 2,
-                'actor', json_object('login', author),
+                'actor', json_object('login', author, 'id', author_id),
                 'created_at', strftime(created_at + life, '%Y-%m-%dT%H:%M:%SZ'))
             from synth_prs where fate < 85
             union all
             select n, repo, 3, json_object('event', 'closed', 'id', n * 10 + 3,
-                'actor', json_object('login', author),
+                'actor', json_object('login', author, 'id', author_id),
                 'created_at', strftime(created_at + life, '%Y-%m-%dT%H:%M:%SZ'))
             from synth_prs where fate < 93
         )""",
@@ -106,7 +114,8 @@ _RAW_SQL = (
     f"""insert into raw_reviews
         select repo || '#' || n || '/' || (n * 10 + k), 'acme', repo, n::varchar,
             json_object('id', n * 10 + k,
-                'user', json_object('login', 'dev' || (hash(n, 5 + k) % {PEOPLE}), 'type', 'User'),
+                'user', json_object('login', 'dev' || (hash(n, 5 + k) % {PEOPLE}), 'type', 'User',
+                    'id', hash(n, 5 + k) % {PEOPLE}),
                 'state', case when k = 0 then (case when n % 2 = 0 then 'COMMENTED'
                     else 'CHANGES_REQUESTED' end) else 'APPROVED' end,
                 'submitted_at', strftime(created_at + life * (0.3 + 0.6 * k), '%Y-%m-%dT%H:%M:%SZ'),
@@ -126,7 +135,7 @@ _RAW_SQL = (
         )""",
     """insert into raw_commits
         select repo || '#' || n || '/' || md5('c' || n), 'acme', repo, n::varchar,
-            json_object('sha', md5('c' || n), 'author', json_object('login', author),
+            json_object('sha', md5('c' || n), 'author', json_object('login', author, 'id', author_id),
                 'commit', json_object('author', json_object('email', author || '@example.com',
                     'date', strftime(created_at - interval 5 hour, '%Y-%m-%dT%H:%M:%SZ')))),
             now(), 0
