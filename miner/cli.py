@@ -186,6 +186,7 @@ def sync(
     ctx: Context, org: str | None, api: str, max_wait: str, quiet: bool, log_format: str
 ) -> None:
     """Fetch the org's teams, repos and pull requests from GitHub, then rebuild the views."""
+    from miner.sync import check_can_sync
     from miner.sync import sync as run_sync
 
     global _JSON_ERRORS
@@ -194,6 +195,7 @@ def sync(
     console = Console(stderr=True)
     display = SyncDisplay(console, quiet=quiet, json_lines=_JSON_ERRORS)
     wait = _seconds("--max-wait", max_wait)  # a usage error before the warehouse is touched
+    check_can_sync(ctx.config, org)  # as is a missing org or token: no stray warehouse file
     with ctx.open() as wh, display:
         result = run_sync(
             wh,
@@ -219,8 +221,10 @@ def sync(
 @pass_context
 def import_(ctx: Context, folder: Path) -> None:
     """Load an API mirror folder (README: "API mirror folders") with no network, then rebuild."""
+    from miner.mirror import Mirror
     from miner.sync import import_mirror
 
+    Mirror(folder).org()  # a folder that is no API mirror leaves no stray warehouse file
     with ctx.open() as wh:
         org, stored = import_mirror(wh, ctx.config, folder)
     _err(f"imported {org}: {stored} objects from {folder}")

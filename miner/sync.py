@@ -133,6 +133,33 @@ def _quiet(_: SyncProgress) -> None:
     pass
 
 
+def check_can_sync(config: Config, org: str | None) -> None:
+    """What a sync can tell before it opens the warehouse, so that a slip (no org, no token,
+    run from a folder without miner.toml) leaves no empty warehouse file behind: an org to
+    sync, and a token unless a GitHub App signs in (whose key sync() reads)."""
+    if not (org or config.github.org):
+        raise _missing_org(config)
+    gh = config.github
+    if (gh.app_id is None or gh.app_private_key is None) and gh.found_token()[0] is None:
+        raise _no_token(config)
+
+
+def _missing_org(config: Config) -> ConfigError:
+    if config.source is None:
+        return ConfigError(
+            "[github] org: missing: no config file here (miner.toml), so pass --org, or "
+            "--config FILE, or run miner from the folder of your miner.toml"
+        )
+    return ConfigError(f"{config.source}: [github] org: missing (or pass --org)")
+
+
+def _no_token(config: Config) -> ConfigError:
+    return ConfigError(
+        f"no GitHub token: set {config.github.token_source()} "
+        "(a token with read access to the org's repos, members and teams), or [github.app]"
+    )
+
+
 def sync(
     wh: Warehouse,
     config: Config,
@@ -152,16 +179,11 @@ def sync(
         raise ConfigError(f"--api {api}: one of {', '.join(APIS)}")
     org = org or config.github.org
     if not org:
-        where = config.source or "the config"
-        raise ConfigError(f"{where}: [github] org: missing (or pass --org)")
+        raise _missing_org(config)
     signed_in = credentials(config, org)
     if client is None:
         if signed_in is None:
-            raise ConfigError(
-                f"no GitHub token: set {config.github.token_source()} "
-                "(a token with read access to the org's repos, members and teams), or "
-                "[github.app]"
-            )
+            raise _no_token(config)
         limiter = RateLimiter(max_wait=max_wait)
         if countdown is not None:
             limiter.countdown = countdown

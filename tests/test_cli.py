@@ -176,6 +176,29 @@ def test_sync_without_token_says_which_variable(tmp_path: Path) -> None:
     assert out.returncode == 2
     assert "no GitHub token: set GITHUB_TOKEN or GH_TOKEN" in out.stderr
     assert "Traceback" not in out.stderr
+    assert not (tmp_path / "w.duckdb").exists()  # a slip leaves no empty warehouse behind
+
+
+def test_a_sync_or_import_that_cannot_start_leaves_no_warehouse_file(tmp_path: Path) -> None:
+    # run from a folder without miner.toml: no org to sync, said with what to do
+    out = miner("sync", cwd=tmp_path, env={"GITHUB_TOKEN": "t"})
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        "Error: [github] org: missing: no config file here (miner.toml), so pass --org, or "
+        "--config FILE, or run miner from the folder of your miner.toml"
+    ]
+    (tmp_path / "c.toml").write_text('[github]\napi_url = "http://127.0.0.1:9"\n', "utf-8")
+    out = miner("--config", "c.toml", "sync", cwd=tmp_path, env={"GITHUB_TOKEN": "t"})
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        "Error: c.toml: [github] org: missing (or pass --org)"
+    ]
+    # a folder that is no API mirror
+    (tmp_path / "empty").mkdir()
+    out = miner("import", "empty", cwd=tmp_path)
+    assert out.returncode == 1
+    assert "expected one ORG.json (found none)" in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "miner.duckdb").exists()
 
 
 def test_report_on_an_org_not_synced_names_the_orgs_there(tmp_path: Path) -> None:
