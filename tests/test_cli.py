@@ -129,6 +129,18 @@ def test_repos_the_config_excludes_leave_the_views_and_come_back(tmp_path: Path)
     assert rows(waiting) == []
     assert rows("select repo from settings_left_out_repos") == [["acme/web-sandbox"]]
     assert rows("select count(*) from repos") == [["2"]]  # the org's listing stays whole
+    # a report of the excluded repo would be empty, as if nothing happened there: it is refused
+    for command in (
+        ["report", "--repo", "web-sandbox"],
+        ["query", "waiting_longest", "--param", "org=acme", "--param", "limit=5",
+         "--param", "repo=web-sandbox"],
+    ):  # fmt: skip
+        out = miner("--db", "w.duckdb", *command, cwd=tmp_path)
+        assert out.returncode == 2, command
+        assert "'acme/web-sandbox': left out of the views by [github] include or exclude" in (
+            out.stderr
+        )
+    assert miner("--db", "w.duckdb", "report", "--repo", "web", cwd=tmp_path).returncode == 0
     # what was stored stays: without the glob it is all back, with no sync
     assert rows("select count(*) from raw_pulls") == [["2"]]
     (tmp_path / "miner.toml").write_text("")

@@ -157,6 +157,14 @@ def scope(
                 f"(repos there: {', '.join(repos) or 'none'})"
             )
         repo = next(r for r in repos if r.lower() == repo.lower())
+        # in the org's listing, but the include and exclude globs keep it out of every view:
+        # its report would be empty, as if nothing happened there
+        if wh.query("select 1 from settings_left_out_repos where repo = $1", [repo]):
+            raise ConfigError(
+                f"{said('repo', repo)}: left out of the views by [github] include or exclude "
+                "at the last sync or rebuild (settings_left_out_repos): drop the glob and run "
+                "`miner rebuild` to report on it"
+            )
     return Scope(org, team, repo)
 
 
