@@ -334,6 +334,14 @@ def report(
         raise click.UsageError(
             "give --since or --from, not both: each sets where the window starts"
         )
+    suffix = out.suffix.lower() if out is not None else ""
+    if _OUT_SUFFIXES.get(suffix, fmt) != fmt and (
+        click.get_current_context().get_parameter_source("fmt") in _DEFAULTED
+    ):  # `--out report.html` alone would write the terminal's table into an .html file
+        raise click.UsageError(
+            f"--out {out}: a {suffix} file, but --format is {fmt} (the default): "
+            f"add --format {_OUT_SUFFIXES[suffix]}"
+        )
     lookback = reports.parse_since(since)
     first = start.replace(tzinfo=UTC) if start else None
     last = end.replace(tzinfo=UTC) if end else None
@@ -589,6 +597,8 @@ def demo(folder: Path) -> None:
 
 
 # Where an option's value came from when the user did not give it.
+# The report formats a file's name says, for `report --out` without --format.
+_OUT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".csv": "csv"}
 _DEFAULTED = (None, click.core.ParameterSource.DEFAULT, click.core.ParameterSource.DEFAULT_MAP)
 
 

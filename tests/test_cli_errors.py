@@ -317,6 +317,24 @@ def test_report_options_that_cannot_be_met_are_usage_errors(
     assert message in out.stderr and "Traceback" not in out.stderr
 
 
+def test_report_out_to_a_file_another_format_names_is_a_usage_error(tmp_path: Path) -> None:
+    # `--out report.html` alone would write the terminal's table into report.html
+    for name, fmt in (("r.html", "html"), ("R.MD", "md"), ("r.json", "json"), ("r.csv", "csv")):
+        out = miner("--db", "w.duckdb", "report", "--out", name, cwd=tmp_path)
+        assert out.returncode == 2, out.stderr
+        assert (
+            f"Error: --out {name}: a .{fmt} file, but --format is table (the default): add "
+            f"--format {fmt}"
+        ) in out.stderr
+        assert not (tmp_path / name).exists()
+    # an explicit --format is taken as given, and a name that says no format is no error
+    assert miner("--db", "w.duckdb", "import", str(_mirror(tmp_path)), cwd=tmp_path).returncode == 0
+    for args in (("--format", "json", "--out", "r.html"), ("--out", "r.txt")):
+        out = miner("--db", "w.duckdb", "report", *args, cwd=tmp_path)
+        assert out.returncode == 0, out.stderr
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("{")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
