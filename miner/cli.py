@@ -309,7 +309,9 @@ def query(
     default="table",
     show_default=True,
 )
-@click.option("--out", type=_Path(path_type=Path, dir_okay=False), help="Write it here.")
+@click.option("--out", type=_Path(path_type=Path, dir_okay=False),
+              help="Write it here; with no --format, in the format the name says (.html, .md, "
+                   ".json, .csv).")  # fmt: skip
 @pass_context
 def report(
     ctx: Context,
@@ -334,14 +336,9 @@ def report(
         raise click.UsageError(
             "give --since or --from, not both: each sets where the window starts"
         )
-    suffix = out.suffix.lower() if out is not None else ""
-    if _OUT_SUFFIXES.get(suffix, fmt) != fmt and (
-        click.get_current_context().get_parameter_source("fmt") in _DEFAULTED
-    ):  # `--out report.html` alone would write the terminal's table into an .html file
-        raise click.UsageError(
-            f"--out {out}: a {suffix} file, but --format is {fmt} (the default): "
-            f"add --format {_OUT_SUFFIXES[suffix]}"
-        )
+    if out is not None and click.get_current_context().get_parameter_source("fmt") in _DEFAULTED:
+        # `--out report.html` alone: the format the file's name says, not the terminal's table
+        fmt = _OUT_SUFFIXES.get(out.suffix.lower(), fmt)
     lookback = reports.parse_since(since)
     first = start.replace(tzinfo=UTC) if start else None
     last = end.replace(tzinfo=UTC) if end else None
@@ -597,7 +594,7 @@ def demo(folder: Path) -> None:
 
 
 # Where an option's value came from when the user did not give it.
-# The report formats a file's name says, for `report --out` without --format.
+# The report format a file's name says, for `report --out` with no --format.
 _OUT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".csv": "csv"}
 _DEFAULTED = (None, click.core.ParameterSource.DEFAULT, click.core.ParameterSource.DEFAULT_MAP)
 

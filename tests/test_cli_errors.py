@@ -317,22 +317,20 @@ def test_report_options_that_cannot_be_met_are_usage_errors(
     assert message in out.stderr and "Traceback" not in out.stderr
 
 
-def test_report_out_to_a_file_another_format_names_is_a_usage_error(tmp_path: Path) -> None:
-    # `--out report.html` alone would write the terminal's table into report.html
-    for name, fmt in (("r.html", "html"), ("R.MD", "md"), ("r.json", "json"), ("r.csv", "csv")):
-        out = miner("--db", "w.duckdb", "report", "--out", name, cwd=tmp_path)
-        assert out.returncode == 2, out.stderr
-        assert (
-            f"Error: --out {name}: a .{fmt} file, but --format is table (the default): add "
-            f"--format {fmt}"
-        ) in out.stderr
-        assert not (tmp_path / name).exists()
-    # an explicit --format is taken as given, and a name that says no format is no error
+def test_report_out_with_no_format_writes_the_format_its_name_says(tmp_path: Path) -> None:
+    """`--out report.html` alone writes HTML, not the terminal's table under that name; an
+    explicit --format is taken as given, and a name that says no format gets the table."""
     assert miner("--db", "w.duckdb", "import", str(_mirror(tmp_path)), cwd=tmp_path).returncode == 0
-    for args in (("--format", "json", "--out", "r.html"), ("--out", "r.txt")):
+    starts = {"r.html": "<!doctype html>", "R.MD": "# ", "r.json": "{", "r.csv": "section,"}
+    for name, start in starts.items():
+        out = miner("--db", "w.duckdb", "report", "--out", name, cwd=tmp_path)
+        assert out.returncode == 0, out.stderr
+        assert (tmp_path / name).read_text(encoding="utf-8").lower().startswith(start), name
+    for args in (("--format", "json", "--out", "x.html"), ("--out", "r.txt")):
         out = miner("--db", "w.duckdb", "report", *args, cwd=tmp_path)
         assert out.returncode == 0, out.stderr
-    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("{")
+    assert (tmp_path / "x.html").read_text(encoding="utf-8").startswith("{")
+    assert not (tmp_path / "r.txt").read_text(encoding="utf-8").startswith(("{", "<", "#"))
 
 
 @pytest.mark.parametrize(
