@@ -204,6 +204,34 @@ class Pull:
         )
         return self
 
+    def dismiss(self, hours: float, review: int, by: str = "admin") -> Pull:
+        """Dismiss this PR's `review`-th review (0-based) `hours` after T0: the review says
+        DISMISSED from then on, as GitHub's API answers, and the timeline gets GitHub's
+        review_dismissed event naming it and the state it had."""
+        dismissed = self.reviews[review]
+        was = dismissed["state"]
+        dismissed["state"] = "DISMISSED"
+        self.timeline.append(
+            {
+                "id": 1000 + len(self.timeline),
+                "node_id": "RDE_1",
+                "url": f"{API}/repos/x/issues/events/1",
+                "actor": user(by),
+                "event": "review_dismissed",
+                "commit_id": None,
+                "commit_url": None,
+                "created_at": at(hours),
+                "performed_via_github_app": None,
+                "dismissed_review": {
+                    "state": was.lower(),
+                    "review_id": dismissed["id"],
+                    "dismissal_message": "Stale",
+                    "dismissal_commit_id": None,
+                },
+            }
+        )
+        return self
+
     def payload(self, org: str, repo: str) -> dict[str, Any]:
         closed_at = at(self.closed) if self.closed is not None else None
         updated = max(

@@ -4,6 +4,9 @@
 -- org's team of that id is now: a team renamed since the event was fetched keeps its requests
 -- (GitHub shows the new slug in old events; the stored payload has the old one).
 -- A renamed account is named by the login it has now (accounts), as GitHub shows it.
+-- A `review_dismissed` event names the review it dismissed (`dismissed_review_id`) and the state
+-- that review had until then (`dismissed_state`, upper case as reviews.state: the review itself
+-- now says DISMISSED).
 with events as (
     -- from_json parses each payload once, into the fields read here
     select
@@ -18,7 +21,8 @@ with events as (
             "user": {"login": "VARCHAR", "id": "BIGINT"},
             "requested_reviewer": {"login": "VARCHAR", "id": "BIGINT"},
             "requested_team": {"slug": "VARCHAR", "id": "BIGINT"},
-            "state": "VARCHAR", "commit_id": "VARCHAR", "sha": "VARCHAR"
+            "state": "VARCHAR", "commit_id": "VARCHAR", "sha": "VARCHAR",
+            "dismissed_review": {"review_id": "BIGINT", "state": "VARCHAR"}
         }') as e
     from raw_timeline
 )
@@ -36,7 +40,9 @@ select
     coalesce(t.team, e.requested_team.slug) as requested_team,
     e.state as review_state,
     coalesce(e.commit_id, e.sha) as commit_sha,
-    e.id as event_id
+    e.id as event_id,
+    e.dismissed_review.review_id as dismissed_review_id,
+    upper(e.dismissed_review.state) as dismissed_state
 from events
 left join teams as t on t.org = events.org and t.team_id = e.requested_team.id
 -- a renamed actor or requested reviewer by the login they have now (accounts)

@@ -15,7 +15,10 @@
 -- reviewer's latest decisive review (APPROVED or CHANGES_REQUESTED, by someone not the author
 -- and not a bot) requests changes, as GitHub shows "Changes requested" until that reviewer
 -- approves, whoever approved since; `merge` while some reviewer's latest decisive review is an
--- approval; else `author` (a comment to answer, and no new request yet). After the merge:
+-- approval; else `author` (a comment to answer, and no new request yet). A review dismissed
+-- since (its state DISMISSED now) held the verdict it had (its review_dismissed event says
+-- which) until its dismissal, and then its reviewer has none, as GitHub shows: an approval
+-- dismissed by a push leaves the merge court then, not at its submission. After the merge:
 -- `deploy` until the first production deploy that shipped it (deploy_lead_time), or as_of while
 -- none has; NULL for a PR not merged, or one that cannot be followed to production
 -- (deploy_lead_time.deploy_tracked: no production deploys tied to commits by a git mirror, or a
@@ -100,23 +103,61 @@ ci as (
     left join superseded as s
         on s.org = r.org and s.repo = r.repo and s.pr_number = r.pr_number and s.run_id = r.run_id
 ),
+dismissed as (
+    -- GitHub's review_dismissed events: the review, the state it had until then, and when
+    select org, repo, pr_number, dismissed_review_id as review_id,
+        any_value(dismissed_state) as was_state, min(occurred_at) as dismissed_at
+    from pr_events
+    where event = 'review_dismissed' and dismissed_review_id is not null
+    group by org, repo, pr_number, dismissed_review_id
+),
+verdicts as (
+    -- each decisive review (APPROVED or CHANGES_REQUESTED, by someone not the author and not a
+    -- bot) with the verdict it gave when submitted: a review dismissed since says DISMISSED now,
+    -- its dismissal event says what it was
+    select r.org, r.repo, r.pr_number, r.reviewer, r.submitted_at, r.review_id,
+        if(r.state = 'DISMISSED', d.was_state, r.state) as verdict,
+        case when r.state = 'DISMISSED' then greatest(d.dismissed_at, r.submitted_at) end
+            as dismissed_at
+    from reviews as r
+    join prs as p on p.org = r.org and p.repo = r.repo and p.pr_number = r.pr_number
+    left join dismissed as d
+        on d.org = r.org and d.repo = r.repo and d.pr_number = r.pr_number
+        and d.review_id = r.review_id
+    where if(r.state = 'DISMISSED', d.was_state, r.state) in ('APPROVED', 'CHANGES_REQUESTED')
+      and not r.reviewer_is_bot and r.reviewer <> p.author
+),
+verdict_changes as (
+    -- a reviewer's verdict is their latest decisive review's, from its submission until it is
+    -- dismissed (then they have none, as GitHub shows) or they submit another
+    select org, repo, pr_number, reviewer, submitted_at as at_time, 0 as step, review_id, verdict
+    from verdicts
+    union all
+    select v.org, v.repo, v.pr_number, v.reviewer, v.dismissed_at, 1, v.review_id, null
+    from verdicts as v
+    where v.dismissed_at is not null
+      and not exists (
+          select 1 from verdicts as n
+          where n.org = v.org and n.repo = v.repo and n.pr_number = v.pr_number
+            and n.reviewer = v.reviewer and n.submitted_at <= v.dismissed_at
+            and (n.submitted_at > v.submitted_at
+                or (n.submitted_at = v.submitted_at and n.review_id > v.review_id))
+      )
+),
 decisive_reviews as (
-    -- each decisive review turns what its reviewer says, from their previous one: +1 or -1 to
-    -- the reviewers requesting changes, and to those approving
-    select org, repo, pr_number, submitted_at, review_id,
-        (not is_approval)::integer - coalesce((not was_approval)::integer, 0) as changes_turn,
-        is_approval::integer - coalesce(was_approval::integer, 0) as approvals_turn
+    -- each change of a reviewer's verdict turns what they say, from their previous verdict: +1
+    -- or -1 to the reviewers requesting changes, and to those approving
+    select org, repo, pr_number, at_time as submitted_at, review_id,
+        coalesce((verdict = 'CHANGES_REQUESTED')::integer, 0)
+            - coalesce((was = 'CHANGES_REQUESTED')::integer, 0) as changes_turn,
+        coalesce((verdict = 'APPROVED')::integer, 0)
+            - coalesce((was = 'APPROVED')::integer, 0) as approvals_turn
     from (
-        select r.org, r.repo, r.pr_number, r.submitted_at, r.review_id,
-            r.state = 'APPROVED' as is_approval,
-            lag(r.state = 'APPROVED') over (
-                partition by r.pr_number, r.repo, r.org, r.reviewer
-                order by r.submitted_at, r.review_id
-            ) as was_approval
-        from reviews as r
-        join prs as p on p.org = r.org and p.repo = r.repo and p.pr_number = r.pr_number
-        where r.state in ('APPROVED', 'CHANGES_REQUESTED')
-          and not r.reviewer_is_bot and r.reviewer <> p.author
+        select *,
+            lag(verdict) over (
+                partition by pr_number, repo, org, reviewer order by at_time, step, review_id
+            ) as was
+        from verdict_changes
     ) as turns
 ),
 marks as (
