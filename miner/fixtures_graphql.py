@@ -52,6 +52,7 @@ from graphql.execution.values import (
 from miner.fixtures_server import GitEntry, git_blob_sha, git_tree, mirrored_name, refused_parts
 from miner.fixtures_server import dig as _dig
 from miner.graphql_queries import MAX_PAGE_SIZE, NODE_LIMIT, rate_limit_cost
+from miner.raw import BLOB_TEXT_LIMIT
 
 __all__ = [
     "SCHEMA",
@@ -1557,7 +1558,7 @@ def _blob(file: Path, sha: str, size: int, owner: str, name: str) -> dict[str, A
         "id": _synthetic_id("Blob", owner, name, sha),
         "oid": sha,
         "byteSize": size,
-        "isTruncated": False,
+        "isTruncated": size > BLOB_TEXT_LIMIT,
         "_file": file,
     }
 
@@ -1604,7 +1605,11 @@ def _blob_text(blob: dict[str, Any]) -> str | None:
 
 
 def _resolve_blob_text(blob: dict[str, Any], _: GraphQLResolveInfo[_Context]) -> Any:
-    return _blob_text(blob)
+    text = _blob_text(blob)
+    if text is None or not blob["isTruncated"]:
+        return text
+    # GitHub's Blob.text: the first BLOB_TEXT_LIMIT bytes, less a character the cut splits
+    return text.encode("utf-8")[:BLOB_TEXT_LIMIT].decode("utf-8", errors="ignore")
 
 
 def _resolve_blob_is_binary(blob: dict[str, Any], _: GraphQLResolveInfo[_Context]) -> Any:

@@ -76,6 +76,10 @@ def _paginated_key(data: Any) -> str | None:
 # The contents API answers base64 wrapped every 60 characters, with a final newline.
 # https://docs.github.com/en/rest/repos/contents#get-repository-content
 CONTENT_BASE64_LINE = 60
+# The contents API gives a file's text up to 1 MB; a bigger one (to 100 MB) comes as an object
+# with "encoding": "none" and "content": "", its bytes only by the raw media type or the git
+# blob (docs: Repository contents, "Get repository content", size limits).
+CONTENT_TEXT_LIMIT = 1024 * 1024
 # Media types that ask the contents API for the file's bytes instead of the JSON object.
 # https://docs.github.com/en/rest/using-the-rest-api/getting-started-with-the-rest-api#media-types
 RAW_MEDIA_TYPES = ("application/vnd.github.raw", "application/vnd.github.v3.raw")
@@ -111,6 +115,7 @@ _RUNS = re.compile(r"^/repos/[^/]+/[^/]+/actions/(?:runs|workflows/[^/]+/runs)$"
 _DEPLOYMENTS = re.compile(r"^/repos/[^/]+/[^/]+/deployments$")
 _OPERATION = re.compile(r"\b(?:query|mutation)\s+([A-Za-z_]\w*)")
 _CONTENTS = re.compile(r"^/repos/([^/]+)/([^/]+)/contents(?:/(.*))?$")
+_BLOB = re.compile(r"^/repos/([^/]+)/([^/]+)/git/blobs/([0-9a-f]{40})$")
 # git's "dumb" HTTP protocol: the files of the bare repository DIR/git/ORG/REPO.git, as GitHub
 # serves git beside its API (github.com/ORG/REPO.git).
 _GIT = re.compile(r"^/([^/]+)/([^/]+\.git)/(.+)$")
@@ -248,6 +253,20 @@ def git_tree(folder: Path) -> tuple[str, list[GitEntry]]:
         for _, entry in found
     )
     return hashlib.sha1(b"tree %d\0" % len(body) + body).hexdigest(), [e for _, e in found]
+
+
+def _find_blob(folder: Path, sha: str) -> Path | None:
+    """The file below `folder`, read as a git tree, whose blob sha is `sha`."""
+    _, entries = git_tree(folder)
+    for entry in entries:
+        if entry.type == "blob" and entry.sha == sha:
+            return entry.path
+    for entry in entries:
+        if entry.type == "tree":
+            found = _find_blob(entry.path, sha)
+            if found is not None:
+                return found
+    return None
 
 
 def _wrapped_base64(data: bytes) -> str:
@@ -806,6 +825,13 @@ class FixtureServer:
                 owner, repo, file_path = contents.groups()
                 accept = headers.get("Accept") or ""
                 return self._contents(owner, repo, file_path or "", query, accept, base), False
+            blob = _BLOB.match(path)
+            if blob is not None:
+                owner, repo, sha = blob.groups()
+                accept = headers.get("Accept") or ""
+                found = self._blob(owner, repo, sha, accept, base)
+                if found is not None:
+                    return found, False
             return self._json(path, query, pairs, base), False
         except _BadRequest as exc:
             # GitHub's 422 shape: a fixed message, the details under `errors`.
@@ -1189,19 +1215,45 @@ class FixtureServer:
         api_url = f"{base}/repos/{owner}/{repo}/contents/{quoted}?ref={urllib.parse.quote(ref)}"
         git_url = f"{base}/repos/{owner}/{repo}/git/blobs/{sha}"
         html_url = f"https://github.com/{owner}/{repo}/blob/{ref}/{quoted}"
+        big = len(data) > CONTENT_TEXT_LIMIT
         payload = {
             "type": "file",
-            "encoding": "base64",
+            "encoding": "none" if big else "base64",
             "size": len(data),
             "name": inner[-1],
             "path": name,
-            "content": _wrapped_base64(data),
+            "content": "" if big else _wrapped_base64(data),
             "sha": sha,
             "url": api_url,
             "git_url": git_url,
             "html_url": html_url,
             "download_url": f"https://raw.githubusercontent.com/{owner}/{repo}/{ref}/{quoted}",
             "_links": {"self": api_url, "git": git_url, "html": html_url},
+        }
+        return _Answer(200, _dump(payload))
+
+    def _blob(self, owner: str, repo: str, sha: str, accept: str, base: str) -> _Answer | None:
+        """GET /repos/{o}/{r}/git/blobs/{sha}: a file of the repo's contents/ folder by its blob
+        sha, base64 whatever its size (or its bytes, by the raw media type); None when no file
+        there has that sha (a mirror file at the URL's path may answer instead)."""
+        # https://docs.github.com/en/rest/git/blobs#get-a-blob
+        head = [owner, repo]
+        if _segments("/" + "/".join(head)) is None or any(s.startswith("_") for s in head):
+            return None
+        folder = self._resolve_dir(["repos", owner, repo, "contents"])
+        file = _find_blob(folder, sha) if folder is not None else None
+        if file is None:
+            return None
+        data = file.read_bytes()
+        if any(media in accept for media in RAW_MEDIA_TYPES):
+            return _Answer(200, data, content_type=_RAW_TYPE)
+        payload = {
+            "sha": sha,
+            "node_id": "B_" + base64.b64encode(f"{owner}/{repo}:{sha}".encode()).decode("ascii"),
+            "size": len(data),
+            "url": f"{base}/repos/{owner}/{repo}/git/blobs/{sha}",
+            "content": _wrapped_base64(data),
+            "encoding": "base64",
         }
         return _Answer(200, _dump(payload))
 

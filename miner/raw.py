@@ -259,6 +259,10 @@ def contents_batch(
 
 
 CONTENTS_PREFIX = "contents/"
+# GraphQL's Blob.text stops after this many bytes (isTruncated): GitHub documents no number; the
+# cut is observed at exactly 512,000 bytes (github.com/sveltia/sveltia-cms/issues/950). Past
+# it, and past the contents API's 1 MB, a file's text is the git blob's.
+BLOB_TEXT_LIMIT = 512_000
 # The cursor of a repo's dependency-graph SBOM: the manifests (path and blob sha) it was asked for.
 SBOM_MARK = "sbom/manifests"
 
