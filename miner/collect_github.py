@@ -52,6 +52,15 @@ def details_resource(number: int) -> str:
     return f"{DETAILS_PREFIX}{number}"
 
 
+def git_blob(client: GitHubClient, repo: str, sha: str) -> Json:
+    """The git blob `sha` of `repo` with its whole content in base64, up to 100 MB (docs: Git
+    blobs, "Get a blob"): the text of a file the contents API (over 1 MB) or GraphQL's
+    Blob.text (isTruncated) leaves out. A blob never changes, so it is asked unconditionally,
+    and only when the file's sha is one not stored yet."""
+    response = client.get(f"/repos/{repo}/git/blobs/{sha}")
+    return response.data if isinstance(response.data, dict) else {}
+
+
 class GitHubCollector:
     """The REST collector for one org. Each method yields batches to store in order."""
 
@@ -202,7 +211,13 @@ class GitHubCollector:
         fetch, drop = file_changes(present, stored)
         for path in fetch:
             response = self.client.get(f"/repos/{repo}/contents/{path}")
-            yield contents_batch(self.org, repo, path, response.data, response.etag)
+            item = response.data
+            if isinstance(item, dict) and item.get("encoding") == "none" and item.get("sha"):
+                # a file over 1 MB: the contents API leaves its text out ("encoding": "none",
+                # "content": ""); the git blob by its sha has it, base64 as the core SQL reads
+                blob = git_blob(self.client, repo, str(item["sha"]))
+                item = {**item, "encoding": blob.get("encoding"), "content": blob.get("content")}
+            yield contents_batch(self.org, repo, path, item, response.etag)
         for path in drop:
             yield contents_batch(self.org, repo, path, None)
         # the listings' cursors last: a crash before them asks the folders again, nothing lost

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from miner.collect_github import CursorLookup, details_resource
+from miner.collect_github import CursorLookup, details_resource, git_blob
 from miner.github_client import GitHubClient
 from miner.graphql_queries import (
     DEPLOYMENT_STATUSES_PAGE,
@@ -171,6 +171,11 @@ class GraphQLRepoCollector:
                 # gone since the snapshot, or a folder now: nothing the core tables could read
                 # (a binary file's text is NULL)
                 content = _contents(path, blob) if "byteSize" in blob else None
+                if content is not None and blob.get("isTruncated"):
+                    # Blob.text stops short of a big file (some 500 kB): the git blob by its
+                    # oid has all of it, from REST, in the contents API's base64
+                    whole = git_blob(self.client, repo, str(blob["oid"]))
+                    content = {**content, "content": whole.get("content")}
                 yield contents_batch(self.org, repo, path, content)
         for path in drop:
             yield contents_batch(self.org, repo, path, None)
@@ -254,7 +259,8 @@ def default_branch_blobs(repository: Json) -> dict[str, Json]:
 
 def _contents(path: str, blob: Json) -> Json:
     """A GraphQL Blob as the contents API's file object; a binary or cut-off blob has no
-    content (its text is NULL in repo_files, as a file REST gives that is not UTF-8 text)."""
+    content (its text is NULL in repo_files, as a file REST gives that is not UTF-8 text) until
+    the cut-off one's is fetched whole (file_batches)."""
     text = blob.get("text")
     readable = text is not None and not blob.get("isBinary") and not blob.get("isTruncated")
     payload = contents_object(path, str(text).encode("utf-8") if readable else None, blob["oid"])

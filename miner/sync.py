@@ -36,6 +36,7 @@ from miner.mirror import Mirror
 from miner.org_snapshot import SNAPSHOT_DEPLOYMENTS, OrgSnapshot, RepoMarks
 from miner.rate_limits import DEFAULT_MAX_WAIT_SECONDS, Countdown, RateLimiter, RateLimitStop
 from miner.raw import (
+    BLOB_TEXT_LIMIT,
     CONTENTS_PREFIX,
     DEPLOYMENTS_MARK,
     SBOM_MARK,
@@ -554,9 +555,7 @@ class _RepoSync:
             self.pulls_stored += len(batch.items)
             self.tell()
         self._pending_details(repo)
-        _store(
-            self.wh, self.rest.file_batches(repo, self._stored_files(repo), self.cursor), self.run
-        )
+        _store(self.wh, self.rest.file_batches(repo, self._files_read(repo), self.cursor), self.run)
         self._sbom(repo)
         self._part(repo, "deployments", self.rest.deployment_batches(repo, self.cursor))
         runs = self.rest.run_batches(repo, self.cursor, self._unfinished_runs(repo))
@@ -580,7 +579,7 @@ class _RepoSync:
             if checked is not None:
                 self._save(repo, PULLS_CHECKED, f"{checked:%Y-%m-%dT%H:%M:%SZ}")
         self._pending_details(repo)
-        fetch, drop = file_changes(marks.files, self._stored_files(repo))
+        fetch, drop = file_changes(marks.files, self._files_read(repo))
         if fetch or drop:
             _store(self.wh, self.contents.file_batches(repo, fetch, drop), self.run)
         self._sbom(repo)
@@ -667,6 +666,21 @@ class _RepoSync:
             [len(CONTENTS_PREFIX) + 1, self.org, repo, CONTENTS_PREFIX],
         )
         return {path: value for path, value in rows}
+
+    def _files_read(self, repo: str) -> dict[str, str | None]:
+        """The stored files' shas, as a sync compares them with GitHub's; a file stored without
+        the text GitHub has of it says "" instead, so it is fetched again. Such are the files
+        an earlier miner stored of a big file as the contents API answered it (over 1 MB:
+        "encoding": "none" and no content) or as GraphQL's Blob.text cut it (no content),
+        before it fetched the git blob for their text."""
+        files = self._stored_files(repo)
+        unread = self.wh.query(
+            "select parent from raw_contents where org = ? and repo = ? "
+            "and coalesce(payload ->> 'content', '') = '' and (payload ->> 'encoding' = 'none' "
+            "or try_cast(payload ->> 'size' as bigint) > ?)",
+            [self.org, repo, BLOB_TEXT_LIMIT],
+        )
+        return {**files, **{path: "" for (path,) in unread if path in files}}
 
     def _unfinished_runs(self, repo: str) -> list[str]:
         """The keys of the repo's workflow runs stored unfinished."""

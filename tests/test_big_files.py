@@ -1,6 +1,6 @@
 """Files past what GitHub's file APIs give inline: the contents API leaves the text of a file
-over 1 MB out ("encoding": "none"), GraphQL's Blob.text stops at 512,000 bytes (isTruncated);
-the local server answers so, and serves the git blob by its sha."""
+over 1 MB out ("encoding": "none"), GraphQL's Blob.text stops at 512,000 bytes (isTruncated).
+A sync fetches such a file's git blob by its sha, so its text is whole in the warehouse."""
 
 from __future__ import annotations
 
@@ -11,10 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from miner.codeowners import MAX_FILE_BYTES
 from miner.fixtures_server import FixtureServer, git_blob_sha
+from miner.manifests import MAX_MANIFEST_CHARS
 from miner.raw import BLOB_TEXT_LIMIT
+from miner.warehouse import Warehouse
+from tests.local_sync import sync_from
 from tests.mirror_builder import MirrorBuilder
 
+APIS = ("graphql", "rest")
 _PAD = "# " + "x" * 97 + "\n"  # 100 bytes of comment
 _LAST_RULE = "/src/secret/ @acme/security\n"
 
@@ -31,6 +36,124 @@ def _org(codeowners: str) -> MirrorBuilder:
     pull = b.pull("app", "alice", 0, files=["src/secret/key.py", "README.md"])
     pull.request(0, reviewer="bob").review("bob", 3)
     return b
+
+
+def _asked(server: FixtureServer) -> list[str]:
+    return [r.query.get("operation", r.path) for r in server.requests]
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_a_codeowners_over_1_mb_is_read_to_its_last_line(tmp_path: Path, api: str) -> None:
+    text = _codeowners(1_500_000)
+    root = _org(text).write(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t", api=api)
+        sha = git_blob_sha(text.encode())
+        assert f"/repos/acme/app/git/blobs/{sha}" in _asked(server)
+        assert wh.query("select blob_sha, text = ? from repo_files", [text]) == [(sha, True)]
+        assert wh.query(
+            "select line, pattern, owners from codeowners_rules order by line desc limit 1"
+        ) == [(text.count("\n"), "/src/secret/", ["@acme/security"])]
+        assert wh.query("select path, pattern, owners from path_owners order by path") == [
+            ("README.md", "*", ["@acme/web"]),
+            ("src/secret/key.py", "/src/secret/", ["@acme/security"]),
+        ]
+        assert wh.query("select count(*) from codeowners_errors") == [(0,)]
+        # the blob is asked once: the next sync of the unchanged file fetches nothing
+        server.clear_log()
+        sync_from(server, wh, token="t", api=api)
+        assert not [p for p in _asked(server) if "/git/blobs/" in p or "CODEOWNERS" in p]
+        assert wh.query("select text = ? from repo_files", [text]) == [(True,)]
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_a_codeowners_over_3_mb_is_the_file_github_does_not_load(tmp_path: Path, api: str) -> None:
+    text = _codeowners(MAX_FILE_BYTES + 1000)
+    root = _org(text).write(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t", api=api)
+        assert wh.query("select length(text) from repo_files") == [(len(text),)]
+        # as miner reads any CODEOWNERS over GitHub's limit: no rules, the whole file refused
+        assert wh.query("select count(*) from codeowners_rules") == [(0,)]
+        assert wh.query("select file, line, reason from codeowners_errors") == [
+            (
+                ".github/CODEOWNERS",
+                0,
+                "the file is over GitHub's 3 MB limit, so GitHub does not load it at all",
+            )
+        ]
+        assert wh.query("select path, owners from path_owners order by path") == [
+            ("README.md", []),
+            ("src/secret/key.py", []),
+        ]
+
+
+def _requirements(size: int) -> str:
+    """A requirements.txt of at least `size` bytes naming acme-lib on its last line."""
+    return _PAD * (size // len(_PAD) + 1) + "acme-lib>=1\n"
+
+
+def test_a_manifest_graphql_cuts_short_gives_its_last_dependency(tmp_path: Path) -> None:
+    text = _requirements(BLOB_TEXT_LIMIT + 100_000)
+    assert len(text) < MAX_MANIFEST_CHARS  # within what miner parses
+    b = _org("* @acme/web\n")
+    b.files[("app", "requirements.txt")] = text
+    root = b.write(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t", api="graphql")
+        assert wh.query("select text = ? from repo_files where kind = 'manifest'", [text]) == [
+            (True,)
+        ]
+        assert wh.query(
+            "select repo, package from repo_packages where role = 'consumes' order by all"
+        ) == [("acme/app", "acme-lib")]
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_a_manifest_over_1_mb_is_stored_whole_and_refused_out_loud(
+    tmp_path: Path, api: str
+) -> None:
+    text = _requirements(1_200_000)
+    b = _org("* @acme/web\n")
+    b.files[("app", "requirements.txt")] = text
+    root = b.write(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t", api=api)
+        assert wh.query("select text = ? from repo_files where kind = 'manifest'", [text]) == [
+            (True,)
+        ]
+        # longer than miner parses: said, not read as an empty file
+        assert wh.query("select manifest_path, error from manifest_errors") == [
+            (
+                "requirements.txt",
+                f"requirements.txt: {len(text):,} characters, over {MAX_MANIFEST_CHARS:,}",
+            )
+        ]
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_a_big_file_an_earlier_miner_stored_without_text_is_fetched_again(
+    tmp_path: Path, api: str
+) -> None:
+    text = _codeowners(1_500_000)
+    root = _org(text).write(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t", api=api)
+        # what miner stored before it fetched git blobs: REST's object as GitHub answers it,
+        # GraphQL's without content
+        ((raw,),) = wh.query("select payload from raw_contents")
+        payload = json.loads(raw)
+        old = {"encoding": "none", "content": ""} if api == "rest" else {"content": None}
+        wh.con.execute("update raw_contents set payload = ?", [json.dumps({**payload, **old})])
+        server.clear_log()
+        sync_from(server, wh, token="t", api=api)
+        assert f"/repos/acme/app/git/blobs/{payload['sha']}" in _asked(server)
+        assert wh.query("select text = ? from repo_files", [text]) == [(True,)]
+        assert wh.query("select max(line) from codeowners_rules") == [(text.count("\n"),)]
+        # once whole, it is not asked again
+        server.clear_log()
+        sync_from(server, wh, token="t", api=api)
+        assert not [p for p in _asked(server) if "/git/blobs/" in p]
 
 
 def _get(url: str, accept: str = "application/vnd.github+json") -> tuple[str, bytes]:
