@@ -875,6 +875,49 @@ def test_references_in_html_comments_and_code_are_none(tmp_path: Path) -> None:
                     (14, "depends_on")]  # fmt: skip
 
 
+def test_a_reference_names_its_repo_as_the_org_lists_it_whatever_the_letter_case(
+    tmp_path: Path,
+) -> None:
+    """GitHub names repos without regard to letter case: `Acme/Lib#1` and `acme/lib#1` are one
+    PR. A reference names the repo as the org's listing spells it (repos.repo), so an equality
+    join to repos finds it; a repo the org does not have is named by the spelling of it that
+    sorts first. One row per target either way. By hand: web#1 names lib#1 twice (depends on
+    both), Lib2#2 twice and other/thing#3 twice; web#2 mentions LIB#1."""
+    b = MirrorBuilder(teams={"web": ["wes"], "lib": ["lou"]})
+    b.pull("lib", "lou", 0, state="closed", closed=10, merged=True)
+    b.pull("Lib2", "lou", 0)
+    b.pull("web", "wes", 1, body=(
+        "Depends on Acme/Lib#1 and acme/lib#1\n"
+        "See acme/LIB2#2, ACME/lib2#2 and other/thing#3, Other/Thing#3"
+    ))  # fmt: skip
+    b.pull("web", "wes", 2, body="Related: ACME/LIB#1")
+    db = _import(tmp_path, b)
+    rows = _query(
+        db,
+        "select pr_number, target_repo, target_number, phrase from pr_references order by all",
+    )
+    assert rows == [
+        (1, "Other/Thing", 3, "mention"),
+        (1, "acme/Lib2", 2, "mention"),
+        (1, "acme/lib", 1, "depends_on"),
+        (2, "acme/lib", 1, "mention"),
+    ]
+    joined = _query(
+        db,
+        "select count(*) from pr_references as p join repos as r on r.repo = p.target_repo",
+    )
+    assert joined == [(3,)]
+    handoffs = _query(
+        db,
+        "select upstream_repo, upstream_pr, downstream_pr, links from cross_repo_handoffs "
+        "order by downstream_pr",
+    )
+    assert handoffs == [
+        ("acme/lib", 1, 1, ["depends_on"]),
+        ("acme/lib", 1, 2, ["mention"]),
+    ]
+
+
 def test_bump_titles_of_requirements_go_modules_and_crates_and_bumps_of_a_package_dropped_since(
     tmp_path: Path,
 ) -> None:

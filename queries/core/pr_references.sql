@@ -13,9 +13,12 @@
 -- same repo are too. Links are read on github.com and on the GitHub Enterprise Server
 -- `[github] api_url` names (settings_github.web_host), no other host.
 -- A repo's name from before GitHub renamed it (repo_renames) reads as its name now, as GitHub
--- redirects it, unless another repo has taken that name since. Nothing inside an HTML comment
--- (a PR template's examples), a fenced code block or a code span is a reference: GitHub links
--- none of them, and makes no cross-referenced event for them.
+-- redirects it, unless another repo has taken that name since. GitHub names repos without
+-- regard to letter case (`Acme/Lib#1` is acme/lib#1): `repo` and `target_repo` are spelled as
+-- the org's listing spells them (repos.repo), a repo it does not list as the spelling of it
+-- that sorts first, so a target named twice in two spellings is one row. Nothing inside an
+-- HTML comment (a PR template's examples), a fenced code block or a code span is a reference:
+-- GitHub links none of them, and makes no cross-referenced event for them.
 with texts as (
     select org, repo, (payload ->> 'number')::integer as pr_number, payload ->> 'body' as body,
         (payload ->> 'created_at')::timestamptz as referenced_at, 'body' as source
@@ -174,31 +177,53 @@ timeline as (
     from raw_timeline as t
     where t.payload ->> 'event' = 'cross-referenced'
       and (t.payload -> 'source' -> 'issue' -> 'pull_request') is not null
+),
+named as (
+    select
+        x.org,
+        coalesce(s.new_name, x.repo) as repo,
+        x.pr_number,
+        coalesce(t.new_name, x.target_repo) as target_repo,
+        x.target_number,
+        x.phrase,
+        x.source,
+        x.referenced_at
+    from (
+        select
+            org, repo, pr_number, target_repo, target_number,
+            case
+                when said in ('blocks', 'blocking', 'required by') then 'blocks'
+                when said <> '' then 'depends_on'
+                else 'mention'
+            end as phrase,
+            source,
+            referenced_at
+        from parsed
+        union all
+        select org, repo, pr_number, target_repo, target_number, phrase, source, referenced_at
+        from timeline
+    ) as x
+    left join renamed as s on s.org = x.org and s.old_name = lower(x.repo)
+    left join renamed as t on t.org = x.org and t.old_name = lower(x.target_repo)
+),
+listed as (
+    -- GitHub names a repo without regard to letter case: the org's listing spells it
+    select org, lower(repo) as name, min(repo) as repo
+    from repos
+    group by org, lower(repo)
 )
 select distinct
-    x.org,
-    coalesce(s.new_name, x.repo) as repo,
-    x.pr_number,
-    coalesce(t.new_name, x.target_repo) as target_repo,
-    x.target_number,
-    x.phrase,
-    x.source,
-    x.referenced_at
-from (
-    select
-        org, repo, pr_number, target_repo, target_number,
-        case
-            when said in ('blocks', 'blocking', 'required by') then 'blocks'
-            when said <> '' then 'depends_on'
-            else 'mention'
-        end as phrase,
-        source,
-        referenced_at
-    from parsed
-    union all
-    select org, repo, pr_number, target_repo, target_number, phrase, source, referenced_at
-    from timeline
-) as x
-left join renamed as s on s.org = x.org and s.old_name = lower(x.repo)
-left join renamed as t on t.org = x.org and t.old_name = lower(x.target_repo)
-where lower(coalesce(t.new_name, x.target_repo)) <> lower(coalesce(s.new_name, x.repo))
+    n.org,
+    coalesce(r.repo, n.repo) as repo,
+    n.pr_number,
+    -- as the org's listing spells it; a repo it does not list, by its spelling that sorts first
+    coalesce(t.repo, min(n.target_repo) over (partition by n.org, lower(n.target_repo)))
+        as target_repo,
+    n.target_number,
+    n.phrase,
+    n.source,
+    n.referenced_at
+from named as n
+left join listed as r on r.org = n.org and r.name = lower(n.repo)
+left join listed as t on t.org = n.org and t.name = lower(n.target_repo)
+where lower(n.target_repo) <> lower(n.repo)
