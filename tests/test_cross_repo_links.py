@@ -918,6 +918,45 @@ def test_a_reference_names_its_repo_as_the_org_lists_it_whatever_the_letter_case
     ]
 
 
+def test_only_links_to_a_pull_request_or_issue_are_references(tmp_path: Path) -> None:
+    """GitHub reads a link as a reference only when it is a pull request's or an issue's
+    (`.../pull/N`, `.../issues/N`, with any page of it, query or anchor after, and punctuation
+    after it that ends the sentence); a `#N` anchor on another page (the repo's, a file's) is no
+    reference, nor is a `/pull/N/commits/SHA` link (GitHub shows it as the commit), a
+    www.github.com link (GitHub's autolinking documents github.com's), an `ORG/REPO#N` inside
+    any other URL, one followed by letters or by `@host.tld` (an email address). By hand, web#1's
+    lines in order."""
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.pull("lib", "wes", 0)
+    b.pull("web", "wes", 1, body=(
+        "See https://github.com/acme/lib#1\n"
+        "Read [the guide](https://github.com/acme/lib/blob/main/guide.md#2)\n"
+        "Depends on https://github.com/acme/lib/pull/3/files\n"
+        "https://github.com/acme/lib/pull/4#discussion_r123456 and "
+        "https://github.com/acme/lib/issues/5?q=x.\n"
+        "Blocked by (https://github.com/acme/lib/pull/6).\n"
+        "https://github.com/acme/lib/pull/7/commits/0123456789abcdef\n"
+        "https://github.com/acme/lib/pull/8abc https://github.com/acme/lib/pull/9.5\n"
+        "https://www.github.com/acme/lib/pull/10 and www.github.com/acme/lib/issues/11\n"
+        "https://example.com/acme/lib#12 and acme/lib#13abc and acme/lib#14_x\n"
+        "Mail acme/lib#15@example.com. Needs acme/lib#16.\n"
+        "https://github.com/acme/lib/pull/17#issuecomment-1, https://GitHub.com/acme/lib/pull/18"
+    ))  # fmt: skip
+    rows = _query(
+        _import(tmp_path, b),
+        "select target_repo, target_number, phrase from pr_references order by target_number",
+    )
+    assert rows == [
+        ("acme/lib", 3, "depends_on"),  # the PR's files
+        ("acme/lib", 4, "mention"),  # a review comment on it
+        ("acme/lib", 5, "mention"),  # a query, and the sentence's stop
+        ("acme/lib", 6, "depends_on"),  # inside parentheses
+        ("acme/lib", 16, "depends_on"),
+        ("acme/lib", 17, "mention"),  # a comment on it
+        ("acme/lib", 18, "mention"),  # a host's name has no letter case
+    ]
+
+
 def test_bump_titles_of_requirements_go_modules_and_crates_and_bumps_of_a_package_dropped_since(
     tmp_path: Path,
 ) -> None:

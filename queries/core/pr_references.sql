@@ -11,7 +11,13 @@
 -- right below it, as under a Markdown heading, aside). Emphasis marks ("**Depends on:**")
 -- say nothing. A bare `#N` names the PR's own repo and is left out; references inside the
 -- same repo are too. Links are read on github.com and on the GitHub Enterprise Server
--- `[github] api_url` names (settings_github.web_host), no other host.
+-- `[github] api_url` names (settings_github.web_host), no other host (www.github.com neither:
+-- GitHub's autolinked references name github.com's links alone), as GitHub reads them: a link
+-- to a PR or issue (`/pull/N`, `/issues/N`, any page of it after, `/files`, a query, an anchor
+-- such as `#discussion_r1`) names it; a link to a commit of a PR (`/pull/N/commits/SHA`, which
+-- GitHub shows as the commit) names none, nor does any other URL, whatever `ORG/REPO#N` its
+-- anchor or path holds (`https://github.com/acme/lib#1` is the repo's page). `ORG/REPO#N`
+-- followed by a letter, digit or `_`, or by `@host.tld` (an email address), is no reference.
 -- A repo's name from before GitHub renamed it (repo_renames) reads as its name now, as GitHub
 -- redirects it, unless another repo has taken that name since. GitHub names repos without
 -- regard to letter case (`Acme/Lib#1` is acme/lib#1): `repo` and `target_repo` are spelled as
@@ -28,32 +34,52 @@ with texts as (
         'comment'
     from raw_comments
 ),
-numbered as (
-    -- links to the configured GitHub Enterprise Server's web pages read as github.com's
+uncoded as (
     select
         t.* exclude (body),
-        row_number() over () as text_id,
-        string_split(
-            replace(
-                regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-                    regexp_replace(
-                    replace(body, chr(13), ''),
-                    '<!--.*?(-->|$)', '', 'gs'),
-                    -- a fence of four or more backticks first: it may hold one of three, and
-                    -- only a fence as long closes it
-                    '(^|\n) {0,3}````+.*?(\n {0,3}````+[^\n]*|$)', '\1', 'gs'),
-                    '(^|\n) {0,3}```.*?(\n {0,3}```[^\n]*|$)', '\1', 'gs'),
-                    '(^|\n) {0,3}~~~.*?(\n {0,3}~~~[^\n]*|$)', '\1', 'gs'),
-                    -- a span of two backticks may hold one
-                    '``[^\n]*?``', '', 'g'),
-                    '`[^`\n]*`', '', 'g'),
-                '://' || g.web_host || '/', '://github.com/'
-            ),
-            chr(10)
-        ) as body_lines
+        regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+            regexp_replace(
+            replace(body, chr(13), ''),
+            '<!--.*?(-->|$)', '', 'gs'),
+            -- a fence of four or more backticks first: it may hold one of three, and only a
+            -- fence as long closes it
+            '(^|\n) {0,3}````+.*?(\n {0,3}````+[^\n]*|$)', '\1', 'gs'),
+            '(^|\n) {0,3}```.*?(\n {0,3}```[^\n]*|$)', '\1', 'gs'),
+            '(^|\n) {0,3}~~~.*?(\n {0,3}~~~[^\n]*|$)', '\1', 'gs'),
+            -- a span of two backticks may hold one
+            '``[^\n]*?``', '', 'g'),
+            '`[^`\n]*`', '', 'g') as body,
+        -- the hosts whose links GitHub reads: github.com's and the configured GitHub Enterprise
+        -- Server's, any letter case, after http:// or https://
+        '(?i:https?://(?:github\.com|' || regexp_escape(g.web_host) || '))/' as host
     from texts as t
     cross join settings_github as g
     where regexp_matches(body, '(#|/pull/|/issues/)[0-9]')
+),
+numbered as (
+    -- every link read as GitHub reads it: one to a PR or issue (any page of it, query or anchor
+    -- after) is written `ORG/REPO#N`, with the stops after it; a link to a commit of a PR (GitHub
+    -- shows the commit) and every other URL (www. ones too) is the word `link`, so no `ORG/REPO#N`
+    -- inside it (a page's anchor) is read, and the clause it ends still ends. A URL runs to a
+    -- space or < >, less the stops and closing marks at its end (GFM's autolinks)
+    select
+        n.* exclude (body, host),
+        row_number() over () as text_id,
+        string_split(
+            regexp_replace(regexp_replace(regexp_replace(
+                n.body,
+                n.host || '[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/pull/[0-9]+/commits/[0-9A-Fa-f]{7,40}'
+                || '(?:[^\s<>]*[^\s<>?!.,:;*_~)\]''"])?',
+                'link', 'g'),
+                n.host || '([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)/(?:pull|issues)/([0-9]+)'
+                || '(?:[/?#](?:[^\s<>]*[^\s<>?!.,:;*_~)\]''"])?)?'
+                || '([?!.,:;*_~)\]''"]*(?:[\s<>]|$))',
+                '\1#\2\3', 'g'),
+                '(?i:https?://|www\.)[^\s<>]*[^\s<>?!.,:;*_~)\]''"]',
+                'link', 'g'),
+            chr(10)
+        ) as body_lines
+    from uncoded as n
 ),
 split_lines as (
     select n.* exclude (body_lines),
@@ -125,18 +151,17 @@ refs as (
     select
         s.* exclude (piece),
         case
-            when regexp_matches(s.piece, '^[^,]*(?:'
-                || 'https?://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/(?:pull|issues)/[0-9]+'
-                || '|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+)')
+            when regexp_matches(s.piece, '^[^,]*[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+')
             then lower(regexp_extract(s.piece,
                 '^(?i)(depends on|depending on|blocked by|requires|needs|after|blocks|blocking'
                 || '|required by)\b', 1))
             else ''
         end as said,
+        -- with the letters or `@host.tld` right after it: GitHub reads no reference there
         unnest(regexp_extract_all(
             s.piece,
-            'https?://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/(?:pull|issues)/[0-9]+'
-            || '|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+'
+            '[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+'
+            || '(?:[A-Za-z0-9_]+|@[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+)?'
         )) as ref
     from segments as s
 ),
@@ -147,13 +172,11 @@ parsed as (
         pr_number,
         referenced_at,
         source,
-        coalesce(
-            nullif(regexp_extract(ref, 'github\.com/([^/]+/[^/]+)/', 1), ''),
-            split_part(ref, '#', 1)
-        ) as target_repo,
-        regexp_extract(ref, '([0-9]+)$', 1)::integer as target_number,
+        split_part(ref, '#', 1) as target_repo,
+        split_part(ref, '#', 2)::integer as target_number,
         said
     from refs
+    where regexp_matches(ref, '#[0-9]+$')
 ),
 renamed as (
     -- a repo's names before GitHub renamed it (repo_renames), unless a repo holds one now
