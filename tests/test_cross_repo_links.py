@@ -957,6 +957,32 @@ def test_only_links_to_a_pull_request_or_issue_are_references(tmp_path: Path) ->
     ]
 
 
+def test_a_phrase_inside_a_repos_name_is_no_phrase(tmp_path: Path) -> None:
+    """A repo may be named with a phrase's word (acme/needs, acme/blocks-ui, after-sales/crm):
+    it is part of the name, so it neither cuts the reference in two (which lost it) nor gives
+    the reference a phrase. By hand, web#1's lines in order."""
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.pull("web", "wes", 1, body=(
+        "Needs acme/blocks-ui#1 and acme/needs#2\n"
+        "acme/after-sales#3 is related\n"
+        "after-sales/crm#4 too\n"
+        "Blocked by acme/lib-requires#5\n"
+        "Blocks needs acme/lib#6"
+    ))  # fmt: skip
+    rows = _query(
+        _import(tmp_path, b),
+        "select target_repo, target_number, phrase from pr_references order by target_number",
+    )
+    assert rows == [
+        ("acme/blocks-ui", 1, "depends_on"),
+        ("acme/needs", 2, "depends_on"),
+        ("acme/after-sales", 3, "mention"),
+        ("after-sales/crm", 4, "mention"),
+        ("acme/lib-requires", 5, "depends_on"),
+        ("acme/lib", 6, "depends_on"),  # the last phrase before it
+    ]
+
+
 def test_bump_titles_of_requirements_go_modules_and_crates_and_bumps_of_a_package_dropped_since(
     tmp_path: Path,
 ) -> None:

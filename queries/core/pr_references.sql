@@ -94,9 +94,11 @@ phrased as (
     select
         *,
         -- a line ending in a phrase ("Depends on:", "## Blocked by") heads the list below it
+        -- (a phrase's word inside a name, acme/needs or acme/blocks-ui, is none: here and below,
+        -- a phrase stands after no letter, digit or _ . / # -, and before none)
         nullif(lower(regexp_extract(line,
-            '(?i)\b(depends on|depending on|blocked by|requires|needs|after|blocks|blocking'
-            || '|required by)\s*:?\s*$', 1)), '') as heading,
+            '(?i)(?:^|[^A-Za-z0-9_./#-])(depends on|depending on|blocked by|requires|needs|after'
+            || '|blocks|blocking|required by)\s*:?\s*$', 1)), '') as heading,
         trim(line) = '' as blank
     from split_lines
 ),
@@ -134,15 +136,20 @@ lines as (
 segments as (
     -- a line cut before each phrase and after each clause (at . ; ! or ? after two characters
     -- that are neither a space nor a dot, and before a space or the line's end, so "e.g." and
-    -- "..." cut nothing): a reference takes the phrase its piece starts with
+    -- "..." cut nothing): a reference takes the phrase its piece starts with. A cut takes the
+    -- character on either side of the phrase to see it is not inside a name; a second pass cuts
+    -- before a phrase the first one's taking hid ("blocks needs acme/lib#6")
     select
         l.* exclude (line),
-        unnest(string_split(regexp_replace(regexp_replace(l.line,
+        unnest(string_split(regexp_replace(regexp_replace(regexp_replace(l.line,
             '([^\s.]{2}[.;!?])(\s|$)', '\1' || chr(1) || '\2', 'g'),
-            '(?i)\b(depends on|depending on|blocked by|requires|needs|after|blocks|blocking'
-            || '|required by)\b',
-            chr(1) || '\1', 'g'), chr(1))) as piece
+            p.cut, '\1' || chr(1) || '\2\3', 'g'),
+            p.cut, '\1' || chr(1) || '\2\3', 'g'), chr(1))) as piece
     from lines as l
+    cross join (
+        select '(?i)(^|[^A-Za-z0-9_./#' || chr(1) || '-])(depends on|depending on|blocked by'
+            || '|requires|needs|after|blocks|blocking|required by)([^A-Za-z0-9_./#-]|$)' as cut
+    ) as p
 ),
 refs as (
     -- the phrase counts when no comma stands between it and the piece's first reference ("After
@@ -154,7 +161,7 @@ refs as (
             when regexp_matches(s.piece, '^[^,]*[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+')
             then lower(regexp_extract(s.piece,
                 '^(?i)(depends on|depending on|blocked by|requires|needs|after|blocks|blocking'
-                || '|required by)\b', 1))
+                || '|required by)(?:[^A-Za-z0-9_./#-]|$)', 1))
             else ''
         end as said,
         -- with the letters or `@host.tld` right after it: GitHub reads no reference there
