@@ -983,6 +983,18 @@ def test_a_phrase_inside_a_repos_name_is_no_phrase(tmp_path: Path) -> None:
     ]
 
 
+def test_a_number_no_pr_can_have_is_no_reference(tmp_path: Path) -> None:
+    """`ORG/REPO#N` with a number past a PR number's range (an id, a hash's digits) named no PR
+    and stopped the whole rebuild on the cast; it is no reference."""
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.pull("web", "wes", 1, body="Depends on acme/lib#12345678901234 and acme/lib#2")
+    rows = _query(
+        _import(tmp_path, b),
+        "select target_repo, target_number, phrase from pr_references order by target_number",
+    )
+    assert rows == [("acme/lib", 2, "depends_on")]
+
+
 def test_bump_titles_of_requirements_go_modules_and_crates_and_bumps_of_a_package_dropped_since(
     tmp_path: Path,
 ) -> None:

@@ -180,10 +180,11 @@ parsed as (
         referenced_at,
         source,
         split_part(ref, '#', 1) as target_repo,
-        split_part(ref, '#', 2)::integer as target_number,
+        try_cast(split_part(ref, '#', 2) as integer) as target_number,
         said
     from refs
-    where regexp_matches(ref, '#[0-9]+$')
+    -- a number past an integer's range names no PR (GitHub's numbers are integers)
+    where regexp_matches(ref, '#[0-9]+$') and target_number is not null
 ),
 renamed as (
     -- a repo's names before GitHub renamed it (repo_renames), unless a repo holds one now
