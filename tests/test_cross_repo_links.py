@@ -875,6 +875,20 @@ def test_references_in_html_comments_and_code_are_none(tmp_path: Path) -> None:
                     (14, "depends_on")]  # fmt: skip
 
 
+def test_references_in_html_code_and_pre_elements_are_none(tmp_path: Path) -> None:
+    """GitHub links no reference inside a <code> or <pre> element, as in a code span."""
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.pull("web", "wes", 1, body=(
+        "Not <code>acme/lib#1</code>, needs acme/lib#2\n"
+        '<PRE lang="sh">\nacme/lib#3\n</PRE>\nBlocks acme/lib#4'
+    ))  # fmt: skip
+    rows = _query(
+        _import(tmp_path, b),
+        "select target_number, phrase from pr_references order by target_number",
+    )
+    assert rows == [(2, "depends_on"), (4, "blocks")]
+
+
 def test_a_reference_names_its_repo_as_the_org_lists_it_whatever_the_letter_case(
     tmp_path: Path,
 ) -> None:

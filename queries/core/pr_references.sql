@@ -23,8 +23,9 @@
 -- regard to letter case (`Acme/Lib#1` is acme/lib#1): `repo` and `target_repo` are spelled as
 -- the org's listing spells them (repos.repo), a repo it does not list as the spelling of it
 -- that sorts first, so a target named twice in two spellings is one row. Nothing inside an
--- HTML comment (a PR template's examples), a fenced code block or a code span is a reference:
--- GitHub links none of them, and makes no cross-referenced event for them.
+-- HTML comment (a PR template's examples), a fenced code block, a code span or a <code> or
+-- <pre> element (closed) is a reference: GitHub links none of them, and makes no
+-- cross-referenced event for them.
 with texts as (
     select org, repo, (payload ->> 'number')::integer as pr_number, payload ->> 'body' as body,
         (payload ->> 'created_at')::timestamptz as referenced_at, 'body' as source
@@ -38,9 +39,12 @@ uncoded as (
     select
         t.* exclude (body),
         regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-            regexp_replace(
+            regexp_replace(regexp_replace(regexp_replace(
             replace(body, chr(13), ''),
             '<!--.*?(-->|$)', '', 'gs'),
+            -- HTML's code elements, as a fence and a code span
+            '(?i)<pre\b[^>]*>.*?</pre\s*>', '', 'gs'),
+            '(?i)<code\b[^>]*>.*?</code\s*>', '', 'gs'),
             -- a fence of four or more backticks first: it may hold one of three, and only a
             -- fence as long closes it
             '(^|\n) {0,3}````+.*?(\n {0,3}````+[^\n]*|$)', '\1', 'gs'),
