@@ -23,7 +23,7 @@ from packageurl import PackageURL
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-# A manifest longer than this is not read (GitHub's contents API stops at 1 MB too).
+# A manifest longer than this is not read (no real one is; it is named in manifest_errors).
 MAX_MANIFEST_CHARS = 1_000_000
 
 

@@ -297,9 +297,9 @@ def test_a_name_renamed_away_twice_reads_as_its_latest_holder_once(tmp_path: Pat
             ("acme/tool", "acme/APP"),
         ]
         # lib's "Depends on acme/app#1": one reference, to the repo that holds the name now
-        # (names compare without case, as on GitHub), and so one handoff
+        # (names compare without case, as on GitHub), spelled as it is now, and so one handoff
         refs = wh.query("select target_repo, target_number from pr_references")
-        assert refs == [("acme/app", 1)]
+        assert refs == [("acme/APP", 1)]
         handoffs = wh.query("select upstream_repo, downstream_repo from cross_repo_handoffs")
         assert handoffs == [("acme/APP", "acme/lib")]
         assert sorted(wh.query("select repo, count(*) from pull_requests group by repo")) == [
