@@ -276,7 +276,9 @@ def query(
         raise click.UsageError("give a query NAME or --sql, not both (miner query --list)")
     if sql is not None and params:
         raise click.UsageError("--param goes with a named query, not --sql")
-    console = Console()
+    # a table written to a file or a pipe keeps every character of every cell, at its natural
+    # width (rich would fit it to 80 columns, cutting cells short); a terminal's fits the screen
+    console = Console() if sys.stdout.isatty() else Console(width=_UNBOUNDED)
     # any SQL may read what a sync stored before any view was built (sync_runs, raw_*)
     with ctx.read(views=sql is None) as wh:
         if sql is not None:
@@ -592,6 +594,9 @@ def demo(folder: Path) -> None:
     except OSError as exc:
         raise _cannot_write(exc, folder) from None
 
+
+# Wide enough for any table's natural width (rich lays a table out no wider than it needs).
+_UNBOUNDED = 1_000_000
 
 # Where an option's value came from when the user did not give it.
 # The report format a file's name says, for `report --out` with no --format.

@@ -484,3 +484,18 @@ def test_report_between_two_dates_as_csv(warehouse: Path) -> None:
         "--db", "w.duckdb", "report", "--org", "acme", "--to", "2026-03-01", cwd=warehouse
     )
     assert alone.returncode == 2 and "--to goes with --from" in alone.stderr
+
+
+def test_a_table_written_to_a_pipe_keeps_every_character(warehouse: Path) -> None:
+    """Piped or redirected, the table is as wide as its cells, not cut to 80 columns."""
+    long = "x" * 150
+    sql = (
+        f"select '{long}' as a_rather_long_column_name, 'https://github.com/acme/app/pull/1' as url"
+    )
+    out = miner("--db", "w.duckdb", "query", "--sql", sql, cwd=warehouse)
+    assert out.returncode == 0, out.stderr
+    assert long in out.stdout
+    assert "a_rather_long_column_name" in out.stdout
+    assert "https://github.com/acme/app/pull/1" in out.stdout
+    assert "…" not in out.stdout
+    assert out.stdout.rstrip().endswith("1 rows")
