@@ -362,7 +362,7 @@ def test_json_report_has_each_section_for_the_window_and_the_one_before(warehous
     )
     assert out.returncode == 0, out.stderr
     report = json.loads((warehouse / "report.json").read_text(encoding="utf-8"))
-    assert report["schema"] == "miner.report/4"
+    assert report["schema"] == "miner.report/5"
     # as_of is T0 + 10 days (Thursday 2026-03-12 09:00 UTC): the window is its last 5 days
     assert report["as_of"] == "2026-03-12T09:00:00+00:00"
     assert report["window"] == {

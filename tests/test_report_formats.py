@@ -67,7 +67,7 @@ def test_the_same_data_gives_the_same_report_byte_for_byte(
 
 def test_json_has_every_section_with_both_windows(reports: dict[str, str]) -> None:
     data = json.loads(reports["json"])
-    assert data["schema"] == "miner.report/4"
+    assert data["schema"] == "miner.report/5"
     assert data["scope"] == {"team": None, "repo": None}
     assert list(data["sections"]) == [s.name for s in SECTIONS]
     for section in SECTIONS:

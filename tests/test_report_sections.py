@@ -1,6 +1,6 @@
 """The report's newer sections and scope, worked out by hand on one small org: the named queries
 approval_latency_by_team_pair, ownership_handoffs_per_pr and sla_breaches_now, `miner report
---team/--repo` (schema miner.report/4), and how a figure's change against the previous window is
+--team/--repo` (schema miner.report/5), and how a figure's change against the previous window is
 written.
 
 T0 is Monday 2026-03-02 09:00 UTC and hours below are offsets from it. as_of is T0 + 340 h,
@@ -393,7 +393,7 @@ def test_report_json_whole_org_has_each_new_section_with_its_previous_window(
     warehouse: Path,
 ) -> None:
     data = report(warehouse)
-    assert data["schema"] == "miner.report/4"
+    assert data["schema"] == "miner.report/5"
     assert data["scope"] == {"team": None, "repo": None}
     assert data["as_of"] == "2026-03-16T13:00:00+00:00"
     # web#3 opens at exactly T0 + 172 h, the window's first instant: it counts in the window and

@@ -21,7 +21,10 @@ from miner.warehouse import Warehouse
 # commit, not the opening); both gained p75 and handoff_pairs p90.
 # 4: time_in_court's deploy row counts in `prs` and its percentiles only the PRs deployed; those
 # still waiting for a deploy are in its new `waiting`.
-JSON_SCHEMA = "miner.report/4"
+# 5: every window is judged at its own end: an answer, approval, merge or deploy after it is not
+# the window's (it still waited then), and an open deploy court counts its hours up to that end;
+# the window ending at as_of reads as before, the previous window (and any --to before as_of) not.
+JSON_SCHEMA = "miner.report/5"
 _DURATION = re.compile(r"^(\d+)([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 # The longest look-back --since takes: a century, past any repo's history (and the report's

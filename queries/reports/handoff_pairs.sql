@@ -1,10 +1,15 @@
 -- handoff_pairs: one row per (author team, owning team) with PRs opened in the window whose
 -- changed files that other team owns by CODEOWNERS: how many PRs passed through it, how many were
--- merged, and the median, p75 and p90 of their cycle (pr_phases: first commit, else opening, to
+-- merged by the window's end (one merged later was still open then: each window is judged at
+-- its end, so the previous one compares like with like), and the median, p75 and p90 of their
+-- cycle (pr_phases: first commit, else opening, to
 -- merge). Bot-authored PRs are left out.
 -- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
 with handoffs as (
-    select h.*, unnest(h.author_teams) as author_team, c.cycle_hours
+    select
+        h.* replace (if(h.merged_at < $until, h.merged_at, null) as merged_at),
+        unnest(h.author_teams) as author_team,
+        if(h.merged_at < $until, c.cycle_hours, null) as cycle_hours
     from ownership_handoffs as h
     left join pr_phases as c on c.org = h.org and c.repo = h.repo and c.pr_number = h.pr_number
     where h.org = $org and h.created_at >= $since and h.created_at < $until

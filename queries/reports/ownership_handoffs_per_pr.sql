@@ -1,14 +1,15 @@
 -- ownership_handoffs_per_pr: one row per number of handoffs (0, 1, 2, '3+': other teams owning
 -- a PR's changed files by CODEOWNERS) among the PRs opened in the window: how many PRs, their
--- share, how many were merged and the median, p75 and p90 of their cycle (pr_phases: first
+-- share, how many were merged by the window's end (one merged later was still open then: each
+-- window is judged at its end, so the previous one compares like with like) and the median, p75 and p90 of their cycle (pr_phases: first
 -- commit, else opening, to merge), so the cost of each further team shows. Bot-authored PRs are
 -- left out. Params: $org, $since, $until;
 -- optional $team, $repo (NAME or ORG/NAME).
 with prs as (
     select
         least(h.handoff_count, 3) as bucket,
-        h.merged_at,
-        c.cycle_hours
+        if(h.merged_at < $until, h.merged_at, null) as merged_at,
+        if(h.merged_at < $until, c.cycle_hours, null) as cycle_hours
     from ownership_handoffs as h
     left join pr_phases as c on c.org = h.org and c.repo = h.repo and c.pr_number = h.pr_number
     where h.org = $org and h.created_at >= $since and h.created_at < $until

@@ -1,6 +1,8 @@
 -- review_wait_by_team: one row per team waited on: the reviewed episodes that began in the
--- window, with median, p75 and p90 wait. A team request counts for that team; a request to a
--- person counts for each of their teams; an implicit episode (nobody asked) for '(anyone)'.
+-- window and were answered by its end (one answered later still waited then: each window is
+-- judged at its end, so the previous one compares like with like), with median, p75 and p90
+-- wait. A team request counts for that team; a request to a person counts for each of their
+-- teams; an implicit episode (nobody asked) for '(anyone)'.
 -- `waiting` counts the episodes still waiting at as_of whenever they started before the
 -- window's end, as review_wait_summary does: work stuck now does not depend on the window.
 -- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
@@ -23,7 +25,8 @@ by_team as (
                 else ['(anyone)']
             end
         ) as team,
-        outcome,
+        if(outcome = 'reviewed' and ended_at >= $until, 'waited past the window', outcome)
+            as outcome,
         wait_hours,
         wait_business_hours,
         is_cross_team

@@ -1,10 +1,13 @@
 -- review_wait_summary: one row: PRs that became ready in the window, and the review wait of
 -- their answered episodes (median, p75, p90 with the count they rest on). Withdrawn episodes
--- are left out. `waiting` counts the episodes still waiting at as_of, whenever they started
+-- are left out. An episode is answered in the window when it was answered by the window's end:
+-- one answered later still waited then (judged at each window's end, so the previous window
+-- compares like with like with one ending at as_of). `waiting` counts the episodes still waiting at as_of, whenever they started
 -- before the window's end: a request asked 40 days ago and never answered waits now too.
 -- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
 with episodes as (
-    select w.*, w.outcome = 'reviewed' and w.start_at >= $since as answered_in_window
+    select w.*, w.outcome = 'reviewed' and w.start_at >= $since and w.ended_at < $until
+        as answered_in_window
     from review_wait as w
     where w.org = $org and w.start_at < $until
       and ($repo is null or w.repo in ($repo, $org || '/' || $repo))
@@ -28,6 +31,7 @@ select
         as p75_business_hours,
     quantile_cont(wait_business_hours, 0.9) filter (where answered_in_window)
         as p90_business_hours,
-    count(*) filter (where outcome = 'unanswered' and start_at >= $since) as unanswered,
+    count(*) filter (where outcome = 'unanswered' and start_at >= $since and ended_at < $until)
+        as unanswered,
     count(*) filter (where outcome = 'waiting') as waiting
 from episodes

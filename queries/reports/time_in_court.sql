@@ -4,14 +4,14 @@
 -- as its `share`, the median PR's flow efficiency (the author court's share of that PR's hours).
 -- Deploy hours count only PRs that can be followed to production. A merged PR not deployed by
 -- the window's end (nor its repo archived by then, which ends the court) was still in the deploy
--- court: its hours count in `hours` and `share` (time spent there), but its unfinished wait is
+-- court: its hours up to the window's end count in `hours` and `share` (time spent there), but its unfinished wait is
 -- left out of the PRs and percentiles, and counted apart in `waiting` (METRICS.md, Aggregates: a
 -- wait still open is shown apart), as the deploy lead time section does. Judged at the window's
 -- end, the previous window is cut off as the window is, so their change compares like with
 -- like. Every other court of a PR that ended is over.
 -- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
 with ended as (
-    select c.*
+    select c.*, p.merged_at
     from pr_time_in_court as c
     join pull_requests as p on p.org = c.org and p.repo = c.repo and p.number = c.pr_number
     where c.org = $org
@@ -30,12 +30,20 @@ courts as (
     union all
     select 'merge', 4, merge_hours, false from ended
     union all
-    select 'deploy', 5, e.deploy_hours,
-        coalesce(d.deployed_at >= $until, true) and coalesce(r.archived_at >= $until, true)
-    from ended as e
-    left join deploy_lead_time as d
-        on d.org = e.org and d.repo = e.repo and d.pr_number = e.pr_number
-    left join repos as r on r.org = e.org and r.repo = e.repo
+    select 'deploy', 5,
+        -- open: its hours up to the window's end (least() would skip a NULL deploy court)
+        if(open and deploy_hours > until_end, until_end, deploy_hours), open
+    from (
+        select
+            e.deploy_hours,
+            epoch($until - e.merged_at) / 3600.0 as until_end,
+            coalesce(d.deployed_at >= $until, true) and coalesce(r.archived_at >= $until, true)
+                as open
+        from ended as e
+        left join deploy_lead_time as d
+            on d.org = e.org and d.repo = e.repo and d.pr_number = e.pr_number
+        left join repos as r on r.org = e.org and r.repo = e.repo
+    )
 ),
 total as (
     select sum(coalesce(hours, 0)) as hours from courts
