@@ -119,7 +119,13 @@ def _chart(section: Section, rows: list[dict[str, Any]]) -> str:
     figures = {
         "review_wait_by_team": ("team", "median_hours", "p90_hours", "reviewed"),
         "cross_team_approvals_by_team": ("team", "median_hours", "p90_hours", "approved"),
-        "ownership_handoffs_per_pr": ("handoffs", "median_cycle_hours", "p90_cycle_hours", "prs"),
+        # the cycle is a merged PR's: its median rests on the PRs merged, not all those opened
+        "ownership_handoffs_per_pr": (
+            "handoffs",
+            "median_cycle_hours",
+            "p90_cycle_hours",
+            "merged",
+        ),
         "deploy_lead_time_by_repo": ("repo", "median_hours", "p90_hours", "deployed"),
     }
     if name not in figures:
