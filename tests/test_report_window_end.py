@@ -19,6 +19,7 @@ import duckdb
 import pytest
 
 from miner.reports.data import run_report_query
+from miner.reports.layout import BY_NAME
 from miner.warehouse import Warehouse
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
@@ -215,3 +216,15 @@ def test_deploy_court_open_at_the_windows_end_counts_its_hours_up_to_that_end(
     assert (rows["deploy"]["prs"], rows["deploy"]["waiting"]) == (0, 1)
     shares = {court: rows[court]["share"] for court in ("author", "reviewers", "merge", "deploy")}
     assert shares == pytest.approx({"author": 0.1, "reviewers": 0.3, "merge": 0.1, "deploy": 0.5})
+
+
+def test_a_count_of_waits_open_at_as_of_says_now_beside_the_windows_figures() -> None:
+    # review_wait_by_team and cross_team_approvals_by_team count in `waiting` the waits open at
+    # as_of, however long before the window they began (their queries' headers), as the
+    # summary's `waiting now` does: in a window ending before as_of (--to), a bare "waiting"
+    # would read as the window's
+    labels = {
+        name: next(c.label for c in BY_NAME[name].columns if c.key == "waiting")
+        for name in ("review_wait_summary", "review_wait_by_team", "cross_team_approvals_by_team")
+    }
+    assert set(labels.values()) == {"waiting now"}, labels
