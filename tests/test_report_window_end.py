@@ -72,8 +72,10 @@ DEPLOYS: list[tuple[int, int, int | None]] = [
 # reviewers and 10 h waiting to be merged; deployed at 150, 100 h after its merge. At the previous
 # window's end it had been 50 h in the deploy court: of the window's 100 hours, the deploy court
 # holds 50 (0.5), the reviewers 30 (0.3), the author and the merge 10 each (0.1); it is not
-# among the deploy court's PRs but waiting. api#6, merged at 40 in a repo whose deploys cannot be
-# followed (no deploy court: NULL), adds no hour and waits for nothing.
+# among the deploy court's PRs but waiting. Its flow efficiency then was 10 h of its 100 h so far,
+# 0.1 (not 10 of 150, 0.067, which counts deploy hours after the window's end). api#6, merged at
+# 40 in a repo whose deploys cannot be followed (no deploy court: NULL), adds no hour and waits
+# for nothing; its flow efficiency is 0 (no author hour in 40). The median of 0.1 and 0: 0.05.
 COURTS = (2, 10.0, 30.0, 0.0, 10.0, 100.0)
 
 
@@ -108,15 +110,17 @@ def wh() -> Warehouse:
     con.execute(
         "create table pr_time_in_court (org varchar, repo varchar, pr_number int, "
         "author_hours double, reviewers_hours double, ci_hours double, merge_hours double, "
-        "deploy_hours double, flow_efficiency double)"
+        "deploy_hours double, total_hours double, flow_efficiency double)"
     )
     con.execute(
-        "insert into pr_time_in_court values ('acme', 'acme/web', ?, ?, ?, ?, ?, ?, ?)",
-        [*COURTS, COURTS[1] / sum(COURTS[1:])],
+        "insert into pr_time_in_court values ('acme', 'acme/web', ?, ?, ?, ?, ?, ?, ?, ?)",
+        [*COURTS, sum(COURTS[1:]), COURTS[1] / sum(COURTS[1:])],
     )
     con.execute("insert into pull_requests values ('acme', 'acme/api', 6, ?, ?, ?)",
                 [at(0), at(40), at(40)])  # fmt: skip
-    con.execute("insert into pr_time_in_court values ('acme', 'acme/api', 6, 0, 0, 0, 0, null, 0)")
+    con.execute(
+        "insert into pr_time_in_court values ('acme', 'acme/api', 6, 0, 0, 0, 0, null, 40, 0)"
+    )
     con.execute("create table repos (org varchar, repo varchar, archived_at timestamptz)")
     con.execute("insert into repos values ('acme', 'acme/web', null)")
     con.execute("create table pr_teams (org varchar, repo varchar, pr_number int, team varchar)")
@@ -216,6 +220,8 @@ def test_deploy_court_open_at_the_windows_end_counts_its_hours_up_to_that_end(
     assert (rows["deploy"]["prs"], rows["deploy"]["waiting"]) == (0, 1)
     shares = {court: rows[court]["share"] for court in ("author", "reviewers", "merge", "deploy")}
     assert shares == pytest.approx({"author": 0.1, "reviewers": 0.3, "merge": 0.1, "deploy": 0.5})
+    flow = rows["flow efficiency"]
+    assert (flow["prs"], flow["share"]) == (2, pytest.approx(0.05))
 
 
 def test_a_count_of_waits_open_at_as_of_says_now_beside_the_windows_figures() -> None:
