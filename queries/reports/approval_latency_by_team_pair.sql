@@ -1,9 +1,9 @@
 -- approval_latency_by_team_pair: one row per (author team, approving team) of cross-team
 -- approvals whose wait started in the window: approvals given by the window's end (one given
 -- later still waited then: each window is judged at its end), median, p75 and p90 hours to
--- approve,
--- and how many still wait, whenever their wait started before the window's end; the matrix
--- of who waits on whom. An author in two teams counts for each. Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
+-- approve, and how many still wait, whenever their wait started before the window's end; the
+-- matrix of who waits on whom. An author in two teams counts for each.
+-- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
 with pairs as (
     select
         unnest(a.author_teams) as author_team,

@@ -2,8 +2,9 @@
 -- their answered episodes (median, p75, p90 with the count they rest on). Withdrawn episodes
 -- are left out. An episode is answered in the window when it was answered by the window's end:
 -- one answered later still waited then (judged at each window's end, so the previous window
--- compares like with like with one ending at as_of). `waiting` counts the episodes still waiting at as_of, whenever they started
--- before the window's end: a request asked 40 days ago and never answered waits now too.
+-- compares like with like with one ending at as_of). `waiting` counts the episodes still
+-- waiting at as_of, whenever they started before the window's end: a request asked 40 days ago
+-- and never answered waits now too.
 -- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
 with episodes as (
     select w.*, w.outcome = 'reviewed' and w.start_at >= $since and w.ended_at < $until
