@@ -350,3 +350,21 @@ def test_table_writes_a_long_title_on_one_line_cut_short(tmp_path: Path) -> None
     (line,) = [x for x in section.splitlines() if "web#1" in x]
     assert "Fix the flaky login test and rewri" in line and line.rstrip(" │").endswith("…")
     assert not [x for x in section.splitlines() if "session store" in x and x != line]
+
+
+def test_the_headline_says_when_the_last_sync_was_if_the_window_ends_before_it() -> None:
+    from miner.reports.terminal import headline
+
+    data = {
+        "org": "acme",
+        "scope": {"team": "web", "repo": None},
+        "as_of": "2026-07-15T06:00:00+00:00",
+        "window": {"from": "2026-06-15T06:00:00+00:00", "to": "2026-07-15T06:00:00+00:00"},
+    }
+    assert headline(data) == (
+        "acme · team web · 2026-06-15 06:00 → 2026-07-15 06:00 UTC (as of the last sync)"
+    )
+    data["window"] = {"from": "2026-05-01T00:00:00+00:00", "to": "2026-06-01T00:00:00+00:00"}
+    assert headline(data) == (
+        "acme · team web · 2026-05-01 00:00 → 2026-06-01 00:00 UTC (last sync 2026-07-15 06:00 UTC)"
+    )

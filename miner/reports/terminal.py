@@ -61,17 +61,22 @@ def previous_window(data: dict[str, Any]) -> str:
 
 
 def headline(data: dict[str, Any]) -> str:
-    """`acme · team web · 2026-05-31 18:00 → 2026-06-30 18:00 UTC (as of the last sync)`."""
+    """`acme · team web · 2026-05-31 18:00 → 2026-06-30 18:00 UTC (as of the last sync)`; a
+    window ending before the last sync (--to) names when that was instead: `(last sync
+    2026-07-15 06:00 UTC)`, the instant its `waiting now` counts are of."""
     scope = data["scope"]
     parts = [data["org"]]
     if scope["team"]:
         parts.append(f"team {scope['team']}")
     if scope["repo"]:
         parts.append(f"repo {scope['repo']}")
-    parts.append(
-        f"{_minute(data['window']['from'])} → {_minute(data['window']['to'])} UTC "
-        "(as of the last sync)"
+    window = data["window"]
+    synced = (
+        "as of the last sync"
+        if window["to"] == data["as_of"]
+        else f"last sync {_minute(data['as_of'])} UTC"
     )
+    parts.append(f"{_minute(window['from'])} → {_minute(window['to'])} UTC ({synced})")
     return " · ".join(parts)
 
 
