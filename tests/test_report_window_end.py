@@ -234,3 +234,53 @@ def test_a_count_of_waits_open_at_as_of_says_now_beside_the_windows_figures() ->
         for name in ("review_wait_summary", "review_wait_by_team", "cross_team_approvals_by_team")
     }
     assert set(labels.values()) == {"waiting now"}, labels
+
+
+def test_cross_repo_handoff_merged_after_the_window_still_waited_at_its_end() -> None:
+    """lib#1 merged at 50 and web#7, waiting on it, merged at 150 (100 h); lib#2 merged at 60
+    and web#8 is open at as_of, 200 (140 h); lib#3 merged at 30 and web#9 was closed unmerged at
+    80. At the previous window's end, 100: web#7 had waited 50 h and web#8 40 h (not 140, the
+    hours to as_of); web#9 was closed already. The window: web#7 merged, 100 h; web#8 waits,
+    140 h."""
+    con = duckdb.connect()
+    con.execute("set timezone = 'UTC'")
+    con.execute(
+        "create table cross_repo_handoffs (org varchar, upstream_repo varchar, upstream_pr int, "
+        "upstream_teams varchar[], downstream_repo varchar, downstream_pr int, "
+        "downstream_teams varchar[], links varchar[], status varchar, handoff_hours double, "
+        "waiting_hours double, upstream_merged_at timestamptz, downstream_merged_at timestamptz)"
+    )
+    con.execute(
+        "create table pull_requests (org varchar, repo varchar, number int, html_url varchar, "
+        "closed_at timestamptz, archived_at timestamptz)"
+    )
+    con.execute("create table pr_teams (org varchar, repo varchar, pr_number int, team varchar)")
+    # (upstream, merged, downstream, merged, closed, status)
+    pairs = [
+        (1, 50, 7, 150, 150, "merged"),
+        (2, 60, 8, None, None, "downstream open"),
+        (3, 30, 9, None, 80, "closed"),
+    ]
+    for up, up_merged, down, down_merged, down_closed, status in pairs:
+        handoff = None if down_merged is None else down_merged - up_merged
+        waiting = 200 - up_merged if status == "downstream open" else None
+        con.execute(
+            "insert into cross_repo_handoffs values ('acme', 'acme/lib', ?, ['data'], "
+            "'acme/web', ?, ['web'], ['depends_on'], ?, ?, ?, ?, ?)",
+            [up, down, status, handoff, waiting, at(up_merged), at(down_merged)],
+        )
+        con.execute("insert into pull_requests values ('acme', 'acme/lib', ?, 'u', ?, null)",
+                    [up, at(up_merged)])  # fmt: skip
+        con.execute("insert into pull_requests values ('acme', 'acme/web', ?, 'd', ?, null)",
+                    [down, at(down_closed)])  # fmt: skip
+    wh = Warehouse(con, Path(":memory:"))
+    before = run(wh, "slowest_cross_repo_handoffs", PREVIOUS)
+    assert [(r["downstream_pr"], r["status"], r["hours"]) for r in before] == [
+        (7, "downstream open", 50.0),
+        (8, "downstream open", 40.0),
+    ]
+    now = run(wh, "slowest_cross_repo_handoffs", WINDOW)
+    assert [(r["downstream_pr"], r["status"], r["hours"]) for r in now] == [
+        (8, "downstream open", 140.0),
+        (7, "merged", 100.0),
+    ]

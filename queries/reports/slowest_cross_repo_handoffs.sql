@@ -1,31 +1,46 @@
 -- slowest_cross_repo_handoffs: one row per cross-repo handoff (a PR that waited on a PR of
--- another repo) whose downstream PR merged in the window, or that still waits at as_of (the
--- upstream merged before the window's end, the downstream open: a wait that began after the
--- window is not the window's, as in every other section), slowest first: both PRs with links, their teams, how
--- they are linked and the hours from the upstream merge to the downstream merge (or to as_of).
+-- another repo) whose downstream PR merged in the window, or that still waited at the window's
+-- end (the upstream merged before it, the downstream neither merged nor closed by then: a wait
+-- that began after the window is not the window's, as in every other section), slowest first:
+-- both PRs with links, their teams, how they are linked and the hours from the upstream merge
+-- to the downstream merge, or to the window's end for one waiting then (status 'downstream
+-- open', as it was at that end: each window is judged at its end, so the previous one compares
+-- like with like with one ending at as_of, where that is the hours to as_of).
 -- `$team` keeps the handoffs of PRs the team took part in, either side (pr_teams), as every
 -- other section does. Params: $org, $since, $until, $limit; optional $team, $repo (NAME or
 -- ORG/NAME).
+with judged as (
+    select
+        h.*,
+        u.html_url as upstream_url,
+        d.html_url as downstream_url,
+        -- merged or closed after the window's end (or not yet), in a repo not archived by then
+        h.upstream_merged_at < $until
+            and coalesce(d.closed_at >= $until, true)
+            and coalesce(d.archived_at >= $until, true) as waiting_at_end
+    from cross_repo_handoffs as h
+    join pull_requests as u
+        on u.org = h.org and u.repo = h.upstream_repo and u.number = h.upstream_pr
+    join pull_requests as d
+        on d.org = h.org and d.repo = h.downstream_repo and d.number = h.downstream_pr
+    where h.org = $org
+)
 select
     h.upstream_repo,
     h.upstream_pr,
-    u.html_url as upstream_url,
+    h.upstream_url,
     array_to_string(h.upstream_teams, ', ') as upstream_teams,
     h.downstream_repo,
     h.downstream_pr,
-    d.html_url as downstream_url,
+    h.downstream_url,
     array_to_string(h.downstream_teams, ', ') as downstream_teams,
     array_to_string(h.links, ', ') as links,
-    h.status,
-    coalesce(h.handoff_hours, h.waiting_hours) as hours
-from cross_repo_handoffs as h
-join pull_requests as u
-    on u.org = h.org and u.repo = h.upstream_repo and u.number = h.upstream_pr
-join pull_requests as d
-    on d.org = h.org and d.repo = h.downstream_repo and d.number = h.downstream_pr
-where h.org = $org
-  and ((h.downstream_merged_at >= $since and h.downstream_merged_at < $until)
-       or (h.status = 'downstream open' and h.upstream_merged_at < $until))
+    if(h.waiting_at_end, 'downstream open', h.status) as status,
+    if(h.waiting_at_end, epoch($until - h.upstream_merged_at) / 3600.0, h.handoff_hours)
+        as hours
+from judged as h
+where ((h.downstream_merged_at >= $since and h.downstream_merged_at < $until)
+       or h.waiting_at_end)
   and ($repo is null or $repo in (h.upstream_repo, h.downstream_repo)
        or $org || '/' || $repo in (h.upstream_repo, h.downstream_repo))
   and ($team is null or exists (
