@@ -734,9 +734,12 @@ def test_work_stuck_now_counts_in_every_section_and_a_team_keeps_handoffs_it_too
         (2, 3, 306.0),
         (1, 2, 10.0),
     ]
-    # a window ended before lib#2 merged: app#3's wait had not begun (nor had app#2 merged)
+    # a window ended before lib#2 merged: app#3's wait had not begun; app#2, merged after it,
+    # was waiting at its end (2026-03-03 00:00) on lib#1, merged 5 h before (2026-03-02 19:00)
     early = ("2026-03-01", "2026-03-03")
-    assert query(tmp_path, "slowest_cross_repo_handoffs", early, limit="10", team="ops") == []
+    handoffs = query(tmp_path, "slowest_cross_repo_handoffs", early, limit="10", team="ops")
+    assert [(r["upstream_pr"], r["downstream_pr"], r["status"], r["hours"])
+            for r in handoffs] == [(1, 2, "downstream open", 5.0)]  # fmt: skip
     # a window no PR ended in has no row at all, flow efficiency included (so the window after
     # it reads every court as new, not the flow row as a change from 0)
     assert query(tmp_path, "time_in_court", ("2020-01-01", "2020-02-01")) == []

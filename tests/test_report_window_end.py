@@ -255,6 +255,9 @@ def test_cross_repo_handoff_merged_after_the_window_still_waited_at_its_end() ->
         "closed_at timestamptz, archived_at timestamptz)"
     )
     con.execute("create table pr_teams (org varchar, repo varchar, pr_number int, team varchar)")
+    con.execute(
+        "create table snapshots as select 'acme' as org, ?::timestamptz as as_of", [at(200)]
+    )
     # (upstream, merged, downstream, merged, closed, status)
     pairs = [
         (1, 50, 7, 150, 150, "merged"),

@@ -14,6 +14,8 @@ with judged as (
         h.*,
         u.html_url as upstream_url,
         d.html_url as downstream_url,
+        -- the window's end, or as_of for a window that runs past it (nothing is known after)
+        least($until, s.as_of) as window_end,
         -- merged or closed after the window's end (or not yet), in a repo not archived by then
         h.upstream_merged_at < $until
             and coalesce(d.closed_at >= $until, true)
@@ -23,6 +25,7 @@ with judged as (
         on u.org = h.org and u.repo = h.upstream_repo and u.number = h.upstream_pr
     join pull_requests as d
         on d.org = h.org and d.repo = h.downstream_repo and d.number = h.downstream_pr
+    join snapshots as s on s.org = h.org
     where h.org = $org
 )
 select
@@ -36,7 +39,7 @@ select
     array_to_string(h.downstream_teams, ', ') as downstream_teams,
     array_to_string(h.links, ', ') as links,
     if(h.waiting_at_end, 'downstream open', h.status) as status,
-    if(h.waiting_at_end, epoch($until - h.upstream_merged_at) / 3600.0, h.handoff_hours)
+    if(h.waiting_at_end, epoch(h.window_end - h.upstream_merged_at) / 3600.0, h.handoff_hours)
         as hours
 from judged as h
 where ((h.downstream_merged_at >= $since and h.downstream_merged_at < $until)
