@@ -236,8 +236,6 @@ def sync(
                     repo_sync.rest_repo(repo)
                 else:
                     repo_sync.graphql_repo(marks[repo])
-                if repo in finals:
-                    wh.save_cursor(CursorUpdate(org, repo, FINAL_READ_CURSOR, finals[repo]))
             except GitHubError as exc:
                 # a repo the token may not read (403), gone since it was listed (404) or
                 # blocked for legal reasons (451): what was stored stays, the other repos go
@@ -263,6 +261,11 @@ def sync(
             readable = [r for r in repos if r not in unread]
             for r, message in _sync_git(wh, config, org, readable, token, run, status, progress):
                 failed.setdefault(r, []).append(message)
+        # a final read is done once all of the repo was read, its mirror too: one that failed in
+        # part (a part refused, git failing) is read again by the next sync, which completes it
+        for repo, marker in finals.items():
+            if repo not in failed:
+                wh.save_cursor(CursorUpdate(org, repo, FINAL_READ_CURSOR, marker))
         # one line per repo, so a repo counts once in repos_failed
         failures = ["; ".join(messages) for messages in failed.values()]
         wh.drop_old_names(org)

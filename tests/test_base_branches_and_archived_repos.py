@@ -542,3 +542,52 @@ def test_a_repo_gone_from_the_listing_ends_its_waits_when_found_gone(
             ("acme/old", True),
         ]
         assert _waits(wh) == [(1, "waiting", 150.0), (2, "reviewed", 5.0)]
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_a_final_read_refused_a_part_is_read_again_once_the_token_may(
+    tmp_path: Path, api: str
+) -> None:
+    """old is archived after the first sync; the sync that finds it so reads it once more, but
+    the token may not read its workflow runs (403: a fine-grained token without Actions). That
+    run is partial. Once the token may, the next sync finishes the final read: old's one
+    workflow run is stored and the run is ok, rather than the archived repo left for good
+    without its CI time."""
+    from miner.fixtures_server import FORBIDDEN
+
+    b = MirrorBuilder(teams={"web": ["alice"], "api": ["bob"]})
+    b.pull("old", "alice", 0, files=["a.py"])
+    b.pull("lib", "bob", 0, files=["b.py"])
+    b.as_of = 40
+    root = b.write(tmp_path / "mirror")
+    run = {"id": 7, "name": "ci", "status": "completed", "conclusion": "success",
+           "created_at": at(60), "updated_at": at(61), "run_started_at": at(60),
+           "run_attempt": 1, "event": "push", "head_sha": "a" * 40, "head_branch": "main",
+           "path": ".github/workflows/ci.yml", "pull_requests": []}  # fmt: skip
+    with Warehouse.open(tmp_path / "w.duckdb") as wh, FixtureServer(root) as server:
+        client = GitHubClient(server.url, "t")
+        try:
+            config = Config(github=GitHubConfig(org="acme", api_url=server.url))
+            sync(wh, config, client=client, api=api)
+            b.as_of = 336
+            b.repo_fields["old"] = {"archived": True, "archived_at": at(100),
+                                    "pushed_at": at(60)}  # fmt: skip
+            b.write(root)
+            runs = root / "repos" / "acme" / "old" / "actions" / "runs.json"
+            runs.parent.mkdir(parents=True, exist_ok=True)
+            runs.write_text(json.dumps({"total_count": 1, "workflow_runs": [run]}))
+            forbidden = root / "repos" / "acme" / "old" / FORBIDDEN
+            forbidden.write_text("actions\n")
+            partial = sync(wh, config, client=client, api=api)
+            assert [f.split(":")[0] for f in partial.failures] == ["acme/old"]
+            forbidden.unlink()  # the token is given Actions permission
+            again = sync(wh, config, client=client, api=api)
+        finally:
+            client.close()
+        assert again.failures == ()
+        assert wh.query("select repo, key from raw_workflow_runs") == [("acme/old", "acme/old/7")]
+        assert wh.query("select status from sync_runs order by id") == [
+            ("ok",),
+            ("partial",),
+            ("ok",),
+        ]
