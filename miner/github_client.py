@@ -3,6 +3,7 @@ reads the server's clock; it never builds PyGithub objects (their lazy completio
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import time
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from github import Auth, Github, GithubException, RateLimitExceededException
 from github.GithubRetry import GithubRetry
+from urllib3 import Retry
 
 from miner import __version__
 from miner.errors import GitHubError, scrub
@@ -77,7 +79,7 @@ class GitHubClient:
             user_agent=f"miner/{__version__}",
             # PyGithub waits out a Retry-After of a few seconds itself; any longer rate-limit
             # pause raises to the limiter, which counts down or stops the sync
-            retry=_Retry(max_rate_limit_wait=_PYGITHUB_MAX_WAIT),
+            retry=_retry(loopback=_is_loopback(self.api_url)),
             # The local server needs no pacing; PyGithub's default of 0.25 s would slow a
             # 12,000-request sync of the sample org by 50 minutes.
             seconds_between_requests=0 if _is_loopback(self.api_url) else _SECONDS_BETWEEN_REQUESTS,
@@ -296,6 +298,25 @@ class _Retry(GithubRetry):
         return bool(super().sleep_for_retry(response))
 
 
+def _retry(*, loopback: bool) -> _Retry:
+    """urllib3's retries of a 5xx (or a connection that failed) with backoff between tries:
+    0, 1, 2, 4... seconds, at most _BACKOFF_MAX (on the local server a tenth, and at most half a
+    second). With urllib3's default of none, its ten tries landed within a fraction of a second,
+    so a GitHub blip of a second failed the whole sync."""
+    scale = 0.1 if loopback else 1.0
+    cap: dict[str, float] = {}
+    if "backoff_max" in inspect.signature(Retry).parameters:
+        cap["backoff_max"] = 0.5 if loopback else _BACKOFF_MAX  # urllib3 1.26: its 120 s
+    return _Retry(
+        max_rate_limit_wait=_PYGITHUB_MAX_WAIT, backoff_factor=_BACKOFF_FACTOR * scale, **cap
+    )
+
+
+# The backoff between urllib3's tries of a request GitHub failed (5xx): `factor` * 2 ** (tries
+# - 1) seconds, the first try again at once, at most `max`: its ten tries (urllib3's default)
+# span some two and a half minutes, what GitHub's 502s and 503s of a deploy or a blip last.
+_BACKOFF_FACTOR = 0.5
+_BACKOFF_MAX = 30.0
 # The longest rate-limit wait PyGithub's retry may sleep through unseen (a Retry-After of a few
 # seconds). Longer waits, a secondary limit's minute among them, are the limiter's: counted down
 # on a terminal, logged from cron, and bounded by --max-wait.

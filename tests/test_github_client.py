@@ -144,3 +144,47 @@ def test_a_429_without_any_rate_limit_header_waits_a_minute_not_for_the_last_res
     client.get("/orgs/acme")
     assert client.get("/orgs/acme").data == {"login": "acme"}
     assert clock.slept == 60 + RESET_MARGIN_SECONDS
+
+
+def test_a_burst_of_502s_is_waited_out_with_backoff_not_retried_at_once() -> None:
+    """GitHub answers 502 (a page of HTML from its load balancer) for a moment: urllib3's
+    retries back off between tries (0.1, 0.2, 0.4 s... on loopback, ten times that on GitHub),
+    so a blip of a second or so costs a nightly sync nothing; ten tries back to back would all
+    land inside it and fail the whole run."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    answered: list[int] = []
+    until = time.monotonic() + 60.0  # set for real at the first request
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            nonlocal until
+            if not answered:
+                until = time.monotonic() + 0.6
+            failing = time.monotonic() < until
+            status, kind = (502, "text/html") if failing else (200, "application/json")
+            body = b"<html><h1>502 Bad Gateway</h1></html>" if failing else b'{"login": "acme"}'
+            answered.append(status)
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = GitHubClient(f"http://127.0.0.1:{server.server_address[1]}", "secret-token")
+        assert client.get("/orgs/acme").data == {"login": "acme"}
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert answered[-1] == 200
+    assert 2 <= answered.count(502) <= 6, answered
