@@ -175,12 +175,37 @@ class GitHubCollector:
             ("commits", f"/repos/{repo}/pulls/{n}/commits"),
             ("comments", f"/repos/{repo}/issues/{n}/comments"),
         )
-        batches = [
-            batch_of(resource, self.org, repo, parent, self.client.get_all(url), replace=True)
-            for resource, url in sources
-        ]
         done = CursorUpdate(self.org, repo, details_resource(n), pull.updated_at)
+        try:
+            batches = [
+                batch_of(resource, self.org, repo, parent, self.client.get_all(url), replace=True)
+                for resource, url in sources
+            ]
+        except GitHubError as exc:
+            if exc.status not in (404, 410) or not self._pull_gone(repo, n):
+                raise
+            # listed once, gone since (deleted by GitHub Support, or hidden with an account
+            # flagged as spam): what was stored of it stays, and it is asked for no more,
+            # rather than its 404 making the whole repo unreadable at every sync
+            _log.warning(
+                "%s#%d: GitHub has this PR no more (%s); what was stored stays", repo, n, exc
+            )
+            return [RawBatch("pulls", self.org, repo, [], cursors=[done])]
         return [*batches[:-1], _with_cursor(batches[-1], done)]
+
+    def _pull_gone(self, repo: str, number: int) -> bool:
+        """Whether PR `number` is gone from a repo that is still there: the PR answers 404 (or
+        410) while the repo's PR listing answers. A repo gone, or hidden from the token (404),
+        raises its own 404, as any other request of it does."""
+        try:
+            self.client.get(f"/repos/{repo}/pulls/{number}")
+        except GitHubError as exc:
+            if exc.status not in (404, 410):
+                raise
+        else:
+            return False
+        self.client.get(f"/repos/{repo}/pulls", {"state": "all", "per_page": 1})
+        return True
 
     # -- files at the default branch ---------------------------------------------------------
 

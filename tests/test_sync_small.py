@@ -411,3 +411,35 @@ def test_a_renamed_account_stays_one_person_in_their_team(tmp_path: Path, api: s
             "group by team"
         )
         assert by_team == [("web", 2)]
+
+
+def test_a_pr_gone_from_github_before_its_details_were_read_does_not_stick_its_repo(
+    tmp_path: Path,
+) -> None:
+    """PR 2 of app was stored from a REST listing, and before its details (reviews, timeline...)
+    were read it went from GitHub: deleted by GitHub Support, or hidden with an account flagged
+    as spam. Its details answer 404. The repo is still read (PR 1's review, the CODEOWNERS),
+    the run is ok, PR 2 keeps what was stored of it, and the next sync does not ask again;
+    rather than the repo called "not readable with this token" at every sync, for good."""
+    b = _org()
+    b.pull("app", "carol", 5, files=["c.py"])
+    root = b.write(tmp_path / "mirror")
+    app = root / "repos" / "acme" / "app"
+    for detail in ("pulls/2/reviews", "pulls/2/files", "pulls/2/commits", "issues/2/timeline",
+                   "issues/2/comments"):  # fmt: skip
+        (app / f"{detail}.json").unlink()
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        client = GitHubClient(server.url, "t")
+        try:
+            config = Config(github=GitHubConfig(org="acme", api_url=server.url))
+            result = sync(wh, config, client=client, api="rest")
+            assert result.failures == ()
+            server.clear_log()
+            sync(wh, config, client=client, api="rest")
+        finally:
+            client.close()
+        assert not [r.path for r in server.requests if "/2/" in r.path]
+        assert wh.query("select number from pull_requests order by 1") == [(1,), (2,)]
+        assert wh.query("select pr_number, reviewer from reviews") == [(1, "bob")]
+        assert wh.query("select path from repo_files") == [(".github/CODEOWNERS",)]
+        assert wh.query("select status from sync_runs order by id") == [("ok",), ("ok",)]
