@@ -143,9 +143,13 @@ class GitHubClient:
         def send() -> tuple[dict[str, Any], Any]:
             # PyGithub's graphql_url: {api}/graphql on github.com and the local server,
             # https://HOST/api/graphql for an Enterprise Server API at https://HOST/api/v3
-            return self._requester.requestJsonAndCheck(
+            headers, body = self._requester.requestJsonAndCheck(
                 "POST", self._requester.graphql_url, input={"query": query, "variables": variables}
             )
+            gave_up = _gave_up(body)
+            if gave_up is not None:  # asked again by _send, as an answer cut short is
+                raise _GaveUp(gave_up)
+            return headers, body
 
         # past the budget GitHub answers 200 with a RATE_LIMIT error: wait, then ask again
         _, body = self._send(
@@ -222,7 +226,7 @@ class GitHubClient:
                 if isinstance(exc, ValueError):  # a body that does not parse (_NotJson, or
                     self.requests += 1  # PyGithub's JSONDecodeError): answered, if not in full
                 if failures >= _TRANSIENT_TRIES or not _transient(exc):
-                    kind = "" if isinstance(exc, _NotJson) else f"{type(exc).__name__}: "
+                    kind = "" if isinstance(exc, _NotJson | _GaveUp) else f"{type(exc).__name__}: "
                     said = _unreachable(exc) or f"{kind}{exc}"
                     raise GitHubError(scrub(f"{what}: {said}", self._secret)) from None
                 self._pause(failures - 1)
@@ -345,6 +349,30 @@ def _graphql_rate_limited(body: Any) -> bool:
     return isinstance(errors, list) and any(
         isinstance(e, dict) and e.get("type") in ("RATE_LIMIT", "RATE_LIMITED") for e in errors
     )
+
+
+class _GaveUp(ValueError):
+    """A GraphQL answer saying GitHub gave up on the query (its time limit, or a bug)."""
+
+
+# How GitHub's GraphQL answers a query it gave up on: 200, no data, and one error of no type
+# "Something went wrong while executing your query. This may be the result of a timeout, or it
+# could be a GitHub bug. Please include `ID` when reporting this issue." Asked again, the same
+# query most often succeeds.
+_GAVE_UP = "Something went wrong while executing your query"
+
+
+def _gave_up(body: Any) -> str | None:
+    """GitHub's words when a GraphQL answer is only its giving up on the query; else None."""
+    if not isinstance(body, dict) or body.get("data"):
+        return None
+    errors = body.get("errors")
+    if not isinstance(errors, list) or not errors:
+        return None
+    messages = [e.get("message") if isinstance(e, dict) else None for e in errors]
+    if all(isinstance(m, str) and m.startswith(_GAVE_UP) for m in messages):
+        return "; ".join(str(m) for m in messages)
+    return None
 
 
 def _is_loopback(url: str) -> bool:

@@ -188,3 +188,31 @@ def test_a_burst_of_502s_is_waited_out_with_backoff_not_retried_at_once() -> Non
         server.server_close()
     assert answered[-1] == 200
     assert 2 <= answered.count(502) <= 6, answered
+
+
+# GitHub's words for a GraphQL query it gave up on (its 10 s limit, or a bug), answered 200
+# with no data; the same query asked again most often succeeds
+_GRAPHQL_HICCUP = (
+    "Something went wrong while executing your query. This may be the result of a timeout, or "
+    "it could be a GitHub bug. Please include `D3C2:1AFB:7226D1:76338B:63A2690D` when reporting "
+    "this issue."
+)
+
+
+@responses.activate
+def test_a_graphql_query_github_gave_up_on_once_is_asked_again() -> None:
+    responses.post(f"{API}/graphql", json={"data": None, "errors": [{"message": _GRAPHQL_HICCUP}]})
+    responses.post(f"{API}/graphql", json={"data": {"viewer": {"login": "alice"}}})
+    client = GitHubClient(API, "t")
+    assert client.post_graphql("query { viewer { login } }", {}) == {"viewer": {"login": "alice"}}
+    assert len(responses.calls) == client.requests == 2
+
+
+@responses.activate
+def test_a_graphql_query_github_always_gives_up_on_is_named_after_four_tries() -> None:
+    responses.post(f"{API}/graphql", json={"data": None, "errors": [{"message": _GRAPHQL_HICCUP}]})
+    client = GitHubClient(API, "t")
+    with pytest.raises(GitHubError) as err:
+        client.post_graphql("query { viewer { login } }", {})
+    assert str(err.value) == f"POST /graphql: {_GRAPHQL_HICCUP}"
+    assert len(responses.calls) == 4
