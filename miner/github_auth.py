@@ -10,6 +10,7 @@ from github import Auth, GithubException, GithubIntegration
 
 from miner.config import Config
 from miner.errors import ConfigError, GitHubError
+from miner.github_client import unreachable
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ def credentials(config: Config, org: str) -> Credentials | None:
             installation = integration.get_org_installation(org).id
         except GithubException as exc:
             raise GitHubError(_app_refused(gh.app_id, org, exc.status), status=exc.status) from None
+        except Exception as exc:  # the network: what a request of the sync's own says of it
+            said = unreachable(exc) or f"{type(exc).__name__}: {exc}"
+            raise GitHubError(f"GitHub App {gh.app_id}: {said}") from None
         finally:
             integration.close()
     return Credentials(

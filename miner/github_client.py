@@ -227,7 +227,7 @@ class GitHubClient:
                     self.requests += 1  # PyGithub's JSONDecodeError): answered, if not in full
                 if failures >= _TRANSIENT_TRIES or not _transient(exc):
                     kind = "" if isinstance(exc, _NotJson | _GaveUp) else f"{type(exc).__name__}: "
-                    said = _unreachable(exc) or f"{kind}{exc}"
+                    said = unreachable(exc) or f"{kind}{exc}"
                     raise GitHubError(scrub(f"{what}: {said}", self._secret)) from None
                 self._pause(failures - 1)
                 continue
@@ -409,7 +409,7 @@ def _transient(exc: Exception) -> bool:
     )
 
 
-def _unreachable(exc: Exception) -> str | None:
+def unreachable(exc: Exception) -> str | None:
     """A server that could not be reached, in a few words: "cannot reach HOST:PORT: Connection
     refused", not urllib3's whole "Max retries exceeded ... (Caused by ...)" text."""
     import requests

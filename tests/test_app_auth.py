@@ -69,3 +69,25 @@ def test_an_app_not_installed_on_the_org_says_so(served: Path, tmp_path: Path) -
         f"Error: GitHub App {APP_ID}: no installation on globex (404): install the app on the "
         "org, or set [github.app] installation_id"
     ]
+
+
+@pytest.mark.parametrize("command", ["sync", "doctor"])
+def test_a_github_the_app_cannot_reach_is_one_line(tmp_path: Path, command: str) -> None:
+    """The app looks its installation up before any other request: a GitHub that cannot be
+    reached there (a port nothing listens on) is the one line any other request gives, with
+    exit 1, not a Python traceback in the cron mail."""
+    import socket
+
+    _keys(tmp_path)
+    with socket.socket() as sock:  # a real port nothing listens on: bound, then closed
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (tmp_path / "miner.toml").write_text(
+        f'[github]\norg = "acme"\napi_url = "http://127.0.0.1:{port}"\n\n'
+        f'[github.app]\nid = {APP_ID}\nprivate_key = "app.pem"\n'
+    )
+    out = _miner(tmp_path, command, token="")
+    printed = out.stdout.decode() + out.stderr.decode()  # doctor's checks go to stdout
+    assert out.returncode == 1
+    assert "Traceback" not in printed
+    assert f"GitHub App {APP_ID}: cannot reach 127.0.0.1:{port}: Connection refused" in printed
