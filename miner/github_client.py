@@ -303,16 +303,22 @@ class _Retry(GithubRetry):
 
 
 def _retry(*, loopback: bool) -> _Retry:
-    """urllib3's retries of a 5xx (or a connection that failed) with backoff between tries:
-    0, 1, 2, 4... seconds, at most _BACKOFF_MAX (on the local server a tenth, and at most half a
-    second). With urllib3's default of none, its ten tries landed within a fraction of a second,
-    so a GitHub blip of a second failed the whole sync."""
+    """urllib3's retries of a 5xx with backoff between tries: 0, 1, 2, 4... seconds, at most
+    _BACKOFF_MAX (on the local server a tenth, and at most half a second). With urllib3's
+    default of none, its ten tries landed within a fraction of a second, so a GitHub blip of a
+    second failed the whole sync. A server not reached at all is tried _CONNECT_TRIES times."""
     scale = 0.1 if loopback else 1.0
     cap: dict[str, float] = {}
     if "backoff_max" in inspect.signature(Retry).parameters:
         cap["backoff_max"] = 0.5 if loopback else _BACKOFF_MAX  # urllib3 1.26: its 120 s
     return _Retry(
-        max_rate_limit_wait=_PYGITHUB_MAX_WAIT, backoff_factor=_BACKOFF_FACTOR * scale, **cap
+        max_rate_limit_wait=_PYGITHUB_MAX_WAIT,
+        backoff_factor=_BACKOFF_FACTOR * scale,
+        # a connection refused, a host not found or TLS failing (a wrong api_url, no network,
+        # a proxy in the way) is no blip to wait out for minutes: said within seconds
+        connect=_CONNECT_TRIES,
+        other=_CONNECT_TRIES,
+        **cap,
     )
 
 
@@ -321,6 +327,8 @@ def _retry(*, loopback: bool) -> _Retry:
 # span some two and a half minutes, what GitHub's 502s and 503s of a deploy or a blip last.
 _BACKOFF_FACTOR = 0.5
 _BACKOFF_MAX = 30.0
+# How often urllib3 tries again to connect (after 0, 1, 2 s) before the server is unreachable.
+_CONNECT_TRIES = 3
 # The longest rate-limit wait PyGithub's retry may sleep through unseen (a Retry-After of a few
 # seconds). Longer waits, a secondary limit's minute among them, are the limiter's: counted down
 # on a terminal, logged from cron, and bounded by --max-wait.

@@ -216,3 +216,37 @@ def test_a_graphql_query_github_always_gives_up_on_is_named_after_four_tries() -
         client.post_graphql("query { viewer { login } }", {})
     assert str(err.value) == f"POST /graphql: {_GRAPHQL_HICCUP}"
     assert len(responses.calls) == 4
+
+
+@pytest.mark.parametrize("tls", [False, True])
+def test_a_server_that_cannot_be_reached_is_named_within_seconds_not_minutes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tls: bool
+) -> None:
+    """The backoff that waits out a GitHub blip of 5xx answers is not spent on a connection
+    refused or TLS spoken to a plain HTTP server (a wrong [github] api_url, no network):
+    `miner doctor` or a sync says so within seconds, as GitHub's own timings go (not the
+    loopback's tenth)."""
+    import time
+
+    import miner.github_client as github_client
+    from miner.fixtures_server import FixtureServer
+    from miner.sample_org import generate
+
+    monkeypatch.setattr(github_client, "_is_loopback", lambda url: False)
+    generate(tmp_path / "acme", prs=1, repos=1)
+    with FixtureServer(tmp_path / "acme") as server:
+        if tls:
+            url = server.url.replace("http://", "https://")
+            why = "it does not speak TLS: is its URL http://, not https://?"
+        else:
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+            why = "Connection refused"
+        client = GitHubClient(url, "secret-token")
+        started = time.monotonic()
+        with pytest.raises(GitHubError) as err:
+            client.get("/orgs/acme")
+        took = time.monotonic() - started
+    assert str(err.value) == f"GET /orgs/acme: cannot reach {url.split('://')[1]}: {why}"
+    assert took < 10
