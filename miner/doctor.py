@@ -152,7 +152,10 @@ def _github(
     try:
         client.get(f"/orgs/{org}")
     except GitHubError as exc:
-        tell(Check(False, f"org {org}", f"not found, or the token cannot see it ({exc.status})"))
+        # a 404 is all GitHub says of an org not there or hidden; any other answer says more,
+        # in its own words (an org enforcing SAML SSO: authorize the token for it)
+        hidden = f"not found, or the token cannot see it ({exc.status})"
+        tell(Check(False, f"org {org}", hidden if exc.status == 404 else str(exc)))
         return
     tell(Check(True, f"org {org}"))
     _config_teams(client, org, config, tell)

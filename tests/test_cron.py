@@ -312,3 +312,59 @@ def test_json_errors_before_the_sync_starts(tmp_path: Path) -> None:
     assert str(config_error["message"]).startswith("miner.toml: not valid TOML")
     (usage,) = _lines(bad_option)
     assert usage["event"] == "error" and "--max-wait" in str(usage["message"])
+
+
+def test_doctor_says_what_github_said_of_an_org_behind_saml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An org enforcing SAML single sign-on answers a token not yet authorized for it 403, with
+    what to do in its message (as GitHub words it). doctor says that, not "not found": a user
+    told the org is not there looks for a typo that is not there."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from miner import doctor
+    from miner.config import Config, GitHubConfig
+
+    saml = (
+        "Resource protected by organization SAML enforcement. You must grant your Personal "
+        "Access token access to this organization."
+    )
+
+    class GitHub(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            data: dict[str, object]
+            if self.path.startswith("/rate_limit"):
+                status, data = 200, {"resources": {"core": {"limit": 5000, "remaining": 4999}}}
+            else:
+                status, data = (
+                    403,
+                    {"message": saml, "documentation_url": "https://docs.github.com"},
+                )
+            body = json.dumps(data).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            if status == 403:
+                self.send_header("X-GitHub-SSO", "required; url=https://github.com/orgs/acme/sso")
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), GitHub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    said: list[str] = []
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        config = Config(github=GitHubConfig(org="acme", api_url=url, token_env="MINER_T"))
+        monkeypatch.setenv("MINER_T", "secret-token")
+        assert not doctor.run(config, tmp_path / "w.duckdb", None, said.append)
+    finally:
+        server.shutdown()
+        server.server_close()
+    org = [line for line in said if " org acme" in line]
+    assert org == [f"FAIL org acme: GET /orgs/acme: 403 {saml}"]
