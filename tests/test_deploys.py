@@ -279,10 +279,11 @@ def test_deploys_ship_the_prs_their_commits_contain(
         }  # fmt: skip
         # a window ending at +35h, before PR 3's deploy (+40h): PR 3 (merged +30h) still waited
         # for its deploy then, as a window ending at as_of would judge a PR not deployed yet.
-        # Deploy hours 1 + 0 + 10 = 11; the finished ones, PR 1 (1h) and PR 2 (0h): median 0.5
+        # Deploy hours 1 + 0 + 5 = 6 (PR 3's up to the window's end, +35h, not its whole 10);
+        # the finished ones, PR 1 (1h) and PR 2 (0h): median 0.5
         early = {"org": "acme", "since": at(0), "until": at(35)}
         deploy = {r[0]: r[1:] for r in run_named(wh, "time_in_court", early).rows}["deploy"]
-        assert (deploy[0], deploy[1], deploy[3], deploy[-1]) == (2, 11.0, 0.5, 1)
+        assert (deploy[0], deploy[1], deploy[3], deploy[-1]) == (2, 6.0, 0.5, 1)
 
         # business hours: the machines' and the release train's waits count the default
         # calendar, here Tokyo's (09:00-17:00 JST = 00:00-08:00 UTC); web (alice and bob) works
