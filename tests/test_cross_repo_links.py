@@ -44,6 +44,14 @@ def _query(db: Path, sql: str) -> list[tuple[Any, ...]]:
         return wh.query(sql)
 
 
+def _references(folder: Path, b: MirrorBuilder) -> list[tuple[Any, ...]]:
+    """Import `b` and give its pr_references as (target_repo, target_number, phrase) rows."""
+    return _query(
+        _import(folder, b),
+        "select target_repo, target_number, phrase from pr_references order by target_number",
+    )
+
+
 def _with_members(db: Path, repo: str, files: dict[str, str]) -> None:
     """Store `files` (path: text) as the manifests the git mirror of `repo` gave (workspace
     members, a Gradle catalog), as a sync with mirrors does, and rebuild."""
@@ -805,10 +813,7 @@ def test_a_line_ending_in_a_phrase_gives_it_to_the_list_below(tmp_path: Path) ->
         "Depends on:\r\n- acme/lib#1\r\n- acme/lib#2, which blocks acme/app#3\r\n\r\n"
         "- acme/lib#4\nBlocks\n* acme/app#5"
     ))  # fmt: skip
-    rows = _query(
-        _import(tmp_path, b),
-        "select target_repo, target_number, phrase from pr_references order by target_number",
-    )
+    rows = _references(tmp_path, b)
     # #1 and #2 under "Depends on:"; #3 after "blocks" on its own line; the blank line ends the
     # list, so #4 is a mention; "Blocks" heads #5
     assert rows == [
@@ -835,10 +840,7 @@ def test_emphasis_says_nothing_and_a_heading_keeps_its_list_past_a_blank_line(
         # a template's section left empty: the next heading starts a section of its own
         "## Depends on\n\n## Related issues\n- acme/my_lib#7\n"
     ))  # fmt: skip
-    rows = _query(
-        _import(tmp_path, b),
-        "select target_repo, target_number, phrase from pr_references order by target_number",
-    )
+    rows = _references(tmp_path, b)
     assert rows == [
         ("acme/my_lib", 1, "depends_on"),
         ("acme/my_lib", 2, "depends_on"),
@@ -956,10 +958,7 @@ def test_only_links_to_a_pull_request_or_issue_are_references(tmp_path: Path) ->
         "Mail acme/lib#15@example.com. Needs acme/lib#16.\n"
         "https://github.com/acme/lib/pull/17#issuecomment-1, https://GitHub.com/acme/lib/pull/18"
     ))  # fmt: skip
-    rows = _query(
-        _import(tmp_path, b),
-        "select target_repo, target_number, phrase from pr_references order by target_number",
-    )
+    rows = _references(tmp_path, b)
     assert rows == [
         ("acme/lib", 3, "depends_on"),  # the PR's files
         ("acme/lib", 4, "mention"),  # a review comment on it
@@ -983,10 +982,7 @@ def test_a_phrase_inside_a_repos_name_is_no_phrase(tmp_path: Path) -> None:
         "Blocked by acme/lib-requires#5\n"
         "Blocks needs acme/lib#6"
     ))  # fmt: skip
-    rows = _query(
-        _import(tmp_path, b),
-        "select target_repo, target_number, phrase from pr_references order by target_number",
-    )
+    rows = _references(tmp_path, b)
     assert rows == [
         ("acme/blocks-ui", 1, "depends_on"),
         ("acme/needs", 2, "depends_on"),
@@ -1002,10 +998,7 @@ def test_a_number_no_pr_can_have_is_no_reference(tmp_path: Path) -> None:
     and stopped the whole rebuild on the cast; it is no reference."""
     b = MirrorBuilder(teams={"web": ["wes"]})
     b.pull("web", "wes", 1, body="Depends on acme/lib#12345678901234 and acme/lib#2")
-    rows = _query(
-        _import(tmp_path, b),
-        "select target_repo, target_number, phrase from pr_references order by target_number",
-    )
+    rows = _references(tmp_path, b)
     assert rows == [("acme/lib", 2, "depends_on")]
 
 
