@@ -598,9 +598,9 @@ def demo(folder: Path) -> None:
 # Wide enough for any table's natural width (rich lays a table out no wider than it needs).
 _UNBOUNDED = 1_000_000
 
-# Where an option's value came from when the user did not give it.
 # The report format a file's name says, for `report --out` with no --format.
 _OUT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".csv": "csv"}
+# Where an option's value came from when the user did not give it.
 _DEFAULTED = (None, click.core.ParameterSource.DEFAULT, click.core.ParameterSource.DEFAULT_MAP)
 
 

@@ -3,15 +3,11 @@
 -- the person is a member of, each with all its ancestor teams (a child team's members count for
 -- the parent); anyone in no team has the single team 'unassigned' (METRICS.md, People). Logins
 -- and team names compare without letter case, as on GitHub (membership is keyed lower-case).
-with recursive seen as (
-    -- each account once, by the login it has now (accounts: a renamed user is one person)
-    select org, login, type, user_id from accounts
-),
-configured as (
+with recursive configured as (
     -- people the config names, who may never appear in GitHub data (a CODEOWNERS owner, say)
     select o.org, s.login, null as type, null::bigint as user_id
     from settings_teams as s
-    cross join (select distinct org from seen) as o
+    cross join (select distinct org from accounts) as o
 ),
 logins as (
     -- one row per login whatever its letter case (GitHub logins compare without case),
@@ -24,7 +20,12 @@ logins as (
             max(login)
         ) as login,
         max(type) as type
-    from (select * from seen union all select * from configured)
+    -- each account once, by the login it has now (accounts: a renamed user is one person)
+    from (
+        select org, login, type, user_id from accounts
+        union all
+        select * from configured
+    )
     where login is not null
     group by org, lower(login)
 ),
