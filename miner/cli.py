@@ -249,7 +249,9 @@ def rebuild(ctx: Context) -> None:
               help="A parameter of the named query; give it once per parameter.")  # fmt: skip
 @click.option("--sql", help="Run this SQL instead of a named query: reading statements only "
               "(SELECT, DESCRIBE, EXPLAIN...), the warehouse opened read-only.")  # fmt: skip
-@click.option("--list", "list_", is_flag=True, help="List the named queries and what they say.")
+@click.option("--list", "list_", is_flag=True, help="List the named queries and what they "
+              "say (with --format csv or json: name, params, optional_params, "
+              "description).")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table",
               show_default=True)  # fmt: skip
 @pass_context
@@ -262,6 +264,9 @@ def query(
     if list_:
         if name is not None or sql is not None or params:
             raise click.UsageError("--list lists the named queries: give it alone")
+        if fmt != "table":  # for scripts: one row per query, as any result is written
+            click.echo(queries.render(queries.listing(), fmt, Console()), nl=False)
+            return
         for q in queries.named_queries().values():
             args = " ".join(
                 f"[--param {p}=...]" if p in queries.OPTIONAL_PARAMS else f"--param {p}=..."

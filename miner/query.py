@@ -66,6 +66,23 @@ def named_queries() -> dict[str, NamedQuery]:
     return out
 
 
+def listing() -> Result:
+    """The named queries as rows: name, the parameters a caller must give, the ones it may
+    leave out, and the query's description."""
+    return Result(
+        ["name", "params", "optional_params", "description"],
+        [
+            (
+                q.name,
+                [p for p in q.params if p not in OPTIONAL_PARAMS],
+                [p for p in q.params if p in OPTIONAL_PARAMS],
+                q.description,
+            )
+            for q in named_queries().values()
+        ],
+    )
+
+
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     """--param k=v, given any number of times."""
     params: dict[str, str] = {}

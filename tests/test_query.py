@@ -43,6 +43,23 @@ def test_list_names_each_query_its_description_and_parameters(warehouse: Path) -
     assert lines[i + 1].strip().startswith("one row per open pull request")
 
 
+def test_list_as_json_and_csv_gives_a_row_per_query_for_scripts(warehouse: Path) -> None:
+    out = miner("query", "--list", "--format", "json", cwd=warehouse)
+    assert out.returncode == 0, out.stderr
+    listed = {q["name"]: q for q in json.loads(out.stdout)}
+    reports = Path(__file__).resolve().parent.parent / "queries" / "reports"
+    assert set(listed) == {p.stem for p in reports.glob("*.sql")}
+    waiting = listed["waiting_longest"]
+    assert waiting["params"] == ["org", "limit"]
+    assert waiting["optional_params"] == ["repo", "team"]
+    assert waiting["description"].startswith("one row per open pull request")
+    out = miner("query", "--list", "--format", "csv", cwd=warehouse)
+    assert out.returncode == 0, out.stderr
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(out.stdout))}
+    assert set(rows) == set(listed)
+    assert json.loads(rows["waiting_longest"]["optional_params"]) == ["repo", "team"]
+
+
 def test_named_query_with_params_as_csv_and_json(warehouse: Path) -> None:
     args = (
         "--db",
