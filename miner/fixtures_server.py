@@ -493,8 +493,11 @@ class FaultPlan:
         retry_after: int = 1,
     ) -> None:
         unknown = [k for k in kinds if k not in FAULTS]
-        if unknown or not kinds or every < 1:
-            raise ValueError(f"faults {list(kinds)!r}, every {every}: known faults are {FAULTS}")
+        if unknown or not kinds:
+            named = ", ".join(repr(k) for k in unknown) or "none"
+            raise ValueError(f"unknown fault {named}: known ones are {', '.join(FAULTS)}")
+        if every < 1:
+            raise ValueError(f"every {every}: a fault every 1 request or more")
         self.kinds, self.every, self.slow_seconds = tuple(kinds), every, slow_seconds
         self.retry_after = retry_after
         self.injected: Counter[str] = Counter()

@@ -344,6 +344,7 @@ def test_serve_fixtures_sample_org_and_demo_say_what_is_wrong_in_one_line(tmp_pa
                    cwd=tmp_path)  # fmt: skip
     out_of_range = miner("serve-fixtures", "s", "--port", "70000", cwd=tmp_path)
     never = miner("serve-fixtures", "s", "--fault-every", "0", "--faults", "500", cwd=tmp_path)
+    unknown = miner("serve-fixtures", "s", "--faults", "500,bogus", cwd=tmp_path)
     (tmp_path / "s" / "as_of.txt").write_text("yesterday\n")
     clock = miner("serve-fixtures", "s", "--port", "0", cwd=tmp_path)
     (tmp_path / "file").write_text("")
@@ -358,8 +359,12 @@ def test_serve_fixtures_sample_org_and_demo_say_what_is_wrong_in_one_line(tmp_pa
     assert demo.stderr.startswith("Error: file/d") and "Not a directory" in demo.stderr
     for out in (busy, no_log, clock, sample, demo):
         assert out.returncode == 1 and out.stderr.count("\n") == 1, out.stderr
-    for out in (out_of_range, never):
+    for out in (out_of_range, never, unknown):
         assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert unknown.stderr.endswith(
+        "Error: --faults '500,bogus': unknown fault 'bogus': known ones are 500, 502, 503, "
+        "secondary, 429, primary, reset, truncated, slow\n"
+    )
     assert "70000 is not in the range 0<=x<=65535" in out_of_range.stderr
     assert "--fault-every" in never.stderr
 
