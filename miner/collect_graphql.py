@@ -10,11 +10,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from miner.collect_github import CursorLookup, details_resource, git_blob
+from miner.errors import GitHubTimedOut
 from miner.github_client import GitHubClient
 from miner.graphql_queries import (
     DEPLOYMENT_STATUSES_PAGE,
     DEPLOYMENTS,
+    NESTED_PAGE_SIZE,
     PAGE_QUERIES,
+    PULL_REQUEST_PAGE_SIZE,
     PULL_REQUESTS,
     pull_request_page_variables,
     pull_requests_variables,
@@ -66,6 +69,10 @@ _TIMELINE_EVENTS = {
 # noreply address GitHub gives every account, "<id>+<login>@users.noreply.github.com".
 _NOREPLY = re.compile(r"^\d+\+(?P<login>[^@]+)@users\.noreply\.github\.com$")
 
+# The shortest nested pages (reviews, timeline items, files, commits of a PR) a PR page query is
+# made lighter to, when GitHub gives up on it: see _lighter.
+_SHORTEST_NESTED_PAGE = 10
+
 # The connections of a PR the collector reads, each with the raw resource it fills.
 _CONNECTIONS = ("reviews", "timelineItems", "files", "commits")
 
@@ -88,10 +95,22 @@ class GraphQLPullCollector:
         high_water, _ = cursor(repo, "pulls")
         new_high_water = high_water
         after: str | None = None
+        sizes = (PULL_REQUEST_PAGE_SIZE, NESTED_PAGE_SIZE)
         while True:
-            data = self.client.post_graphql(
-                PULL_REQUESTS, pull_requests_variables(owner, name, after)
-            )
+            try:
+                data = self.client.post_graphql(
+                    PULL_REQUESTS,
+                    pull_requests_variables(
+                        owner, name, after, page_size=sizes[0], nested_page_size=sizes[1]
+                    ),
+                )
+            except GitHubTimedOut:
+                # the same page asked again, lighter, for the rest of the repo
+                lighter = _lighter(*sizes)
+                if lighter is None:
+                    raise
+                sizes = lighter
+                continue
             connection = _repository(data, repo)["pullRequests"]
             page: list[Json] = [n for n in connection["nodes"] if n is not None]
             # at the high-water second itself a PR may have changed again after the last sync
@@ -237,6 +256,22 @@ class GraphQLRepoCollector:
                 raise LookupError(f"GraphQL: deployment {deployment['id']} vanished")
             nodes.extend(n for n in connection["nodes"] if n is not None)
         return nodes
+
+
+def _lighter(prs: int, nested: int) -> tuple[int, int] | None:
+    """The next lighter PR page than `prs` PRs with `nested` of each connection, or None.
+
+    GitHub gives up on a query it cannot answer within its time limit ("Something went wrong
+    while executing your query. This may be the result of a timeout", or a 502), and a repo of
+    big PRs (thousands of files, long timelines) can make every page of 37 PRs too heavy, so
+    the repo would never sync. Halving the PRs a page, then the nested pages down to
+    _SHORTEST_NESTED_PAGE, asks the same page for less at a time; what a shorter nested page
+    leaves out comes in the follow-up pages every PR's connections are read to their end with."""
+    if prs > 1:
+        return prs // 2, nested
+    if nested > _SHORTEST_NESTED_PAGE:
+        return 1, max(nested // 2, _SHORTEST_NESTED_PAGE)
+    return None
 
 
 def default_branch_blobs(repository: Json) -> dict[str, Json]:

@@ -39,6 +39,11 @@ class GitHubError(MinerError):
         self.status = status
 
 
+class GitHubTimedOut(GitHubError):
+    """GitHub gave up on a request, asked again: past its time limit (a GraphQL query too heavy
+    for it, most often), or timing out on the way. A smaller query may go through."""
+
+
 class MirrorError(MinerError):
     """An API mirror folder holds something that is not what GitHub would answer."""
 

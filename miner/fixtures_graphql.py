@@ -2043,8 +2043,15 @@ def _errors(*errors: dict[str, Any]) -> tuple[int, dict[str, Any]]:
 # Entry points -------------------------------------------------------------------------------
 
 
-def execute(root: Path, body: dict[str, Any], budget: GraphQLBudget) -> tuple[int, dict[str, Any]]:
-    """Answer one POST /graphql body over the mirror at `root`: (HTTP status, JSON answer)."""
+def execute(
+    root: Path,
+    body: dict[str, Any],
+    budget: GraphQLBudget,
+    time_limits: Mapping[str, int] | None = None,
+) -> tuple[int, dict[str, Any]]:
+    """Answer one POST /graphql body over the mirror at `root`: (HTTP status, JSON answer).
+    An operation `time_limits` names, whose answer holds more nodes than it says, is one GitHub
+    gives up on, as it does past its time limit on a query that must gather too much."""
     query = body.get("query") if isinstance(body, dict) else None
     if not isinstance(query, str):
         return _errors({"message": "A query attribute must be specified and must be a string."})
@@ -2107,13 +2114,18 @@ def execute(root: Path, body: dict[str, Any], budget: GraphQLBudget) -> tuple[in
         variable_values=variables,
         operation_name=operation_name,
     )
+    limit = (time_limits or {}).get(operation.name.value if operation.name else "")
+    if limit is not None and _nodes(result.data) > limit:
+        return 200, {"data": None, "errors": [{"message": _GAVE_UP}]}
     answer: dict[str, Any] = {"data": result.data}
     if result.errors:
         answer["errors"] = [_github_error(e) for e in result.errors]
     return 200, answer
 
 
-def respond(root: Path, raw: bytes, budget: GraphQLBudget) -> tuple[int, dict[str, Any]]:
+def respond(
+    root: Path, raw: bytes, budget: GraphQLBudget, time_limits: Mapping[str, int] | None = None
+) -> tuple[int, dict[str, Any]]:
     """Answer a raw POST /graphql body; a body that is not a JSON object is a 400, as on GitHub."""
     try:
         body = json.loads(raw.decode("utf-8"))
@@ -2121,7 +2133,26 @@ def respond(root: Path, raw: bytes, budget: GraphQLBudget) -> tuple[int, dict[st
         body = None
     if not isinstance(body, dict):
         return 400, {"message": "Problems parsing JSON", "documentation_url": _GRAPHQL_DOCS}
-    return execute(root, body, budget)
+    return execute(root, body, budget, time_limits)
+
+
+def _nodes(data: Any) -> int:
+    """How many nodes an answer holds: the items of every connection's `nodes`, however deep."""
+    if isinstance(data, dict):
+        inside = sum(_nodes(v) for v in data.values())
+        listed = data.get("nodes")
+        return inside + (len(listed) if isinstance(listed, list) else 0)
+    if isinstance(data, list):
+        return sum(_nodes(v) for v in data)
+    return 0
+
+
+# GitHub's answer to a query it gave up on, past its time limit (200, no data, this error).
+_GAVE_UP = (
+    "Something went wrong while executing your query. This may be the result of a timeout, or "
+    "it could be a GitHub bug. Please include `0000:0000:0000000:0000000:00000000` when reporting "
+    "this issue."
+)
 
 
 def unauthorized() -> tuple[int, dict[str, Any]]:

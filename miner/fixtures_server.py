@@ -15,7 +15,7 @@ import threading
 import time
 import urllib.parse
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
@@ -651,9 +651,14 @@ class FixtureServer:
         request_log: Path | None = None,
         faults: FaultPlan | None = None,
         app: tuple[int, str] | None = None,
+        graphql_time_limits: Mapping[str, int] | None = None,
     ) -> None:
         self.root = Path(root)
         self.faults = faults
+        # GitHub gives up on a query it cannot answer in time; here, on an operation this names
+        # ({"PullRequests": 200}) whose answer holds more nodes than it says, as a repo of big
+        # PRs makes a page of them too heavy
+        self.graphql_time_limits = dict(graphql_time_limits or {})
         # a GitHub App the server knows: its id and public key (PEM); the installation tokens
         # it has issued are good for the API as `token` is
         self.app = app
@@ -859,7 +864,9 @@ class FixtureServer:
         if self.token is not None and not self._authorized(headers.get("Authorization")):
             status, payload = fixtures_graphql.unauthorized()
         else:
-            status, payload = fixtures_graphql.respond(self.root, body, budget)
+            status, payload = fixtures_graphql.respond(
+                self.root, body, budget, self.graphql_time_limits
+            )
         data = _dump(payload)
         out = [
             (name, value)
@@ -872,14 +879,18 @@ class FixtureServer:
         errors = payload.get("errors") if isinstance(payload, dict) else None
         types = sorted({str(e.get("type")) for e in errors or [] if isinstance(e, dict)})
         logged = {"errors": ",".join(types)} if types else {}
-        # and the operation's name, so tests and benchmarks can tell the queries apart
+        # and the operation's name (and page size), so tests and benchmarks can tell the
+        # queries apart
         try:
-            text = json.loads(body).get("query")
+            sent = json.loads(body)
+            text, variables = sent.get("query"), sent.get("variables")
         except (ValueError, AttributeError):
-            text = None
+            text, variables = None, None
         operation = _OPERATION.search(text) if isinstance(text, str) else None
         if operation is not None:
             logged["operation"] = operation.group(1)
+        if isinstance(variables, dict) and "pageSize" in variables:
+            logged["pageSize"] = str(variables["pageSize"])
         self._record(LoggedRequest("POST", "/graphql", logged, status, False))
         return status, out, data
 

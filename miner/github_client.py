@@ -18,7 +18,7 @@ from github.GithubRetry import GithubRetry
 from urllib3 import Retry
 
 from miner import __version__
-from miner.errors import GitHubError, scrub
+from miner.errors import GitHubError, GitHubTimedOut, scrub
 from miner.rate_limits import RateLimiter, budget
 
 if TYPE_CHECKING:  # urllib3 1.26, which PyGithub allows, has no BaseHTTPResponse
@@ -227,8 +227,8 @@ class GitHubClient:
                     self.requests += 1  # PyGithub's JSONDecodeError): answered, if not in full
                 if failures >= _TRANSIENT_TRIES or not _transient(exc):
                     kind = "" if isinstance(exc, _NotJson | _GaveUp) else f"{type(exc).__name__}: "
-                    said = unreachable(exc) or f"{kind}{exc}"
-                    raise GitHubError(scrub(f"{what}: {said}", self._secret)) from None
+                    said = scrub(f"{what}: {unreachable(exc) or f'{kind}{exc}'}", self._secret)
+                    raise (GitHubTimedOut if _timed_out(exc) else GitHubError)(said) from None
                 self._pause(failures - 1)
                 continue
             self.requests += 1
@@ -381,6 +381,19 @@ def _gave_up(body: Any) -> str | None:
     if all(isinstance(m, str) and m.startswith(_GAVE_UP) for m in messages):
         return "; ".join(str(m) for m in messages)
     return None
+
+
+def _timed_out(exc: Exception) -> bool:
+    """A failure that says the request took GitHub too long, each time it was sent: GraphQL's
+    giving up, an answer that never came, or GitHub's 502 and 504 (its "We couldn't respond to
+    your request in time") until urllib3's retries ran out."""
+    import requests
+
+    if isinstance(exc, _GaveUp | requests.exceptions.ReadTimeout):
+        return True
+    return isinstance(exc, requests.exceptions.RetryError) and bool(
+        re.search(r"too many 50[24] error responses", str(exc))
+    )
 
 
 def _is_loopback(url: str) -> bool:

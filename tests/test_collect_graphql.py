@@ -117,6 +117,40 @@ def test_graphql_sync_stores_the_same_core_tables_as_rest(
     assert graphql_requests * 10 < rest_requests, (graphql_requests, rest_requests)
 
 
+def test_a_pr_page_github_gives_up_on_is_asked_again_lighter_and_nothing_is_lost(
+    sample: Path, server: FixtureServer, tmp_path: Path
+) -> None:
+    """GitHub gives up on a query past its time limit, and a repo of big PRs can make every page
+    of 37 PRs too heavy: the page is asked again with half the PRs, until GitHub answers."""
+    # the sample org's PRs hold some 15 nodes each (reviews, timeline items, files, commits): a
+    # page of 37 far more than 200, one of 9 fewer
+    limits = {"PullRequests": 200}
+    heavy = FixtureServer(sample, rate_limit=10**6, graphql_time_limits=limits).start()
+    try:
+        with (
+            Warehouse.open(tmp_path / "a.duckdb") as whole,
+            Warehouse.open(tmp_path / "b.duckdb") as lighter,
+        ):
+            _sync(whole, server, api="graphql")
+            sync_from(heavy, lighter, api="graphql")
+            for table in ("pull_requests", "reviews", "pr_events", "pr_files", "pr_commits"):
+                assert _rows(lighter, table) == _rows(whole, table), table
+    finally:
+        heavy.stop()
+    pages = [
+        (int(r.query["pageSize"]), "errors" in r.query)
+        for r in heavy.requests
+        if r.query.get("operation") == "PullRequests"
+    ]
+    gave_up = [size for size, failed in pages if failed]
+    # each size GitHub gave up on was sent 4 times (a give-up is most often a blip), then the
+    # page halved: 37, 18, 9... and a lighter size, once answered, stays for the repo's pages
+    assert gave_up[:4] == [37, 37, 37, 37], pages
+    assert all(gave_up.count(size) % 4 == 0 for size in gave_up), pages
+    assert {size for size, _ in pages} <= {37, 18, 9, 4, 2, 1}
+    assert min(size for size, failed in pages if not failed) < 37
+
+
 def test_graphql_sync_resumes_at_the_high_water_mark(server: FixtureServer, tmp_path: Path) -> None:
     with Warehouse.open(tmp_path / "b.duckdb") as wh:
         _sync(wh, server, api="graphql")

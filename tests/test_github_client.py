@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import responses
 
-from miner.errors import GitHubError
+from miner.errors import GitHubError, GitHubTimedOut
 from miner.github_client import GitHubClient
 from miner.rate_limits import RESET_MARGIN_SECONDS, RateLimiter
 
@@ -216,6 +216,27 @@ def test_a_graphql_query_github_always_gives_up_on_is_named_after_four_tries() -
         client.post_graphql("query { viewer { login } }", {})
     assert str(err.value) == f"POST /graphql: {_GRAPHQL_HICCUP}"
     assert len(responses.calls) == 4
+    # a query GitHub cannot answer in time: the PR collector asks a lighter one
+    assert isinstance(err.value, GitHubTimedOut)
+
+
+@pytest.mark.parametrize(
+    ("status", "timed_out"), [(502, True), (504, True), (500, False), (503, False)]
+)
+def test_502_and_504_to_the_last_retry_say_github_ran_out_of_time(
+    status: int, timed_out: bool
+) -> None:
+    """GitHub's 502 and 504 are its "We couldn't respond to your request in time"; a 500 is a
+    fault and a 503 its being down, which a lighter query would not help."""
+    import requests
+
+    from miner.github_client import _timed_out
+
+    exc = requests.exceptions.RetryError(
+        f"HTTPSConnectionPool(host='api.github.com', port=443): Max retries exceeded with url: "
+        f"/graphql (Caused by ResponseError('too many {status} error responses'))"
+    )
+    assert _timed_out(exc) is timed_out
 
 
 @pytest.mark.parametrize("tls", [False, True])
