@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -201,13 +200,11 @@ def test_another_seed_draws_another_org(tmp_path: Path) -> None:
     assert a["orgs/acme/teams.json"] == b["orgs/acme/teams.json"]  # the same people and teams
 
 
-def test_a_small_org_is_quick_and_replaces_the_folder(tmp_path: Path) -> None:
+def test_a_small_org_replaces_the_folder(tmp_path: Path) -> None:
     out = tmp_path / "small"
     (out / "repos").mkdir(parents=True)
     (out / "repos" / "left-over.json").write_text("[]")
-    started = time.monotonic()
     summary = generate(out, prs=50)
-    assert time.monotonic() - started < 5
     assert not (out / "repos" / "left-over.json").exists()
     assert (summary.org, summary.repos, summary.prs, summary.as_of) == ("acme", 12, 50, AS_OF)
     assert (out / "as_of.txt").read_text() == "2026-06-30T18:00:00Z"
