@@ -159,6 +159,7 @@ def codeowners_history(repo: git.Repo, tip: str) -> pa.Table:
     first-parent line is the branch as it stood: each of its commits was its tip for a while."""
     out = repo.git.log(
         "--first-parent",
+        "--no-show-signature",  # gpg's words on signed commits would be among the records
         "-m",  # a merge's changes against its first parent (git < 2.31 shows none otherwise)
         "--format=%x1e%H%x1f%cI",
         "--raw",

@@ -60,6 +60,9 @@ def log_args(tip: str, exclude: Sequence[str] = ()) -> list[str]:
         "-z",
         "--no-renames",  # a rename is a delete and an add: each path keeps its own history
         "--no-color",
+        # a user's log.showSignature would print gpg's verdict on each signed commit (GitHub
+        # signs what its merge button makes) among the records
+        "--no-show-signature",
         f"--format={_FORMAT}",
         tip,
         *(f"^{sha}" for sha in exclude),

@@ -63,6 +63,28 @@ class GitBuilder:
         self.shas.append(sha)
         return sha
 
+    def raw_commit(self, headers: str, message: str = "change") -> str:
+        """A commit of the index as written by hand on top of main, for what `git commit` will
+        not write: `headers` are the lines after the tree and parent (author, committer, and
+        e.g. a gpgsig), as they stand in the commit object."""
+        tree = self.git("write-tree")
+        parent = f"parent {self.shas[-1]}\n" if self.shas else ""
+        body = f"tree {tree}\n{parent}{headers}\n{message}\n"
+        sha = (
+            subprocess.run(
+                ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
+                cwd=self.path,
+                input=body.encode(),
+                check=True,
+                capture_output=True,
+            )
+            .stdout.decode()
+            .strip()
+        )
+        self.git("update-ref", "refs/heads/main", sha)
+        self.shas.append(sha)
+        return sha
+
     def publish(self, bare: Path, branches: tuple[str, ...] = ()) -> Path:
         """Push main, `branches` and the tags to the bare repository `bare` (made if missing),
         as a server holds it, with the files git's dumb HTTP protocol reads."""

@@ -656,3 +656,38 @@ def test_ownership_counts_each_commit_once_ties_are_no_drift_and_the_window_ends
             ("pay/a.py", "payments", 2, 2, 1.0, 2),
         ]
         assert wh.query("select path from ownership_drift") == []
+
+
+def test_a_user_who_shows_signatures_in_git_log_still_gets_the_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GitHub signs the commits its merge button makes. With `log.showSignature` in the user's
+    git config, `git log` prints gpg's verdict on each signed commit among the records miner
+    reads: the history is still read, the signed CODEOWNERS change with it."""
+    gpg = tmp_path / "gpg"
+    gpg.write_text('#!/bin/sh\necho "gpg: Signature made by someone" >&2\nexit 1\n')
+    gpg.chmod(0o755)
+    user_config = tmp_path / "gitconfig"
+    user_config.write_text(f"[log]\n\tshowSignature = true\n[gpg]\n\tprogram = {gpg}\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(user_config))
+    b = MirrorBuilder(teams={"web": ["alice"]})
+    b.pull("web", "alice", 1)
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    first = g.commit({"app.py": "1\n"}, at="2026-03-02T10:00:00+00:00")
+    (g.path / "CODEOWNERS").write_text("* @acme/web\n")
+    g.git("add", "CODEOWNERS")
+    signature = "-----BEGIN PGP SIGNATURE-----\n \n wsBcBAABCAAQ\n -----END PGP SIGNATURE-----"
+    signed = g.raw_commit(
+        "author Alice <7+alice@users.noreply.github.com> 1772532000 +0000\n"
+        "committer GitHub <noreply@github.com> 1772532000 +0000\n"
+        f"gpgsig {signature}\n"
+    )
+    g.publish(root / "git" / "acme" / "web.git")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        assert sync(wh, config).failures == ()
+        assert sorted(wh.query("select sha, author, files_changed from commits")) == sorted(
+            [(first, None, 1), (signed, "alice", 1)]
+        )
+        assert wh.query("select sha from codeowners_versions where is_latest") == [(signed,)]
