@@ -829,10 +829,13 @@ class Warehouse:
                     self.con.execute(f"delete from {table} where org = ? and repo = ?", [org, repo])
             for chunk in chunks:
                 with self._registered(_commits=chunk.commits, _files=chunk.files):
+                    # a date git cannot print (before 1970, a time zone out of range, as
+                    # imports from older systems have) is NULL, not the end of the sync
                     self.con.execute(
                         "insert into raw_git_commits select ?, ?, sha, parents, author_name, "
-                        "author_email, authored_at::timestamptz, committer_name, "
-                        "committer_email, committed_at::timestamptz, ? from _commits",
+                        "author_email, try_cast(authored_at as timestamptz), committer_name, "
+                        "committer_email, try_cast(committed_at as timestamptz), ? "
+                        "from _commits",
                         [org, repo, run_id],
                     )
                     self.con.execute(

@@ -691,3 +691,40 @@ def test_a_user_who_shows_signatures_in_git_log_still_gets_the_history(
             [(first, None, 1), (signed, "alice", 1)]
         )
         assert wh.query("select sha from codeowners_versions where is_latest") == [(signed,)]
+
+
+def test_a_commit_git_cannot_date_is_kept_without_that_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repo imported from an older VCS may hold an author date before 1970 (git prints none
+    for it) or a time zone out of range (+99999): such a commit is stored with that date NULL,
+    and the rest of the history with it. By hand: the 1969 commit was committed 2026-03-03 and
+    counts in the window; the +99999 one was committed 2026-03-04 by git's clock, which git
+    writes with an offset no time can have: undated, it is in no window."""
+    b = MirrorBuilder(teams={"web": ["alice"]})
+    b.pull("web", "alice", 1)
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    alice = "Alice <7+alice@users.noreply.github.com>"
+    first = g.commit({"a.py": "1\n"}, email="7+alice@users.noreply.github.com",
+                     at="2026-03-02T10:00:00+00:00")  # fmt: skip
+    (g.path / "a.py").write_text("1\n2\n")
+    g.git("add", "a.py")
+    # 1969-12-31T00:00:00Z, committed 2026-03-03T10:00:00Z
+    old = g.raw_commit(f"author {alice} -86400 +0000\ncommitter {alice} 1772532000 +0000\n")
+    (g.path / "b.py").write_text("x\n")
+    g.git("add", "b.py")
+    zone = g.raw_commit(f"author {alice} 1772618400 +99999\ncommitter {alice} 1772618400 +99999\n")
+    g.publish(root / "git" / "acme" / "web.git")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        assert sync(wh, config).failures == ()
+        assert sorted(wh.query("select sha, authored_at, committed_at from commits")) == sorted(
+            [
+                (first, datetime(2026, 3, 2, 10, tzinfo=UTC), datetime(2026, 3, 2, 10, tzinfo=UTC)),
+                (old, None, datetime(2026, 3, 3, 10, tzinfo=UTC)),
+                (zone, None, None),
+            ]
+        )
+        owners = wh.query("select path, team, commits, lines from de_facto_owners")
+        assert owners == [("a.py", "web", 2, 2)]

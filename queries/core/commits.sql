@@ -2,7 +2,9 @@
 -- the GitHub login and teams of its author. The login comes from identities (config, noreply
 -- address, PR commits); an author no identity ties to a login has `author` NULL and counts for
 -- the team 'unassigned', like anyone in no team. A merge commit lists no files (git log shows
--- none): its changes are its parents'.
+-- none): its changes are its parents'. A date git cannot print (before 1970, or a time zone
+-- out of range, as repos imported from older systems have) is NULL; a commit whose
+-- committed_at is NULL is in no ownership window.
 with files as (
     select org, repo, sha, count(*) as files_changed, sum(added)::bigint as lines_added,
         sum(deleted)::bigint as lines_deleted
