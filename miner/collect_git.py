@@ -40,7 +40,8 @@ BRANCH_CODEOWNERS_CURSOR = "git/codeowners/"
 @dataclass(frozen=True)
 class NewHistory:
     """What a repo's default branch gained since `tip` was last mined. `replace`: the branch
-    was rewritten (or emptied), so what was stored of it goes and `chunks` is all of it."""
+    was rewritten (or emptied), or its .mailmap changed, so what was stored of it goes and
+    `chunks` is all of it."""
 
     tip: str | None
     replace: bool
@@ -101,8 +102,13 @@ class GitCollector:
             return NewHistory(None, replace=mined is not None)
         if tip == mined:
             return NewHistory(tip, replace=False)
-        if mined is not None and _is_ancestor(repo, mined, tip):
+        if (
+            mined is not None
+            and _is_ancestor(repo, mined, tip)
+            and not _mailmap_changed(repo, mined, tip)
+        ):
             return NewHistory(tip, False, stream_history(repo, tip, exclude=[mined]))
+        # rewritten, or its .mailmap changed: git maps the addresses of every commit anew
         return NewHistory(tip, True, stream_history(repo, tip))
 
 
@@ -347,6 +353,18 @@ def default_tip(repo: git.Repo) -> str | None:
         return str(repo.git.rev_parse("--verify", "--quiet", "HEAD^{commit}")) or None
     except git.GitCommandError:
         return None
+
+
+def _mailmap_changed(repo: git.Repo, older: str, newer: str) -> bool:
+    """Whether the .mailmap at `newer` differs from the one at `older` (git reads a bare
+    repository's from HEAD: the default branch's tip)."""
+    try:
+        repo.git.diff("--quiet", older, newer, "--", ".mailmap")
+    except git.GitCommandError as exc:
+        if exc.status == 1:  # --quiet: 1 is "they differ"
+            return True
+        raise
+    return False
 
 
 def _is_ancestor(repo: git.Repo, older: str, newer: str) -> bool:

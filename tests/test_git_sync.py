@@ -728,3 +728,34 @@ def test_a_commit_git_cannot_date_is_kept_without_that_date(
         )
         owners = wh.query("select path, team, commits, lines from de_facto_owners")
         assert owners == [("a.py", "web", 2, 2)]
+
+
+def test_a_mailmap_added_later_maps_the_commits_mined_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """alice commits from her home address, which nothing ties to a login; after the first
+    sync the repo's .mailmap maps it to her noreply address. The next sync gives her first
+    commit her login too (and web's commit on a.py), as git would for a fresh clone."""
+    b = MirrorBuilder(teams={"web": ["alice"]})
+    b.pull("web", "alice", 1)
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    noreply = "7+alice@users.noreply.github.com"
+    first = g.commit({"a.py": "1\n"}, email="alice@home.example", at="2026-03-02T10:00:00+00:00")
+    bare = g.publish(root / "git" / "acme" / "web.git")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        assert sync(wh, config).failures == ()
+        assert wh.query("select author_email, author from commits") == [
+            ("alice@home.example", None)
+        ]
+        mailmap = f"Alice <{noreply}> <alice@home.example>\n"
+        second = g.commit({".mailmap": mailmap}, email=noreply, at="2026-03-03T10:00:00+00:00")
+        g.publish(bare)
+        assert sync(wh, config).failures == ()
+        assert sorted(wh.query("select sha, author_email, author from commits")) == sorted(
+            [(first, noreply, "alice"), (second, noreply, "alice")]
+        )
+        owners = wh.query("select path, team, commits from de_facto_owners order by path")
+        assert owners == [(".mailmap", "web", 1), ("a.py", "web", 1)]
+        assert wh.cursor("acme", "acme/web", HISTORY_CURSOR).value == second
