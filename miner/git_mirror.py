@@ -6,6 +6,7 @@ in the remote URL, the mirror's config file, an argument list or a log line."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import urllib.parse
@@ -14,6 +15,8 @@ from pathlib import Path
 import git
 
 from miner.errors import MinerError, scrub
+
+_log = logging.getLogger(__name__)
 
 # Printed by git's credential protocol on `get`; GitHub takes any user name with a token.
 _HELPER = (
@@ -77,15 +80,23 @@ _REFSPECS = ("+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*")
 
 def update_mirror(url: str, path: Path, token: str | None, full_name: str) -> git.Repo:
     """Clone `url` as a bare mirror at `path`, or fetch into the mirror already there. A clone
-    cut short leaves nothing at `path`: it is made beside it and moved in when complete."""
+    cut short leaves nothing at `path`: it is made beside it and moved in when complete. A
+    mirror git can no longer fetch into (a lock left by a fetch killed outright, objects
+    damaged on disk) is cloned anew beside it, and replaced once that clone is complete."""
     env = credential_env(token)
-    try:
-        if is_mirror(path):
+    unusable = None  # why the mirror there could not be fetched into
+    if is_mirror(path):
+        try:
             repo = git.Repo(path)
             # the repo's URL now: it was renamed, or [github] api_url changed
             repo.git.remote("set-url", "origin", url)
             repo.git.fetch("--prune", "--quiet", "origin", env=env)
             return repo
+        except git.GitCommandError as exc:
+            unusable = _words(exc, token)
+        except git.InvalidGitRepositoryError as exc:
+            unusable = f"not a git repository: {exc}"
+    try:
         partial = path.with_name(path.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         partial.parent.mkdir(parents=True, exist_ok=True)
@@ -94,6 +105,10 @@ def update_mirror(url: str, path: Path, token: str | None, full_name: str) -> gi
         repo.git.config("--add", "remote.origin.fetch", _REFSPECS[1])
         shutil.rmtree(path, ignore_errors=True)  # a folder there without HEAD is no mirror
         partial.rename(path)
+        if unusable is not None:
+            first = unusable.splitlines()[0] if unusable else "git said nothing"
+            _log.warning("%s: its mirror could not be fetched into (%s): cloned anew",
+                         full_name, first)  # fmt: skip
         return git.Repo(path)
     except git.GitCommandError as exc:
         raise GitMirrorError(

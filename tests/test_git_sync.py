@@ -759,3 +759,44 @@ def test_a_mailmap_added_later_maps_the_commits_mined_before_it(
         owners = wh.query("select path, team, commits from de_facto_owners order by path")
         assert owners == [(".mailmap", "web", 1), ("a.py", "web", 1)]
         assert wh.cursor("acme", "acme/web", HISTORY_CURSOR).value == second
+
+
+def test_a_mirror_git_cannot_fetch_into_is_cloned_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A sync killed outright while git fetched leaves git's lock on a branch in the mirror;
+    a disk fault damages its objects. Either way git refuses every later fetch: the next sync
+    clones the repo anew beside the mirror, replaces it, says so, and mines what is new."""
+    b = MirrorBuilder(teams={"web": ["alice"]})
+    b.pull("web", "alice", 1)
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    alice = {"email": "7+alice@users.noreply.github.com"}
+    g.commit({"a.py": "1\n"}, at="2026-03-02T10:00:00+00:00", **alice)
+    bare = g.publish(root / "git" / "acme" / "web.git")
+    mirror = tmp_path / "cache" / "acme" / "web.git"
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        assert sync(wh, config).failures == ()
+        # killed while fetching: the lock git makes beside the ref it updates stays
+        (mirror / "refs" / "heads" / "main.lock").write_text("")
+        g.commit({"a.py": "2\n"}, at="2026-03-03T10:00:00+00:00", **alice)
+        g.publish(bare)
+        assert sync(wh, config).failures == ()
+        assert wh.query("select count(*) from commits") == [(2,)]
+        assert not (mirror / "refs" / "heads" / "main.lock").exists()
+        assert "acme/web: its mirror could not be fetched into (" in caplog.text
+        # damaged objects
+        for obj in (mirror / "objects").rglob("*"):
+            if obj.is_file() and obj.parent.name not in ("info", "pack"):
+                obj.chmod(0o644)
+                obj.write_bytes(b"damaged")
+        for obj in (mirror / "objects" / "pack").glob("*"):
+            obj.chmod(0o644)
+            obj.write_bytes(b"damaged")
+        g.commit({"b.py": "1\n"}, at="2026-03-04T10:00:00+00:00", **alice)
+        g.publish(bare)
+        assert sync(wh, config).failures == ()
+        assert sorted(wh.query("select sha from commits")) == sorted((s,) for s in g.shas)
+        assert git.Repo(mirror).git.fsck("--no-dangling") == ""
+    assert _files_containing(tmp_path / "cache", TOKEN.encode()) == []
