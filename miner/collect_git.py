@@ -142,7 +142,7 @@ def tags(repo: git.Repo) -> pa.Table:
             continue  # a tag of a tree, a blob or another tag: no commit to deploy
         if not at:
             continue
-        rows["tag"].append(name)
+        rows["tag"].append(_text(name))
         rows["sha"].append(sha)
         rows["tagged_at"].append(at)
     return pa.table(rows, schema=TAG_SCHEMA)
@@ -253,7 +253,7 @@ def workspace_manifests(repo: git.Repo, tip: str) -> pa.Table:
             if path.endswith("/pom.xml"):  # a module that is itself a parent of modules
                 wanted += _member_globs(path.rpartition("/")[0] + "/", path, found[path])
     for path in sorted(found):
-        for key, value in zip(MANIFEST_SCHEMA.names, (path, files[path], found[path]),
+        for key, value in zip(MANIFEST_SCHEMA.names, (_text(path), files[path], found[path]),
                               strict=True):  # fmt: skip
             rows[key].append(value)
     return pa.table(rows, schema=MANIFEST_SCHEMA)
@@ -339,6 +339,12 @@ def _glob_name(part: str) -> str:
         out += "[^/]*" if c == "*" else "[^/]" if c == "?" else re.escape(c)
         i += 1
     return out
+
+
+def _text(name: str) -> str:
+    """A path or ref name as GitPython read it (bytes that are not UTF-8 kept as surrogates,
+    which no table can hold) with those bytes as U+FFFD, as the history's paths have them."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def branch_tips(repo: git.Repo) -> dict[str, str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import os
 import subprocess
 import urllib.error
 import urllib.request
@@ -800,3 +801,34 @@ def test_a_mirror_git_cannot_fetch_into_is_cloned_anew(
         assert sorted(wh.query("select sha from commits")) == sorted((s,) for s in g.shas)
         assert git.Repo(mirror).git.fsck("--no-dangling") == ""
     assert _files_containing(tmp_path / "cache", TOKEN.encode()) == []
+
+
+def test_names_that_are_not_utf8_are_stored_with_a_replacement_character(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repo from a Latin-1 machine: a workspace member's folder `pkgs/café` and a tag
+    `café-1` written in Latin-1 bytes. They are stored with U+FFFD for the byte git gave, as the
+    history's paths are, and the sync goes on."""
+    b = MirrorBuilder(teams={"web": ["alice"]})
+    b.pull("web", "alice", 1)
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    g.commit({"package.json": '{"workspaces": ["pkgs/*"]}', "pkgs/a/package.json": "{}"})
+    member = os.path.join(os.fsencode(g.path), b"pkgs", b"caf\xe9")
+    os.makedirs(member)
+    with open(os.path.join(member, b"package.json"), "wb") as f:
+        f.write(b'{"name": "c"}')
+    g.git("add", "-A")
+    sha = g.commit({}, at="2026-03-03T10:00:00+00:00")
+    subprocess.run(["git", "tag", b"caf\xe9-1"], cwd=g.path, check=True)
+    g.publish(root / "git" / "acme" / "web.git")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        assert sync(wh, replace(_config(server, tmp_path), teams={})).failures == ()
+        assert wh.query("select path from raw_git_manifests order by path") == [
+            ("pkgs/a/package.json",),
+            ("pkgs/caf\ufffd/package.json",),
+        ]
+        assert wh.query("select path from commit_files where sha = ?", [sha]) == [
+            ("pkgs/caf\ufffd/package.json",)
+        ]
+        assert wh.query("select tag, sha from raw_git_tags") == [("caf\ufffd-1", sha)]

@@ -1,6 +1,8 @@
 -- commit_files: one row per file a non-merge commit on a repo's default branch changed, with
 -- the lines added and deleted (NULL for a binary file) and the commit's author and date. A
 -- rename is a delete of the old path and an add of the new one, so each path keeps its history.
+-- A path's bytes that are not UTF-8 (a name from a Latin-1 machine) are U+FFFD, as in
+-- raw_git_manifests and a tag's name in raw_git_tags.
 -- `in_ownership_window`: committed within [git] ownership_days before the org's as_of (the last
 -- sync's time), the window de facto ownership looks at; a repo of an org never synced with an
 -- as_of, before its latest commit. A commit dated after as_of (a clock gone wrong) is in the
