@@ -8,7 +8,7 @@ that is what makes PyDriller slow."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -72,16 +72,20 @@ def log_args(tip: str, exclude: Sequence[str] = ()) -> list[str]:
 
 def stream_history(
     repo: git.Repo, tip: str, exclude: Sequence[str] = (), chunk_commits: int = 5000
-) -> Iterator[HistoryChunk]:
+) -> Generator[HistoryChunk, None, None]:
     """The commits reachable from `tip` but not from `exclude`, newest first, in chunks."""
     process = repo.git.log(*log_args(tip, exclude), as_process=True)
     stdout: IO[bytes] = process.proc.stdout
+    read_to_end = False
     try:
         yield from parse_stream(iter(lambda: stdout.read(_READ_SIZE), b""), chunk_commits)
+        read_to_end = True
     finally:
         process.proc.stdout.close()
         stderr = process.proc.stderr.read() if process.proc.stderr else b""
-        if process.proc.wait() != 0:
+        # a reader that stopped early (Ctrl-C, a full disk while storing) leaves git to end on
+        # the pipe it closed: that is no failure of git's, and must not hide why it stopped
+        if process.proc.wait() != 0 and read_to_end:
             message = stderr.decode("utf-8", "replace").strip()
             raise git.GitCommandError(["git", "log", tip], process.proc.returncode, message)
 

@@ -134,3 +134,25 @@ def test_a_bad_tip_is_an_error_naming_it(tmp_path: Path) -> None:
     b.commit({"a": "1\n"})
     with pytest.raises(git.GitCommandError, match="no-such-branch"):
         list(stream_history(git.Repo(b.path), "no-such-branch"))
+
+
+def test_a_history_left_unread_ends_git_quietly(tmp_path: Path) -> None:
+    """Storing stops midway (Ctrl-C, a full disk): git, still writing a history bigger than
+    the pipe and the reader's buffer, ends on the pipe closed under it. That is not reported as
+    git failing (from the generator's cleanup, as a traceback on stderr, or in place of the
+    reason the sync stopped)."""
+    repo = tmp_path / "big"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    commands = []
+    for n in range(1, 10_001):  # about 2 MB of `git log` output
+        commands.append(
+            f"commit refs/heads/main\nauthor A <a@example.com> {1_700_000_000 + n} +0000\n"
+            f"committer A <a@example.com> {1_700_000_000 + n} +0000\ndata 1\nm\n"
+            f"M 644 inline f{n % 100}.txt\ndata {len(str(n)) + 1}\n{n}\n\n"
+        )
+    subprocess.run(
+        ["git", "fast-import", "--quiet"], cwd=repo, input="".join(commands).encode(), check=True
+    )
+    chunks = stream_history(git.Repo(repo), "main", chunk_commits=10)
+    assert next(chunks).commits.num_rows == 10
+    chunks.close()  # as a `for` loop over it ends when storing fails
