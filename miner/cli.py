@@ -195,7 +195,8 @@ def sync(
     console = Console(stderr=True)
     display = SyncDisplay(console, quiet=quiet, json_lines=_JSON_ERRORS)
     wait = _seconds("--max-wait", max_wait)  # a usage error before the warehouse is touched
-    check_can_sync(ctx.config, org)  # as is a missing org or token: no stray warehouse file
+    # as is a missing org or token, or a GitHub App GitHub refuses: no stray warehouse file
+    signed_in = check_can_sync(ctx.config, org)
     with ctx.open() as wh, display:
         result = run_sync(
             wh,
@@ -205,6 +206,7 @@ def sync(
             api=api,
             max_wait=wait,
             countdown=display.countdown,
+            signed_in=signed_in,
         )
     if _JSON_ERRORS:
         _err(json_line("synced", **result.record()))

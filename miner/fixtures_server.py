@@ -443,6 +443,8 @@ class _RateBudget:
 FAULTS = ("500", "502", "503", "secondary", "429", "primary", "reset", "truncated", "slow")
 
 
+# The one installation of the server's GitHub App, on every org of the mirror.
+_INSTALLATION_ID = 4242
 _APP_ROUTES = re.compile(
     r"^/orgs/(?P<org>[^/]+)/installation$|^/app/installations/(?P<installation>\d+)/access_tokens$"
 )
@@ -992,9 +994,12 @@ class FixtureServer:
         if org is not None and method == "GET":
             if not (self.root / "orgs" / f"{org}.json").exists():
                 return answer(404, {"message": "Not Found"})
-            return answer(200, {"id": 4242, "app_id": self.app[0], "target_type": "Organization",
-                                "account": {"login": org}})  # fmt: skip
+            found = {"id": _INSTALLATION_ID, "app_id": self.app[0],
+                     "target_type": "Organization", "account": {"login": org}}  # fmt: skip
+            return answer(200, found)
         if installation is not None and method == "POST":
+            if installation != str(_INSTALLATION_ID):  # another app's, or none at all
+                return answer(404, {"message": "Not Found"})
             token = f"ghs_{next(self._request_ids):08d}{os.urandom(8).hex()}"
             self._installation_tokens.add(token)
             expires = datetime.fromtimestamp(time.time() + 3600, UTC)

@@ -50,31 +50,51 @@ def credentials(config: Config, org: str) -> Credentials | None:
     except Exception as exc:  # jwt's and cryptography's errors: never the key's text
         raise ConfigError(f"{where}: not a PEM private key ({type(exc).__name__})") from None
     installation = gh.app_installation_id
-    if installation is None:
-        if not org:
-            raise ConfigError(f"{config.source or 'the config'}: [github] org: missing")
-        integration = GithubIntegration(auth=app, base_url=gh.api_url)
-        try:
+    if installation is None and not org:
+        raise ConfigError(f"{config.source or 'the config'}: [github] org: missing")
+    integration = GithubIntegration(auth=app, base_url=gh.api_url)
+    named = installation  # the config's, else the one found on the org
+    try:
+        if installation is None:
             installation = integration.get_org_installation(org).id
-        except GithubException as exc:
-            raise GitHubError(_app_refused(gh.app_id, org, exc.status), status=exc.status) from None
-        except Exception as exc:  # the network: what a request of the sync's own says of it
-            said = unreachable(exc) or f"{type(exc).__name__}: {exc}"
-            raise GitHubError(f"GitHub App {gh.app_id}: {said}") from None
-        finally:
-            integration.close()
+        # a token asked for now: a key, an app id or an installation GitHub refuses (a wrong
+        # installation_id, a suspended installation) is said before the sync makes the
+        # warehouse file, not by its first request
+        integration.get_access_token(installation)
+    except GithubException as exc:
+        refused = _app_refused(gh.app_id, org, exc.status, installation, named=named)
+        raise GitHubError(refused, status=exc.status) from None
+    except Exception as exc:  # the network: what a request of the sync's own says of it
+        said = unreachable(exc) or f"{type(exc).__name__}: {exc}"
+        raise GitHubError(f"GitHub App {gh.app_id}: {said}") from None
+    finally:
+        integration.close()
     return Credentials(
         app.get_installation_auth(installation),
         f"GitHub App {gh.app_id} (installation {installation})",
     )
 
 
-def _app_refused(app_id: int, org: str, status: int) -> str:
-    """What GitHub's refusal of the app's JWT means."""
+def _app_refused(
+    app_id: int, org: str, status: int, installation: int | None, *, named: int | None
+) -> str:
+    """What GitHub's refusal of the app's JWT means: `installation` is the one a token was
+    asked for (None: none found on the org), `named` the config's installation_id."""
     if status == 401:
         return (
             f"GitHub App {app_id}: GitHub refused the app's signature (401): check [github.app] "
             "id and private_key, and this machine's clock"
+        )
+    if named is not None:
+        return (
+            f"GitHub App {app_id}: GitHub gives no token for [github.app] installation_id = "
+            f"{named} ({status}): check it, or leave it out to find the app's installation "
+            "on the org"
+        )
+    if installation is not None:  # found on the org, and refused a token: suspended, say
+        return (
+            f"GitHub App {app_id}: GitHub gives its installation {installation} on {org} no "
+            f"token ({status}): see the installation's settings on the org"
         )
     return (
         f"GitHub App {app_id}: no installation on {org} ({status}): install the app on the org, "

@@ -134,15 +134,17 @@ def _quiet(_: SyncProgress) -> None:
     pass
 
 
-def check_can_sync(config: Config, org: str | None) -> None:
+def check_can_sync(config: Config, org: str | None) -> Credentials:
     """What a sync can tell before it opens the warehouse, so that a slip (no org, no token,
-    run from a folder without miner.toml) leaves no empty warehouse file behind: an org to
-    sync, and a token unless a GitHub App signs in (whose key sync() reads)."""
-    if not (org or config.github.org):
+    run from a folder without miner.toml, a GitHub App GitHub refuses) leaves no empty
+    warehouse file behind: an org to sync, and credentials; those, for sync()."""
+    org = org or config.github.org
+    if not org:
         raise _missing_org(config)
-    gh = config.github
-    if (gh.app_id is None or gh.app_private_key is None) and gh.found_token()[0] is None:
+    signed_in = credentials(config, org)  # a GitHub App's is asked of GitHub now
+    if signed_in is None:
         raise _no_token(config)
+    return signed_in
 
 
 def _missing_org(config: Config) -> ConfigError:
@@ -171,17 +173,20 @@ def sync(
     api: str = "graphql",
     max_wait: float = DEFAULT_MAX_WAIT_SECONDS,
     countdown: Countdown | None = None,
+    signed_in: Credentials | None = None,
 ) -> SyncResult:
     """Bring the warehouse up to date with the org on GitHub, then rebuild tables and views.
     `api` is how PR history is fetched (APIS); both store the same raw payloads. A spent rate
     limit is waited for (`countdown` is told each second) up to `max_wait` seconds; past that
-    the sync stops with RateLimitStop, everything fetched stored, and does not rebuild."""
+    the sync stops with RateLimitStop, everything fetched stored, and does not rebuild.
+    `signed_in`: the credentials check_can_sync found (else found here)."""
     if api not in APIS:
         raise ConfigError(f"--api {api}: one of {', '.join(APIS)}")
     org = org or config.github.org
     if not org:
         raise _missing_org(config)
-    signed_in = credentials(config, org)
+    if signed_in is None:
+        signed_in = credentials(config, org)
     if client is None:
         if signed_in is None:
             raise _no_token(config)

@@ -91,3 +91,41 @@ def test_a_github_the_app_cannot_reach_is_one_line(tmp_path: Path, command: str)
     assert out.returncode == 1
     assert "Traceback" not in printed
     assert f"GitHub App {APP_ID}: cannot reach 127.0.0.1:{port}: Connection refused" in printed
+
+
+@pytest.mark.parametrize(
+    ("app_id", "key", "installation", "said"),
+    [
+        # another key than the one GitHub has for the app
+        (APP_ID, "other", None, f"GitHub App {APP_ID}: GitHub refused the app's signature (401)"),
+        # another app's id, signed with this app's key
+        (APP_ID + 1, "app", None, f"GitHub App {APP_ID + 1}: GitHub refused the app's signature"),
+        # an installation id that is not the app's: nothing but the token asks GitHub of it
+        (
+            APP_ID,
+            "app",
+            999,
+            f"GitHub App {APP_ID}: GitHub gives no token for [github.app] "
+            "installation_id = 999 (404)",
+        ),
+    ],
+)
+def test_a_github_app_github_refuses_leaves_no_warehouse_file(
+    served: Path, tmp_path: Path, app_id: int, key: str, installation: int | None, said: str
+) -> None:
+    """A cron job signing in as an app GitHub refuses gets one line and exit 1, and finds no
+    empty miner.duckdb made by a sync that never could start."""
+    public = _keys(tmp_path)
+    if key == "other":  # the config's key is not the one the server knows
+        _keys(tmp_path)
+    chosen = f"installation_id = {installation}\n" if installation is not None else ""
+    with FixtureServer(served, token="a-token-nobody-has", app=(APP_ID, public)) as server:
+        (tmp_path / "miner.toml").write_text(
+            f'[github]\norg = "acme"\napi_url = "{server.url}"\n\n'
+            f'[github.app]\nid = {app_id}\nprivate_key = "app.pem"\n{chosen}'
+        )
+        out = _miner(tmp_path, "sync", token="")
+    lines = out.stderr.decode().strip().splitlines()
+    assert out.returncode == 1
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {said}"), lines
+    assert not (tmp_path / "miner.duckdb").exists()
