@@ -1,5 +1,6 @@
 """`miner doctor`: check the config, the token, its scopes, the rate limit, the org, each repo
-a sync would read, the warehouse and git, and say what to fix. The token is never printed."""
+a sync would read (and its contents, workflow runs and deployments), the warehouse and git, and
+say what to fix. The token is never printed."""
 
 from __future__ import annotations
 
@@ -173,7 +174,12 @@ def _github(
             unreadable.append(f"{name} ({exc.status})")
             continue
         # parts a fine-grained token needs its own permission for: without them a sync is partial
-        for part, permission in (("actions/runs", "Actions"), ("deployments", "Deployments")):
+        # (the files at the root: CODEOWNERS, manifests; git mirrors need Contents too)
+        for part, permission in (
+            ("contents/", "Contents"),
+            ("actions/runs", "Actions"),
+            ("deployments", "Deployments"),
+        ):
             try:
                 client.get(f"/repos/{name}/{part}", {"per_page": 1})
             except GitHubError as exc:
@@ -188,10 +194,10 @@ def _github(
     else:
         tell(Check(True, f"all {len(repos)} repos a sync reads are readable"))
     if refused:
-        tell(Check(False, "workflow runs and deployments",
+        tell(Check(False, "contents, workflow runs and deployments",
                    f"grant the token read access to {', '.join(refused)}"))  # fmt: skip
     else:
-        tell(Check(True, "workflow runs and deployments of every readable repo"))
+        tell(Check(True, "contents, workflow runs and deployments of every readable repo"))
 
 
 def _warehouse(db: Path, tell: Callable[[Check], None]) -> None:

@@ -1538,6 +1538,10 @@ def _resolve_object(
     parts = path.rstrip("/").split("/") if path.rstrip("/") else []
     if folder is None or any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
         return None
+    if "contents" in (refused_parts(folder) or []):  # a token without Contents permission
+        raise GraphQLError(
+            "Resource not accessible by personal access token", extensions={"type": "FORBIDDEN"}
+        )
     target = folder / "contents"
     for part in parts:
         target = target / part

@@ -449,8 +449,8 @@ _APP_ROUTES = re.compile(
     r"^/orgs/(?P<org>[^/]+)/installation$|^/app/installations/(?P<installation>\d+)/access_tokens$"
 )
 # A file of this name in a mirror's repo folder makes the server refuse that repo's API (403):
-# all of it when empty, else the parts its lines name (`actions`, `deployments`: what a
-# fine-grained token without that permission is refused).
+# all of it when empty, else the parts its lines name (`actions`, `deployments`, `contents`: what
+# a fine-grained token without that permission is refused; `contents` refuses git too).
 FORBIDDEN = ".forbidden"
 _REPO_PATH = re.compile(r"^/repos/([^/]+)/([^/]+)/")
 
@@ -906,6 +906,11 @@ class FixtureServer:
             body = b"Authentication required"
             return 401, [("WWW-Authenticate", 'Basic realm="GitHub"'),
                          ("Content-Length", str(len(body)))], body  # fmt: skip
+        refused = refused_parts(self.root / "repos" / owner / repo.removesuffix(".git"))
+        if refused is not None and (not refused or "contents" in refused):
+            # git needs what the API calls Contents: GitHub refuses a token without it
+            body = b"remote: Permission to " + f"{owner}/{repo}".encode() + b" denied.\n"
+            return 403, [("Content-Length", str(len(body)))], body
         top = (self.root / "git").resolve()
         target = (top / owner / repo / file).resolve()
         if not target.is_relative_to(top) or not target.is_file():

@@ -139,6 +139,18 @@ class GitHubClient:
         """POST a GraphQL query that costs `cost` points; its `data`, or GitHubError with the
         messages GitHub answered inside a 200 (GraphQL reports errors in an `errors` list, not
         in the status)."""
+        return self.post_graphql_partly(query, variables, cost=cost)[0]
+
+    def post_graphql_partly(
+        self,
+        query: str,
+        variables: dict[str, Any],
+        *,
+        cost: int = 1,
+        tolerated: Callable[[dict[str, Any]], bool] = lambda _: False,
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """As post_graphql, but an answer whose every error is `tolerated` (a field GitHub
+        refused, its value null in `data`) is no failure: its `data`, and those errors."""
 
         def send() -> tuple[dict[str, Any], Any]:
             # PyGithub's graphql_url: {api}/graphql on github.com and the local server,
@@ -158,6 +170,14 @@ class GitHubClient:
         if not isinstance(body, dict):
             raise GitHubError("POST /graphql: an answer that is not a JSON object")
         errors = body.get("errors")
+        kept: list[dict[str, Any]] = []
+        if (
+            isinstance(errors, list)
+            and errors
+            and isinstance(body.get("data"), dict)
+            and all(isinstance(e, dict) and tolerated(e) for e in errors)
+        ):
+            kept, errors = errors, None
         if errors:
             messages = "; ".join(
                 str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors
@@ -173,7 +193,7 @@ class GitHubClient:
         charged = (data.get("rateLimit") or {}).get("cost")
         if isinstance(charged, int):
             self.graphql_points += charged
-        return data
+        return data, kept
 
     def pages(self, url: str, params: dict[str, Any] | None = None) -> Iterator[Response]:
         """Every page of a list, following the Link header's rel="next"."""

@@ -47,6 +47,9 @@ class RepoMarks:
     deployments: str | None
     # blob sha of each candidate default-branch file present: root files, CODEOWNERS locations
     files: dict[str, str] = field(default_factory=dict)
+    # what GitHub said refusing the token those files (a fine-grained token or an app without
+    # Contents permission); None when it showed them
+    contents_refused: str | None = None
 
 
 @dataclass
@@ -74,10 +77,11 @@ class OrgSnapshot:
         query = ORG_SNAPSHOT
         while True:
             try:
-                data = self.client.post_graphql(
+                data, refused = self.client.post_graphql_partly(
                     query,
                     {"org": self.org, "cursor": after, "withPeople": people is None},
                     cost=ORG_SNAPSHOT_COST if people is None else ORG_SNAPSHOT_LATER_COST,
+                    tolerated=_files_refused,
                 )
             except GitHubError as exc:
                 if query is ORG_SNAPSHOT and "archivedAt" in str(exc):
@@ -91,7 +95,7 @@ class OrgSnapshot:
                     continue
                 if "Could not resolve to an Organization" not in str(exc):
                     raise
-                data = {}
+                data, refused = {}, []
             org_node = data.get("organization") or {}
             if not org_node:
                 raise GitHubError(
@@ -105,10 +109,12 @@ class OrgSnapshot:
                 # row stored, and what the later pages ask for
                 self.org = org_node.get("login") or self.org
             connection = org_node["repositories"]
-            for node in connection["nodes"]:
+            # the repos (by index on this page) whose files the token may not read, and why
+            no_files = {e["path"][3]: f"POST /graphql: {e.get('message')}" for e in refused}
+            for i, node in enumerate(connection["nodes"]):
                 if node is not None:
                     repos.append(_repository(node))
-                    marks[node["nameWithOwner"]] = _marks(node)
+                    marks[node["nameWithOwner"]] = _marks(node, no_files.get(i))
             if not connection["pageInfo"]["hasNextPage"]:
                 break
             after = connection["pageInfo"]["endCursor"]
@@ -202,7 +208,26 @@ def _team(node: Json) -> Json:
     }
 
 
-def _marks(node: Json) -> RepoMarks:
+# The snapshot's fields of a repo's default-branch files (graphql_queries' RepositoryProbe),
+# which GitHub refuses a token without Contents permission, the rest of the repo answered.
+_FILE_FIELDS = frozenset({"rootTree", "githubCodeowners", "docsCodeowners"})
+
+
+def _files_refused(error: Json) -> bool:
+    """Whether a GraphQL error is GitHub refusing a repo's files in the snapshot: FORBIDDEN at
+    organization.repositories.nodes[i].<a file field>."""
+    path = error.get("path")
+    return (
+        error.get("type") == "FORBIDDEN"
+        and isinstance(path, list)
+        and len(path) >= 5
+        and path[:3] == ["organization", "repositories", "nodes"]
+        and isinstance(path[3], int)
+        and path[4] in _FILE_FIELDS
+    )
+
+
+def _marks(node: Json, contents_refused: str | None = None) -> RepoMarks:
     pulls = [n for n in node["pullRequests"]["nodes"] if n is not None]
     deployments = [n for n in node["deployments"]["nodes"] if n is not None]
     # a new deployment, or a new status of one of the 20 newest (it bumps updatedAt too)
@@ -220,6 +245,7 @@ def _marks(node: Json) -> RepoMarks:
         newest_pull=pulls[0]["updatedAt"] if pulls else None,
         deployments=deployment,
         files=files,
+        contents_refused=contents_refused,
     )
 
 

@@ -253,17 +253,16 @@ def sync(
             # not one repo: the token, not the repos, is what is wrong (a suspended app, say)
             raise GitHubError(f"no repo of {org} could be read; the first: {unread[repos[0]]}")
         # what failed of each repo: wholly unread, or a part of it refused, then its mirror
+        # git reads what the API calls Contents: a repo refused it is not cloned in vain
+        no_contents = {r for r, (parts, _) in repo_sync.refused.items() if CONTENTS_PART in parts}
         failed: dict[str, list[str]] = {r: [message] for r, message in unread.items()}
         for r, (parts, error) in repo_sync.refused.items():
             if r not in unread:
-                failed[r] = [
-                    f"{r}: {' and '.join(parts)} not readable with this token ({error}); "
-                    "the rest of the repo synced"
-                ]
+                failed[r] = [_refused_parts(r, parts, error, git=config.git.mirrors)]
         status.repo = None
         tell()
         if config.git.mirrors:
-            readable = [r for r in repos if r not in unread]
+            readable = [r for r in repos if r not in unread and r not in no_contents]
             for r, message in _sync_git(wh, config, org, readable, token, run, status, progress):
                 failed.setdefault(r, []).append(message)
         # a final read is done once all of the repo was read, its mirror too: one that failed in
@@ -563,8 +562,9 @@ class _RepoSync:
             self.pulls_stored += len(batch.items)
             self.tell()
         self._pending_details(repo)
-        _store(self.wh, self.rest.file_batches(repo, self._files_read(repo), self.cursor), self.run)
-        self._sbom(repo)
+        files = self.rest.file_batches(repo, self._files_read(repo), self.cursor)
+        if self._part(repo, CONTENTS_PART, files):
+            self._sbom(repo)
         self._part(repo, "deployments", self.rest.deployment_batches(repo, self.cursor))
         runs = self.rest.run_batches(repo, self.cursor, self._unfinished_runs(repo))
         self._part(repo, "workflow runs", runs)
@@ -587,10 +587,14 @@ class _RepoSync:
             if checked is not None:
                 self._save(repo, PULLS_CHECKED, f"{checked:%Y-%m-%dT%H:%M:%SZ}")
         self._pending_details(repo)
-        fetch, drop = file_changes(marks.files, self._files_read(repo))
-        if fetch or drop:
-            _store(self.wh, self.contents.file_batches(repo, fetch, drop), self.run)
-        self._sbom(repo)
+        if marks.contents_refused is not None:
+            # the files GitHub would not show are not gone: what was stored of them stays
+            self._refuse(repo, CONTENTS_PART, marks.contents_refused)
+        else:
+            fetch, drop = file_changes(marks.files, self._files_read(repo))
+            files = self.contents.file_batches(repo, fetch, drop) if fetch or drop else ()
+            if self._part(repo, CONTENTS_PART, files):
+                self._sbom(repo)
         if marks.deployments is not None and (
             marks.deployments != self._value(repo, DEPLOYMENTS_MARK)
             or self._deployments_unseen(repo)
@@ -701,16 +705,19 @@ class _RepoSync:
 
     def _part(self, repo: str, what: str, batches: Iterable[RawBatch]) -> bool:
         """Store one part of a repo; whether it could be read. A part the token is refused
-        (403: a fine-grained token without Actions or Deployments permission) is told once
-        per sync, with the rest of the repo synced, and the run is partial."""
+        (403: a fine-grained token without Actions, Deployments or Contents permission) is
+        told once per sync, with the rest of the repo synced, and the run is partial."""
         try:
             self._store_groups(batches)
         except GitHubError as exc:
             if exc.status != 403 or "rate limit" in str(exc).lower():
                 raise
-            self.refused.setdefault(repo, ([], str(exc)))[0].append(what)
+            self._refuse(repo, what, str(exc))
             return False
         return True
+
+    def _refuse(self, repo: str, what: str, error: str) -> None:
+        self.refused.setdefault(repo, ([], error))[0].append(what)
 
     def _store_groups(self, batches: Iterable[RawBatch]) -> None:
         for group in transactions(batches):
@@ -721,6 +728,26 @@ class _RepoSync:
 
     def _save(self, repo: str, resource: str, value: str | None) -> None:
         self.wh.save_cursor(CursorUpdate(self.org, repo, resource, value))
+
+
+# The part of a repo read from its default branch's files, which GitHub's Contents permission
+# guards (as it guards git); the permission each refusable part needs of a fine-grained token
+# or a GitHub App.
+CONTENTS_PART = "CODEOWNERS and manifests"
+_PERMISSIONS = {"deployments": "Deployments", "workflow runs": "Actions", CONTENTS_PART: "Contents"}
+
+
+def _refused_parts(repo: str, parts: list[str], error: str, *, git: bool) -> str:
+    """The one line of a repo some parts of which the token was refused (`git`: its mirror was
+    not made for want of Contents)."""
+    words = {CONTENTS_PART: "CODEOWNERS, manifests and git history"} if git else {}
+    named = [words.get(p, p) for p in parts]
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    needed = " and ".join(sorted({_PERMISSIONS[p] for p in parts}))
+    return (
+        f"{repo}: {listed} not readable with this token, which needs read access to {needed} "
+        f"({error}); the rest of the repo synced"
+    )
 
 
 # Cursors of the GraphQL path's marks: when a repo's PRs were last read (the server's clock),

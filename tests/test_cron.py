@@ -117,7 +117,11 @@ def test_a_part_of_a_repo_the_token_is_refused_leaves_the_rest_of_it(
     assert out.returncode == 3  # partial: the repo's CI time is missing
     errors = [line for line in out.stderr.decode().splitlines() if line.startswith("Error:")]
     parts = "deployments and workflow runs" if api == "rest" else "workflow runs"
-    assert errors[0].startswith(f"Error: acme/web-app: {parts} not readable with this token (")
+    needs = "Actions and Deployments" if api == "rest" else "Actions"
+    assert errors[0].startswith(
+        f"Error: acme/web-app: {parts} not readable with this token, which needs read access "
+        f"to {needs} ("
+    )
     assert errors[0].endswith(
         "Resource not accessible by personal access token); the rest of the repo synced"
     )
@@ -132,6 +136,74 @@ def test_a_part_of_a_repo_the_token_is_refused_leaves_the_rest_of_it(
         f"acme/{repo}": n for repo, n in wanted_prs.items()
     }
     assert [r["repo"] for r in json.loads(ci.stdout)] == ["acme/mobile-app"]
+
+
+@pytest.mark.parametrize("api", ["rest", "graphql"])
+def test_a_token_without_contents_permission_syncs_the_prs_and_names_the_permission(
+    served: Path, tmp_path: Path, api: str
+) -> None:
+    """A fine-grained token without Contents permission: GitHub refuses the repo's files (403
+    on REST, FORBIDDEN fields inside a GraphQL answer) and git. Its PRs and deployments still
+    sync; CODEOWNERS, manifests and git history are said missing, in one line naming the
+    permission; files stored by an earlier sync stay; the other repo syncs whole."""
+    import shutil
+
+    from miner.fixtures_server import FORBIDDEN
+
+    mirror = tmp_path / "mirror"
+    shutil.copytree(served, mirror)
+    with FixtureServer(mirror, token=TOKEN, port=0) as server:
+        (tmp_path / "miner.toml").write_text(
+            f'[github]\norg = "acme"\napi_url = "{server.url}"\n\n[git]\nmirrors = true\n'
+        )
+        first = _miner(tmp_path, "sync", "--api", api, "--quiet")
+        (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).write_text("contents\n")
+        out = _miner(tmp_path, "sync", "--api", api, "--quiet")
+        cold = tmp_path / "cold"  # a first sync with the token so limited
+        cold.mkdir()
+        (cold / "miner.toml").write_text((tmp_path / "miner.toml").read_text())
+        fresh = _miner(cold, "sync", "--api", api, "--quiet")
+
+        def rows(folder: Path, table: str) -> dict[str, int]:
+            sql = f"select repo, count(*) as n from {table} group by repo"
+            got = _miner(folder, "query", "--sql", sql, "--format", "json")
+            return {r["repo"]: r["n"] for r in json.loads(got.stdout)}
+
+        files, fresh_files = rows(tmp_path, "repo_files"), rows(cold, "repo_files")
+        prs, deploys, commits = (
+            rows(cold, "pull_requests"), rows(cold, "deployments"), rows(cold, "commits")
+        )  # fmt: skip
+    assert first.returncode == 0, first.stderr.decode()
+    for run in (out, fresh):
+        assert run.returncode == 3, run.stderr.decode()  # partial
+        assert (
+            run.stderr.decode()
+            .splitlines()[0]
+            .startswith(
+                "Error: acme/web-app: CODEOWNERS, manifests and git history not readable with this "
+                "token, which needs read access to Contents ("
+            )
+        )
+        assert (
+            run.stderr.decode()
+            .splitlines()[0]
+            .endswith(
+                "Resource not accessible by personal access token); the rest of the repo synced"
+            )
+        )
+        assert run.stderr.decode().splitlines()[1:] == ["Error: 1 repos not synced whole this run"]
+    # the mirror's files: web-app .github/CODEOWNERS and package.json, mobile-app
+    # .github/CODEOWNERS and build.gradle.kts; README.md is neither
+    assert files == {"acme/web-app": 2, "acme/mobile-app": 2}  # kept from the first sync
+    assert fresh_files == {"acme/mobile-app": 2}
+    wanted = {
+        f"acme/{repo}": len(json.loads((served / "repos/acme" / repo / "pulls.json").read_text()))
+        for repo in ("web-app", "mobile-app")
+    }
+    assert prs == wanted
+    web_deploys = json.loads((served / "repos/acme/web-app/deployments.json").read_text())
+    assert deploys == {"acme/web-app": len(web_deploys)}
+    assert set(commits) == {"acme/mobile-app"}  # no git history of web-app, and no clone tried
 
 
 def test_an_org_that_is_not_there_is_one_line(served: Path, tmp_path: Path) -> None:
@@ -161,6 +233,8 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
         well = _miner(tmp_path, "doctor")
         (mirror / "repos" / "acme" / "mobile-app" / FORBIDDEN).write_text("actions\n")
         no_actions = _miner(tmp_path, "doctor")
+        (mirror / "repos" / "acme" / "mobile-app" / FORBIDDEN).write_text("contents\n")
+        no_contents = _miner(tmp_path, "doctor")
         (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).touch()
         forbidden = _miner(tmp_path, "doctor")
         refused = _miner(tmp_path, "doctor", token="wrong")
@@ -180,13 +254,17 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
     assert lines[3:] == [
         "ok   org acme",
         "ok   all 2 repos a sync reads are readable",
-        "ok   workflow runs and deployments of every readable repo",
+        "ok   contents, workflow runs and deployments of every readable repo",
         "ok   warehouse miner.duckdb: not there yet, the first sync makes it",
     ]
     assert no_actions.returncode == 1
     assert "ok   all 2 repos a sync reads are readable" in no_actions.stdout.decode()
-    assert ("FAIL workflow runs and deployments: grant the token read access to Actions of "
-            "acme/mobile-app" in no_actions.stdout.decode().splitlines())  # fmt: skip
+    assert ("FAIL contents, workflow runs and deployments: grant the token read access to "
+            "Actions of acme/mobile-app" in no_actions.stdout.decode().splitlines())  # fmt: skip
+    # a fine-grained token without Contents: no CODEOWNERS, manifests or git mirror
+    assert no_contents.returncode == 1
+    assert ("FAIL contents, workflow runs and deployments: grant the token read access to "
+            "Contents of acme/mobile-app" in no_contents.stdout.decode().splitlines())  # fmt: skip
     assert forbidden.returncode == 1
     assert ("FAIL 1 of 2 repos readable: grant the token read access to acme/web-app (403)"
             in forbidden.stdout.decode().splitlines())  # fmt: skip
@@ -205,7 +283,7 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
         "FAIL token: set NONE",
         f"FAIL GitHub at {url}: it needs a token (see above)",
     ]
-    for out in (well, no_actions, forbidden, refused, pasted):
+    for out in (well, no_actions, no_contents, forbidden, refused, pasted):
         assert TOKEN.encode() not in out.stdout + out.stderr
 
 
