@@ -44,6 +44,17 @@ class GitHubTimedOut(GitHubError):
     for it, most often), or timing out on the way. A smaller query may go through."""
 
 
+class GraphQLAnswerError(GitHubError):
+    """GitHub answered a GraphQL query with errors (inside a 200): what it said of that query,
+    not of the network or the token at large, so the other repos of a sync go on."""
+
+
+class GraphQLGaveUp(GraphQLAnswerError, GitHubTimedOut):
+    """GitHub gave up on a GraphQL query each time it was asked ("Something went wrong while
+    executing your query"): its answer to that query (the PR collector asks a lighter one;
+    past the lightest, that repo alone is left for the next run)."""
+
+
 class MirrorError(MinerError):
     """An API mirror folder holds something that is not what GitHub would answer."""
 

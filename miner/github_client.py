@@ -18,7 +18,13 @@ from github.GithubRetry import GithubRetry
 from urllib3 import Retry
 
 from miner import __version__
-from miner.errors import GitHubError, GitHubTimedOut, scrub
+from miner.errors import (
+    GitHubError,
+    GitHubTimedOut,
+    GraphQLAnswerError,
+    GraphQLGaveUp,
+    scrub,
+)
 from miner.rate_limits import RateLimiter, budget
 
 if TYPE_CHECKING:  # urllib3 1.26, which PyGithub allows, has no BaseHTTPResponse
@@ -186,7 +192,7 @@ class GitHubClient:
             # hidden from the token is the same failure on either path
             kinds = {e.get("type") for e in errors if isinstance(e, dict)}
             status = 404 if "NOT_FOUND" in kinds else 403 if "FORBIDDEN" in kinds else None
-            raise GitHubError(f"POST /graphql: {messages}", status=status)
+            raise GraphQLAnswerError(f"POST /graphql: {messages}", status=status)
         data = body.get("data")
         if not isinstance(data, dict):
             raise GitHubError("POST /graphql: an answer without data")
@@ -248,6 +254,9 @@ class GitHubClient:
                 if failures >= _TRANSIENT_TRIES or not _transient(exc):
                     kind = "" if isinstance(exc, _NotJson | _GaveUp) else f"{type(exc).__name__}: "
                     said = scrub(f"{what}: {unreachable(exc) or f'{kind}{exc}'}", self._secret)
+                    # GitHub giving up on a query, again and again, is its answer to that query
+                    if isinstance(exc, _GaveUp):
+                        raise GraphQLGaveUp(said) from None
                     raise (GitHubTimedOut if _timed_out(exc) else GitHubError)(said) from None
                 self._pause(failures - 1)
                 continue

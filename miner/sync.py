@@ -28,7 +28,7 @@ from miner.collect_git import (
 from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
 from miner.collect_graphql import GraphQLPullCollector, GraphQLRepoCollector
 from miner.config import Config
-from miner.errors import ConfigError, GitHubError, scrub
+from miner.errors import ConfigError, GitHubError, GraphQLAnswerError, scrub
 from miner.git_mirror import GitMirrorError
 from miner.github_auth import Credentials, credentials
 from miner.github_client import GitHubClient
@@ -243,11 +243,15 @@ def sync(
                     repo_sync.graphql_repo(marks[repo])
             except GitHubError as exc:
                 # a repo the token may not read (403), gone since it was listed (404) or
-                # blocked for legal reasons (451): what was stored stays, the other repos go
-                # on, and the run is partial (exit 3)
-                if exc.status not in (403, 404, 451):
+                # blocked for legal reasons (451), or one a GraphQL query of which GitHub
+                # answered with errors (a page is not stored with holes in it): what was stored
+                # stays, the other repos go on, and the run is partial (exit 3)
+                if exc.status in (403, 404, 451):
+                    unread[repo] = f"{repo}: not readable with this token ({exc})"
+                elif isinstance(exc, GraphQLAnswerError):
+                    unread[repo] = f"{repo}: not synced whole, the next run tries again: {exc}"
+                else:
                     raise
-                unread[repo] = f"{repo}: not readable with this token ({exc})"
             status.done += 1
         if repos and len(unread) == len(repos):
             # not one repo: the token, not the repos, is what is wrong (a suspended app, say)

@@ -206,6 +206,46 @@ def test_a_token_without_contents_permission_syncs_the_prs_and_names_the_permiss
     assert set(commits) == {"acme/mobile-app"}  # no git history of web-app, and no clone tried
 
 
+def test_a_graphql_error_of_one_repo_names_it_and_leaves_the_others(
+    served: Path, tmp_path: Path
+) -> None:
+    """GitHub answers one repo's PR query with `data` and `errors` (here a review the server
+    cannot give whole, its non-null `state` missing): the page is not stored with a hole, the
+    error names the repo and what GitHub said, the other repo syncs whole, the run is partial
+    (exit 3), and once GitHub answers whole the next run completes the repo."""
+    import shutil
+
+    mirror = tmp_path / "mirror"
+    shutil.copytree(served, mirror)
+    reviews = mirror / "repos/acme/web-app/pulls/1/reviews.json"
+    good = reviews.read_text()
+    reviews.write_text(json.dumps([{"id": 1, "user": {"login": "ann", "id": 7}}]))
+    count = "select repo, count(*) as n from pull_requests group by repo"
+    with FixtureServer(mirror, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        out = _miner(tmp_path, "sync", "--quiet")
+        stored = _miner(tmp_path, "query", "--sql", count, "--format", "json")
+        reviews.write_text(good)
+        again = _miner(tmp_path, "sync", "--quiet")
+        whole = _miner(tmp_path, "query", "--sql", count, "--format", "json")
+    assert out.returncode == 3, out.stderr.decode()
+    assert out.stderr.decode().splitlines() == [
+        "Error: acme/web-app: not synced whole, the next run tries again: POST /graphql: Cannot "
+        "return null for non-nullable field PullRequestReview.state.",
+        "Error: 1 repos not synced whole this run",
+    ]
+    prs = {
+        f"acme/{repo}": len(json.loads((served / "repos/acme" / repo / "pulls.json").read_text()))
+        for repo in ("web-app", "mobile-app")
+    }
+    # PR 1 is on web-app's first page of PRs (37 a query): none of that page is stored
+    assert {r["repo"]: r["n"] for r in json.loads(stored.stdout)} == {
+        "acme/mobile-app": prs["acme/mobile-app"]
+    }
+    assert (again.returncode, again.stderr) == (0, b"")
+    assert {r["repo"]: r["n"] for r in json.loads(whole.stdout)} == prs
+
+
 def test_an_org_that_is_not_there_is_one_line(served: Path, tmp_path: Path) -> None:
     with FixtureServer(served, token=TOKEN, port=0) as server:
         _config(tmp_path, server.url)
