@@ -246,6 +246,53 @@ def test_a_graphql_error_of_one_repo_names_it_and_leaves_the_others(
     assert {r["repo"]: r["n"] for r in json.loads(whole.stdout)} == prs
 
 
+def test_the_readmes_cron_line_makes_the_report_after_a_partial_sync(
+    served: Path, tmp_path: Path
+) -> None:
+    """The README's crontab line, run by sh as cron runs it: a night on which one repo's
+    workflow runs are refused (exit 3) still makes the report; a token GitHub refuses does
+    not, and the line says why."""
+    import os
+    import re
+    import shutil
+    import sys
+
+    from miner.fixtures_server import FORBIDDEN
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    (line,) = re.findall(r"^15 3 \* \* \*  (cd /srv/miner .*)$", readme, re.M)
+    mirror = tmp_path / "mirror"
+    shutil.copytree(served, mirror)
+    (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).write_text("actions\n")
+    home = tmp_path / "srv"
+    (home / ".venv/bin").mkdir(parents=True)
+    shim = home / ".venv/bin/miner"
+    shim.write_text(
+        f'#!/bin/sh\nexec {sys.executable} -c "from miner.cli import main; main()" "$@"\n'
+    )
+    shim.chmod(0o755)
+
+    def night(token: str) -> subprocess.CompletedProcess[bytes]:
+        command = line.replace("/srv/miner", str(home)).replace("GITHUB_TOKEN=...", "")
+        return subprocess.run(["sh", "-c", command], capture_output=True, timeout=600,
+                              check=False, env={**os.environ, "GITHUB_TOKEN": token})  # fmt: skip
+
+    with FixtureServer(mirror, token=TOKEN, port=0) as server:
+        _config(home, server.url)
+        refused = night("wrong")
+        made_after_refusal = (home / "report.html").exists()
+        partial = night(TOKEN)
+    assert not made_after_refusal
+    assert b"401" in refused.stderr
+    said = partial.stderr.decode().splitlines()
+    assert said[1:] == [
+        "Error: 1 repos not synced whole this run",
+        "wrote the report to report.html",
+    ]
+    assert partial.returncode == 0, partial.stderr.decode()
+    assert (home / "report.html").read_text().startswith("<!")
+
+
 def test_an_org_that_is_not_there_is_one_line(served: Path, tmp_path: Path) -> None:
     with FixtureServer(served, token=TOKEN, port=0) as server:
         _config(tmp_path, server.url)
