@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from miner.errors import GitHubError
+from miner.errors import GitHubError, GraphQLAnswerError
 from miner.github_client import GitHubClient, Response, list_items
 from miner.raw import (
     CODEOWNERS_PATHS,
@@ -91,15 +91,24 @@ class GitHubCollector:
             ("members", f"/orgs/{self.org}/members", {}),
             ("teams", f"/orgs/{self.org}/teams", {}),
         ):
-            batch = self._whole_list(resource, ORG_WIDE, None, url, params, cursor)
+            try:
+                batch = self._whole_list(resource, ORG_WIDE, None, url, params, cursor)
+            except GitHubError as exc:
+                if resource == "repos":
+                    raise
+                raise people_refused(self.org, exc) or exc from None
             if batch is not None:
                 yield batch
 
     def team_member_batches(self, teams: list[str], cursor: CursorLookup) -> Iterator[RawBatch]:
         for slug in teams:
-            batch = self._whole_list(
-                "team_members", ORG_WIDE, slug, f"/orgs/{self.org}/teams/{slug}/members", {}, cursor
-            )
+            try:
+                batch = self._whole_list(
+                    "team_members", ORG_WIDE, slug, f"/orgs/{self.org}/teams/{slug}/members", {},
+                    cursor,
+                )  # fmt: skip
+            except GitHubError as exc:
+                raise people_refused(self.org, exc) or exc from None
             if batch is not None:
                 yield batch
 
@@ -408,6 +417,27 @@ class GitHubCollector:
                 return
             assert response.next_url is not None
             response = self.client.get(response.next_url)
+
+
+def people_refused(org: str, exc: GitHubError, *, graphql: bool = False) -> GitHubError | None:
+    """GitHub refusing the token the org's members or teams (a 403 to a request for them, not
+    a rate limit; with `graphql`, a FORBIDDEN error at organization.teams or .membersWithRole
+    of the query), as the one line that says which permission it lacks; None for any other
+    error. Without teams no wait is a team's: the sync stops rather than store an org of
+    nobody."""
+    if exc.status != 403 or "rate limit" in str(exc).lower():
+        return None
+    wanted = (["organization", "teams"], ["organization", "membersWithRole"])
+    if graphql and not (
+        isinstance(exc, GraphQLAnswerError) and any(p.split(".")[:2] in wanted for p in exc.paths)
+    ):
+        return None  # a refusal of something else
+    return GitHubError(
+        f"{org}: GitHub refuses this token the org's members or teams ({exc}): a fine-grained "
+        "token needs read access to the organization's Members permission, a classic token "
+        "the read:org scope (`miner doctor` checks it)",
+        status=403,
+    )
 
 
 def _with_cursor(batch: RawBatch, update: CursorUpdate) -> RawBatch:

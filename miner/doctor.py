@@ -1,4 +1,5 @@
-"""`miner doctor`: check the config, the token, its scopes, the rate limit, the org, each repo
+"""`miner doctor`: check the config, the token, its scopes, the rate limit, the org (and its
+members and teams), each repo
 a sync would read (and its contents, workflow runs and deployments), the warehouse and git, and
 say what to fix. The token is never printed."""
 
@@ -159,7 +160,21 @@ def _github(
         tell(Check(False, f"org {org}", hidden if exc.status == 404 else str(exc)))
         return
     tell(Check(True, f"org {org}"))
-    _config_teams(client, org, config, tell)
+    refused_people = []
+    for part in ("members", "teams"):  # a fine-grained token needs the org's Members permission
+        try:
+            client.get(f"/orgs/{org}/{part}", {"per_page": 1})
+        except GitHubError as exc:
+            if exc.status != 403 or "rate limit" in str(exc).lower():
+                raise
+            refused_people.append(part)
+    if refused_people:
+        tell(Check(False, f"{' and '.join(refused_people)} of {org}",
+                   "grant the token read access to the organization's Members permission "
+                   "(a classic token: the read:org scope)"))  # fmt: skip
+    else:
+        tell(Check(True, f"members and teams of {org}"))
+        _config_teams(client, org, config, tell)
     repos = [
         r for r in client.get_all(f"/orgs/{org}/repos", {"type": "all"})
         if config.github.selects(r["full_name"], archived=bool(r.get("archived")),

@@ -46,7 +46,14 @@ class GitHubTimedOut(GitHubError):
 
 class GraphQLAnswerError(GitHubError):
     """GitHub answered a GraphQL query with errors (inside a 200): what it said of that query,
-    not of the network or the token at large, so the other repos of a sync go on."""
+    not of the network or the token at large, so the other repos of a sync go on. `paths`:
+    where in the answer each error is, dotted ("organization.teams"), where GitHub says."""
+
+    def __init__(
+        self, message: str, *, status: int | None = None, paths: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(message, status=status)
+        self.paths = paths
 
 
 class GraphQLGaveUp(GraphQLAnswerError, GitHubTimedOut):

@@ -1309,6 +1309,7 @@ def _resolve_members_with_role(
     first: int | None = None,
     after: str | None = None,
 ) -> Any:
+    _refuse_org_part(info.context.root, org["_login"], "members")
     file = info.context.root / "orgs" / org["_login"] / "members.json"
     members = [m for m in _list_file(file)[1] if isinstance(m, dict)]
     return _offset_page(members, first, after, _member)
@@ -1344,8 +1345,18 @@ def _resolve_teams(
     after: str | None = None,
 ) -> Any:
     login: str = org["_login"]
+    _refuse_org_part(info.context.root, login, "teams")
     teams, _ = _org_teams(info.context.root, login)
     return _offset_page(teams, first, after, lambda rest: _team(rest, login))
+
+
+def _refuse_org_part(root: Path, login: str, part: str) -> None:
+    """FORBIDDEN, as GitHub answers a token without the org's Members permission, where the
+    org's folder refuses `part` (its FORBIDDEN file)."""
+    if part in (refused_parts(root / "orgs" / login) or []):
+        raise GraphQLError(
+            "Resource not accessible by personal access token", extensions={"type": "FORBIDDEN"}
+        )
 
 
 def _resolve_team(org: dict[str, Any], info: GraphQLResolveInfo[_Context], slug: str) -> Any:

@@ -450,9 +450,12 @@ _APP_ROUTES = re.compile(
 )
 # A file of this name in a mirror's repo folder makes the server refuse that repo's API (403):
 # all of it when empty, else the parts its lines name (`actions`, `deployments`, `contents`: what
-# a fine-grained token without that permission is refused; `contents` refuses git too).
+# a fine-grained token without that permission is refused; `contents` refuses git too). In an
+# org's folder (orgs/ORG/), it refuses the org's `teams` or `members` its lines name.
 FORBIDDEN = ".forbidden"
 _REPO_PATH = re.compile(r"^/repos/([^/]+)/([^/]+)/")
+# In an org's folder (orgs/ORG/), the file refuses the parts its lines name: `teams`, `members`.
+_ORG_PART = re.compile(r"^/orgs/([^/]+)/(teams|members)(?:/|$)")
 
 
 def mirrored_name(folder: Path, name: str) -> str:
@@ -957,7 +960,10 @@ class FixtureServer:
     def _forbidden(self, path: str) -> bool:
         match = _REPO_PATH.match(path)
         if match is None:
-            return False
+            # an org's teams or members, as a token without the org's Members permission
+            org = _ORG_PART.match(path)
+            parts = refused_parts(self.root / "orgs" / org[1]) if org is not None else None
+            return bool(parts) and org is not None and org[2] in (parts or [])
         parts = refused_parts(self.root / "repos" / match[1] / match[2])
         if parts is None:
             return False

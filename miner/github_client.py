@@ -192,7 +192,12 @@ class GitHubClient:
             # hidden from the token is the same failure on either path
             kinds = {e.get("type") for e in errors if isinstance(e, dict)}
             status = 404 if "NOT_FOUND" in kinds else 403 if "FORBIDDEN" in kinds else None
-            raise GraphQLAnswerError(f"POST /graphql: {messages}", status=status)
+            paths = tuple(
+                ".".join(str(step) for step in e["path"])
+                for e in errors
+                if isinstance(e, dict) and isinstance(e.get("path"), list)
+            )
+            raise GraphQLAnswerError(f"POST /graphql: {messages}", status=status, paths=paths)
         data = body.get("data")
         if not isinstance(data, dict):
             raise GitHubError("POST /graphql: an answer without data")

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from miner.collect_github import people_refused
 from miner.collect_graphql import default_branch_blobs, user_payload
 from miner.errors import GitHubError
 from miner.github_client import GitHubClient
@@ -94,7 +95,7 @@ class OrgSnapshot:
                     query = ORG_SNAPSHOT_WITHOUT_ARCHIVED_AT
                     continue
                 if "Could not resolve to an Organization" not in str(exc):
-                    raise
+                    raise people_refused(self.org, exc, graphql=True) or exc from None
                 data, refused = {}, []
             org_node = data.get("organization") or {}
             if not org_node:

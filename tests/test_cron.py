@@ -293,6 +293,41 @@ def test_the_readmes_cron_line_makes_the_report_after_a_partial_sync(
     assert (home / "report.html").read_text().startswith("<!")
 
 
+@pytest.mark.parametrize("api", ["rest", "graphql"])
+def test_a_token_refused_the_orgs_teams_says_which_permission(
+    served: Path, tmp_path: Path, api: str
+) -> None:
+    """A fine-grained token without the org's Members permission: GitHub refuses its teams
+    (403 on REST, a FORBIDDEN error at organization.teams on GraphQL). The sync fails in one
+    line naming the permission, and doctor says the same."""
+    import shutil
+
+    from miner.fixtures_server import FORBIDDEN
+
+    mirror = tmp_path / "mirror"
+    shutil.copytree(served, mirror)
+    (mirror / "orgs" / "acme" / FORBIDDEN).write_text("teams\n")
+    with FixtureServer(mirror, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        out = _miner(tmp_path, "sync", "--api", api, "--quiet")
+        doctor = _miner(tmp_path, "doctor")
+    (line,) = out.stderr.decode().splitlines()
+    assert out.returncode == 1
+    assert line.startswith("Error: acme: GitHub refuses this token the org's members or teams (")
+    assert line.endswith(
+        "Resource not accessible by personal access token): a fine-grained token needs read "
+        "access to the organization's Members permission, a classic token the read:org scope "
+        "(`miner doctor` checks it)"
+    )
+    assert doctor.returncode == 1
+    assert (
+        "FAIL teams of acme: grant the token read access to the organization's Members "
+        "permission (a classic token: the read:org scope)"
+    ) in doctor.stdout.decode().splitlines()
+    # the repos are still checked
+    assert "ok   all 2 repos a sync reads are readable" in doctor.stdout.decode().splitlines()
+
+
 def test_an_org_that_is_not_there_is_one_line(served: Path, tmp_path: Path) -> None:
     with FixtureServer(served, token=TOKEN, port=0) as server:
         _config(tmp_path, server.url)
@@ -340,6 +375,7 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
     assert lines[2].startswith(f"ok   GitHub at {url}: REST ")
     assert lines[3:] == [
         "ok   org acme",
+        "ok   members and teams of acme",
         "ok   all 2 repos a sync reads are readable",
         "ok   contents, workflow runs and deployments of every readable repo",
         "ok   warehouse miner.duckdb: not there yet, the first sync makes it",
