@@ -112,6 +112,10 @@ class OrgSnapshot:
             connection = org_node["repositories"]
             # the repos (by index on this page) whose files the token may not read, and why
             no_files = {e["path"][3]: f"POST /graphql: {e.get('message')}" for e in refused}
+            nodes = connection["nodes"]
+            if any(not 0 <= i < len(nodes) or nodes[i] is None for i in no_files):
+                # a repo the answer left out for the refusal would read as gone from GitHub
+                raise GitHubError("; ".join(no_files.values()), status=403)
             for i, node in enumerate(connection["nodes"]):
                 if node is not None:
                     repos.append(_repository(node))

@@ -273,3 +273,21 @@ def test_a_server_that_cannot_be_reached_is_named_within_seconds_not_minutes(
     assert str(err.value) == f"GET /orgs/acme: cannot reach {url.split('://')[1]}: {why}"
     # urllib3's connect tries back off 0, 1, 2 s: seconds in all, where a 5xx's ten take minutes
     assert 0 < sum(paused) < 10, paused
+
+
+@responses.activate
+def test_a_snapshot_whose_refused_files_null_a_repo_fails_rather_than_drop_the_repo() -> None:
+    """A repo's files GitHub refuses (FORBIDDEN at nodes.i.rootTree) are tolerated, the repo
+    synced without them; but an answer that left the repo itself out (its node null) would
+    read as a repo gone from GitHub, its open PRs stopped waiting: that is a failure."""
+    from miner.org_snapshot import OrgSnapshot
+
+    page = {"login": "acme", "repositories": {
+        "nodes": [None], "pageInfo": {"hasNextPage": False, "endCursor": None}}}  # fmt: skip
+    refused = {"type": "FORBIDDEN", "message": "Resource not accessible by integration",
+               "path": ["organization", "repositories", "nodes", 0, "rootTree"]}  # fmt: skip
+    responses.post(f"{API}/graphql", json={"data": {"organization": page}, "errors": [refused]})
+    with pytest.raises(GitHubError) as err:
+        OrgSnapshot(GitHubClient(API, "t"), "acme").take()
+    assert str(err.value) == "POST /graphql: Resource not accessible by integration"
+    assert err.value.status == 403
