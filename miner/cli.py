@@ -321,6 +321,8 @@ def query(
 @click.option("--out", type=_Path(path_type=Path, dir_okay=False),
               help="Write it here; with no --format, in the format the name says (.html, .md, "
                    ".json, .csv).")  # fmt: skip
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print errors only (for cron): not the line naming the --out file.")  # fmt: skip
 @pass_context
 def report(
     ctx: Context,
@@ -332,12 +334,15 @@ def report(
     repo: str | None,
     fmt: str,
     out: Path | None,
+    quiet: bool,
 ) -> None:
     """Print where the time goes: review waits, approvals, handoffs, deploys, SLA breaches."""
     from miner.reports import data as reports
     from miner.reports.formats import RENDERERS
     from miner.reports.terminal import print_report, report_console
 
+    if quiet:
+        _route_warnings(quiet=True, json_lines=False)
     if end is not None and start is None:
         raise click.UsageError("--to goes with --from")
     given = click.get_current_context().get_parameter_source("since")
@@ -364,7 +369,8 @@ def report(
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise _cannot_write(exc, out, "the report ") from None
-        _err(f"wrote the report to {out}")
+        if not quiet:
+            _err(f"wrote the report to {out}")
     else:
         click.echo(text, nl=False)
 
