@@ -28,7 +28,7 @@ from miner.sample_payloads import Json, RepoRef, iso
 TRUTH_DIR = "truth"  # out/truth/review_wait.csv, summary.json, ...: the server never serves them
 TRUTH_COLUMNS = (
     "org", "repo", "pr_number", "author", "reviewer", "reviewer_team", "episode",
-    "requested_at", "start_at", "ended_at", "outcome", "responder", "wait_hours",
+    "requested_at", "start_at", "ended_at", "outcome", "responder", "wait_hours", "is_cross_team",
 )  # fmt: skip
 
 # GitHub facts.
@@ -250,6 +250,8 @@ class _Episode:
 class _Rows(Protocol):
     def writerow(self, row: Iterable[str], /) -> Any: ...
 
+    def writerows(self, rows: Iterable[Iterable[str]], /) -> Any: ...
+
 
 def generate(
     out: Path,
@@ -274,7 +276,8 @@ def generate(
     tally: Counter[str] = Counter()
     tables = {"review_wait.csv": TRUTH_COLUMNS, DEPLOYMENTS_TRUTH: DEPLOYMENT_COLUMNS,
               RUNS_TRUTH: RUN_COLUMNS, DEPENDENCIES_TRUTH: DEPENDENCY_COLUMNS,
-              LEAD_TIME_TRUTH: LEAD_TIME_COLUMNS}  # fmt: skip
+              LEAD_TIME_TRUTH: LEAD_TIME_COLUMNS, APPROVAL_TRUTH: APPROVAL_COLUMNS,
+              OWNERSHIP_TRUTH: OWNERSHIP_COLUMNS}  # fmt: skip
     with ExitStack() as files:
         rows: dict[str, _Rows] = {}
         for name, columns in tables.items():
@@ -289,7 +292,7 @@ def generate(
         links = _cross_repo_links(org, specs, briefs, seed)
         for spec, count in zip(specs, counts, strict=True):
             pulls = (links.apply(spec.name, p) for p in _plan_repo(rng, people, spec, count, as_of))
-            writer.write_repo(spec, pulls, rows["review_wait.csv"], tally, delivery)
+            writer.write_repo(spec, pulls, rows, tally, delivery)
         with (out / TRUTH_DIR / CROSS_REPO_TRUTH).open("w", newline="") as handle:
             table = csv.writer(handle, lineterminator="\n")
             table.writerow(CROSS_REPO_COLUMNS)
@@ -836,15 +839,25 @@ def _check(where: str, drawn: list[_Episode], derived: list[_Episode]) -> None:
         raise AssertionError(f"{where}: drew {shape(drawn)}, but the files say {shape(derived)}")
 
 
-def _truth_row(repo: str, number: int, author: str, ep: _Episode, as_of: datetime) -> list[str]:
+def _truth_row(org: _Org, repo: str, p: _Pull, ep: _Episode, as_of: datetime) -> list[str]:
     """A review_wait.csv row; `repo` is owner/name."""
     wait = max(0.0, ((ep.ended_at or as_of) - ep.start_at).total_seconds() / 3600)
     key = ep.key or _Key("", "")
+    # cross-team: the author shares no team with the requested user or team (the implicit
+    # episode: with its responder; none yet: unknown)
+    party = (key.name,) if key.kind == "team" else _teams_of(org, key.name or ep.responder or "")
+    cross = (
+        ""
+        if not (key.name or ep.responder)
+        else str(not set(party) & set(_teams_of(org, p.author.login))).lower()
+    )
     return [
-        repo.split("/")[0], repo, str(number), author, key.name if key.kind == "user" else "",
+        repo.split("/")[0], repo, str(p.number), p.author.login,
+        key.name if key.kind == "user" else "",
         key.name if key.kind == "team" else "", str(ep.episode),
         iso(ep.requested_at) if ep.requested_at else "", iso(ep.start_at),
         iso(ep.ended_at) if ep.ended_at else "", ep.outcome, ep.responder or "", f"{wait:.6f}",
+        cross,
     ]  # fmt: skip
 
 
@@ -877,6 +890,101 @@ def _features(
     return +found  # only what occurs
 
 
+# -- the truth of approvals and of code ownership, from the drawn PR --------------------------
+
+APPROVAL_TRUTH = "approval_latency.csv"
+APPROVAL_COLUMNS = (
+    "org", "repo", "pr_number", "author", "approver_team", "is_cross_team", "start_at",
+    "approved_at", "approver", "outcome", "latency_hours",
+)  # fmt: skip
+OWNERSHIP_TRUTH = "ownership_handoffs.csv"
+OWNERSHIP_COLUMNS = (
+    "org", "repo", "pr_number", "author", "owner_teams", "handoff_teams", "handoff_count",
+    "files_changed", "files_unowned", "files_owned_by_others",
+)  # fmt: skip
+
+
+def _teams_of(org: _Org, login: str) -> tuple[str, ...]:
+    """A person's teams, the parents of their teams included; `unassigned` when in none."""
+    person = org.people.get(login)
+    if person is None or person.is_bot:
+        return ("unassigned",)
+    return tuple(sorted(s for s, t in org.teams.items() if login in t.members)) or ("unassigned",)
+
+
+def _owner_teams(org: _Org, owners: tuple[str, ...]) -> set[str]:
+    """The teams a CODEOWNERS line's owners stand for: a team itself, a user their teams."""
+    found: set[str] = set()
+    for owner in (o.removeprefix("@") for o in owners):
+        found |= {owner.split("/")[1]} if "/" in owner else set(_teams_of(org, owner))
+    return found
+
+
+def _ownership_row(org: _Org, repo: str, spec: _Repo, p: _Pull) -> list[str]:
+    """An ownership_handoffs.csv row: the CODEOWNERS of the sample never changes."""
+    mine = set(_teams_of(org, p.author.login))
+    owner_teams: set[str] = set()
+    unowned = by_others = 0
+    for path in p.files:
+        owners = spec.owners(path)
+        teams = _owner_teams(org, owners)
+        owner_teams |= teams
+        unowned += not owners
+        by_others += bool(owners) and not (teams & mine or f"@{p.author.login}" in owners)
+    handoffs = sorted(owner_teams - mine)
+    return [
+        org.login, repo, str(p.number), p.author.login, ";".join(sorted(owner_teams)),
+        ";".join(handoffs), str(len(handoffs)), str(len(p.files)), str(unowned), str(by_others),
+    ]  # fmt: skip
+
+
+def _approval_rows(
+    org: _Org, repo: str, p: _Pull, acts: list[_Action], drawn: list[_Episode],
+    ready: datetime | None, owner_teams: Iterable[str], as_of: datetime,
+) -> list[list[str]]:  # fmt: skip
+    """approval_latency.csv rows of one PR: each team whose approval it needs, from what the
+    planner drew (requests not withdrawn, code owners) and the approvals still standing."""
+    if ready is None:
+        return []
+    first: dict[str, datetime | None] = {team: None for team in owner_teams}
+    for ep in drawn:
+        if ep.key is None or ep.requested_at is None or ep.outcome == "withdrawn":
+            continue
+        named = (ep.key.name,) if ep.key.kind == "team" else _teams_of(org, ep.key.name)
+        for team in named:
+            known = first.get(team)
+            first[team] = ep.requested_at if known is None else min(known, ep.requested_at)
+    dismissed = {a.ident for a in acts if a.kind == "dismissed"}
+    approvals = [
+        a for a in acts
+        if a.kind == "review" and a.state == "APPROVED" and a.ident not in dismissed
+        and not a.actor.is_bot and a.actor != p.author
+    ]  # fmt: skip
+    reopened = [a.at for a in acts if a.kind == "reopened"]
+    closes = [a.at for a in acts if a.kind == "closed" and not any(r >= a.at for r in reopened)]
+    closed = closes[-1] if closes else None
+    mine = _teams_of(org, p.author.login)
+    rows = []
+    for team, asked in sorted(first.items()):
+        start = max(ready, asked) if asked else ready
+        got = min(
+            ((a.at, a.ident, a.actor.login) for a in approvals
+             if a.at >= start and team in _teams_of(org, a.actor.login)),
+            default=None,
+        )  # fmt: skip
+        if got and (closed is None or got[0] <= closed):
+            end, outcome, approved_at, approver = got[0], "approved", iso(got[0]), got[2]
+        else:
+            end = max(closed or as_of, start)
+            outcome, approved_at, approver = ("unapproved" if closed else "waiting"), "", ""
+        rows.append([
+            org.login, repo, str(p.number), p.author.login, team, str(team not in mine).lower(),
+            iso(start), approved_at, approver, outcome,
+            f"{(end - start).total_seconds() / 3600:.6f}",
+        ])  # fmt: skip
+    return rows
+
+
 # -- writing the mirror ----------------------------------------------------------------------
 
 
@@ -900,7 +1008,7 @@ class _MirrorWriter:
         self,
         repo: _Repo,
         pulls: Iterable[_Pull],
-        truth: _Rows,
+        truth: Mapping[str, _Rows],
         tally: Counter[str],
         delivery: _DeliveryWriter,
     ) -> None:
@@ -921,7 +1029,7 @@ class _MirrorWriter:
         listed: list[Json] = []
         shipped: list[_Shipped] = []
         for p in pulls:  # one repo's PRs at a time; only their list entries stay in memory
-            out = self._write_pull(renderer, root, p, truth, tally)
+            out = self._write_pull(renderer, root, repo, p, truth, tally)
             listed.append(out.pull)
             shipped.append(_shipped(out))
         last = max([iso(created)] + [item["updated_at"] for item in listed])
@@ -971,12 +1079,19 @@ class _MirrorWriter:
             p.base_sha = shas[max(bisect.bisect_right(tips, p.created_at) - 1, 0)]
 
     def _write_pull(
-        self, renderer: gh.PullRenderer, root: Path, p: _Pull, truth: _Rows, tally: Counter[str]
+        self,
+        renderer: gh.PullRenderer,
+        root: Path,
+        spec: _Repo,
+        p: _Pull,
+        truth: Mapping[str, _Rows],
+        tally: Counter[str],
     ) -> gh.PullPayloads:
         acts = sorted(
             (a for a in p.actions if a.at <= self.as_of), key=lambda a: (a.at, _RANK[a.kind])
         )
-        drawn, pending = _replay(self.org, p, acts, _ready_at(p, acts))
+        ready = _ready_at(p, acts)
+        drawn, pending = _replay(self.org, p, acts, ready)
         pid = 1_700_000_000 + renderer.repo["id"] % 10**6 * 10**3 + p.number
         facts = gh.PullFacts(
             p.number, pid, p.title, p.author.login, p.created_at, p.opened_as_draft, p.files,
@@ -988,7 +1103,13 @@ class _MirrorWriter:
         repo = f"{renderer.ref.org}/{renderer.ref.name}"
         _check(f"{repo}#{p.number}", drawn, derived)
         for ep in derived:
-            truth.writerow(_truth_row(repo, p.number, p.author.login, ep, self.as_of))
+            truth["review_wait.csv"].writerow(_truth_row(self.org, repo, p, ep, self.as_of))
+        owned = _ownership_row(self.org, repo, spec, p)
+        truth[OWNERSHIP_TRUTH].writerow(owned)
+        truth[APPROVAL_TRUTH].writerows(
+            _approval_rows(self.org, repo, p, acts, drawn, ready, filter(None, owned[4].split(";")),
+                           self.as_of)
+        )  # fmt: skip
         tally.update(_features(p, acts, derived, out.pull, self.as_of))
         (root / "pulls" / str(p.number)).mkdir(parents=True)
         (root / "issues" / str(p.number)).mkdir(parents=True)

@@ -35,7 +35,7 @@ Json = dict[str, Any]
 AS_OF = datetime(2026, 6, 30, 18, 0, tzinfo=UTC)
 HEADER = (
     "org,repo,pr_number,author,reviewer,reviewer_team,episode,requested_at,start_at,ended_at,"
-    "outcome,responder,wait_hours"
+    "outcome,responder,wait_hours,is_cross_team"
 )
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 OUTCOMES = {"reviewed", "withdrawn", "unanswered", "waiting"}
