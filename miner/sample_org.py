@@ -277,7 +277,7 @@ def generate(
     tables = {"review_wait.csv": TRUTH_COLUMNS, DEPLOYMENTS_TRUTH: DEPLOYMENT_COLUMNS,
               RUNS_TRUTH: RUN_COLUMNS, DEPENDENCIES_TRUTH: DEPENDENCY_COLUMNS,
               LEAD_TIME_TRUTH: LEAD_TIME_COLUMNS, APPROVAL_TRUTH: APPROVAL_COLUMNS,
-              OWNERSHIP_TRUTH: OWNERSHIP_COLUMNS}  # fmt: skip
+              OWNERSHIP_TRUTH: OWNERSHIP_COLUMNS, PHASES_TRUTH: PHASES_COLUMNS}  # fmt: skip
     with ExitStack() as files:
         rows: dict[str, _Rows] = {}
         for name, columns in tables.items():
@@ -985,6 +985,44 @@ def _approval_rows(
     return rows
 
 
+PHASES_TRUTH = "pr_phases.csv"
+PHASES_COLUMNS = (
+    "org", "repo", "pr_number", "author", "first_commit_at", "ready_at", "first_review_at",
+    "last_approval_at", "merged_at", "first_response_at", "coding_hours", "pickup_hours",
+    "review_hours", "merge_hours", "cycle_hours",
+)  # fmt: skip
+
+
+def _phases_row(
+    repo: str, p: _Pull, acts: list[_Action], ready: datetime | None
+) -> list[str] | None:
+    """A pr_phases.csv row for a PR merged by as_of: its phases from what the planner drew."""
+    merged = next((a.at for a in acts if a.kind == "merged"), None)
+    if merged is None or ready is None:
+        return None
+    first_commit = min(a.at for a in acts if a.kind == "commit")
+    start = min(first_commit, ready)  # a commit dated after ready: no coding time
+    others = [a for a in acts if not a.actor.is_bot and a.actor != p.author
+              and ready <= a.at <= merged]  # fmt: skip
+    reviews = [a.at for a in others if a.kind == "review"]
+    dismissed = {a.ident for a in acts if a.kind == "dismissed"}
+    approvals = [a.at for a in others if a.kind == "review" and a.state == "APPROVED"
+                 and a.ident not in dismissed]  # fmt: skip
+    responses = [a.at for a in others if a.kind in ("review", "comment")]
+    picked = min(reviews, default=merged)
+    last = max(approvals, default=max(reviews, default=merged))
+
+    def hours(a: datetime, b: datetime) -> str:
+        return f"{(b - a).total_seconds() / 3600:.6f}"
+
+    return [
+        repo.split("/")[0], repo, str(p.number), p.author.login, iso(start), iso(ready),
+        iso(min(reviews)) if reviews else "", iso(max(approvals)) if approvals else "",
+        iso(merged), iso(min(responses)) if responses else "", hours(start, ready),
+        hours(ready, picked), hours(picked, last), hours(last, merged), hours(start, merged),
+    ]  # fmt: skip
+
+
 # -- writing the mirror ----------------------------------------------------------------------
 
 
@@ -1104,6 +1142,8 @@ class _MirrorWriter:
         _check(f"{repo}#{p.number}", drawn, derived)
         for ep in derived:
             truth["review_wait.csv"].writerow(_truth_row(self.org, repo, p, ep, self.as_of))
+        if phases := _phases_row(repo, p, acts, ready):
+            truth[PHASES_TRUTH].writerow(phases)
         owned = _ownership_row(self.org, repo, spec, p)
         truth[OWNERSHIP_TRUTH].writerow(owned)
         truth[APPROVAL_TRUTH].writerows(

@@ -6,6 +6,7 @@ figure and SLA breach, reckoned here again in plain Python from the truth's inst
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import shutil
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ import pytest
 
 from miner.config import parse
 from miner.demo import team_calendars
-from miner.sample_org import APPROVAL_TRUTH, OWNERSHIP_TRUTH, TRUTH_DIR
+from miner.sample_org import APPROVAL_TRUTH, OWNERSHIP_TRUTH, PHASES_TRUTH, TRUTH_DIR
 from miner.transform import rebuild
 from miner.warehouse import Warehouse
 
@@ -107,6 +108,8 @@ def wh(
     teams["security"]["hours"] = "10:00-16:00"
     config = parse(
         {
+            # the synced fixture's git mirrors: deploys are followed to production through them
+            "git": {"mirrors": True, "cache": str(synced.parent / "mirrors")},
             "calendar": {"hours": "09:00-18:00", "holidays": [d.isoformat() for d in HOLIDAYS],
                          "teams": teams},
             "sla": {"first_review_business_hours": SLA_REVIEW,
@@ -247,3 +250,203 @@ def test_approval_business_hours_and_sla_breaches_are_the_truths(
     ))  # fmt: skip
     assert got_breaches == breaches
     assert {b[0] for b in breaches} == {"review", "approval"}
+
+
+@dataclass
+class Life:
+    """One PR's life as its payloads and the truth tell it, for following its ball."""
+
+    created: datetime
+    end: datetime  # its merge or final close, else as_of
+    ready: datetime | None
+    drafts: list[tuple[datetime, bool]]  # (when, is a draft since) from the timeline's flips
+    episodes: list[tuple[datetime, datetime, str]]  # open (start, end, calendar), truth's
+    runs: list[tuple[datetime, datetime]]  # while a run of the head commit is unfinished
+    verdicts: dict[str, list[tuple[datetime, int, str, datetime | None]]]  # by reviewer
+
+    def court(self, t: datetime) -> str:
+        """Whose court the ball is in just after `t` (METRICS.md: pr_time_in_court)."""
+        flips = [is_draft for at, is_draft in self.drafts if at <= t]
+        if self.ready is None or t < self.ready or (flips and flips[-1]):
+            return "author"
+        if any(a <= t < b for a, b, _ in self.episodes):
+            return "reviewers"
+        if any(a <= t < b for a, b in self.runs):
+            return "ci"
+        says = set()
+        for reviews in self.verdicts.values():
+            given = [v for v in reviews if v[0] <= t]
+            if given and (given[-1][3] is None or given[-1][3] > t):
+                says.add(given[-1][2])
+        return (
+            "author"
+            if "CHANGES_REQUESTED" in says
+            else "merge"
+            if "APPROVED" in says
+            else ("author")
+        )
+
+    def calendar(self, t: datetime) -> str:
+        """The reviewers' court's calendar: the earliest-started open episode's party's."""
+        return min((a, cal) for a, b, cal in self.episodes if a <= t < b)[1]
+
+
+def _lives(sample_org: Path, org: Org) -> dict[tuple[str, int], tuple[str, Life]]:
+    episodes: dict[tuple[str, int], list[tuple[datetime, datetime, str]]] = {}
+    for r in _truth(sample_org, "review_wait.csv"):
+        party = r["reviewer"] or r["responder"]
+        calendar = r["reviewer_team"] or (org.person_calendar(party) if party else "default")
+        start = _start(r)
+        episodes.setdefault((r["repo"], int(r["pr_number"])), []).append(
+            (start, _at(r["ended_at"]) or org.as_of, calendar)
+        )
+    lives: dict[tuple[str, int], tuple[str, Life]] = {}
+    for folder in sorted((sample_org / "repos" / "acme").iterdir()):
+        repo = f"acme/{folder.name}"
+        runs = json.loads((folder / "actions" / "runs.json").read_text())["workflow_runs"]
+        for pull in json.loads((folder / "pulls.json").read_text()):
+            n = pull["number"]
+            created = _ts(pull["created_at"])
+            end = _ts(pull["merged_at"] or pull["closed_at"]) if pull["closed_at"] else org.as_of
+            timeline = json.loads((folder / "issues" / str(n) / "timeline.json").read_text())
+            flips = [(_ts(e["created_at"]), e["event"] == "convert_to_draft") for e in timeline
+                     if e.get("event") in ("ready_for_review", "convert_to_draft")]  # fmt: skip
+            ready = created if not pull["draft"] else None
+            if flips:
+                ready = flips[0][0] if not flips[0][1] else created
+            shas = {c["sha"] for c in json.loads(
+                (folder / "pulls" / str(n) / "commits.json").read_text())}  # fmt: skip
+            mine = sorted(
+                (_ts(r["created_at"]), r["head_sha"], r) for r in runs
+                if r["head_sha"] in shas or any(p["number"] == n for p in r["pull_requests"])
+            )  # fmt: skip
+            held = []
+            for created_at, sha, r in mine:
+                start = _ts(r["run_started_at"]) if r["run_attempt"] > 1 else created_at
+                done = _ts(r["updated_at"]) if r["status"] == "completed" else end
+                # a push (a run of another commit) makes the run's commit no longer the head
+                pushed = [c for c, s, _ in mine if s != sha and c > created_at]
+                held.append((start, min([done, end, *pushed[:1]])))
+            dismissals = {e["dismissed_review"]["review_id"]: _ts(e["created_at"])
+                          for e in timeline if e.get("event") == "review_dismissed"}  # fmt: skip
+            was = {e["dismissed_review"]["review_id"]: e["dismissed_review"]["state"].upper()
+                   for e in timeline if e.get("event") == "review_dismissed"}  # fmt: skip
+            verdicts: dict[str, list[tuple[datetime, int, str, datetime | None]]] = {}
+            reviews = json.loads((folder / "pulls" / str(n) / "reviews.json").read_text())
+            for r in sorted(reviews, key=lambda r: (r["submitted_at"], r["id"])):
+                state = was.get(r["id"], r["state"]) if r["state"] == "DISMISSED" else r["state"]
+                who = r["user"]["login"]
+                if (
+                    state in ("APPROVED", "CHANGES_REQUESTED")
+                    and who != pull["user"]["login"]
+                    and r["user"]["type"] != "Bot"
+                ):
+                    gone = dismissals.get(r["id"]) if r["state"] == "DISMISSED" else None
+                    verdicts.setdefault(who, []).append(
+                        (_ts(r["submitted_at"]), r["id"], state, gone)
+                    )
+            eps = [(a, min(b, end), cal) for a, b, cal in episodes.get((repo, n), [])]
+            author = pull["user"]["login"]
+            lives[(repo, n)] = (author, Life(created, end, ready, flips, eps, held, verdicts))
+    return lives
+
+
+def _ts(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def test_time_in_court_follows_the_ball_as_the_truth_does(
+    sample_org: Path, wh: Warehouse, org: Org
+) -> None:
+    deploys = {r["repo"] for r in _truth(sample_org, "deployments.csv")
+               if r["environment"] == "production"}  # fmt: skip
+    shipped = {(r["repo"], int(r["pr_number"])): (_at(r["merged_at"]), _at(r["deployed_at"]))
+               for r in _truth(sample_org, "deploy_lead_time.csv")}  # fmt: skip
+    truth: dict[tuple[str, int], tuple[Any, ...]] = {}
+    for key, (author, life) in _lives(sample_org, org).items():
+        marks = {life.created, life.end}
+        marks |= {t for t in [life.ready] if t}
+        marks |= {at for at, _ in life.drafts}
+        marks |= {t for a, b, _ in life.episodes for t in (a, b)}
+        marks |= {t for a, b in life.runs for t in (a, b)}
+        marks |= {v[0] for vs in life.verdicts.values() for v in vs}
+        marks |= {v[3] for vs in life.verdicts.values() for v in vs if v[3]}
+        cuts = sorted(t for t in marks if life.created <= t <= life.end)
+        hours = dict.fromkeys(("author", "reviewers", "ci", "merge"), 0.0)
+        business = dict(hours)
+        for a, b in itertools.pairwise(cuts):
+            court = life.court(a)
+            cal = {"reviewers": life.calendar(a) if court == "reviewers" else "",
+                   "ci": "default"}.get(court) or org.person_calendar(author)  # fmt: skip
+            hours[court] += (b - a).total_seconds() / 3600
+            business[court] += org.calendars[cal].hours(a, b)
+        merged, deployed = shipped.get(key, (None, None))
+        deploy = None
+        if merged and key[0] in deploys:
+            deploy = ((deployed or org.as_of) - merged).total_seconds() / 3600
+        rounded = [round(h, 4) for h in (*hours.values(), *business.values())]
+        truth[key] = (*rounded, None if deploy is None else round(deploy, 4))
+    got = {
+        row[:2]: row[2:]
+        for row in wh.query(
+            "select repo, pr_number, round(author_hours, 4), round(reviewers_hours, 4), "
+            "round(ci_hours, 4), round(merge_hours, 4), round(author_business_hours, 4), "
+            "round(reviewers_business_hours, 4), round(ci_business_hours, 4), "
+            "round(merge_business_hours, 4), round(deploy_hours, 4) from pr_time_in_court"
+        )
+    }
+    wrong = [(k, truth[k], got.get(k)) for k in sorted(truth) if truth[k] != got.get(k)]
+    names = ("author", "reviewers", "ci", "merge", "author_b", "reviewers_b", "ci_b", "merge_b",
+             "deploy")  # fmt: skip
+    diffs = [(k, [(n, x, y) for n, x, y in zip(names, t, g or (), strict=False) if x != y])
+             for k, t, g in wrong]  # fmt: skip
+    assert not wrong and set(got) == set(truth), (len(wrong), diffs[:8])
+    # every court holds some PR's ball
+    assert all(any(t[i] for t in truth.values()) for i in range(4))
+
+
+def test_phases_of_merged_prs_are_the_generators_truth(
+    sample_org: Path, wh: Warehouse, org: Org
+) -> None:
+    pickup: dict[tuple[str, int], tuple[datetime, str]] = {}
+    for r in _truth(sample_org, "review_wait.csv"):
+        party = r["reviewer"] or r["responder"]
+        calendar = r["reviewer_team"] or (org.person_calendar(party) if party else "default")
+        key = (r["repo"], int(r["pr_number"]))
+        pickup[key] = min(pickup.get(key, (_start(r), calendar)), (_start(r), calendar))
+    truth = {}
+    for r in _truth(sample_org, PHASES_TRUTH):
+        key = (r["repo"], int(r["pr_number"]))
+        at = {k: _at(r[k]) for k in ("first_commit_at", "ready_at", "merged_at")}
+        start, ready, merged = at["first_commit_at"], at["ready_at"], at["merged_at"]
+        assert start and ready and merged
+        # the boundaries again from the phases' hours: coding, pickup, review, merge
+        picked = ready + timedelta(hours=float(r["pickup_hours"]))
+        last = merged - timedelta(hours=float(r["merge_hours"]))
+        mine = org.calendars[org.person_calendar(r["author"])]
+        theirs = org.calendars[pickup[key][1]] if key in pickup else mine
+        named = ("first_commit_at", "first_review_at", "last_approval_at", "first_response_at")
+        instants = tuple(r[k] or None for k in named)
+        hours = tuple(round(float(r[k]), 4) for k in
+                      ("coding_hours", "pickup_hours", "review_hours", "merge_hours",
+                       "cycle_hours"))  # fmt: skip
+        business = tuple(round(h, 4) for h in (
+            mine.hours(start, ready), theirs.hours(ready, picked), mine.hours(picked, last),
+            mine.hours(last, merged), mine.hours(start, merged),
+        ))  # fmt: skip
+        truth[key] = (*instants, *hours, *business)
+    got = {
+        row[:2]: row[2:]
+        for row in wh.query(
+            f"select repo, pr_number, strftime(first_commit_at, '{STAMP}'), "
+            f"strftime(first_review_at, '{STAMP}'), strftime(last_approval_at, '{STAMP}'), "
+            f"strftime(first_response_at, '{STAMP}'), round(coding_hours, 4), "
+            "round(pickup_hours, 4), round(review_hours, 4), round(merge_hours, 4), "
+            "round(cycle_hours, 4), round(coding_business_hours, 4), "
+            "round(pickup_business_hours, 4), round(review_business_hours, 4), "
+            "round(merge_business_hours, 4), round(cycle_business_hours, 4) from pr_phases"
+        )
+    }
+    wrong = [(k, truth[k], got.get(k)) for k in sorted(truth) if truth[k] != got.get(k)]
+    assert not wrong and set(got) == set(truth), (len(wrong), wrong[:5])
+    assert len(truth) > 1000
