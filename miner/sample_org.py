@@ -110,7 +110,8 @@ _RANK = {"commit": 0, "ready": 1, "draft": 1, "requested": 2, "review": 3, "comm
 # summary.json's names for what the planner tagged and for kinds of history item.
 _TAG_FEATURES = {"draft": "requested_while_draft", "draft_review": "reviewed_while_draft",
                  "auto": "code_owner_requests", "late": "late_requests", "self": "self_reviews",
-                 "drive_by": "drive_by_reviews", "repeat": "repeated_requests"}  # fmt: skip
+                 "drive_by": "drive_by_reviews", "repeat": "repeated_requests",
+                 "bot_approval": "bot_approvals"}  # fmt: skip
 _KIND_FEATURES = {"draft": "converted_to_draft", "removed": "withdrawn_requests",
                   "comment": "comments", "dismissed": "dismissed_reviews",
                   "force_pushed": "force_pushes", "reopened": "reopened"}  # fmt: skip
@@ -548,6 +549,9 @@ class _Planner:
         if rng.random() < 0.3:  # CI comments on some PRs; a bot never ends a wait
             ci = self.org.people["github-actions[bot]"]
             self._review(p, ci, ready + timedelta(seconds=rng.randint(90, 900)), "COMMENTED")
+        if author.is_bot and number % 3 == 0:  # a bot approves some bumps: it approves for no one
+            bot = self.org.people["github-actions[bot]"]
+            self._review(p, bot, ready + timedelta(seconds=120), "APPROVED", "bot_approval")
         if not author.is_bot and rng.random() < 0.04:
             self._review(p, author, _work(author, ready, rng.uniform(0.05, 1)), "COMMENTED", "self")
         if not author.is_bot and rng.random() < 0.45:

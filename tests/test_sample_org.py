@@ -393,16 +393,19 @@ def test_every_situation_occurs_in_the_files(mirror: Mirror) -> None:
     for name in ("opened_as_draft", "requested_while_draft", "converted_to_draft",
                  "drafts_never_ready", "code_owner_requests", "re_request_episodes",
                  "withdrawn_requests", "repeated_requests", "implicit_episodes", "late_requests",
-                 "drive_by_reviews", "bot_authored_prs", "bot_reviews", "self_reviews", "reopened",
+                 "drive_by_reviews", "bot_authored_prs", "bot_reviews", "bot_approvals",
+                 "self_reviews", "reopened",
                  "waiting_over_3_days"):  # fmt: skip
         assert features.get(name, 0) > 0, name
     assert set(mirror.summary["outcomes"]) == OUTCOMES
 
 
-def test_bot_and_self_reviews_only_comment(mirror: Mirror) -> None:
-    others = {r["state"] for p in mirror.pulls for r in p.reviews
-              if _is_bot(r["user"]) or r["user"]["login"] == p.author}  # fmt: skip
-    assert others == {"COMMENTED"}
+def test_self_reviews_only_comment_and_bots_approve_only_bumps(mirror: Mirror) -> None:
+    own = {r["state"] for p in mirror.pulls for r in p.reviews if r["user"]["login"] == p.author}
+    assert own == {"COMMENTED"}
+    bots = {(r["state"], p.item["user"]["type"]) for p in mirror.pulls for r in p.reviews
+            if _is_bot(r["user"])}  # fmt: skip
+    assert bots == {("COMMENTED", "User"), ("COMMENTED", "Bot"), ("APPROVED", "Bot")}
 
 
 def test_requested_reviewers_are_the_requests_still_pending_in_the_timeline(mirror: Mirror) -> None:
