@@ -904,7 +904,7 @@ APPROVAL_COLUMNS = (
 OWNERSHIP_TRUTH = "ownership_handoffs.csv"
 OWNERSHIP_COLUMNS = (
     "org", "repo", "pr_number", "author", "owner_teams", "handoff_teams", "handoff_count",
-    "files_changed", "files_unowned", "files_owned_by_others",
+    "files_changed", "files_unowned", "files_owned_by_others", "owner_team_files",
 )  # fmt: skip
 
 
@@ -928,17 +928,20 @@ def _ownership_row(org: _Org, repo: str, spec: _Repo, p: _Pull) -> list[str]:
     """An ownership_handoffs.csv row: the CODEOWNERS of the sample never changes."""
     mine = set(_teams_of(org, p.author.login))
     owner_teams: set[str] = set()
+    files: Counter[str] = Counter()  # the changed files each team owns
     unowned = by_others = 0
     for path in p.files:
         owners = spec.owners(path)
         teams = _owner_teams(org, owners)
         owner_teams |= teams
+        files.update(teams)
         unowned += not owners
         by_others += bool(owners) and not (teams & mine or f"@{p.author.login}" in owners)
     handoffs = sorted(owner_teams - mine)
     return [
         org.login, repo, str(p.number), p.author.login, ";".join(sorted(owner_teams)),
         ";".join(handoffs), str(len(handoffs)), str(len(p.files)), str(unowned), str(by_others),
+        ";".join(f"{team}:{n}" for team, n in sorted(files.items())),
     ]  # fmt: skip
 
 

@@ -188,13 +188,15 @@ def test_review_waits_cross_teams_and_business_hours_are_the_truths(
         hours = org.calendars[calendar].hours(start, ended)
         key = (r["repo"], int(r["pr_number"]), r["reviewer"], r["reviewer_team"], int(r["episode"]))
         cross = None if r["is_cross_team"] == "" else r["is_cross_team"] == "true"
-        truth[key] = (cross, calendar, round(hours, 4))
+        author_teams = org.teams.get(r["author"], ["unassigned"])
+        truth[key] = (cross, calendar, round(hours, 4), author_teams)
         spans.update(s for s, (a, b) in SPANS.items() if start < b and ended > a)
     got = {
         row[:5]: row[5:]
         for row in wh.query(
             "select repo, pr_number, coalesce(reviewer, ''), coalesce(reviewer_team, ''), "
-            "episode, is_cross_team, calendar, round(wait_business_hours, 4) from review_wait"
+            "episode, is_cross_team, calendar, round(wait_business_hours, 4), author_teams "
+            "from review_wait"
         )
     }
     wrong = [(k, truth[k], got.get(k)) for k in sorted(truth) if truth[k] != got.get(k)]
@@ -202,8 +204,8 @@ def test_review_waits_cross_teams_and_business_hours_are_the_truths(
     # the waits cross the daylight-saving changes and the holidays, on calendars of teams and
     # the default's (people in no team)
     assert spans == set(SPANS)
-    assert {cal for _, cal, _ in truth.values()} >= {"default", "security", "web", "data"}
-    assert {cross for cross, _, _ in truth.values()} == {True, False, None}
+    assert {t[1] for t in truth.values()} >= {"default", "security", "web", "data"}
+    assert {t[0] for t in truth.values()} == {True, False, None}
 
 
 def test_approval_business_hours_and_sla_breaches_are_the_truths(
@@ -450,3 +452,67 @@ def test_phases_of_merged_prs_are_the_generators_truth(
     wrong = [(k, truth[k], got.get(k)) for k in sorted(truth) if truth[k] != got.get(k)]
     assert not wrong and set(got) == set(truth), (len(wrong), wrong[:5])
     assert len(truth) > 1000
+
+
+def _quantile(values: list[float], q: float) -> float | None:
+    """Linear interpolation between closest ranks (quantile_cont), worked out here again."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def test_handoff_pairs_are_the_generators_truth(sample_org: Path, wh: Warehouse, org: Org) -> None:
+    cycles = {(r["repo"], int(r["pr_number"])): float(r["cycle_hours"])
+              for r in _truth(sample_org, PHASES_TRUTH)}  # fmt: skip
+    pairs: dict[tuple[str, str], tuple[int, int, list[float]]] = {}
+    for r in _truth(sample_org, OWNERSHIP_TRUTH):
+        if r["author"].endswith("[bot]") or not int(r["handoff_count"]):
+            continue  # bots' PRs are nobody's handoff
+        owned = dict(item.split(":") for item in r["owner_team_files"].split(";"))
+        cycle = cycles.get((r["repo"], int(r["pr_number"])))
+        for mine in org.teams.get(r["author"], ["unassigned"]):
+            for team in r["handoff_teams"].split(";"):
+                prs, files, hours = pairs.get((mine, team), (0, 0, []))
+                hours = hours + ([] if cycle is None else [cycle])
+                pairs[(mine, team)] = (prs + 1, files + int(owned[team]), hours)
+    truth = {
+        key: (prs, files, len(hours), *(_round(_quantile(hours, q)) for q in (0.5, 0.75, 0.9)))
+        for key, (prs, files, hours) in pairs.items()
+    }
+    got = {
+        row[:2]: row[2:]
+        for row in wh.query(
+            "select author_team, owner_team, prs, files, merged_prs, round(median_cycle_hours, 4), "
+            "round(p75_cycle_hours, 4), round(p90_cycle_hours, 4) from ownership_handoff_pairs"
+        )
+    }
+    assert got == truth
+    assert len(truth) > 10
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def test_deploy_lead_business_hours_count_the_default_calendar(
+    sample_org: Path, wh: Warehouse, org: Org
+) -> None:
+    truth = {}
+    for r in _truth(sample_org, "deploy_lead_time.csv"):
+        merged, deployed = _at(r["merged_at"]), _at(r["deployed_at"])
+        if merged and deployed:
+            hours = org.calendars["default"].hours(merged, deployed)
+            truth[(r["repo"], int(r["pr_number"]))] = round(hours, 4)
+    got = dict(
+        ((repo, n), hours)
+        for repo, n, hours in wh.query(
+            "select repo, pr_number, round(lead_business_hours, 4) from deploy_lead_time "
+            "where deployed_at is not null"
+        )
+    )
+    assert got == truth
+    assert len(truth) > 500
