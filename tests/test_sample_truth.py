@@ -151,6 +151,10 @@ def test_approvals_needed_are_the_generators_truth(sample_org: Path, wh: Warehou
         "from approval_latency"
     ))  # fmt: skip
     assert not truth - got and not got - truth, (sorted(truth - got)[:5], sorted(got - truth)[:5])
+    crossing = set(wh.query(
+        "select repo, pr_number, approver_team from cross_team_approval_latency"
+    ))  # fmt: skip
+    assert crossing == {row[:3] for row in truth if row[3]}
     outcomes = {row[7] for row in truth}
     assert outcomes == {"approved", "unapproved", "waiting"}
     assert sum(row[3] for row in truth) > 500  # cross-team approvals are most of them
@@ -223,7 +227,8 @@ def test_approval_business_hours_and_sla_breaches_are_the_truths(
         hours = cal.hours(start, end)
         latency[(r["repo"], int(r["pr_number"]), team)] = round(hours, 4)
         if r["outcome"] == "waiting" and r["is_cross_team"] == "true" and hours > SLA_APPROVAL:
-            breaches.add(("approval", r["repo"], int(r["pr_number"]), team, None))
+            over = ("approval", r["repo"], int(r["pr_number"]), team, None)
+            breaches.add((*over, round(hours, 4), SLA_APPROVAL))
     got = {
         row[:3]: row[3]
         for row in wh.query(
@@ -244,14 +249,15 @@ def test_approval_business_hours_and_sla_breaches_are_the_truths(
         hours = org.calendars[calendar].hours(_start(r), org.as_of)
         level = SLA_SECURITY_REVIEW if waited_on == "security" else SLA_REVIEW
         if hours > level:
-            breaches.add(
-                ("review", r["repo"], int(r["pr_number"]), waited_on, r["reviewer"] or None)
-            )
+            late = ("review", r["repo"], int(r["pr_number"]), waited_on, r["reviewer"] or None)
+            breaches.add((*late, round(hours, 4), level))
     got_breaches = set(wh.query(
-        "select kind, repo, pr_number, team, reviewer from sla_breaches"
+        "select kind, repo, pr_number, team, reviewer, round(waited_business_hours, 4), "
+        "sla_business_hours from sla_breaches"
     ))  # fmt: skip
     assert got_breaches == breaches
     assert {b[0] for b in breaches} == {"review", "approval"}
+    assert {b[6] for b in breaches} == {SLA_REVIEW, SLA_APPROVAL, SLA_SECURITY_REVIEW}
 
 
 @dataclass
