@@ -393,19 +393,23 @@ def test_time_in_court_follows_the_ball_as_the_truth_does(
         if merged and key[0] in deploys:
             deploy = ((deployed or org.as_of) - merged).total_seconds() / 3600
         rounded = [round(h, 4) for h in (*hours.values(), *business.values())]
-        truth[key] = (*rounded, None if deploy is None else round(deploy, 4))
+        # flow efficiency: the author's share of the PR's whole life, to production if followed
+        total = (life.end - life.created).total_seconds() / 3600 + (deploy or 0.0)
+        share = round(hours["author"] / total, 4) if total else None
+        truth[key] = (*rounded, None if deploy is None else round(deploy, 4), share)
     got = {
         row[:2]: row[2:]
         for row in wh.query(
             "select repo, pr_number, round(author_hours, 4), round(reviewers_hours, 4), "
             "round(ci_hours, 4), round(merge_hours, 4), round(author_business_hours, 4), "
             "round(reviewers_business_hours, 4), round(ci_business_hours, 4), "
-            "round(merge_business_hours, 4), round(deploy_hours, 4) from pr_time_in_court"
+            "round(merge_business_hours, 4), round(deploy_hours, 4), round(flow_efficiency, 4) "
+            "from pr_time_in_court"
         )
     }
     wrong = [(k, truth[k], got.get(k)) for k in sorted(truth) if truth[k] != got.get(k)]
     names = ("author", "reviewers", "ci", "merge", "author_b", "reviewers_b", "ci_b", "merge_b",
-             "deploy")  # fmt: skip
+             "deploy", "flow_efficiency")  # fmt: skip
     diffs = [(k, [(n, x, y) for n, x, y in zip(names, t, g or (), strict=False) if x != y])
              for k, t, g in wrong]  # fmt: skip
     assert not wrong and set(got) == set(truth), (len(wrong), diffs[:8])
