@@ -201,6 +201,7 @@ def codeowners_history(repo: git.Repo, tip: str) -> pa.Table:
 
 
 MANIFEST_SCHEMA = pa.schema([("path", pa.string()), ("sha", pa.string()), ("text", pa.string())])
+TREE_SCHEMA = pa.schema([("path", pa.string())])
 # The manifest a workspace member has, by the kind of the root manifest naming the members.
 _MEMBER_FILES = {
     "package.json": ("package.json",),
@@ -359,6 +360,19 @@ def default_tip(repo: git.Repo) -> str | None:
         return str(repo.git.rev_parse("--verify", "--quiet", "HEAD^{commit}")) or None
     except git.GitCommandError:
         return None
+
+
+def tip_files(repo: git.Repo, tip: str | None) -> pa.Table:
+    """Every file on the branch at `tip` (None: an empty repository, no files), by path: what
+    is there now, so a path deleted or moved away since it was changed is told from one that
+    still is. Submodules are no files of the repo's."""
+    paths: list[str] = []
+    if tip is not None:
+        for line in filter(None, repo.git.ls_tree("-r", "-z", "--full-tree", tip).split("\0")):
+            meta, _, path = line.partition("\t")
+            if meta.split()[1] == "blob":
+                paths.append(_text(path))
+    return pa.table({"path": pa.array(paths, pa.string())}, schema=TREE_SCHEMA)
 
 
 def _mailmap_changed(repo: git.Repo, older: str, newer: str) -> bool:

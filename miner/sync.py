@@ -23,6 +23,7 @@ from miner.collect_git import (
     branch_tips,
     codeowners_history,
     tags,
+    tip_files,
     workspace_manifests,
 )
 from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
@@ -363,6 +364,7 @@ def _sync_git(
                 workspace_manifests(mirror, new.tip) if new.tip else MANIFEST_SCHEMA.empty_table()
             )
             wh.store_git_manifests(org, repo, members)
+            wh.store_git_tree(org, repo, tip_files(mirror, new.tip))
             if new.tip != mined or new.replace:
                 if new.tip is None:  # an empty repository: no CODEOWNERS either
                     changes = CODEOWNERS_SCHEMA.empty_table()

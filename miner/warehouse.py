@@ -183,6 +183,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # the sync run that first found a repo missing from the org's listing (deleted, transferred
     # to another owner, or out of the token's reach): its open work ends then (repos.sql)
     ("alter table repo_ids add column unlisted_run integer",),
+    # every file on a repo's default branch at its tip, read from its git mirror at each sync:
+    # a path deleted or moved away is no longer anyone's to own (ownership_drift)
+    (
+        """create table raw_git_tree (
+            org varchar not null,
+            repo varchar not null,
+            path varchar not null
+        )""",
+    ),
 )
 
 
@@ -203,6 +212,7 @@ _REPO_TABLES = (
     "raw_git_tags",
     "raw_git_codeowners",
     "raw_git_manifests",
+    "raw_git_tree",
 )
 # The error of a run found still 'running' when a later one starts (see start_run).
 INTERRUPTED_RUN = (
@@ -879,6 +889,10 @@ class Warehouse:
     def store_git_manifests(self, org: str, repo: str, manifests: pa.Table) -> None:
         """Replace a repo's workspace member manifests with `manifests` (path, sha, text)."""
         self._replace_repo_rows("raw_git_manifests", org, repo, manifests, "path, sha, text")
+
+    def store_git_tree(self, org: str, repo: str, files: pa.Table) -> None:
+        """Replace the files a repo's default branch has at its tip with `files` (path)."""
+        self._replace_repo_rows("raw_git_tree", org, repo, files, "path")
 
     def _replace_repo_rows(
         self, table: str, org: str, repo: str, rows: pa.Table, columns: str

@@ -316,6 +316,34 @@ def test_sync_mines_history_ties_identities_and_finds_drift(
         assert _files_containing(place, TOKEN.encode()) == []
 
 
+def test_a_path_deleted_or_moved_away_is_no_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/guide.md is drift (owned by @alice's web, changed by security's dana) until it is
+    deleted; auth/login.py (security's, changed most by web) until bob moves it: the new path
+    is web's by its one commit in the window, and drift in turn, the old one no longer."""
+    root, g, bare = _published(tmp_path)
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = _config(server, tmp_path)
+        sync(wh, config)
+        before = [p for (p,) in wh.query("select path from ownership_drift order by path")]
+        assert before == ["auth/login.py", "docs/guide.md"]
+        g.commit({"docs/guide.md": None}, name="Sam", email="sam@users.noreply.github.com",
+                 at="2026-04-01T10:00:00+00:00")  # fmt: skip
+        g.commit({"auth/login.py": None, "auth/signin.py": "a\nB\nc\n"}, name="Bob",
+                 email="bob@corp.example", at="2026-04-02T10:00:00+00:00")  # fmt: skip
+        g.publish(bare)
+        sync(wh, config)
+        drift = _rows(wh, "select path, top_team, top_team_commits, commits from ownership_drift")
+        assert drift == [
+            {"path": "auth/signin.py", "top_team": "web", "top_team_commits": 1, "commits": 1}
+        ]
+        # who changed the paths that are gone is still history: de_facto_owners keeps them
+        assert wh.query(
+            "select count(*) from de_facto_owners where path in ('docs/guide.md', 'auth/login.py')"
+        ) != [(0,)]
+
+
 def test_each_pr_is_judged_by_the_codeowners_in_force_when_it_became_ready(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

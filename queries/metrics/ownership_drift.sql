@@ -6,7 +6,10 @@
 -- drift (it has no owner to disagree with); nor is one an owning team changes as much as the
 -- top team (as many commits and lines: a tie, which de_facto_owners breaks by name);
 -- 'unassigned' (authors in no team, or not tied to a login) is never the de facto owner, as no
--- one could be routed to it. Team names compare case-insensitively, as GitHub's slugs do.
+-- one could be routed to it. Team names compare case-insensitively, as GitHub's slugs do. A
+-- path no longer on the default branch (deleted, or moved away: a rename is a delete and an
+-- add) is no drift, as no review is routed by it any more (tip_files; a repo whose files at
+-- its tip were never listed keeps every path).
 with latest as (
     select t.*
     from path_owner_teams as t
@@ -58,6 +61,9 @@ from owners as o
 join top as t on t.org = o.org and t.repo = o.repo and t.path = o.path
 join totals as n on n.org = o.org and n.repo = o.repo and n.path = o.path
 left join owner_commits as c on c.org = o.org and c.repo = o.repo and c.path = o.path
-where not list_contains(list_transform(o.codeowner_teams, lambda x: lower(x)), lower(t.top_team))
+left join tip_files as f on f.org = o.org and f.repo = o.repo and f.path = o.path
+where (f.path is not null
+        or not exists (select 1 from tip_files as k where k.org = o.org and k.repo = o.repo))
+  and not list_contains(list_transform(o.codeowner_teams, lambda x: lower(x)), lower(t.top_team))
   and not (coalesce(c.codeowner_commits, -1) = t.top_team_commits
       and coalesce(c.codeowner_lines, -1) = t.top_team_lines)
