@@ -185,6 +185,12 @@ class GitHubCollector:
             ("comments", f"/repos/{repo}/issues/{n}/comments"),
         )
         done = CursorUpdate(self.org, repo, details_resource(n), pull.updated_at)
+        # GitHub's clock before the first detail is asked, kept beside the updated_at (the
+        # cursor's etag, which a details cursor has no other use for): a PR changed again
+        # later within the second of its updated_at keeps that updated_at and, at most, the
+        # listing's ETag, so details read no later than that second are read again next sync
+        read_at = self.client.server_time
+        read = replace(done, etag=f"{read_at:%Y-%m-%dT%H:%M:%SZ}" if read_at else None)
         try:
             batches = [
                 batch_of(resource, self.org, repo, parent, self.client.get_all(url), replace=True)
@@ -200,7 +206,7 @@ class GitHubCollector:
                 "%s#%d: GitHub has this PR no more (%s); what was stored stays", repo, n, exc
             )
             return [RawBatch("pulls", self.org, repo, [], cursors=[done])]
-        return [*batches[:-1], _with_cursor(batches[-1], done)]
+        return [*batches[:-1], _with_cursor(batches[-1], read)]
 
     def _pull_gone(self, repo: str, number: int) -> bool:
         """Whether PR `number` is gone from a repo that is still there: the PR answers 404 (or

@@ -766,7 +766,9 @@ RUNS_RECHECK = timedelta(days=7)
 
 
 def pending_pulls(wh: Warehouse, org: str, repo: str) -> list[PendingPull]:
-    """PRs stored from a listing whose details were never stored for that updated_at."""
+    """PRs stored from a listing whose details were never stored for that updated_at, or were
+    read through REST no later than the second of that updated_at (a change later within that
+    second leaves updated_at as it was: the details are read again once the second is past)."""
     # The two fields are taken out of the payloads before the join, so the join never holds
     # whole payloads (a repo's REST payloads outgrow the warehouse's memory limit).
     rows = wh.query(
@@ -782,6 +784,7 @@ def pending_pulls(wh: Warehouse, org: str, repo: str) -> list[PendingPull]:
             on c.org = ? and c.repo = ?
             and c.resource = ? || p.number  -- details_resource(number)
         where c.value is distinct from p.updated_at
+            or c.etag <= p.updated_at  -- read at (collect_github.pull_detail_batches)
         order by p.number::integer
         """,
         [org, repo, org, repo, DETAILS_PREFIX],
