@@ -115,3 +115,27 @@ def test_a_review_given_in_the_second_its_pr_was_read_reaches_the_next_sync(
         (1, None, "reviewed", "bob", 3.0),
         (1, "bob", "reviewed", "bob", 0.0),
     ]
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_a_deleted_teams_member_who_left_the_org_is_nobody_the_next_night(
+    tmp_path: Path, api: str
+) -> None:
+    """Night 1: web is alice and bob, api is carol and dave; carol reviews alice's PR. By night
+    2 the api team is deleted, carol has joined web and dave has left the org. GitHub lists api
+    no more, but its last member list stays in the raw layer: it no longer names dave as
+    anyone the org knows, as a fresh sync does not know him."""
+
+    def org(night: int) -> MirrorBuilder:
+        teams = {"web": ["alice", "bob"], "api": ["carol", "dave"]}
+        b = MirrorBuilder(teams=teams if night == 1 else {"web": ["alice", "bob", "carol"]})
+        b.pull("app", "alice", 0, files=["a.py"]).request(1, reviewer="carol").review("carol", 2)
+        return b
+
+    assert _nightly_and_fresh(tmp_path, org, api) == []
+    with Warehouse.open(tmp_path / "nightly.duckdb") as wh:
+        assert wh.query("select login, teams from people order by login") == [
+            ("alice", ["web"]),
+            ("bob", ["web"]),
+            ("carol", ["web"]),
+        ]

@@ -7,7 +7,8 @@
 -- current), `former_logins` the other spellings seen for it. The core tables name people by
 -- `login` through the account id, so one person's reviews, requests and PRs stay one person's
 -- across a rename (a login given up and taken by someone else stays with each account).
--- Seen: org members, team members, PR authors, reviewers, commenters, requested reviewers.
+-- Seen: org members, members of the teams GitHub lists now, PR authors, reviewers, commenters,
+-- requested reviewers.
 with seen as (
     -- json_extract_string with a list of paths parses each payload once for all its fields
     select org, f[1] as login, f[2] as type, try_cast(f[3] as bigint) as user_id,
@@ -19,7 +20,14 @@ with seen as (
         from (
             select org, sync_run, payload from raw_members
             union all
-            select org, sync_run, payload from raw_team_members
+            -- a team deleted on GitHub is listed no more, and its last member list (kept in
+            -- the raw layer) is no longer GitHub's word on anyone
+            select m.org, m.sync_run, m.payload
+            from raw_team_members as m
+            where exists (
+                select 1 from raw_teams as t
+                where t.org = m.org and t.payload ->> 'slug' = m.parent
+            )
         )
         union all
         -- PRs, reviews and comments: their `user`
