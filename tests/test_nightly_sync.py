@@ -139,3 +139,34 @@ def test_a_deleted_teams_member_who_left_the_org_is_nobody_the_next_night(
             ("bob", ["web"]),
             ("carol", ["web"]),
         ]
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_a_quiet_night_still_moves_open_waits_to_the_new_as_of(tmp_path: Path, api: str) -> None:
+    """alice (web) opens a PR at 09:00 on Monday asking bob, and nothing happens after. Night 1
+    is as of Tuesday 05:00: bob's wait is 20 h, 8 business hours (09:00-17:00: not over the 8 of
+    a first review). Night 2 is as of Wednesday 05:00 and GitHub shows nothing new: the wait is
+    44 h, 16 business hours, and now an SLA breach, as a fresh sync says."""
+
+    def org(night: int) -> MirrorBuilder:
+        b = MirrorBuilder(teams={"web": ["alice", "bob"]})
+        b.as_of = 24.0 * night - 4
+        b.pull("app", "alice", 0, files=["a.py"]).request(0, reviewer="bob")
+        return b
+
+    root = tmp_path / "mirror"
+    expected = {1: (20.0, 8.0, []), 2: (44.0, 16.0, [(1, "web", 16.0)])}
+    with Warehouse.open(tmp_path / "nightly.duckdb") as wh:
+        for night in (1, 2):
+            shutil.rmtree(root, ignore_errors=True)
+            org(night).write(root)
+            with FixtureServer(root) as server:
+                sync_from(server, wh, token="t", api=api)
+            hours, business, breaches = expected[night]
+            waits = wh.query("select outcome, wait_hours, wait_business_hours from review_wait")
+            assert waits == [("waiting", hours, business)]
+            over = wh.query("select pr_number, team, waited_business_hours from sla_breaches")
+            assert over == breaches
+        with Warehouse.open(tmp_path / "fresh.duckdb") as fresh, FixtureServer(root) as server:
+            sync_from(server, fresh, token="t", api=api)
+            assert _differences(wh, fresh) == []
