@@ -234,6 +234,7 @@ def sync(
         repos = sorted({*selected_repos(wh, config, org), *finals})
         status.repos = len(repos)
         unread: dict[str, str] = {}
+        refused_repos: set[str] = set()  # of those, the ones the token may not read
         for repo in repos:
             status.repo = repo
             tell()
@@ -249,13 +250,15 @@ def sync(
                 # stays, the other repos go on, and the run is partial (exit 3)
                 if exc.status in (403, 404, 451):
                     unread[repo] = f"{repo}: not readable with this token ({exc})"
+                    refused_repos.add(repo)
                 elif isinstance(exc, GraphQLAnswerError):
                     unread[repo] = f"{repo}: not synced whole, the next run tries again: {exc}"
                 else:
                     raise
             status.done += 1
-        if repos and len(unread) == len(repos):
-            # not one repo: the token, not the repos, is what is wrong (a suspended app, say)
+        if repos and len(refused_repos) == len(repos):
+            # not one repo: the token, not the repos, is what is wrong (a suspended app, say);
+            # repos GitHub answered with errors (a query it gave up on) are a partial run
             raise GitHubError(f"no repo of {org} could be read; the first: {unread[repos[0]]}")
         # what failed of each repo: wholly unread, or a part of it refused, then its mirror
         # git reads what the API calls Contents: a repo refused it is not cloned in vain

@@ -246,6 +246,27 @@ def test_a_graphql_error_of_one_repo_names_it_and_leaves_the_others(
     assert {r["repo"]: r["n"] for r in json.loads(whole.stdout)} == prs
 
 
+def test_a_repo_github_gives_up_on_at_the_lightest_page_is_partial_not_a_failed_sync(
+    served: Path, tmp_path: Path
+) -> None:
+    """GitHub gives up on every PR page of both repos, down to one PR with the shortest nested
+    pages (a query too heavy for its time limit): each repo is named with GitHub's words and
+    the run is partial (exit 3, the views rebuilt, the README's cron line makes the report),
+    not a failed sync blaming the token because no repo was read whole."""
+    limits = {"PullRequests": 0}  # every page holds more nodes than that
+    with FixtureServer(served, token=TOKEN, port=0, graphql_time_limits=limits) as server:
+        _config(tmp_path, server.url)
+        out = _miner(tmp_path, "sync", "--quiet")
+    said = out.stderr.decode().splitlines()
+    assert out.returncode == 3, said
+    for i, repo in enumerate(("acme/mobile-app", "acme/web-app")):
+        assert said[i].startswith(
+            f"Error: {repo}: not synced whole, the next run tries again: POST /graphql: "
+            "Something went wrong while executing your query"
+        ), said
+    assert said[2:] == ["Error: 2 repos not synced whole this run"]
+
+
 def test_the_readmes_cron_line_makes_the_report_after_a_partial_sync(
     served: Path, tmp_path: Path
 ) -> None:
