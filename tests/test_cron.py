@@ -407,6 +407,11 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
     assert no_contents.returncode == 1
     assert ("FAIL contents, workflow runs and deployments: grant the token read access to "
             "Contents of acme/mobile-app" in no_contents.stdout.decode().splitlines())  # fmt: skip
+    # the README's command table says so: the permissions doctor names are the ones it lists
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    (row,) = [r for r in readme.splitlines() if r.startswith("| `miner doctor")]
+    for permission in ("Members", "Contents", "Actions", "Deployments"):
+        assert permission in row, permission
     assert forbidden.returncode == 1
     assert ("FAIL 1 of 2 repos readable: grant the token read access to acme/web-app (403)"
             in forbidden.stdout.decode().splitlines())  # fmt: skip
