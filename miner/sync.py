@@ -264,9 +264,14 @@ def sync(
         # git reads what the API calls Contents: a repo refused it is not cloned in vain
         no_contents = {r for r, (parts, _) in repo_sync.refused.items() if CONTENTS_PART in parts}
         failed: dict[str, list[str]] = {r: [message] for r, message in unread.items()}
+        for r, error in repo_sync.pulls_unread.items():
+            if r not in unread:  # else what made the rest of it unread says more
+                failed[r] = [f"{r}: not synced whole, the next run tries again: {error}"]
         for r, (parts, error) in repo_sync.refused.items():
             if r not in unread:
-                failed[r] = [_refused_parts(r, parts, error, git=config.git.mirrors)]
+                failed.setdefault(r, []).append(
+                    _refused_parts(r, parts, error, git=config.git.mirrors)
+                )
         status.repo = None
         tell()
         if config.git.mirrors:
@@ -541,6 +546,9 @@ class _RepoSync:
         # parts of a repo the token may not read (its workflow runs, say; the rest synced),
         # with the first refusal's error
         self.refused: dict[str, tuple[list[str], str]] = {}
+        # repos whose PRs GitHub answered with errors (a page it gave up on even at its
+        # lightest, say): the rest of the repo synced, its PRs are read again next sync
+        self.pulls_unread: dict[str, str] = {}
 
     def _changed(self, batch: RawBatch) -> int:
         """How many of a batch's PRs are new, or differ from the stored ones in updated_at."""
@@ -587,14 +595,22 @@ class _RepoSync:
             # PRs (which moves their marks) leaves the next sync to read them
             self._save(repo, RUNS_CHECKED, None)
             checked = self.client.server_time
-            for group in transactions(self.pulls.pull_batches(repo, self.cursor)):
-                self.pulls_changed += sum(self._changed(b) for b in group)
-                self.wh.store_all(group, self.run)
-                stored = sum(len(b.items) for b in group if b.resource == "pulls")
-                self.pulls_stored += stored
-                self.tell()
-            if checked is not None:
-                self._save(repo, PULLS_CHECKED, f"{checked:%Y-%m-%dT%H:%M:%SZ}")
+            try:
+                for group in transactions(self.pulls.pull_batches(repo, self.cursor)):
+                    self.pulls_changed += sum(self._changed(b) for b in group)
+                    self.wh.store_all(group, self.run)
+                    stored = sum(len(b.items) for b in group if b.resource == "pulls")
+                    self.pulls_stored += stored
+                    self.tell()
+            except GraphQLAnswerError as exc:
+                if exc.status in (403, 404, 451):
+                    raise  # the repo, not its PRs: sync() says it is not readable
+                # a page of PRs GitHub will not answer whole must not keep the repo's files,
+                # deployments, runs and history from syncing night after night
+                self.pulls_unread[repo] = str(exc)
+            else:
+                if checked is not None:
+                    self._save(repo, PULLS_CHECKED, f"{checked:%Y-%m-%dT%H:%M:%SZ}")
         self._pending_details(repo)
         if marks.contents_refused is not None:
             # the files GitHub would not show are not gone: what was stored of them stays

@@ -212,7 +212,9 @@ def test_a_graphql_error_of_one_repo_names_it_and_leaves_the_others(
     """GitHub answers one repo's PR query with `data` and `errors` (here a review the server
     cannot give whole, its non-null `state` missing): the page is not stored with a hole, the
     error names the repo and what GitHub said, the other repo syncs whole, the run is partial
-    (exit 3), and once GitHub answers whole the next run completes the repo."""
+    (exit 3), and once GitHub answers whole the next run completes the repo. The rest of the
+    repo (its deployments, here) syncs meanwhile: an error that lasted would otherwise keep
+    them from the warehouse night after night."""
     import shutil
 
     mirror = tmp_path / "mirror"
@@ -225,6 +227,8 @@ def test_a_graphql_error_of_one_repo_names_it_and_leaves_the_others(
         _config(tmp_path, server.url)
         out = _miner(tmp_path, "sync", "--quiet")
         stored = _miner(tmp_path, "query", "--sql", count, "--format", "json")
+        deploys = "select count(*) as n from deployments where repo = 'acme/web-app'"
+        deployed = _miner(tmp_path, "query", "--sql", deploys, "--format", "json")
         reviews.write_text(good)
         again = _miner(tmp_path, "sync", "--quiet")
         whole = _miner(tmp_path, "query", "--sql", count, "--format", "json")
@@ -242,6 +246,8 @@ def test_a_graphql_error_of_one_repo_names_it_and_leaves_the_others(
     assert {r["repo"]: r["n"] for r in json.loads(stored.stdout)} == {
         "acme/mobile-app": prs["acme/mobile-app"]
     }
+    web_deploys = json.loads((served / "repos/acme/web-app/deployments.json").read_text())
+    assert json.loads(deployed.stdout) == [{"n": len(web_deploys)}] and web_deploys
     assert (again.returncode, again.stderr) == (0, b"")
     assert {r["repo"]: r["n"] for r in json.loads(whole.stdout)} == prs
 
