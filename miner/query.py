@@ -177,6 +177,13 @@ _EXPLAIN_OPTIONS = re.compile(r"^explain\s*\([^)]*\)", re.IGNORECASE)
 def _reads(statement: duckdb.Statement) -> bool:
     """Whether a statement only reads; an EXPLAIN, whether the statement it explains does (an
     EXPLAIN ANALYZE runs it: of a COPY, it writes the file), however its words are read."""
+    if statement.type == duckdb.StatementType.MULTI:
+        # DuckDB splits a PIVOT whose columns come from the data (no ON ... IN list) in two: a
+        # temporary ENUM of the values, then the query. Reading if what the user wrote is a
+        # query (or EXPLAIN of one), as a COPY, CREATE or INSERT around a PIVOT is not.
+        text = _LEADING.sub("", statement.query, count=1)
+        texts = [text, *(p.sub("", text, count=1) for p in (_EXPLAIN, _EXPLAIN_OPTIONS))]
+        return any(_is_query(t) for t in texts)
     if statement.type != duckdb.StatementType.EXPLAIN:
         return statement.type in _READING
     text = _LEADING.sub("", statement.query, count=1)
@@ -190,6 +197,16 @@ def _reads(statement: duckdb.Statement) -> bool:
             if explained:  # nothing left: not this reading either
                 readings.append(explained)
     return bool(readings) and all(len(r) == 1 and _reads(r[0]) for r in readings)
+
+
+def _is_query(text: str) -> bool:
+    """Whether `text` is a query: it parses as a subquery, which no writing statement does."""
+    try:
+        wrapped = duckdb.extract_statements(f"select * from (\n{text.strip().rstrip(';')}\n)")
+    except duckdb.Error:
+        return False
+    query = (duckdb.StatementType.SELECT, duckdb.StatementType.MULTI)
+    return len(wrapped) == 1 and wrapped[0].type in query
 
 
 # What --sql may not do even in a reading statement: touch a file other than the warehouse
@@ -220,11 +237,14 @@ def run_sql(wh: Warehouse, sql: str) -> Result:
             rest = text[explain.end() if explain else 0 :].split()
             first = rest[:1]
             if not explain and [w.upper() for w in first] == ["WITH"]:
-                first = [statement.type.name]  # WITH ... INSERT: the statement is an INSERT
+                # WITH ... INSERT: the statement is an INSERT (with a PIVOT, DuckDB names it
+                # MULTI, not what the WITH leads to)
+                multi = statement.type == duckdb.StatementType.MULTI
+                first = ["WITH ..." if multi else statement.type.name]
             word = " ".join([head, *first]).strip().upper()
             raise ConfigError(
                 f"--sql: {word} is not a reading statement: --sql runs SELECT (with WITH, "
-                "FROM, DESCRIBE, SHOW, SUMMARIZE), EXPLAIN and CALL only; to keep the rows, "
+                "FROM, PIVOT, DESCRIBE, SHOW, SUMMARIZE), EXPLAIN and CALL only; to keep the rows, "
                 "redirect --format csv or json to a file, or use `miner export`"
             )
     if len(statements) > 1:

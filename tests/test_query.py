@@ -128,6 +128,11 @@ def test_sql_runs_read_only(warehouse: Path) -> None:
         ),
         ("explain analyse set memory_limit = '10GB'", "EXPLAIN ANALYSE SET"),
         ("with x as (select 1 as n) insert into reviews select * from reviews", "INSERT"),
+        # a PIVOT taking its columns from the data is two statements to DuckDB (an ENUM made
+        # of the values, then the query): around one, a write is still refused
+        ("copy (pivot reviews on state using count(*)) to 'out.csv'", "COPY"),
+        ("create table t as pivot reviews on state using count(*)", "CREATE"),
+        ("with x as (select 1 as n) insert into reviews pivot x on n using count(*)", "WITH ..."),
     ],
 )
 def test_sql_writes_nothing_anywhere(warehouse: Path, sql: str, word: str) -> None:
@@ -188,6 +193,27 @@ def test_sql_reads_through_describe_show_and_table_functions(warehouse: Path) ->
         out = miner("--db", "w.duckdb", "query", "--sql", sql, "--format", "csv", cwd=warehouse)
         assert out.returncode == 0, out.stderr
         assert len(out.stdout.splitlines()) > 2
+
+
+def test_sql_pivots_on_the_values_in_the_data(warehouse: Path) -> None:
+    """PIVOT without an IN list, as analysts write it, alone, after WITH, in a subquery and
+    explained: a query, though DuckDB makes it two statements."""
+    with duckdb.connect(str(warehouse / "w.duckdb"), read_only=True) as con:
+        states = sorted(r[0] for r in con.execute("select distinct state from reviews").fetchall())
+    pivots = (
+        "pivot reviews on state using count(*) group by repo order by repo",
+        "-- per repo\nwith r as (select * from reviews) pivot r on state using count(*) "
+        "group by repo order by repo",
+        "select * from (pivot reviews on state using count(*) group by repo) order by repo;",
+    )
+    for sql in pivots:
+        out = miner("--db", "w.duckdb", "query", "--sql", sql, "--format", "csv", cwd=warehouse)
+        assert out.returncode == 0, out.stderr
+        header = out.stdout.splitlines()[0].split(",")
+        assert header == ["repo", *states], sql
+    explained = miner("--db", "w.duckdb", "query", "--sql",
+                      "explain pivot reviews on state using count(*)", cwd=warehouse)  # fmt: skip
+    assert explained.returncode == 0, explained.stderr
 
 
 @pytest.mark.parametrize(
