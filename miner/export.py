@@ -1,10 +1,10 @@
 """`miner export DIR`: the warehouse's core tables and metric views as hive-partitioned Parquet
 (org / repo / month), for a data team that runs them beside other orgs' on a bigger engine.
 
-Each row is written whole (the partition columns are in the files too): DIR/core/TABLE/,
-DIR/metrics/VIEW/ and DIR/settings/TABLE/ (the config as the views read it), then
-org=ORG/repo_name=NAME/month=YYYY-MM/ where the table has those columns. The month is that
-of the row's first instant of MONTH_COLUMNS ('none' when NULL).
+DIR/core/TABLE/, DIR/metrics/VIEW/ and DIR/settings/TABLE/ (the config as the views read it),
+then org=ORG/repo_name=NAME/month=YYYY-MM/ where the table has those columns, which are in the
+folder names alone, as Hive lays them out. The month is that of the row's first instant of
+MONTH_COLUMNS ('none' when NULL).
 
 With a dialect (spark, trino), DIR/sql/DIALECT/ also holds the metric views as that engine's
 SQL over those files (see miner.transpile)."""
@@ -129,9 +129,11 @@ def partition_columns(columns: list[str]) -> dict[str, str | None]:
     return found
 
 
-# The file of a table written whole, and the partition value Hive and Spark read as NULL.
+# The file of a table written whole, and the partitions below the org of a table with no rows
+# of it: a value, as the month of a row without an instant is, since a reader can type a
+# partition column only from the values it sees (pyarrow finds no type for Hive's NULL alone).
 _SINGLE_FILE = "data_0.parquet"
-_NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+_EMPTY_PARTITION = "none"
 
 
 def _replace(wh: Warehouse, name: str, target: Path, orgs: list[str]) -> int:
@@ -166,19 +168,23 @@ def _write(
     target.mkdir(parents=True, exist_ok=True)
     options = "format parquet, overwrite_or_ignore true"
     if partitions and rows:
-        options += f", partition_by ({', '.join(partitions)}), write_partition_columns true"
+        # the partition columns are in the folder names alone, as Hive, Spark and pyarrow write
+        # them: readers that take them from there (pyarrow's read_table, pandas) refuse a file
+        # that has them too, typed otherwise
+        options += f", partition_by ({', '.join(partitions)})"
         wh.con.execute(
             f"copy (select {select} from {name}) to '{sql_string(str(target))}' ({options})"
         )
     elif partitions and "org" in partitions:
         # no rows: an empty file in each org's partition, as deep as the others, so the folder
         # still reads as hive partitions beside other orgs' rows (and with its columns)
+        kept = ", ".join(f for f, c in zip(fields, columns, strict=True) if c not in added)
         for org in orgs:
             place = target / f"org={org}"
             for p in partitions[1:]:
-                place = place / f"{p}={_NULL_PARTITION}"
+                place = place / f"{p}={_EMPTY_PARTITION}"
             place.mkdir(parents=True, exist_ok=True)
-            _copy_file(wh, f"select {select} from {name} limit 0", place / _SINGLE_FILE)
+            _copy_file(wh, f"select {kept} from {name} limit 0", place / _SINGLE_FILE)
     else:  # nothing to partition by, or no rows of a table export replaces whole: one file
         _copy_file(wh, f"select {select} from {name}", target / _SINGLE_FILE)
     return int(rows)
