@@ -7,6 +7,7 @@ in the remote URL, the mirror's config file, an argument list or a log line."""
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import tempfile
 import urllib.parse
@@ -94,6 +95,13 @@ def update_mirror(url: str, path: Path, token: str | None, full_name: str) -> gi
             return repo
         except git.GitCommandError as exc:
             unusable = _words(exc, token)
+            if _REMOTE_FAILURE.search(unusable):
+                # the network or the server, not the mirror: a clone would fail as the fetch
+                # did, or download a big repo whole again for a blip; the mirror stays for
+                # the next sync
+                raise GitMirrorError(
+                    f"{full_name}: git could not fetch {url} into its mirror: {unusable}"
+                ) from None
         except git.InvalidGitRepositoryError as exc:
             unusable = f"not a git repository: {exc}"
     try:
@@ -116,6 +124,16 @@ def update_mirror(url: str, path: Path, token: str | None, full_name: str) -> gi
         ) from None
     except OSError as exc:
         raise GitMirrorError(f"{full_name}: the mirror at {path}: {exc}") from None
+
+
+# What git says when the network or the server failed a fetch, not the mirror on disk: no
+# reason to clone anew (see update_mirror).
+_REMOTE_FAILURE = re.compile(
+    r"unable to access|Could not resolve|Failed to connect|Connection (refused|reset|timed out)"
+    r"|timed out|RPC failed|early EOF|remote end hung up|The requested URL returned error"
+    r"|Authentication failed|could not read (Username|Password)|SSL|TLS",
+    re.IGNORECASE,
+)
 
 
 def use_default_branch(repo: git.Repo, branch: str | None, full_name: str) -> None:

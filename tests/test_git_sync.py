@@ -8,6 +8,7 @@ import base64
 import contextlib
 import json
 import os
+import socket
 import subprocess
 import urllib.error
 import urllib.request
@@ -788,6 +789,36 @@ def test_a_mailmap_added_later_maps_the_commits_mined_before_it(
         owners = wh.query("select path, team, commits from de_facto_owners order by path")
         assert owners == [(".mailmap", "web", 1), ("a.py", "web", 1)]
         assert wh.cursor("acme", "acme/web", HISTORY_CURSOR).value == second
+
+
+def test_a_fetch_the_network_fails_keeps_the_mirror_and_clones_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server out of reach (a blip, an outage) fails the fetch: that is no damage to the
+    mirror, and cloning a big repo whole again would fail as well or cost it all again."""
+    from miner.git_mirror import GitMirrorError, update_mirror
+
+    g = GitBuilder(tmp_path / "work")
+    g.commit({"a.py": "1\n"})
+    bare = g.publish(tmp_path / "served" / "web.git")
+    mirror = tmp_path / "cache" / "web.git"
+    update_mirror(str(bare), mirror, None, "acme/web")
+    clones: list[str] = []
+    real_clone = git.Repo.clone_from
+
+    def clone_from(url: str, *args: Any, **kwargs: Any) -> git.Repo:
+        clones.append(url)
+        return real_clone(url, *args, **kwargs)
+
+    monkeypatch.setattr(git.Repo, "clone_from", clone_from)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        gone = f"http://127.0.0.1:{sock.getsockname()[1]}/acme/web.git"
+    with pytest.raises(GitMirrorError) as err:
+        update_mirror(gone, mirror, None, "acme/web")
+    assert str(err.value).startswith(f"acme/web: git could not fetch {gone} into its mirror: ")
+    assert clones == []
+    assert git.Repo(mirror).git.rev_parse("main") == g.shas[-1]
 
 
 def test_a_mirror_git_cannot_fetch_into_is_cloned_anew(
