@@ -372,7 +372,13 @@ def _sync_git(
                 workspace_manifests(mirror, new.tip) if new.tip else MANIFEST_SCHEMA.empty_table()
             )
             wh.store_git_manifests(org, repo, members)
-            wh.store_git_tree(org, repo, tip_files(mirror, new.tip))
+            # the files at the tip, listed again once it moved (a monorepo's are many), or
+            # when none are stored (a warehouse from before miner listed them)
+            listed = wh.query(
+                "select 1 from raw_git_tree where org = ? and repo = ? limit 1", [org, repo]
+            )
+            if new.tip != mined or new.replace or not listed:
+                wh.store_git_tree(org, repo, tip_files(mirror, new.tip))
             if new.tip != mined or new.replace:
                 if new.tip is None:  # an empty repository: no CODEOWNERS either
                     changes = CODEOWNERS_SCHEMA.empty_table()

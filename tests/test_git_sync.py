@@ -329,6 +329,24 @@ def test_a_path_deleted_or_moved_away_is_no_drift(
         sync(wh, config)
         before = [p for (p,) in wh.query("select path from ownership_drift order by path")]
         assert before == ["auth/login.py", "docs/guide.md"]
+        # the tip's files are listed again only once it moved, or when none are stored
+        import miner.collect_git
+        import miner.sync
+
+        listed: list[str | None] = []
+
+        def tip_files(repo: git.Repo, tip: str | None) -> Any:
+            listed.append(tip)
+            return miner.collect_git.tip_files(repo, tip)
+
+        monkeypatch.setattr(miner.sync, "tip_files", tip_files)
+        sync(wh, config)
+        assert listed == []
+        wh.con.execute("delete from raw_git_tree")
+        sync(wh, config)
+        assert listed == [g.shas[-1]]
+        # .github/CODEOWNERS, app.py, auth/login.py, docs/guide.md
+        assert wh.query("select count(*) from tip_files") == [(4,)]
         g.commit({"docs/guide.md": None}, name="Sam", email="sam@users.noreply.github.com",
                  at="2026-04-01T10:00:00+00:00")  # fmt: skip
         g.commit({"auth/login.py": None, "auth/signin.py": "a\nB\nc\n"}, name="Bob",
