@@ -117,7 +117,7 @@ class GraphQLPullCollector:
             # read it: those come again (their details are in the page anyway)
             fresh = [p for p in page if high_water is None or p["updatedAt"] >= high_water]
             for node in fresh:
-                yield from self._detail_batches(repo, owner, name, node)
+                yield from self._detail_batches(repo, owner, name, node, sizes[1])
             if fresh and (new_high_water is None or fresh[0]["updatedAt"] > new_high_water):
                 new_high_water = max(p["updatedAt"] for p in fresh)
             more = bool(connection["pageInfo"]["hasNextPage"])
@@ -133,9 +133,11 @@ class GraphQLPullCollector:
                 return
             after = connection["pageInfo"]["endCursor"]
 
-    def _detail_batches(self, repo: str, owner: str, name: str, pr: Json) -> Iterator[RawBatch]:
+    def _detail_batches(
+        self, repo: str, owner: str, name: str, pr: Json, page_size: int
+    ) -> Iterator[RawBatch]:
         number: int = pr["number"]
-        nodes = {c: self._all_nodes(owner, name, number, c, pr[c]) for c in _CONNECTIONS}
+        nodes = {c: self._all_nodes(owner, name, number, c, pr[c], page_size) for c in _CONNECTIONS}
         reviews = [_review(r) for r in nodes["reviews"]]
         timeline = _timeline(nodes["timelineItems"], reviews)
         comments = [
@@ -153,13 +155,14 @@ class GraphQLPullCollector:
         yield batch_of("comments", self.org, repo, parent, comments, replace=True, cursors=[done])
 
     def _all_nodes(
-        self, owner: str, name: str, number: int, field: str, connection: Json
+        self, owner: str, name: str, number: int, field: str, connection: Json, page_size: int
     ) -> list[Json]:
-        """Every node of a PR's connection: the first page, then follow-up pages until the end."""
+        """Every node of a PR's connection: the first page, then follow-up pages of `page_size`
+        (the PR page's nested size: shorter once GitHub gave up on longer ones) to the end."""
         nodes: list[Json] = [n for n in connection["nodes"] if n is not None]
         while connection["pageInfo"]["hasNextPage"]:
             variables = pull_request_page_variables(
-                owner, name, number, connection["pageInfo"]["endCursor"]
+                owner, name, number, connection["pageInfo"]["endCursor"], page_size=page_size
             )
             data = self.client.post_graphql(PAGE_QUERIES[field], variables)
             pull = _repository(data, f"{owner}/{name}")["pullRequest"]

@@ -151,6 +151,40 @@ def test_a_pr_page_github_gives_up_on_is_asked_again_lighter_and_nothing_is_lost
     assert min(size for size, failed in pages if not failed) < 37
 
 
+def test_a_pr_too_big_for_a_page_of_one_is_read_in_shorter_nested_pages_to_its_end(
+    sample: Path, tmp_path: Path
+) -> None:
+    """PR 1 changes 130 files: even alone on a page its 100 files are more than GitHub will
+    gather in time, so the page asks for 50, then 25 of each connection, and the files past
+    them come in follow-up pages of 25 (of 100, GitHub would give up on those too)."""
+    root = tmp_path / "mirror"
+    _copy(sample, root)
+    files = root / "repos" / ORG / "web-app" / "pulls" / "1" / "files.json"
+    payload = [
+        {"filename": f"src/f{i:03d}.py", "status": "added", "additions": i, "deletions": 0}
+        for i in range(130)
+    ]
+    files.write_text(json.dumps(payload))
+    limits = {"PullRequests": 60, "PullRequestFilesPage": 60}
+    with FixtureServer(root, rate_limit=10**6, graphql_time_limits=limits) as running:
+        client = GitHubClient(running.url, None)
+        batches = list(
+            GraphQLPullCollector(client, ORG).pull_batches(
+                "acme/web-app", lambda r, n: (None, None)
+            )
+        )
+        client.close()
+        asked = [r.query for r in running.requests if r.method == "POST"]
+    stored = [
+        b for b in batches if b.resource == "files" and b.replace and b.replace.parents == ("1",)
+    ]
+    assert [json.loads(i.payload) for i in stored[0].items] == payload
+    follow_ups = [q for q in asked if q.get("operation") == "PullRequestFilesPage"]
+    # 130 files: 25 with the PR's page, then 25, 25, 25, 25 and 5 in follow-ups of 25 each
+    assert [q["pageSize"] for q in follow_ups] == ["25"] * 5
+    assert all("errors" not in q for q in follow_ups)
+
+
 def test_graphql_sync_resumes_at_the_high_water_mark(server: FixtureServer, tmp_path: Path) -> None:
     with Warehouse.open(tmp_path / "b.duckdb") as wh:
         _sync(wh, server, api="graphql")
