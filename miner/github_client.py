@@ -425,9 +425,10 @@ def _timed_out(exc: Exception) -> bool:
 
     if isinstance(exc, _GaveUp | requests.exceptions.ReadTimeout):
         return True
-    return isinstance(exc, requests.exceptions.RetryError) and bool(
-        re.search(r"too many 50[24] error responses", str(exc))
-    )
+    if isinstance(exc, requests.exceptions.RetryError):
+        return bool(re.search(r"too many 50[24] error responses", str(exc)))
+    # PyGithub's retry tries a read that timed out again itself, then gives up in these words
+    return isinstance(exc, requests.exceptions.ConnectionError) and "Read timed out" in str(exc)
 
 
 def _is_loopback(url: str) -> bool:
@@ -452,7 +453,8 @@ def _transient(exc: Exception) -> bool:
     5xx answers have had urllib3's retries (RetryError, ConnectionError) by now."""
     import requests
 
-    # a POST (a GraphQL query) that timed out: urllib3 retries no POST itself
+    # a read that timed out and reached us as itself, not as the ConnectionError PyGithub's
+    # retry gives up with after its own tries
     if isinstance(
         exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ReadTimeout | ValueError
     ):

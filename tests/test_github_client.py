@@ -239,6 +239,27 @@ def test_502_and_504_to_the_last_retry_say_github_ran_out_of_time(
     assert _timed_out(exc) is timed_out
 
 
+def test_an_answer_that_never_came_to_the_last_retry_says_github_ran_out_of_time() -> None:
+    """PyGithub's retry sends a query whose answer timed out again, then gives up with a
+    ConnectionError naming the read timeout: a lighter query may come back in time. A server
+    that refused the connection is no such thing."""
+    import requests
+
+    from miner.github_client import _timed_out
+
+    pool = "HTTPSConnectionPool(host='api.github.com', port=443): Max retries exceeded with url"
+    read = requests.exceptions.ConnectionError(
+        f"{pool}: /graphql (Caused by ReadTimeoutError(\"HTTPSConnectionPool(host='api.github"
+        f".com', port=443): Read timed out. (read timeout=30)\"))"
+    )
+    refused = requests.exceptions.ConnectionError(
+        f"{pool}: /graphql (Caused by NewConnectionError('Failed to establish a new "
+        "connection: [Errno 111] Connection refused'))"
+    )
+    assert _timed_out(read) is True
+    assert _timed_out(refused) is False
+
+
 @pytest.mark.parametrize("tls", [False, True])
 def test_a_server_that_cannot_be_reached_is_named_within_seconds_not_minutes(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tls: bool
