@@ -439,11 +439,16 @@ def table_ddl(
 
     cols = ",\n  ".join(f"{quote(c)} {t}" for c, t in ordered)
     table = f"{FILES_SCHEMA}.{name}"
+    # registered anew each time, as the files say now: a newer miner's export may have more
+    # columns than the table an older one registered. The table is external (its LOCATION is
+    # the export's folder): dropping it leaves the files
+    drop = f"DROP TABLE IF EXISTS {table}"
     if dialect == "spark":
         statements = [
-            f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols}\n) USING PARQUET"
+            drop,
+            f"CREATE TABLE {table} (\n  {cols}\n) USING PARQUET"
             + (f"\nPARTITIONED BY ({', '.join(partitions)})" if partitions else "")
-            + f"\nLOCATION '{sql_string(location)}'"
+            + f"\nLOCATION '{sql_string(location)}'",
         ]
         if partitions:
             statements.append(f"MSCK REPAIR TABLE {table}")
@@ -452,7 +457,8 @@ def table_ddl(
         if partitions:
             props.append(f"partitioned_by = ARRAY[{', '.join(repr(p) for p in partitions)}]")
         statements = [
-            f"CREATE TABLE IF NOT EXISTS {table} (\n  {cols}\n) WITH (\n  {', '.join(props)}\n)"
+            drop,
+            f"CREATE TABLE {table} (\n  {cols}\n) WITH (\n  {', '.join(props)}\n)",
         ]
         if partitions:
             statements.append(

@@ -4,6 +4,7 @@ Parquet, gives every metric view's rows as DuckDB computes them in the warehouse
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,6 +119,13 @@ def test_every_metric_view_gives_on_spark_the_rows_it_gives_in_duckdb(
         "00_tables.sql",
         *(f"{i:02d}_{v}.sql" for i, v in enumerate(views, start=1)),
     ]
+    # first the tables as an older miner registered them, pull_requests with a column fewer:
+    # the export's own SQL registers them anew, as the files are now
+    for statement in _statements(files[0]):
+        if statement.startswith(("CREATE SCHEMA", "CREATE TABLE")):
+            if ".pull_requests (" in statement:
+                statement = re.sub(r"\(\n  [^\n]*,\n  ", "(\n  ", statement, count=1)
+            spark.sql(statement)
     for statement in _statements(files[0]):
         spark.sql(statement)
     con = duckdb.connect()
