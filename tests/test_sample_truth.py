@@ -195,15 +195,14 @@ def test_review_waits_cross_teams_and_business_hours_are_the_truths(
         author_teams = org.teams.get(r["author"], ["unassigned"])
         truth[key] = (cross, calendar, round(hours, 4), author_teams)
         spans.update(s for s, (a, b) in SPANS.items() if start < b and ended > a)
-    got = {
-        row[:5]: row[5:]
-        for row in wh.query(
-            "select repo, pr_number, coalesce(reviewer, ''), coalesce(reviewer_team, ''), "
-            "episode, is_cross_team, calendar, round(wait_business_hours, 4), author_teams "
-            "from review_wait"
-        )
-    }
-    wrong = [(k, truth[k], got.get(k)) for k in sorted(truth) if truth[k] != got.get(k)]
+    got = _keyed(
+        wh,
+        "select repo, pr_number, coalesce(reviewer, ''), coalesce(reviewer_team, ''), "
+        "episode, is_cross_team, calendar, round(wait_business_hours, 4), author_teams "
+        "from review_wait",
+        5,
+    )
+    wrong = _mismatches(truth, got)
     assert not wrong and set(got) == set(truth), wrong[:5]
     # the waits cross the daylight-saving changes and the holidays, on calendars of teams and
     # the default's (people in no team)
@@ -397,17 +396,16 @@ def test_time_in_court_follows_the_ball_as_the_truth_does(
         total = (life.end - life.created).total_seconds() / 3600 + (deploy or 0.0)
         share = round(hours["author"] / total, 4) if total else None
         truth[key] = (*rounded, None if deploy is None else round(deploy, 4), share)
-    got = {
-        row[:2]: row[2:]
-        for row in wh.query(
-            "select repo, pr_number, round(author_hours, 4), round(reviewers_hours, 4), "
-            "round(ci_hours, 4), round(merge_hours, 4), round(author_business_hours, 4), "
-            "round(reviewers_business_hours, 4), round(ci_business_hours, 4), "
-            "round(merge_business_hours, 4), round(deploy_hours, 4), round(flow_efficiency, 4) "
-            "from pr_time_in_court"
-        )
-    }
-    wrong = [(k, truth[k], got.get(k)) for k in sorted(truth) if truth[k] != got.get(k)]
+    got = _keyed(
+        wh,
+        "select repo, pr_number, round(author_hours, 4), round(reviewers_hours, 4), "
+        "round(ci_hours, 4), round(merge_hours, 4), round(author_business_hours, 4), "
+        "round(reviewers_business_hours, 4), round(ci_business_hours, 4), "
+        "round(merge_business_hours, 4), round(deploy_hours, 4), round(flow_efficiency, 4) "
+        "from pr_time_in_court",
+        2,
+    )
+    wrong = _mismatches(truth, got)
     names = ("author", "reviewers", "ci", "merge", "author_b", "reviewers_b", "ci_b", "merge_b",
              "deploy", "flow_efficiency")  # fmt: skip
     diffs = [(k, [(n, x, y) for n, x, y in zip(names, t, g or (), strict=False) if x != y])
@@ -447,19 +445,18 @@ def test_phases_of_merged_prs_are_the_generators_truth(
             mine.hours(last, merged), mine.hours(start, merged),
         ))  # fmt: skip
         truth[key] = (*instants, *hours, *business)
-    got = {
-        row[:2]: row[2:]
-        for row in wh.query(
-            f"select repo, pr_number, strftime(first_commit_at, '{STAMP}'), "
-            f"strftime(first_review_at, '{STAMP}'), strftime(last_approval_at, '{STAMP}'), "
-            f"strftime(first_response_at, '{STAMP}'), round(coding_hours, 4), "
-            "round(pickup_hours, 4), round(review_hours, 4), round(merge_hours, 4), "
-            "round(cycle_hours, 4), round(coding_business_hours, 4), "
-            "round(pickup_business_hours, 4), round(review_business_hours, 4), "
-            "round(merge_business_hours, 4), round(cycle_business_hours, 4) from pr_phases"
-        )
-    }
-    wrong = [(k, truth[k], got.get(k)) for k in sorted(truth) if truth[k] != got.get(k)]
+    got = _keyed(
+        wh,
+        f"select repo, pr_number, strftime(first_commit_at, '{STAMP}'), "
+        f"strftime(first_review_at, '{STAMP}'), strftime(last_approval_at, '{STAMP}'), "
+        f"strftime(first_response_at, '{STAMP}'), round(coding_hours, 4), "
+        "round(pickup_hours, 4), round(review_hours, 4), round(merge_hours, 4), "
+        "round(cycle_hours, 4), round(coding_business_hours, 4), "
+        "round(pickup_business_hours, 4), round(review_business_hours, 4), "
+        "round(merge_business_hours, 4), round(cycle_business_hours, 4) from pr_phases",
+        2,
+    )
+    wrong = _mismatches(truth, got)
     assert not wrong and set(got) == set(truth), (len(wrong), wrong[:5])
     assert len(truth) > 1000
 
@@ -493,15 +490,26 @@ def test_handoff_pairs_are_the_generators_truth(sample_org: Path, wh: Warehouse,
         key: (prs, files, len(hours), *(_round(_quantile(hours, q)) for q in (0.5, 0.75, 0.9)))
         for key, (prs, files, hours) in pairs.items()
     }
-    got = {
-        row[:2]: row[2:]
-        for row in wh.query(
-            "select author_team, owner_team, prs, files, merged_prs, round(median_cycle_hours, 4), "
-            "round(p75_cycle_hours, 4), round(p90_cycle_hours, 4) from ownership_handoff_pairs"
-        )
-    }
+    got = _keyed(
+        wh,
+        "select author_team, owner_team, prs, files, merged_prs, round(median_cycle_hours, 4), "
+        "round(p75_cycle_hours, 4), round(p90_cycle_hours, 4) from ownership_handoff_pairs",
+        2,
+    )
     assert got == truth
     assert len(truth) > 10
+
+
+def _keyed(wh: Warehouse, sql: str, key: int) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """The query's rows by their first `key` columns: the rest of each row."""
+    return {row[:key]: row[key:] for row in wh.query(sql)}
+
+
+def _mismatches(
+    truth: dict[Any, tuple[Any, ...]], got: dict[Any, tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """Each key whose truth the view does not give: (key, truth, what the view gave)."""
+    return [(k, truth[k], got.get(k)) for k in sorted(truth) if truth[k] != got.get(k)]
 
 
 def _round(value: float | None) -> float | None:
