@@ -242,10 +242,17 @@ def run_sql(wh: Warehouse, sql: str) -> Result:
                 multi = statement.type == duckdb.StatementType.MULTI
                 first = ["WITH ..." if multi else statement.type.name]
             word = " ".join([head, *first]).strip().upper()
+            # a PRAGMA may set as well as read: its reading ones have a table function
+            pragma = (
+                " (a PRAGMA's reading is a table function: CALL pragma_table_info('reviews'), "
+                "or DESCRIBE reviews)"
+                if word == "PRAGMA"
+                else ""
+            )
             raise ConfigError(
-                f"--sql: {word} is not a reading statement: --sql runs SELECT (with WITH, "
-                "FROM, PIVOT, DESCRIBE, SHOW, SUMMARIZE), EXPLAIN and CALL only; to keep the rows, "
-                "redirect --format csv or json to a file, or use `miner export`"
+                f"--sql: {word} is not a reading statement{pragma}: --sql runs SELECT (with "
+                "WITH, FROM, PIVOT, DESCRIBE, SHOW, SUMMARIZE), EXPLAIN and CALL only; to keep "
+                "the rows, redirect --format csv or json to a file, or use `miner export`"
             )
     if len(statements) > 1:
         # DuckDB would run them all and answer with the last one's rows alone

@@ -133,12 +133,15 @@ def test_sql_runs_read_only(warehouse: Path) -> None:
         ("copy (pivot reviews on state using count(*)) to 'out.csv'", "COPY"),
         ("create table t as pivot reviews on state using count(*)", "CREATE"),
         ("with x as (select 1 as n) insert into reviews pivot x on n using count(*)", "WITH ..."),
+        ("pragma table_info('reviews')", "PRAGMA"),
     ],
 )
 def test_sql_writes_nothing_anywhere(warehouse: Path, sql: str, word: str) -> None:
     refused = miner("--db", "w.duckdb", "query", "--sql", sql, cwd=warehouse)
     assert refused.returncode == 2, refused.stdout
     assert f"--sql: {word} is not a reading statement" in refused.stderr
+    if word == "PRAGMA":  # what reads the same, named
+        assert "CALL pragma_table_info('reviews'), or DESCRIBE reviews" in refused.stderr
     assert sorted(p.name for p in warehouse.iterdir() if p.name not in {"mirror"}) == ["w.duckdb"]
     with duckdb.connect(str(warehouse / "w.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from reviews").fetchone() == (4,)
