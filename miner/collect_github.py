@@ -431,7 +431,7 @@ def people_refused(org: str, exc: GitHubError, *, graphql: bool = False) -> GitH
     of the query), as the one line that says which permission it lacks; None for any other
     error. Without teams no wait is a team's: the sync stops rather than store an org of
     nobody."""
-    if exc.status != 403 or "rate limit" in str(exc).lower():
+    if not exc.refused:
         return None
     wanted = (["organization", "teams"], ["organization", "membersWithRole"])
     if graphql and not (

@@ -165,7 +165,7 @@ def _github(
         try:
             client.get(f"/orgs/{org}/{part}", {"per_page": 1})
         except GitHubError as exc:
-            if exc.status != 403 or "rate limit" in str(exc).lower():
+            if not exc.refused:
                 raise
             refused_people.append(part)
     if refused_people:

@@ -38,6 +38,11 @@ class GitHubError(MinerError):
         super().__init__(message)
         self.status = status
 
+    @property
+    def refused(self) -> bool:
+        """A 403 that is no rate limit: GitHub refuses the token what was asked."""
+        return self.status == 403 and "rate limit" not in str(self).lower()
+
 
 class GitHubTimedOut(GitHubError):
     """GitHub gave up on a request, asked again: past its time limit (a GraphQL query too heavy

@@ -418,12 +418,12 @@ def _gave_up(body: Any) -> str | None:
 
 
 def _timed_out(exc: Exception) -> bool:
-    """A failure that says the request took GitHub too long, each time it was sent: GraphQL's
-    giving up, an answer that never came, or GitHub's 502 and 504 (its "We couldn't respond to
-    your request in time") until urllib3's retries ran out."""
+    """A failure that says the request took GitHub too long, each time it was sent: an answer
+    that never came, or GitHub's 502 and 504 (its "We couldn't respond to your request in
+    time") until urllib3's retries ran out. (GraphQL's giving up is told apart before.)"""
     import requests
 
-    if isinstance(exc, _GaveUp | requests.exceptions.ReadTimeout):
+    if isinstance(exc, requests.exceptions.ReadTimeout):
         return True
     if isinstance(exc, requests.exceptions.RetryError):
         return bool(re.search(r"too many 50[24] error responses", str(exc)))

@@ -252,7 +252,7 @@ def sync(
                     unread[repo] = f"{repo}: not readable with this token ({exc})"
                     refused_repos.add(repo)
                 elif isinstance(exc, GraphQLAnswerError):
-                    unread[repo] = f"{repo}: not synced whole, the next run tries again: {exc}"
+                    unread[repo] = _not_whole(repo, str(exc))
                 else:
                     raise
             status.done += 1
@@ -266,7 +266,7 @@ def sync(
         failed: dict[str, list[str]] = {r: [message] for r, message in unread.items()}
         for r, error in repo_sync.pulls_unread.items():
             if r not in unread:  # else what made the rest of it unread says more
-                failed[r] = [f"{r}: not synced whole, the next run tries again: {error}"]
+                failed[r] = [_not_whole(r, error)]
         for r, (parts, error) in repo_sync.refused.items():
             if r not in unread:
                 failed.setdefault(r, []).append(
@@ -741,7 +741,7 @@ class _RepoSync:
         try:
             self._store_groups(batches)
         except GitHubError as exc:
-            if exc.status != 403 or "rate limit" in str(exc).lower():
+            if not exc.refused:
                 raise
             self._refuse(repo, what, str(exc))
             return False
@@ -766,6 +766,11 @@ class _RepoSync:
 # or a GitHub App.
 CONTENTS_PART = "CODEOWNERS and manifests"
 _PERMISSIONS = {"deployments": "Deployments", "workflow runs": "Actions", CONTENTS_PART: "Contents"}
+
+
+def _not_whole(repo: str, error: str) -> str:
+    """The one line of a repo GitHub answered with errors: what was read of it is stored."""
+    return f"{repo}: not synced whole, the next run tries again: {error}"
 
 
 def _refused_parts(repo: str, parts: list[str], error: str, *, git: bool) -> str:
