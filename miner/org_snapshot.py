@@ -116,7 +116,7 @@ class OrgSnapshot:
             if any(not 0 <= i < len(nodes) or nodes[i] is None for i in no_files):
                 # a repo the answer left out for the refusal would read as gone from GitHub
                 raise GitHubError("; ".join(no_files.values()), status=403)
-            for i, node in enumerate(connection["nodes"]):
+            for i, node in enumerate(nodes):
                 if node is not None:
                     repos.append(_repository(node))
                     marks[node["nameWithOwner"]] = _marks(node, no_files.get(i))
