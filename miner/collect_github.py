@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from miner.errors import GitHubError, GraphQLAnswerError
+from miner.errors import GitHubError, GraphQLAnswerError, OrgNotFound
 from miner.github_client import GitHubClient, Response, list_items
 from miner.raw import (
     CODEOWNERS_PATHS,
@@ -76,11 +76,7 @@ class GitHubCollector:
             org = self.client.get(f"/orgs/{self.org}")
         except GitHubError as exc:
             if exc.status == 404:
-                raise GitHubError(
-                    f"organization {self.org!r} not found at {self.client.api_url} "
-                    "(or the token cannot see it)",
-                    status=404,
-                ) from exc
+                raise OrgNotFound(self.org, self.client.api_url) from exc
             raise
         # GitHub's spelling of the login (orgs compare without case): the key of every row
         # stored, and what the later requests ask for

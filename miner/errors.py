@@ -44,6 +44,16 @@ class GitHubError(MinerError):
         return self.status == 403 and "rate limit" not in str(self).lower()
 
 
+class OrgNotFound(GitHubError):
+    """GitHub (or GHES) knows no org by that login, or the token cannot see it: a 404."""
+
+    def __init__(self, org: str, api_url: str) -> None:
+        super().__init__(
+            f"organization {org!r} not found at {api_url} (or the token cannot see it)",
+            status=404,
+        )
+
+
 class GitHubTimedOut(GitHubError):
     """GitHub gave up on a request, asked again: past its time limit (a GraphQL query too heavy
     for it, most often), or timing out on the way. A smaller query may go through."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from miner.collect_github import people_refused
 from miner.collect_graphql import default_branch_blobs, user_payload
-from miner.errors import GitHubError
+from miner.errors import GitHubError, OrgNotFound
 from miner.github_client import GitHubClient
 from miner.graphql_queries import (
     ORG_MEMBERS_PAGE,
@@ -99,11 +99,7 @@ class OrgSnapshot:
                 data, refused = {}, []
             org_node = data.get("organization") or {}
             if not org_node:
-                raise GitHubError(
-                    f"organization {self.org!r} not found at {self.client.api_url} "
-                    "(or the token cannot see it)",
-                    status=404,
-                )
+                raise OrgNotFound(self.org, self.client.api_url)
             if people is None:
                 people = org_node
                 # GitHub's spelling of the login (orgs compare without case): the key of every

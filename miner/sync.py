@@ -29,7 +29,7 @@ from miner.collect_git import (
 from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
 from miner.collect_graphql import GraphQLPullCollector, GraphQLRepoCollector
 from miner.config import Config
-from miner.errors import ConfigError, GitHubError, GraphQLAnswerError, scrub
+from miner.errors import ConfigError, GitHubError, GraphQLAnswerError, OrgNotFound, scrub
 from miner.git_mirror import GitMirrorError
 from miner.github_auth import Credentials, credentials
 from miner.github_client import GitHubClient
@@ -135,16 +135,28 @@ def _quiet(_: SyncProgress) -> None:
     pass
 
 
-def check_can_sync(config: Config, org: str | None) -> Credentials:
+def check_can_sync(config: Config, org: str | None, *, first: bool = False) -> Credentials:
     """What a sync can tell before it opens the warehouse, so that a slip (no org, no token,
     run from a folder without miner.toml, a GitHub App GitHub refuses) leaves no empty
-    warehouse file behind: an org to sync, and credentials; those, for sync()."""
+    warehouse file behind: an org to sync, and credentials; those, for sync(). `first`: no
+    warehouse exists yet, so GitHub is asked too whether it takes the token and knows the org."""
+    given_org = org
     org = org or config.github.org
     if not org:
         raise _missing_org(config)
     signed_in = credentials(config, org)  # a GitHub App's is asked of GitHub now
     if signed_in is None:
         raise _no_token(config)
+    if first:
+        # one request: a token GitHub refuses or an org it does not know is said before the
+        # warehouse file exists, so a first run's slip leaves none holding one failed run
+        client = GitHubClient(config.github.api_url, None, auth=signed_in.auth)
+        try:
+            client.get(f"/orgs/{org}")
+        except GitHubError as exc:
+            if exc.status == 404:
+                exc = OrgNotFound(org, client.api_url)
+            raise _said(exc, signed_in, config, given_org) or exc from None
     return signed_in
 
 
@@ -183,6 +195,7 @@ def sync(
     `signed_in`: the credentials check_can_sync found (else found here)."""
     if api not in APIS:
         raise ConfigError(f"--api {api}: one of {', '.join(APIS)}")
+    given_org = org
     org = org or config.github.org
     if not org:
         raise _missing_org(config)
@@ -287,7 +300,7 @@ def sync(
         failures = ["; ".join(messages) for messages in failed.values()]
         wh.drop_old_names(org)
     except BaseException as exc:
-        refused = _refused(exc, signed_in)
+        refused = _said(exc, signed_in, config, given_org)
         # a rate limit past --max-wait is a clean stop, anything else a failure
         wh.finish_run(
             run,
@@ -822,10 +835,22 @@ def pending_pulls(wh: Warehouse, org: str, repo: str) -> list[PendingPull]:
     return [PendingPull(repo, int(n), updated) for n, updated in rows]
 
 
-def _refused(exc: BaseException, signed_in: Credentials | None) -> GitHubError | None:
-    """GitHub's 401, saying whose credentials it refused and what to do: the cron user sees
-    this line alone."""
-    if not isinstance(exc, GitHubError) or exc.status != 401:
+def _said(
+    exc: BaseException, signed_in: Credentials | None, config: Config, given_org: str | None
+) -> GitHubError | None:
+    """GitHub's 401, saying whose credentials it refused and what to do, or its 404 for the
+    org, saying where that org was named (--org or the config's key): the cron user sees this
+    line alone. None for any other failure."""
+    if not isinstance(exc, GitHubError):
+        return None
+    if isinstance(exc, OrgNotFound):
+        named = (
+            f"--org {given_org}"
+            if given_org
+            else f"{config.source or 'the config'}: [github] org = {config.github.org!r}"
+        )
+        return GitHubError(f"{named}: {exc}", status=404)
+    if exc.status != 401:
         return None
     if signed_in is None:
         return GitHubError(

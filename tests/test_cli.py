@@ -278,6 +278,49 @@ def test_sync_past_max_wait_stops_with_exit_3_and_says_when_to_run_again(tmp_pat
     assert "Traceback" not in out.stderr
 
 
+def test_a_first_sync_github_refuses_leaves_no_warehouse_and_names_where_the_org_was_given(
+    tmp_path: Path,
+) -> None:
+    from miner.fixtures_server import FixtureServer
+
+    root = _mirror(tmp_path)
+    with FixtureServer(root, token="right-token") as server:
+        (tmp_path / "miner.toml").write_text(
+            f'[github]\norg = "acne"\napi_url = "{server.url}"\n', encoding="utf-8"
+        )
+
+        def sync(*args: str, token: str = "right-token") -> subprocess.CompletedProcess[str]:
+            return miner("sync", "--quiet", *args, cwd=tmp_path, env={"GITHUB_TOKEN": token})
+
+        refused = sync("--org", "acme", token="wrong-token")
+        typo_in_config = sync()
+        typo_on_command_line = sync("--org", "acme-corp")
+        # nothing of the three slips is stored: no warehouse holding a failed run
+        assert not (tmp_path / "miner.duckdb").exists()
+        good = sync("--org", "acme")
+        assert good.returncode == 0, good.stderr
+        later_typo = sync()  # a warehouse there: the run is recorded, and said the same way
+        where = f"{server.url} (or the token cannot see it)"
+    assert refused.returncode == 1
+    assert "401 Bad credentials" in refused.stderr
+    assert "GitHub refused the credentials from $GITHUB_TOKEN" in refused.stderr
+    assert "wrong-token" not in refused.stderr
+    assert typo_in_config.returncode == 1
+    assert typo_in_config.stderr.strip().splitlines() == [
+        f"Error: miner.toml: [github] org = 'acne': organization 'acne' not found at {where}"
+    ]
+    assert typo_on_command_line.stderr.strip().splitlines() == [
+        f"Error: --org acme-corp: organization 'acme-corp' not found at {where}"
+    ]
+    assert later_typo.returncode == 1
+    assert later_typo.stderr.strip().splitlines() == typo_in_config.stderr.strip().splitlines()
+    import duckdb
+
+    with duckdb.connect(str(tmp_path / "miner.duckdb"), read_only=True) as con:
+        runs = con.execute("select org, status from sync_runs order by started_at").fetchall()
+    assert runs == [("acme", "ok"), ("acne", "failed")]
+
+
 def test_sync_max_wait_must_be_a_duration(tmp_path: Path) -> None:
     out = miner("--db", "w.duckdb", "sync", "--org", "acme", "--max-wait", "soon", cwd=tmp_path)
     assert out.returncode == 2

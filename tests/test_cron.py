@@ -360,7 +360,7 @@ def test_an_org_that_is_not_there_is_one_line(served: Path, tmp_path: Path) -> N
         url = server.url
     assert out.returncode == 1
     assert out.stderr.decode().strip().splitlines() == [
-        f"Error: organization 'nope' not found at {url} (or the token cannot see it)"
+        f"Error: --org nope: organization 'nope' not found at {url} (or the token cannot see it)"
     ]
 
 

@@ -75,9 +75,10 @@ def test_a_wrong_token_is_refused_without_echoing_it(served: Path, tmp_path: Pat
         wrong = TOKEN[:-4] + "XXXX"
         out = _miner(tmp_path, "sync", token=wrong)
     assert out.returncode == 1
-    # whose credentials GitHub refused, and what to do: a cron user sees this line alone
+    # whose credentials GitHub refused, and what to do: a cron user sees this line alone (the
+    # first sync's question, before the warehouse is made)
     assert out.stderr.decode() == (
-        "Error: POST /graphql: 401 Bad credentials: GitHub refused the credentials from "
+        "Error: GET /orgs/acme: 401 Bad credentials: GitHub refused the credentials from "
         "$GITHUB_TOKEN: renew them (`miner doctor` checks them)\n"
     )
     assert wrong.encode() not in out.stderr + out.stdout
