@@ -7,11 +7,13 @@ import contextlib
 import json
 import logging
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import git
 
 from miner.collect_git import (
@@ -29,7 +31,14 @@ from miner.collect_git import (
 from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
 from miner.collect_graphql import GraphQLPullCollector, GraphQLRepoCollector
 from miner.config import Config
-from miner.errors import ConfigError, GitHubError, GraphQLAnswerError, OrgNotFound, scrub
+from miner.errors import (
+    ConfigError,
+    GitHubError,
+    GraphQLAnswerError,
+    MinerError,
+    OrgNotFound,
+    scrub,
+)
 from miner.git_mirror import GitMirrorError
 from miner.github_auth import Credentials, credentials
 from miner.github_client import GitHubClient
@@ -413,11 +422,34 @@ def _sync_git(
         except (git.GitCommandError, OSError) as exc:  # reading the mirror, not fetching it
             words = scrub(str(exc), collector.token()).strip()
             failures.append((repo, f"{repo}: git failed on its mirror: {words}"))
+        except (MinerError, MemoryError):
+            raise  # GitHub (renewing the token), a rate limit, the machine: not this repo's
+        except duckdb.Error as exc:
+            if not isinstance(exc, duckdb.DataError):
+                raise  # the warehouse itself (a full disk, Ctrl-C): no other repo would do better
+            failures.append((repo, _unexpected_git_failure(repo, exc, collector.token())))
+        except Exception as exc:
+            # something in this repo's history miner cannot read (a commit no tool wrote, a
+            # bug): what was stored of it stays, its cursors unmoved, and the next sync tries
+            # again; the other repos go on
+            failures.append((repo, _unexpected_git_failure(repo, exc, collector.token())))
         finally:
             status.done += 1
     status.repo = None
     progress(status)
     return failures
+
+
+def _unexpected_git_failure(repo: str, exc: Exception, token: str | None) -> str:
+    """The failure line of a repo whose git step raised what miner did not expect. Its
+    traceback goes to the log (stderr) first, so the bug behind it can be reported."""
+    trace = "".join(traceback.format_exception(exc)).rstrip()
+    _log.error("%s: the error in its git step, for a bug report:\n%s", repo, scrub(trace, token))
+    words = scrub(str(exc), token).strip().splitlines()
+    return (
+        f"{repo}: miner could not read its git mirror ({type(exc).__name__}: "
+        f"{words[0] if words else 'no message'}); the next sync tries again (traceback above)"
+    )
 
 
 def _base_branches(

@@ -909,3 +909,34 @@ def test_names_that_are_not_utf8_are_stored_with_a_replacement_character(
             ("pkgs/caf\ufffd/package.json",)
         ]
         assert wh.query("select tag, sha from raw_git_tags") == [("caf\ufffd-1", sha)]
+
+
+def test_a_commit_miner_cannot_read_fails_only_its_repo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """acme/api holds a commit whose author name has the byte git log's fields are split by
+    (written by hand: git itself never checks a name), which the history parser cannot read: a
+    ValueError, no git or mirror error. Only api fails, named with the error; web is mined
+    whole; the run is partial (exit 3); api's history cursor stays unset, so the next sync
+    tries it again; the traceback is in the log for a bug report."""
+    root, g, _ = _published(tmp_path)
+    api = GitBuilder(tmp_path / "api")
+    api.commit({"x.py": "1\n"}, at="2026-03-02T10:00:00+00:00")
+    api.raw_commit(
+        "author Odd\x1fName <odd@example.com> 1772532000 +0000\n"
+        "committer Odd <odd@example.com> 1772532000 +0000\n"
+    )
+    api.publish(root / "git" / "acme" / "api.git")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        result = sync(wh, _config(server, tmp_path))
+        (line,) = result.failures
+        assert line.startswith("acme/api: miner could not read its git mirror (ValueError: ")
+        assert "the next sync tries again" in line
+        assert wh.query("select status, repos_failed from sync_runs") == [("partial", 1)]
+        assert wh.cursor("acme", "acme/api", HISTORY_CURSOR).value is None
+        assert wh.query("select count(*) from raw_git_commits where repo = 'acme/api'") == [(0,)]
+        assert wh.cursor("acme", "acme/web", HISTORY_CURSOR).value == g.shas[-1]
+        assert wh.query("select count(*) from commits where repo = 'acme/web'") == [(len(g.shas),)]
+        traced = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+        assert len(traced) == 1 and "Traceback (most recent call last)" in traced[0]
+        assert TOKEN not in traced[0]
