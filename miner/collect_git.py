@@ -11,6 +11,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import git
@@ -159,10 +160,12 @@ CODEOWNERS_SCHEMA = pa.schema(
 )
 
 
-def codeowners_history(repo: git.Repo, tip: str) -> pa.Table:
+def codeowners_history(repo: git.Repo, tip: str, name: str = "") -> pa.Table:
     """Every change to a CODEOWNERS file (any of GitHub's three locations) along a branch's
     first-parent line up to its tip `tip`: the commit, its date and the file's new text. The
-    first-parent line is the branch as it stood: each of its commits was its tip for a while."""
+    first-parent line is the branch as it stood: each of its commits was its tip for a while.
+    A commit git cannot date (before 1970, a time zone out of range) has no date, said in the
+    log as the repo `name`'s (ownership.py dates its version from the one before it)."""
     out = repo.git.log(
         "--first-parent",
         "--no-show-signature",  # gpg's words on signed commits would be among the records
@@ -180,7 +183,14 @@ def codeowners_history(repo: git.Repo, tip: str) -> pa.Table:
     records = [r for r in out.split("\x1e") if r.partition("\n")[0]]
     for index, record in enumerate(records):
         head, _, body = record.partition("\n")
-        sha, committed_at = head.split("\x1f")
+        sha, at = head.split("\x1f")
+        committed_at = at if _is_date(at) else None
+        if committed_at is None:
+            _log.warning(
+                "%s: commit %s changed CODEOWNERS with a date git cannot print (%r): that "
+                "version counts from when the one before it did",
+                name or repo.git_dir, sha[:12], at,
+            )  # fmt: skip
         seq = len(records) - 1 - index  # git lists the newest first
         for line in body.splitlines():
             if not line.startswith(":"):
@@ -198,6 +208,16 @@ def codeowners_history(repo: git.Repo, tip: str) -> pa.Table:
             ):
                 rows[name].append(value)
     return pa.table(rows, schema=CODEOWNERS_SCHEMA)
+
+
+def _is_date(text: str) -> bool:
+    """Whether git printed a date (for one it cannot print: the placeholder itself, or an
+    offset no time can have, such as +999:99)."""
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 MANIFEST_SCHEMA = pa.schema([("path", pa.string()), ("sha", pa.string()), ("text", pa.string())])

@@ -64,6 +64,10 @@ ERROR_SCHEMA = pa.schema(
 )
 
 
+# A change to a CODEOWNERS file: commit, committed_at (None: git could not date it), path, text.
+_Change = tuple[str, datetime | None, str, str | None]
+
+
 @dataclass(frozen=True)
 class _Version:
     file: str | None
@@ -159,7 +163,7 @@ def _git_versions(wh: Warehouse) -> dict[tuple[str, str], dict[str | None, list[
     ):
         if (org, repo) in mined:
             mined[(org, repo)].add(resource.removeprefix(BRANCH_CODEOWNERS_CURSOR))
-    changes: dict[tuple[str, str, str | None], list[tuple[str, datetime, str, str | None]]] = {}
+    changes: dict[tuple[str, str, str | None], list[_Change]] = {}
     for org, repo, branch, sha, at, path, text in wh.query(
         "select org, repo, branch, sha, committed_at, path, text from raw_git_codeowners "
         "order by org, repo, branch nulls first, seq, path"
@@ -171,9 +175,11 @@ def _git_versions(wh: Warehouse) -> dict[tuple[str, str], dict[str | None, list[
     }
 
 
-def _history(rows: list[tuple[str, datetime, str, str | None]]) -> list[_Version]:
+def _history(rows: list[_Change]) -> list[_Version]:
     """The versions of the CODEOWNERS GitHub uses along one branch, from the changes to any of
-    its three files (sha, committed_at, path, new text), oldest first."""
+    its three files (sha, committed_at, path, new text), oldest first. A change git could not
+    date (committed_at NULL) counts from when the version before it did (that one then lasted
+    no time), as one whose clock went back does; the first of all, since always."""
     state: dict[str, str | None] = {}
     history: list[_Version] = []
     for i, (sha, at, path, text) in enumerate(rows):
@@ -184,13 +190,15 @@ def _history(rows: list[tuple[str, datetime, str, str | None]]) -> list[_Version
         text_used = state.get(chosen) if chosen else None
         if history and (history[-1].file, history[-1].text) == (chosen, text_used):
             continue
-        if history and history[-1].valid_from and at < history[-1].valid_from:
-            at = history[-1].valid_from  # a clock gone back: versions never overlap
+        before = history[-1].valid_from if history else None
+        if at is None or (before is not None and at < before):
+            at = before  # undated, or a clock gone back: versions never overlap
         history.append(_Version(chosen, text_used, at, sha, "git"))
     if not history:
         history.append(_Version(None, None, None, None, "git"))
-    elif history[0].file is not None:
-        # before the first commit that made one, there was no CODEOWNERS
+    elif history[0].file is not None and history[0].valid_from is not None:
+        # before the first commit that made one, there was no CODEOWNERS (unless that commit
+        # has no date: its version is then in force since always)
         history.insert(0, _Version(None, None, None, None, "git"))
     return history
 

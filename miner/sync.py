@@ -405,7 +405,7 @@ def _sync_git(
                 if new.tip is None:  # an empty repository: no CODEOWNERS either
                     changes = CODEOWNERS_SCHEMA.empty_table()
                 else:
-                    changes = codeowners_history(mirror, new.tip)
+                    changes = codeowners_history(mirror, new.tip, repo)
                 wh.store_git_codeowners(org, repo, changes)
                 wh.store_git_history(
                     org,
@@ -496,7 +496,7 @@ def _mine_base_branches(
         if tip is None or wh.cursor(org, repo, resource).value == tip:
             continue
         try:
-            changes = codeowners_history(mirror, tip)
+            changes = codeowners_history(mirror, tip, f"{repo} ({branch})")
         except git.GitCommandError as exc:
             failures.append(f"{repo}: git could not read the CODEOWNERS of {branch!r}: {exc}")
             continue

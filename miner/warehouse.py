@@ -880,7 +880,8 @@ class Warehouse:
             with self._registered(_rows=changes):
                 self.con.execute(
                     "insert into raw_git_codeowners (org, repo, sha, committed_at, path, text, "
-                    "seq, branch) select ?, ?, sha, committed_at::timestamptz, path, text, seq, ? "
+                    "seq, branch) select ?, ?, sha, try_cast(committed_at as timestamptz), path, "
+                    "text, seq, ? "
                     "from _rows",
                     [org, repo, branch],
                 )

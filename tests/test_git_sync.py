@@ -940,3 +940,53 @@ def test_a_commit_miner_cannot_read_fails_only_its_repo(
         traced = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
         assert len(traced) == 1 and "Traceback (most recent call last)" in traced[0]
         assert TOKEN not in traced[0]
+
+
+def test_a_codeowners_change_git_cannot_date_counts_from_the_version_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """web's CODEOWNERS gives * to web on 2026-03-01; a commit with a time zone no time can
+    have (+99999, as imports from older systems write; git prints +999:99) gives it to ops;
+    a.py changes on 2026-03-05. The sync does not fail: the undated version counts from
+    2026-03-01 (the web version before it then lasted no time) and is the one in force now, so
+    ops owns a.py; the log names the commit."""
+    b = MirrorBuilder(teams={"web": ["alice"], "ops": ["olga"]})
+    b.pull("web", "alice", 1)
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    g.commit({"CODEOWNERS": "* @acme/web\n"}, at="2026-03-01T10:00:00+00:00")
+    (g.path / "CODEOWNERS").write_text("* @acme/ops\n")
+    g.git("add", "CODEOWNERS")
+    alice = "Alice <alice@example.com>"
+    undated = g.raw_commit(
+        f"author {alice} 1772618400 +99999\ncommitter {alice} 1772618400 +99999\n"
+    )
+    g.commit({"a.py": "1\n"}, at="2026-03-05T10:00:00+00:00")
+    g.publish(root / "git" / "acme" / "web.git")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        assert sync(wh, config).failures == ()
+        march_1 = datetime(2026, 3, 1, 10, tzinfo=UTC)
+        versions = wh.query(
+            "select version, file, valid_from, valid_to, is_latest, sha "
+            "from codeowners_versions order by version"
+        )
+        assert versions == [
+            (1, None, None, march_1, False, None),
+            (2, "CODEOWNERS", march_1, march_1, False, g.shas[0]),
+            (3, "CODEOWNERS", march_1, None, True, undated),
+        ]
+        assert wh.query("select version, owners from path_owners where path = 'a.py'") == [
+            (3, ["@acme/ops"])
+        ]
+        said = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+        assert any(undated[:12] in m and "acme/web" in m for m in said)
+
+
+def test_a_first_codeowners_git_cannot_date_is_in_force_since_always() -> None:
+    """With no version before it to count from, an undated first CODEOWNERS is in force since
+    always (and no empty version before it, which would have no end)."""
+    from miner.ownership import _history
+
+    versions = _history([("c1", None, "CODEOWNERS", "* @a\n")])
+    assert [(v.file, v.valid_from, v.sha) for v in versions] == [("CODEOWNERS", None, "c1")]
