@@ -385,12 +385,13 @@ def default_tip(repo: git.Repo) -> str | None:
 def tip_files(repo: git.Repo, tip: str | None) -> pa.Table:
     """Every file on the branch at `tip` (None: an empty repository, no files), by path: what
     is there now, so a path deleted or moved away since it was changed is told from one that
-    still is. Submodules are no files of the repo's."""
+    still is. A submodule is a path of the repo's too: CODEOWNERS can own it, and its bump is a
+    changed file to GitHub (and in the history)."""
     paths: list[str] = []
     if tip is not None:
         for line in filter(None, repo.git.ls_tree("-r", "-z", "--full-tree", tip).split("\0")):
             meta, _, path = line.partition("\t")
-            if meta.split()[1] == "blob":
+            if meta.split()[1] in ("blob", "commit"):  # a commit: a submodule's (a gitlink)
                 paths.append(_text(path))
     return pa.table({"path": pa.array(paths, pa.string())}, schema=TREE_SCHEMA)
 

@@ -990,3 +990,75 @@ def test_a_first_codeowners_git_cannot_date_is_in_force_since_always() -> None:
 
     versions = _history([("c1", None, "CODEOWNERS", "* @a\n")])
     assert [(v.file, v.valid_from, v.sha) for v in versions] == [("CODEOWNERS", None, "c1")]
+
+
+def test_a_default_branch_emptied_of_files_has_no_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """auth/login.py and docs/guide.md are drift; then one commit deletes every file of web's
+    default branch. Its tip lists no files (tip_files has none of web's, as for a repo never
+    listed), but nothing is drift: the CODEOWNERS went with the rest, so no line owns a path
+    any more. Who changed the paths is still history (de_facto_owners)."""
+    root, g, bare = _published(tmp_path)
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = _config(server, tmp_path)
+        sync(wh, config)
+        before = [p for (p,) in wh.query("select path from ownership_drift order by path")]
+        assert before == ["auth/login.py", "docs/guide.md"]
+        gone: dict[str, str | bytes | None] = dict.fromkeys(
+            (".github/CODEOWNERS", "app.py", "auth/login.py", "docs/guide.md")
+        )
+        g.commit(gone, at="2026-04-01T10:00:00+00:00")
+        g.publish(bare)
+        failures = sync(wh, config).failures
+        assert [f for f in failures if f.startswith("acme/web")] == []
+        assert wh.query("select count(*) from raw_git_commits") == [(len(g.shas),)]
+        assert wh.query("select count(*) from tip_files") == [(0,)]
+        assert wh.query("select file from codeowners_versions where is_latest") == [(None,)]
+        assert wh.query("select path from ownership_drift") == []
+        assert wh.query("select count(*) from de_facto_owners where path = 'auth/login.py'") != [
+            (0,)
+        ]
+
+
+def test_a_submodule_owned_by_one_team_and_bumped_by_another_is_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CODEOWNERS gives vendor/lib, a submodule, to security; web's alice adds it (+1) and
+    bumps it twice in the window (GitHub lists each bump as a change of vendor/lib, +1 -1). It
+    is on the tip as a path, so it is drift like a file: top team web with 3 commits and 5
+    lines, security none."""
+    b = MirrorBuilder(teams={"web": ["alice"], "security": ["sam"]})
+    b.pull("web", "alice", 1)
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    g.commit({"CODEOWNERS": "* @acme/web\n/vendor/lib @acme/security\n"},
+             at="2026-03-01T10:00:00+00:00")  # fmt: skip
+    alice = {"email": "7+alice@users.noreply.github.com", "name": "Alice"}
+    for n, day in ((1, 2), (2, 3), (3, 4)):  # a submodule added, then bumped twice
+        g.git("update-index", "--add", "--cacheinfo", f"160000,{str(n) * 40},vendor/lib")
+        g.commit({}, at=f"2026-03-0{day}T10:00:00+00:00", **alice)
+    g.publish(root / "git" / "acme" / "web.git")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        assert sync(wh, config).failures == ()
+        assert wh.query("select path from tip_files order by path") == [
+            ("CODEOWNERS",),
+            ("vendor/lib",),
+        ]
+        drift = _rows(
+            wh,
+            "select path, codeowner_teams, top_team, top_team_commits, top_team_lines, "
+            "codeowner_commits, commits from ownership_drift",
+        )
+        assert drift == [
+            {
+                "path": "vendor/lib",
+                "codeowner_teams": ["security"],
+                "top_team": "web",
+                "top_team_commits": 3,  # added (+1), bumped twice (+1 -1 each)
+                "top_team_lines": 5,
+                "codeowner_commits": 0,
+                "commits": 3,
+            }
+        ]

@@ -1,6 +1,8 @@
 -- commit_files: one row per file a non-merge commit on a repo's default branch changed, with
 -- the lines added and deleted (NULL for a binary file) and the commit's author and date. A
 -- rename is a delete of the old path and an add of the new one, so each path keeps its history.
+-- A submodule's bump is a change of its path, of one line added and one deleted (the commit it
+-- points at), as GitHub lists it among a pull request's files: CODEOWNERS can own it.
 -- A path's bytes that are not UTF-8 (a name from a Latin-1 machine) are U+FFFD, as in
 -- raw_git_manifests and a tag's name in raw_git_tags.
 -- `in_ownership_window`: committed within [git] ownership_days before the org's as_of (the last

@@ -9,7 +9,9 @@
 -- one could be routed to it. Team names compare case-insensitively, as GitHub's slugs do. A
 -- path no longer on the default branch (deleted, or moved away: a rename is a delete and an
 -- add) is no drift, as no review is routed by it any more (tip_files; a repo whose files at
--- its tip were never listed keeps every path).
+-- its tip were never listed keeps every path, and one whose tip has no files has no CODEOWNERS
+-- either, so none of its paths is drift). A submodule is a path like a file: CODEOWNERS can own
+-- it, and a commit that bumps it changes it (GitHub lists the bump among a PR's files).
 with latest as (
     select t.*
     from path_owner_teams as t
