@@ -364,8 +364,9 @@ def _glob_name(part: str) -> str:
 
 def _text(name: str) -> str:
     """A path or ref name as GitPython read it (bytes that are not UTF-8 kept as surrogates,
-    which no table can hold) with those bytes as U+FFFD, as the history's paths have them."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    which no table can hold) with each of those bytes as \\xNN, as the history's paths have
+    them: two names differing only in such bytes stay apart."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def branch_tips(repo: git.Repo) -> dict[str, str]:

@@ -134,7 +134,8 @@ class _Columns:
                 continue
             plus, minus, path = line.split(b"\t", 2)
             shas.append(sha)
-            paths.append(path.decode("utf-8", "replace"))
+            # bytes that are not UTF-8 as \xNN: two names differing only in them stay apart
+            paths.append(path.decode("utf-8", "backslashreplace"))
             added.append(None if plus == b"-" else int(plus))
             deleted.append(None if minus == b"-" else int(minus))
 

@@ -880,35 +880,48 @@ def test_a_mirror_git_cannot_fetch_into_is_cloned_anew(
     assert _files_containing(tmp_path / "cache", TOKEN.encode()) == []
 
 
-def test_names_that_are_not_utf8_are_stored_with_a_replacement_character(
+def test_names_that_are_not_utf8_keep_their_bytes_escaped_and_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A repo from a Latin-1 machine: a workspace member's folder `pkgs/café` and a tag
-    `café-1` written in Latin-1 bytes. They are stored with U+FFFD for the byte git gave, as the
-    history's paths are, and the sync goes on."""
+    """A repo from a Latin-1 machine: workspace members' folders `pkgs/café` and `pkgs/cafè`
+    and a tag `café-1` written in Latin-1 bytes (é is 0xE9, è 0xE8). They are stored with each
+    such byte as \\xNN, so the two folders stay two paths (as U+FFFD, both were `caf\ufffd`:
+    one path changed twice by one commit), and the sync goes on."""
     b = MirrorBuilder(teams={"web": ["alice"]})
     b.pull("web", "alice", 1)
     root = b.write(tmp_path / "mirror")
     g = GitBuilder(tmp_path / "work")
     g.commit({"package.json": '{"workspaces": ["pkgs/*"]}', "pkgs/a/package.json": "{}"})
-    member = os.path.join(os.fsencode(g.path), b"pkgs", b"caf\xe9")
-    os.makedirs(member)
-    with open(os.path.join(member, b"package.json"), "wb") as f:
-        f.write(b'{"name": "c"}')
+    for name in (b"caf\xe9", b"caf\xe8"):
+        member = os.path.join(os.fsencode(g.path), b"pkgs", name)
+        os.makedirs(member)
+        with open(os.path.join(member, b"package.json"), "wb") as f:
+            f.write(b'{"name": "%s"}' % name[-1:].hex().encode())
     g.git("add", "-A")
-    sha = g.commit({}, at="2026-03-03T10:00:00+00:00")
+    sha = g.commit({}, email="7+alice@users.noreply.github.com", at="2026-03-03T10:00:00+00:00")
     subprocess.run(["git", "tag", b"caf\xe9-1"], cwd=g.path, check=True)
     g.publish(root / "git" / "acme" / "web.git")
+    e8, e9 = "pkgs/caf\\xe8/package.json", "pkgs/caf\\xe9/package.json"
     with served(root, tmp_path, monkeypatch) as (server, wh):
         assert sync(wh, replace(_config(server, tmp_path), teams={})).failures == ()
         assert wh.query("select path from raw_git_manifests order by path") == [
             ("pkgs/a/package.json",),
-            ("pkgs/caf\ufffd/package.json",),
+            (e8,),
+            (e9,),
         ]
-        assert wh.query("select path from commit_files where sha = ?", [sha]) == [
-            ("pkgs/caf\ufffd/package.json",)
+        assert wh.query("select path from commit_files where sha = ? order by path", [sha]) == [
+            (e8,),
+            (e9,),
         ]
-        assert wh.query("select tag, sha from raw_git_tags") == [("caf\ufffd-1", sha)]
+        assert wh.query("select path from tip_files where path like 'pkgs/caf%' order by 1") == [
+            (e8,),
+            (e9,),
+        ]
+        assert wh.query(
+            "select path, commits, lines from de_facto_owners where path like 'pkgs/caf%' "
+            "order by path"
+        ) == [(e8, 1, 1), (e9, 1, 1)]
+        assert wh.query("select tag, sha from raw_git_tags") == [("caf\\xe9-1", sha)]
 
 
 def test_a_commit_miner_cannot_read_fails_only_its_repo(

@@ -3,8 +3,9 @@
 -- rename is a delete of the old path and an add of the new one, so each path keeps its history.
 -- A submodule's bump is a change of its path, of one line added and one deleted (the commit it
 -- points at), as GitHub lists it among a pull request's files: CODEOWNERS can own it.
--- A path's bytes that are not UTF-8 (a name from a Latin-1 machine) are U+FFFD, as in
--- raw_git_manifests and a tag's name in raw_git_tags.
+-- A path's bytes that are not UTF-8 (a name from a Latin-1 machine) are each written \xNN (a
+-- backslash, x, two hex digits: caf\xe9 for Latin-1 café), so two names differing only in such
+-- bytes stay two paths; likewise in tip_files, raw_git_manifests and a tag's name in raw_git_tags.
 -- `in_ownership_window`: committed within [git] ownership_days before the org's as_of (the last
 -- sync's time), the window de facto ownership looks at; a repo of an org never synced with an
 -- as_of, before its latest commit. A commit dated after as_of (a clock gone wrong) is in the
