@@ -8,6 +8,7 @@ that is what makes PyDriller slow."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -15,12 +16,19 @@ from typing import IO, Any
 import git
 import pyarrow as pa
 
-# What each commit record holds, in order: %H %P %aN %aE %aI %cN %cE %cI. The N/E forms apply
-# the repository's .mailmap, so a person's old addresses come out as the one they chose.
+# What each commit record holds, in order: %H %P %aN %aE %aI %cN %cE %cI, then the values of
+# its Co-authored-by trailers (GitHub credits each such co-author with the commit). The N/E
+# forms apply the repository's .mailmap, so a person's old addresses come out as the one they
+# chose; git does not map trailers, so stream_history maps the co-authors itself.
 _FIELDS = ("sha", "parents", "author_name", "author_email", "authored_at",
            "committer_name", "committer_email", "committed_at")  # fmt: skip
-_FORMAT = "%x1e" + "%x1f".join(("%H", "%P", "%aN", "%aE", "%aI", "%cN", "%cE", "%cI"))
-_RECORD, _FIELD = b"\x1e", b"\x1f"
+_CO_AUTHORS = "%(trailers:key=Co-authored-by,valueonly,separator=%x1d)"
+_FORMAT = "%x1e" + "%x1f".join(("%H", "%P", "%aN", "%aE", "%aI", "%cN", "%cE", "%cI", _CO_AUTHORS))
+_RECORD, _FIELD, _CO_AUTHOR = b"\x1e", b"\x1f", "\x1d"
+# A trailer's `Name <address>`, as git writes an identity.
+_IDENT = re.compile(r"\s*(.*?)\s*<([^<>]*)>\s*")
+# How many identities one `git check-mailmap` is given at a time (its argument list).
+_MAILMAP_BATCH = 500
 _READ_SIZE = 1 << 20
 
 COMMIT_SCHEMA = pa.schema(
@@ -35,6 +43,13 @@ COMMIT_SCHEMA = pa.schema(
         ("committed_at", pa.string()),
     ]
 )
+CO_AUTHOR_SCHEMA = pa.schema(
+    [
+        ("sha", pa.string()),
+        ("name", pa.string()),
+        ("email", pa.string()),  # after the repository's .mailmap, as the author's
+    ]
+)
 FILE_SCHEMA = pa.schema(
     [
         ("sha", pa.string()),
@@ -47,10 +62,12 @@ FILE_SCHEMA = pa.schema(
 
 @dataclass(frozen=True)
 class HistoryChunk:
-    """Some commits of a repository and the files they changed (merges list none)."""
+    """Some commits of a repository, the files they changed (merges list none) and the
+    co-authors their Co-authored-by trailers name."""
 
     commits: pa.Table
     files: pa.Table
+    co_authors: pa.Table
 
 
 def log_args(tip: str, exclude: Sequence[str] = ()) -> list[str]:
@@ -78,7 +95,8 @@ def stream_history(
     stdout: IO[bytes] = process.proc.stdout
     read_to_end = False
     try:
-        yield from parse_stream(iter(lambda: stdout.read(_READ_SIZE), b""), chunk_commits)
+        for chunk in parse_stream(iter(lambda: stdout.read(_READ_SIZE), b""), chunk_commits):
+            yield _mailmapped(repo, chunk)
         read_to_end = True
     finally:
         process.proc.stdout.close()
@@ -88,6 +106,27 @@ def stream_history(
         if process.proc.wait() != 0 and read_to_end:
             message = stderr.decode("utf-8", "replace").strip()
             raise git.GitCommandError(["git", "log", tip], process.proc.returncode, message)
+
+
+def _mailmapped(repo: git.Repo, chunk: HistoryChunk) -> HistoryChunk:
+    """The chunk with its co-authors' names and addresses mapped by the repository's .mailmap,
+    as git maps the authors' (one `git check-mailmap` per few hundred distinct identities)."""
+    rows = chunk.co_authors.to_pylist()
+    if not rows:
+        return chunk
+    idents = sorted({f"{r['name']} <{r['email']}>" for r in rows})
+    mapped: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(idents), _MAILMAP_BATCH):
+        batch = idents[start : start + _MAILMAP_BATCH]
+        out = repo.git.check_mailmap(*batch).split("\n")
+        for ident, line in zip(batch, out, strict=True):
+            match = _IDENT.fullmatch(line)
+            if match:
+                mapped[ident] = (match[1], match[2])
+    for r in rows:
+        r["name"], r["email"] = mapped.get(f"{r['name']} <{r['email']}>", (r["name"], r["email"]))
+    table = pa.Table.from_pylist(rows, schema=CO_AUTHOR_SCHEMA)
+    return HistoryChunk(chunk.commits, chunk.files, table)
 
 
 def parse_stream(blocks: Iterator[bytes], chunk_commits: int = 5000) -> Iterator[HistoryChunk]:
@@ -116,14 +155,20 @@ class _Columns:
         self.file_cols: tuple[list[str], list[str], list[int | None], list[int | None]] = (
             [], [], [], [],
         )  # fmt: skip
+        self.co_author_cols: tuple[list[str], list[str], list[str]] = ([], [], [])
         self.count = 0
 
     def add(self, record: bytes) -> None:
         head, _, body = record.partition(b"\0")
         fields = head.decode("utf-8", "replace").split("\x1f")
-        if len(fields) != len(_FIELDS):
+        if len(fields) != len(_FIELDS) + 1:
             raise ValueError(f"git log: a commit record has {len(fields)} fields: {head[:80]!r}")
         sha = fields[0]
+        for value in fields.pop().split(_CO_AUTHOR):
+            match = _IDENT.fullmatch(value)
+            if match and match[2].strip():  # no address: no one to tie to an account
+                for into, part in zip(self.co_author_cols, (sha, match[1], match[2]), strict=True):
+                    into.append(part)
         fields[1] = fields[1].split() if fields[1] else []  # type: ignore[call-overload]
         for column, value in zip(self.commit_cols, fields, strict=True):
             column.append(value)
@@ -142,8 +187,9 @@ class _Columns:
     def flush(self) -> HistoryChunk:
         commits = _table(self.commit_cols, COMMIT_SCHEMA)
         files = _table(self.file_cols, FILE_SCHEMA)
+        co_authors = _table(self.co_author_cols, CO_AUTHOR_SCHEMA)
         self.__init__()  # type: ignore[misc]
-        return HistoryChunk(commits, files)
+        return HistoryChunk(commits, files, co_authors)
 
 
 def _table(columns: Sequence[list[object]] | Sequence[list[Any]], schema: pa.Schema) -> pa.Table:

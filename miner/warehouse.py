@@ -192,6 +192,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             path varchar not null
         )""",
     ),
+    # each co-author a commit's Co-authored-by trailers name (GitHub credits them with the
+    # commit), after the repository's .mailmap. The history mined before is mined again whole
+    # at the next sync, to find its co-authors (and to write its paths' bytes that are not
+    # UTF-8 as \xNN, as miner now does, not as U+FFFD)
+    (
+        """create table raw_git_co_authors (
+            org varchar not null,
+            repo varchar not null,
+            sha varchar not null,
+            name varchar,
+            email varchar not null
+        )""",
+        "delete from cursors where resource = 'git/history'",
+    ),
 )
 
 
@@ -209,6 +223,7 @@ _REPO_TABLES = (
     *_RAW_TABLES,
     "raw_git_commits",
     "raw_git_files",
+    "raw_git_co_authors",
     "raw_git_tags",
     "raw_git_codeowners",
     "raw_git_manifests",
@@ -835,10 +850,12 @@ class Warehouse:
         stored = 0
         with self.transaction():
             if replace:
-                for table in ("raw_git_commits", "raw_git_files"):
+                for table in ("raw_git_commits", "raw_git_files", "raw_git_co_authors"):
                     self.con.execute(f"delete from {table} where org = ? and repo = ?", [org, repo])
             for chunk in chunks:
-                with self._registered(_commits=chunk.commits, _files=chunk.files):
+                with self._registered(
+                    _commits=chunk.commits, _files=chunk.files, _co_authors=chunk.co_authors
+                ):
                     # a date git cannot print (before 1970, a time zone out of range, as
                     # imports from older systems have) is NULL, not the end of the sync
                     self.con.execute(
@@ -851,6 +868,11 @@ class Warehouse:
                     self.con.execute(
                         "insert into raw_git_files select ?, ?, sha, path, added, deleted "
                         "from _files",
+                        [org, repo],
+                    )
+                    self.con.execute(
+                        "insert into raw_git_co_authors select ?, ?, sha, name, email "
+                        "from _co_authors",
                         [org, repo],
                     )
                 stored += chunk.commits.num_rows

@@ -1075,3 +1075,52 @@ def test_a_submodule_owned_by_one_team_and_bumped_by_another_is_drift(
                 "commits": 3,
             }
         ]
+
+
+def test_co_authors_count_as_github_credits_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CODEOWNERS gives pay/ to payments (carol). pay/a.py, one line added by each commit:
+    1. alice (web) with `Co-authored-by: Carol <carol@home.example>`, an address the repo's
+       .mailmap maps to carol's noreply one: web and payments;
+    2. renovate[bot] with carol as co-author: payments only (a bot counts for no team);
+    3. alice, naming herself, carol and carol again (old address) as co-authors: web once,
+       payments once.
+    By hand: payments 3 commits, 3 lines (rank 1); web 2 commits, 2 lines. Payments owns the
+    path and changes it most: no drift. Counting authors only, web (2) would be drift."""
+    b = MirrorBuilder(teams={"web": ["alice"], "payments": ["carol"]})
+    b.pull("web", "alice", 1)
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    carol = "7+carol@users.noreply.github.com"
+    alice = {"name": "Alice", "email": "12345+alice@users.noreply.github.com"}
+    g.commit(
+        {
+            "CODEOWNERS": "/pay/ @acme/payments\n",
+            ".mailmap": f"Carol <{carol}> <carol@home.example>\n",
+        },
+        at="2026-03-01T10:00:00+00:00",
+    )
+    trailer = "\n\nCo-authored-by: Carol <carol@home.example>"
+    shas = [
+        g.commit({"pay/a.py": "1\n"}, at="2026-03-02T10:00:00+00:00", message="one" + trailer,
+                 **alice),
+        g.commit({"pay/a.py": "1\n2\n"}, at="2026-03-03T10:00:00+00:00", message="two" + trailer,
+                 name="renovate[bot]", email="29139614+renovate[bot]@users.noreply.github.com"),
+        g.commit({"pay/a.py": "1\n2\n3\n"}, at="2026-03-04T10:00:00+00:00",
+                 message=f"three\n\nCo-authored-by: Alice <{alice['email']}>\n"
+                 f"Co-authored-by: Carol <{carol}>\n{trailer.strip()}", **alice),
+    ]  # fmt: skip
+    g.publish(root / "git" / "acme" / "web.git")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        assert sync(wh, config).failures == ()
+        assert sorted(wh.query("select sha, email, co_author from commit_co_authors")) == sorted(
+            [(sha, carol, "carol") for sha in shas]
+        )
+        owners = wh.query(
+            "select team, commits, lines, rank from de_facto_owners where path = 'pay/a.py' "
+            "order by rank"
+        )
+        assert owners == [("payments", 3, 3, 1), ("web", 2, 2, 2)]
+        assert wh.query("select path from ownership_drift") == []

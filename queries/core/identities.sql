@@ -1,4 +1,5 @@
--- identities: one row per (org, e-mail address) seen in git commits or PR commits, or named as
+-- identities: one row per (org, e-mail address) seen in git commits (authors, committers and
+-- co-authors) or PR commits, or named as
 -- an owner in a CODEOWNERS file (an address nobody committed with may own files), that can be
 -- tied to a GitHub login, with `source` saying how, the first of: 'config' ([git.identities]),
 -- 'noreply' (a GitHub noreply address, ID+login@users.noreply.HOST or login@users.noreply.HOST,
@@ -12,6 +13,8 @@ with emails as (
     union
     select distinct org, lower(committer_email) from raw_git_commits
     where committer_email is not null
+    union
+    select distinct org, lower(email) from raw_git_co_authors
     union
     select distinct org, lower(author_email) from pr_commits where author_email is not null
     union

@@ -2,9 +2,11 @@
 -- include the team that changes it most (de_facto_owners rank 1 among known teams) in the
 -- ownership window: the paths where the review routing and the people doing the work disagree.
 --
--- Readings: the CODEOWNERS is the repo's latest version (path_owners); a path no line owns is not
--- drift (it has no owner to disagree with); nor is one an owning team changes as much as the
--- top team (as many commits and lines: a tie, which de_facto_owners breaks by name);
+-- Readings: who changes a path is its commits' authors and co-authors (Co-authored-by
+-- trailers, as GitHub credits them), as de_facto_owners counts them, and `commits` counts every
+-- commit of a person's among them. The CODEOWNERS is the repo's latest version (path_owners);
+-- a path no line owns is not drift (it has no owner to disagree with); nor is one an owning
+-- team changes as much as the top team (as many commits and lines: a tie, which de_facto_owners breaks by name);
 -- 'unassigned' (authors in no team, or not tied to a login) is never the de facto owner, as no
 -- one could be routed to it. Team names compare case-insensitively, as GitHub's slugs do. A
 -- path no longer on the default branch (deleted, or moved away: a rename is a delete and an
@@ -34,10 +36,17 @@ top as (
     group by org, repo, path
 ),
 totals as (
-    select org, repo, path, count(distinct sha) as commits
-    from commit_files
-    where in_ownership_window and not author_is_bot
-    group by org, repo, path
+    -- the commits de_facto_owners counts: a person's, author or co-author, not only bots'
+    select f.org, f.repo, f.path, count(distinct f.sha) as commits
+    from commit_files as f
+    where f.in_ownership_window and (
+        not f.author_is_bot
+        or exists (
+            select 1 from commit_co_authors as a
+            where a.org = f.org and a.repo = f.repo and a.sha = f.sha and not a.co_author_is_bot
+        )
+    )
+    group by f.org, f.repo, f.path
 ),
 owner_commits as (
     -- the best-ranked owning team's commits and lines
