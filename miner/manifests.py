@@ -8,6 +8,7 @@ becomes an error with its line number where there is one, and the rest of the fi
 
 from __future__ import annotations
 
+import bisect
 import configparser
 import json
 import re
@@ -23,8 +24,10 @@ from packageurl import PackageURL
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-# A manifest longer than this is not read (no real one is; it is named in manifest_errors).
-MAX_MANIFEST_CHARS = 1_000_000
+# A manifest longer than this is not read (it is named in manifest_errors): GitHub's own limit,
+# the largest file its git blob API gives (docs.github.com/en/rest/git/blobs, "up to 100
+# megabytes"), which is how a sync reads a file over the contents API's 1 MB.
+MAX_MANIFEST_CHARS = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -648,7 +651,28 @@ def _gradle_blocks(code: str) -> Callable[[int], list[str]]:
             begin, name = opened.pop()
             spans.append((begin, i, name))
     spans += [(begin, len(code), name) for begin, name in opened]
-    return lambda at: [name for begin, end, name in spans if begin < at < end]
+    # blocks nest: the ones around an offset are the last one opened before it and its
+    # enclosing ones, those not closed before it (a lookup by bisection, not a scan of every
+    # block for every declaration, so a long script is read in linear time)
+    spans.sort()
+    begins = [begin for begin, _, _ in spans]
+    parents: list[int] = []
+    for i, (begin, _end, _) in enumerate(spans):
+        up = i - 1
+        while up >= 0 and spans[up][1] < begin:
+            up = parents[up]
+        parents.append(up)
+
+    def around(at: int) -> list[str]:
+        names: list[str] = []
+        i = bisect.bisect_left(begins, at) - 1
+        while i >= 0:
+            if spans[i][1] > at:
+                names.append(spans[i][2])
+            i = parents[i]
+        return names[::-1]
+
+    return around
 
 
 def _gradle(m: Manifest, text: str, repo_name: str) -> None:

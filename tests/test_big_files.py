@@ -13,7 +13,7 @@ import pytest
 
 from miner.codeowners import MAX_FILE_BYTES
 from miner.fixtures_server import FixtureServer, git_blob_sha
-from miner.manifests import MAX_MANIFEST_CHARS
+from miner.manifests import MAX_MANIFEST_CHARS, parse
 from miner.raw import BLOB_TEXT_LIMIT
 from miner.warehouse import Warehouse
 from tests.local_sync import sync_from
@@ -110,25 +110,34 @@ def test_a_manifest_graphql_cuts_short_gives_its_last_dependency(tmp_path: Path)
 
 
 @pytest.mark.parametrize("api", APIS)
-def test_a_manifest_over_1_mb_is_stored_whole_and_refused_out_loud(
-    tmp_path: Path, api: str
-) -> None:
+def test_a_manifest_over_1_mb_is_read_to_its_last_dependency(tmp_path: Path, api: str) -> None:
+    # a requirements.txt of pinned hashes, as pip-compile writes them, passes 1 MB easily
     text = _requirements(1_200_000)
     b = _org("* @acme/web\n")
     b.files[("app", "requirements.txt")] = text
     root = b.write(tmp_path / "mirror")
     with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
         sync_from(server, wh, token="t", api=api)
+        sha = git_blob_sha(text.encode())
+        assert f"/repos/acme/app/git/blobs/{sha}" in _asked(server)
         assert wh.query("select text = ? from repo_files where kind = 'manifest'", [text]) == [
             (True,)
         ]
-        # longer than miner parses: said, not read as an empty file
-        assert wh.query("select manifest_path, error from manifest_errors") == [
-            (
-                "requirements.txt",
-                f"requirements.txt: {len(text):,} characters, over {MAX_MANIFEST_CHARS:,}",
-            )
-        ]
+        assert wh.query(
+            "select repo, package, requirement from repo_packages where role = 'consumes'"
+        ) == [("acme/app", "acme-lib", ">=1")]
+        assert wh.query("select count(*) from manifest_errors") == [(0,)]
+
+
+def test_a_manifest_over_githubs_100_mb_is_refused_out_loud() -> None:
+    # past what GitHub's git blob API gives: said, not read as an empty file
+    text = "acme-lib>=1\n" + "#" * MAX_MANIFEST_CHARS
+    manifest = parse("requirements.txt", text)
+    assert MAX_MANIFEST_CHARS == 100_000_000
+    assert (manifest.consumes, manifest.errors) == (
+        [],
+        [f"requirements.txt: {len(text):,} characters, over 100,000,000"],
+    )
 
 
 @pytest.mark.parametrize("api", APIS)
