@@ -801,13 +801,30 @@ def _versions(rest: str) -> str:
     return ", ".join(re.findall(r"""["']([^"']*)["']""", rest))
 
 
+def _ruby_statements(text: str) -> Iterator[str]:
+    """A Ruby file's lines, less their comments, each line Ruby reads on past (one ending in
+    `,` or `\\`, or inside open parentheses or brackets: a gem's versions and options on the
+    lines below it) joined to the next."""
+    pending = ""
+    for raw in text.splitlines():
+        line = pending + raw.split("#", 1)[0].rstrip()
+        code = re.sub(r"'[^']*'|\"[^\"]*\"", "", line)  # a bracket in a string opens nothing
+        opened = code.count("(") - code.count(")") + code.count("[") - code.count("]")
+        if line.endswith((",", "\\")) or opened > 0:
+            pending = line.removesuffix("\\") + " "
+            continue
+        pending = ""
+        yield line
+    if pending:
+        yield pending
+
+
 def _gemfile(m: Manifest, text: str, _: str) -> None:
     """`gem` lines; a gem inside `group :test do ... end` has scope group:test. Every other
     block (`platforms ... do`, `install_if ... do`, `source ... do`) keeps its enclosing group,
     so each `do` opens a level and each `end` closes one."""
     blocks: list[str | None] = []  # per open block: its group, or None
-    for line in text.splitlines():
-        line = line.split("#", 1)[0]
+    for line in _ruby_statements(text):
         # a group block on one line, `group(:doc) { gem "yard" }`: its gems, in that group
         braces = re.match(r"^\s*group\b\s*\(?([^{)]*)\)?\s*\{(.*)\}\s*$", line)
         if braces:

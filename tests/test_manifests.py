@@ -1565,3 +1565,33 @@ def test_gradle_build_names_catalog_entries_and_settings_name_projects() -> None
     )
     assert _rows(groovy.consumes, "maven") == [("guava", CATALOG, "runtime"),
                                                ("junit", CATALOG, "test")]  # fmt: skip
+
+
+def test_a_gemfile_entry_continued_over_several_lines_is_one_gem() -> None:
+    """Ruby goes on reading a statement past a line ending in `,` or `\\`, or inside open
+    parentheses or brackets: a gem's versions and options may sit on the lines below it (as
+    Bundler's own Gemfile templates write long entries)."""
+    gemfile = parse(
+        "Gemfile",
+        "source 'https://rubygems.org'\n"
+        'gem "rails",\n  "~> 7.1",\n  ">= 7.1.2"\n'
+        "gem 'rspec-rails', # the test runner\n    group: [:development, :test]\n"
+        'gem "acme-client", "~> 2",\n    require: false,\n    group: :test\n'
+        'gem(\n  "pg",\n  "~> 1.5"\n)\n'
+        "gem 'sidekiq', \\\n  '>= 7'\n"
+        "gem 'puma', groups: [\n  :web,\n  :dev\n]\n"
+        "gem 'bootsnap', require: false\n"
+        "gem 'acme-ui', path: 'vendor/acme-ui (copy'\ngem 'yard'\n",
+    )
+    assert gemfile.errors == []
+    assert _rows(gemfile.consumes, "rubygems") == [
+        ("acme-client", "~> 2", "group:test"),
+        ("acme-ui", "", "runtime"),
+        ("bootsnap", "", "runtime"),
+        ("pg", "~> 1.5", "runtime"),
+        ("puma", "", "group:web"),
+        ("rails", "~> 7.1, >= 7.1.2", "runtime"),
+        ("rspec-rails", "", "group:development"),
+        ("sidekiq", ">= 7", "runtime"),
+        ("yard", "", "runtime"),
+    ]
