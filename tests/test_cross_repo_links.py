@@ -1081,6 +1081,53 @@ def test_a_go_module_at_a_new_major_version_is_still_the_repo_its_older_majors_c
     ]
 
 
+def test_a_go_module_in_a_subfolder_is_released_by_its_folders_tags(tmp_path: Path) -> None:
+    """A Go module in a repo's subfolder is tagged with the folder before the version
+    (go.dev/ref/mod#vcs-version: `sub/dir/v1.2.0`; a major version subfolder, `v2/`, is no
+    part of it); a bare `v1.2.0` is the root module's release, not the subfolder's. tools' root
+    go.mod is github.com/acme/tools, its members sub/dir, other and api/v2 are modules of their
+    own. By hand: tools#1 merged at 10 h, tagged v1.2.0 (the root) at 12 h; tools#2 merged at
+    14 h, tagged sub/dir/v1.2.0 at 16 h and api/v2.0.1 at 16 h; tools#3 merged at 18 h; every
+    bump opened at 20 h. sub/dir's bump: its tag at 16 h -> tools#2. other's 1.2.0 has no
+    tag of its own: the bump's opening -> tools#3. api/v2's 2.0.1: the api/ tag -> tools#2."""
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.files[("tools", "go.mod")] = "module github.com/acme/tools\n\ngo 1.22\n"
+    b.files[("svc", "go.mod")] = (
+        "module github.com/acme/svc\n\ngo 1.22\n\nrequire (\n"
+        "\tgithub.com/acme/tools/sub/dir v1.1.0\n\tgithub.com/acme/tools/other v1.1.0\n"
+        "\tgithub.com/acme/tools/api/v2 v2.0.0\n)\n"
+    )
+    for closed in (10, 14, 18):
+        b.pull("tools", "wes", 0, state="closed", closed=closed, merged=True)
+    for module, old, new in (("sub/dir", "1.1.0", "1.2.0"), ("other", "1.1.0", "1.2.0"),
+                             ("api/v2", "2.0.0", "2.0.1")):  # fmt: skip
+        b.pull("svc", "dependabot[bot]", 20,
+               title=f"Bump github.com/acme/tools/{module} from {old} to {new}")  # fmt: skip
+    db = _import(tmp_path, b)
+    _with_members(db, "acme/tools", {
+        f"{folder}/go.mod": f"module github.com/acme/tools/{folder}\n\ngo 1.22\n"
+        for folder in ("sub/dir", "other", "api/v2")
+    })  # fmt: skip
+    with Warehouse.open(db) as wh:
+        wh.con.execute(
+            "insert into raw_git_tags values "
+            "('acme', 'acme/tools', 'v1.2.0', 'a', timestamptz '2026-03-02 21:00:00+00'), "
+            "('acme', 'acme/tools', 'v2.0.1', 'b', timestamptz '2026-03-02 21:00:00+00'), "
+            "('acme', 'acme/tools', 'sub/dir/v1.2.0', 'c', timestamptz '2026-03-03 01:00:00+00'), "
+            "('acme', 'acme/tools', 'api/v2.0.1', 'd', timestamptz '2026-03-03 01:00:00+00')"
+        )
+        rebuild(wh, Config())
+        bumps = wh.query(
+            f"select package, version, upstream_pr, {_hours('released_at')}, tied_by "
+            "from pr_bumps order by all"
+        )
+    assert bumps == [
+        ("github.com/acme/tools/api/v2", "2.0.1", 2, 16.0, "release tag"),
+        ("github.com/acme/tools/other", "1.2.0", 3, None, "bump opened"),
+        ("github.com/acme/tools/sub/dir", "1.2.0", 2, 16.0, "release tag"),
+    ]
+
+
 def test_a_bump_to_a_range_names_no_version_and_no_release_tag(tmp_path: Path) -> None:
     """Dependabot widening a range ("from <2.0,>=1.0 to >=1.0,<3.0") does not say which
     version it moves to: its lower bound is the old one, whose tag would tie the bump to an old

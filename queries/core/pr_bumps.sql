@@ -6,8 +6,9 @@
 -- title's target is a range, such as dependabot's widened ">=1.0,<3.0": it names no release),
 -- the repo publishing it, and the upstream PR it picks up. That is the last PR merged in the publishing repo at or before the
 -- release: the time of the upstream mirror's tag for the version (named B or vB, or the
--- package's name, whole or its last part, then @B, -B or -vB), or, with no such tag (no git
--- mirror, or no tags), the bump PR's creation. The package is the one its own repo consumes,
+-- package's name, whole or its last part, then @B, -B or -vB; a Go module in a subfolder of its
+-- repo, `sub/dir/go.mod`, by that folder's tag alone, `sub/dir/vB`, as Go tags it), or, with no
+-- such tag (no git mirror, or no tags), the bump PR's creation. The package is the one its own repo consumes,
 -- in the ecosystem the other repo publishes it in; a repo that consumes it no more (its
 -- manifests are read as they are now) keeps its past bumps when one ecosystem alone publishes
 -- a package of that name.
@@ -37,15 +38,30 @@ versioned as (
     from titled
 ),
 published as (
-    select distinct org, repo, ecosystem, package, package_key
-    from repo_packages
-    where role = 'publishes'
+    -- a Go module in a subfolder is tagged with that folder before the version, less a major
+    -- version subfolder (`sub/dir/v1.2.0` for sub/dir/go.mod, `api/v2.0.1` for api/v2/go.mod
+    -- of the module .../api/v2: go.dev/ref/mod#vcs-version)
+    select distinct org, repo, ecosystem, package, package_key,
+        if(folder = '', '', folder || '/') as tag_prefix
+    from (
+        select *,
+            if(regexp_matches(package, '/v[0-9]+$'),
+               regexp_replace(go_folder, '(?:^|/)v[0-9]+$', ''), go_folder) as folder
+        from (
+            select *,
+                coalesce(if(ecosystem = 'go',
+                            regexp_extract(manifest_path, '^(.+)/go\.mod$', 1), ''), '')
+                    as go_folder
+            from repo_packages
+            where role = 'publishes'
+        )
+    )
 ),
 candidates as (
     -- the packages of that name other repos publish, and whether the bump's own repo consumes
     -- each in its ecosystem now
     select distinct t.org, t.repo, t.pr_number, t.created_at, p.package, t.version,
-        p.repo as upstream_repo, p.ecosystem,
+        p.repo as upstream_repo, p.ecosystem, p.tag_prefix,
         exists (
             select 1 from repo_packages as c
             where c.org = t.org and c.repo = t.repo and c.role = 'consumes'
@@ -65,7 +81,7 @@ candidates as (
 ),
 matched as (
     -- the consumed ones; with none consumed now, the package when one ecosystem alone has it
-    select org, repo, pr_number, created_at, package, version, upstream_repo
+    select org, repo, pr_number, created_at, package, version, upstream_repo, tag_prefix
     from (
         select *,
             bool_or(consumed) over (partition by org, repo, pr_number) as any_consumed,
@@ -76,18 +92,22 @@ matched as (
 ),
 released as (
     -- the release tag of that version: V or vV, or the package's name (whole, or its last
-    -- part: ui for @acme/ui, client for com.acme:client) then @V, -V or -vV
-    select m.*, min(g.tagged_at) as released_at
+    -- part: ui for @acme/ui, client for com.acme:client) then @V, -V or -vV; a Go module in a
+    -- subfolder's, that folder then /vV alone
+    select m.* exclude (tag_prefix), min(g.tagged_at) as released_at
     from matched as m
     left join raw_git_tags as g
-        on g.org = m.org and g.repo = m.upstream_repo
-        and g.tag in (
-            m.version, 'v' || m.version,
-            m.package || '@' || m.version, m.package || '-' || m.version,
-            m.package || '-v' || m.version,
-            regexp_extract(m.package, '([^/:]+)$', 1) || '@' || m.version,
-            regexp_extract(m.package, '([^/:]+)$', 1) || '-' || m.version,
-            regexp_extract(m.package, '([^/:]+)$', 1) || '-v' || m.version
+        on g.org = m.org and g.repo = m.upstream_repo and if(
+            m.tag_prefix <> '',
+            g.tag = m.tag_prefix || 'v' || m.version,
+            g.tag in (
+                m.version, 'v' || m.version,
+                m.package || '@' || m.version, m.package || '-' || m.version,
+                m.package || '-v' || m.version,
+                regexp_extract(m.package, '([^/:]+)$', 1) || '@' || m.version,
+                regexp_extract(m.package, '([^/:]+)$', 1) || '-' || m.version,
+                regexp_extract(m.package, '([^/:]+)$', 1) || '-v' || m.version
+            )
         )
     group by all
 ),
