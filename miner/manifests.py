@@ -207,6 +207,8 @@ def _pyproject(m: Manifest, text: str, _: str) -> None:
     # a uv workspace's members: folders with a pyproject.toml each (docs.astral.sh/uv,
     # "Using workspaces")
     m.members = _workspace_members(doc.get("tool", {}).get("uv", {}).get("workspace", {}))
+    # Rye's are alike ([tool.rye.workspace] members, rye.astral.sh, "Workspaces")
+    m.members += _workspace_members(doc.get("tool", {}).get("rye", {}).get("workspace", {}))
     poetry = doc.get("tool", {}).get("poetry", {})
     # an application, not a package: uv builds nothing of it, nor does Poetry's non-package mode
     application = (
@@ -229,12 +231,25 @@ def _pyproject(m: Manifest, text: str, _: str) -> None:
             items = [i for i in items if not isinstance(i, dict)]
         for item in _strings(m, f"[dependency-groups] {group}", items):
             _add(m, _requirement(m, item, f"group:{group}"))
-    # uv's and PDM's development dependencies from before PEP 735: uv merges its list into the
-    # group dev (uv 0.4.27's release notes); PDM's table holds groups, an
-    # item of which may be an editable `-e URL#egg=NAME` or `-e ./path` (pdm-project.org,
-    # "Development dependencies")
-    uv_dev = doc.get("tool", {}).get("uv", {}).get("dev-dependencies")
-    groups = [("dev", "[tool.uv] dev-dependencies", uv_dev)] if uv_dev is not None else []
+    # uv's, Rye's and PDM's development dependencies from before PEP 735, and Hatch's: uv merges
+    # its list into the group dev (uv 0.4.27's release notes), and so does Rye (rye.astral.sh,
+    # "pyproject.toml"); Hatch's environments each name `dependencies` and
+    # `extra-dependencies` (hatch.pypa.io, "Environment configuration"), a group of the
+    # environment's name; PDM's table holds groups, an item of which may be an editable
+    # `-e URL#egg=NAME` or `-e ./path` (pdm-project.org, "Development dependencies")
+    groups = [
+        ("dev", f"[tool.{tool}] dev-dependencies", dev)
+        for tool in ("uv", "rye")
+        if (dev := doc.get("tool", {}).get(tool, {}).get("dev-dependencies")) is not None
+    ]
+    hatch = _table(m, "[tool.hatch.envs]", doc.get("tool", {}).get("hatch", {}).get("envs"))
+    groups += [
+        (env, f"[tool.hatch.envs.{env}] {key}", table[key])
+        for env, table in hatch.items()
+        if isinstance(table, dict)
+        for key in ("dependencies", "extra-dependencies")
+        if key in table
+    ]
     pdm = _table(m, "[tool.pdm.dev-dependencies]",
                  doc.get("tool", {}).get("pdm", {}).get("dev-dependencies"))  # fmt: skip
     groups += [(g, f"[tool.pdm.dev-dependencies] {g}", items) for g, items in pdm.items()]

@@ -1595,3 +1595,40 @@ def test_a_gemfile_entry_continued_over_several_lines_is_one_gem() -> None:
         ("sidekiq", ">= 7", "runtime"),
         ("yard", "", "runtime"),
     ]
+
+
+def test_hatch_environments_and_rye_development_dependencies() -> None:
+    """Hatch's environments (hatch.pypa.io, "Environment configuration") each name
+    `dependencies` and `extra-dependencies`, its group of the env's name; Rye's
+    [tool.rye] dev-dependencies is its group dev (rye.astral.sh, "pyproject.toml"), and
+    [tool.rye.workspace] members are workspace members, as uv's. PEP 621's [project] tables
+    count beside them."""
+    m = parse(
+        "pyproject.toml",
+        '[project]\nname = "app"\ndependencies = ["acme-core>=2"]\n'
+        '[project.optional-dependencies]\npdf = ["acme-pdf"]\n'
+        "[tool.hatch.envs.default]\n"
+        'dependencies = ["acme-testing>=1.2", "pytest"]\n'
+        "[tool.hatch.envs.lint]\ndetached = true\n"
+        'dependencies = ["ruff"]\nextra-dependencies = ["acme-lint"]\n'
+        '[tool.hatch.envs.docs.scripts]\nbuild = "mkdocs build"\n'
+        '[tool.rye]\nmanaged = true\ndev-dependencies = ["acme-fixtures~=3.0"]\n'
+        '[tool.rye.workspace]\nmembers = ["packages/*"]\n',
+    )
+    assert m.errors == []
+    assert m.members == ["packages/*"]
+    assert _rows(m.consumes, "pypi") == sorted(
+        [
+            ("acme-core", ">=2", "runtime"),
+            ("acme-pdf", "", "extra:pdf"),
+            ("acme-testing", ">=1.2", "group:default"),
+            ("pytest", "", "group:default"),
+            ("ruff", "", "group:lint"),
+            ("acme-lint", "", "group:lint"),
+            ("acme-fixtures", "~=3.0", "group:dev"),
+        ]
+    )
+    bad = parse("pyproject.toml", '[tool.hatch.envs.test]\ndependencies = "pytest"\n')
+    assert bad.errors == [
+        "pyproject.toml: [tool.hatch.envs.test] dependencies is not an array of strings"
+    ]
