@@ -877,6 +877,24 @@ def test_references_in_html_comments_and_code_are_none(tmp_path: Path) -> None:
                     (14, "depends_on")]  # fmt: skip
 
 
+def test_a_fence_closes_only_at_a_fence_as_long_of_its_own_character(tmp_path: Path) -> None:
+    """CommonMark 4.5: a code fence closes at a line of at least as many of its own character
+    (backticks or tildes) with nothing but spaces after them; a shorter one, one of the other
+    character, or one with words after it is a line of the code."""
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.pull("web", "wes", 1, body=(
+        "`````md\n````\nacme/lib#1\n````\n`````\nneeds acme/lib#2\n"
+        "~~~~\n~~~\nacme/lib#3\n```\n~~~~~~\nBlocks acme/lib#4\n"
+        "```\nacme/lib#5\n``` not a closing fence\nacme/lib#6\n```   \nsee acme/lib#7\n"
+        "  ``````````\nacme/lib#8\n `````````\n``````````\nafter acme/lib#9"
+    ))  # fmt: skip
+    rows = _query(
+        _import(tmp_path, b),
+        "select target_number, phrase from pr_references order by target_number",
+    )
+    assert rows == [(2, "depends_on"), (4, "blocks"), (7, "mention"), (9, "depends_on")]
+
+
 def test_references_in_html_code_and_pre_elements_are_none(tmp_path: Path) -> None:
     """GitHub links no reference inside a <code> or <pre> element, as in a code span."""
     b = MirrorBuilder(teams={"web": ["wes"]})

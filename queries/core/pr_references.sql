@@ -23,8 +23,9 @@
 -- regard to letter case (`Acme/Lib#1` is acme/lib#1): `repo` and `target_repo` are spelled as
 -- the org's listing spells them (repos.repo), a repo it does not list as the spelling of it
 -- that sorts first, so a target named twice in two spellings is one row. Nothing inside an
--- HTML comment (a PR template's examples), a fenced code block, a code span or a <code> or
--- <pre> element (closed) is a reference: GitHub links none of them, and makes no
+-- HTML comment (a PR template's examples), a fenced code block (of backticks or tildes, closed
+-- only by a fence of at least as many of the same, as CommonMark reads it), a code span or a
+-- <code> or <pre> element (closed) is a reference: GitHub links none of them, and makes no
 -- cross-referenced event for them.
 with texts as (
     select org, repo, (payload ->> 'number')::integer as pr_number, payload ->> 'body' as body,
@@ -39,17 +40,13 @@ uncoded as (
     select
         t.* exclude (body),
         regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-            regexp_replace(regexp_replace(regexp_replace(
+            regexp_replace(
             replace(body, chr(13), ''),
             '<!--.*?(-->|$)', '', 'gs'),
             -- HTML's code elements, as a fence and a code span
             '(?i)<pre\b[^>]*>.*?</pre\s*>', '', 'gs'),
             '(?i)<code\b[^>]*>.*?</code\s*>', '', 'gs'),
-            -- a fence of four or more backticks first: it may hold one of three, and only a
-            -- fence as long closes it
-            '(^|\n) {0,3}````+.*?(\n {0,3}````+[^\n]*|$)', '\1', 'gs'),
-            '(^|\n) {0,3}```.*?(\n {0,3}```[^\n]*|$)', '\1', 'gs'),
-            '(^|\n) {0,3}~~~.*?(\n {0,3}~~~[^\n]*|$)', '\1', 'gs'),
+            f.fences, '', 'g'),
             -- a span of two backticks may hold one
             '``[^\n]*?``', '', 'g'),
             '`[^`\n]*`', '', 'g') as body,
@@ -58,6 +55,17 @@ uncoded as (
         '(?i:https?://(?:github\.com|' || regexp_escape(g.web_host) || '))/' as host
     from texts as t
     cross join settings_github as g
+    cross join (
+        -- a code fence (CommonMark 4.5): a line of N backticks (no backtick after them) or N
+        -- tildes, up to a line of at least N of the same and nothing but spaces after them, or
+        -- to the end; the first fence in the text opens first, and one of each length is one
+        -- alternative (past 16, any longer one closes it)
+        select '(?ms)^ {0,3}(?:' || string_agg(format(
+            '`{{{0}}}[^`\n]*$.*?(?:^ {{0,3}}`{{{1},}}[ \t]*$|\z)'
+            || '|~{{{0}}}(?:[^~\n][^\n]*)?$.*?(?:^ {{0,3}}~{{{1},}}[ \t]*$|\z)',
+            if(n = 17, '17,', n::varchar), n), '|' order by n) || ')' as fences
+        from range(3, 18) as r(n)
+    ) as f
     where regexp_matches(body, '(#|/pull/|/issues/)[0-9]')
 ),
 numbered as (
