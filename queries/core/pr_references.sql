@@ -10,8 +10,9 @@
 -- ending in a phrase ("Depends on:") gives it to the list below it, up to a blank line (one
 -- right below it, as under a Markdown heading, aside). Emphasis marks ("**Depends on:**")
 -- say nothing. A bare `#N` names the PR's own repo and is left out; references inside the
--- same repo are too. Links are read on github.com and on the GitHub Enterprise Server
--- `[github] api_url` names (settings_github.web_host), no other host (www.github.com neither:
+-- same repo are too. Links are read on the host of the GitHub `[github] api_url` names
+-- (settings_github.web_host): github.com, or a GitHub Enterprise Server's (github.com's links
+-- then name another org's repos, not the server's), no other host (www.github.com neither:
 -- GitHub's autolinked references name github.com's links alone), as GitHub reads them: a link
 -- to a PR or issue (`/pull/N`, `/issues/N`, any page of it after, `/files`, a query, an anchor
 -- such as `#discussion_r1`) names it; a link to a commit of a PR (`/pull/N/commits/SHA`, which
@@ -50,9 +51,12 @@ uncoded as (
             -- a span of two backticks may hold one
             '``[^\n]*?``', '', 'g'),
             '`[^`\n]*`', '', 'g') as body,
-        -- the hosts whose links GitHub reads: github.com's and the configured GitHub Enterprise
-        -- Server's, any letter case, after http:// or https://
-        '(?i:https?://(?:github\.com|' || regexp_escape(g.web_host) || '))/' as host
+        -- the host whose links GitHub reads, any letter case, after http:// or https://: the
+        -- configured GitHub's (github.com, or a GitHub Enterprise Server's, whose orgs are none
+        -- of github.com's); miner's local server (a loopback address) stands for github.com
+        '(?i:https?://(?:' || if(regexp_matches(g.web_host, '^(?:127\.|localhost|\[::1\])'),
+                                 'github\.com|', '')
+        || regexp_escape(g.web_host) || '))/' as host
     from texts as t
     cross join settings_github as g
     cross join (
