@@ -118,6 +118,10 @@ def _route_warnings(*, quiet: bool, json_lines: bool) -> None:
     and PyGithub's own handler for its notes as it retries), as JSON lines under
     --log-format json, nowhere under --quiet but errors."""
     root, pygithub = logging.getLogger(), logging.getLogger("github")
+    # a 403 PyGithub's retry looks at, noted before it knows: a rate limit goes on to say it
+    # waits ("Retrying after", "Setting next backoff"), a refusal is said once, by miner, with
+    # the permission it needs
+    logging.getLogger("github.GithubRetry").addFilter(_not_a_403_note)
     if json_lines:
         for handler in list(pygithub.handlers):
             pygithub.removeHandler(handler)  # its records reach the JSON handler through root
@@ -125,6 +129,10 @@ def _route_warnings(*, quiet: bool, json_lines: bool) -> None:
     root.setLevel(logging.ERROR if quiet else logging.WARNING)
     if quiet:
         pygithub.setLevel(logging.ERROR)
+
+
+def _not_a_403_note(record: logging.LogRecord) -> bool:
+    return not (record.levelno == logging.INFO and " failed with 403" in record.getMessage())
 
 
 def _error_line(message: str) -> None:
@@ -215,7 +223,8 @@ def sync(
     if result.failures:
         for failure in result.failures:
             _error_line(failure)
-        raise PartialSync(f"{len(result.failures)} repos not synced whole this run")
+        n = len(result.failures)
+        raise PartialSync(f"{n} {'repo' if n == 1 else 'repos'} not synced whole this run")
 
 
 @cli.command("import")
