@@ -189,8 +189,14 @@ class GitHubClient:
                 str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors
             )
             # GraphQL says in each error's type what REST says in its status: a repo gone or
-            # hidden from the token is the same failure on either path
-            kinds = {e.get("type") for e in errors if isinstance(e, dict)}
+            # hidden from the token is the same failure on either path. Something not found
+            # deep inside the answer (a PR's deleted cross-reference, say) is no such thing:
+            # what was asked for is there, a part of it is not.
+            kinds = {
+                e.get("type")
+                for e in errors
+                if isinstance(e, dict) and (e.get("type") != "NOT_FOUND" or not _deep(e))
+            }
             status = 404 if "NOT_FOUND" in kinds else 403 if "FORBIDDEN" in kinds else None
             paths = tuple(
                 ".".join(str(step) for step in e["path"])
@@ -429,6 +435,13 @@ def _timed_out(exc: Exception) -> bool:
         return bool(re.search(r"too many 50[24] error responses", str(exc)))
     # PyGithub's retry tries a read that timed out again itself, then gives up in these words
     return isinstance(exc, requests.exceptions.ConnectionError) and "Read timed out" in str(exc)
+
+
+def _deep(error: dict[str, Any]) -> bool:
+    """Whether a GraphQL error is about something inside the object a query asked for (its
+    path goes past the query's top field: `repository.pullRequests.nodes.0...`)."""
+    path = error.get("path")
+    return isinstance(path, list) and len(path) > 1
 
 
 def _is_loopback(url: str) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import responses
 
-from miner.errors import GitHubError, GitHubTimedOut
+from miner.errors import GitHubError, GitHubTimedOut, GraphQLAnswerError
 from miner.github_client import GitHubClient
 from miner.rate_limits import RESET_MARGIN_SECONDS, RateLimiter
 
@@ -312,3 +312,27 @@ def test_a_snapshot_whose_refused_files_null_a_repo_fails_rather_than_drop_the_r
         OrgSnapshot(GitHubClient(API, "t"), "acme").take()
     assert str(err.value) == "POST /graphql: Resource not accessible by integration"
     assert err.value.status == 403
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        (["repository"], 404),  # the repo itself: gone, or hidden from the token
+        (None, 404),  # GitHub named no place: the query's object, as before
+        (["repository", "pullRequests", "nodes", 3, "timelineItems", "nodes", 0, "source"], None),
+    ],
+)
+@responses.activate
+def test_not_found_deep_inside_an_answer_is_no_repo_refused_or_gone(
+    path: list[object] | None, status: int | None
+) -> None:
+    """NOT_FOUND at the query's top field says the repo is gone or hidden from the token, as
+    REST's 404 does; deeper inside the answer (an object deleted since the page listed it) it is
+    a part of the page missing, to be said as that, not as the repo unreadable."""
+    error: dict[str, object] = {"type": "NOT_FOUND", "message": "Could not resolve to a node"}
+    if path is not None:
+        error["path"] = path
+    responses.post(f"{API}/graphql", json={"data": {"repository": None}, "errors": [error]})
+    with pytest.raises(GraphQLAnswerError) as err:
+        GitHubClient(API, "t").post_graphql("query { viewer { login } }", {})
+    assert err.value.status == status
