@@ -5,18 +5,20 @@ the REST payload shapes the core SQL reads."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from miner.collect_github import CursorLookup, details_resource, git_blob
-from miner.errors import GitHubTimedOut
+from miner.errors import GitHubTimedOut, GraphQLAnswerError, GraphQLGaveUp
 from miner.github_client import GitHubClient
 from miner.graphql_queries import (
     DEPLOYMENT_STATUSES_PAGE,
     DEPLOYMENTS,
     NESTED_PAGE_SIZE,
     PAGE_QUERIES,
+    PULL_REQUEST_LISTING,
     PULL_REQUEST_PAGE_SIZE,
     PULL_REQUESTS,
     pull_request_page_variables,
@@ -34,6 +36,8 @@ from miner.raw import (
     oldest_first,
     refresh_floor,
 )
+
+_log = logging.getLogger(__name__)
 
 Json = dict[str, Any]
 
@@ -89,35 +93,31 @@ class GraphQLPullCollector:
 
         Paging stops at the first PR older than the high-water mark, as the REST collector's
         does, and the same "pulls" cursor records it; each PR's details cursor is stored with
-        its details, so the REST path finds nothing pending afterwards.
+        its details, so the REST path finds nothing pending afterwards. A PR whose details
+        GitHub's GraphQL API will not give (past the lightest page, see _page) is stored
+        without them: the REST path reads them (sync's pending details), so one PR GitHub
+        fails on does not hold back the rest of the repo's.
         """
-        owner, name = repo.split("/", 1)
         high_water, _ = cursor(repo, "pulls")
         new_high_water = high_water
         after: str | None = None
         sizes = (PULL_REQUEST_PAGE_SIZE, NESTED_PAGE_SIZE)
         while True:
-            try:
-                data = self.client.post_graphql(
-                    PULL_REQUESTS,
-                    pull_requests_variables(
-                        owner, name, after, page_size=sizes[0], nested_page_size=sizes[1]
-                    ),
-                )
-            except GitHubTimedOut:
-                # the same page asked again, lighter, for the rest of the repo
-                lighter = _lighter(*sizes)
-                if lighter is None:
-                    raise
-                sizes = lighter
-                continue
-            connection = _repository(data, repo)["pullRequests"]
+            connection, sizes, whole = self._page(repo, after, sizes)
             page: list[Json] = [n for n in connection["nodes"] if n is not None]
             # at the high-water second itself a PR may have changed again after the last sync
             # read it: those come again (their details are in the page anyway)
             fresh = [p for p in page if high_water is None or p["updatedAt"] >= high_water]
             for node in fresh:
-                yield from self._detail_batches(repo, owner, name, node, sizes[1])
+                details = self._detail_batches(repo, node, sizes[1]) if whole else None
+                if details is None:
+                    _log.warning(
+                        "%s#%s: GitHub's GraphQL API will not give this PR's reviews, timeline, "
+                        "files and commits; they are read through its REST API",
+                        repo,
+                        node["number"],
+                    )
+                yield from details or ()
             if fresh and (new_high_water is None or fresh[0]["updatedAt"] > new_high_water):
                 new_high_water = max(p["updatedAt"] for p in fresh)
             more = bool(connection["pageInfo"]["hasNextPage"])
@@ -125,7 +125,8 @@ class GraphQLPullCollector:
             done = not more or any(
                 high_water is not None and p["updatedAt"] < high_water for p in page
             )
-            # The high-water mark moves only once every page up to it is stored with its details.
+            # The high-water mark moves only once every page up to it is stored with its details
+            # (or left to the REST path, which reads what a PR was stored without).
             cursors = [CursorUpdate(self.org, repo, "pulls", new_high_water)] if done else []
             pulls = [_pull(p) for p in fresh]
             yield batch_of("pulls", self.org, repo, None, pulls, replace=False, cursors=cursors)
@@ -133,11 +134,68 @@ class GraphQLPullCollector:
                 return
             after = connection["pageInfo"]["endCursor"]
 
-    def _detail_batches(
-        self, repo: str, owner: str, name: str, pr: Json, page_size: int
-    ) -> Iterator[RawBatch]:
+    def _page(
+        self, repo: str, after: str | None, sizes: tuple[int, int]
+    ) -> tuple[Json, tuple[int, int], bool]:
+        """The page of PRs after `after`: (its pullRequests connection, the sizes it was read at,
+        whether its PRs come with their details).
+
+        Asked at `sizes` (PRs a page, nested pages); a page GitHub cannot answer in time is
+        asked again lighter (_lighter), each lighter one once, without the minutes of retries
+        the first had; and a page GitHub answers with errors, with half the PRs, to find the PR
+        they are of. A lighter size that answers stays for the repo's later pages. Past the
+        lightest, the one PR there is read without its details (PULL_REQUEST_LISTING), and the
+        sizes that last worked go on after it.
+
+        A 502, 504 or no answer at all is what GitHub gives a query too heavy for it, and what
+        it gives every query in an outage: the lightest query tells the two apart (an outage
+        fails it too), so an outage fails the sync after one page's retries, not ten."""
+        owner, name = repo.split("/", 1)
+        worked, quick = sizes, False
+        while True:
+            try:
+                data = self.client.post_graphql(
+                    PULL_REQUESTS,
+                    pull_requests_variables(
+                        owner, name, after, page_size=sizes[0], nested_page_size=sizes[1]
+                    ),
+                    quick=quick,
+                )
+                return _repository(data, repo)["pullRequests"], sizes, True
+            except GitHubTimedOut as exc:
+                if not isinstance(exc, GraphQLGaveUp) and not self.client.answers():
+                    if not quick:
+                        raise  # asked with all its retries, and GitHub answers nothing
+                    quick = False  # the same page with all its retries: an outage fails there
+                    continue
+                lighter = _lighter(*sizes)
+            except GraphQLAnswerError as exc:
+                if exc.status is not None:
+                    raise  # the repo itself, refused or gone: sync says so
+                lighter = (sizes[0] // 2, sizes[1]) if sizes[0] > 1 else None
+            if lighter is None:
+                variables = {"owner": owner, "name": name, "cursor": after, "pageSize": 1}
+                listed = self.client.post_graphql(PULL_REQUEST_LISTING, variables)
+                return _repository(listed, repo)["pullRequests"], worked, False
+            sizes, quick = lighter, True
+
+    def _detail_batches(self, repo: str, pr: Json, page_size: int) -> list[RawBatch] | None:
+        """A PR's reviews, timeline, files, commits and comments with its details cursor; None
+        when GitHub will not answer a follow-up page of them (they are read through REST)."""
+        owner, name = repo.split("/", 1)
         number: int = pr["number"]
-        nodes = {c: self._all_nodes(owner, name, number, c, pr[c], page_size) for c in _CONNECTIONS}
+        try:
+            nodes = {
+                c: self._all_nodes(owner, name, number, c, pr[c], page_size) for c in _CONNECTIONS
+            }
+        except GitHubTimedOut as exc:
+            if not isinstance(exc, GraphQLGaveUp) and not self.client.answers():
+                raise  # an outage, not this PR
+            return None
+        except GraphQLAnswerError as exc:
+            if exc.status is not None:
+                raise
+            return None
         reviews = [_review(r) for r in nodes["reviews"]]
         timeline = _timeline(nodes["timelineItems"], reviews)
         comments = [
@@ -145,14 +203,19 @@ class GraphQLPullCollector:
         ]
         parent = str(number)
         done = CursorUpdate(self.org, repo, details_resource(number), pr["updatedAt"])
-        for resource, payloads in (
-            ("reviews", reviews),
-            ("timeline", timeline),
-            ("files", [_file(f) for f in nodes["files"]]),
-            ("commits", [_commit(c) for c in nodes["commits"]]),
-        ):
-            yield batch_of(resource, self.org, repo, parent, payloads, replace=True)
-        yield batch_of("comments", self.org, repo, parent, comments, replace=True, cursors=[done])
+        batches = [
+            batch_of(resource, self.org, repo, parent, payloads, replace=True)
+            for resource, payloads in (
+                ("reviews", reviews),
+                ("timeline", timeline),
+                ("files", [_file(f) for f in nodes["files"]]),
+                ("commits", [_commit(c) for c in nodes["commits"]]),
+            )
+        ]
+        comments_batch = batch_of(
+            "comments", self.org, repo, parent, comments, replace=True, cursors=[done]
+        )
+        return [*batches, comments_batch]
 
     def _all_nodes(
         self, owner: str, name: str, number: int, field: str, connection: Json, page_size: int

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from github import Auth, Github, GithubException, RateLimitExceededException
 from github.GithubRetry import GithubRetry
+from github.Requester import Requester, WithRequester
 from urllib3 import Retry
 
 from miner import __version__
@@ -25,6 +26,7 @@ from miner.errors import (
     GraphQLGaveUp,
     scrub,
 )
+from miner.graphql_queries import PROBE
 from miner.rate_limits import RateLimiter, budget
 
 if TYPE_CHECKING:  # urllib3 1.26, which PyGithub allows, has no BaseHTTPResponse
@@ -94,6 +96,9 @@ class GitHubClient:
             seconds_between_writes=0 if _is_loopback(self.api_url) else 1.0,
         )
         self._requester = self._github.requester
+        # the same requests without urllib3's retries of a 5xx or a read that timed out (a quick
+        # try, see post_graphql_partly), made when first wanted
+        self._quick_requester: Requester | None = None
         # what must never be shown: a request library's error may quote the request's headers
         self._secret = token or (auth.token if isinstance(auth, Auth.Token) else None)
         self.requests = 0
@@ -102,17 +107,26 @@ class GitHubClient:
 
     def close(self) -> None:
         self._github.close()
+        if self._quick_requester is not None:
+            self._quick_requester.close()
 
     def get(
-        self, url: str, params: dict[str, Any] | None = None, *, etag: str | None = None
+        self,
+        url: str,
+        params: dict[str, Any] | None = None,
+        *,
+        etag: str | None = None,
+        quick: bool = False,
     ) -> Response:
-        """GET `url` (a path under the API, or an absolute next-page URL); raise on errors."""
+        """GET `url` (a path under the API, or an absolute next-page URL); raise on errors.
+        `quick`: one try of a 5xx or a read that times out, not urllib3's minutes of them."""
         headers = {"X-GitHub-Api-Version": API_VERSION}
         if etag:
             headers["If-None-Match"] = etag
+        requester = self._requester_for(quick=quick)
 
         def send() -> tuple[dict[str, Any], tuple[int, Any]]:
-            status, response_headers, body = self._requester.requestJson(
+            status, response_headers, body = requester.requestJson(
                 "GET", url, parameters=params, headers=headers
             )
             # a body cut short on the way (its length said so) does not parse: _send asks
@@ -140,12 +154,23 @@ class GitHubClient:
         )
 
     def post_graphql(
-        self, query: str, variables: dict[str, Any], *, cost: int = 1
+        self, query: str, variables: dict[str, Any], *, cost: int = 1, quick: bool = False
     ) -> dict[str, Any]:
         """POST a GraphQL query that costs `cost` points; its `data`, or GitHubError with the
         messages GitHub answered inside a 200 (GraphQL reports errors in an `errors` list, not
-        in the status)."""
-        return self.post_graphql_partly(query, variables, cost=cost)[0]
+        in the status). `quick`: sent once, however it fails (a 5xx, no answer in time, GitHub
+        giving up on it), not again and again with pauses between (minutes, for a 502)."""
+        return self.post_graphql_partly(query, variables, cost=cost, quick=quick)[0]
+
+    def answers(self) -> bool:
+        """Whether GitHub's GraphQL API answers the lightest query at once: a query that failed
+        with a 502, a 504 or no answer in time was too heavy for GitHub if so, else GitHub is
+        failing everything (an outage), which a lighter query would not get through."""
+        try:
+            self.post_graphql(PROBE, {}, quick=True)
+        except GitHubError:
+            return False
+        return True
 
     def post_graphql_partly(
         self,
@@ -154,15 +179,17 @@ class GitHubClient:
         *,
         cost: int = 1,
         tolerated: Callable[[dict[str, Any]], bool] = lambda _: False,
+        quick: bool = False,
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """As post_graphql, but an answer whose every error is `tolerated` (a field GitHub
         refused, its value null in `data`) is no failure: its `data`, and those errors."""
+        requester = self._requester_for(quick=quick)
 
         def send() -> tuple[dict[str, Any], Any]:
             # PyGithub's graphql_url: {api}/graphql on github.com and the local server,
             # https://HOST/api/graphql for an Enterprise Server API at https://HOST/api/v3
-            headers, body = self._requester.requestJsonAndCheck(
-                "POST", self._requester.graphql_url, input={"query": query, "variables": variables}
+            headers, body = requester.requestJsonAndCheck(
+                "POST", requester.graphql_url, input={"query": query, "variables": variables}
             )
             gave_up = _gave_up(body)
             if gave_up is not None:  # asked again by _send, as an answer cut short is
@@ -171,7 +198,12 @@ class GitHubClient:
 
         # past the budget GitHub answers 200 with a RATE_LIMIT error: wait, then ask again
         _, body = self._send(
-            GRAPHQL, "POST /graphql", send, lambda _, answer: _graphql_rate_limited(answer), cost
+            GRAPHQL,
+            "POST /graphql",
+            send,
+            lambda _, answer: _graphql_rate_limited(answer),
+            cost,
+            quick=quick,
         )
         if not isinstance(body, dict):
             raise GitHubError("POST /graphql: an answer that is not a JSON object")
@@ -235,9 +267,12 @@ class GitHubClient:
         send: Callable[[], tuple[dict[str, Any], _Answer]],
         refused: Callable[[dict[str, Any], _Answer], bool],
         cost: int = 1,
+        *,
+        quick: bool = False,
     ) -> tuple[dict[str, Any], _Answer]:
         """One request through the rate limiter: `send` it once the budget can pay, and again
-        after the reset while the answer says the budget was spent (`refused`)."""
+        after the reset while the answer says the budget was spent (`refused`). `quick`: a
+        GraphQL query GitHub gave up on is not asked again."""
         failures = 0
         for _ in range(_RATE_LIMIT_TRIES + _TRANSIENT_TRIES):
             self.limiter.before(resource, cost)
@@ -251,7 +286,10 @@ class GitHubClient:
             except GithubException as exc:
                 if self._rate_limited(exc, resource, cost):
                     continue
-                raise GitHubError(
+                # a 502 or 504 only a quick try (no retries of it) sees as itself: GitHub ran
+                # out of time, as _timed_out says of the same after urllib3's retries
+                failed = GitHubTimedOut if exc.status in (502, 504) else GitHubError
+                raise failed(
                     f"{what}: {exc.status} {_message(exc.data)}", status=exc.status
                 ) from exc
             except Exception as exc:
@@ -262,7 +300,8 @@ class GitHubClient:
                 failures += 1
                 if isinstance(exc, ValueError):  # a body that does not parse (_NotJson, or
                     self.requests += 1  # PyGithub's JSONDecodeError): answered, if not in full
-                if failures >= _TRANSIENT_TRIES or not _transient(exc):
+                given_up = quick and isinstance(exc, _GaveUp)
+                if failures >= _TRANSIENT_TRIES or not _transient(exc) or given_up:
                     kind = "" if isinstance(exc, _NotJson | _GaveUp) else f"{type(exc).__name__}: "
                     said = scrub(f"{what}: {unreachable(exc) or f'{kind}{exc}'}", self._secret)
                     # GitHub giving up on a query, again and again, is its answer to that query
@@ -278,6 +317,18 @@ class GitHubClient:
                 return headers, answer
             self._wait_out(headers, resource, cost)
         raise GitHubError(f"{what}: still rate limited after {_RATE_LIMIT_TRIES} tries")
+
+    def _requester_for(self, *, quick: bool) -> Requester:
+        if not quick:
+            return self._requester
+        if self._quick_requester is None:
+            kwargs = self._requester.kwargs
+            retry = _retry(loopback=_is_loopback(self.api_url), quick=True)
+            self._quick_requester = Requester(**{**kwargs, "retry": retry})
+            auth = kwargs.get("auth")
+            if isinstance(auth, WithRequester):  # a GitHub App's: it renews its token through
+                auth.withRequester(self._requester)  # the requester it was last given
+        return self._quick_requester
 
     def _wait_out(self, headers: dict[str, Any], resource: str, cost: int = 1) -> None:
         """A rate-limited answer: the budget cannot pay for the request until its reset, or
@@ -342,16 +393,17 @@ class _Retry(GithubRetry):
         return bool(super().sleep_for_retry(response))
 
 
-def _retry(*, loopback: bool) -> _Retry:
+def _retry(*, loopback: bool, quick: bool = False) -> _Retry:
     """urllib3's retries of a 5xx with backoff between tries: 0, 1, 2, 4... seconds, at most
     _BACKOFF_MAX (on the local server a tenth, and at most half a second). With urllib3's
     default of none, its ten tries landed within a fraction of a second, so a GitHub blip of a
-    second failed the whole sync. A server not reached at all is tried _CONNECT_TRIES times."""
+    second failed the whole sync. A server not reached at all is tried _CONNECT_TRIES times.
+    `quick`: a 5xx, or a read that timed out, is not tried again (rate limits still are)."""
     scale = 0.1 if loopback else 1.0
     cap: dict[str, float] = {}
     if "backoff_max" in inspect.signature(Retry).parameters:
         cap["backoff_max"] = 0.5 if loopback else _BACKOFF_MAX  # urllib3 1.26: its 120 s
-    return _Retry(
+    retry = _Retry(
         max_rate_limit_wait=_PYGITHUB_MAX_WAIT,
         backoff_factor=_BACKOFF_FACTOR * scale,
         # a connection refused, a host not found or TLS failing (a wrong api_url, no network,
@@ -360,6 +412,10 @@ def _retry(*, loopback: bool) -> _Retry:
         other=_CONNECT_TRIES,
         **cap,
     )
+    if quick:
+        # PyGithub's retry adds 403 (its rate limits) to whatever list it is given
+        return retry.new(status_forcelist=[], read=0)
+    return retry
 
 
 # The backoff between urllib3's tries of a request GitHub failed (5xx): `factor` * 2 ** (tries

@@ -16,12 +16,14 @@ __all__ = [
     "ORG_SNAPSHOT_LATER_COST",
     "ORG_TEAMS_PAGE",
     "PAGE_QUERIES",
+    "PROBE",
     "PR_COMMITS_PAGE",
     "PR_FILES_PAGE",
     "PR_REVIEWS_PAGE",
     "PR_TIMELINE_PAGE",
     "PULL_REQUESTS",
     "PULL_REQUESTS_COST",
+    "PULL_REQUEST_LISTING",
     "PULL_REQUEST_PAGE_SIZE",
     "QUERIES",
     "TEAM_MEMBERS_PAGE",
@@ -272,6 +274,32 @@ query PullRequests(
 reviews, timeline items, files and commits; a nested connection whose `pageInfo.hasNextPage` is
 true continues with the PR_*_PAGE query for that PR. Cost: 1 + 4 * pageSize requests, so 1 point
 at the default 37 PRs."""
+
+PULL_REQUEST_LISTING: Final = (
+    """
+query PullRequestListing($owner: String!, $name: String!, $cursor: String, $pageSize: Int!) {
+  repository(owner: $owner, name: $name) {
+    pullRequests(
+      first: $pageSize
+      after: $cursor
+      orderBy: {field: UPDATED_AT, direction: DESC}
+      states: [OPEN, CLOSED, MERGED]
+    ) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...PullRequestFields }
+    }
+  }
+  rateLimit { cost remaining resetAt }
+}
+"""
+    + _PULL_REQUEST
+    + _ACTOR
+)
+"""PULL_REQUESTS's page without the PRs' reviews, timeline items, files and commits: the PRs
+alone, for a page GitHub will not answer with them. Cost: 1 point."""
+
+PROBE: Final = "query Probe { rateLimit { cost remaining resetAt } }"
+"""The lightest query: GitHub answers it at once unless it is failing every query."""
 
 
 def _page_query(name: str, connection: str, fragment_name: str, fragments: str) -> str:
@@ -577,6 +605,8 @@ PAGE_QUERIES: Final[Mapping[str, str]] = {
 
 QUERIES: Final[Mapping[str, str]] = {
     "PULL_REQUESTS": PULL_REQUESTS,
+    "PULL_REQUEST_LISTING": PULL_REQUEST_LISTING,
+    "PROBE": PROBE,
     "PR_REVIEWS_PAGE": PR_REVIEWS_PAGE,
     "PR_TIMELINE_PAGE": PR_TIMELINE_PAGE,
     "PR_FILES_PAGE": PR_FILES_PAGE,

@@ -8,7 +8,7 @@ import json
 import logging
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -289,6 +289,9 @@ def sync(
         for r, error in repo_sync.pulls_unread.items():
             if r not in unread:  # else what made the rest of it unread says more
                 failed[r] = [_not_whole(r, error)]
+        for r, missing in repo_sync.pulls_missing.items():
+            if r not in unread:
+                failed.setdefault(r, []).append(_prs_missing(r, missing))
         for r, (parts, error) in repo_sync.refused.items():
             if r not in unread:
                 failed.setdefault(r, []).append(
@@ -600,6 +603,9 @@ class _RepoSync:
         # repos whose PRs GitHub answered with errors (a page it gave up on even at its
         # lightest, say): the rest of the repo synced, its PRs are read again next sync
         self.pulls_unread: dict[str, str] = {}
+        # PRs whose details GitHub failed on, by repo, each with GitHub's words: stored as
+        # listed, the rest of the repo synced, each asked for again next sync
+        self.pulls_missing: dict[str, list[tuple[int, str]]] = {}
 
     def _changed(self, batch: RawBatch) -> int:
         """How many of a batch's PRs are new, or differ from the stored ones in updated_at."""
@@ -726,10 +732,24 @@ class _RepoSync:
         return checked is None or checked <= high_water
 
     def _pending_details(self, repo: str) -> None:
-        # what a listing stored without its details (REST, or an interrupted earlier sync)
-        pending = pending_pulls(self.wh, self.org, repo)
-        fetched = (b for pull in pending for b in self.rest.pull_detail_batches(pull))
-        self._store_groups(fetched)
+        """Read the details of the PRs stored without them (from a REST listing, by a sync
+        stopped before their details, or one GitHub's GraphQL API would not give them of). A
+        PR GitHub fails on while it answers the rest is named (pulls_missing) and left pending,
+        so the next sync asks for it alone again; the repo's other PRs go on."""
+        self._store_groups(self._detail_batches(repo, pending_pulls(self.wh, self.org, repo)))
+
+    def _detail_batches(self, repo: str, pending: list[PendingPull]) -> Iterator[RawBatch]:
+        for pull in pending:
+            try:
+                batches = self.rest.pull_detail_batches(pull)
+            except GitHubError as exc:
+                # the token refused, or the repo gone (a PR gone alone is no error), or GitHub
+                # failing every request (an outage): the PR is not what failed
+                if exc.status in (401, 403, 404, 451) or not self.client.answers():
+                    raise
+                self.pulls_missing.setdefault(repo, []).append((pull.number, str(exc)))
+                continue
+            yield from batches
 
     def _sbom(self, repo: str) -> None:
         """GitHub's dependency graph as an SBOM, a further source of what the repo consumes:
@@ -816,6 +836,17 @@ _PERMISSIONS = {"deployments": "Deployments", "workflow runs": "Actions", CONTEN
 def _not_whole(repo: str, error: str) -> str:
     """The one line of a repo GitHub answered with errors: what was read of it is stored."""
     return f"{repo}: not synced whole, the next run tries again: {error}"
+
+
+def _prs_missing(repo: str, missing: list[tuple[int, str]]) -> str:
+    """The one line of a repo some PRs of which GitHub failed on: which, and what it said of the
+    first."""
+    numbers = ", ".join(f"#{number}" for number, _ in missing)
+    which = f"PR {numbers}" if len(missing) == 1 else f"PRs {numbers}"
+    return (
+        f"{repo}: {which} not synced whole (GitHub failed on its reviews, timeline, files or "
+        f"commits: {missing[0][1]}); the rest of the repo synced, the next run asks again"
+    )
 
 
 def _refused_parts(repo: str, parts: list[str], error: str, *, git: bool) -> str:

@@ -211,19 +211,20 @@ def test_a_token_without_contents_permission_syncs_the_prs_and_names_the_permiss
 def test_a_graphql_error_of_one_repo_names_it_and_leaves_the_others(
     served: Path, tmp_path: Path
 ) -> None:
-    """GitHub answers one repo's PR query with `data` and `errors` (here a review the server
-    cannot give whole, its non-null `state` missing): the page is not stored with a hole, the
-    error names the repo and what GitHub said, the other repo syncs whole, the run is partial
-    (exit 3), and once GitHub answers whole the next run completes the repo. The rest of the
-    repo (its deployments, here) syncs meanwhile: an error that lasted would otherwise keep
-    them from the warehouse night after night."""
+    """GitHub answers one repo's PR query with `data` and `errors` even for PR 1 alone without
+    its details (here PR 1's title, which GraphQL says is never null, missing): the repo's PRs
+    are not stored with a hole, the error names the repo and what GitHub said, the other repo
+    syncs whole, the run is partial (exit 3), and once GitHub answers whole the next run
+    completes the repo. The rest of the repo (its deployments, here) syncs meanwhile: an error
+    that lasted would otherwise keep them from the warehouse night after night."""
     import shutil
 
     mirror = tmp_path / "mirror"
     shutil.copytree(served, mirror)
-    reviews = mirror / "repos/acme/web-app/pulls/1/reviews.json"
-    good = reviews.read_text()
-    reviews.write_text(json.dumps([{"id": 1, "user": {"login": "ann", "id": 7}}]))
+    listing = mirror / "repos/acme/web-app/pulls.json"
+    good = listing.read_text()
+    pulls = json.loads(good)
+    listing.write_text(json.dumps([{**p, "title": None} if p["number"] == 1 else p for p in pulls]))
     count = "select repo, count(*) as n from pull_requests group by repo"
     with FixtureServer(mirror, token=TOKEN, port=0) as server:
         _config(tmp_path, server.url)
@@ -231,20 +232,20 @@ def test_a_graphql_error_of_one_repo_names_it_and_leaves_the_others(
         stored = _miner(tmp_path, "query", "--sql", count, "--format", "json")
         deploys = "select count(*) as n from deployments where repo = 'acme/web-app'"
         deployed = _miner(tmp_path, "query", "--sql", deploys, "--format", "json")
-        reviews.write_text(good)
+        listing.write_text(good)
         again = _miner(tmp_path, "sync", "--quiet")
         whole = _miner(tmp_path, "query", "--sql", count, "--format", "json")
     assert out.returncode == 3, out.stderr.decode()
     assert out.stderr.decode().splitlines() == [
         "Error: acme/web-app: not synced whole, the next run tries again: POST /graphql: Cannot "
-        "return null for non-nullable field PullRequestReview.state.",
+        "return null for non-nullable field PullRequest.title.",
         "Error: 1 repo not synced whole this run",
     ]
     prs = {
         f"acme/{repo}": len(json.loads((served / "repos/acme" / repo / "pulls.json").read_text()))
         for repo in ("web-app", "mobile-app")
     }
-    # PR 1 is on web-app's first page of PRs (37 a query): none of that page is stored
+    # what was read of web-app's PRs is stored only once a whole transaction of them is: none
     assert {r["repo"]: r["n"] for r in json.loads(stored.stdout)} == {
         "acme/mobile-app": prs["acme/mobile-app"]
     }
@@ -254,25 +255,33 @@ def test_a_graphql_error_of_one_repo_names_it_and_leaves_the_others(
     assert {r["repo"]: r["n"] for r in json.loads(whole.stdout)} == prs
 
 
-def test_a_repo_github_gives_up_on_at_the_lightest_page_is_partial_not_a_failed_sync(
+def test_a_repo_github_gives_up_on_at_the_lightest_page_is_read_through_rest(
     served: Path, tmp_path: Path
 ) -> None:
     """GitHub gives up on every PR page of both repos, down to one PR with the shortest nested
-    pages (a query too heavy for its time limit): each repo is named with GitHub's words and
-    the run is partial (exit 3, the views rebuilt, the README's cron line makes the report),
-    not a failed sync blaming the token because no repo was read whole."""
+    pages (a query too heavy for its time limit): each PR is then listed alone, without its
+    reviews, timeline, files and commits, and those are read through REST, so the repos sync
+    whole (exit 0) rather than stay partial, at the same PR, night after night."""
     limits = {"PullRequests": 0}  # every page holds more nodes than that
+    count = "select count(*) as n from reviews"
+    with FixtureServer(served, token=TOKEN, port=0) as whole:
+        (tmp_path / "whole").mkdir()
+        _config(tmp_path / "whole", whole.url)
+        assert _miner(tmp_path / "whole", "sync", "--quiet").returncode == 0
+        expected = _miner(tmp_path / "whole", "query", "--sql", count, "--format", "json")
     with FixtureServer(served, token=TOKEN, port=0, graphql_time_limits=limits) as server:
         _config(tmp_path, server.url)
         out = _miner(tmp_path, "sync", "--quiet")
-    said = out.stderr.decode().splitlines()
-    assert out.returncode == 3, said
-    for i, repo in enumerate(("acme/mobile-app", "acme/web-app")):
-        assert said[i].startswith(
-            f"Error: {repo}: not synced whole, the next run tries again: POST /graphql: "
-            "Something went wrong while executing your query"
-        ), said
-    assert said[2:] == ["Error: 2 repos not synced whole this run"]
+        got = _miner(tmp_path, "query", "--sql", count, "--format", "json")
+        listed = [r for r in server.requests if r.query.get("operation") == "PullRequestListing"]
+    assert (out.returncode, out.stderr) == (0, b""), out.stderr.decode()
+    prs = sum(
+        len(json.loads((served / "repos/acme" / repo / "pulls.json").read_text()))
+        for repo in ("web-app", "mobile-app")
+    )
+    assert len(listed) == prs
+    assert json.loads(got.stdout) == json.loads(expected.stdout)
+    assert json.loads(got.stdout)[0]["n"] > 0
 
 
 def test_the_readmes_cron_line_makes_the_report_after_a_partial_sync(
