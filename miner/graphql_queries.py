@@ -12,8 +12,7 @@ __all__ = [
     "NODE_LIMIT",
     "ORG_MEMBERS_PAGE",
     "ORG_SNAPSHOT",
-    "ORG_SNAPSHOT_COST",
-    "ORG_SNAPSHOT_LATER_COST",
+    "ORG_SNAPSHOT_PAGE_SIZE",
     "ORG_TEAMS_PAGE",
     "PAGE_QUERIES",
     "PROBE",
@@ -28,6 +27,8 @@ __all__ = [
     "QUERIES",
     "TEAM_MEMBERS_PAGE",
     "TIMELINE_ITEM_TYPES",
+    "org_snapshot_cost",
+    "org_snapshot_variables",
     "pull_request_page_variables",
     "pull_requests_variables",
     "rate_limit_cost",
@@ -426,19 +427,19 @@ fragment TeamPage on TeamConnection {
 
 ORG_SNAPSHOT: Final = (
     """
-query OrgSnapshot($org: String!, $cursor: String, $withPeople: Boolean!) {
+query OrgSnapshot($org: String!, $cursor: String, $withPeople: Boolean!, $pageSize: Int!) {
   organization(login: $org) {
     login
     databaseId
     name
     url
-    repositories(first: 100, after: $cursor, orderBy: {field: NAME, direction: ASC}) {
+    repositories(first: $pageSize, after: $cursor, orderBy: {field: NAME, direction: ASC}) {
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes { ...RepositoryProbe }
     }
     membersWithRole(first: 100) @include(if: $withPeople) { ...MemberPage }
-    teams(first: 100) @include(if: $withPeople) { ...TeamPage }
+    teams(first: $pageSize) @include(if: $withPeople) { ...TeamPage }
   }
   rateLimit { cost remaining resetAt }
 }
@@ -447,14 +448,15 @@ query OrgSnapshot($org: String!, $cursor: String, $withPeople: Boolean!) {
     + _MEMBERS
     + _TEAMS
 )
-"""A page of 100 of the org's repositories, each with what tells whether it changed since the last
-sync: its newest PR's updatedAt, its 20 newest deployments with their latest statuses, pushedAt, and
-the blob ids of its root files and CODEOWNERS. With `withPeople` (the first page) also the org's
-members and teams, each team with its members (membership ALL: child teams' members too, as REST
-lists them); a list that overflows its page continues with ORG_MEMBERS_PAGE, ORG_TEAMS_PAGE or
-TEAM_MEMBERS_PAGE. Cost: 1 + 100 + 100 requests for the repos' connections, 1 + 1 + 100 for the
-people and each team's members: 303 requests, 3 points, on the first page; 201, 2 points, on later
-ones. One call stands for a whole unchanged org of up to 100 repos."""
+"""A page of 100 (`pageSize`) of the org's repositories, each with what tells whether it changed
+since the last sync: its newest PR's updatedAt, its 20 newest deployments with their latest
+statuses, pushedAt, and the blob ids of its root files and CODEOWNERS. With `withPeople` (the
+first page) also the org's members and teams (`pageSize` of them), each team with its members
+(membership ALL: child teams' members too, as REST lists them); a list that overflows its page
+continues with ORG_MEMBERS_PAGE, ORG_TEAMS_PAGE or TEAM_MEMBERS_PAGE. A smaller `pageSize` makes
+a lighter query of it. Cost at 100: 1 + 100 + 100 requests for the repos' connections, 1 + 1 +
+100 for the people and each team's members: 303 requests, 3 points, on the first page; 201, 2
+points, on later ones. One call stands for a whole unchanged org of up to 100 repos."""
 
 # ORG_SNAPSHOT for a GitHub whose schema has no Repository.archivedAt (an Enterprise Server older
 # than github.com's schema): the same page, without when each repo was archived.
@@ -674,6 +676,19 @@ def pull_request_page_variables(
     }
 
 
-ORG_SNAPSHOT_COST: Final = rate_limit_cost(1 + 100 + 100 + 1 + 1 + 100)
-"""The points ORG_SNAPSHOT's first page costs (3); later pages, without people, cost 2."""
-ORG_SNAPSHOT_LATER_COST: Final = rate_limit_cost(1 + 100 + 100)
+ORG_SNAPSHOT_PAGE_SIZE: Final = 100
+"""The repos (and, on the first page, teams) an ORG_SNAPSHOT page asks for, unless made lighter."""
+
+
+def org_snapshot_cost(page_size: int, *, people: bool) -> int:
+    """The points an ORG_SNAPSHOT page of `page_size` costs: 3 for the first page (`people`) at
+    100, 2 for a later one; each repo's PRs and deployments, each team's members."""
+    return rate_limit_cost(1 + 2 * page_size + (2 + page_size if people else 0))
+
+
+def org_snapshot_variables(
+    org: str, cursor: str | None, *, people: bool, page_size: int = ORG_SNAPSHOT_PAGE_SIZE
+) -> dict[str, Any]:
+    """Variables for ORG_SNAPSHOT: the page of repos after `cursor`; with `people`, the org's
+    members and teams too."""
+    return {"org": org, "cursor": cursor, "withPeople": people, "pageSize": _page_size(page_size)}

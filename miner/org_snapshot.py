@@ -10,16 +10,17 @@ from typing import Any
 
 from miner.collect_github import people_refused
 from miner.collect_graphql import default_branch_blobs, user_payload
-from miner.errors import GitHubError, OrgNotFound
+from miner.errors import GitHubError, GitHubTimedOut, GraphQLGaveUp, OrgNotFound
 from miner.github_client import GitHubClient
 from miner.graphql_queries import (
     ORG_MEMBERS_PAGE,
     ORG_SNAPSHOT,
-    ORG_SNAPSHOT_COST,
-    ORG_SNAPSHOT_LATER_COST,
+    ORG_SNAPSHOT_PAGE_SIZE,
     ORG_SNAPSHOT_WITHOUT_ARCHIVED_AT,
     ORG_TEAMS_PAGE,
     TEAM_MEMBERS_PAGE,
+    org_snapshot_cost,
+    org_snapshot_variables,
 )
 from miner.raw import RawBatch, batch_of
 
@@ -76,14 +77,30 @@ class OrgSnapshot:
         org_node: Json = {}
         after: str | None = None
         query = ORG_SNAPSHOT
+        # a page GitHub cannot answer in time (an org of many teams, repos of big root folders)
+        # is asked again with half the repos and teams, each lighter one once, down to one; a
+        # lighter size that answers stays for the later pages. As for a page of PRs
+        # (collect_graphql), the lightest query tells that from an outage, which fails at once
+        size, quick = ORG_SNAPSHOT_PAGE_SIZE, False
         while True:
             try:
                 data, refused = self.client.post_graphql_partly(
                     query,
-                    {"org": self.org, "cursor": after, "withPeople": people is None},
-                    cost=ORG_SNAPSHOT_COST if people is None else ORG_SNAPSHOT_LATER_COST,
+                    org_snapshot_variables(self.org, after, people=people is None, page_size=size),
+                    cost=org_snapshot_cost(size, people=people is None),
                     tolerated=_files_refused,
+                    quick=quick,
                 )
+            except GitHubTimedOut as exc:
+                if not isinstance(exc, GraphQLGaveUp) and not self.client.answers():
+                    if not quick:
+                        raise  # asked with all its retries, and GitHub answers nothing
+                    quick = False  # the same page with all its retries: an outage fails there
+                    continue
+                if size == 1:
+                    raise
+                size, quick = size // 2, True
+                continue
             except GitHubError as exc:
                 if query is ORG_SNAPSHOT and "archivedAt" in str(exc):
                     # an older GitHub Enterprise Server: the page again, without the field
@@ -118,7 +135,7 @@ class OrgSnapshot:
                     marks[node["nameWithOwner"]] = _marks(node, no_files.get(i))
             if not connection["pageInfo"]["hasNextPage"]:
                 break
-            after = connection["pageInfo"]["endCursor"]
+            after, quick = connection["pageInfo"]["endCursor"], False
         assert people is not None
         org_payload = {
             "login": org_node["login"],

@@ -153,6 +153,43 @@ def test_a_pr_page_github_gives_up_on_is_asked_again_lighter_and_nothing_is_lost
     assert min(size for size, failed in pages if not failed) < 37
 
 
+def test_an_org_snapshot_github_gives_up_on_is_asked_again_with_fewer_repos_and_teams(
+    sample: Path, server: FixtureServer, tmp_path: Path
+) -> None:
+    """An org of many teams, or repos of big root folders, can make a snapshot page of 100 repos
+    and teams more than GitHub gathers in time: it is asked again with half as many, until
+    GitHub answers, and the org comes out as it does whole."""
+    # the sample's first snapshot page holds 180 nodes at 100 (its 4 repos, their newest PR and
+    # deployments, the members, the teams with theirs), 135 at 4 and 106 at 3: at most 120, the
+    # page of 3 is the first GitHub answers
+    heavy = FixtureServer(sample, rate_limit=10**6, graphql_time_limits={"OrgSnapshot": 120})
+    with (
+        heavy,
+        Warehouse.open(tmp_path / "a.duckdb") as whole,
+        Warehouse.open(tmp_path / "b.duckdb") as lighter,
+    ):
+        sync_from(server, whole, api="graphql")
+        sync_from(heavy, lighter, api="graphql")
+        for table in ("repos", "teams", "people", "repo_files", "deployments", "pull_requests"):
+            assert _rows(lighter, table) == _rows(whole, table), table
+        asked = [
+            (int(r.query["pageSize"]), "errors" in r.query)
+            for r in heavy.requests
+            if r.query.get("operation") == "OrgSnapshot"
+        ]
+    # the first page four times (a give-up is most often a blip), each lighter one once, then
+    # the rest of the repos at the size that answered
+    assert asked == [
+        *[(100, True)] * 4,
+        (50, True),
+        (25, True),
+        (12, True),
+        (6, True),
+        (3, False),
+        (3, False),
+    ]
+
+
 def test_a_pr_too_big_for_a_page_of_one_is_read_in_shorter_nested_pages_to_its_end(
     sample: Path, tmp_path: Path
 ) -> None:
@@ -354,6 +391,24 @@ def test_an_outage_fails_after_one_pages_retries_not_a_lighter_page_each(
     # urllib3's tries of the first page (1 + 10 retries), then one probe
     assert pages == [("PullRequests", "37")] * 11, operations
     assert operations[len(pages) :] == [("Probe", None)], operations
+
+
+def test_an_outage_fails_the_org_snapshot_after_one_pages_retries(sample: Path) -> None:
+    """As a page of PRs: in an outage the snapshot is not asked again at each lighter size."""
+    from miner.errors import GitHubTimedOut
+    from miner.fixtures_server import FaultPlan
+    from miner.org_snapshot import OrgSnapshot
+
+    with FixtureServer(sample, rate_limit=10**6, faults=FaultPlan(["502"], every=1)) as running:
+        client = GitHubClient(running.url, None)
+        try:
+            with pytest.raises(GitHubTimedOut):
+                OrgSnapshot(client, ORG).take()
+        finally:
+            client.close()
+        asked = [r.query for r in running.requests if r.path == "/graphql"]
+    operations = [(q.get("operation"), q.get("pageSize")) for q in asked]
+    assert operations == [("OrgSnapshot", "100")] * 11 + [("Probe", None)], operations
 
 
 def test_a_pr_deleted_between_its_page_and_a_follow_up_is_no_repo_unreadable(

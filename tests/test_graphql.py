@@ -623,7 +623,7 @@ def _git_hashes(tmp_path: Path) -> dict[str, str]:
 def test_the_org_snapshot_answers_the_org_its_repos_people_and_teams(
     org_server: FixtureServer, tmp_path: Path
 ) -> None:
-    data = answer(org_server, q.ORG_SNAPSHOT, org="acme", cursor=None, withPeople=True)
+    data = answer(org_server, q.ORG_SNAPSHOT, **q.org_snapshot_variables("acme", None, people=True))
     org = data["organization"]
     assert {k: org[k] for k in ("login", "databaseId", "name", "url")} == {
         "login": "acme",
@@ -701,7 +701,9 @@ def test_the_org_snapshot_answers_the_org_its_repos_people_and_teams(
 def test_the_snapshot_without_people_leaves_members_and_teams_out_and_costs_less(
     org_server: FixtureServer,
 ) -> None:
-    data = answer(org_server, q.ORG_SNAPSHOT, org="acme", cursor=None, withPeople=False)
+    data = answer(
+        org_server, q.ORG_SNAPSHOT, **q.org_snapshot_variables("acme", None, people=False)
+    )
     assert set(data["organization"]) == {"login", "databaseId", "name", "url", "repositories"}
     # 1 + 100 + 100 = 201 requests: 2 points; a field @include leaves out costs nothing
     assert data["rateLimit"]["cost"] == 2 == q.rate_limit_cost(201)
@@ -710,7 +712,9 @@ def test_the_snapshot_without_people_leaves_members_and_teams_out_and_costs_less
 def test_members_teams_and_team_members_continue_with_their_page_queries(
     org_server: FixtureServer,
 ) -> None:
-    first = answer(org_server, q.ORG_SNAPSHOT, org="acme", cursor=None, withPeople=True)
+    first = answer(
+        org_server, q.ORG_SNAPSHOT, **q.org_snapshot_variables("acme", None, people=True)
+    )
     members = first["organization"]["membersWithRole"]
     more = answer(
         org_server, q.ORG_MEMBERS_PAGE, org="acme", cursor=members["pageInfo"]["endCursor"]
