@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from miner.collect_github import CursorLookup, details_resource, git_blob
-from miner.errors import GitHubTimedOut, GraphQLAnswerError, GraphQLGaveUp
+from miner.errors import GitHubTimedOut, GraphQLAnswerError
 from miner.github_client import GitHubClient
 from miner.graphql_queries import (
     DEPLOYMENT_STATUSES_PAGE,
@@ -163,7 +163,7 @@ class GraphQLPullCollector:
                 )
                 return _repository(data, repo)["pullRequests"], sizes, True
             except GitHubTimedOut as exc:
-                if not isinstance(exc, GraphQLGaveUp) and not self.client.answers():
+                if self.client.in_outage(exc):
                     if not quick:
                         raise  # asked with all its retries, and GitHub answers nothing
                     quick = False  # the same page with all its retries: an outage fails there
@@ -189,7 +189,7 @@ class GraphQLPullCollector:
                 c: self._all_nodes(owner, name, number, c, pr[c], page_size) for c in _CONNECTIONS
             }
         except GitHubTimedOut as exc:
-            if not isinstance(exc, GraphQLGaveUp) and not self.client.answers():
+            if self.client.in_outage(exc):
                 raise  # an outage, not this PR
             return None
         except GraphQLAnswerError as exc:

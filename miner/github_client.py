@@ -162,6 +162,12 @@ class GitHubClient:
         giving up on it), not again and again with pauses between (minutes, for a 502)."""
         return self.post_graphql_partly(query, variables, cost=cost, quick=quick)[0]
 
+    def in_outage(self, exc: GitHubTimedOut) -> bool:
+        """Whether a query that timed out met GitHub answering nothing at all, not a query too
+        heavy for it: a 502, a 504 or no answer in time, and the lightest query fails too.
+        GitHub's own giving up on a query ("Something went wrong") is its answer to that one."""
+        return not isinstance(exc, GraphQLGaveUp) and not self.answers()
+
     def answers(self) -> bool:
         """Whether GitHub's GraphQL API answers the lightest query at once: a query that failed
         with a 502, a 504 or no answer in time was too heavy for GitHub if so, else GitHub is

@@ -10,7 +10,7 @@ from typing import Any
 
 from miner.collect_github import people_refused
 from miner.collect_graphql import default_branch_blobs, user_payload
-from miner.errors import GitHubError, GitHubTimedOut, GraphQLGaveUp, OrgNotFound
+from miner.errors import GitHubError, GitHubTimedOut, OrgNotFound
 from miner.github_client import GitHubClient
 from miner.graphql_queries import (
     ORG_MEMBERS_PAGE,
@@ -92,7 +92,7 @@ class OrgSnapshot:
                     quick=quick,
                 )
             except GitHubTimedOut as exc:
-                if not isinstance(exc, GraphQLGaveUp) and not self.client.answers():
+                if self.client.in_outage(exc):
                     if not quick:
                         raise  # asked with all its retries, and GitHub answers nothing
                     quick = False  # the same page with all its retries: an outage fails there
