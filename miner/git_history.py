@@ -1,10 +1,13 @@
-"""A repository's commits and per-file line changes, streamed from one `git log` process.
+"""A repository's commits and per-file line changes, streamed from one `git log -z` process.
 
-git writes one record per commit (the fields below, separated by \\x1f, then NUL) followed by
-its `--numstat -z` lines (`added TAB deleted TAB path NUL`; `-` for binary files). The records
-are parsed as the bytes arrive and handed out as Arrow tables of a few thousand commits, so a
-repository of any size streams through in bounded memory. Never one Commit object per commit:
-that is what makes PyDriller slow."""
+git writes each commit as its fields below, one a line, then NUL, then its `--numstat -z`
+entries (`added TAB deleted TAB path NUL`; `-` for binary files). Newline and NUL are the two
+bytes no field can hold: a commit object's author and committer are one line each, trailers
+are unfolded to one line each, and git prints none of them past a NUL. Any other byte (\\x1f,
+\\x1e, a tab) may stand in a name, an address or a trailer, so the fields are never split by
+one. The records are parsed as the bytes arrive and handed out as Arrow tables of a few
+thousand commits, so a repository of any size streams through in bounded memory. Never one
+Commit object per commit: that is what makes PyDriller slow."""
 
 from __future__ import annotations
 
@@ -16,17 +19,22 @@ from typing import IO, Any
 import git
 import pyarrow as pa
 
-# What each commit record holds, in order: %H %P %aN %aE %aI %cN %cE %cI, then the values of
-# its Co-authored-by trailers (GitHub credits each such co-author with the commit). The N/E
-# forms apply the repository's .mailmap, so a person's old addresses come out as the one they
-# chose; git does not map trailers, so stream_history maps the co-authors itself.
+# What each commit record holds, one a line: %H %P %aN %aE %aI %cN %cE %cI, then the values of
+# its Co-authored-by trailers, one a line (GitHub credits each such co-author with the commit;
+# `unfold` joins a value folded over lines). The N/E forms apply the repository's .mailmap, so
+# a person's old addresses come out as the one they chose; git does not map trailers, so
+# stream_history maps the co-authors itself.
 _FIELDS = ("sha", "parents", "author_name", "author_email", "authored_at",
            "committer_name", "committer_email", "committed_at")  # fmt: skip
-_CO_AUTHORS = "%(trailers:key=Co-authored-by,valueonly,separator=%x1d)"
-_FORMAT = "%x1e" + "%x1f".join(("%H", "%P", "%aN", "%aE", "%aI", "%cN", "%cE", "%cI", _CO_AUTHORS))
-_RECORD, _FIELD, _CO_AUTHOR = b"\x1e", b"\x1f", "\x1d"
-# A trailer's `Name <address>`, as git writes an identity.
-_IDENT = re.compile(r"\s*(.*?)\s*<([^<>]*)>\s*")
+_CO_AUTHORS = "%(trailers:key=Co-authored-by,valueonly,unfold)"
+_FORMAT = "%n".join(("%H", "%P", "%aN", "%aE", "%aI", "%cN", "%cE", "%cI", _CO_AUTHORS))
+# A commit's record starts with its id (SHA-1, or SHA-256 in a repository of that format) and
+# a newline; a --numstat entry with its counts and a tab: the one never looks like the other.
+_COMMIT_START = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?\n")
+_NUMSTAT = re.compile(rb"(\d+|-)\t(\d+|-)\t(.*)", re.DOTALL)
+# A trailer's `Name <address>`, as git writes an identity; git trims spaces and tabs around a
+# trailer's value, and every other byte is the name's.
+_IDENT = re.compile(r"[ \t]*(.*?)[ \t]*<([^<>]*)>[ \t]*")
 # How many identities one `git check-mailmap` is given at a time (its argument list).
 _MAILMAP_BATCH = 500
 _READ_SIZE = 1 << 20
@@ -130,21 +138,34 @@ def _mailmapped(repo: git.Repo, chunk: HistoryChunk) -> HistoryChunk:
 
 
 def parse_stream(blocks: Iterator[bytes], chunk_commits: int = 5000) -> Iterator[HistoryChunk]:
-    """Parse `git log` output given as blocks of bytes cut anywhere."""
+    """Parse `git log` output given as blocks of bytes cut anywhere. A chunk ends only where a
+    commit starts, so each commit's files are in its chunk."""
     columns = _Columns()
     rest = b""
     for block in blocks:
-        records = (rest + block).split(_RECORD)
-        rest = records.pop()
-        for record in records:
-            if record:
-                columns.add(record)
-                if columns.count >= chunk_commits:
-                    yield columns.flush()
-    if rest:
-        columns.add(rest)
+        items = (rest + block).split(b"\0")
+        rest = items.pop()
+        for item in items:
+            yield from _parse_item(columns, item, chunk_commits)
+    yield from _parse_item(columns, rest, chunk_commits)
     if columns.count:
         yield columns.flush()
+
+
+def _parse_item(columns: _Columns, item: bytes, chunk_commits: int) -> Iterator[HistoryChunk]:
+    """Add one NUL-ended item of the output (a commit's fields or one of its files)."""
+    item = item.removeprefix(b"\n")  # git puts a newline between a commit and its files
+    if not item:
+        return
+    if _COMMIT_START.match(item):
+        if columns.count >= chunk_commits:
+            yield columns.flush()
+        columns.add_commit(item)
+        return
+    numstat = _NUMSTAT.fullmatch(item)
+    if numstat is None or columns.sha is None:
+        raise ValueError(f"git log: neither a commit nor a file of one: {item[:80]!r}")
+    columns.add_file(*numstat.groups())
 
 
 class _Columns:
@@ -157,32 +178,32 @@ class _Columns:
         )  # fmt: skip
         self.co_author_cols: tuple[list[str], list[str], list[str]] = ([], [], [])
         self.count = 0
+        self.sha: str | None = None  # the commit the files that follow belong to
 
-    def add(self, record: bytes) -> None:
-        head, _, body = record.partition(b"\0")
-        fields = head.decode("utf-8", "replace").split("\x1f")
-        if len(fields) != len(_FIELDS) + 1:
-            raise ValueError(f"git log: a commit record has {len(fields)} fields: {head[:80]!r}")
-        sha = fields[0]
-        for value in fields.pop().split(_CO_AUTHOR):
-            match = _IDENT.fullmatch(value)
+    def add_commit(self, record: bytes) -> None:
+        lines = record.decode("utf-8", "replace").split("\n")
+        # each field's line and each co-author's ends with a newline: the last part is empty
+        if len(lines) <= len(_FIELDS) or lines.pop():
+            raise ValueError(f"git log: a commit record has {len(lines)} lines: {record[:80]!r}")
+        fields: list[object] = list(lines[: len(_FIELDS)])
+        sha = self.sha = lines[0]
+        for trailer in lines[len(_FIELDS) :]:
+            match = _IDENT.fullmatch(trailer)
             if match and match[2].strip():  # no address: no one to tie to an account
                 for into, part in zip(self.co_author_cols, (sha, match[1], match[2]), strict=True):
                     into.append(part)
-        fields[1] = fields[1].split() if fields[1] else []  # type: ignore[call-overload]
+        fields[1] = lines[1].split()
         for column, value in zip(self.commit_cols, fields, strict=True):
             column.append(value)
         self.count += 1
+
+    def add_file(self, plus: bytes, minus: bytes, path: bytes) -> None:
         shas, paths, added, deleted = self.file_cols
-        for line in body.lstrip(b"\n").split(b"\0"):
-            if not line:
-                continue
-            plus, minus, path = line.split(b"\t", 2)
-            shas.append(sha)
-            # bytes that are not UTF-8 as \xNN: two names differing only in them stay apart
-            paths.append(path.decode("utf-8", "backslashreplace"))
-            added.append(None if plus == b"-" else int(plus))
-            deleted.append(None if minus == b"-" else int(minus))
+        shas.append(str(self.sha))
+        # bytes that are not UTF-8 as \xNN: two names differing only in them stay apart
+        paths.append(path.decode("utf-8", "backslashreplace"))
+        added.append(None if plus == b"-" else int(plus))
+        deleted.append(None if minus == b"-" else int(minus))
 
     def flush(self) -> HistoryChunk:
         commits = _table(self.commit_cols, COMMIT_SCHEMA)

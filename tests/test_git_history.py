@@ -156,3 +156,57 @@ def test_a_history_left_unread_ends_git_quietly(tmp_path: Path) -> None:
     chunks = stream_history(git.Repo(repo), "main", chunk_commits=10)
     assert next(chunks).commits.num_rows == 10
     chunks.close()  # as a `for` loop over it ends when storing fails
+
+
+def test_names_addresses_trailers_and_paths_may_hold_any_byte_but_newline(
+    tmp_path: Path,
+) -> None:
+    """\\x1e and \\x1f (what git log's records and fields were once split by) and \\x1d (what the
+    co-authors were) are bytes git lets a name, an address, a Co-authored-by trailer and a path
+    hold: each is read back as it was written, whole and in its field. A co-author's trailer
+    folded over two lines is one co-author, its lines joined by a space as git unfolds them."""
+    b = GitBuilder(tmp_path / "work")
+    first = b.commit(
+        {"odd\x1epath\x1f.txt": "x\n", "plain.txt": "1\n2\n"},
+        name="Ann\x1fMarie\x1eLee",
+        email="ann\x1f1\x1e@example.com",
+        message="one\n\nCo-authored-by: Bo\x1eb\x1d\tTab <bob\x1f@example.com>\n"
+        "Co-authored-by: Folded\n Over <fold@example.com>",
+    )
+    b.git("commit", "-q", "--allow-empty", "-m", "two", env={
+        "GIT_AUTHOR_NAME": "Plain", "GIT_AUTHOR_EMAIL": "plain@example.com",
+        "GIT_COMMITTER_NAME": "Cy\x1e\x1fRus", "GIT_COMMITTER_EMAIL": "cy\x1d@example.com",
+    })  # fmt: skip
+    second = b.git("rev-parse", "HEAD")
+
+    repo = git.Repo(b.path)
+    chunks = list(stream_history(repo, "HEAD"))
+    commits = {r["sha"]: r for r in _concat([c.commits for c in chunks])}
+    assert list(commits) == [second, first]
+    assert (commits[first]["author_name"], commits[first]["author_email"]) == (
+        "Ann\x1fMarie\x1eLee",
+        "ann\x1f1\x1e@example.com",
+    )
+    assert (commits[second]["author_name"], commits[second]["committer_name"]) == (
+        "Plain",
+        "Cy\x1e\x1fRus",
+    )
+    assert commits[second]["committer_email"] == "cy\x1d@example.com"
+    assert commits[second]["parents"] == [first]
+    assert sorted(
+        (r["sha"], r["path"], r["added"], r["deleted"]) for r in _concat([c.files for c in chunks])
+    ) == [(first, "odd\x1epath\x1f.txt", 1, 0), (first, "plain.txt", 2, 0)]
+    assert sorted(
+        (r["sha"], r["name"], r["email"]) for r in _concat([c.co_authors for c in chunks])
+    ) == [
+        (first, "Bo\x1eb\x1d\tTab", "bob\x1f@example.com"),
+        (first, "Folded Over", "fold@example.com"),
+    ]
+    # cut anywhere and one commit a chunk, the same rows, each file in its commit's chunk
+    out = subprocess.run(
+        ["git", "log", *log_args("HEAD")], cwd=b.path, check=True, capture_output=True
+    ).stdout
+    cut = list(parse_stream(iter([out[i : i + 1] for i in range(len(out))]), chunk_commits=1))
+    assert [c.commits["sha"].to_pylist() for c in cut] == [[second], [first]]
+    assert [c.files.num_rows for c in cut] == [0, 2]
+    assert _concat([c.commits for c in cut]) == list(commits.values())
