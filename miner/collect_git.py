@@ -133,7 +133,7 @@ def tags(repo: git.Repo) -> pa.Table:
     """The repository's tags that point at commits: name, commit and when it was tagged."""
     rows: dict[str, list[str]] = {"tag": [], "sha": [], "tagged_at": []}
     out = repo.git.for_each_ref("refs/tags", f"--format={_TAG_FORMAT}")
-    for line in out.splitlines():
+    for line in _ref_lines(out):
         name, kind, target, peeled_kind, peeled, tagger_date, commit_date = line.split("\0")
         if kind == "commit":  # a lightweight tag: the commit's date
             sha, at = target, commit_date
@@ -372,7 +372,14 @@ def _text(name: str) -> str:
 def branch_tips(repo: git.Repo) -> dict[str, str]:
     """Each branch of the mirror, by name, and the commit it points at."""
     out = repo.git.for_each_ref("--format=%(refname:strip=2)%00%(objectname)", "refs/heads")
-    return dict(line.split("\0", 1) for line in out.splitlines() if "\0" in line)
+    return dict(line.split("\0", 1) for line in _ref_lines(out))
+
+
+def _ref_lines(out: str) -> list[str]:
+    """`git for-each-ref`'s lines, one a ref. A ref's name holds no newline, nor any byte
+    below 0x20 (git check-ref-format), but may hold what str.splitlines() also splits at
+    (U+0085, U+2028, U+2029, as UTF-8): a tag `v1\u2028rc` is one line."""
+    return [line for line in out.split("\n") if line]
 
 
 def default_tip(repo: git.Repo) -> str | None:

@@ -140,7 +140,8 @@ def use_default_branch(repo: git.Repo, branch: str | None, full_name: str) -> No
     """Point the mirror's HEAD at the repo's default branch as GitHub names it now (a clone
     keeps the HEAD it found, and a renamed default branch would leave it dangling). An empty
     repository has no branch at all, and keeps its HEAD."""
-    heads = repo.git.for_each_ref("--format=%(refname)", "refs/heads").split()
+    # one a line: a branch's name may hold what str.split() splits at (U+00A0, U+2028)
+    heads = [h for h in repo.git.for_each_ref("--format=%(refname)", "refs/heads").split("\n") if h]
     if branch is None or not heads:
         return
     if f"refs/heads/{branch}" not in heads:

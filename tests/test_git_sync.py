@@ -26,12 +26,13 @@ from miner.collect_git import (
     CODEOWNERS_SCHEMA,
     HISTORY_CURSOR,
     GitCollector,
+    branch_tips,
     codeowners_history,
     tags,
 )
 from miner.config import Config, GitConfig, GitHubConfig
 from miner.fixtures_server import FixtureServer
-from miner.git_mirror import GitMirrorError, clone_url, web_root
+from miner.git_mirror import GitMirrorError, clone_url, use_default_branch, web_root
 from miner.sync import sync
 from miner.transform import rebuild
 from miner.warehouse import Warehouse
@@ -646,6 +647,27 @@ def test_only_tags_of_commits_are_kept(tmp_path: Path) -> None:
     }
 
 
+def test_tags_and_branches_named_with_what_python_breaks_lines_at_are_read_whole(
+    tmp_path: Path,
+) -> None:
+    """git lets a ref's name hold U+0085, U+2028, U+2029 and U+00A0 (it forbids bytes below
+    0x20, a space and a few marks), where str.splitlines() or str.split() would cut it: each
+    tag and branch is read whole, and a default branch so named becomes the mirror's HEAD."""
+    g = GitBuilder(tmp_path / "work")
+    sha = g.commit({"a": "1\n"}, at="2026-03-02T10:00:00+00:00")
+    for name in ("v1\u2028rc", "v2\x85", "v3\u00a0final"):
+        g.git("tag", name, sha)
+    g.git("branch", "feat\u2029x")
+    g.git("branch", "trunk\u00a0x")
+    repo = git.Repo(g.path)
+    found = {r["tag"]: (r["sha"], r["tagged_at"]) for r in tags(repo).to_pylist()}
+    at = "2026-03-02T10:00:00+00:00"
+    assert found == {"v1\u2028rc": (sha, at), "v2\x85": (sha, at), "v3\u00a0final": (sha, at)}
+    assert branch_tips(repo) == {"feat\u2029x": sha, "main": sha, "trunk\u00a0x": sha}
+    use_default_branch(repo, "trunk\u00a0x", "acme/web")
+    assert g.git("symbolic-ref", "HEAD") == "refs/heads/trunk\u00a0x"
+
+
 def test_a_stale_mirror_under_an_old_name_goes_when_the_new_name_has_one(tmp_path: Path) -> None:
     """A repo renamed before miner followed renames was cloned again under its new name: once
     the rename is known, the mirror under the old name (no repo holds it now) goes."""
@@ -967,9 +989,9 @@ def test_names_holding_git_logs_old_separator_bytes_sync_clean_every_time(
 ) -> None:
     """web's commits name an author `Odd\x1fName`, a committer `Cy\x1eRus` and a co-author
     `Co\x1fAuthor` (bytes `git commit` lets a name hold, that git log's records and fields were
-    once split by: the repo then failed at every sync, its history never moving). The first
-    sync stores them as written; the second, with nothing new, and a third, after a new commit,
-    are clean too and move the history's cursor to the tip."""
+    once split by: the repo then failed at every sync, its history never moving), and a tag
+    `v1\u2028rc`. The first sync stores them as written; the second, with nothing new, and a
+    third, after a new commit, are clean too and move the history's cursor to the tip."""
     b = MirrorBuilder(teams={"web": ["alice"]})
     b.pull("web", "alice", 1)
     root = b.write(tmp_path / "mirror")
@@ -988,6 +1010,7 @@ def test_names_holding_git_logs_old_separator_bytes_sync_clean_every_time(
         "GIT_COMMITTER_EMAIL": "cy@example.com", "GIT_COMMITTER_DATE": "2026-03-31T12:00:00+00:00",
     })  # fmt: skip
     empty = g.git("rev-parse", "HEAD")
+    g.git("tag", "v1\u2028rc", odd)  # U+2028: where str.splitlines() cuts a line
     bare = g.publish(root / "git" / "acme" / "web.git")
     with served(root, tmp_path, monkeypatch) as (server, wh):
         config = replace(_config(server, tmp_path), teams={})
@@ -1003,6 +1026,7 @@ def test_names_holding_git_logs_old_separator_bytes_sync_clean_every_time(
             (odd, "Co\x1fAuthor", "co\x1e@example.com")
         ]
         assert wh.cursor("acme", "acme/web", HISTORY_CURSOR).value == empty
+        assert wh.query("select tag, sha from raw_git_tags") == [("v1\u2028rc", odd)]
         assert sync(wh, config).failures == ()
         latest = g.commit({"app.py": "later\n"}, at="2026-04-01T10:00:00+00:00")
         g.publish(bare)
