@@ -170,6 +170,8 @@ def codeowners_history(repo: git.Repo, tip: str, name: str = "") -> pa.Table:
         "--first-parent",
         "--no-show-signature",  # gpg's words on signed commits would be among the records
         "-m",  # a merge's changes against its first parent (git < 2.31 shows none otherwise)
+        # \x1e and \x1f split what no name or message is in: an id, a date and --raw lines,
+        # whose paths git quotes with each control byte as \ooo (core.quotePath or not)
         "--format=%x1e%H%x1f%cI",
         "--raw",
         "--no-abbrev",
