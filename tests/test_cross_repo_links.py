@@ -874,6 +874,85 @@ def test_references_in_html_comments_and_code_are_none(tmp_path: Path) -> None:
                     (14, "depends_on")]  # fmt: skip
 
 
+def test_references_in_an_indented_code_block_are_none(tmp_path: Path) -> None:
+    """CommonMark 4.4: a line indented 4 columns or more (a tab reaches the next multiple of 4)
+    after a blank line, a heading or the text's start is code, as are the indented or blank
+    lines after it; GitHub links no reference there. One right after a paragraph's line goes on
+    the paragraph; in a list item, the columns count from where the item's text starts (2 for
+    `- `, 4 for `10. `), so 4 columns under `- item` are its next paragraph and 6 its code. In a
+    block quote they count after the `>`. By hand, as markdown-it (CommonMark) renders it:
+    #1, #4, #5, #6, #10 and #14 stand in paragraphs, the others in code blocks."""
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.pull("web", "wes", 1, body=(
+        "See acme/lib#1\n"
+        "\n"
+        "    acme/lib#2 in an indented code block\n"
+        "\n"
+        "    needs acme/lib#3, the same block past a blank line\n"
+        "Needs acme/lib#4\n"
+        "    acme/lib#5 continues the paragraph: no blank line above\n"
+        "\n"
+        "- item\n"
+        "\n"
+        "    continued text acme/lib#6\n"
+        "- item two\n"
+        "\n"
+        "      acme/lib#7 code in the list item: 2 columns for the item, then 4\n"
+        "\n"
+        "Paragraph after the list ends it.\n"
+        "\n"
+        "    acme/lib#8 code again\n"
+        "\tacme/lib#9 a tab reaches column 4: still code\n"
+        "10. ordered\n"
+        "\n"
+        "    blocks acme/lib#10, its text starts at column 4\n"
+        "> quoted\n"
+        ">\n"
+        ">     acme/lib#11 code in a block quote\n"
+        "## Heading\n"
+        "    acme/lib#12 code right below a heading\n"
+        "\n"
+        # a list's marker in code is code, and so is what is indented to its text
+        "    steps:\n"
+        "      - run: make\n"
+        "        ref: acme/lib#13\n"
+        "\n"
+        # an item nested 4 columns deep: its text starts at column 6
+        "- a\n"
+        "    - b\n"
+        "\n"
+        "      more of b, acme/lib#14"
+    ))  # fmt: skip
+    rows = _query(
+        _import(tmp_path, b),
+        "select target_number, phrase from pr_references order by target_number",
+    )
+    assert rows == [(1, "mention"), (4, "depends_on"), (5, "mention"), (6, "mention"),
+                    (10, "blocks"), (14, "mention")]  # fmt: skip
+
+
+def test_a_links_text_is_no_reference_and_its_target_is_read_as_a_link(tmp_path: Path) -> None:
+    """GitHub links no reference inside a link's text (`[acme/lib#1](https://example.com/x)`),
+    an image's text or a link's title; the link's target is read as any link is (a PR's URL is
+    a reference), in its place in the sentence, so a phrase before it and a stop after it count.
+    Brackets with a space before the parenthesis are no link. By hand, web#1's lines in order."""
+    b = MirrorBuilder(teams={"web": ["wes"]})
+    b.pull("web", "wes", 1, body=(
+        "Not [acme/lib#1](https://example.com/x), but needs acme/lib#2\n"
+        "Depends on [the fix](https://github.com/acme/lib/pull/3). See acme/lib#4\n"
+        "Blocked by [acme/lib#5](https://github.com/acme/lib/pull/6 \"acme/lib#7\")\n"
+        "![acme/lib#8](https://example.com/i.png) [acme/lib#9 `x`](<https://example.com/a b>)\n"
+        "[see [acme/lib#10] here](https://example.com) and [acme/lib#11](../relative)\n"
+        "[acme/lib#12] (https://example.com) is no link: a space stands before its parenthesis\n"
+    ))  # fmt: skip
+    rows = _query(
+        _import(tmp_path, b),
+        "select target_number, phrase from pr_references order by target_number",
+    )
+    assert rows == [(2, "depends_on"), (3, "depends_on"), (4, "mention"), (6, "depends_on"),
+                    (12, "mention")]  # fmt: skip
+
+
 def test_a_fence_closes_only_at_a_fence_as_long_of_its_own_character(tmp_path: Path) -> None:
     """CommonMark 4.5: a code fence closes at a line of at least as many of its own character
     (backticks or tildes) with nothing but spaces after them; a shorter one, one of the other

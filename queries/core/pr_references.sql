@@ -25,10 +25,23 @@
 -- the org's listing spells them (repos.repo), a repo it does not list as the spelling of it
 -- that sorts first, so a target named twice in two spellings is one row. Nothing inside an
 -- HTML comment (a PR template's examples), a fenced code block (of backticks or tildes, closed
--- only by a fence of at least as many of the same, as CommonMark reads it), a code span or a
--- <code> or <pre> element (closed) is a reference: GitHub links none of them, and makes no
--- cross-referenced event for them.
-with texts as (
+-- only by a fence of at least as many of the same, as CommonMark reads it), an indented code
+-- block, a code span, a <code> or <pre> element (closed), or a link's or image's text or title
+-- is a reference: GitHub links none of them, and makes no cross-referenced event for them. A
+-- link `[TEXT](TARGET)` reads as its TARGET alone, where it stands (a PR's URL is a reference).
+-- An indented code block is read as CommonMark 4.4 has it: lines indented 4 columns or more (a
+-- tab reaches the next multiple of 4) past the margin, a block quote's `>`, or the text of the
+-- list item they go on (below `- item` and a blank line, 4 spaces are the item's next
+-- paragraph, a reference; 6 are its code), opening first in the text, below a blank line, a
+-- heading, a thematic break or an empty item's marker, first in a block quote or as an item's
+-- text, never right below a paragraph's line (which they go on), and holding the blank and
+-- indented lines after. Not read as CommonMark does, and so read as text: a link's text over
+-- two lines or a reference-style link's (`[TEXT][LABEL]`); and read the other way round in
+-- these rarer layouts, for their indented lines: a list item's marker indented 4 columns or
+-- more past the text of an item itself so indented (5 levels deep), an ordered list starting
+-- past 1 right below a paragraph (CommonMark: the paragraph's text), and a `-` line below a
+-- paragraph that ends inside a list item or block quote (CommonMark: an empty list item).
+with recursive texts as (
     select org, repo, (payload ->> 'number')::integer as pr_number, payload ->> 'body' as body,
         (payload ->> 'created_at')::timestamptz as referenced_at, 'body' as source
     from raw_pulls
@@ -41,7 +54,7 @@ uncoded as (
     select
         t.* exclude (body),
         regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-            regexp_replace(
+            regexp_replace(regexp_replace(
             replace(body, chr(13), ''),
             '<!--.*?(-->|$)', '', 'gs'),
             -- HTML's code elements, as a fence and a code span
@@ -50,7 +63,14 @@ uncoded as (
             f.fences, '', 'g'),
             -- a span of two backticks may hold one
             '``[^\n]*?``', '', 'g'),
-            '`[^`\n]*`', '', 'g') as body,
+            '`[^`\n]*`', '', 'g'),
+            -- a link (or an image) is its target alone, as an autolink `<TARGET>`: its text (and
+            -- title) is no reference (CommonMark 6.3: [TEXT](TARGET "TITLE"), TARGET maybe in
+            -- < >; TEXT may hold [ ] pairs one deep)
+            '!?\[(?:[^\[\]\n\\]|\\.|\[[^\[\]\n]*\])*\]'
+            || '\([ \t]*(?:<([^<>\n]*)>|((?:[^\s()<>\\]|\\.|\([^\s()]*\))*))'
+            || '(?:[ \t]+(?:"[^"\n]*"|''[^''\n]*''|\([^()\n]*\)))?[ \t]*\)',
+            '<\1\2>', 'g') as body,
         -- the host whose links GitHub reads, any letter case, after http:// or https://: the
         -- configured GitHub's (github.com, or a GitHub Enterprise Server's, whose orgs are none
         -- of github.com's); miner's local server (a loopback address) stands for github.com
@@ -80,7 +100,10 @@ numbered as (
     -- space or < >, less the stops and closing marks at its end (GFM's autolinks)
     select
         n.* exclude (body, host),
-        row_number() over () as text_id,
+        -- the same number in each place the text's lines are read (a bare `over ()` may number
+        -- the texts anew in each)
+        row_number() over (order by n.org, n.repo, n.pr_number, n.source, n.referenced_at, n.body)
+            as text_id,
         string_split(
             regexp_replace(regexp_replace(regexp_replace(
                 n.body,
@@ -97,14 +120,149 @@ numbered as (
         ) as body_lines
     from uncoded as n
 ),
-split_lines as (
+text_lines as (
     select n.* exclude (body_lines),
-        -- emphasis says nothing ("**Depends on:**", "_blocked by_"): its marks go, where they
-        -- open after a space or close before one or a stop, never inside a name
-        regexp_replace(unnest(body_lines), '(^|\s)[*_]+|[*_]+(\s|$|[:.,;!?])', '\1\2', 'g')
-            as line,
-        unnest(range(1, len(body_lines) + 1)) as line_no
+        unnest(n.body_lines) as text_line,
+        unnest(range(1, len(n.body_lines) + 1)) as line_no,
+        -- a block quote's `>` marks, and the line after them, where its indentation counts from
+        regexp_extract(text_line, '^(?: {0,3}> ?)*') as quotes,
+        substr(text_line, length(quotes) + 1) as quoted
     from numbered as n
+),
+measured as (
+    -- a line's indentation in columns (a tab reaches the next multiple of 4, CommonMark 2.2:
+    -- each 4 spaces, or up to 3 and a tab, are 4 columns), and a list item's marker (`-`, `*`,
+    -- `+`, `1.`, `1)`) with the columns its text starts at (CommonMark 5.2)
+    select *,
+        regexp_matches(quoted, '^[ \t]*$') as empty,
+        length(replace(quotes, ' ', '')) as depth,
+        length(regexp_extract(text_line, '^ *')) as margin,
+        regexp_matches(quoted, '^ {0,3}#{1,6}(\s|$)') as heading_line,
+        regexp_matches(quoted, '^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$')
+            as thematic_break,
+        length(regexp_replace(regexp_extract(quoted, '^[ \t]*'), '( {4}| {0,3}\t)', '    ', 'g'))
+            as indent,
+        if(thematic_break, '',
+           regexp_extract(quoted, '^[ \t]*([-*+]|[0-9]{1,9}[.)])(?:[ \t]|$)', 1)) as marker,
+        regexp_matches(quoted, '^[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$') as bare,
+        -- the column the marker's text starts at, a tab after it reaching the next multiple of 4
+        length(regexp_replace(
+            repeat(' ', indent + length(marker))
+            || regexp_extract(quoted, '^[ \t]*(?:[-*+]|[0-9]{1,9}[.)])([ \t]*)', 1),
+            '( {4}| {0,3}\t)', '    ', 'g')) as text_col
+    from text_lines
+),
+items as (
+    select *,
+        lag(empty, 1, true) over w as after_empty,
+        -- `-` or `=` right below a paragraph's line underlines it as a heading (CommonMark 4.3)
+        regexp_matches(quoted, '^ {0,3}(?:-+|=+)[ \t]*$')
+            and not lag(empty or heading_line or thematic_break or marker <> '', 1, true) over w
+            and depth = lag(depth) over w as underline,
+        -- a list item's text starts after its marker and 1 to 4 columns (5 or more: the marker
+        -- and 1, its text an indented code block), at the column its next lines are indented
+        -- to (CommonMark 5.2); one with no text and a blank line below it is over
+        case
+            when marker = '' or underline or (bare and lead(empty, 1, true) over w) then null
+            when bare or text_col > indent + length(marker) + 4 then indent + length(marker) + 1
+            else text_col
+        end as item_col,
+        marker <> '' and not bare and text_col > indent + length(marker) + 4 as item_code
+    from measured
+    window w as (partition by text_id order by line_no)
+),
+open_items as (
+    -- each line indented 4 columns or more, and each list item above it in its block quote,
+    -- still open, whose text starts at or before the line's indentation. A line left of an
+    -- item's text closes it when a blank line is above it, or it is an item, a heading or a
+    -- thematic break (a line right below a paragraph's goes on the paragraph, whatever its
+    -- indentation), and so does a block quote's start or end left of it
+    select l.text_id, l.line_no, l.indent, l.item_col is not null as is_item,
+        m.line_no as item_line, m.indent as item_indent, m.item_col
+    from items as l
+    join items as m
+        on m.text_id = l.text_id and m.line_no < l.line_no and m.depth = l.depth
+        and m.item_col <= l.indent
+    where l.indent >= 4 and not l.empty
+      and not exists (
+          select 1
+          from items as c
+          where c.text_id = m.text_id and c.line_no > m.line_no and c.line_no < l.line_no
+            and if(c.depth = m.depth,
+                   not c.empty and c.indent < m.item_col
+                   and (c.after_empty or c.marker <> '' or c.heading_line or c.thematic_break),
+                   c.margin < m.item_col)
+      )
+),
+list_items as (
+    -- the list items: a marker indented less than 4 columns, or less than 4 columns past the
+    -- text of a list item it goes on (else the line is code)
+    select text_id, line_no from items where item_col is not null and indent < 4
+    union
+    select o.text_id, o.line_no
+    from open_items as o
+    join list_items as i on i.text_id = o.text_id and i.line_no = o.item_line
+    where o.is_item and o.indent - o.item_col < 4
+),
+contained as (
+    -- the list item such a line goes on: the innermost
+    select o.text_id, o.line_no, max(o.item_col) as item_col
+    from open_items as o
+    join list_items as i on i.text_id = o.text_id and i.line_no = o.item_line
+    group by o.text_id, o.line_no
+),
+codeish as (
+    -- a line indented 4 columns or more past its list item's text (or past the margin), or a
+    -- list item's line whose text is so, may be code
+    select i.*,
+        l.line_no is not null as listed,
+        not i.empty and (i.indent - coalesce(c.item_col, 0) >= 4 or i.item_code and listed)
+            as codeish,
+        -- the lines from a blank line, a list item's, a heading or a thematic break to the next
+        sum(if(i.empty or listed or i.heading_line or i.thematic_break, 1, 0))
+            over (partition by i.text_id order by i.line_no) as paragraph
+    from items as i
+    left join contained as c on c.text_id = i.text_id and c.line_no = i.line_no
+    left join list_items as l on l.text_id = i.text_id and l.line_no = i.line_no
+),
+opening as (
+    -- an indented code block (CommonMark 4.4) opens at such a line first in the text, below a
+    -- blank line, a heading (or its underline), a thematic break or a list item's marker with
+    -- no text, first in a block quote, or as a list item's text; never right below a
+    -- paragraph's line (it goes on the paragraph). It holds the lines of its kind and the
+    -- blank ones after it: a run
+    select *,
+        codeish and (
+            item_code and listed
+            or coalesce(
+                lag(empty or heading_line or thematic_break or underline or bare and listed) over w,
+                true
+            )
+            -- a block quote's first line, unless a paragraph in it (at this depth) goes on over
+            -- lines without `>` (lazily, CommonMark 5.1) up to this one
+            or depth > lag(depth) over w
+               and depth > coalesce(max(if(empty or codeish, 0, depth)) over (
+                   partition by text_id, paragraph order by line_no
+                   rows between unbounded preceding and 1 preceding
+               ), 0)
+        ) as opens,
+        sum(if(empty or codeish, 0, 1)) over w as run
+    from codeish
+    window w as (partition by text_id order by line_no)
+),
+split_lines as (
+    -- a line of an indented code block is empty here. Emphasis says nothing ("**Depends on:**",
+    -- "_blocked by_"): its marks go, where they open after a space or close before one or a
+    -- stop, never inside a name
+    select org, repo, pr_number, referenced_at, source, text_id, line_no,
+        regexp_replace(
+            if(codeish and bool_or(opens) over (
+                partition by text_id, run order by line_no
+                rows between unbounded preceding and current row
+            ), '', text_line),
+            '(^|\s)[*_]+|[*_]+(\s|$|[:.,;!?])', '\1\2', 'g'
+        ) as line
+    from opening
 ),
 phrased as (
     select
