@@ -610,3 +610,24 @@ def test_doctor_says_what_github_said_of_an_org_behind_saml(
         server.server_close()
     org = [line for line in said if " org acme" in line]
     assert org == [f"FAIL org acme: GET /orgs/acme: 403 {saml}"]
+
+
+@pytest.mark.parametrize(("code", "step_fails"), [(0, False), (3, False), (1, True), (2, True)])
+def test_the_readmes_actions_sync_step_passes_a_partial_sync_alone(
+    tmp_path: Path, code: int, step_fails: bool
+) -> None:
+    """The README's GitHub Actions sync step, run as Actions runs a step (bash -e): a partial
+    sync (exit 3) lets the job go on to its report, as the crontab line does; a failed one
+    (1, or 2 for a config slip) fails the job there."""
+    import os
+    import re
+    import stat
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    (step,) = re.findall(r"^      - run: (miner sync --org acme .*)$", readme, re.M)
+    shim = tmp_path / "miner"
+    shim.write_text(f"#!/bin/sh\nexit {code}\n")
+    shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+    env = {**os.environ, "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"}
+    ran = subprocess.run(["bash", "-e", "-c", step], env=env, check=False, timeout=30)
+    assert (ran.returncode != 0) == step_fails
