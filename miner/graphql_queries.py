@@ -381,7 +381,8 @@ fragment RepositoryProbe on Repository {
   ) {
     nodes { updatedAt }
   }
-  deployments(first: 20, orderBy: {field: CREATED_AT, direction: DESC}) {
+  deployments(first: 20, orderBy: {field: CREATED_AT, direction: DESC})
+    @include(if: $withDeployments) {
     nodes { databaseId createdAt updatedAt latestStatus { createdAt } }
   }
   rootTree: object(expression: "HEAD:") { ... on Tree { entries { name type oid } } }
@@ -427,7 +428,13 @@ fragment TeamPage on TeamConnection {
 
 ORG_SNAPSHOT: Final = (
     """
-query OrgSnapshot($org: String!, $cursor: String, $withPeople: Boolean!, $pageSize: Int!) {
+query OrgSnapshot(
+  $org: String!
+  $cursor: String
+  $withPeople: Boolean!
+  $withDeployments: Boolean!
+  $pageSize: Int!
+) {
   organization(login: $org) {
     login
     databaseId
@@ -454,9 +461,12 @@ statuses, pushedAt, and the blob ids of its root files and CODEOWNERS. With `wit
 first page) also the org's members and teams (`pageSize` of them), each team with its members
 (membership ALL: child teams' members too, as REST lists them); a list that overflows its page
 continues with ORG_MEMBERS_PAGE, ORG_TEAMS_PAGE or TEAM_MEMBERS_PAGE. A smaller `pageSize` makes
-a lighter query of it. Cost at 100: 1 + 100 + 100 requests for the repos' connections, 1 + 1 +
-100 for the people and each team's members: 303 requests, 3 points, on the first page; 201, 2
-points, on later ones. One call stands for a whole unchanged org of up to 100 repos."""
+a lighter query of it; without `withDeployments` (a token GitHub refuses deployments, which
+nulls the whole repository: DeploymentConnection! is never null) the repos come without them.
+Cost at 100: 1 + 100 + 100 requests for the repos' connections, 1 + 1 + 100 for the people and
+each team's members: 303 requests, 3 points, on the first page; 201, 2 points, on later ones (100
+fewer requests without deployments). One call stands for a whole unchanged org of up to 100
+repos."""
 
 # ORG_SNAPSHOT for a GitHub whose schema has no Repository.archivedAt (an Enterprise Server older
 # than github.com's schema): the same page, without when each repo was archived.
@@ -680,15 +690,28 @@ ORG_SNAPSHOT_PAGE_SIZE: Final = 100
 """The repos (and, on the first page, teams) an ORG_SNAPSHOT page asks for, unless made lighter."""
 
 
-def org_snapshot_cost(page_size: int, *, people: bool) -> int:
+def org_snapshot_cost(page_size: int, *, people: bool, deployments: bool = True) -> int:
     """The points an ORG_SNAPSHOT page of `page_size` costs: 3 for the first page (`people`) at
-    100, 2 for a later one; each repo's PRs and deployments, each team's members."""
-    return rate_limit_cost(1 + 2 * page_size + (2 + page_size if people else 0))
+    100, 2 for a later one; each repo's PRs and (with `deployments`) deployments, each team's
+    members."""
+    per_repo = 2 if deployments else 1
+    return rate_limit_cost(1 + per_repo * page_size + (2 + page_size if people else 0))
 
 
 def org_snapshot_variables(
-    org: str, cursor: str | None, *, people: bool, page_size: int = ORG_SNAPSHOT_PAGE_SIZE
+    org: str,
+    cursor: str | None,
+    *,
+    people: bool,
+    page_size: int = ORG_SNAPSHOT_PAGE_SIZE,
+    deployments: bool = True,
 ) -> dict[str, Any]:
     """Variables for ORG_SNAPSHOT: the page of repos after `cursor`; with `people`, the org's
-    members and teams too."""
-    return {"org": org, "cursor": cursor, "withPeople": people, "pageSize": _page_size(page_size)}
+    members and teams too; with `deployments`, each repo's newest deployments."""
+    return {
+        "org": org,
+        "cursor": cursor,
+        "withPeople": people,
+        "withDeployments": deployments,
+        "pageSize": _page_size(page_size),
+    }

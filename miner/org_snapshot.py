@@ -52,6 +52,9 @@ class RepoMarks:
     # what GitHub said refusing the token those files (a fine-grained token or an app without
     # Contents permission); None when it showed them
     contents_refused: str | None = None
+    # what GitHub said refusing the token the repo's deployments (a fine-grained token or an app
+    # without Deployments permission); None when it showed them. `deployments` is then None
+    deployments_refused: str | None = None
 
 
 @dataclass
@@ -82,13 +85,29 @@ class OrgSnapshot:
         # lighter size that answers stays for the later pages. As for a page of PRs
         # (collect_graphql), the lightest query tells that from an outage, which fails at once
         size, quick = ORG_SNAPSHOT_PAGE_SIZE, False
+        # GitHub's words refusing the token a repo's deployments, once it has: a repo's
+        # deployments are never null, so the refusal nulls the whole repo, and the page is asked
+        # again without them. The later pages are asked without them at once: a token's
+        # permissions (a fine-grained token's, an app installation's) are the same for every
+        # repo it reads, so it would be refused theirs too, and each page asked twice
+        no_deployments: str | None = None
+        # the repos GitHub showed with their deployments on the page it refused another's on
+        shown: dict[str, Json] = {}
         while True:
             try:
                 data, refused = self.client.post_graphql_partly(
                     query,
-                    org_snapshot_variables(self.org, after, people=people is None, page_size=size),
-                    cost=org_snapshot_cost(size, people=people is None),
-                    tolerated=_files_refused,
+                    org_snapshot_variables(
+                        self.org,
+                        after,
+                        people=people is None,
+                        page_size=size,
+                        deployments=no_deployments is None,
+                    ),
+                    cost=org_snapshot_cost(
+                        size, people=people is None, deployments=no_deployments is None
+                    ),
+                    tolerated=_part_refused,
                     quick=quick,
                 )
             except GitHubTimedOut as exc:
@@ -123,16 +142,25 @@ class OrgSnapshot:
                 # row stored, and what the later pages ask for
                 self.org = org_node.get("login") or self.org
             connection = org_node["repositories"]
-            # the repos (by index on this page) whose files the token may not read, and why
-            no_files = {e["path"][3]: f"POST /graphql: {e.get('message')}" for e in refused}
             nodes = connection["nodes"]
+            deployments_refused = [e for e in refused if e["path"][4] == "deployments"]
+            if deployments_refused and no_deployments is None:
+                # the same page again without deployments; the repos it showed keep theirs
+                no_deployments = _said(deployments_refused[0])
+                shown = {n["nameWithOwner"]: n for n in nodes if n is not None}
+                continue
+            # the repos (by index on this page) whose files the token may not read, and why
+            no_files = {e["path"][3]: _said(e) for e in refused}
             if any(not 0 <= i < len(nodes) or nodes[i] is None for i in no_files):
                 # a repo the answer left out for the refusal would read as gone from GitHub
                 raise GitHubError("; ".join(no_files.values()), status=403)
             for i, node in enumerate(nodes):
                 if node is not None:
                     repos.append(_repository(node))
-                    marks[node["nameWithOwner"]] = _marks(node, no_files.get(i))
+                    name = node["nameWithOwner"]
+                    if no_deployments is not None and name in shown:
+                        node = {**node, "deployments": shown[name]["deployments"]}
+                    marks[name] = _marks(node, no_files.get(i), no_deployments)
             if not connection["pageInfo"]["hasNextPage"]:
                 break
             after, quick = connection["pageInfo"]["endCursor"], False
@@ -231,9 +259,9 @@ def _team(node: Json) -> Json:
 _FILE_FIELDS = frozenset({"rootTree", "githubCodeowners", "docsCodeowners"})
 
 
-def _files_refused(error: Json) -> bool:
-    """Whether a GraphQL error is GitHub refusing a repo's files in the snapshot: FORBIDDEN at
-    organization.repositories.nodes[i].<a file field>."""
+def _part_refused(error: Json) -> bool:
+    """Whether a GraphQL error is GitHub refusing a part of a repo in the snapshot: FORBIDDEN at
+    organization.repositories.nodes[i].<a file field>, or .deployments (the repo then null)."""
     path = error.get("path")
     return (
         error.get("type") == "FORBIDDEN"
@@ -241,13 +269,23 @@ def _files_refused(error: Json) -> bool:
         and len(path) >= 5
         and path[:3] == ["organization", "repositories", "nodes"]
         and isinstance(path[3], int)
-        and path[4] in _FILE_FIELDS
+        and (path[4] in _FILE_FIELDS or path[4] == "deployments")
     )
 
 
-def _marks(node: Json, contents_refused: str | None = None) -> RepoMarks:
+def _said(error: Json) -> str:
+    """A refusal as miner tells it: GitHub's words, and the request they answered."""
+    return f"POST /graphql: {error.get('message')}"
+
+
+def _marks(
+    node: Json, contents_refused: str | None = None, deployments_refused: str | None = None
+) -> RepoMarks:
+    """The marks of a repo; its deployments refused when the node has none (asked without
+    them), with `deployments_refused`, GitHub's words."""
     pulls = [n for n in node["pullRequests"]["nodes"] if n is not None]
-    deployments = [n for n in node["deployments"]["nodes"] if n is not None]
+    listed = node.get("deployments")
+    deployments = [n for n in listed["nodes"] if n is not None] if listed is not None else []
     # a new deployment, or a new status of one of the 20 newest (it bumps updatedAt too)
     deployment = (
         "|".join(
@@ -264,6 +302,7 @@ def _marks(node: Json, contents_refused: str | None = None) -> RepoMarks:
         deployments=deployment,
         files=files,
         contents_refused=contents_refused,
+        deployments_refused=deployments_refused if listed is None else None,
     )
 
 

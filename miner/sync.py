@@ -677,7 +677,11 @@ class _RepoSync:
             files = self.contents.file_batches(repo, fetch, drop) if fetch or drop else ()
             if self._part(repo, CONTENTS_PART, files):
                 self._sbom(repo)
-        if marks.deployments is not None and (
+        if marks.deployments_refused is not None:
+            # as REST's 403 for them: said with the permission, what was stored stays, and the
+            # next sync asks again (DEPLOYMENTS would be refused as the snapshot was)
+            self._refuse(repo, "deployments", marks.deployments_refused)
+        elif marks.deployments is not None and (
             marks.deployments != self._value(repo, DEPLOYMENTS_MARK)
             or self._deployments_unseen(repo)
         ):

@@ -314,6 +314,57 @@ def test_a_snapshot_whose_refused_files_null_a_repo_fails_rather_than_drop_the_r
     assert err.value.status == 403
 
 
+@responses.activate
+def test_a_snapshot_refused_deployments_asks_the_page_again_and_the_rest_without_them() -> None:
+    """GitHub refuses a repo's deployments (FORBIDDEN at nodes.i.deployments), which nulls the
+    repo (DeploymentConnection! is never null): the page is asked again without deployments,
+    the repos it showed keep theirs, the refused one is marked refused with GitHub's words, and
+    the later pages are asked without deployments at once, their repos marked refused too (a
+    token's permission is the same for every repo it reads)."""
+    import json
+    from typing import cast
+
+    from miner.org_snapshot import OrgSnapshot
+
+    def repo(name: str, deployments: list[dict[str, object]] | None) -> dict[str, object]:
+        node: dict[str, object] = {"nameWithOwner": f"acme/{name}", "name": name,
+                                   "pullRequests": {"nodes": []}}  # fmt: skip
+        if deployments is not None:
+            node["deployments"] = {"nodes": deployments}
+        return node
+
+    def page(nodes: list[object], more: bool) -> dict[str, object]:
+        repos = {"nodes": nodes, "pageInfo": {"hasNextPage": more, "endCursor": "c1"}}
+        org = {"login": "acme", "repositories": repos, "teams": {"nodes": [], "pageInfo": {
+            "hasNextPage": False}}, "membersWithRole": {"nodes": [], "pageInfo": {
+            "hasNextPage": False}}}  # fmt: skip
+        return {"organization": org}
+
+    shown = [{"databaseId": 7, "updatedAt": "u", "latestStatus": None}]
+    refused = {"type": "FORBIDDEN", "message": "Resource not accessible by integration",
+               "path": ["organization", "repositories", "nodes", 0, "deployments"]}  # fmt: skip
+    answers = [
+        {"data": page([None, repo("web", shown)], True), "errors": [refused]},
+        {"data": page([repo("api", None), repo("web", None)], True)},
+        {"data": page([repo("zeta", None)], False)},
+    ]
+    for answer in answers:
+        responses.post(f"{API}/graphql", json=answer)
+    marks = OrgSnapshot(GitHubClient(API, "t"), "acme").take().repos
+    asked = [json.loads(cast(bytes, c.request.body))["variables"] for c in responses.calls]
+    assert [(v["cursor"], v["withDeployments"]) for v in asked] == [
+        (None, True),
+        (None, False),
+        ("c1", False),
+    ]
+    words = "POST /graphql: Resource not accessible by integration"
+    assert {name: (m.deployments, m.deployments_refused) for name, m in marks.items()} == {
+        "acme/api": (None, words),
+        "acme/web": ("7@u@None", None),
+        "acme/zeta": (None, words),
+    }
+
+
 @pytest.mark.parametrize(
     ("path", "status"),
     [
