@@ -189,7 +189,9 @@ def _github(
             unreadable.append(f"{name} ({exc.status})")
             continue
         # parts a fine-grained token needs its own permission for: without them a sync is partial
-        # (the files at the root: CODEOWNERS, manifests; git mirrors need Contents too)
+        # (the files at the root: CODEOWNERS, manifests; git mirrors need Contents too). Asked on
+        # REST, they stand for GraphQL too: a permission is one for both APIs, and GraphQL
+        # refuses the same parts (a repo's deployments, its files) where REST does
         for part, permission in (
             ("contents/", "Contents"),
             ("actions/runs", "Actions"),

@@ -1188,6 +1188,22 @@ def _not_found(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"type": "NOT_FOUND"})
 
 
+def _forbidden() -> GraphQLError:
+    """GitHub's refusal of what the token has no permission for (a fine-grained token's words;
+    an app's say "by integration"): the field null, and its error at the field's path."""
+    return GraphQLError(
+        "Resource not accessible by personal access token", extensions={"type": "FORBIDDEN"}
+    )
+
+
+def _refuse_repo_part(root: Path, owner: str, name: str, part: str) -> None:
+    """FORBIDDEN where the repo's folder refuses `part` (its FORBIDDEN file: `contents`,
+    `deployments`), as GitHub answers a token without that repository permission."""
+    folder = _repo_dir(root, owner, name)
+    if folder is not None and part in (refused_parts(folder) or []):
+        raise _forbidden()
+
+
 def _safe(part: Any) -> bool:
     """Whether a name can be one folder of the mirror (GitHub's names always can)."""
     return (
@@ -1213,9 +1229,7 @@ def _resolve_repository(_: Any, info: GraphQLResolveInfo[_Context], owner: str, 
     if folder is None:
         raise _not_found(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
     if refused_parts(folder) == []:  # the whole repo, on the REST side too
-        raise GraphQLError(
-            "Resource not accessible by personal access token", extensions={"type": "FORBIDDEN"}
-        )
+        raise _forbidden()
     return _repository_node(_repository_rest(root, owner, name), owner, name)
 
 
@@ -1354,9 +1368,7 @@ def _refuse_org_part(root: Path, login: str, part: str) -> None:
     """FORBIDDEN, as GitHub answers a token without the org's Members permission, where the
     org's folder refuses `part` (its FORBIDDEN file)."""
     if part in (refused_parts(root / "orgs" / login) or []):
-        raise GraphQLError(
-            "Resource not accessible by personal access token", extensions={"type": "FORBIDDEN"}
-        )
+        raise _forbidden()
 
 
 def _resolve_team(org: dict[str, Any], info: GraphQLResolveInfo[_Context], slug: str) -> Any:
@@ -1437,6 +1449,9 @@ def _resolve_deployments(
     orderBy: dict[str, str] | None = None,  # GitHub's argument name
 ) -> Any:
     owner, name = repo["_owner"], repo["_name"]
+    # a token without Deployments permission: DeploymentConnection! is never null, so GitHub's
+    # null for it nulls the repository too (graphql-core does the same with this error)
+    _refuse_repo_part(info.context.root, owner, name, "deployments")
     ordered, keys = _deployment_list(info.context.root, owner, name)
     # The schema's default order is CREATED_AT ASC: oldest first, unlike REST's list.
     descending = (orderBy or {}).get("direction", "ASC") == "DESC"
@@ -1500,6 +1515,7 @@ def _resolve_node(
         # GitHub's wording, without a final period.
         raise _not_found(f"Could not resolve to a node with the global id of '{id}'")
     owner, name, rest = found
+    _refuse_repo_part(info.context.root, owner, name, "deployments")
     return _deployment(rest, owner, name)
 
 
@@ -1549,10 +1565,7 @@ def _resolve_object(
     parts = path.rstrip("/").split("/") if path.rstrip("/") else []
     if folder is None or any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
         return None
-    if "contents" in (refused_parts(folder) or []):  # a token without Contents permission
-        raise GraphQLError(
-            "Resource not accessible by personal access token", extensions={"type": "FORBIDDEN"}
-        )
+    _refuse_repo_part(info.context.root, owner, name, "contents")
     target = folder / "contents"
     for part in parts:
         target = target / part

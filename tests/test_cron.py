@@ -93,16 +93,16 @@ def test_a_repo_the_token_cannot_read_leaves_the_others_and_a_partial_run(
 def test_a_part_of_a_repo_the_token_is_refused_leaves_the_rest_of_it(
     served: Path, tmp_path: Path, api: str
 ) -> None:
-    """A fine-grained token without Actions permission: the repo's workflow runs are refused
-    (403), its pull requests and everything else sync, and the run says which part is missing."""
+    """A fine-grained token without Actions and Deployments permissions: the repo's workflow
+    runs and deployments are refused (REST: 403; GraphQL: FORBIDDEN at the repo's deployments,
+    which nulls the repo in the org snapshot), its pull requests and everything else sync, and
+    the run says which parts are missing, the same on either API."""
     import shutil
 
     from miner.fixtures_server import FORBIDDEN
 
     mirror = tmp_path / "mirror"
     shutil.copytree(served, mirror)
-    # REST reads deployments there; GraphQL reads them through the repository node, which the
-    # server refuses only whole
     (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).write_text("actions\ndeployments\n")
     count = (
         "select repo, count(*) as n from {} group by repo order by repo"
@@ -116,11 +116,9 @@ def test_a_part_of_a_repo_the_token_is_refused_leaves_the_rest_of_it(
         ci = _miner(tmp_path, "query", "--sql", count.format("workflow_runs"), "--format", "json")
     assert out.returncode == 3  # partial: the repo's CI time is missing
     errors = [line for line in out.stderr.decode().splitlines() if line.startswith("Error:")]
-    parts = "deployments and workflow runs" if api == "rest" else "workflow runs"
-    needs = "Actions and Deployments" if api == "rest" else "Actions"
     assert errors[0].startswith(
-        f"Error: acme/web-app: {parts} not readable with this token, which needs read access "
-        f"to {needs} ("
+        "Error: acme/web-app: deployments and workflow runs not readable with this token, which "
+        "needs read access to Actions and Deployments ("
     )
     assert errors[0].endswith(
         "Resource not accessible by personal access token); the rest of the repo synced"
@@ -138,6 +136,83 @@ def test_a_part_of_a_repo_the_token_is_refused_leaves_the_rest_of_it(
         f"acme/{repo}": n for repo, n in wanted_prs.items()
     }
     assert [r["repo"] for r in json.loads(ci.stdout)] == ["acme/mobile-app"]
+
+
+@pytest.mark.parametrize("api", ["rest", "graphql"])
+def test_a_token_without_deployments_permission_syncs_the_rest_and_keeps_stored_deployments(
+    served: Path, tmp_path: Path, api: str
+) -> None:
+    """Deployments refused (a fine-grained token or an app without Deployments permission), the
+    same on either API. Of one repo: the other repo's deployments are stored, the refused one
+    is named with the permission, every PR syncs, exit 3. Of every repo: still no failed sync
+    (each repo is readable but for its deployments), and those stored before stay. Once the
+    token may read them again the next run is whole."""
+    import shutil
+
+    from miner.fixtures_server import FORBIDDEN
+
+    mirror = tmp_path / "mirror"
+    shutil.copytree(served, mirror)
+    repos = mirror / "repos" / "acme"
+    # the sample org deploys web-app alone: refusing mobile-app's deployments tells whether
+    # web-app's, on the same snapshot page, are still read
+    web_deploys = len(json.loads((repos / "web-app" / "deployments.json").read_text()))
+    wanted_prs = {
+        f"acme/{repo}": len(json.loads((repos / repo / "pulls.json").read_text()))
+        for repo in ("mobile-app", "web-app")
+    }
+
+    def refused(repo: str) -> str:
+        return (
+            f"Error: acme/{repo}: deployments not readable with this token, which needs read "
+            "access to Deployments ("
+        )
+
+    def rows(table: str) -> dict[str, int]:
+        sql = f"select repo, count(*) as n from {table} group by repo"
+        got = _miner(tmp_path, "query", "--sql", sql, "--format", "json")
+        return {r["repo"]: r["n"] for r in json.loads(got.stdout)}
+
+    with FixtureServer(mirror, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        (repos / "mobile-app" / FORBIDDEN).write_text("deployments\n")
+        one = _miner(tmp_path, "sync", "--api", api, "--quiet")
+        one_prs, one_deploys = rows("pull_requests"), rows("deployments")
+        (repos / "web-app" / FORBIDDEN).write_text("deployments\n")
+        every = _miner(tmp_path, "sync", "--api", api, "--quiet")
+        every_prs, every_deploys = rows("pull_requests"), rows("deployments")
+        for repo in ("mobile-app", "web-app"):
+            (repos / repo / FORBIDDEN).unlink()
+        again = _miner(tmp_path, "sync", "--api", api, "--quiet")
+        runs = _miner(tmp_path, "query", "--sql",
+                      "select status, repos_failed from sync_runs order by id",
+                      "--format", "json")  # fmt: skip
+
+    lines = one.stderr.decode().splitlines()
+    assert one.returncode == 3, lines
+    assert lines[0].startswith(refused("mobile-app")), lines
+    assert lines[0].endswith(
+        "Resource not accessible by personal access token); the rest of the repo synced"
+    )
+    assert lines[1:] == ["Error: 1 repo not synced whole this run"]
+    assert one_prs == wanted_prs and one_deploys == {"acme/web-app": web_deploys}
+
+    lines = every.stderr.decode().splitlines()
+    assert every.returncode == 3, lines
+    assert [line.split("(")[0] for line in lines[:2]] == [
+        refused("mobile-app").split("(")[0],
+        refused("web-app").split("(")[0],
+    ]
+    assert lines[2:] == ["Error: 2 repos not synced whole this run"]
+    # nothing stored was dropped, and the PRs are all there
+    assert every_prs == wanted_prs and every_deploys == {"acme/web-app": web_deploys}
+
+    assert again.returncode == 0, again.stderr.decode()
+    assert json.loads(runs.stdout) == [
+        {"status": "partial", "repos_failed": 1},
+        {"status": "partial", "repos_failed": 2},
+        {"status": "ok", "repos_failed": 0},
+    ]
 
 
 @pytest.mark.parametrize("api", ["rest", "graphql"])

@@ -994,3 +994,52 @@ def test_node_with_an_unknown_id_is_null_with_githubs_not_found_error(
         "locations": body["errors"][0]["locations"],
         "message": "Could not resolve to a node with the global id of 'DE_nope'",
     }
+
+
+def test_a_token_without_deployments_permission_nulls_the_repository_as_github_does(
+    tmp_path: Path,
+) -> None:
+    """GitHub refuses `Repository.deployments` to a token without Deployments permission with a
+    FORBIDDEN error at the field's path (shurcooL/githubv4#123); the field is never null
+    (DeploymentConnection!), so the repository node above it is null. The other repos of the
+    page answer whole."""
+    from miner.fixtures_server import FORBIDDEN
+
+    root = _org_mirror(tmp_path / "mirror")
+    (root / "repos/acme/web" / FORBIDDEN).write_text("deployments\n")
+    refused = {"type": "FORBIDDEN", "message": "Resource not accessible by personal access token"}
+    with FixtureServer(root) as server:
+        snapshot = {"query": q.ORG_SNAPSHOT,
+                    "variables": q.org_snapshot_variables("acme", None, people=False)}  # fmt: skip
+        status, _, body = post(server, snapshot)
+        assert status == 200
+        api, legacy, web = body["data"]["organization"]["repositories"]["nodes"]  # by name
+        assert web is None and (api["name"], legacy["name"]) == ("api", "legacy")
+        (error,) = body["errors"]
+        assert error == {
+            **refused,
+            "path": ["organization", "repositories", "nodes", 2, "deployments"],
+            "locations": error["locations"],
+        }
+        # asked without deployments, the repo answers, and the page costs 100 requests less
+        without = q.org_snapshot_variables("acme", None, people=False, deployments=False)
+        data = answer(server, q.ORG_SNAPSHOT, **without)
+        web = data["organization"]["repositories"]["nodes"][2]
+        assert web["nameWithOwner"] == "acme/web" and "deployments" not in web
+        # 1 + 100 (each repo's pullRequests) = 101 requests: 1 point
+        cost = q.org_snapshot_cost(100, people=False, deployments=False)
+        assert data["rateLimit"]["cost"] == 1 == cost
+        variables = {"owner": "acme", "name": "web", "cursor": None, "pageSize": 1}
+        by_repo = {"query": q.DEPLOYMENTS, "variables": variables}
+        status, _, body = post(server, by_repo)
+        assert status == 200 and body["data"]["repository"] is None
+        assert [(e["type"], e["path"]) for e in body["errors"]] == [
+            ("FORBIDDEN", ["repository", "deployments"])
+        ]
+        # a deployment reached by its id is refused too (DE_11: the REST node_id of web's #11)
+        status, _, body = post(
+            server,
+            {"query": q.DEPLOYMENT_STATUSES_PAGE, "variables": {"id": "DE_11", "cursor": None}},
+        )
+        assert body["data"]["node"] is None
+        assert [(e["type"], e["path"]) for e in body["errors"]] == [("FORBIDDEN", ["node"])]
