@@ -126,7 +126,8 @@ def _mailmapped(repo: git.Repo, chunk: HistoryChunk) -> HistoryChunk:
     mapped: dict[str, tuple[str, str]] = {}
     for start in range(0, len(idents), _MAILMAP_BATCH):
         batch = idents[start : start + _MAILMAP_BATCH]
-        out = repo.git.check_mailmap(*batch).split("\n")
+        # after `--`: a name may start with "-", which git would take for an option
+        out = repo.git.check_mailmap("--", *batch).split("\n")
         for ident, line in zip(batch, out, strict=True):
             match = _IDENT.fullmatch(line)
             if match:

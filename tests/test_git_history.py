@@ -210,3 +210,19 @@ def test_names_addresses_trailers_and_paths_may_hold_any_byte_but_newline(
     assert [c.commits["sha"].to_pylist() for c in cut] == [[second], [first]]
     assert [c.files.num_rows for c in cut] == [0, 2]
     assert _concat([c.commits for c in cut]) == list(commits.values())
+
+
+def test_a_co_author_whose_name_starts_with_a_dash_is_read(tmp_path: Path) -> None:
+    """A Co-authored-by name may start with "-": git check-mailmap, given it as an argument,
+    took it for an option and failed, and with it the repo's history at every sync."""
+    b = GitBuilder(tmp_path / "work")
+    b.commit({".mailmap": "Dee <dee@new.example> <dee@old.example>\n"})
+    sha = b.commit(
+        {"a.txt": "x\n"},
+        message="one\n\nCo-authored-by: -dash <d@example.com>\n"
+        "Co-authored-by: --help <dee@old.example>",
+    )
+    chunks = list(stream_history(git.Repo(b.path), "HEAD"))
+    assert sorted(
+        (r["sha"], r["name"], r["email"]) for r in _concat([c.co_authors for c in chunks])
+    ) == [(sha, "-dash", "d@example.com"), (sha, "Dee", "dee@new.example")]
