@@ -204,7 +204,7 @@ def sync(
     display = SyncDisplay(console, quiet=quiet, json_lines=_JSON_ERRORS)
     wait = _seconds("--max-wait", max_wait)  # a usage error before the warehouse is touched
     # as is a missing org or token, or a GitHub App GitHub refuses: no stray warehouse file
-    signed_in = check_can_sync(ctx.config, org, first=not ctx.db.exists())
+    signed_in = check_can_sync(ctx.config, org, first=not ctx.db.exists(), max_wait=wait)
     with ctx.open() as wh, display:
         result = run_sync(
             wh,

@@ -144,11 +144,19 @@ def _quiet(_: SyncProgress) -> None:
     pass
 
 
-def check_can_sync(config: Config, org: str | None, *, first: bool = False) -> Credentials:
+def check_can_sync(
+    config: Config,
+    org: str | None,
+    *,
+    first: bool = False,
+    max_wait: float = DEFAULT_MAX_WAIT_SECONDS,
+) -> Credentials:
     """What a sync can tell before it opens the warehouse, so that a slip (no org, no token,
     run from a folder without miner.toml, a GitHub App GitHub refuses) leaves no empty
     warehouse file behind: an org to sync, and credentials; those, for sync(). `first`: no
-    warehouse exists yet, so GitHub is asked too whether it takes the token and knows the org."""
+    warehouse exists yet, so GitHub is asked too whether it takes the token and knows the org
+    (a spent rate limit waited for up to `max_wait` seconds, as the sync would, else
+    RateLimitStop)."""
     given_org = org
     org = org or config.github.org
     if not org:
@@ -159,13 +167,16 @@ def check_can_sync(config: Config, org: str | None, *, first: bool = False) -> C
     if first:
         # one request: a token GitHub refuses or an org it does not know is said before the
         # warehouse file exists, so a first run's slip leaves none holding one failed run
-        client = GitHubClient(config.github.api_url, None, auth=signed_in.auth)
+        limiter = RateLimiter(max_wait=max_wait)
+        client = GitHubClient(config.github.api_url, None, limiter=limiter, auth=signed_in.auth)
         try:
             client.get(f"/orgs/{org}")
         except GitHubError as exc:
             if exc.status == 404:
                 exc = OrgNotFound(org, client.api_url)
             raise _said(exc, signed_in, config, given_org) or exc from None
+        finally:
+            client.close()
     return signed_in
 
 

@@ -278,6 +278,24 @@ def test_sync_past_max_wait_stops_with_exit_3_and_says_when_to_run_again(tmp_pat
     assert "Traceback" not in out.stderr
 
 
+def test_a_first_sync_on_a_spent_rate_limit_stops_past_max_wait(tmp_path: Path) -> None:
+    """The first sync's question for the org waits for a spent rate limit no longer than
+    --max-wait, as the sync does: it stopped cleanly, not waiting for the reset (an hour)."""
+    from miner.fixtures_server import FixtureServer
+
+    root = _mirror(tmp_path)
+    # a REST budget of no requests at all: GET /orgs/acme is refused, the reset an hour off
+    with FixtureServer(root, rate_limit=0) as server:
+        (tmp_path / "miner.toml").write_text(
+            f'[github]\norg = "acme"\napi_url = "{server.url}"\n', encoding="utf-8"
+        )
+        out = miner("sync", "--quiet", "--max-wait", "2m", cwd=tmp_path, env={"GITHUB_TOKEN": "t"})
+    assert out.returncode == 3, out.stderr
+    assert "core rate limit is spent until" in out.stderr
+    assert "--max-wait 120s" in out.stderr
+    assert not (tmp_path / "miner.duckdb").exists()
+
+
 def test_a_first_sync_github_refuses_leaves_no_warehouse_and_names_where_the_org_was_given(
     tmp_path: Path,
 ) -> None:
