@@ -19,6 +19,8 @@ from typing import IO, Any
 import git
 import pyarrow as pa
 
+from miner.git_mirror import git_with_input
+
 # What each commit record holds, one a line: %H %P %aN %aE %aI %cN %cE %cI, then the values of
 # its Co-authored-by trailers, one a line (GitHub credits each such co-author with the commit;
 # `unfold` joins a value folded over lines). The N/E forms apply the repository's .mailmap, so
@@ -35,8 +37,7 @@ _NUMSTAT = re.compile(rb"(\d+|-)\t(\d+|-)\t(.*)", re.DOTALL)
 # A trailer's `Name <address>`, as git writes an identity; git trims spaces and tabs around a
 # trailer's value, and every other byte is the name's.
 _IDENT = re.compile(r"[ \t]*(.*?)[ \t]*<([^<>]*)>[ \t]*")
-# How many identities one `git check-mailmap` is given at a time (its argument list).
-_MAILMAP_BATCH = 500
+# How much of git log's output is read at a time.
 _READ_SIZE = 1 << 20
 
 COMMIT_SCHEMA = pa.schema(
@@ -118,20 +119,21 @@ def stream_history(
 
 def _mailmapped(repo: git.Repo, chunk: HistoryChunk) -> HistoryChunk:
     """The chunk with its co-authors' names and addresses mapped by the repository's .mailmap,
-    as git maps the authors' (one `git check-mailmap` per few hundred distinct identities)."""
+    as git maps the authors' (one `git check-mailmap` for all the chunk's distinct identities)."""
     rows = chunk.co_authors.to_pylist()
     if not rows:
         return chunk
     idents = sorted({f"{r['name']} <{r['email']}>" for r in rows})
+    # on its standard input, a line each: a name starting with "-" is no option to git there,
+    # and however many there are, no command line grows past what the system allows
+    out = git_with_input(
+        repo, ["check-mailmap", "--stdin"], "".join(f"{i}\n" for i in idents).encode()
+    )
     mapped: dict[str, tuple[str, str]] = {}
-    for start in range(0, len(idents), _MAILMAP_BATCH):
-        batch = idents[start : start + _MAILMAP_BATCH]
-        # after `--`: a name may start with "-", which git would take for an option
-        out = repo.git.check_mailmap("--", *batch).split("\n")
-        for ident, line in zip(batch, out, strict=True):
-            match = _IDENT.fullmatch(line)
-            if match:
-                mapped[ident] = (match[1], match[2])
+    for ident, line in zip(idents, out.split("\n"), strict=True):
+        match = _IDENT.fullmatch(line)
+        if match:
+            mapped[ident] = (match[1], match[2])
     for r in rows:
         r["name"], r["email"] = mapped.get(f"{r['name']} <{r['email']}>", (r["name"], r["email"]))
     table = pa.Table.from_pylist(rows, schema=CO_AUTHOR_SCHEMA)
@@ -191,7 +193,10 @@ class _Columns:
         for trailer in lines[len(_FIELDS) :]:
             match = _IDENT.fullmatch(trailer)
             if match and match[2].strip():  # no address: no one to tie to an account
-                for into, part in zip(self.co_author_cols, (sha, match[1], match[2]), strict=True):
+                # a name holds no < or >, as git takes none in an author's: "Foo <bar> <f@x>"
+                # is Foo at f@x (and .mailmap, asked with it, reads it so)
+                name = re.sub(r"[ \t]*[<>][ \t]*", " ", match[1]).strip()
+                for into, part in zip(self.co_author_cols, (sha, name, match[2]), strict=True):
                     into.append(part)
         fields[1] = lines[1].split()
         for column, value in zip(self.commit_cols, fields, strict=True):

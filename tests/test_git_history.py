@@ -226,3 +226,25 @@ def test_a_co_author_whose_name_starts_with_a_dash_is_read(tmp_path: Path) -> No
     assert sorted(
         (r["sha"], r["name"], r["email"]) for r in _concat([c.co_authors for c in chunks])
     ) == [(sha, "-dash", "d@example.com"), (sha, "Dee", "dee@new.example")]
+
+
+def test_co_authors_of_any_length_and_with_brackets_in_their_names_are_read(
+    tmp_path: Path,
+) -> None:
+    """A name with < or > in it is read as git reads an author's, the brackets left out (git
+    check-mailmap, asked with them, read the first <...> as the address); and a trailer longer
+    than one command-line argument may be (128 KiB on Linux) is read, not the repo failed at
+    every sync."""
+    b = GitBuilder(tmp_path / "work")
+    b.commit({"a.txt": "x\n"})
+    long_name = "L" * 200_000  # written as git objects are, no command line holds it
+    alice = "Alice <alice@example.com> 1772445600 +0000"
+    sha = b.raw_commit(
+        f"author {alice}\ncommitter {alice}\n",
+        message=f"one\n\nCo-authored-by: Foo <bar> <fb@example.com>\n"
+        f"Co-authored-by: {long_name} <long@example.com>",
+    )
+    chunks = list(stream_history(git.Repo(b.path), "HEAD"))
+    assert sorted(
+        (r["sha"], r["name"], r["email"]) for r in _concat([c.co_authors for c in chunks])
+    ) == [(sha, "Foo bar", "fb@example.com"), (sha, long_name, "long@example.com")]
