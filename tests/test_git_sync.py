@@ -1166,9 +1166,11 @@ def test_co_authors_count_as_github_credits_them(
        .mailmap maps to carol's noreply one: web and payments;
     2. renovate[bot] with carol as co-author: payments only (a bot counts for no team);
     3. alice, naming herself, carol and carol again (old address) as co-authors: web once,
-       payments once.
-    By hand: payments 3 commits, 3 lines (rank 1); web 2 commits, 2 lines. Payments owns the
-    path and changes it most: no drift. Counting authors only, web (2) would be drift."""
+       payments once;
+    4. alice, naming herself at another of her addresses, and carol at two addresses .mailmap
+       does not join but both tied to her login: web once, payments once, carol one co-author.
+    By hand: payments 4 commits, 4 lines (rank 1); web 3 commits, 3 lines. Payments owns the
+    path and changes it most: no drift. Counting authors only, web (3) would be drift."""
     b = MirrorBuilder(teams={"web": ["alice"], "payments": ["carol"]})
     b.pull("web", "alice", 1)
     root = b.write(tmp_path / "mirror")
@@ -1191,6 +1193,10 @@ def test_co_authors_count_as_github_credits_them(
         g.commit({"pay/a.py": "1\n2\n3\n"}, at="2026-03-04T10:00:00+00:00",
                  message=f"three\n\nCo-authored-by: Alice <{alice['email']}>\n"
                  f"Co-authored-by: Carol <{carol}>\n{trailer.strip()}", **alice),
+        g.commit({"pay/a.py": "1\n2\n3\n4\n"}, at="2026-03-05T10:00:00+00:00",
+                 message="four\n\nCo-authored-by: Alice <alice@users.noreply.github.com>\n"
+                 f"Co-authored-by: Carol <{carol}>\n"
+                 "Co-authored-by: C <carol@users.noreply.github.com>", **alice),
     ]  # fmt: skip
     g.publish(root / "git" / "acme" / "web.git")
     with served(root, tmp_path, monkeypatch) as (server, wh):
@@ -1203,5 +1209,5 @@ def test_co_authors_count_as_github_credits_them(
             "select team, commits, lines, rank from de_facto_owners where path = 'pay/a.py' "
             "order by rank"
         )
-        assert owners == [("payments", 3, 3, 1), ("web", 2, 2, 2)]
+        assert owners == [("payments", 4, 4, 1), ("web", 3, 3, 2)]
         assert wh.query("select path from ownership_drift") == []
