@@ -168,12 +168,16 @@ class GitHubClient:
         GitHub's own giving up on a query ("Something went wrong") is its answer to that one."""
         return not isinstance(exc, GraphQLGaveUp) and not self.answers()
 
-    def answers(self) -> bool:
+    def answers(self, *, rest: bool = False) -> bool:
         """Whether GitHub's GraphQL API answers the lightest query at once: a query that failed
         with a 502, a 504 or no answer in time was too heavy for GitHub if so, else GitHub is
-        failing everything (an outage), which a lighter query would not get through."""
+        failing everything (an outage), which a lighter query would not get through. `rest`:
+        whether its REST API answers (GET /rate_limit, which costs no budget)."""
         try:
-            self.post_graphql(PROBE, {}, quick=True)
+            if rest:
+                self.get("/rate_limit", quick=True)
+            else:
+                self.post_graphql(PROBE, {}, quick=True)
         except GitHubError:
             return False
         return True

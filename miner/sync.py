@@ -760,7 +760,7 @@ class _RepoSync:
             except GitHubError as exc:
                 # the token refused, or the repo gone (a PR gone alone is no error), or GitHub
                 # failing every request (an outage): the PR is not what failed
-                if exc.status in (401, 403, 404, 451) or not self.client.answers():
+                if exc.status in (401, 403, 404, 451) or not self.client.answers(rest=True):
                     raise
                 self.pulls_missing.setdefault(repo, []).append((pull.number, str(exc)))
                 continue

@@ -363,6 +363,27 @@ def test_a_pr_github_fails_on_is_left_to_rest_and_the_rest_of_the_repo_advances(
     assert last == [("ok", None)]
 
 
+def test_a_pr_rest_fails_on_is_named_and_rest_alone_is_asked_whether_github_answers(
+    sample: Path, tmp_path: Path
+) -> None:
+    """--api rest: REST answers 500 for PR 1's reviews alone. The PR is named, the rest of the
+    repo syncs, and whether GitHub answers at all is asked of REST (GET /rate_limit, free), not
+    of the GraphQL API a REST sync has no use for (and whose budget may be spent)."""
+    root = tmp_path / "mirror"
+    _copy(sample, root)
+    (root / "repos" / ORG / "web-app" / "pulls" / "1" / "reviews.json").write_text("{not JSON")
+    with (
+        FixtureServer(root, rate_limit=10**6) as running,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        result = sync_from(running, wh, api="rest")
+        paths = [r.path for r in running.requests]
+    (failure,) = result.failures
+    assert failure.startswith("acme/web-app: PR #1 not synced whole (GitHub failed on"), failure
+    assert "/graphql" not in paths
+    assert "/rate_limit" in paths
+
+
 def test_an_outage_fails_after_one_pages_retries_not_a_lighter_page_each(
     sample: Path, tmp_path: Path
 ) -> None:
