@@ -42,13 +42,13 @@
 -- past 1 right below a paragraph (CommonMark: the paragraph's text), and a `-` line below a
 -- paragraph that ends inside a list item or block quote (CommonMark: an empty list item).
 with recursive texts as (
-    select org, repo, (payload ->> 'number')::integer as pr_number, payload ->> 'body' as body,
-        (payload ->> 'created_at')::timestamptz as referenced_at, 'body' as source
-    from raw_pulls
+    -- a payload's fields read at once (each ->> reads the whole payload anew)
+    select org, repo, f[1]::integer as pr_number, f[2] as body, f[3]::timestamptz as referenced_at,
+        'body' as source
+    from (select org, repo, payload ->> ['number', 'body', 'created_at'] as f from raw_pulls)
     union all
-    select org, repo, parent::integer, payload ->> 'body', (payload ->> 'created_at')::timestamptz,
-        'comment'
-    from raw_comments
+    select org, repo, parent::integer, f[1], f[2]::timestamptz, 'comment'
+    from (select org, repo, parent, payload ->> ['body', 'created_at'] as f from raw_comments)
 ),
 uncoded as (
     select
@@ -60,7 +60,15 @@ uncoded as (
             -- HTML's code elements, as a fence and a code span
             '(?i)<pre\b[^>]*>.*?</pre\s*>', '', 'gs'),
             '(?i)<code\b[^>]*>.*?</code\s*>', '', 'gs'),
-            f.fences, '', 'g'),
+            -- a code fence (CommonMark 4.5): a line of N backticks (no backtick after them) or N
+            -- tildes, up to a line of at least N of the same and nothing but spaces after them,
+            -- or to the end; the first fence in the text opens first, and one of each length is
+            -- one alternative (past 16, any longer one closes it). Made of constants alone, the
+            -- pattern is compiled once, not once a row as one read from a table would be
+            '(?ms)^ {0,3}(?:' || array_to_string(list_transform(range(3, 18), lambda n: format(
+                '`{{{0}}}[^`\n]*$.*?(?:^ {{0,3}}`{{{1},}}[ \t]*$|\z)'
+                || '|~{{{0}}}(?:[^~\n][^\n]*)?$.*?(?:^ {{0,3}}~{{{1},}}[ \t]*$|\z)',
+                if(n = 17, '17,', n::varchar), n)), '|') || ')', '', 'g'),
             -- a span of two backticks may hold one
             '``[^\n]*?``', '', 'g'),
             '`[^`\n]*`', '', 'g'),
@@ -70,64 +78,74 @@ uncoded as (
             '!?\[(?:[^\[\]\n\\]|\\.|\[[^\[\]\n]*\])*\]'
             || '\([ \t]*(?:<([^<>\n]*)>|((?:[^\s()<>\\]|\\.|\([^\s()]*\))*))'
             || '(?:[ \t]+(?:"[^"\n]*"|''[^''\n]*''|\([^()\n]*\)))?[ \t]*\)',
-            '<\1\2>', 'g') as body,
-        -- the host whose links GitHub reads, any letter case, after http:// or https://: the
-        -- configured GitHub's (github.com, or a GitHub Enterprise Server's, whose orgs are none
-        -- of github.com's); miner's local server (a loopback address) stands for github.com
-        '(?i:https?://(?:' || if(regexp_matches(g.web_host, '^(?:127\.|localhost|\[::1\])'),
-                                 'github\.com|', '')
-        || regexp_escape(g.web_host) || '))/' as host
+            '<\1\2>', 'g') as body
     from texts as t
-    cross join settings_github as g
-    cross join (
-        -- a code fence (CommonMark 4.5): a line of N backticks (no backtick after them) or N
-        -- tildes, up to a line of at least N of the same and nothing but spaces after them, or
-        -- to the end; the first fence in the text opens first, and one of each length is one
-        -- alternative (past 16, any longer one closes it)
-        select '(?ms)^ {0,3}(?:' || string_agg(format(
-            '`{{{0}}}[^`\n]*$.*?(?:^ {{0,3}}`{{{1},}}[ \t]*$|\z)'
-            || '|~{{{0}}}(?:[^~\n][^\n]*)?$.*?(?:^ {{0,3}}~{{{1},}}[ \t]*$|\z)',
-            if(n = 17, '17,', n::varchar), n), '|' order by n) || ')' as fences
-        from range(3, 18) as r(n)
-    ) as f
     where regexp_matches(body, '(#|/pull/|/issues/)[0-9]')
 ),
 numbered as (
+    select
+        *,
+        -- the same number in each place the text's lines are read (a bare `over ()` may number
+        -- the texts anew in each)
+        row_number() over (order by org, repo, pr_number, source, referenced_at, body) as text_id
+    from uncoded
+),
+linked as (
     -- every link read as GitHub reads it: one to a PR or issue (any page of it, query or anchor
     -- after) is written `ORG/REPO#N`, with the stops after it; a link to a commit of a PR (GitHub
     -- shows the commit) and every other URL (www. ones too) is the word `link`, so no `ORG/REPO#N`
     -- inside it (a page's anchor) is read, and the clause it ends still ends. A URL runs to a
-    -- space or < >, less the stops and closing marks at its end (GFM's autolinks)
+    -- space or < >, less the stops and closing marks at its end (GFM's autolinks). A pattern
+    -- holding the configured host is compiled anew for each row it reads (one made of constants
+    -- alone, once), so these read the texts 1,000 at a time, joined by a carriage return: no
+    -- text holds one any more (uncoded took them out), and none of them reads past one, as a
+    -- URL ends there as at a text's end
     select
-        n.* exclude (body, host),
-        -- the same number in each place the text's lines are read (a bare `over ()` may number
-        -- the texts anew in each)
-        row_number() over (order by n.org, n.repo, n.pr_number, n.source, n.referenced_at, n.body)
-            as text_id,
-        string_split(
+        unnest(b.ids) as text_id,
+        unnest(string_split(
             regexp_replace(regexp_replace(regexp_replace(
-                n.body,
-                n.host || '[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/pull/[0-9]+/commits/[0-9A-Fa-f]{7,40}'
+                b.bodies,
+                h.host || '[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/pull/[0-9]+/commits/[0-9A-Fa-f]{7,40}'
                 || '(?:[^\s<>]*[^\s<>?!.,:;*_~)\]''"])?',
                 'link', 'g'),
-                n.host || '([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)/(?:pull|issues)/([0-9]+)'
+                h.host || '([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)/(?:pull|issues)/([0-9]+)'
                 || '(?:[/?#](?:[^\s<>]*[^\s<>?!.,:;*_~)\]''"])?)?'
                 || '([?!.,:;*_~)\]''"]*(?:[\s<>]|$))',
                 '\1#\2\3', 'g'),
                 '(?i:https?://|www\.)[^\s<>]*[^\s<>?!.,:;*_~)\]''"]',
                 'link', 'g'),
-            chr(10)
-        ) as body_lines
-    from uncoded as n
+            chr(13)
+        )) as body
+    from (
+        select
+            list(text_id order by text_id) as ids,
+            string_agg(body, chr(13) order by text_id) as bodies
+        from numbered
+        group by text_id // 1000
+    ) as b
+    cross join (
+        -- the host whose links GitHub reads, any letter case, after http:// or https://: the
+        -- configured GitHub's (github.com, or a GitHub Enterprise Server's, whose orgs are none
+        -- of github.com's); miner's local server (a loopback address) stands for github.com
+        select '(?i:https?://(?:' || if(regexp_matches(web_host, '^(?:127\.|localhost|\[::1\])'),
+                                        'github\.com|', '')
+            || regexp_escape(web_host) || '))/' as host
+        from settings_github
+    ) as h
 ),
 text_lines as (
     select n.* exclude (body_lines),
         unnest(n.body_lines) as text_line,
         unnest(range(1, len(n.body_lines) + 1)) as line_no,
+        len(n.body_lines) as lines,
         -- a block quote's `>` marks, and the line after them, where its indentation counts from
         regexp_extract(text_line, '^(?: {0,3}> ?)*') as quotes,
         substr(text_line, length(quotes) + 1) as quoted
-    from numbered as n
+    from (
+        select n.* exclude (body), string_split(l.body, chr(10)) as body_lines
+        from numbered as n
+        join linked as l on l.text_id = n.text_id
+    ) as n
 ),
 measured as (
     -- a line's indentation in columns (a tab reaches the next multiple of 4, CommonMark 2.2:
@@ -171,28 +189,62 @@ items as (
     from measured
     window w as (partition by text_id order by line_no)
 ),
+indented as (
+    -- the texts with a line indented 4 columns or more: the lines open_items reads
+    select distinct text_id from items where indent >= 4 and not empty
+),
+closers as (
+    -- the lines that close a list item, for each block quote depth and column its items' text
+    -- starts at in a text with an indented line. A line left of an item's text closes it when
+    -- a blank line is above it, or it is an item, a heading or a thematic break (a line right
+    -- below a paragraph's goes on the paragraph, whatever its indentation), and so does a
+    -- block quote's start or end left of it
+    select k.text_id, k.depth, k.item_col, c.line_no
+    from (
+        select distinct text_id, depth, item_col
+        from items
+        where item_col is not null and text_id in (select text_id from indented)
+    ) as k
+    join items as c on c.text_id = k.text_id
+    where if(c.depth = k.depth,
+             not c.empty and c.indent < k.item_col
+             and (c.after_empty or c.marker <> '' or c.heading_line or c.thematic_break),
+             c.margin < k.item_col)
+),
+item_spans as (
+    -- each list item, open from its line to the first line below it that closes it (or to the
+    -- text's end): the items and the lines closing such items in one ordered run, each item
+    -- taking the first closing line after it
+    select text_id, line_no, depth, indent, item_col,
+        coalesce(closed_at, lines + 1) as closed_at
+    from (
+        select *,
+            min(if(item, null, line_no)) over (
+                partition by text_id, depth, item_col order by line_no, item
+                rows between 1 following and unbounded following
+            ) as closed_at
+        from (
+            select text_id, line_no, depth, indent, item_col, lines, true as item
+            from items
+            where item_col is not null and text_id in (select text_id from indented)
+            union all
+            select text_id, line_no, depth, null, item_col, null, false
+            from closers
+        )
+    )
+    where item
+),
 open_items as (
     -- each line indented 4 columns or more, and each list item above it in its block quote,
-    -- still open, whose text starts at or before the line's indentation. A line left of an
-    -- item's text closes it when a blank line is above it, or it is an item, a heading or a
-    -- thematic break (a line right below a paragraph's goes on the paragraph, whatever its
-    -- indentation), and so does a block quote's start or end left of it
+    -- still open (no line between closes it), whose text starts at or before the line's
+    -- indentation: each line is read against the few items open above it, not every line
     select l.text_id, l.line_no, l.indent, l.item_col is not null as is_item,
         m.line_no as item_line, m.indent as item_indent, m.item_col
-    from items as l
-    join items as m
-        on m.text_id = l.text_id and m.line_no < l.line_no and m.depth = l.depth
-        and m.item_col <= l.indent
-    where l.indent >= 4 and not l.empty
-      and not exists (
-          select 1
-          from items as c
-          where c.text_id = m.text_id and c.line_no > m.line_no and c.line_no < l.line_no
-            and if(c.depth = m.depth,
-                   not c.empty and c.indent < m.item_col
-                   and (c.after_empty or c.marker <> '' or c.heading_line or c.thematic_break),
-                   c.margin < m.item_col)
-      )
+    from (
+        select *, unnest(range(line_no + 1, closed_at)) as open_line from item_spans
+    ) as m
+    join items as l on l.text_id = m.text_id and l.line_no = m.open_line
+    where l.depth = m.depth and m.item_col <= l.indent and l.indent >= 4 and not l.empty
 ),
 list_items as (
     -- the list items: a marker indented less than 4 columns, or less than 4 columns past the
@@ -317,13 +369,15 @@ segments as (
         l.* exclude (line),
         unnest(string_split(regexp_replace(regexp_replace(regexp_replace(l.line,
             '([^\s.]{2}[.;!?])(\s|$)', '\1' || chr(1) || '\2', 'g'),
-            p.cut, '\1' || chr(1) || '\2\3', 'g'),
-            p.cut, '\1' || chr(1) || '\2\3', 'g'), chr(1))) as piece
+            '(?i)(^|[^A-Za-z0-9_./#' || chr(1) || '-])(depends on|depending on|blocked by'
+            || '|requires|needs|after|blocks|blocking|required by)([^A-Za-z0-9_./#-]|$)',
+            '\1' || chr(1) || '\2\3', 'g'),
+            '(?i)(^|[^A-Za-z0-9_./#' || chr(1) || '-])(depends on|depending on|blocked by'
+            || '|requires|needs|after|blocks|blocking|required by)([^A-Za-z0-9_./#-]|$)',
+            '\1' || chr(1) || '\2\3', 'g'), chr(1))) as piece
     from lines as l
-    cross join (
-        select '(?i)(^|[^A-Za-z0-9_./#' || chr(1) || '-])(depends on|depending on|blocked by'
-            || '|requires|needs|after|blocks|blocking|required by)([^A-Za-z0-9_./#-]|$)' as cut
-    ) as p
+    -- a line with no `#` holds no reference: it needs no cutting
+    where contains(l.line, '#')
 ),
 refs as (
     -- the phrase counts when no comma stands between it and the piece's first reference ("After
