@@ -141,11 +141,9 @@ text_lines as (
         -- a block quote's `>` marks, and the line after them, where its indentation counts from
         regexp_extract(text_line, '^(?: {0,3}> ?)*') as quotes,
         substr(text_line, length(quotes) + 1) as quoted
-    from (
-        select n.* exclude (body), string_split(l.body, chr(10)) as body_lines
-        from numbered as n
-        join linked as l on l.text_id = n.text_id
-    ) as n
+    -- a text's lines carry its number alone (its PR and source join the references it makes:
+    -- what the windows below sort, and spill past [warehouse] memory_limit, stays narrow)
+    from (select text_id, string_split(body, chr(10)) as body_lines from linked) as n
 ),
 measured as (
     -- a line's indentation in columns (a tab reaches the next multiple of 4, CommonMark 2.2:
@@ -306,7 +304,7 @@ split_lines as (
     -- a line of an indented code block is empty here. Emphasis says nothing ("**Depends on:**",
     -- "_blocked by_"): its marks go, where they open after a space or close before one or a
     -- stop, never inside a name
-    select org, repo, pr_number, referenced_at, source, text_id, line_no,
+    select text_id, line_no,
         regexp_replace(
             if(codeish and bool_or(opens) over (
                 partition by text_id, run order by line_no
@@ -350,7 +348,7 @@ headed as (
 ),
 lines as (
     select
-        org, repo, pr_number, referenced_at, source,
+        text_id,
         coalesce(last_value(heading ignore nulls) over (
             partition by text_id, block order by line_no
             rows between unbounded preceding and 1 preceding
@@ -402,15 +400,16 @@ refs as (
 ),
 parsed as (
     select
-        org,
-        repo,
-        pr_number,
-        referenced_at,
-        source,
-        split_part(ref, '#', 1) as target_repo,
-        try_cast(split_part(ref, '#', 2) as integer) as target_number,
-        said
-    from refs
+        n.org,
+        n.repo,
+        n.pr_number,
+        n.referenced_at,
+        n.source,
+        split_part(r.ref, '#', 1) as target_repo,
+        try_cast(split_part(r.ref, '#', 2) as integer) as target_number,
+        r.said
+    from refs as r
+    join numbered as n on n.text_id = r.text_id
     -- a number past an integer's range names no PR (GitHub's numbers are integers)
     where regexp_matches(ref, '#[0-9]+$') and target_number is not null
 ),
