@@ -590,6 +590,35 @@ def test_markdown_report_writes_each_change_against_the_previous_window(warehous
     ]
 
 
+def test_time_in_court_says_how_to_read_flow_efficiency_under_its_table_in_every_format(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    """A median PR's flow efficiency of 0% reads as a fault unless the report says what the
+    courts are: the note stands under the time-in-court table (and under no other)."""
+    title = "Where the time goes: PRs that ended in the window, hours per court"
+    said = "Only the author's court is work on the PR; every other court is waiting"
+    md = run(warehouse, "report", "--org", "acme", "--since", "7d", "--format", "md")
+    assert md.returncode == 0, md.stderr
+    block = _md_block(md.stdout, title)
+    assert block[0].startswith("| court |")
+    assert block[-1].startswith(said) and "median PR's share" in block[-1]
+    assert md.stdout.count(said) == 1
+    text = run(warehouse, "report", "--org", "acme", "--since", "7d")
+    assert text.returncode == 0, text.stderr
+    flat = " ".join(text.stdout.split())
+    after = flat.split(title, 1)[1]
+    assert after.index(said) < after.index("Review wait by team waited on")
+    assert flat.count(said) == 1
+    out = tmp_path / "r.html"
+    html = run(warehouse, "report", "--org", "acme", "--since", "7d", "--out", str(out))
+    assert html.returncode == 0, html.stderr
+    page = out.read_text(encoding="utf-8")
+    court = page.split('<section id="time_in_court">', 1)[1].split("</section>", 1)[0]
+    escaped = said.replace("'", "&#x27;")
+    assert court.index("</table>") < court.index(f'<p class="lede">{escaped}')
+    assert page.count(escaped) == 1
+
+
 # change_text and figure_cell ---------------------------------------------------------------------
 
 HOURS = Column("median_hours", "median", "hours", change=True)

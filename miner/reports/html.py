@@ -72,6 +72,8 @@ def report_html(data: dict[str, Any]) -> str:
             out.append(_heatmap(rows))
         else:
             out.append(_table(section, rows, entry.get("previous", [])))
+        if section.note:
+            out.append(f'<p class="lede">{escape(section.note)}.</p>')
         out.append("</section>")
     out.append(
         f'<p class="lede">As of {escape(data["as_of"])}; schema {escape(data["schema"])}.</p>'

@@ -37,6 +37,8 @@ class Section:
     shape: Shape = "table"
     # the most rows a table shows (the JSON and CSV have them all); 0: all
     limit: int = 0
+    # said under the table in every format: how to read a figure that is easy to misread
+    note: str = ""
 
 
 # How many PRs the lists of PRs (waiting longest, SLA breaches, cross-repo handoffs) show.
@@ -83,6 +85,12 @@ SECTIONS: tuple[Section, ...] = (
         ),
         key=("court",),
         empty="no PR was merged or closed in the window.",
+        note=(
+            "Only the author's court is work on the PR; every other court is waiting, on "
+            "reviewers, CI, a merge or a deploy. Flow efficiency: the median PR's share of its "
+            "hours in the author's court; 0% when most PRs were never in it (opened with their "
+            "reviewers asked, and approved with no change requested)"
+        ),
     ),
     Section(
         "review_wait_by_team",

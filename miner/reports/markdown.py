@@ -41,6 +41,8 @@ def report_markdown(data: dict[str, Any]) -> str:
             out += _matrix(rows)
         else:
             out += _table(section, rows, entry.get("previous", []))
+        if section.note:
+            out += ["", md(section.note) + "."]
     return "\n".join(out) + "\n"
 
 

@@ -47,6 +47,8 @@ def print_report(data: dict[str, Any], console: Console) -> None:
             console.print(_table(section, rows, entry.get("previous", [])))
             if more:
                 console.print(more[0].upper() + more[1:] + ".")
+        if section.note:
+            console.print(escape(section.note) + ".")
 
 
 def _minute(instant: str) -> str:
