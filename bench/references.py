@@ -93,7 +93,7 @@ def run() -> bool:
         rebuild(wh, Config())  # the settings and core tables the view reads besides the bodies
         for size in SIZES:
             _fill(wh, size)
-            build[size] = timed(functools.partial(_build, wh, sql), repeat=2)
+            build[size] = timed(functools.partial(_build, wh, sql))
             scan[size] = timed(functools.partial(_lines, wh))
             rows = wh.query("select count(*) from bench_references")[0][0]
             print(
