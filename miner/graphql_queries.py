@@ -27,6 +27,7 @@ __all__ = [
     "QUERIES",
     "TEAM_MEMBERS_PAGE",
     "TIMELINE_ITEM_TYPES",
+    "org_page_variables",
     "org_snapshot_cost",
     "org_snapshot_variables",
     "pull_request_page_variables",
@@ -474,36 +475,38 @@ ORG_SNAPSHOT_WITHOUT_ARCHIVED_AT: Final = ORG_SNAPSHOT.replace("  archivedAt\n",
 
 ORG_MEMBERS_PAGE: Final = (
     """
-query OrgMembersPage($org: String!, $cursor: String) {
+query OrgMembersPage($org: String!, $cursor: String, $pageSize: Int!) {
   organization(login: $org) {
-    membersWithRole(first: 100, after: $cursor) { ...MemberPage }
+    membersWithRole(first: $pageSize, after: $cursor) { ...MemberPage }
   }
   rateLimit { cost remaining resetAt }
 }
 """
     + _MEMBERS
 )
-"""The org's members after `cursor`. Cost: 1 point."""
+"""The org's members after `cursor`, `pageSize` of them (100 unless made lighter). Cost: 1 point."""
 
 ORG_TEAMS_PAGE: Final = (
     """
-query OrgTeamsPage($org: String!, $cursor: String) {
+query OrgTeamsPage($org: String!, $cursor: String, $pageSize: Int!) {
   organization(login: $org) {
-    teams(first: 100, after: $cursor) { ...TeamPage }
+    teams(first: $pageSize, after: $cursor) { ...TeamPage }
   }
   rateLimit { cost remaining resetAt }
 }
 """
     + _TEAMS
 )
-"""The org's teams after `cursor`, each with its first 100 members. Cost: 1 + 100: 1 point."""
+"""The org's teams after `cursor`, `pageSize` of them (100 unless made lighter: 100 teams of 100
+members are 10,000 nodes, more than GitHub may gather in time), each with its first 100 members.
+Cost: 1 + pageSize requests: 1 point."""
 
 TEAM_MEMBERS_PAGE: Final = (
     """
-query TeamMembersPage($org: String!, $slug: String!, $cursor: String) {
+query TeamMembersPage($org: String!, $slug: String!, $cursor: String, $pageSize: Int!) {
   organization(login: $org) {
     team(slug: $slug) {
-      members(first: 100, after: $cursor, membership: ALL) { ...TeamMemberPage }
+      members(first: $pageSize, after: $cursor, membership: ALL) { ...TeamMemberPage }
     }
   }
   rateLimit { cost remaining resetAt }
@@ -511,7 +514,7 @@ query TeamMembersPage($org: String!, $slug: String!, $cursor: String) {
 """
     + _TEAM_MEMBERS
 )
-"""A team's members after `cursor`. Cost: 1 point."""
+"""A team's members after `cursor`, `pageSize` of them (100 unless made lighter). Cost: 1 point."""
 
 # -- files at the default branch ------------------------------------------------------------
 
@@ -687,7 +690,8 @@ def pull_request_page_variables(
 
 
 ORG_SNAPSHOT_PAGE_SIZE: Final = 100
-"""The repos (and, on the first page, teams) an ORG_SNAPSHOT page asks for, unless made lighter."""
+"""The repos (and, on the first page, teams) an ORG_SNAPSHOT page asks for, and the members or
+teams an ORG_MEMBERS_PAGE, ORG_TEAMS_PAGE or TEAM_MEMBERS_PAGE asks for, unless made lighter."""
 
 
 def org_snapshot_cost(page_size: int, *, people: bool, deployments: bool = True) -> int:
@@ -715,3 +719,11 @@ def org_snapshot_variables(
         "withDeployments": deployments,
         "pageSize": _page_size(page_size),
     }
+
+
+def org_page_variables(
+    org: str, cursor: str | None, *, page_size: int = ORG_SNAPSHOT_PAGE_SIZE, **more: str
+) -> dict[str, Any]:
+    """Variables for ORG_MEMBERS_PAGE, ORG_TEAMS_PAGE or TEAM_MEMBERS_PAGE (`slug` in `more`):
+    `page_size` of the org's members, its teams or a team's members after `cursor`."""
+    return {"org": org, "cursor": cursor, "pageSize": _page_size(page_size), **more}

@@ -4,9 +4,10 @@ REST payload shapes, and for each repo the marks that tell a sync what changed s
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from miner.collect_github import people_refused
 from miner.collect_graphql import default_branch_blobs, user_payload
@@ -19,6 +20,7 @@ from miner.graphql_queries import (
     ORG_SNAPSHOT_WITHOUT_ARCHIVED_AT,
     ORG_TEAMS_PAGE,
     TEAM_MEMBERS_PAGE,
+    org_page_variables,
     org_snapshot_cost,
     org_snapshot_variables,
 )
@@ -27,6 +29,7 @@ from miner.raw import RawBatch, batch_of
 _log = logging.getLogger(__name__)
 
 Json = dict[str, Any]
+_Answer = TypeVar("_Answer")
 
 # GraphQL TeamPrivacy -> REST `privacy` (REST calls a visible team "closed").
 _PRIVACY = {"SECRET": "secret", "VISIBLE": "closed"}
@@ -72,6 +75,12 @@ class OrgSnapshot:
     def __init__(self, client: GitHubClient, org: str) -> None:
         self.client = client
         self.org = org
+        # the size each follow-up page query last answered at (made lighter as the snapshot's
+        # pages are), kept for its later pages: a team's members, then the next team's
+        self._sizes = {
+            query: ORG_SNAPSHOT_PAGE_SIZE
+            for query in (ORG_MEMBERS_PAGE, ORG_TEAMS_PAGE, TEAM_MEMBERS_PAGE)
+        }
 
     def take(self) -> Snapshot:
         repos: list[Json] = []
@@ -81,10 +90,9 @@ class OrgSnapshot:
         after: str | None = None
         query = ORG_SNAPSHOT
         # a page GitHub cannot answer in time (an org of many teams, repos of big root folders)
-        # is asked again with half the repos and teams, each lighter one once, down to one; a
-        # lighter size that answers stays for the later pages. As for a page of PRs
-        # (collect_graphql), the lightest query tells that from an outage, which fails at once
-        size, quick = ORG_SNAPSHOT_PAGE_SIZE, False
+        # is asked again with half the repos and teams, down to one (_lightened); a lighter
+        # size that answers stays for the later pages
+        size = ORG_SNAPSHOT_PAGE_SIZE
         # GitHub's words refusing the token a repo's deployments, once it has: a repo's
         # deployments are never null, so the refusal nulls the whole repo, and the page is asked
         # again without them. The later pages are asked without them at once: a token's
@@ -95,31 +103,12 @@ class OrgSnapshot:
         shown: dict[str, Json] = {}
         while True:
             try:
-                data, refused = self.client.post_graphql_partly(
-                    query,
-                    org_snapshot_variables(
-                        self.org,
-                        after,
-                        people=people is None,
-                        page_size=size,
-                        deployments=no_deployments is None,
-                    ),
-                    cost=org_snapshot_cost(
-                        size, people=people is None, deployments=no_deployments is None
-                    ),
-                    tolerated=_part_refused,
-                    quick=quick,
+                (data, refused), size = self._lightened(
+                    partial(self._page, query, after, people is None, no_deployments is None),
+                    size,
                 )
-            except GitHubTimedOut as exc:
-                if self.client.in_outage(exc):
-                    if not quick:
-                        raise  # asked with all its retries, and GitHub answers nothing
-                    quick = False  # the same page with all its retries: an outage fails there
-                    continue
-                if size == 1:
-                    raise
-                size, quick = size // 2, True
-                continue
+            except GitHubTimedOut:
+                raise  # GitHub answers nothing, or not even a page of one
             except GitHubError as exc:
                 if query is ORG_SNAPSHOT and "archivedAt" in str(exc):
                     # an older GitHub Enterprise Server: the page again, without the field
@@ -138,6 +127,9 @@ class OrgSnapshot:
                 raise OrgNotFound(self.org, self.client.api_url)
             if people is None:
                 people = org_node
+                # the teams past this page come as many a page as it held (a page lighter for
+                # its teams asks the next at 100 in vain, four times over)
+                self._sizes[ORG_TEAMS_PAGE] = size
                 # GitHub's spelling of the login (orgs compare without case): the key of every
                 # row stored, and what the later pages ask for
                 self.org = org_node.get("login") or self.org
@@ -163,7 +155,7 @@ class OrgSnapshot:
                     marks[name] = _marks(node, no_files.get(i), no_deployments)
             if not connection["pageInfo"]["hasNextPage"]:
                 break
-            after, quick = connection["pageInfo"]["endCursor"], False
+            after = connection["pageInfo"]["endCursor"]
         assert people is not None
         org_payload = {
             "login": org_node["login"],
@@ -197,21 +189,65 @@ class OrgSnapshot:
             )
         return Snapshot(batches, marks, self.org)
 
+    def _page(
+        self, query: str, after: str | None, people: bool, deployments: bool, size: int, quick: bool
+    ) -> tuple[Json, list[Json]]:
+        """The snapshot's page of `size` repos after `after`: its data, and the refusals of
+        parts of repos (_part_refused) GitHub answered it with."""
+        return self.client.post_graphql_partly(
+            query,
+            org_snapshot_variables(
+                self.org, after, people=people, page_size=size, deployments=deployments
+            ),
+            cost=org_snapshot_cost(size, people=people, deployments=deployments),
+            tolerated=_part_refused,
+            quick=quick,
+        )
+
+    def _lightened(self, ask: Callable[[int, bool], _Answer], size: int) -> tuple[_Answer, int]:
+        """`ask(size, quick)`'s answer, and the size it answered at. A page GitHub cannot answer
+        in time is asked again at half the size, each lighter one once (`quick`, without the
+        minutes of retries the first had), down to one. As for a page of PRs (collect_graphql),
+        the lightest query tells that from an outage, which fails after one page's retries."""
+        quick = False
+        while True:
+            try:
+                return ask(size, quick), size
+            except GitHubTimedOut as exc:
+                if self.client.in_outage(exc):
+                    if not quick:
+                        raise  # asked with all its retries, and GitHub answers nothing
+                    quick = False  # the same page with all its retries: an outage fails there
+                    continue
+                if size == 1:
+                    raise
+                size, quick = size // 2, True
+
+    def _follow_up(
+        self, query: str, cursor: str, variables: dict[str, str], size: int, quick: bool
+    ) -> Json:
+        return self.client.post_graphql(
+            query,
+            org_page_variables(self.org, cursor, page_size=size, **variables),
+            quick=quick,
+        )
+
     def _members(self, people: Json) -> list[Json]:
         nodes = self._all(people["membersWithRole"], ORG_MEMBERS_PAGE, ("membersWithRole",), {})
         return [p for p in map(user_payload, nodes) if p is not None]
 
     def _all(
-        self, connection: Json, query: str, path: tuple[str, ...], variables: Json
+        self, connection: Json, query: str, path: tuple[str, ...], variables: dict[str, str]
     ) -> Iterator[Json]:
-        """Every node of an org connection: its first page, then follow-up pages."""
+        """Every node of an org connection: its first page, then follow-up pages, made lighter
+        as the snapshot's are (an org of many large teams: 100 teams of 100 members a page)."""
         while True:
             yield from (n for n in connection["nodes"] if n is not None)
             if not connection["pageInfo"]["hasNextPage"]:
                 return
-            data = self.client.post_graphql(
-                query,
-                {"org": self.org, "cursor": connection["pageInfo"]["endCursor"], **variables},
+            cursor = connection["pageInfo"]["endCursor"]
+            data, self._sizes[query] = self._lightened(
+                partial(self._follow_up, query, cursor, variables), self._sizes[query]
             )
             node: Any = data.get("organization") or {}
             for key in path:

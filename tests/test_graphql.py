@@ -717,7 +717,9 @@ def test_members_teams_and_team_members_continue_with_their_page_queries(
     )
     members = first["organization"]["membersWithRole"]
     more = answer(
-        org_server, q.ORG_MEMBERS_PAGE, org="acme", cursor=members["pageInfo"]["endCursor"]
+        org_server,
+        q.ORG_MEMBERS_PAGE,
+        **q.org_page_variables("acme", members["pageInfo"]["endCursor"]),
     )
     rest = more["organization"]["membersWithRole"]
     assert rest["pageInfo"]["hasNextPage"] is False and rest["totalCount"] == 150
@@ -725,16 +727,18 @@ def test_members_teams_and_team_members_continue_with_their_page_queries(
     assert logins == [f"user{i:03d}" for i in range(150)]
     assert more["rateLimit"]["cost"] == 1
 
-    teams = answer(org_server, q.ORG_TEAMS_PAGE, org="acme", cursor=None)
+    teams = answer(org_server, q.ORG_TEAMS_PAGE, **q.org_page_variables("acme", None))
     assert [t["slug"] for t in teams["organization"]["teams"]["nodes"]] == ["platform", "web"]
     assert teams["rateLimit"]["cost"] == 1  # 1 + 100 = 101 requests
 
-    page = answer(org_server, q.TEAM_MEMBERS_PAGE, org="acme", slug="web", cursor=None)
+    page = answer(org_server, q.TEAM_MEMBERS_PAGE, **q.org_page_variables("acme", None, slug="web"))
     assert page["organization"]["team"]["members"]["nodes"] == [
         {"login": "carol", "databaseId": user("carol")["id"]}
     ]
     # a slug the org has no team for is null without an error, as on GitHub
-    missing = answer(org_server, q.TEAM_MEMBERS_PAGE, org="acme", slug="nope", cursor=None)
+    missing = answer(
+        org_server, q.TEAM_MEMBERS_PAGE, **q.org_page_variables("acme", None, slug="nope")
+    )
     assert missing["organization"] == {"team": None}
 
 
@@ -787,7 +791,7 @@ def test_repositories_come_in_the_asked_order_a_page_at_a_time(
 
 def test_a_missing_organization_is_not_found(org_server: FixtureServer) -> None:
     status, _, body = post(
-        org_server, {"query": q.ORG_MEMBERS_PAGE, "variables": {"org": "nope", "cursor": None}}
+        org_server, {"query": q.ORG_MEMBERS_PAGE, "variables": q.org_page_variables("nope", None)}
     )
     assert status == 200 and body["data"] == {
         "organization": None,

@@ -1,0 +1,127 @@
+"""The org snapshot's follow-up pages (the org's members, its teams, a team's members past the
+first page) are made lighter when GitHub gives up on them, as its first pages are, and the
+people and team memberships stored are whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from miner.fixtures_server import FixtureServer
+from miner.warehouse import Warehouse
+from tests.local_sync import sync_from
+from tests.mirror_builder import MirrorBuilder
+
+
+def _users(first: int, past: int) -> list[str]:
+    return [f"u{i:03d}" for i in range(first, past)]
+
+
+# 104 teams: t000..t099 of one member each (u000..u099), all on the snapshot's first page of 100
+# teams; then four large ones, which only an OrgTeamsPage brings. t102 is t103's child team, so
+# t103 lists t102's members too (membership ALL, as REST lists them).
+_TEAMS = {
+    **{f"t{i:03d}": [f"u{i:03d}"] for i in range(100)},
+    "t100": _users(100, 160),
+    "t101": _users(110, 170),
+    "t102": _users(140, 200),
+    "t103": _users(0, 80),
+}
+
+
+def _mirror(root: Path) -> Path:
+    b = MirrorBuilder(teams=_TEAMS, parents={"t102": "t103"})
+    b.pull("app", "u000", 0)
+    return b.write(root)
+
+
+# Worked out by hand from _TEAMS: each team's members, t103 with its child t102's.
+_MEMBERSHIPS = {
+    **{f"t{i:03d}": {f"u{i:03d}"} for i in range(100)},
+    "t100": set(_users(100, 160)),  # 60
+    "t101": set(_users(110, 170)),  # 60
+    "t102": set(_users(140, 200)),  # 60
+    "t103": set(_users(0, 80)) | set(_users(140, 200)),  # 140: 100 with its team, 40 past
+}
+
+
+def _follow_ups(server: FixtureServer) -> list[tuple[str, int, bool]]:
+    """Each follow-up page asked: (operation, pageSize, whether GitHub gave up on it)."""
+    return [
+        (r.query["operation"], int(r.query["pageSize"]), "errors" in r.query)
+        for r in server.requests
+        if r.query.get("operation") in ("OrgMembersPage", "OrgTeamsPage", "TeamMembersPage")
+    ]
+
+
+def _stored(wh: Warehouse) -> tuple[dict[str, set[str]], set[str]]:
+    """The team memberships and the org's members the sync stored."""
+    teams: dict[str, set[str]] = {}
+    for slug, login in wh.query(
+        "select parent, payload ->> 'login' from raw_team_members where org = 'acme'"
+    ):
+        teams.setdefault(slug, set()).add(login)
+    members = {r[0] for r in wh.query("select payload ->> 'login' from raw_members")}
+    return teams, members
+
+
+def test_follow_up_pages_are_one_each_at_100_when_github_answers_them(tmp_path: Path) -> None:
+    root = _mirror(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, token="t")
+        teams, members = _stored(wh)
+        asked = _follow_ups(server)
+    assert teams == _MEMBERSHIPS
+    assert members == set(_users(0, 200))
+    # the members past the first 100; the 4 teams past the first 100; t103's 40 past its 100
+    assert asked == [
+        ("OrgMembersPage", 100, False),
+        ("OrgTeamsPage", 100, False),
+        ("TeamMembersPage", 100, False),
+    ]
+
+
+def test_follow_up_pages_github_gives_up_on_are_asked_again_lighter_and_nothing_is_lost(
+    tmp_path: Path,
+) -> None:
+    """An org of many large teams: GitHub gives up on a page of 100 teams of 100 members (and
+    on long pages of members): each is asked again with half as many, down to what it answers,
+    and every member of every team is stored."""
+    root = _mirror(tmp_path / "mirror")
+    # nodes of an answer, at most: OrgTeamsPage's 4 teams past the first page with their
+    # members (60, 60, 60, 100) are 284 nodes, 3 of them 183, 1 61 or 101; the 100 members
+    # past the first page 100 (50 a page: 50); t103's 40 members past its first 100 are 40 (25
+    # a page: 25, then 15)
+    limits = {"OrgTeamsPage": 130, "OrgMembersPage": 60, "TeamMembersPage": 30}
+    with (
+        FixtureServer(root, graphql_time_limits=limits) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        result = sync_from(server, wh, token="t")
+        teams, members = _stored(wh)
+        asked = _follow_ups(server)
+    assert not result.failures, result.failures
+    assert teams == _MEMBERSHIPS
+    assert len(teams["t103"]) == 140
+    assert members == set(_users(0, 200))
+    # a page's first size is asked 4 times (a give-up is most often a blip), each lighter once
+    gave_up = (True,) * 4
+    assert asked == [
+        # the 100 members past the first page: 50 a page answers, and stays
+        *[("OrgMembersPage", 100, failed) for failed in gave_up],
+        ("OrgMembersPage", 50, False),
+        ("OrgMembersPage", 50, False),
+        # t100..t103: halved, each lighter size once, 3 teams still too heavy (183 nodes); one
+        # team a page answers, and stays for t101, t102 and t103
+        *[("OrgTeamsPage", 100, failed) for failed in gave_up],
+        ("OrgTeamsPage", 50, True),
+        ("OrgTeamsPage", 25, True),
+        ("OrgTeamsPage", 12, True),
+        ("OrgTeamsPage", 6, True),
+        ("OrgTeamsPage", 3, True),
+        *[("OrgTeamsPage", 1, False)] * 4,
+        # t103's 40 members past its first 100: 25, then 15
+        *[("TeamMembersPage", 100, failed) for failed in gave_up],
+        ("TeamMembersPage", 50, True),
+        ("TeamMembersPage", 25, False),
+        ("TeamMembersPage", 25, False),
+    ]
