@@ -125,3 +125,31 @@ def test_follow_up_pages_github_gives_up_on_are_asked_again_lighter_and_nothing_
         ("TeamMembersPage", 25, False),
         ("TeamMembersPage", 25, False),
     ]
+
+
+def test_the_teams_past_a_lighter_first_page_are_asked_as_many_a_page_as_it_held(
+    tmp_path: Path,
+) -> None:
+    """GitHub gave up on the snapshot's first page of 100 and 50 repos and teams, answering 25:
+    the teams past those 25 are asked 25 a page, not 100 (which GitHub would likely give up on
+    too, each time after the retries that wait out a blip)."""
+    root = _mirror(tmp_path / "mirror")
+    # the first page: its repo and PR, 100 members, and N teams with their members: 2 + 100 +
+    # 2 * N nodes for N teams of the first 100 (one member each): 302 at 100, 202 at 50, 152 at 25
+    with (
+        FixtureServer(root, graphql_time_limits={"OrgSnapshot": 200}) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        result = sync_from(server, wh, token="t")
+        teams, _ = _stored(wh)
+        snapshot = [
+            (int(r.query["pageSize"]), "errors" in r.query)
+            for r in server.requests
+            if r.query.get("operation") == "OrgSnapshot"
+        ]
+        asked = _follow_ups(server)
+    assert not result.failures, result.failures
+    assert teams == _MEMBERSHIPS
+    assert snapshot == [*[(100, True)] * 4, (50, True), (25, False)]
+    # t025..t049, t050..t074, t075..t099, then t100..t103
+    assert [a for a in asked if a[0] == "OrgTeamsPage"] == [("OrgTeamsPage", 25, False)] * 4
