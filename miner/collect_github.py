@@ -435,9 +435,9 @@ def people_refused(org: str, exc: GitHubError, *, graphql: bool = False) -> GitH
     ):
         return None  # a refusal of something else
     return GitHubError(
-        f"{org}: GitHub refuses this token the org's members or teams ({exc}): a fine-grained "
-        "token needs read access to the organization's Members permission, a classic token "
-        "the read:org scope (`miner doctor` checks it)",
+        f"{org}: GitHub refuses this token the org's members or teams ({exc}): a GitHub App "
+        "or a fine-grained token needs read access to the organization's Members permission, a "
+        "classic token the read:org scope (`miner doctor` checks it)",
         status=403,
     )
 

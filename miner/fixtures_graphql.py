@@ -49,7 +49,14 @@ from graphql.execution.values import (
     get_variable_values,
 )
 
-from miner.fixtures_server import GitEntry, git_blob_sha, git_tree, mirrored_name, refused_parts
+from miner.fixtures_server import (
+    REFUSED_TOKEN,
+    GitEntry,
+    git_blob_sha,
+    git_tree,
+    mirrored_name,
+    refused_parts,
+)
 from miner.fixtures_server import dig as _dig
 from miner.graphql_queries import MAX_PAGE_SIZE, NODE_LIMIT, rate_limit_cost
 from miner.raw import BLOB_TEXT_LIMIT
@@ -1182,26 +1189,27 @@ def _keyset_page(
 class _Context:
     root: Path
     rate_limit: dict[str, Any] = field(default_factory=dict)
+    # GitHub's words refusing the caller's token what it has no permission for
+    refusal: str = REFUSED_TOKEN
 
 
 def _not_found(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"type": "NOT_FOUND"})
 
 
-def _forbidden() -> GraphQLError:
-    """GitHub's refusal of what the token has no permission for (a fine-grained token's words;
-    an app's say "by integration"): the field null, and its error at the field's path."""
-    return GraphQLError(
-        "Resource not accessible by personal access token", extensions={"type": "FORBIDDEN"}
-    )
+def _forbidden(context: _Context) -> GraphQLError:
+    """GitHub's refusal of what the token has no permission for, in the words it says it to
+    that kind of token (a personal access token's, an app's "by integration"): the field null,
+    and its error at the field's path."""
+    return GraphQLError(context.refusal, extensions={"type": "FORBIDDEN"})
 
 
-def _refuse_repo_part(root: Path, owner: str, name: str, part: str) -> None:
+def _refuse_repo_part(context: _Context, owner: str, name: str, part: str) -> None:
     """FORBIDDEN where the repo's folder refuses `part` (its FORBIDDEN file: `contents`,
     `deployments`), as GitHub answers a token without that repository permission."""
-    folder = _repo_dir(root, owner, name)
+    folder = _repo_dir(context.root, owner, name)
     if folder is not None and part in (refused_parts(folder) or []):
-        raise _forbidden()
+        raise _forbidden(context)
 
 
 def _safe(part: Any) -> bool:
@@ -1229,7 +1237,7 @@ def _resolve_repository(_: Any, info: GraphQLResolveInfo[_Context], owner: str, 
     if folder is None:
         raise _not_found(f"Could not resolve to a Repository with the name '{owner}/{name}'.")
     if refused_parts(folder) == []:  # the whole repo, on the REST side too
-        raise _forbidden()
+        raise _forbidden(info.context)
     return _repository_node(_repository_rest(root, owner, name), owner, name)
 
 
@@ -1323,7 +1331,7 @@ def _resolve_members_with_role(
     first: int | None = None,
     after: str | None = None,
 ) -> Any:
-    _refuse_org_part(info.context.root, org["_login"], "members")
+    _refuse_org_part(info.context, org["_login"], "members")
     file = info.context.root / "orgs" / org["_login"] / "members.json"
     members = [m for m in _list_file(file)[1] if isinstance(m, dict)]
     return _offset_page(members, first, after, _member)
@@ -1359,16 +1367,16 @@ def _resolve_teams(
     after: str | None = None,
 ) -> Any:
     login: str = org["_login"]
-    _refuse_org_part(info.context.root, login, "teams")
+    _refuse_org_part(info.context, login, "teams")
     teams, _ = _org_teams(info.context.root, login)
     return _offset_page(teams, first, after, lambda rest: _team(rest, login))
 
 
-def _refuse_org_part(root: Path, login: str, part: str) -> None:
+def _refuse_org_part(context: _Context, login: str, part: str) -> None:
     """FORBIDDEN, as GitHub answers a token without the org's Members permission, where the
     org's folder refuses `part` (its FORBIDDEN file)."""
-    if part in (refused_parts(root / "orgs" / login) or []):
-        raise _forbidden()
+    if part in (refused_parts(context.root / "orgs" / login) or []):
+        raise _forbidden(context)
 
 
 def _resolve_team(org: dict[str, Any], info: GraphQLResolveInfo[_Context], slug: str) -> Any:
@@ -1451,7 +1459,7 @@ def _resolve_deployments(
     owner, name = repo["_owner"], repo["_name"]
     # a token without Deployments permission: DeploymentConnection! is never null, so GitHub's
     # null for it nulls the repository too (graphql-core does the same with this error)
-    _refuse_repo_part(info.context.root, owner, name, "deployments")
+    _refuse_repo_part(info.context, owner, name, "deployments")
     ordered, keys = _deployment_list(info.context.root, owner, name)
     # The schema's default order is CREATED_AT ASC: oldest first, unlike REST's list.
     descending = (orderBy or {}).get("direction", "ASC") == "DESC"
@@ -1515,7 +1523,7 @@ def _resolve_node(
         # GitHub's wording, without a final period.
         raise _not_found(f"Could not resolve to a node with the global id of '{id}'")
     owner, name, rest = found
-    _refuse_repo_part(info.context.root, owner, name, "deployments")
+    _refuse_repo_part(info.context, owner, name, "deployments")
     return _deployment(rest, owner, name)
 
 
@@ -1565,7 +1573,7 @@ def _resolve_object(
     parts = path.rstrip("/").split("/") if path.rstrip("/") else []
     if folder is None or any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
         return None
-    _refuse_repo_part(info.context.root, owner, name, "contents")
+    _refuse_repo_part(info.context, owner, name, "contents")
     target = folder / "contents"
     for part in parts:
         target = target / part
@@ -2076,10 +2084,13 @@ def execute(
     body: dict[str, Any],
     budget: GraphQLBudget,
     time_limits: Mapping[str, int] | None = None,
+    *,
+    refusal: str = REFUSED_TOKEN,
 ) -> tuple[int, dict[str, Any]]:
     """Answer one POST /graphql body over the mirror at `root`: (HTTP status, JSON answer).
     An operation `time_limits` names, whose answer holds more nodes than it says, is one GitHub
-    gives up on, as it does past its time limit on a query that must gather too much."""
+    gives up on, as it does past its time limit on a query that must gather too much. A field
+    the mirror refuses the token is FORBIDDEN in `refusal`'s words (an app's, or a token's)."""
     query = body.get("query") if isinstance(body, dict) else None
     if not isinstance(query, str):
         return _errors({"message": "A query attribute must be specified and must be a string."})
@@ -2134,6 +2145,7 @@ def execute(
             "resetAt": state.reset_at,
             "used": state.used,
         },
+        refusal,
     )
     result = execute_sync(
         SCHEMA,
@@ -2152,7 +2164,12 @@ def execute(
 
 
 def respond(
-    root: Path, raw: bytes, budget: GraphQLBudget, time_limits: Mapping[str, int] | None = None
+    root: Path,
+    raw: bytes,
+    budget: GraphQLBudget,
+    time_limits: Mapping[str, int] | None = None,
+    *,
+    refusal: str = REFUSED_TOKEN,
 ) -> tuple[int, dict[str, Any]]:
     """Answer a raw POST /graphql body; a body that is not a JSON object is a 400, as on GitHub."""
     try:
@@ -2161,7 +2178,7 @@ def respond(
         body = None
     if not isinstance(body, dict):
         return 400, {"message": "Problems parsing JSON", "documentation_url": _GRAPHQL_DOCS}
-    return execute(root, body, budget, time_limits)
+    return execute(root, body, budget, time_limits, refusal=refusal)
 
 
 def _nodes(data: Any) -> int:

@@ -455,6 +455,10 @@ _APP_ROUTES = re.compile(
 # at its `deployments`, whose null nulls the repository. In an org's folder (orgs/ORG/), it
 # refuses the org's `teams` or `members` its lines name.
 FORBIDDEN = ".forbidden"
+# GitHub's words refusing a token what it has no permission for (REST's 403, GraphQL's FORBIDDEN):
+# a personal access token's, and a GitHub App installation token's (an "integration")
+REFUSED_TOKEN = "Resource not accessible by personal access token"
+REFUSED_APP = "Resource not accessible by integration"
 _REPO_PATH = re.compile(r"^/repos/([^/]+)/([^/]+)/")
 # In an org's folder (orgs/ORG/), the file refuses the parts its lines name: `teams`, `members`.
 _ORG_PART = re.compile(r"^/orgs/([^/]+)/(teams|members)(?:/|$)")
@@ -829,8 +833,8 @@ class FixtureServer:
         if method not in ("GET", "HEAD"):
             return _error(405, "Method Not Allowed"), False
         if self._forbidden(path):
-            # a repo the token may list but not read, as a fine-grained token without it
-            return _error(403, "Resource not accessible by personal access token"), False
+            # a repo the token may list but not read, as a fine-grained token or an app without it
+            return _error(403, self._refusal(headers.get("Authorization"))), False
         if path.rstrip("/") == "/rate_limit":
             # GET /rate_limit "does not count against your primary rate limit".
             return _Answer(200, _dump(self._rate_limit_payload())), True
@@ -876,7 +880,11 @@ class FixtureServer:
             status, payload = fixtures_graphql.unauthorized()
         else:
             status, payload = fixtures_graphql.respond(
-                self.root, body, budget, self.graphql_time_limits
+                self.root,
+                body,
+                budget,
+                self.graphql_time_limits,
+                refusal=self._refusal(headers.get("Authorization")),
             )
         data = _dump(payload)
         out = [
@@ -982,6 +990,12 @@ class FixtureServer:
         scheme, _, credential = header.strip().partition(" ")
         good = credential.strip() == self.token or credential.strip() in self._installation_tokens
         return scheme.lower() in ("token", "bearer") and good
+
+    def _refusal(self, header: str | None) -> str:
+        """GitHub's words refusing the token in the Authorization `header` what it has no
+        permission for: an installation token this server made is an app's."""
+        credential = (header or "").strip().partition(" ")[2].strip()
+        return REFUSED_APP if credential in self._installation_tokens else REFUSED_TOKEN
 
     def _app(
         self, method: str, route: re.Match[str], headers: Message, request_id: str

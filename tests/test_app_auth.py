@@ -4,6 +4,8 @@ installation token, which the API and git mirrors use; the key never leaves the 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,60 @@ def test_a_github_app_github_refuses_leaves_no_warehouse_file(
     assert out.returncode == 1
     assert len(lines) == 1 and lines[0].startswith(f"Error: {said}"), lines
     assert not (tmp_path / "miner.duckdb").exists()
+
+
+def _app_sync(mirror: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """`miner sync ARGS` of `mirror` as the app's installation (no token in the environment)."""
+    public = _keys(tmp_path)
+    with FixtureServer(mirror, token="a-token-nobody-has", app=(APP_ID, public)) as server:
+        (tmp_path / "miner.toml").write_text(
+            f'[github]\norg = "acme"\napi_url = "{server.url}"\n\n'
+            f'[github.app]\nid = {APP_ID}\nprivate_key = "app.pem"\n'
+        )
+        return _miner(tmp_path, "sync", *args, token="")
+
+
+@pytest.mark.parametrize("api", ["rest", "graphql"])
+def test_an_app_refused_a_repos_parts_is_told_in_githubs_words_to_an_app(
+    served: Path, tmp_path: Path, api: str
+) -> None:
+    """An app installed without Actions and Deployments permissions: GitHub refuses it those
+    parts "by integration" (a personal access token is refused "by personal access token"),
+    on REST (403) and GraphQL (FORBIDDEN) alike, and the run names the permissions it needs."""
+    from miner.fixtures_server import FORBIDDEN
+
+    mirror = tmp_path / "mirror"
+    shutil.copytree(served, mirror)
+    (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).write_text("actions\ndeployments\n")
+    out = _app_sync(mirror, tmp_path, "--api", api)
+    errors = [line for line in out.stderr.decode().splitlines() if line.startswith("Error:")]
+    assert out.returncode == 3, out.stderr.decode()  # partial
+    assert errors[0] == (
+        "Error: acme/web-app: deployments and workflow runs not readable with this token, which "
+        "needs read access to Actions and Deployments ("
+        + ("GET /repos/acme/web-app/deployments: 403 " if api == "rest" else "POST /graphql: ")
+        + "Resource not accessible by integration); the rest of the repo synced"
+    )
+
+
+@pytest.mark.parametrize("api", ["rest", "graphql"])
+def test_an_app_refused_the_orgs_teams_is_told_the_permission_an_app_needs(
+    served: Path, tmp_path: Path, api: str
+) -> None:
+    """An app installed without the org's Members permission: GitHub refuses it the org's teams
+    "by integration"; the one line names the permission, for an app as for a fine-grained
+    token."""
+    from miner.fixtures_server import FORBIDDEN
+
+    mirror = tmp_path / "mirror"
+    shutil.copytree(served, mirror)
+    (mirror / "orgs" / "acme" / FORBIDDEN).write_text("teams\n")
+    out = _app_sync(mirror, tmp_path, "--api", api, "--quiet")
+    (line,) = out.stderr.decode().splitlines()
+    assert out.returncode == 1
+    assert line.startswith("Error: acme: GitHub refuses this token the org's members or teams (")
+    assert line.endswith(
+        "Resource not accessible by integration): a GitHub App or a fine-grained token needs "
+        "read access to the organization's Members permission, a classic token the read:org "
+        "scope (`miner doctor` checks it)"
+    )

@@ -426,9 +426,9 @@ def test_a_token_refused_the_orgs_teams_says_which_permission(
     assert out.returncode == 1
     assert line.startswith("Error: acme: GitHub refuses this token the org's members or teams (")
     assert line.endswith(
-        "Resource not accessible by personal access token): a fine-grained token needs read "
-        "access to the organization's Members permission, a classic token the read:org scope "
-        "(`miner doctor` checks it)"
+        "Resource not accessible by personal access token): a GitHub App or a fine-grained "
+        "token needs read access to the organization's Members permission, a classic token the "
+        "read:org scope (`miner doctor` checks it)"
     )
     assert doctor.returncode == 1
     assert (
