@@ -25,7 +25,10 @@ from miner.git_mirror import git_with_input
 # its Co-authored-by trailers, one a line (GitHub credits each such co-author with the commit;
 # `unfold` joins a value folded over lines). The N/E forms apply the repository's .mailmap, so
 # a person's old addresses come out as the one they chose; git does not map trailers, so
-# stream_history maps the co-authors itself.
+# stream_history maps the co-authors itself. An author or committer line git cannot read (a NUL
+# cut into it, by a commit written by hand: `git fsck` calls it nulInHeader) leaves git no
+# person: `%an` prints nothing, the default format no Author line, and these forms print
+# themselves (`%aN`, `%aE`, `%aI`); such a person is stored as NULLs, not as those words.
 _FIELDS = ("sha", "parents", "author_name", "author_email", "authored_at",
            "committer_name", "committer_email", "committed_at")  # fmt: skip
 _CO_AUTHORS = "%(trailers:key=Co-authored-by,valueonly,unfold)"
@@ -199,6 +202,9 @@ class _Columns:
                 for into, part in zip(self.co_author_cols, (sha, name, match[2]), strict=True):
                     into.append(part)
         fields[1] = lines[1].split()
+        for start, who in ((2, "a"), (5, "c")):
+            if fields[start : start + 3] == [f"%{who}N", f"%{who}E", f"%{who}I"]:
+                fields[start : start + 3] = [None, None, None]
         for column, value in zip(self.commit_cols, fields, strict=True):
             column.append(value)
         self.count += 1

@@ -248,3 +248,29 @@ def test_co_authors_of_any_length_and_with_brackets_in_their_names_are_read(
     assert sorted(
         (r["sha"], r["name"], r["email"]) for r in _concat([c.co_authors for c in chunks])
     ) == [(sha, "Foo bar", "fb@example.com"), (sha, long_name, "long@example.com")]
+
+
+def test_a_person_git_cannot_read_for_a_nul_in_it_is_stored_as_no_one(tmp_path: Path) -> None:
+    """A NUL in a commit's author or committer line (a commit written by hand; `git fsck`
+    calls it nulInHeader) cuts the line where git reads it: "Ann" with no address is no person,
+    and git prints its placeholders %aN %aE %aI as they are. That person is NULL (name,
+    address and date), as `git log` shows no Author for it; the other person of the commit,
+    and someone whose name and address really are "%aN" and "%aE", are read whole."""
+    b = GitBuilder(tmp_path / "work")
+    b.commit({"a.txt": "x\n"})
+    cee = "Cee <cee@example.com> 1772532000 +0000"  # 2026-03-03T10:00:00Z
+    in_name = b.raw_commit(f"author Ann\0Evil <ann@x.example> 1772532000 +0000\ncommitter {cee}\n")
+    in_email = b.raw_commit(f"author {cee}\ncommitter Bo <bo\0@example.com> 1772532000 +0100\n")
+    odd = b.raw_commit(f"author %aN <%aE> 1772532000 +0000\ncommitter {cee}\n")
+    commits = {
+        r["sha"]: r for r in _concat([c.commits for c in stream_history(git.Repo(b.path), "main")])
+    }
+    at = "2026-03-03T10:00:00+00:00"
+    person = ("author_name", "author_email", "authored_at")
+    committer = ("committer_name", "committer_email", "committed_at")
+    assert [commits[in_name][k] for k in person] == [None, None, None]
+    assert [commits[in_name][k] for k in committer] == ["Cee", "cee@example.com", at]
+    assert [commits[in_email][k] for k in person] == ["Cee", "cee@example.com", at]
+    assert [commits[in_email][k] for k in committer] == [None, None, None]
+    assert [commits[odd][k] for k in person] == ["%aN", "%aE", at]
+    assert commits[odd]["parents"] == [in_email]

@@ -800,6 +800,47 @@ def test_a_commit_git_cannot_date_is_kept_without_that_date(
         assert owners == [("a.py", "web", 2, 2)]
 
 
+def test_an_author_git_cannot_read_is_no_one_and_counts_as_unassigned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """alice (web) adds a.py's first line on 2026-03-02; a commit written by hand with a NUL in
+    its author's name ("Ann\\0Evil <ann@...>": git reads "Ann", no address, and shows no
+    author) adds its second on 2026-03-03, committed by alice. That commit's author is NULL
+    (name, address, date), not git's placeholders "%aN" "%aE", and its change counts for
+    'unassigned' (no identity ties it to a login): by hand, a.py has web 1 commit 1 line and
+    unassigned 1 commit 1 line, and no identity is "%ae"."""
+    b = MirrorBuilder(teams={"web": ["alice"]})
+    b.pull("web", "alice", 1)
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    noreply = "7+alice@users.noreply.github.com"
+    first = g.commit({"a.py": "1\n"}, email=noreply, at="2026-03-02T10:00:00+00:00")
+    (g.path / "a.py").write_text("1\n2\n")
+    g.git("add", "a.py")
+    nul = g.raw_commit(
+        "author Ann\0Evil <ann@example.com> 1772532000 +0000\n"
+        f"committer Alice <{noreply}> 1772532000 +0000\n"
+    )
+    g.publish(root / "git" / "acme" / "web.git")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        assert sync(wh, config).failures == ()
+        rows = wh.query(
+            "select sha, author_name, author_email, author, author_teams, author_is_bot, "
+            "authored_at, committer_email from commits"
+        )
+        assert sorted(rows) == sorted(
+            [
+                (first, "Alice", noreply, "alice", ["web"], False,
+                 datetime(2026, 3, 2, 10, tzinfo=UTC), noreply),
+                (nul, None, None, None, ["unassigned"], False, None, noreply),
+            ]
+        )  # fmt: skip
+        owners = wh.query("select team, commits, lines from de_facto_owners order by team")
+        assert owners == [("unassigned", 1, 1), ("web", 1, 1)]
+        assert wh.query("select email from identities where email like '%\\%%' escape '\\'") == []
+
+
 def test_a_mailmap_added_later_maps_the_commits_mined_before_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

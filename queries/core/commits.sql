@@ -4,7 +4,10 @@
 -- the team 'unassigned', like anyone in no team. A merge commit lists no files (git log shows
 -- none): its changes are its parents'. A date git cannot print (before 1970, or a time zone
 -- out of range, as repos imported from older systems have) is NULL; a commit whose
--- committed_at is NULL is in no ownership window.
+-- committed_at is NULL is in no ownership window. An author git cannot read (a NUL written
+-- into the commit's author line by hand: git log shows no Author for it) has author_name,
+-- author_email and authored_at NULL, and counts as 'unassigned', like anyone no identity ties
+-- to a login; likewise a committer git cannot read.
 with files as (
     select org, repo, sha, count(*) as files_changed, sum(added)::bigint as lines_added,
         sum(deleted)::bigint as lines_deleted
@@ -25,7 +28,7 @@ select
         p.is_bot,
         i.login like '%[bot]' or lower(i.login) in (select login from settings_bots),
         false
-    ) or lower(c.author_email) like '%[bot]@%' as author_is_bot,
+    ) or coalesce(lower(c.author_email) like '%[bot]@%', false) as author_is_bot,
     c.authored_at,
     c.committer_email,
     c.committed_at,
