@@ -9,7 +9,7 @@ import logging
 import posixpath
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -160,12 +160,16 @@ CODEOWNERS_SCHEMA = pa.schema(
 )
 
 
-def codeowners_history(repo: git.Repo, tip: str, name: str = "") -> pa.Table:
+def codeowners_history(
+    repo: git.Repo, tip: str, name: str = "", told: Collection[str] = ()
+) -> pa.Table:
     """Every change to a CODEOWNERS file (any of GitHub's three locations) along a branch's
     first-parent line up to its tip `tip`: the commit, its date and the file's new text. The
     first-parent line is the branch as it stood: each of its commits was its tip for a while.
     A commit git cannot date (before 1970, a time zone out of range) has no date, said in the
-    log as the repo `name`'s (ownership.py dates its version from the one before it)."""
+    log as the repo `name`'s (ownership.py dates its version from the one before it), unless
+    it is among `told`: the history is read whole whenever the tip moves, and a commit mined
+    before was said then."""
     out = repo.git.log(
         "--first-parent",
         "--no-show-signature",  # gpg's words on signed commits would be among the records
@@ -187,7 +191,7 @@ def codeowners_history(repo: git.Repo, tip: str, name: str = "") -> pa.Table:
         head, _, body = record.partition("\n")
         sha, at = head.split("\x1f")
         committed_at = at if _is_date(at) else None
-        if committed_at is None:
+        if committed_at is None and sha not in told:
             _log.warning(
                 "%s: commit %s changed CODEOWNERS with a date git cannot print (%r): that "
                 "version counts from when the one before it did",

@@ -419,7 +419,7 @@ def _sync_git(
                 if new.tip is None:  # an empty repository: no CODEOWNERS either
                     changes = CODEOWNERS_SCHEMA.empty_table()
                 else:
-                    changes = codeowners_history(mirror, new.tip, repo)
+                    changes = codeowners_history(mirror, new.tip, repo, _undated(wh, org, repo))
                 wh.store_git_codeowners(org, repo, changes)
                 wh.store_git_history(
                     org,
@@ -510,12 +510,23 @@ def _mine_base_branches(
         if tip is None or wh.cursor(org, repo, resource).value == tip:
             continue
         try:
-            changes = codeowners_history(mirror, tip, f"{repo} ({branch})")
+            changes = codeowners_history(mirror, tip, f"{repo} ({branch})", _undated(wh, org, repo))
         except git.GitCommandError as exc:
             failures.append(f"{repo}: git could not read the CODEOWNERS of {branch!r}: {exc}")
             continue
         wh.store_git_codeowners(org, repo, changes, branch, CursorUpdate(org, repo, resource, tip))
     return failures
+
+
+def _undated(wh: Warehouse, org: str, repo: str) -> set[str]:
+    """The CODEOWNERS commits of a repo (along any branch) stored without a date: the sync
+    that mined each said so, and the next ones, which read the history again, need not."""
+    rows = wh.query(
+        "select distinct sha from raw_git_codeowners "
+        "where org = ? and repo = ? and committed_at is null",
+        [org, repo],
+    )
+    return {sha for (sha,) in rows}
 
 
 def _respelled(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -175,9 +175,9 @@ def test_base_branches_follow_a_repo_rename_without_being_mined_again(
     g.publish(root / "git" / "acme" / "web.git", ("release/1",))
     mined: list[str] = []
 
-    def counted(repo: Any, tip: str, name: str = "") -> pa.Table:
+    def counted(repo: Any, tip: str, name: str = "", told: Collection[str] = ()) -> pa.Table:
         mined.append(tip)
-        return codeowners_history(repo, tip, name)
+        return codeowners_history(repo, tip, name, told)
 
     monkeypatch.setattr("miner.sync.codeowners_history", counted)
     with _served(root, tmp_path, monkeypatch) as (config, wh):

@@ -1118,6 +1118,49 @@ def test_a_codeowners_change_git_cannot_date_counts_from_the_version_before_it(
         assert any(undated[:12] in m and "acme/web" in m for m in said)
 
 
+def test_a_codeowners_change_git_cannot_date_is_told_of_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The CODEOWNERS history is read again whenever the tip moves; an undated change (+99999)
+    is told of by the sync that first mines it, not by every sync after. The second sync, after
+    a.py changed and a second undated change gave * back to web, tells of that one alone."""
+    b = MirrorBuilder(teams={"web": ["alice"], "ops": ["olga"]})
+    b.pull("web", "alice", 1)
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    g.commit({"CODEOWNERS": "* @acme/web\n"}, at="2026-03-01T10:00:00+00:00")
+    alice = "Alice <alice@example.com> 1772618400 +99999"
+    (g.path / "CODEOWNERS").write_text("* @acme/ops\n")
+    g.git("add", "CODEOWNERS")
+    undated = g.raw_commit(f"author {alice}\ncommitter {alice}\n")
+    bare = g.publish(root / "git" / "acme" / "web.git")
+
+    def told() -> list[str]:
+        said = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+        caplog.clear()
+        return sorted(sha[:12] for sha in (undated, later) if any(sha[:12] in m for m in said))
+
+    later = "no such commit yet"
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        assert sync(wh, config).failures == ()
+        assert told() == [undated[:12]]
+        g.commit({"a.py": "1\n"}, at="2026-03-05T10:00:00+00:00")
+        (g.path / "CODEOWNERS").write_text("* @acme/web\n")
+        g.git("add", "CODEOWNERS")
+        later = g.raw_commit(f"author {alice}\ncommitter {alice}\n")
+        g.publish(bare)
+        assert sync(wh, config).failures == ()
+        assert told() == [later[:12]]
+        g.commit({"a.py": "2\n"}, at="2026-03-06T10:00:00+00:00")
+        g.publish(bare)
+        assert sync(wh, config).failures == ()
+        assert told() == []
+        assert wh.query("select count(*) from raw_git_codeowners where committed_at is null") == [
+            (2,)
+        ]
+
+
 def test_a_first_codeowners_git_cannot_date_is_in_force_since_always() -> None:
     """With no version before it to count from, an undated first CODEOWNERS is in force since
     always (and no empty version before it, which would have no end)."""
