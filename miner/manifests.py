@@ -62,6 +62,10 @@ class Manifest:
     # [workspace.dependencies] (a member's `key = { workspace = true }`), a Gradle version
     # catalog's libraries and bundles (a build script's `libs.KEY`)
     offers: dict[str, list[Package]] = field(default_factory=dict)
+    # the packages of `consumes` that Hatch's environments name ([tool.hatch.envs] of a
+    # pyproject.toml, [envs] of a hatch.toml); None when the file has no such table. Hatch
+    # reads a hatch.toml's [envs] in place of its pyproject.toml's (repo_packages drops those).
+    hatch_envs: list[Package] | None = None
     errors: list[str] = field(default_factory=list)
 
 
@@ -231,35 +235,21 @@ def _pyproject(m: Manifest, text: str, _: str) -> None:
             items = [i for i in items if not isinstance(i, dict)]
         for item in _strings(m, f"[dependency-groups] {group}", items):
             _add(m, _requirement(m, item, f"group:{group}"))
-    # uv's, Rye's and PDM's development dependencies from before PEP 735, and Hatch's: uv merges
-    # its list into the group dev (uv 0.4.27's release notes), and so does Rye (rye.astral.sh,
-    # "pyproject.toml"); Hatch's environments each name `dependencies` and
-    # `extra-dependencies` (hatch.pypa.io, "Environment configuration"), a group of the
-    # environment's name; PDM's table holds groups, an item of which may be an editable
-    # `-e URL#egg=NAME` or `-e ./path` (pdm-project.org, "Development dependencies")
+    # uv's, Rye's and PDM's development dependencies from before PEP 735, and Hatch's
+    # environments: uv merges its list into the group dev (uv 0.4.27's release notes), and so
+    # does Rye (rye.astral.sh, "pyproject.toml"); PDM's table holds groups, an item of which may
+    # be an editable `-e URL#egg=NAME` or `-e ./path` (pdm-project.org, "Development
+    # dependencies")
     groups = [
         ("dev", f"[tool.{tool}] dev-dependencies", dev)
         for tool in ("uv", "rye")
         if (dev := doc.get("tool", {}).get(tool, {}).get("dev-dependencies")) is not None
     ]
-    hatch = _table(m, "[tool.hatch.envs]", doc.get("tool", {}).get("hatch", {}).get("envs"))
-    groups += [
-        (env, f"[tool.hatch.envs.{env}] {key}", table[key])
-        for env, table in hatch.items()
-        if isinstance(table, dict)
-        for key in ("dependencies", "extra-dependencies")
-        if key in table
-    ]
     pdm = _table(m, "[tool.pdm.dev-dependencies]",
                  doc.get("tool", {}).get("pdm", {}).get("dev-dependencies"))  # fmt: skip
     groups += [(g, f"[tool.pdm.dev-dependencies] {g}", items) for g, items in pdm.items()]
-    for group, where, items in groups:
-        for item in _strings(m, where, items):
-            editable = re.match(r"^\s*(?:-e|--editable)(?:\s+|=)(.*)$", item)
-            if editable:
-                _add(m, _located(editable.group(1).strip(), f"group:{group}"))
-            else:
-                _add(m, _requirement(m, item, f"group:{group}"))
+    _add_groups(m, groups)
+    _hatch_envs(m, "tool.hatch.envs", doc.get("tool", {}).get("hatch", {}).get("envs"))
     for item in _strings(
         m, "[build-system] requires", doc.get("build-system", {}).get("requires", [])
     ):
@@ -281,6 +271,41 @@ def _pyproject(m: Manifest, text: str, _: str) -> None:
             optional = isinstance(spec, dict) and spec.get("optional") is True
             said = "optional" if optional and scope == "runtime" else scope
             m.consumes.append(Package("pypi", name, _poetry_spec(spec), said))
+
+
+def _add_groups(m: Manifest, groups: list[tuple[str, str, Any]]) -> None:
+    """(group, where, items): each item a requirement of `group:GROUP`, or an editable
+    `-e URL#egg=NAME` / `-e ./path` (PDM's)."""
+    for group, where, items in groups:
+        for item in _strings(m, where, items):
+            editable = re.match(r"^\s*(?:-e|--editable)(?:\s+|=)(.*)$", item)
+            if editable:
+                _add(m, _located(editable.group(1).strip(), f"group:{group}"))
+            else:
+                _add(m, _requirement(m, item, f"group:{group}"))
+
+
+def _hatch_envs(m: Manifest, table: str, envs: Any) -> None:
+    """Hatch's environments under `table` (hatch.pypa.io, "Environment configuration"): each
+    names `dependencies` and `extra-dependencies`, a group of the environment's name."""
+    if envs is None:
+        return
+    before = len(m.consumes)
+    groups = [
+        (env, f"[{table}.{env}] {key}", spec[key])
+        for env, spec in _table(m, f"[{table}]", envs).items()
+        if isinstance(spec, dict)
+        for key in ("dependencies", "extra-dependencies")
+        if key in spec
+    ]
+    _add_groups(m, groups)
+    m.hatch_envs = m.consumes[before:]
+
+
+def _hatch_toml(m: Manifest, text: str, _: str) -> None:
+    """A hatch.toml beside a pyproject.toml: Hatch's [tool.hatch] tables without the prefix
+    (hatch.pypa.io, "Configuration"); its environments are what miner reads of it."""
+    _hatch_envs(m, "envs", tomllib.loads(text).get("envs"))
 
 
 def _table(m: Manifest, where: str, value: Any) -> dict[str, Any]:
@@ -892,6 +917,7 @@ def _gemspec(m: Manifest, text: str, _: str) -> None:
 
 _EXACT = {
     "pyproject.toml": "pyproject",
+    "hatch.toml": "hatch",
     "setup.cfg": "setup.cfg",
     "package.json": "package.json",
     "go.mod": "go.mod",
@@ -909,6 +935,7 @@ _EXACT = {
 _PARSERS: dict[str, Callable[[Manifest, str, str], None]] = {
     "requirements": _requirements_txt,
     "pyproject": _pyproject,
+    "hatch": _hatch_toml,
     "setup.cfg": _setup_cfg,
     "package.json": _package_json,
     "go.mod": _go_mod,

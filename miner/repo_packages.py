@@ -10,7 +10,15 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from miner.config import Config
-from miner.manifests import CATALOG, WORKSPACE, Package, normalize, parse, sbom_packages
+from miner.manifests import (
+    CATALOG,
+    WORKSPACE,
+    Manifest,
+    Package,
+    normalize,
+    parse,
+    sbom_packages,
+)
 from miner.warehouse import Warehouse
 
 WRITES = ("repo_packages", "manifest_errors")
@@ -62,9 +70,12 @@ def write_repo_packages(wh: Warehouse, config: Config) -> None:
         for key, entries in m.offers.items():
             for p in entries:
                 offers.setdefault((org, repo), {}).setdefault((p.ecosystem, key), []).append(p)
+    replaced = _replaced_hatch_envs(parsed)
     for org, repo, path, manifest in parsed:
         offered = offers.get((org, repo), {})
-        consumed = [o for p in manifest.consumes for o in _offered(p, offered)]
+        consumed = [
+            o for p in manifest.consumes if id(p) not in replaced for o in _offered(p, offered)
+        ]
         for role, found in (("publishes", manifest.publishes), ("consumes", consumed)):
             for p in found:
                 key = normalize(p.ecosystem, p.name)
@@ -91,6 +102,23 @@ def write_repo_packages(wh: Warehouse, config: Config) -> None:
                                  "", "runtime", "config"))  # fmt: skip
     _write(wh, "repo_packages", PACKAGE_SCHEMA, packages)
     _write(wh, "manifest_errors", ERROR_SCHEMA, errors)
+
+
+def _replaced_hatch_envs(parsed: Sequence[tuple[str, str, str, Manifest]]) -> set[int]:
+    """The packages (by id) a pyproject.toml's [tool.hatch.envs] names where a hatch.toml
+    beside it has an [envs] table: Hatch reads that one in its place (hatchling's
+    ProjectMetadata.hatch: the file's top-level keys replace [tool.hatch]'s)."""
+    beside = {
+        (org, repo, path.removesuffix("hatch.toml"))
+        for org, repo, path, m in parsed
+        if m.kind == "hatch" and m.hatch_envs is not None
+    }
+    return {
+        id(p)
+        for org, repo, path, m in parsed
+        if m.kind == "pyproject" and (org, repo, path.removesuffix("pyproject.toml")) in beside
+        for p in m.hatch_envs or ()
+    }
 
 
 def _offered(package: Package, offers: dict[tuple[str, str], list[Package]]) -> list[Package]:

@@ -656,6 +656,50 @@ def test_repo_dependencies_one_row_for_a_name_spelled_several_ways(tmp_path: Pat
     assert rows == [("acme/app", "acme/utils", "acme_utils", ">=1", "runtime")]
 
 
+def test_a_hatch_toml_at_the_root_names_its_environments_dependencies(tmp_path: Path) -> None:
+    """Hatch's environments may live in a hatch.toml beside pyproject.toml, its tables without
+    the tool.hatch prefix (hatch.pypa.io, "Configuration"): [envs.test] dependencies and
+    [envs.lint] extra-dependencies are groups test and lint of app's hatch.toml. Hatch reads
+    that file's [envs] in place of pyproject.toml's [tool.hatch.envs], so legacy's package
+    named only there is no edge. By hand: app -> testkit (acme-testkit >=1, group:test) and
+    app -> lint (acme-lint, group:lint), both from hatch.toml; nothing to legacy."""
+    b = MirrorBuilder()
+    b.files[("testkit", "pyproject.toml")] = '[project]\nname = "acme-testkit"\nversion = "1"\n'
+    b.files[("lint", "pyproject.toml")] = '[project]\nname = "acme-lint"\nversion = "2"\n'
+    b.files[("legacy", "pyproject.toml")] = '[project]\nname = "acme-legacy"\nversion = "3"\n'
+    b.files[("app", "pyproject.toml")] = (
+        '[project]\nname = "app"\nversion = "0.1"\n'
+        '[tool.hatch.envs.old]\ndependencies = ["acme-legacy"]\n'
+    )
+    b.files[("app", "hatch.toml")] = (
+        '[envs.test]\ndependencies = ["acme-testkit>=1", "pytest"]\n'
+        '[envs.lint]\ndetached = true\nextra-dependencies = ["acme-lint"]\n'
+        '[envs.lint.scripts]\ncheck = "ruff check"\n'
+    )
+    for repo in ("testkit", "lint", "legacy", "app"):
+        b.pull(repo, "wes", 0)
+    db = _import(tmp_path, b)
+    rows = _query(
+        db,
+        "select repo, depends_on_repo, package, manifest_path, requirement, scope "
+        "from repo_dependencies order by all",
+    )
+    assert rows == [
+        ("acme/app", "acme/lint", "acme-lint", "hatch.toml", "", "group:lint"),
+        ("acme/app", "acme/testkit", "acme-testkit", "hatch.toml", ">=1", "group:test"),
+    ]
+    consumed = _query(
+        db,
+        "select manifest_path, manifest_kind, package from repo_packages "
+        "where repo = 'acme/app' and role = 'consumes' order by all",
+    )
+    assert consumed == [
+        ("hatch.toml", "hatch", "acme-lint"),
+        ("hatch.toml", "hatch", "acme-testkit"),
+        ("hatch.toml", "hatch", "pytest"),
+    ]
+
+
 def test_a_cargo_member_inherits_the_roots_crate_under_its_key(tmp_path: Path) -> None:
     """Cargo's workspace inheritance: `core = { workspace = true }` in a member is the root's
     [workspace.dependencies] entry of that key, which renames the crate acme-core-v2 (at

@@ -43,6 +43,7 @@ NPM8 = "dependabot-core/npm_and_yarn/spec/fixtures/projects/npm8"
     ("path", "kind"),
     [
         ("pyproject.toml", "pyproject"),
+        ("hatch.toml", "hatch"),
         ("setup.cfg", "setup.cfg"),
         ("package.json", "package.json"),
         ("sub/dir/go.mod", "go.mod"),  # the name decides, not the folder
@@ -1632,3 +1633,28 @@ def test_hatch_environments_and_rye_development_dependencies() -> None:
     assert bad.errors == [
         "pyproject.toml: [tool.hatch.envs.test] dependencies is not an array of strings"
     ]
+
+
+def test_hatch_toml_environments_are_groups_as_in_pyproject() -> None:
+    """A hatch.toml holds Hatch's tables without the tool.hatch prefix (hatch.pypa.io,
+    "Configuration"): [envs.NAME] dependencies and extra-dependencies are group NAME; other
+    tables (scripts, build) name no package, and a list that is none is an error naming it."""
+    m = parse(
+        "hatch.toml",
+        '[version]\npath = "src/app/__about__.py"\n'
+        '[envs.default]\ndependencies = ["coverage[toml]>=6.5", "pytest"]\n'
+        '[envs.lint]\ndetached = true\nextra-dependencies = ["ruff==0.6.*"]\n'
+        '[envs.lint.scripts]\ncheck = "ruff check"\n',
+    )
+    assert (m.kind, m.errors, m.publishes) == ("hatch", [], [])
+    assert _rows(m.consumes, "pypi") == sorted(
+        [
+            ("coverage", ">=6.5", "group:default"),
+            ("pytest", "", "group:default"),
+            ("ruff", "==0.6.*", "group:lint"),
+        ]
+    )
+    assert m.hatch_envs == m.consumes
+    assert parse("hatch.toml", '[build]\ndev-mode-dirs = ["."]\n').hatch_envs is None
+    bad = parse("hatch.toml", '[envs.test]\ndependencies = "pytest"\n')
+    assert bad.errors == ["hatch.toml: [envs.test] dependencies is not an array of strings"]
