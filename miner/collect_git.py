@@ -233,7 +233,8 @@ _MEMBER_FILES = {
     "package.json": ("package.json",),
     "pnpm-workspace": ("package.json",),
     "cargo": ("Cargo.toml",),
-    "pyproject": ("pyproject.toml",),
+    # a member's hatch.toml holds Hatch's environments beside its pyproject.toml
+    "pyproject": ("pyproject.toml", "hatch.toml"),
     "go.work": ("go.mod",),
     "pom": ("pom.xml",),
     "gradle-settings": ("build.gradle", "build.gradle.kts"),

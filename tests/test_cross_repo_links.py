@@ -698,6 +698,22 @@ def test_a_hatch_toml_at_the_root_names_its_environments_dependencies(tmp_path: 
         ("hatch.toml", "hatch", "acme-testkit"),
         ("hatch.toml", "hatch", "pytest"),
     ]
+    # likewise a workspace member's hatch.toml, beside its own pyproject.toml: one more edge to
+    # lint (from libs/core/hatch.toml), and still none to legacy
+    _with_members(db, "acme/app", {
+        "libs/core/pyproject.toml": '[project]\nname = "core"\n'
+        '[tool.hatch.envs.old]\ndependencies = ["acme-legacy"]\n',
+        "libs/core/hatch.toml": '[envs.lint]\ndependencies = ["acme-lint>=2"]\n',
+    })  # fmt: skip
+    assert _query(
+        db,
+        "select depends_on_repo, manifest_path, requirement, scope from repo_dependencies "
+        "order by all",
+    ) == [
+        ("acme/lint", "hatch.toml", "", "group:lint"),
+        ("acme/lint", "libs/core/hatch.toml", ">=2", "group:lint"),
+        ("acme/testkit", "hatch.toml", ">=1", "group:test"),
+    ]
 
 
 def test_a_cargo_member_inherits_the_roots_crate_under_its_key(tmp_path: Path) -> None:

@@ -120,7 +120,10 @@ def test_members_of_uv_and_go_workspaces_and_of_pnpm(tmp_path: Path) -> None:
                 '[tool.uv.workspace]\nmembers = ["libs/*"]\nexclude = ["libs/scratch"]\n'
             ),
             "libs/core/pyproject.toml": '[project]\nname = "acme-core"\n',
+            # Hatch's environments beside a member's pyproject.toml (not beside a non-member's)
+            "libs/core/hatch.toml": '[envs.test]\ndependencies = ["pytest"]\n',
             "libs/scratch/pyproject.toml": '[project]\nname = "scratch"\n',
+            "libs/scratch/hatch.toml": '[envs.test]\ndependencies = ["pytest"]\n',
             "libs/core/tests/pyproject.toml": '[project]\nname = "deeper"\n',  # not matched
             # a Go workspace: the modules its `use` names; "." is the root, read already
             "go.work": "go 1.22\n\nuse (\n\t.\n\t./svc/api\n)\n",
@@ -137,6 +140,7 @@ def test_members_of_uv_and_go_workspaces_and_of_pnpm(tmp_path: Path) -> None:
     table = workspace_manifests(git.Repo(b.path), b.shas[-1])
     assert sorted(table.column("path").to_pylist()) == [
         "apps/web/package.json",
+        "libs/core/hatch.toml",
         "libs/core/pyproject.toml",
         "svc/api/go.mod",
     ]
