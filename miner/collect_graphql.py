@@ -77,6 +77,9 @@ _NOREPLY = re.compile(r"^\d+\+(?P<login>[^@]+)@users\.noreply\.github\.com$")
 # made lighter to, when GitHub gives up on it: see _lighter.
 _SHORTEST_NESTED_PAGE = 10
 
+# A page of PRs as asked when GitHub has given up on none: (PRs a page, nested pages).
+_FULL_PAGE = (PULL_REQUEST_PAGE_SIZE, NESTED_PAGE_SIZE)
+
 # The connections of a PR the collector reads, each with the raw resource it fills.
 _CONNECTIONS = ("reviews", "timelineItems", "files", "commits")
 
@@ -101,15 +104,17 @@ class GraphQLPullCollector:
         high_water, _ = cursor(repo, "pulls")
         new_high_water = high_water
         after: str | None = None
-        sizes = (PULL_REQUEST_PAGE_SIZE, NESTED_PAGE_SIZE)
+        sizes = ceiling = _FULL_PAGE
+        quick = False
         while True:
-            connection, sizes, whole = self._page(repo, after, sizes)
+            connection, answered, whole = self._page(repo, after, sizes, quick=quick)
+            sizes, ceiling, quick = _next_sizes(sizes, answered, whole, ceiling)
             page: list[Json] = [n for n in connection["nodes"] if n is not None]
             # at the high-water second itself a PR may have changed again after the last sync
             # read it: those come again (their details are in the page anyway)
             fresh = [p for p in page if high_water is None or p["updatedAt"] >= high_water]
             for node in fresh:
-                details = self._detail_batches(repo, node, sizes[1]) if whole else None
+                details = self._detail_batches(repo, node, answered[1]) if whole else None
                 if details is None:
                     _log.warning(
                         "%s#%s: GitHub's GraphQL API will not give this PR's reviews, timeline, "
@@ -135,23 +140,22 @@ class GraphQLPullCollector:
             after = connection["pageInfo"]["endCursor"]
 
     def _page(
-        self, repo: str, after: str | None, sizes: tuple[int, int]
+        self, repo: str, after: str | None, sizes: tuple[int, int], *, quick: bool = False
     ) -> tuple[Json, tuple[int, int], bool]:
         """The page of PRs after `after`: (its pullRequests connection, the sizes it was read at,
         whether its PRs come with their details).
 
-        Asked at `sizes` (PRs a page, nested pages); a page GitHub cannot answer in time is
-        asked again lighter (_lighter), each lighter one once, without the minutes of retries
-        the first had; and a page GitHub answers with errors, with half the PRs, to find the PR
-        they are of. A lighter size that answers stays for the repo's later pages. Past the
-        lightest, the one PR there is read without its details (PULL_REQUEST_LISTING), and the
-        sizes that last worked go on after it.
+        Asked at `sizes` (PRs a page, nested pages), with all its retries unless `quick`; a
+        page GitHub cannot answer in time is asked again lighter (_lighter), each lighter one
+        once, without the minutes of retries the first had; and a page GitHub answers with
+        errors, with half the PRs, to find the PR they are of. Past the lightest, the one PR
+        there is read without its details (PULL_REQUEST_LISTING), and the sizes returned are
+        the lightest asked (see _next_sizes for the sizes of the pages after it).
 
         A 502, 504 or no answer at all is what GitHub gives a query too heavy for it, and what
         it gives every query in an outage: the lightest query tells the two apart (an outage
         fails it too), so an outage fails the sync after one page's retries, not ten."""
         owner, name = repo.split("/", 1)
-        worked, quick = sizes, False
         while True:
             try:
                 data = self.client.post_graphql(
@@ -176,7 +180,7 @@ class GraphQLPullCollector:
             if lighter is None:
                 variables = {"owner": owner, "name": name, "cursor": after, "pageSize": 1}
                 listed = self.client.post_graphql(PULL_REQUEST_LISTING, variables)
-                return _repository(listed, repo)["pullRequests"], worked, False
+                return _repository(listed, repo)["pullRequests"], sizes, False
             sizes, quick = lighter, True
 
     def _detail_batches(self, repo: str, pr: Json, page_size: int) -> list[RawBatch] | None:
@@ -322,6 +326,32 @@ class GraphQLRepoCollector:
                 raise LookupError(f"GraphQL: deployment {deployment['id']} vanished")
             nodes.extend(n for n in connection["nodes"] if n is not None)
         return nodes
+
+
+def _next_sizes(
+    asked: tuple[int, int], answered: tuple[int, int], whole: bool, ceiling: tuple[int, int]
+) -> tuple[tuple[int, int], tuple[int, int], bool]:
+    """The sizes of a repo's next page of PRs, the most they may grow to, and whether it is
+    asked once (quick), after a page asked at `asked` was read at `answered` (`whole`: with
+    its PRs' details) while its sizes could grow to `ceiling`.
+
+    A lighter page that answered in place of a heavier one stays the most the repo's pages
+    are asked at: a repo of big PRs is not asked again and again for pages too heavy for
+    GitHub. A PR GitHub fails on however light its page (an error of its own, not the page's
+    weight) says nothing of the pages after it, which may be as heavy as at first; but it may
+    be one of a run of such PRs, each costing the whole walk down from a full page (some 14
+    queries). So the page after it starts at the lightest, asked once (a PR GitHub fails on
+    there is listed at once: 2 queries), and each page that answers as asked doubles both
+    sizes, up to the ceiling, as TCP's window grows back: a repo with one such PR among
+    thousands is back to full pages some 7 pages on, and one whose every PR fails costs 2
+    queries a PR past its first."""
+    if not whole:
+        return answered, _FULL_PAGE, True
+    if answered != asked:
+        return answered, answered, False
+    grown = (min(2 * answered[0], ceiling[0]), min(2 * answered[1], ceiling[1]))
+    # a larger page is asked once: should GitHub give up on it, the lighter one answers next
+    return grown, ceiling, grown != answered
 
 
 def _lighter(prs: int, nested: int) -> tuple[int, int] | None:

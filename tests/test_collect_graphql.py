@@ -473,3 +473,106 @@ def test_a_pr_deleted_between_its_page_and_a_follow_up_is_no_repo_unreadable(
     assert stored == [(len(pulls),)]
     # its details, through REST
     assert "/repos/acme/web-app/pulls/1/files" in asked, asked
+
+
+@pytest.fixture(scope="module")
+def one_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An org of one repo, web-app, of 101 PRs."""
+    root = tmp_path_factory.mktemp("one-repo")
+    generate(root, prs=101, repos=1)
+    return root
+
+
+def _newest_first(root: Path) -> list[dict[str, Any]]:
+    """web-app's PRs as GitHub's GraphQL API pages them: newest update first."""
+    pulls = json.loads((root / "repos" / ORG / "web-app" / "pulls.json").read_text())
+    ordered: list[dict[str, Any]] = sorted(pulls, key=lambda p: p["updated_at"], reverse=True)
+    assert len({p["updated_at"] for p in ordered}) == len(ordered)  # one order only
+    return ordered
+
+
+def test_a_repo_whose_every_pr_github_gives_up_on_costs_two_queries_a_pr_past_the_first(
+    one_repo: Path, tmp_path: Path
+) -> None:
+    """GitHub gives up on every page of web-app's PRs, however light ("Something went wrong",
+    a PR at a time): every PR is stored as listed, its details read through REST, the
+    high-water mark moves, and the run is whole. Each PR cost some 14 queries (a walk down
+    from a full page after each), 28,000 for a repo of 2,000: more than GitHub's 5,000 points
+    an hour, so a nightly sync never ended. Now the page after such a PR starts at the
+    lightest, asked once."""
+    pulls = _newest_first(one_repo)
+    expected_reviews = sum(
+        len(json.loads((one_repo / "repos" / ORG / "web-app" / "pulls" / str(p["number"])
+                        / "reviews.json").read_text()))
+        for p in pulls
+    )  # fmt: skip
+    assert expected_reviews > 0
+    limits = {"PullRequests": 0}  # any answer holding a node is past the time limit
+    with (
+        FixtureServer(one_repo, rate_limit=10**6, graphql_time_limits=limits) as running,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        result = sync_from(running, wh, api="graphql")
+        asked = [r.query.get("operation") for r in running.requests if r.path == "/graphql"]
+        stored = wh.query("select count(*) from pull_requests")
+        reviews = wh.query("select count(*) from reviews")
+        high_water = wh.cursor(ORG, "acme/web-app", "pulls").value
+    assert result.failures == ()
+    assert stored == [(len(pulls),)]
+    assert reviews == [(expected_reviews,)]  # through REST
+    assert high_water == pulls[0]["updated_at"]
+    # The first PR: the full page 4 times (a give-up is most often a blip), then 9 lighter
+    # pages once each (18, 9, 4, 2, 1 PRs, then one PR with 50, 25, 12, 10 of each
+    # connection), then its listing: 14. Every later PR: one page of one PR at the lightest,
+    # asked once, then its listing: 2.
+    pages = asked.count("PullRequests") + asked.count("PullRequestListing")
+    assert pages == 14 + 2 * (len(pulls) - 1), asked
+    assert pages <= 3 * len(pulls)
+
+
+def test_a_pr_github_fails_on_costs_few_queries_and_full_pages_come_back(
+    one_repo: Path, tmp_path: Path
+) -> None:
+    """The second newest of web-app's 101 PRs has reviews GitHub fails on (an error at that
+    PR, however light its page). Its page is halved down to it alone (the newest PR answers
+    alone first), it is listed, and the pages after it grow back to full ones, doubling:
+    before, every later PR of the repo was a query of its own (one PR a page, the size that
+    last answered), 107 queries here."""
+    root = tmp_path / "mirror"
+    _copy(one_repo, root)
+    pulls = _newest_first(root)
+    bad = pulls[1]["number"]
+    (root / "repos" / ORG / "web-app" / "pulls" / str(bad) / "reviews.json").write_text("{x")
+    with FixtureServer(root, rate_limit=10**6) as running:
+        client = GitHubClient(running.url, None)
+        try:
+            batches = list(
+                GraphQLPullCollector(client, ORG).pull_batches(
+                    "acme/web-app", lambda r, n: (None, None)
+                )
+            )
+        finally:
+            client.close()
+        asked = [
+            (r.query.get("operation"), int(r.query["pageSize"]), "errors" in r.query)
+            for r in running.requests
+            if r.path == "/graphql"
+        ]
+    listed = [json.loads(i.payload)["number"] for b in batches if b.resource == "pulls"
+              for i in b.items]  # fmt: skip
+    detailed = {
+        c.resource for b in batches for c in b.cursors if c.resource.startswith("pull_details/")
+    }
+    (high_water,) = [c.value for b in batches for c in b.cursors if c.resource == "pulls"]
+    assert sorted(listed) == sorted(p["number"] for p in pulls)
+    assert detailed == {f"pull_details/{p['number']}" for p in pulls if p["number"] != bad}
+    assert high_water == pulls[0]["updated_at"]
+    # PR at 0 answers alone after 37, 18, 9, 4 and 2 fail; PR at 1 fails alone and is listed;
+    # then pages of 1, 2, 4, 8, 16, 32 and 37 PRs hold PRs 2 to 100
+    assert asked == [
+        *[("PullRequests", n, True) for n in (37, 18, 9, 4, 2)],
+        ("PullRequests", 1, False),
+        ("PullRequests", 1, True),
+        ("PullRequestListing", 1, False),
+        *[("PullRequests", n, False) for n in (1, 2, 4, 8, 16, 32, 37)],
+    ], asked
