@@ -2084,13 +2084,16 @@ def execute(
     body: dict[str, Any],
     budget: GraphQLBudget,
     time_limits: Mapping[str, int] | None = None,
+    timed_out: int = 200,
     *,
     refusal: str = REFUSED_TOKEN,
 ) -> tuple[int, dict[str, Any]]:
     """Answer one POST /graphql body over the mirror at `root`: (HTTP status, JSON answer).
     An operation `time_limits` names, whose answer holds more nodes than it says, is one GitHub
-    gives up on, as it does past its time limit on a query that must gather too much. A field
-    the mirror refuses the token is FORBIDDEN in `refusal`'s words (an app's, or a token's)."""
+    gives up on, as it does past its time limit on a query that must gather too much: with
+    `timed_out` 200, GitHub's GraphQL error saying so ("Something went wrong"); with 502 or 504,
+    its front end's answer when it stops waiting for the query first. A field the mirror
+    refuses the token is FORBIDDEN in `refusal`'s words (an app's, or a token's)."""
     query = body.get("query") if isinstance(body, dict) else None
     if not isinstance(query, str):
         return _errors({"message": "A query attribute must be specified and must be a string."})
@@ -2156,6 +2159,8 @@ def execute(
     )
     limit = (time_limits or {}).get(operation.name.value if operation.name else "")
     if limit is not None and _nodes(result.data) > limit:
+        if timed_out != 200:
+            return timed_out, dict(_NOT_IN_TIME)
         return 200, {"data": None, "errors": [{"message": _GAVE_UP}]}
     answer: dict[str, Any] = {"data": result.data}
     if result.errors:
@@ -2168,6 +2173,7 @@ def respond(
     raw: bytes,
     budget: GraphQLBudget,
     time_limits: Mapping[str, int] | None = None,
+    timed_out: int = 200,
     *,
     refusal: str = REFUSED_TOKEN,
 ) -> tuple[int, dict[str, Any]]:
@@ -2178,7 +2184,7 @@ def respond(
         body = None
     if not isinstance(body, dict):
         return 400, {"message": "Problems parsing JSON", "documentation_url": _GRAPHQL_DOCS}
-    return execute(root, body, budget, time_limits, refusal=refusal)
+    return execute(root, body, budget, time_limits, timed_out, refusal=refusal)
 
 
 def _nodes(data: Any) -> int:
@@ -2198,6 +2204,13 @@ _GAVE_UP = (
     "it could be a GitHub bug. Please include `0000:0000:0000000:0000000:00000000` when reporting "
     "this issue."
 )
+
+
+# GitHub's answer (502 or 504) to a request it could not answer in time.
+_NOT_IN_TIME = {
+    "message": "We couldn't respond to your request in time. Sorry about that. Please try "
+    "resubmitting your request and contact us if the problem persists."
+}
 
 
 def unauthorized() -> tuple[int, dict[str, Any]]:

@@ -663,6 +663,7 @@ class FixtureServer:
         faults: FaultPlan | None = None,
         app: tuple[int, str] | None = None,
         graphql_time_limits: Mapping[str, int] | None = None,
+        graphql_timed_out: int = 200,
     ) -> None:
         self.root = Path(root)
         self.faults = faults
@@ -670,6 +671,11 @@ class FixtureServer:
         # ({"PullRequests": 200}) whose answer holds more nodes than it says, as a repo of big
         # PRs makes a page of them too heavy
         self.graphql_time_limits = dict(graphql_time_limits or {})
+        # and how it says so: 200 with its GraphQL error, or 502 or 504, as GitHub's front end
+        # does when it stops waiting for the query first
+        if graphql_timed_out not in (200, 502, 504):
+            raise ValueError(f"graphql_timed_out {graphql_timed_out}: 200, 502 or 504")
+        self.graphql_timed_out = graphql_timed_out
         # a GitHub App the server knows: its id and public key (PEM); the installation tokens
         # it has issued are good for the API as `token` is
         self.app = app
@@ -884,6 +890,7 @@ class FixtureServer:
                 body,
                 budget,
                 self.graphql_time_limits,
+                self.graphql_timed_out,
                 refusal=self._refusal(headers.get("Authorization")),
             )
         data = _dump(payload)

@@ -576,3 +576,50 @@ def test_a_pr_github_fails_on_costs_few_queries_and_full_pages_come_back(
         ("PullRequestListing", 1, False),
         *[("PullRequests", n, False) for n in (1, 2, 4, 8, 16, 32, 37)],
     ], asked
+
+
+def test_a_pr_page_too_heavy_for_github_answered_502_is_asked_lighter_not_called_an_outage(
+    sample: Path, server: FixtureServer
+) -> None:
+    """GitHub's front end answers 502 for a page of PRs it could not gather in time (no GraphQL
+    error saying so), while the lightest query (Probe) answers: that is a page too heavy, not
+    an outage. The page is asked again lighter, each lighter one once, and web-app's PRs come
+    whole, as from a server that gives up on nothing."""
+    limits = {"PullRequests": 200}  # the sample's PRs: some 15 nodes each, see above
+
+    def collect(running: FixtureServer) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """Every item collected (resource, payload) and every cursor (resource, value)."""
+        client = GitHubClient(running.url, None)
+        try:
+            batches = list(
+                GraphQLPullCollector(client, ORG).pull_batches(
+                    "acme/web-app", lambda r, n: (None, None)
+                )
+            )
+        finally:
+            client.close()
+        items = sorted((b.resource, str(i.payload)) for b in batches for i in b.items)
+        cursors = sorted((c.resource, str(c.value)) for b in batches for c in b.cursors)
+        return items, cursors
+
+    with FixtureServer(
+        sample, rate_limit=10**6, graphql_time_limits=limits, graphql_timed_out=502
+    ) as heavy:
+        got = collect(heavy)
+        asked = [
+            (r.query.get("operation"), r.query.get("pageSize"), r.status)
+            for r in heavy.requests
+            if r.path == "/graphql"
+        ]
+    assert got == collect(server)
+    # the first page of 37 with all its retries (urllib3's: 1 + 10), then Probe answers: the
+    # page is too heavy, not GitHub down; 18 is asked once (502 again, Probe again), then 9
+    # answers and stays the repo's size
+    assert asked[:14] == [
+        *[("PullRequests", "37", 502)] * 11,
+        ("Probe", None, 200),
+        ("PullRequests", "18", 502),
+        ("Probe", None, 200),
+    ], asked
+    assert asked[14] == ("PullRequests", "9", 200), asked
+    assert ("PullRequestListing", "1", 200) not in asked
