@@ -36,6 +36,9 @@ HISTORY_CURSOR = "git/history"
 # CODEOWNERS history was mined up to (a branch PRs are based on: METRICS.md judges a PR by the
 # CODEOWNERS on its base branch).
 BRANCH_CODEOWNERS_CURSOR = "git/codeowners/"
+# The cursor resource holding the CODEOWNERS commits git cannot date whose warning a sync showed
+# (their ids, space-separated): a sync whose log leaves warnings out (--quiet) told no one.
+UNDATED_TOLD_CURSOR = "git/codeowners-undated-told"
 
 
 @dataclass(frozen=True)

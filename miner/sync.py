@@ -15,12 +15,14 @@ from pathlib import Path
 
 import duckdb
 import git
+import pyarrow as pa
 
 from miner.collect_git import (
     BRANCH_CODEOWNERS_CURSOR,
     CODEOWNERS_SCHEMA,
     HISTORY_CURSOR,
     MANIFEST_SCHEMA,
+    UNDATED_TOLD_CURSOR,
     GitCollector,
     branch_tips,
     codeowners_history,
@@ -416,11 +418,13 @@ def _sync_git(
             if new.tip != mined or new.replace or not listed:
                 wh.store_git_tree(org, repo, tip_files(mirror, new.tip))
             if new.tip != mined or new.replace:
+                told = _undated_told(wh, org, repo)
                 if new.tip is None:  # an empty repository: no CODEOWNERS either
                     changes = CODEOWNERS_SCHEMA.empty_table()
                 else:
-                    changes = codeowners_history(mirror, new.tip, repo, _undated(wh, org, repo))
+                    changes = codeowners_history(mirror, new.tip, repo, told)
                 wh.store_git_codeowners(org, repo, changes)
+                _tell_undated(wh, org, repo, changes, told)
                 wh.store_git_history(
                     org,
                     repo,
@@ -510,23 +514,40 @@ def _mine_base_branches(
         if tip is None or wh.cursor(org, repo, resource).value == tip:
             continue
         try:
-            changes = codeowners_history(mirror, tip, f"{repo} ({branch})", _undated(wh, org, repo))
+            told = _undated_told(wh, org, repo)
+            changes = codeowners_history(mirror, tip, f"{repo} ({branch})", told)
         except git.GitCommandError as exc:
             failures.append(f"{repo}: git could not read the CODEOWNERS of {branch!r}: {exc}")
             continue
         wh.store_git_codeowners(org, repo, changes, branch, CursorUpdate(org, repo, resource, tip))
+        _tell_undated(wh, org, repo, changes, told)
     return failures
 
 
-def _undated(wh: Warehouse, org: str, repo: str) -> set[str]:
-    """The CODEOWNERS commits of a repo (along any branch) stored without a date: the sync
-    that mined each said so, and the next ones, which read the history again, need not."""
-    rows = wh.query(
-        "select distinct sha from raw_git_codeowners "
-        "where org = ? and repo = ? and committed_at is null",
-        [org, repo],
-    )
-    return {sha for (sha,) in rows}
+def _undated_told(wh: Warehouse, org: str, repo: str) -> set[str]:
+    """The CODEOWNERS commits of a repo (along any branch) git cannot date whose warning a sync
+    showed: the syncs after it, which read the history again, need not repeat it."""
+    told = wh.cursor(org, repo, UNDATED_TOLD_CURSOR).value
+    return set(told.split()) if told else set()
+
+
+def _tell_undated(wh: Warehouse, org: str, repo: str, changes: pa.Table, told: set[str]) -> None:
+    """Keep the undated commits of `changes` as told, where codeowners_history's warning of them
+    was shown: under --quiet it was not, and the next sync that shows warnings says it."""
+    if not logging.getLogger(codeowners_history.__module__).isEnabledFor(logging.WARNING):
+        return
+    undated = {
+        sha
+        for sha, at in zip(
+            changes.column("sha").to_pylist(),
+            changes.column("committed_at").to_pylist(),
+            strict=True,
+        )
+        if at is None
+    }
+    if not undated <= told:
+        value = " ".join(sorted(told | undated))
+        wh.save_cursor(CursorUpdate(org, repo, UNDATED_TOLD_CURSOR, value))
 
 
 def _respelled(

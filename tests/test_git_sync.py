@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -1159,6 +1160,44 @@ def test_a_codeowners_change_git_cannot_date_is_told_of_once(
         assert wh.query("select count(*) from raw_git_codeowners where committed_at is null") == [
             (2,)
         ]
+
+
+def test_a_codeowners_change_git_cannot_date_mined_under_quiet_is_told_by_the_next_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A sync whose log leaves warnings out (--quiet, as cron runs it) mines an undated
+    CODEOWNERS change (+99999) and tells no one: the next sync that shows warnings, once the tip
+    moved, tells of it, and the one after does not repeat it."""
+    b = MirrorBuilder(teams={"web": ["alice"], "ops": ["olga"]})
+    b.pull("web", "alice", 1)
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    g.commit({"CODEOWNERS": "* @acme/web\n"}, at="2026-03-01T10:00:00+00:00")
+    alice = "Alice <alice@example.com> 1772618400 +99999"
+    (g.path / "CODEOWNERS").write_text("* @acme/ops\n")
+    g.git("add", "CODEOWNERS")
+    undated = g.raw_commit(f"author {alice}\ncommitter {alice}\n")
+    bare = g.publish(root / "git" / "acme" / "web.git")
+
+    def told() -> bool:
+        said = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+        caplog.clear()
+        return any(undated[:12] in m and "CODEOWNERS" in m for m in said)
+
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        caplog.set_level(logging.ERROR)  # as --quiet sets it (cli._route_warnings)
+        assert sync(wh, config).failures == ()
+        assert not told()
+        caplog.set_level(logging.WARNING)
+        g.commit({"a.py": "1\n"}, at="2026-03-05T10:00:00+00:00")
+        g.publish(bare)
+        assert sync(wh, config).failures == ()
+        assert told()
+        g.commit({"a.py": "2\n"}, at="2026-03-06T10:00:00+00:00")
+        g.publish(bare)
+        assert sync(wh, config).failures == ()
+        assert not told()
 
 
 def test_a_first_codeowners_git_cannot_date_is_in_force_since_always() -> None:
