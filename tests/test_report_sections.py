@@ -590,6 +590,81 @@ def test_markdown_report_writes_each_change_against_the_previous_window(warehous
     ]
 
 
+# review_wait_by_week ----------------------------------------------------------------------------
+
+# `--since 7d` runs from T0 + 172 h (Monday 2026-03-09 13:00) to as_of, T0 + 340 h (Monday
+# 2026-03-16 13:00): its weeks are T0 + 172 h to Monday 2026-03-16 00:00 (T0 + 327 h) and that
+# Monday to as_of, both cut to the window. Answered in the first: dana for alice 172 -> 179 (7 h),
+# @data for bob 174 -> 177 (3 h, dave), dana for alice 176 -> 188 (12 h; olga's review at 186
+# answers no one asked), dana for mia 200 -> 205 (5 h), and dana's PR of 180, nobody asked,
+# answered by olga at 182 (2 h): 2, 3, 5, 7, 12 h: median 5, p75 7, p90 7 + 0.6 * 5 = 10. Waiting
+# at T0 + 327 h: sam for alice's PR of 241, and dave's PR of 264 (nobody asked); at as_of also
+# @ops for alice's api PR of 336. The bot's PR and erin's ended unanswered before that week's end.
+BY_WEEK = [
+    ("2026-03-09 (part)", "2026-03-09T13:00:00+00:00", "2026-03-16T00:00:00+00:00", 5, 5.0, 7.0,
+     10.0, 2),
+    ("2026-03-16 (part)", "2026-03-16T00:00:00+00:00", "2026-03-16T13:00:00+00:00", 0, None,
+     None, None, 3),
+]  # fmt: skip
+
+
+def _weeks(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    keys = ("week", "week_from", "week_to", "answered", "median_hours", "p75_hours", "p90_hours",
+            "waiting_at_end")  # fmt: skip
+    return [tuple(r[k] for k in keys) for r in rows]
+
+
+def test_review_wait_by_week_answers_each_week_and_the_queue_at_its_end(warehouse: Path) -> None:
+    data = report(warehouse)
+    entry = data["sections"]["review_wait_by_week"]
+    assert _weeks(entry["rows"]) == BY_WEEK
+    # the last week of a window ending at as_of waits as the summary's `waiting now` says
+    assert data["sections"]["review_wait_summary"]["rows"][0]["waiting"] == BY_WEEK[-1][-1]
+    # the previous window, T0 + 4 h to T0 + 172 h: Monday 2026-03-02 13:00 to Monday 2026-03-09
+    # 00:00 (T0 + 159 h), then to 13:00. Answered in the first: dana 10 -> 15 (5 h), alice 30 ->
+    # 32 (2 h; sam's request of 30.5 withdrawn at 31 is answered by nobody), dave 50 -> 51 (1 h):
+    # median 2, p75 2 + 0.5 * 3 = 3.5, p90 2 + 0.8 * 3 = 4.4; nothing waits at either end
+    assert _weeks(entry["previous"]) == [
+        ("2026-03-02 (part)", "2026-03-02T13:00:00+00:00", "2026-03-09T00:00:00+00:00", 3, 2.0,
+         3.5, 4.4, 0),
+        ("2026-03-09 (part)", "2026-03-09T00:00:00+00:00", "2026-03-09T13:00:00+00:00", 0, None,
+         None, None, 0),
+    ]  # fmt: skip
+    # the api repo alone: nothing answered; dave's PR of 264 waits at the first week's end,
+    # alice's of 336 too at as_of
+    rows = report(warehouse, "--repo", "api")["sections"]["review_wait_by_week"]["rows"]
+    assert [(r["answered"], r["waiting_at_end"]) for r in rows] == [(0, 1), (0, 2)]
+
+
+def test_review_wait_by_week_takes_mondays_in_utc_whatever_the_sessions_time_zone(
+    warehouse: Path,
+) -> None:
+    """Someone running the report's SQL in their own DuckDB session, set to Tokyo's time, gets
+    the same weeks: Monday 00:00 UTC is Monday 09:00 there."""
+    from datetime import UTC, datetime
+
+    from miner.reports.data import run_report_query
+    from miner.warehouse import Warehouse
+
+    with Warehouse.open(warehouse / "w.duckdb") as wh:
+        wh.con.execute("set timezone = 'Asia/Tokyo'")
+        rows = run_report_query(
+            wh,
+            "review_wait_by_week",
+            {
+                "org": "acme",
+                "team": None,
+                "repo": None,
+                "since": datetime(2026, 3, 9, 13, tzinfo=UTC),
+                "until": datetime(2026, 3, 16, 13, tzinfo=UTC),
+            },
+        )
+    assert [(r["week"], r["week_to"].astimezone(UTC), r["answered"]) for r in rows] == [
+        ("2026-03-09 (part)", datetime(2026, 3, 16, tzinfo=UTC), 5),
+        ("2026-03-16 (part)", datetime(2026, 3, 16, 13, tzinfo=UTC), 0),
+    ]
+
+
 def test_time_in_court_says_how_to_read_flow_efficiency_under_its_table_in_every_format(
     warehouse: Path, tmp_path: Path
 ) -> None:

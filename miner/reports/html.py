@@ -119,6 +119,7 @@ def _chart(section: Section, rows: list[dict[str, Any]]) -> str:
         title = "Repos (left) and the repos whose packages they consume (right), by owning team"
         return charts.flow_map(title, deps, teams=teams)
     figures = {
+        "review_wait_by_week": ("week", "median_hours", "p90_hours", "answered"),
         "review_wait_by_team": ("team", "median_hours", "p90_hours", "reviewed"),
         "cross_team_approvals_by_team": ("team", "median_hours", "p90_hours", "approved"),
         # the cycle is a merged PR's: its median rests on the PRs merged, not all those opened

@@ -71,6 +71,24 @@ SECTIONS: tuple[Section, ...] = (
         empty="no PR became ready and no review was asked for in the window.",
     ),
     Section(
+        "review_wait_by_week",
+        "Review wait week by week: requests answered each week (hours), and waiting at its end",
+        (
+            Column("week", "week (UTC)"),
+            _count("answered", "answered"),
+            _hours("median_hours", "median"),
+            _hours("p75_hours", "p75"),
+            _hours("p90_hours", "p90"),
+            _hours("median_business_hours", "median business"),
+            _count("waiting_at_end", "waiting at end"),
+        ),
+        empty="no review was asked for or answered in the window.",
+        note=(
+            "A request counts in the week its answer came, whenever it was asked; a week from "
+            "Monday 00:00 UTC, the first and last cut to the window (part)"
+        ),
+    ),
+    Section(
         "time_in_court",
         "Where the time goes: PRs that ended in the window, hours per court",
         (
