@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -419,6 +419,48 @@ class GitHubCollector:
                 return
             assert response.next_url is not None
             response = self.client.get(response.next_url)
+
+    def attempt_batches(self, repo: str, wanted: Iterable[tuple[str, int]]) -> Iterator[RawBatch]:
+        """Earlier attempts of re-run workflow runs, each `wanted` (run id, attempt number) asked
+        alone (GET .../actions/runs/{id}/attempts/{n}): GitHub lists only a run's latest
+        attempt, and the time a PR waited on a failed one before its re-run is CI time too. An
+        earlier attempt is over (only a completed run can be re-run) and never changes, so it
+        is asked for once. One GitHub answers 404 for (it expired with the run's logs, or the
+        run was deleted) is noted as gone, in a cursor, and not asked for again; one GitHub
+        fails on (a 5xx past the client's retries) while its REST API answers is left for the
+        next sync to ask again. Either way the rest of the sync goes on; a refusal (403) or an
+        outage (GitHub answering nothing) is raised, as for any other request."""
+        for run_id, number in wanted:
+            url = f"/repos/{repo}/actions/runs/{run_id}/attempts/{number}"
+            try:
+                data = self.client.get(url).data
+            except GitHubError as exc:
+                if exc.status in (401, 403, 451) or (
+                    exc.status not in (404, 410) and not self.client.answers(rest=True)
+                ):
+                    raise
+                if exc.status not in (404, 410):
+                    _log.warning("%s: attempt %d of run %s not read (%s); the next sync asks "
+                                 "again", repo, number, run_id, exc)  # fmt: skip
+                    continue
+                _log.info("%s: GitHub has attempt %d of run %s no more (%s)", repo, number,
+                          run_id, exc)  # fmt: skip
+                gone = CursorUpdate(self.org, repo, attempt_gone(run_id, number), "gone")
+                yield RawBatch("workflow_run_attempts", self.org, repo, [], cursors=[gone])
+                continue
+            if isinstance(data, dict):
+                yield batch_of(
+                    "workflow_run_attempts", self.org, repo, run_id, [trimmed_run(data)],
+                    replace=False,
+                )  # fmt: skip
+
+
+ATTEMPT_GONE_PREFIX = "workflow_run_attempts/"
+
+
+def attempt_gone(run_id: str, number: int) -> str:
+    """The cursor saying GitHub answered 404 for attempt `number` of run `run_id`."""
+    return f"{ATTEMPT_GONE_PREFIX}{run_id}/{number}"
 
 
 def people_refused(org: str, exc: GitHubError, *, graphql: bool = False) -> GitHubError | None:

@@ -121,6 +121,7 @@ _BLOB = re.compile(r"^/repos/([^/]+)/([^/]+)/git/blobs/([0-9a-f]{40})$")
 _GIT = re.compile(r"^/([^/]+)/([^/]+\.git)/(.+)$")
 _STATUSES = re.compile(r"^/repos/[^/]+/[^/]+/deployments/(\d+)/statuses$")
 _RUN = re.compile(r"^/repos/[^/]+/[^/]+/actions/runs/(\d+)$")
+_ATTEMPT = re.compile(r"^/repos/[^/]+/[^/]+/actions/runs/(\d+)/attempts/(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -1191,8 +1192,15 @@ class FixtureServer:
             # empty statuses file; GitHub answers an empty list
             if self._listed(route, _STATUSES, 4) is not None:
                 return _Answer(200, _dump([]))
-            # repos/{o}/{r}/actions/runs.json: one run, as GET .../actions/runs/{id} gives it
+            # repos/{o}/{r}/actions/runs.json: one run, as GET .../actions/runs/{id} gives it,
+            # and its latest attempt (GET .../attempts/{n}); an earlier attempt is a file of
+            # its own (actions/runs/ID/attempts/N.json), or gone (404)
             run = self._listed(route, _RUN, 5)
+            attempt = _ATTEMPT.match(route)
+            if attempt is not None:
+                run = self._listed(route.rsplit("/", 2)[0], _RUN, 5)
+                if run is not None and dig(run, "run_attempt") != int(attempt.group(2)):
+                    run = None
             return _Answer(200, _dump(run)) if run is not None else _not_found()
         data = self._load(file)
         if isinstance(data, list):

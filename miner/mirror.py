@@ -108,6 +108,26 @@ class Mirror:
             )
         runs = [trimmed_run(r) for r in self._list(repo_dir / "actions" / "runs.json")]
         yield batch_of("workflow_runs", org, repo, None, runs, replace=True)
+        # the earlier attempts of each re-run run, as GET .../actions/runs/ID/attempts/N answers
+        for run in runs:
+            folder = repo_dir / "actions" / "runs" / str(run["id"]) / "attempts"
+            numbers = range(1, int(run.get("run_attempt") or 1))
+            attempts = [(n, self._object(folder / f"{n}.json")) for n in numbers]
+            if numbers:  # the file's path names its run and attempt where its fields do not
+                earlier = [trimmed_run({"id": run["id"], "run_attempt": n, **a})
+                           for n, a in attempts if a is not None]  # fmt: skip
+                yield batch_of(
+                    "workflow_run_attempts", org, repo, str(run["id"]), earlier, replace=True
+                )
+
+    def _object(self, path: Path) -> dict[str, Any] | None:
+        """A JSON object the mirror may hold (None: no such file)."""
+        if not path.is_file():
+            return None
+        data = self._json(path)
+        if not isinstance(data, dict):
+            raise MirrorError(f"{path}: expected a JSON object, found {type(data).__name__}")
+        return data
 
     def _json(self, path: Path) -> Any:
         try:

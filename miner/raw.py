@@ -31,6 +31,7 @@ RESOURCES = (
     "deployments",
     "deployment_statuses",
     "workflow_runs",
+    "workflow_run_attempts",
 )
 
 # The resources fetched for each pull request once it is new or has changed.
@@ -182,6 +183,9 @@ def item_key(resource: str, repo: str | None, parent: str | None, payload: Any, 
             return f"{repo}:sbom"
         case "deployments" | "workflow_runs":
             return f"{repo}/{payload['id']}"
+        case "workflow_run_attempts":
+            # an earlier attempt of a re-run: GitHub lists only a run's latest attempt
+            return f"{repo}/{payload['id']}/attempts/{payload['run_attempt']}"
         case "deployment_statuses":
             # GraphQL gives a status no numeric id; a deployment's statuses are always replaced
             # whole, oldest first, so the position is a stable key.

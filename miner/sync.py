@@ -30,7 +30,12 @@ from miner.collect_git import (
     tip_files,
     workspace_manifests,
 )
-from miner.collect_github import DETAILS_PREFIX, GitHubCollector, PendingPull
+from miner.collect_github import (
+    ATTEMPT_GONE_PREFIX,
+    DETAILS_PREFIX,
+    GitHubCollector,
+    PendingPull,
+)
 from miner.collect_graphql import GraphQLPullCollector, GraphQLRepoCollector
 from miner.config import Config
 from miner.errors import (
@@ -684,7 +689,8 @@ class _RepoSync:
             self._sbom(repo)
         self._part(repo, "deployments", self.rest.deployment_batches(repo, self.cursor))
         runs = self.rest.run_batches(repo, self.cursor, self._unfinished_runs(repo))
-        self._part(repo, "workflow runs", runs)
+        if self._part(repo, "workflow runs", runs):
+            self._run_attempts(repo)
 
     def graphql_repo(self, marks: RepoMarks) -> None:
         """Only what the snapshot shows changed: an unchanged repo costs no request."""
@@ -741,6 +747,7 @@ class _RepoSync:
             self._save(repo, PUSHED_AT, marks.pushed_at)
             now = self.client.server_time
             self._save(repo, RUNS_CHECKED, f"{now:%Y-%m-%dT%H:%M:%SZ}" if now else None)
+        self._run_attempts(repo)
 
     def _runs_due(self, repo: str, marks: RepoMarks, unfinished: list[str]) -> bool:
         """Whether a repo's workflow runs are looked at again though no PR changed: a push
@@ -845,6 +852,30 @@ class _RepoSync:
             [self.org, repo],
         )
         return [r[0] for r in rows]
+
+    def _run_attempts(self, repo: str) -> None:
+        """Fetch the earlier attempts of the repo's re-run workflow runs not stored yet (nor
+        answered 404 before): a nightly sync of a repo whose re-runs were read asks nothing."""
+        wanted = self.wh.query(
+            """
+            with reruns as (
+                select payload ->> 'id' as run_id,
+                    unnest(range(1, try_cast(payload ->> 'run_attempt' as integer))) as number
+                from raw_workflow_runs
+                where org = $1 and repo = $2 and try_cast(payload ->> 'run_attempt' as integer) > 1
+            )
+            select run_id, number from reruns
+            where $2 || '/' || run_id || '/attempts/' || number not in (
+                    select key from raw_workflow_run_attempts
+                    where org = $1 and repo = $2 and payload ->> 'status' = 'completed')
+              and $3 || run_id || '/' || number not in (
+                    select resource from cursors where org = $1 and repo = $2)
+            order by run_id, number
+            """,
+            [self.org, repo, ATTEMPT_GONE_PREFIX],
+        )
+        attempts = self.rest.attempt_batches(repo, [(str(r), int(n)) for r, n in wanted])
+        self._part(repo, "workflow runs", attempts)
 
     def _part(self, repo: str, what: str, batches: Iterable[RawBatch]) -> bool:
         """Store one part of a repo; whether it could be read. A part the token is refused

@@ -206,6 +206,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "delete from cursors where resource = 'git/history'",
     ),
+    # the earlier attempts of re-run workflow runs (GET .../actions/runs/{id}/attempts/{n}):
+    # GitHub lists only a run's latest attempt, so the time a PR waited on a failed attempt
+    # before its re-run was not seen; the next sync fetches those of the runs stored
+    (_raw_table_sql("workflow_run_attempts"),),
 )
 
 

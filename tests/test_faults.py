@@ -19,8 +19,9 @@ from miner.warehouse import Warehouse
 
 # The tables a sync's outcome is judged by: the core tables and two metric views over them.
 COMPARED = ("pull_requests", "reviews", "pr_events", "pr_files", "pr_commits", "pr_comments",
-            "repo_files", "deployments", "deployment_statuses", "workflow_runs", "people",
-            "teams", "review_wait", "repo_dependencies")  # fmt: skip
+            "repo_files", "deployments", "deployment_statuses", "workflow_runs",
+            "workflow_run_attempts", "people", "teams", "review_wait",
+            "repo_dependencies")  # fmt: skip
 INJECTED: Counter[str] = Counter()
 
 

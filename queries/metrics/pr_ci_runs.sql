@@ -4,7 +4,9 @@
 --
 -- Readings: a re-run is one run whose latest attempt GitHub lists (run_attempt > 1): its run
 -- time is the latest attempt's, and its queue time is NULL (GitHub keeps the first attempt's
--- created_at, not when the re-run was asked for). A run not completed at as_of has ended_at NULL
+-- created_at, not when the re-run was asked for). Each attempt's own times, the failed ones
+-- before a re-run included, are rows of workflow_run_attempts (pr_time_in_court's ci court
+-- counts them one by one); a row here stays one run. A run not completed at as_of has ended_at NULL
 -- and its run (or queue) time runs to as_of, or to its repo's archiving, for a repo archived
 -- since (nothing runs there after it; least() skips a NULL archived_at). A workflow run's
 -- updated_at is its end once completed; a completed run that never started queued until it

@@ -9,7 +9,11 @@
 -- `author` while it is a draft; `reviewers` while a review_wait episode is open (withdrawn ones
 -- until their removal); `ci` while a workflow run of the PR's head commit is queued or in
 -- progress (a run listing the PR, or of one of its commits: GitHub does not say which runs
--- branch protection requires, so every run counts; a run still unfinished at as_of runs on). A
+-- branch protection requires, so every run counts; a run still unfinished at as_of runs on).
+-- Each attempt of a re-run counts apart (workflow_run_attempts): the first from the run's
+-- queueing to its end, a re-run from when it was asked for (run_started_at) to its end, so the
+-- time between a failed attempt and its re-run falls in the court the PR is otherwise in (a
+-- re-run whose earlier attempts were never fetched counts its latest attempt alone). A
 -- run stops counting when a run of another commit is created after it (a push starts the runs:
 -- its commit is no longer the head; a push that starts no run is not seen); `author` while a
 -- reviewer's latest decisive review (APPROVED or CHANGES_REQUESTED, by someone not the author
@@ -73,14 +77,8 @@ draft_events as (
     where event in ('ready_for_review', 'convert_to_draft')
 ),
 pr_runs as (
-    -- the PR's runs (pr_workflow_runs): one still unfinished at as_of runs to the end of the
-    -- PR's life; a re-run (its latest attempt is what GitHub lists) from that attempt's start,
-    -- not the first attempt's queueing
-    select l.org, l.repo, l.pr_number, q.run_id, q.head_sha, q.created_at,
-        case when q.run_attempt > 1 then coalesce(q.run_started_at, q.created_at)
-            else q.created_at end as start_at,
-        least(coalesce(case when q.status = 'completed' then q.updated_at end, p.life_end),
-            p.life_end) as end_at
+    -- the PR's runs (pr_workflow_runs): the commit each ran on, and when it was created
+    select l.org, l.repo, l.pr_number, q.run_id, q.head_sha, q.created_at
     from pr_workflow_runs as l
     join workflow_runs as q on q.org = l.org and q.repo = l.repo and q.run_id = l.run_id
     join prs as p on p.org = l.org and p.repo = l.repo and p.pr_number = l.pr_number
@@ -96,10 +94,17 @@ superseded as (
     group by r.org, r.repo, r.pr_number, r.run_id
 ),
 ci as (
-    -- a run holds the PR in the ci court only while its commit is the head
-    select r.org, r.repo, r.pr_number, r.start_at,
-        least(r.end_at, coalesce(s.superseded_at, r.end_at)) as end_at
+    -- each attempt of a run (workflow_run_attempts: its latest, and a re-run's earlier ones
+    -- where fetched) holds the PR in the ci court from its start (attempt 1 from the run's
+    -- queueing, a re-run from its run_started_at) to its end, or to the end of the PR's life
+    -- while unfinished at as_of; the time between a failed attempt and its re-run is not ci.
+    -- A run holds the PR only while its commit is the head.
+    select r.org, r.repo, r.pr_number, a.started_at as start_at,
+        least(coalesce(a.ended_at, p.life_end), p.life_end,
+            coalesce(s.superseded_at, p.life_end)) as end_at
     from pr_runs as r
+    join workflow_run_attempts as a on a.org = r.org and a.repo = r.repo and a.run_id = r.run_id
+    join prs as p on p.org = r.org and p.repo = r.repo and p.pr_number = r.pr_number
     left join superseded as s
         on s.org = r.org and s.repo = r.repo and s.pr_number = r.pr_number and s.run_id = r.run_id
 ),

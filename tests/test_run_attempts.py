@@ -1,0 +1,213 @@
+"""Earlier attempts of re-run workflow runs: GitHub lists only a run's latest attempt, so a sync
+asks for each earlier one once (GET .../actions/runs/{id}/attempts/{n}), and the ci court of
+pr_time_in_court counts each attempt's own span, not the wait between a failed attempt and its
+re-run."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from miner.config import Config
+from miner.fixtures_server import FixtureServer
+from miner.sample_payloads import RepoRef, RunFacts, workflow_run
+from miner.sync import import_mirror
+from miner.warehouse import Warehouse
+from tests.local_sync import sync_from
+from tests.mirror_builder import T0, MirrorBuilder, user
+
+REF = RepoRef("acme", "web")
+ATTEMPTS = "/attempts/"
+
+
+def _t(hours: float) -> datetime:
+    return T0 + timedelta(hours=hours)
+
+
+def _facts(rid: int, sha: str, created: float, started: float, ended: float,
+           attempt: int, conclusion: str) -> RunFacts:  # fmt: skip
+    return RunFacts(
+        rid=rid, run_number=rid, workflow_id=2, check_suite_id=rid, name="CI",
+        path=".github/workflows/ci.yml", event="pull_request", head_branch="feature",
+        head_sha=sha, display_title="CI", status="completed", conclusion=conclusion,
+        created_at=_t(created), updated_at=_t(ended), run_started_at=_t(started),
+        run_attempt=attempt,
+    )  # fmt: skip
+
+
+def _payload(run: RunFacts, prs: list[int]) -> dict[str, Any]:
+    return workflow_run(
+        REF, run, actor=user("alice"), triggering_actor=user("alice"),
+        pull_requests=[{"url": "", "id": n, "number": n, "head": {}, "base": {}} for n in prs],
+        commit_json={}, repo={"id": 1, "name": "web", "full_name": "acme/web"},
+    )  # fmt: skip
+
+
+def _dump(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.fixture
+def mirror(tmp_path: Path) -> Path:
+    """acme/web#1 (alice, open at as_of 100 h): bob comments at 0.5 h, which ends the implicit
+    review episode, so the ball is the author's but while CI runs. Its commit's run 1 failed on
+    attempt 1 (queued 1 h, ran to 3 h) and passed on attempt 2 (re-run asked at 10 h, to 12 h).
+    Run 2, of a commit no PR holds, was re-run twice: GitHub has its attempt 1 but answers 404
+    for attempt 2 (expired)."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]})
+    b.as_of = 100
+    pr = b.pull("web", "alice", 0).commit(0)
+    pr.review("bob", 0.5, "COMMENTED")
+    root = b.write(tmp_path / "mirror")
+    (head,) = (c["sha"] for c in pr.commits)
+    first = _facts(1, head, 1, 1, 3, 1, "failure")
+    # GitHub's run keeps attempt 1's created_at; run_started_at is the re-run's
+    latest = replace(first, run_started_at=_t(10), updated_at=_t(12), run_attempt=2,
+                     conclusion="success")  # fmt: skip
+    other = _facts(2, "f" * 40, 20, 20, 21, 1, "failure")
+    third = replace(other, run_started_at=_t(30), updated_at=_t(31), run_attempt=3)
+    runs = root / "repos" / "acme" / "web" / "actions"
+    listed = [_payload(third, []), _payload(latest, [1])]
+    _dump(runs / "runs.json", {"total_count": 2, "workflow_runs": listed})
+    # the attempt as GitHub answers it: its own created_at and times
+    _dump(runs / "runs" / "1" / "attempts" / "1.json", _payload(first, [1]))
+    _dump(runs / "runs" / "2" / "attempts" / "1.json", _payload(other, []))
+    return root
+
+
+def _attempt_requests(server: FixtureServer) -> list[tuple[str, int]]:
+    return sorted((r.path, r.status) for r in server.requests if ATTEMPTS in r.path)
+
+
+def _courts(wh: Warehouse) -> tuple[Any, ...]:
+    ((row),) = wh.query(
+        "select reviewers_hours, ci_hours, author_hours, total_hours from pr_time_in_court"
+    )
+    return tuple(row)
+
+
+# reviewers 0-0.5; author 0.5-1; ci 1-3 (attempt 1, failed); author 3-10 (the wait for the
+# re-run is not CI's); ci 10-12 (attempt 2); author 12-100 (open at as_of)
+RERUN_COURTS = (0.5, (3 - 1) + (12 - 10), 0.5 + (10 - 3) + (100 - 12), 100.0)
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_a_failed_attempt_before_its_rerun_is_ci_time_and_the_wait_between_is_not(
+    mirror: Path, tmp_path: Path, api: str
+) -> None:
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        result = sync_from(server, wh, api=api)
+        assert result.failures == ()
+        assert _courts(wh) == RERUN_COURTS
+        assert wh.query(
+            "select run_id, run_attempt, is_latest, conclusion, started_at, ended_at "
+            "from workflow_run_attempts order by 1, 2"
+        ) == [
+            (1, 1, False, "failure", _t(1), _t(3)),
+            (1, 2, True, "success", _t(10), _t(12)),
+            (2, 1, False, "failure", _t(20), _t(21)),
+            (2, 3, True, "failure", _t(30), _t(31)),
+        ]
+        # pr_ci_runs keeps one row per run, its latest attempt's times
+        assert wh.query("select run_id, run_attempt, queue_hours, run_hours from pr_ci_runs") == [
+            (1, 2, None, 2.0)
+        ]
+
+
+def test_a_second_sync_asks_for_no_attempt_again(mirror: Path, tmp_path: Path) -> None:
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh)
+        assert _attempt_requests(server) == [
+            ("/repos/acme/web/actions/runs/1/attempts/1", 200),
+            ("/repos/acme/web/actions/runs/2/attempts/1", 200),
+            ("/repos/acme/web/actions/runs/2/attempts/2", 404),
+        ]
+        server.clear_log()
+        for api in ("graphql", "rest"):
+            sync_from(server, wh, api=api)
+        # the stored attempts, and the one GitHub had no more, are asked for by neither path
+        assert _attempt_requests(server) == []
+        assert _courts(wh) == RERUN_COURTS
+
+
+def test_an_attempt_github_has_no_more_leaves_the_sync_whole(mirror: Path, tmp_path: Path) -> None:
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        result = sync_from(server, wh, api="rest")
+        assert ("/repos/acme/web/actions/runs/2/attempts/2", 404) in _attempt_requests(server)
+        assert result.failures == ()
+        ((status,),) = wh.query("select status from sync_runs")
+        assert status == "ok"
+        # the attempts before and after the one gone are stored
+        assert wh.query(
+            "select run_attempt from workflow_run_attempts where run_id = 2 order by 1"
+        ) == [(1,), (3,)]
+
+
+def test_import_reads_the_earlier_attempts(mirror: Path, tmp_path: Path) -> None:
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        import_mirror(wh, Config(), mirror)
+        assert _courts(wh) == RERUN_COURTS
+        assert wh.query("select count(*) from raw_workflow_run_attempts") == [(2,)]
+
+
+def test_without_earlier_attempts_a_rerun_counts_its_latest_attempt_alone(
+    mirror: Path, tmp_path: Path
+) -> None:
+    """A warehouse with no earlier attempt stored (GitHub answered 404 for it) reads a re-run as
+    before: its latest attempt from when it was asked for."""
+    (mirror / "repos/acme/web/actions/runs/1/attempts/1.json").unlink()
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        import_mirror(wh, Config(), mirror)
+        # reviewers 0-0.5; ci 10-12 only; the author's court the rest
+        assert _courts(wh) == (0.5, 2.0, 97.5, 100.0)
+
+
+def test_runs_stored_before_attempts_were_fetched_get_them_at_the_next_sync(
+    mirror: Path, tmp_path: Path
+) -> None:
+    """A warehouse an earlier miner synced holds re-runs without their earlier attempts: the next
+    sync fetches them, though nothing changed on GitHub (no run is read again)."""
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh)
+        wh.con.execute("delete from raw_workflow_run_attempts")
+        wh.con.execute("delete from cursors where starts_with(resource, 'workflow_run_attempts/')")
+        server.clear_log()
+        sync_from(server, wh)
+        assert not any(r.path.endswith("/actions/runs") for r in server.requests)
+        assert [path for path, _ in _attempt_requests(server)] == [
+            "/repos/acme/web/actions/runs/1/attempts/1",
+            "/repos/acme/web/actions/runs/2/attempts/1",
+            "/repos/acme/web/actions/runs/2/attempts/2",
+        ]
+        assert _courts(wh) == RERUN_COURTS
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_an_attempt_github_fails_on_is_asked_again_by_the_next_sync(
+    mirror: Path, tmp_path: Path, api: str
+) -> None:
+    """GitHub failing on one earlier attempt (a 500 past the client's retries) while it answers
+    the rest keeps no other repo or attempt from syncing: that attempt is not noted as gone, and
+    the next sync fetches it."""
+    attempt = mirror / "repos/acme/web/actions/runs/1/attempts/1.json"
+    good = attempt.read_text(encoding="utf-8")
+    attempt.write_text("{not json", encoding="utf-8")  # the local server answers 500
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        result = sync_from(server, wh, api=api)
+        assert result.failures == ()
+        assert ("/repos/acme/web/actions/runs/1/attempts/1", 500) in _attempt_requests(server)
+        # the attempts after it are read; the re-run counts its latest attempt alone meanwhile
+        assert wh.query("select key from raw_workflow_run_attempts") == [("acme/web/2/attempts/1",)]
+        assert _courts(wh) == (0.5, 2.0, 97.5, 100.0)
+        attempt.write_text(good, encoding="utf-8")
+        server.clear_log()
+        result = sync_from(server, wh, api=api)
+        assert result.failures == ()
+        assert _attempt_requests(server) == [("/repos/acme/web/actions/runs/1/attempts/1", 200)]
+        assert _courts(wh) == RERUN_COURTS
