@@ -13,7 +13,7 @@ import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -276,7 +276,8 @@ def generate(
     writer = _MirrorWriter(out, people, as_of)
     tally: Counter[str] = Counter()
     tables = {"review_wait.csv": TRUTH_COLUMNS, DEPLOYMENTS_TRUTH: DEPLOYMENT_COLUMNS,
-              RUNS_TRUTH: RUN_COLUMNS, DEPENDENCIES_TRUTH: DEPENDENCY_COLUMNS,
+              RUNS_TRUTH: RUN_COLUMNS, ATTEMPTS_TRUTH: ATTEMPT_COLUMNS,
+              DEPENDENCIES_TRUTH: DEPENDENCY_COLUMNS,
               LEAD_TIME_TRUTH: LEAD_TIME_COLUMNS, APPROVAL_TRUTH: APPROVAL_COLUMNS,
               OWNERSHIP_TRUTH: OWNERSHIP_COLUMNS, PHASES_TRUTH: PHASES_COLUMNS}  # fmt: skip
     with ExitStack() as files:
@@ -1360,6 +1361,13 @@ RUN_COLUMNS = (
     "org", "repo", "run_id", "event", "head_branch", "head_sha", "pr_number", "status",
     "conclusion", "run_attempt", "created_at", "run_started_at", "updated_at",
 )  # fmt: skip
+# Every attempt of every run, the latest (as runs.json lists it) and the earlier ones of a
+# re-run (each a file of its own, actions/runs/ID/attempts/N.json): the CI court's truth.
+ATTEMPTS_TRUTH = "workflow_run_attempts.csv"
+ATTEMPT_COLUMNS = (
+    "org", "repo", "run_id", "run_attempt", "status", "conclusion", "created_at",
+    "run_started_at", "updated_at",
+)  # fmt: skip
 DEPENDENCY_COLUMNS = (
     "org", "repo", "manifest", "package", "requirement", "internal_repo",
 )  # fmt: skip
@@ -1682,6 +1690,18 @@ def _run_facts(
                        updated, started, len(attempts))  # fmt: skip
 
 
+def _earlier_attempts(plan: _RunPlan, facts: gh.RunFacts) -> list[gh.RunFacts]:
+    """The attempts of a re-run before its latest, as GET .../attempts/{n} gives each: over
+    (only a completed run is re-run), the first created with the run, a later one when asked
+    for."""
+    return [
+        replace(facts, status="completed", conclusion=a.conclusion,
+                created_at=plan.created if n == 1 else a.requested, run_started_at=a.started,
+                updated_at=a.finished, run_attempt=n)
+        for n, a in enumerate(plan.attempts[: facts.run_attempt - 1], 1)
+    ]  # fmt: skip
+
+
 def _package_name(org: str, repo: str, language: str) -> str:
     """What a repo publishes as, in its language's registry."""
     if language == "Python":
@@ -1923,6 +1943,7 @@ class _DeliveryWriter:
         small = gh.minimal_repository(repo_json)
         small_text = json.dumps(small, separators=(",", ":"))
         rows, full_name = self.truth[RUNS_TRUTH], f"{ref.org}/{ref.name}"
+        attempts = self.truth[ATTEMPTS_TRUTH]
 
         def rendered() -> Iterator[str]:
             for number in range(len(plans), 0, -1):  # newest first
@@ -1938,12 +1959,28 @@ class _DeliveryWriter:
                                str(s.number) if s else "", facts.status, facts.conclusion or "",
                                str(facts.run_attempt), iso(facts.created_at),
                                iso(facts.run_started_at), iso(facts.updated_at)])  # fmt: skip
+                head = gh.head_commit(push.sha, push.tree, push.message, push.committed,
+                                      push.author, committer)  # fmt: skip
+                for attempt in (*_earlier_attempts(plan, facts), facts):
+                    n = attempt.run_attempt
+                    attempts.writerow([ref.org, full_name, str(rid), str(n), attempt.status,
+                                       attempt.conclusion or "", iso(attempt.created_at),
+                                       iso(attempt.run_started_at),
+                                       iso(attempt.updated_at)])  # fmt: skip
+                    if attempt is facts:
+                        break
+                    earlier = gh.workflow_run(
+                        ref, attempt, actor=self.users[plan.actor],
+                        triggering_actor=self.users[plan.rerun_by if n > 1 else plan.actor],
+                        pull_requests=pulls, repo=small, commit_json=head,
+                    )  # fmt: skip
+                    folder = root / "actions" / "runs" / str(rid) / "attempts"
+                    folder.mkdir(parents=True, exist_ok=True)
+                    _dump(folder / f"{n}.json", earlier)
                 run = gh.workflow_run(
                     ref, facts, actor=self.users[plan.actor],
                     triggering_actor=self.users[plan.rerun_by if rerun else plan.actor],
-                    pull_requests=pulls, repo=small,
-                    commit_json=gh.head_commit(push.sha, push.tree, push.message,
-                                               push.committed, push.author, committer),
+                    pull_requests=pulls, repo=small, commit_json=head,
                 )  # fmt: skip
                 yield _run_text(run, small_text)
 

@@ -22,6 +22,7 @@ from miner import sample_org
 from miner.raw import is_manifest
 from miner.sample_org import (
     ACTIVITY_TRUTH,
+    ATTEMPTS_TRUTH,
     DEPENDENCIES_TRUTH,
     DEPLOYMENTS_TRUTH,
     RUNS_TRUTH,
@@ -857,6 +858,33 @@ def test_runs_stand_at_as_of_with_their_latest_attempt(delivery: dict[str, Deliv
     }  # fmt: skip
     reruns = [r for r in runs if r["run_attempt"] == 2]
     assert all(r["run_started_at"] > r["created_at"] for r in reruns)
+
+
+def test_a_rerun_keeps_its_failed_first_attempt(
+    mirror: Mirror, delivery: dict[str, Delivery], real: dict[str, set[str]]
+) -> None:
+    """Each re-run's first attempt is a file of its own, as GET .../attempts/1 answers: the run
+    with that attempt's times, over and failed before the re-run was asked for."""
+    firsts = []
+    for repo, found in delivery.items():
+        for r in found.workflow_runs:
+            path = mirror.root / f"repos/acme/{repo}/actions/runs/{r['id']}/attempts/1.json"
+            assert path.is_file() == (r["run_attempt"] == 2)
+            if r["run_attempt"] == 2:
+                first = _read(path)
+                assert (first["id"], first["run_attempt"], first["status"], first["conclusion"],
+                        first["created_at"], first["previous_attempt_url"]) == (
+                    r["id"], 1, "completed", "failure", r["created_at"], None)  # fmt: skip
+                assert first["created_at"] <= first["run_started_at"] <= first["updated_at"]
+                assert first["updated_at"] < r["run_started_at"]
+                firsts.append(first)
+    assert _lacking(real["run"], firsts) == []
+    rows = _truth_rows(mirror.root, ATTEMPTS_TRUTH)
+    truth = {
+        (a["run_id"], a["conclusion"], a["updated_at"]) for a in rows if a["run_attempt"] == "1"
+    }
+    assert {(str(f["id"]), "failure", f["updated_at"]) for f in firsts} <= truth
+    assert len(firsts) >= 10
 
 
 # How each kind of manifest names the package its repo publishes ("": none).

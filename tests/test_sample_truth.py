@@ -20,7 +20,13 @@ import pytest
 
 from miner.config import parse
 from miner.demo import team_calendars
-from miner.sample_org import APPROVAL_TRUTH, OWNERSHIP_TRUTH, PHASES_TRUTH, TRUTH_DIR
+from miner.sample_org import (
+    APPROVAL_TRUTH,
+    ATTEMPTS_TRUTH,
+    OWNERSHIP_TRUTH,
+    PHASES_TRUTH,
+    TRUTH_DIR,
+)
 from miner.transform import rebuild
 from miner.warehouse import Warehouse
 
@@ -307,6 +313,9 @@ def _lives(sample_org: Path, org: Org) -> dict[tuple[str, int], tuple[str, Life]
         episodes.setdefault((r["repo"], int(r["pr_number"])), []).append(
             (start, _at(r["ended_at"]) or org.as_of, calendar)
         )
+    attempts: dict[str, list[dict[str, str]]] = {}
+    for a in _truth(sample_org, ATTEMPTS_TRUTH):
+        attempts.setdefault(a["run_id"], []).append(a)
     lives: dict[tuple[str, int], tuple[str, Life]] = {}
     for folder in sorted((sample_org / "repos" / "acme").iterdir()):
         repo = f"acme/{folder.name}"
@@ -329,11 +338,14 @@ def _lives(sample_org: Path, org: Org) -> dict[tuple[str, int], tuple[str, Life]
             )  # fmt: skip
             held = []
             for created_at, sha, r in mine:
-                start = _ts(r["run_started_at"]) if r["run_attempt"] > 1 else created_at
-                done = _ts(r["updated_at"]) if r["status"] == "completed" else end
                 # a push (a run of another commit) makes the run's commit no longer the head
                 pushed = [c for c, s, _ in mine if s != sha and c > created_at]
-                held.append((start, min([done, end, *pushed[:1]])))
+                # each attempt on its own: the first from the run's queueing, a re-run from
+                # when it was asked for; the wait between them is not the run's
+                for a in attempts[str(r["id"])]:
+                    start = created_at if a["run_attempt"] == "1" else _ts(a["run_started_at"])
+                    done = _ts(a["updated_at"]) if a["status"] == "completed" else end
+                    held.append((start, min([done, end, *pushed[:1]])))
             dismissals = {e["dismissed_review"]["review_id"]: _ts(e["created_at"])
                           for e in timeline if e.get("event") == "review_dismissed"}  # fmt: skip
             was = {e["dismissed_review"]["review_id"]: e["dismissed_review"]["state"].upper()
