@@ -167,10 +167,8 @@ class GraphQLPullCollector:
                 )
                 return _repository(data, repo)["pullRequests"], sizes, True
             except GitHubTimedOut as exc:
-                if self.client.in_outage(exc):
-                    if not quick:
-                        raise  # asked with all its retries, and GitHub answers nothing
-                    quick = False  # the same page with all its retries: an outage fails there
+                if self.client.ask_again_in_full(exc, quick):
+                    quick = False
                     continue
                 lighter = _lighter(*sizes)
             except GraphQLAnswerError as exc:

@@ -168,6 +168,18 @@ class GitHubClient:
         GitHub's own giving up on a query ("Something went wrong") is its answer to that one."""
         return not isinstance(exc, GraphQLGaveUp) and not self.answers()
 
+    def ask_again_in_full(self, exc: GitHubTimedOut, quick: bool) -> bool:
+        """Whether a page GitHub did not answer in time (`exc`) is to be asked again as it was,
+        with all its retries: GitHub answers nothing at all (in_outage) and the page was asked
+        `quick` (once, without them); an outage fails on a page asked in full. Raises `exc` for
+        a page already asked in full in an outage. False: the query was too heavy for GitHub,
+        and a lighter one is asked next."""
+        if not self.in_outage(exc):
+            return False
+        if not quick:
+            raise exc  # asked with all its retries, and GitHub answers nothing
+        return True
+
     def answers(self, *, rest: bool = False) -> bool:
         """Whether GitHub's GraphQL API answers the lightest query at once: a query that failed
         with a 502, a 504 or no answer in time was too heavy for GitHub if so, else GitHub is

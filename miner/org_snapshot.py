@@ -214,10 +214,8 @@ class OrgSnapshot:
             try:
                 return ask(size, quick), size
             except GitHubTimedOut as exc:
-                if self.client.in_outage(exc):
-                    if not quick:
-                        raise  # asked with all its retries, and GitHub answers nothing
-                    quick = False  # the same page with all its retries: an outage fails there
+                if self.client.ask_again_in_full(exc, quick):
+                    quick = False
                     continue
                 if size == 1:
                     raise
