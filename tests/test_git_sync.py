@@ -1119,22 +1119,31 @@ def test_a_codeowners_change_git_cannot_date_counts_from_the_version_before_it(
         assert any(undated[:12] in m and "acme/web" in m for m in said)
 
 
+# An author line whose time zone (+99999) git cannot print: the commit has no date.
+_UNDATABLE = "Alice <alice@example.com> 1772618400 +99999"
+
+
+def _undated_codeowners(tmp_path: Path) -> tuple[Path, GitBuilder, Path, str]:
+    """web's mirror and git repo, whose second commit gives * to ops in a CODEOWNERS change git
+    cannot date: (the mirror, the work tree, its published bare repo, that commit's sha)."""
+    b = MirrorBuilder(teams={"web": ["alice"], "ops": ["olga"]})
+    b.pull("web", "alice", 1)
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    g.commit({"CODEOWNERS": "* @acme/web\n"}, at="2026-03-01T10:00:00+00:00")
+    (g.path / "CODEOWNERS").write_text("* @acme/ops\n")
+    g.git("add", "CODEOWNERS")
+    undated = g.raw_commit(f"author {_UNDATABLE}\ncommitter {_UNDATABLE}\n")
+    return root, g, g.publish(root / "git" / "acme" / "web.git"), undated
+
+
 def test_a_codeowners_change_git_cannot_date_is_told_of_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The CODEOWNERS history is read again whenever the tip moves; an undated change (+99999)
     is told of by the sync that first mines it, not by every sync after. The second sync, after
     a.py changed and a second undated change gave * back to web, tells of that one alone."""
-    b = MirrorBuilder(teams={"web": ["alice"], "ops": ["olga"]})
-    b.pull("web", "alice", 1)
-    root = b.write(tmp_path / "mirror")
-    g = GitBuilder(tmp_path / "work")
-    g.commit({"CODEOWNERS": "* @acme/web\n"}, at="2026-03-01T10:00:00+00:00")
-    alice = "Alice <alice@example.com> 1772618400 +99999"
-    (g.path / "CODEOWNERS").write_text("* @acme/ops\n")
-    g.git("add", "CODEOWNERS")
-    undated = g.raw_commit(f"author {alice}\ncommitter {alice}\n")
-    bare = g.publish(root / "git" / "acme" / "web.git")
+    root, g, bare, undated = _undated_codeowners(tmp_path)
 
     def told() -> list[str]:
         said = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
@@ -1149,7 +1158,7 @@ def test_a_codeowners_change_git_cannot_date_is_told_of_once(
         g.commit({"a.py": "1\n"}, at="2026-03-05T10:00:00+00:00")
         (g.path / "CODEOWNERS").write_text("* @acme/web\n")
         g.git("add", "CODEOWNERS")
-        later = g.raw_commit(f"author {alice}\ncommitter {alice}\n")
+        later = g.raw_commit(f"author {_UNDATABLE}\ncommitter {_UNDATABLE}\n")
         g.publish(bare)
         assert sync(wh, config).failures == ()
         assert told() == [later[:12]]
@@ -1168,16 +1177,7 @@ def test_a_codeowners_change_git_cannot_date_mined_under_quiet_is_told_by_the_ne
     """A sync whose log leaves warnings out (--quiet, as cron runs it) mines an undated
     CODEOWNERS change (+99999) and tells no one: the next sync that shows warnings, once the tip
     moved, tells of it, and the one after does not repeat it."""
-    b = MirrorBuilder(teams={"web": ["alice"], "ops": ["olga"]})
-    b.pull("web", "alice", 1)
-    root = b.write(tmp_path / "mirror")
-    g = GitBuilder(tmp_path / "work")
-    g.commit({"CODEOWNERS": "* @acme/web\n"}, at="2026-03-01T10:00:00+00:00")
-    alice = "Alice <alice@example.com> 1772618400 +99999"
-    (g.path / "CODEOWNERS").write_text("* @acme/ops\n")
-    g.git("add", "CODEOWNERS")
-    undated = g.raw_commit(f"author {alice}\ncommitter {alice}\n")
-    bare = g.publish(root / "git" / "acme" / "web.git")
+    root, g, bare, undated = _undated_codeowners(tmp_path)
 
     def told() -> bool:
         said = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
