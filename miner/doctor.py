@@ -65,8 +65,10 @@ def run(config: Config, db: Path, org: str | None, say: Callable[[str], None]) -
         limiter=RateLimiter(max_wait=0),
         auth=signed_in.auth if signed_in else None,
     )
+    # an app's permissions are set on the app and accepted on its installation, not on a token
+    app = f"GitHub App {config.github.app_id}" if config.github.app_id is not None else None
     try:
-        _github(client, org, config, tell, signed_in=signed_in is not None)
+        _github(client, org, config, tell, signed_in=signed_in is not None, app=app)
     except MinerError as exc:
         tell(Check(False, f"GitHub at {config.github.api_url}", str(exc)))
     finally:
@@ -124,7 +126,10 @@ def _github(
     tell: Callable[[Check], None],
     *,
     signed_in: bool = True,
+    app: str | None = None,
 ) -> None:
+    """GitHub's checks; `app` names the GitHub App miner signs in as (None: a token), whose
+    missing permissions are fixed on the app, not on a token."""
     try:
         limits = client.get("/rate_limit")
     except GitHubError as exc:
@@ -169,9 +174,13 @@ def _github(
                 raise
             refused_people.append(part)
     if refused_people:
-        tell(Check(False, f"{' and '.join(refused_people)} of {org}",
-                   "grant the token read access to the organization's Members permission "
-                   "(a classic token: the read:org scope)"))  # fmt: skip
+        fix = (
+            _app_permissions(app, org, "the organization's Members permission")
+            if app
+            else "grant the token read access to the organization's Members permission "
+            "(a classic token: the read:org scope)"
+        )
+        tell(Check(False, f"{' and '.join(refused_people)} of {org}", fix))
     else:
         tell(Check(True, f"members and teams of {org}"))
         _config_teams(client, org, config, tell)
@@ -180,7 +189,8 @@ def _github(
         if config.github.selects(r["full_name"], archived=bool(r.get("archived")),
                                  fork=bool(r.get("fork")))
     ]  # fmt: skip
-    unreadable, refused = [], []
+    unreadable: list[str] = []
+    refused: list[tuple[str, str]] = []  # (permission, repo) refused for want of it
     for repo in repos:
         name = repo["full_name"]
         try:
@@ -204,17 +214,37 @@ def _github(
                     continue  # nothing there, as a sync reads it (a mirror without the file)
                 if exc.status != 403:
                     raise
-                refused.append(f"{permission} of {name}")
+                refused.append((permission, name))
     if unreadable:
-        tell(Check(False, f"{len(repos) - len(unreadable)} of {len(repos)} repos readable",
-                   f"grant the token read access to {', '.join(unreadable)}"))  # fmt: skip
+        listed = ", ".join(unreadable)
+        fix = (
+            f"add {listed} to the repositories of {app}'s installation on {org}, and give the "
+            "app read access to Pull requests"
+            if app
+            else f"grant the token read access to {listed}"
+        )
+        tell(Check(False, f"{len(repos) - len(unreadable)} of {len(repos)} repos readable", fix))
     else:
         tell(Check(True, f"all {len(repos)} repos a sync reads are readable"))
     if refused:
-        tell(Check(False, "contents, workflow runs and deployments",
-                   f"grant the token read access to {', '.join(refused)}"))  # fmt: skip
+        which = ", ".join(f"{permission} of {name}" for permission, name in refused)
+        if app:  # an app's permission is one for every repo of its installation
+            needed = " and ".join(sorted({permission for permission, _ in refused}))
+            fix = f"{_app_permissions(app, org, needed)} (refused: {which})"
+        else:
+            fix = f"grant the token read access to {which}"
+        tell(Check(False, "contents, workflow runs and deployments", fix))
     else:
         tell(Check(True, "contents, workflow runs and deployments of every readable repo"))
+
+
+def _app_permissions(app: str, org: str, needed: str) -> str:
+    """How a GitHub App gets read access to `needed`: on the app's settings, then accepted by
+    an owner of the org on the installation (until then the installation keeps the old ones)."""
+    return (
+        f"give {app} read access to {needed} (the app's settings, Permissions), and have an "
+        f"owner of {org} accept the new permissions on the app's installation"
+    )
 
 
 def _warehouse(db: Path, tell: Callable[[Check], None]) -> None:

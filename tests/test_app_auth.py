@@ -188,3 +188,84 @@ def test_an_app_refused_the_orgs_teams_is_told_the_permission_an_app_needs(
         "read access to the organization's Members permission, a classic token the read:org "
         "scope (`miner doctor` checks it)"
     )
+
+
+@pytest.mark.parametrize("signer", ["app", "token"])
+def test_doctor_tells_an_app_to_fix_its_permissions_on_the_app(
+    served: Path, tmp_path: Path, signer: str
+) -> None:
+    """An app's permissions are set on the app and accepted by the org's owner on its
+    installation; a token's on the token. Doctor's failures say which, for the org's teams and
+    for each repo's parts, as GitHub refuses them (by integration, by personal access token)."""
+    from miner.fixtures_server import FORBIDDEN
+
+    mirror = tmp_path / "mirror"
+    shutil.copytree(served, mirror)
+    (mirror / "orgs" / "acme" / FORBIDDEN).write_text("teams\n")
+    (mirror / "repos" / "acme" / "mobile-app" / FORBIDDEN).write_text("deployments\nactions\n")
+    (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).write_text("contents\n")
+    public = _keys(tmp_path)
+    token = "ghp_aTokenOfTheTest0123456789"
+    with FixtureServer(mirror, token=token, app=(APP_ID, public)) as server:
+        app = f'\n[github.app]\nid = {APP_ID}\nprivate_key = "app.pem"\n'
+        (tmp_path / "miner.toml").write_text(
+            f'[github]\norg = "acme"\napi_url = "{server.url}"\n' + (app if signer == "app" else "")
+        )
+        out = _miner(tmp_path, "doctor", token="" if signer == "app" else token)
+        refusals = {r.path: r.status for r in server.requests if r.status == 403}
+    # the repos in the order the org lists them (web-app, then mobile-app)
+    failed = [line for line in out.stdout.decode().splitlines() if line.startswith("FAIL")]
+    assert out.returncode == 1
+    # the server refused what the mirror says, and nothing else
+    assert sorted(refusals) == [
+        "/orgs/acme/teams",
+        "/repos/acme/mobile-app/actions/runs",
+        "/repos/acme/mobile-app/deployments",
+        "/repos/acme/web-app/contents/",
+    ]
+    if signer == "app":
+        fixed_on_the_app = (
+            "(the app's settings, Permissions), and have an owner of acme accept the new "
+            "permissions on the app's installation"
+        )
+        assert failed == [
+            f"FAIL teams of acme: give GitHub App {APP_ID} read access to the organization's "
+            f"Members permission {fixed_on_the_app}",
+            f"FAIL contents, workflow runs and deployments: give GitHub App {APP_ID} read "
+            f"access to Actions and Contents and Deployments {fixed_on_the_app} (refused: "
+            "Contents of acme/web-app, Actions of acme/mobile-app, Deployments of "
+            "acme/mobile-app)",
+        ]
+    else:
+        assert failed == [
+            "FAIL teams of acme: grant the token read access to the organization's Members "
+            "permission (a classic token: the read:org scope)",
+            "FAIL contents, workflow runs and deployments: grant the token read access to "
+            "Contents of acme/web-app, Actions of acme/mobile-app, Deployments of "
+            "acme/mobile-app",
+        ]
+
+
+def test_doctor_tells_an_app_how_to_reach_a_repo_it_cannot_read(
+    served: Path, tmp_path: Path
+) -> None:
+    """A repo the app's installation lists but may not read (403 to its pulls): the app needs
+    Pull requests, and the repo among its installation's repositories, not a token's access."""
+    from miner.fixtures_server import FORBIDDEN
+
+    mirror = tmp_path / "mirror"
+    shutil.copytree(served, mirror)
+    (mirror / "repos" / "acme" / "web-app" / FORBIDDEN).touch()  # the whole repo
+    public = _keys(tmp_path)
+    with FixtureServer(mirror, token="a-token-nobody-has", app=(APP_ID, public)) as server:
+        (tmp_path / "miner.toml").write_text(
+            f'[github]\norg = "acme"\napi_url = "{server.url}"\n\n'
+            f'[github.app]\nid = {APP_ID}\nprivate_key = "app.pem"\n'
+        )
+        out = _miner(tmp_path, "doctor", token="")
+    failed = [line for line in out.stdout.decode().splitlines() if line.startswith("FAIL")]
+    assert out.returncode == 1
+    assert failed == [
+        f"FAIL 1 of 2 repos readable: add acme/web-app (403) to the repositories of GitHub App "
+        f"{APP_ID}'s installation on acme, and give the app read access to Pull requests"
+    ]
