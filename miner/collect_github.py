@@ -465,13 +465,17 @@ def attempt_gone(run_id: str, number: int) -> str:
 
 def people_refused(org: str, exc: GitHubError, *, graphql: bool = False) -> GitHubError | None:
     """GitHub refusing the token the org's members or teams (a 403 to a request for them, not
-    a rate limit; with `graphql`, a FORBIDDEN error at organization.teams or .membersWithRole
-    of the query), as the one line that says which permission it lacks; None for any other
-    error. Without teams no wait is a team's: the sync stops rather than store an org of
-    nobody."""
+    a rate limit; with `graphql`, a FORBIDDEN error at organization.teams, .membersWithRole or
+    .team (a team's members past its first page) of the query), as the one line that says
+    which permission it lacks; None for any other error. Without teams no wait is a team's:
+    the sync stops rather than store an org of nobody."""
     if not exc.refused:
         return None
-    wanted = (["organization", "teams"], ["organization", "membersWithRole"])
+    wanted = (
+        ["organization", "teams"],
+        ["organization", "membersWithRole"],
+        ["organization", "team"],
+    )
     if graphql and not (
         isinstance(exc, GraphQLAnswerError) and any(p.split(".")[:2] in wanted for p in exc.paths)
     ):

@@ -1382,6 +1382,7 @@ def _refuse_org_part(context: _Context, login: str, part: str) -> None:
 def _resolve_team(org: dict[str, Any], info: GraphQLResolveInfo[_Context], slug: str) -> Any:
     # GitHub answers null, without an error, for a slug the org has no team for.
     login: str = org["_login"]
+    _refuse_org_part(info.context, login, "teams")  # as REST refuses /orgs/{org}/teams/...
     found = _org_teams(info.context.root, login)[1].by_slug.get(slug)
     return None if found is None else _team(found, login)
 

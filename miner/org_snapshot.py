@@ -244,9 +244,14 @@ class OrgSnapshot:
             if not connection["pageInfo"]["hasNextPage"]:
                 return
             cursor = connection["pageInfo"]["endCursor"]
-            data, self._sizes[query] = self._lightened(
-                partial(self._follow_up, query, cursor, variables), self._sizes[query]
-            )
+            try:
+                data, self._sizes[query] = self._lightened(
+                    partial(self._follow_up, query, cursor, variables), self._sizes[query]
+                )
+            except GitHubError as exc:
+                # refused here and not on the first page: the permission was taken away since
+                # (the follow-up pages come after every page of repos), said as it is there
+                raise people_refused(self.org, exc, graphql=True) or exc from None
             node: Any = data.get("organization") or {}
             for key in path:
                 node = (node or {}).get(key)

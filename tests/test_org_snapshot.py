@@ -5,8 +5,15 @@ people and team memberships stored are whole."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from miner.fixtures_server import FixtureServer
+import pytest
+
+from miner.config import Config, GitHubConfig
+from miner.errors import GitHubError
+from miner.fixtures_server import FORBIDDEN, FixtureServer
+from miner.github_client import GitHubClient
+from miner.sync import sync
 from miner.warehouse import Warehouse
 from tests.local_sync import sync_from
 from tests.mirror_builder import MirrorBuilder
@@ -153,3 +160,49 @@ def test_the_teams_past_a_lighter_first_page_are_asked_as_many_a_page_as_it_held
     assert snapshot == [*[(100, True)] * 4, (50, True), (25, False)]
     # t025..t049, t050..t074, t075..t099, then t100..t103
     assert [a for a in asked if a[0] == "OrgTeamsPage"] == [("OrgTeamsPage", 25, False)] * 4
+
+
+@pytest.mark.parametrize(
+    ("operation", "part"),
+    [
+        ("OrgMembersPage", "members"),  # refused at organization.membersWithRole
+        ("OrgTeamsPage", "teams"),  # at organization.teams
+        ("TeamMembersPage", "teams"),  # at organization.team
+    ],
+)
+def test_members_or_teams_refused_past_the_first_page_are_the_one_line_of_a_refusal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, operation: str, part: str
+) -> None:
+    """The org's Members permission taken away mid-sync (an app's, a fine-grained token's),
+    after the snapshot's first page showed the members and teams: GitHub refuses the follow-up
+    page (the members past the first 100, the teams past the first 100, t103's members past
+    its first 100), and the sync fails with the one line of a refusal on the first page."""
+    root = _mirror(tmp_path / "mirror")
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        client = GitHubClient(server.url, "t")
+        real = client.post_graphql
+
+        def post(query: str, variables: dict[str, Any], **kw: Any) -> dict[str, Any]:
+            if f"query {operation}(" in query:  # the org's owner takes the permission away
+                (root / "orgs" / "acme" / FORBIDDEN).write_text(f"{part}\n")
+            return real(query, variables, **kw)
+
+        monkeypatch.setattr(client, "post_graphql", post)
+        config = Config(github=GitHubConfig(org="acme", api_url=server.url))
+        try:
+            with pytest.raises(GitHubError) as failed:
+                sync(wh, config, client=client, api="graphql")
+        finally:
+            client.close()
+        refused = [r.query for r in server.requests if "FORBIDDEN" in r.query.get("errors", "")]
+        stored = wh.query("select count(*) from raw_team_members")[0][0]
+    # the snapshot's first page was answered whole; the follow-up page alone was refused
+    assert [q["operation"] for q in refused] == [operation]
+    assert str(failed.value) == (
+        "acme: GitHub refuses this token the org's members or teams (POST /graphql: Resource "
+        "not accessible by personal access token): a GitHub App or a fine-grained token needs "
+        "read access to the organization's Members permission, a classic token the read:org "
+        "scope (`miner doctor` checks it)"
+    )
+    assert failed.value.status == 403
+    assert stored == 0  # no org of some of its people
