@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from miner.config import Config
-from miner.errors import GitHubError, MinerError
+from miner.errors import GitHubError, MinerError, spoken_list
 from miner.github_auth import credentials
 from miner.github_client import GitHubClient
 from miner.rate_limits import RateLimiter
@@ -229,7 +229,7 @@ def _github(
     if refused:
         which = ", ".join(f"{permission} of {name}" for permission, name in refused)
         if app:  # an app's permission is one for every repo of its installation
-            needed = " and ".join(sorted({permission for permission, _ in refused}))
+            needed = spoken_list(sorted({permission for permission, _ in refused}))
             fix = f"{_app_permissions(app, org, needed)} (refused: {which})"
         else:
             fix = f"grant the token read access to {which}"

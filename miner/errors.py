@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -102,3 +103,8 @@ def scrub(text: str, token: str | None) -> str:
         quoted = repr(token)[1:-1]
         return text.replace(token, "***").replace(quoted, "***")
     return re.sub(rf"(?<![\w.-]){re.escape(token)}(?![\w.-])", "***", text)
+
+
+def spoken_list(words: Sequence[str]) -> str:
+    """`a`, `a and b`, `a, b and c`: words listed as a message says them."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

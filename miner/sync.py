@@ -45,6 +45,7 @@ from miner.errors import (
     MinerError,
     OrgNotFound,
     scrub,
+    spoken_list,
 )
 from miner.git_mirror import GitMirrorError
 from miner.github_auth import Credentials, credentials
@@ -932,11 +933,10 @@ def _refused_parts(repo: str, parts: list[str], error: str, *, git: bool) -> str
     not made for want of Contents)."""
     words = {CONTENTS_PART: "CODEOWNERS, manifests and git history"} if git else {}
     named = [words.get(p, p) for p in parts]
-    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
-    needed = " and ".join(sorted({_PERMISSIONS[p] for p in parts}))
+    needed = spoken_list(sorted({_PERMISSIONS[p] for p in parts}))
     return (
-        f"{repo}: {listed} not readable with this token, which needs read access to {needed} "
-        f"({error}); the rest of the repo synced"
+        f"{repo}: {spoken_list(named)} not readable with this token, which needs read access "
+        f"to {needed} ({error}); the rest of the repo synced"
     )
 
 

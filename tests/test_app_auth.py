@@ -232,7 +232,7 @@ def test_doctor_tells_an_app_to_fix_its_permissions_on_the_app(
             f"FAIL teams of acme: give GitHub App {APP_ID} read access to the organization's "
             f"Members permission {fixed_on_the_app}",
             f"FAIL contents, workflow runs and deployments: give GitHub App {APP_ID} read "
-            f"access to Actions and Contents and Deployments {fixed_on_the_app} (refused: "
+            f"access to Actions, Contents and Deployments {fixed_on_the_app} (refused: "
             "Contents of acme/web-app, Actions of acme/mobile-app, Deployments of "
             "acme/mobile-app)",
         ]
