@@ -665,6 +665,45 @@ def test_review_wait_by_week_takes_mondays_in_utc_whatever_the_sessions_time_zon
     ]
 
 
+def test_review_wait_by_week_counts_a_draft_answered_a_week_before_it_became_ready(
+    tmp_path: Path,
+) -> None:
+    """bob, asked for a review of alice's draft at T0 + 1 h (Monday 2026-03-02 10:00), reviews
+    it at T0 + 2 h; it becomes ready at T0 + 170 h (Monday 2026-03-09 11:00), the week after.
+    review_wait reads his answer as given at T0 + 2 h, a wait of 0 hours (ended_at before
+    start_at): it is an answer of the first week. It counted in no week, as the week's episodes
+    were those started before the week's end."""
+    from datetime import UTC, datetime
+
+    from miner.config import Config
+    from miner.reports.data import run_report_query
+    from miner.sync import import_mirror
+    from miner.warehouse import Warehouse
+
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]}, as_of=200)
+    b.pull("web", "alice", 0).request(1, reviewer="bob").review("bob", 2, "COMMENTED").event(
+        "ready_for_review", 170
+    )
+    root = b.write(tmp_path / "mirror")
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        import_mirror(wh, Config(), root)
+        rows = run_report_query(
+            wh,
+            "review_wait_by_week",
+            {
+                "org": "acme",
+                "team": None,
+                "repo": None,
+                "since": datetime(2026, 3, 2, tzinfo=UTC),
+                "until": datetime(2026, 3, 16, tzinfo=UTC),
+            },
+        )
+    assert [(r["week"], r["answered"], r["median_hours"], r["waiting_at_end"]) for r in rows] == [
+        ("2026-03-02", 1, 0.0, 0),
+        ("2026-03-09", 0, None, 0),
+    ]
+
+
 def test_time_in_court_says_how_to_read_flow_efficiency_under_its_table_in_every_format(
     warehouse: Path, tmp_path: Path
 ) -> None:

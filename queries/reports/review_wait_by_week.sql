@@ -26,7 +26,9 @@ with weeks as (
 episodes as (
     select w.start_at, w.ended_at, w.outcome, w.wait_hours, w.wait_business_hours
     from review_wait as w
-    where w.org = $org and w.start_at < $until
+    -- a request answered before its wait began (a draft reviewed before it was ready: 0 hours)
+    -- counts in the week of its answer, whenever the PR became ready
+    where w.org = $org and least(w.start_at, w.ended_at) < $until
       and ($repo is null or w.repo in ($repo, $org || '/' || $repo))
       and ($team is null or exists (from pr_teams as t where t.org = w.org and t.repo = w.repo
                                     and t.pr_number = w.pr_number and t.team = lower($team)))
@@ -44,7 +46,7 @@ marked as (
         e.wait_business_hours
     from weeks as k
     left join episodes as e
-        on e.start_at < k.week_to and coalesce(e.ended_at >= k.week_from, true)
+        on least(e.start_at, e.ended_at) < k.week_to and coalesce(e.ended_at >= k.week_from, true)
     where k.week_from < k.week_to
 )
 select
