@@ -429,7 +429,8 @@ class GitHubCollector:
         run was deleted) is noted as gone, in a cursor, and not asked for again; one GitHub
         fails on (a 5xx past the client's retries) while its REST API answers is left for the
         next sync to ask again. Either way the rest of the sync goes on; a refusal (403) or an
-        outage (GitHub answering nothing) is raised, as for any other request."""
+        outage (GitHub answering nothing) is raised, as for any other request. An answer that
+        is not the attempt asked for (another run or attempt number) is noted as a 404 is."""
         for run_id, number in wanted:
             url = f"/repos/{repo}/actions/runs/{run_id}/attempts/{number}"
             try:
@@ -448,11 +449,22 @@ class GitHubCollector:
                 gone = CursorUpdate(self.org, repo, attempt_gone(run_id, number), "gone")
                 yield RawBatch("workflow_run_attempts", self.org, repo, [], cursors=[gone])
                 continue
-            if isinstance(data, dict):
-                yield batch_of(
-                    "workflow_run_attempts", self.org, repo, run_id, [trimmed_run(data)],
-                    replace=False,
-                )  # fmt: skip
+            if not isinstance(data, dict):
+                continue
+            answered = (str(data.get("id")), data.get("run_attempt"))
+            if answered != (run_id, number):
+                # stored under the key of the attempt it says, it would never be the one asked
+                # for, and every sync would ask again: noted, as one GitHub has no more
+                _log.warning("%s: GitHub answered attempt %d of run %s with attempt %s of run "
+                             "%s; not stored, not asked for again", repo, number, run_id,
+                             answered[1], answered[0])  # fmt: skip
+                gone = CursorUpdate(self.org, repo, attempt_gone(run_id, number), "mismatch")
+                yield RawBatch("workflow_run_attempts", self.org, repo, [], cursors=[gone])
+                continue
+            yield batch_of(
+                "workflow_run_attempts", self.org, repo, run_id, [trimmed_run(data)],
+                replace=False,
+            )  # fmt: skip
 
 
 ATTEMPT_GONE_PREFIX = "workflow_run_attempts/"

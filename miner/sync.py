@@ -856,7 +856,9 @@ class _RepoSync:
 
     def _run_attempts(self, repo: str) -> None:
         """Fetch the earlier attempts of the repo's re-run workflow runs not stored yet (nor
-        answered 404 before): a nightly sync of a repo whose re-runs were read asks nothing."""
+        answered 404 before): a nightly sync of a repo whose re-runs were read asks nothing. An
+        earlier attempt is over whatever status GitHub gave it (only a completed run is re-run):
+        asking again would get the same answer."""
         wanted = self.wh.query(
             """
             with reruns as (
@@ -867,8 +869,7 @@ class _RepoSync:
             )
             select run_id, number from reruns
             where $2 || '/' || run_id || '/attempts/' || number not in (
-                    select key from raw_workflow_run_attempts
-                    where org = $1 and repo = $2 and payload ->> 'status' = 'completed')
+                    select key from raw_workflow_run_attempts where org = $1 and repo = $2)
               and $3 || run_id || '/' || number not in (
                     select resource from cursors where org = $1 and repo = $2)
             order by run_id, number

@@ -211,3 +211,47 @@ def test_an_attempt_github_fails_on_is_asked_again_by_the_next_sync(
         assert result.failures == ()
         assert _attempt_requests(server) == [("/repos/acme/web/actions/runs/1/attempts/1", 200)]
         assert _courts(wh) == RERUN_COURTS
+
+
+def test_an_attempt_answered_as_another_is_not_asked_for_again(
+    mirror: Path, tmp_path: Path
+) -> None:
+    """GitHub answering attempt 1 of run 1 with a run saying attempt 2 (not the attempt asked):
+    it was stored under attempt 2's key, never the one the next sync looks for, so every
+    nightly sync asked for it again. Now it is not stored (the re-run counts its latest
+    attempt alone) and noted, as one GitHub has no more."""
+    path = mirror / "repos/acme/web/actions/runs/1/attempts/1.json"
+    _dump(path, {**json.loads(path.read_text(encoding="utf-8")), "run_attempt": 2})
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        result = sync_from(server, wh, api="rest")
+        assert result.failures == ()
+        assert ("/repos/acme/web/actions/runs/1/attempts/1", 200) in _attempt_requests(server)
+        assert wh.query("select count(*) from raw_workflow_run_attempts where parent = '1'") == [
+            (0,)
+        ]
+        # reviewers 0-0.5; ci 10-12 only; the author's court the rest
+        assert _courts(wh) == (0.5, 2.0, 97.5, 100.0)
+        server.clear_log()
+        for api in ("graphql", "rest"):
+            sync_from(server, wh, api=api)
+        assert _attempt_requests(server) == []
+
+
+def test_an_earlier_attempt_github_says_unfinished_is_over_at_its_update(
+    mirror: Path, tmp_path: Path
+) -> None:
+    """An earlier attempt is over (GitHub re-runs only a completed run), whatever status its
+    answer gives: GitHub answering attempt 1 of run 1 as in_progress held the PR in the ci
+    court from its queueing to as_of, over the re-run and past it, and every nightly sync asked
+    for it again. Now it ends at its updated_at, as a completed one, and is asked for once."""
+    path = mirror / "repos/acme/web/actions/runs/1/attempts/1.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.update(status="in_progress", conclusion=None)
+    _dump(path, data)
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, api="rest")
+        assert _courts(wh) == RERUN_COURTS
+        server.clear_log()
+        for api in ("graphql", "rest"):
+            sync_from(server, wh, api=api)
+        assert _attempt_requests(server) == []

@@ -5,7 +5,8 @@
 -- stored before miner fetched attempts until the next sync fetches them.
 -- started_at is when the attempt began to hold its commit: the run's queueing (created_at) for
 -- attempt 1, and for a re-run its run_started_at (when it was asked for: GitHub keeps the first
--- attempt's created_at on the run); ended_at its updated_at once completed, else NULL.
+-- attempt's created_at on the run); ended_at its updated_at once completed, else NULL (an
+-- earlier attempt is over, whatever status GitHub gave it: its updated_at).
 -- Between a failed attempt's end and its re-run's start no attempt is queued or running.
 with earlier as (
     select
@@ -47,5 +48,7 @@ select
     updated_at,
     case when run_attempt > 1 then coalesce(run_started_at, created_at) else created_at end
         as started_at,
-    case when status = 'completed' then updated_at end as ended_at
+    -- an earlier attempt is over (GitHub re-runs only a completed run), whatever status its
+    -- answer gave
+    case when status = 'completed' or not is_latest then updated_at end as ended_at
 from attempts
