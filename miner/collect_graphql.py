@@ -8,6 +8,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from miner.collect_github import CursorLookup, details_resource, git_blob
@@ -104,11 +105,10 @@ class GraphQLPullCollector:
         high_water, _ = cursor(repo, "pulls")
         new_high_water = high_water
         after: str | None = None
-        sizes = ceiling = _FULL_PAGE
-        quick = False
+        pace = _Pace(_FULL_PAGE, _FULL_PAGE)
         while True:
-            connection, answered, whole = self._page(repo, after, sizes, quick=quick)
-            sizes, ceiling, quick = _next_sizes(sizes, answered, whole, ceiling)
+            connection, answered, whole = self._page(repo, after, pace.sizes, quick=pace.quick)
+            pace = pace.next(answered, whole)
             page: list[Json] = [n for n in connection["nodes"] if n is not None]
             # at the high-water second itself a PR may have changed again after the last sync
             # read it: those come again (their details are in the page anyway)
@@ -150,7 +150,7 @@ class GraphQLPullCollector:
         once, without the minutes of retries the first had; and a page GitHub answers with
         errors, with half the PRs, to find the PR they are of. Past the lightest, the one PR
         there is read without its details (PULL_REQUEST_LISTING), and the sizes returned are
-        the lightest asked (see _next_sizes for the sizes of the pages after it).
+        the lightest asked (see _Pace for the sizes of the pages after it).
 
         A 502, 504 or no answer at all is what GitHub gives a query too heavy for it, and what
         it gives every query in an outage: the lightest query tells the two apart (an outage
@@ -326,30 +326,58 @@ class GraphQLRepoCollector:
         return nodes
 
 
-def _next_sizes(
-    asked: tuple[int, int], answered: tuple[int, int], whole: bool, ceiling: tuple[int, int]
-) -> tuple[tuple[int, int], tuple[int, int], bool]:
-    """The sizes of a repo's next page of PRs, the most they may grow to, and whether it is
-    asked once (quick), after a page asked at `asked` was read at `answered` (`whole`: with
-    its PRs' details) while its sizes could grow to `ceiling`.
+@dataclass(frozen=True)
+class _Pace:
+    """The sizes a repo's next page of PRs is asked at (PRs a page, nested pages), the most they
+    may grow to (`ceiling`), whether it is asked once (`quick`, without the minutes of retries
+    a page asked in full has), and how many pages in a row answered at a ceiling lighter than a
+    full page (`calm`)."""
 
-    A lighter page that answered in place of a heavier one stays the most the repo's pages
-    are asked at: a repo of big PRs is not asked again and again for pages too heavy for
-    GitHub. A PR GitHub fails on however light its page (an error of its own, not the page's
-    weight) says nothing of the pages after it, which may be as heavy as at first; but it may
-    be one of a run of such PRs, each costing the whole walk down from a full page (some 14
-    queries). So the page after it starts at the lightest, asked once (a PR GitHub fails on
-    there is listed at once: 2 queries), and each page that answers as asked doubles both
-    sizes, up to the ceiling, as TCP's window grows back: a repo with one such PR among
-    thousands is back to full pages some 7 pages on, and one whose every PR fails costs 2
-    queries a PR past its first."""
-    if not whole:
-        return answered, _FULL_PAGE, True
-    if answered != asked:
-        return answered, answered, False
-    grown = (min(2 * answered[0], ceiling[0]), min(2 * answered[1], ceiling[1]))
-    # a larger page is asked once: should GitHub give up on it, the lighter one answers next
-    return grown, ceiling, grown != answered
+    sizes: tuple[int, int]
+    ceiling: tuple[int, int]
+    quick: bool = False
+    calm: int = 0
+
+    def next(self, answered: tuple[int, int], whole: bool) -> _Pace:
+        """The pace after a page asked at `sizes` was read at `answered` (`whole`: with its
+        PRs' details).
+
+        A lighter page that answered in place of a heavier one is the most the repo's pages
+        are asked at: a repo of big PRs is not asked again and again for pages too heavy for
+        GitHub. But the page it was may have been heavy for a few big PRs alone, and the rest
+        of a repo of thousands would go at one PR a query; so after _CALM_PAGES pages in a row
+        answered at that ceiling, a page twice as heavy is asked once, and becomes the ceiling
+        if GitHub answers it (else the lighter page answers next, and stays): a repo of big PRs
+        pays one page in _CALM_PAGES for it. A PR GitHub fails on however light its page (an
+        error of its own, not the page's weight) says nothing of the pages after it, which may
+        be as heavy as at first; but it may be one of a run of such PRs, each costing the whole
+        walk down from a full page (some 14 queries). So the page after it starts at the
+        lightest, asked once (a PR GitHub fails on there is listed at once: 2 queries), and
+        each page that answers as asked doubles both sizes, up to the ceiling, as TCP's window
+        grows back: a repo with one such PR among thousands is back to full pages some 7 pages
+        on, and one whose every PR fails costs 2 queries a PR past its first."""
+        if not whole:
+            return _Pace(answered, _FULL_PAGE, quick=True)
+        if answered != self.sizes:
+            return _Pace(answered, answered)
+        if answered == self.ceiling != _FULL_PAGE:
+            if self.calm + 1 < _CALM_PAGES:
+                return replace(self, quick=False, calm=self.calm + 1)
+            heavier = _doubled(answered, _FULL_PAGE)
+            return _Pace(heavier, heavier, quick=True)
+        grown = _doubled(answered, self.ceiling)
+        # a larger page is asked once: should GitHub give up on it, the lighter one answers next
+        return _Pace(grown, self.ceiling, quick=grown != answered)
+
+
+# How many pages in a row a repo's PRs answer at a ceiling lighter than a full page before a
+# page twice as heavy is tried (_Pace.next).
+_CALM_PAGES = 8
+
+
+def _doubled(sizes: tuple[int, int], most: tuple[int, int]) -> tuple[int, int]:
+    """Both sizes of a page of PRs doubled, each at most `most`'s."""
+    return (min(2 * sizes[0], most[0]), min(2 * sizes[1], most[1]))
 
 
 def _lighter(prs: int, nested: int) -> tuple[int, int] | None:

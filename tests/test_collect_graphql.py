@@ -578,6 +578,56 @@ def test_a_pr_github_fails_on_costs_few_queries_and_full_pages_come_back(
     ], asked
 
 
+def test_pages_made_lighter_for_a_while_grow_back_after_eight_calm_pages(
+    one_repo: Path, tmp_path: Path
+) -> None:
+    """GitHub gives up on web-app's pages of 37 and 18 PRs (some 15 nodes each, past 200), then,
+    once a page of 9 answered, on nothing (a busy spell over, or the few big PRs past). The
+    lighter size stays the ceiling while pages answer at it, but not for the rest of the repo:
+    after 8 calm pages a page twice as heavy is asked once, and stays when it answers. Before,
+    a repo of 2,000 PRs one big PR made go one PR a page went so to its end."""
+    root = tmp_path / "mirror"
+    _copy(one_repo, root)
+    running = FixtureServer(root, rate_limit=10**6, graphql_time_limits={"PullRequests": 200})
+    with running:
+        client = GitHubClient(running.url, None)
+        post = client.post_graphql
+
+        def then_fast(query: str, variables: dict[str, Any], **kwargs: Any) -> Any:
+            answer = post(query, variables, **kwargs)
+            if variables.get("pageSize") == 9:
+                running.graphql_time_limits.clear()
+            return answer
+
+        client.post_graphql = then_fast  # type: ignore[method-assign]
+        try:
+            batches = list(
+                GraphQLPullCollector(client, ORG).pull_batches(
+                    "acme/web-app", lambda r, n: (None, None)
+                )
+            )
+        finally:
+            client.close()
+        asked = [
+            (int(r.query["pageSize"]), "errors" in r.query)
+            for r in running.requests
+            if r.query.get("operation") == "PullRequests"
+        ]
+    listed = [json.loads(i.payload)["number"] for b in batches if b.resource == "pulls"
+              for i in b.items]  # fmt: skip
+    assert sorted(listed) == sorted(p["number"] for p in _newest_first(root))
+    # 37 four times (a give-up is most often a blip) and 18 once give up; 9 answers, and 8
+    # calm pages of 9 after it (81 PRs); then 18, asked once, answers (PRs 82 to 99) and
+    # stays for the last 2
+    assert asked == [
+        *[(37, True)] * 4,
+        (18, True),
+        *[(9, False)] * 9,
+        (18, False),
+        (18, False),
+    ], asked
+
+
 def test_a_pr_page_too_heavy_for_github_answered_502_is_asked_lighter_not_called_an_outage(
     sample: Path, server: FixtureServer
 ) -> None:
