@@ -331,7 +331,8 @@ class _Pace:
     """The sizes a repo's next page of PRs is asked at (PRs a page, nested pages), the most they
     may grow to (`ceiling`), whether it is asked once (`quick`, without the minutes of retries
     a page asked in full has), and how many pages in a row answered at a ceiling lighter than a
-    full page (`calm`)."""
+    full page (`calm`: the page that answered lighter, or a heavier one that answered, is the
+    first)."""
 
     sizes: tuple[int, int]
     ceiling: tuple[int, int]
@@ -359,7 +360,7 @@ class _Pace:
         if not whole:
             return _Pace(answered, _FULL_PAGE, quick=True)
         if answered != self.sizes:
-            return _Pace(answered, answered)
+            return _Pace(answered, answered, calm=1)  # the first page answered at it
         if answered == self.ceiling != _FULL_PAGE:
             if self.calm + 1 < _CALM_PAGES:
                 return replace(self, quick=False, calm=self.calm + 1)

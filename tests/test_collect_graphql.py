@@ -616,16 +616,50 @@ def test_pages_made_lighter_for_a_while_grow_back_after_eight_calm_pages(
     listed = [json.loads(i.payload)["number"] for b in batches if b.resource == "pulls"
               for i in b.items]  # fmt: skip
     assert sorted(listed) == sorted(p["number"] for p in _newest_first(root))
-    # 37 four times (a give-up is most often a blip) and 18 once give up; 9 answers, and 8
-    # calm pages of 9 after it (81 PRs); then 18, asked once, answers (PRs 82 to 99) and
-    # stays for the last 2
+    # 37 four times (a give-up is most often a blip) and 18 once give up; 9 answers, and it
+    # and 7 pages of 9 after it make 8 calm pages (72 PRs); then 18, asked once, answers (PRs
+    # 73 to 90) and stays for the last 11
     assert asked == [
         *[(37, True)] * 4,
         (18, True),
-        *[(9, False)] * 9,
+        *[(9, False)] * 8,
         (18, False),
         (18, False),
     ], asked
+
+
+def test_a_heavier_page_github_gives_up_on_leaves_the_lighter_one_for_eight_pages_more(
+    one_repo: Path, tmp_path: Path
+) -> None:
+    """GitHub gives up on web-app's pages of 18 PRs and more (some 15 nodes a PR, past 200)
+    throughout: the page of 18 tried after 8 calm pages of 9 is asked once, the page of 9
+    answers in its place and is the ceiling again, and the next page of 18 would come 8 pages
+    later (past the repo's 101 PRs): one page in 8 pays for a query GitHub gives up on."""
+    root = tmp_path / "mirror"
+    _copy(one_repo, root)
+    running = FixtureServer(root, rate_limit=10**6, graphql_time_limits={"PullRequests": 200})
+    with running:
+        client = GitHubClient(running.url, None)
+        try:
+            batches = list(
+                GraphQLPullCollector(client, ORG).pull_batches(
+                    "acme/web-app", lambda r, n: (None, None)
+                )
+            )
+        finally:
+            client.close()
+        asked = [
+            int(r.query["pageSize"])
+            for r in running.requests
+            if r.query.get("operation") == "PullRequests"
+        ]
+    listed = [json.loads(i.payload)["number"] for b in batches if b.resource == "pulls"
+              for i in b.items]  # fmt: skip
+    assert sorted(listed) == sorted(p["number"] for p in _newest_first(root))
+    # page 1: 37 four times and 18 once give up, 9 answers (PRs 1 to 9); pages 2 to 8 at 9
+    # (PRs 10 to 72); page 9: 18 gives up, 9 answers (73 to 81); pages 10 to 12 at 9 (82 to
+    # 101), the ceiling again
+    assert asked == [37, 37, 37, 37, 18, *[9] * 8, 18, 9, 9, 9, 9], asked
 
 
 def test_a_pr_page_too_heavy_for_github_answered_502_is_asked_lighter_not_called_an_outage(
