@@ -932,8 +932,8 @@ def _prs_missing(repo: str, missing: list[tuple[int, str]]) -> str:
 def _refused_parts(repo: str, parts: list[str], error: str, *, git: bool) -> str:
     """The one line of a repo some parts of which the token was refused (`git`: its mirror was
     not made for want of Contents)."""
-    words = {CONTENTS_PART: "CODEOWNERS, manifests and git history"} if git else {}
-    named = [words.get(p, p) for p in parts]
+    contents = ["CODEOWNERS", "manifests", *(["git history"] if git else [])]
+    named = [word for p in parts for word in (contents if p == CONTENTS_PART else [p])]
     needed = spoken_list(sorted({_PERMISSIONS[p] for p in parts}))
     return (
         f"{repo}: {spoken_list(named)} not readable with this token, which needs read access "

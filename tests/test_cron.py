@@ -706,3 +706,27 @@ def test_the_readmes_actions_sync_step_passes_a_partial_sync_alone(
     env = {**os.environ, "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"}
     ran = subprocess.run(["bash", "-e", "-c", step], env=env, check=False, timeout=30)
     assert (ran.returncode != 0) == step_fails
+
+
+@pytest.mark.parametrize(
+    ("parts", "git", "said"),
+    [
+        (["workflow runs"], False, "workflow runs not readable with this token, which needs "
+         "read access to Actions"),
+        (["CODEOWNERS and manifests", "workflow runs"], False, "CODEOWNERS, manifests and "
+         "workflow runs not readable with this token, which needs read access to Actions and "
+         "Contents"),
+        (["CODEOWNERS and manifests", "deployments", "workflow runs"], True, "CODEOWNERS, "
+         "manifests, git history, deployments and workflow runs not readable with this token, "
+         "which needs read access to Actions, Contents and Deployments"),
+    ],
+)  # fmt: skip
+def test_a_repos_refused_parts_are_one_list_in_one_line(
+    parts: list[str], git: bool, said: str
+) -> None:
+    """Each part refused is one item of one list, as the permissions they need are: not
+    'CODEOWNERS, manifests and git history and workflow runs'."""
+    from miner.sync import _refused_parts
+
+    line = _refused_parts("acme/api", parts, "403 nope", git=git)
+    assert line == f"acme/api: {said} (403 nope); the rest of the repo synced"
