@@ -426,7 +426,8 @@ class GitHubCollector:
         attempt, and the time a PR waited on a failed one before its re-run is CI time too. An
         earlier attempt is over (only a completed run can be re-run) and never changes, so it
         is asked for once. One GitHub answers 404 for (it expired with the run's logs, or the
-        run was deleted) is noted as gone, in a cursor, and not asked for again; one GitHub
+        run was deleted), or another 4xx of its own (422), is noted as gone, in a cursor, and
+        not asked for again; one GitHub
         fails on (a 5xx past the client's retries) while its REST API answers is left for the
         next sync to ask again. Either way the rest of the sync goes on; a refusal (403) or an
         outage (GitHub answering nothing) is raised, as for any other request. An answer that
@@ -436,11 +437,14 @@ class GitHubCollector:
             try:
                 data = self.client.get(url).data
             except GitHubError as exc:
-                if exc.status in (401, 403, 451) or (
-                    exc.status not in (404, 410) and not self.client.answers(rest=True)
-                ):
+                status = exc.status or 0
+                if status in (401, 403, 451):
                     raise
-                if exc.status not in (404, 410):
+                # GitHub's word on this attempt (404, 410, 422 ...), not a failure of the moment
+                said = 400 <= status < 500 and status != 429
+                if not said and not self.client.answers(rest=True):
+                    raise
+                if not said:
                     _log.warning("%s: attempt %d of run %s not read (%s); the next sync asks "
                                  "again", repo, number, run_id, exc)  # fmt: skip
                     continue

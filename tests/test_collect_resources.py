@@ -371,6 +371,25 @@ def test_an_unfinished_run_missing_from_the_list_is_asked_for_alone() -> None:
     assert (mark.value, mark.etag) == (running["created_at"], None)
 
 
+@responses.activate
+def test_an_attempt_github_answers_with_a_4xx_of_its_own_is_not_asked_for_again() -> None:
+    """GitHub's word on an attempt (404: expired; 422: one it will not serve) stands: it is
+    noted gone, not asked again night after night (a 5xx is a failure of the moment: see
+    test_run_attempts)."""
+    api = "http://127.0.0.1:9"
+    runs = f"{api}/repos/acme/app/actions/runs"
+    responses.get(f"{runs}/7/attempts/1", status=404, json={"message": "Not Found"})
+    responses.get(f"{runs}/8/attempts/1", status=422, json={"message": "Unprocessable"})
+    collector = GitHubCollector(GitHubClient(api, "t"), "acme")
+    batches = list(collector.attempt_batches("acme/app", [("7", 1), ("8", 1)]))
+    gone = [(c.resource, c.value) for b in batches for c in b.cursors]
+    assert gone == [
+        ("workflow_run_attempts/7/1", "gone"),
+        ("workflow_run_attempts/8/1", "gone"),
+    ]
+    assert all(not b.items for b in batches)
+
+
 @pytest.mark.parametrize("api", APIS)
 def test_an_org_spelled_in_another_case_is_stored_as_github_spells_it(
     tmp_path: Path, api: str
