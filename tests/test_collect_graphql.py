@@ -14,6 +14,7 @@ from miner.collect_graphql import GraphQLPullCollector
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
 from miner.graphql_queries import NESTED_PAGE_SIZE, PULL_REQUEST_PAGE_SIZE
+from miner.raw import RawBatch
 from miner.sample_org import generate
 from miner.warehouse import Warehouse
 from tests.local_sync import sync_from
@@ -83,6 +84,20 @@ def server(sample: Path) -> Iterator[FixtureServer]:
     running = FixtureServer(sample, rate_limit=10**6).start()
     yield running
     running.stop()
+
+
+def _web_app_batches(running: FixtureServer, client: GitHubClient | None = None) -> list[RawBatch]:
+    """web-app's PRs as the GraphQL collector gives them from `running`, nothing stored before,
+    through `client` (a new one by default); the client is closed after."""
+    client = client or GitHubClient(running.url, None)
+    try:
+        return list(
+            GraphQLPullCollector(client, ORG).pull_batches(
+                "acme/web-app", lambda r, n: (None, None)
+            )
+        )
+    finally:
+        client.close()
 
 
 def test_graphql_sync_stores_the_same_core_tables_as_rest(
@@ -206,13 +221,7 @@ def test_a_pr_too_big_for_a_page_of_one_is_read_in_shorter_nested_pages_to_its_e
     files.write_text(json.dumps(payload))
     limits = {"PullRequests": 60, "PullRequestFilesPage": 60}
     with FixtureServer(root, rate_limit=10**6, graphql_time_limits=limits) as running:
-        client = GitHubClient(running.url, None)
-        batches = list(
-            GraphQLPullCollector(client, ORG).pull_batches(
-                "acme/web-app", lambda r, n: (None, None)
-            )
-        )
-        client.close()
+        batches = _web_app_batches(running)
         asked = [r.query for r in running.requests if r.method == "POST"]
     stored = [
         b for b in batches if b.resource == "files" and b.replace and b.replace.parents == ("1",)
@@ -281,13 +290,7 @@ def test_files_past_the_nested_page_are_fetched_by_follow_up_query(
     ]
     files.write_text(json.dumps(payload))
     with FixtureServer(root, rate_limit=10**6) as running:
-        client = GitHubClient(running.url, None)
-        batches = list(
-            GraphQLPullCollector(client, ORG).pull_batches(
-                "acme/web-app", lambda r, n: (None, None)
-            )
-        )
-        client.close()
+        batches = _web_app_batches(running)
         follow_ups = [r for r in running.requests if r.method == "POST"]
     stored = [
         b for b in batches if b.resource == "files" and b.replace and b.replace.parents == ("1",)
@@ -396,16 +399,8 @@ def test_an_outage_fails_after_one_pages_retries_not_a_lighter_page_each(
 
     faults = FaultPlan(["502"], every=1)
     with FixtureServer(sample, rate_limit=10**6, faults=faults) as running:
-        client = GitHubClient(running.url, None)
-        try:
-            with pytest.raises(GitHubTimedOut):
-                list(
-                    GraphQLPullCollector(client, ORG).pull_batches(
-                        "acme/web-app", lambda r, n: (None, None)
-                    )
-                )
-        finally:
-            client.close()
+        with pytest.raises(GitHubTimedOut):
+            _web_app_batches(running)
         asked = [r.query for r in running.requests if r.path == "/graphql"]
     operations = [(q.get("operation"), q.get("pageSize")) for q in asked]
     pages = [o for o in operations if o[0] == "PullRequests"]
@@ -544,15 +539,7 @@ def test_a_pr_github_fails_on_costs_few_queries_and_full_pages_come_back(
     bad = pulls[1]["number"]
     (root / "repos" / ORG / "web-app" / "pulls" / str(bad) / "reviews.json").write_text("{x")
     with FixtureServer(root, rate_limit=10**6) as running:
-        client = GitHubClient(running.url, None)
-        try:
-            batches = list(
-                GraphQLPullCollector(client, ORG).pull_batches(
-                    "acme/web-app", lambda r, n: (None, None)
-                )
-            )
-        finally:
-            client.close()
+        batches = _web_app_batches(running)
         asked = [
             (r.query.get("operation"), int(r.query["pageSize"]), "errors" in r.query)
             for r in running.requests
@@ -600,14 +587,7 @@ def test_pages_made_lighter_for_a_while_grow_back_after_eight_calm_pages(
             return answer
 
         client.post_graphql = then_fast  # type: ignore[method-assign]
-        try:
-            batches = list(
-                GraphQLPullCollector(client, ORG).pull_batches(
-                    "acme/web-app", lambda r, n: (None, None)
-                )
-            )
-        finally:
-            client.close()
+        batches = _web_app_batches(running, client)
         asked = [
             (int(r.query["pageSize"]), "errors" in r.query)
             for r in running.requests
@@ -639,15 +619,7 @@ def test_a_heavier_page_github_gives_up_on_leaves_the_lighter_one_for_eight_page
     _copy(one_repo, root)
     running = FixtureServer(root, rate_limit=10**6, graphql_time_limits={"PullRequests": 200})
     with running:
-        client = GitHubClient(running.url, None)
-        try:
-            batches = list(
-                GraphQLPullCollector(client, ORG).pull_batches(
-                    "acme/web-app", lambda r, n: (None, None)
-                )
-            )
-        finally:
-            client.close()
+        batches = _web_app_batches(running)
         asked = [
             int(r.query["pageSize"])
             for r in running.requests
@@ -673,15 +645,7 @@ def test_a_pr_page_too_heavy_for_github_answered_502_is_asked_lighter_not_called
 
     def collect(running: FixtureServer) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """Every item collected (resource, payload) and every cursor (resource, value)."""
-        client = GitHubClient(running.url, None)
-        try:
-            batches = list(
-                GraphQLPullCollector(client, ORG).pull_batches(
-                    "acme/web-app", lambda r, n: (None, None)
-                )
-            )
-        finally:
-            client.close()
+        batches = _web_app_batches(running)
         items = sorted((b.resource, str(i.payload)) for b in batches for i in b.items)
         cursors = sorted((c.resource, str(c.value)) for b in batches for c in b.cursors)
         return items, cursors
