@@ -427,11 +427,11 @@ class GitHubCollector:
         earlier attempt is over (only a completed run can be re-run) and never changes, so it
         is asked for once. One GitHub answers 404 for (it expired with the run's logs, or the
         run was deleted), or another 4xx of its own (422), is noted as gone, in a cursor, and
-        not asked for again; one GitHub
-        fails on (a 5xx past the client's retries) while its REST API answers is left for the
-        next sync to ask again. Either way the rest of the sync goes on; a refusal (403) or an
-        outage (GitHub answering nothing) is raised, as for any other request. An answer that
-        is not the attempt asked for (another run or attempt number) is noted as a 404 is."""
+        not asked for again; one GitHub fails on (a 5xx past the client's retries) while its
+        REST API answers is left for the next sync to ask again. Either way the rest of the
+        sync goes on; a refusal (403) or an outage (GitHub answering nothing) is raised, as for
+        any other request. An answer that is not the attempt asked for (another run or attempt
+        number) is noted as a 404 is."""
         for run_id, number in wanted:
             url = f"/repos/{repo}/actions/runs/{run_id}/attempts/{number}"
             try:
@@ -450,8 +450,7 @@ class GitHubCollector:
                     continue
                 _log.info("%s: GitHub has attempt %d of run %s no more (%s)", repo, number,
                           run_id, exc)  # fmt: skip
-                gone = CursorUpdate(self.org, repo, attempt_gone(run_id, number), "gone")
-                yield RawBatch("workflow_run_attempts", self.org, repo, [], cursors=[gone])
+                yield self._attempt_gone(repo, run_id, number, "gone")
                 continue
             if not isinstance(data, dict):
                 continue
@@ -462,13 +461,17 @@ class GitHubCollector:
                 _log.warning("%s: GitHub answered attempt %d of run %s with attempt %s of run "
                              "%s; not stored, not asked for again", repo, number, run_id,
                              answered[1], answered[0])  # fmt: skip
-                gone = CursorUpdate(self.org, repo, attempt_gone(run_id, number), "mismatch")
-                yield RawBatch("workflow_run_attempts", self.org, repo, [], cursors=[gone])
+                yield self._attempt_gone(repo, run_id, number, "mismatch")
                 continue
             yield batch_of(
                 "workflow_run_attempts", self.org, repo, run_id, [trimmed_run(data)],
                 replace=False,
             )  # fmt: skip
+
+    def _attempt_gone(self, repo: str, run_id: str, number: int, why: str) -> RawBatch:
+        """No attempt stored, and the cursor that keeps later syncs from asking for it."""
+        gone = CursorUpdate(self.org, repo, attempt_gone(run_id, number), why)
+        return RawBatch("workflow_run_attempts", self.org, repo, [], cursors=[gone])
 
 
 ATTEMPT_GONE_PREFIX = "workflow_run_attempts/"
