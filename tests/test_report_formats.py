@@ -281,7 +281,7 @@ def test_html_in_chromium_draws_its_charts_without_errors(
     charts = page.locator("svg.chart")
     # review wait week by week, courts, review wait by team, approvals by team, handoffs per PR,
     # the handoff map, the repo dependency map, deploys
-    assert charts.count() == 8
+    assert charts.count() == 9
     for i in range(charts.count()):
         box = charts.nth(i).bounding_box()
         assert box is not None and box["width"] > 300 and box["height"] > 20

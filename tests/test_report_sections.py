@@ -733,6 +733,67 @@ def test_time_in_court_says_how_to_read_flow_efficiency_under_its_table_in_every
     assert page.count(escaped) == 1
 
 
+def _courts(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    keys = ("author_share", "reviewers_share", "ci_share", "merge_share", "deploy_share")
+    return [(r["team"], r["prs"], *(pytest.approx(r[k]) for k in keys)) for r in rows]
+
+
+def test_time_in_court_by_team_splits_each_author_teams_hours_by_court(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    """By hand, with no CI and no deploys (author, ci and deploy courts 0 throughout: every PR is
+    asked for review the moment it opens, and none has changes requested). The PRs that ended in
+    the window, [172, 340): web#3 (alice) reviewers 172-179, merge to 180; web#4 (bob) reviewers
+    174-177, merge to 178; web#5 (alice) reviewers 176-188 (dana's request is open, olga's
+    approval at 186 notwithstanding), merge to 190; web#6 (mia, web and ops) reviewers 200-205,
+    merge to 206; web#9 (dana) its implicit episode 180-182 (olga approves), merge to 190; web#10
+    (erin, no team) its implicit episode 212-214, closed unanswered. web#8 (renovate[bot]) is no
+    team's. So web: reviewers 7+3+12+5 = 27, merge 1+1+2+1 = 5 of 32 h; ops (web#6): 5 and 1 of
+    6; data (web#9): 2 and 8 of 10; unassigned (web#10): 2 of 2. The previous window, [4, 172):
+    web#1 (alice) reviewers 10-15, merge to 16 h 02 m; web#2 (bob) reviewers 30-32 (sam's request
+    withdrawn at 31 inside alice's), merge to 33; api#1 (dana) reviewers 50-51, merge to 52."""
+    data = report(warehouse)
+    section = data["sections"]["time_in_court_by_team"]
+    # every author share is 0: the teams come by name
+    assert _courts(section["rows"]) == [
+        ("data", 1, 0.0, 0.2, 0.0, 0.8, 0.0),
+        ("ops", 1, 0.0, 5 / 6, 0.0, 1 / 6, 0.0),
+        ("unassigned", 1, 0.0, 1.0, 0.0, 0.0, 0.0),
+        ("web", 4, 0.0, 27 / 32, 0.0, 5 / 32, 0.0),
+    ]
+    merge_before = 1 + 2 / 60 + 1
+    assert _courts(section["previous"]) == [
+        ("data", 1, 0.0, 0.5, 0.0, 0.5, 0.0),
+        ("web", 2, 0.0, 7 / (7 + merge_before), 0.0, merge_before / (7 + merge_before), 0.0),
+    ]
+    # --team keeps the PRs the team took part in, each under its author's teams: ops owns
+    # web#5's deploy/ (alice's), web#9's and web#10's, and mia authored web#6
+    ops = report(warehouse, "--team", "ops")["sections"]["time_in_court_by_team"]["rows"]
+    assert _courts(ops) == [
+        ("data", 1, 0.0, 0.2, 0.0, 0.8, 0.0),
+        ("ops", 1, 0.0, 5 / 6, 0.0, 1 / 6, 0.0),
+        ("unassigned", 1, 0.0, 1.0, 0.0, 0.0, 0.0),
+        ("web", 2, 0.0, 17 / 20, 0.0, 3 / 20, 0.0),
+    ]
+    # the Markdown table, each share with its change against the previous window
+    md = run(warehouse, "report", "--org", "acme", "--since", "7d", "--format", "md")
+    assert md.returncode == 0, md.stderr
+    block = _md_block(
+        md.stdout, "Where the time goes by author team: share of its PRs' hours per court"
+    )
+    assert block[0] == "| author team | PRs | author | reviewers | ci | merge | deploy |"
+    assert "| web | 4 (+2) | 0% (+0 pp) | 84% (+7 pp) | 0% | 16% | 0% |" in block
+    assert "| ops | 1 (new) | 0% | 83% (new) | 0% | 17% | 0% |" in block
+    # the HTML draws a bar per team, each court's part in its colour
+    out = tmp_path / "r.html"
+    html = run(warehouse, "report", "--org", "acme", "--since", "7d", "--out", str(out))
+    assert html.returncode == 0, html.stderr
+    page = out.read_text(encoding="utf-8")
+    chart = page.split('<section id="time_in_court_by_team">', 1)[1].split("</table>", 1)[0]
+    assert "<title>web, reviewers: 84%</title>" in chart
+    assert "<title>data, merge: 80%</title>" in chart
+
+
 # change_text and figure_cell ---------------------------------------------------------------------
 
 HOURS = Column("median_hours", "median", "hours", change=True)

@@ -1,6 +1,6 @@
-"""Inline SVG charts for the HTML report: horizontal bars (median with a p90 tick), one stacked
-bar of shares, and a two-column flow map of team-to-team handoffs. Every label is escaped; the
-charts need no script and fetch nothing."""
+"""Inline SVG charts for the HTML report: horizontal bars (median with a p90 tick), stacked bars
+of shares (one, or one per row), and a two-column flow map of team-to-team handoffs. Every label
+is escaped; the charts need no script and fetch nothing."""
 
 from __future__ import annotations
 
@@ -77,6 +77,43 @@ def stacked(title: str, parts: list[tuple[str, float]], width: int = 640) -> str
             f'<rect x="{lx:.1f}" y="{ly - 10}" width="10" height="10" '
             f'fill="{PALETTE[i % len(PALETTE)]}"/>'
             f'<text x="{lx + 14:.1f}" y="{ly}">{escape(_clip(label))} {share:.0%}</text>'
+        )
+    return "".join(out) + "</svg>"
+
+
+def stacked_rows(
+    title: str, parts: list[str], rows: list[tuple[str, list[float]]], width: int = 640
+) -> str:
+    """One labelled bar per row, each split by its shares of `parts` (summing to 1 in a row), a
+    part the same colour in every row, with a legend below."""
+    if not rows:
+        return ""
+    span = width - _LABEL_WIDTH - 10
+    legend_y = 8 + _ROW * len(rows) + 18
+    across = min(len(parts), 6)  # legend entries a line
+    out = [_open(title, width, legend_y + 20 * ((len(parts) + across - 1) // across))]
+    for i, (label, shares) in enumerate(rows):
+        y = 8 + i * _ROW
+        out.append(
+            f'<text x="{_LABEL_WIDTH - 6}" y="{y + 14}" text-anchor="end">'
+            f"{escape(_clip(label))}</text>"
+        )
+        x = float(_LABEL_WIDTH)
+        for j, (part, share) in enumerate(zip(parts, shares, strict=True)):
+            if share <= 0:
+                continue
+            out.append(
+                f'<rect x="{x:.1f}" y="{y + 3}" width="{share * span:.1f}" height="14" '
+                f'fill="{PALETTE[j % len(PALETTE)]}">'
+                f"<title>{escape(label)}, {escape(part)}: {share:.0%}</title></rect>"
+            )
+            x += share * span
+    for j, part in enumerate(parts):
+        lx, ly = _LABEL_WIDTH + (j % across) * (span / across), legend_y + (j // across) * 20
+        out.append(
+            f'<rect x="{lx:.1f}" y="{ly - 10}" width="10" height="10" '
+            f'fill="{PALETTE[j % len(PALETTE)]}"/>'
+            f'<text x="{lx + 14:.1f}" y="{ly}">{escape(_clip(part))}</text>'
         )
     return "".join(out) + "</svg>"
 

@@ -109,6 +109,11 @@ def _chart(section: Section, rows: list[dict[str, Any]]) -> str:
     if name == "time_in_court":
         parts = [(r["court"], r["share"] or 0.0) for r in rows if r["court"] != "flow efficiency"]
         return charts.stacked("Share of all hours per court", parts)
+    if name == "time_in_court_by_team":
+        courts = [c.label for c in section.columns if c.kind == "share"]
+        keys = [c.key for c in section.columns if c.kind == "share"]
+        shares = [(str(r["team"]), [r[k] or 0.0 for k in keys]) for r in rows]
+        return charts.stacked_rows("Share of each team's PR hours per court", courts, shares)
     if name == "handoff_pairs":
         edges = [(r["author_team"], r["owner_team"], int(r["prs"])) for r in rows]
         return charts.flow_map("PRs by author team and the team owning their files", edges)

@@ -111,6 +111,25 @@ SECTIONS: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "time_in_court_by_team",
+        "Where the time goes by author team: share of its PRs' hours per court",
+        (
+            Column("team", "author team"),
+            _count("prs", "PRs", change=True),
+            Column("author_share", "author", "share", change=True),
+            Column("reviewers_share", "reviewers", "share", change=True),
+            Column("ci_share", "ci", "share"),
+            Column("merge_share", "merge", "share"),
+            Column("deploy_share", "deploy", "share"),
+        ),
+        key=("team",),
+        empty="no PR by a person was merged or closed in the window.",
+        note=(
+            "Only the author's court is work; the team waiting the largest share of its PRs' "
+            "hours comes first. An author in two teams counts for each, bots' PRs for none"
+        ),
+    ),
+    Section(
         "review_wait_by_team",
         "Review wait by team waited on (hours)",
         (
