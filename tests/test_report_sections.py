@@ -792,6 +792,9 @@ def test_time_in_court_by_team_splits_each_author_teams_hours_by_court(
     chart = page.split('<section id="time_in_court_by_team">', 1)[1].split("</table>", 1)[0]
     assert "<title>web, reviewers: 84%</title>" in chart
     assert "<title>data, merge: 80%</title>" in chart
+    # the headline: no hour of the 7 PRs that ended (web#8, the bot's, among them) was the
+    # author's, all were waiting
+    assert "<b>100%</b><span>of the hours of 7 PRs ended spent waiting</span>" in page
 
 
 # change_text and figure_cell ---------------------------------------------------------------------

@@ -86,15 +86,17 @@ def _figures(data: dict[str, Any]) -> str:
     sections = data["sections"]
     summary = (sections["review_wait_summary"]["rows"] or [{}])[0]
     courts = {r["court"]: r for r in sections["time_in_court"]["rows"]}
-    flow = courts.get("flow efficiency", {})
+    # the PRs' hours in no author's court: waiting, on reviewers, CI, a merge or a deploy
+    author = courts.get("author", {})
+    waiting = None if author.get("share") is None else 1.0 - author["share"]
     cards = [
         (
             value_text(_HOURS, summary.get("median_hours")) + " h",
             f"median review wait, {summary.get('reviewed') or 0} answered requests",
         ),
         (
-            value_text(_SHARE, flow.get("share")),
-            f"median flow efficiency, {flow.get('prs') or 0} PRs ended",
+            value_text(_SHARE, waiting),
+            f"of the hours of {author.get('prs') or 0} PRs ended spent waiting",
         ),
         (str(summary.get("waiting") or 0), "review requests waiting now"),
     ]
