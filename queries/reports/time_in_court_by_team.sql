@@ -1,8 +1,11 @@
 -- time_in_court_by_team: one row per author team: the PRs its members authored that ended
 -- (merged or closed) in the window, each court's share of those PRs' hours (author: the work;
--- reviewers, ci, merge, deploy: the waiting), the team waiting the largest share of its hours
--- first. The hours are judged as time_in_court judges them: a merged PR not deployed by the
--- window's end (nor its repo archived by then) counts its deploy court up to that end. An
+-- reviewers, ci, merge, deploy: the waiting), the median and p90 PR's waiting hours (every
+-- court but the author's), the team waiting the largest share of its hours first. The hours are
+-- judged as time_in_court judges them: a merged PR not deployed by the window's end (nor its
+-- repo archived by then) counts its deploy court up to that end in the shares, but, its wait
+-- unfinished, is left out of the percentiles and counted in `waiting` (METRICS.md, Aggregates:
+-- a wait still open is shown apart). An
 -- author in two teams counts for each; an author in none is 'unassigned'; bot-authored PRs
 -- (dependency bumps) are no team's work and are left out, so the teams' PRs need not add up to
 -- time_in_court's.
@@ -34,7 +37,8 @@ judged as (
         ci_hours,
         merge_hours,
         if(deploy_open and deploy_hours > merged_to_end, merged_to_end, deploy_hours)
-            as deploy_hours
+            as deploy_hours,
+        deploy_open and deploy_hours is not null as open
     from ended
 ),
 by_team as (
@@ -45,7 +49,12 @@ by_team as (
         sum(reviewers_hours) as reviewers,
         sum(ci_hours) as ci,
         sum(merge_hours) as merge,
-        sum(coalesce(deploy_hours, 0)) as deploy
+        sum(coalesce(deploy_hours, 0)) as deploy,
+        quantile_cont(reviewers_hours + ci_hours + merge_hours + coalesce(deploy_hours, 0), 0.5)
+            filter (where not open) as median_waiting_hours,
+        quantile_cont(reviewers_hours + ci_hours + merge_hours + coalesce(deploy_hours, 0), 0.9)
+            filter (where not open) as p90_waiting_hours,
+        count(*) filter (where open) as waiting
     from judged
     group by team
 )
@@ -56,6 +65,9 @@ select
     reviewers / nullif(author + reviewers + ci + merge + deploy, 0) as reviewers_share,
     ci / nullif(author + reviewers + ci + merge + deploy, 0) as ci_share,
     merge / nullif(author + reviewers + ci + merge + deploy, 0) as merge_share,
-    deploy / nullif(author + reviewers + ci + merge + deploy, 0) as deploy_share
+    deploy / nullif(author + reviewers + ci + merge + deploy, 0) as deploy_share,
+    median_waiting_hours,
+    p90_waiting_hours,
+    waiting
 from by_team
 order by author_share asc nulls last, team
