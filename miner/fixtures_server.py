@@ -454,15 +454,17 @@ _APP_ROUTES = re.compile(
 # a fine-grained token without that permission is refused; `contents` refuses git too). GraphQL
 # refuses them as GitHub does (fixtures_graphql): FORBIDDEN errors at the repo's file fields, or
 # at its `deployments`, whose null nulls the repository. In an org's folder (orgs/ORG/), it
-# refuses the org's `teams` or `members` its lines name.
+# refuses the org's `teams` or `members` its lines name, or one team's members (`teams/SLUG`:
+# REST only, as a permission taken away partway through a sync).
 FORBIDDEN = ".forbidden"
 # GitHub's words refusing a token what it has no permission for (REST's 403, GraphQL's FORBIDDEN):
 # a personal access token's, and a GitHub App installation token's (an "integration")
 REFUSED_TOKEN = "Resource not accessible by personal access token"
 REFUSED_APP = "Resource not accessible by integration"
 _REPO_PATH = re.compile(r"^/repos/([^/]+)/([^/]+)/")
-# In an org's folder (orgs/ORG/), the file refuses the parts its lines name: `teams`, `members`.
-_ORG_PART = re.compile(r"^/orgs/([^/]+)/(teams|members)(?:/|$)")
+# In an org's folder (orgs/ORG/), the file refuses the parts its lines name: `teams`, `members`,
+# `teams/SLUG`.
+_ORG_PART = re.compile(r"^/orgs/([^/]+)/((?:teams|members)(?:/.*)?)$")
 
 
 def mirrored_name(folder: Path, name: str) -> str:
@@ -983,9 +985,12 @@ class FixtureServer:
         match = _REPO_PATH.match(path)
         if match is None:
             # an org's teams or members, as a token without the org's Members permission
-            org = _ORG_PART.match(path)
-            parts = refused_parts(self.root / "orgs" / org[1]) if org is not None else None
-            return bool(parts) and org is not None and org[2] in (parts or [])
+            org = _ORG_PART.match(path.rstrip("/"))
+            if org is None:
+                return False
+            rest = org[2]
+            refused = refused_parts(self.root / "orgs" / org[1]) or []
+            return any(rest == p or rest.startswith(f"{p}/") for p in refused)
         parts = refused_parts(self.root / "repos" / match[1] / match[2])
         if parts is None:
             return False

@@ -260,16 +260,16 @@ def sync(
             wh.store_all(snapshot.batches, run)
             marks: dict[str, RepoMarks] | None = snapshot.repos
         else:
-            _store(wh, repo_sync.rest.org_batches(repo_sync.cursor), run)
+            # the org, its repos, members, teams and each team's members stored as one, as the
+            # snapshot is: GitHub refusing, failing or rate-limiting a team's members partway
+            # leaves the last run's whole (not this run's members of the teams before it and
+            # the last run's of the others), and the next run asks for all of them again
+            lists = list(repo_sync.rest.org_batches(repo_sync.cursor))
             if repo_sync.rest.org != org:
                 org, repo_sync = _respelled(wh, run, repo_sync.rest.org, status, repo_sync)
-            teams = [
-                r[0]
-                for r in wh.query(
-                    "select payload ->> 'slug' from raw_teams where org = ? order by 1", [org]
-                )
-            ]
-            _store(wh, repo_sync.rest.team_member_batches(teams, repo_sync.cursor), run)
+            teams = _team_slugs(wh, org, lists)
+            lists.extend(repo_sync.rest.team_member_batches(teams, repo_sync.cursor))
+            wh.store_all(lists, run)
             marks = None
         finals = final_reads(wh, config, org)
         repos = sorted({*selected_repos(wh, config, org), *finals})
@@ -564,6 +564,16 @@ def _respelled(
     wh.rename_run_org(run, login)
     status.org = login
     return login, _RepoSync(wh, login, was.client, run, was.tell)
+
+
+def _team_slugs(wh: Warehouse, org: str, lists: list[RawBatch]) -> list[str]:
+    """The org's teams by slug: as this run listed them, else (the listing unchanged since the
+    last run: 304, no batch) as stored."""
+    listed = [b for b in lists if b.resource == "teams"]
+    if listed:
+        return sorted(json.loads(i.payload)["slug"] for b in listed for i in b.items)
+    rows = wh.query("select payload ->> 'slug' from raw_teams where org = ? order by 1", [org])
+    return [r[0] for r in rows]
 
 
 def _count_pulls(wh: Warehouse, org: str) -> int:
@@ -1035,8 +1045,3 @@ def _rebuild(wh: Warehouse, config: Config, run: int) -> None:
         with contextlib.suppress(Exception):
             wh.fail_run(run, f"rebuild: {run_error(exc)}")
         raise
-
-
-def _store(wh: Warehouse, batches: Iterable[RawBatch], run: int) -> None:
-    for batch in batches:
-        wh.store(batch, run)
