@@ -93,11 +93,11 @@ class OrgSnapshot:
         # is asked again with half the repos and teams, down to one (_lightened); a lighter
         # size that answers stays for the later pages
         size = ORG_SNAPSHOT_PAGE_SIZE
-        # GitHub's words refusing the token a repo's deployments, once it has: a repo's
+        # GitHub's words refusing the token a repo's deployments on this page: a repo's
         # deployments are never null, so the refusal nulls the whole repo, and the page is asked
-        # again without them. The later pages are asked without them at once: a token's
-        # permissions (a fine-grained token's, an app installation's) are the same for every
-        # repo it reads, so it would be refused theirs too, and each page asked twice
+        # again without them. The next page is asked with them again: GitHub refuses them repo
+        # by repo (a fine-grained token without Deployments permission is refused a private
+        # repo's and shown a public one's), so a later repo's are not taken to be refused
         no_deployments: str | None = None
         # the repos GitHub showed with their deployments on the page it refused another's on
         shown: dict[str, Json] = {}
@@ -156,6 +156,7 @@ class OrgSnapshot:
             if not connection["pageInfo"]["hasNextPage"]:
                 break
             after = connection["pageInfo"]["endCursor"]
+            no_deployments, shown = None, {}
         assert people is not None
         org_payload = {
             "login": org_node["login"],

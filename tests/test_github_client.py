@@ -315,12 +315,12 @@ def test_a_snapshot_whose_refused_files_null_a_repo_fails_rather_than_drop_the_r
 
 
 @responses.activate
-def test_a_snapshot_refused_deployments_asks_the_page_again_and_the_rest_without_them() -> None:
+def test_a_snapshot_refused_deployments_asks_the_page_again_and_the_next_with_them() -> None:
     """GitHub refuses a repo's deployments (FORBIDDEN at nodes.i.deployments), which nulls the
     repo (DeploymentConnection! is never null): the page is asked again without deployments,
     the repos it showed keep theirs, the refused one is marked refused with GitHub's words, and
-    the later pages are asked without deployments at once, their repos marked refused too (a
-    token's permission is the same for every repo it reads)."""
+    the next page is asked with deployments again, its repos' shown (GitHub refuses them repo
+    by repo: a fine-grained token reads a public repo's without Deployments permission)."""
     import json
     from typing import cast
 
@@ -346,7 +346,7 @@ def test_a_snapshot_refused_deployments_asks_the_page_again_and_the_rest_without
     answers = [
         {"data": page([None, repo("web", shown)], True), "errors": [refused]},
         {"data": page([repo("api", None), repo("web", None)], True)},
-        {"data": page([repo("zeta", None)], False)},
+        {"data": page([repo("zeta", [{**shown[0], "databaseId": 8}])], False)},
     ]
     for answer in answers:
         responses.post(f"{API}/graphql", json=answer)
@@ -355,13 +355,13 @@ def test_a_snapshot_refused_deployments_asks_the_page_again_and_the_rest_without
     assert [(v["cursor"], v["withDeployments"]) for v in asked] == [
         (None, True),
         (None, False),
-        ("c1", False),
+        ("c1", True),
     ]
     words = "POST /graphql: Resource not accessible by integration"
     assert {name: (m.deployments, m.deployments_refused) for name, m in marks.items()} == {
         "acme/api": (None, words),
         "acme/web": ("7@u@None", None),
-        "acme/zeta": (None, words),
+        "acme/zeta": ("8@u@None", None),
     }
 
 

@@ -4,19 +4,23 @@ people and team memberships stored are whole."""
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from miner import org_snapshot
 from miner.config import Config, GitHubConfig
 from miner.errors import GitHubError
 from miner.fixtures_server import FORBIDDEN, FixtureServer
 from miner.github_client import GitHubClient
+from miner.sample_payloads import RepoRef, deployment, deployment_status
 from miner.sync import sync
 from miner.warehouse import Warehouse
 from tests.local_sync import sync_from
-from tests.mirror_builder import MirrorBuilder
+from tests.mirror_builder import T0, MirrorBuilder, user
 
 
 def _users(first: int, past: int) -> list[str]:
@@ -206,3 +210,45 @@ def test_members_or_teams_refused_past_the_first_page_are_the_one_line_of_a_refu
     )
     assert failed.value.status == 403
     assert stored == 0  # no org of some of its people
+
+
+def _deployed(root: Path, repo: str, did: int) -> None:
+    """One production deployment of acme/`repo`, with one success status, in the mirror."""
+    ref, who, at = RepoRef("acme", repo), user("u000"), T0 + timedelta(hours=1)
+    base = root / "repos" / "acme" / repo
+    listing = deployment(ref, did, sha="a" * 40, git_ref="main", environment="production",
+                         description=None, creator=who, created_at=at, updated_at=at)  # fmt: skip
+    status = deployment_status(ref, did, did * 10, state="success", creator=who, description="",
+                               environment="production", log_url="", environment_url="",
+                               at=at)  # fmt: skip
+    (base / "deployments" / str(did)).mkdir(parents=True)
+    (base / "deployments" / str(did) / "statuses.json").write_text(json.dumps([status]))
+    (base / "deployments.json").write_text(json.dumps([listing]))
+
+
+def test_deployments_refused_on_one_page_of_the_snapshot_are_asked_on_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fine-grained token without Deployments permission is refused a private repo's
+    deployments and shown a public repo's (it reads public repos without permissions). A page
+    of the snapshot refused one repo's deployments does not make the later pages' repos
+    refused unasked: their deployments are asked (a page refused them asked again without),
+    stored where GitHub shows them, and only the repo GitHub refused is named."""
+    # one repo a page: api (private, refused its deployments) on the first, web on the second
+    monkeypatch.setattr(org_snapshot, "ORG_SNAPSHOT_PAGE_SIZE", 1)
+    b = MirrorBuilder(teams={"core": ["u000"]}, repo_fields={"web": {"private": False}})
+    b.pull("api", "u000", 0)
+    b.pull("web", "u000", 0)
+    root = b.write(tmp_path / "mirror")
+    (root / "repos" / "acme" / "api" / FORBIDDEN).write_text("deployments\n")
+    _deployed(root, "api", 7)
+    _deployed(root, "web", 9)
+    with FixtureServer(root) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        result = sync_from(server, wh, token="t")
+        again = sync_from(server, wh, token="t")
+        stored = wh.query("select repo, key from raw_deployments order by 1")
+    assert [r[0] for r in stored] == ["acme/web"]
+    for run in (result, again):
+        assert len(run.failures) == 1, run.failures
+        assert run.failures[0].startswith("acme/api: "), run.failures
+        assert "deployments" in run.failures[0]
