@@ -59,18 +59,28 @@ class Mirror:
         newest = max((p.stat().st_mtime for p in self.root.rglob("*.json")), default=0.0)
         return datetime.fromtimestamp(newest, UTC)
 
-    def batches(self) -> Iterator[RawBatch]:
+    def org_batches(self) -> list[RawBatch]:
+        """The org, its repos, members, teams and each team's members, all read before any is
+        stored: they are stored as one, so a file that does not parse keeps the last import's
+        lists whole (the views read them as one state of the org)."""
         org = self.org()
         orgs = self.root / "orgs"
-        yield batch_of("orgs", org, None, None, [self._json(orgs / f"{org}.json")], replace=True)
+        batches = [
+            batch_of("orgs", org, None, None, [self._json(orgs / f"{org}.json")], replace=True)
+        ]
         for resource in ("repos", "members", "teams"):
-            yield batch_of(
-                resource, org, None, None, self._list(orgs / org / f"{resource}.json"), replace=True
-            )
+            items = self._list(orgs / org / f"{resource}.json")
+            batches.append(batch_of(resource, org, None, None, items, replace=True))
         for members in sorted((orgs / org / "teams").glob("*/members.json")):
-            yield batch_of(
-                "team_members", org, None, members.parent.name, self._list(members), replace=True
+            slug = members.parent.name
+            batches.append(
+                batch_of("team_members", org, None, slug, self._list(members), replace=True)
             )
+        return batches
+
+    def repo_batches(self) -> Iterator[RawBatch]:
+        """Each repo's batches, repo by repo."""
+        org = self.org()
         for repo_dir in sorted(p for p in (self.root / "repos" / org).glob("*") if p.is_dir()):
             yield from self._repo_batches(org, f"{org}/{repo_dir.name}", repo_dir)
 

@@ -1022,7 +1022,10 @@ def import_mirror(wh: Warehouse, config: Config, folder: Path) -> tuple[str, int
     run = wh.start_run("import", org, str(folder))
     stored = 0
     try:
-        for group in transactions(mirror.batches()):
+        lists = mirror.org_batches()
+        wh.store_all(lists, run)
+        stored += sum(len(b.items) for b in lists)
+        for group in transactions(mirror.repo_batches()):
             wh.store_all(group, run)
             stored += sum(len(b.items) for b in group)
         as_of = mirror.as_of()

@@ -45,6 +45,29 @@ def test_an_import_folder_with_a_file_that_is_not_json_names_it_and_keeps_nothin
             "ok", "failed"]  # fmt: skip
 
 
+def test_an_import_whose_team_members_file_is_not_json_keeps_the_last_imports_teams_whole(
+    tmp_path: Path,
+) -> None:
+    """The org's lists are one state of the org: a members file that does not parse stores
+    none of this import's, not the teams before it (here 5,200 members of `big`, past a
+    transaction's size) over the last import's."""
+    mirror = MirrorBuilder(teams={"big": ["alice"], "web": ["bob"]})
+    mirror.pull("web", "alice", 1)
+    folder = mirror.write(tmp_path / "m")
+    assert miner("--db", "w.duckdb", "import", str(folder), cwd=tmp_path).returncode == 0
+    teams = folder / "orgs" / "acme" / "teams"
+    many = [{"login": f"dev{i}", "id": 10_000 + i, "type": "User"} for i in range(5200)]
+    (teams / "big" / "members.json").write_text(json.dumps(many))
+    (teams / "web" / "members.json").write_text('[{"login": "bob",')
+    out = miner("--db", "w.duckdb", "import", "m", cwd=tmp_path)
+    assert out.returncode == 1
+    assert out.stderr.startswith("Error: m/orgs/acme/teams/web/members.json: not valid JSON")
+    with Warehouse.open(tmp_path / "w.duckdb", read_only=True) as wh:
+        assert wh.query(
+            "select parent, payload ->> 'login' from raw_team_members order by 1, 2"
+        ) == [("big", "alice"), ("web", "bob")]
+
+
 HOSTILE = "'; drop table pull_requests; -- \" \\ $org {{x}} \x1b[31mred\x1b[0m ünï 🚀"
 
 
