@@ -161,6 +161,14 @@ def test_table_fits_100_columns_and_names_every_section(reports: dict[str, str])
     assert max(len(line) for line in text.splitlines()) <= 100
     for section in SECTIONS:
         assert section.title in text
+    # the team-pair matrix names each author team whole on its row, "unassigned" among them,
+    # however many team columns it has (the cells wrap instead)
+    pairs = json.loads(reports["json"])["sections"]["approval_latency_by_team_pair"]["rows"]
+    authors = {r["author_team"] for r in pairs}
+    assert "unassigned" in authors and len({r["approver_team"] for r in pairs}) >= 8
+    matrix = text.split("by team pair", 1)[1].split("Rows wait on columns", 1)[0]
+    named = {line.split("│")[1].strip() for line in matrix.splitlines() if line.startswith("│")}
+    assert authors <= named
 
 
 def test_csv_holds_every_value_of_the_json(reports: dict[str, str]) -> None:

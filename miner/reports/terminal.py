@@ -114,7 +114,8 @@ def _one_line(text: str) -> str:
 def _matrix(rows: list[dict[str, Any]]) -> Table:
     grid = matrix(rows)
     table = Table()
-    table.add_column("author team ↓")
+    # a team's name whole on one line; the cells wrap instead
+    table.add_column("author team ↓", no_wrap=True)
     for name in grid.columns:
         table.add_column(escape(name), justify="right")
     for name in grid.rows:
