@@ -420,7 +420,9 @@ class GitHubCollector:
             assert response.next_url is not None
             response = self.client.get(response.next_url)
 
-    def attempt_batches(self, repo: str, wanted: Iterable[tuple[str, int]]) -> Iterator[RawBatch]:
+    def attempt_batches(
+        self, repo: str, wanted: Iterable[tuple[str, int]], done: CursorUpdate | None = None
+    ) -> Iterator[RawBatch]:
         """Earlier attempts of re-run workflow runs, each `wanted` (run id, attempt number) asked
         alone (GET .../actions/runs/{id}/attempts/{n}): GitHub lists only a run's latest
         attempt, and the time a PR waited on a failed one before its re-run is CI time too. An
@@ -431,7 +433,10 @@ class GitHubCollector:
         REST API answers is left for the next sync to ask again. Either way the rest of the
         sync goes on; a refusal (403) or an outage (GitHub answering nothing) is raised, as for
         any other request. An answer that is not the attempt asked for (another run or attempt
-        number) is noted as a 404 is."""
+        number) is noted as a 404 is. `done`, a cursor saying these were asked for, comes last,
+        in the transaction of the last attempts, once every one is stored or noted: not when one
+        was left for the next sync, nor when a refusal, an outage or a rate limit stops them."""
+        left = False  # an attempt left for the next sync to ask again
         for run_id, number in wanted:
             url = f"/repos/{repo}/actions/runs/{run_id}/attempts/{number}"
             try:
@@ -447,12 +452,14 @@ class GitHubCollector:
                 if not said:
                     _log.warning("%s: attempt %d of run %s not read (%s); the next sync asks "
                                  "again", repo, number, run_id, exc)  # fmt: skip
+                    left = True
                     continue
                 _log.info("%s: GitHub has attempt %d of run %s no more (%s)", repo, number,
                           run_id, exc)  # fmt: skip
                 yield self._attempt_gone(repo, run_id, number, "gone")
                 continue
             if not isinstance(data, dict):
+                left = True
                 continue
             answered = (str(data.get("id")), data.get("run_attempt"))
             if answered != (run_id, number):
@@ -467,6 +474,8 @@ class GitHubCollector:
                 "workflow_run_attempts", self.org, repo, run_id, [trimmed_run(data)],
                 replace=False,
             )  # fmt: skip
+        if done is not None and not left:
+            yield RawBatch("workflow_run_attempts", self.org, repo, [], cursors=[done])
 
     def _attempt_gone(self, repo: str, run_id: str, number: int, why: str) -> RawBatch:
         """No attempt stored, and the cursor that keeps later syncs from asking for it."""

@@ -451,7 +451,8 @@ _APP_ROUTES = re.compile(
 )
 # A file of this name in a mirror's repo folder makes the server refuse that repo's API (403):
 # all of it when empty, else the parts its lines name (`actions`, `deployments`, `contents`: what
-# a fine-grained token without that permission is refused; `contents` refuses git too). GraphQL
+# a fine-grained token without that permission is refused; `contents` refuses git too; on REST a
+# longer path too, `actions/runs/2/attempts` refusing that run's attempts alone). GraphQL
 # refuses them as GitHub does (fixtures_graphql): FORBIDDEN errors at the repo's file fields, or
 # at its `deployments`, whose null nulls the repository. In an org's folder (orgs/ORG/), it
 # refuses the org's `teams` or `members` its lines name, or one team's members (`teams/SLUG`:

@@ -866,16 +866,33 @@ class _RepoSync:
 
     def _run_attempts(self, repo: str) -> None:
         """Fetch the earlier attempts of the repo's re-run workflow runs not stored yet (nor
-        answered 404 before): a nightly sync of a repo whose re-runs were read asks nothing. An
-        earlier attempt is over whatever status GitHub gave it (only a completed run is re-run):
-        asking again would get the same answer."""
+        answered 404 before). Only the runs stored since the last sync that asked for all its
+        runs' attempts are looked at (ATTEMPTS_CHECKED, the sync_run of the newest runs it
+        checked; all of them in a warehouse without it, from an older miner): a run listed
+        again, a re-run's new attempt among them, is stored again by its sync, so a nightly
+        sync reads the payloads of its new runs alone, not the repo's whole CI history, and
+        one that stored none asks nothing. The cursor moves with the last attempts once each
+        was stored or noted gone: one GitHub failed on, a refusal (403), an outage or a rate
+        limit leaves it, and the next sync looks at those runs again. An earlier attempt is
+        over whatever status GitHub gave it (only a completed run is re-run): asking again
+        would get the same answer."""
+        checked = self._value(repo, ATTEMPTS_CHECKED)
+        since = int(checked) if checked is not None else 0  # sync run ids start at 1
+        ((newest,),) = self.wh.query(
+            "select max(sync_run) from raw_workflow_runs where org = ? and repo = ? "
+            "and sync_run > ?",
+            [self.org, repo, since],
+        )
+        if newest is None:
+            return  # no run stored since the last look
         wanted = self.wh.query(
             """
             with reruns as (
                 select payload ->> 'id' as run_id,
                     unnest(range(1, try_cast(payload ->> 'run_attempt' as integer))) as number
                 from raw_workflow_runs
-                where org = $1 and repo = $2 and try_cast(payload ->> 'run_attempt' as integer) > 1
+                where org = $1 and repo = $2 and sync_run > $4
+                  and try_cast(payload ->> 'run_attempt' as integer) > 1
             )
             select run_id, number from reruns
             where $2 || '/' || run_id || '/attempts/' || number not in (
@@ -884,9 +901,10 @@ class _RepoSync:
                     select resource from cursors where org = $1 and repo = $2)
             order by run_id, number
             """,
-            [self.org, repo, ATTEMPT_GONE_PREFIX],
+            [self.org, repo, ATTEMPT_GONE_PREFIX, since],
         )
-        attempts = self.rest.attempt_batches(repo, [(str(r), int(n)) for r, n in wanted])
+        done = CursorUpdate(self.org, repo, ATTEMPTS_CHECKED, str(newest))
+        attempts = self.rest.attempt_batches(repo, [(str(r), int(n)) for r, n in wanted], done)
         self._part(repo, "workflow runs", attempts)
 
     def _part(self, repo: str, what: str, batches: Iterable[RawBatch]) -> bool:
@@ -956,6 +974,8 @@ def _refused_parts(repo: str, parts: list[str], error: str, *, git: bool) -> str
 PULLS_CHECKED = "pulls/checked"
 PUSHED_AT = "pushed_at"
 RUNS_CHECKED = "workflow_runs/checked"
+# The sync_run of the newest workflow runs of a repo whose earlier attempts were all asked for.
+ATTEMPTS_CHECKED = "workflow_runs/attempts_checked"
 # The longest a repo's workflow runs go unread on the GraphQL path when nothing else moved.
 RUNS_RECHECK = timedelta(days=7)
 

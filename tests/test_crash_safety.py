@@ -19,6 +19,7 @@ import pytest
 from miner.fixtures_server import FixtureServer
 from miner.sample_org import generate
 from miner.sql_files import layer
+from miner.sync import ATTEMPTS_CHECKED
 from miner.warehouse import INTERRUPTED_RUN, Warehouse
 from tests.local_sync import sync_from
 
@@ -43,7 +44,14 @@ def _state(wh: Warehouse, server: FixtureServer) -> dict[str, list[tuple[object,
         tables[f"raw_{resource}"] = (
             f"select org, key, replace(payload::varchar, '{server.url}', '') from raw_{resource}"
         )
-    tables["cursors"] = "select org, repo, resource, value from cursors"
+    # the runs whose earlier attempts were asked for are named by a sync run's id, which the
+    # runs a warehouse saw number: whether they are all the repo's stored runs
+    tables["cursors"] = f"""
+        select org, repo, resource, case when resource = '{ATTEMPTS_CHECKED}' then (
+                value::integer = (select max(sync_run) from raw_workflow_runs as r
+                                  where r.org = c.org and r.repo = c.repo))::varchar
+            else value end
+        from cursors as c"""
     return {name: sorted(wh.query(sql), key=repr) for name, sql in tables.items()}
 
 

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 
 from miner.config import Config
-from miner.fixtures_server import FixtureServer
+from miner.fixtures_server import FORBIDDEN, FixtureServer
+from miner.rate_limits import RateLimiter, RateLimitStop
 from miner.sample_payloads import RepoRef, RunFacts, workflow_run
-from miner.sync import import_mirror
+from miner.sync import ATTEMPTS_CHECKED, import_mirror
 from miner.warehouse import Warehouse
 from tests.local_sync import sync_from
 from tests.mirror_builder import T0, MirrorBuilder, user
@@ -90,6 +91,11 @@ def _courts(wh: Warehouse) -> tuple[Any, ...]:
         "select reviewers_hours, ci_hours, author_hours, total_hours from pr_time_in_court"
     )
     return tuple(row)
+
+
+def _looked_at(wh: Warehouse) -> str | None:
+    """The sync run of the newest runs of acme/web whose earlier attempts were asked for."""
+    return wh.cursor("acme", "acme/web", ATTEMPTS_CHECKED).value
 
 
 # reviewers 0-0.5; author 0.5-1; ci 1-3 (attempt 1, failed); author 3-10 (the wait for the
@@ -171,12 +177,17 @@ def test_without_earlier_attempts_a_rerun_counts_its_latest_attempt_alone(
 def test_runs_stored_before_attempts_were_fetched_get_them_at_the_next_sync(
     mirror: Path, tmp_path: Path
 ) -> None:
-    """A warehouse an earlier miner synced holds re-runs without their earlier attempts: the next
-    sync fetches them, though nothing changed on GitHub (no run is read again)."""
+    """A warehouse an earlier miner synced holds re-runs without their earlier attempts (nor the
+    cursor saying which runs were looked at for them): the next sync fetches them, though
+    nothing changed on GitHub (no run is read again)."""
     with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
         sync_from(server, wh)
         wh.con.execute("delete from raw_workflow_run_attempts")
-        wh.con.execute("delete from cursors where starts_with(resource, 'workflow_run_attempts/')")
+        wh.con.execute(
+            "delete from cursors where starts_with(resource, 'workflow_run_attempts/') "
+            "or resource = ?",
+            [ATTEMPTS_CHECKED],
+        )
         server.clear_log()
         sync_from(server, wh)
         assert not any(r.path.endswith("/actions/runs") for r in server.requests)
@@ -205,12 +216,15 @@ def test_an_attempt_github_fails_on_is_asked_again_by_the_next_sync(
         # the attempts after it are read; the re-run counts its latest attempt alone meanwhile
         assert wh.query("select key from raw_workflow_run_attempts") == [("acme/web/2/attempts/1",)]
         assert _courts(wh) == (0.5, 2.0, 97.5, 100.0)
+        # the runs of this sync are not marked looked at while one attempt is left
+        assert _looked_at(wh) is None
         attempt.write_text(good, encoding="utf-8")
         server.clear_log()
         result = sync_from(server, wh, api=api)
         assert result.failures == ()
         assert _attempt_requests(server) == [("/repos/acme/web/actions/runs/1/attempts/1", 200)]
         assert _courts(wh) == RERUN_COURTS
+        assert _looked_at(wh) == "1"  # the runs the first sync run stored, none since
 
 
 def test_an_attempt_answered_as_another_is_not_asked_for_again(
@@ -255,3 +269,123 @@ def test_an_earlier_attempt_github_says_unfinished_is_over_at_its_update(
         for api in ("graphql", "rest"):
             sync_from(server, wh, api=api)
         assert _attempt_requests(server) == []
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_a_nightly_sync_looks_only_at_the_runs_stored_since_its_last_look(
+    mirror: Path, tmp_path: Path, api: str
+) -> None:
+    """A sync that asked for every earlier attempt of the runs it stored notes the sync run it
+    got to; the next looks at runs stored after it alone, not the repo's whole CI history. A
+    stored attempt deleted afterwards shows it: of a run stored before, the next sync does not
+    ask for it again; a warehouse without that cursor (an older miner's) looks at every run
+    and does."""
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, api=api)
+        # the first sync run (id 1) stored both runs and asked for their 3 earlier attempts
+        assert _looked_at(wh) == "1"
+        wh.con.execute("delete from raw_workflow_run_attempts where key = 'acme/web/1/attempts/1'")
+        server.clear_log()
+        sync_from(server, wh, api=api)
+        assert _attempt_requests(server) == []
+        # no run was stored again: the cursor stays where it was
+        assert wh.query("select distinct sync_run from raw_workflow_runs") == [(1,)]
+        assert _looked_at(wh) == "1"
+        wh.con.execute("delete from cursors where resource = ?", [ATTEMPTS_CHECKED])
+        sync_from(server, wh, api=api)
+        # run 2's attempt 1 is stored and its attempt 2 noted gone: run 1's alone is asked for
+        assert _attempt_requests(server) == [("/repos/acme/web/actions/runs/1/attempts/1", 200)]
+        assert _looked_at(wh) == "1"
+        assert _courts(wh) == RERUN_COURTS
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_attempts_refused_are_asked_for_again_by_the_next_sync(
+    mirror: Path, tmp_path: Path, api: str
+) -> None:
+    """A token refused run 2's attempts (403) after run 1's was read: the runs the sync stored
+    are not marked looked at, so the next sync, which reads no run again, asks for their
+    attempts (run 1's too: a refused part stores nothing of what it read)."""
+    forbidden = mirror / "repos/acme/web" / FORBIDDEN
+    forbidden.write_text("actions/runs/2/attempts\n", encoding="utf-8")
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        result = sync_from(server, wh, api=api)
+        assert len(result.failures) == 1 and "workflow runs" in result.failures[0]
+        assert _attempt_requests(server) == [
+            ("/repos/acme/web/actions/runs/1/attempts/1", 200),
+            ("/repos/acme/web/actions/runs/2/attempts/1", 403),
+        ]
+        assert wh.query("select count(*) from raw_workflow_run_attempts") == [(0,)]
+        assert _looked_at(wh) is None
+        forbidden.unlink()
+        server.clear_log()
+        assert sync_from(server, wh, api=api).failures == ()
+        assert not any(
+            r.path.endswith("/actions/runs") and r.status == 200 for r in server.requests
+        )
+        assert _attempt_requests(server) == [
+            ("/repos/acme/web/actions/runs/1/attempts/1", 200),
+            ("/repos/acme/web/actions/runs/2/attempts/1", 200),
+            ("/repos/acme/web/actions/runs/2/attempts/2", 404),
+        ]
+        assert _looked_at(wh) == "1"
+        assert _courts(wh) == RERUN_COURTS
+        server.clear_log()
+        sync_from(server, wh, api=api)
+        assert _attempt_requests(server) == []
+
+
+def test_a_run_rerun_again_is_looked_at_by_the_sync_that_stores_it(
+    mirror: Path, tmp_path: Path
+) -> None:
+    """Run 1 re-run a second time after a sync looked at it: the sync listing it again stores it
+    anew (its sync run with it), and asks for the attempt that was its latest before."""
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        sync_from(server, wh, api="rest")
+        runs = mirror / "repos/acme/web/actions"
+        listed = json.loads((runs / "runs.json").read_text(encoding="utf-8"))
+        other, run1 = listed["workflow_runs"]
+        _dump(runs / "runs" / "1" / "attempts" / "2.json", run1)
+        third = {**run1, "run_attempt": 3, "run_started_at": f"{_t(40):%Y-%m-%dT%H:%M:%SZ}",
+                 "updated_at": f"{_t(42):%Y-%m-%dT%H:%M:%SZ}"}  # fmt: skip
+        _dump(runs / "runs.json", {"total_count": 2, "workflow_runs": [other, third]})
+        server.clear_log()
+        assert sync_from(server, wh, api="rest").failures == ()
+        assert _attempt_requests(server) == [("/repos/acme/web/actions/runs/1/attempts/2", 200)]
+        # the second sync run stored run 1 again; it is the newest looked at
+        assert _looked_at(wh) == "2"
+        assert wh.query(
+            "select run_attempt, is_latest, started_at, ended_at from workflow_run_attempts "
+            "where run_id = 1 order by 1"
+        ) == [(1, False, _t(1), _t(3)), (2, False, _t(10), _t(12)), (3, True, _t(40), _t(42))]
+
+
+def test_attempts_a_rate_limit_stopped_are_asked_for_by_the_next_sync(
+    mirror: Path, tmp_path: Path
+) -> None:
+    """The core rate limit spent after run 1's attempt was answered, past --max-wait: the sync
+    stops cleanly, keeping that attempt, with its runs not marked looked at; the next sync,
+    which reads no run again, asks for run 2's attempts."""
+    with FixtureServer(mirror, port=0) as reference, Warehouse.open(tmp_path / "r.duckdb") as wh:
+        sync_from(reference, wh)
+        rest = [r.path for r in reference.requests if r.path != "/graphql" and r.status != 304]
+    budget = rest.index("/repos/acme/web/actions/runs/2/attempts/1")  # the REST requests before
+    with (
+        FixtureServer(mirror, port=0, rate_limit=budget) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        with pytest.raises(RateLimitStop):
+            sync_from(server, wh, limiter=RateLimiter(max_wait=0))
+        # the answer said none was left: the client asks for no more
+        assert _attempt_requests(server) == [("/repos/acme/web/actions/runs/1/attempts/1", 200)]
+        assert wh.query("select key from raw_workflow_run_attempts") == [("acme/web/1/attempts/1",)]
+        assert _looked_at(wh) is None
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        assert sync_from(server, wh).failures == ()
+        assert not any(r.path.endswith("/actions/runs") for r in server.requests)
+        assert _attempt_requests(server) == [
+            ("/repos/acme/web/actions/runs/2/attempts/1", 200),
+            ("/repos/acme/web/actions/runs/2/attempts/2", 404),
+        ]
+        assert _looked_at(wh) == "1"  # the stopped run stored the runs
+        assert _courts(wh) == RERUN_COURTS
