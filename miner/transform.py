@@ -210,7 +210,13 @@ def _leave_out_excluded(wh: Warehouse, config: Config) -> None:
     ) if name in core]  # fmt: skip
     names: set[str] = set()
     if gh.include or gh.exclude:
-        names = {repo for t in tables for (repo,) in wh.query(f"select distinct repo from {t}")}
+        # the listing's too: a repo a sync never read has nothing stored, yet `report --repo`
+        # of it would be as empty as if nothing happened there
+        names = {
+            repo
+            for t in [*tables, "repos"]
+            for (repo,) in wh.query(f"select distinct repo from {t}")
+        }
     left_out = sorted(n for n in names if n and not gh.selects(n, archived=False, fork=False))
     # named for ad hoc queries, as the other settings are
     wh.replace_table("settings_left_out_repos", pa.table({"repo": pa.array(left_out, pa.string())}))

@@ -111,6 +111,7 @@ def test_repos_the_config_excludes_leave_the_views_and_come_back(tmp_path: Path)
     b.pull("web", "alice", 0).request(0, reviewer="bob").review("bob", 2)
     # an experiment left waiting in a repo the team then excludes: it must not wait on
     b.pull("web-sandbox", "alice", 24).request(24, reviewer="bob")
+    b.pulls["docs-sandbox"] = []  # in the org's listing, excluded too, with nothing stored
     mirror = b.write(tmp_path / "mirror")
     assert miner("--db", "w.duckdb", "import", str(mirror), cwd=tmp_path).returncode == 0
 
@@ -127,19 +128,22 @@ def test_repos_the_config_excludes_leave_the_views_and_come_back(tmp_path: Path)
     assert miner("--db", "w.duckdb", "rebuild", cwd=tmp_path).returncode == 0
     assert rows(everything) == [["acme/web", "1"]]
     assert rows(waiting) == []
-    assert rows("select repo from settings_left_out_repos") == [["acme/web-sandbox"]]
-    assert rows("select count(*) from repos") == [["2"]]  # the org's listing stays whole
-    # a report of the excluded repo would be empty, as if nothing happened there: it is refused
-    for command in (
-        ["report", "--repo", "web-sandbox"],
-        ["query", "waiting_longest", "--param", "org=acme", "--param", "limit=5",
-         "--param", "repo=web-sandbox"],
-    ):  # fmt: skip
-        out = miner("--db", "w.duckdb", *command, cwd=tmp_path)
-        assert out.returncode == 2, command
-        assert "'acme/web-sandbox': left out of the views by [github] include or exclude" in (
-            out.stderr
-        )
+    assert rows("select repo from settings_left_out_repos order by repo") == [
+        ["acme/docs-sandbox"], ["acme/web-sandbox"]]  # fmt: skip
+    assert rows("select count(*) from repos") == [["3"]]  # the org's listing stays whole
+    # a report of an excluded repo would be empty, as if nothing happened there: it is refused,
+    # whether or not anything of it was stored
+    for repo in ("web-sandbox", "docs-sandbox"):
+        for command in (
+            ["report", "--repo", repo],
+            ["query", "waiting_longest", "--param", "org=acme", "--param", "limit=5",
+             "--param", f"repo={repo}"],
+        ):  # fmt: skip
+            out = miner("--db", "w.duckdb", *command, cwd=tmp_path)
+            assert out.returncode == 2, command
+            assert f"'acme/{repo}': left out of the views by [github] include or exclude" in (
+                out.stderr
+            )
     assert miner("--db", "w.duckdb", "report", "--repo", "web", cwd=tmp_path).returncode == 0
     # what was stored stays: without the glob it is all back, with no sync
     assert rows("select count(*) from raw_pulls") == [["2"]]
