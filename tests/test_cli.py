@@ -169,6 +169,15 @@ def test_a_team_calendar_or_service_level_for_no_known_team_is_warned_of(tmp_pat
     ]
 
 
+def test_python_dash_m_miner_runs_the_command(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "miner", "report", "--since", "2m"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert out.returncode == 2, out.stderr  # the command's own usage error, not Python's
+    assert "Error: --since '2m': expected a number and a unit" in out.stderr
+
+
 def test_bad_config_is_one_line_with_exit_code_2(tmp_path: Path) -> None:
     (tmp_path / "miner.toml").write_text("[github]\norg = 1\n")
     out = miner("report", cwd=tmp_path)

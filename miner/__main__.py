@@ -1,0 +1,5 @@
+"""`python -m miner`: the `miner` command, for a Python whose scripts folder is not on PATH."""
+
+from miner.cli import main
+
+main()
