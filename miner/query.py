@@ -300,7 +300,7 @@ def render(result: Result, fmt: str, console: Console) -> str | None:
     for row in result.rows:
         table.add_row(*(escape(f"{v:.2f}" if isinstance(v, float) else _text(v)) for v in row))
     console.print(table)
-    console.print(f"{len(result.rows)} rows")
+    console.print(f"{len(result.rows)} {'row' if len(result.rows) == 1 else 'rows'}")
     return None
 
 

@@ -544,4 +544,6 @@ def test_a_table_written_to_a_pipe_keeps_every_character(warehouse: Path) -> Non
     assert "a_rather_long_column_name" in out.stdout
     assert "https://github.com/acme/app/pull/1" in out.stdout
     assert "…" not in out.stdout
-    assert out.stdout.rstrip().endswith("1 rows")
+    assert out.stdout.rstrip().endswith("\n1 row")  # one row, not "1 rows"
+    two = miner("--db", "w.duckdb", "query", "--sql", "select 1 union all select 2", cwd=warehouse)
+    assert two.stdout.rstrip().endswith("\n2 rows")
