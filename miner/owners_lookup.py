@@ -139,13 +139,19 @@ def from_history(
         )[0][0]
         if mined:
             raise MinerError(f"{where}: before the first CODEOWNERS version mined")
-        why = (
-            "no CODEOWNERS history of that branch was mined (with [git] mirrors, a sync mines "
-            "the branches PRs are based on)"
-            if stored is not None
-            else "no CODEOWNERS was synced for it"
+        if stored is None:
+            raise MinerError(f"{where}: no CODEOWNERS was synced for it ({wh.path})")
+        # a --branch the warehouse does not have is a slip of the user's, named with those it has
+        branches = [r[0] for r in wh.query(
+            "select distinct coalesce(branch, ?) from codeowners_versions where repo = ? "
+            "order by 1",
+            [default[0][0] or "the default branch", repo],
+        )]  # fmt: skip
+        raise ConfigError(
+            f"{where}: no CODEOWNERS history of that branch was mined (with [git] mirrors, a "
+            f"sync mines the branches PRs are based on) ({wh.path}; branches mined: "
+            f"{', '.join(branches) or 'none'})"
         )
-        raise MinerError(f"{where}: {why} ({wh.path})")
     file, sha, source = versions[0]
     if file is None:  # no CODEOWNERS in force then: nothing is owned
         return Lookup(f"{where}: no CODEOWNERS", (), ())

@@ -204,7 +204,8 @@ def test_repo_history_answers_for_a_branch_and_an_instant(
     assert "web@develop:.github/CODEOWNERS:2: skipped" in err
     assert owner("--branch", "develop", "--at", "2026-01-10")[:2] == (0, ["@acme/web"])
     code, _, err = owner("--branch", "release")
-    assert code == 1 and "acme/web@release: no CODEOWNERS history of that branch was mined" in err
+    assert code == 2 and "acme/web@release: no CODEOWNERS history of that branch was mined" in err
+    assert err.rstrip().endswith("(w.duckdb; branches mined: develop, main)")
     code, _, err = owner("--at", "someday")
     assert code == 2 and "--at 'someday': expected a date or an instant" in err
     alone = miner("--db", "w.duckdb", "owners", "--at", "2026-01-10", "x", cwd=tmp_path)
