@@ -586,7 +586,9 @@ class _Reader:
                 result, workdays=tuple(sorted({_WEEKDAYS.index(d.lower()) for d in days}))
             )
         if "hours" in table:
-            hours = self.string(f"{name} hours", table["hours"])
+            hours = table["hours"]
+            if not isinstance(hours, str):
+                raise self.fail(f"{name} hours", hours, 'one range a day, "HH:MM-HH:MM"')
             match = _HOURS.match(hours)
             if not match:
                 raise self.fail(f"{name} hours", hours, '"HH:MM-HH:MM"')

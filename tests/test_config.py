@@ -118,6 +118,12 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
         ("github = 1\n", "github must be a table"),
         ("[calendar]\nhours = '9-17'\n", "[calendar] hours = '9-17': expected \"HH:MM-HH:MM\""),
         ("[calendar]\nhours = '17:00-09:00'\n", "expected an end after the start"),
+        # a lunch break is not a second range: one range a day, said as the string it must be
+        (
+            "[calendar]\nhours = ['09:00-12:00', '13:00-17:00']\n",
+            "[calendar] hours = ['09:00-12:00', '13:00-17:00']: expected one range a day, "
+            '"HH:MM-HH:MM"',
+        ),
         ("[calendar]\ntimezone = 'Mars/Base'\n", "expected an IANA time zone"),
         # in the system's tz database, which ZoneInfo reads, but not in DuckDB's, which a
         # rebuild counts working hours in
