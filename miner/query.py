@@ -30,6 +30,8 @@ _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # Parameters a named query may take and a caller may leave out: NULL then, meaning all (every
 # team, every repo), as `miner report` passes them without --team or --repo.
 OPTIONAL_PARAMS = ("team", "repo")
+# The order `--list` names a query's parameters in: who, from when, to when, how many.
+_PARAM_ORDER = ("org", "since", "until", "limit")
 # What an instant a user types may be (read as DuckDB casts text to a timestamptz).
 INSTANT = "a date or an instant, like 2026-03-01 or 2026-03-01T09:00:00Z"
 # Parameters whose text must read as a DuckDB type where the queries use them: checked before
@@ -59,9 +61,12 @@ def named_queries() -> dict[str, NamedQuery]:
     """queries/reports/NAME.sql by name: the first sentence of its header, its $parameters."""
     out: dict[str, NamedQuery] = {}
     for f in sorted(layer("reports"), key=lambda f: f.name):
-        found = list(dict.fromkeys(_PARAM.findall(f.code)))
-        # the ones a caller must give first, then the optional ones
-        params = tuple(sorted(found, key=lambda p: p in OPTIONAL_PARAMS))
+        found = set(_PARAM.findall(f.code))
+        # the ones a caller must give first, in one order for every query (not the order the
+        # SQL happens to name them), then the optional ones
+        params = tuple(sorted(found, key=lambda p: (
+            p in OPTIONAL_PARAMS, _PARAM_ORDER.index(p) if p in _PARAM_ORDER else 99, p
+        )))  # fmt: skip
         out[f.name] = NamedQuery(f.name, f.description, params, f.body)
     return out
 
@@ -113,7 +118,7 @@ def run_named(wh: Warehouse, name: str, params: dict[str, str]) -> Result:
         if missing:
             parts.append(f"missing --param {', '.join(f'{p}=...' for p in missing)}")
         if unknown:
-            parts.append(f"unknown {', '.join(unknown)}")
+            parts.append(f"unknown --param {', '.join(unknown)}")
         raise ConfigError(
             f"query {name}: {'; '.join(parts)} (it takes {', '.join(wanted) or 'nothing'})"
         )

@@ -52,6 +52,13 @@ def test_list_as_json_and_csv_gives_a_row_per_query_for_scripts(warehouse: Path)
     waiting = listed["waiting_longest"]
     assert waiting["params"] == ["org", "limit"]
     assert waiting["optional_params"] == ["repo", "team"]
+    # one order for every query, whatever order its SQL names them in
+    assert {tuple(q["params"]) for q in listed.values()} == {
+        ("org",),
+        ("org", "limit"),
+        ("org", "since", "until"),
+        ("org", "since", "until", "limit"),
+    }
     assert waiting["description"].startswith("one row per open pull request")
     out = miner("query", "--list", "--format", "csv", cwd=warehouse)
     assert out.returncode == 0, out.stderr
@@ -227,7 +234,7 @@ def test_sql_pivots_on_the_values_in_the_data(warehouse: Path) -> None:
         (("waiting_longest", "--param", "org"), "expected NAME=VALUE", 2),
         (
             ("waiting_longest", "--param", "org=a", "--param", "limit=1", "--param", "x=1"),
-            "unknown x",
+            "unknown --param x (it takes org, limit, repo, team)",
             2,
         ),
         ((), "Error: give a query NAME or --sql (miner query --list shows the names)", 2),
