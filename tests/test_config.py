@@ -34,6 +34,9 @@ def test_example_config_loads_with_every_key() -> None:
     assert config.github.api_url == DEFAULT_API_URL
     # left out, as it is there, so GITHUB_TOKEN, GH_TOKEN and gh's token are looked for
     assert config.github.token_env is None
+    # nor is [github.app]: the file copied as it is syncs with a token, not as an app whose key
+    # file is not there
+    assert config.github.app_id is None and config.github.app_private_key is None
     # a relative path is from the config file's folder
     assert config.warehouse.path == str(REPO / "miner.duckdb")
     assert config.bots == ("renovate-bot",)
@@ -53,6 +56,16 @@ def test_example_config_loads_with_every_key() -> None:
         ownership_days=90,
         identities={"alice@home.example": "alice"},
     )
+
+
+def test_example_config_app_table_uncommented_loads(tmp_path: Path) -> None:
+    text = (REPO / "config.example.toml").read_text(encoding="utf-8")
+    for line in ("[github.app]", "id = 123456", 'private_key = "miner-app.private-key.pem"'):
+        assert f"# {line}\n" in text
+        text = text.replace(f"# {line}\n", f"{line}\n")
+    config = load(write(tmp_path, text))
+    assert config.github.app_id == 123456
+    assert config.github.app_private_key == "miner-app.private-key.pem"
 
 
 def test_one_deploy_glob_may_stand_alone(tmp_path: Path) -> None:
