@@ -101,7 +101,7 @@ def run_demo(folder: Path, console: Console) -> None:
         f"\nIts settings are in [bold]{settings}[/bold]: run miner from {folder} to keep them."
     )
     console.print(
-        f"\nExplore it: [bold]duckdb {db}[/bold] then e.g. "
+        f"\nExplore it: [bold]duckdb -readonly {db}[/bold] then e.g. "
         "[bold]select * from review_wait where outcome = 'waiting' order by wait_hours desc;[/bold]"
         " or [bold]select repo, median(lead_hours) from deploy_lead_time group by all;[/bold]"
     )

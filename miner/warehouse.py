@@ -355,9 +355,18 @@ class Warehouse:
             con.close()
             holder = _LOCK_HOLDER.search(str(exc))
             if holder:
+                # a reader is kept out only by a writer: a sync, import or rebuild, or a DuckDB
+                # shell opened as `duckdb FILE`, which opens it for writing
+                why = (
+                    "it has the file open for writing (a miner sync, import or rebuild, or a "
+                    "DuckDB shell opened without -readonly), and no other process reads it "
+                    "meanwhile"
+                    if read_only
+                    else "one miner writes a warehouse at a time, and no other process reads it "
+                    "meanwhile"
+                )
                 raise MinerError(
-                    f"{path}: in use by process {holder.group(2)} ({holder.group(1)}): one miner "
-                    "writes a warehouse at a time, and no other process reads it meanwhile; "
+                    f"{path}: in use by process {holder.group(2)} ({holder.group(1)}): {why}; "
                     f"run {f'`{command}`' if command else 'it'} again once it has finished"
                 ) from exc
             raise MinerError(f"{path}: cannot open the warehouse: {_first_line(exc)}") from exc

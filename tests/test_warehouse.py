@@ -227,6 +227,8 @@ def test_a_second_process_is_told_who_holds_the_warehouse(tmp_path: Path) -> Non
             assert lines[0].startswith(f"Error: w.duckdb: in use by process {os.getpid()} (")
             # the command the user ran, to run again
             assert lines[0].endswith(f"run `miner {command}` again once it has finished")
+            # a reader is kept out by a writer alone, such as a shell opened without -readonly
+            assert ("DuckDB shell opened without -readonly" in lines[0]) == (command != "rebuild")
         assert wh.query("select answer from marker") == [(42,)]
 
 
