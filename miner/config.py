@@ -301,11 +301,19 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         raise r.fail(
             "[github] api_url", api_url, "an http(s) URL with a host, like https://api.github.com"
         )
-    if urllib.parse.urlsplit(api_url).username is not None:
+    url_parts = urllib.parse.urlsplit(api_url)
+    if url_parts.username is not None:
         # a password or token in the URL would be kept and shown wherever the URL is
         raise ConfigError(
             f"{r.path}: [github] api_url: holds a user name or password: give the URL alone, "
             "and the token in the environment"
+        )
+    if url_parts.query or url_parts.fragment:
+        # the API root takes no query (?access_token=... would be kept in sync_runs.source and
+        # shown in each sync's summary): never echoed, as it may hold the token
+        raise ConfigError(
+            f"{r.path}: [github] api_url: holds a ?query or #fragment: give the API root alone "
+            "(https://HOST/api/v3), and the token in the environment"
         )
     org = gh.get("org")
     token_env = gh.get("token_env")

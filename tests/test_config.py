@@ -332,6 +332,15 @@ def test_token_env_is_a_variables_name_and_api_url_holds_no_password(tmp_path: P
         "[github] api_url: holds a user name or password: give the URL alone, and the token in "
         "the environment"
     )
+    # nor in its query, which would be kept as the sync's source and shown in its summary
+    for url in ("https://ghe.example/api/v3?access_token=ghp_SECRET", "https://h/api#ghp_SECRET"):
+        with pytest.raises(ConfigError) as caught:
+            load(write(tmp_path, f"[github]\napi_url = '{url}'\n"))
+        assert "ghp_SECRET" not in str(caught.value)
+        assert str(caught.value).endswith(
+            "[github] api_url: holds a ?query or #fragment: give the API root alone "
+            "(https://HOST/api/v3), and the token in the environment"
+        )
 
 
 def test_a_memory_limit_reads_its_unit_without_case_as_duckdb_does(tmp_path: Path) -> None:
