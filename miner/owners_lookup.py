@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from miner.codeowners import Codeowners, Match, locate, parse
+from miner.codeowners import Codeowners, LineError, Match, locate, parse
 from miner.errors import ConfigError, MinerError
 from miner.ownership import owner_label
 from miner.query import INSTANT
@@ -153,8 +153,10 @@ def from_history(
             f"{', '.join(branches) or 'none'})"
         )
     file, sha, source = versions[0]
-    if file is None:  # no CODEOWNERS in force then: nothing is owned
-        return Lookup(f"{where}: no CODEOWNERS", (), ())
+    if file is None:  # no CODEOWNERS in force then: nothing is owned, said as the reason
+        return Lookup(
+            where, (), (LineError(0, "", "no CODEOWNERS in force then: nothing is owned"),)
+        )
     if source == "git":
         # the file's text as that commit left it: its last change along the branch up to that
         # commit, which may be an older one (the commit that made this version may have changed

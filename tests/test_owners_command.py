@@ -198,7 +198,11 @@ def test_repo_history_answers_for_a_branch_and_an_instant(
     assert owner()[:2] == (0, ["@acme/platform"])
     assert owner("--at", "2026-02-20")[:2] == (0, ["@acme/web"])
     assert owner("--at", "2026-03-05T10:00:01Z")[:2] == (0, ["@acme/platform"])
-    assert owner("--branch", "main", "--at", "2026-01-05T09:00:00Z")[:2] == (0, [])  # none yet
+    code, owners, err = owner("--branch", "main", "--at", "2026-01-05T09:00:00Z")
+    assert (code, owners) == (0, [])  # none yet: said so, not as if no rule matched
+    assert err == (
+        "acme/web@main at 2026-01-05T09:00:00Z: no CODEOWNERS in force then: nothing is owned\n"
+    )
     code, owners, err = owner("--branch", "develop")
     assert (code, owners) == (0, ["@acme/ops"])
     assert "web@develop:.github/CODEOWNERS:2: skipped" in err
