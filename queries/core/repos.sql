@@ -2,8 +2,8 @@
 -- listed before and lists no more (deleted, transferred to another owner, or out of the token's
 -- reach), with `is_listed` false: what was stored of it stays, as history.
 -- archived_at is when it was archived: GraphQL's archivedAt; NULL for a repo not archived, and
--- for an archived one listed by REST, whose repository object does not say when (`[github] api
--- = "rest"`, an import of a REST mirror). For a repo GitHub lists no more it is the as_of of
+-- for an archived one listed by REST, whose repository object does not say when (`miner sync
+-- --api rest`, an import of a REST mirror). For a repo GitHub lists no more it is the as_of of
 -- the sync that first found it missing (or the org's as_of, if that sync did not finish):
 -- nothing can happen in it here after that, so the metric views end its open PRs' waits there,
 -- as they do an archived repo's (GitHub shows them no more). Such a row
