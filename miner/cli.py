@@ -541,6 +541,8 @@ def doctor(ctx: Context, org: str | None) -> None:
     """Check the config, token, scopes, rate limit and access to each repo; say what to fix."""
     from miner import doctor as checks
 
+    # a repo or part refused is a FAIL line of its own, not also PyGithub's note of the 403
+    logging.getLogger("github.GithubRetry").addFilter(_not_a_403_note)
     if not checks.run(ctx.config, ctx.db, org, click.echo):
         raise MinerError("some checks failed: fix what they say, then run `miner doctor` again")
 

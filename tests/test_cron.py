@@ -493,6 +493,10 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
     ]
     assert no_actions.returncode == 1
     assert "ok   all 2 repos a sync reads are readable" in no_actions.stdout.decode()
+    # the refusal is its FAIL line alone, not also PyGithub's "Request GET ... failed with 403"
+    assert no_actions.stderr.decode().splitlines() == [
+        "Error: some checks failed: fix what they say, then run `miner doctor` again"
+    ]
     assert ("FAIL contents, workflow runs and deployments: grant the token read access to "
             "Actions of acme/mobile-app" in no_actions.stdout.decode().splitlines())  # fmt: skip
     # a fine-grained token without Contents: no CODEOWNERS, manifests or git mirror
