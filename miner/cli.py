@@ -581,10 +581,12 @@ def export_(ctx: Context, folder: Path, dialect: str | None, location: str | Non
 
 @cli.command("sample-org")
 @click.argument("folder", type=_Path(path_type=Path, file_okay=False))
-@click.option("--seed", default=7, show_default=True)
+@click.option("--seed", default=7, show_default=True,
+              help="The same seed writes the same org, byte for byte.")  # fmt: skip
 @click.option("--prs", default=2000, show_default=True, type=click.IntRange(min=0),
               help="How many pull requests in all.")  # fmt: skip
-@click.option("--repos", default=12, show_default=True, type=click.IntRange(min=1))
+@click.option("--repos", default=12, show_default=True, type=click.IntRange(min=1),
+              help="How many repos (past the 12 named ones, web-app-2 and so on).")  # fmt: skip
 def sample_org(folder: Path, seed: int, prs: int, repos: int) -> None:
     """Write the sample org `acme` as an API mirror folder, with its ground truth."""
     from miner.sample_org import generate
