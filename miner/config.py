@@ -327,10 +327,9 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         )
     wh = r.table("warehouse", data.get("warehouse", {}))
     r.keys("[warehouse] ", wh, ("path", "memory_limit"))
-    memory_limit = r.string(
-        "[warehouse] memory_limit", wh.get("memory_limit", DEFAULT_MEMORY_LIMIT)
-    )
-    if not _SIZE.match(memory_limit):
+    memory_limit = wh.get("memory_limit", DEFAULT_MEMORY_LIMIT)
+    # a bare number (64) has no unit: told as the size it must be, not as "a string"
+    if not isinstance(memory_limit, str) or not _SIZE.match(memory_limit):
         raise r.fail("[warehouse] memory_limit", memory_limit, 'a size such as "256MB" or "2GB"')
     if size_bytes(memory_limit) < size_bytes(MIN_MEMORY_LIMIT):
         raise r.fail(

@@ -189,6 +189,10 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
             "[warehouse] memory_limit = '10MB': expected at least \"64MB\"",
         ),
         ("[warehouse]\nmemory_limit = '0MB'\n", "memory_limit = '0MB': expected at least"),
+        (
+            "[warehouse]\nmemory_limit = 64\n",
+            '[warehouse] memory_limit = 64: expected a size such as "256MB" or "2GB"',
+        ),
         ("[warehouse]\nmemory_limit = '1KB'\n", "memory_limit = '1KB': expected at least"),
         (
             "[github]\ninclude = 'web-*'\n",
