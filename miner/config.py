@@ -572,8 +572,10 @@ class _Reader:
         self.keys(f"{name} ", table, (*known, "teams") if name == "[calendar]" else known)
         result = base
         if "timezone" in table:
-            tz = self.string(f"{name} timezone", table["timezone"])
+            tz = table["timezone"]
             try:
+                if not isinstance(tz, str):  # an offset as a number (-5) is no zone either
+                    raise ValueError(tz)
                 ZoneInfo(tz)
             except (ZoneInfoNotFoundError, ValueError) as exc:
                 raise self.fail(

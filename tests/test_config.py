@@ -138,6 +138,7 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
             '"HH:MM-HH:MM"',
         ),
         ("[calendar]\ntimezone = 'Mars/Base'\n", "expected an IANA time zone"),
+        ("[calendar]\ntimezone = -5\n", "[calendar] timezone = -5: expected an IANA time zone"),
         # in the system's tz database, which ZoneInfo reads, but not in DuckDB's, which a
         # rebuild counts working hours in
         (
