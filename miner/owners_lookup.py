@@ -193,7 +193,11 @@ def _full_name(wh: Warehouse, repo: str, org: str | None) -> str:
     if len(names) > 1:
         raise ConfigError(f"--repo {repo}: which one? {', '.join(names)}: give ORG/NAME")
     if not names:
-        raise ConfigError(f"--repo {repo}: no such repo in the warehouse ({wh.path})")
+        there = [r[0] for r in wh.query("select repo from repos order by 1")]
+        raise ConfigError(
+            f"--repo {repo}: no such repo in the warehouse ({wh.path}; repos there: "
+            f"{', '.join(there) or 'none'})"
+        )
     return str(names[0])
 
 

@@ -96,7 +96,10 @@ def test_repo_reads_the_synced_codeowners(tmp_path: Path) -> None:
     assert upper.returncode == 0 and "@acme/security" in upper.stdout, upper.stderr
     missing = miner("--db", "w.duckdb", "owners", "--repo", "acme/zzz", "x", cwd=tmp_path)
     assert missing.returncode == 2
-    assert missing.stderr == "Error: --repo acme/zzz: no such repo in the warehouse (w.duckdb)\n"
+    # named with the repos there are, as `report --repo` names them
+    assert missing.stderr == (
+        "Error: --repo acme/zzz: no such repo in the warehouse (w.duckdb; repos there: acme/app)\n"
+    )
 
 
 def test_markdown_is_a_table_with_a_header_rule_and_escaped_cells(tmp_path: Path) -> None:
