@@ -580,7 +580,8 @@ def test_doctor_names_a_team_calendar_or_level_for_no_team_of_the_org(
     assert "ok   teams of [calendar.teams] and [sla.teams]" in well.stdout.decode().splitlines()
     assert typo.returncode == 1
     assert ("FAIL teams of [calendar.teams] and [sla.teams]: no team secruity in acme or [teams]: "
-            "check the spelling") in typo.stdout.decode().splitlines()  # fmt: skip
+            f"check the spelling (teams there: {', '.join(slugs)})"
+            ) in typo.stdout.decode().splitlines()  # fmt: skip
 
 
 def test_json_logs_stay_json_through_retries_and_quiet_stays_quiet(
