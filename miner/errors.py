@@ -105,6 +105,11 @@ def scrub(text: str, token: str | None) -> str:
     return re.sub(rf"(?<![\w.-]){re.escape(token)}(?![\w.-])", "***", text)
 
 
+def counted(n: int, noun: str) -> str:
+    """`1 repo`, `2 repos`: a count as a message says it (nouns whose plural takes an s)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def spoken_list(words: Sequence[str]) -> str:
     """`a`, `a and b`, `a, b and c`: words listed as a message says them."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from miner.errors import ConfigError, MinerError
+from miner.errors import ConfigError, MinerError, counted
 from miner.reports.data import scope
 from miner.sql_files import layer
 from miner.warehouse import Warehouse
@@ -305,7 +305,7 @@ def render(result: Result, fmt: str, console: Console) -> str | None:
     for row in result.rows:
         table.add_row(*(escape(f"{v:.2f}" if isinstance(v, float) else _text(v)) for v in row))
     console.print(table)
-    console.print(f"{len(result.rows)} {'row' if len(result.rows) == 1 else 'rows'}")
+    console.print(counted(len(result.rows), "row"))
     return None
 
 

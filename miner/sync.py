@@ -44,6 +44,7 @@ from miner.errors import (
     GraphQLAnswerError,
     MinerError,
     OrgNotFound,
+    counted,
     scrub,
     spoken_list,
 )
@@ -139,11 +140,13 @@ class SyncResult:
     def summary(self) -> str:
         """One line for the log: repos, PRs new and updated, requests, points, duration."""
         updated = self.pulls_updated
-        points = f", {self.graphql_points} GraphQL points" if self.api == "graphql" else ""
+        graphql = self.api == "graphql"
+        points = f", {counted(self.graphql_points, 'GraphQL point')}" if graphql else ""
         as_of = f", as of {self.as_of:%Y-%m-%d %H:%M}Z" if self.as_of else ""
         return (
-            f"{self.org}: {self.repos} repos, {self.pulls_new} PRs new, {updated} updated, "
-            f"{self.requests} requests{points} ({'GraphQL' if self.api == 'graphql' else 'REST'}), "
+            f"{self.org}: {counted(self.repos, 'repo')}, {counted(self.pulls_new, 'PR')} new, "
+            f"{updated} updated, {counted(self.requests, 'request')}{points} "
+            f"({'GraphQL' if self.api == 'graphql' else 'REST'}), "
             f"{self.seconds:.1f}s{as_of}"
         )
 
@@ -594,7 +597,8 @@ def selected_repos(wh: Warehouse, config: Config, org: str) -> list[str]:
         [org],
     )
     for glob in config.github.unmatched_includes([name for name, _, _ in rows]):
-        _log.warning("[github] include %r matches none of the %d repos of %s", glob, len(rows), org)
+        repos = counted(len(rows), "repo")
+        _log.warning("[github] include %r matches none of the %s of %s", glob, repos, org)
     return [
         name for name, archived, fork in rows
         if config.github.selects(name, archived=archived, fork=fork)

@@ -19,6 +19,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from miner.errors import counted
+
 if TYPE_CHECKING:
     from miner.sync import SyncProgress
 
@@ -93,7 +95,7 @@ class SyncDisplay:
                 return
             self._log(
                 f"[{status.done + 1}/{status.repos}] {status.repo} (so far this run: "
-                f"{status.pulls} PRs stored, {status.requests} requests"
+                f"{counted(status.pulls, 'PR')} stored, {counted(status.requests, 'request')}"
                 f"{'; ' + budget if budget else ''})"
             )
 

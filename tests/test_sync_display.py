@@ -59,3 +59,28 @@ def test_on_a_terminal_a_bar_shows_the_repo_counts_budget_and_countdown() -> Non
     assert "0:59 to its reset" in shown
     # no time-stamped log lines on a terminal
     assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \[", shown)
+
+
+def test_counts_of_one_are_said_in_the_singular() -> None:
+    from datetime import UTC, datetime
+
+    from miner.sync import SyncResult
+
+    console, out = _console(terminal=False)
+    with SyncDisplay(console) as display:
+        status = SyncProgress("acme", repos=1)
+        status.repo, status.pulls, status.requests = "acme/api", 1, 1
+        display.progress(status)
+    assert out.getvalue().rstrip().endswith("(so far this run: 1 PR stored, 1 request)")
+    one = SyncResult("acme", repos=1, pulls_stored=1, requests=1, seconds=1.0,
+                     as_of=datetime(2026, 6, 30, 18, tzinfo=UTC), graphql_points=1, pulls_new=1,
+                     pulls_changed=1)  # fmt: skip
+    assert one.summary() == (
+        "acme: 1 repo, 1 PR new, 0 updated, 1 request, 1 GraphQL point (GraphQL), 1.0s, as of "
+        "2026-06-30 18:00Z"
+    )
+    two = SyncResult("acme", repos=2, pulls_stored=2, requests=2, seconds=1.0, as_of=None,
+                     graphql_points=2, pulls_new=2, pulls_changed=2)  # fmt: skip
+    assert two.summary() == (
+        "acme: 2 repos, 2 PRs new, 0 updated, 2 requests, 2 GraphQL points (GraphQL), 1.0s"
+    )
