@@ -586,7 +586,8 @@ def _count_pulls(wh: Warehouse, org: str) -> int:
 def selected_repos(wh: Warehouse, config: Config, org: str) -> list[str]:
     """The org's repos a sync collects ([github] include, exclude, archived, forks), by name.
     An include glob that matches none of the org's repos is warned of (a typo would
-    otherwise give an empty sync and no word)."""
+    otherwise give an empty sync and no word); include globs none of which matches any is a
+    config error: nothing would be synced."""
     rows = wh.query(
         """
         select payload ->> 'full_name',
@@ -596,8 +597,19 @@ def selected_repos(wh: Warehouse, config: Config, org: str) -> list[str]:
         """,
         [org],
     )
-    for glob in config.github.unmatched_includes([name for name, _, _ in rows]):
-        repos = counted(len(rows), "repo")
+    unmatched = config.github.unmatched_includes([name for name, _, _ in rows])
+    repos = counted(len(rows), "repo")
+    if rows and unmatched and len(unmatched) == len(config.github.include):
+        # nothing to sync: an error, so a cron's --quiet sync says it (a warning it would not)
+        names = spoken_list([name.split("/", 1)[1] for name, _, _ in rows[:5]])
+        more = ", …" if len(rows) > 5 else ""
+        raise ConfigError(
+            f"{config.source or 'the config'}: [github] include "
+            f"{spoken_list([repr(g) for g in unmatched])} "
+            f"{'matches' if len(unmatched) == 1 else 'match'} none of the {repos} of {org} "
+            f"({names}{more}): nothing to sync"
+        )
+    for glob in unmatched:
         _log.warning("[github] include %r matches none of the %s of %s", glob, repos, org)
     return [
         name for name, archived, fork in rows

@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from miner.fixtures_server import FixtureServer
+from miner.warehouse import Warehouse
 from tests.test_cli import MINER, _mirror, miner
 
 NO_VIEWS = (
@@ -379,6 +380,29 @@ def test_an_include_glob_matching_no_repo_is_said_once_on_stderr(tmp_path: Path)
     assert out.returncode == 0, out.stderr
     warned = [line for line in out.stderr.splitlines() if "include" in line]
     assert warned == ["[github] include 'wbe' matches none of the 1 repo of acme"]
+
+
+def test_include_globs_matching_no_repo_at_all_are_a_config_error_even_quiet(
+    tmp_path: Path,
+) -> None:
+    """Nothing would be synced: a cron's `sync --quiet` says so (exit 2), not an empty ok run;
+    with the typo mended, the next run syncs."""
+    with FixtureServer(_mirror(tmp_path)) as server:
+        config = f'[github]\norg = "acme"\napi_url = "{server.url}"\n'
+        (tmp_path / "miner.toml").write_text(f'{config}include = ["wbe", "api*"]\n')
+        out = miner("--db", "w.duckdb", "sync", "-q", cwd=tmp_path, env={"GITHUB_TOKEN": "t"})
+        assert out.returncode == 2
+        assert out.stderr.strip().splitlines() == [
+            "Error: miner.toml: [github] include 'wbe' and 'api*' match none of the 1 repo of "
+            "acme (web): nothing to sync"
+        ]
+        with Warehouse.open(tmp_path / "w.duckdb", read_only=True) as wh:
+            assert wh.query("select status from sync_runs") == [("failed",)]
+        (tmp_path / "miner.toml").write_text(f'{config}include = ["web"]\n')
+        out = miner("--db", "w.duckdb", "sync", "-q", cwd=tmp_path, env={"GITHUB_TOKEN": "t"})
+        assert (out.returncode, out.stderr) == (0, "")
+        with Warehouse.open(tmp_path / "w.duckdb", read_only=True) as wh:
+            assert wh.query("select repo from repos where is_listed") == [("acme/web",)]
 
 
 def test_ctrl_c_while_a_duckdb_error_is_handled_still_ends_in_130(
