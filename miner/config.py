@@ -200,6 +200,13 @@ class DependencyEdge:
     note: str = ""
 
 
+def _same_repo(a: str, b: str) -> bool:
+    """Whether NAME or ORG/NAME `a` and `b` name one repo (GitHub's names ignore case; a NAME
+    is of the org synced)."""
+    a, b = a.strip().lower(), b.strip().lower()
+    return a == b if "/" in a and "/" in b else a.rsplit("/", 1)[-1] == b.rsplit("/", 1)[-1]
+
+
 @dataclass(frozen=True)
 class DependencyConfig:
     """What the manifests do not say: packages a repo publishes (ECOSYSTEM:NAME, say
@@ -343,7 +350,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
     dependencies = r.dependencies(r.table("dependencies", data.get("dependencies", {})))
 
     teams = {
-        team: tuple(r.strings(f"[teams] {team}", members))
+        team: tuple(r.filled(f"[teams] {team}", members, "logins"))
         for team, members in r.table("teams", data.get("teams", {})).items()
     }
 
@@ -382,8 +389,8 @@ def parse(data: dict[str, Any], path: Path) -> Config:
             org=r.string("[github] org", org) if org is not None else None,
             api_url=api_url.rstrip("/"),
             token_env=r.string("[github] token_env", token_env) if token_env is not None else None,
-            include=tuple(r.strings("[github] include", gh.get("include", []))),
-            exclude=tuple(r.strings("[github] exclude", gh.get("exclude", []))),
+            include=tuple(r.filled("[github] include", gh.get("include", []), "globs")),
+            exclude=tuple(r.filled("[github] exclude", gh.get("exclude", []), "globs")),
             archived=r.boolean("[github] archived", gh.get("archived", False)),
             forks=r.boolean("[github] forks", gh.get("forks", False)),
             app_id=app.get("id"),
@@ -399,7 +406,7 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         git=git,
         deploys=deploys,
         dependencies=dependencies,
-        bots=tuple(r.strings("bots", data.get("bots", []))),
+        bots=tuple(r.filled("bots", data.get("bots", []), "logins")),
         teams=teams,
         calendar=default_calendar,
         team_calendars=team_calendars,
@@ -461,6 +468,14 @@ class _Reader:
             raise self.fail(where, value, "an array of strings")
         return value
 
+    def filled(self, where: str, value: object, what: str) -> list[str]:
+        """An array of strings none of which is blank: `what` ("globs", "logins") names them
+        in the error. A blank one matches nothing, or everything: a slip."""
+        found = self.strings(where, value)
+        if any(not v.strip() for v in found):
+            raise self.fail(where, value, f"{what}, none of them empty")
+        return found
+
     def boolean(self, where: str, value: object) -> bool:
         if not isinstance(value, bool):
             raise self.fail(where, value, "true or false")
@@ -500,10 +515,7 @@ class _Reader:
             value = table.get(key, list(default))
             if isinstance(value, str):  # one pattern may be given alone
                 value = [value]
-            found = tuple(self.strings(f"[deploys] {key}", value))
-            if any(not g.strip() for g in found):  # matches nothing, or everything: a slip
-                raise self.fail(f"[deploys] {key}", value, "patterns, none of them empty")
-            return found
+            return tuple(self.filled(f"[deploys] {key}", value, "patterns"))
 
         return DeployConfig(
             production=globs("production", DeployConfig.production),
@@ -548,13 +560,16 @@ class _Reader:
                     raise ConfigError(
                         f"{self.path}: [dependencies] {key}[{i}]: {needed} is missing"
                     )
-            edges.append(
-                DependencyEdge(
-                    self.string(f"[dependencies] {key}[{i}].repo", entry["repo"]),
-                    self.string(f"[dependencies] {key}[{i}].depends_on", entry["depends_on"]),
-                    self.string(f"[dependencies] {key}[{i}].note", entry.get("note", "")),
-                )
+            edge = DependencyEdge(
+                self.string(f"[dependencies] {key}[{i}].repo", entry["repo"]),
+                self.string(f"[dependencies] {key}[{i}].depends_on", entry["depends_on"]),
+                self.string(f"[dependencies] {key}[{i}].note", entry.get("note", "")),
             )
+            if _same_repo(edge.repo, edge.depends_on):
+                raise self.fail(
+                    f"[dependencies] {key}[{i}].depends_on", entry["depends_on"], "another repo"
+                )
+            edges.append(edge)
         return tuple(edges)
 
     def number(self, where: str, value: object) -> float:

@@ -219,6 +219,18 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
         ),
         ("[git.identities]\n'a@b.example' = '@'\n", "'a@b.example' = '@': expected a GitHub login"),
         ("[deploys]\ntags = ['v*', '']\n", "[deploys] tags = ['v*', '']: expected patterns, none"),
+        ("[github]\nexclude = ['']\n", "[github] exclude = ['']: expected globs, none of them"),
+        ("[github]\ninclude = [' ']\n", "[github] include = [' ']: expected globs, none of"),
+        ("bots = ['renovate', '']\n", "bots = ['renovate', '']: expected logins, none of them"),
+        ("[teams]\nweb = ['alice', '']\n", "[teams] web = ['alice', '']: expected logins, none"),
+        (
+            "[dependencies]\nadd = [{ repo = 'web', depends_on = 'acme/Web' }]\n",
+            "[dependencies] add[0].depends_on = 'acme/Web': expected another repo",
+        ),
+        (
+            "[dependencies]\nremove = [{ repo = 'acme/api', depends_on = 'acme/api' }]\n",
+            "[dependencies] remove[0].depends_on = 'acme/api': expected another repo",
+        ),
         ("[git]\ncache = 1\n", "[git] cache = 1: expected a string"),
         ("[git.identities]\nalice = 'alice'\n", "[git.identities] 'alice' = 'alice': expected an"),
         ("[git.identities]\n'a@b.example' = 1\n", "[git.identities] 'a@b.example' = 1: expected a"),
