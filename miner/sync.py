@@ -279,6 +279,7 @@ def sync(
         status.repos = len(repos)
         unread: dict[str, str] = {}
         refused_repos: set[str] = set()  # of those, the ones the token may not read
+        app = config.github.app_id is not None  # a GitHub App's installation token
         for repo in repos:
             status.repo = repo
             tell()
@@ -293,7 +294,7 @@ def sync(
                 # answered with errors (a page is not stored with holes in it): what was stored
                 # stays, the other repos go on, and the run is partial (exit 3)
                 if exc.status in (403, 404, 451):
-                    unread[repo] = f"{repo}: not readable with this token ({exc})"
+                    unread[repo] = f"{repo}: not readable {_by(app=app)} ({exc})"
                     refused_repos.add(repo)
                 elif isinstance(exc, GraphQLAnswerError):
                     unread[repo] = _not_whole(repo, str(exc))
@@ -317,7 +318,9 @@ def sync(
         for r, (parts, error) in repo_sync.refused.items():
             if r not in unread:
                 failed.setdefault(r, []).append(
-                    _refused_parts(r, parts, error, git=config.git.mirrors)
+                    _refused_parts(
+                        r, parts, error, git=config.git.mirrors, app=app
+                    )
                 )
         status.repo = None
         tell()
@@ -973,15 +976,22 @@ def _prs_missing(repo: str, missing: list[tuple[int, str]]) -> str:
     )
 
 
-def _refused_parts(repo: str, parts: list[str], error: str, *, git: bool) -> str:
-    """The one line of a repo some parts of which the token was refused (`git`: its mirror was
-    not made for want of Contents)."""
+def _by(*, app: bool) -> str:
+    """Who GitHub refused: a token, or a GitHub App's installation (whose permissions are set on
+    the app and accepted on the installation, not a token's to grant)."""
+    return "by the GitHub App's installation" if app else "with this token"
+
+
+def _refused_parts(repo: str, parts: list[str], error: str, *, git: bool, app: bool) -> str:
+    """The one line of a repo some parts of which GitHub refused (`git`: its mirror was not made
+    for want of Contents; `app`: a GitHub App's installation was refused, not a token)."""
     contents = ["CODEOWNERS", "manifests", *(["git history"] if git else [])]
     named = [word for p in parts for word in (contents if p == CONTENTS_PART else [p])]
     needed = spoken_list(sorted({_PERMISSIONS[p] for p in parts}))
+    where = " (set in the app's settings, accepted by an org owner on its installation)"
     return (
-        f"{repo}: {spoken_list(named)} not readable with this token, which needs read access "
-        f"to {needed} ({error}); the rest of the repo synced"
+        f"{repo}: {spoken_list(named)} not readable {_by(app=app)}, which needs read access to "
+        f"{needed}{where if app else ''} ({error}); the rest of the repo synced"
     )
 
 

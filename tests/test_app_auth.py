@@ -160,8 +160,9 @@ def test_an_app_refused_a_repos_parts_is_told_in_githubs_words_to_an_app(
     errors = [line for line in out.stderr.decode().splitlines() if line.startswith("Error:")]
     assert out.returncode == 3, out.stderr.decode()  # partial
     assert errors[0] == (
-        "Error: acme/web-app: deployments and workflow runs not readable with this token, which "
-        "needs read access to Actions and Deployments ("
+        "Error: acme/web-app: deployments and workflow runs not readable by the GitHub App's "
+        "installation, which needs read access to Actions and Deployments (set in the app's "
+        "settings, accepted by an org owner on its installation) ("
         + ("GET /repos/acme/web-app/deployments: 403 " if api == "rest" else "POST /graphql: ")
         + "Resource not accessible by integration); the rest of the repo synced"
     )

@@ -733,5 +733,5 @@ def test_a_repos_refused_parts_are_one_list_in_one_line(
     'CODEOWNERS, manifests and git history and workflow runs'."""
     from miner.sync import _refused_parts
 
-    line = _refused_parts("acme/api", parts, "403 nope", git=git)
+    line = _refused_parts("acme/api", parts, "403 nope", git=git, app=False)
     assert line == f"acme/api: {said} (403 nope); the rest of the repo synced"
