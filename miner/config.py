@@ -304,11 +304,12 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         ):
             raise r.fail(f"[github.app] {key}", value, "a positive whole number")
     api_url = r.string("[github] api_url", gh.get("api_url", DEFAULT_API_URL))
-    if not _has_host(api_url):
-        raise r.fail(
-            "[github] api_url", api_url, "an http(s) URL with a host, like https://api.github.com"
-        )
-    url_parts = urllib.parse.urlsplit(api_url)
+    # what may hold a token is refused before the URL is echoed as not an http(s) one
+    # (ghe.example/api?access_token=..., no scheme; a port that is not a number)
+    try:
+        url_parts = urllib.parse.urlsplit(api_url)
+    except ValueError:  # an unclosed [IPv6 address: no host, said below
+        url_parts = urllib.parse.urlsplit("")
     if url_parts.username is not None:
         # a password or token in the URL would be kept and shown wherever the URL is
         raise ConfigError(
@@ -321,6 +322,10 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         raise ConfigError(
             f"{r.path}: [github] api_url: holds a ?query or #fragment: give the API root alone "
             "(https://HOST/api/v3), and the token in the environment"
+        )
+    if not _has_host(api_url):
+        raise r.fail(
+            "[github] api_url", api_url, "an http(s) URL with a host, like https://api.github.com"
         )
     org = gh.get("org")
     token_env = gh.get("token_env")

@@ -342,15 +342,23 @@ def test_token_env_is_a_variables_name_and_api_url_holds_no_password(tmp_path: P
         )
         assert pasted not in str(caught.value)
     assert load(write(tmp_path, "[github]\ntoken_env = 'MINER_TOKEN_2'\n")).github.token_env
-    with pytest.raises(ConfigError) as caught:
-        load(write(tmp_path, "[github]\napi_url = 'http://me:ghp_SECRET@127.0.0.1:8080'\n"))
-    assert "ghp_SECRET" not in str(caught.value)
-    assert str(caught.value).endswith(
-        "[github] api_url: holds a user name or password: give the URL alone, and the token in "
-        "the environment"
-    )
-    # nor in its query, which would be kept as the sync's source and shown in its summary
-    for url in ("https://ghe.example/api/v3?access_token=ghp_SECRET", "https://h/api#ghp_SECRET"):
+    # its port no number, the URL is not echoed as one without a host either
+    for url in ("http://me:ghp_SECRET@127.0.0.1:8080", "https://me:ghp_SECRET@ghe.example:x/"):
+        with pytest.raises(ConfigError) as caught:
+            load(write(tmp_path, f"[github]\napi_url = '{url}'\n"))
+        assert "ghp_SECRET" not in str(caught.value)
+        assert str(caught.value).endswith(
+            "[github] api_url: holds a user name or password: give the URL alone, and the token "
+            "in the environment"
+        )
+    # nor in its query, which would be kept as the sync's source and shown in its summary; nor
+    # echoed as a URL that is not http(s) with a host (no scheme, a port that is no number)
+    for url in (
+        "https://ghe.example/api/v3?access_token=ghp_SECRET",
+        "https://h/api#ghp_SECRET",
+        "ghe.example/api/v3?access_token=ghp_SECRET",
+        "https://ghe.example:api/v3?access_token=ghp_SECRET",
+    ):
         with pytest.raises(ConfigError) as caught:
             load(write(tmp_path, f"[github]\napi_url = '{url}'\n"))
         assert "ghp_SECRET" not in str(caught.value)
