@@ -26,6 +26,7 @@ from miner.errors import (
     EXIT_TERMINATED,
     MinerError,
     PartialSync,
+    counted,
 )
 from miner.owners_lookup import FORMATS as OWNERS_FORMATS
 from miner.query import FORMATS as QUERY_FORMATS
@@ -223,8 +224,7 @@ def sync(
     if result.failures:
         for failure in result.failures:
             _error_line(failure)
-        n = len(result.failures)
-        raise PartialSync(f"{n} {'repo' if n == 1 else 'repos'} not synced whole this run")
+        raise PartialSync(f"{counted(len(result.failures), 'repo')} not synced whole this run")
 
 
 @cli.command("import")

@@ -17,6 +17,7 @@ import git
 import pyarrow as pa
 
 from miner.config import Config
+from miner.errors import counted
 from miner.git_mirror import git_with_input, is_mirror, mirror_path
 from miner.warehouse import Warehouse
 
@@ -83,7 +84,7 @@ def unmirrored(wh: Warehouse, config: Config) -> str | None:
     )
     fix = "sync" if config.git.mirrors else "set [git] mirrors = true and sync"
     return (
-        f"note: {len(repos)} repo{'s' if len(repos) > 1 else ''} with production deploys but no "
+        f"note: {counted(len(repos), 'repo')} with production deploys but no "
         f"git mirror in {cache} ({named}): which PRs a deploy shipped comes from git ancestry, "
         f"so their deploy lead times are empty; {fix}"
     )
