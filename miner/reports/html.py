@@ -7,6 +7,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from miner.errors import counted
 from miner.reports import charts
 from miner.reports.layout import (
     SECTIONS,
@@ -92,11 +93,11 @@ def _figures(data: dict[str, Any]) -> str:
     cards = [
         (
             value_text(_HOURS, summary.get("median_hours")) + " h",
-            f"median review wait, {summary.get('reviewed') or 0} answered requests",
+            f"median review wait, {counted(summary.get('reviewed') or 0, 'answered request')}",
         ),
         (
             value_text(_SHARE, waiting),
-            f"of the hours of {author.get('prs') or 0} PRs ended spent waiting",
+            f"of the hours of {counted(author.get('prs') or 0, 'PR')} ended spent waiting",
         ),
         (str(summary.get("waiting") or 0), "review requests waiting now"),
     ]
