@@ -110,16 +110,19 @@ def wh() -> Warehouse:
     con.execute(
         "create table pr_time_in_court (org varchar, repo varchar, pr_number int, "
         "author_hours double, reviewers_hours double, ci_hours double, merge_hours double, "
-        "deploy_hours double, total_hours double, flow_efficiency double)"
+        "deploy_hours double, total_hours double, flow_efficiency double, "
+        "author_teams varchar[] default ['web'], author_is_bot boolean default false)"
     )
     con.execute(
-        "insert into pr_time_in_court values ('acme', 'acme/web', ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into pr_time_in_court values ('acme', 'acme/web', ?, ?, ?, ?, ?, ?, ?, ?, "
+        "['web'], false)",
         [*COURTS, sum(COURTS[1:]), COURTS[1] / sum(COURTS[1:])],
     )
     con.execute("insert into pull_requests values ('acme', 'acme/api', 6, ?, ?, ?)",
                 [at(0), at(40), at(40)])  # fmt: skip
     con.execute(
-        "insert into pr_time_in_court values ('acme', 'acme/api', 6, 0, 0, 0, 0, null, 40, 0)"
+        "insert into pr_time_in_court values ('acme', 'acme/api', 6, 0, 0, 0, 0, null, 40, 0, "
+        "['ops'], false)"
     )
     con.execute("create table repos (org varchar, repo varchar, archived_at timestamptz)")
     con.execute("insert into repos values ('acme', 'acme/web', null)")
@@ -222,6 +225,24 @@ def test_deploy_court_open_at_the_windows_end_counts_its_hours_up_to_that_end(
     assert shares == pytest.approx({"author": 0.1, "reviewers": 0.3, "merge": 0.1, "deploy": 0.5})
     flow = rows["flow efficiency"]
     assert (flow["prs"], flow["share"]) == (2, pytest.approx(0.05))
+
+
+def test_by_team_a_deploy_open_at_the_windows_end_counts_to_it_and_waits_apart(
+    wh: Warehouse,
+) -> None:
+    """time_in_court_by_team judges as time_in_court does: web's one PR, web#2, has 10 h of the
+    author's, 30 of the reviewers', 10 of the merge's and, still undeployed at the previous
+    window's end, 50 of the deploy court's (to that end, not 100 to its deploy) of 100 h; its
+    wait unfinished, no percentile, 1 waiting. ops's api#6 has no hour in any court (no share
+    to give: NULL) and a wait of 0, and comes after web, which waits 90% of its hours, though
+    it sorts before web by name. No PR ended in the window."""
+    rows = run(wh, "time_in_court_by_team", PREVIOUS)
+    assert [(r["team"], r["prs"], r["median_waiting_hours"], r["p90_waiting_hours"], r["waiting"])
+            for r in rows] == [("web", 1, None, None, 1), ("ops", 1, 0.0, 0.0, 0)]  # fmt: skip
+    shares = ("author_share", "reviewers_share", "ci_share", "merge_share", "deploy_share")
+    assert [rows[0][k] for k in shares] == pytest.approx([0.1, 0.3, 0.0, 0.1, 0.5])
+    assert [rows[1][k] for k in shares] == [None] * 5
+    assert run(wh, "time_in_court_by_team", WINDOW) == []
 
 
 def test_a_count_of_waits_open_at_as_of_says_now_beside_the_windows_figures() -> None:
