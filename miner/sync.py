@@ -318,9 +318,7 @@ def sync(
         for r, (parts, error) in repo_sync.refused.items():
             if r not in unread:
                 failed.setdefault(r, []).append(
-                    _refused_parts(
-                        r, parts, error, git=config.git.mirrors, app=app
-                    )
+                    _refused_parts(r, parts, error, git=config.git.mirrors, app=app)
                 )
         status.repo = None
         tell()
