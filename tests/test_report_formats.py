@@ -169,6 +169,12 @@ def test_table_fits_100_columns_and_names_every_section(reports: dict[str, str])
     matrix = text.split("by team pair", 1)[1].split("Rows wait on columns", 1)[0]
     named = {line.split("│")[1].strip() for line in matrix.splitlines() if line.startswith("│")}
     assert authors <= named
+    # and a table's row names whole, in the widest table (eleven columns): its figures wrap
+    by_team = json.loads(reports["json"])["sections"]["time_in_court_by_team"]["rows"]
+    table = text.split("by author team", 1)[1].split("Only the author's court", 1)[0]
+    named = {line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│")}
+    assert {r["team"] for r in by_team} == named - {""}
+    assert "unassigned" in named
 
 
 def test_csv_holds_every_value_of_the_json(reports: dict[str, str]) -> None:

@@ -735,7 +735,7 @@ def test_time_in_court_says_how_to_read_flow_efficiency_under_its_table_in_every
 
 def _courts(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     keys = ("author_share", "reviewers_share", "ci_share", "merge_share", "deploy_share",
-            "median_waiting_hours", "p90_waiting_hours")  # fmt: skip
+            "median_waiting_hours", "p75_waiting_hours", "p90_waiting_hours")  # fmt: skip
     return [(r["team"], r["prs"], *(pytest.approx(r[k]) for k in keys), r["waiting"]) for r in rows]
 
 
@@ -750,33 +750,34 @@ def test_time_in_court_by_team_splits_each_author_teams_hours_by_court(
     merge to 206; web#9 (dana) its implicit episode 180-182 (olga approves), merge to 190; web#10
     (erin, no team) its implicit episode 212-214, closed unanswered. web#8 (renovate[bot]) is no
     team's. So web: reviewers 7+3+12+5 = 27, merge 1+1+2+1 = 5 of 32 h, its PRs waiting 8, 4, 14
-    and 6 h (median 7, p90 8 + 0.7 * 6 = 12.2); ops (web#6): 5 and 1 of 6; data (web#9): 2 and 8
-    of 10; unassigned (web#10): 2 of 2. The previous window, [4, 172): web#1 (alice) reviewers
-    10-15, merge to 16 h 02 m; web#2 (bob) reviewers 30-32 (sam's request withdrawn at 31 inside
-    alice's), merge to 33; api#1 (dana) reviewers 50-51, merge to 52. No PR waits for a deploy."""
+    and 6 h (median 7, p75 8 + 0.25 * 6 = 9.5, p90 8 + 0.7 * 6 = 12.2); ops (web#6): 5 and 1 of
+    6; data (web#9): 2 and 8 of 10; unassigned (web#10): 2 of 2. The previous window, [4, 172):
+    web#1 (alice) reviewers 10-15, merge to 16 h 02 m; web#2 (bob) reviewers 30-32 (sam's request
+    withdrawn at 31 inside alice's), merge to 33; api#1 (dana) reviewers 50-51, merge to 52. No
+    PR waits for a deploy."""
     data = report(warehouse)
     section = data["sections"]["time_in_court_by_team"]
     # every author share is 0: the teams come by name
     assert _courts(section["rows"]) == [
-        ("data", 1, 0.0, 0.2, 0.0, 0.8, 0.0, 10.0, 10.0, 0),
-        ("ops", 1, 0.0, 5 / 6, 0.0, 1 / 6, 0.0, 6.0, 6.0, 0),
-        ("unassigned", 1, 0.0, 1.0, 0.0, 0.0, 0.0, 2.0, 2.0, 0),
-        ("web", 4, 0.0, 27 / 32, 0.0, 5 / 32, 0.0, 7.0, 12.2, 0),
+        ("data", 1, 0.0, 0.2, 0.0, 0.8, 0.0, 10.0, 10.0, 10.0, 0),
+        ("ops", 1, 0.0, 5 / 6, 0.0, 1 / 6, 0.0, 6.0, 6.0, 6.0, 0),
+        ("unassigned", 1, 0.0, 1.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, 0),
+        ("web", 4, 0.0, 27 / 32, 0.0, 5 / 32, 0.0, 7.0, 9.5, 12.2, 0),
     ]
     web1 = 5 + 1 + 2 / 60
     assert _courts(section["previous"]) == [
-        ("data", 1, 0.0, 0.5, 0.0, 0.5, 0.0, 2.0, 2.0, 0),
+        ("data", 1, 0.0, 0.5, 0.0, 0.5, 0.0, 2.0, 2.0, 2.0, 0),
         ("web", 2, 0.0, 7 / (web1 + 3), 0.0, 1 - 7 / (web1 + 3), 0.0, (web1 + 3) / 2,
-         3 + 0.9 * (web1 - 3), 0),
+         3 + 0.75 * (web1 - 3), 3 + 0.9 * (web1 - 3), 0),
     ]  # fmt: skip
     # --team keeps the PRs the team took part in, each under its author's teams: ops owns
     # web#5's deploy/ (alice's), web#9's and web#10's, and mia authored web#6
     ops = report(warehouse, "--team", "ops")["sections"]["time_in_court_by_team"]["rows"]
     assert _courts(ops) == [
-        ("data", 1, 0.0, 0.2, 0.0, 0.8, 0.0, 10.0, 10.0, 0),
-        ("ops", 1, 0.0, 5 / 6, 0.0, 1 / 6, 0.0, 6.0, 6.0, 0),
-        ("unassigned", 1, 0.0, 1.0, 0.0, 0.0, 0.0, 2.0, 2.0, 0),
-        ("web", 2, 0.0, 17 / 20, 0.0, 3 / 20, 0.0, 10.0, 6 + 0.9 * 8, 0),
+        ("data", 1, 0.0, 0.2, 0.0, 0.8, 0.0, 10.0, 10.0, 10.0, 0),
+        ("ops", 1, 0.0, 5 / 6, 0.0, 1 / 6, 0.0, 6.0, 6.0, 6.0, 0),
+        ("unassigned", 1, 0.0, 1.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, 0),
+        ("web", 2, 0.0, 17 / 20, 0.0, 3 / 20, 0.0, 10.0, 6 + 0.75 * 8, 6 + 0.9 * 8, 0),
     ]
     # the Markdown table, the median wait with its change against the previous window (web's
     # 7.0 against (6.0333 + 3) / 2 = 4.5167)
@@ -786,11 +787,11 @@ def test_time_in_court_by_team_splits_each_author_teams_hours_by_court(
         md.stdout, "Where the time goes by author team: share of its PRs' hours per court"
     )
     assert block[0] == (
-        "| author team | PRs | author | reviewers | ci | merge | deploy | median wait | p90 wait "
+        "| team | PRs | author | reviewers | ci | merge | deploy | median wait | p75 | p90 "
         "| waiting |"
     )
-    assert "| web | 4 | 0% | 84% | 0% | 16% | 0% | 7.0 (+2.5) | 12.2 | 0 |" in block
-    assert "| ops | 1 | 0% | 83% | 0% | 17% | 0% | 6.0 (new) | 6.0 | 0 |" in block
+    assert "| web | 4 | 0% | 84% | 0% | 16% | 0% | 7.0 (+2.5) | 9.5 | 12.2 | 0 |" in block
+    assert "| ops | 1 | 0% | 83% | 0% | 17% | 0% | 6.0 (new) | 6.0 | 6.0 | 0 |" in block
     # the HTML draws a bar per team, each court's part in its colour
     out = tmp_path / "r.html"
     html = run(warehouse, "report", "--org", "acme", "--since", "7d", "--out", str(out))

@@ -114,7 +114,7 @@ SECTIONS: tuple[Section, ...] = (
         "time_in_court_by_team",
         "Where the time goes by author team: share of its PRs' hours per court",
         (
-            Column("team", "author team"),
+            Column("team", "team"),
             _count("prs", "PRs"),
             Column("author_share", "author", "share"),
             Column("reviewers_share", "reviewers", "share"),
@@ -122,15 +122,17 @@ SECTIONS: tuple[Section, ...] = (
             Column("merge_share", "merge", "share"),
             Column("deploy_share", "deploy", "share"),
             _hours("median_waiting_hours", "median wait", change=True),
-            _hours("p90_waiting_hours", "p90 wait"),
+            _hours("p75_waiting_hours", "p75"),
+            _hours("p90_waiting_hours", "p90"),
             _count("waiting", "waiting"),
         ),
         key=("team",),
         empty="no PR by a person was merged or closed in the window.",
         note=(
             "Only the author's court is work; the team waiting the largest share of its PRs' "
-            "hours comes first. A PR's wait is its hours in every other court; waiting: PRs "
-            "merged, not deployed by the window's end, left out of the wait's percentiles. An "
+            "hours comes first. A PR's wait is its hours in every other court; waiting: of the "
+            "PRs, those merged but not deployed by the window's end, left out of the wait's "
+            "percentiles. An "
             "author in two teams counts for each, bots' PRs for none"
         ),
     ),

@@ -89,8 +89,9 @@ def _table(section: Section, rows: list[dict[str, Any]], previous: list[dict[str
         table.add_column(
             column.label,
             justify="right" if numeric else "left",
-            # a title is cut with an ellipsis on one line, never wrapped over several
-            no_wrap=column.kind == "pr" or column.key == "title",
+            # a title is cut with an ellipsis on one line, never wrapped over several; a PR or
+            # what names the row (a team, a repo) is whole on one line: the figures wrap instead
+            no_wrap=column.kind == "pr" or column.key == "title" or column.key in section.key,
             overflow="ellipsis" if column.key == "title" else "fold",
             max_width=36 if column.key == "title" else None,
         )

@@ -1,7 +1,7 @@
 -- time_in_court_by_team: one row per author team: the PRs its members authored that ended
 -- (merged or closed) in the window, each court's share of those PRs' hours (author: the work;
--- reviewers, ci, merge, deploy: the waiting), the median and p90 PR's waiting hours (every
--- court but the author's), the team waiting the largest share of its hours first. The hours are
+-- reviewers, ci, merge, deploy: the waiting), the median, p75 and p90 PR's waiting hours
+-- (every court but the author's), the team waiting the largest share of its hours first. The hours are
 -- judged as time_in_court judges them: a merged PR not deployed by the window's end (nor its
 -- repo archived by then) counts its deploy court up to that end in the shares, but, its wait
 -- unfinished, is left out of the percentiles and counted in `waiting` (METRICS.md, Aggregates:
@@ -52,6 +52,8 @@ by_team as (
         sum(coalesce(deploy_hours, 0)) as deploy,
         quantile_cont(reviewers_hours + ci_hours + merge_hours + coalesce(deploy_hours, 0), 0.5)
             filter (where not open) as median_waiting_hours,
+        quantile_cont(reviewers_hours + ci_hours + merge_hours + coalesce(deploy_hours, 0), 0.75)
+            filter (where not open) as p75_waiting_hours,
         quantile_cont(reviewers_hours + ci_hours + merge_hours + coalesce(deploy_hours, 0), 0.9)
             filter (where not open) as p90_waiting_hours,
         count(*) filter (where open) as waiting
@@ -67,6 +69,7 @@ select
     merge / nullif(author + reviewers + ci + merge + deploy, 0) as merge_share,
     deploy / nullif(author + reviewers + ci + merge + deploy, 0) as deploy_share,
     median_waiting_hours,
+    p75_waiting_hours,
     p90_waiting_hours,
     waiting
 from by_team
