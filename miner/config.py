@@ -310,8 +310,9 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         url_parts = urllib.parse.urlsplit(api_url)
     except ValueError:  # an unclosed [IPv6 address: no host, said below
         url_parts = urllib.parse.urlsplit("")
-    if url_parts.username is not None:
-        # a password or token in the URL would be kept and shown wherever the URL is
+    if url_parts.username is not None or "@" in api_url:
+        # a password or token in the URL would be kept and shown wherever the URL is (an @ with
+        # no scheme before it, me:tok@host, parses as scheme "me": no user, yet a token)
         raise ConfigError(
             f"{r.path}: [github] api_url: holds a user name or password: give the URL alone, "
             "and the token in the environment"

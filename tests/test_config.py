@@ -343,7 +343,12 @@ def test_token_env_is_a_variables_name_and_api_url_holds_no_password(tmp_path: P
         assert pasted not in str(caught.value)
     assert load(write(tmp_path, "[github]\ntoken_env = 'MINER_TOKEN_2'\n")).github.token_env
     # its port no number, the URL is not echoed as one without a host either
-    for url in ("http://me:ghp_SECRET@127.0.0.1:8080", "https://me:ghp_SECRET@ghe.example:x/"):
+    # (me:tok@host, with no scheme, parses as scheme "me", with no user name, yet holds a token)
+    for url in (
+        "http://me:ghp_SECRET@127.0.0.1:8080",
+        "https://me:ghp_SECRET@ghe.example:x/",
+        "me:ghp_SECRET@ghe.example/api",
+    ):
         with pytest.raises(ConfigError) as caught:
             load(write(tmp_path, f"[github]\napi_url = '{url}'\n"))
         assert "ghp_SECRET" not in str(caught.value)
