@@ -342,35 +342,30 @@ def test_token_env_is_a_variables_name_and_api_url_holds_no_password(tmp_path: P
         )
         assert pasted not in str(caught.value)
     assert load(write(tmp_path, "[github]\ntoken_env = 'MINER_TOKEN_2'\n")).github.token_env
-    # its port no number, the URL is not echoed as one without a host either
-    # (me:tok@host, with no scheme, parses as scheme "me", with no user name, yet holds a token)
-    for url in (
-        "http://me:ghp_SECRET@127.0.0.1:8080",
-        "https://me:ghp_SECRET@ghe.example:x/",
-        "me:ghp_SECRET@ghe.example/api",
+    password = (
+        "[github] api_url: holds a user name or password: give the URL alone, and the token in "
+        "the environment"
+    )
+    query = (
+        "[github] api_url: holds a ?query or #fragment: give the API root alone "
+        "(https://HOST/api/v3), and the token in the environment"
+    )
+    # never echoed, not even as a URL without a host (no scheme, a port that is no number);
+    # me:tok@host, with no scheme, parses as scheme "me" with no user name, yet holds a token; a
+    # query would be kept as the sync's source and shown in its summary
+    for url, said in (
+        ("http://me:ghp_SECRET@127.0.0.1:8080", password),
+        ("https://me:ghp_SECRET@ghe.example:x/", password),
+        ("me:ghp_SECRET@ghe.example/api", password),
+        ("https://ghe.example/api/v3?access_token=ghp_SECRET", query),
+        ("https://h/api#ghp_SECRET", query),
+        ("ghe.example/api/v3?access_token=ghp_SECRET", query),
+        ("https://ghe.example:api/v3?access_token=ghp_SECRET", query),
     ):
         with pytest.raises(ConfigError) as caught:
             load(write(tmp_path, f"[github]\napi_url = '{url}'\n"))
         assert "ghp_SECRET" not in str(caught.value)
-        assert str(caught.value).endswith(
-            "[github] api_url: holds a user name or password: give the URL alone, and the token "
-            "in the environment"
-        )
-    # nor in its query, which would be kept as the sync's source and shown in its summary; nor
-    # echoed as a URL that is not http(s) with a host (no scheme, a port that is no number)
-    for url in (
-        "https://ghe.example/api/v3?access_token=ghp_SECRET",
-        "https://h/api#ghp_SECRET",
-        "ghe.example/api/v3?access_token=ghp_SECRET",
-        "https://ghe.example:api/v3?access_token=ghp_SECRET",
-    ):
-        with pytest.raises(ConfigError) as caught:
-            load(write(tmp_path, f"[github]\napi_url = '{url}'\n"))
-        assert "ghp_SECRET" not in str(caught.value)
-        assert str(caught.value).endswith(
-            "[github] api_url: holds a ?query or #fragment: give the API root alone "
-            "(https://HOST/api/v3), and the token in the environment"
-        )
+        assert str(caught.value).endswith(said), url
 
 
 def test_a_memory_limit_reads_its_unit_without_case_as_duckdb_does(tmp_path: Path) -> None:
