@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
-from miner.errors import ConfigError
+from miner.errors import ConfigError, counted, spoken_list
 
 DEFAULT_API_URL = "https://api.github.com"
 DEFAULT_TOKEN_ENVS = ("GITHUB_TOKEN", "GH_TOKEN")
@@ -99,6 +99,20 @@ class GitHubConfig:
     def unmatched_includes(self, full_names: list[str]) -> list[str]:
         """The `include` globs matching none of these repos ("org/name"): a typo, most likely."""
         return [g for g in self.include if not any(_glob_matches(g, n) for n in full_names)]
+
+    def includes_unmatched(self, org: str, full_names: list[str]) -> str | None:
+        """When no `include` glob matches any of the org's repos ("org/name"), what to say of
+        it: "'wbe' and 'api*' match none of the 12 repos of acme (api, billing, …)"; else None
+        (nothing would be synced)."""
+        unmatched = self.unmatched_includes(full_names)
+        if not full_names or not unmatched or len(unmatched) < len(self.include):
+            return None
+        globs = spoken_list([repr(g) for g in unmatched])
+        verb = "matches" if len(unmatched) == 1 else "match"
+        some = spoken_list([n.split("/", 1)[-1] for n in sorted(full_names)[:5]])
+        more = ", …" if len(full_names) > 5 else ""
+        repos = counted(len(full_names), "repo")
+        return f"{globs} {verb} none of the {repos} of {org} ({some}{more})"
 
     def token(self) -> str | None:
         """The token from the configured environment variable, else GITHUB_TOKEN, then GH_TOKEN,

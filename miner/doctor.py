@@ -184,8 +184,10 @@ def _github(
     else:
         tell(Check(True, f"members and teams of {org}"))
         _config_teams(client, org, config, tell)
+    in_org = list(client.get_all(f"/orgs/{org}/repos", {"type": "all"}))
+    _includes(config, org, [r["full_name"] for r in in_org], tell)
     repos = [
-        r for r in client.get_all(f"/orgs/{org}/repos", {"type": "all"})
+        r for r in in_org
         if config.github.selects(r["full_name"], archived=bool(r.get("archived")),
                                  fork=bool(r.get("fork")))
     ]  # fmt: skip
@@ -236,6 +238,22 @@ def _github(
         tell(Check(False, "contents, workflow runs and deployments", fix))
     else:
         tell(Check(True, "contents, workflow runs and deployments of every readable repo"))
+
+
+def _includes(config: Config, org: str, names: list[str], tell: Callable[[Check], None]) -> None:
+    """Each [github] include glob matches a repo of the org (one that matches none is a typo,
+    most likely); with none matching any, a sync stops: nothing to sync."""
+    if not config.github.include:
+        return
+    unmatched = config.github.unmatched_includes(names)
+    if not unmatched:
+        tell(Check(True, "[github] include: each glob matches a repo"))
+        return
+    said = config.github.includes_unmatched(org, names) or (
+        f"{spoken_list([repr(g) for g in unmatched])} "
+        f"{'matches' if len(unmatched) == 1 else 'match'} no repo of {org}"
+    )
+    tell(Check(False, "[github] include", f"{said}: check the spelling"))
 
 
 def _app_permissions(app: str, org: str, needed: str) -> str:

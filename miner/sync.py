@@ -598,18 +598,14 @@ def selected_repos(wh: Warehouse, config: Config, org: str) -> list[str]:
         """,
         [org],
     )
-    unmatched = config.github.unmatched_includes([name for name, _, _ in rows])
-    repos = counted(len(rows), "repo")
-    if rows and unmatched and len(unmatched) == len(config.github.include):
+    names = [name for name, _, _ in rows]
+    nothing = config.github.includes_unmatched(org, names)
+    if nothing:
         # nothing to sync: an error, so a cron's --quiet sync says it (a warning it would not)
-        names = spoken_list([name.split("/", 1)[1] for name, _, _ in rows[:5]])
-        more = ", …" if len(rows) > 5 else ""
-        raise ConfigError(
-            f"{config.source or 'the config'}: [github] include "
-            f"{spoken_list([repr(g) for g in unmatched])} "
-            f"{'matches' if len(unmatched) == 1 else 'match'} none of the {repos} of {org} "
-            f"({names}{more}): nothing to sync"
-        )
+        source = config.source or "the config"
+        raise ConfigError(f"{source}: [github] include {nothing}: nothing to sync")
+    unmatched = config.github.unmatched_includes(names)
+    repos = counted(len(rows), "repo")
     for glob in unmatched:
         _log.warning("[github] include %r matches none of the %s of %s", glob, repos, org)
     return [

@@ -584,6 +584,35 @@ def test_doctor_names_a_team_calendar_or_level_for_no_team_of_the_org(
             ) in typo.stdout.decode().splitlines()  # fmt: skip
 
 
+def test_doctor_names_an_include_glob_that_matches_no_repo(served: Path, tmp_path: Path) -> None:
+    """The served org's repos are acme/mobile-app and acme/web-app: 'web-*' matches one, 'wbe-*'
+    none (a typo a sync only warns of, under --quiet not at all), and with 'wbe-*' alone a sync
+    would have nothing to sync."""
+    with FixtureServer(served, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        config = tmp_path / "miner.toml"
+        base = config.read_text()
+        lines = {}
+        for globs in ('["web-*"]', '["web-*", "wbe-*"]', '["wbe-*"]'):
+            config.write_text(base.replace("[github]\n", f"[github]\ninclude = {globs}\n", 1))
+            out = _miner(tmp_path, "doctor")
+            lines[globs] = (
+                out.returncode,
+                [line for line in out.stdout.decode().splitlines() if "include" in line],
+            )
+    assert lines == {
+        '["web-*"]': (0, ["ok   [github] include: each glob matches a repo"]),
+        '["web-*", "wbe-*"]': (
+            1, ["FAIL [github] include: 'wbe-*' matches no repo of acme: check the spelling"]
+        ),
+        '["wbe-*"]': (
+            1,
+            ["FAIL [github] include: 'wbe-*' matches none of the 2 repos of acme (mobile-app and "
+             "web-app): check the spelling"],
+        ),
+    }  # fmt: skip
+
+
 def test_json_logs_stay_json_through_retries_and_quiet_stays_quiet(
     served: Path, tmp_path: Path
 ) -> None:
