@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from miner.config import Config
-from miner.errors import GitHubError, MinerError, spoken_list
+from miner.errors import GitHubError, MinerError, named_there, spoken_list
 from miner.github_auth import credentials
 from miner.github_client import GitHubClient
 from miner.rate_limits import RateLimiter
@@ -93,8 +93,8 @@ def _config_teams(
     known |= {str(t["slug"]).lower() for t in client.get_all(f"/orgs/{org}/teams")}
     unknown = sorted(named - known)
     tell(Check(not unknown, "teams of [calendar.teams] and [sla.teams]",
-               f"no team {', '.join(unknown)} in {org} or [teams]: check the spelling (teams "
-               f"there: {', '.join(sorted(known)) or 'none'})" if unknown else ""))  # fmt: skip
+               f"no team {', '.join(unknown)} in {org} or [teams]: check the spelling "
+               f"({named_there('teams', sorted(known))})" if unknown else ""))  # fmt: skip
 
 
 def _unwritable(folder: Path, *, make: bool = False) -> str | None:

@@ -110,6 +110,14 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def named_there(what: str, names: Sequence[str], limit: int = 20) -> str:
+    """`repos there: a, b, c`: the names a message offers for a name it found none of, the first
+    `limit` ("…, and 12 more": a big org's repos are many), or `none`."""
+    shown = ", ".join(names[:limit]) or "none"
+    more = f", and {len(names) - limit} more" if len(names) > limit else ""
+    return f"{what} there: {shown}{more}"
+
+
 def spoken_list(words: Sequence[str]) -> str:
     """`a`, `a and b`, `a, b and c`: words listed as a message says them."""
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from miner.codeowners import Codeowners, LineError, Match, locate, parse
-from miner.errors import ConfigError, MinerError
+from miner.errors import ConfigError, MinerError, named_there
 from miner.ownership import owner_label
 from miner.query import INSTANT
 from miner.raw import CODEOWNERS_PATHS
@@ -195,8 +195,8 @@ def _full_name(wh: Warehouse, repo: str, org: str | None) -> str:
     if not names:
         there = [r[0] for r in wh.query("select repo from repos order by 1")]
         raise ConfigError(
-            f"--repo {repo}: no such repo in the warehouse ({wh.path}; repos there: "
-            f"{', '.join(there) or 'none'})"
+            f"--repo {repo}: no such repo in the warehouse ({wh.path}; "
+            f"{named_there('repos', there)})"
         )
     return str(names[0])
 

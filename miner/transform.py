@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from miner import deploy_ancestry, ownership, repo_packages
 from miner.config import Config, ServiceLevels
-from miner.errors import MinerError
+from miner.errors import MinerError, named_there
 from miner.git_mirror import web_root
 from miner.sql_files import dependency_order, digest, layer, read_layer, sql_string
 from miner.warehouse import Warehouse
@@ -68,10 +68,6 @@ def rebuild(wh: Warehouse, config: Config) -> RebuildTimes:
     return times
 
 
-# How many of the teams there a warning about an unknown one names (an org may have hundreds).
-_TEAMS_NAMED = 20
-
-
 def unknown_repos(wh: Warehouse, config: Config) -> list[str]:
     """[dependencies] naming a repo no org here has (NAME or ORG/NAME, in any case): a typo,
     most likely, whose edge or package would count for nothing, with no word. Nothing while no
@@ -104,12 +100,10 @@ def unknown_teams(wh: Warehouse, config: Config) -> list[str]:
     known = {t for (t,) in wh.query("select team from teams union select team from person_teams")}
     if not known:
         return []
-    named = sorted(known)
-    if len(named) > _TEAMS_NAMED:
-        named = [*named[:_TEAMS_NAMED], f"and {len(named) - _TEAMS_NAMED} more"]
+    there = named_there("teams", sorted(known))  # the first 20: an org may have hundreds
     return [
         f"{config.source or 'the config'}: [{section}.teams.{team}]: no team {team.lower()!r} "
-        f"in the warehouse or [teams] (teams there: {', '.join(named)}); its {what} is not used"
+        f"in the warehouse or [teams] ({there}); its {what} is not used"
         for section, teams, what in (
             ("calendar", config.team_calendars, "calendar"),
             ("sla", config.team_sla, "service level"),

@@ -447,3 +447,22 @@ def test_a_full_disk_is_one_line_whatever_error_it_came_up_as() -> None:
         assert _disk_full(wrapped) == f"/srv/report.html: no space left on the device: {fix}"
     assert _disk_full(duckdb.BinderException("Referenced column x not found")) is None
     assert _disk_full(OSError(errno.EACCES, "Permission denied", "/srv")) is None
+
+
+@pytest.mark.parametrize(
+    ("names", "said"),
+    [
+        ([], "repos there: none"),
+        (["a"], "repos there: a"),
+        ([f"r{i}" for i in range(20)], f"repos there: {', '.join(f'r{i}' for i in range(20))}"),
+        (
+            [f"r{i}" for i in range(23)],
+            f"repos there: {', '.join(f'r{i}' for i in range(20))}, and 3 more",
+        ),
+    ],
+)
+def test_a_message_offers_the_first_twenty_names_there(names: list[str], said: str) -> None:
+    """An unknown --repo of a big org names the first 20 repos there, not hundreds."""
+    from miner.errors import named_there
+
+    assert named_there("repos", names) == said

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from miner.errors import ConfigError
+from miner.errors import ConfigError, named_there
 from miner.reports.layout import SECTIONS
 from miner.sql_files import layer
 from miner.warehouse import Warehouse
@@ -101,8 +101,8 @@ def _as_of(wh: Warehouse, org: str) -> datetime:
     """When the org's data was taken; an org with none is a usage error naming those there."""
     row = wh.query("select as_of from snapshots where org = ?", [org])
     if not row or row[0][0] is None:
-        known = ", ".join(r[0] for r in wh.query("select org from snapshots order by 1")) or "none"
-        raise ConfigError(f"no data for org {org!r} in {wh.path} (orgs there: {known})")
+        known = [r[0] for r in wh.query("select org from snapshots order by 1")]
+        raise ConfigError(f"no data for org {org!r} in {wh.path} ({named_there('orgs', known)})")
     as_of: datetime = row[0][0]
     return as_of
 
@@ -145,7 +145,7 @@ def scope(
         if team not in teams:
             raise ConfigError(
                 f"{said('team', team)}: no team of that name in {org} "
-                f"(teams there: {', '.join(teams) or 'none'})"
+                f"({named_there('teams', teams)})"
             )
     if repo is not None:
         repo = repo if "/" in repo else f"{org}/{repo}"
@@ -157,7 +157,7 @@ def scope(
         if repo.lower() not in {r.lower() for r in repos}:
             raise ConfigError(
                 f"{said('repo', repo)}: no repo of that name in {org} "
-                f"(repos there: {', '.join(repos) or 'none'})"
+                f"({named_there('repos', repos)})"
             )
         repo = next(r for r in repos if r.lower() == repo.lower())
         # in the org's listing, but the include and exclude globs keep it out of every view:
