@@ -1,5 +1,6 @@
-"""Generate a seeded fictional org as an API mirror folder, with the truth of its review waits
-and of its CI runs, deployments and dependency manifests."""
+"""Generate a seeded fictional org as an API mirror folder, with the truth of its review waits,
+approvals, code ownership, phases and time in court, and of its CI runs, deployments and
+dependency manifests."""
 
 from __future__ import annotations
 
@@ -279,7 +280,8 @@ def generate(
               RUNS_TRUTH: RUN_COLUMNS, ATTEMPTS_TRUTH: ATTEMPT_COLUMNS,
               DEPENDENCIES_TRUTH: DEPENDENCY_COLUMNS,
               LEAD_TIME_TRUTH: LEAD_TIME_COLUMNS, APPROVAL_TRUTH: APPROVAL_COLUMNS,
-              OWNERSHIP_TRUTH: OWNERSHIP_COLUMNS, PHASES_TRUTH: PHASES_COLUMNS}  # fmt: skip
+              OWNERSHIP_TRUTH: OWNERSHIP_COLUMNS, PHASES_TRUTH: PHASES_COLUMNS,
+              COURTS_TRUTH: COURTS_COLUMNS}  # fmt: skip
     with ExitStack() as files:
         rows: dict[str, _Rows] = {}
         for name, columns in tables.items():
@@ -1031,6 +1033,117 @@ def _phases_row(
     ]  # fmt: skip
 
 
+# -- the truth of time in court: whose court the ball is in, from what the planner drew -----
+
+COURTS_TRUTH = "pr_time_in_court.csv"
+COURTS_COLUMNS = (
+    "org", "repo", "pr_number", "author_hours", "reviewers_hours", "ci_hours", "merge_hours",
+    "deploy_hours",
+)  # fmt: skip
+_DECISIVE = ("APPROVED", "CHANGES_REQUESTED")
+
+
+@dataclass(frozen=True)
+class _Life:
+    """What the court truth needs of one drawn PR; its CI runs and deploys are drawn later, for
+    the whole repo (_DeliveryPlanner), and join it there."""
+
+    number: int
+    created: datetime
+    end: datetime  # its merge, or its final close, else as_of
+    merged: datetime | None
+    ready: datetime | None
+    drafts: tuple[tuple[datetime, bool], ...]  # (when, a draft since), in the order drawn
+    episodes: tuple[tuple[datetime, datetime], ...]  # the review waits drawn, cut to the end
+    # by reviewer, in submission order: (submitted, review id, verdict, dismissed at or None)
+    verdicts: Mapping[str, tuple[tuple[datetime, int, str, datetime | None], ...]]
+
+    def court(self, t: datetime, runs: list[tuple[datetime, datetime]]) -> str:
+        """Whose court the ball is in from `t` (the rules of pr_time_in_court's header): the
+        author's while a draft, the reviewers' while a wait is open, ci while a run of the head
+        holds it, the author's while a reviewer's verdict asks for changes, merge while one
+        approves, else the author's."""
+        flips = [draft for at, draft in self.drafts if at <= t]
+        if self.ready is None or t < self.ready or (flips and flips[-1]):
+            return "author"
+        if any(a <= t < b for a, b in self.episodes):
+            return "reviewers"
+        if any(a <= t < b for a, b in runs):
+            return "ci"
+        says = set()
+        for given in self.verdicts.values():
+            latest = [v for v in given if v[0] <= t][-1:]
+            if latest and (latest[0][3] is None or t < latest[0][3]):  # dismissed: no verdict
+                says.add(latest[0][2])
+        if "CHANGES_REQUESTED" in says:
+            return "author"
+        return "merge" if "APPROVED" in says else "author"
+
+
+def _life(
+    p: _Pull, acts: list[_Action], drawn: list[_Episode], ready: datetime | None, as_of: datetime
+) -> _Life:
+    merged = next((a.at for a in acts if a.kind == "merged"), None)
+    reopened = [a.at for a in acts if a.kind == "reopened"]
+    closes = [a.at for a in acts if a.kind == "closed" and not any(r >= a.at for r in reopened)]
+    end = max(merged or (closes[-1] if closes else as_of), p.created_at)
+    dismissed = {a.ident: a.at for a in acts if a.kind == "dismissed"}
+    verdicts: dict[str, list[tuple[datetime, int, str, datetime | None]]] = {}
+    decisive = sorted(
+        (a for a in acts if a.kind == "review" and a.state in _DECISIVE and not a.actor.is_bot
+         and a.actor != p.author),
+        key=lambda a: (a.at, a.ident),
+    )  # fmt: skip
+    for a in decisive:
+        gone = dismissed.get(a.ident)
+        verdicts.setdefault(a.actor.login, []).append(
+            (a.at, a.ident, a.state, None if gone is None else max(gone, a.at))
+        )
+    return _Life(
+        p.number, p.created_at, end, merged, ready,
+        tuple((a.at, a.kind == "draft") for a in acts if a.kind in ("ready", "draft")),
+        tuple((ep.start_at, min(ep.ended_at or end, end)) for ep in drawn),
+        {who: tuple(given) for who, given in verdicts.items()},
+    )  # fmt: skip
+
+
+def _held(plans: list[_RunPlan], life: _Life, as_of: datetime) -> list[tuple[datetime, datetime]]:
+    """When the PR's drawn runs held it in ci: each attempt asked for by as_of, from its request
+    (the first's is the run's queueing) to its end (the PR's end while unfinished at as_of),
+    and no longer once a run of another commit is created after it (a push). A re-run's queue
+    is ci here, as drawn; the payloads give its run_started_at as when a runner took it, so
+    pr_time_in_court, which counts a re-run from there, cannot see that queue (the tests hold
+    PRs with a re-run apart)."""
+    mine = [r for r in plans if r.pull is not None and r.pull.number == life.number]
+    held = []
+    for run in mine:
+        pushed = [o.created for o in mine if o.push.sha != run.push.sha and o.created > run.created]
+        stop = min([life.end, *pushed])
+        for a in (a for a in run.attempts if a.requested <= as_of):
+            held.append((a.requested, min(a.finished if a.finished <= as_of else stop, stop)))
+    return held
+
+
+def _court_row(
+    repo: str, life: _Life, runs: list[tuple[datetime, datetime]], deploy_end: datetime | None
+) -> list[str]:
+    """A pr_time_in_court.csv row: the hours in each court between every two instants at which
+    the ball may move; deploy from the merge to `deploy_end` (empty: not followed)."""
+    marks = {life.created, life.end, *(t for t in [life.ready] if t)}
+    marks |= {at for at, _ in life.drafts}
+    marks |= {t for span in (*life.episodes, *runs) for t in span}
+    marks |= {t for given in life.verdicts.values() for v in given for t in (v[0], v[3]) if t}
+    cuts = sorted(t for t in marks if life.created <= t <= life.end)
+    hours = dict.fromkeys(("author", "reviewers", "ci", "merge"), 0.0)
+    for a, b in pairwise(cuts):
+        hours[life.court(a, runs)] += (b - a).total_seconds() / 3600
+    deploy = ""
+    if life.merged and deploy_end:
+        deploy = f"{(max(deploy_end, life.merged) - life.merged).total_seconds() / 3600:.6f}"
+    return [repo.split("/")[0], repo, str(life.number), *(f"{h:.6f}" for h in hours.values()),
+            deploy]  # fmt: skip
+
+
 # -- writing the mirror ----------------------------------------------------------------------
 
 
@@ -1074,16 +1187,18 @@ class _MirrorWriter:
         renderer = gh.PullRenderer(ref, repo_json, self.owner, self.users, self.teams, self.ids)
         listed: list[Json] = []
         shipped: list[_Shipped] = []
+        lives: list[_Life] = []
         for p in pulls:  # one repo's PRs at a time; only their list entries stay in memory
-            out = self._write_pull(renderer, root, repo, p, truth, tally)
+            out, life = self._write_pull(renderer, root, repo, p, truth, tally)
             listed.append(out.pull)
             shipped.append(_shipped(out))
+            lives.append(life)
         last = max([iso(created)] + [item["updated_at"] for item in listed])
         still_open = sum(item["state"] == "open" for item in listed)
         repo_json.update(updated_at=last, pushed_at=last, open_issues=still_open)
         repo_json["open_issues_count"] = still_open
         _dump(root / "pulls.json", listed[::-1])  # GitHub lists the newest first
-        delivery.write_repo(repo, repo_json, shipped)
+        delivery.write_repo(repo, repo_json, shipped, lives)
 
     def _write_git(
         self,
@@ -1132,7 +1247,7 @@ class _MirrorWriter:
         p: _Pull,
         truth: Mapping[str, _Rows],
         tally: Counter[str],
-    ) -> gh.PullPayloads:
+    ) -> tuple[gh.PullPayloads, _Life]:
         acts = sorted(
             (a for a in p.actions if a.at <= self.as_of), key=lambda a: (a.at, _RANK[a.kind])
         )
@@ -1167,7 +1282,7 @@ class _MirrorWriter:
             ("issues/{n}/comments.json", out.comments),
         ):  # fmt: skip
             _dump(root / path.format(n=p.number), payload)
-        return out
+        return out, _life(p, acts, drawn, ready, self.as_of)
 
     def write_org(self, repos: list[_Repo]) -> None:
         org, base = self.org, self.out / "orgs" / self.org.login
@@ -1919,15 +2034,23 @@ class _DeliveryWriter:
         self.deployment_ids = iter(range(1_400_000_000, 2**62))
         self.status_ids = iter(range(2_900_000_000, 2**62))
 
-    def write_repo(self, repo: _Repo, repo_json: Json, shipped: list[_Shipped]) -> None:
+    def write_repo(
+        self, repo: _Repo, repo_json: Json, shipped: list[_Shipped], lives: list[_Life]
+    ) -> None:
         ref = RepoRef(self.org.login, repo.name)
         root = self.out / "repos" / ref.org / ref.name
         rng = random.Random(f"{self.seed}:{ref.org}/{repo.name}:delivery")
         planner = _DeliveryPlanner(rng, self.org, repo, self.as_of)
-        runs = self._write_runs(ref, repo, root, repo_json, planner.runs(shipped))
+        run_plans = planner.runs(shipped)
+        runs = self._write_runs(ref, repo, root, repo_json, run_plans)
         plans = planner.deployments(shipped, _ENVIRONMENTS.get(repo.base, ()))
         statuses, ids = self._write_deployments(ref, root, plans)
-        self._lead_time_truth(ref, shipped, plans, ids)
+        deployed = self._lead_time_truth(ref, shipped, plans, ids)
+        for life in lives:  # a PR is followed to production once its repo has deployed there
+            deploy_end = None if deployed is None else deployed.get(life.number, self.as_of)
+            held = _held(run_plans, life, self.as_of)
+            self.truth[COURTS_TRUTH].writerow(_court_row(f"{ref.org}/{ref.name}", life, held,
+                                                         deploy_end))  # fmt: skip
         manifests = self._write_files(ref, repo, root)
         self.activity[repo.name] = {
             "workflow_runs": runs, "deployments": len(plans), "deployment_statuses": statuses,
@@ -1991,8 +2114,10 @@ class _DeliveryWriter:
 
     def _lead_time_truth(
         self, ref: RepoRef, shipped: list[_Shipped], plans: list[_DeployPlan], ids: list[int]
-    ) -> None:
-        """deploy_lead_time.csv rows, worked out from positions on main, not from git."""
+    ) -> dict[int, datetime] | None:
+        """deploy_lead_time.csv rows, worked out from positions on main, not from git; returns
+        when each PR shipped by number, None when no production deploy succeeded by as_of (its
+        repo's PRs cannot be followed to production)."""
         merges = sorted((s.merge.at, s.merge.sha, s.number) for s in shipped if s.merge)
         position = {sha: i for i, (_, sha, _) in enumerate(merges)}
         successes = sorted(
@@ -2014,6 +2139,7 @@ class _DeliveryWriter:
                 [ref.org, full_name, str(number), sha, iso(merged_at),
                  str(did) if did else "", iso(at) if did else ""]
             )  # fmt: skip
+        return {n: at for n, (_, at) in shipped_by.items()} if successes else None
 
     def _write_deployments(
         self, ref: RepoRef, root: Path, plans: list[_DeployPlan]
