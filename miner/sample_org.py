@@ -1110,10 +1110,7 @@ def _life(
 def _held(plans: list[_RunPlan], life: _Life, as_of: datetime) -> list[tuple[datetime, datetime]]:
     """When the PR's drawn runs held it in ci: each attempt asked for by as_of, from its request
     (the first's is the run's queueing) to its end (the PR's end while unfinished at as_of),
-    and no longer once a run of another commit is created after it (a push). A re-run's queue
-    is ci here, as drawn; the payloads give its run_started_at as when a runner took it, so
-    pr_time_in_court, which counts a re-run from there, cannot see that queue (the tests hold
-    PRs with a re-run apart)."""
+    and no longer once a run of another commit is created after it (a push)."""
     mine = [r for r in plans if r.pull is not None and r.pull.number == life.number]
     held = []
     for run in mine:
@@ -1789,14 +1786,17 @@ def _auto_inactivate(plans: list[_DeployPlan], environments: tuple[str, ...]) ->
 def _run_facts(
     plan: _RunPlan, rid: int, number: int, suite: int, workflow: int, as_of: datetime
 ) -> gh.RunFacts:
-    """The run as its latest attempt asked for by as_of stands at as_of."""
+    """The run as its latest attempt asked for by as_of stands at as_of. A re-run's
+    run_started_at is when it was asked for, as GitHub gives it (it keeps the first attempt's
+    created_at); the first attempt's is when a runner took it, its queue (pr_ci_runs)."""
     attempts = [a for a in plan.attempts if a.requested <= as_of]
     last = attempts[-1]
+    began = last.requested if len(attempts) > 1 else last.started
     state: tuple[str, str | None, datetime, datetime]
     if last.finished <= as_of:
-        state = ("completed", last.conclusion, last.started, last.finished)
+        state = ("completed", last.conclusion, began, last.finished)
     elif last.started <= as_of:
-        state = ("in_progress", None, last.started, last.started)
+        state = ("in_progress", None, began, last.started)
     else:  # still waiting for a runner: started and updated when it was asked for
         state = ("queued", None, last.requested, last.requested)
     status, conclusion, started, updated = state
@@ -1807,11 +1807,12 @@ def _run_facts(
 
 def _earlier_attempts(plan: _RunPlan, facts: gh.RunFacts) -> list[gh.RunFacts]:
     """The attempts of a re-run before its latest, as GET .../attempts/{n} gives each: over
-    (only a completed run is re-run), the first created with the run, a later one when asked
-    for."""
+    (only a completed run is re-run), the first created with the run, a later one (and its
+    run_started_at) when asked for."""
     return [
         replace(facts, status="completed", conclusion=a.conclusion,
-                created_at=plan.created if n == 1 else a.requested, run_started_at=a.started,
+                created_at=plan.created if n == 1 else a.requested,
+                run_started_at=a.started if n == 1 else a.requested,
                 updated_at=a.finished, run_attempt=n)
         for n, a in enumerate(plan.attempts[: facts.run_attempt - 1], 1)
     ]  # fmt: skip
