@@ -2,6 +2,12 @@
 -- of its commits): how long the run queued (created_at to run_started_at) and ran (to its end),
 -- and whether it ran on the PR's head commit as GitHub lists it now.
 --
+-- What the queue is: GitHub sets run_started_at when an attempt is asked for, not when a runner
+-- takes it (real runs give attempt 1's run_started_at equal to its created_at, or seconds
+-- after, already on the queued run), so queue_hours is that gap, near 0 on GitHub, and a run
+-- waiting for a runner waits inside run_hours: a workflow run says nothing of when its jobs were
+-- picked up (the jobs API does; not fetched). The sample org draws a runner queue there.
+--
 -- Readings: a re-run is one run whose latest attempt GitHub lists (run_attempt > 1): its run
 -- time is the latest attempt's, and its queue time is NULL (GitHub keeps the first attempt's
 -- created_at, not when the re-run was asked for). Each attempt's own times, the failed ones
