@@ -926,3 +926,25 @@ def test_placeholder_damaged_body_fails_with_the_file_named() -> None:
     with pytest.raises(RecordingError, match=r"lists_deployments\.json: GET .*not JSON"):
         for exchange in exchanges:
             exchange.json()
+
+
+def test_github_marks_a_run_started_when_it_is_asked_for(tmp_path: Path) -> None:
+    """pr_ci_runs' header: GitHub sets run_started_at when an attempt is asked for, not when a
+    runner takes it. In DevLake's ants runs (35 runs, read by hand): the 14 first attempts have
+    run_started_at equal to created_at to the second; the 21 re-runs (run_attempt 2) were asked
+    for a day or more after their run's created_at, and run_started_at is that moment."""
+    require_realdata()
+    runs = [r.data for r in devlake_rows("_raw_github_api_runs.csv")]
+    load = Load(ANTS, [batch_of("workflow_runs", ANTS, ANTS_REPO, None, runs, replace=True)],
+                _utc(2022, 7, 2))  # fmt: skip
+    wh = _warehouse(tmp_path / "w.duckdb", [load])
+    try:
+        rows = wh.query(
+            "select run_attempt, count(*), count(*) filter (where run_started_at = created_at), "
+            "min(run_started_at - created_at) from workflow_runs group by 1 order by 1"
+        )
+    finally:
+        wh.close()
+    first, rerun = rows
+    assert first[:3] == (1, 14, 14)
+    assert rerun[:3] == (2, 21, 0) and rerun[3].days >= 1
