@@ -382,3 +382,38 @@ def test_the_headline_says_when_the_last_sync_was_if_the_window_ends_before_it()
     assert headline(data) == (
         "acme · team web · 2026-05-01 00:00 → 2026-06-01 00:00 UTC (last sync 2026-07-15 06:00 UTC)"
     )
+
+
+def test_table_folds_long_team_names_rather_than_squeeze_the_figures_out() -> None:
+    """Two team names of 40 letters kept whole on one line leave the figures of a 100-column
+    table no room (rich cut them to nothing); names that long fold, short ones stay whole."""
+    from rich.console import Console
+
+    from miner.reports.terminal import print_report
+
+    author, owner = "platform-infrastructure-reliability-emea", "security-compliance-and-audit-apac"
+    rows = [
+        {"author_team": author, "owner_team": owner, "prs": 123, "merged": 118,
+         "median_cycle_hours": 41.5, "p75_cycle_hours": 77.5, "p90_cycle_hours": 96.5},
+        {"author_team": "web", "owner_team": "data", "prs": 7, "merged": 6,
+         "median_cycle_hours": 3.0, "p75_cycle_hours": 4.0, "p90_cycle_hours": 5.0},
+    ]  # fmt: skip
+    data = {
+        "org": "acme", "scope": {"team": None, "repo": None}, "as_of": "2026-07-15T06:00:00Z",
+        "window": {"from": "2026-06-15T06:00:00Z", "to": "2026-07-15T06:00:00Z"},
+        "previous_window": {"from": "2026-05-16T06:00:00Z", "to": "2026-06-15T06:00:00Z"},
+        "sections": {s.name: {"rows": rows if s.name == "handoff_pairs" else [], "previous": []}
+                     for s in SECTIONS},
+    }  # fmt: skip
+    console = Console(width=100, file=io.StringIO())
+    print_report(data, console)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    table = text.split("author team → team owning the files", 1)[1].split("└", 1)[0]
+    assert max(len(line) for line in table.splitlines()) <= 100
+    cells = [line.split("│")[1:-1] for line in table.splitlines() if line.startswith("│")]
+    # every figure of the long-named row whole in its column, on the row's first line
+    assert [c.strip() for c in cells[0][2:]] == ["123 (new)", "118", "41.5 (new)", "77.5", "96.5"]
+    # each long name folded over lines, whole when its pieces are put back together
+    names = [c[0].strip() for c in cells if c[0].strip() != "web"]
+    assert "".join(names) == author
+    assert "web" in {c[0].strip() for c in cells} and "data" in {c[1].strip() for c in cells}

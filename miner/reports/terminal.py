@@ -20,6 +20,9 @@ from miner.reports.matrix import LEGEND, matrix
 
 # The width the report is laid out for when it is not shown on a terminal (a file, CI logs).
 REPORT_WIDTH = 100
+# What names a row (a team, a repo) is kept whole on one line while none is longer than this; a
+# longer name folds, or two of them would squeeze the figures beside them out of the table.
+KEY_WHOLE = 20
 
 
 def report_console() -> Console:
@@ -86,12 +89,15 @@ def _table(section: Section, rows: list[dict[str, Any]], previous: list[dict[str
     table = Table()
     for column in section.columns:
         numeric = column.kind in ("count", "hours", "share")
+        short = max((len(str(r.get(column.key) or "")) for r in rows), default=0) <= KEY_WHOLE
         table.add_column(
             column.label,
             justify="right" if numeric else "left",
-            # a title is cut with an ellipsis on one line, never wrapped over several; a PR or
-            # what names the row (a team, a repo) is whole on one line: the figures wrap instead
-            no_wrap=column.kind == "pr" or column.key == "title" or column.key in section.key,
+            # a title is cut with an ellipsis on one line, never wrapped over several; a PR or a
+            # short name of the row (a team, a repo) is whole on one line: the figures wrap instead
+            no_wrap=column.kind == "pr"
+            or column.key == "title"
+            or (column.key in section.key and short),
             overflow="ellipsis" if column.key == "title" else "fold",
             max_width=36 if column.key == "title" else None,
         )
