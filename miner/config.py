@@ -319,19 +319,16 @@ def parse(data: dict[str, Any], path: Path) -> Config:
             raise r.fail(f"[github.app] {key}", value, "a positive whole number")
     api_url = r.string("[github] api_url", gh.get("api_url", DEFAULT_API_URL))
     # what may hold a token is refused before the URL is echoed as not an http(s) one
-    # (ghe.example/api?access_token=..., no scheme; a port that is not a number)
-    try:
-        url_parts = urllib.parse.urlsplit(api_url)
-    except ValueError:  # an unclosed [IPv6 address: no host, said below
-        url_parts = urllib.parse.urlsplit("")
-    if url_parts.username is not None or "@" in api_url:
+    # (ghe.example/api?access_token=..., no scheme; a port that is not a number; a stray [ or ],
+    # which urllib cannot split at all): by its characters, not by how the URL parses
+    if "@" in api_url:
         # a password or token in the URL would be kept and shown wherever the URL is (an @ with
         # no scheme before it, me:tok@host, parses as scheme "me": no user, yet a token)
         raise ConfigError(
             f"{r.path}: [github] api_url: holds a user name or password: give the URL alone, "
             "and the token in the environment"
         )
-    if url_parts.query or url_parts.fragment:
+    if "?" in api_url or "#" in api_url:
         # the API root takes no query (?access_token=... would be kept in sync_runs.source and
         # shown in each sync's summary): never echoed, as it may hold the token
         raise ConfigError(

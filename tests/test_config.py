@@ -350,7 +350,7 @@ def test_token_env_is_a_variables_name_and_api_url_holds_no_password(tmp_path: P
         "[github] api_url: holds a ?query or #fragment: give the API root alone "
         "(https://HOST/api/v3), and the token in the environment"
     )
-    # never echoed, not even as a URL without a host (no scheme, a port that is no number);
+    # never echoed, not even as a URL without a host (no scheme, a port that is no number, a [);
     # me:tok@host, with no scheme, parses as scheme "me" with no user name, yet holds a token; a
     # query would be kept as the sync's source and shown in its summary
     for url, said in (
@@ -361,6 +361,10 @@ def test_token_env_is_a_variables_name_and_api_url_holds_no_password(tmp_path: P
         ("https://h/api#ghp_SECRET", query),
         ("ghe.example/api/v3?access_token=ghp_SECRET", query),
         ("https://ghe.example:api/v3?access_token=ghp_SECRET", query),
+        # a stray bracket: urllib cannot split the URL at all
+        ("https://[ghe.example/api?access_token=ghp_SECRET", query),
+        ("https://ghe.example]/api#ghp_SECRET", query),
+        ("https://[me:ghp_SECRET@ghe.example/api", password),
     ):
         with pytest.raises(ConfigError) as caught:
             load(write(tmp_path, f"[github]\napi_url = '{url}'\n"))
