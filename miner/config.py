@@ -101,9 +101,9 @@ class GitHubConfig:
         return [g for g in self.include if not any(_glob_matches(g, n) for n in full_names)]
 
     def includes_unmatched(self, org: str, full_names: list[str]) -> str | None:
-        """When no `include` glob matches any of the org's repos ("org/name"), what to say of
-        it: "'wbe' and 'api*' match none of the 12 repos of acme (api, billing, …)"; else None
-        (nothing would be synced)."""
+        """When no `include` glob matches any of the org's repos ("org/name"), so nothing would
+        be synced, what to say of it: "'wbe' and 'api*' match none of the 12 repos of acme (api,
+        billing, …)"; else (some glob matches, or the org has no repo) None."""
         unmatched = self.unmatched_includes(full_names)
         if not full_names or not unmatched or len(unmatched) < len(self.include):
             return None
