@@ -100,19 +100,19 @@ class GitHubConfig:
         """The `include` globs matching none of these repos ("org/name"): a typo, most likely."""
         return [g for g in self.include if not any(_glob_matches(g, n) for n in full_names)]
 
-    def includes_unmatched(self, org: str, full_names: list[str]) -> str | None:
-        """When no `include` glob matches any of the org's repos ("org/name"), so nothing would
-        be synced, what to say of it: "'wbe' and 'api*' match none of the 12 repos of acme (api,
-        billing, …)"; else (some glob matches, or the org has no repo) None."""
+    def unmatched_said(self, org: str, full_names: list[str]) -> str | None:
+        """The `include` globs matching none of the org's repos ("org/name"), said: "'wbe' and
+        'api*' match none of the 12 repos of acme (api, billing, …)"; None when each matches
+        one (or there is none)."""
         unmatched = self.unmatched_includes(full_names)
-        if not full_names or not unmatched or len(unmatched) < len(self.include):
+        if not unmatched:
             return None
         globs = spoken_list([repr(g) for g in unmatched])
         verb = "matches" if len(unmatched) == 1 else "match"
         some = spoken_list([n.split("/", 1)[-1] for n in sorted(full_names)[:5]])
         more = ", …" if len(full_names) > 5 else ""
-        repos = counted(len(full_names), "repo")
-        return f"{globs} {verb} none of the {repos} of {org} ({some}{more})"
+        listed = f" ({some}{more})" if full_names else ""
+        return f"{globs} {verb} none of the {counted(len(full_names), 'repo')} of {org}{listed}"
 
     def token(self) -> str | None:
         """The token from the configured environment variable, else GITHUB_TOKEN, then GH_TOKEN,
@@ -215,8 +215,8 @@ class DependencyEdge:
 
 
 def _same_repo(a: str, b: str) -> bool:
-    """Whether NAME or ORG/NAME `a` and `b` name one repo (GitHub's names ignore case; a NAME
-    is of the org synced)."""
+    """Whether NAME or ORG/NAME `a` and `b` name one repo (GitHub's names ignore case; a NAME is
+    of the other side's org, as repo_dependencies reads it)."""
     a, b = a.strip().lower(), b.strip().lower()
     return a == b if "/" in a and "/" in b else a.rsplit("/", 1)[-1] == b.rsplit("/", 1)[-1]
 
@@ -585,6 +585,14 @@ class _Reader:
             if _same_repo(edge.repo, edge.depends_on):
                 raise self.fail(
                     f"[dependencies] {key}[{i}].depends_on", entry["depends_on"], "another repo"
+                )
+            sides = (edge.repo, edge.depends_on)
+            orgs = {n.split("/", 1)[0].strip().lower() for n in sides if "/" in n}
+            if len(orgs) > 1:  # repo_dependencies joins within an org: it would count for nothing
+                raise self.fail(
+                    f"[dependencies] {key}[{i}].depends_on",
+                    entry["depends_on"],
+                    f"a repo of {edge.repo.split('/', 1)[0]}, the org of {edge.repo!r}",
                 )
             edges.append(edge)
         return tuple(edges)

@@ -245,15 +245,11 @@ def _includes(config: Config, org: str, names: list[str], tell: Callable[[Check]
     most likely); with none matching any, a sync stops: nothing to sync."""
     if not config.github.include:
         return
-    unmatched = config.github.unmatched_includes(names)
-    if not unmatched:
+    said = config.github.unmatched_said(org, names)
+    if said:
+        tell(Check(False, "[github] include", f"{said}: check the spelling"))
+    else:
         tell(Check(True, "[github] include: each glob matches a repo"))
-        return
-    said = config.github.includes_unmatched(org, names) or (
-        f"{spoken_list([repr(g) for g in unmatched])} "
-        f"{'matches' if len(unmatched) == 1 else 'match'} no repo of {org}"
-    )
-    tell(Check(False, "[github] include", f"{said}: check the spelling"))
 
 
 def _app_permissions(app: str, org: str, needed: str) -> str:

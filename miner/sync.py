@@ -599,15 +599,15 @@ def selected_repos(wh: Warehouse, config: Config, org: str) -> list[str]:
         [org],
     )
     names = [name for name, _, _ in rows]
-    nothing = config.github.includes_unmatched(org, names)
-    if nothing:
-        # nothing to sync: an error, so a cron's --quiet sync says it (a warning it would not)
-        source = config.source or "the config"
-        raise ConfigError(f"{source}: [github] include {nothing}: nothing to sync")
     unmatched = config.github.unmatched_includes(names)
-    repos = counted(len(rows), "repo")
-    for glob in unmatched:
-        _log.warning("[github] include %r matches none of the %s of %s", glob, repos, org)
+    said = config.github.unmatched_said(org, names)
+    if said and names and len(unmatched) == len(config.github.include):
+        # nothing to sync: an error, so a cron's --quiet sync says it (a warning it would not)
+        raise ConfigError(
+            f"{config.source or 'the config'}: [github] include {said}: nothing to sync"
+        )
+    if said:
+        _log.warning("[github] include %s", said)
     return [
         name for name, archived, fork in rows
         if config.github.selects(name, archived=archived, fork=fork)

@@ -379,7 +379,7 @@ def test_an_include_glob_matching_no_repo_is_said_once_on_stderr(tmp_path: Path)
         out = miner("--db", "w.duckdb", "sync", cwd=tmp_path, env={"GITHUB_TOKEN": "t"})
     assert out.returncode == 0, out.stderr
     warned = [line for line in out.stderr.splitlines() if "include" in line]
-    assert warned == ["[github] include 'wbe' matches none of the 1 repo of acme"]
+    assert warned == ["[github] include 'wbe' matches none of the 1 repo of acme (web)"]
 
 
 def test_include_globs_matching_no_repo_at_all_are_a_config_error_even_quiet(

@@ -231,6 +231,11 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
             "[dependencies]\nremove = [{ repo = 'acme/api', depends_on = 'acme/api' }]\n",
             "[dependencies] remove[0].depends_on = 'acme/api': expected another repo",
         ),
+        (
+            "[dependencies]\nadd = [{ repo = 'acme/web', depends_on = 'Beta/api' }]\n",
+            "[dependencies] add[0].depends_on = 'Beta/api': expected a repo of acme, the org of "
+            "'acme/web'",
+        ),
         ("[git]\ncache = 1\n", "[git] cache = 1: expected a string"),
         ("[git.identities]\nalice = 'alice'\n", "[git.identities] 'alice' = 'alice': expected an"),
         ("[git.identities]\n'a@b.example' = 1\n", "[git.identities] 'a@b.example' = 1: expected a"),

@@ -603,7 +603,9 @@ def test_doctor_names_an_include_glob_that_matches_no_repo(served: Path, tmp_pat
     assert lines == {
         '["web-*"]': (0, ["ok   [github] include: each glob matches a repo"]),
         '["web-*", "wbe-*"]': (
-            1, ["FAIL [github] include: 'wbe-*' matches no repo of acme: check the spelling"]
+            1,
+            ["FAIL [github] include: 'wbe-*' matches none of the 2 repos of acme (mobile-app and "
+             "web-app): check the spelling"],
         ),
         '["wbe-*"]': (
             1,
