@@ -417,3 +417,46 @@ def test_table_folds_long_team_names_rather_than_squeeze_the_figures_out() -> No
     names = [c[0].strip() for c in cells if c[0].strip() != "web"]
     assert "".join(names) == author
     assert "web" in {c[0].strip() for c in cells} and "data" in {c[1].strip() for c in cells}
+
+
+def test_matrix_folds_a_long_author_team_rather_than_cut_the_team_columns() -> None:
+    """The team-pair matrix keeps a short author team whole, a 40-letter one folds: kept whole,
+    it left the eight team columns no room for their names."""
+    from rich.console import Console
+
+    from miner.reports.terminal import print_report
+
+    author = "platform-infrastructure-reliability-emea"
+    teams = [f"team{i}" for i in range(8)]
+    rows = [
+        {"author_team": a, "approver_team": t, "approved": 3, "median_hours": 12.5,
+         "p75_hours": 14.0, "p90_hours": 15.0, "waiting": 0}
+        for a in (author, "web") for t in teams
+    ]  # fmt: skip
+    data = {
+        "org": "acme", "scope": {"team": None, "repo": None}, "as_of": "2026-07-15T06:00:00Z",
+        "window": {"from": "2026-06-15T06:00:00Z", "to": "2026-07-15T06:00:00Z"},
+        "previous_window": {"from": "2026-05-16T06:00:00Z", "to": "2026-06-15T06:00:00Z"},
+        "sections": {
+            s.name: {"rows": rows if s.name == "approval_latency_by_team_pair" else [],
+                     "previous": []}
+            for s in SECTIONS
+        },
+    }  # fmt: skip
+    console = Console(width=100, file=io.StringIO())
+    print_report(data, console)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    table = text.split("by team pair", 1)[1].split("└", 1)[0]
+    assert max(len(line) for line in table.splitlines()) <= 100
+    cells = [line.split("│")[1:-1] for line in table.splitlines() if line.startswith("│")]
+    # the long-named row's lines (before web's), each column's pieces put back together: every
+    # team column says '12.5 (3)'
+    first = cells[: [c[0].strip() for c in cells].index("web")]
+    joined = [" ".join(" ".join(line[i].strip() for line in first).split()) for i in range(1, 9)]
+    assert joined == ["12.5 (3)"] * 8
+    assert "".join(line[0].strip() for line in first) == author
+    # and each team column's name whole in the header (kept whole, the long name cut them to
+    # 'tea…')
+    head = [line for line in table.splitlines() if line.startswith("┃")]
+    named = {c.strip() for line in head for c in line.split("┃")}
+    assert set(teams) <= named

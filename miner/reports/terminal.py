@@ -121,8 +121,9 @@ def _one_line(text: str) -> str:
 def _matrix(rows: list[dict[str, Any]]) -> Table:
     grid = matrix(rows)
     table = Table()
-    # a team's name whole on one line; the cells wrap instead
-    table.add_column("author team ↓", no_wrap=True)
+    # a team's name whole on one line while short (the cells wrap instead), else folded
+    short = max(map(len, grid.rows), default=0) <= KEY_WHOLE
+    table.add_column("author team ↓", no_wrap=short, overflow="fold")
     for name in grid.columns:
         table.add_column(escape(name), justify="right")
     for name in grid.rows:
