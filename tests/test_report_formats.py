@@ -23,6 +23,7 @@ from miner.reports.layout import LIST_LIMIT, SECTIONS
 from miner.reports.long_csv import report_csv
 from miner.sample_org import LEAD_TIME_TRUTH, TRUTH_DIR
 from tests.test_cli import miner
+from tests.test_report_chart_counts import _data
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 # Debian's Chromium as root on a closed network: no sandbox, no GPU, none of its background
@@ -384,13 +385,20 @@ def test_the_headline_says_when_the_last_sync_was_if_the_window_ends_before_it()
     )
 
 
-def test_table_folds_long_team_names_rather_than_squeeze_the_figures_out() -> None:
-    """Two team names of 40 letters kept whole on one line leave the figures of a 100-column
-    table no room (rich cut them to nothing); names that long fold, short ones stay whole."""
+def _terminal(name: str, rows: list[dict[str, Any]]) -> str:
+    """The terminal report at 100 columns of data whose one section `name` has `rows`."""
     from rich.console import Console
 
     from miner.reports.terminal import print_report
 
+    out = io.StringIO()
+    print_report(_data(name, rows), Console(width=100, file=out))
+    return out.getvalue()
+
+
+def test_table_folds_long_team_names_rather_than_squeeze_the_figures_out() -> None:
+    """Two team names of 40 letters kept whole on one line leave the figures of a 100-column
+    table no room (rich cut them to nothing); names that long fold, short ones stay whole."""
     author, owner = "platform-infrastructure-reliability-emea", "security-compliance-and-audit-apac"
     rows = [
         {"author_team": author, "owner_team": owner, "prs": 123, "merged": 118,
@@ -398,16 +406,7 @@ def test_table_folds_long_team_names_rather_than_squeeze_the_figures_out() -> No
         {"author_team": "web", "owner_team": "data", "prs": 7, "merged": 6,
          "median_cycle_hours": 3.0, "p75_cycle_hours": 4.0, "p90_cycle_hours": 5.0},
     ]  # fmt: skip
-    data = {
-        "org": "acme", "scope": {"team": None, "repo": None}, "as_of": "2026-07-15T06:00:00Z",
-        "window": {"from": "2026-06-15T06:00:00Z", "to": "2026-07-15T06:00:00Z"},
-        "previous_window": {"from": "2026-05-16T06:00:00Z", "to": "2026-06-15T06:00:00Z"},
-        "sections": {s.name: {"rows": rows if s.name == "handoff_pairs" else [], "previous": []}
-                     for s in SECTIONS},
-    }  # fmt: skip
-    console = Console(width=100, file=io.StringIO())
-    print_report(data, console)
-    text = console.file.getvalue()  # type: ignore[attr-defined]
+    text = _terminal("handoff_pairs", rows)
     table = text.split("author team → team owning the files", 1)[1].split("└", 1)[0]
     assert max(len(line) for line in table.splitlines()) <= 100
     cells = [line.split("│")[1:-1] for line in table.splitlines() if line.startswith("│")]
@@ -422,10 +421,6 @@ def test_table_folds_long_team_names_rather_than_squeeze_the_figures_out() -> No
 def test_matrix_folds_a_long_author_team_rather_than_cut_the_team_columns() -> None:
     """The team-pair matrix keeps a short author team whole, a 40-letter one folds: kept whole,
     it left the eight team columns no room for their names."""
-    from rich.console import Console
-
-    from miner.reports.terminal import print_report
-
     author = "platform-infrastructure-reliability-emea"
     teams = [f"team{i}" for i in range(8)]
     rows = [
@@ -433,19 +428,7 @@ def test_matrix_folds_a_long_author_team_rather_than_cut_the_team_columns() -> N
          "p75_hours": 14.0, "p90_hours": 15.0, "waiting": 0}
         for a in (author, "web") for t in teams
     ]  # fmt: skip
-    data = {
-        "org": "acme", "scope": {"team": None, "repo": None}, "as_of": "2026-07-15T06:00:00Z",
-        "window": {"from": "2026-06-15T06:00:00Z", "to": "2026-07-15T06:00:00Z"},
-        "previous_window": {"from": "2026-05-16T06:00:00Z", "to": "2026-06-15T06:00:00Z"},
-        "sections": {
-            s.name: {"rows": rows if s.name == "approval_latency_by_team_pair" else [],
-                     "previous": []}
-            for s in SECTIONS
-        },
-    }  # fmt: skip
-    console = Console(width=100, file=io.StringIO())
-    print_report(data, console)
-    text = console.file.getvalue()  # type: ignore[attr-defined]
+    text = _terminal("approval_latency_by_team_pair", rows)
     table = text.split("by team pair", 1)[1].split("└", 1)[0]
     assert max(len(line) for line in table.splitlines()) <= 100
     cells = [line.split("│")[1:-1] for line in table.splitlines() if line.startswith("│")]
