@@ -25,6 +25,7 @@ from miner.errors import (
     EXIT_INTERRUPTED,
     EXIT_TERMINATED,
     MinerError,
+    NotAMirror,
     PartialSync,
     counted,
 )
@@ -497,7 +498,7 @@ def serve_fixtures(
     from miner.fixtures_server import FaultPlan, FixtureServer
 
     if not any((folder / "orgs").glob("*.json")):
-        raise MinerError(f"{folder}: no orgs/ORG.json: not an API mirror folder (see README)")
+        raise NotAMirror(f"{folder}: no orgs/ORG.json: not an API mirror folder (see README)")
     try:
         plan = (
             FaultPlan(faults.split(","), fault_every, retry_after=retry_after) if faults else None

@@ -46,13 +46,20 @@ class GitHubError(MinerError):
 
 
 class OrgNotFound(GitHubError):
-    """GitHub (or GHES) knows no org by that login, or the token cannot see it: a 404."""
+    """GitHub (or GHES) knows no org by that login, or the token cannot see it: a 404. The org
+    named (by --org or the config) is wrong for this token: a usage error, as a typo is, which
+    no later run mends by itself."""
 
-    def __init__(self, org: str, api_url: str) -> None:
-        super().__init__(
-            f"organization {org!r} not found at {api_url} (or the token cannot see it)",
-            status=404,
-        )
+    exit_code = EXIT_USAGE
+
+    def __init__(self, org: str, api_url: str, *, where: str | None = None) -> None:
+        said = f"organization {org!r} not found at {api_url} (or the token cannot see it)"
+        super().__init__(f"{where}: {said}" if where else said, status=404)
+        self.org, self.api_url = org, api_url
+
+    def named(self, where: str) -> OrgNotFound:
+        """The same, saying where the org was named (--org, the config's key)."""
+        return OrgNotFound(self.org, self.api_url, where=where)
 
 
 class GitHubTimedOut(GitHubError):
@@ -80,6 +87,13 @@ class GraphQLGaveUp(GraphQLAnswerError, GitHubTimedOut):
 
 class MirrorError(MinerError):
     """An API mirror folder holds something that is not what GitHub would answer."""
+
+
+class NotAMirror(MirrorError):
+    """The folder given is no API mirror at all (no orgs/ORG.json, or more than one): the
+    command was pointed at the wrong folder, a usage error."""
+
+    exit_code = EXIT_USAGE
 
 
 class PartialSync(MinerError):

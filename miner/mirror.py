@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from miner.errors import MirrorError
+from miner.errors import MirrorError, NotAMirror
 from miner.github_client import list_items
 from miner.raw import (
     CODEOWNERS_PATHS,
@@ -37,14 +37,14 @@ class Mirror:
 
     def __init__(self, root: Path) -> None:
         if not root.is_dir():
-            raise MirrorError(f"{root}: not a folder")
+            raise NotAMirror(f"{root}: not a folder")
         self.root = root
 
     def org(self) -> str:
         orgs = sorted(p.stem for p in (self.root / "orgs").glob("*.json"))
         if len(orgs) != 1:
             found = ", ".join(orgs) or "none"
-            raise MirrorError(f"{self.root / 'orgs'}: expected one ORG.json (found {found})")
+            raise NotAMirror(f"{self.root / 'orgs'}: expected one ORG.json (found {found})")
         return orgs[0]
 
     def as_of(self) -> datetime:

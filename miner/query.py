@@ -232,7 +232,7 @@ def run_sql(wh: Warehouse, sql: str) -> Result:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
-        raise MinerError(f"query failed: {str(exc).strip().splitlines()[0]}") from None
+        raise ConfigError(f"query failed: {str(exc).strip().splitlines()[0]}") from None
     for statement in statements:
         if not _reads(statement):
             text = _LEADING.sub("", statement.query, count=1)
@@ -266,10 +266,16 @@ def run_sql(wh: Warehouse, sql: str) -> Result:
         )
     for setting in _LOCKED:
         wh.con.execute(setting)
-    return _run(wh, sql, None)
+    return _run(wh, sql, None, theirs=True)
 
 
-def _run(wh: Warehouse, sql: str, params: dict[str, str | None] | None) -> Result:
+def _run(
+    wh: Warehouse, sql: str, params: dict[str, str | None] | None, *, theirs: bool = False
+) -> Result:
+    """Rows of `sql`. `theirs`: the user wrote it, so SQL DuckDB cannot parse or bind (a
+    syntax error, a column or table not there) or refuses by the locked settings (a file, a
+    setting) is a usage error (exit 2), as a wrong option is; a failure running it (a cast the
+    data refuses, memory) is a failure (exit 1)."""
     try:
         cursor = wh.con.execute(sql, params) if params else wh.con.execute(sql)
         if cursor is None:  # DuckDB's answer to blank SQL, or comments alone
@@ -282,7 +288,9 @@ def _run(wh: Warehouse, sql: str, params: dict[str, str | None] | None) -> Resul
         first = str(exc).strip().splitlines()[0]
         if "read-only" in str(exc).lower():
             first = "the warehouse is opened read-only for queries: " + first
-        raise MinerError(f"query failed: {first}") from None
+        usage = isinstance(exc, duckdb.ProgrammingError | duckdb.PermissionException)
+        wrong = ConfigError if theirs and usage else MinerError
+        raise wrong(f"query failed: {first}") from None
 
 
 def render(result: Result, fmt: str, console: Console) -> str | None:

@@ -1041,7 +1041,7 @@ def _said(
             if given_org
             else f"{config.source or 'the config'}: [github] org = {config.github.org!r}"
         )
-        return GitHubError(f"{named}: {exc}", status=404)
+        return exc.named(named)
     if exc.status != 401:
         return None
     if signed_in is None:

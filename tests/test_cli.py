@@ -221,7 +221,7 @@ def test_a_sync_or_import_that_cannot_start_leaves_no_warehouse_file(tmp_path: P
     # a folder that is no API mirror
     (tmp_path / "empty").mkdir()
     out = miner("import", "empty", cwd=tmp_path)
-    assert out.returncode == 1
+    assert out.returncode == 2  # pointed at the wrong folder: a usage error
     assert "expected one ORG.json (found none)" in out.stderr and "Traceback" not in out.stderr
     assert not (tmp_path / "miner.duckdb").exists()
 
@@ -336,14 +336,15 @@ def test_a_first_sync_github_refuses_leaves_no_warehouse_and_names_where_the_org
     assert "401 Bad credentials" in refused.stderr
     assert "GitHub refused the credentials from $GITHUB_TOKEN" in refused.stderr
     assert "wrong-token" not in refused.stderr
-    assert typo_in_config.returncode == 1
+    assert typo_in_config.returncode == 2  # an org named wrong: no later run mends it
     assert typo_in_config.stderr.strip().splitlines() == [
         f"Error: miner.toml: [github] org = 'acne': organization 'acne' not found at {where}"
     ]
+    assert typo_on_command_line.returncode == 2
     assert typo_on_command_line.stderr.strip().splitlines() == [
         f"Error: --org acme-corp: organization 'acme-corp' not found at {where}"
     ]
-    assert later_typo.returncode == 1
+    assert later_typo.returncode == 2
     assert later_typo.stderr.strip().splitlines() == typo_in_config.stderr.strip().splitlines()
     import duckdb
 
@@ -467,7 +468,7 @@ def test_serve_fixtures_wants_a_mirror_folder_and_query_list_stands_alone(tmp_pa
     (tmp_path / "empty").mkdir()
     served = miner("serve-fixtures", "empty", "--port", "0", cwd=tmp_path)
     assert (served.returncode, served.stderr) == (
-        1, "Error: empty: no orgs/ORG.json: not an API mirror folder (see README)\n"
+        2, "Error: empty: no orgs/ORG.json: not an API mirror folder (see README)\n"
     )  # fmt: skip
     for extra in (["waiting_longest"], ["--sql", "select 1"], ["--param", "org=acme"]):
         listed = miner("query", "--list", *extra, cwd=tmp_path)

@@ -444,7 +444,7 @@ def test_an_org_that_is_not_there_is_one_line(served: Path, tmp_path: Path) -> N
         _config(tmp_path, server.url)
         out = _miner(tmp_path, "sync", "--org", "nope")
         url = server.url
-    assert out.returncode == 1
+    assert out.returncode == 2
     assert out.stderr.decode().strip().splitlines() == [
         f"Error: --org nope: organization 'nope' not found at {url} (or the token cannot see it)"
     ]

@@ -173,7 +173,7 @@ def test_sql_touches_no_file_but_the_warehouse(warehouse: Path, sql: str, messag
         refused = miner("--db", "w.duckdb", "query", "--sql", sql, cwd=warehouse)
     finally:
         (warehouse / "elsewhere.csv").unlink()
-    assert refused.returncode == 1, refused.stdout
+    assert refused.returncode == 2, refused.stdout  # refused as the user's slip: a usage error
     assert refused.stderr.startswith("Error: query failed: "), refused.stderr
     assert message in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in warehouse.iterdir() if p.name not in {"mirror"}) == ["w.duckdb"]
@@ -239,7 +239,12 @@ def test_sql_pivots_on_the_values_in_the_data(warehouse: Path) -> None:
         ),
         ((), "Error: give a query NAME or --sql (miner query --list shows the names)", 2),
         (("waiting_longest", "--sql", "select 1"), "give a query NAME or --sql, not both", 2),
-        (("--sql", "select nonsense"), "query failed:", 1),
+        # SQL DuckDB cannot parse or bind is the user's slip, as a wrong option is; a cast the
+        # data refuses is a failure of the query run
+        (("--sql", "select nonsense"), "query failed: Binder Error", 2),
+        (("--sql", "selec 1"), "query failed: Parser Error", 2),
+        (("--sql", "select * from no_such_table"), "query failed: Catalog Error", 2),
+        (("--sql", "select 'x'::int"), "query failed: Conversion Error", 1),
         (("--sql", ""), "--sql: no statement to run, only blanks or comments", 2),
         (("--sql", "   "), "--sql: no statement to run, only blanks or comments", 2),
         (("--sql", "-- just a comment"), "--sql: no statement to run, only blanks or comments", 2),
