@@ -1603,8 +1603,8 @@ def _shipped(out: gh.PullPayloads) -> _Shipped:
 
 
 class _Attempt(NamedTuple):
-    requested: datetime
-    started: datetime
+    requested: datetime  # asked for: the run's created_at (a re-run: when re-run); run_started_at
+    started: datetime  # a runner took it (the payload does not say; it moves updated_at)
     finished: datetime
     conclusion: str
 
@@ -1786,34 +1786,32 @@ def _auto_inactivate(plans: list[_DeployPlan], environments: tuple[str, ...]) ->
 def _run_facts(
     plan: _RunPlan, rid: int, number: int, suite: int, workflow: int, as_of: datetime
 ) -> gh.RunFacts:
-    """The run as its latest attempt asked for by as_of stands at as_of. A re-run's
-    run_started_at is when it was asked for, as GitHub gives it (it keeps the first attempt's
-    created_at); the first attempt's is when a runner took it, its queue (pr_ci_runs)."""
+    """The run as its latest attempt asked for by as_of stands at as_of. run_started_at is when
+    that attempt was asked for, as GitHub gives it: the first's is the run's created_at, a
+    re-run's when it was asked for (the run keeps the first attempt's created_at). The wait for
+    a runner lies inside the run: it delays updated_at, and a run still waiting is queued."""
     attempts = [a for a in plan.attempts if a.requested <= as_of]
     last = attempts[-1]
-    began = last.requested if len(attempts) > 1 else last.started
-    state: tuple[str, str | None, datetime, datetime]
+    state: tuple[str, str | None, datetime]
     if last.finished <= as_of:
-        state = ("completed", last.conclusion, began, last.finished)
-    elif last.started <= as_of:
-        state = ("in_progress", None, began, last.started)
-    else:  # still waiting for a runner: started and updated when it was asked for
-        state = ("queued", None, last.requested, last.requested)
-    status, conclusion, started, updated = state
+        state = ("completed", last.conclusion, last.finished)
+    elif last.started <= as_of:  # a runner took it: updated then
+        state = ("in_progress", None, last.started)
+    else:  # still waiting for a runner: updated when it was asked for
+        state = ("queued", None, last.requested)
+    status, conclusion, updated = state
     return gh.RunFacts(rid, number, workflow, suite, CI_WORKFLOW[0], CI_WORKFLOW[1], plan.event,
                        plan.branch, plan.push.sha, plan.title, status, conclusion, plan.created,
-                       updated, started, len(attempts))  # fmt: skip
+                       updated, last.requested, len(attempts))  # fmt: skip
 
 
 def _earlier_attempts(plan: _RunPlan, facts: gh.RunFacts) -> list[gh.RunFacts]:
     """The attempts of a re-run before its latest, as GET .../attempts/{n} gives each: over
-    (only a completed run is re-run), the first created with the run, a later one (and its
-    run_started_at) when asked for."""
+    (only a completed run is re-run), created and started when asked for (the first with the
+    run: its requested is the run's created)."""
     return [
-        replace(facts, status="completed", conclusion=a.conclusion,
-                created_at=plan.created if n == 1 else a.requested,
-                run_started_at=a.started if n == 1 else a.requested,
-                updated_at=a.finished, run_attempt=n)
+        replace(facts, status="completed", conclusion=a.conclusion, created_at=a.requested,
+                run_started_at=a.requested, updated_at=a.finished, run_attempt=n)
         for n, a in enumerate(plan.attempts[: facts.run_attempt - 1], 1)
     ]  # fmt: skip
 

@@ -26,6 +26,7 @@ from miner.sample_org import (
     COURTS_TRUTH,
     OWNERSHIP_TRUTH,
     PHASES_TRUTH,
+    RUNS_TRUTH,
     TRUTH_DIR,
 )
 from miner.transform import rebuild
@@ -451,6 +452,36 @@ def test_time_in_court_is_the_generators_truth(sample_org: Path, wh: Warehouse) 
     # every court holds some PR's ball, and some PRs are followed to production and some not
     assert all(any(t[i] for t in truth.values()) for i in range(5))
     assert any(t[4] is None and t[0] for t in truth.values())
+
+
+def test_ci_run_queue_and_run_hours_are_the_generators_truth(
+    sample_org: Path, wh: Warehouse, org: Org
+) -> None:
+    """pr_ci_runs against the runs the generator wrote: a first attempt queues from created_at to
+    run_started_at, which GitHub gives as one instant (0 hours: a wait for a runner is inside the
+    run), and runs from run_started_at to its end (updated_at once completed, else as_of); a
+    re-run has no queue time and runs from when it was asked for."""
+    truth = {}
+    for r in _truth(sample_org, RUNS_TRUTH):
+        created, started = _ts(r["created_at"]), _ts(r["run_started_at"])
+        end = _ts(r["updated_at"]) if r["status"] == "completed" else org.as_of
+        queue = (started - created).total_seconds() / 3600 if r["run_attempt"] == "1" else None
+        truth[(r["repo"], int(r["run_id"]))] = (queue, (end - started).total_seconds() / 3600)
+    rows = wh.query("select repo, run_id, pr_number, queue_hours, run_hours from pr_ci_runs")
+    got = {(repo, run): (queue, hours) for repo, run, _, queue, hours in rows}
+    wrong = [(k, truth.get(k), v) for k, v in got.items() if k not in truth or not all(
+        t == g or (t is not None and g is not None and abs(t - g) <= 1e-6)
+        for t, g in zip(truth[k], v, strict=True))]  # fmt: skip
+    assert not wrong, (len(wrong), wrong[:8])
+    pr_runs = {(r["repo"], int(r["run_id"])) for r in _truth(sample_org, RUNS_TRUTH)
+               if r["pr_number"]}  # fmt: skip
+    assert pr_runs <= set(got)
+    # GitHub's shape: no first attempt queues; some wait for a runner longer than any CI job
+    # takes (30 minutes at most), inside their run time, and some still do at as_of
+    assert {q for q, _ in got.values() if q is not None} == {0.0}
+    assert any(h > 0.5 for _, h in got.values())
+    statuses = {r["status"] for r in _truth(sample_org, RUNS_TRUTH) if r["run_attempt"] == "1"}
+    assert "queued" in statuses
 
 
 def test_phases_of_merged_prs_are_the_generators_truth(

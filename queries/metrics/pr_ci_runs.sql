@@ -6,7 +6,8 @@
 -- takes it (real runs give attempt 1's run_started_at equal to its created_at, or seconds
 -- after, already on the queued run), so queue_hours is that gap, near 0 on GitHub, and a run
 -- waiting for a runner waits inside run_hours: a workflow run says nothing of when its jobs were
--- picked up (the jobs API does; not fetched). The sample org draws a runner queue there.
+-- picked up (the jobs API does; not fetched). The sample org does the same: its runs wait for a
+-- runner inside run_hours (a run still waiting at as_of is queued), never before run_started_at.
 --
 -- Readings: a re-run is one run whose latest attempt GitHub lists (run_attempt > 1): its run
 -- time is the latest attempt's, and its queue time is NULL (GitHub keeps the first attempt's
