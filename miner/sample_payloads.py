@@ -398,8 +398,11 @@ def issue_event(
 
 def cross_referenced_event(source: str, number: int, actor: Json, at: datetime) -> Json:
     """GitHub's timeline item on a PR another one named (REST "Timeline events"): the naming PR
-    as its `source`, an issue with a `pull_request` key; like GitHub's, it has no id."""
-    url = f"https://github.com/{source}/pull/{number}"
+    as its `source`, an issue with a `pull_request` key; like GitHub's, it has no id. The issue
+    carries what its name gives: its own and its repository's addresses (`repository_url`,
+    `url`, as GitHub's do), not the naming PR's title, author or state."""
+    ref = RepoRef(*source.split("/", 1))
+    issue, html = f"{ref.api}/issues/{number}", f"{ref.html}/pull/{number}"
     return {
         "actor": actor,
         "event": "cross-referenced",
@@ -408,13 +411,21 @@ def cross_referenced_event(source: str, number: int, actor: Json, at: datetime) 
         "source": {
             "type": "issue",
             "issue": {
+                "url": issue,
+                "repository_url": ref.api,
+                "labels_url": f"{issue}/labels{{/name}}",
+                "comments_url": f"{issue}/comments",
+                "events_url": f"{issue}/events",
+                "html_url": html,
                 "number": number,
-                "html_url": url,
-                "pull_request": {"url": f"{API}/repos/{source}/pulls/{number}", "html_url": url},
-                "repository": {"full_name": source},
+                "pull_request": {"url": f"{ref.api}/pulls/{number}", "html_url": html,
+                                 "diff_url": f"{html}.diff", "patch_url": f"{html}.patch"},
+                "timeline_url": f"{issue}/timeline",
+                "repository": {"name": ref.name, "full_name": source, "url": ref.api,
+                               "html_url": ref.html},
             },
         },
-    }
+    }  # fmt: skip
 
 
 def commit(

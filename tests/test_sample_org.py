@@ -563,6 +563,35 @@ def test_timeline_events_carry_githubs_keys_per_kind(
                     "cross-referenced"}  # fmt: skip
 
 
+def test_a_cross_reference_names_its_source_as_githubs_does(mirror: Mirror) -> None:
+    """A cross-referenced event's source issue has the addresses GitHub's recorded ones have
+    (its own, its pull_request's, its repository's; a consumer may read repository_url or url
+    to place the naming PR), pointing at the PR that named this one."""
+    if not realdata.REALDATA.is_dir():
+        pytest.skip(NO_REALDATA)
+    recorded = [e["source"]["issue"] for name in ("PullRequest.testGetIssueTimeline.txt",
+                                                   "Issue.testGetTimeline.txt")
+                for e in _replay_bodies(name, "/timeline")
+                if e.get("event") == "cross-referenced"]  # fmt: skip
+    assert recorded
+    addresses = {k for i in recorded for k in i if k == "url" or k.endswith("_url")}
+    assert {"url", "repository_url", "html_url"} <= addresses
+    pull_keys = {k for i in recorded for k in i["pull_request"]} - {"merged_at"}  # not always
+    ours = [e["source"]["issue"] for p in mirror.pulls for e in p.timeline
+            if e["event"] == "cross-referenced"]  # fmt: skip
+    assert len(ours) >= 5
+    for i in ours:
+        assert addresses | {"number"} <= set(i) and pull_keys <= set(i["pull_request"])
+        full_name, n = i["repository"]["full_name"], i["number"]
+        api = f"https://api.github.com/repos/{full_name}"
+        assert (i["repository_url"], i["url"], i["repository"]["url"]) == (
+            api, f"{api}/issues/{n}", api)  # fmt: skip
+        assert i["html_url"] == i["pull_request"]["html_url"] == (
+            f"https://github.com/{full_name}/pull/{n}")  # fmt: skip
+        assert i["pull_request"]["url"] == f"{api}/pulls/{n}"
+        assert i["repository"]["name"] == full_name.split("/")[1]
+
+
 def test_teams_and_users_carry_githubs_keys(mirror: Mirror, real: dict[str, set[str]]) -> None:
     assert _lacking(real["team"], mirror.teams) == []
     users = [p.item["user"] for p in mirror.pulls] + [
