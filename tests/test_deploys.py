@@ -75,13 +75,12 @@ def _runs(
     older payload); `elsewhere`: those of another repo's PRs (id 99) it lists too."""
     other = {"repo": {"id": 99, "url": "", "name": "web"}}
     items = [
-        workflow_run(
-            REF, r, actor=user("alice"), triggering_actor=user("alice"),
-            pull_requests=[{"url": "", "id": n, "number": n, "head": {}, "base": {}}
-                           for n in prs.get(r.rid, [])]
+        _run_payload(
+            r,
+            [{"url": "", "id": n, "number": n, "head": {}, "base": {}}
+             for n in prs.get(r.rid, [])]
             + [{"url": "", "id": n, "number": n, "head": other, "base": other}
                for n in (elsewhere or {}).get(r.rid, [])],
-            commit_json={}, repo={"id": 1, "name": "web", "full_name": "acme/web"},
         )
         for r in runs
     ]  # fmt: skip
@@ -90,6 +89,15 @@ def _runs(
     target.write_text(
         json.dumps({"total_count": len(items), "workflow_runs": items[::-1]}), encoding="utf-8"
     )
+
+
+def _run_payload(run: RunFacts, pull_requests: list[dict[str, object]]) -> dict[str, object]:
+    """A run (or one attempt of it) of acme/web as GitHub answers it."""
+    return workflow_run(
+        REF, run, actor=user("alice"), triggering_actor=user("alice"),
+        pull_requests=pull_requests, commit_json={},
+        repo={"id": 1, "name": "web", "full_name": "acme/web"},
+    )  # fmt: skip
 
 
 def _run(rid: int, name: str, path: str, sha: str, start: float, end: float | None,
@@ -325,6 +333,45 @@ def test_deploys_ship_the_prs_their_commits_contain(
              "merge_business_hours": 0.0, "deploy_business_hours": 20.0,
              "total_business_hours": 21.0, "waiting_business_hours": 21.0}
         ]  # fmt: skip
+
+
+@pytest.mark.parametrize("rerun", ["failure", "success"])
+def test_a_deploy_run_re_run_later_shipped_at_its_first_successful_attempt(
+    org: tuple[Path, GitBuilder, MirrorBuilder],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    rerun: str,
+) -> None:
+    """METRICS.md: a production deploy is "a workflow run matched by the config's deploy rule",
+    and lead time runs to "the first production deploy" whose commit has the merge commit as an
+    ancestor. The deploy workflow's run 1 shipped M3 on its first attempt (+39h to +40h,
+    success); someone re-ran it at +60h (a redeploy), and the re-run ended at +61h in `rerun`.
+    GitHub's run now shows the re-run alone (its conclusion, its end); its attempt 1 (GET
+    .../attempts/1) says the deploy succeeded at +40h. So the run is a production deploy from
+    +40h, and PR 3 (merged +30h; the deployment D5 of M3 failed) shipped then: 10 hours, whatever
+    the re-run did. (Read from the latest attempt alone, a failed re-run dropped the deploy and
+    left PR 3 undeployed; a passing one dated it +61h, 31 hours.)"""
+    root, g, _ = org
+    m3 = g.shas[3]
+    first = _run(1, "Deploy", ".github/workflows/deploy.yml", m3, 39, 40)
+    # GitHub's run keeps attempt 1's created_at; run_started_at and the rest are the re-run's
+    latest = replace(first, run_attempt=2, run_started_at=_t(60), updated_at=_t(61),
+                     conclusion=rerun)  # fmt: skip
+    _runs(root, [latest], {})
+    attempt = root / "repos" / "acme" / "web" / "actions" / "runs" / "1" / "attempts" / "1.json"
+    attempt.parent.mkdir(parents=True)
+    attempt.write_text(json.dumps(_run_payload(first, [])), encoding="utf-8")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(
+            _config(server, tmp_path, mirrors=True), deploys=DeployConfig(workflows=("deploy.yml",))
+        )
+        assert sync(wh, config).failures == ()
+        assert wh.query(
+            "select sha, deployed_at from production_deploys where deploy_id = 'workflow:1'"
+        ) == [(m3, _t(40))]
+        assert wh.query(
+            "select deploy_id, deployed_at, lead_hours from deploy_lead_time where pr_number = 3"
+        ) == [("workflow:1", _t(40), 10.0)]
 
 
 def test_without_a_mirror_nothing_is_deployed_and_the_deploy_court_stays_empty(

@@ -3,11 +3,14 @@
 -- * source 'deployment': a GitHub deployment whose environment matches `production`, deployed
 --   at its first `success` status (a deployment that never succeeded deployed nothing);
 -- * source 'workflow': a workflow run whose name or workflow file (its path, or the file name
---   alone) matches `workflows` and that concluded `success`, deployed when it completed
---   (updated_at); a re-run that succeeded counts once, at its latest attempt's end. A run for a
---   pull request (event pull_request, pull_request_target or merge_group: a preview or a dry
---   run of a branch not merged yet) deploys nothing to production; nor does one on a PR's
---   `closed` event, whose commit is the PR's head, not the merge commit its deploy shipped;
+--   alone) matches `workflows` and one of whose attempts concluded `success`, deployed when the
+--   first such attempt ended (workflow_run_attempts: a run re-run counts once, at its first
+--   successful attempt's end; one that shipped on attempt 1 and was re-run since, as a redeploy,
+--   shipped then whatever the re-run did; where GitHub no longer had an earlier attempt, the
+--   latest alone speaks). A run for a pull request (event pull_request, pull_request_target
+--   or merge_group: a preview or a dry run of a branch not merged yet) deploys nothing to
+--   production; nor does one on a PR's `closed` event, whose commit is the PR's head, not the
+--   merge commit its deploy shipped;
 -- * source 'tag': a tag of the repo's git mirror whose name matches `tags`, deployed when it
 --   was made (an annotated tag's tagger date, else its commit's date).
 -- `deploy_id` is unique per repo: 'deployment:ID', 'workflow:RUN_ID' or 'tag:NAME'.
@@ -41,9 +44,10 @@ from_workflows as (
         'workflow' as source,
         r.name,
         r.head_sha as sha,
-        r.updated_at as deployed_at
+        min(a.ended_at) as deployed_at
     from workflow_runs as r
-    where r.status = 'completed' and r.conclusion = 'success'
+    join workflow_run_attempts as a on a.org = r.org and a.repo = r.repo and a.run_id = r.run_id
+    where a.conclusion = 'success' and a.ended_at is not null
       and coalesce(r.event, '') not in ('pull_request', 'pull_request_target', 'merge_group')
       and exists (
         select 1 from patterns as p
@@ -52,6 +56,7 @@ from_workflows as (
                or lower(r.workflow_path) glob p.pattern
                or lower(regexp_extract(r.workflow_path, '[^/]*$')) glob p.pattern)
       )
+    group by r.org, r.repo, r.run_id, r.name, r.head_sha
 ),
 from_tags as (
     select
