@@ -60,3 +60,10 @@ def test_a_dismissed_review_held_its_verdict_until_its_dismissal(tmp_path: Path)
             (2, 3.0, 1.0, 0.0, 1.0, 5.0),
             (3, 4.0, 1.0, 0.0, 1.0, 6.0),
         ]
+        # approval_latency reads a dismissed approval as none (its state is DISMISSED, and
+        # METRICS.md's approval is a review whose state is APPROVED): web's wait on 1 runs to
+        # bob's second approval at 5; on 3, to the close at 6, unapproved
+        latency = rows(wh, "select * from approval_latency where pr_number in (1, 3)")
+        got = {(r["pr_number"], r["approver_team"], r["outcome"], r["latency_hours"])
+               for r in latency}  # fmt: skip
+        assert got == {(1, "web", "approved", 5.0), (3, "web", "unapproved", 6.0)}

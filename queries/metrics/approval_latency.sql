@@ -11,6 +11,11 @@
 --   the team was only asked after it). A PR still open in a repo archived since ends there, as
 --   if closed: nothing can be approved in an archived repo.
 -- * A reviewer in no team stands for the team 'unassigned', as everywhere else.
+-- * An approval dismissed since is no approval: GitHub's API gives it the state DISMISSED, and
+--   METRICS.md's approval is a review whose state is APPROVED. As branch protection asks that
+--   team again, its wait goes on from its start_at (and may breach its service level) until a
+--   member approves anew. pr_time_in_court, following the ball, counts the approval as standing
+--   until its dismissal.
 -- * latency_business_hours counts the approving team's calendar; `calendar` names it.
 with prs as (
     select p.org, p.repo, p.number as pr_number, p.author, p.author_teams, p.author_is_bot,
