@@ -435,7 +435,9 @@ class GitHubCollector:
         any other request. An answer that is not the attempt asked for (another run or attempt
         number) is noted as a 404 is. `done`, a cursor saying these were asked for, comes last,
         in the transaction of the last attempts, once every one is stored or noted: not when one
-        was left for the next sync, nor when a refusal, an outage or a rate limit stops them."""
+        was left for the next sync, nor when a refusal, an outage or a rate limit stops them.
+        Every other batch is whole alone (one attempt, or one noted gone), so those yielded
+        before such a stop may be stored: the next sync asks for the others."""
         left = False  # an attempt left for the next sync to ask again
         for run_id, number in wanted:
             url = f"/repos/{repo}/actions/runs/{run_id}/attempts/{number}"

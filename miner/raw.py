@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from miner.errors import CleanStop
+from miner.errors import CleanStop, GitHubError
 from miner.manifests import kind_of
 
 # One raw table per resource, named raw_<resource>. The order is the order a sync walks them.
@@ -116,10 +116,14 @@ def merged(batches: Sequence[RawBatch]) -> RawBatch:
     )
 
 
-def transactions(batches: Iterable[RawBatch], size: int = 5000) -> Iterator[list[RawBatch]]:
+def transactions(
+    batches: Iterable[RawBatch], size: int = 5000, *, refusal_keeps: bool = False
+) -> Iterator[list[RawBatch]]:
     """Group consecutive batches into transactions of about `size` items, batches of the same
     resource, repo and kind merged. Each batch keeps its cursors, so a crash between two
-    transactions loses only what the next run fetches again."""
+    transactions loses only what the next run fetches again. The batches read before a
+    chosen stop (CleanStop) are stored, then it is raised; with `refusal_keeps` (each batch
+    whole alone: no cursor of one speaks for a later one) so are those before a refusal."""
     group: list[RawBatch] = []
     count = 0
     try:
@@ -129,9 +133,10 @@ def transactions(batches: Iterable[RawBatch], size: int = 5000) -> Iterator[list
             if count >= size:
                 yield _merge_group(group)
                 group, count = [], 0
-    except CleanStop:
+    except (CleanStop, GitHubError) as exc:
         # the batches read before a chosen stop are whole: store them, then stop
-        if group:
+        whole = isinstance(exc, CleanStop) or (refusal_keeps and exc.refused)
+        if group and whole:
             yield _merge_group(group)
         raise
     if group:

@@ -886,7 +886,9 @@ class _RepoSync:
         sync reads the payloads of its new runs alone, not the repo's whole CI history, and
         one that stored none asks nothing. The cursor moves with the last attempts once each
         was stored or noted gone: one GitHub failed on, a refusal (403), an outage or a rate
-        limit leaves it, and the next sync looks at those runs again. An earlier attempt is
+        limit leaves it, and the next sync looks at those runs again, asking for those not
+        stored (a refusal or a rate limit keeps the ones read before it: each attempt is
+        stored alone, under its own key, and says nothing of the others). An earlier attempt is
         over whatever status GitHub gave it (only a completed run is re-run): asking again
         would get the same answer."""
         checked = self._value(repo, ATTEMPTS_CHECKED)
@@ -918,14 +920,17 @@ class _RepoSync:
         )
         done = CursorUpdate(self.org, repo, ATTEMPTS_CHECKED, str(newest))
         attempts = self.rest.attempt_batches(repo, [(str(r), int(n)) for r, n in wanted], done)
-        self._part(repo, "workflow runs", attempts)
+        self._part(repo, "workflow runs", attempts, refusal_keeps=True)
 
-    def _part(self, repo: str, what: str, batches: Iterable[RawBatch]) -> bool:
+    def _part(
+        self, repo: str, what: str, batches: Iterable[RawBatch], *, refusal_keeps: bool = False
+    ) -> bool:
         """Store one part of a repo; whether it could be read. A part the token is refused
         (403: a fine-grained token without Actions, Deployments or Contents permission) is
-        told once per sync, with the rest of the repo synced, and the run is partial."""
+        told once per sync, with the rest of the repo synced, and the run is partial; with
+        `refusal_keeps` (see transactions) what was read of it before the refusal is stored."""
         try:
-            self._store_groups(batches)
+            self._store_groups(batches, refusal_keeps=refusal_keeps)
         except GitHubError as exc:
             if not exc.refused:
                 raise
@@ -936,8 +941,8 @@ class _RepoSync:
     def _refuse(self, repo: str, what: str, error: str) -> None:
         self.refused.setdefault(repo, ([], error))[0].append(what)
 
-    def _store_groups(self, batches: Iterable[RawBatch]) -> None:
-        for group in transactions(batches):
+    def _store_groups(self, batches: Iterable[RawBatch], *, refusal_keeps: bool = False) -> None:
+        for group in transactions(batches, refusal_keeps=refusal_keeps):
             self.wh.store_all(group, self.run)
 
     def _value(self, repo: str, resource: str) -> str | None:

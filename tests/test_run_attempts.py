@@ -303,9 +303,9 @@ def test_a_nightly_sync_looks_only_at_the_runs_stored_since_its_last_look(
 def test_attempts_refused_are_asked_for_again_by_the_next_sync(
     mirror: Path, tmp_path: Path, api: str
 ) -> None:
-    """A token refused run 2's attempts (403) after run 1's was read: the runs the sync stored
-    are not marked looked at, so the next sync, which reads no run again, asks for their
-    attempts (run 1's too: a refused part stores nothing of what it read)."""
+    """A token refused run 2's attempts (403) after run 1's was read: run 1's attempt is stored,
+    but the runs the sync stored are not marked looked at, so the next sync, which reads no run
+    again, asks for the attempts it lacks (run 2's), and no other."""
     forbidden = mirror / "repos/acme/web" / FORBIDDEN
     forbidden.write_text("actions/runs/2/attempts\n", encoding="utf-8")
     with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
@@ -315,7 +315,7 @@ def test_attempts_refused_are_asked_for_again_by_the_next_sync(
             ("/repos/acme/web/actions/runs/1/attempts/1", 200),
             ("/repos/acme/web/actions/runs/2/attempts/1", 403),
         ]
-        assert wh.query("select count(*) from raw_workflow_run_attempts") == [(0,)]
+        assert wh.query("select key from raw_workflow_run_attempts") == [("acme/web/1/attempts/1",)]
         assert _looked_at(wh) is None
         forbidden.unlink()
         server.clear_log()
@@ -324,7 +324,6 @@ def test_attempts_refused_are_asked_for_again_by_the_next_sync(
             r.path.endswith("/actions/runs") and r.status == 200 for r in server.requests
         )
         assert _attempt_requests(server) == [
-            ("/repos/acme/web/actions/runs/1/attempts/1", 200),
             ("/repos/acme/web/actions/runs/2/attempts/1", 200),
             ("/repos/acme/web/actions/runs/2/attempts/2", 404),
         ]
