@@ -88,13 +88,48 @@ class GitHubConfig:
 
     def selects(self, full_name: str, *, archived: bool, fork: bool) -> bool:
         """Whether a sync collects the repo `full_name` ("org/name")."""
-        if (archived and not self.archived) or (fork and not self.forks):
-            return False
+        return not self.left_out_by(full_name, archived=archived, fork=fork)
+
+    def left_out_by(self, full_name: str, *, archived: bool, fork: bool) -> list[str]:
+        """The settings that leave the repo `full_name` ("org/name") out of a sync, in the order
+        the config has them: `include`, `exclude`, `archived = false`, `forks = false`."""
 
         def matches(globs: tuple[str, ...]) -> bool:
             return any(_glob_matches(g, full_name) for g in globs)
 
-        return (not self.include or matches(self.include)) and not matches(self.exclude)
+        return [
+            setting for setting, leaves in (
+                ("include", bool(self.include) and not matches(self.include)),
+                ("exclude", matches(self.exclude)),
+                ("archived = false", archived and not self.archived),
+                ("forks = false", fork and not self.forks),
+            ) if leaves
+        ]  # fmt: skip
+
+    def none_selected_said(self, org: str, repos: list[tuple[str, bool, bool]]) -> str | None:
+        """When these settings leave out every one of the org's repos ((full name, archived,
+        fork)), that said, with how many each setting leaves out (a repo may count under two):
+        "[github] selects none of the 4 repos of acme (exclude leaves out 1, archived = false 3):
+        nothing to sync", as sync warns it and `miner doctor` fails it. None when one is
+        selected, when the org has none, and when no include glob matches any repo
+        (unmatched_said says that)."""
+        names = [name for name, _, _ in repos]
+        if not repos or len(self.unmatched_includes(names)) == len(self.include) > 0:
+            return None
+        counts: dict[str, int] = {}
+        for name, archived, fork in repos:
+            left_out = self.left_out_by(name, archived=archived, fork=fork)
+            if not left_out:
+                return None
+            for setting in left_out:
+                counts[setting] = counts.get(setting, 0) + 1
+        order = ("include", "exclude", "archived = false", "forks = false")
+        (first, n), *rest = [(s, counts[s]) for s in order if s in counts]
+        by = ", ".join([f"{first} leaves out {n}", *(f"{s} {m}" for s, m in rest)])
+        return (
+            f"[github] selects none of the {counted(len(repos), 'repo')} of {org} ({by}): "
+            "nothing to sync"
+        )
 
     def unmatched_includes(self, full_names: list[str]) -> list[str]:
         """The `include` globs matching none of these repos ("org/name"): a typo, most likely."""

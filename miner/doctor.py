@@ -185,11 +185,18 @@ def _github(
         tell(Check(True, f"members and teams of {org}"))
         _config_teams(client, org, config, tell)
     in_org = list(client.get_all(f"/orgs/{org}/repos", {"type": "all"}))
-    _includes(config, org, [r["full_name"] for r in in_org], tell)
+    flags = [(r["full_name"], bool(r.get("archived")), bool(r.get("fork"))) for r in in_org]
+    _includes(config, org, [name for name, _, _ in flags], tell)
+    none_said = config.github.none_selected_said(org, flags)
+    if none_said:
+        # FAIL, though a sync only warns of it (an org all archived is nothing to fix): as an
+        # include glob matching no repo, which a sync warns of too, a sync that would read
+        # nothing is what doctor is run to catch
+        tell(Check(False, none_said))
+        return
     repos = [
-        r for r in in_org
-        if config.github.selects(r["full_name"], archived=bool(r.get("archived")),
-                                 fork=bool(r.get("fork")))
+        r for r, (name, archived, fork) in zip(in_org, flags, strict=True)
+        if config.github.selects(name, archived=archived, fork=fork)
     ]  # fmt: skip
     unreadable: list[str] = []
     refused: list[tuple[str, str]] = []  # (permission, repo) refused for want of it

@@ -8,7 +8,7 @@ import json
 import logging
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -275,7 +275,7 @@ def sync(
             wh.store_all(lists, run)
             marks = None
         finals = final_reads(wh, config, org)
-        repos = sorted({*selected_repos(wh, config, org), *finals})
+        repos = sorted({*selected_repos(wh, config, org, finals), *finals})
         status.repos = len(repos)
         unread: dict[str, str] = {}
         refused_repos: set[str] = set()  # of those, the ones the token may not read
@@ -584,11 +584,15 @@ def _count_pulls(wh: Warehouse, org: str) -> int:
     return int(wh.query("select count(*) from raw_pulls where org = ?", [org])[0][0])
 
 
-def selected_repos(wh: Warehouse, config: Config, org: str) -> list[str]:
+def selected_repos(
+    wh: Warehouse, config: Config, org: str, finals: Collection[str] = ()
+) -> list[str]:
     """The org's repos a sync collects ([github] include, exclude, archived, forks), by name.
     An include glob that matches none of the org's repos is warned of (a typo would
     otherwise give an empty sync and no word); include globs none of which matches any is a
-    config error: nothing would be synced."""
+    config error: nothing would be synced. Settings that leave out every repo of the org
+    (none of them archived repos read once more, `finals`) are warned of, with what each
+    leaves out: no error, as an org whose repos are all archived is nothing to fix."""
     rows = wh.query(
         """
         select payload ->> 'full_name',
@@ -608,6 +612,9 @@ def selected_repos(wh: Warehouse, config: Config, org: str) -> list[str]:
         )
     if said:
         _log.warning("[github] include %s", said)
+    none_said = config.github.none_selected_said(org, [(n, a, f) for n, a, f in rows])
+    if none_said and not finals:
+        _log.warning("%s", none_said)
     return [
         name for name, archived, fork in rows
         if config.github.selects(name, archived=archived, fork=fork)

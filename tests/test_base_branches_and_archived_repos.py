@@ -29,9 +29,10 @@ from miner.sample_payloads import (
     deployment_status,
     workflow_run,
 )
-from miner.sync import sync
+from miner.sync import FINAL_READ_CURSOR, sync
 from miner.warehouse import Warehouse
 from tests.git_builder import GitBuilder
+from tests.local_sync import sync_from
 from tests.mirror_builder import T0, MirrorBuilder, at, user
 
 TOKEN = "ghp_review-token"
@@ -591,3 +592,29 @@ def test_a_final_read_refused_a_part_is_read_again_once_the_token_may(
             ("partial",),
             ("ok",),
         ]
+
+
+def test_an_org_archived_whole_is_warned_of_once_its_final_reads_are_done(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """acme's one repo, old, archived after the first sync: the sync that reads it once more
+    has something to sync, and says nothing of it; the next has nothing, and warns so."""
+    b = MirrorBuilder(teams={"web": ["alice"]})
+    b.pull("old", "alice", 0)
+    root = b.write(tmp_path / "mirror")
+    nothing = (
+        "[github] selects none of the 1 repo of acme (archived = false leaves out 1): "
+        "nothing to sync"
+    )
+    with Warehouse.open(tmp_path / "w.duckdb") as wh, FixtureServer(root) as server:
+        sync_from(server, wh)
+        b.repo_fields["old"] = {"archived": True, "archived_at": at(100)}
+        b.write(root)
+        warned = []
+        for _ in range(2):
+            caplog.clear()
+            assert sync_from(server, wh).failures == ()
+            warned.append([r.getMessage() for r in caplog.records if "[github]" in r.message])
+        assert warned == [[], [nothing]]
+        assert wh.query("select repo, value from cursors where resource = ?",
+                        [FINAL_READ_CURSOR]) == [("acme/old", at(100))]  # fmt: skip

@@ -17,6 +17,7 @@ import pytest
 
 from miner.fixtures_server import FixtureServer
 from miner.warehouse import Warehouse
+from tests.mirror_builder import MirrorBuilder
 from tests.test_cli import MINER, _mirror, miner
 
 NO_VIEWS = (
@@ -403,6 +404,42 @@ def test_include_globs_matching_no_repo_at_all_are_a_config_error_even_quiet(
         assert (out.returncode, out.stderr) == (0, "")
         with Warehouse.open(tmp_path / "w.duckdb", read_only=True) as wh:
             assert wh.query("select repo from repos where is_listed") == [("acme/web",)]
+
+
+def test_settings_leaving_no_repo_to_sync_are_a_warning_naming_each_not_an_error(
+    tmp_path: Path,
+) -> None:
+    """acme's one repo, web, archived: with `archived = false` (the default) there is nothing to
+    sync, said as a warning (an org all archived is nothing to fix: exit 0), not under --quiet;
+    with web not archived, `exclude = ["web"]` leaves nothing either, said as it is."""
+    b = MirrorBuilder(teams={"web": ["alice"]})
+    b.pull("web", "alice", 0)
+    b.repo_fields["web"] = {"archived": True}
+    mirror = b.write(tmp_path / "mirror")
+    env = {"GITHUB_TOKEN": "t"}
+    with FixtureServer(mirror) as server:
+        config = f'[github]\norg = "acme"\napi_url = "{server.url}"\n'
+        (tmp_path / "miner.toml").write_text(config, encoding="utf-8")
+        said = miner("--db", "w.duckdb", "sync", cwd=tmp_path, env=env)
+        quiet = miner("--db", "q.duckdb", "sync", "-q", cwd=tmp_path, env=env)
+    assert said.returncode == 0, said.stderr
+    warned = [line for line in said.stderr.splitlines() if "[github]" in line]
+    assert warned == [
+        "[github] selects none of the 1 repo of acme (archived = false leaves out 1): "
+        "nothing to sync"
+    ]
+    assert (quiet.returncode, quiet.stderr) == (0, "")
+    b.repo_fields["web"] = {"archived": False}
+    mirror = b.write(tmp_path / "mirror2")
+    with FixtureServer(mirror) as server:
+        config = f'[github]\norg = "acme"\napi_url = "{server.url}"\nexclude = ["web"]\n'
+        (tmp_path / "miner.toml").write_text(config, encoding="utf-8")
+        out = miner("--db", "e.duckdb", "sync", cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr
+    warned = [line for line in out.stderr.splitlines() if "[github]" in line]
+    assert warned == [
+        "[github] selects none of the 1 repo of acme (exclude leaves out 1): nothing to sync"
+    ]
 
 
 def test_ctrl_c_while_a_duckdb_error_is_handled_still_ends_in_130(

@@ -408,3 +408,44 @@ def test_paths_in_the_config_are_from_its_folder_wherever_miner_runs(
         with pytest.raises(ConfigError) as caught:
             load(write(tmp_path / "etc", f"[warehouse]\npath = {bad}\n"))
         assert str(caught.value).endswith(f"[warehouse] path = {bad}: expected {said}")
+
+
+def test_settings_leaving_out_every_repo_say_how_many_each_leaves_out() -> None:
+    """acme's 4 repos: web, web-old (archived), api-sandbox, fork-of-x (a fork)."""
+    from miner.config import GitHubConfig
+
+    repos = [
+        ("acme/web", False, False),
+        ("acme/web-old", True, False),
+        ("acme/api-sandbox", False, False),
+        ("acme/fork-of-x", False, True),
+    ]
+    none = "[github] selects none of the 4 repos of acme"
+    said = {
+        # web and api-sandbox excluded, web-old archived, fork-of-x a fork
+        ("*-sandbox", "web"): f"{none} (exclude leaves out 2, archived = false 1, forks = false "
+        "1): nothing to sync",
+        # web-old counts under both exclude and archived = false
+        ("web*", "*-sandbox", "fork-*"): f"{none} (exclude leaves out 4, archived = false 1, "
+        "forks = false 1): nothing to sync",
+    }
+    for excluded, expected in said.items():
+        assert GitHubConfig(exclude=excluded).none_selected_said("acme", repos) == expected
+    # include leaves out those it does not name
+    assert (
+        GitHubConfig(include=("web",), exclude=("web",)).none_selected_said("acme", repos)
+        == f"{none} (include leaves out 3, exclude 1, archived = false 1, forks = false 1): "
+        "nothing to sync"
+    )
+    # an org all archived
+    archived = [("acme/a", True, False), ("acme/b", True, False)]
+    assert GitHubConfig().none_selected_said("acme", archived) == (
+        "[github] selects none of the 2 repos of acme (archived = false leaves out 2): "
+        "nothing to sync"
+    )
+    # one repo selected; an org of no repo; include globs matching none (a config error of
+    # their own, unmatched_said): no word of this
+    assert GitHubConfig(exclude=("*-sandbox",)).none_selected_said("acme", repos) is None
+    assert GitHubConfig(archived=True).none_selected_said("acme", archived) is None
+    assert GitHubConfig(exclude=("*",)).none_selected_said("acme", []) is None
+    assert GitHubConfig(include=("wbe",)).none_selected_said("acme", repos) is None

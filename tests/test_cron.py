@@ -615,6 +615,25 @@ def test_doctor_names_an_include_glob_that_matches_no_repo(served: Path, tmp_pat
     }  # fmt: skip
 
 
+def test_doctor_fails_settings_that_leave_no_repo_to_sync_as_a_sync_warns_of_them(
+    served: Path, tmp_path: Path
+) -> None:
+    """The served org's repos are acme/mobile-app and acme/web-app: `exclude = ["*-app"]`
+    leaves neither, which a sync only warns of; doctor says it in the sync's words, as a FAIL
+    (a sync that would read nothing), instead of "all 0 repos a sync reads are readable"."""
+    with FixtureServer(served, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        config = tmp_path / "miner.toml"
+        config.write_text(config.read_text().replace(
+            "[github]\n", '[github]\nexclude = ["*-app"]\n', 1))  # fmt: skip
+        out = _miner(tmp_path, "doctor")
+    lines = out.stdout.decode().splitlines()
+    assert out.returncode == 1
+    assert [line for line in lines if "repo" in line] == [
+        "FAIL [github] selects none of the 2 repos of acme (exclude leaves out 2): nothing to sync"
+    ]
+
+
 def test_json_logs_stay_json_through_retries_and_quiet_stays_quiet(
     served: Path, tmp_path: Path
 ) -> None:
