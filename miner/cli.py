@@ -115,19 +115,31 @@ class _JsonLines(logging.Handler):
                        message=record.getMessage()))  # fmt: skip
 
 
+class _RateLimitNotes(logging.Handler):
+    """PyGithub's notes as it waits out a rate-limited answer ("Retrying after 1 seconds",
+    "Setting next backoff to 2s": all it says above DEBUG, of a 403 it retries), one line each
+    on stderr naming what they are about, as miner's own lines do."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _err(f"GitHub's rate limit: {record.getMessage()}")
+
+
 def _route_warnings(*, quiet: bool, json_lines: bool) -> None:
-    """Where log records go during a sync: stderr as they are (Python's default for warnings,
-    and PyGithub's own handler for its notes as it retries), as JSON lines under
-    --log-format json, nowhere under --quiet but errors."""
+    """Where log records go during a sync: stderr as they are (Python's default for warnings),
+    PyGithub's notes as it retries a rate-limited request named as such, all as JSON lines
+    under --log-format json, nowhere under --quiet but errors."""
     root, pygithub = logging.getLogger(), logging.getLogger("github")
+    retry = logging.getLogger("github.GithubRetry")
     # a 403 PyGithub's retry looks at, noted before it knows: a rate limit goes on to say it
     # waits ("Retrying after", "Setting next backoff"), a refusal is said once, by miner, with
     # the permission it needs
-    logging.getLogger("github.GithubRetry").addFilter(_not_a_403_note)
+    retry.addFilter(_not_a_403_note)
+    for handler in list(pygithub.handlers):
+        pygithub.removeHandler(handler)  # its own, which prints them bare
     if json_lines:
-        for handler in list(pygithub.handlers):
-            pygithub.removeHandler(handler)  # its records reach the JSON handler through root
-        root.addHandler(_JsonLines())
+        root.addHandler(_JsonLines())  # PyGithub's records reach it through root
+    else:
+        retry.addHandler(_RateLimitNotes())  # PyGithub's other records: as Python says warnings
     root.setLevel(logging.ERROR if quiet else logging.WARNING)
     if quiet:
         pygithub.setLevel(logging.ERROR)

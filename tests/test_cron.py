@@ -650,6 +650,29 @@ def test_json_logs_stay_json_through_retries_and_quiet_stays_quiet(
     assert quiet.stderr == b""
 
 
+def test_pygithubs_notes_as_it_waits_out_a_rate_limit_say_what_they_are_about(
+    served: Path, tmp_path: Path
+) -> None:
+    """In text logs, a secondary rate limit's "Retrying after 1 seconds" and a primary one's
+    "Setting next backoff to ...s" (PyGithub's words) are named as GitHub's rate limit's, not
+    printed bare with nothing saying what retries or backs off."""
+    from miner.fixtures_server import FaultPlan
+
+    faults = FaultPlan(["secondary", "primary"], 3)
+    with FixtureServer(served, token=TOKEN, port=0, faults=faults) as server:
+        _config(tmp_path, server.url)
+        out = _miner(tmp_path, "sync")
+    assert out.returncode == 0, out.stderr.decode()
+    assert faults.injected["secondary"] and faults.injected["primary"]
+    notes = [
+        line for line in out.stderr.decode().splitlines()
+        if "Retrying after" in line or "Setting next backoff" in line
+    ]  # fmt: skip
+    assert any("Retrying after 1 seconds" in line for line in notes)
+    assert any("Setting next backoff to" in line for line in notes)
+    assert all(line.startswith("GitHub's rate limit: ") for line in notes), notes
+
+
 def test_when_no_repo_can_be_read_the_sync_fails(served: Path, tmp_path: Path) -> None:
     import shutil
 
