@@ -67,3 +67,25 @@ def test_a_dismissed_review_held_its_verdict_until_its_dismissal(tmp_path: Path)
         got = {(r["pr_number"], r["approver_team"], r["outcome"], r["latency_hours"])
                for r in latency}  # fmt: skip
         assert got == {(1, "web", "approved", 5.0), (3, "web", "unapproved", 6.0)}
+
+
+def test_an_approval_given_on_the_draft_is_no_approval_but_answers_its_request(
+    tmp_path: Path,
+) -> None:
+    """approval_latency: "`approved_at`: the first approval by a member of the team at or after
+    `start_at`", `start_at` = max(ready_at, first request); review_wait: "The episode ends at the
+    first review submitted at or after `requested_at`". alice (web) opens a draft at 0, asks bob
+    (data) at 1, bob approves the draft at 2, ready at 4, merged at 6 with no approval since.
+    approval_latency: data from 4, no approval at or after it: unapproved, 6 - 4 = 2 hours.
+    review_wait: the episode asked at 1 starts at 4 and ends at bob's review at 2: 0 hours."""
+    b = MirrorBuilder(teams={"web": ["alice"], "data": ["bob"]}, as_of=AS_OF)
+    b.pull("app", "alice", 0, closed=6, **MERGED).request(1, reviewer="bob").review("bob", 2).event(
+        "ready_for_review", 4
+    ).event("merged", 6).event("closed", 6)
+    with build(tmp_path, b) as wh:
+        (latency,) = rows(wh, "select * from approval_latency")
+        assert (latency["approver_team"], latency["outcome"], latency["latency_hours"]) == (
+            "data", "unapproved", 2.0
+        )  # fmt: skip
+        (wait,) = rows(wh, "select * from review_wait")
+        assert (wait["outcome"], wait["responder"], wait["wait_hours"]) == ("reviewed", "bob", 0.0)

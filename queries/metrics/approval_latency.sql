@@ -16,6 +16,10 @@
 --   team again, its wait goes on from its start_at (and may breach its service level) until a
 --   member approves anew. pr_time_in_court, following the ball, counts the approval as standing
 --   until its dismissal.
+-- * An approval given while the PR was still a draft, before start_at, is not counted: METRICS.md
+--   asks for one at or after start_at (GitHub's branch protection would count it once the PR is
+--   ready; review_wait, which ends an episode at a review at or after its request, counts the
+--   same review as an answer after 0 hours).
 -- * latency_business_hours counts the approving team's calendar; `calendar` names it.
 with prs as (
     select p.org, p.repo, p.number as pr_number, p.author, p.author_teams, p.author_is_bot,
