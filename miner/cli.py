@@ -554,8 +554,9 @@ def doctor(ctx: Context, org: str | None) -> None:
     """Check the config, token, scopes, rate limit and access to each repo; say what to fix."""
     from miner import doctor as checks
 
-    # a repo or part refused is a FAIL line of its own, not also PyGithub's note of the 403
-    logging.getLogger("github.GithubRetry").addFilter(_not_a_403_note)
+    # a repo or part refused is a FAIL line of its own, not also PyGithub's note of the 403;
+    # its notes as it waits out a rate limit are named as sync names them
+    _route_warnings(quiet=False, json_lines=False)
     if not checks.run(ctx.config, ctx.db, org, click.echo):
         raise MinerError("some checks failed: fix what they say, then run `miner doctor` again")
 

@@ -650,18 +650,19 @@ def test_json_logs_stay_json_through_retries_and_quiet_stays_quiet(
     assert quiet.stderr == b""
 
 
+@pytest.mark.parametrize("command", ["sync", "doctor"])
 def test_pygithubs_notes_as_it_waits_out_a_rate_limit_say_what_they_are_about(
-    served: Path, tmp_path: Path
+    served: Path, tmp_path: Path, command: str
 ) -> None:
     """In text logs, a secondary rate limit's "Retrying after 1 seconds" and a primary one's
     "Setting next backoff to ...s" (PyGithub's words) are named as GitHub's rate limit's, not
-    printed bare with nothing saying what retries or backs off."""
+    printed bare with nothing saying what retries or backs off: by sync and by doctor."""
     from miner.fixtures_server import FaultPlan
 
     faults = FaultPlan(["secondary", "primary"], 3)
     with FixtureServer(served, token=TOKEN, port=0, faults=faults) as server:
         _config(tmp_path, server.url)
-        out = _miner(tmp_path, "sync")
+        out = _miner(tmp_path, command)
     assert out.returncode == 0, out.stderr.decode()
     assert faults.injected["secondary"] and faults.injected["primary"]
     notes = [
