@@ -121,7 +121,15 @@ class _RateLimitNotes(logging.Handler):
     on stderr naming what they are about, as miner's own lines do."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        _err(f"GitHub's rate limit: {record.getMessage()}")
+        message = record.getMessage()
+        if "max_rate_limit_wait" in message:
+            return  # PyGithub's own parameter: miner's countdown says the wait it takes instead
+        # its pauses in tenths of a second ("Setting next backoff to 2.8170830000000002s")
+        message = _LONG_FRACTION.sub(lambda m: f"{float(m.group()):.1f}", message)
+        _err(f"GitHub's rate limit: {message}")
+
+
+_LONG_FRACTION = re.compile(r"\d+\.\d{2,}")
 
 
 def _route_warnings(*, quiet: bool, json_lines: bool) -> None:

@@ -5,6 +5,7 @@ codes say ok (0), failed (1), usage (2)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -672,6 +673,8 @@ def test_pygithubs_notes_as_it_waits_out_a_rate_limit_say_what_they_are_about(
     assert any("Retrying after 1 seconds" in line for line in notes)
     assert any("Setting next backoff to" in line for line in notes)
     assert all(line.startswith("GitHub's rate limit: ") for line in notes), notes
+    # a pause in tenths of a second, not PyGithub's 2.8170830000000002s
+    assert not [line for line in notes if re.search(r"\d\.\d\d", line)], notes
 
 
 def test_when_no_repo_can_be_read_the_sync_fails(served: Path, tmp_path: Path) -> None:
@@ -809,3 +812,21 @@ def test_a_repos_refused_parts_are_one_list_in_one_line(
 
     line = _refused_parts("acme/api", parts, "403 nope", git=git, app=False)
     assert line == f"acme/api: {said} (403 nope); the rest of the repo synced"
+
+
+def test_pygithubs_note_of_its_own_wait_limit_is_left_to_miners_countdown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """PyGithub says "Required backoff of 61s exceeds max_rate_limit_wait of 5s" before giving
+    the wait to miner, whose countdown says it: its own parameter's name is no user's."""
+    import logging
+
+    from miner.cli import _RateLimitNotes
+
+    def note(message: str) -> None:
+        record = logging.LogRecord("github.GithubRetry", logging.INFO, "", 0, message, (), None)
+        _RateLimitNotes().emit(record)
+
+    note("Required backoff of 61s exceeds max_rate_limit_wait of 5s")
+    note("Setting next backoff to 61.04s")
+    assert capsys.readouterr().err == "GitHub's rate limit: Setting next backoff to 61.0s\n"
