@@ -117,13 +117,14 @@ def merged(batches: Sequence[RawBatch]) -> RawBatch:
 
 
 def transactions(
-    batches: Iterable[RawBatch], size: int = 5000, *, refusal_keeps: bool = False
+    batches: Iterable[RawBatch], size: int = 5000, *, each_whole: bool = False
 ) -> Iterator[list[RawBatch]]:
     """Group consecutive batches into transactions of about `size` items, batches of the same
     resource, repo and kind merged. Each batch keeps its cursors, so a crash between two
     transactions loses only what the next run fetches again. The batches read before a
-    chosen stop (CleanStop) are stored, then it is raised; with `refusal_keeps` (each batch
-    whole alone: no cursor of one speaks for a later one) so are those before a refusal."""
+    chosen stop (CleanStop) are stored, then it is raised; with `each_whole` (each batch whole
+    alone: no cursor of one speaks for a later one) so are those before GitHub failed or
+    refused the next (a refusal, a 5xx past its retries, a timeout)."""
     group: list[RawBatch] = []
     count = 0
     try:
@@ -135,7 +136,7 @@ def transactions(
                 group, count = [], 0
     except (CleanStop, GitHubError) as exc:
         # the batches read before a chosen stop are whole: store them, then stop
-        whole = isinstance(exc, CleanStop) or (refusal_keeps and exc.refused)
+        whole = isinstance(exc, CleanStop) or each_whole
         if group and whole:
             yield _merge_group(group)
         raise

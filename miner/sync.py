@@ -927,17 +927,18 @@ class _RepoSync:
         )
         done = CursorUpdate(self.org, repo, ATTEMPTS_CHECKED, str(newest))
         attempts = self.rest.attempt_batches(repo, [(str(r), int(n)) for r, n in wanted], done)
-        self._part(repo, "workflow runs", attempts, refusal_keeps=True)
+        self._part(repo, "workflow runs", attempts, each_whole=True)
 
     def _part(
-        self, repo: str, what: str, batches: Iterable[RawBatch], *, refusal_keeps: bool = False
+        self, repo: str, what: str, batches: Iterable[RawBatch], *, each_whole: bool = False
     ) -> bool:
         """Store one part of a repo; whether it could be read. A part the token is refused
         (403: a fine-grained token without Actions, Deployments or Contents permission) is
         told once per sync, with the rest of the repo synced, and the run is partial; with
-        `refusal_keeps` (see transactions) what was read of it before the refusal is stored."""
+        `each_whole` (see transactions) what was read of it before a refusal or a failure is
+        stored."""
         try:
-            self._store_groups(batches, refusal_keeps=refusal_keeps)
+            self._store_groups(batches, each_whole=each_whole)
         except GitHubError as exc:
             if not exc.refused:
                 raise
@@ -948,8 +949,8 @@ class _RepoSync:
     def _refuse(self, repo: str, what: str, error: str) -> None:
         self.refused.setdefault(repo, ([], error))[0].append(what)
 
-    def _store_groups(self, batches: Iterable[RawBatch], *, refusal_keeps: bool = False) -> None:
-        for group in transactions(batches, refusal_keeps=refusal_keeps):
+    def _store_groups(self, batches: Iterable[RawBatch], *, each_whole: bool = False) -> None:
+        for group in transactions(batches, each_whole=each_whole):
             self.wh.store_all(group, self.run)
 
     def _value(self, repo: str, resource: str) -> str | None:
