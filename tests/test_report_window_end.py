@@ -273,7 +273,7 @@ def test_cross_repo_handoff_merged_after_the_window_still_waited_at_its_end() ->
     )
     con.execute(
         "create table pull_requests (org varchar, repo varchar, number int, html_url varchar, "
-        "closed_at timestamptz, archived_at timestamptz)"
+        "created_at timestamptz, closed_at timestamptz, archived_at timestamptz)"
     )
     con.execute("create table pr_teams (org varchar, repo varchar, pr_number int, team varchar)")
     con.execute(
@@ -293,10 +293,11 @@ def test_cross_repo_handoff_merged_after_the_window_still_waited_at_its_end() ->
             "'acme/web', ?, ['web'], ['depends_on'], ?, ?, ?, ?, ?)",
             [up, down, status, handoff, waiting, at(up_merged), at(down_merged)],
         )
-        con.execute("insert into pull_requests values ('acme', 'acme/lib', ?, 'u', ?, null)",
-                    [up, at(up_merged)])  # fmt: skip
-        con.execute("insert into pull_requests values ('acme', 'acme/web', ?, 'd', ?, null)",
-                    [down, at(down_closed)])  # fmt: skip
+        # every PR opened at 0, before any window's end
+        con.execute("insert into pull_requests values ('acme', 'acme/lib', ?, 'u', ?, ?, null)",
+                    [up, at(0), at(up_merged)])  # fmt: skip
+        con.execute("insert into pull_requests values ('acme', 'acme/web', ?, 'd', ?, ?, null)",
+                    [down, at(0), at(down_closed)])  # fmt: skip
     wh = Warehouse(con, Path(":memory:"))
     before = run(wh, "slowest_cross_repo_handoffs", PREVIOUS)
     assert [(r["downstream_pr"], r["status"], r["hours"]) for r in before] == [
@@ -307,4 +308,49 @@ def test_cross_repo_handoff_merged_after_the_window_still_waited_at_its_end() ->
     assert [(r["downstream_pr"], r["status"], r["hours"]) for r in now] == [
         (8, "downstream open", 140.0),
         (7, "merged", 100.0),
+    ]
+
+
+def test_cross_repo_handoff_whose_downstream_pr_opened_after_the_window_is_not_its() -> None:
+    """lib#1 merged at 50; web#7, a bump of it, was opened only at 120 and is open at as_of,
+    200 (150 h from the upstream merge); lib#2 merged at 60 and web#8, opened at 70, is open
+    too (140 h). At the previous window's end, 100, web#7 did not exist: nothing waited in it
+    then (a window ending at as_of could never list a PR not yet opened), so the previous window
+    lists web#8 alone, its 40 h to that end. The window lists both, to as_of."""
+    con = duckdb.connect()
+    con.execute("set timezone = 'UTC'")
+    con.execute(
+        "create table cross_repo_handoffs (org varchar, upstream_repo varchar, upstream_pr int, "
+        "upstream_teams varchar[], downstream_repo varchar, downstream_pr int, "
+        "downstream_teams varchar[], links varchar[], status varchar, handoff_hours double, "
+        "waiting_hours double, upstream_merged_at timestamptz, downstream_merged_at timestamptz)"
+    )
+    con.execute(
+        "create table pull_requests (org varchar, repo varchar, number int, html_url varchar, "
+        "created_at timestamptz, closed_at timestamptz, archived_at timestamptz)"
+    )
+    con.execute("create table pr_teams (org varchar, repo varchar, pr_number int, team varchar)")
+    con.execute(
+        "create table snapshots as select 'acme' as org, ?::timestamptz as as_of", [at(200)]
+    )
+    # (upstream, opened, merged, downstream, opened)
+    for up, up_opened, up_merged, down, down_opened in [(1, 0, 50, 7, 120), (2, 0, 60, 8, 70)]:
+        con.execute(
+            "insert into cross_repo_handoffs values ('acme', 'acme/lib', ?, ['data'], "
+            "'acme/web', ?, ['web'], ['bump'], 'downstream open', null, ?, ?, null)",
+            [up, down, 200 - up_merged, at(up_merged)],
+        )
+        con.execute("insert into pull_requests values ('acme', 'acme/lib', ?, 'u', ?, ?, null)",
+                    [up, at(up_opened), at(up_merged)])  # fmt: skip
+        con.execute("insert into pull_requests values ('acme', 'acme/web', ?, 'd', ?, null, null)",
+                    [down, at(down_opened)])  # fmt: skip
+    wh = Warehouse(con, Path(":memory:"))
+    before = run(wh, "slowest_cross_repo_handoffs", PREVIOUS)
+    assert [(r["downstream_pr"], r["status"], r["hours"]) for r in before] == [
+        (8, "downstream open", 40.0),
+    ]
+    now = run(wh, "slowest_cross_repo_handoffs", WINDOW)
+    assert [(r["downstream_pr"], r["status"], r["hours"]) for r in now] == [
+        (7, "downstream open", 150.0),
+        (8, "downstream open", 140.0),
     ]

@@ -1,7 +1,8 @@
 -- slowest_cross_repo_handoffs: one row per cross-repo handoff (a PR that waited on a PR of
 -- another repo) whose downstream PR merged in the window, or that still waited at the window's
--- end (the upstream merged before it, the downstream neither merged nor closed by then: a wait
--- that began after the window is not the window's, as in every other section), slowest first:
+-- end (the upstream merged before it, the downstream opened before it and neither merged nor
+-- closed by then: a wait that began after the window, or a downstream PR not yet opened at its
+-- end, is not the window's, as in every other section), slowest first:
 -- both PRs with links, their teams, how they are linked and the hours from the upstream merge
 -- to the downstream merge, or to the window's end for one waiting then (status 'downstream
 -- open', as it was at that end: each window is judged at its end, so the previous one compares
@@ -16,8 +17,10 @@ with judged as (
         d.html_url as downstream_url,
         -- the window's end, or as_of for a window that runs past it (nothing is known after)
         least($until, s.as_of) as window_end,
-        -- merged or closed after the window's end (or not yet), in a repo not archived by then
+        -- opened by the window's end, merged or closed after it (or not yet), in a repo not
+        -- archived by then: a PR opened later did not wait then (at as_of every PR is opened)
         h.upstream_merged_at < $until
+            and d.created_at < $until
             and coalesce(d.closed_at >= $until, true)
             and coalesce(d.archived_at >= $until, true) as waiting_at_end
     from cross_repo_handoffs as h
