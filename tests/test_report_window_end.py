@@ -354,3 +354,51 @@ def test_cross_repo_handoff_whose_downstream_pr_opened_after_the_window_is_not_i
         (7, "downstream open", 150.0),
         (8, "downstream open", 140.0),
     ]
+
+
+def test_cross_repo_handoff_whose_upstream_merged_after_the_window_was_upstream_open() -> None:
+    """web#7 merged at 40, mentioning lib#1, merged only at 150: -110 h, a mention that was no
+    wait. At the previous window's end, 100, lib#1 was still open: the row is 'upstream open'
+    with no hours, as a window ending at as_of shows a downstream merged beside an open
+    upstream, not 'merged' with the -110 h that only came after it. web#8 merged at 60 on lib#2,
+    closed unmerged at 30: 'closed' then as now. web#9 merged at 80 on lib#3, merged at 20: 60 h."""
+    con = duckdb.connect()
+    con.execute("set timezone = 'UTC'")
+    con.execute(
+        "create table cross_repo_handoffs (org varchar, upstream_repo varchar, upstream_pr int, "
+        "upstream_teams varchar[], downstream_repo varchar, downstream_pr int, "
+        "downstream_teams varchar[], links varchar[], status varchar, handoff_hours double, "
+        "waiting_hours double, upstream_merged_at timestamptz, downstream_merged_at timestamptz)"
+    )
+    con.execute(
+        "create table pull_requests (org varchar, repo varchar, number int, html_url varchar, "
+        "created_at timestamptz, closed_at timestamptz, archived_at timestamptz)"
+    )
+    con.execute("create table pr_teams (org varchar, repo varchar, pr_number int, team varchar)")
+    con.execute(
+        "create table snapshots as select 'acme' as org, ?::timestamptz as as_of", [at(200)]
+    )
+    # (upstream, merged, closed, downstream, merged, status at as_of)
+    pairs = [
+        (1, 150, 150, 7, 40, "merged"),
+        (2, None, 30, 8, 60, "closed"),
+        (3, 20, 20, 9, 80, "merged"),
+    ]
+    for up, up_merged, up_closed, down, down_merged, status in pairs:
+        handoff = None if up_merged is None else down_merged - up_merged
+        con.execute(
+            "insert into cross_repo_handoffs values ('acme', 'acme/lib', ?, ['data'], "
+            "'acme/web', ?, ['web'], ['mention'], ?, ?, null, ?, ?)",
+            [up, down, status, handoff, at(up_merged), at(down_merged)],
+        )
+        con.execute("insert into pull_requests values ('acme', 'acme/lib', ?, 'u', ?, ?, null)",
+                    [up, at(0), at(up_closed)])  # fmt: skip
+        con.execute("insert into pull_requests values ('acme', 'acme/web', ?, 'd', ?, ?, null)",
+                    [down, at(0), at(down_merged)])  # fmt: skip
+    wh = Warehouse(con, Path(":memory:"))
+    before = run(wh, "slowest_cross_repo_handoffs", PREVIOUS)
+    assert [(r["downstream_pr"], r["status"], r["hours"]) for r in before] == [
+        (9, "merged", 60.0),
+        (7, "upstream open", None),
+        (8, "closed", None),
+    ]

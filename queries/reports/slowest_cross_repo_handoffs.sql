@@ -6,7 +6,9 @@
 -- both PRs with links, their teams, how they are linked and the hours from the upstream merge
 -- to the downstream merge, or to the window's end for one waiting then (status 'downstream
 -- open', as it was at that end: each window is judged at its end, so the previous one compares
--- like with like with one ending at as_of, where that is the hours to as_of).
+-- like with like with one ending at as_of, where that is the hours to as_of). A downstream
+-- merged in the window on an upstream still open at its end is 'upstream open', no hours, even
+-- when the upstream merged later (a mention that was no wait).
 -- `$team` keeps the handoffs of PRs the team took part in, either side (pr_teams), as every
 -- other section does. Params: $org, $since, $until, $limit; optional $team, $repo (NAME or
 -- ORG/NAME).
@@ -22,7 +24,14 @@ with judged as (
         h.upstream_merged_at < $until
             and d.created_at < $until
             and coalesce(d.closed_at >= $until, true)
-            and coalesce(d.archived_at >= $until, true) as waiting_at_end
+            and coalesce(d.archived_at >= $until, true) as waiting_at_end,
+        -- a downstream merged by the window's end on an upstream neither merged nor closed by
+        -- then (nor its repo archived): 'upstream open' then, with no hours yet, not the
+        -- 'merged' (and negative hours) of an upstream merge after that end
+        h.downstream_merged_at < $until
+            and coalesce(h.upstream_merged_at >= $until, true)
+            and coalesce(u.closed_at >= $until, true)
+            and coalesce(u.archived_at >= $until, true) as upstream_open_at_end
     from cross_repo_handoffs as h
     join pull_requests as u
         on u.org = h.org and u.repo = h.upstream_repo and u.number = h.upstream_pr
@@ -41,9 +50,15 @@ select
     h.downstream_url,
     array_to_string(h.downstream_teams, ', ') as downstream_teams,
     array_to_string(h.links, ', ') as links,
-    if(h.waiting_at_end, 'downstream open', h.status) as status,
-    if(h.waiting_at_end, epoch(h.window_end - h.upstream_merged_at) / 3600.0, h.handoff_hours)
-        as hours
+    case
+        when h.waiting_at_end then 'downstream open'
+        when h.upstream_open_at_end then 'upstream open'
+        else h.status
+    end as status,
+    case
+        when h.waiting_at_end then epoch(h.window_end - h.upstream_merged_at) / 3600.0
+        when not h.upstream_open_at_end then h.handoff_hours
+    end as hours
 from judged as h
 where ((h.downstream_merged_at >= $since and h.downstream_merged_at < $until)
        or h.waiting_at_end)
