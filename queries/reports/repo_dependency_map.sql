@@ -2,7 +2,8 @@
 -- org now: the first team owning the consuming manifests and the first owning the upstream
 -- manifests that publish the packages (repo_dependencies.manifest_teams and package_teams,
 -- which are the repos' teams unless CODEOWNERS gives a monorepo's packages teams of their own),
--- the packages of the edge and the manifests that name them. Params: $org; optional $team
+-- the packages of the edge and the manifests that name them (manifests whose first teams are the
+-- same are one row). Params: $org; optional $team
 -- (either side owned by it), $repo (either side).
 select
     repo,
@@ -18,5 +19,5 @@ where org = $org
        or $org || '/' || $repo in (repo, depends_on_repo))
   and ($team is null or list_contains(manifest_teams, lower($team))
        or list_contains(package_teams, lower($team)))
-group by repo, manifest_teams, depends_on_repo, package_teams
+group by repo, repo_team, depends_on_repo, depends_on_team
 order by repo, depends_on_repo, repo_team, depends_on_team
