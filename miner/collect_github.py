@@ -47,6 +47,11 @@ class PendingPull:
 DETAILS_PREFIX = "pull_details/"
 
 
+# The cursor holding the sync run that began reading a repo's deployments through REST, until
+# the list is read to its end (then NULL): see GitHubCollector.deployment_batches.
+DEPLOYMENTS_LISTING = "deployments/listing"
+
+
 def details_resource(number: int) -> str:
     """The cursor name recording the updated_at whose details were stored for PR `number`."""
     return f"{DETAILS_PREFIX}{number}"
@@ -305,32 +310,56 @@ class GitHubCollector:
 
     # -- deployments and workflow runs -------------------------------------------------------
 
-    def deployment_batches(self, repo: str, cursor: CursorLookup) -> Iterator[RawBatch]:
+    def deployment_batches(
+        self,
+        repo: str,
+        cursor: CursorLookup,
+        listing: str,
+        stored: Mapping[str, str] | None = None,
+    ) -> Iterator[RawBatch]:
         """Deployments created since REFRESH_WINDOW before the newest stored, newest first, each
         with all its statuses (stored oldest first); nothing when the first
-        page is unchanged (a new status changes the deployment's updated_at, so the page)."""
+        page is unchanged (a new status changes the deployment's updated_at, so the page).
+        Each deployment is stored with its statuses, under DEPLOYMENTS_LISTING: `listing`, the
+        sync run that began this reading of the list, until the list is read to its end. A
+        reading stopped partway (a rate limit past --max-wait) is taken up by the next sync:
+        the deployments it stored (`stored`: id -> updated_at, those stored since `listing`)
+        whose updated_at is unchanged are not asked for their statuses again, so the list is
+        read to its end even when no single run can afford a page of statuses."""
         mark, etag = cursor(repo, "deployments")
         response = self._first_page(f"/repos/{repo}/deployments", etag)
         if response is None or response.not_modified:
             return
         floor, first_etag, newest = refresh_floor(mark), response.etag, mark
+        begun = [CursorUpdate(self.org, repo, DEPLOYMENTS_LISTING, listing)]
         while True:
             page = list_items(response.data)
             fresh = [d for d in page if floor is None or d["created_at"] >= floor]
             for deployment in fresh:
+                key = str(deployment["id"])
+                if (stored or {}).get(key) == deployment.get("updated_at"):
+                    continue  # its statuses stored by this reading of the list already
                 statuses = self.client.get_all(
                     f"/repos/{repo}/deployments/{deployment['id']}/statuses"
                 )
                 yield batch_of(
-                    "deployment_statuses", self.org, repo, str(deployment["id"]),
-                    oldest_first(statuses), replace=True,
+                    "deployment_statuses", self.org, repo, key,
+                    oldest_first(statuses), replace=True, cursors=begun,
                 )  # fmt: skip
+                yield batch_of("deployments", self.org, repo, None, [deployment], replace=False)
+                begun = []
             if fresh and (newest is None or fresh[0]["created_at"] > newest):
                 newest = max(d["created_at"] for d in fresh)
             done = response.next_url is None or len(fresh) < len(page)
             cursors = (
-                [CursorUpdate(self.org, repo, "deployments", newest, first_etag)] if done else []
+                [
+                    CursorUpdate(self.org, repo, "deployments", newest, first_etag),
+                    CursorUpdate(self.org, repo, DEPLOYMENTS_LISTING, None),
+                ]
+                if done
+                else begun
             )
+            begun = []
             yield batch_of(
                 "deployments", self.org, repo, None, fresh, replace=False, cursors=cursors
             )

@@ -32,6 +32,7 @@ from miner.collect_git import (
 )
 from miner.collect_github import (
     ATTEMPT_GONE_PREFIX,
+    DEPLOYMENTS_LISTING,
     DETAILS_PREFIX,
     GitHubCollector,
     PendingPull,
@@ -718,10 +719,24 @@ class _RepoSync:
         files = self.rest.file_batches(repo, self._files_read(repo), self.cursor)
         if self._part(repo, CONTENTS_PART, files):
             self._sbom(repo)
-        self._part(repo, "deployments", self.rest.deployment_batches(repo, self.cursor))
+        self._part(repo, "deployments", self._rest_deployments(repo))
         runs = self.rest.run_batches(repo, self.cursor, self._unfinished_runs(repo))
         if self._part(repo, "workflow runs", runs):
             self._run_attempts(repo)
+
+    def _rest_deployments(self, repo: str) -> Iterator[RawBatch]:
+        """The repo's deployments through REST, taking up a reading of the list a sync before
+        stopped partway (DEPLOYMENTS_LISTING): what it stored since is not asked again."""
+        listing = self._value(repo, DEPLOYMENTS_LISTING)
+        stored: dict[str, str] = {}
+        if listing is not None:
+            rows = self.wh.query(
+                "select payload ->> 'id', payload ->> 'updated_at' from raw_deployments "
+                "where org = ? and repo = ? and sync_run >= ?",
+                [self.org, repo, int(listing)],
+            )
+            stored = dict(rows)
+        return self.rest.deployment_batches(repo, self.cursor, listing or str(self.run), stored)
 
     def graphql_repo(self, marks: RepoMarks) -> None:
         """Only what the snapshot shows changed: an unchanged repo costs no request."""

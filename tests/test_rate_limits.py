@@ -211,6 +211,33 @@ def test_sync_stops_cleanly_past_max_wait_and_the_next_sync_completes(
         _assert_same_core(wh, reference["graphql"])
 
 
+def test_nights_on_a_budget_smaller_than_a_page_of_deployments_complete_the_warehouse(
+    sample: Path, reference: dict[str, Warehouse], tmp_path: Path
+) -> None:
+    """A cron sync with --max-wait 0 whose budget left cannot pay for one page of a repo's
+    deployments (a request for each one's statuses): each night takes the list up where the
+    last one stopped, not from its first page again, so the nights complete the warehouse."""
+    deployments = json.loads((sample / "repos/acme/web-app/deployments.json").read_text())
+    # one page (up to 100), and one statuses request for each of its deployments
+    assert len(deployments) == 78
+    budget = 60  # a night's REST requests: fewer than the page's 79
+    nights = 0
+    with Warehouse.open(tmp_path / "w.duckdb") as wh:
+        while True:
+            nights += 1
+            assert nights <= 30, "the nights never complete the warehouse"
+            # a new night, a new hour's budget
+            with FixtureServer(sample, rate_limit=budget) as server:
+                try:
+                    _sync(server, wh, max_wait=0, api="rest")
+                except RateLimitStop:
+                    continue
+                break
+        stored = wh.query("select count(*) from raw_deployments where repo = 'acme/web-app'")
+        _assert_same_core(wh, reference["rest"])
+    assert stored == [(78,)] and nights > 2
+
+
 @pytest.mark.parametrize("kind", ["429", "secondary"])
 def test_a_long_retry_after_is_waited_with_a_countdown_or_stops_past_max_wait(
     sample: Path, reference: dict[str, Warehouse], tmp_path: Path, kind: str
