@@ -257,12 +257,9 @@ def test_a_count_of_waits_open_at_as_of_says_now_beside_the_windows_figures() ->
     assert set(labels.values()) == {"waiting now"}, labels
 
 
-def test_cross_repo_handoff_merged_after_the_window_still_waited_at_its_end() -> None:
-    """lib#1 merged at 50 and web#7, waiting on it, merged at 150 (100 h); lib#2 merged at 60
-    and web#8 is open at as_of, 200 (140 h); lib#3 merged at 30 and web#9 was closed unmerged at
-    80. At the previous window's end, 100: web#7 had waited 50 h and web#8 40 h (not 140, the
-    hours to as_of); web#9 was closed already. The window: web#7 merged, 100 h; web#8 waits,
-    140 h."""
+def _handoff_tables() -> duckdb.DuckDBPyConnection:
+    """An empty cross_repo_handoffs and the tables slowest_cross_repo_handoffs reads beside it,
+    as_of at hour 200."""
     con = duckdb.connect()
     con.execute("set timezone = 'UTC'")
     con.execute(
@@ -279,6 +276,16 @@ def test_cross_repo_handoff_merged_after_the_window_still_waited_at_its_end() ->
     con.execute(
         "create table snapshots as select 'acme' as org, ?::timestamptz as as_of", [at(200)]
     )
+    return con
+
+
+def test_cross_repo_handoff_merged_after_the_window_still_waited_at_its_end() -> None:
+    """lib#1 merged at 50 and web#7, waiting on it, merged at 150 (100 h); lib#2 merged at 60
+    and web#8 is open at as_of, 200 (140 h); lib#3 merged at 30 and web#9 was closed unmerged at
+    80. At the previous window's end, 100: web#7 had waited 50 h and web#8 40 h (not 140, the
+    hours to as_of); web#9 was closed already. The window: web#7 merged, 100 h; web#8 waits,
+    140 h."""
+    con = _handoff_tables()
     # (upstream, merged, downstream, merged, closed, status)
     pairs = [
         (1, 50, 7, 150, 150, "merged"),
@@ -317,22 +324,7 @@ def test_cross_repo_handoff_whose_downstream_pr_opened_after_the_window_is_not_i
     too (140 h). At the previous window's end, 100, web#7 did not exist: nothing waited in it
     then (a window ending at as_of could never list a PR not yet opened), so the previous window
     lists web#8 alone, its 40 h to that end. The window lists both, to as_of."""
-    con = duckdb.connect()
-    con.execute("set timezone = 'UTC'")
-    con.execute(
-        "create table cross_repo_handoffs (org varchar, upstream_repo varchar, upstream_pr int, "
-        "upstream_teams varchar[], downstream_repo varchar, downstream_pr int, "
-        "downstream_teams varchar[], links varchar[], status varchar, handoff_hours double, "
-        "waiting_hours double, upstream_merged_at timestamptz, downstream_merged_at timestamptz)"
-    )
-    con.execute(
-        "create table pull_requests (org varchar, repo varchar, number int, html_url varchar, "
-        "created_at timestamptz, closed_at timestamptz, archived_at timestamptz)"
-    )
-    con.execute("create table pr_teams (org varchar, repo varchar, pr_number int, team varchar)")
-    con.execute(
-        "create table snapshots as select 'acme' as org, ?::timestamptz as as_of", [at(200)]
-    )
+    con = _handoff_tables()
     # (upstream, opened, merged, downstream, opened)
     for up, up_opened, up_merged, down, down_opened in [(1, 0, 50, 7, 120), (2, 0, 60, 8, 70)]:
         con.execute(
@@ -362,22 +354,7 @@ def test_cross_repo_handoff_whose_upstream_merged_after_the_window_was_upstream_
     with no hours, as a window ending at as_of shows a downstream merged beside an open
     upstream, not 'merged' with the -110 h that only came after it. web#8 merged at 60 on lib#2,
     closed unmerged at 30: 'closed' then as now. web#9 merged at 80 on lib#3, merged at 20: 60 h."""
-    con = duckdb.connect()
-    con.execute("set timezone = 'UTC'")
-    con.execute(
-        "create table cross_repo_handoffs (org varchar, upstream_repo varchar, upstream_pr int, "
-        "upstream_teams varchar[], downstream_repo varchar, downstream_pr int, "
-        "downstream_teams varchar[], links varchar[], status varchar, handoff_hours double, "
-        "waiting_hours double, upstream_merged_at timestamptz, downstream_merged_at timestamptz)"
-    )
-    con.execute(
-        "create table pull_requests (org varchar, repo varchar, number int, html_url varchar, "
-        "created_at timestamptz, closed_at timestamptz, archived_at timestamptz)"
-    )
-    con.execute("create table pr_teams (org varchar, repo varchar, pr_number int, team varchar)")
-    con.execute(
-        "create table snapshots as select 'acme' as org, ?::timestamptz as as_of", [at(200)]
-    )
+    con = _handoff_tables()
     # (upstream, merged, closed, downstream, merged, status at as_of)
     pairs = [
         (1, 150, 150, 7, 40, "merged"),
