@@ -385,15 +385,74 @@ def test_the_headline_says_when_the_last_sync_was_if_the_window_ends_before_it()
     )
 
 
-def _terminal(name: str, rows: list[dict[str, Any]]) -> str:
-    """The terminal report at 100 columns of data whose one section `name` has `rows`."""
+def _terminal(name: str, rows: list[dict[str, Any]], width: int = 100) -> str:
+    """The terminal report at `width` columns of data whose one section `name` has `rows`."""
     from rich.console import Console
 
     from miner.reports.terminal import print_report
 
     out = io.StringIO()
-    print_report(_data(name, rows), Console(width=100, file=out))
+    print_report(_data(name, rows), Console(width=width, file=out))
     return out.getvalue()
+
+
+def test_a_list_in_a_cell_wraps_between_its_words_where_the_width_allows() -> None:
+    """The cross-repo table's seven columns at 120: rich shrank the widest wrapping column
+    first, so `cross_reference` folded mid-word ('cross_ref' / 'erence') beside team columns
+    with room to spare. Where every column's longest word fits (110 columns and more), none is
+    cut; where not (100: two whole PR names, two team lists, links, status, hours), rich folds
+    as it must, and the table still fits."""
+    row = {
+        "upstream_repo": "acme/shared-libs",
+        "upstream_pr": 74,
+        "upstream_url": None,
+        "upstream_teams": "data, infra, platform",
+        "downstream_repo": "acme/data-pipeline",
+        "downstream_pr": 105,
+        "downstream_url": None,
+        "downstream_teams": "data",
+        "links": "cross_reference, depends_on",
+        "status": "downstream open",
+        "hours": 1878.9,
+    }
+    other = {
+        **row,
+        "upstream_repo": "acme/auth-service",
+        "upstream_pr": 44,
+        "upstream_teams": "platform, security",
+        "downstream_repo": "acme/api-gateway",
+        "downstream_pr": 75,
+        "downstream_teams": "platform, security",
+        "links": "blocks, cross_reference",
+        "hours": 2975.5,
+    }
+    expected = {
+        "cross_reference",
+        "depends_on",
+        "blocks",
+        "shared-libs#74",
+        "data-pipeline#105",
+        "auth-service#44",
+        "api-gateway#75",
+        "data",
+        "infra",
+        "platform",
+        "security",
+        "downstream",
+        "open",
+        "1878.9",
+        "2975.5",
+    }
+    for width in (110, 120, 140):
+        text = _terminal("slowest_cross_repo_handoffs", [other, row], width)
+        table = text.split("downstream merge (hours)", 1)[1].split("└", 1)[0]
+        assert max(len(line) for line in table.splitlines()) <= width
+        words = {
+            w.strip(",") for line in table.splitlines() for w in line.replace("│", " ").split()
+        }
+        assert expected <= words, (width, table)
+    narrow = _terminal("slowest_cross_repo_handoffs", [other, row], 100)
+    assert max(len(line) for line in narrow.splitlines()) <= 100  # fmt: skip
 
 
 def test_table_folds_long_team_names_rather_than_squeeze_the_figures_out() -> None:

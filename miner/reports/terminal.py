@@ -47,7 +47,7 @@ def print_report(data: dict[str, Any], console: Console) -> None:
             console.print(f"Rows wait on columns; {LEGEND}.")
         else:
             rows, more = shown(section, rows)
-            console.print(_table(section, rows, entry.get("previous", [])))
+            console.print(_table(section, rows, entry.get("previous", []), console.width))
             if more:
                 console.print(more[0].upper() + more[1:] + ".")
         if section.note:
@@ -85,32 +85,73 @@ def headline(data: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def _table(section: Section, rows: list[dict[str, Any]], previous: list[dict[str, Any]]) -> Table:
+def _table(
+    section: Section,
+    rows: list[dict[str, Any]],
+    previous: list[dict[str, Any]],
+    width: int = REPORT_WIDTH,
+) -> Table:
     table = Table()
+    cells = table_cells(section, rows, previous)
+    texts = [[_one_line(c.plain()) for c in row] for row in cells]
+    keep_whole = []
     for column in section.columns:
-        numeric = column.kind in ("count", "hours", "share")
         short = max((len(str(r.get(column.key) or "")) for r in rows), default=0) <= KEY_WHOLE
+        # a title is cut with an ellipsis on one line, never wrapped over several; a PR or a
+        # short name of the row (a team, a repo) is whole on one line: the figures wrap instead
+        keep_whole.append(
+            column.kind == "pr" or column.key == "title" or (column.key in section.key and short)
+        )
+    widths = _widths(section, texts, keep_whole, width)
+    for i, column in enumerate(section.columns):
         table.add_column(
             column.label,
-            justify="right" if numeric else "left",
-            # a title is cut with an ellipsis on one line, never wrapped over several; a PR or a
-            # short name of the row (a team, a repo) is whole on one line: the figures wrap instead
-            no_wrap=column.kind == "pr"
-            or column.key == "title"
-            or (column.key in section.key and short),
+            justify="right" if column.kind in ("count", "hours", "share") else "left",
+            no_wrap=keep_whole[i],
             overflow="ellipsis" if column.key == "title" else "fold",
-            max_width=36 if column.key == "title" else None,
+            max_width=TITLE_WIDTH if column.key == "title" else None,
+            width=widths[i],
         )
-    for cells in table_cells(section, rows, previous):
+    for row, text in zip(cells, texts, strict=True):
         table.add_row(
             *(
-                f"[link={c.url}]{escape(_one_line(c.text))}[/link]"
-                if c.url
-                else escape(_one_line(c.plain()))
-                for c in cells
+                f"[link={c.url}]{escape(_one_line(c.text))}[/link]" if c.url else escape(t)
+                for c, t in zip(row, text, strict=True)
             )
         )
     return table
+
+
+# A title is cut to this many characters (with an ellipsis), and to no fewer than TITLE_LEAST
+# where the table is short of room.
+TITLE_WIDTH = 36
+TITLE_LEAST = 12
+
+
+def _widths(
+    section: Section, texts: list[list[str]], keep_whole: list[bool], width: int
+) -> list[int | None]:
+    """Each column's width when the table does not fit `width` on one line a row but does with
+    no word cut (a list of teams or of link kinds wraps between its words: `cross_reference,`
+    stays whole): each column its longest word (its longest text where it is kept whole), and
+    the room left shared out by how much more each would take. None each where the table fits
+    as it is, or cannot without cutting words: rich's own layout then."""
+    longest: list[int] = []
+    least: list[int] = []
+    for i, column in enumerate(section.columns):
+        lines = [column.label, *(r[i] for r in texts)]
+        full = max(len(t) for t in lines)
+        word = max((len(w) for t in lines for w in t.split()), default=1)
+        if column.key == "title":
+            full, word = min(full, TITLE_WIDTH), min(full, TITLE_LEAST)
+        longest.append(full)
+        least.append(full if keep_whole[i] and column.key != "title" else word)
+    room = width - (3 * len(longest) + 1)  # each column's padding and left border, the last
+    if sum(longest) <= room or sum(least) > room:
+        return [None] * len(longest)
+    spare, wants = room - sum(least), [f - n for f, n in zip(longest, least, strict=True)]
+    shares = [spare * w // sum(wants) for w in wants]
+    return [n + s for n, s in zip(least, shares, strict=True)]
 
 
 def _one_line(text: str) -> str:
