@@ -130,6 +130,9 @@ class _RateLimitNotes(logging.Handler):
 
 
 _LONG_FRACTION = re.compile(r"\d+\.\d{2,}")
+# One of each: a command run twice in one process (tests, a caller of main) adds the same
+# handler again, which logging keeps once, not a second that says every line twice.
+_JSON_LINES, _RATE_LIMIT_NOTES = _JsonLines(), _RateLimitNotes()
 
 
 def _route_warnings(*, quiet: bool, json_lines: bool) -> None:
@@ -145,9 +148,9 @@ def _route_warnings(*, quiet: bool, json_lines: bool) -> None:
     for handler in list(pygithub.handlers):
         pygithub.removeHandler(handler)  # its own, which prints them bare
     if json_lines:
-        root.addHandler(_JsonLines())  # PyGithub's records reach it through root
+        root.addHandler(_JSON_LINES)  # PyGithub's records reach it through root
     else:
-        retry.addHandler(_RateLimitNotes())  # PyGithub's other records: as Python says warnings
+        retry.addHandler(_RATE_LIMIT_NOTES)  # PyGithub's other records: as Python says warnings
     root.setLevel(logging.ERROR if quiet else logging.WARNING)
     if quiet:
         pygithub.setLevel(logging.ERROR)

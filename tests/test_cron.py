@@ -830,3 +830,22 @@ def test_pygithubs_note_of_its_own_wait_limit_is_left_to_miners_countdown(
     note("Required backoff of 61s exceeds max_rate_limit_wait of 5s")
     note("Setting next backoff to 61.04s")
     assert capsys.readouterr().err == "GitHub's rate limit: Setting next backoff to 61.0s\n"
+
+
+def test_warnings_routed_twice_in_one_process_are_said_once() -> None:
+    """A command run twice in one process (tests, a caller of main) routes PyGithub's notes
+    again: the same handler, kept once by logging, not a second saying every note twice."""
+    import logging
+
+    from miner.cli import _route_warnings
+
+    root, pygithub = logging.getLogger(), logging.getLogger("github")
+    retry = logging.getLogger("github.GithubRetry")
+    before, theirs, level = list(retry.handlers), list(pygithub.handlers), root.level
+    try:
+        _route_warnings(quiet=False, json_lines=False)
+        _route_warnings(quiet=False, json_lines=False)
+        assert len(retry.handlers) == len(before) + 1
+    finally:  # as this process had them
+        retry.handlers[:], pygithub.handlers[:] = before, theirs
+        root.setLevel(level)
