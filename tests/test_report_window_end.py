@@ -279,6 +279,13 @@ def _handoff_tables() -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _handoffs(con: duckdb.DuckDBPyConnection, window: dict[str, float]) -> list[tuple[Any, ...]]:
+    """slowest_cross_repo_handoffs over `con`'s tables in `window`: (downstream PR, status,
+    hours) a row."""
+    rows = run(Warehouse(con, Path(":memory:")), "slowest_cross_repo_handoffs", window)
+    return [(r["downstream_pr"], r["status"], r["hours"]) for r in rows]
+
+
 def test_cross_repo_handoff_merged_after_the_window_still_waited_at_its_end() -> None:
     """lib#1 merged at 50 and web#7, waiting on it, merged at 150 (100 h); lib#2 merged at 60
     and web#8 is open at as_of, 200 (140 h); lib#3 merged at 30 and web#9 was closed unmerged at
@@ -305,14 +312,11 @@ def test_cross_repo_handoff_merged_after_the_window_still_waited_at_its_end() ->
                     [up, at(0), at(up_merged)])  # fmt: skip
         con.execute("insert into pull_requests values ('acme', 'acme/web', ?, 'd', ?, ?, null)",
                     [down, at(0), at(down_closed)])  # fmt: skip
-    wh = Warehouse(con, Path(":memory:"))
-    before = run(wh, "slowest_cross_repo_handoffs", PREVIOUS)
-    assert [(r["downstream_pr"], r["status"], r["hours"]) for r in before] == [
+    assert _handoffs(con, PREVIOUS) == [
         (7, "downstream open", 50.0),
         (8, "downstream open", 40.0),
     ]
-    now = run(wh, "slowest_cross_repo_handoffs", WINDOW)
-    assert [(r["downstream_pr"], r["status"], r["hours"]) for r in now] == [
+    assert _handoffs(con, WINDOW) == [
         (8, "downstream open", 140.0),
         (7, "merged", 100.0),
     ]
@@ -336,13 +340,10 @@ def test_cross_repo_handoff_whose_downstream_pr_opened_after_the_window_is_not_i
                     [up, at(up_opened), at(up_merged)])  # fmt: skip
         con.execute("insert into pull_requests values ('acme', 'acme/web', ?, 'd', ?, null, null)",
                     [down, at(down_opened)])  # fmt: skip
-    wh = Warehouse(con, Path(":memory:"))
-    before = run(wh, "slowest_cross_repo_handoffs", PREVIOUS)
-    assert [(r["downstream_pr"], r["status"], r["hours"]) for r in before] == [
+    assert _handoffs(con, PREVIOUS) == [
         (8, "downstream open", 40.0),
     ]
-    now = run(wh, "slowest_cross_repo_handoffs", WINDOW)
-    assert [(r["downstream_pr"], r["status"], r["hours"]) for r in now] == [
+    assert _handoffs(con, WINDOW) == [
         (7, "downstream open", 150.0),
         (8, "downstream open", 140.0),
     ]
@@ -372,9 +373,7 @@ def test_cross_repo_handoff_whose_upstream_merged_after_the_window_was_upstream_
                     [up, at(0), at(up_closed)])  # fmt: skip
         con.execute("insert into pull_requests values ('acme', 'acme/web', ?, 'd', ?, ?, null)",
                     [down, at(0), at(down_merged)])  # fmt: skip
-    wh = Warehouse(con, Path(":memory:"))
-    before = run(wh, "slowest_cross_repo_handoffs", PREVIOUS)
-    assert [(r["downstream_pr"], r["status"], r["hours"]) for r in before] == [
+    assert _handoffs(con, PREVIOUS) == [
         (9, "merged", 60.0),
         (7, "upstream open", None),
         (8, "closed", None),
