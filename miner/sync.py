@@ -281,6 +281,7 @@ def sync(
         unread: dict[str, str] = {}
         refused_repos: set[str] = set()  # of those, the ones the token may not read
         app = config.github.app_id is not None  # a GitHub App's installation token
+        failing = 0  # repos in a row GitHub failed on while it answered (see below)
         for repo in repos:
             status.repo = repo
             tell()
@@ -292,15 +293,25 @@ def sync(
             except GitHubError as exc:
                 # a repo the token may not read (403), gone since it was listed (404) or
                 # blocked for legal reasons (451), or one a GraphQL query of which GitHub
-                # answered with errors (a page is not stored with holes in it): what was stored
-                # stays, the other repos go on, and the run is partial (exit 3)
+                # answered with errors (a page is not stored with holes in it), or one GitHub
+                # kept failing on (a 5xx past its retries) while it answers the rest: what was
+                # stored stays, the other repos go on, and the run is partial (exit 3), so a
+                # repo GitHub fails on night after night keeps no other repo from syncing. A
+                # few such repos in a row are GitHub failing, not the repos: the run fails.
                 if exc.status in (403, 404, 451):
                     unread[repo] = f"{repo}: not readable {_by(app=app)} ({exc})"
                     refused_repos.add(repo)
                 elif isinstance(exc, GraphQLAnswerError):
                     unread[repo] = _not_whole(repo, str(exc))
+                elif failing + 1 < FAILING_IN_A_ROW and repo_sync.failed_alone(exc):
+                    failing += 1
+                    unread[repo] = _not_whole(repo, str(exc))
                 else:
                     raise
+            else:
+                failing = 0 if repo not in repo_sync.failed_parts else failing + 1
+                if failing >= FAILING_IN_A_ROW:
+                    raise GitHubError(repo_sync.failed_parts[repo][1])
             status.done += 1
         if repos and len(refused_repos) == len(repos):
             # not one repo: the token, not the repos, is what is wrong (a suspended app, say);
@@ -321,6 +332,9 @@ def sync(
                 failed.setdefault(r, []).append(
                     _refused_parts(r, parts, error, git=config.git.mirrors, app=app)
                 )
+        for r, (parts, error) in repo_sync.failed_parts.items():
+            if r not in unread:
+                failed.setdefault(r, []).append(_failed_parts(r, parts, error))
         status.repo = None
         tell()
         if config.git.mirrors:
@@ -686,6 +700,9 @@ class _RepoSync:
         # PRs whose details GitHub failed on, by repo, each with GitHub's words: stored as
         # listed, the rest of the repo synced, each asked for again next sync
         self.pulls_missing: dict[str, list[tuple[int, str]]] = {}
+        # parts of a repo GitHub kept failing on (a 5xx past its retries) while it answered
+        # the rest, with the first failure's words: the rest synced, each asked again next sync
+        self.failed_parts: dict[str, tuple[list[str], str]] = {}
 
     def _changed(self, batch: RawBatch) -> int:
         """How many of a batch's PRs are new, or differ from the stored ones in updated_at."""
@@ -948,18 +965,32 @@ class _RepoSync:
         self, repo: str, what: str, batches: Iterable[RawBatch], *, each_whole: bool = False
     ) -> bool:
         """Store one part of a repo; whether it could be read. A part the token is refused
-        (403: a fine-grained token without Actions, Deployments or Contents permission) is
-        told once per sync, with the rest of the repo synced, and the run is partial; with
-        `each_whole` (see transactions) what was read of it before a refusal or a failure is
-        stored."""
+        (403: a fine-grained token without Actions, Deployments or Contents permission), or
+        GitHub keeps failing on while it answers the rest (failed_alone), is told once per
+        sync, with the rest of the repo synced, and the run is partial; with `each_whole` (see
+        transactions) what was read of it before a refusal or a failure is stored."""
         try:
             self._store_groups(batches, each_whole=each_whole)
         except GitHubError as exc:
-            if not exc.refused:
+            if exc.refused:
+                self._refuse(repo, what, str(exc))
+            elif self.failed_alone(exc):
+                self.failed_parts.setdefault(repo, ([], str(exc)))[0].append(what)
+            else:
                 raise
-            self._refuse(repo, what, str(exc))
             return False
         return True
+
+    def failed_alone(self, exc: GitHubError) -> bool:
+        """Whether GitHub failing a request (`exc`: a 5xx past its retries, an answer cut short
+        again and again, a 4xx of that request's own) failed that request alone: GitHub still
+        answers (GET /rate_limit, which costs no budget). A bad token (401), a repo gone (404,
+        410) or blocked (451), a refusal or a rate limit is not the request's own."""
+        if exc.status in (401, 404, 410, 429, 451) or exc.status == 403:
+            return False
+        if "rate limit" in str(exc).lower():
+            return False
+        return self.client.answers(rest=True)
 
     def _refuse(self, repo: str, what: str, error: str) -> None:
         self.refused.setdefault(repo, ([], error))[0].append(what)
@@ -975,6 +1006,10 @@ class _RepoSync:
         self.wh.save_cursor(CursorUpdate(self.org, repo, resource, value))
 
 
+# Repos in a row GitHub fails on (a whole repo, or a part of it) while it answers GET
+# /rate_limit before the run fails: GitHub failing them all (an API degraded, not down), not
+# each repo, which would take every repo's retries (minutes each) to say.
+FAILING_IN_A_ROW = 3
 # The part of a repo read from its default branch's files, which GitHub's Contents permission
 # guards (as it guards git); the permission each refusable part needs of a fine-grained token
 # or a GitHub App.
@@ -985,6 +1020,20 @@ _PERMISSIONS = {"deployments": "Deployments", "workflow runs": "Actions", CONTEN
 def _not_whole(repo: str, error: str) -> str:
     """The one line of a repo GitHub answered with errors: what was read of it is stored."""
     return f"{repo}: not synced whole, the next run tries again: {error}"
+
+
+def _named(parts: list[str], *, git: bool = False) -> list[str]:
+    """The parts of a repo in a user's words (`git`: with its mirror, which Contents guards)."""
+    contents = ["CODEOWNERS", "manifests", *(["git history"] if git else [])]
+    return [word for p in parts for word in (contents if p == CONTENTS_PART else [p])]
+
+
+def _failed_parts(repo: str, parts: list[str], error: str) -> str:
+    """The one line of a repo some parts of which GitHub kept failing on."""
+    return (
+        f"{repo}: {spoken_list(_named(parts))} not synced whole (GitHub kept failing: "
+        f"{error}); the rest of the repo synced, the next run asks again"
+    )
 
 
 def _prs_missing(repo: str, missing: list[tuple[int, str]]) -> str:
@@ -1007,8 +1056,7 @@ def _by(*, app: bool) -> str:
 def _refused_parts(repo: str, parts: list[str], error: str, *, git: bool, app: bool) -> str:
     """The one line of a repo some parts of which GitHub refused (`git`: its mirror was not made
     for want of Contents; `app`: a GitHub App's installation was refused, not a token)."""
-    contents = ["CODEOWNERS", "manifests", *(["git history"] if git else [])]
-    named = [word for p in parts for word in (contents if p == CONTENTS_PART else [p])]
+    named = _named(parts, git=git)
     needed = spoken_list(sorted({_PERMISSIONS[p] for p in parts}))
     where = " (set in the app's settings, accepted by an org owner on its installation)"
     return (

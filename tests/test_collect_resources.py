@@ -487,8 +487,9 @@ def test_a_rebuild_that_cannot_even_record_its_failure_leaves_no_ok_run(
 
 def test_a_graphql_sync_stopped_after_the_prs_reads_the_runs_next_time(tmp_path: Path) -> None:
     """A PR changed, so the repo's workflow runs are due; the sync stores the PRs (their marks
-    move) and then fails on the runs. The next sync, seeing no PR changed and no push, must still
-    read them: a new run of the PR arrives, as an uninterrupted sync would have stored it."""
+    move) and then GitHub keeps failing the runs (the run is partial, naming them). The next
+    sync, seeing no PR changed and no push, must still read them: a new run of the PR arrives,
+    as an uninterrupted sync would have stored it."""
     root = _org(tmp_path)
     runs_file = root / "repos" / "acme" / "app" / "actions" / "runs.json"
     _write(root, "app", "actions/runs.json", {"total_count": 1, "workflow_runs": [_run(1, 5)]})
@@ -501,8 +502,10 @@ def test_a_graphql_sync_stopped_after_the_prs_reads_the_runs_next_time(tmp_path:
         pulls_file.write_text(json.dumps(pulls))
         runs = {"total_count": 2, "workflow_runs": [_run(3, 55, prs=(1,)), _run(1, 5)]}
         runs_file.write_text("{ not JSON")  # the server fails on the runs: a 500
-        with pytest.raises(Exception):  # noqa: B017 - however the failure is worded
-            _sync(server, wh, "graphql")
+        _sync(server, wh, "graphql")
+        (failed,) = wh.query("select status, error from sync_runs order by id desc limit 1")
+        assert failed[0] == "partial"
+        assert failed[1].startswith("acme/app: workflow runs not synced whole"), failed
         # the PR was stored (its marks moved) before the runs failed
         assert wh.query("select payload ->> 'updated_at' from raw_pulls") == [(at(60),)]
         runs_file.write_text(json.dumps(runs))

@@ -1,0 +1,148 @@
+"""GitHub failing one repo, or one part of it, night after night (a 500 past every retry: the
+local server answers 500 for a mirror file that does not parse) while it answers the rest: that
+repo or part is named, every other repo syncs, the run is partial (exit 3), and the next run
+once GitHub answers completes it. A few repos in a row failing is GitHub failing: the run
+fails."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from miner.errors import GitHubError
+from miner.fixtures_server import FixtureServer
+from miner.sample_org import generate
+from miner.sync import FAILING_IN_A_ROW
+from miner.warehouse import Warehouse
+from tests.local_sync import sync_from
+
+ORG = "acme"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("org") / ORG
+    generate(root, prs=120, repos=4)
+    return root
+
+
+@pytest.fixture
+def mirror(sample: Path, tmp_path: Path) -> Path:
+    root = tmp_path / ORG
+    shutil.copytree(sample, root)
+    return root
+
+
+def _repos(mirror: Path) -> list[str]:
+    return sorted(p.name for p in (mirror / "repos" / ORG).iterdir())
+
+
+def _listed(mirror: Path, repo: str, listing: str) -> int:
+    data = json.loads((mirror / "repos" / ORG / repo / listing).read_text())
+    return len(data["workflow_runs"] if isinstance(data, dict) else data)
+
+
+def _break(mirror: Path, repo: str, listing: str) -> str:
+    """Make GitHub fail `listing` of `repo` (a 500 each time); gives back what it held."""
+    path = mirror / "repos" / ORG / repo / listing
+    good = path.read_text()
+    path.write_text("{not JSON")
+    return good
+
+
+def _count(wh: Warehouse, table: str, repo: str) -> int:
+    return int(wh.query(f"select count(*) from {table} where repo = ?", [f"{ORG}/{repo}"])[0][0])
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_a_part_github_keeps_failing_is_named_and_the_rest_syncs(
+    mirror: Path, tmp_path: Path, api: str
+) -> None:
+    """The first repo's workflow runs answer 500 whatever is tried: its PRs and every other
+    repo (the ones after it too) sync, the run is partial naming the part, and the next run,
+    GitHub answering again, reads the runs and ends ok."""
+    first, *others = _repos(mirror)
+    runs = {repo: _listed(mirror, repo, "actions/runs.json") for repo in _repos(mirror)}
+    pulls = {repo: _listed(mirror, repo, "pulls.json") for repo in _repos(mirror)}
+    assert all(runs.values()) and all(pulls.values())
+    good = _break(mirror, first, "actions/runs.json")
+    with (
+        FixtureServer(mirror, rate_limit=10**6) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        result = sync_from(server, wh, api=api)
+        stored = {r: (_count(wh, "pull_requests", r), _count(wh, "workflow_runs", r)) for r in runs}
+        (status,) = wh.query("select status, error from sync_runs")
+        (mirror / "repos" / ORG / first / "actions" / "runs.json").write_text(good)
+        again = sync_from(server, wh, api=api)
+        first_runs = _count(wh, "workflow_runs", first)
+        (last,) = wh.query("select status, error from sync_runs order by id desc limit 1")
+    (failure,) = result.failures
+    assert failure.startswith(
+        f"{ORG}/{first}: workflow runs not synced whole (GitHub kept failing: "
+        f"GET /repos/{ORG}/{first}/actions/runs"
+    ), failure
+    assert failure.endswith("the rest of the repo synced, the next run asks again"), failure
+    assert stored[first] == (pulls[first], 0)
+    for repo in others:
+        assert stored[repo] == (pulls[repo], runs[repo]), repo
+    assert status == ("partial", failure)
+    assert again.failures == ()
+    assert first_runs == runs[first]
+    assert last == ("ok", None)
+
+
+def test_a_repo_github_keeps_failing_is_left_for_the_next_run(mirror: Path, tmp_path: Path) -> None:
+    """--api rest: the first repo's PR listing answers 500 whatever is tried. The repos after it
+    sync whole, the run is partial naming the repo, and the next run completes it."""
+    first, *others = _repos(mirror)
+    pulls = {repo: _listed(mirror, repo, "pulls.json") for repo in _repos(mirror)}
+    good = _break(mirror, first, "pulls.json")
+    with (
+        FixtureServer(mirror, rate_limit=10**6) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        result = sync_from(server, wh, api="rest")
+        stored = {r: _count(wh, "pull_requests", r) for r in pulls}
+        (mirror / "repos" / ORG / first / "pulls.json").write_text(good)
+        again = sync_from(server, wh, api="rest")
+        after = {r: _count(wh, "pull_requests", r) for r in pulls}
+        statuses = wh.query("select status from sync_runs order by id")
+    (failure,) = result.failures
+    assert failure.startswith(
+        f"{ORG}/{first}: not synced whole, the next run tries again: GET /repos/{ORG}/{first}/pulls"
+    ), failure
+    assert stored == {first: 0, **{r: pulls[r] for r in others}}
+    assert again.failures == ()
+    assert after == pulls
+    assert statuses == [("partial",), ("ok",)]
+
+
+def test_repos_failing_in_a_row_are_github_failing_and_the_run_fails(
+    mirror: Path, tmp_path: Path
+) -> None:
+    """The workflow runs of FAILING_IN_A_ROW repos in a row answer 500 while GitHub answers GET
+    /rate_limit: GitHub is failing them, not each repo, and the run fails on the last (after
+    storing what it read), rather than take every repo's retries to say so."""
+    repos = _repos(mirror)
+    assert len(repos) > FAILING_IN_A_ROW
+    for repo in repos[:FAILING_IN_A_ROW]:
+        _break(mirror, repo, "actions/runs.json")
+    with (
+        FixtureServer(mirror, rate_limit=10**6) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+        pytest.raises(GitHubError) as caught,
+    ):
+        try:
+            sync_from(server, wh, api="rest")
+        finally:
+            runs = wh.query("select status from sync_runs")
+            # no rebuild after a failure: what was stored is in the raw layer
+            synced = {r: _count(wh, "raw_pulls", r) > 0 for r in repos}
+    last = repos[FAILING_IN_A_ROW - 1]
+    assert str(caught.value).startswith(f"GET /repos/{ORG}/{last}/actions/runs"), caught.value
+    assert runs == [("failed",)]
+    assert synced == {r: i < FAILING_IN_A_ROW for i, r in enumerate(repos)}
