@@ -309,9 +309,9 @@ def sync(
                 else:
                     raise
             else:
-                failing = 0 if repo not in repo_sync.failed_parts else failing + 1
+                failing = failing + 1 if repo in repo_sync.kept_failing else 0
                 if failing >= FAILING_IN_A_ROW:
-                    raise GitHubError(repo_sync.failed_parts[repo][1])
+                    raise GitHubError(repo_sync.kept_failing[repo])
             status.done += 1
         if repos and len(refused_repos) == len(repos):
             # not one repo: the token, not the repos, is what is wrong (a suspended app, say);
@@ -703,6 +703,9 @@ class _RepoSync:
         # parts of a repo GitHub kept failing on (a 5xx past its retries) while it answered
         # the rest, with the first failure's words: the rest synced, each asked again next sync
         self.failed_parts: dict[str, tuple[list[str], str]] = {}
+        # repos GitHub kept failing on while it answered (a part of one, or its PR details in
+        # a row), with what it said first: a few in a row are GitHub failing (FAILING_IN_A_ROW)
+        self.kept_failing: dict[str, str] = {}
 
     def _changed(self, batch: RawBatch) -> int:
         """How many of a batch's PRs are new, or differ from the stored ones in updated_at."""
@@ -852,11 +855,14 @@ class _RepoSync:
         """Read the details of the PRs stored without them (from a REST listing, by a sync
         stopped before their details, or one GitHub's GraphQL API would not give them of). A
         PR GitHub fails on while it answers the rest is named (pulls_missing) and left pending,
-        so the next sync asks for it alone again; the repo's other PRs go on."""
+        so the next sync asks for it alone again; the repo's other PRs go on. FAILING_IN_A_ROW
+        PRs in a row failing are GitHub failing the repo's PR details: the rest are left
+        pending too, the repo named (pulls_unread), and its other parts go on."""
         self._store_groups(self._detail_batches(repo, pending_pulls(self.wh, self.org, repo)))
 
     def _detail_batches(self, repo: str, pending: list[PendingPull]) -> Iterator[RawBatch]:
-        for pull in pending:
+        failing = 0  # PRs in a row GitHub failed on
+        for i, pull in enumerate(pending):
             try:
                 batches = self.rest.pull_detail_batches(pull)
             except GitHubError as exc:
@@ -864,8 +870,25 @@ class _RepoSync:
                 # failing every request (an outage): the PR is not what failed
                 if exc.status in (401, 403, 404, 451) or not self.client.answers(rest=True):
                     raise
-                self.pulls_missing.setdefault(repo, []).append((pull.number, str(exc)))
-                continue
+                failing += 1
+                if failing < FAILING_IN_A_ROW:
+                    self.pulls_missing.setdefault(repo, []).append((pull.number, str(exc)))
+                    continue
+                # GitHub fails the repo's PR details, not each PR: the rest are left pending
+                # for the next run rather than each PR's retries (minutes) taken in vain
+                named = self.pulls_missing[repo]
+                del named[-(failing - 1) :]
+                if not named:
+                    del self.pulls_missing[repo]
+                left = len(pending) - i + failing - 1
+                said = (
+                    f"GitHub failed the details of {FAILING_IN_A_ROW} PRs in a row ({exc}); "
+                    f"those of {counted(left, 'PR')} are asked next run"
+                )
+                self.pulls_unread.setdefault(repo, said)
+                self.kept_failing.setdefault(repo, said)
+                return
+            failing = 0
             yield from batches
 
     def _sbom(self, repo: str) -> None:
@@ -976,6 +999,7 @@ class _RepoSync:
                 self._refuse(repo, what, str(exc))
             elif self.failed_alone(exc):
                 self.failed_parts.setdefault(repo, ([], str(exc)))[0].append(what)
+                self.kept_failing.setdefault(repo, str(exc))
             else:
                 raise
             return False

@@ -146,3 +146,48 @@ def test_repos_failing_in_a_row_are_github_failing_and_the_run_fails(
     assert str(caught.value).startswith(f"GET /repos/{ORG}/{last}/actions/runs"), caught.value
     assert runs == [("failed",)]
     assert synced == {r: i < FAILING_IN_A_ROW for i, r in enumerate(repos)}
+
+
+def test_a_repos_pr_details_github_keeps_failing_are_left_pending_after_a_few(
+    mirror: Path, tmp_path: Path
+) -> None:
+    """--api rest: GitHub fails the reviews of every PR of the first repo. After FAILING_IN_A_ROW
+    PRs in a row it is the repo's PR details GitHub fails, not each PR: the rest are not asked
+    (each would take its retries, minutes on GitHub), the repo is named with how many PRs wait,
+    its workflow runs and the other repos sync, and the next run completes it."""
+    first, *others = _repos(mirror)
+    pulls = {repo: _listed(mirror, repo, "pulls.json") for repo in _repos(mirror)}
+    runs = _listed(mirror, first, "actions/runs.json")
+    folders = sorted((mirror / "repos" / ORG / first / "pulls").iterdir())
+    assert len(folders) == pulls[first] > FAILING_IN_A_ROW
+    reviews = sum(len(json.loads((f / "reviews.json").read_text())) for f in folders)
+    kept = {f: _break(mirror, first, f"pulls/{f.name}/reviews.json") for f in folders}
+    with (
+        FixtureServer(mirror, rate_limit=10**6) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        result = sync_from(server, wh, api="rest")
+        asked = {
+            r.path.split("/")[-2]
+            for r in server.requests
+            if r.path.startswith(f"/repos/{ORG}/{first}/pulls/") and r.path.endswith("/reviews")
+        }
+        stored = {r: _count(wh, "pull_requests", r) for r in pulls}
+        first_runs = _count(wh, "workflow_runs", first)
+        for folder, good in kept.items():
+            (folder / "reviews.json").write_text(good)
+        again = sync_from(server, wh, api="rest")
+        after = _count(wh, "reviews", first)
+        statuses = wh.query("select status from sync_runs order by id")
+    (failure,) = result.failures
+    assert failure.startswith(
+        f"{ORG}/{first}: not synced whole, the next run tries again: GitHub failed the details "
+        f"of {FAILING_IN_A_ROW} PRs in a row (GET /repos/{ORG}/{first}/pulls/"
+    ), failure
+    assert failure.endswith(f"those of {pulls[first]} PRs are asked next run"), failure
+    assert len(asked) == FAILING_IN_A_ROW
+    assert stored == pulls  # listed, all of them
+    assert first_runs == runs
+    assert again.failures == ()
+    assert after == reviews > 0
+    assert statuses == [("partial",), ("ok",)]
