@@ -24,6 +24,7 @@ from miner.errors import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_TERMINATED,
+    ConfigError,
     MinerError,
     NotAMirror,
     PartialSync,
@@ -744,7 +745,9 @@ def main() -> None:
             _error_line(full)
             sys.exit(EXIT_FAILED)
         if isinstance(exc, MinerError):
-            _error_line(str(exc))
+            # a config's every mistake a line of its own, each `Error: FILE: KEY ...`
+            for line in exc.lines if isinstance(exc, ConfigError) else (str(exc),):
+                _error_line(line)
             sys.exit(exc.exit_code)
         raise
     if _INTERRUPTED:

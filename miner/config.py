@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import functools
 import math
@@ -11,6 +12,7 @@ import shutil
 import subprocess
 import tomllib
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -327,138 +329,66 @@ def load(path: Path | None) -> Config:
     return parse(data, path)
 
 
+# The config file's top-level keys: its sections, and bots.
+_SECTIONS = ("bots", "github", "warehouse", "git", "deploys", "dependencies", "teams", "calendar",
+             "sla")  # fmt: skip
+
+
 def parse(data: dict[str, Any], path: Path) -> Config:
-    """Check `data` key by key and build a Config; `path` names the file in errors."""
+    """Check `data` key by key and build a Config; `path` names the file in errors. Each section
+    is checked whatever another's mistakes: one ConfigError says them all, a line each."""
     r = _Reader(path)
-    r.keys(
-        "",
-        data,
-        ("bots", "github", "warehouse", "git", "deploys", "dependencies", "teams", "calendar",
-         "sla"),
-    )  # fmt: skip
-    gh = r.table("github", data.get("github", {}))
-    r.keys(
-        "[github] ",
-        gh,
-        ("org", "api_url", "token_env", "include", "exclude", "archived", "forks", "app"),
-    )
-    app = r.table("github.app", gh.get("app", {}))
-    r.keys("[github.app] ", app, ("id", "private_key", "installation_id"))
-    if app and ("id" not in app or "private_key" not in app):
-        raise ConfigError(f"{path}: [github.app] needs id and private_key (a PEM file)")
-    for key in ("id", "installation_id"):
-        value = app.get(key)
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or value < 1
-        ):
-            raise r.fail(f"[github.app] {key}", value, "a positive whole number")
-    api_url = r.string("[github] api_url", gh.get("api_url", DEFAULT_API_URL))
-    # what may hold a token is refused before the URL is echoed as not an http(s) one
-    # (ghe.example/api?access_token=..., no scheme; a port that is not a number; a stray [ or ],
-    # which urllib cannot split at all): by its characters, not by how the URL parses
-    if "@" in api_url:
-        # a password or token in the URL would be kept and shown wherever the URL is (an @ with
-        # no scheme before it, me:tok@host, parses as scheme "me": no user, yet a token)
-        raise ConfigError(
-            f"{r.path}: [github] api_url: holds a user name or password: give the URL alone, "
-            "and the token in the environment"
-        )
-    if "?" in api_url or "#" in api_url:
-        # the API root takes no query (?access_token=... would be kept in sync_runs.source and
-        # shown in each sync's summary): never echoed, as it may hold the token
-        raise ConfigError(
-            f"{r.path}: [github] api_url: holds a ?query or #fragment: give the API root alone "
-            "(https://HOST/api/v3), and the token in the environment"
-        )
-    if not _has_host(api_url):
-        raise r.fail(
-            "[github] api_url", api_url, "an http(s) URL with a host, like https://api.github.com"
-        )
-    org = gh.get("org")
-    token_env = gh.get("token_env")
-    if token_env is not None and not (
-        isinstance(token_env, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token_env)
-    ):
-        # never echoed: a value that is no variable's name may be the token itself
-        raise ConfigError(
-            f"{r.path}: [github] token_env: expected the name of an environment variable, such "
-            "as GITHUB_TOKEN, never the token itself (nor a leading $)"
-        )
-    wh = r.table("warehouse", data.get("warehouse", {}))
-    r.keys("[warehouse] ", wh, ("path", "memory_limit"))
-    memory_limit = wh.get("memory_limit", DEFAULT_MEMORY_LIMIT)
-    # a bare number (64) has no unit: told as the size it must be, not as "a string"
-    if not isinstance(memory_limit, str) or not _SIZE.match(memory_limit):
-        raise r.fail("[warehouse] memory_limit", memory_limit, 'a size such as "256MB" or "2GB"')
-    if size_bytes(memory_limit) < size_bytes(MIN_MEMORY_LIMIT):
-        raise r.fail(
-            "[warehouse] memory_limit",
-            memory_limit,
-            f'at least "{MIN_MEMORY_LIMIT}", which opening a warehouse and a report need',
-        )
+    with r.kept():
+        r.keys("", data, _SECTIONS)
+    github, warehouse, git = GitHubConfig(), WarehouseConfig(), GitConfig()
+    deploys, dependencies = DeployConfig(), DependencyConfig()
+    with r.kept():
+        github = r.github(r.table("github", data.get("github", {})))
+    with r.kept():
+        warehouse = r.warehouse(r.table("warehouse", data.get("warehouse", {})))
+    with r.kept():
+        git = r.git(r.table("git", data.get("git", {})))
+    with r.kept():
+        deploys = r.deploys(r.table("deploys", data.get("deploys", {})))
+    with r.kept():
+        dependencies = r.dependencies(r.table("dependencies", data.get("dependencies", {})))
+    bots: tuple[str, ...] = ()
+    with r.kept():
+        bots = tuple(r.filled("bots", data.get("bots", []), "logins"))
+    teams: dict[str, tuple[str, ...]] = {}
+    for team, members in r.section("teams", data).items():
+        with r.kept():
+            teams[team] = tuple(r.filled(f"[teams] {team}", members, "logins"))
 
-    git = r.git(r.table("git", data.get("git", {})))
-    deploys = r.deploys(r.table("deploys", data.get("deploys", {})))
-    dependencies = r.dependencies(r.table("dependencies", data.get("dependencies", {})))
+    calendar = r.section("calendar", data)
+    default_calendar = Calendar()
+    with r.kept():
+        default_calendar = r.calendar("[calendar]", calendar, Calendar())
+    team_calendars: dict[str, Calendar] = {}
+    for team, over in r.section("calendar.teams", calendar, "teams").items():
+        with r.kept():
+            team_calendars[team] = r.team_calendar(team, over, default_calendar)
 
-    teams = {
-        team: tuple(r.filled(f"[teams] {team}", members, "logins"))
-        for team, members in r.table("teams", data.get("teams", {})).items()
-    }
-
-    cal = r.table("calendar", data.get("calendar", {}))
-    r.keys("[calendar] ", cal, ("timezone", "workdays", "hours", "holidays", "teams"))
-    default_calendar = r.calendar("[calendar]", cal, Calendar())
-    team_calendars = {
-        team: r.calendar(
-            f"[calendar.teams.{team}]", r.table(f"calendar.teams.{team}", over), default_calendar
-        )
-        for team, over in r.table("calendar.teams", cal.get("teams", {})).items()
-    }
-    for team in team_calendars:
-        if team.lower() == "default":
-            # the views name the default calendar 'default': a team's of that name would
-            # replace it for everyone
-            raise ConfigError(
-                f"{path}: [calendar.teams.{team}]: 'default' is the default calendar's name, "
-                "which a team's calendar cannot take; a team named default works on [calendar]"
+    sla = r.section("sla", data)
+    default_sla = ServiceLevels()
+    with r.kept():
+        default_sla = r.levels("[sla]", sla, ServiceLevels())
+    team_sla: dict[str, ServiceLevels] = {}
+    for team, over in r.section("sla.teams", sla, "teams").items():
+        with r.kept():
+            team_sla[team] = r.levels(
+                f"[sla.teams.{team}]", r.table(f"sla.teams.{team}", over), default_sla
             )
-
-    sla = r.table("sla", data.get("sla", {}))
-    r.keys(
-        "[sla] ",
-        sla,
-        ("first_review_business_hours", "cross_team_approval_business_hours", "teams"),
-    )
-    default_sla = r.levels("[sla]", sla, ServiceLevels())
-    team_sla = {
-        team: r.levels(f"[sla.teams.{team}]", r.table(f"sla.teams.{team}", over), default_sla)
-        for team, over in r.table("sla.teams", sla.get("teams", {})).items()
-    }
+    if r.problems:
+        raise ConfigError(*r.problems)
     return Config(
         source=path,
-        github=GitHubConfig(
-            org=r.string("[github] org", org) if org is not None else None,
-            api_url=api_url.rstrip("/"),
-            token_env=r.string("[github] token_env", token_env) if token_env is not None else None,
-            include=tuple(r.filled("[github] include", gh.get("include", []), "globs")),
-            exclude=tuple(r.filled("[github] exclude", gh.get("exclude", []), "globs")),
-            archived=r.boolean("[github] archived", gh.get("archived", False)),
-            forks=r.boolean("[github] forks", gh.get("forks", False)),
-            app_id=app.get("id"),
-            app_private_key=(
-                r.string("[github.app] private_key", app["private_key"]) if app else None
-            ),
-            app_installation_id=app.get("installation_id"),
-        ),
-        warehouse=WarehouseConfig(
-            path=r.file("[warehouse] path", wh["path"]) if "path" in wh else DEFAULT_WAREHOUSE,
-            memory_limit=memory_limit.strip(),
-        ),
+        github=github,
+        warehouse=warehouse,
         git=git,
         deploys=deploys,
         dependencies=dependencies,
-        bots=tuple(r.filled("bots", data.get("bots", []), "logins")),
+        bots=bots,
         teams=teams,
         calendar=default_calendar,
         team_calendars=team_calendars,
@@ -481,6 +411,121 @@ class _Reader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.problems: list[str] = []  # what each() caught, in the order found
+
+    @contextlib.contextmanager
+    def kept(self) -> Iterator[None]:
+        """A part of the file checked: its ConfigError is kept in `problems` and the next part
+        is checked, so one part wrong leaves the others checked and every mistake is said at
+        once (a part whose mistake stops it keeps its defaults, never used: parse raises)."""
+        try:
+            yield
+        except ConfigError as exc:
+            self.problems.extend(exc.lines)
+
+    def section(self, name: str, parent: dict[str, Any], key: str | None = None) -> dict[str, Any]:
+        """The table `name` (under `key` of `parent`, by default its last dotted part), or none
+        when it is no table, said as a problem."""
+        with self.kept():
+            return self.table(name, parent.get(key or name.rsplit(".", 1)[-1], {}))
+        return {}
+
+    def github(self, gh: dict[str, Any]) -> GitHubConfig:
+        self.keys(
+            "[github] ",
+            gh,
+            ("org", "api_url", "token_env", "include", "exclude", "archived", "forks", "app"),
+        )
+        app = self.table("github.app", gh.get("app", {}))
+        self.keys("[github.app] ", app, ("id", "private_key", "installation_id"))
+        if app and ("id" not in app or "private_key" not in app):
+            raise ConfigError(f"{self.path}: [github.app] needs id and private_key (a PEM file)")
+        for key in ("id", "installation_id"):
+            value = app.get(key)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < 1
+            ):
+                raise self.fail(f"[github.app] {key}", value, "a positive whole number")
+        api_url = self.string("[github] api_url", gh.get("api_url", DEFAULT_API_URL))
+        # what may hold a token is refused before the URL is echoed as not an http(s) one
+        # (ghe.example/api?access_token=..., no scheme; a port that is not a number; a stray [
+        # or ], which urllib cannot split at all): by its characters, not by how the URL parses
+        if "@" in api_url:
+            # a password or token in the URL would be kept and shown wherever the URL is (an @
+            # with no scheme before it, me:tok@host, parses as scheme "me": no user, yet a token)
+            raise ConfigError(
+                f"{self.path}: [github] api_url: holds a user name or password: give the URL "
+                "alone, and the token in the environment"
+            )
+        if "?" in api_url or "#" in api_url:
+            # the API root takes no query (?access_token=... would be kept in sync_runs.source
+            # and shown in each sync's summary): never echoed, as it may hold the token
+            raise ConfigError(
+                f"{self.path}: [github] api_url: holds a ?query or #fragment: give the API root "
+                "alone (https://HOST/api/v3), and the token in the environment"
+            )
+        if not _has_host(api_url):
+            raise self.fail(
+                "[github] api_url",
+                api_url,
+                "an http(s) URL with a host, like https://api.github.com",
+            )
+        org = gh.get("org")
+        token_env = gh.get("token_env")
+        if token_env is not None and not (
+            isinstance(token_env, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token_env)
+        ):
+            # never echoed: a value that is no variable's name may be the token itself
+            raise ConfigError(
+                f"{self.path}: [github] token_env: expected the name of an environment variable, "
+                "such as GITHUB_TOKEN, never the token itself (nor a leading $)"
+            )
+        return GitHubConfig(
+            org=self.string("[github] org", org) if org is not None else None,
+            api_url=api_url.rstrip("/"),
+            token_env=token_env,
+            include=tuple(self.filled("[github] include", gh.get("include", []), "globs")),
+            exclude=tuple(self.filled("[github] exclude", gh.get("exclude", []), "globs")),
+            archived=self.boolean("[github] archived", gh.get("archived", False)),
+            forks=self.boolean("[github] forks", gh.get("forks", False)),
+            app_id=app.get("id"),
+            app_private_key=(
+                self.string("[github.app] private_key", app["private_key"]) if app else None
+            ),
+            app_installation_id=app.get("installation_id"),
+        )
+
+    def warehouse(self, wh: dict[str, Any]) -> WarehouseConfig:
+        self.keys("[warehouse] ", wh, ("path", "memory_limit"))
+        memory_limit = wh.get("memory_limit", DEFAULT_MEMORY_LIMIT)
+        # a bare number (64) has no unit: told as the size it must be, not as "a string"
+        if not isinstance(memory_limit, str) or not _SIZE.match(memory_limit):
+            raise self.fail(
+                "[warehouse] memory_limit", memory_limit, 'a size such as "256MB" or "2GB"'
+            )
+        if size_bytes(memory_limit) < size_bytes(MIN_MEMORY_LIMIT):
+            raise self.fail(
+                "[warehouse] memory_limit",
+                memory_limit,
+                f'at least "{MIN_MEMORY_LIMIT}", which opening a warehouse and a report need',
+            )
+        return WarehouseConfig(
+            path=self.file("[warehouse] path", wh["path"]) if "path" in wh else DEFAULT_WAREHOUSE,
+            memory_limit=memory_limit.strip(),
+        )
+
+    def team_calendar(self, team: str, over: object, base: Calendar) -> Calendar:
+        if team.lower() == "default":
+            # the views name the default calendar 'default': a team's of that name would
+            # replace it for everyone
+            raise ConfigError(
+                f"{self.path}: [calendar.teams.{team}]: 'default' is the default calendar's "
+                "name, which a team's calendar cannot take; a team named default works on "
+                "[calendar]"
+            )
+        return self.calendar(
+            f"[calendar.teams.{team}]", self.table(f"calendar.teams.{team}", over), base
+        )
 
     def file(self, where: str, value: object, *, folder: bool = False) -> str:
         """A path the config names: `~` is the home folder, and a relative one is from the config
@@ -499,11 +544,13 @@ class _Reader:
         return ConfigError(f"{self.path}: {where} = {value!r}: expected {expected}")
 
     def keys(self, prefix: str, table: dict[str, Any], known: tuple[str, ...]) -> None:
-        for key in table:
-            if key not in known:
-                raise ConfigError(
-                    f"{self.path}: {prefix}{key}: unknown key (known: {', '.join(known)})"
-                )
+        unknown = [
+            f"{self.path}: {prefix}{key}: unknown key (known: {', '.join(known)})"
+            for key in table
+            if key not in known
+        ]
+        if unknown:
+            raise ConfigError(*unknown)
 
     def table(self, name: str, value: object) -> dict[str, Any]:
         if not isinstance(value, dict):

@@ -27,9 +27,14 @@ class CleanStop(MinerError):
 
 
 class ConfigError(MinerError):
-    """The config file (or a command-line value standing for it) is wrong."""
+    """The config file (or a command-line value standing for it) is wrong. `more`: further
+    mistakes found with it (every section of a config file is checked), a line each."""
 
     exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, *more: str) -> None:
+        super().__init__("\n".join((message, *more)))
+        self.lines = (message, *more)
 
 
 class GitHubError(MinerError):

@@ -449,3 +449,47 @@ def test_settings_leaving_out_every_repo_say_how_many_each_leaves_out() -> None:
     assert GitHubConfig(archived=True).none_selected_said("acme", archived) is None
     assert GitHubConfig(exclude=("*",)).none_selected_said("acme", []) is None
     assert GitHubConfig(include=("wbe",)).none_selected_said("acme", repos) is None
+
+
+def test_every_mistake_of_a_config_is_said_at_once(tmp_path: Path) -> None:
+    """Each part of the file is checked whatever another's mistakes, so one run says them all,
+    a line each naming file and key, in the file's order of sections: a user fixing a config
+    does not run miner once per mistake. Within one table, every unknown key is named."""
+    path = write(
+        tmp_path,
+        "[github]\norg = 'acme'\ncolour = 'red'\nshade = 'dark'\n"
+        "[warehouse]\nmemory_limit = 64\n"
+        "[teams]\nweb = ['alice', '']\napi = ['carol']\nops = 'dave'\n"
+        "[calendar]\nhours = '17:00-09:00'\n"
+        "[calendar.teams.default]\ntimezone = 'UTC'\n"
+        "[calendar.teams.sec]\ntimezone = 'Mars/Olympus'\n"
+        "[sla]\nfirst_review_business_hours = -1\n",
+    )
+    with pytest.raises(ConfigError) as err:
+        load(path)
+    said = [line.removeprefix(f"{path}: ") for line in err.value.lines]
+    assert all(line.startswith(f"{path}: ") for line in err.value.lines)
+    assert str(err.value).splitlines() == list(err.value.lines)
+    known = "org, api_url, token_env, include, exclude, archived, forks, app"
+    assert said == [
+        f"[github] colour: unknown key (known: {known})",
+        f"[github] shade: unknown key (known: {known})",
+        '[warehouse] memory_limit = 64: expected a size such as "256MB" or "2GB"',
+        "[teams] web = ['alice', '']: expected logins, none of them empty",
+        "[teams] ops = 'dave': expected an array of strings",
+        "[calendar] hours = '17:00-09:00': expected an end after the start, within one day",
+        "[calendar.teams.default]: 'default' is the default calendar's name, which a team's "
+        "calendar cannot take; a team named default works on [calendar]",
+        "[calendar.teams.sec] timezone = 'Mars/Olympus': expected an IANA time zone like "
+        "Europe/Berlin",
+        "[sla] first_review_business_hours = -1: expected a positive number of hours",
+    ]
+
+
+def test_a_config_with_one_mistake_is_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "[github]\norg = 'acme'\n[sla]\nfirst_review_business_hours = 0\n")
+    with pytest.raises(ConfigError) as err:
+        load(path)
+    assert err.value.lines == (
+        f"{path}: [sla] first_review_business_hours = 0: expected a positive number of hours",
+    )

@@ -849,3 +849,22 @@ def test_warnings_routed_twice_in_one_process_are_said_once() -> None:
     finally:  # as this process had them
         retry.handlers[:], pygithub.handlers[:] = before, theirs
         root.setLevel(level)
+
+
+def test_each_mistake_of_a_config_is_an_error_line_of_its_own(tmp_path: Path) -> None:
+    """Two mistakes in two sections: two `Error:` lines (two JSON objects under --log-format
+    json), each naming the file and key, and exit 2."""
+    (tmp_path / "miner.toml").write_text(
+        "[warehouse]\nmemory_limit = 64\n[sla]\nfirst_review_business_hours = 'soon'\n"
+    )
+    plain = _miner(tmp_path, "sync")
+    logged = _miner(tmp_path, "sync", "--log-format", "json")
+    assert (plain.returncode, logged.returncode) == (2, 2)
+    lines = plain.stderr.decode().splitlines()
+    assert [line.split(": ")[:3] for line in lines] == [
+        ["Error", "miner.toml", "[warehouse] memory_limit = 64"],
+        ["Error", "miner.toml", "[sla] first_review_business_hours = 'soon'"],
+    ]
+    assert [r["message"] for r in _lines(logged)] == [
+        line.removeprefix("Error: ") for line in lines
+    ]
