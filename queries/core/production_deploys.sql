@@ -7,10 +7,12 @@
 --   first such attempt ended (workflow_run_attempts: a run re-run counts once, at its first
 --   successful attempt's end; one that shipped on attempt 1 and was re-run since, as a redeploy,
 --   shipped then whatever the re-run did; where GitHub no longer had an earlier attempt, the
---   latest alone speaks). A run for a pull request (event pull_request, pull_request_target
---   or merge_group: a preview or a dry run of a branch not merged yet) deploys nothing to
---   production; nor does one on a PR's `closed` event, whose commit is the PR's head, not the
---   merge commit its deploy shipped;
+--   latest alone speaks). A run for a pull request (event pull_request, pull_request_target,
+--   pull_request_review, pull_request_review_comment or merge_group: a preview or a dry run of
+--   a branch not merged yet, its head_sha the PR's head) deploys nothing to production; nor
+--   does one on a PR's `closed` event, whose commit is the PR's head, not the merge commit its
+--   deploy shipped. A run on a comment (issue_comment: a ChatOps "/deploy") runs on the default
+--   branch and counts, its head_sha that branch's head then;
 -- * source 'tag': a tag of the repo's git mirror whose name matches `tags`, deployed when it
 --   was made (an annotated tag's tagger date, else its commit's date).
 -- `deploy_id` is unique per repo: 'deployment:ID', 'workflow:RUN_ID' or 'tag:NAME'.
@@ -48,7 +50,9 @@ from_workflows as (
     from workflow_runs as r
     join workflow_run_attempts as a on a.org = r.org and a.repo = r.repo and a.run_id = r.run_id
     where a.conclusion = 'success' and a.ended_at is not null
-      and coalesce(r.event, '') not in ('pull_request', 'pull_request_target', 'merge_group')
+      and coalesce(r.event, '') not in ('pull_request', 'pull_request_target',
+                                        'pull_request_review', 'pull_request_review_comment',
+                                        'merge_group')
       and exists (
         select 1 from patterns as p
         where p.kind = 'workflow'
