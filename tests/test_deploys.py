@@ -163,8 +163,9 @@ def org(tmp_path: Path) -> tuple[Path, GitBuilder, MirrorBuilder]:
             # the same workflow run for a pull request (a preview) of M4 at +36h deploys nothing
             _run(3, "Deploy", ".github/workflows/deploy.yml", m4, 35, 36, event="pull_request"),
             # and on a review of it (a run GitHub starts with the PR's head): nothing either
-            _run(4, "Deploy", ".github/workflows/deploy.yml", m4, 36, 37,
-                 event="pull_request_review"),  # fmt: skip
+            _run(
+                4, "Deploy", ".github/workflows/deploy.yml", m4, 36, 37, event="pull_request_review"
+            ),
             # CI of PR 4's commit, listed for it: +41h to +42h
             _run(
                 2,

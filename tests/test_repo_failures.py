@@ -155,7 +155,7 @@ def test_a_repos_pr_details_github_keeps_failing_are_left_pending_after_a_few(
     PRs in a row it is the repo's PR details GitHub fails, not each PR: the rest are not asked
     (each would take its retries, minutes on GitHub), the repo is named with how many PRs wait,
     its workflow runs and the other repos sync, and the next run completes it."""
-    first, *others = _repos(mirror)
+    first = _repos(mirror)[0]
     pulls = {repo: _listed(mirror, repo, "pulls.json") for repo in _repos(mirror)}
     runs = _listed(mirror, first, "actions/runs.json")
     folders = sorted((mirror / "repos" / ORG / first / "pulls").iterdir())
