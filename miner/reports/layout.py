@@ -175,7 +175,7 @@ SECTIONS: tuple[Section, ...] = (
             _hours("median_hours", "median", change=True),
             _hours("p75_hours", "p75"),
             _hours("p90_hours", "p90"),
-            _count("waiting", "waiting"),
+            _count("waiting", "waiting now"),
         ),
         key=("author_team", "approver_team"),
         shape="matrix",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # What a cell says, for the caption under every matrix.
-LEGEND = "each cell: median hours to approve (approvals given, w: still waiting)"
+LEGEND = "each cell: median hours to approve (approvals given, w: waiting now)"
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class Matrix:
     cells: dict[tuple[str, str], dict[str, Any]]
 
     def text(self, row: str, column: str) -> str:
-        """'12.5 (4)': median hours over 4 approvals; '12.5 (4, 2w)' with 2 still waiting;
+        """'12.5 (4)': median hours over 4 approvals; '12.5 (4, 2w)' with 2 waiting now;
         '' for no pair."""
         cell = self.cells.get((row, column))
         if cell is None:
