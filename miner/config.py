@@ -12,11 +12,11 @@ import shutil
 import subprocess
 import tomllib
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
@@ -360,25 +360,8 @@ def parse(data: dict[str, Any], path: Path) -> Config:
         with r.kept():
             teams[team] = tuple(r.filled(f"[teams] {team}", members, "logins"))
 
-    calendar = r.section("calendar", data)
-    default_calendar = Calendar()
-    with r.kept():
-        default_calendar = r.calendar("[calendar]", calendar, Calendar())
-    team_calendars: dict[str, Calendar] = {}
-    for team, over in r.section("calendar.teams", calendar, "teams").items():
-        with r.kept():
-            team_calendars[team] = r.team_calendar(team, over, default_calendar)
-
-    sla = r.section("sla", data)
-    default_sla = ServiceLevels()
-    with r.kept():
-        default_sla = r.levels("[sla]", sla, ServiceLevels())
-    team_sla: dict[str, ServiceLevels] = {}
-    for team, over in r.section("sla.teams", sla, "teams").items():
-        with r.kept():
-            team_sla[team] = r.levels(
-                f"[sla.teams.{team}]", r.table(f"sla.teams.{team}", over), default_sla
-            )
+    default_calendar, team_calendars = r.with_teams("calendar", data, Calendar(), r.calendar)
+    default_sla, team_sla = r.with_teams("sla", data, ServiceLevels(), r.levels)
     if r.problems:
         raise ConfigError(*r.problems)
     return Config(
@@ -406,6 +389,9 @@ def _has_host(url: str) -> bool:
         return False
 
 
+_Levels = TypeVar("_Levels", Calendar, ServiceLevels)
+
+
 class _Reader:
     """Type checks that name the file and key of whatever is wrong."""
 
@@ -429,6 +415,27 @@ class _Reader:
         with self.kept():
             return self.table(name, parent.get(key or name.rsplit(".", 1)[-1], {}))
         return {}
+
+    def with_teams(
+        self,
+        section: str,
+        data: dict[str, Any],
+        empty: _Levels,
+        read: Callable[[str, dict[str, Any], _Levels], _Levels],
+    ) -> tuple[_Levels, dict[str, _Levels]]:
+        """A section with per-team overrides ([calendar] and [calendar.teams.NAME], [sla] and
+        [sla.teams.NAME]): its values over `empty`, and each team's over those, read by `read`
+        (the table's name as the file spells it, the table, what it overrides)."""
+        table = self.section(section, data)
+        base = empty
+        with self.kept():
+            base = read(f"[{section}]", table, empty)
+        teams: dict[str, _Levels] = {}
+        for team, over in self.section(f"{section}.teams", table, "teams").items():
+            name = f"{section}.teams.{team}"
+            with self.kept():
+                teams[team] = read(f"[{name}]", self.table(name, over), base)
+        return base, teams
 
     def github(self, gh: dict[str, Any]) -> GitHubConfig:
         self.keys(
@@ -512,19 +519,6 @@ class _Reader:
         return WarehouseConfig(
             path=self.file("[warehouse] path", wh["path"]) if "path" in wh else DEFAULT_WAREHOUSE,
             memory_limit=memory_limit.strip(),
-        )
-
-    def team_calendar(self, team: str, over: object, base: Calendar) -> Calendar:
-        if team.lower() == "default":
-            # the views name the default calendar 'default': a team's of that name would
-            # replace it for everyone
-            raise ConfigError(
-                f"{self.path}: [calendar.teams.{team}]: 'default' is the default calendar's "
-                "name, which a team's calendar cannot take; a team named default works on "
-                "[calendar]"
-            )
-        return self.calendar(
-            f"[calendar.teams.{team}]", self.table(f"calendar.teams.{team}", over), base
         )
 
     def file(self, where: str, value: object, *, folder: bool = False) -> str:
@@ -690,6 +684,13 @@ class _Reader:
         return float(value)
 
     def calendar(self, name: str, table: dict[str, Any], base: Calendar) -> Calendar:
+        if name.lower() == "[calendar.teams.default]":
+            # the views name the default calendar 'default': a team's of that name would
+            # replace it for everyone
+            raise ConfigError(
+                f"{self.path}: {name}: 'default' is the default calendar's name, which a team's "
+                "calendar cannot take; a team named default works on [calendar]"
+            )
         known = ("timezone", "workdays", "hours", "holidays")
         self.keys(f"{name} ", table, (*known, "teams") if name == "[calendar]" else known)
         result = base
