@@ -49,6 +49,12 @@ class GitHubError(MinerError):
         """A 403 that is no rate limit: GitHub refuses the token what was asked."""
         return self.status == 403 and "rate limit" not in str(self).lower()
 
+    @property
+    def of_graphql(self) -> bool:
+        """Whether it was GitHub's GraphQL API that failed (each such error names its request
+        first, as every request's error does)."""
+        return str(self).startswith("POST /graphql")
+
 
 class OrgNotFound(GitHubError):
     """GitHub (or GHES) knows no org by that login, or the token cannot see it: a 404. The org

@@ -730,11 +730,18 @@ class _RepoSync:
         return c.value, c.etag
 
     def rest_repo(self, repo: str) -> None:
-        for batch in self.rest.pull_batches(repo, self.cursor):
-            self.pulls_changed += self._changed(batch)
-            self.wh.store(batch, self.run)
-            self.pulls_stored += len(batch.items)
-            self.tell()
+        try:
+            for batch in self.rest.pull_batches(repo, self.cursor):
+                self.pulls_changed += self._changed(batch)
+                self.wh.store(batch, self.run)
+                self.pulls_stored += len(batch.items)
+                self.tell()
+        except GitHubError as exc:
+            # a listing GitHub keeps failing keeps the repo's files, deployments and runs from
+            # syncing no more than a GraphQL page of PRs does (graphql_repo)
+            if exc.status in (403, 404, 451) or not self.failed_alone(exc):
+                raise  # the repo, not its PRs: sync() says it is not readable
+            self._pulls_failed(repo, str(exc))
         self._pending_details(repo)
         files = self.rest.file_batches(repo, self._files_read(repo), self.cursor)
         if self._part(repo, CONTENTS_PART, files):
@@ -774,12 +781,18 @@ class _RepoSync:
                     stored = sum(len(b.items) for b in group if b.resource == "pulls")
                     self.pulls_stored += stored
                     self.tell()
-            except GraphQLAnswerError as exc:
+            except GitHubError as exc:
                 if exc.status in (403, 404, 451):
                     raise  # the repo, not its PRs: sync() says it is not readable
-                # a page of PRs GitHub will not answer whole must not keep the repo's files,
-                # deployments, runs and history from syncing night after night
-                self.pulls_unread[repo] = str(exc)
+                # a page of PRs GitHub will not answer whole (or keeps failing while it answers
+                # the rest) must not keep the repo's files, deployments, runs and history from
+                # syncing night after night
+                if isinstance(exc, GraphQLAnswerError):
+                    self.pulls_unread[repo] = str(exc)
+                elif self.failed_alone(exc):
+                    self._pulls_failed(repo, str(exc))
+                else:
+                    raise
             else:
                 if checked is not None:
                     self._save(repo, PULLS_CHECKED, f"{checked:%Y-%m-%dT%H:%M:%SZ}")
@@ -885,8 +898,7 @@ class _RepoSync:
                     f"GitHub failed the details of {FAILING_IN_A_ROW} PRs in a row ({exc}); "
                     f"those of {counted(left, 'PR')} are asked next run"
                 )
-                self.pulls_unread.setdefault(repo, said)
-                self.kept_failing.setdefault(repo, said)
+                self._pulls_failed(repo, said)
                 return
             failing = 0
             yield from batches
@@ -1005,16 +1017,21 @@ class _RepoSync:
             return False
         return True
 
+    def _pulls_failed(self, repo: str, error: str) -> None:
+        """GitHub kept failing the repo's PRs (their listing, or the details of a few in a row)
+        while it answers: named, and counted toward the repos in a row it fails."""
+        self.pulls_unread.setdefault(repo, error)
+        self.kept_failing.setdefault(repo, error)
+
     def failed_alone(self, exc: GitHubError) -> bool:
         """Whether GitHub failing a request (`exc`: a 5xx past its retries, an answer cut short
         again and again, a 4xx of that request's own) failed that request alone: GitHub still
-        answers (GET /rate_limit, which costs no budget). A bad token (401), a repo gone (404,
-        410) or blocked (451), a refusal or a rate limit is not the request's own."""
-        if exc.status in (401, 404, 410, 429, 451) or exc.status == 403:
+        answers (GET /rate_limit, which costs no budget, and for a GraphQL query the lightest
+        query: its GraphQL API may be down while REST answers). A bad token (401), a repo gone
+        (404, 410) or blocked (451), a refusal or a rate limit is not the request's own."""
+        if exc.status in (401, 403, 404, 410, 429, 451) or "rate limit" in str(exc).lower():
             return False
-        if "rate limit" in str(exc).lower():
-            return False
-        return self.client.answers(rest=True)
+        return self.client.answers(rest=True) and (not exc.of_graphql or self.client.answers())
 
     def _refuse(self, repo: str, what: str, error: str) -> None:
         self.refused.setdefault(repo, ([], error))[0].append(what)

@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from miner.collect_github import CursorLookup
+from miner.collect_graphql import GraphQLPullCollector
 from miner.errors import GitHubError
 from miner.fixtures_server import FixtureServer
+from miner.github_client import GitHubClient
 from miner.sample_org import generate
 from miner.sync import FAILING_IN_A_ROW
 from miner.warehouse import Warehouse
@@ -96,10 +100,12 @@ def test_a_part_github_keeps_failing_is_named_and_the_rest_syncs(
 
 
 def test_a_repo_github_keeps_failing_is_left_for_the_next_run(mirror: Path, tmp_path: Path) -> None:
-    """--api rest: the first repo's PR listing answers 500 whatever is tried. The repos after it
-    sync whole, the run is partial naming the repo, and the next run completes it."""
+    """--api rest: the first repo's PR listing answers 500 whatever is tried. The rest of the
+    repo (its workflow runs) and the repos after it sync whole, the run is partial naming the
+    repo, and the next run completes it."""
     first, *others = _repos(mirror)
     pulls = {repo: _listed(mirror, repo, "pulls.json") for repo in _repos(mirror)}
+    runs = _listed(mirror, first, "actions/runs.json")
     good = _break(mirror, first, "pulls.json")
     with (
         FixtureServer(mirror, rate_limit=10**6) as server,
@@ -107,6 +113,7 @@ def test_a_repo_github_keeps_failing_is_left_for_the_next_run(mirror: Path, tmp_
     ):
         result = sync_from(server, wh, api="rest")
         stored = {r: _count(wh, "pull_requests", r) for r in pulls}
+        first_runs = _count(wh, "workflow_runs", first)
         (mirror / "repos" / ORG / first / "pulls.json").write_text(good)
         again = sync_from(server, wh, api="rest")
         after = {r: _count(wh, "pull_requests", r) for r in pulls}
@@ -116,6 +123,7 @@ def test_a_repo_github_keeps_failing_is_left_for_the_next_run(mirror: Path, tmp_
         f"{ORG}/{first}: not synced whole, the next run tries again: GET /repos/{ORG}/{first}/pulls"
     ), failure
     assert stored == {first: 0, **{r: pulls[r] for r in others}}
+    assert first_runs == runs
     assert again.failures == ()
     assert after == pulls
     assert statuses == [("partial",), ("ok",)]
@@ -191,3 +199,51 @@ def test_a_repos_pr_details_github_keeps_failing_are_left_pending_after_a_few(
     assert again.failures == ()
     assert after == reviews > 0
     assert statuses == [("partial",), ("ok",)]
+
+
+@pytest.mark.parametrize("outage", [False, True])
+def test_graphql_pages_of_prs_github_keeps_failing(
+    mirror: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, outage: bool
+) -> None:
+    """GitHub keeps answering 500 to the first repo's GraphQL pages of PRs (injected into the
+    collector: the local server fails a repo's PRs only where its org snapshot fails too) while
+    it answers the rest: the repo's workflow runs and the other repos sync, the run is partial
+    naming the repo. With GitHub's GraphQL API answering nothing at all, not even the lightest
+    query (an outage of it, its REST API up), the run fails there, as before."""
+    first, *others = _repos(mirror)
+    pulls = {repo: _listed(mirror, repo, "pulls.json") for repo in _repos(mirror)}
+    runs = _listed(mirror, first, "actions/runs.json")
+    said = "POST /graphql: the server kept answering 500"
+    failure = GitHubError(said, status=500)
+    real = GraphQLPullCollector.pull_batches
+    answers = GitHubClient.answers
+
+    def pull_batches(self: GraphQLPullCollector, repo: str, cursor: CursorLookup) -> Any:
+        if repo == f"{ORG}/{first}":
+            raise failure
+        return real(self, repo, cursor)
+
+    def graphql_down(self: GitHubClient, *, rest: bool = False) -> bool:
+        return rest and answers(self, rest=True)
+
+    monkeypatch.setattr(GraphQLPullCollector, "pull_batches", pull_batches)
+    if outage:
+        monkeypatch.setattr(GitHubClient, "answers", graphql_down)
+    with (
+        FixtureServer(mirror, rate_limit=10**6) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        if outage:
+            with pytest.raises(GitHubError) as caught:
+                sync_from(server, wh, api="graphql")
+            assert caught.value is failure
+            assert wh.query("select status from sync_runs") == [("failed",)]
+            return
+        result = sync_from(server, wh, api="graphql")
+        stored = {r: _count(wh, "pull_requests", r) for r in pulls}
+        first_runs = _count(wh, "workflow_runs", first)
+    assert result.failures == (
+        f"{ORG}/{first}: not synced whole, the next run tries again: {said}",
+    )
+    assert stored == {first: 0, **{r: pulls[r] for r in others}}
+    assert first_runs == runs
