@@ -184,14 +184,16 @@ class GitHubClient:
         """Whether GitHub's GraphQL API answers the lightest query at once: a query that failed
         with a 502, a 504 or no answer in time was too heavy for GitHub if so, else GitHub is
         failing everything (an outage), which a lighter query would not get through. `rest`:
-        whether its REST API answers (GET /rate_limit, which costs no budget)."""
+        whether its REST API answers (GET /rate_limit, which costs no budget; an Enterprise
+        Server with rate limiting off, as it is by default, answers it 404 "Rate limiting is not
+        enabled.", which is an answer all the same)."""
         try:
             if rest:
                 self.get("/rate_limit", quick=True)
             else:
                 self.post_graphql(PROBE, {}, quick=True)
-        except GitHubError:
-            return False
+        except GitHubError as exc:
+            return rest and exc.status == 404
         return True
 
     def post_graphql_partly(

@@ -387,3 +387,17 @@ def test_not_found_deep_inside_an_answer_is_no_repo_refused_or_gone(
     with pytest.raises(GraphQLAnswerError) as err:
         GitHubClient(API, "t").post_graphql("query { viewer { login } }", {})
     assert err.value.status == status
+
+
+@responses.activate
+def test_an_enterprise_server_without_rate_limits_answers_all_the_same() -> None:
+    """GHES with rate limiting off (its default) answers GET /rate_limit 404: GitHub answers,
+    so a request it failed alone is that request's (a part named, the run partial), not an
+    outage failing the run; a 5xx there is no answer."""
+    ghes = "http://127.0.0.1:9/api/v3"
+    responses.get(
+        f"{ghes}/rate_limit", json={"message": "Rate limiting is not enabled."}, status=404
+    )
+    assert GitHubClient(ghes, "t").answers(rest=True)
+    responses.replace(responses.GET, f"{ghes}/rate_limit", json={"message": "down"}, status=503)
+    assert not GitHubClient(ghes, "t").answers(rest=True)
