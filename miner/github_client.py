@@ -559,6 +559,11 @@ def _transient(exc: Exception) -> bool:
     )
 
 
+# What a server failing a request past its retries means for the run it stops; a failure the
+# sync takes as one repo's own (sync's failed_alone) is said without it.
+RUN_STOPPED = " (a GitHub outage?); what was fetched is stored, and the next run goes on from there"
+
+
 def unreachable(exc: Exception) -> str | None:
     """A server that could not be reached, in a few words: "cannot reach HOST:PORT: Connection
     refused", not urllib3's whole "Max retries exceeded ... (Caused by ...)" text."""
@@ -568,10 +573,7 @@ def unreachable(exc: Exception) -> str | None:
     # urllib3 retried server errors until it gave up: "too many 500 error responses"
     failing = re.search(r"too many (\d{3}) error responses", text)
     if isinstance(exc, requests.exceptions.RetryError) and failing is not None:
-        return (
-            f"the server kept answering {failing.group(1)} (a GitHub outage?); what was "
-            "fetched is stored, and the next run goes on from there"
-        )
+        return f"the server kept answering {failing.group(1)}{RUN_STOPPED}"
     if not isinstance(exc, requests.exceptions.ConnectionError):
         return None
     where = re.search(r"host='([^']*)', port=(\d+)", text)

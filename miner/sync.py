@@ -51,7 +51,7 @@ from miner.errors import (
 )
 from miner.git_mirror import GitMirrorError
 from miner.github_auth import Credentials, credentials
-from miner.github_client import GitHubClient
+from miner.github_client import RUN_STOPPED, GitHubClient
 from miner.mirror import Mirror
 from miner.org_snapshot import SNAPSHOT_DEPLOYMENTS, OrgSnapshot, RepoMarks
 from miner.rate_limits import DEFAULT_MAX_WAIT_SECONDS, Countdown, RateLimiter, RateLimitStop
@@ -305,13 +305,16 @@ def sync(
                     unread[repo] = _not_whole(repo, str(exc))
                 elif failing + 1 < FAILING_IN_A_ROW and repo_sync.failed_alone(exc):
                     failing += 1
-                    unread[repo] = _not_whole(repo, str(exc))
+                    unread[repo] = _not_whole(repo, _alone(exc))
                 else:
                     raise
             else:
                 failing = failing + 1 if repo in repo_sync.kept_failing else 0
                 if failing >= FAILING_IN_A_ROW:
-                    raise GitHubError(repo_sync.kept_failing[repo])
+                    raise GitHubError(
+                        f"GitHub kept failing {FAILING_IN_A_ROW} repos in a row while it answered "
+                        f"(the last: {repo_sync.kept_failing[repo]}){RUN_STOPPED}"
+                    )
             status.done += 1
         if repos and len(refused_repos) == len(repos):
             # not one repo: the token, not the repos, is what is wrong (a suspended app, say);
@@ -741,7 +744,7 @@ class _RepoSync:
             # syncing no more than a GraphQL page of PRs does (graphql_repo)
             if exc.status in (403, 404, 451) or not self.failed_alone(exc):
                 raise  # the repo, not its PRs: sync() says it is not readable
-            self._pulls_failed(repo, str(exc))
+            self._pulls_failed(repo, _alone(exc))
         self._pending_details(repo)
         files = self.rest.file_batches(repo, self._files_read(repo), self.cursor)
         if self._part(repo, CONTENTS_PART, files):
@@ -790,7 +793,7 @@ class _RepoSync:
                 if isinstance(exc, GraphQLAnswerError):
                     self.pulls_unread[repo] = str(exc)
                 elif self.failed_alone(exc):
-                    self._pulls_failed(repo, str(exc))
+                    self._pulls_failed(repo, _alone(exc))
                 else:
                     raise
             else:
@@ -879,13 +882,13 @@ class _RepoSync:
             try:
                 batches = self.rest.pull_detail_batches(pull)
             except GitHubError as exc:
-                # the token refused, or the repo gone (a PR gone alone is no error), or GitHub
-                # failing every request (an outage): the PR is not what failed
-                if exc.status in (401, 403, 404, 451) or not self.client.answers(rest=True):
+                # the token refused, the repo gone (a PR gone alone is no error), a rate limit,
+                # or GitHub failing every request (an outage): the PR is not what failed
+                if not self.failed_alone(exc):
                     raise
                 failing += 1
                 if failing < FAILING_IN_A_ROW:
-                    self.pulls_missing.setdefault(repo, []).append((pull.number, str(exc)))
+                    self.pulls_missing.setdefault(repo, []).append((pull.number, _alone(exc)))
                     continue
                 # GitHub fails the repo's PR details, not each PR: the rest are left pending
                 # for the next run rather than each PR's retries (minutes) taken in vain
@@ -895,8 +898,8 @@ class _RepoSync:
                     del self.pulls_missing[repo]
                 left = len(pending) - i + failing - 1
                 said = (
-                    f"GitHub failed the details of {FAILING_IN_A_ROW} PRs in a row ({exc}); "
-                    f"those of {counted(left, 'PR')} are asked next run"
+                    f"GitHub failed the details of {FAILING_IN_A_ROW} PRs in a row "
+                    f"({_alone(exc)}); those of {counted(left, 'PR')} are asked next run"
                 )
                 self._pulls_failed(repo, said)
                 return
@@ -1010,8 +1013,8 @@ class _RepoSync:
             if exc.refused:
                 self._refuse(repo, what, str(exc))
             elif self.failed_alone(exc):
-                self.failed_parts.setdefault(repo, ([], str(exc)))[0].append(what)
-                self.kept_failing.setdefault(repo, str(exc))
+                self.failed_parts.setdefault(repo, ([], _alone(exc)))[0].append(what)
+                self.kept_failing.setdefault(repo, f"{repo}: {what}: {_alone(exc)}")
             else:
                 raise
             return False
@@ -1021,7 +1024,7 @@ class _RepoSync:
         """GitHub kept failing the repo's PRs (their listing, or the details of a few in a row)
         while it answers: named, and counted toward the repos in a row it fails."""
         self.pulls_unread.setdefault(repo, error)
-        self.kept_failing.setdefault(repo, error)
+        self.kept_failing.setdefault(repo, f"{repo}: its PRs: {error}")
 
     def failed_alone(self, exc: GitHubError) -> bool:
         """Whether GitHub failing a request (`exc`: a 5xx past its retries, an answer cut short
@@ -1056,6 +1059,12 @@ FAILING_IN_A_ROW = 3
 # or a GitHub App.
 CONTENTS_PART = "CODEOWNERS and manifests"
 _PERMISSIONS = {"deployments": "Deployments", "workflow runs": "Actions", CONTENTS_PART: "Contents"}
+
+
+def _alone(exc: GitHubError) -> str:
+    """What GitHub said of a request it failed alone (failed_alone): without what a run it
+    stopped would add (RUN_STOPPED), as the run goes on."""
+    return str(exc).replace(RUN_STOPPED, "")
 
 
 def _not_whole(repo: str, error: str) -> str:

@@ -90,6 +90,8 @@ def test_a_part_github_keeps_failing_is_named_and_the_rest_syncs(
         f"GET /repos/{ORG}/{first}/actions/runs"
     ), failure
     assert failure.endswith("the rest of the repo synced, the next run asks again"), failure
+    # what a run GitHub stopped would say ("a GitHub outage?") is not said of a part
+    assert "outage" not in failure and "what was fetched" not in failure, failure
     assert stored[first] == (pulls[first], 0)
     for repo in others:
         assert stored[repo] == (pulls[repo], runs[repo]), repo
@@ -151,7 +153,13 @@ def test_repos_failing_in_a_row_are_github_failing_and_the_run_fails(
             # no rebuild after a failure: what was stored is in the raw layer
             synced = {r: _count(wh, "raw_pulls", r) > 0 for r in repos}
     last = repos[FAILING_IN_A_ROW - 1]
-    assert str(caught.value).startswith(f"GET /repos/{ORG}/{last}/actions/runs"), caught.value
+    assert str(caught.value).startswith(
+        f"GitHub kept failing {FAILING_IN_A_ROW} repos in a row while it answered (the last: "
+        f"{ORG}/{last}: workflow runs: GET /repos/{ORG}/{last}/actions/runs"
+    ), caught.value
+    assert str(caught.value).endswith(
+        "what was fetched is stored, and the next run goes on from there"
+    )
     assert runs == [("failed",)]
     assert synced == {r: i < FAILING_IN_A_ROW for i, r in enumerate(repos)}
 
