@@ -14,7 +14,7 @@ from pathlib import Path
 from miner.config import Config
 from miner.errors import GitHubError, MinerError, named_there, spoken_list
 from miner.github_auth import credentials
-from miner.github_client import GitHubClient
+from miner.github_client import GitHubClient, Response
 from miner.rate_limits import RateLimiter
 from miner.warehouse import MIGRATIONS, Warehouse
 
@@ -130,23 +130,33 @@ def _github(
 ) -> None:
     """GitHub's checks; `app` names the GitHub App miner signs in as (None: a token), whose
     missing permissions are fixed on the app, not on a token."""
+    where = f"GitHub at {config.github.api_url}"
+    limits: Response | None
     try:
         limits = client.get("/rate_limit")
     except GitHubError as exc:
-        if exc.status == 401 and not signed_in:
-            fix = "it needs a token (see above)"  # none was sent: the server asks for one
-        elif exc.status == 401:
-            fix = "the token is refused: make a new one"
+        if exc.status == 404 and "rate limit" in str(exc).lower():
+            # an Enterprise Server with rate limiting off (its default) answers 404 "Rate
+            # limiting is not enabled.": GitHub answers, nothing limits a sync, and the token
+            # is asked of what it reads below
+            tell(Check(True, f"{where}: rate limiting is off there"))
+            limits = None
         else:
-            fix = str(exc)
-        tell(Check(False, f"GitHub at {config.github.api_url}", fix))
-        return
-    resources = (limits.data or {}).get("resources", {})
-    core, graphql = resources.get("core", {}), resources.get("graphql", {})
-    tell(Check(True, f"GitHub at {config.github.api_url}: REST {core.get('remaining')} of "
-                     f"{core.get('limit')} requests left, GraphQL {graphql.get('remaining')} of "
-                     f"{graphql.get('limit')} points"))  # fmt: skip
-    scopes = limits.headers.get("x-oauth-scopes")
+            if exc.status == 401 and not signed_in:
+                fix = "it needs a token (see above)"  # none was sent: the server asks for one
+            elif exc.status == 401:
+                fix = "the token is refused: make a new one"
+            else:
+                fix = str(exc)
+            tell(Check(False, where, fix))
+            return
+    else:
+        resources = (limits.data or {}).get("resources", {})
+        core, graphql = resources.get("core", {}), resources.get("graphql", {})
+        tell(Check(True, f"{where}: REST {core.get('remaining')} of {core.get('limit')} requests "
+                         f"left, GraphQL {graphql.get('remaining')} of {graphql.get('limit')} "
+                         "points"))  # fmt: skip
+    scopes = limits.headers.get("x-oauth-scopes") if limits is not None else None
     if scopes is not None:  # a classic token says its scopes; a fine-grained one does not
         have = {s.strip() for s in scopes.split(",") if s.strip()}
         for scope, why in NEEDED_SCOPES:

@@ -659,7 +659,7 @@ class FixtureServer:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
-        rate_limit: int = 5000,
+        rate_limit: int | None = 5000,
         graphql_rate_limit: int = GRAPHQL_RATE_LIMIT,
         rate_limit_window: int = RATE_LIMIT_WINDOW_SECONDS,
         token: str | None = None,
@@ -688,8 +688,11 @@ class FixtureServer:
         self.port = port
         self.token = token
         self.request_log = request_log
-        # GitHub's budgets refill an hour after the window opens; tests shorten the window
-        self._budget = _RateBudget(rate_limit, rate_limit_window)
+        # GitHub's budgets refill an hour after the window opens; tests shorten the window.
+        # rate_limit None: REST rate limiting off, as an Enterprise Server has it by default:
+        # no X-RateLimit headers, no budget, and GET /rate_limit answers 404
+        self.rate_limited = rate_limit is not None
+        self._budget = _RateBudget(rate_limit or 0, rate_limit_window)
         self.graphql_rate_limit = graphql_rate_limit
         self._graphql_budget: GraphQLBudget | None = None  # made on the first POST /graphql
         self._log_lock = threading.Lock()
@@ -806,7 +809,7 @@ class FixtureServer:
         status = answer.status
         if etag is not None and if_none_match is not None and _etag_matches(if_none_match, etag):
             status = 304  # "does not count against your primary rate limit"
-        elif not free and not self._budget.spend():
+        elif not free and self.rate_limited and not self._budget.spend():
             message = _RATE_LIMIT_MESSAGE.format(request_id=request_id)
             answer = _Answer(
                 403, _dump({"message": message, "documentation_url": _RATE_LIMIT_DOCS})
@@ -847,6 +850,8 @@ class FixtureServer:
             return _error(403, self._refusal(headers.get("Authorization"))), False
         if path.rstrip("/") == "/rate_limit":
             # GET /rate_limit "does not count against your primary rate limit".
+            if not self.rate_limited:  # GitHub Enterprise Server's words
+                return _error(404, "Rate limiting is not enabled."), True
             return _Answer(200, _dump(self._rate_limit_payload())), True
         try:
             contents = _CONTENTS.match(path)
@@ -1059,16 +1064,19 @@ class FixtureServer:
             date = format_datetime(self._clock(), usegmt=True)
         except _ClockError:
             date = format_datetime(datetime.now(UTC), usegmt=True)
-        return [
-            ("Server", "miner-fixtures"),
-            ("Date", date),
-            ("X-GitHub-Api-Version-Selected", API_VERSION),
-            ("X-GitHub-Media-Type", "github.v3; format=json"),
+        limits = [
             ("X-RateLimit-Limit", str(self._budget.limit)),
             ("X-RateLimit-Remaining", str(remaining)),
             ("X-RateLimit-Reset", str(reset)),
             ("X-RateLimit-Used", str(used)),
             ("X-RateLimit-Resource", "core"),
+        ]
+        return [
+            ("Server", "miner-fixtures"),
+            ("Date", date),
+            ("X-GitHub-Api-Version-Selected", API_VERSION),
+            ("X-GitHub-Media-Type", "github.v3; format=json"),
+            *(limits if self.rate_limited else []),
             ("X-GitHub-Request-Id", request_id),
         ]
 

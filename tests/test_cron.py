@@ -531,6 +531,24 @@ def test_doctor_says_what_is_well_and_what_to_fix(served: Path, tmp_path: Path) 
         assert TOKEN.encode() not in out.stdout + out.stderr
 
 
+def test_doctor_on_an_enterprise_server_without_rate_limits(served: Path, tmp_path: Path) -> None:
+    """An Enterprise Server with rate limiting off (its default) answers GET /rate_limit 404
+    "Rate limiting is not enabled.": doctor says GitHub answers with no limit, and goes on to
+    the org and its repos, rather than failing there with nothing else checked."""
+    with FixtureServer(served, token=TOKEN, port=0, rate_limit=None) as server:
+        _config(tmp_path, server.url)
+        out = _miner(tmp_path, "doctor")
+        url = server.url
+    lines = out.stdout.decode().splitlines()
+    assert out.returncode == 0, out.stdout.decode() + out.stderr.decode()
+    assert lines[2:6] == [
+        f"ok   GitHub at {url}: rate limiting is off there",
+        "ok   org acme",
+        "ok   members and teams of acme",
+        "ok   all 2 repos a sync reads are readable",
+    ]
+
+
 def test_doctor_checks_the_git_mirror_folder_can_be_written(served: Path, tmp_path: Path) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")

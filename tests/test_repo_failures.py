@@ -255,3 +255,25 @@ def test_graphql_pages_of_prs_github_keeps_failing(
     )
     assert stored == {first: 0, **{r: pulls[r] for r in others}}
     assert first_runs == runs
+
+
+def test_an_enterprise_server_without_rate_limits_syncs_and_a_failing_part_is_named(
+    mirror: Path, tmp_path: Path
+) -> None:
+    """An Enterprise Server with rate limiting off (its default) sends no X-RateLimit headers and
+    answers GET /rate_limit 404 "Rate limiting is not enabled.". A sync goes through, and a part
+    it keeps failing is that part's (the 404 is an answer), not an outage failing the run."""
+    first, *others = _repos(mirror)
+    runs = {repo: _listed(mirror, repo, "actions/runs.json") for repo in _repos(mirror)}
+    _break(mirror, first, "actions/runs.json")
+    with (
+        FixtureServer(mirror, rate_limit=None) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        result = sync_from(server, wh, api="rest")
+        stored = {r: _count(wh, "workflow_runs", r) for r in runs}
+        limits = [r for r in server.requests if r.path == "/rate_limit"]
+    (failure,) = result.failures
+    assert failure.startswith(f"{ORG}/{first}: workflow runs not synced whole"), failure
+    assert stored == {first: 0, **{r: runs[r] for r in others}}
+    assert limits and all(r.status == 404 for r in limits)
