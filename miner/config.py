@@ -389,7 +389,8 @@ def _has_host(url: str) -> bool:
         return False
 
 
-_Levels = TypeVar("_Levels", Calendar, ServiceLevels)
+# A section a team may override ([calendar], [sla]).
+_Overridden = TypeVar("_Overridden", Calendar, ServiceLevels)
 
 
 class _Reader:
@@ -420,9 +421,9 @@ class _Reader:
         self,
         section: str,
         data: dict[str, Any],
-        empty: _Levels,
-        read: Callable[[str, dict[str, Any], _Levels], _Levels],
-    ) -> tuple[_Levels, dict[str, _Levels]]:
+        empty: _Overridden,
+        read: Callable[[str, dict[str, Any], _Overridden], _Overridden],
+    ) -> tuple[_Overridden, dict[str, _Overridden]]:
         """A section with per-team overrides ([calendar] and [calendar.teams.NAME], [sla] and
         [sla.teams.NAME]): its values over `empty`, and each team's over those, read by `read`
         (the table's name as the file spells it, the table, what it overrides)."""
@@ -430,7 +431,7 @@ class _Reader:
         base = empty
         with self.kept():
             base = read(f"[{section}]", table, empty)
-        teams: dict[str, _Levels] = {}
+        teams: dict[str, _Overridden] = {}
         for team, over in self.section(f"{section}.teams", table, "teams").items():
             name = f"{section}.teams.{team}"
             with self.kept():
