@@ -902,13 +902,17 @@ class FixtureServer:
                 self.graphql_timed_out,
                 refusal=self._refusal(headers.get("Authorization")),
             )
+        answered = payload.get("data") if isinstance(payload, dict) else None
+        if not self.rate_limited and isinstance(answered, dict) and "rateLimit" in answered:
+            answered["rateLimit"] = None  # as an Enterprise Server without rate limits says
         data = _dump(payload)
         out = [
             (name, value)
             for name, value in self._common_headers(request_id)
             if not name.startswith(("X-RateLimit-", "X-GitHub-Media-Type", "X-GitHub-Api-"))
         ]
-        out += [("X-GitHub-Media-Type", "github.v4; format=json"), *budget.snapshot().headers()]
+        limits = budget.snapshot().headers() if self.rate_limited else []
+        out += [("X-GitHub-Media-Type", "github.v4; format=json"), *limits]
         out += [("Content-Type", _JSON_TYPE), ("Content-Length", str(len(data)))]
         # GraphQL says errors inside a 200: the log names their types, so a refusal is countable
         errors = payload.get("errors") if isinstance(payload, dict) else None

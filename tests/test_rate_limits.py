@@ -262,3 +262,22 @@ def test_a_long_retry_after_is_waited_with_a_countdown_or_stops_past_max_wait(
         assert sum(clock.slept) == pauses * (900 + RESET_MARGIN_SECONDS)
         assert told.count(900 + RESET_MARGIN_SECONDS) == pauses
         _assert_same_core(wh, reference["rest"])
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_an_enterprise_server_without_rate_limits_syncs_as_github_does(
+    sample: Path, reference: dict[str, Warehouse], tmp_path: Path, api: str
+) -> None:
+    """An Enterprise Server with rate limiting off (its default): no X-RateLimit headers on any
+    answer, GraphQL's rateLimit null, GET /rate_limit 404. Nothing is waited for, no GraphQL
+    point is counted, and the warehouse is the one a sync of github.com gives."""
+    with (
+        FixtureServer(sample, rate_limit=None) as server,
+        Warehouse.open(tmp_path / "w.duckdb") as wh,
+    ):
+        limiter = RateLimiter(max_wait=0)
+        result = sync_from(server, wh, api=api, limiter=limiter)
+        _assert_same_core(wh, reference[api])
+    assert result.failures == ()
+    assert limiter.waited == 0
+    assert result.graphql_points == 0
