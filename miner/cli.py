@@ -484,8 +484,9 @@ def owners(
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
               help="Port on 127.0.0.1 (0: any free).")  # fmt: skip
 @click.option(
-    "--rate-limit", default=5000, show_default=True, type=click.IntRange(min=1),
-    help="REST requests per window it allows.",
+    "--rate-limit", default=5000, show_default=True, type=click.IntRange(min=0),
+    help="REST requests per window it allows; 0: rate limiting off, as an Enterprise Server has "
+    "it by default (no rate-limit headers, no GraphQL rateLimit, GET /rate_limit 404).",
 )  # fmt: skip
 @click.option(
     "--graphql-rate-limit", default=5000, show_default=True, type=click.IntRange(min=1),
@@ -532,7 +533,7 @@ def serve_fixtures(
     server = FixtureServer(
         folder,
         port=port,
-        rate_limit=rate_limit,
+        rate_limit=rate_limit or None,
         graphql_rate_limit=graphql_rate_limit,
         rate_limit_window=rate_limit_window,
         request_log=request_log,

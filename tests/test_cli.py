@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.mirror_builder import MirrorBuilder
 
 MINER = [sys.executable, "-c", "from miner.cli import main; main()"]
@@ -269,6 +271,39 @@ def test_serve_fixtures_serves_a_mirror_on_loopback(tmp_path: Path) -> None:
     # SIGTERM (as a service manager stops it), like Ctrl-C, is how it stops: no error
     assert proc.stderr is not None
     assert (proc.returncode, proc.stderr.read().strip()) == (0, "stopped")
+
+
+def test_serve_fixtures_without_rate_limits_plays_an_enterprise_server(tmp_path: Path) -> None:
+    """--rate-limit 0: rate limiting off, as an Enterprise Server has it by default: no
+    X-RateLimit headers, GraphQL's rateLimit null, GET /rate_limit 404 in GHES's words."""
+    import json
+    import re
+    import urllib.error
+    import urllib.request
+
+    proc = subprocess.Popen(
+        [*MINER, "serve-fixtures", str(_mirror(tmp_path)), "--port", "0", "--rate-limit", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        match = re.search(r"(http://127\.0\.0\.1:\d+)", proc.stderr.readline())
+        assert match
+        with urllib.request.urlopen(f"{match.group(1)}/repos/acme/web/pulls?state=all") as r:
+            assert len(json.load(r)) == 5
+            assert not [h for h in r.headers if h.lower().startswith("x-ratelimit")]
+        query = json.dumps({"query": "{ rateLimit { limit remaining } }"}).encode()
+        asked = urllib.request.Request(f"{match.group(1)}/graphql", data=query, method="POST")
+        with urllib.request.urlopen(asked) as r:
+            assert json.load(r)["data"] == {"rateLimit": None}
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{match.group(1)}/rate_limit")
+        assert refused.value.code == 404
+        assert json.load(refused.value)["message"] == "Rate limiting is not enabled."
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def test_sync_past_max_wait_stops_with_exit_3_and_says_when_to_run_again(tmp_path: Path) -> None:
