@@ -741,9 +741,10 @@ class _RepoSync:
                 self.tell()
         except GitHubError as exc:
             # a listing GitHub keeps failing keeps the repo's files, deployments and runs from
-            # syncing no more than a GraphQL page of PRs does (graphql_repo)
-            if exc.status in (403, 404, 451) or not self.failed_alone(exc):
-                raise  # the repo, not its PRs: sync() says it is not readable
+            # syncing no more than a GraphQL page of PRs does (graphql_repo); a refusal or a
+            # repo gone (failed_alone: no) is the repo's, which sync() says is not readable
+            if not self.failed_alone(exc):
+                raise
             self._pulls_failed(repo, _alone(exc))
         self._pending_details(repo)
         files = self.rest.file_batches(repo, self._files_read(repo), self.cursor)
@@ -877,7 +878,7 @@ class _RepoSync:
         self._store_groups(self._detail_batches(repo, pending_pulls(self.wh, self.org, repo)))
 
     def _detail_batches(self, repo: str, pending: list[PendingPull]) -> Iterator[RawBatch]:
-        failing = 0  # PRs in a row GitHub failed on
+        streak: list[tuple[int, str]] = []  # the PRs GitHub failed on since one it answered
         for i, pull in enumerate(pending):
             try:
                 batches = self.rest.pull_detail_batches(pull)
@@ -886,25 +887,27 @@ class _RepoSync:
                 # or GitHub failing every request (an outage): the PR is not what failed
                 if not self.failed_alone(exc):
                     raise
-                failing += 1
-                if failing < FAILING_IN_A_ROW:
-                    self.pulls_missing.setdefault(repo, []).append((pull.number, _alone(exc)))
+                streak.append((pull.number, _alone(exc)))
+                if len(streak) < FAILING_IN_A_ROW:
                     continue
                 # GitHub fails the repo's PR details, not each PR: the rest are left pending
                 # for the next run rather than each PR's retries (minutes) taken in vain
-                named = self.pulls_missing[repo]
-                del named[-(failing - 1) :]
-                if not named:
-                    del self.pulls_missing[repo]
-                left = len(pending) - i + failing - 1
+                left = len(pending) - i + len(streak) - 1
                 said = (
                     f"GitHub failed the details of {FAILING_IN_A_ROW} PRs in a row "
                     f"({_alone(exc)}); those of {counted(left, 'PR')} are asked next run"
                 )
                 self._pulls_failed(repo, said)
                 return
-            failing = 0
+            self._name_missing(repo, streak)
+            streak = []
             yield from batches
+        self._name_missing(repo, streak)
+
+    def _name_missing(self, repo: str, failed: list[tuple[int, str]]) -> None:
+        """PRs GitHub failed the details of, each alone (pulls_missing)."""
+        if failed:
+            self.pulls_missing.setdefault(repo, []).extend(failed)
 
     def _sbom(self, repo: str) -> None:
         """GitHub's dependency graph as an SBOM, a further source of what the repo consumes:
