@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -449,64 +449,38 @@ class GitHubCollector:
             assert response.next_url is not None
             response = self.client.get(response.next_url)
 
-    def attempt_batches(
-        self, repo: str, wanted: Iterable[tuple[str, int]], done: CursorUpdate | None = None
-    ) -> Iterator[RawBatch]:
-        """Earlier attempts of re-run workflow runs, each `wanted` (run id, attempt number) asked
-        alone (GET .../actions/runs/{id}/attempts/{n}): GitHub lists only a run's latest
-        attempt, and the time a PR waited on a failed one before its re-run is CI time too. An
-        earlier attempt is over (only a completed run can be re-run) and never changes, so it
-        is asked for once. One GitHub answers 404 for (it expired with the run's logs, or the
-        run was deleted), or another 4xx of its own (422), is noted as gone, in a cursor, and
-        not asked for again; one GitHub fails on (a 5xx past the client's retries) while its
-        REST API answers is left for the next sync to ask again. Either way the rest of the
-        sync goes on; a refusal (403) or an outage (GitHub answering nothing) is raised, as for
-        any other request. An answer that is not the attempt asked for (another run or attempt
-        number) is noted as a 404 is. `done`, a cursor saying these were asked for, comes last,
-        in the transaction of the last attempts, once every one is stored or noted: not when one
-        was left for the next sync, nor when a refusal, an outage or a rate limit stops them.
-        Every other batch is whole alone (one attempt, or one noted gone), so those yielded
-        before such a stop may be stored: the next sync asks for the others."""
-        left = False  # an attempt left for the next sync to ask again
-        for run_id, number in wanted:
-            url = f"/repos/{repo}/actions/runs/{run_id}/attempts/{number}"
-            try:
-                data = self.client.get(url).data
-            except GitHubError as exc:
-                status = exc.status or 0
-                if status in (401, 403, 451):
-                    raise
-                # GitHub's word on this attempt (404, 410, 422 ...), not a failure of the moment
-                said = 400 <= status < 500 and status != 429
-                if not said and not self.client.answers(rest=True):
-                    raise
-                if not said:
-                    _log.warning("%s: attempt %d of run %s not read (%s); the next sync asks "
-                                 "again", repo, number, run_id, exc)  # fmt: skip
-                    left = True
-                    continue
-                _log.info("%s: GitHub has attempt %d of run %s no more (%s)", repo, number,
-                          run_id, exc)  # fmt: skip
-                yield self._attempt_gone(repo, run_id, number, "gone")
-                continue
-            if not isinstance(data, dict):
-                left = True
-                continue
-            answered = (str(data.get("id")), data.get("run_attempt"))
-            if answered != (run_id, number):
-                # stored under the key of the attempt it says, it would never be the one asked
-                # for, and every sync would ask again: noted, as one GitHub has no more
-                _log.warning("%s: GitHub answered attempt %d of run %s with attempt %s of run "
-                             "%s; not stored, not asked for again", repo, number, run_id,
-                             answered[1], answered[0])  # fmt: skip
-                yield self._attempt_gone(repo, run_id, number, "mismatch")
-                continue
-            yield batch_of(
-                "workflow_run_attempts", self.org, repo, run_id, [trimmed_run(data)],
-                replace=False,
-            )  # fmt: skip
-        if done is not None and not left:
-            yield RawBatch("workflow_run_attempts", self.org, repo, [], cursors=[done])
+    def attempt_batch(self, repo: str, run_id: str, number: int) -> RawBatch:
+        """Attempt `number` of re-run workflow run `run_id` (GET .../actions/runs/{id}/attempts/
+        {n}): GitHub lists only a run's latest attempt, and the time a PR waited on a failed
+        one before its re-run is CI time too. An earlier attempt is over (only a completed run
+        can be re-run) and never changes, so it is asked for once. One GitHub answers 404 for
+        (it expired with the run's logs, or the run was deleted), or another 4xx of its own
+        (422), or answers as another run or attempt (stored under the key of the one it says,
+        it would never be the one asked for), is noted as gone, in a cursor, and not asked
+        for again. Any other failure (a 5xx past the client's retries, a refusal, a rate
+        limit) is raised: the caller says what it means."""
+        url = f"/repos/{repo}/actions/runs/{run_id}/attempts/{number}"
+        try:
+            data = self.client.get(url).data
+        except GitHubError as exc:
+            status = exc.status or 0
+            # GitHub's word on this attempt (404, 410, 422 ...), not a failure of the moment
+            if status in (401, 403, 429, 451) or not 400 <= status < 500:
+                raise
+            _log.info("%s: GitHub has attempt %d of run %s no more (%s)", repo, number, run_id,
+                      exc)  # fmt: skip
+            return self._attempt_gone(repo, run_id, number, "gone")
+        if not isinstance(data, dict):
+            raise GitHubError(f"GET {url}: GitHub answered no workflow run")
+        answered = (str(data.get("id")), data.get("run_attempt"))
+        if answered != (run_id, number):
+            _log.warning("%s: GitHub answered attempt %d of run %s with attempt %s of run %s; "
+                         "not stored, not asked for again", repo, number, run_id, answered[1],
+                         answered[0])  # fmt: skip
+            return self._attempt_gone(repo, run_id, number, "mismatch")
+        return batch_of(
+            "workflow_run_attempts", self.org, repo, run_id, [trimmed_run(data)], replace=False
+        )
 
     def _attempt_gone(self, repo: str, run_id: str, number: int, why: str) -> RawBatch:
         """No attempt stored, and the cursor that keeps later syncs from asking for it."""

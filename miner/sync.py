@@ -965,12 +965,12 @@ class _RepoSync:
         again, a re-run's new attempt among them, is stored again by its sync, so a nightly
         sync reads the payloads of its new runs alone, not the repo's whole CI history, and
         one that stored none asks nothing. The cursor moves with the last attempts once each
-        was stored or noted gone: one GitHub failed on, a refusal (403), an outage or a rate
-        limit leaves it, and the next sync looks at those runs again, asking for those not
-        stored (a refusal or a rate limit keeps the ones read before it: each attempt is
-        stored alone, under its own key, and says nothing of the others). An earlier attempt is
-        over whatever status GitHub gave it (only a completed run is re-run): asking again
-        would get the same answer."""
+        was stored or noted gone: one GitHub failed on (_attempt_batches), a refusal (403), an
+        outage or a rate limit leaves it, and the next sync looks at those runs again, asking
+        for those not stored (a refusal or a rate limit keeps the ones read before it: each
+        attempt is stored alone, under its own key, and says nothing of the others). An earlier
+        attempt is over whatever status GitHub gave it (only a completed run is re-run):
+        asking again would get the same answer."""
         checked = self._value(repo, ATTEMPTS_CHECKED)
         since = int(checked) if checked is not None else 0  # sync run ids start at 1
         ((newest,),) = self.wh.query(
@@ -999,8 +999,48 @@ class _RepoSync:
             [self.org, repo, ATTEMPT_GONE_PREFIX, since],
         )
         done = CursorUpdate(self.org, repo, ATTEMPTS_CHECKED, str(newest))
-        attempts = self.rest.attempt_batches(repo, [(str(r), int(n)) for r, n in wanted], done)
+        attempts = self._attempt_batches(repo, [(str(r), int(n)) for r, n in wanted], done)
         self._part(repo, "workflow runs", attempts, each_whole=True)
+
+    def _attempt_batches(
+        self, repo: str, wanted: list[tuple[str, int]], done: CursorUpdate
+    ) -> Iterator[RawBatch]:
+        """Each wanted attempt (run id, number), whole alone, and `done` last, once every one
+        was stored or noted gone. An attempt GitHub fails on while it answers the rest is left
+        for the next run and the repo's workflow runs named (the run is partial);
+        FAILING_IN_A_ROW in a row are GitHub failing the repo's attempts, not each: the rest
+        are left too, rather than each attempt's retries (minutes) taken in vain."""
+        missed: list[str] = []  # what GitHub said of each attempt it failed on
+        streak = 0  # attempts failed on since the last GitHub answered
+        for i, (run_id, number) in enumerate(wanted):
+            try:
+                batch = self.rest.attempt_batch(repo, run_id, number)
+            except GitHubError as exc:
+                # a refusal, a rate limit or GitHub failing every request (an outage): for
+                # _part to say, as for any part
+                if not self.failed_alone(exc):
+                    raise
+                missed.append(_alone(exc))
+                streak += 1
+                if streak == FAILING_IN_A_ROW:
+                    self._failed_part(
+                        repo,
+                        "workflow runs",
+                        f"{FAILING_IN_A_ROW} earlier attempts of re-run runs in a row, the last: "
+                        f"{missed[-1]}; {counted(len(wanted) - i - 1, 'more attempt')} asked "
+                        "next run",
+                    )
+                    return
+                continue
+            streak = 0
+            yield batch
+        if missed:
+            which = f"{len(missed)} earlier attempts of re-run runs, the first: {missed[0]}"
+            self._failed_part(
+                repo, "workflow runs", missed[0] if len(missed) == 1 else which, in_a_row=False
+            )
+            return
+        yield RawBatch("workflow_run_attempts", self.org, repo, [], cursors=[done])
 
     def _part(
         self, repo: str, what: str, batches: Iterable[RawBatch], *, each_whole: bool = False
@@ -1016,12 +1056,19 @@ class _RepoSync:
             if exc.refused:
                 self._refuse(repo, what, str(exc))
             elif self.failed_alone(exc):
-                self.failed_parts.setdefault(repo, ([], _alone(exc)))[0].append(what)
-                self.kept_failing.setdefault(repo, f"{repo}: {what}: {_alone(exc)}")
+                self._failed_part(repo, what, _alone(exc))
             else:
                 raise
             return False
         return True
+
+    def _failed_part(self, repo: str, what: str, error: str, *, in_a_row: bool = True) -> None:
+        """A part of a repo GitHub kept failing on while it answers (failed_alone): named, and
+        (`in_a_row`: the part, not one request of it) counted toward the repos in a row it
+        fails."""
+        self.failed_parts.setdefault(repo, ([], error))[0].append(what)
+        if in_a_row:
+            self.kept_failing.setdefault(repo, f"{repo}: {what}: {error}")
 
     def _pulls_failed(self, repo: str, error: str) -> None:
         """GitHub kept failing the repo's PRs (their listing, or the details of a few in a row)

@@ -15,7 +15,7 @@ from miner.collect_github import GitHubCollector
 from miner.config import Config, GitHubConfig
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
-from miner.raw import CursorUpdate, file_changes, trimmed_run
+from miner.raw import file_changes, trimmed_run
 from miner.sync import sync
 from miner.warehouse import Warehouse
 from tests.mirror_builder import T0, MirrorBuilder, at
@@ -375,21 +375,15 @@ def test_an_unfinished_run_missing_from_the_list_is_asked_for_alone() -> None:
 def test_an_attempt_github_answers_with_a_4xx_of_its_own_is_not_asked_for_again() -> None:
     """GitHub's word on an attempt (404: expired; 422: one it will not serve) stands: it is
     noted gone, not asked again night after night (a 5xx is a failure of the moment: see
-    test_run_attempts). Both answered, the cursor saying the attempts were asked for comes
-    last."""
+    test_run_attempts)."""
     api = "http://127.0.0.1:9"
     runs = f"{api}/repos/acme/app/actions/runs"
     responses.get(f"{runs}/7/attempts/1", status=404, json={"message": "Not Found"})
     responses.get(f"{runs}/8/attempts/1", status=422, json={"message": "Unprocessable"})
     collector = GitHubCollector(GitHubClient(api, "t"), "acme")
-    done = CursorUpdate("acme", "acme/app", "workflow_runs/attempts_checked", "5")
-    batches = list(collector.attempt_batches("acme/app", [("7", 1), ("8", 1)], done))
+    batches = [collector.attempt_batch("acme/app", run, 1) for run in ("7", "8")]
     gone = [(c.resource, c.value) for b in batches for c in b.cursors]
-    assert gone == [
-        ("workflow_run_attempts/7/1", "gone"),
-        ("workflow_run_attempts/8/1", "gone"),
-        ("workflow_runs/attempts_checked", "5"),
-    ]
+    assert gone == [("workflow_run_attempts/7/1", "gone"), ("workflow_run_attempts/8/1", "gone")]
     assert all(not b.items for b in batches)
 
 

@@ -204,14 +204,19 @@ def test_an_attempt_github_fails_on_is_asked_again_by_the_next_sync(
     mirror: Path, tmp_path: Path, api: str
 ) -> None:
     """GitHub failing on one earlier attempt (a 500 past the client's retries) while it answers
-    the rest keeps no other repo or attempt from syncing: that attempt is not noted as gone, and
-    the next sync fetches it."""
+    the rest keeps no other repo or attempt from syncing: that attempt is not noted as gone,
+    the repo's workflow runs are named as not synced whole (the run is partial), and the next
+    sync fetches it."""
     attempt = mirror / "repos/acme/web/actions/runs/1/attempts/1.json"
     good = attempt.read_text(encoding="utf-8")
     attempt.write_text("{not json", encoding="utf-8")  # the local server answers 500
     with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
         result = sync_from(server, wh, api=api)
-        assert result.failures == ()
+        assert result.failures == (
+            "acme/web: workflow runs not synced whole (GitHub kept failing: GET "
+            "/repos/acme/web/actions/runs/1/attempts/1: the server kept answering 500); the "
+            "rest of the repo synced, the next run asks again",
+        )
         assert ("/repos/acme/web/actions/runs/1/attempts/1", 500) in _attempt_requests(server)
         # the attempts after it are read; the re-run counts its latest attempt alone meanwhile
         assert wh.query("select key from raw_workflow_run_attempts") == [("acme/web/2/attempts/1",)]
@@ -225,6 +230,59 @@ def test_an_attempt_github_fails_on_is_asked_again_by_the_next_sync(
         assert _attempt_requests(server) == [("/repos/acme/web/actions/runs/1/attempts/1", 200)]
         assert _courts(wh) == RERUN_COURTS
         assert _looked_at(wh) == "1"  # the runs the first sync run stored, none since
+
+
+def test_attempts_github_fails_three_in_a_row_leave_the_rest_for_the_next_run(
+    mirror: Path, tmp_path: Path
+) -> None:
+    """Three earlier attempts in a row GitHub fails on while it answers are GitHub failing the
+    repo's attempts, not each: the ones after them are not asked (each would take its retries,
+    minutes, in vain), the repo's workflow runs are named, and the next run reads them all.
+    Runs 3 to 6 are re-runs too (attempt 2 each); GitHub fails attempt 1 of runs 3, 4 and 5.
+    In id order run 1's attempt is read, run 2's attempt 1 read and its attempt 2 answered 404
+    (an answer: no failure), then 3, 4 and 5 fail: run 6's is left for the next run."""
+    runs = mirror / "repos/acme/web/actions"
+    listing = json.loads((runs / "runs.json").read_text(encoding="utf-8"))
+    for rid in (3, 4, 5, 6):
+        run = _facts(rid, "e" * 40, 40 + rid, 40 + rid, 41 + rid, 1, "failure")
+        _dump(runs / "runs" / str(rid) / "attempts" / "1.json", _payload(run, []))
+        rerun = replace(run, run_started_at=_t(50 + rid), updated_at=_t(51 + rid), run_attempt=2)
+        listing["workflow_runs"].append(_payload(rerun, []))
+    listing["total_count"] = len(listing["workflow_runs"])
+    _dump(runs / "runs.json", listing)
+    failing = [runs / "runs" / str(rid) / "attempts" / "1.json" for rid in (3, 4, 5)]
+    good = [path.read_text(encoding="utf-8") for path in failing]
+    for path in failing:
+        path.write_text("{not json", encoding="utf-8")  # the local server answers 500
+    asked = "/repos/acme/web/actions/runs/{}/attempts/{}"
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        result = sync_from(server, wh, api="rest")
+        assert result.failures == (
+            "acme/web: workflow runs not synced whole (GitHub kept failing: 3 earlier attempts "
+            f"of re-run runs in a row, the last: GET {asked.format(5, 1)}: the server kept "
+            "answering 500; 1 more attempt asked next run); the rest of the repo synced, the "
+            "next run asks again",
+        )
+        requests = _attempt_requests(server)
+        assert {path for path, _ in requests} == {
+            asked.format(run, number)
+            for run, number in ((1, 1), (2, 1), (2, 2), (3, 1), (4, 1), (5, 1))
+        }
+        assert (asked.format(2, 2), 404) in requests
+        assert wh.query("select key from raw_workflow_run_attempts order by key") == [
+            ("acme/web/1/attempts/1",),
+            ("acme/web/2/attempts/1",),
+        ]
+        assert _looked_at(wh) is None
+        for path, text in zip(failing, good, strict=True):
+            path.write_text(text, encoding="utf-8")
+        server.clear_log()
+        result = sync_from(server, wh, api="rest")
+        assert result.failures == ()
+        # the attempts not stored nor noted gone, and no other
+        assert _attempt_requests(server) == [(asked.format(run, 1), 200) for run in (3, 4, 5, 6)]
+        assert _looked_at(wh) == "1"
+        assert _courts(wh) == RERUN_COURTS
 
 
 def test_an_attempt_answered_as_another_is_not_asked_for_again(
