@@ -20,6 +20,7 @@ from miner.raw import (
     file_changes,
     item_key,
     oldest_first,
+    reach,
     refresh_floor,
     sbom_batch,
     trimmed_run,
@@ -69,9 +70,10 @@ def git_blob(client: GitHubClient, repo: str, sha: str) -> Json:
 class GitHubCollector:
     """The REST collector for one org. Each method yields batches to store in order."""
 
-    def __init__(self, client: GitHubClient, org: str) -> None:
+    def __init__(self, client: GitHubClient, org: str, since: str | None = None) -> None:
         self.client = client
         self.org = org
+        self.since = since  # how far back to read ([github] since, as GitHub writes times)
 
     # -- org-wide lists ----------------------------------------------------------------------
 
@@ -148,8 +150,9 @@ class GitHubCollector:
         """Pull requests updated since the last sync, newest first, a page per batch.
 
         The list is sorted by updated_at, so paging stops at the first PR older than the
-        high-water mark; PRs updated at exactly that instant are listed again (they may have
-        changed within the same second), which costs nothing but an upsert.
+        high-water mark (or than `since`, when that is later); PRs updated at exactly that
+        instant are listed again (they may have changed within the same second), which costs
+        nothing but an upsert.
         """
         high_water, etag = cursor(repo, "pulls")
         url = f"/repos/{repo}/pulls"
@@ -157,11 +160,12 @@ class GitHubCollector:
         response = self.client.get(url, params, etag=etag)
         if response.not_modified:
             return
-        new_high_water = high_water
+        floor = reach(high_water, self.since)
+        new_high_water = floor
         first_etag = response.etag
         while True:
             page = list_items(response.data)
-            fresh = [p for p in page if high_water is None or p["updated_at"] >= high_water]
+            fresh = [p for p in page if floor is None or p["updated_at"] >= floor]
             if fresh and (new_high_water is None or fresh[0]["updated_at"] > new_high_water):
                 new_high_water = max(p["updated_at"] for p in fresh)
             done = response.next_url is None or len(fresh) < len(page)
@@ -330,7 +334,7 @@ class GitHubCollector:
         response = self._first_page(f"/repos/{repo}/deployments", etag)
         if response is None or response.not_modified:
             return
-        floor, first_etag, newest = refresh_floor(mark), response.etag, mark
+        floor, first_etag, newest = refresh_floor(mark, self.since), response.etag, mark
         begun = [CursorUpdate(self.org, repo, DEPLOYMENTS_LISTING, listing)]
         while True:
             page = list_items(response.data)
@@ -404,7 +408,7 @@ class GitHubCollector:
         response = self._first_page(f"/repos/{repo}/actions/runs", etag)
         if response is None or response.not_modified:
             return
-        floor, first_etag = refresh_floor(mark), response.etag
+        floor, first_etag = refresh_floor(mark, self.since), response.etag
         newest: str | None = None
         unfinished: list[str] = []
         first_page = True

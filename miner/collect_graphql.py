@@ -35,6 +35,7 @@ from miner.raw import (
     contents_batch,
     contents_object,
     oldest_first,
+    reach,
     refresh_floor,
 )
 
@@ -88,21 +89,23 @@ _CONNECTIONS = ("reviews", "timelineItems", "files", "commits")
 class GraphQLPullCollector:
     """The GraphQL collector of one org's pull request history."""
 
-    def __init__(self, client: GitHubClient, org: str) -> None:
+    def __init__(self, client: GitHubClient, org: str, since: str | None = None) -> None:
         self.client = client
         self.org = org
+        self.since = since  # how far back to read ([github] since, as GitHub writes times)
 
     def pull_batches(self, repo: str, cursor: CursorLookup) -> Iterator[RawBatch]:
         """PRs updated since the last sync, newest first, each page's PRs with all their details.
 
-        Paging stops at the first PR older than the high-water mark, as the REST collector's
-        does, and the same "pulls" cursor records it; each PR's details cursor is stored with
-        its details, so the REST path finds nothing pending afterwards. A PR whose details
+        Paging stops at the first PR older than the high-water mark (or than `since`, when
+        that is later), as the REST collector's does, and the same "pulls" cursor records it;
+        each PR's details cursor is stored with its details, so the REST path finds nothing
+        pending afterwards. A PR whose details
         GitHub's GraphQL API will not give (past the lightest page, see _page) is stored
         without them: the REST path reads them (sync's pending details), so one PR GitHub
         fails on does not hold back the rest of the repo's.
         """
-        high_water, _ = cursor(repo, "pulls")
+        high_water = reach(cursor(repo, "pulls")[0], self.since)
         new_high_water = high_water
         after: str | None = None
         pace = _Pace(_FULL_PAGE, _FULL_PAGE)
@@ -239,9 +242,10 @@ class GraphQLPullCollector:
 class GraphQLRepoCollector:
     """The GraphQL collector of a repo's deployments and default-branch files."""
 
-    def __init__(self, client: GitHubClient, org: str) -> None:
+    def __init__(self, client: GitHubClient, org: str, since: str | None = None) -> None:
         self.client = client
         self.org = org
+        self.since = since  # how far back to read ([github] since, as GitHub writes times)
 
     def file_batches(self, repo: str, fetch: list[str], drop: list[str]) -> Iterator[RawBatch]:
         """The files at `fetch` (paths the snapshot found changed) in one call, then an empty
@@ -273,7 +277,7 @@ class GraphQLRepoCollector:
         asks again only if the 20 newest deployments or their statuses change."""
         owner, name = repo.split("/", 1)
         newest, _ = cursor(repo, "deployments")
-        floor = refresh_floor(newest)
+        floor = refresh_floor(newest, self.since)
         after: str | None = None
         while True:
             data = self.client.post_graphql(

@@ -87,6 +87,14 @@ class GitHubConfig:
     app_id: int | None = None
     app_private_key: str | None = None
     app_installation_id: int | None = None
+    # How far back a sync reads (a UTC date): PRs updated, workflow runs and deployments created
+    # on or after it. None: the whole history.
+    since: date | None = None
+
+    @property
+    def since_time(self) -> str | None:
+        """`since` as GitHub writes times (its first second), for comparing with theirs."""
+        return f"{self.since:%Y-%m-%d}T00:00:00Z" if self.since is not None else None
 
     def selects(self, full_name: str, *, archived: bool, fork: bool) -> bool:
         """Whether a sync collects the repo `full_name` ("org/name")."""
@@ -442,8 +450,11 @@ class _Reader:
         self.keys(
             "[github] ",
             gh,
-            ("org", "api_url", "token_env", "include", "exclude", "archived", "forks", "app"),
-        )
+            (
+                "org", "api_url", "token_env", "include", "exclude", "archived", "forks",
+                "since", "app",
+            ),
+        )  # fmt: skip
         app = self.table("github.app", gh.get("app", {}))
         self.keys("[github.app] ", app, ("id", "private_key", "installation_id"))
         if app and ("id" not in app or "private_key" not in app):
@@ -501,7 +512,14 @@ class _Reader:
                 self.string("[github.app] private_key", app["private_key"]) if app else None
             ),
             app_installation_id=app.get("installation_id"),
+            since=self._since(gh["since"]) if "since" in gh else None,
         )
+
+    def _since(self, value: object) -> date:
+        since = self._date("[github] since", value)
+        if since > date.today():  # a typo (2062): no sync would read anything
+            raise self.fail("[github] since", value, "a date no later than today")
+        return since
 
     def warehouse(self, wh: dict[str, Any]) -> WarehouseConfig:
         self.keys("[warehouse] ", wh, ("path", "memory_limit"))
@@ -739,16 +757,16 @@ class _Reader:
     def _dates(self, where: str, value: object) -> list[date]:
         if not isinstance(value, list):
             raise self.fail(where, value, 'an array of dates like "2026-12-25"')
-        days: list[date] = []
-        for item in value:
-            if isinstance(item, date) and not isinstance(item, datetime):
-                days.append(item)
-                continue
-            try:
-                days.append(date.fromisoformat(item if isinstance(item, str) else ""))
-            except ValueError as exc:
-                raise self.fail(where, item, 'a date like "2026-12-25"') from exc
-        return days
+        return [self._date(where, item) for item in value]
+
+    def _date(self, where: str, value: object) -> date:
+        """A date, as TOML writes one (2026-12-25) or as a string ("2026-12-25")."""
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        try:
+            return date.fromisoformat(value if isinstance(value, str) else "")
+        except ValueError as exc:
+            raise self.fail(where, value, 'a date like "2026-12-25"') from exc
 
     def levels(self, name: str, table: dict[str, Any], base: ServiceLevels) -> ServiceLevels:
         known = ("first_review_business_hours", "cross_team_approval_business_hours")

@@ -301,11 +301,17 @@ def parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def refresh_floor(mark: str | None) -> str | None:
-    """The oldest creation time a sync looks at again, as GitHub writes times; None: all."""
-    if mark is None:
-        return None
-    return (parse_time(mark) - REFRESH_WINDOW).strftime("%Y-%m-%dT%H:%M:%SZ")
+def reach(floor: str | None, since: str | None) -> str | None:
+    """The oldest time a listing reads back to: the later of `floor` (a listing's own, by its
+    marks) and `since` ([github] since); each as GitHub writes times, None for no bound."""
+    return max(floor, since) if floor is not None and since is not None else floor or since
+
+
+def refresh_floor(mark: str | None, since: str | None = None) -> str | None:
+    """The oldest creation time a sync looks at again, as GitHub writes times; None: all.
+    `since`: how far back a sync reads at all ([github] since)."""
+    floor = None if mark is None else (parse_time(mark) - REFRESH_WINDOW)
+    return reach(f"{floor:%Y-%m-%dT%H:%M:%SZ}" if floor is not None else None, since)
 
 
 def oldest_first(statuses: Sequence[Any]) -> list[Any]:

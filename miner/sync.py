@@ -254,7 +254,7 @@ def sync(
         status.remaining = {r: b.remaining for r, b in client.limiter.budgets.items()}
         progress(status)
 
-    repo_sync = _RepoSync(wh, org, client, run, tell)
+    repo_sync = _RepoSync(wh, org, client, run, tell, config.github.since_time)
     try:
         if api == "graphql":
             # one call per 100 repos: repos, people, teams, and what changed in each repo
@@ -585,7 +585,7 @@ def _respelled(
     its rows are keyed by GitHub's login from the start, as its repos' full names are."""
     wh.rename_run_org(run, login)
     status.org = login
-    return login, _RepoSync(wh, login, was.client, run, was.tell)
+    return login, _RepoSync(wh, login, was.client, run, was.tell, was.since)
 
 
 def _team_slugs(wh: Warehouse, org: str, lists: list[RawBatch]) -> list[str]:
@@ -687,11 +687,13 @@ class _RepoSync:
         client: GitHubClient,
         run: int,
         tell: Callable[[], None],
+        since: str | None = None,
     ) -> None:
         self.wh, self.org, self.client, self.run, self.tell = wh, org, client, run, tell
-        self.rest = GitHubCollector(client, org)
-        self.pulls = GraphQLPullCollector(client, org)
-        self.contents = GraphQLRepoCollector(client, org)
+        self.since = since
+        self.rest = GitHubCollector(client, org, since)
+        self.pulls = GraphQLPullCollector(client, org, since)
+        self.contents = GraphQLRepoCollector(client, org, since)
         self.pulls_stored = 0
         self.pulls_changed = 0
         # parts of a repo the token may not read (its workflow runs, say; the rest synced),
@@ -732,7 +734,31 @@ class _RepoSync:
         c = self.wh.cursor(self.org, repo, resource)
         return c.value, c.etag
 
+    def reach_back(self, repo: str) -> None:
+        """Bring the repo's history back to `since` ([github] since; None: its whole history):
+        when it reaches further back than the repo was read to (HISTORY_SINCE; a repo read
+        before without it, by an older miner, was read whole), its listings' marks are
+        cleared, in one transaction with the new reach, so this sync lists its PRs, workflow
+        runs and deployments back to it (what was stored is kept: only what is missing is
+        asked for details). A later `since` changes nothing: what was stored stays."""
+        wanted = self.since or WHOLE_HISTORY
+        read_to = self._value(repo, HISTORY_SINCE)
+        if read_to is None:
+            if self.wh.query(
+                "select count(*) from cursors where org = ? and repo = ?", [self.org, repo]
+            )[0][0]:
+                return  # read before, whole, by a miner without `since`
+        elif read_to == WHOLE_HISTORY or (wanted != WHOLE_HISTORY and wanted >= read_to):
+            return
+        marks = [
+            CursorUpdate(self.org, repo, mark, None)
+            for mark in (*_LISTING_MARKS, PULLS_CHECKED, PUSHED_AT, RUNS_CHECKED)
+        ] if read_to is not None else []  # fmt: skip
+        reach = CursorUpdate(self.org, repo, HISTORY_SINCE, wanted)
+        self.wh.store(RawBatch("pulls", self.org, repo, [], cursors=[*marks, reach]), self.run)
+
     def rest_repo(self, repo: str) -> None:
+        self.reach_back(repo)
         try:
             for batch in self.rest.pull_batches(repo, self.cursor):
                 self.pulls_changed += self._changed(batch)
@@ -772,6 +798,7 @@ class _RepoSync:
     def graphql_repo(self, marks: RepoMarks) -> None:
         """Only what the snapshot shows changed: an unchanged repo costs no request."""
         repo = marks.repo
+        self.reach_back(repo)
         pulls_changed = self._pulls_changed(marks)
         if pulls_changed:
             # the runs are due now, and stay due until read: a sync stopped after storing the
@@ -845,7 +872,7 @@ class _RepoSync:
         """Whether the repo stores more deployments inside the window a sync reads again than
         the snapshot shows (its newest SNAPSHOT_DEPLOYMENTS): a new status on one of the others
         moves no mark, so they are read again every sync, as REST reads them."""
-        floor = refresh_floor(self._value(repo, "deployments"))
+        floor = refresh_floor(self._value(repo, "deployments"), self.since)
         if floor is None:
             return False
         ((count,),) = self.wh.query(
@@ -1168,6 +1195,11 @@ def _refused_parts(repo: str, parts: list[str], error: str, *, git: bool, app: b
 # Cursors of the GraphQL path's marks: when a repo's PRs were last read (the server's clock),
 # the repo's pushedAt when its workflow runs were last read, and when that was.
 PULLS_CHECKED = "pulls/checked"
+# How far back a repo's history was read ([github] since, as GitHub writes times), or
+# WHOLE_HISTORY; and the marks of its listings, cleared when `since` reaches further back.
+HISTORY_SINCE = "history/since"
+WHOLE_HISTORY = "*"
+_LISTING_MARKS = ("pulls", "workflow_runs", "deployments", DEPLOYMENTS_MARK)
 PUSHED_AT = "pushed_at"
 RUNS_CHECKED = "workflow_runs/checked"
 # The sync_run of the newest workflow runs of a repo whose earlier attempts were all asked for.

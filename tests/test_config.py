@@ -154,6 +154,9 @@ def test_token_env_names_the_variable(tmp_path: Path, monkeypatch: pytest.Monkey
         ),
         ("[calendar]\nworkdays = ['monday']\n", "[calendar] workdays = ['monday']: expected days"),
         ("[calendar]\nholidays = ['25/12/2026']\n", "[calendar] holidays = '25/12/2026'"),
+        ("[github]\nsince = '2025'\n", "[github] since = '2025': expected a date like"),
+        ("[github]\nsince = 2025-01-01T00:00:00Z\n", "[github] since = datetime.datetime(2025"),
+        ("[github]\nsince = 9999-01-01\n", "expected a date no later than today"),
         ("[calendar.teams.web]\nhours = 'x'\n", "[calendar.teams.web] hours = 'x'"),
         ("[calendar]\nweekends = 1\n", "[calendar] weekends: unknown key"),
         ("[sla]\nfirst_review_business_hours = 'eight'\n", "expected a positive number of hours"),
@@ -261,6 +264,16 @@ def test_the_bounds_themselves_are_taken(tmp_path: Path) -> None:
         "Etc/GMT+5",
         "http://127.0.0.1:8765",
     )
+
+
+def test_since_is_a_date_written_either_way_and_today_is_taken(tmp_path: Path) -> None:
+    """[github] since as TOML writes a date, or as a string; today itself is no future day."""
+    for value in ("2025-01-31", "'2025-01-31'"):
+        github = load(write(tmp_path, f"[github]\nsince = {value}\n")).github
+        assert (github.since, github.since_time) == (date(2025, 1, 31), "2025-01-31T00:00:00Z")
+    today = date.today()
+    assert load(write(tmp_path, f"[github]\nsince = {today}\n")).github.since == today
+    assert load(write(tmp_path, "[github]\n")).github.since_time is None
 
 
 def test_a_byte_order_mark_is_no_part_of_the_toml(tmp_path: Path) -> None:
@@ -470,7 +483,7 @@ def test_every_mistake_of_a_config_is_said_at_once(tmp_path: Path) -> None:
     said = [line.removeprefix(f"{path}: ") for line in err.value.lines]
     assert all(line.startswith(f"{path}: ") for line in err.value.lines)
     assert str(err.value).splitlines() == list(err.value.lines)
-    known = "org, api_url, token_env, include, exclude, archived, forks, app"
+    known = "org, api_url, token_env, include, exclude, archived, forks, since, app"
     assert said == [
         f"[github] colour: unknown key (known: {known})",
         f"[github] shade: unknown key (known: {known})",

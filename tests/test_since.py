@@ -1,0 +1,131 @@
+"""[github] since: how far back a sync reads. PRs updated, workflow runs and deployments created
+before it are not asked for; moved earlier, the next sync reads back to it (and only what is
+missing); moved later, what was stored stays and nothing is read again.
+
+acme/web has three of each, 40 days, 20 days and 0 days before T0 (Monday 2026-03-02 09:00
+UTC): PR n, run n and deployment n are created then (each PR closed or updated within two
+hours, each run and deployment over within one)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from miner.config import Config, GitHubConfig
+from miner.fixtures_server import FixtureServer
+from miner.github_client import GitHubClient
+from miner.sync import HISTORY_SINCE, SyncResult, sync
+from miner.warehouse import Warehouse
+from tests.mirror_builder import MirrorBuilder
+from tests.test_deploys import _deployments
+from tests.test_run_attempts import _dump, _facts, _payload
+
+DAY = 24.0
+AGES = (40, 20, 0)  # days before T0 of PR, run and deployment 1, 2 and 3
+# 2026-03-02 less 10 days is 2026-02-20 (February 2026 has 28 days); less 30, 2026-01-31
+TEN_DAYS_BACK = date(2026, 2, 20)
+THIRTY_DAYS_BACK = date(2026, 1, 31)
+
+
+@pytest.fixture
+def mirror(tmp_path: Path) -> Path:
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]})
+    for age in AGES:
+        closed = -age * DAY + 2
+        pr = b.pull("web", "alice", -age * DAY, state="closed", closed=closed).commit(-age * DAY)
+        pr.review("bob", -age * DAY + 1)
+    root = b.write(tmp_path / "mirror")
+    runs = [_facts(n, "e" * 40, -age * DAY, -age * DAY, -age * DAY + 1, 1, "success")
+            for n, age in enumerate(AGES, start=1)]  # fmt: skip
+    listed = [_payload(run, []) for run in reversed(runs)]  # newest first, as GitHub lists
+    _dump(root / "repos/acme/web/actions/runs.json", {"total_count": 3, "workflow_runs": listed})
+    _deployments(root, [(n, "production", "a" * 40, [("success", -age * DAY + 0.5)])
+                        for n, age in enumerate(AGES, start=1)])  # fmt: skip
+    return root
+
+
+def _sync(server: FixtureServer, wh: Warehouse, api: str, since: date | None) -> SyncResult:
+    client = GitHubClient(server.url, "t")
+    try:
+        github = GitHubConfig(org="acme", api_url=server.url, since=since)
+        return sync(wh, Config(github=github), client=client, api=api)
+    finally:
+        client.close()
+
+
+def _stored(wh: Warehouse) -> tuple[list[int], list[int], list[int]]:
+    """The numbers of the PRs, and the ids of the workflow runs and deployments, stored."""
+
+    def ids(sql: str) -> list[int]:
+        return sorted(int(n) for (n,) in wh.query(sql))
+
+    return (
+        ids("select payload ->> 'number' from raw_pulls"),
+        ids("select payload ->> 'id' from raw_workflow_runs"),
+        ids("select payload ->> 'id' from raw_deployments"),
+    )
+
+
+def _details_asked(server: FixtureServer) -> list[int]:
+    """The PRs whose reviews were asked for through REST."""
+    return sorted(
+        int(r.path.split("/")[5])
+        for r in server.requests
+        if r.path.startswith("/repos/acme/web/pulls/") and r.path.endswith("/reviews")
+    )
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_a_sync_reads_back_to_since_and_further_when_it_moves_earlier(
+    mirror: Path, tmp_path: Path, api: str
+) -> None:
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        result = _sync(server, wh, api, TEN_DAYS_BACK)
+        assert result.failures == ()
+        assert _stored(wh) == ([3], [3], [3])
+        assert wh.cursor("acme", "acme/web", HISTORY_SINCE).value == "2026-02-20T00:00:00Z"
+        # the metric views see the PR read, with its review
+        assert wh.query("select number from pull_requests") == [(3,)]
+        assert wh.query("select count(*) from reviews") == [(1,)]
+        if api == "rest":
+            assert _details_asked(server) == [3]
+
+        server.clear_log()
+        _sync(server, wh, api, THIRTY_DAYS_BACK)
+        assert _stored(wh) == ([2, 3], [2, 3], [2, 3])
+        if api == "rest":
+            assert _details_asked(server) == [2]  # PR 3's details are stored already
+        assert wh.cursor("acme", "acme/web", HISTORY_SINCE).value == "2026-01-31T00:00:00Z"
+
+        server.clear_log()
+        _sync(server, wh, api, None)  # no since: the whole history
+        assert _stored(wh) == ([1, 2, 3], [1, 2, 3], [1, 2, 3])
+        if api == "rest":
+            assert _details_asked(server) == [1]
+        assert wh.cursor("acme", "acme/web", HISTORY_SINCE).value == "*"
+        assert wh.query("select count(*) from reviews") == [(3,)]
+
+        # a later since keeps what was stored, and reads nothing again
+        server.clear_log()
+        _sync(server, wh, api, TEN_DAYS_BACK)
+        assert _stored(wh) == ([1, 2, 3], [1, 2, 3], [1, 2, 3])
+        assert _details_asked(server) == []
+        assert wh.cursor("acme", "acme/web", HISTORY_SINCE).value == "*"
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_since_on_a_warehouse_read_whole_reads_nothing_again(
+    mirror: Path, tmp_path: Path, api: str
+) -> None:
+    """A repo read before without since (by a miner that had none, which kept no reach) was
+    read whole: a since of any date reaches no further, and nothing is read again."""
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        _sync(server, wh, api, None)
+        wh.con.execute("delete from cursors where resource = ?", [HISTORY_SINCE])
+        server.clear_log()
+        _sync(server, wh, api, THIRTY_DAYS_BACK)
+        assert _stored(wh) == ([1, 2, 3], [1, 2, 3], [1, 2, 3])
+        assert _details_asked(server) == []
+        assert wh.cursor("acme", "acme/web", HISTORY_SINCE).value is None
