@@ -12,9 +12,10 @@
 --   nothing. A request made after the PR was closed is 'unanswered' at once (0 hours).
 -- * A PR still open in a repo archived since ends its waits as a close would, at the archiving
 --   ('unanswered'): nothing can be reviewed in an archived repo, and the wait is for nobody.
--- * A request to a bot opens no episode (bots never answer for anyone). A removal in the same
---   second as a request ends it only if the timeline lists it after the request. When two
---   reviews land in the same second, the one with the lower review id is the responder.
+-- * A request to a bot opens no episode (bots never answer for anyone). A removal or a review
+--   in the same second as a request ends it only if the timeline lists it after the request (a
+--   review whose `reviewed` event the timeline lacks counts as after it). When two reviews land
+--   in the same second, the one with the lower review id is the responder.
 -- * PRs that never became ready (drafts) have no episodes: GitHub asks no code owner to review a
 --   draft, and the wait has not started.
 -- * The implicit episode (no reviewer) exists when nobody stood asked as the PR became ready: no
@@ -34,10 +35,20 @@ with prs as (
 as_of as (
     select org, as_of from snapshots
 ),
+review_places as (
+    -- where the timeline lists each review (its `reviewed` event, whose id is the review's)
+    select org, repo, pr_number, event_id as review_id, min(seq) as seq
+    from pr_events
+    where event = 'reviewed' and event_id is not null
+    group by org, repo, pr_number, event_id
+),
 eligible_reviews as (
-    select r.org, r.repo, r.pr_number, r.reviewer, r.submitted_at, r.review_id
+    select r.org, r.repo, r.pr_number, r.reviewer, r.submitted_at, r.review_id, t.seq
     from reviews as r
     join prs as p on p.org = r.org and p.repo = r.repo and p.pr_number = r.pr_number
+    left join review_places as t
+        on t.org = r.org and t.repo = r.repo and t.pr_number = r.pr_number
+        and t.review_id = r.review_id
     where r.state in ('APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'DISMISSED')
       and not r.reviewer_is_bot
       and r.reviewer <> p.author
@@ -78,7 +89,10 @@ request_reviews as (
     from requests as q
     join eligible_reviews as v
         on v.org = q.org and v.repo = q.repo and v.pr_number = q.pr_number
-        and v.submitted_at >= q.requested_at
+        -- a review in the same second answers the request unless the timeline lists it before
+        -- the request (a re-request right after a review waits for the next one)
+        and (v.submitted_at > q.requested_at
+            or (v.submitted_at = q.requested_at and coalesce(v.seq > q.seq, true)))
     left join person_teams as pt
         on pt.org = v.org and pt.login = v.reviewer and pt.team = q.reviewer_team
     where v.reviewer = q.reviewer or pt.team is not null
