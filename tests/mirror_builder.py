@@ -187,7 +187,12 @@ class Pull:
         )
         return self
 
-    def review(self, login: str, hours: float, state: str = "APPROVED") -> Pull:
+    def review(
+        self, login: str, hours: float, state: str = "APPROVED", *, listed: bool = False
+    ) -> Pull:
+        """A submitted review; `listed` also puts GitHub's `reviewed` item for it in the
+        timeline, where the REST timeline lists every submitted review (no created_at: it is
+        dated by submitted_at; its id is the review's)."""
         self.reviews.append(
             {
                 "id": 5000 + len(self.reviews) + 100 * self.number,
@@ -202,6 +207,8 @@ class Pull:
                 "commit_id": "a" * 40,
             }
         )
+        if listed:
+            self.timeline.append({**self.reviews[-1], "event": "reviewed", "state": state.lower()})
         return self
 
     def dismiss(self, hours: float, review: int, by: str = "admin") -> Pull:
@@ -236,7 +243,7 @@ class Pull:
         closed_at = at(self.closed) if self.closed is not None else None
         updated = max(
             [self.created, self.closed or 0.0]
-            + [_hours(e["created_at"]) for e in self.timeline]
+            + [_hours(e.get("created_at") or e["submitted_at"]) for e in self.timeline]
             + [_hours(r["submitted_at"]) for r in self.reviews]
         )
         return {
@@ -336,7 +343,7 @@ class MirrorBuilder:
             for p in prs:
                 _dump(
                     base / "issues" / str(p.number) / "timeline.json",
-                    sorted(p.timeline, key=lambda e: e["created_at"]),
+                    sorted(p.timeline, key=lambda e: e.get("created_at") or e["submitted_at"]),
                 )
                 _dump(base / "pulls" / str(p.number) / "reviews.json", p.reviews)
                 _dump(base / "pulls" / str(p.number) / "commits.json", p.commits)
