@@ -289,6 +289,10 @@ def sbom_batch(
 
 # The GraphQL snapshot's mark of a repo's newest deployments, saved when they were read.
 DEPLOYMENTS_MARK = "deployments/mark"
+# How far back a repo's history was read ([github] since, as GitHub writes times), or
+# WHOLE_HISTORY.
+HISTORY_SINCE = "history/since"
+WHOLE_HISTORY = "*"
 
 # Deployments gain statuses, and workflow runs finish or are re-run, after they were first stored:
 # each sync looks again at those created this long before the newest it had stored (or before the

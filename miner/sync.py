@@ -59,7 +59,9 @@ from miner.raw import (
     BLOB_TEXT_LIMIT,
     CONTENTS_PREFIX,
     DEPLOYMENTS_MARK,
+    HISTORY_SINCE,
     SBOM_MARK,
+    WHOLE_HISTORY,
     CursorUpdate,
     RawBatch,
     file_changes,
@@ -1195,10 +1197,7 @@ def _refused_parts(repo: str, parts: list[str], error: str, *, git: bool, app: b
 # Cursors of the GraphQL path's marks: when a repo's PRs were last read (the server's clock),
 # the repo's pushedAt when its workflow runs were last read, and when that was.
 PULLS_CHECKED = "pulls/checked"
-# How far back a repo's history was read ([github] since, as GitHub writes times), or
-# WHOLE_HISTORY; and the marks of its listings, cleared when `since` reaches further back.
-HISTORY_SINCE = "history/since"
-WHOLE_HISTORY = "*"
+# The marks of a repo's listings, cleared when `since` reaches further back than HISTORY_SINCE.
 _LISTING_MARKS = ("pulls", "workflow_runs", "deployments", DEPLOYMENTS_MARK)
 PUSHED_AT = "pushed_at"
 RUNS_CHECKED = "workflow_runs/checked"

@@ -8,7 +8,7 @@ hours, each run and deployment over within one)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,8 @@ import pytest
 from miner.config import Config, GitHubConfig
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
-from miner.sync import HISTORY_SINCE, SyncResult, sync
+from miner.raw import HISTORY_SINCE
+from miner.sync import SyncResult, sync
 from miner.warehouse import Warehouse
 from tests.mirror_builder import MirrorBuilder
 from tests.test_deploys import _deployments
@@ -129,3 +130,33 @@ def test_since_on_a_warehouse_read_whole_reads_nothing_again(
         assert _stored(wh) == ([1, 2, 3], [1, 2, 3], [1, 2, 3])
         assert _details_asked(server) == []
         assert wh.cursor("acme", "acme/web", HISTORY_SINCE).value is None
+
+
+def test_a_report_says_when_its_windows_start_before_the_history_read(
+    mirror: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The mirror's as_of is T0 + 14 days, 2026-03-16 09:00. Read since 2026-02-20: a 30-day
+    window (from 2026-02-14) starts before it; a 14-day one (from 03-02) does not, but the
+    previous window it is compared with (from 02-16) does; a 7-day one and the one before it
+    (from 03-02) lie after it. Read whole, nothing is said."""
+    from miner.reports.data import report_json, scope
+
+    def said(days: int) -> tuple[str | None, list[str]]:
+        caplog.clear()
+        data = report_json(wh, scope(wh, "acme"), timedelta(days=days))
+        return data["history_since"], [r.getMessage() for r in caplog.records]
+
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        _sync(server, wh, "graphql", TEN_DAYS_BACK)
+        since = "2026-02-20T00:00:00+00:00"
+        warning = (
+            "acme: the warehouse holds the history since 2026-02-20 ([github] since): the {} "
+            "starts before it, so it counts fewer PRs, runs and deploys than there were"
+        )
+        assert said(30) == (since, [warning.format("window")])
+        assert said(14) == (
+            since, [warning.format("previous window (the changes against it)")]
+        )  # fmt: skip
+        assert said(7) == (since, [])
+        _sync(server, wh, "graphql", None)
+        assert said(30) == (None, [])

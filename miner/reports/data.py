@@ -3,6 +3,7 @@ named query, for the window and for the previous window of the same length."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,9 +11,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from miner.errors import ConfigError, named_there
+from miner.raw import HISTORY_SINCE, WHOLE_HISTORY, parse_time
 from miner.reports.layout import SECTIONS
 from miner.sql_files import layer
 from miner.warehouse import Warehouse
+
+_log = logging.getLogger(__name__)
 
 # The JSON report's schema: bump the number when a key changes meaning or goes away.
 # 2: time_in_court's 'flow efficiency' row carries the median in `share`; sections gained
@@ -194,6 +198,14 @@ def report_json(
     over their service level now."""
     w = window(wh, where.org, since, start, end)
     before = w.since - (w.until - w.since)
+    history = history_since(wh, where)
+    if history is not None and before < history:
+        which = "window" if w.since < history else "previous window (the changes against it)"
+        _log.warning(
+            "%s: the warehouse holds the history since %s ([github] since): the %s starts "
+            "before it, so it counts fewer PRs, runs and deploys than there were",
+            where.repo or where.org, f"{history:%Y-%m-%d}", which,
+        )  # fmt: skip
     # every row of the lists of PRs: the JSON and CSV carry them all, the tables the first
     # few and how many more (layout.Section.limit)
     base = {"org": where.org, "team": where.team, "repo": where.repo, "limit": None}
@@ -215,8 +227,21 @@ def report_json(
         "as_of": w.as_of.isoformat(),
         "window": {"from": w.since.isoformat(), "to": w.until.isoformat()},
         "previous_window": {"from": before.isoformat(), "to": w.since.isoformat()},
+        "history_since": history.isoformat() if history is not None else None,
         "sections": sections,
     }
+
+
+def history_since(wh: Warehouse, where: Scope) -> datetime | None:
+    """How far back the scope's history was read: the latest [github] since any of its repos
+    was synced with (the report's windows before it hold less than there was); None when each
+    was read whole."""
+    ((value,),) = wh.query(
+        "select max(value) from cursors where org = ? and resource = ? and value <> ? "
+        "and (? is null or repo = ?)",
+        [where.org, HISTORY_SINCE, WHOLE_HISTORY, where.repo, where.repo],
+    )
+    return parse_time(value) if value is not None else None
 
 
 # Decimals a figure keeps: DuckDB sums doubles in parallel, in no fixed order, so the last
