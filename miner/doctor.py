@@ -44,6 +44,9 @@ def run(config: Config, db: Path, org: str | None, say: Callable[[str], None]) -
 
     where = config.source or "no config file (defaults)"
     tell(Check(True, f"config: {where}"))
+    if config.github.since is not None:
+        tell(Check(True, f"history since {config.github.since:%Y-%m-%d} ([github] since): PRs "
+                   "updated, runs and deployments created before it are not synced"))  # fmt: skip
     org = org or config.github.org
     if not org:
         tell(Check(False, "org", "set [github] org in the config, or pass --org"))

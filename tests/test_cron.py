@@ -549,6 +549,23 @@ def test_doctor_on_an_enterprise_server_without_rate_limits(served: Path, tmp_pa
     ]
 
 
+def test_doctor_says_how_far_back_a_sync_reads(served: Path, tmp_path: Path) -> None:
+    """[github] since is said, after the config, and checked no further."""
+    with FixtureServer(served, token=TOKEN, port=0) as server:
+        _config(tmp_path, server.url)
+        config = tmp_path / "miner.toml"
+        config.write_text(config.read_text() + "since = 2025-01-31\n")
+        out = _miner(tmp_path, "doctor")
+    lines = out.stdout.decode().splitlines()
+    assert out.returncode == 0, out.stdout.decode() + out.stderr.decode()
+    assert lines[:3] == [
+        "ok   config: miner.toml",
+        "ok   history since 2025-01-31 ([github] since): PRs updated, runs and deployments "
+        "created before it are not synced",
+        "ok   token from $GITHUB_TOKEN",
+    ]
+
+
 def test_doctor_checks_the_git_mirror_folder_can_be_written(served: Path, tmp_path: Path) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
