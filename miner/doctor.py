@@ -15,7 +15,7 @@ from miner.config import Config
 from miner.errors import GitHubError, MinerError, named_there, spoken_list
 from miner.github_auth import credentials
 from miner.github_client import GitHubClient, Response
-from miner.rate_limits import RateLimiter
+from miner.rate_limits import RateLimiter, RateLimitStop
 from miner.warehouse import MIGRATIONS, Warehouse
 
 # What a classic token needs (X-OAuth-Scopes): private repos and the org's members and teams.
@@ -72,6 +72,12 @@ def run(config: Config, db: Path, org: str | None, say: Callable[[str], None]) -
     app = f"GitHub App {config.github.app_id}" if config.github.app_id is not None else None
     try:
         _github(client, org, config, tell, signed_in=signed_in is not None, app=app)
+    except RateLimitStop as exc:
+        # doctor waits for no reset: the checks left need a budget GitHub says is spent (its
+        # RateLimitStop speaks to a sync, of --max-wait and what was stored)
+        tell(Check(False, f"GitHub at {config.github.api_url}", exc.spent_said() + (
+            ": the checks after this one were not made; run `miner doctor` again after the "
+            "reset (a sync waits for it, up to its --max-wait)")))  # fmt: skip
     except MinerError as exc:
         tell(Check(False, f"GitHub at {config.github.api_url}", str(exc)))
     finally:

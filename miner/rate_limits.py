@@ -37,15 +37,18 @@ class RateLimitStop(CleanStop):
     exit_code = EXIT_PARTIAL
 
     def __init__(self, resource: str, reset: float, max_wait: float) -> None:
-        at = datetime.fromtimestamp(reset, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-        minutes = max(0.0, reset - time.time()) / 60
-        super().__init__(
-            f"GitHub's {resource} rate limit is spent until {at} ({minutes:.0f} min), longer "
-            f"than --max-wait {max_wait:g}s: stopped cleanly, with everything fetched so far "
-            "stored; run miner sync again after the reset to continue"
-        )
         self.resource = resource
         self.reset = reset
+        super().__init__(
+            f"{self.spent_said()}, longer than --max-wait {max_wait:g}s: stopped cleanly, with "
+            "everything fetched so far stored; run miner sync again after the reset to continue"
+        )
+
+    def spent_said(self) -> str:
+        """Which budget is spent and until when, for whatever stopped at it."""
+        at = datetime.fromtimestamp(self.reset, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        minutes = max(0.0, self.reset - time.time()) / 60
+        return f"GitHub's {self.resource} rate limit is spent until {at} ({minutes:.0f} min)"
 
 
 @dataclass

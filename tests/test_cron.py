@@ -566,6 +566,31 @@ def test_doctor_says_how_far_back_a_sync_reads(served: Path, tmp_path: Path) -> 
     ]
 
 
+def test_doctor_with_the_rate_limit_spent_says_so_in_its_own_words(
+    served: Path, tmp_path: Path
+) -> None:
+    """A REST budget spent midway (1 request: the org's) stops doctor's GitHub checks: said as
+    the budget and its reset, and to run doctor again then, not as a sync's clean stop (doctor
+    has no --max-wait and stores nothing); the warehouse is still checked."""
+    with FixtureServer(served, token=TOKEN, port=0, rate_limit=1) as server:
+        _config(tmp_path, server.url)
+        out = _miner(tmp_path, "doctor")
+        url = server.url
+    lines = out.stdout.decode().splitlines()
+    assert out.returncode == 1, out.stdout.decode() + out.stderr.decode()
+    assert lines[2] == (
+        f"ok   GitHub at {url}: REST 1 of 1 requests left, GraphQL 5000 of 5000 points"
+    )
+    assert lines[3] == "ok   org acme"
+    assert re.fullmatch(
+        rf"FAIL GitHub at {re.escape(url)}: GitHub's core rate limit is spent until "
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(\d+ min\): the checks after this one were not made; "
+        r"run `miner doctor` again after the reset \(a sync waits for it, up to its --max-wait\)",
+        lines[4],
+    ), lines[4]
+    assert lines[5:] == ["ok   warehouse miner.duckdb: not there yet, the first sync makes it"]
+
+
 def test_doctor_checks_the_git_mirror_folder_can_be_written(served: Path, tmp_path: Path) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
