@@ -225,6 +225,18 @@ _LOCKED = (
 )
 
 
+# DuckDB's hints below its error's first line, kept on that line: the name it guesses was meant
+# (a table, column or function misspelt) and the columns there are. Its other lines (the SQL
+# with a caret under the spot, the list of a function's overloads) span lines, and are left out.
+_HINTS = ("Did you mean", "Candidate bindings")
+
+
+def _said(exc: duckdb.Error) -> str:
+    """DuckDB's error in one line: its first, and the hints that follow it."""
+    lines = [line.strip() for line in str(exc).strip().splitlines()]
+    return " ".join([lines[0], *[line for line in lines[1:] if line.startswith(_HINTS)]])
+
+
 def run_sql(wh: Warehouse, sql: str) -> Result:
     """Any reading SQL against the warehouse, which is open read-only: nothing can change it,
     and nothing is written anywhere else. It locks the connection's settings (no files outside
@@ -232,7 +244,7 @@ def run_sql(wh: Warehouse, sql: str) -> Result:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
-        raise ConfigError(f"query failed: {str(exc).strip().splitlines()[0]}") from None
+        raise ConfigError(f"query failed: {_said(exc)}") from None
     for statement in statements:
         if not _reads(statement):
             text = _LEADING.sub("", statement.query, count=1)
@@ -285,7 +297,7 @@ def _run(
         columns = [d[0] for d in cursor.description]
         return Result(columns, cursor.fetchall())
     except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0]
+        first = _said(exc)
         if "read-only" in str(exc).lower():
             first = "the warehouse is opened read-only for queries: " + first
         usage = isinstance(exc, duckdb.ProgrammingError | duckdb.PermissionException)

@@ -245,6 +245,25 @@ def test_sql_pivots_on_the_values_in_the_data(warehouse: Path) -> None:
         (("--sql", "selec 1"), "query failed: Parser Error", 2),
         (("--sql", "select * from no_such_table"), "query failed: Catalog Error", 2),
         (("--sql", "select 'x'::int"), "query failed: Conversion Error", 1),
+        # DuckDB's guess at what was meant is kept, on the error's one line
+        (
+            ("--sql", "select * from review_wai"),
+            "Error: query failed: Catalog Error: Table with name review_wai does not exist! "
+            'Did you mean "review_wait"?\n',
+            2,
+        ),
+        (
+            ("--sql", "select lenght('a')"),
+            "Error: query failed: Catalog Error: Scalar Function with name lenght does not "
+            'exist! Did you mean "length"?\n',
+            2,
+        ),
+        (
+            ("--sql", "select outcom from review_wait"),
+            'Error: query failed: Binder Error: Referenced column "outcom" not found in FROM '
+            'clause! Candidate bindings: "outcome"',
+            2,
+        ),
         (("--sql", ""), "--sql: no statement to run, only blanks or comments", 2),
         (("--sql", "   "), "--sql: no statement to run, only blanks or comments", 2),
         (("--sql", "-- just a comment"), "--sql: no statement to run, only blanks or comments", 2),
