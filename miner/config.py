@@ -343,8 +343,9 @@ _SECTIONS = ("bots", "github", "warehouse", "git", "deploys", "dependencies", "t
 
 
 def parse(data: dict[str, Any], path: Path) -> Config:
-    """Check `data` key by key and build a Config; `path` names the file in errors. Each section
-    is checked whatever another's mistakes: one ConfigError says them all, a line each."""
+    """Check `data` key by key and build a Config; `path` names the file in errors. Each section,
+    and each key of one, is checked whatever another's mistakes: one ConfigError says them all,
+    a line each."""
     r = _Reader(path)
     with r.kept():
         r.keys("", data, _SECTIONS)
@@ -399,6 +400,8 @@ def _has_host(url: str) -> bool:
 
 # A section a team may override ([calendar], [sla]).
 _Overridden = TypeVar("_Overridden", Calendar, ServiceLevels)
+# What one key of a table reads as.
+_Value = TypeVar("_Value")
 
 
 class _Reader:
@@ -417,6 +420,13 @@ class _Reader:
             yield
         except ConfigError as exc:
             self.problems.extend(exc.lines)
+
+    def checked(self, default: _Value, read: Callable[[], _Value]) -> _Value:
+        """What `read` makes of one key, or `default` when it is wrong, said as a problem: each
+        key of a table is checked whatever another's mistakes."""
+        with self.kept():
+            return read()
+        return default
 
     def section(self, name: str, parent: dict[str, Any], key: str | None = None) -> dict[str, Any]:
         """The table `name` (under `key` of `parent`, by default its last dotted part), or none
@@ -447,15 +457,50 @@ class _Reader:
         return base, teams
 
     def github(self, gh: dict[str, Any]) -> GitHubConfig:
-        self.keys(
-            "[github] ",
-            gh,
-            (
-                "org", "api_url", "token_env", "include", "exclude", "archived", "forks",
-                "since", "app",
+        with self.kept():
+            self.keys(
+                "[github] ",
+                gh,
+                (
+                    "org", "api_url", "token_env", "include", "exclude", "archived", "forks",
+                    "since", "app",
+                ),
+            )  # fmt: skip
+        app: dict[str, Any] = self.checked({}, lambda: self.app(gh.get("app", {})))
+        api_url = self.checked(DEFAULT_API_URL, lambda: self.api_url(gh))
+        org = gh.get("org")
+        return GitHubConfig(
+            org=self.checked(None, lambda: self.string("[github] org", org))
+            if org is not None
+            else None,
+            api_url=api_url.rstrip("/"),
+            token_env=self.checked(None, lambda: self.token_env(gh.get("token_env"))),
+            include=self.checked((), lambda: self.globs("[github] include", gh, "include")),
+            exclude=self.checked((), lambda: self.globs("[github] exclude", gh, "exclude")),
+            archived=self.checked(
+                False, lambda: self.boolean("[github] archived", gh.get("archived", False))
             ),
-        )  # fmt: skip
-        app = self.table("github.app", gh.get("app", {}))
+            forks=self.checked(
+                False, lambda: self.boolean("[github] forks", gh.get("forks", False))
+            ),
+            app_id=app.get("id"),
+            app_private_key=(
+                self.checked(
+                    None, lambda: self.string("[github.app] private_key", app["private_key"])
+                )
+                if app
+                else None
+            ),
+            app_installation_id=app.get("installation_id"),
+            since=self.checked(None, lambda: self._since(gh["since"])) if "since" in gh else None,
+        )
+
+    def globs(self, where: str, table: dict[str, Any], key: str) -> tuple[str, ...]:
+        return tuple(self.filled(where, table.get(key, []), "globs"))
+
+    def app(self, value: object) -> dict[str, Any]:
+        """[github.app]: its keys, each checked (none, when it is wrong)."""
+        app = self.table("github.app", value)
         self.keys("[github.app] ", app, ("id", "private_key", "installation_id"))
         if app and ("id" not in app or "private_key" not in app):
             raise ConfigError(f"{self.path}: [github.app] needs id and private_key (a PEM file)")
@@ -465,6 +510,20 @@ class _Reader:
                 isinstance(value, bool) or not isinstance(value, int) or value < 1
             ):
                 raise self.fail(f"[github.app] {key}", value, "a positive whole number")
+        return app
+
+    def token_env(self, token_env: object) -> str | None:
+        if token_env is not None and not (
+            isinstance(token_env, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token_env)
+        ):
+            # never echoed: a value that is no variable's name may be the token itself
+            raise ConfigError(
+                f"{self.path}: [github] token_env: expected the name of an environment variable, "
+                "such as GITHUB_TOKEN, never the token itself (nor a leading $)"
+            )
+        return token_env
+
+    def api_url(self, gh: dict[str, Any]) -> str:
         api_url = self.string("[github] api_url", gh.get("api_url", DEFAULT_API_URL))
         # what may hold a token is refused before the URL is echoed as not an http(s) one
         # (ghe.example/api?access_token=..., no scheme; a port that is not a number; a stray [
@@ -489,31 +548,7 @@ class _Reader:
                 api_url,
                 "an http(s) URL with a host, like https://api.github.com",
             )
-        org = gh.get("org")
-        token_env = gh.get("token_env")
-        if token_env is not None and not (
-            isinstance(token_env, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", token_env)
-        ):
-            # never echoed: a value that is no variable's name may be the token itself
-            raise ConfigError(
-                f"{self.path}: [github] token_env: expected the name of an environment variable, "
-                "such as GITHUB_TOKEN, never the token itself (nor a leading $)"
-            )
-        return GitHubConfig(
-            org=self.string("[github] org", org) if org is not None else None,
-            api_url=api_url.rstrip("/"),
-            token_env=token_env,
-            include=tuple(self.filled("[github] include", gh.get("include", []), "globs")),
-            exclude=tuple(self.filled("[github] exclude", gh.get("exclude", []), "globs")),
-            archived=self.boolean("[github] archived", gh.get("archived", False)),
-            forks=self.boolean("[github] forks", gh.get("forks", False)),
-            app_id=app.get("id"),
-            app_private_key=(
-                self.string("[github.app] private_key", app["private_key"]) if app else None
-            ),
-            app_installation_id=app.get("installation_id"),
-            since=self._since(gh["since"]) if "since" in gh else None,
-        )
+        return api_url
 
     def _since(self, value: object) -> date:
         since = self._date("[github] since", value)
@@ -522,7 +557,16 @@ class _Reader:
         return since
 
     def warehouse(self, wh: dict[str, Any]) -> WarehouseConfig:
-        self.keys("[warehouse] ", wh, ("path", "memory_limit"))
+        with self.kept():
+            self.keys("[warehouse] ", wh, ("path", "memory_limit"))
+        return WarehouseConfig(
+            path=self.checked(DEFAULT_WAREHOUSE, lambda: self.file("[warehouse] path", wh["path"]))
+            if "path" in wh
+            else DEFAULT_WAREHOUSE,
+            memory_limit=self.checked(DEFAULT_MEMORY_LIMIT, lambda: self.memory_limit(wh)),
+        )
+
+    def memory_limit(self, wh: dict[str, Any]) -> str:
         memory_limit = wh.get("memory_limit", DEFAULT_MEMORY_LIMIT)
         # a bare number (64) has no unit: told as the size it must be, not as "a string"
         if not isinstance(memory_limit, str) or not _SIZE.match(memory_limit):
@@ -535,10 +579,7 @@ class _Reader:
                 memory_limit,
                 f'at least "{MIN_MEMORY_LIMIT}", which opening a warehouse and a report need',
             )
-        return WarehouseConfig(
-            path=self.file("[warehouse] path", wh["path"]) if "path" in wh else DEFAULT_WAREHOUSE,
-            memory_limit=memory_limit.strip(),
-        )
+        return memory_limit.strip()
 
     def file(self, where: str, value: object, *, folder: bool = False) -> str:
         """A path the config names: `~` is the home folder, and a relative one is from the config
@@ -594,7 +635,23 @@ class _Reader:
         return value
 
     def git(self, table: dict[str, Any]) -> GitConfig:
-        self.keys("[git] ", table, ("mirrors", "cache", "ownership_days", "identities"))
+        with self.kept():
+            self.keys("[git] ", table, ("mirrors", "cache", "ownership_days", "identities"))
+        cache = table.get("cache")
+        return GitConfig(
+            mirrors=self.checked(
+                False, lambda: self.boolean("[git] mirrors", table.get("mirrors", False))
+            ),
+            cache=self.checked(None, lambda: self.file("[git] cache", cache, folder=True))
+            if cache is not None
+            else None,
+            ownership_days=self.checked(
+                GitConfig.ownership_days, lambda: self.ownership_days(table)
+            ),
+            identities=self.checked({}, lambda: self.identities(table)),
+        )
+
+    def ownership_days(self, table: dict[str, Any]) -> int:
         days = table.get("ownership_days", GitConfig.ownership_days)
         if (
             isinstance(days, bool)
@@ -606,28 +663,28 @@ class _Reader:
                 days,
                 f"a positive whole number of days, at most {MAX_OWNERSHIP_DAYS}",
             )
+        return days
+
+    def identities(self, table: dict[str, Any]) -> dict[str, str]:
         identities = self.table("git.identities", table.get("identities", {}))
         for email, login in identities.items():
             if "@" not in email:
                 raise self.fail(f"[git.identities] {email!r}", login, "an e-mail address as key")
             if not self.string(f"[git.identities] {email!r}", login).strip("@ "):
                 raise self.fail(f"[git.identities] {email!r}", login, "a GitHub login")
-        cache = table.get("cache")
-        return GitConfig(
-            mirrors=self.boolean("[git] mirrors", table.get("mirrors", False)),
-            cache=self.file("[git] cache", cache, folder=True) if cache is not None else None,
-            ownership_days=days,
-            identities={e.lower(): str(v).removeprefix("@") for e, v in identities.items()},
-        )
+        return {e.lower(): str(v).removeprefix("@") for e, v in identities.items()}
 
     def deploys(self, table: dict[str, Any]) -> DeployConfig:
-        self.keys("[deploys] ", table, ("production", "workflows", "tags"))
+        with self.kept():
+            self.keys("[deploys] ", table, ("production", "workflows", "tags"))
 
         def globs(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
             value = table.get(key, list(default))
             if isinstance(value, str):  # one pattern may be given alone
                 value = [value]
-            return tuple(self.filled(f"[deploys] {key}", value, "patterns"))
+            return self.checked(
+                default, lambda: tuple(self.filled(f"[deploys] {key}", value, "patterns"))
+            )
 
         return DeployConfig(
             production=globs("production", DeployConfig.production),
@@ -636,7 +693,15 @@ class _Reader:
         )
 
     def dependencies(self, table: dict[str, Any]) -> DependencyConfig:
-        self.keys("[dependencies] ", table, ("publishes", "add", "remove"))
+        with self.kept():
+            self.keys("[dependencies] ", table, ("publishes", "add", "remove"))
+        return DependencyConfig(
+            publishes=self.checked({}, lambda: self.publishes(table)),
+            add=self.checked((), lambda: self._edges("add", table.get("add", []))),
+            remove=self.checked((), lambda: self._edges("remove", table.get("remove", []))),
+        )
+
+    def publishes(self, table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
         publishes: dict[str, tuple[str, ...]] = {}
         for repo, packages in self.table(
             "dependencies.publishes", table.get("publishes", {})
@@ -651,11 +716,7 @@ class _Reader:
                         f"ECOSYSTEM:NAME, the ecosystem one of {', '.join(ECOSYSTEMS)}",
                     )
             publishes[repo] = tuple(packages)
-        return DependencyConfig(
-            publishes=publishes,
-            add=self._edges("add", table.get("add", [])),
-            remove=self._edges("remove", table.get("remove", [])),
-        )
+        return publishes
 
     def _edges(self, key: str, value: object) -> tuple[DependencyEdge, ...]:
         where = f"[dependencies] {key}"
@@ -711,48 +772,53 @@ class _Reader:
                 "calendar cannot take; a team named default works on [calendar]"
             )
         known = ("timezone", "workdays", "hours", "holidays")
-        self.keys(f"{name} ", table, (*known, "teams") if name == "[calendar]" else known)
+        with self.kept():
+            self.keys(f"{name} ", table, (*known, "teams") if name == "[calendar]" else known)
         result = base
-        if "timezone" in table:
-            tz = table["timezone"]
-            try:
-                if not isinstance(tz, str):  # an offset as a number (-5) is no zone either
-                    raise ValueError(tz)
-                ZoneInfo(tz)
-            except (ZoneInfoNotFoundError, ValueError) as exc:
-                raise self.fail(
-                    f"{name} timezone", tz, "an IANA time zone like Europe/Berlin"
-                ) from exc
-            if tz not in duckdb_time_zones():
-                raise ConfigError(
-                    f"{self.path}: {name} timezone = {tz!r}: not a time zone DuckDB knows; use "
-                    'an IANA name such as "Europe/Berlin"'
-                )
-            result = replace(result, timezone=tz)
-        if "workdays" in table:
-            days = self.strings(f"{name} workdays", table["workdays"])
-            if not days or any(d.lower() not in _WEEKDAYS for d in days):
-                raise self.fail(f"{name} workdays", days, f"days among {', '.join(_WEEKDAYS)}")
-            result = replace(
-                result, workdays=tuple(sorted({_WEEKDAYS.index(d.lower()) for d in days}))
-            )
-        if "hours" in table:
-            hours = table["hours"]
-            if not isinstance(hours, str):
-                raise self.fail(f"{name} hours", hours, 'one range a day, "HH:MM-HH:MM"')
-            match = _HOURS.match(hours)
-            if not match:
-                raise self.fail(f"{name} hours", hours, '"HH:MM-HH:MM"')
-            h1, m1, h2, m2 = (int(g) for g in match.groups())
-            start, end = h1 * 60 + m1, h2 * 60 + m2
-            if end <= start or end > 24 * 60:
-                raise self.fail(f"{name} hours", hours, "an end after the start, within one day")
-            result = replace(result, start_minute=start, end_minute=end)
-        if "holidays" in table:
-            result = replace(
-                result, holidays=tuple(self._dates(f"{name} holidays", table["holidays"]))
-            )
+        for key, read in (
+            ("timezone", self._timezone),
+            ("workdays", self._workdays),
+            ("hours", self._hours),
+            ("holidays", self._holidays),
+        ):
+            if key in table:
+                result = self.checked(result, functools.partial(read, name, table[key], result))
         return result
+
+    def _timezone(self, name: str, tz: object, result: Calendar) -> Calendar:
+        try:
+            if not isinstance(tz, str):  # an offset as a number (-5) is no zone either
+                raise ValueError(tz)
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise self.fail(f"{name} timezone", tz, "an IANA time zone like Europe/Berlin") from exc
+        if tz not in duckdb_time_zones():
+            raise ConfigError(
+                f"{self.path}: {name} timezone = {tz!r}: not a time zone DuckDB knows; use "
+                'an IANA name such as "Europe/Berlin"'
+            )
+        return replace(result, timezone=tz)
+
+    def _workdays(self, name: str, value: object, result: Calendar) -> Calendar:
+        days = self.strings(f"{name} workdays", value)
+        if not days or any(d.lower() not in _WEEKDAYS for d in days):
+            raise self.fail(f"{name} workdays", days, f"days among {', '.join(_WEEKDAYS)}")
+        return replace(result, workdays=tuple(sorted({_WEEKDAYS.index(d.lower()) for d in days})))
+
+    def _hours(self, name: str, hours: object, result: Calendar) -> Calendar:
+        if not isinstance(hours, str):
+            raise self.fail(f"{name} hours", hours, 'one range a day, "HH:MM-HH:MM"')
+        match = _HOURS.match(hours)
+        if not match:
+            raise self.fail(f"{name} hours", hours, '"HH:MM-HH:MM"')
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if end <= start or end > 24 * 60:
+            raise self.fail(f"{name} hours", hours, "an end after the start, within one day")
+        return replace(result, start_minute=start, end_minute=end)
+
+    def _holidays(self, name: str, value: object, result: Calendar) -> Calendar:
+        return replace(result, holidays=tuple(self._dates(f"{name} holidays", value)))
 
     def _dates(self, where: str, value: object) -> list[date]:
         if not isinstance(value, list):
@@ -770,9 +836,14 @@ class _Reader:
 
     def levels(self, name: str, table: dict[str, Any], base: ServiceLevels) -> ServiceLevels:
         known = ("first_review_business_hours", "cross_team_approval_business_hours")
-        self.keys(f"{name} ", table, (*known, "teams") if name == "[sla]" else known)
+        with self.kept():
+            self.keys(f"{name} ", table, (*known, "teams") if name == "[sla]" else known)
         result = base
         for key in ("first_review_business_hours", "cross_team_approval_business_hours"):
             if key in table:
-                result = replace(result, **{key: self.number(f"{name} {key}", table[key])})
+                hours = self.checked(
+                    None, functools.partial(self.number, f"{name} {key}", table[key])
+                )
+                if hours is not None:
+                    result = replace(result, **{key: hours})
         return result

@@ -499,6 +499,50 @@ def test_every_mistake_of_a_config_is_said_at_once(tmp_path: Path) -> None:
     ]
 
 
+def test_every_key_of_a_table_is_checked_whatever_anothers_mistake(tmp_path: Path) -> None:
+    """Within one table too: a table's unknown key, or one wrong value, leaves its other keys
+    checked, so two slips in [github] are two lines of one run, not one run each."""
+    path = write(
+        tmp_path,
+        "[github]\norg = 5\napi_url = 'github.com'\ninclude = 'web'\narchivd = true\n"
+        "[warehouse]\npath = ''\nmemory_limit = '10MB'\n"
+        "[git]\nownership_days = 0\nmirrors = 'yes'\n"
+        "[calendar]\ntimezone = 'Mars/Base'\nhours = '9-17'\nworkdays = ['monday']\n"
+        "holidays = ['2026-13-01']\n"
+        "[sla]\nfirst_review_business_hours = -1\ncross_team_approval_business_hours = nan\n"
+        "[deploys]\nproduction = ''\ntags = 5\n"
+        "[dependencies]\npublishes = { 'shared-libs' = ['acme-utils'] }\n"
+        "add = [{ repo = 'web-app' }]\n",
+    )
+    with pytest.raises(ConfigError) as err:
+        load(path)
+    said = [line.removeprefix(f"{path}: ") for line in err.value.lines]
+    known = "org, api_url, token_env, include, exclude, archived, forks, since, app"
+    assert said == [
+        f"[github] archivd: unknown key (known: {known})",
+        "[github] api_url = 'github.com': expected an http(s) URL with a host, like "
+        "https://api.github.com",
+        "[github] org = 5: expected a string",
+        "[github] include = 'web': expected an array of strings",
+        "[warehouse] path = '': expected a file path",
+        "[warehouse] memory_limit = '10MB': expected at least \"64MB\", which opening a "
+        "warehouse and a report need",
+        "[git] mirrors = 'yes': expected true or false",
+        "[git] ownership_days = 0: expected a positive whole number of days, at most 36500",
+        "[deploys] production = ['']: expected patterns, none of them empty",
+        "[deploys] tags = 5: expected an array of strings",
+        "[dependencies.publishes] 'shared-libs' = 'acme-utils': expected ECOSYSTEM:NAME, the "
+        "ecosystem one of pypi, npm, go, cargo, maven, rubygems",
+        "[dependencies] add[0]: depends_on is missing",
+        "[calendar] timezone = 'Mars/Base': expected an IANA time zone like Europe/Berlin",
+        "[calendar] workdays = ['monday']: expected days among mon, tue, wed, thu, fri, sat, sun",
+        "[calendar] hours = '9-17': expected \"HH:MM-HH:MM\"",
+        "[calendar] holidays = '2026-13-01': expected a date like \"2026-12-25\"",
+        "[sla] first_review_business_hours = -1: expected a positive number of hours",
+        "[sla] cross_team_approval_business_hours = nan: expected a positive number of hours",
+    ]
+
+
 def test_a_config_with_one_mistake_is_one_line(tmp_path: Path) -> None:
     path = write(tmp_path, "[github]\norg = 'acme'\n[sla]\nfirst_review_business_hours = 0\n")
     with pytest.raises(ConfigError) as err:
