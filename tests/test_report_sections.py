@@ -900,7 +900,7 @@ def test_mermaid_map_keeps_teams_whose_names_differ_only_in_punctuation_apart() 
         "```mermaid",
         "flowchart LR",
         '  t1["web-app"] -->|3 PRs| t2["web_app"]',
-        '  t2["web_app"] -->|1 PRs| t0["end"]',
+        '  t2["web_app"] -->|1 PR| t0["end"]',  # one PR, not "1 PRs"
         "```",
     ]
 

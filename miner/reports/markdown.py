@@ -7,6 +7,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from miner.errors import counted
 from miner.reports.charts import PALETTE
 from miner.reports.layout import (
     SECTIONS,
@@ -80,7 +81,7 @@ def _mermaid(rows: list[dict[str, Any]]) -> list[str]:
     out = ["```mermaid", "flowchart LR"]
     for r in rows:
         ends = [_node(str(r[k]), teams[str(r[k])]) for k in ("author_team", "owner_team")]
-        out.append(f"  {ends[0]} -->|{r['prs']} PRs| {ends[1]}")
+        out.append(f"  {ends[0]} -->|{counted(r['prs'], 'PR')}| {ends[1]}")
     return [*out, "```"]
 
 
