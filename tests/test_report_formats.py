@@ -81,6 +81,25 @@ def test_json_has_every_section_with_both_windows(reports: dict[str, str]) -> No
             assert {c.key for c in section.columns if c.kind != "pr"} <= set(row)
 
 
+def test_json_and_csv_give_each_rows_percentiles_in_order(reports: dict[str, str]) -> None:
+    """A row's median, p75 and p90 follow one another in its keys (and the CSV's columns), as
+    the table shows them: p75 was added last to two queries, after p90 and after `waiting`."""
+    data = json.loads(reports["json"])
+    seen = 0
+    for name, entry in data["sections"].items():
+        keys = list(entry["rows"][0]) if entry["rows"] else []
+        for unit in ("hours", "cycle_hours", "business_hours", "waiting_hours"):
+            trio = [f"median_{unit}", f"p75_{unit}", f"p90_{unit}"]
+            if set(trio) <= set(keys):
+                seen += 1
+                at = keys.index(trio[0])
+                assert keys[at : at + 3] == trio, (name, keys)
+    assert seen >= 9  # every section with percentiles (they are named so) was looked at
+    rows = list(csv.DictReader(io.StringIO(reports["csv"])))
+    columns = [r["column"] for r in rows if r["section"] == "ownership_handoffs_per_pr"]
+    assert columns[4:7] == ["median_cycle_hours", "p75_cycle_hours", "p90_cycle_hours"]
+
+
 def _percentile(values: list[float], q: float) -> float:
     """Linear interpolation between closest ranks: quantile_cont, worked out here again."""
     ordered = sorted(values)

@@ -23,9 +23,9 @@ select
     approver_team,
     count(*) filter (where outcome = 'approved') as approved,
     quantile_cont(latency_hours, 0.5) filter (where outcome = 'approved') as median_hours,
+    quantile_cont(latency_hours, 0.75) filter (where outcome = 'approved') as p75_hours,
     quantile_cont(latency_hours, 0.9) filter (where outcome = 'approved') as p90_hours,
-    count(*) filter (where outcome = 'waiting') as waiting,
-    quantile_cont(latency_hours, 0.75) filter (where outcome = 'approved') as p75_hours
+    count(*) filter (where outcome = 'waiting') as waiting
 from pairs
 where author_team <> approver_team
 group by author_team, approver_team

@@ -24,8 +24,8 @@ select
     count(*) / sum(count(*)) over () as share,
     count(merged_at) as merged,
     quantile_cont(cycle_hours, 0.5) as median_cycle_hours,
-    quantile_cont(cycle_hours, 0.9) as p90_cycle_hours,
-    quantile_cont(cycle_hours, 0.75) as p75_cycle_hours
+    quantile_cont(cycle_hours, 0.75) as p75_cycle_hours,
+    quantile_cont(cycle_hours, 0.9) as p90_cycle_hours
 from prs
 group by bucket
 order by bucket
