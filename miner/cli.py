@@ -623,8 +623,8 @@ def sample_org(folder: Path, seed: int, prs: int, repos: int) -> None:
     except OSError as exc:
         raise _cannot_write(exc, folder) from None
     _err(
-        f"wrote {summary.org}: {summary.repos} repos, {summary.teams} teams, "
-        f"{summary.people} people, {summary.prs} PRs to {folder}"
+        f"wrote {summary.org}: {counted(summary.repos, 'repo')}, {counted(summary.teams, 'team')}, "
+        f"{summary.people} people, {counted(summary.prs, 'PR')} to {folder}"
     )
 
 

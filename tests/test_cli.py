@@ -445,6 +445,7 @@ def test_serve_fixtures_sample_org_and_demo_say_what_is_wrong_in_one_line(tmp_pa
     time, a folder that cannot be written: one line each, no traceback."""
     made = miner("sample-org", "s", "--prs", "10", "--repos", "1", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
+    assert made.stderr == "wrote acme: 1 repo, 8 teams, 40 people, 10 PRs to s\n"  # not "1 repos"
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
