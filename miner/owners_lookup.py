@@ -83,7 +83,9 @@ def from_checkout(folder: Path) -> Lookup:
     root = next((d for d in (folder, *folder.parents) if (d / ".git").exists()), folder)
     found = locate([p for p in CODEOWNERS_PATHS if (root / p).is_file()])
     if found is None:
-        raise MinerError(
+        # no file given, and none where one was looked for: a usage error (exit 2), as a
+        # --repo the warehouse lacks (a CODEOWNERS a synced repo lacks is its state: exit 1)
+        raise ConfigError(
             f"{root}: no CODEOWNERS at {', '.join(CODEOWNERS_PATHS)}: "
             "pass --codeowners FILE or --repo ORG/REPO"
         )

@@ -329,3 +329,14 @@ def test_repo_history_reads_the_file_a_deletion_falls_back_to(
     assert owners_at("2026-01-20") == [(["@acme/docs"], 1)]
     assert owners_at("2026-02-20") == [(["@acme/root"], 1)]
     assert owners_at("2026-03-20") == [(["@acme/docs"], 1)]
+
+
+def test_no_codeowners_where_none_was_given_is_a_usage_error(tmp_path: Path) -> None:
+    """Outside a checkout with a CODEOWNERS, and with no --codeowners or --repo, there is
+    nothing to look paths up in: a usage error (exit 2), saying what to pass."""
+    out = miner("owners", "src/a.py", cwd=tmp_path)
+    assert out.returncode == 2, out.stderr
+    assert out.stderr == (
+        f"Error: {tmp_path}: no CODEOWNERS at .github/CODEOWNERS, CODEOWNERS, docs/CODEOWNERS: "
+        "pass --codeowners FILE or --repo ORG/REPO\n"
+    )
