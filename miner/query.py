@@ -320,13 +320,20 @@ def render(result: Result, fmt: str, console: Console) -> str | None:
         # default=str: a type DuckDB may add later is written as its text, never a crash
         return json.dumps(items, indent=2, ensure_ascii=False, default=str) + "\n"
     table = Table(show_lines=False)
-    for column in result.columns:
-        table.add_column(escape(column))
+    for i, column in enumerate(result.columns):
+        # a column of numbers reads down its digits, right-aligned, as the report's do
+        numbers = [row[i] for row in result.rows if row[i] is not None]
+        figures = bool(numbers) and all(_is_number(v) for v in numbers)
+        table.add_column(escape(column), justify="right" if figures else "left")
     for row in result.rows:
         table.add_row(*(escape(f"{v:.2f}" if isinstance(v, float) else _text(v)) for v in row))
     console.print(table)
     console.print(counted(len(result.rows), "row"))
     return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 def _json(value: Any) -> Any:

@@ -578,3 +578,32 @@ def test_a_table_written_to_a_pipe_keeps_every_character(warehouse: Path) -> Non
     assert out.stdout.rstrip().endswith("\n1 row")  # one row, not "1 rows"
     two = miner("--db", "w.duckdb", "query", "--sql", "select 1 union all select 2", cwd=warehouse)
     assert two.stdout.rstrip().endswith("\n2 rows")
+
+
+def test_a_tables_columns_of_numbers_are_right_aligned(warehouse: Path) -> None:
+    """Numbers line up by their last digit (a NULL among them too); text and booleans stay
+    left-aligned."""
+    sql = (
+        "select * from (values ('web', 5, 466.0, true), ('security', 12, null, false), "
+        "('ops', null, 3.25, null)) as t(team, prs, hours, late)"
+    )
+    out = miner("--db", "w.duckdb", "query", "--sql", sql, cwd=warehouse)
+    assert out.returncode == 0, out.stderr
+    rows = [
+        line.replace("┃", "│").split("│")[1:-1]
+        for line in out.stdout.splitlines()
+        if line.startswith(("│", "┃"))
+    ]
+    header, *body = rows
+    assert [c.strip() for c in header] == ["team", "prs", "hours", "late"]
+    width = [len(c) for c in header]
+    assert [[c.strip() for c in r] for r in body] == [
+        ["web", "5", "466.00", "True"],
+        ["security", "12", "", "False"],
+        ["ops", "", "3.25", ""],
+    ]
+    for row in body:
+        assert [len(c) for c in row] == width
+        team, prs, hours, late = row
+        assert team.startswith(" " + team.strip()) and late.startswith(" " + late.strip())
+        assert prs.endswith(prs.strip() + " ") and hours.endswith(hours.strip() + " ")
