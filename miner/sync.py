@@ -693,6 +693,9 @@ class _RepoSync:
     ) -> None:
         self.wh, self.org, self.client, self.run, self.tell = wh, org, client, run, tell
         self.since = since
+        # how far back the repo being read is read: its HISTORY_SINCE (None: whole), set by
+        # reach_back; no later than `since`, as a repo read further back before stays so
+        self.reach = since
         self.rest = GitHubCollector(client, org, since)
         self.pulls = GraphQLPullCollector(client, org, since)
         self.contents = GraphQLRepoCollector(client, org, since)
@@ -742,15 +745,20 @@ class _RepoSync:
         before without it, by an older miner, was read whole), its listings' marks are
         cleared, in one transaction with the new reach, so this sync lists its PRs, workflow
         runs and deployments back to it (what was stored is kept: only what is missing is
-        asked for details). A later `since` changes nothing: what was stored stays."""
+        asked for details). A later `since` changes nothing: what was stored stays, and the
+        repo is read as far back as it was (its listings bound by that reach, not `since`), so
+        what changed before the later `since` since the last sync (a PR merged) is read too,
+        rather than left stale for good under a reach that says it is whole."""
         wanted = self.since or WHOLE_HISTORY
         read_to = self._value(repo, HISTORY_SINCE)
         if read_to is None:
             if self.wh.query(
                 "select count(*) from cursors where org = ? and repo = ?", [self.org, repo]
             )[0][0]:
+                self._reading_back_to(WHOLE_HISTORY)
                 return  # read before, whole, by a miner without `since`
         elif read_to == WHOLE_HISTORY or (wanted != WHOLE_HISTORY and wanted >= read_to):
+            self._reading_back_to(read_to)
             return
         marks = [
             CursorUpdate(self.org, repo, mark, None)
@@ -758,6 +766,12 @@ class _RepoSync:
         ] if read_to is not None else []  # fmt: skip
         reach = CursorUpdate(self.org, repo, HISTORY_SINCE, wanted)
         self.wh.store(RawBatch("pulls", self.org, repo, [], cursors=[*marks, reach]), self.run)
+        self._reading_back_to(wanted)
+
+    def _reading_back_to(self, reach: str) -> None:
+        """The repo about to be read is read back to `reach` (its HISTORY_SINCE)."""
+        self.reach = None if reach == WHOLE_HISTORY else reach
+        self.rest.since = self.pulls.since = self.contents.since = self.reach
 
     def rest_repo(self, repo: str) -> None:
         self.reach_back(repo)
@@ -874,7 +888,7 @@ class _RepoSync:
         """Whether the repo stores more deployments inside the window a sync reads again than
         the snapshot shows (its newest SNAPSHOT_DEPLOYMENTS): a new status on one of the others
         moves no mark, so they are read again every sync, as REST reads them."""
-        floor = refresh_floor(self._value(repo, "deployments"), self.since)
+        floor = refresh_floor(self._value(repo, "deployments"), self.reach)
         if floor is None:
             return False
         ((count,),) = self.wh.query(

@@ -160,3 +160,38 @@ def test_a_report_says_when_its_windows_start_before_the_history_read(
         assert said(7) == (since, [])
         _sync(server, wh, "graphql", None)
         assert said(30) == (None, [])
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_a_since_moved_past_the_last_sync_leaves_no_gap_when_moved_back(
+    tmp_path: Path, api: str
+) -> None:
+    """A repo read whole, then not synced for a while: PR 2 is merged a day after T0. A sync
+    with a since later than that (2026-03-05) must not skip the merge for good: what the repo
+    holds is whole back to where it was read (HISTORY_SINCE "*"), so the sync after, without a
+    since, asks for nothing further back, and PR 2 would stay open in the warehouse forever."""
+
+    def build(merged: bool) -> Path:
+        b = MirrorBuilder(teams={"web": ["alice", "bob"]})
+        b.pull("web", "alice", -40 * DAY, state="closed", closed=-40 * DAY + 2)
+        if merged:  # merged 30 hours after T0: 2026-03-03 15:00
+            b.pull("web", "alice", -20 * DAY, state="closed", closed=30, merged=True)
+        else:
+            b.pull("web", "alice", -20 * DAY)
+        b.pull("web", "alice", 0, state="closed", closed=2)
+        return b.write(tmp_path / "mirror")
+
+    def state(wh: Warehouse) -> list[tuple[str, object]]:
+        return wh.query(
+            "select payload ->> 'state', payload ->> 'merged_at' from raw_pulls "
+            "where payload ->> 'number' = '2'"
+        )
+
+    root = build(merged=False)
+    with FixtureServer(root, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        _sync(server, wh, api, None)
+        assert state(wh) == [("open", None)]
+        build(merged=True)
+        _sync(server, wh, api, date(2026, 3, 5))  # later than the merge
+        _sync(server, wh, api, None)
+        assert state(wh) == [("closed", "2026-03-03T15:00:00Z")]
