@@ -650,7 +650,9 @@ def final_reads(wh: Warehouse, config: Config, org: str) -> dict[str, str]:
     """The repos archived since a sync last read them, which [github] leaves out for being
     archived: each is read once more, so what happened between that sync and the archiving (a
     PR opened, reviewed, merged; the close of every open PR) is not lost, even in a repo that
-    had no PR then; nothing happens there after it.
+    had no PR then; nothing happens there after it. One read back only to a later date than
+    [github] since now says (moved earlier since: HISTORY_SINCE) is read once more too, back
+    to it, as every other repo is.
     By name, with what says when it was archived, saved as FINAL_READ_CURSOR once read."""
     rows = wh.query(
         """
@@ -664,13 +666,16 @@ def final_reads(wh: Warehouse, config: Config, org: str) -> dict[str, str]:
         select l.repo, l.fork, l.marker
         from listed as l
         left join cursors as c on c.org = $1 and c.repo = l.repo and c.resource = $2
-        where c.value is distinct from l.marker
+        left join cursors as h on h.org = $1 and h.repo = l.repo and h.resource = $3
+        where (c.value is distinct from l.marker
+               -- read back to a later date than since now says (reach_back)
+               or (h.value <> $4 and ($5::varchar is null or h.value > $5)))
           -- read by a sync before (each leaves cursors), PRs or none
           and l.repo in (select repo from cursors where org = $1 and resource <> $2
                          union select repo from raw_pulls where org = $1)
         order by 1
         """,
-        [org, FINAL_READ_CURSOR],
+        [org, FINAL_READ_CURSOR, HISTORY_SINCE, WHOLE_HISTORY, config.github.since_time],
     )
     gh = config.github  # with [github] archived = true, an archived repo is read at every sync
     return {

@@ -19,7 +19,7 @@ from miner.github_client import GitHubClient
 from miner.raw import HISTORY_SINCE
 from miner.sync import SyncResult, sync
 from miner.warehouse import Warehouse
-from tests.mirror_builder import MirrorBuilder
+from tests.mirror_builder import MirrorBuilder, at
 from tests.test_deploys import _deployments
 from tests.test_run_attempts import _dump, _facts, _payload
 
@@ -195,3 +195,32 @@ def test_a_since_moved_past_the_last_sync_leaves_no_gap_when_moved_back(
         _sync(server, wh, api, date(2026, 3, 5))  # later than the merge
         _sync(server, wh, api, None)
         assert state(wh) == [("closed", "2026-03-03T15:00:00Z")]
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_a_repo_archived_after_its_final_read_is_read_back_to_a_since_moved_earlier(
+    tmp_path: Path, api: str
+) -> None:
+    """acme/web is read back to ten days before T0 (PR 3), then archived: the sync that finds
+    it archived reads it once more, and no sync after reads it. Since moved back to thirty days
+    before T0, the next sync reads it back there too (PR 2, twenty days before T0), as it does
+    every other repo: an archived repo left out is read once more for it."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]})
+    for age in AGES:
+        b.pull("web", "alice", -age * DAY, state="closed", closed=-age * DAY + 2)
+    b.pull("lib", "bob", 0)
+    root = b.write(tmp_path / "mirror")
+    with FixtureServer(root, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        _sync(server, wh, api, TEN_DAYS_BACK)
+        b.repo_fields["web"] = {"archived": True, "archived_at": at(24 * 5)}
+        b.write(root)
+        _sync(server, wh, api, TEN_DAYS_BACK)  # its final read
+        assert _stored(wh)[0] == [1, 3]  # lib's PR 1, web's PR 3
+        _sync(server, wh, api, THIRTY_DAYS_BACK)
+        web = wh.query("select payload ->> 'number' from raw_pulls where repo = 'acme/web'")
+        assert sorted(int(n) for (n,) in web) == [2, 3]
+        assert wh.cursor("acme", "acme/web", HISTORY_SINCE).value == "2026-01-31T00:00:00Z"
+        server.clear_log()
+        _sync(server, wh, api, THIRTY_DAYS_BACK)  # read back to it: not read again
+        if api == "rest":
+            assert not [r.path for r in server.requests if "/acme/web" in r.path]
