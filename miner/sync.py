@@ -757,8 +757,12 @@ class _RepoSync:
         wanted = self.since or WHOLE_HISTORY
         read_to = self._value(repo, HISTORY_SINCE)
         if read_to is None:
+            # a listing's mark, not any cursor: `miner import` stores the files' cursors of a
+            # repo whose listings no sync has read yet
             if self.wh.query(
-                "select count(*) from cursors where org = ? and repo = ?", [self.org, repo]
+                "select count(*) from cursors where org = ? and repo = ? "
+                "and list_contains(?, resource)",
+                [self.org, repo, list(_READ_MARKS)],
             )[0][0]:
                 self._reading_back_to(WHOLE_HISTORY)
                 return  # read before, whole, by a miner without `since`
@@ -766,8 +770,7 @@ class _RepoSync:
             self._reading_back_to(read_to)
             return
         marks = [
-            CursorUpdate(self.org, repo, mark, None)
-            for mark in (*_LISTING_MARKS, PULLS_CHECKED, PUSHED_AT, RUNS_CHECKED)
+            CursorUpdate(self.org, repo, mark, None) for mark in _READ_MARKS
         ] if read_to is not None else []  # fmt: skip
         reach = CursorUpdate(self.org, repo, HISTORY_SINCE, wanted)
         self.wh.store(RawBatch("pulls", self.org, repo, [], cursors=[*marks, reach]), self.run)
@@ -1220,6 +1223,9 @@ PULLS_CHECKED = "pulls/checked"
 _LISTING_MARKS = ("pulls", "workflow_runs", "deployments", DEPLOYMENTS_MARK)
 PUSHED_AT = "pushed_at"
 RUNS_CHECKED = "workflow_runs/checked"
+# The marks a read of a repo's listings leaves (a sync's, not an import's), cleared by
+# reach_back
+_READ_MARKS = (*_LISTING_MARKS, PULLS_CHECKED, PUSHED_AT, RUNS_CHECKED)
 # The sync_run of the newest workflow runs of a repo whose earlier attempts were all asked for.
 ATTEMPTS_CHECKED = "workflow_runs/attempts_checked"
 # The longest a repo's workflow runs go unread on the GraphQL path when nothing else moved.

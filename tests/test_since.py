@@ -17,7 +17,7 @@ from miner.config import Config, GitHubConfig
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
 from miner.raw import HISTORY_SINCE
-from miner.sync import SyncResult, sync
+from miner.sync import SyncResult, import_mirror, sync
 from miner.warehouse import Warehouse
 from tests.mirror_builder import MirrorBuilder, at
 from tests.test_deploys import _deployments
@@ -224,3 +224,25 @@ def test_a_repo_archived_after_its_final_read_is_read_back_to_a_since_moved_earl
         _sync(server, wh, api, THIRTY_DAYS_BACK)  # read back to it: not read again
         if api == "rest":
             assert not [r.path for r in server.requests if "/acme/web" in r.path]
+
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_a_sync_after_an_import_reads_back_to_since_and_keeps_its_reach(
+    mirror: Path, tmp_path: Path, api: str
+) -> None:
+    """`miner import` of a mirror folder stores what it holds (with the cursors of the files at
+    the default branch, CODEOWNERS here) and no listing's mark: the sync after it with a since
+    has read nothing of the repo yet, so it reads back to since (not the whole history, as for
+    a repo an older miner read whole) and keeps that reach, so since moved earlier later on
+    reads back further."""
+    (mirror / "repos/acme/web/contents").mkdir(parents=True)
+    (mirror / "repos/acme/web/contents/CODEOWNERS").write_text("* @acme/web\n", encoding="utf-8")
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        import_mirror(wh, Config(), mirror)
+        wh.con.execute("delete from raw_pulls where payload ->> 'number' <> '3'")
+        _sync(server, wh, api, TEN_DAYS_BACK)
+        assert wh.cursor("acme", "acme/web", HISTORY_SINCE).value == "2026-02-20T00:00:00Z"
+        assert _stored(wh)[0] == [3]  # PR 1 and 2, before since, not read
+        _sync(server, wh, api, THIRTY_DAYS_BACK)
+        assert _stored(wh)[0] == [2, 3]
+        assert wh.cursor("acme", "acme/web", HISTORY_SINCE).value == "2026-01-31T00:00:00Z"
