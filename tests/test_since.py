@@ -8,15 +8,19 @@ hours, each run and deployment over within one)."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from miner.collect_github import GitHubCollector
 from miner.config import Config, GitHubConfig
 from miner.fixtures_server import FixtureServer
 from miner.github_client import GitHubClient
-from miner.raw import HISTORY_SINCE
+from miner.rate_limits import RateLimitStop
+from miner.raw import HISTORY_SINCE, RawBatch
 from miner.sync import SyncResult, import_mirror, sync
 from miner.warehouse import Warehouse
 from tests.mirror_builder import MirrorBuilder, at
@@ -246,3 +250,26 @@ def test_a_sync_after_an_import_reads_back_to_since_and_keeps_its_reach(
         _sync(server, wh, api, THIRTY_DAYS_BACK)
         assert _stored(wh)[0] == [2, 3]
         assert wh.cursor("acme", "acme/web", HISTORY_SINCE).value == "2026-01-31T00:00:00Z"
+
+
+def test_a_sync_stopped_after_reaching_back_is_followed_back_to_its_reach(
+    mirror: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Since moved to thirty days before T0, the sync reaching back (marks cleared, the reach
+    saved) is stopped by the rate limit at the first request of acme/web, its PR listing; since
+    is moved back to ten days. The repo's reach says thirty: the next sync reads back to it
+    (PR, run and deployment 2), rather than leave what lies between for good under it."""
+
+    def spent(*_: object) -> Iterator[RawBatch]:
+        raise RateLimitStop("core", time.time() + 3600, 0)
+
+    with FixtureServer(mirror, port=0) as server, Warehouse.open(tmp_path / "w.duckdb") as wh:
+        _sync(server, wh, "rest", TEN_DAYS_BACK)
+        with monkeypatch.context() as patched:
+            patched.setattr(GitHubCollector, "pull_batches", spent)
+            with pytest.raises(RateLimitStop):
+                _sync(server, wh, "rest", THIRTY_DAYS_BACK)
+        assert wh.cursor("acme", "acme/web", HISTORY_SINCE).value == "2026-01-31T00:00:00Z"
+        assert _stored(wh) == ([3], [3], [3])
+        _sync(server, wh, "rest", TEN_DAYS_BACK)
+        assert _stored(wh) == ([2, 3], [2, 3], [2, 3])
