@@ -14,7 +14,7 @@ import tomllib
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -552,7 +552,7 @@ class _Reader:
 
     def _since(self, value: object) -> date:
         since = self._date("[github] since", value)
-        if since > date.today():  # a typo (2062): no sync would read anything
+        if since > datetime.now(UTC).date():  # a typo (2062): no sync would read anything
             raise self.fail("[github] since", value, "a date no later than today")
         return since
 

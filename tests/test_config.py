@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -271,7 +271,7 @@ def test_since_is_a_date_written_either_way_and_today_is_taken(tmp_path: Path) -
     for value in ("2025-01-31", "'2025-01-31'"):
         github = load(write(tmp_path, f"[github]\nsince = {value}\n")).github
         assert (github.since, github.since_time) == (date(2025, 1, 31), "2025-01-31T00:00:00Z")
-    today = date.today()
+    today = datetime.now(UTC).date()  # a UTC date, as since is
     assert load(write(tmp_path, f"[github]\nsince = {today}\n")).github.since == today
     assert load(write(tmp_path, "[github]\n")).github.since_time is None
 
