@@ -464,6 +464,20 @@ def test_settings_leaving_out_every_repo_say_how_many_each_leaves_out() -> None:
     assert GitHubConfig(include=("wbe",)).none_selected_said("acme", repos) is None
 
 
+# The keys of [github], as an unknown key's line names them.
+GITHUB_KEYS = "org, api_url, token_env, include, exclude, archived, forks, since, app"
+
+
+def _mistakes(path: Path) -> list[str]:
+    """What loading the config at `path` says is wrong, a line each, without the file's name
+    (which every line starts with: checked), and its error's text those lines."""
+    with pytest.raises(ConfigError) as err:
+        load(path)
+    assert all(line.startswith(f"{path}: ") for line in err.value.lines)
+    assert str(err.value).splitlines() == list(err.value.lines)
+    return [line.removeprefix(f"{path}: ") for line in err.value.lines]
+
+
 def test_every_mistake_of_a_config_is_said_at_once(tmp_path: Path) -> None:
     """Each part of the file is checked whatever another's mistakes, so one run says them all,
     a line each naming file and key, in the file's order of sections: a user fixing a config
@@ -478,12 +492,8 @@ def test_every_mistake_of_a_config_is_said_at_once(tmp_path: Path) -> None:
         "[calendar.teams.sec]\ntimezone = 'Mars/Olympus'\n"
         "[sla]\nfirst_review_business_hours = -1\n",
     )
-    with pytest.raises(ConfigError) as err:
-        load(path)
-    said = [line.removeprefix(f"{path}: ") for line in err.value.lines]
-    assert all(line.startswith(f"{path}: ") for line in err.value.lines)
-    assert str(err.value).splitlines() == list(err.value.lines)
-    known = "org, api_url, token_env, include, exclude, archived, forks, since, app"
+    said = _mistakes(path)
+    known = GITHUB_KEYS
     assert said == [
         f"[github] colour: unknown key (known: {known})",
         f"[github] shade: unknown key (known: {known})",
@@ -514,10 +524,8 @@ def test_every_key_of_a_table_is_checked_whatever_anothers_mistake(tmp_path: Pat
         "[dependencies]\npublishes = { 'shared-libs' = ['acme-utils'] }\n"
         "add = [{ repo = 'web-app' }]\n",
     )
-    with pytest.raises(ConfigError) as err:
-        load(path)
-    said = [line.removeprefix(f"{path}: ") for line in err.value.lines]
-    known = "org, api_url, token_env, include, exclude, archived, forks, since, app"
+    said = _mistakes(path)
+    known = GITHUB_KEYS
     assert said == [
         f"[github] archivd: unknown key (known: {known})",
         "[github] api_url = 'github.com': expected an http(s) URL with a host, like "

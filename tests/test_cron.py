@@ -549,13 +549,18 @@ def test_doctor_on_an_enterprise_server_without_rate_limits(served: Path, tmp_pa
     ]
 
 
-def test_doctor_says_how_far_back_a_sync_reads(served: Path, tmp_path: Path) -> None:
-    """[github] since is said, after the config, and checked no further."""
+def _doctor_with(served: Path, tmp_path: Path, more: str) -> subprocess.CompletedProcess[bytes]:
+    """`miner doctor` against the local server, with `more` after the config's [github]."""
     with FixtureServer(served, token=TOKEN, port=0) as server:
         _config(tmp_path, server.url)
         config = tmp_path / "miner.toml"
-        config.write_text(config.read_text() + "since = 2025-01-31\n")
-        out = _miner(tmp_path, "doctor")
+        config.write_text(config.read_text() + more)
+        return _miner(tmp_path, "doctor")
+
+
+def test_doctor_says_how_far_back_a_sync_reads(served: Path, tmp_path: Path) -> None:
+    """[github] since is said, after the config, and checked no further."""
+    out = _doctor_with(served, tmp_path, "since = 2025-01-31\n")
     lines = out.stdout.decode().splitlines()
     assert out.returncode == 0, out.stdout.decode() + out.stderr.decode()
     assert lines[:3] == [
@@ -610,11 +615,7 @@ def test_doctor_checks_the_git_mirror_folder_can_be_written(served: Path, tmp_pa
 
 
 def test_doctor_checks_the_warehouse_can_be_made(served: Path, tmp_path: Path) -> None:
-    with FixtureServer(served, token=TOKEN, port=0) as server:
-        _config(tmp_path, server.url)
-        config = tmp_path / "miner.toml"
-        config.write_text(config.read_text() + '[warehouse]\npath = "no/such/folder/w.duckdb"\n')
-        refused = _miner(tmp_path, "doctor")
+    refused = _doctor_with(served, tmp_path, '[warehouse]\npath = "no/such/folder/w.duckdb"\n')
     assert refused.returncode == 1
     # the config is ./miner.toml: its relative path stays relative to the current folder
     assert ("FAIL warehouse no/such/folder/w.duckdb: cannot be made in no/such/folder: No such "
