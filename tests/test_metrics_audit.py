@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from miner.config import parse
 from miner.warehouse import Warehouse
 from tests.mirror_builder import MirrorBuilder
@@ -324,6 +326,16 @@ def test_handoff_pairs_count_prs_files_and_cycle_percentiles(tmp_path: Path) -> 
             ("data", "security", 1, 1, 1, 5.0, 5.0),
             ("web", "security", 5, 6, 4, 15.0, 34.0),
         ]
+        # the percentiles in the order the header names them, median, p75, p90, in hours
+        # then in business hours (a `select *` reads them in that order): web -> security's
+        # cycles [5, 10, 20, 40] give p75 at 0.75 x 3 = 2.25 -> 20 + 0.25 x 20 = 25; on the
+        # default calendar (09:00-17:00 UTC, from Monday 09:00) they are [5, 8, 8, 16]:
+        # median 8, p75 8 + 0.25 x 8 = 10, p90 8 + 0.7 x 8 = 13.6
+        listed = wh.query(
+            "select * exclude (org, author_team, owner_team, prs, files, merged_prs) "
+            "from ownership_handoff_pairs where author_team = 'web'"
+        )
+        assert listed == [pytest.approx((15.0, 25.0, 34.0, 8.0, 10.0, 13.6))]
 
 
 # sla_breaches -----------------------------------------------------------------------------------

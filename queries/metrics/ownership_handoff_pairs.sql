@@ -40,8 +40,8 @@ select
     sum(coalesce(o.files, 0))::bigint as files,
     count(p.cycle_hours) as merged_prs,
     quantile_cont(p.cycle_hours, 0.5) as median_cycle_hours,
-    quantile_cont(p.cycle_hours, 0.9) as p90_cycle_hours,
     quantile_cont(p.cycle_hours, 0.75) as p75_cycle_hours,
+    quantile_cont(p.cycle_hours, 0.9) as p90_cycle_hours,
     quantile_cont(p.cycle_business_hours, 0.5) as median_cycle_business_hours,
     quantile_cont(p.cycle_business_hours, 0.75) as p75_cycle_business_hours,
     quantile_cont(p.cycle_business_hours, 0.9) as p90_cycle_business_hours
