@@ -375,6 +375,26 @@ def test_sla_breach_is_strictly_over_the_level(tmp_path: Path) -> None:
         ]  # fmt: skip
 
 
+def test_an_implicit_episode_breaches_on_no_team_at_the_default_level(tmp_path: Path) -> None:
+    """Header: the implicit episode (nobody asked) "waits on no team, so its `team` and
+    `reviewer` are NULL and the default level holds it", even where a team has a level of its
+    own. 1: alice (web) opens it at 0 and nobody is asked: it waits from Monday 2nd 09:00 to
+    as_of, Monday 16th 09:00, ten working days of 8 h = 80 business hours, 72 over the default
+    8 (web's own level, 100, is not the one)."""
+    b = MirrorBuilder(teams={"web": ["alice", "bob"]}, as_of=AS_OF)
+    b.pull("app", "alice", 0)
+    config = parse(
+        {"sla": {"teams": {"web": {"first_review_business_hours": 100}}}}, Path("t.toml")
+    )
+    with build(tmp_path, b, config) as wh:
+        found = rows(wh, "select * from sla_breaches")
+        assert [
+            (r["kind"], r["pr_number"], r["team"], r["reviewer"], r["waited_business_hours"],
+             r["sla_business_hours"], r["over_business_hours"])
+            for r in found
+        ] == [("review", 1, None, None, 80.0, 8.0, 72.0)]  # fmt: skip
+
+
 def test_only_waiting_episodes_breach_re_reviews_included(tmp_path: Path) -> None:
     """METRICS.md sla_breaches: "every `waiting` review episode" (withdrawn and unanswered ones
     are not waiting); header: "Every waiting episode counts, re-reviews included"."""

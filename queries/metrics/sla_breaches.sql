@@ -8,7 +8,9 @@
 -- alphabetically, with a calendar of its own), else the first of their teams with a service
 -- level of its own, so the level and the hours measured against it are one team's, else the
 -- first of their teams ('unassigned' for a person in none), held to the default level; for an
--- approval, the approving team. Every waiting episode counts, re-reviews included.
+-- approval, the approving team. Every waiting episode counts, re-reviews included, and the
+-- implicit one (nobody asked: review_wait's reviewer and reviewer_team NULL) too: it waits on
+-- no team, so its `team` and `reviewer` are NULL and the default level holds it.
 -- A team's override row in settings_sla is already complete (the config's defaults filled in).
 with defaults as (
     select * from settings_sla where team is null
