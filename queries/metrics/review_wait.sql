@@ -21,9 +21,11 @@
 -- * The implicit episode (no reviewer) exists when nobody stood asked as the PR became ready: no
 --   review_requested event at or before ready_at + 60 seconds (GitHub's automatic code-owner
 --   requests land a few seconds after a PR opens or becomes ready) that was not withdrawn by
---   then. `requested_at` is NULL for it (nobody asked).
+--   then. `requested_at` is NULL for it (nobody asked), and so is `is_cross_team`, which
+--   compares the author with its responder, while nobody answered it (waiting or unanswered).
 -- * wait_hours is never negative: a requested reviewer who reviews the draft before it is ready
---   waited 0 hours. ended_at is NULL while an episode is waiting; its wait runs to as_of.
+--   waited 0 hours (its ended_at, the review, is before start_at). ended_at is NULL while an
+--   episode is waiting; its wait runs to as_of.
 -- * wait_business_hours counts only the working time of the party waited on: the requested
 --   team's calendar, the requested person's (their first team with a calendar of its own), for
 --   the implicit episode the responder's; else the default calendar. `calendar` names it.
