@@ -588,7 +588,8 @@ def doctor(ctx: Context, org: str | None) -> None:
 )
 @pass_context
 def export_(ctx: Context, folder: Path, dialect: str | None, location: str | None) -> None:
-    """Write the core tables and metric views as Parquet, partitioned by org, repo and month."""
+    """Write the core tables, metric views and settings tables as Parquet (FOLDER/core/,
+    metrics/ and settings/), partitioned by org, repo and month where a table has them."""
     from miner.export import export
 
     if location is not None and dialect is None:
