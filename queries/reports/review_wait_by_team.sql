@@ -2,7 +2,9 @@
 -- window and were answered by its end (one answered later still waited then: each window is
 -- judged at its end, so the previous one compares like with like), with median, p75 and p90
 -- wait. A team request counts for that team; a request to a person counts for each of their
--- teams; an implicit episode (nobody asked) for '(anyone)'.
+-- teams; an implicit episode (nobody asked) for '(anyone)'. `median_business_hours` is the
+-- median wait in business hours (each episode on the calendar review_wait counts it on), and
+-- `cross_team_reviewed` how many of the reviewed episodes were cross-team (is_cross_team).
 -- `waiting` counts the episodes still waiting at as_of whenever they started before the
 -- window's end, as review_wait_summary does: work stuck now does not depend on the window.
 -- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).

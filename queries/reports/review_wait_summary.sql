@@ -1,8 +1,11 @@
 -- review_wait_summary: one row: PRs that became ready in the window, and the review wait of
--- their answered episodes (median, p75, p90 with the count they rest on). Withdrawn episodes
--- are left out. An episode is answered in the window when it was answered by the window's end:
+-- the episodes that began in it and were answered, whatever PR they are of (median, p75, p90
+-- with the count they rest on). Withdrawn episodes are left out. An episode is answered in the window when it was answered by the window's end:
 -- one answered later still waited then (judged at each window's end, so the previous window
--- compares like with like with one ending at as_of). `waiting` counts the episodes still
+-- compares like with like with one ending at as_of). The percentiles come twice, in hours and
+-- in business hours (`*_business_hours`, each episode on the calendar review_wait counts it
+-- on). `unanswered` counts the episodes that began in the window and ended unanswered (the PR
+-- closed or merged first) by its end. `waiting` counts the episodes still
 -- waiting at as_of, whenever they started before the window's end: a request asked 40 days ago
 -- and never answered waits now too.
 -- Params: $org, $since, $until; optional $team, $repo (NAME or ORG/NAME).
