@@ -507,6 +507,28 @@ def test_closed_unmerged_pr_has_null_merged_at(ants: Warehouse) -> None:
     assert row == ("hongli-my", "closed", datetime.fromisoformat(pr["closed_at"]), None)
 
 
+def test_only_a_merged_pr_has_a_merge_commit(ants: Warehouse) -> None:
+    # REST gives every PR a merge_commit_sha: for one not merged it is GitHub's test merge of
+    # head into base, a commit no branch ever holds (GraphQL's mergeCommit is null until the
+    # merge). PR 8 (closed, "merged_at": null) says 74ba726…, PR 211 (open) abc622e…; PR 41
+    # merged at 2019-08-20T10:55:19Z as faef79b….
+    recorded = {
+        r.data["number"]: (r.data["merged_at"], r.data["merge_commit_sha"])
+        for r in devlake_rows("_raw_github_api_pull_requests.csv")
+    }
+    assert recorded[8] == (None, "74ba726f34abe487b7defac6bb9bebf24d342377")
+    assert recorded[211] == (None, "abc622e2696d0f5c1521c96dd206fc2a25c45ad4")
+    rows = ants.query(
+        "select number, state, merged_at, merge_commit_sha from pull_requests "
+        "where number in (8, 41, 211) order by number"
+    )
+    assert rows == [
+        (8, "closed", None, None),
+        (41, "closed", _utc(2019, 8, 20, 10, 55, 19), "faef79b7d8a4876da8a215d7794cce20c710aaa2"),
+        (211, "open", None, None),
+    ]
+
+
 def test_pr_opened_as_draft_is_ready_at_its_first_ready_for_review(ants: Warehouse) -> None:
     # PR 211 (lucafmarques) was created 2022-02-07T21:31:30Z and is not a draft now; its first
     # draft-related event is ready_for_review at 21:31:56Z (events row 83), so it opened as a draft.

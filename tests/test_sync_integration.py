@@ -63,8 +63,6 @@ def synced(
 # What GraphQL cannot give as REST does (see tests/test_collect_graphql.py): the columns of each
 # core table left out when a GraphQL sync is compared with an import of the REST mirror.
 GRAPHQL_GAPS = {
-    "pull_requests": "* replace (case when merged_at is not null then merge_commit_sha end "
-    "as merge_commit_sha)",
     "pr_events": "* exclude (event_id)",
     "pr_files": "* exclude (previous_path)",
 }

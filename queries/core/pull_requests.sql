@@ -6,6 +6,9 @@
 -- A renamed account is named by the login it has now (accounts), as GitHub shows it.
 -- A PR by a deleted account is by `ghost`, the account GitHub shows in its place (REST
 -- names it; a payload with no user, as GraphQL's null author, is read the same way).
+-- merge_commit_sha: the commit the merge put on the base branch; NULL until the PR is merged
+-- (REST names GitHub's test merge of an unmerged PR's head into its base there, a commit no
+-- branch holds; GraphQL's mergeCommit is null until the merge).
 -- archived_at: when its repo was archived, for a PR still open (repos.archived_at). Nothing can
 -- be reviewed, approved, merged or closed in an archived repo, so the metric views end the PR's
 -- waits there as a close would end them, rather than letting them run on to as_of.
@@ -53,7 +56,7 @@ select
     p.pr.updated_at::timestamptz as updated_at,
     p.pr.closed_at::timestamptz as closed_at,
     p.pr.merged_at::timestamptz as merged_at,
-    p.pr.merge_commit_sha as merge_commit_sha,
+    if(p.pr.merged_at is null, null, p.pr.merge_commit_sha) as merge_commit_sha,
     p.pr.base.ref as base_ref,
     p.pr.head.ref as head_ref,
     p.pr.head.sha as head_sha,
