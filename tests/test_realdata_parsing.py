@@ -17,13 +17,14 @@ from typing import Any
 import pytest
 
 from miner.config import Config
-from miner.raw import RawBatch, batch_of
+from miner.raw import RawBatch, batch_of, trimmed_run
 from miner.transform import rebuild
 from miner.warehouse import Warehouse
 from tests.realdata import (
     GITHUB3PY_CASSETTES,
     OCTOKIT_RB_CASSETTES,
     PYGITHUB_REPLAY,
+    REALDATA,
     Exchange,
     RecordingError,
     cassette_exchanges,
@@ -274,6 +275,25 @@ def test_review_request_removed_event_names_the_removed_reviewer(pygithub: Wareh
         "where pr_number = 857 and event = 'review_request_removed'",
     )
     assert row == (_utc(2018, 8, 11, 12, 32, 59), "sfdye", "jasonwhite", None)
+
+
+def test_review_dismissed_event_names_the_review_and_the_state_it_had(pygithub: Warehouse) -> None:
+    # IssueEvent.setUp.txt, GET /repos/PyGithub/PyGithub/issues/events/1783605084:
+    # "dismissed_review": {"state": "changes_requested", "review_id": 145431295,
+    # "dismissal_message": "dismiss"}, no dismissal_commit_id key, and "commit_id": null.
+    row = _single(
+        pygithub,
+        "select occurred_at, actor, dismissed_review_id, dismissed_state, commit_sha, event_id "
+        "from pr_events where pr_number = 857 and event = 'review_dismissed'",
+    )
+    assert row == (
+        _utc(2018, 8, 11, 1, 7, 10),
+        "sfdye",
+        145431295,
+        "CHANGES_REQUESTED",
+        None,
+        1783605084,
+    )
 
 
 def test_pr_commits_read_offset_dates_as_the_same_instant(pygithub: Warehouse) -> None:
@@ -970,3 +990,30 @@ def test_github_marks_a_run_started_when_it_is_asked_for(tmp_path: Path) -> None
     first, rerun = rows
     assert first[:3] == (1, 14, 14)
     assert rerun[:3] == (2, 21, 0) and rerun[3].days >= 1
+
+
+def test_a_runs_pr_of_another_repo_is_none_of_its_own(tmp_path: Path) -> None:
+    # octokit/webhooks workflow_run/completed.with-pull-requests.payload.json: run 289782451 of
+    # octo-org/octo-repo (repository id 300029405) lists PR #2 whose base repo is Hello-World
+    # (id 186853002): its number says nothing of octo-repo's PRs.
+    require_realdata()
+    hook = REALDATA / "octokit-webhooks/payload-examples/api.github.com/workflow_run"
+    run = json.loads((hook / "completed.with-pull-requests.payload.json").read_text("utf-8"))
+    run = run["workflow_run"]
+    assert [(p["number"], p["base"]["repo"]["id"]) for p in run["pull_requests"]] == [
+        (2, 186853002)
+    ]
+    org, repo = "octo-org", "octo-org/octo-repo"
+    load = Load(
+        org,
+        [batch_of("workflow_runs", org, repo, None, [trimmed_run(run)], replace=True)],
+        _utc(2020, 10, 1),
+    )
+    wh = _warehouse(tmp_path / "w.duckdb", [load])
+    try:
+        assert wh.query(
+            "select run_id, event, status, conclusion, pr_numbers from workflow_runs"
+        ) == [(289782451, "repository_dispatch", "completed", "success", [])]
+        assert wh.query("select count(*) from pr_workflow_runs") == [(0,)]
+    finally:
+        wh.close()
