@@ -8,6 +8,7 @@ hours, each run and deployment over within one)."""
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -143,7 +144,11 @@ def test_a_report_says_when_its_windows_start_before_the_history_read(
     window (from 2026-02-14) starts before it; a 14-day one (from 03-02) does not, but the
     previous window it is compared with (from 02-16) does; a 7-day one and the one before it
     (from 03-02) lie after it. Read whole, nothing is said."""
+    from rich.console import Console
+
     from miner.reports.data import report_json, scope
+    from miner.reports.formats import RENDERERS
+    from miner.reports.terminal import print_report
 
     def said(days: int) -> tuple[str | None, list[str]]:
         caplog.clear()
@@ -162,6 +167,19 @@ def test_a_report_says_when_its_windows_start_before_the_history_read(
             since, [warning.format("previous window (the changes against it)")]
         )  # fmt: skip
         assert said(7) == (since, [])
+        # the report's reader is told too, in every format, not only the one who ran it
+        note = (
+            "The warehouse holds the history since 2026-02-20 ([github] since): the window "
+            "starts before it, so it counts fewer PRs, runs and deploys than there were."
+        )
+        data = report_json(wh, scope(wh, "acme"), timedelta(days=30))
+        assert note.replace("[", "\\[").replace("]", "\\]") in RENDERERS["md"](data)
+        assert note in RENDERERS["html"](data)
+        screen = io.StringIO()
+        print_report(data, Console(width=300, file=screen))
+        assert note in screen.getvalue()
+        data = report_json(wh, scope(wh, "acme"), timedelta(days=7))
+        assert "history since" not in RENDERERS["md"](data)
         _sync(server, wh, "graphql", None)
         assert said(30) == (None, [])
 

@@ -199,13 +199,6 @@ def report_json(
     w = window(wh, where.org, since, start, end)
     before = w.since - (w.until - w.since)
     history = history_since(wh, where)
-    if history is not None and before < history:
-        which = "window" if w.since < history else "previous window (the changes against it)"
-        _log.warning(
-            "%s: the warehouse holds the history since %s ([github] since): the %s starts "
-            "before it, so it counts fewer PRs, runs and deploys than there were",
-            where.repo or where.org, f"{history:%Y-%m-%d}", which,
-        )  # fmt: skip
     # every row of the lists of PRs: the JSON and CSV carry them all, the tables the first
     # few and how many more (layout.Section.limit)
     base = {"org": where.org, "team": where.team, "repo": where.repo, "limit": None}
@@ -220,7 +213,7 @@ def report_json(
         if section.windowed:
             entry["previous"] = _plain(run_report_query(wh, section.name, previous))
         sections[section.name] = entry
-    return {
+    report = {
         "schema": JSON_SCHEMA,
         "org": where.org,
         "scope": {"team": where.team, "repo": where.repo},
@@ -230,6 +223,29 @@ def report_json(
         "history_since": history.isoformat() if history is not None else None,
         "sections": sections,
     }
+    note = history_note(report)
+    if note is not None:
+        _log.warning("%s: %s", where.repo or where.org, note)
+    return report
+
+
+def history_note(report: dict[str, Any]) -> str | None:
+    """What the report (report_json's) says of a window starting before the history read
+    ([github] since): it counts fewer than there were. None when both windows lie after it."""
+    if report.get("history_since") is None:
+        return None
+    history = datetime.fromisoformat(report["history_since"])
+    if history <= datetime.fromisoformat(report["previous_window"]["from"]):
+        return None
+    which = (
+        "window"
+        if datetime.fromisoformat(report["window"]["from"]) < history
+        else "previous window (the changes against it)"
+    )
+    return (
+        f"the warehouse holds the history since {history:%Y-%m-%d} ([github] since): the "
+        f"{which} starts before it, so it counts fewer PRs, runs and deploys than there were"
+    )
 
 
 def history_since(wh: Warehouse, where: Scope) -> datetime | None:

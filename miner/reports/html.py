@@ -9,6 +9,7 @@ from typing import Any
 
 from miner.errors import counted
 from miner.reports import charts
+from miner.reports.data import history_note
 from miner.reports.layout import (
     SECTIONS,
     Column,
@@ -59,8 +60,11 @@ def report_html(data: dict[str, Any]) -> str:
         f"<h1>miner report · {escape(data['org'])}</h1>",
         f'<p class="lede">{escape(headline(data))}. Changes in brackets are against '
         f"{escape(previous_window(data))}, the window before of the same length.</p>",
-        _figures(data),
     ]
+    note = history_note(data)
+    if note is not None:
+        out.append(f'<p class="lede">{escape(note[0].upper() + note[1:])}.</p>')
+    out.append(_figures(data))
     for section in SECTIONS:
         entry = data["sections"][section.name]
         rows = visible(section, entry["rows"])

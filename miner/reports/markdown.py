@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from miner.errors import counted
 from miner.reports.charts import PALETTE
+from miner.reports.data import history_note
 from miner.reports.layout import (
     SECTIONS,
     Section,
@@ -27,6 +28,9 @@ def report_markdown(data: dict[str, Any]) -> str:
         f"Changes in brackets are against {previous_window(data)}, the window before of the "
         "same length.",
     ]
+    note = history_note(data)
+    if note is not None:
+        out += ["", md(note[0].upper() + note[1:]) + "."]
     for section in SECTIONS:
         entry = data["sections"][section.name]
         rows = visible(section, entry["rows"])

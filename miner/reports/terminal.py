@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from miner.reports.data import history_note
 from miner.reports.layout import (
     SECTIONS,
     Section,
@@ -35,6 +36,9 @@ def print_report(data: dict[str, Any], console: Console) -> None:
     """Print the JSON report's data (report_json) on `console`."""
     console.print(f"[bold]miner report[/bold] · {escape(headline(data))}")
     console.print(f"Changes in brackets are against {escape(previous_window(data))}.")
+    note = history_note(data)
+    if note is not None:
+        console.print(escape(note[0].upper() + note[1:]) + ".")
     for section in SECTIONS:
         entry = data["sections"][section.name]
         rows = visible(section, entry["rows"])
