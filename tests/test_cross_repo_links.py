@@ -656,6 +656,38 @@ def test_repo_dependencies_one_row_for_a_name_spelled_several_ways(tmp_path: Pat
     assert rows == [("acme/app", "acme/utils", "acme_utils", ">=1", "runtime")]
 
 
+def test_a_repo_naming_its_own_package_has_no_edge_when_another_repo_publishes_it_too(
+    tmp_path: Path,
+) -> None:
+    """repo_dependencies: "A repo naming its own package is no edge". lib publishes PyPI acme-x
+    and its test extra names itself (acme-x[fix]); lib-fork publishes acme-x too (a fork kept
+    in the org). ui publishes npm @acme/ui and its dev dependencies name it (a workspace's
+    tooling); ui-legacy, the repo it moved out of, still names @acme/ui. web consumes @acme/ui:
+    which of the two publishers it means, the manifests do not say, so both edges stay."""
+    b = MirrorBuilder()
+    b.files[("lib", "pyproject.toml")] = (
+        '[project]\nname = "acme-x"\nversion = "1.0"\n'
+        '[project.optional-dependencies]\ntest = ["acme-x[fix]"]\n'
+    )
+    b.files[("lib-fork", "pyproject.toml")] = '[project]\nname = "acme-x"\nversion = "0.9"\n'
+    b.files[("ui", "package.json")] = json.dumps(
+        {"name": "@acme/ui", "version": "2.0.0", "devDependencies": {"@acme/ui": "^2.0.0"}}
+    )
+    b.files[("ui-legacy", "package.json")] = json.dumps({"name": "@acme/ui", "version": "1.0.0"})
+    b.files[("web", "package.json")] = json.dumps(
+        {"name": "web", "private": True, "dependencies": {"@acme/ui": "^2.0.0"}}
+    )
+    for repo in ("lib", "lib-fork", "ui", "ui-legacy", "web"):
+        b.pull(repo, "wes", 0)
+    db = _import(tmp_path, b)
+    rows = _query(db, "select repo, depends_on_repo, package from repo_dependencies order by all")
+    # not there: lib -> lib-fork and ui -> ui-legacy (each names its own package)
+    assert rows == [
+        ("acme/web", "acme/ui", "@acme/ui"),
+        ("acme/web", "acme/ui-legacy", "@acme/ui"),
+    ]
+
+
 def test_a_hatch_toml_at_the_root_names_its_environments_dependencies(tmp_path: Path) -> None:
     """Hatch's environments may live in a hatch.toml beside pyproject.toml, its tables without
     the tool.hatch prefix (hatch.pypa.io, "Configuration"): [envs.test] dependencies and

@@ -6,10 +6,12 @@
 -- normalised names, npm and RubyGems without case, Cargo's `-` for `_`, Go modules without
 -- their major version suffix, as every major version is the one repo's; Maven group:artifact
 -- as written); a manifest spelling one package several ways has one row, with
--- the spelling of its most binding mention. A repo naming its own package is no edge. Every scope counts
--- (runtime, dev, build, test, a group or extra): `scope` says which; a manifest naming the
--- package in several scopes gives the most binding (runtime, peer, optional, build, indirect,
--- a group or extra, dev, test) with its requirement. GitHub's dependency-graph SBOM, where the
+-- the spelling of its most binding mention. A repo naming its own package is no edge, even where
+-- another repo publishes a package of that name too (a fork, or the repo it moved out of): the
+-- name is its own, as its extra naming itself (`acme-x[test]`) or a workspace member's its
+-- sibling's. Every scope counts (runtime, dev, build, test, a group or extra): `scope` says
+-- which; a manifest naming the package in several scopes gives the most binding (runtime, peer,
+-- optional, build, indirect, a group or extra, dev, test) with its requirement. GitHub's dependency-graph SBOM, where the
 -- repo has one, is a manifest of its own (manifest_path 'dependency-graph/sbom', source 'sbom'). The config's [dependencies]
 -- adds edges no manifest shows (source 'config', package NULL) and removes edges (every row of
 -- that pair). A repo's owning teams are the teams the latest CODEOWNERS gives its dependency
@@ -54,6 +56,12 @@ manifest_edges as (
     join published as p
         on p.org = c.org and p.ecosystem = c.ecosystem and p.package_key = c.package_key
         and p.repo <> c.repo
+    -- a package the consuming repo publishes itself is its own, whoever else publishes the name
+    where not exists (
+        from published as o
+        where o.org = c.org and o.repo = c.repo and o.ecosystem = c.ecosystem
+          and o.package_key = c.package_key
+    )
     group by c.org, c.repo, p.repo, c.package_key, c.ecosystem, c.manifest_path
 ),
 config_edges as (
