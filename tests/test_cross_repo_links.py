@@ -688,6 +688,42 @@ def test_a_repo_naming_its_own_package_has_no_edge_when_another_repo_publishes_i
     ]
 
 
+def test_a_bump_of_a_repos_own_package_is_no_handoff_when_another_repo_publishes_it_too(
+    tmp_path: Path,
+) -> None:
+    """pr_bumps: a bump of a package another repo publishes. ui publishes npm @acme/ui 2.0.0 and
+    pins its own 1.x for its docs site (devDependencies); ui-legacy, the repo @acme/ui moved
+    out of, still names the package. ui#2 bumps @acme/ui: ui's own package, so no bump row and
+    no handoff (not one from ui-legacy#1, merged at +1h, before it opened). web#1 bumps it too:
+    that one picks up the last upstream merge before it opened (+20h) in each publisher, ui#1
+    (merged +2h) and ui-legacy#1, as the manifests do not say which of the two web means."""
+    b = MirrorBuilder()
+    b.files[("ui", "package.json")] = json.dumps(
+        {"name": "@acme/ui", "version": "2.0.0", "devDependencies": {"@acme/ui": "^1.0.0"}}
+    )
+    b.files[("ui-legacy", "package.json")] = json.dumps({"name": "@acme/ui", "version": "1.0.0"})
+    b.files[("web", "package.json")] = json.dumps(
+        {"name": "web", "private": True, "dependencies": {"@acme/ui": "^1.0.0"}}
+    )
+    merged = {"state": "closed", "merged": True}
+    b.pull("ui-legacy", "uma", 0, closed=1, **merged)
+    b.pull("ui", "uma", 0, closed=2, **merged)
+    b.pull("ui", "dependabot[bot]", 10, title="Bump @acme/ui from 1.0.0 to 2.0.0")
+    b.pull("web", "dependabot[bot]", 20, title="Bump @acme/ui from 1.0.0 to 2.0.0")
+    db = _import(tmp_path, b)
+    assert _query(
+        db, "select repo, pr_number, upstream_repo, upstream_pr from pr_bumps order by all"
+    ) == [("acme/web", 1, "acme/ui", 1), ("acme/web", 1, "acme/ui-legacy", 1)]
+    assert _query(
+        db,
+        "select upstream_repo, upstream_pr, downstream_repo, downstream_pr, links "
+        "from cross_repo_handoffs order by all",
+    ) == [
+        ("acme/ui", 1, "acme/web", 1, ["bump"]),
+        ("acme/ui-legacy", 1, "acme/web", 1, ["bump"]),
+    ]
+
+
 def test_a_hatch_toml_at_the_root_names_its_environments_dependencies(tmp_path: Path) -> None:
     """Hatch's environments may live in a hatch.toml beside pyproject.toml, its tables without
     the tool.hatch prefix (hatch.pypa.io, "Configuration"): [envs.test] dependencies and

@@ -1,8 +1,9 @@
 -- pr_bumps: one row per pull request whose title bumps a package another of the org's repos
 -- publishes (dependabot's "Bump P from A to B" and "Update P requirement from >=A to >=B",
 -- renovate's "Update dependency P to vB", "Update module P to vB" and "Update Rust crate P to
--- B", or a hand-made "Upgrade P to B"): the package (a Go module of any major version: every
--- major version of a module is its one repo's), the version it moves to (NULL when the
+-- B", or a hand-made "Upgrade P to B"), not a package its own repo publishes (whoever else
+-- publishes that name too: a fork, the repo it moved out of): the package (a Go module of any
+-- major version: every major version of a module is its one repo's), the version it moves to (NULL when the
 -- title's target is a range, such as dependabot's widened ">=1.0,<3.0": it names no release),
 -- the repo publishing it, and the upstream PR it picks up. That is the last PR merged in the publishing repo at or before the
 -- release: the time of the upstream mirror's tag for the version (named B or vB, or the
@@ -78,6 +79,12 @@ candidates as (
                  '/v[2-9]$|/v[1-9][0-9]+$|^(gopkg\.in/.+)\.v(?:0|[1-9][0-9]*)(?:-unstable)?$',
                  '\1'))
     where t.bump.package <> ''
+      -- a package of the bump's own repo is its own, whoever else publishes the name
+      and not exists (
+        select 1 from published as o
+        where o.org = t.org and o.repo = t.repo and o.ecosystem = p.ecosystem
+          and o.package_key = p.package_key
+      )
 ),
 matched as (
     -- the consumed ones; with none consumed now, the package when one ecosystem alone has it
