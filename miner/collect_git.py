@@ -177,6 +177,7 @@ def codeowners_history(
         "--first-parent",
         "--no-show-signature",  # gpg's words on signed commits would be among the records
         "-m",  # a merge's changes against its first parent (git < 2.31 shows none otherwise)
+        "--root",  # a CODEOWNERS the first commit made, whatever the user's log.showRoot says
         # \x1e and \x1f split what no name or message is in: an id, a date and --raw lines,
         # whose paths git quotes with each control byte as \ooo (core.quotePath or not)
         "--format=%x1e%H%x1f%cI",

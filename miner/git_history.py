@@ -92,6 +92,8 @@ def log_args(tip: str, exclude: Sequence[str] = ()) -> list[str]:
         # a user's log.showSignature would print gpg's verdict on each signed commit (GitHub
         # signs what its merge button makes) among the records
         "--no-show-signature",
+        # the first commit's files too, whatever the user's log.showRoot says
+        "--root",
         f"--format={_FORMAT}",
         tip,
         *(f"^{sha}" for sha in exclude),

@@ -764,6 +764,39 @@ def test_a_user_who_shows_signatures_in_git_log_still_gets_the_history(
         assert wh.query("select sha from codeowners_versions where is_latest") == [(signed,)]
 
 
+def test_a_user_whose_git_log_hides_the_root_commits_diff_still_gets_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`log.showRoot = false` in the user's git config makes `git log` show no diff for a
+    repository's first commit. Worked by hand: the first commit adds .github/CODEOWNERS
+    (`* @acme/web`) and app.py (one line each), the second changes app.py (one line for one):
+    the first commit changed two files, CODEOWNERS is in force from it (Mar 2), and alice's PR
+    of Mar 10 is web's."""
+    user_config = tmp_path / "gitconfig"
+    user_config.write_text("[log]\n\tshowRoot = false\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(user_config))
+    b = MirrorBuilder(teams={"web": ["alice"]})
+    b.as_of = 24 * 10
+    b.pull("web", "alice", 24 * 8).files = ["app.py"]
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    alice = {"name": "Alice", "email": "7+alice@users.noreply.github.com"}
+    first = g.commit({".github/CODEOWNERS": "* @acme/web\n", "app.py": "1\n"},
+                     at="2026-03-02T10:00:00+00:00", **alice)  # fmt: skip
+    second = g.commit({"app.py": "2\n"}, at="2026-03-03T10:00:00+00:00", **alice)
+    g.publish(root / "git" / "acme" / "web.git")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        assert sync(wh, config).failures == ()
+        assert sorted(wh.query("select sha, files_changed, lines_added from commits")) == sorted(
+            [(first, 2, 2), (second, 1, 1)]
+        )
+        assert wh.query(
+            "select file, valid_from::date, sha from codeowners_versions order by version"
+        ) == [(None, None, None), (".github/CODEOWNERS", date(2026, 3, 2), first)]
+        assert wh.query("select pr_number, owner_teams from ownership_handoffs") == [(1, ["web"])]
+
+
 def test_a_commit_git_cannot_date_is_kept_without_that_date(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
