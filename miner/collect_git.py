@@ -173,10 +173,13 @@ def codeowners_history(
     log as the repo `name`'s (ownership.py dates its version from the one before it), unless
     it is among `told`: the history is read whole whenever the tip moves, and a commit mined
     before was said then."""
-    out = repo.git.log(
+    # -m is a merge's changes against its first parent (git < 2.31 shows none without it) in
+    # the form log.diffMerges names: a user's `combined` would show none of a file the merge
+    # took whole from its second parent, so it is set here (git before 2.31 has no such key)
+    out = repo.git(c="log.diffMerges=first-parent").log(
         "--first-parent",
         "--no-show-signature",  # gpg's words on signed commits would be among the records
-        "-m",  # a merge's changes against its first parent (git < 2.31 shows none otherwise)
+        "-m",
         "--root",  # a CODEOWNERS the first commit made, whatever the user's log.showRoot says
         # \x1e and \x1f split what no name or message is in: an id, a date and --raw lines,
         # whose paths git quotes with each control byte as \ooo (core.quotePath or not)

@@ -797,6 +797,51 @@ def test_a_user_whose_git_log_hides_the_root_commits_diff_still_gets_its_files(
         assert wh.query("select pr_number, owner_teams from ownership_handoffs") == [(1, ["web"])]
 
 
+def test_a_codeowners_change_merged_in_counts_whatever_the_users_log_diff_merges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`log.diffMerges = combined` in the user's git config makes `git log -m` show a merge's
+    combined diff, which leaves out a file the merge took whole from its second parent. Worked
+    by hand: main gets `* @acme/web` on Mar 2; a branch makes it `* @acme/ops` on Mar 3, and
+    is merged into main (a merge commit, as GitHub's merge button makes) on Mar 5: ops owns
+    everything from Mar 5, so PR 1 (ready Mar 3) is web's and PR 2 (ready Mar 7) ops's."""
+    user_config = tmp_path / "gitconfig"
+    user_config.write_text("[log]\n\tdiffMerges = combined\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(user_config))
+    b = MirrorBuilder(teams={"web": ["alice"], "ops": ["olga"]})
+    b.as_of = 24 * 10
+    b.pull("web", "alice", 24 * 1).files = ["app.py"]
+    b.pull("web", "alice", 24 * 5).files = ["app.py"]
+    root = b.write(tmp_path / "mirror")
+    g = GitBuilder(tmp_path / "work")
+    first = g.commit({".github/CODEOWNERS": "* @acme/web\n", "app.py": "1\n"},
+                     at="2026-03-02T10:00:00+00:00")  # fmt: skip
+    g.git("checkout", "-q", "-b", "ops")
+    g.commit({".github/CODEOWNERS": "* @acme/ops\n"}, at="2026-03-03T10:00:00+00:00")
+    g.git("checkout", "-q", "main")
+    g.commit({"other.py": "1\n"}, at="2026-03-04T10:00:00+00:00")
+    when = "2026-03-05T10:00:00+00:00"
+    g.git("merge", "-q", "--no-ff", "ops", "-m", "Merge ops", env={
+        "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "Alice",
+        "GIT_AUTHOR_EMAIL": "alice@example.com", "GIT_COMMITTER_NAME": "Alice",
+        "GIT_COMMITTER_EMAIL": "alice@example.com",
+    })  # fmt: skip
+    merge = g.git("rev-parse", "HEAD")
+    g.publish(root / "git" / "acme" / "web.git")
+    with served(root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        assert sync(wh, config).failures == ()
+        assert wh.query(
+            "select file, valid_from::date, sha from codeowners_versions order by version"
+        ) == [
+            (None, None, None),
+            (".github/CODEOWNERS", date(2026, 3, 2), first),
+            (".github/CODEOWNERS", date(2026, 3, 5), merge),
+        ]
+        handoffs = wh.query("select pr_number, owner_teams from ownership_handoffs order by 1")
+        assert handoffs == [(1, ["web"]), (2, ["ops"])]
+
+
 def test_a_commit_git_cannot_date_is_kept_without_that_date(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
