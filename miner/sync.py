@@ -749,11 +749,11 @@ class _RepoSync:
         when it reaches further back than the repo was read to (HISTORY_SINCE; a repo read
         before without it, by an older miner, was read whole), its listings' marks are
         cleared, in one transaction with the new reach, so this sync lists its PRs, workflow
-        runs and deployments back to it (what was stored is kept: only what is missing is
-        asked for details). A later `since` changes nothing: what was stored stays, and the
-        repo is read as far back as it was (its listings bound by that reach, not `since`), so
-        what changed before the later `since` since the last sync (a PR merged) is read too,
-        rather than left stale for good under a reach that says it is whole."""
+        runs and deployments back to it (what was stored is kept). A later `since` changes
+        nothing: what was stored stays, and the repo is read as far back as it was (its
+        listings bound by that reach, not `since`), so what changed before the later `since`
+        since the last sync (a PR merged) is read too, rather than left stale for good under a
+        reach that says it is whole."""
         wanted = self.since or WHOLE_HISTORY
         read_to = self._value(repo, HISTORY_SINCE)
         if read_to is None:
@@ -1219,13 +1219,14 @@ def _refused_parts(repo: str, parts: list[str], error: str, *, git: bool, app: b
 # Cursors of the GraphQL path's marks: when a repo's PRs were last read (the server's clock),
 # the repo's pushedAt when its workflow runs were last read, and when that was.
 PULLS_CHECKED = "pulls/checked"
-# The marks of a repo's listings, cleared when `since` reaches further back than HISTORY_SINCE.
-_LISTING_MARKS = ("pulls", "workflow_runs", "deployments", DEPLOYMENTS_MARK)
 PUSHED_AT = "pushed_at"
 RUNS_CHECKED = "workflow_runs/checked"
 # The marks a read of a repo's listings leaves (a sync's, not an import's), cleared by
-# reach_back
-_READ_MARKS = (*_LISTING_MARKS, PULLS_CHECKED, PUSHED_AT, RUNS_CHECKED)
+# reach_back when `since` reaches further back than the repo was read (HISTORY_SINCE).
+_READ_MARKS = (
+    "pulls", "workflow_runs", "deployments", DEPLOYMENTS_MARK, PULLS_CHECKED, PUSHED_AT,
+    RUNS_CHECKED,
+)  # fmt: skip
 # The sync_run of the newest workflow runs of a repo whose earlier attempts were all asked for.
 ATTEMPTS_CHECKED = "workflow_runs/attempts_checked"
 # The longest a repo's workflow runs go unread on the GraphQL path when nothing else moved.
