@@ -6,7 +6,18 @@ its default branch (GitHub's three locations, the first present wins), each in f
 commit that made it until the next, and likewise along each other branch its PRs are based on
 (METRICS.md: "the one on its base branch"); a repo without one has a single version, the file
 fetched from GitHub's API, in force at all times ("from git history where a mirror exists, else
-the latest fetched version")."""
+the latest fetched version").
+
+With `[git] mirrors` turned off after syncs that mined a repo, no sync mines it again and its
+git history stops at the last mirrored sync, while the API sync goes on fetching the default
+branch's CODEOWNERS. Where that file (GitHub's choice of the three, and its text) is not the git
+history's latest default-branch version, it follows it as one more version of the default branch
+(source 'api', no sha), in force from when the sync fetched it (raw_contents.fetched_at; never
+before the version it follows); a CODEOWNERS GitHub no longer has is an empty version from when
+the sync dropped it. The fetch is only a bound on when the change was made (some time since the
+previous sync), and only the last fetch is kept: a file changed twice since the last mirrored
+sync is one version, the later. Other branches' histories stay as mined: the API reads the
+default branch alone."""
 
 from __future__ import annotations
 
@@ -18,12 +29,13 @@ import pyarrow as pa
 from miner.codeowners import Codeowners, locate, parse
 from miner.collect_git import BRANCH_CODEOWNERS_CURSOR
 from miner.config import Config
-from miner.raw import CODEOWNERS_PATHS
+from miner.raw import CODEOWNERS_PATHS, CONTENTS_PREFIX
 from miner.warehouse import Warehouse
 
 # Tables this step writes, and the core tables it reads.
 WRITES = ("codeowners_versions", "codeowners_rules", "codeowners_errors")
 READS = ("repo_files", "repos")
+# (and raw_contents and cursors: when the API's files were fetched, or dropped)
 
 VERSION_SCHEMA = pa.schema(
     [
@@ -34,7 +46,8 @@ VERSION_SCHEMA = pa.schema(
         ("file", pa.string()),  # NULL: no CODEOWNERS in force then
         ("valid_from", pa.timestamp("us", tz="UTC")),  # NULL: since always
         ("valid_to", pa.timestamp("us", tz="UTC")),  # NULL: still in force
-        ("sha", pa.string()),  # the commit that made it (NULL: fetched from the API)
+        # the commit that made it (NULL: fetched from the API, or dropped there)
+        ("sha", pa.string()),
         ("source", pa.string()),  # git | api
         ("is_latest", pa.bool_()),  # the default branch's version in force now
     ]
@@ -81,12 +94,17 @@ def write_codeowners_tables(wh: Warehouse, config: Config) -> None:
     """codeowners_versions: one row per CODEOWNERS version of each repo and when it was in
     force; codeowners_rules: one row per valid line of each version; codeowners_errors: one row
     per line that GitHub would skip, with the reason, of the version in force now on each
-    branch (the default one, and each base branch mined)."""
+    branch (the default one, and each base branch mined). With `[git] mirrors` off, the file the
+    API last fetched follows a mined default branch's history where it differs from its latest
+    version (_follow_api)."""
     # git history wins where mined
     versions: dict[tuple[str, str], dict[str | None, list[_Version]]] = {
         key: {None: history} for key, history in _api_versions(wh).items()
     }
-    versions.update(_git_versions(wh))
+    mined = _git_versions(wh)
+    if not config.git.mirrors:
+        _follow_api(mined, _api_now(wh))
+    versions.update(mined)
     cols: dict[str, dict[str, list[object]]] = {
         name: {k: [] for k in schema.names}
         for name, schema in (("v", VERSION_SCHEMA), ("r", RULE_SCHEMA), ("e", ERROR_SCHEMA))
@@ -143,6 +161,63 @@ def _api_versions(wh: Warehouse) -> dict[tuple[str, str], list[_Version]]:
         if chosen is not None:
             out[key] = [_Version(chosen, texts[chosen], None, None, "api")]
     return out
+
+
+def _api_now(wh: Warehouse) -> dict[tuple[str, str], _Version]:
+    """Each repo's CODEOWNERS as the API sync saw it last, from when it saw it so: the file
+    GitHub reads (as _api_versions chooses it) from when it was fetched, or, where the API holds
+    none now, an empty version from when the last one it held was dropped (its contents/ cursor
+    went NULL then). A repo the API never held a CODEOWNERS of has none: nothing says when it
+    went."""
+    files: dict[tuple[str, str], dict[str, tuple[str | None, datetime]]] = {}
+    for org, repo, path, text, at in wh.query(
+        "select f.org, f.repo, f.path, f.text, c.fetched_at from repo_files as f "
+        "join raw_contents as c on c.org = f.org and c.repo = f.repo and c.parent = f.path "
+        "where f.path in (?, ?, ?) order by all",
+        list(CODEOWNERS_PATHS),
+    ):
+        files.setdefault((org, repo), {})[path] = (text, at)
+    dropped: dict[tuple[str, str], datetime] = {
+        (org, repo): at
+        for org, repo, at in wh.query(
+            "select org, repo, max(updated_at) from cursors "
+            "where resource in (?, ?, ?) and value is null group by org, repo",
+            [f"{CONTENTS_PREFIX}{path}" for path in CODEOWNERS_PATHS],
+        )
+    }
+    out: dict[tuple[str, str], _Version] = {}
+    for key in files.keys() | dropped.keys():
+        found = files.get(key, {})
+        chosen = locate([p for p, (t, _) in found.items() if t is not None])
+        if chosen is not None:
+            text, at = found[chosen]
+            out[key] = _Version(chosen, text, at, None, "api")
+            continue
+        # none GitHub reads as text: since the last drop, or the fetch of a file with no text
+        times = [at for _, at in found.values()] + ([dropped[key]] if key in dropped else [])
+        out[key] = _Version(None, None, max(times), None, "api")
+    return out
+
+
+def _follow_api(
+    mined: dict[tuple[str, str], dict[str | None, list[_Version]]],
+    api: dict[tuple[str, str], _Version],
+) -> None:
+    """Append to each mined default branch's history the API's CODEOWNERS (_api_now) where it
+    is not the history's latest version (file and text): a change made on GitHub since the last
+    mirrored sync, in force from its fetch, never before the version it follows."""
+    for key, branches in mined.items():
+        history = branches.get(None)
+        now = api.get(key)
+        if not history or now is None:
+            continue
+        last = history[-1]
+        if (now.file, now.text) == (last.file, last.text):
+            continue
+        at = now.valid_from
+        if last.valid_from is not None and at is not None and at < last.valid_from:
+            at = last.valid_from
+        history.append(_Version(now.file, now.text, at, None, "api"))
 
 
 def _git_versions(wh: Warehouse) -> dict[tuple[str, str], dict[str | None, list[_Version]]]:

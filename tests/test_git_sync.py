@@ -14,7 +14,7 @@ import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from miner.collect_git import (
 from miner.config import Config, GitConfig, GitHubConfig
 from miner.fixtures_server import FixtureServer
 from miner.git_mirror import GitMirrorError, clone_url, use_default_branch, web_root
+from miner.ownership import _follow_api, _Version
 from miner.sync import sync
 from miner.transform import rebuild
 from miner.warehouse import Warehouse
@@ -520,6 +521,213 @@ def test_each_pr_is_judged_by_the_codeowners_of_its_base_branch(
         assert [row[1] for row in owners(wh)] == [
             ["ops"], ["security"], ["web"], ["ops"], [], ["web"]
         ]  # fmt: skip
+
+
+# -- [git] mirrors turned off after mirrored syncs ------------------------------------------
+# web's CODEOWNERS gives * to web from Jan 5 10:00; release/1, branched there, gives it to ops
+# from Feb 1. alice (web) changes app.py in every PR. The first sync mirrors, on Mar 8 by the
+# warehouse's clock (which dates what a sync fetches: raw_contents.fetched_at); then GitHub's
+# CODEOWNERS changes on Mar 10 10:00 (in its git repo and in the file its API serves, as on
+# GitHub), and the syncs after it run on Mar 12 and Mar 14.
+
+
+_ALICE = {"name": "Alice", "email": "12345+alice@users.noreply.github.com"}
+_WEB = "* @acme/web\n"
+
+
+def _at(month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=UTC)
+
+
+@dataclass
+class _Owned:
+    """web's API mirror (`b`, written to `root`) and git repo (`g`, published to `bare`)."""
+
+    b: MirrorBuilder
+    g: GitBuilder
+    root: Path
+    bare: Path
+
+    def pr(self, base: str, month: int, day: int) -> None:
+        """A PR of alice's into `base`, ready at noon that day."""
+        ready = (_at(month, day, 12) - T0).total_seconds() / 3600
+        self.b.pull("web", "alice", ready, base=base).files = ["app.py"]
+
+    def change(self, text: str | None, month: int, day: int) -> None:
+        """web's CODEOWNERS changed on GitHub at 10:00 that day (None: deleted)."""
+        at = _at(month, day, 10).isoformat()
+        self.g.commit({".github/CODEOWNERS": text}, at=at, **_ALICE)
+        self.g.publish(self.bare, ("release/1",))
+        if text is None:
+            del self.b.files[("web", ".github/CODEOWNERS")]
+            (self.root / "repos/acme/web/contents/.github/CODEOWNERS").unlink()
+        else:
+            self.b.files[("web", ".github/CODEOWNERS")] = text
+
+    def sync(self, wh: Warehouse, config: Config, mirrors: bool, when: datetime) -> None:
+        """The mirror written out again, then synced at `when` by the warehouse's clock."""
+        self.b.write(self.root)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("miner.warehouse._now", lambda: when)
+            run = replace(config, git=replace(config.git, mirrors=mirrors))
+            assert sync(wh, run).failures == ()
+
+
+def _owned(tmp_path: Path) -> _Owned:
+    g = GitBuilder(tmp_path / "work")
+    g.commit({"app.py": "x\n"}, at="2025-12-01T10:00:00+00:00", **_ALICE)
+    g.commit({".github/CODEOWNERS": _WEB}, at="2026-01-05T10:00:00+00:00", **_ALICE)
+    g.git("checkout", "-q", "-b", "release/1")
+    g.commit({".github/CODEOWNERS": "* @acme/ops\n"}, at="2026-02-01T10:00:00+00:00", **_ALICE)
+    g.git("checkout", "-q", "main")
+    b = MirrorBuilder(teams={"web": ["alice"], "security": ["sam"], "ops": ["olga"]})
+    b.as_of = 24 * 30
+    b.files[("web", ".github/CODEOWNERS")] = _WEB
+    root = b.write(tmp_path / "mirror")
+    owned = _Owned(b, g, root, g.publish(root / "git" / "acme" / "web.git", ("release/1",)))
+    owned.pr("main", 3, 5)  # 1
+    owned.pr("release/1", 3, 5)  # 2
+    return owned
+
+
+def _versions(wh: Warehouse) -> list[tuple[Any, ...]]:
+    return wh.query(
+        "select version, branch, file, valid_from, valid_to, is_latest, sha, source "
+        "from codeowners_versions order by version"
+    )
+
+
+def _handoffs(wh: Warehouse) -> list[tuple[int, list[str], int]]:
+    return wh.query(
+        "select pr_number, owner_teams, files_unowned from ownership_handoffs order by 1"
+    )
+
+
+def _mined_before(o: _Owned) -> list[tuple[Any, ...]]:
+    """The versions the mirrored sync of Mar 8 mined: main's, then release/1's."""
+    jan_5, feb_1 = _at(1, 5, 10), _at(2, 1, 10)
+    return [
+        (1, None, None, None, jan_5, False, None, "git"),
+        (2, None, ".github/CODEOWNERS", jan_5, None, True, o.g.shas[1], "git"),
+        (3, "release/1", None, None, jan_5, False, None, "git"),
+        (4, "release/1", ".github/CODEOWNERS", jan_5, feb_1, False, o.g.shas[1], "git"),
+        (5, "release/1", ".github/CODEOWNERS", feb_1, None, False, o.g.shas[2], "git"),
+    ]
+
+
+def test_with_mirrors_turned_off_a_codeowners_changed_on_github_counts_from_its_fetch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Security takes * on main on Mar 10; the sync of Mar 12, without mirrors, mines no git
+    but fetches the new file: it is in force on main from that fetch (Mar 12 00:00), so PR 3,
+    ready Mar 11 (after the commit, before any sync saw it), is still web's and PR 4, ready
+    Mar 13, security's. release/1's history stays as mined: PR 5 into it, on Mar 13, is ops'."""
+    o = _owned(tmp_path)
+    with served(o.root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        o.sync(wh, config, True, _at(3, 8))
+        assert _versions(wh) == _mined_before(o)
+        o.change("* @acme/security\n", 3, 10)
+        o.pr("main", 3, 11)  # 3
+        o.sync(wh, config, False, _at(3, 12))
+        o.pr("main", 3, 13)  # 4
+        o.pr("release/1", 3, 13)  # 5
+        o.sync(wh, config, False, _at(3, 14))  # the file unchanged: not fetched again
+        # no git was mined without mirrors: the Mar 10 commit came through the API alone
+        assert wh.query("select count(*) from raw_git_codeowners where branch is null") == [(1,)]
+        jan_5, feb_1, mar_12 = _at(1, 5, 10), _at(2, 1, 10), _at(3, 12)
+        assert _versions(wh) == [
+            (1, None, None, None, jan_5, False, None, "git"),
+            (2, None, ".github/CODEOWNERS", jan_5, mar_12, False, o.g.shas[1], "git"),
+            (3, None, ".github/CODEOWNERS", mar_12, None, True, None, "api"),
+            (4, "release/1", None, None, jan_5, False, None, "git"),
+            (5, "release/1", ".github/CODEOWNERS", jan_5, feb_1, False, o.g.shas[1], "git"),
+            (6, "release/1", ".github/CODEOWNERS", feb_1, None, False, o.g.shas[2], "git"),
+        ]
+        assert wh.query("select version, owners from codeowners_rules order by version") == [
+            (2, ["@acme/web"]),
+            (3, ["@acme/security"]),
+            (5, ["@acme/web"]),
+            (6, ["@acme/ops"]),
+        ]
+        assert _handoffs(wh) == [
+            (1, ["web"], 0),
+            (2, ["ops"], 0),
+            (3, ["web"], 0),
+            (4, ["security"], 0),
+            (5, ["ops"], 0),
+        ]
+
+
+def test_with_mirrors_turned_off_a_codeowners_deleted_on_github_unsets_ownership(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """main's CODEOWNERS deleted on Mar 10; the sync of Mar 12 finds none: from then main has
+    an empty version, so PR 3, ready Mar 13, is unowned; PR 1 (Mar 5) stays web's."""
+    o = _owned(tmp_path)
+    with served(o.root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        o.sync(wh, config, True, _at(3, 8))
+        o.change(None, 3, 10)
+        o.sync(wh, config, False, _at(3, 12))
+        o.pr("main", 3, 13)  # 3
+        o.sync(wh, config, False, _at(3, 14))
+        jan_5, mar_12 = _at(1, 5, 10), _at(3, 12)
+        assert _versions(wh)[:3] == [
+            (1, None, None, None, jan_5, False, None, "git"),
+            (2, None, ".github/CODEOWNERS", jan_5, mar_12, False, o.g.shas[1], "git"),
+            (3, None, None, mar_12, None, True, None, "api"),
+        ]
+        assert [v[1:] for v in _versions(wh)[3:]] == [v[1:] for v in _mined_before(o)[2:]]
+        assert _handoffs(wh) == [(1, ["web"], 0), (2, ["ops"], 0), (3, [], 1)]
+        assert wh.query("select count(*) from codeowners_errors") == [(0,)]
+
+
+def test_with_mirrors_turned_off_an_unchanged_codeowners_adds_no_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    o = _owned(tmp_path)
+    with served(o.root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        o.sync(wh, config, True, _at(3, 8))
+        o.pr("main", 3, 13)  # 3
+        o.sync(wh, config, False, _at(3, 14))
+        assert _versions(wh) == _mined_before(o)
+        assert _handoffs(wh) == [(1, ["web"], 0), (2, ["ops"], 0), (3, ["web"], 0)]
+
+
+def test_with_mirrors_on_a_codeowners_change_counts_from_its_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same change as with mirrors turned off, synced with them on: git dates it (Mar 10
+    10:00, its commit), so PR 3, ready Mar 11, is already security's; no version from the API."""
+    o = _owned(tmp_path)
+    with served(o.root, tmp_path, monkeypatch) as (server, wh):
+        config = replace(_config(server, tmp_path), teams={})
+        o.sync(wh, config, True, _at(3, 8))
+        o.change("* @acme/security\n", 3, 10)
+        o.pr("main", 3, 11)  # 3
+        o.sync(wh, config, True, _at(3, 12))
+        jan_5, mar_10 = _at(1, 5, 10), _at(3, 10, 10)
+        assert _versions(wh)[:3] == [
+            (1, None, None, None, jan_5, False, None, "git"),
+            (2, None, ".github/CODEOWNERS", jan_5, mar_10, False, o.g.shas[1], "git"),
+            (3, None, ".github/CODEOWNERS", mar_10, None, True, o.g.shas[3], "git"),
+        ]
+        assert [v[1:] for v in _versions(wh)[3:]] == [v[1:] for v in _mined_before(o)[2:]]
+        assert _handoffs(wh) == [(1, ["web"], 0), (2, ["ops"], 0), (3, ["security"], 0)]
+
+
+def test_with_mirrors_off_the_api_file_never_counts_before_the_version_it_follows() -> None:
+    """A commit dated after the fetch (its clock ahead): the API's version starts with it,
+    never before (the commit's version then lasts no time), as versions never overlap."""
+    later = _at(3, 20)
+    mined: dict[tuple[str, str], dict[str | None, list[_Version]]] = {
+        ("acme", "acme/web"): {None: [_Version(".github/CODEOWNERS", _WEB, later, "a" * 40, "git")]}
+    }
+    api = {("acme", "acme/web"): _Version("CODEOWNERS", _WEB, _at(3, 12), None, "api")}
+    _follow_api(mined, api)
+    assert mined[("acme", "acme/web")][None][-1] == _Version("CODEOWNERS", _WEB, later, None, "api")
 
 
 def test_renamed_default_branch_keeps_its_history_and_pr_refs_stay_out(

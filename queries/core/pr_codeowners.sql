@@ -5,7 +5,9 @@
 -- a base branch whose history was never mined (deleted before the repo's first mirrored sync,
 -- or any branch but the default one of a repo without a git mirror) stands for the default
 -- branch's file. A repo without a git mirror has one version, the file last fetched from
--- GitHub, in force at all times.
+-- GitHub, in force at all times. With `[git] mirrors` turned off after mirrored syncs, the
+-- default branch's mined history is followed by the file the API fetched since, where it
+-- differs (source 'api', in force from its fetch; an empty version where GitHub deleted it).
 with mined_branches as (
     select distinct org, repo, branch from codeowners_versions where branch is not null
 )
