@@ -128,6 +128,20 @@ def _mirror_cache(folder: Path) -> Check:
     return Check(True, f"git mirrors in {folder}")
 
 
+def _scopes(answer: Response, tell: Callable[[Check], None]) -> None:
+    """The scopes a classic token needs, as GitHub says it has them (X-OAuth-Scopes, with each
+    answer to one); a fine-grained token has none to say, and nothing is told."""
+    scopes = answer.headers.get("x-oauth-scopes")
+    if scopes is None:
+        return
+    have = {s.strip() for s in scopes.split(",") if s.strip()}
+    for scope, why in NEEDED_SCOPES:
+        # `repo` covers reading; admin:org and write:org include read:org
+        ok = scope in have or (scope == "read:org" and have & {"admin:org", "write:org"})
+        tell(Check(bool(ok), f"token scope {scope} ({why})",
+                   "" if ok else f"add the {scope} scope to the token"))  # fmt: skip
+
+
 def _github(
     client: GitHubClient,
     org: str | None,
@@ -165,18 +179,12 @@ def _github(
         tell(Check(True, f"{where}: REST {core.get('remaining')} of {core.get('limit')} requests "
                          f"left, GraphQL {graphql.get('remaining')} of {graphql.get('limit')} "
                          "points"))  # fmt: skip
-    scopes = limits.headers.get("x-oauth-scopes") if limits is not None else None
-    if scopes is not None:  # a classic token says its scopes; a fine-grained one does not
-        have = {s.strip() for s in scopes.split(",") if s.strip()}
-        for scope, why in NEEDED_SCOPES:
-            # `repo` covers reading; admin:org and write:org include read:org
-            ok = scope in have or (scope == "read:org" and have & {"admin:org", "write:org"})
-            tell(Check(bool(ok), f"token scope {scope} ({why})",
-                       "" if ok else f"add the {scope} scope to the token"))  # fmt: skip
+    if limits is not None:
+        _scopes(limits, tell)
     if not org:
         return
     try:
-        client.get(f"/orgs/{org}")
+        answer = client.get(f"/orgs/{org}")
     except GitHubError as exc:
         # a 404 is all GitHub says of an org not there or hidden; any other answer says more,
         # in its own words (an org enforcing SAML SSO: authorize the token for it)
@@ -184,6 +192,8 @@ def _github(
         tell(Check(False, f"org {org}", hidden if exc.status == 404 else str(exc)))
         return
     tell(Check(True, f"org {org}"))
+    if limits is None:  # no GET /rate_limit answer to say them: the org's says them too
+        _scopes(answer, tell)
     refused_people = []
     for part in ("members", "teams"):  # a fine-grained token needs the org's Members permission
         try:

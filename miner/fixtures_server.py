@@ -668,8 +668,12 @@ class FixtureServer:
         app: tuple[int, str] | None = None,
         graphql_time_limits: Mapping[str, int] | None = None,
         graphql_timed_out: int = 200,
+        scopes: str | None = None,
     ) -> None:
         self.root = Path(root)
+        # a classic token's scopes, sent as X-OAuth-Scopes ("repo, read:org"), as GitHub sends
+        # them with each answer to one; None: a fine-grained token's answers, which send none
+        self.scopes = scopes
         self.faults = faults
         # GitHub gives up on a query it cannot answer in time; here, on an operation this names
         # ({"PullRequests": 200}) whose answer holds more nodes than it says, as a repo of big
@@ -1081,6 +1085,7 @@ class FixtureServer:
             ("X-GitHub-Api-Version-Selected", API_VERSION),
             ("X-GitHub-Media-Type", "github.v3; format=json"),
             *(limits if self.rate_limited else []),
+            *([("X-OAuth-Scopes", self.scopes)] if self.scopes is not None else []),
             ("X-GitHub-Request-Id", request_id),
         ]
 

@@ -558,6 +558,42 @@ def _doctor_with(served: Path, tmp_path: Path, more: str) -> subprocess.Complete
         return _miner(tmp_path, "doctor")
 
 
+def test_doctor_checks_a_classic_tokens_scopes_wherever_github_says_them(
+    served: Path, tmp_path: Path
+) -> None:
+    """A classic token's scopes come with each answer to it (X-OAuth-Scopes): doctor reads them
+    from GET /rate_limit's, and where an Enterprise Server with rate limiting off answers that
+    404, from the org's. `repo` alone lacks read:org; admin:org includes it; a fine-grained
+    token (no header) is asked of what it reads instead, with no scope lines."""
+
+    def doctor(scopes: str | None, rate_limit: int | None) -> tuple[int, list[str]]:
+        with FixtureServer(
+            served, token=TOKEN, port=0, rate_limit=rate_limit, scopes=scopes
+        ) as server:
+            _config(tmp_path, server.url)
+            out = _miner(tmp_path, "doctor")
+        return out.returncode, out.stdout.decode().splitlines()
+
+    code, lines = doctor("repo", 5000)
+    assert code == 1
+    assert lines[3:6] == [
+        "ok   token scope repo (read private repos)",
+        "FAIL token scope read:org (read the org's members and teams): add the read:org scope "
+        "to the token",
+        "ok   org acme",
+    ]
+    code, lines = doctor("repo, admin:org", None)
+    assert code == 0, lines
+    assert lines[2].endswith(": rate limiting is off there")
+    assert lines[3:6] == [
+        "ok   org acme",
+        "ok   token scope repo (read private repos)",
+        "ok   token scope read:org (read the org's members and teams)",
+    ]
+    code, lines = doctor(None, None)
+    assert code == 0 and not [line for line in lines if "token scope" in line]
+
+
 def test_doctor_says_how_far_back_a_sync_reads(served: Path, tmp_path: Path) -> None:
     """[github] since is said, after the config, and checked no further."""
     out = _doctor_with(served, tmp_path, "since = 2025-01-31\n")
