@@ -14,6 +14,7 @@ from miner.reports.layout import (
     SECTIONS,
     Column,
     Section,
+    capitalized,
     shown,
     table_cells,
     value_text,
@@ -63,7 +64,7 @@ def report_html(data: dict[str, Any]) -> str:
     ]
     note = history_note(data)
     if note is not None:
-        out.append(f'<p class="lede">{escape(note[0].upper() + note[1:])}.</p>')
+        out.append(f'<p class="lede">{escape(capitalized(note))}.</p>')
     out.append(_figures(data))
     for section in SECTIONS:
         entry = data["sections"][section.name]
@@ -176,7 +177,7 @@ def _table(section: Section, rows: list[dict[str, Any]], previous: list[dict[str
                 text += f' <span class="change">({escape(c.change)})</span>'
             out.append(f'<td class="n">{text}</td>' if c.numeric else f"<td>{text}</td>")
         body.append("<tr>" + "".join(out) + "</tr>")
-    note = f'<p class="lede">{escape(more[0].upper() + more[1:])}.</p>' if more else ""
+    note = f'<p class="lede">{escape(capitalized(more))}.</p>' if more else ""
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{note}"
 
 

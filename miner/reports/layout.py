@@ -292,6 +292,11 @@ SECTIONS: tuple[Section, ...] = (
 BY_NAME = {s.name: s for s in SECTIONS}
 
 
+def capitalized(clause: str) -> str:
+    """A clause to open a sentence with: its first letter upper-case."""
+    return clause[:1].upper() + clause[1:]
+
+
 def visible(section: Section, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows worth a line: a row whose counts are all 0 says nothing (a team nobody waited
     on, a summary of an empty window)."""

@@ -13,6 +13,7 @@ from miner.reports.data import history_note
 from miner.reports.layout import (
     SECTIONS,
     Section,
+    capitalized,
     shown,
     table_cells,
     visible,
@@ -30,13 +31,13 @@ def report_markdown(data: dict[str, Any]) -> str:
     ]
     note = history_note(data)
     if note is not None:
-        out += ["", md(note[0].upper() + note[1:]) + "."]
+        out += ["", md(capitalized(note)) + "."]
     for section in SECTIONS:
         entry = data["sections"][section.name]
         rows = visible(section, entry["rows"])
         out += ["", f"## {md(section.title)}", ""]
         if not rows:
-            out.append(md(section.empty[0].upper() + section.empty[1:]))
+            out.append(md(capitalized(section.empty)))
             continue
         if section.shape == "map":
             out += [*_mermaid(rows), ""]
@@ -63,7 +64,7 @@ def _table(
     for cells in table_cells(section, rows, previous):
         texts = (f"[{md(c.text)}]({_target(c.url)})" if c.url else md(c.plain()) for c in cells)
         out.append("| " + " | ".join(texts) + " |")
-    return [*out, "", md(more[0].upper() + more[1:]) + "."] if more else out
+    return [*out, "", md(capitalized(more)) + "."] if more else out
 
 
 def _matrix(rows: list[dict[str, Any]]) -> list[str]:

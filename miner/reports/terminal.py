@@ -13,6 +13,7 @@ from miner.reports.data import history_note
 from miner.reports.layout import (
     SECTIONS,
     Section,
+    capitalized,
     shown,
     table_cells,
     visible,
@@ -38,7 +39,7 @@ def print_report(data: dict[str, Any], console: Console) -> None:
     console.print(f"Changes in brackets are against {escape(previous_window(data))}.")
     note = history_note(data)
     if note is not None:
-        console.print(escape(note[0].upper() + note[1:]) + ".")
+        console.print(escape(capitalized(note)) + ".")
     for section in SECTIONS:
         entry = data["sections"][section.name]
         rows = visible(section, entry["rows"])
@@ -53,7 +54,7 @@ def print_report(data: dict[str, Any], console: Console) -> None:
             rows, more = shown(section, rows)
             console.print(_table(section, rows, entry.get("previous", []), console.width))
             if more:
-                console.print(more[0].upper() + more[1:] + ".")
+                console.print(capitalized(more) + ".")
         if section.note:
             console.print(escape(section.note) + ".")
 
