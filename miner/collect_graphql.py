@@ -100,10 +100,9 @@ class GraphQLPullCollector:
         Paging stops at the first PR older than the high-water mark (or than `since`, when
         that is later), as the REST collector's does, and the same "pulls" cursor records it;
         each PR's details cursor is stored with its details, so the REST path finds nothing
-        pending afterwards. A PR whose details
-        GitHub's GraphQL API will not give (past the lightest page, see _page) is stored
-        without them: the REST path reads them (sync's pending details), so one PR GitHub
-        fails on does not hold back the rest of the repo's.
+        pending afterwards. A PR whose details GitHub's GraphQL API will not give (past the
+        lightest page, see _page) is stored without them: the REST path reads them (sync's
+        pending details), so one PR GitHub fails on does not hold back the rest of the repo's.
         """
         high_water = reach(cursor(repo, "pulls")[0], self.since)
         new_high_water = high_water

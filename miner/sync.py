@@ -698,12 +698,10 @@ class _RepoSync:
     ) -> None:
         self.wh, self.org, self.client, self.run, self.tell = wh, org, client, run, tell
         self.since = since
-        # how far back the repo being read is read: its HISTORY_SINCE (None: whole), set by
-        # reach_back; no later than `since`, as a repo read further back before stays so
-        self.reach = since
-        self.rest = GitHubCollector(client, org, since)
-        self.pulls = GraphQLPullCollector(client, org, since)
-        self.contents = GraphQLRepoCollector(client, org, since)
+        # each reads the repo being read back to its HISTORY_SINCE, set by reach_back
+        self.rest = GitHubCollector(client, org)
+        self.pulls = GraphQLPullCollector(client, org)
+        self.contents = GraphQLRepoCollector(client, org)
         self.pulls_stored = 0
         self.pulls_changed = 0
         # parts of a repo the token may not read (its workflow runs, say; the rest synced),
@@ -777,9 +775,10 @@ class _RepoSync:
         self._reading_back_to(wanted)
 
     def _reading_back_to(self, reach: str) -> None:
-        """The repo about to be read is read back to `reach` (its HISTORY_SINCE)."""
-        self.reach = None if reach == WHOLE_HISTORY else reach
-        self.rest.since = self.pulls.since = self.contents.since = self.reach
+        """The repo about to be read is read back to `reach` (its HISTORY_SINCE), by each
+        collector; no later than `since`, as a repo read further back before stays so."""
+        back_to = None if reach == WHOLE_HISTORY else reach
+        self.rest.since = self.pulls.since = self.contents.since = back_to
 
     def rest_repo(self, repo: str) -> None:
         self.reach_back(repo)
@@ -896,7 +895,7 @@ class _RepoSync:
         """Whether the repo stores more deployments inside the window a sync reads again than
         the snapshot shows (its newest SNAPSHOT_DEPLOYMENTS): a new status on one of the others
         moves no mark, so they are read again every sync, as REST reads them."""
-        floor = refresh_floor(self._value(repo, "deployments"), self.reach)
+        floor = refresh_floor(self._value(repo, "deployments"), self.contents.since)
         if floor is None:
             return False
         ((count,),) = self.wh.query(
