@@ -21,7 +21,7 @@ default branch alone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import pyarrow as pa
@@ -97,13 +97,16 @@ def write_codeowners_tables(wh: Warehouse, config: Config) -> None:
     branch (the default one, and each base branch mined). With `[git] mirrors` off, the file the
     API last fetched follows a mined default branch's history where it differs from its latest
     version (_follow_api)."""
-    # git history wins where mined
+    api = _api_now(wh)
+    # git history wins where mined; elsewhere the file last fetched, in force at all times
     versions: dict[tuple[str, str], dict[str | None, list[_Version]]] = {
-        key: {None: history} for key, history in _api_versions(wh).items()
+        key: {None: [replace(now, valid_from=None)]}
+        for key, now in api.items()
+        if now.file is not None
     }
     mined = _git_versions(wh)
     if not config.git.mirrors:
-        _follow_api(mined, _api_now(wh))
+        _follow_api(mined, api)
     versions.update(mined)
     cols: dict[str, dict[str, list[object]]] = {
         name: {k: [] for k in schema.names}
@@ -147,28 +150,12 @@ def _append(columns: dict[str, list[object]], *values: object) -> None:
         column.append(value)
 
 
-def _api_versions(wh: Warehouse) -> dict[tuple[str, str], list[_Version]]:
-    """Each repo's CODEOWNERS as last fetched from GitHub: one version, in force at all times."""
-    files: dict[tuple[str, str], dict[str, str | None]] = {}
-    for org, repo, path, text in wh.query(
-        "select org, repo, path, text from repo_files where path in (?, ?, ?) order by all",
-        list(CODEOWNERS_PATHS),
-    ):
-        files.setdefault((org, repo), {})[path] = text
-    out: dict[tuple[str, str], list[_Version]] = {}
-    for key, texts in files.items():
-        chosen = locate([p for p, t in texts.items() if t is not None])
-        if chosen is not None:
-            out[key] = [_Version(chosen, texts[chosen], None, None, "api")]
-    return out
-
-
 def _api_now(wh: Warehouse) -> dict[tuple[str, str], _Version]:
     """Each repo's CODEOWNERS as the API sync saw it last, from when it saw it so: the file
-    GitHub reads (as _api_versions chooses it) from when it was fetched, or, where the API holds
-    none now, an empty version from when the last one it held was dropped (its contents/ cursor
-    went NULL then). A repo the API never held a CODEOWNERS of has none: nothing says when it
-    went."""
+    GitHub reads (the first of its three places with text) from when it was fetched, or, where
+    the API holds none now, an empty version from when the last one it held was dropped (its
+    contents/ cursor went NULL then). A repo the API never held a CODEOWNERS of has none:
+    nothing says when it went."""
     files: dict[tuple[str, str], dict[str, tuple[str | None, datetime]]] = {}
     for org, repo, path, text, at in wh.query(
         "select f.org, f.repo, f.path, f.text, c.fetched_at from repo_files as f "
